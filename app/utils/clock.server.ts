@@ -1,0 +1,45 @@
+// The one source of "now" on the server, so tests can move time.
+let offsetMs = 0;
+let fixed: number | null = null;
+
+export function now(): number {
+  return fixed ?? Date.now() + offsetMs;
+}
+
+/** Tests only: pin the clock, or advance it. */
+export const testClock = {
+  set(ms: number | null) {
+    fixed = ms;
+  },
+  advance(ms: number) {
+    if (fixed !== null) fixed += ms;
+    else offsetMs += ms;
+  },
+  reset() {
+    fixed = null;
+    offsetMs = 0;
+  },
+};
+
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/** Calendar year in China time (UTC+8, no DST): scores are yearly. */
+export function chinaYear(ms: number): number {
+  return new Date(ms + CHINA_OFFSET_MS).getUTCFullYear();
+}
+
+/** "2026-11" in China time. */
+export function chinaMonth(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 7);
+}
+
+/** Epoch ms of the first instant of a China-time month "YYYY-MM". */
+export function chinaMonthStart(month: string): number {
+  const [y, m] = month.split("-").map(Number);
+  return Date.UTC(y, m - 1, 1) - CHINA_OFFSET_MS;
+}
+
+export function formatChinaTime(ms: number): string {
+  const d = new Date(ms + CHINA_OFFSET_MS).toISOString();
+  return `${d.slice(0, 10)} ${d.slice(11, 16)}`;
+}

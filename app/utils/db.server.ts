@@ -1,0 +1,54 @@
+// The only module that opens the database.
+import fs from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from "kysely";
+import type { Database } from "../../db/schema";
+import { migrations } from "../../db/migrations/index";
+import { databasePath } from "./env.server";
+
+export interface Db {
+  sqlite: SQLite.Database;
+  kysely: Kysely<Database>;
+  path: string;
+}
+
+export function openDatabase(file: string): Db {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { sqlite, kysely, path: file };
+}
+
+let current: Db | undefined;
+
+/** The process-wide connection: one writer, one connection (see docs/decisions). */
+export function db(): Db {
+  if (!current) current = openDatabase(databasePath());
+  return current;
+}
+
+export function closeDatabase(): void {
+  if (!current) return;
+  current.sqlite.close();
+  current = undefined;
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Runs before anything else touches the connection, so kysely's own migration transaction is safe here. */
+export async function migrateToLatest(target: Db = db()): Promise<string[]> {
+  const migrator = new Migrator({ db: target.kysely, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/** Runs fn in one synchronous IMMEDIATE transaction. fn must not await. */
+export function transact<T>(fn: () => T): T {
+  return db().sqlite.transaction(fn).immediate();
+}

@@ -1,0 +1,30 @@
+// Configuration from the environment, with the defaults the README documents.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+export function databasePath(): string {
+  return process.env.DATABASE_PATH || path.resolve("db/data/jifen.sqlite");
+}
+
+export function dataFolder(): string {
+  return path.dirname(databasePath());
+}
+
+export function demoEnabled(): boolean {
+  return process.env.DEMO !== "0";
+}
+
+let secret: string | undefined;
+
+/** SESSION_SECRET, or one generated once and kept beside the database. */
+export function sessionSecret(): string {
+  if (secret) return secret;
+  if (process.env.SESSION_SECRET) return (secret = process.env.SESSION_SECRET);
+  const file = path.join(dataFolder(), "session-secret");
+  fs.mkdirSync(dataFolder(), { recursive: true });
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, crypto.randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+  }
+  return (secret = fs.readFileSync(file, "utf8").trim());
+}

@@ -1,0 +1,488 @@
+// The only module that moves points. Every write is one synchronous IMMEDIATE
+// transaction on the single connection (never await inside), carries an
+// idempotency key, and appends hash-chained entries that sum to zero.
+import crypto from "node:crypto";
+import type SQLite from "better-sqlite3";
+import type { TxnKind } from "../../db/schema";
+import { chinaYear, now } from "./clock.server";
+import { db } from "./db.server";
+
+export interface Actor {
+  userId: number | null;
+  role: string; // a Role, or "system" for the scheduler and seeding
+}
+
+export interface Cause {
+  kind: string; // "claim", "order", "campaign", "round", "demo", ...
+  id: number | null;
+}
+
+export interface Leg {
+  accountId: number;
+  amount: number;
+  scoreDelta: number;
+  scoreYear: number;
+}
+
+export interface PostResult {
+  txnId: number;
+  created: boolean;
+}
+
+export class LedgerError extends Error {
+  constructor(
+    readonly code: "insufficient" | "idempotency_conflict" | "not_found" | "invalid" | "already_reversed" | "hold_settled",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const GENESIS = "0".repeat(64);
+
+// ---- prepared statements, one set per connection -------------------------
+
+function prepare(sqlite: SQLite.Database) {
+  return {
+    txnByKey: sqlite.prepare("select id, request_hash from ledger_transactions where idem_key = ?"),
+    txnById: sqlite.prepare("select * from ledger_transactions where id = ?"),
+    insertTxn: sqlite.prepare(
+      `insert into ledger_transactions (village_id, kind, idem_key, request_hash, reverses_id, actor_user_id,
+        actor_role, member_id, rule_id, cause_kind, cause_id, memo, created_at)
+       values (@village_id, @kind, @idem_key, @request_hash, @reverses_id, @actor_user_id,
+        @actor_role, @member_id, @rule_id, @cause_kind, @cause_id, @memo, @created_at)`,
+    ),
+    lastEntry: sqlite.prepare("select id, hash from ledger_entries order by id desc limit 1"),
+    insertEntry: sqlite.prepare(
+      `insert into ledger_entries (id, txn_id, account_id, amount, score_delta, score_year, prev_hash, hash)
+       values (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    entriesOfTxn: sqlite.prepare("select account_id, amount, score_delta, score_year from ledger_entries where txn_id = ? order by id"),
+    account: sqlite.prepare("select id, village_id, kind, household_id, store_id, balance from accounts where id = ?"),
+    addBalance: sqlite.prepare("update accounts set balance = balance + ? where id = ?"),
+    addScore: sqlite.prepare(
+      `insert into account_scores (account_id, year, score) values (?, ?, ?)
+       on conflict (account_id, year) do update set score = score + excluded.score`,
+    ),
+    heldOn: sqlite.prepare(
+      "select coalesce(sum(amount), 0) as held from holds where account_id = ? and status = 'active' and expires_at > ? and id <> ?",
+    ),
+    holdByKey: sqlite.prepare("select id, request_hash from holds where idem_key = ?"),
+    holdById: sqlite.prepare("select * from holds where id = ?"),
+    insertHold: sqlite.prepare(
+      `insert into holds (village_id, account_id, amount, status, idem_key, request_hash, cause_kind, cause_id,
+        actor_user_id, created_at, expires_at) values (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    settleHold: sqlite.prepare("update holds set status = ?, settled_at = ?, settled_txn_id = ? where id = ?"),
+    expiredHolds: sqlite.prepare("select id from holds where status = 'active' and expires_at <= ? limit 500"),
+    score: sqlite.prepare("select score from account_scores where account_id = ? and year = ?"),
+  };
+}
+type Statements = ReturnType<typeof prepare>;
+const cache = new WeakMap<SQLite.Database, Statements>();
+
+function stmts(): Statements {
+  const sqlite = db().sqlite;
+  let s = cache.get(sqlite);
+  if (!s) cache.set(sqlite, (s = prepare(sqlite)));
+  return s;
+}
+
+// ---- hashing ---------------------------------------------------------------
+
+function sha256(text: string): string {
+  return crypto.createHash("sha256").update(text).digest("hex");
+}
+
+export interface TxnRow {
+  id: number;
+  village_id: number;
+  kind: TxnKind;
+  idem_key: string;
+  request_hash: string;
+  reverses_id: number | null;
+  actor_user_id: number | null;
+  actor_role: string;
+  member_id: number | null;
+  rule_id: number | null;
+  cause_kind: string | null;
+  cause_id: number | null;
+  memo: string;
+  created_at: number;
+}
+
+/** The hash of one entry covers the entry, its transaction and the previous hash. check:ledger recomputes it. */
+export function entryHash(prevHash: string, e: { id: number; account_id: number; amount: number; score_delta: number; score_year: number }, t: TxnRow): string {
+  return sha256(
+    JSON.stringify([
+      prevHash, e.id, t.id, e.account_id, e.amount, e.score_delta, e.score_year,
+      t.village_id, t.kind, t.idem_key, t.request_hash, t.reverses_id, t.actor_user_id, t.actor_role,
+      t.member_id, t.rule_id, t.cause_kind, t.cause_id, t.memo, t.created_at,
+    ]),
+  );
+}
+
+export const GENESIS_HASH = GENESIS;
+
+// ---- the core posting primitive ---------------------------------------------
+
+interface PostInput {
+  villageId: number;
+  kind: TxnKind;
+  idemKey: string;
+  actor: Actor;
+  legs: Leg[];
+  memberId?: number | null;
+  ruleId?: number | null;
+  cause?: Cause | null;
+  memo: string;
+  reversesId?: number | null;
+  /** Household debits may overdraw only for deductions and reversals (corrections). */
+  allowOverdraft?: boolean;
+  /** The hold being converted: its own amount does not count against the balance. */
+  convertingHoldId?: number;
+}
+
+function requestHash(input: object): string {
+  return sha256(JSON.stringify(input));
+}
+
+function assertLegs(legs: Leg[]): void {
+  if (legs.length < 2) throw new LedgerError("invalid", "一笔账至少涉及两个账户");
+  let sum = 0;
+  for (const l of legs) {
+    if (!Number.isSafeInteger(l.amount) || l.amount === 0) throw new LedgerError("invalid", "积分必须是非零整数");
+    if (!Number.isSafeInteger(l.scoreDelta)) throw new LedgerError("invalid", "累计积分必须是整数");
+    sum += l.amount;
+  }
+  if (sum !== 0) throw new LedgerError("invalid", "借贷不平衡");
+}
+
+/** Must run inside a transaction. Returns the existing txn for a replayed key. */
+function postInTxn(s: Statements, input: PostInput, hash: string): PostResult {
+  const existing = s.txnByKey.get(input.idemKey) as { id: number; request_hash: string } | undefined;
+  if (existing) {
+    if (existing.request_hash !== hash) throw new LedgerError("idempotency_conflict", "该请求编号已用于另一笔操作");
+    return { txnId: existing.id, created: false };
+  }
+  assertLegs(input.legs);
+  const at = now();
+  for (const leg of input.legs) checkAccount(s, input, leg, at);
+  const row = {
+    village_id: input.villageId,
+    kind: input.kind,
+    idem_key: input.idemKey,
+    request_hash: hash,
+    reverses_id: input.reversesId ?? null,
+    actor_user_id: input.actor.userId,
+    actor_role: input.actor.role,
+    member_id: input.memberId ?? null,
+    rule_id: input.ruleId ?? null,
+    cause_kind: input.cause?.kind ?? null,
+    cause_id: input.cause?.id ?? null,
+    memo: input.memo,
+    created_at: at,
+  };
+  const txnId = Number(s.insertTxn.run(row).lastInsertRowid);
+  const txn: TxnRow = { id: txnId, ...row };
+  let last = s.lastEntry.get() as { id: number; hash: string } | undefined;
+  let prevHash = last?.hash ?? GENESIS;
+  let nextId = (last?.id ?? 0) + 1;
+  for (const leg of input.legs) {
+    const e = { id: nextId++, account_id: leg.accountId, amount: leg.amount, score_delta: leg.scoreDelta, score_year: leg.scoreYear };
+    const h = entryHash(prevHash, e, txn);
+    s.insertEntry.run(e.id, txnId, e.account_id, e.amount, e.score_delta, e.score_year, prevHash, h);
+    s.addBalance.run(leg.amount, leg.accountId);
+    if (leg.scoreDelta !== 0) s.addScore.run(leg.accountId, leg.scoreYear, leg.scoreDelta);
+    prevHash = h;
+  }
+  return { txnId, created: true };
+}
+
+function checkAccount(s: Statements, input: PostInput, leg: Leg, at: number): void {
+  const acc = s.account.get(leg.accountId) as { village_id: number; kind: string; balance: number } | undefined;
+  if (!acc) throw new LedgerError("not_found", "账户不存在");
+  if (acc.village_id !== input.villageId) throw new LedgerError("invalid", "不能跨村记账");
+  if (leg.scoreDelta !== 0 && acc.kind !== "household") throw new LedgerError("invalid", "只有农户账户有累计积分");
+  if (leg.amount > 0 || acc.kind !== "household" || input.allowOverdraft) return;
+  const held = (s.heldOn.get(leg.accountId, at, input.convertingHoldId ?? -1) as { held: number }).held;
+  if (acc.balance - held + leg.amount < 0) {
+    throw new LedgerError("insufficient", `可用积分不足：可用 ${acc.balance - held}，需要 ${-leg.amount}`);
+  }
+}
+
+export function post(input: PostInput): PostResult {
+  const s = stmts();
+  const { idemKey: _k, actor: _a, ...rest } = input;
+  const hash = requestHash({ ...rest, actor: input.actor });
+  return db().sqlite.transaction(() => postInTxn(s, input, hash)).immediate();
+}
+
+// ---- accounts -------------------------------------------------------------
+
+export function issuanceAccountId(villageId: number): number {
+  const sqlite = db().sqlite;
+  const found = sqlite.prepare("select id from accounts where village_id = ? and kind = 'issuance'").get(villageId) as { id: number } | undefined;
+  if (found) return found.id;
+  return Number(
+    sqlite.prepare("insert into accounts (village_id, kind, created_at) values (?, 'issuance', ?)").run(villageId, now()).lastInsertRowid,
+  );
+}
+
+/** Opens (or finds) the household's account. Called when a household is created. */
+export function openHouseholdAccount(villageId: number, householdId: number): number {
+  const sqlite = db().sqlite;
+  const found = sqlite.prepare("select id from accounts where household_id = ?").get(householdId) as { id: number } | undefined;
+  if (found) return found.id;
+  return Number(
+    sqlite
+      .prepare("insert into accounts (village_id, kind, household_id, created_at) values (?, 'household', ?, ?)")
+      .run(villageId, householdId, now()).lastInsertRowid,
+  );
+}
+
+export function openStoreAccount(villageId: number, storeId: number): number {
+  const sqlite = db().sqlite;
+  const found = sqlite.prepare("select id from accounts where store_id = ?").get(storeId) as { id: number } | undefined;
+  if (found) return found.id;
+  return Number(
+    sqlite.prepare("insert into accounts (village_id, kind, store_id, created_at) values (?, 'store', ?, ?)").run(villageId, storeId, now()).lastInsertRowid,
+  );
+}
+
+function householdAccount(householdId: number): { id: number; village_id: number } {
+  const acc = db().sqlite.prepare("select id, village_id from accounts where household_id = ?").get(householdId) as
+    | { id: number; village_id: number }
+    | undefined;
+  if (!acc) throw new LedgerError("not_found", "该户没有积分账户");
+  return acc;
+}
+
+export interface Balance {
+  balance: number;
+  held: number;
+  spendable: number;
+  score: number;
+}
+
+export function householdBalance(householdId: number, year = chinaYear(now())): Balance {
+  const s = stmts();
+  const acc = householdAccount(householdId);
+  const balance = (s.account.get(acc.id) as { balance: number }).balance;
+  const held = (s.heldOn.get(acc.id, now(), -1) as { held: number }).held;
+  const score = (s.score.get(acc.id, year) as { score: number } | undefined)?.score ?? 0;
+  return { balance, held, spendable: balance - held, score };
+}
+
+// ---- the operations other modules call -----------------------------------
+
+interface HouseholdMove {
+  householdId: number;
+  amount: number; // positive
+  idemKey: string;
+  actor: Actor;
+  memberId?: number | null;
+  ruleId?: number | null;
+  cause?: Cause | null;
+  memo: string;
+}
+
+function positive(amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount <= 0) throw new LedgerError("invalid", "积分必须是正整数");
+}
+
+/** Village issues points to a household: raises balance and this year's score. */
+export function award(m: HouseholdMove): PostResult {
+  positive(m.amount);
+  const acc = householdAccount(m.householdId);
+  const year = chinaYear(now());
+  return post({
+    villageId: acc.village_id, kind: "award", idemKey: m.idemKey, actor: m.actor, memo: m.memo,
+    memberId: m.memberId, ruleId: m.ruleId, cause: m.cause,
+    legs: [
+      { accountId: issuanceAccountId(acc.village_id), amount: -m.amount, scoreDelta: 0, scoreYear: year },
+      { accountId: acc.id, amount: m.amount, scoreDelta: m.amount, scoreYear: year },
+    ],
+  });
+}
+
+/** A rule-breaking deduction: lowers balance and score, may push the balance below zero. */
+export function deduct(m: HouseholdMove): PostResult {
+  positive(m.amount);
+  const acc = householdAccount(m.householdId);
+  const year = chinaYear(now());
+  return post({
+    villageId: acc.village_id, kind: "deduction", idemKey: m.idemKey, actor: m.actor, memo: m.memo,
+    memberId: m.memberId, ruleId: m.ruleId, cause: m.cause, allowOverdraft: true,
+    legs: [
+      { accountId: acc.id, amount: -m.amount, scoreDelta: -m.amount, scoreYear: year },
+      { accountId: issuanceAccountId(acc.village_id), amount: m.amount, scoreDelta: 0, scoreYear: year },
+    ],
+  });
+}
+
+/** 红冲: a new transaction that negates every leg of the original and points at it. */
+export function reverse(r: { txnId: number; idemKey: string; actor: Actor; memo: string }): PostResult {
+  const s = stmts();
+  const hash = requestHash({ reverse: r.txnId, memo: r.memo, actor: r.actor });
+  return db()
+    .sqlite.transaction(() => {
+      const replay = s.txnByKey.get(r.idemKey) as { id: number; request_hash: string } | undefined;
+      if (replay) return postInTxn(s, { idemKey: r.idemKey } as PostInput, hash);
+      const orig = s.txnById.get(r.txnId) as TxnRow | undefined;
+      if (!orig) throw new LedgerError("not_found", "要冲正的记录不存在");
+      if (orig.kind === "reversal") throw new LedgerError("invalid", "冲正记录不能再冲正");
+      const done = db().sqlite.prepare("select id from ledger_transactions where reverses_id = ?").get(r.txnId);
+      if (done) throw new LedgerError("already_reversed", "这笔记录已经冲正过了");
+      const legs = (s.entriesOfTxn.all(r.txnId) as { account_id: number; amount: number; score_delta: number; score_year: number }[]).map(
+        (e) => ({ accountId: e.account_id, amount: -e.amount, scoreDelta: -e.score_delta, scoreYear: e.score_year }),
+      );
+      return postInTxn(
+        s,
+        {
+          villageId: orig.village_id, kind: "reversal", idemKey: r.idemKey, actor: r.actor, memo: r.memo,
+          legs, reversesId: orig.id, memberId: orig.member_id, ruleId: orig.rule_id,
+          cause: orig.cause_kind ? { kind: orig.cause_kind, id: orig.cause_id } : null, allowOverdraft: true,
+        },
+        hash,
+      );
+    })
+    .immediate();
+}
+
+// ---- holds ----------------------------------------------------------------
+
+export interface HoldResult {
+  holdId: number;
+  created: boolean;
+}
+
+/** Reserves points for a pending checkout; refuses when the spendable balance is short. */
+export function placeHold(h: {
+  householdId: number;
+  amount: number;
+  expiresAt: number;
+  idemKey: string;
+  actor: Actor;
+  cause?: Cause | null;
+}): HoldResult {
+  positive(h.amount);
+  const s = stmts();
+  const hash = requestHash({ hold: h.householdId, amount: h.amount, expiresAt: h.expiresAt, cause: h.cause ?? null });
+  return db()
+    .sqlite.transaction(() => {
+      const existing = s.holdByKey.get(h.idemKey) as { id: number; request_hash: string } | undefined;
+      if (existing) {
+        if (existing.request_hash !== hash) throw new LedgerError("idempotency_conflict", "该请求编号已用于另一笔操作");
+        return { holdId: existing.id, created: false };
+      }
+      const acc = householdAccount(h.householdId);
+      const at = now();
+      if (h.expiresAt <= at) throw new LedgerError("invalid", "冻结的到期时间必须在将来");
+      const balance = (s.account.get(acc.id) as { balance: number }).balance;
+      const held = (s.heldOn.get(acc.id, at, -1) as { held: number }).held;
+      if (balance - held < h.amount) throw new LedgerError("insufficient", `可用积分不足：可用 ${balance - held}，需要 ${h.amount}`);
+      const info = s.insertHold.run(acc.village_id, acc.id, h.amount, h.idemKey, hash, h.cause?.kind ?? null, h.cause?.id ?? null, h.actor.userId, at, h.expiresAt);
+      return { holdId: Number(info.lastInsertRowid), created: true };
+    })
+    .immediate();
+}
+
+interface HoldRow {
+  id: number;
+  village_id: number;
+  account_id: number;
+  amount: number;
+  status: string;
+  expires_at: number;
+  settled_txn_id: number | null;
+}
+
+/** Cancels a hold. Releasing an already released hold is a no-op (idempotent). */
+export function releaseHold(holdId: number): void {
+  const s = stmts();
+  db()
+    .sqlite.transaction(() => {
+      const hold = s.holdById.get(holdId) as HoldRow | undefined;
+      if (!hold) throw new LedgerError("not_found", "冻结记录不存在");
+      if (hold.status === "released") return;
+      if (hold.status === "converted") throw new LedgerError("hold_settled", "已经核销，不能取消");
+      s.settleHold.run("released", now(), null, holdId);
+    })
+    .immediate();
+}
+
+/** Marks expired holds released, so the table shows what the balance check already ignores. */
+export function releaseExpiredHolds(): number {
+  const s = stmts();
+  return db()
+    .sqlite.transaction(() => {
+      const ids = s.expiredHolds.all(now()) as { id: number }[];
+      for (const { id } of ids) s.settleHold.run("released", now(), null, id);
+      return ids.length;
+    })
+    .immediate();
+}
+
+/** Confirm: the hold becomes a redemption debit to the store, atomically. Idempotent by key. */
+export function convertHold(c: {
+  holdId: number;
+  storeAccountId: number;
+  idemKey: string;
+  actor: Actor;
+  memberId?: number | null;
+  cause?: Cause | null;
+  memo: string;
+}): PostResult {
+  const s = stmts();
+  const hash = requestHash({ convert: c.holdId, store: c.storeAccountId, memberId: c.memberId ?? null, cause: c.cause ?? null, memo: c.memo, actor: c.actor });
+  return db()
+    .sqlite.transaction(() => {
+      const replay = s.txnByKey.get(c.idemKey);
+      if (replay) return postInTxn(s, { idemKey: c.idemKey } as PostInput, hash);
+      const hold = s.holdById.get(c.holdId) as HoldRow | undefined;
+      if (!hold) throw new LedgerError("not_found", "冻结记录不存在");
+      if (hold.status !== "active") throw new LedgerError("hold_settled", "这笔兑换已经处理过了");
+      if (hold.expires_at <= now()) throw new LedgerError("hold_settled", "兑换码已过期");
+      const year = chinaYear(now());
+      const result = postInTxn(
+        s,
+        {
+          villageId: hold.village_id, kind: "redemption", idemKey: c.idemKey, actor: c.actor, memo: c.memo,
+          memberId: c.memberId, cause: c.cause, convertingHoldId: hold.id,
+          legs: [
+            { accountId: hold.account_id, amount: -hold.amount, scoreDelta: 0, scoreYear: year },
+            { accountId: c.storeAccountId, amount: hold.amount, scoreDelta: 0, scoreYear: year },
+          ],
+        },
+        hash,
+      );
+      s.settleHold.run("converted", now(), result.txnId, hold.id);
+      return result;
+    })
+    .immediate();
+}
+
+/** A direct redemption without a prior hold (counter checkout confirms in one step). */
+export function redeem(r: {
+  householdId: number;
+  storeAccountId: number;
+  amount: number;
+  idemKey: string;
+  actor: Actor;
+  memberId?: number | null;
+  cause?: Cause | null;
+  memo: string;
+}): PostResult {
+  positive(r.amount);
+  const acc = householdAccount(r.householdId);
+  const year = chinaYear(now());
+  return post({
+    villageId: acc.village_id, kind: "redemption", idemKey: r.idemKey, actor: r.actor, memo: r.memo,
+    memberId: r.memberId, cause: r.cause,
+    legs: [
+      { accountId: acc.id, amount: -r.amount, scoreDelta: 0, scoreYear: year },
+      { accountId: r.storeAccountId, amount: r.amount, scoreDelta: 0, scoreYear: year },
+    ],
+  });
+}

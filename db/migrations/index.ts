@@ -1,0 +1,8 @@
+// Static list of migrations: bundled into the server build, so `npm start`
+// needs no file-system scanning. Append only; never edit a landed entry.
+import type { Migration } from "kysely";
+import * as m0001 from "./0001_foundation";
+
+export const migrations: Record<string, Migration> = {
+  "0001_foundation": m0001,
+};

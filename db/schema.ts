@@ -1,0 +1,203 @@
+// The one hand-written description of the database, per kysely's docs.
+// Times are epoch milliseconds (better-sqlite3 rejects Date); flags are 0/1.
+import type { Generated, Insertable, Selectable } from "kysely";
+
+export type Role =
+  | "villager"
+  | "household_head"
+  | "inspector"
+  | "store_keeper"
+  | "committee"
+  | "village_admin"
+  | "township_admin";
+
+export type AccountKind = "household" | "issuance" | "store";
+export type TxnKind = "award" | "deduction" | "redemption" | "reversal" | "adjustment";
+export type HoldStatus = "active" | "released" | "converted";
+
+export interface TownshipTable {
+  id: Generated<number>;
+  name: string;
+  created_at: number;
+}
+
+export interface VillageTable {
+  id: Generated<number>;
+  township_id: number;
+  name: string;
+  code: string;
+  notice_days: Generated<number>;
+  created_at: number;
+}
+
+export interface GridTable {
+  id: Generated<number>;
+  village_id: number;
+  name: string;
+}
+
+export interface HouseholdTable {
+  id: Generated<number>;
+  village_id: number;
+  grid_id: number | null;
+  number: string;
+  address: string;
+  created_at: number;
+}
+
+export interface MemberTable {
+  id: Generated<number>;
+  village_id: number;
+  household_id: number;
+  name: string;
+  relation: string;
+  phone: string | null;
+  is_head: number;
+  can_redeem: Generated<number>;
+  active: Generated<number>;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  phone: string;
+  password_hash: string;
+  display_name: string;
+  member_id: number | null;
+  must_change_password: number;
+  disabled: Generated<number>;
+  created_at: number;
+  password_changed_at: number | null;
+}
+
+export interface UserRoleTable {
+  id: Generated<number>;
+  user_id: number;
+  role: Role;
+  village_id: number | null;
+  created_at: number;
+}
+
+export interface SessionTable {
+  id: string; // sha256 of the cookie token: a leaked database holds no usable session
+  user_id: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  ip: string;
+  user_agent: string;
+  revoked_at: number | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  first_failure_at: number;
+  blocked_until: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor_user_id: number | null;
+  actor_role: string;
+  village_id: number | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+export interface StoreTable {
+  id: Generated<number>;
+  village_id: number;
+  name: string;
+  active: Generated<number>;
+  created_at: number;
+}
+
+export interface AccountTable {
+  id: Generated<number>;
+  village_id: number;
+  kind: AccountKind;
+  household_id: number | null;
+  store_id: number | null;
+  balance: Generated<number>;
+  created_at: number;
+}
+
+export interface AccountScoreTable {
+  account_id: number;
+  year: number;
+  score: number;
+}
+
+export interface LedgerTransactionTable {
+  id: Generated<number>;
+  village_id: number;
+  kind: TxnKind;
+  idem_key: string;
+  request_hash: string;
+  reverses_id: number | null;
+  actor_user_id: number | null;
+  actor_role: string;
+  member_id: number | null;
+  rule_id: number | null;
+  cause_kind: string | null;
+  cause_id: number | null;
+  memo: string;
+  created_at: number;
+}
+
+export interface LedgerEntryTable {
+  id: number;
+  txn_id: number;
+  account_id: number;
+  amount: number;
+  score_delta: number;
+  score_year: number;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface HoldTable {
+  id: Generated<number>;
+  village_id: number;
+  account_id: number;
+  amount: number;
+  status: HoldStatus;
+  idem_key: string;
+  request_hash: string;
+  cause_kind: string | null;
+  cause_id: number | null;
+  actor_user_id: number | null;
+  created_at: number;
+  expires_at: number;
+  settled_at: number | null;
+  settled_txn_id: number | null;
+}
+
+export interface Database {
+  townships: TownshipTable;
+  villages: VillageTable;
+  grids: GridTable;
+  households: HouseholdTable;
+  members: MemberTable;
+  users: UserTable;
+  user_roles: UserRoleTable;
+  sessions: SessionTable;
+  login_throttle: LoginThrottleTable;
+  audit_log: AuditLogTable;
+  stores: StoreTable;
+  accounts: AccountTable;
+  account_scores: AccountScoreTable;
+  ledger_transactions: LedgerTransactionTable;
+  ledger_entries: LedgerEntryTable;
+  holds: HoldTable;
+}
+
+export type Household = Selectable<HouseholdTable>;
+export type Member = Selectable<MemberTable>;
+export type User = Selectable<UserTable>;
+export type NewMember = Insertable<MemberTable>;
