@@ -2,14 +2,8 @@
 // Times are epoch milliseconds (better-sqlite3 rejects Date); flags are 0/1.
 import type { Generated, Insertable, Selectable } from "kysely";
 
-export type Role =
-  | "villager"
-  | "household_head"
-  | "inspector"
-  | "store_keeper"
-  | "committee"
-  | "village_admin"
-  | "township_admin";
+import type { Role } from "../app/utils/roles";
+export type { Role };
 
 export type AccountKind = "household" | "issuance" | "store";
 export type TxnKind = "award" | "deduction" | "redemption" | "reversal" | "adjustment";

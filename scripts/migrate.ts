@@ -1,3 +1,4 @@
+export {};
 // npm run migrate: brings the database at DATABASE_PATH to the latest schema.
 const { db, migrateToLatest, closeDatabase } = await import("../app/utils/db.server");
 const applied = await migrateToLatest();

@@ -6,8 +6,11 @@ export function now(): number {
   return fixed ?? Date.now() + offsetMs;
 }
 
-/** Tests only: pin the clock, or advance it. */
-export const testClock = {
+/**
+ * Moves "now": used by tests, and by the demo seed to write a year of history
+ * before the server listens. Never exposed to a request.
+ */
+export const clockControl = {
   set(ms: number | null) {
     fixed = ms;
   },

@@ -1,0 +1,89 @@
+// The one access helper every loader and action uses: who is asking, in which role, for which village.
+import { redirect } from "@remix-run/node";
+import type { Role } from "./roles";
+import { db } from "./db.server";
+import { currentSession } from "./session.server";
+import { getUser, rolesOf, type RoleGrant } from "./users.server";
+
+export interface Viewer {
+  userId: number;
+  sessionId: string;
+  displayName: string;
+  phone: string;
+  memberId: number | null;
+  householdId: number | null;
+  homeVillageId: number | null;
+  roles: RoleGrant[];
+  mustChangePassword: boolean;
+}
+
+export async function getViewer(request: Request): Promise<Viewer | null> {
+  const session = await currentSession(request);
+  if (!session) return null;
+  const user = getUser(session.user_id);
+  if (!user || user.disabled) return null;
+  const member = user.member_id
+    ? (db().sqlite.prepare("select household_id, village_id from members where id = ? and active = 1").get(user.member_id) as
+        | { household_id: number; village_id: number }
+        | undefined)
+    : undefined;
+  const roles = rolesOf(user.id);
+  return {
+    userId: user.id,
+    sessionId: session.id,
+    displayName: user.display_name,
+    phone: user.phone,
+    memberId: member ? user.member_id : null,
+    householdId: member?.household_id ?? null,
+    homeVillageId: member?.village_id ?? roles.find((r) => r.villageId !== null)?.villageId ?? null,
+    roles,
+    mustChangePassword: user.must_change_password === 1,
+  };
+}
+
+export function forbidden(message = "你没有权限查看这个页面"): Response {
+  return new Response(message, { status: 403, statusText: "Forbidden" });
+}
+
+/** Signed in, password already changed; otherwise redirect to sign-in or the forced change. */
+export async function requireViewer(request: Request, opts: { allowPasswordChange?: boolean } = {}): Promise<Viewer> {
+  const viewer = await getViewer(request);
+  const url = new URL(request.url);
+  if (!viewer) throw redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+  if (viewer.mustChangePassword && !opts.allowPasswordChange) throw redirect("/password");
+  return viewer;
+}
+
+export interface Access {
+  viewer: Viewer;
+  role: Role;
+  villageId: number | null;
+}
+
+/** Allows the first of `roles` the viewer holds in `villageId` (township admin: anywhere). Throws 403 otherwise. */
+export async function requireRole(request: Request, roles: readonly Role[], villageId: number | null): Promise<Access> {
+  const viewer = await requireViewer(request);
+  const grant = findGrant(viewer, roles, villageId);
+  if (!grant) throw forbidden();
+  return { viewer, role: grant.role, villageId };
+}
+
+export function findGrant(viewer: Viewer, roles: readonly Role[], villageId: number | null): RoleGrant | undefined {
+  return viewer.roles.find(
+    (g) => roles.includes(g.role) && (g.role === "township_admin" || (villageId !== null && g.villageId === villageId)),
+  );
+}
+
+/** A villager's own household: the viewer must be an active member of it. */
+export async function requireHousehold(request: Request): Promise<Viewer & { householdId: number; homeVillageId: number }> {
+  const viewer = await requireViewer(request);
+  if (viewer.householdId === null || viewer.homeVillageId === null) throw forbidden("你的账号没有关联农户，无法查看积分");
+  return viewer as Viewer & { householdId: number; homeVillageId: number };
+}
+
+/** Parses a route's numeric id parameter; a malformed id is a 404, never a 500. */
+export function idParam(value: string | undefined): number {
+  const n = Number(value);
+  if (!value || !/^\d{1,12}$/.test(value) || !Number.isSafeInteger(n)) throw new Response("找不到这个页面", { status: 404 });
+  return n;
+}

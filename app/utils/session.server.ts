@@ -1,0 +1,91 @@
+// Sessions live in the database (revocable); the cookie carries only a random, signed token.
+import crypto from "node:crypto";
+import { createCookie } from "@remix-run/node";
+import { now } from "./clock.server";
+import { db } from "./db.server";
+import { sessionSecret } from "./env.server";
+
+export const IDLE_TIMEOUT_MS = 7 * 24 * 3600_000;
+export const ABSOLUTE_TIMEOUT_MS = 30 * 24 * 3600_000;
+// Writing last_seen_at on every request would make every page a write; a minute is precise enough.
+const TOUCH_EVERY_MS = 60_000;
+
+let cookie: ReturnType<typeof createCookie> | undefined;
+function sessionCookie() {
+  return (cookie ??= createCookie("__session", {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secrets: [sessionSecret()],
+  }));
+}
+
+function isHttps(request: Request): boolean {
+  return new URL(request.url).protocol === "https:";
+}
+
+function tokenId(token: string): string {
+  return crypto.createHash("sha256").update(token).digest("hex");
+}
+
+export interface SessionRow {
+  id: string;
+  user_id: number;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+/** Starts a fresh session (a new token every sign-in: rotation) and returns its Set-Cookie header. */
+export async function startSession(request: Request, userId: number, ip: string): Promise<string> {
+  const token = crypto.randomBytes(32).toString("base64url");
+  const at = now();
+  db()
+    .sqlite.prepare(
+      "insert into sessions (id, user_id, created_at, last_seen_at, expires_at, ip, user_agent) values (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .run(tokenId(token), userId, at, at, at + ABSOLUTE_TIMEOUT_MS, ip, (request.headers.get("user-agent") ?? "").slice(0, 200));
+  return sessionCookie().serialize(token, { secure: isHttps(request), maxAge: ABSOLUTE_TIMEOUT_MS / 1000 });
+}
+
+async function readToken(request: Request): Promise<string | null> {
+  const value = await sessionCookie().parse(request.headers.get("cookie"));
+  return typeof value === "string" ? value : null;
+}
+
+/** The live session behind the request's cookie, or null when absent, revoked or timed out. */
+export async function currentSession(request: Request): Promise<SessionRow | null> {
+  const token = await readToken(request);
+  if (!token) return null;
+  const row = db()
+    .sqlite.prepare("select id, user_id, created_at, last_seen_at, expires_at from sessions where id = ? and revoked_at is null")
+    .get(tokenId(token)) as SessionRow | undefined;
+  if (!row) return null;
+  const at = now();
+  if (at >= row.expires_at || at - row.last_seen_at >= IDLE_TIMEOUT_MS) {
+    revokeSession(row.id);
+    return null;
+  }
+  if (at - row.last_seen_at > TOUCH_EVERY_MS) {
+    db().sqlite.prepare("update sessions set last_seen_at = ? where id = ?").run(at, row.id);
+  }
+  return row;
+}
+
+export function revokeSession(id: string): void {
+  db().sqlite.prepare("update sessions set revoked_at = ? where id = ? and revoked_at is null").run(now(), id);
+}
+
+/** Used after a password change or reset: every other device must sign in again. */
+export function revokeUserSessions(userId: number, exceptId?: string): void {
+  db()
+    .sqlite.prepare("update sessions set revoked_at = ? where user_id = ? and revoked_at is null and id <> ?")
+    .run(now(), userId, exceptId ?? "");
+}
+
+/** Revokes the request's session and returns a Set-Cookie header that clears the cookie. */
+export async function endSession(request: Request): Promise<string> {
+  const token = await readToken(request);
+  if (token) revokeSession(tokenId(token));
+  return sessionCookie().serialize("", { maxAge: 0, secure: isHttps(request) });
+}
