@@ -41,8 +41,3 @@ export function chinaMonthStart(month: string): number {
   const [y, m] = month.split("-").map(Number);
   return Date.UTC(y, m - 1, 1) - CHINA_OFFSET_MS;
 }
-
-export function formatChinaTime(ms: number): string {
-  const d = new Date(ms + CHINA_OFFSET_MS).toISOString();
-  return `${d.slice(0, 10)} ${d.slice(11, 16)}`;
-}

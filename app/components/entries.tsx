@@ -1,0 +1,38 @@
+// A list of ledger entries as a villager reads them: what, when, who, how many points.
+import { formatTime } from "~/utils/format";
+
+export interface EntryItem {
+  id: number;
+  at: number;
+  kind: string;
+  memo: string;
+  amount: number;
+  member: string | null;
+  reversed: number;
+}
+
+const KIND: Record<string, string> = { award: "奖励", deduction: "扣分", redemption: "兑换", reversal: "冲正", adjustment: "调整" };
+
+export function EntryList({ entries }: { entries: EntryItem[] }) {
+  if (entries.length === 0) return <p className="muted">还没有积分记录</p>;
+  return (
+    <ul className="entries">
+      {entries.map((e) => (
+        <li key={e.id}>
+          <div className="what">
+            <div>
+              {e.memo}
+              <span className="tag">{KIND[e.kind] ?? e.kind}</span>
+              {e.reversed ? <span className="tag">已冲正</span> : null}
+            </div>
+            <div className="when">
+              {formatTime(e.at)}
+              {e.member ? ` · ${e.member}` : ""}
+            </div>
+          </div>
+          <div className={`amount ${e.amount > 0 ? "plus" : "minus"}`}>{e.amount > 0 ? `+${e.amount}` : e.amount}</div>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,97 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import type { ReactNode } from "react";
+import styles from "./styles.css";
+import { getViewer } from "./utils/access.server";
+import { ROLE_LABELS } from "./utils/roles";
+import { useNonce } from "./utils/nonce";
+import { navFor } from "./utils/nav";
+
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
+
+export const meta: MetaFunction = () => [{ title: "积分超市" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await getViewer(request);
+  if (!viewer) return { viewer: null };
+  return {
+    viewer: {
+      name: viewer.displayName,
+      roles: [...new Set(viewer.roles.map((r) => ROLE_LABELS[r.role]))],
+      nav: viewer.mustChangePassword ? [] : navFor(viewer.roles, viewer.householdId !== null),
+    },
+  };
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  const data = useRouteLoaderData<typeof loader>("root");
+  const viewer = data?.viewer;
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="theme-color" content="#b71c1c" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <header className="topbar">
+          <Link to="/" className="brand">积分超市</Link>
+          {viewer ? (
+            <Form method="post" action="/logout" className="signout">
+              <span className="who">{viewer.name}</span>
+              <button type="submit" className="link-button">退出</button>
+            </Form>
+          ) : null}
+        </header>
+        {viewer && viewer.nav.length > 1 ? (
+          <nav className="mainnav" aria-label="主菜单">
+            {viewer.nav.map((n) => (
+              <Link key={n.to} to={n.to}>{n.label}</Link>
+            ))}
+          </nav>
+        ) : null}
+        <main className="page">{children}</main>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (isRouteErrorResponse(error)) {
+    const title = error.status === 403 ? "没有权限" : error.status === 404 ? "找不到这个页面" : error.status === 400 ? "请求有误" : "出错了";
+    const text =
+      error.status === 403
+        ? typeof error.data === "string" && error.data ? error.data : "你没有权限查看这个页面"
+        : error.status === 404
+          ? "这个页面不存在，可能地址输错了"
+          : typeof error.data === "string" && error.data && error.status < 500 ? error.data : "请稍后再试";
+    return <ErrorPage code={error.status} title={title} text={text} />;
+  }
+  return <ErrorPage code={500} title="出错了" text="系统暂时出了点问题，请稍后再试。如果一直这样，请联系村管理员。" />;
+}
+
+function ErrorPage({ code, title, text }: { code: number; title: string; text: string }) {
+  return (
+    <section className="card error-page">
+      <p className="muted">错误 {code}</p>
+      <h1>{title}</h1>
+      <p>{text}</p>
+      <p>
+        <Link to="/" className="button">回到首页</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { EntryList } from "~/components/entries";
+import { requireViewer } from "~/utils/access.server";
+import { navFor } from "~/utils/nav";
+import { householdHome } from "~/utils/statement.server";
+
+export const meta: MetaFunction = () => [{ title: "我的积分 · 积分超市" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(request);
+  const links = navFor(viewer.roles, false).filter((n) => n.to !== "/password");
+  const changed = new URL(request.url).searchParams.get("changed") === "1";
+  if (viewer.householdId === null) return { home: null, links, changed };
+  return { home: householdHome(viewer.householdId), links, changed };
+}
+
+export default function Home() {
+  const { home, links, changed } = useLoaderData<typeof loader>();
+  return (
+    <>
+      {changed ? <p className="form-ok">密码已修改</p> : null}
+      {home ? <HouseholdHome home={home} /> : null}
+      {links.length ? (
+        <section>
+          <h2>工作</h2>
+          <div className="actions">
+            {links.map((l) => (
+              <Link key={l.to} to={l.to}>{l.label}</Link>
+            ))}
+          </div>
+        </section>
+      ) : null}
+      {!home && !links.length ? <p className="card">你的账号还没有关联农户，也没有分配工作角色，请联系村管理员。</p> : null}
+    </>
+  );
+}
+
+function HouseholdHome({ home }: { home: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["home"]> }) {
+  const { household, members, balance, year, entries } = home;
+  return (
+    <>
+      <p className="muted">
+        {household.village} · {household.number}号户{household.grid ? ` · ${household.grid}` : ""}
+      </p>
+      <div className="balances">
+        <div className="balance">
+          <div className="label">可用积分</div>
+          <div className="value" data-testid="spendable">{balance.spendable}</div>
+          {balance.held > 0 ? <div className="hint">另有 {balance.held} 分兑换中</div> : <div className="hint">可以去积分超市兑换</div>}
+        </div>
+        <div className="balance">
+          <div className="label">{year}年累计积分</div>
+          <div className="value score" data-testid="score">{balance.score}</div>
+          <div className="hint">用于评比排名</div>
+        </div>
+      </div>
+      {balance.spendable < 0 ? <p className="warn">因扣分，可用积分为负，补足后才能兑换。</p> : null}
+      <section className="card">
+        <h2>家庭成员</h2>
+        <ul className="members">
+          {members.map((m) => (
+            <li key={m.id}>
+              {m.name}
+              <span className="muted small">（{m.relation}）</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="card">
+        <div className="row" style={{ justifyContent: "space-between" }}>
+          <h2>最近记录</h2>
+          <Link to="/statement">全部明细 ›</Link>
+        </div>
+        <EntryList entries={entries} />
+      </section>
+    </>
+  );
+}

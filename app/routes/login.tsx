@@ -1,0 +1,47 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Field, FormError } from "~/components/field";
+import { getViewer } from "~/utils/access.server";
+import { signIn, signInSchema } from "~/utils/auth.server";
+import { fieldErrors, formToObject } from "~/utils/validation";
+
+export const meta: MetaFunction = () => [{ title: "登录 · 积分超市" }];
+
+function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getViewer(request)) throw redirect("/");
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = formToObject(await request.formData());
+  const parsed = signInSchema.safeParse(form);
+  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), phone: form.phone ?? "" }, { status: 400 });
+  const result = await signIn(request, parsed.data.phone, parsed.data.password, context.ip ?? "unknown");
+  if (!result.ok) return data({ errors: { _form: result.error }, phone: parsed.data.phone }, { status: 400 });
+  const next = result.mustChangePassword ? "/password" : safeNext(new URL(request.url).searchParams.get("next"));
+  return redirect(next, { headers: { "Set-Cookie": result.setCookie } });
+}
+
+export default function Login() {
+  const result = useActionData<typeof action>();
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  const busy = useNavigation().state !== "idle";
+  const [params] = useSearchParams();
+  return (
+    <section className="card">
+      <h1>登录</h1>
+      <Form method="post" action={`/login${params.get("next") ? `?next=${encodeURIComponent(params.get("next")!)}` : ""}`} noValidate>
+        <FormError message={errors._form} />
+        <Field label="手机号" name="phone" type="tel" inputMode="numeric" autoComplete="username" defaultValue={result?.phone} error={errors.phone} maxLength={20} />
+        <Field label="密码" name="password" type="password" autoComplete="current-password" error={errors.password} />
+        <button type="submit" className="primary block" disabled={busy}>{busy ? "正在登录……" : "登录"}</button>
+      </Form>
+      <p className="muted small">忘记密码请找村管理员重置。没有智能手机的村民可以在村超市用户卡和密码兑换。</p>
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { EntryList } from "~/components/entries";
+import { requireHousehold } from "~/utils/access.server";
+import { formatMonth } from "~/utils/format";
+import { statementPage } from "~/utils/statement.server";
+import { pageSchema } from "~/utils/validation";
+
+export const meta: MetaFunction = () => [{ title: "积分明细 · 积分超市" }];
+
+const querySchema = z.object({
+  month: z
+    .string()
+    .nullish()
+    .transform((m) => (m && /^\d{4}-(0[1-9]|1[0-2])$/.test(m) ? m : null)),
+  page: pageSchema,
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireHousehold(request);
+  const url = new URL(request.url);
+  const q = querySchema.parse({ month: url.searchParams.get("month"), page: url.searchParams.get("page") });
+  return { month: q.month, ...statementPage(viewer.householdId, q.month, q.page) };
+}
+
+export default function Statement() {
+  const s = useLoaderData<typeof loader>();
+  const link = (page: number) => `/statement?${new URLSearchParams({ ...(s.month ? { month: s.month } : {}), page: String(page) })}`;
+  return (
+    <section className="card">
+      <h1>积分明细</h1>
+      <Form method="get" className="filters">
+        <div>
+          <label htmlFor="month">月份</label>
+          <select id="month" name="month" defaultValue={s.month ?? ""}>
+            <option value="">全部月份</option>
+            {s.months.map((m) => (
+              <option key={m} value={m}>{formatMonth(m)}</option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="secondary">查看</button>
+      </Form>
+      <p className="muted small">
+        {s.month ? formatMonth(s.month) : "全部"}：共 {s.total} 条，收入 <span className="amount plus">+{s.totals.income}</span>，支出{" "}
+        <span className="amount minus">-{s.totals.spent}</span>
+      </p>
+      <EntryList entries={s.rows} />
+      <nav className="pager" aria-label="翻页">
+        {s.page > 1 ? <Link to={link(s.page - 1)}>‹ 上一页</Link> : <span />}
+        <span className="muted">第 {s.page} / {s.pages} 页</span>
+        {s.page < s.pages ? <Link to={link(s.page + 1)}>下一页 ›</Link> : <span />}
+      </nav>
+    </section>
+  );
+}

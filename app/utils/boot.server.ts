@@ -1,0 +1,49 @@
+// What the server does before it listens and after it stops.
+import { closeDatabase, db, migrateToLatest } from "./db.server";
+import { demoEnabled } from "./env.server";
+import { isEmpty, seedDemo, seedEmpty } from "./demo.server";
+import { releaseExpiredHolds } from "./ledger.server";
+import { ROLE_LABELS, type Role } from "./roles";
+
+let timer: NodeJS.Timeout | undefined;
+
+export async function boot(): Promise<void> {
+  const applied = await migrateToLatest();
+  if (applied.length) console.log(`数据库迁移：${applied.join(", ")}`);
+  console.log(`数据库：${db().path}`);
+  if (isEmpty()) {
+    if (demoEnabled()) printDemoLogins(await seedDemo());
+    else {
+      const admin = await seedEmpty();
+      console.log(`空白系统已创建。乡镇管理员：${admin.phone}  临时密码：${admin.password}（首次登录须修改）`);
+    }
+  }
+  startScheduler();
+}
+
+function printDemoLogins(logins: { phone: string; role: string; village: string | null }[]): void {
+  console.log("演示数据已生成。演示账号（密码均为 jifen2026，仅供演示）：");
+  for (const l of logins) {
+    const label = l.role.split(",").map((r) => ROLE_LABELS[r as Role] ?? r).join("、");
+    console.log(`  ${l.phone}  ${label}${l.village ? `（${l.village}）` : ""}`);
+  }
+}
+
+/** Every minute: release expired holds. Later issues add their periodic jobs here. */
+function startScheduler(): void {
+  const tick = () => {
+    try {
+      releaseExpiredHolds();
+    } catch (e) {
+      console.error("定时任务出错", e);
+    }
+  };
+  tick();
+  timer = setInterval(tick, 60_000);
+  timer.unref();
+}
+
+export function shutdown(): void {
+  if (timer) clearInterval(timer);
+  closeDatabase();
+}

@@ -1,0 +1,96 @@
+// Starts the built production server on a free port with a temporary database, and
+// gives tests a small browser-like client (cookie jar, same-origin POSTs).
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export interface TestServer {
+  url: string;
+  dbPath: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jifen-http-"));
+  const dbPath = path.join(dir, "app.sqlite");
+  const child: ChildProcess = spawn(process.execPath, ["scripts/server.mjs"], {
+    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: dbPath, SESSION_SECRET: "http-test", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    child.stdout!.on("data", () => {
+      const m = /http:\/\/localhost:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${m[1]}`);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`server exited ${code}:\n${out}`)));
+  });
+  return {
+    url,
+    dbPath,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Reply {
+  status: number;
+  location: string | null;
+  text: string;
+  headers: Headers;
+}
+
+/** A cookie-keeping client whose POSTs carry our own Origin unless told otherwise. */
+export class Client {
+  cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  private keep(res: Response): void {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair.indexOf("=");
+      const name = pair.slice(0, i);
+      const value = pair.slice(i + 1);
+      if (value === "" || /max-age=0/i.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  async get(p: string): Promise<Reply> {
+    const res = await fetch(this.base + p, { headers: { cookie: this.cookieHeader() }, redirect: "manual" });
+    this.keep(res);
+    return { status: res.status, location: res.headers.get("location"), text: await res.text(), headers: res.headers };
+  }
+
+  async post(p: string, body: Record<string, string> | FormData | URLSearchParams, headers: Record<string, string> = { origin: this.base }): Promise<Reply> {
+    const form = body instanceof FormData || body instanceof URLSearchParams ? body : new URLSearchParams(body);
+    const res = await fetch(this.base + p, { method: "POST", body: form, headers: { cookie: this.cookieHeader(), ...headers }, redirect: "manual" });
+    this.keep(res);
+    return { status: res.status, location: res.headers.get("location"), text: await res.text(), headers: res.headers };
+  }
+
+  async login(phone: string, password = "jifen2026"): Promise<Reply> {
+    const r = await this.post("/login", { phone, password });
+    if (r.status !== 302 && r.status !== 303) throw new Error(`login ${phone} failed: ${r.status} ${r.text.slice(0, 300)}`);
+    return r;
+  }
+}
