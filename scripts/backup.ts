@@ -1,0 +1,26 @@
+// npm run backup [file]: an online, consistent copy of the database (SQLite's backup API),
+// safe while the server runs, then verified with the ledger check.
+import fs from "node:fs";
+import path from "node:path";
+
+const { db, openDatabase } = await import("../app/utils/db.server");
+const { dataFolder } = await import("../app/utils/env.server");
+const { checkLedger } = await import("../app/utils/ledger-check.server");
+
+const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
+const target = path.resolve(process.argv[2] ?? path.join(dataFolder(), "backups", `jifen-${stamp}.sqlite`));
+fs.mkdirSync(path.dirname(target), { recursive: true });
+if (fs.existsSync(target)) {
+  console.error(`目标文件已存在：${target}`);
+  process.exit(2);
+}
+await db().sqlite.backup(target);
+const copy = openDatabase(target);
+const failed = checkLedger(copy.sqlite).filter((r) => !r.ok);
+copy.sqlite.close();
+console.log(`已备份到 ${target}（${(fs.statSync(target).size / 1024).toFixed(0)} KB）`);
+if (failed.length) {
+  console.error(`备份的账本检查未通过：${failed.map((f) => f.name).join("、")}`);
+  process.exit(1);
+}
+console.log("备份的账本检查通过");
