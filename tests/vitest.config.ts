@@ -11,6 +11,7 @@ export default defineConfig({
     globals: true,
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    globalSetup: ["tests/setup/global.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -20,6 +20,7 @@ export function openDatabase(file: string): Db {
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("recursive_triggers = ON"); // else INSERT OR REPLACE deletes append-only rows without firing their delete triggers
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { sqlite, kysely, path: file };
 }

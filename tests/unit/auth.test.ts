@@ -48,7 +48,7 @@ describe("throttling", () => {
   it("slows repeated failures on one account, then lets the owner back in after the wait", async () => {
     clockControl.set(Date.UTC(2026, 10, 1));
     for (let i = 0; i < 5; i++) expect(await signIn(req(), "13800000001", "wrong", `10.0.1.${i}`)).toMatchObject({ ok: false, error: "手机号或密码不正确" });
-    // 6th failure starts the delay
+    // the 6th failure starts the delay
     await signIn(req(), "13800000001", "wrong", "10.0.1.9");
     const blocked = await signIn(req(), "13800000001", "right-password", "10.0.2.1");
     expect(blocked).toMatchObject({ ok: false });
@@ -58,7 +58,7 @@ describe("throttling", () => {
   });
   it("caps the wait at 15 minutes however many failures", async () => {
     clockControl.set(Date.UTC(2026, 10, 2));
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 14; i++) {
       await signIn(req(), "13800000001", "wrong", `10.0.3.${i}`);
       clockControl.advance(16 * 60_000);
     }
