@@ -1,0 +1,128 @@
+// Every route built so far × every role × own village / other village, from one table.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Db } from "~/utils/db.server";
+import { Client, startServer, type TestServer } from "./harness";
+
+type Who = "villager" | "store_keeper" | "committee" | "inspector" | "village_admin" | "township_admin";
+
+// Demo logins of village 1 (桃源村); every role is scoped to that village except the township admin.
+const PHONES: Record<Who, string> = {
+  villager: "13900000001",
+  store_keeper: "13900000002",
+  committee: "13900000003",
+  inspector: "13900000004",
+  village_admin: "13900000005",
+  township_admin: "13900000000",
+};
+const ALL: Who[] = Object.keys(PHONES) as Who[];
+const WITH_HOUSEHOLD: Who[] = ["villager", "committee", "inspector"]; // staff who live in the village
+const ADMINS: Who[] = ["village_admin", "township_admin"];
+
+interface RouteCase {
+  path: string; // {v} = village id, {h} = a household of that village
+  village: boolean; // scoped to a village: checked for own and other village
+  allowed: Who[]; // allowed in the own village (the township admin also in others)
+}
+
+const TABLE: RouteCase[] = [
+  { path: "/", village: false, allowed: ALL },
+  { path: "/password", village: false, allowed: ALL },
+  { path: "/statement", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/statement?month=2026-10&page=2", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/township", village: false, allowed: ["township_admin"] },
+  { path: "/v/{v}/admin", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/households/new", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/households/{h}", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/users", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/grids", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/import", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/import/sample.csv", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/audit", village: true, allowed: ADMINS },
+];
+
+let server: TestServer;
+let database: Db;
+const clients = new Map<Who, Client>();
+const villages: { own: number; other: number; ownHousehold: number; otherHousehold: number } = { own: 0, other: 0, ownHousehold: 0, otherHousehold: 0 };
+
+beforeAll(async () => {
+  server = await startServer();
+  database = openDatabase(server.dbPath);
+  const ids = database.sqlite.prepare("select id from villages order by id").all() as { id: number }[];
+  villages.own = ids[0].id;
+  villages.other = ids[1].id;
+  const household = (v: number) => (database.sqlite.prepare("select id from households where village_id = ? order by id limit 1").get(v) as { id: number }).id;
+  villages.ownHousehold = household(villages.own);
+  villages.otherHousehold = household(villages.other);
+  for (const who of ALL) {
+    const c = new Client(server.url);
+    await c.login(PHONES[who]);
+    clients.set(who, c);
+  }
+});
+afterAll(async () => {
+  database?.sqlite.close();
+  await server?.stop();
+});
+
+function fill(path: string, own: boolean): string {
+  return path
+    .replace("{v}", String(own ? villages.own : villages.other))
+    .replace("{h}", String(own ? villages.ownHousehold : villages.otherHousehold));
+}
+
+const cases = TABLE.flatMap((route) =>
+  ALL.flatMap((who) =>
+    (route.village ? [true, false] : [true]).map((own) => {
+      const allowed = route.allowed.includes(who) && (own || who === "township_admin");
+      return { route: route.path, who, own, allowed };
+    }),
+  ),
+);
+
+describe("access table", () => {
+  it.each(cases)("$who GET $route (own village: $own) → allowed: $allowed", async ({ route, who, own, allowed }) => {
+    const r = await clients.get(who)!.get(fill(route, own));
+    if (allowed) expect(r.status).toBe(200);
+    else {
+      expect(r.status).toBe(403);
+      expect(r.text).toContain("没有权限");
+    }
+  });
+
+  it.each(TABLE.map((r) => r.path))("anonymous GET %s → sign-in page", async (route) => {
+    const r = await new Client(server.url).get(fill(route, true));
+    expect(r.status).toBe(302);
+    expect(r.location).toMatch(/^\/login\?next=/);
+  });
+
+  it("refuses other-village writes by a village admin and writes nothing", async () => {
+    const count = () => (database.sqlite.prepare("select (select count(*) from grids) + (select count(*) from households) + (select count(*) from audit_log) as n").get() as { n: number }).n;
+    const before = count();
+    const admin = clients.get("village_admin")!;
+    const other = villages.other;
+    const posts: [string, Record<string, string>][] = [
+      [`/v/${other}/admin/grids`, { intent: "grid.create", name: "偷偷加的网格" }],
+      [`/v/${other}/admin/households/new`, { number: "X999", address: "", headName: "某人", headPhone: "" }],
+      [`/v/${other}/admin/households/${villages.otherHousehold}`, { intent: "member.add", name: "某人", relation: "子女" }],
+      [`/v/${other}/admin/users`, { intent: "user.create", displayName: "某人", phone: "13712345678", password: "abcdefgh1" }],
+      [`/township`, { name: "新村", code: "NEW", noticeDays: "3", adminName: "某人", adminPhone: "13712345679", adminPassword: "abcdefgh1" }],
+    ];
+    for (const [path, body] of posts) {
+      const r = await admin.post(path, body);
+      expect(r.status, path).toBe(403);
+    }
+    // A household id of another village under the own village's path is not found, not shown.
+    const cross = await admin.get(`/v/${villages.own}/admin/households/${villages.otherHousehold}`);
+    expect(cross.status).toBe(404);
+    expect(count()).toBe(before);
+  });
+
+  it("answers malformed ids with 404, not 500", async () => {
+    const admin = clients.get("township_admin")!;
+    for (const path of ["/v/abc/admin", "/v/1e3/admin", "/v/99999999/admin", `/v/${villages.own}/admin/households/-1`, `/v/${villages.own}/admin/households/999999999`]) {
+      const r = await admin.get(path);
+      expect([403, 404], path).toContain(r.status);
+    }
+  });
+});
