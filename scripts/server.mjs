@@ -35,6 +35,9 @@ app.use(
       },
     },
     crossOriginEmbedderPolicy: false,
+    // "no-referrer" would make browsers send `Origin: null` on our own form posts, which the
+    // origin guard must refuse; "same-origin" keeps the real Origin for same-origin posts only.
+    referrerPolicy: { policy: "same-origin" },
     // Over plain http (local demo) HSTS would be wrong; the reverse proxy sets it for https.
     strictTransportSecurity: false,
   }),

@@ -21,8 +21,11 @@ export async function launch(extraArgs: string[] = []): Promise<Browser> {
   });
 }
 
-export async function phonePage(browser: Browser, baseURL: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL, viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: "zh-CN", isMobile: true, hasTouch: true });
+export async function phonePage(browser: Browser, baseURL: string, opts: { javaScript?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL, viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: "zh-CN", isMobile: true, hasTouch: true,
+    javaScriptEnabled: opts.javaScript ?? true,
+  });
   return context.newPage();
 }
 

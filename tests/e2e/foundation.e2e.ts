@@ -35,6 +35,18 @@ describe("villager", () => {
   });
 });
 
+describe("without JavaScript", () => {
+  it("signs in with a plain form post, sees the balance and signs out", async () => {
+    const page = await phonePage(browser, server.url, { javaScript: false });
+    await signIn(page, "13900000011");
+    await expect(page.getByTestId("spendable").textContent()).resolves.toMatch(/^-?\d+$/);
+    await page.getByRole("button", { name: "退出" }).click();
+    await page.waitForURL("**/login");
+    await page.goto("/");
+    expect(new URL(page.url()).pathname).toBe("/login");
+  });
+});
+
 describe("village admin", () => {
   it("imports a roster with an error (nothing written), then a valid one", async () => {
     const page = await phonePage(browser, server.url);
