@@ -4,7 +4,7 @@ import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/
 import { Field, FormError } from "~/components/field";
 import { getViewer } from "~/utils/access.server";
 import { signIn, signInSchema } from "~/utils/auth.server";
-import { fieldErrors, formToObject } from "~/utils/validation";
+import { fieldErrors, formToObject } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 积分超市" }];
 

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormError } from "~/components/field";
 import { requireViewer } from "~/utils/access.server";
 import { changeOwnPassword, changePasswordSchema } from "~/utils/auth.server";
-import { fieldErrors, formToObject } from "~/utils/validation";
+import { fieldErrors, formToObject } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "修改密码 · 积分超市" }];
 

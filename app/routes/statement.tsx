@@ -1,26 +1,16 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { EntryList } from "~/components/entries";
 import { requireHousehold } from "~/utils/access.server";
 import { formatMonth } from "~/utils/format";
-import { statementPage } from "~/utils/statement.server";
-import { pageSchema } from "~/utils/validation";
+import { statementPage, statementQuerySchema } from "~/utils/statement.server";
 
 export const meta: MetaFunction = () => [{ title: "积分明细 · 积分超市" }];
-
-const querySchema = z.object({
-  month: z
-    .string()
-    .nullish()
-    .transform((m) => (m && /^\d{4}-(0[1-9]|1[0-2])$/.test(m) ? m : null)),
-  page: pageSchema,
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireHousehold(request);
   const url = new URL(request.url);
-  const q = querySchema.parse({ month: url.searchParams.get("month"), page: url.searchParams.get("page") });
+  const q = statementQuerySchema.parse({ month: url.searchParams.get("month"), page: url.searchParams.get("page") });
   return { month: q.month, ...statementPage(viewer.householdId, q.month, q.page) };
 }
 

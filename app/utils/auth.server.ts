@@ -6,7 +6,7 @@ import { dummyHash, hashPassword, newPasswordSchema, verifyPassword } from "./pa
 import { endSession, revokeUserSessions, startSession } from "./session.server";
 import { clearFailures, recordFailure, waitMessage, waitMs } from "./throttle.server";
 import { findUserByPhone, getUser, setPasswordHash } from "./users.server";
-import { phoneSchema } from "./validation";
+import { phoneSchema } from "./validation.server";
 
 export const signInSchema = z.object({
   phone: phoneSchema,

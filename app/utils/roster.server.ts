@@ -6,7 +6,7 @@ import { audit } from "./audit.server";
 import { db, transact } from "./db.server";
 import { insertHousehold, RELATIONS } from "./households.server";
 import { ensureGrid, listGrids } from "./villages.server";
-import { normalizeDigits, textSchema } from "./validation";
+import { normalizeDigits, textSchema } from "./validation.server";
 
 export const ROSTER_MAX_BYTES = 2_000_000;
 export const ROSTER_MAX_ROWS = 5000;

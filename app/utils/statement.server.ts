@@ -1,7 +1,18 @@
+import { z } from "zod";
 // Read-only views of a household's points: balances, members, entries.
 import { chinaMonth, chinaMonthStart, chinaYear, now } from "./clock.server";
 import { db } from "./db.server";
 import { householdBalance } from "./ledger.server";
+import { pageSchema } from "./validation.server";
+
+// Schemas live in server modules so zod never ships to the phone (see docs/decisions).
+export const statementQuerySchema = z.object({
+  month: z
+    .string()
+    .nullish()
+    .transform((m) => (m && /^\d{4}-(0[1-9]|1[0-2])$/.test(m) ? m : null)),
+  page: pageSchema,
+});
 
 export interface EntryView {
   id: number;

@@ -1,0 +1,92 @@
+// How audit rows read in Chinese; shared by server and UI (no server code here).
+import { ROLE_LABELS, type Role } from "./roles";
+
+export const ACTION_LABELS: Record<string, string> = {
+  "household.create": "新增住户",
+  "household.update": "修改住户",
+  "member.create": "添加成员",
+  "member.update": "修改成员",
+  "member.deactivate": "停用成员",
+  "member.activate": "启用成员",
+  "user.create": "开通账号",
+  "user.roles": "修改角色",
+  "user.disable": "停用登录",
+  "user.enable": "启用登录",
+  reset_password: "重置密码",
+  "grid.create": "新增网格",
+  "grid.rename": "网格改名",
+  "village.create": "新建村",
+  import_roster: "导入花名册",
+};
+
+const FIELD_LABELS: Record<string, string> = {
+  number: "户号",
+  grid: "网格",
+  address: "门牌地址",
+  head: "户主",
+  head_phone: "户主手机号",
+  relation: "关系",
+  phone: "手机号",
+  can_redeem: "可兑换",
+  active: "在册",
+  login_disabled: "登录停用",
+  disabled: "登录停用",
+  roles: "角色",
+  must_change_password: "首次登录须改密码",
+  member: "关联村民",
+  code: "村代码",
+  notice_days: "公示天数",
+  rows: "行数",
+  households: "户数",
+  members: "人数",
+  newGrids: "新建网格数",
+};
+
+// Internal ids that mean nothing to a reader of the log.
+const HIDDEN = new Set(["head_member_id", "member_id", "household_id"]);
+
+export function actionLabel(action: string): string {
+  return ACTION_LABELS[action] ?? action;
+}
+
+export function roleLabel(role: string): string {
+  return ROLE_LABELS[role as Role] ?? (role === "system" ? "系统" : role);
+}
+
+function fieldLabel(key: string, targetType: string): string {
+  if (key === "name") return targetType === "grid" || targetType === "village" ? "名称" : "姓名";
+  return FIELD_LABELS[key] ?? key;
+}
+
+function show(key: string, v: unknown): string {
+  if (v === null || v === undefined || v === "") return "（空）";
+  if (typeof v === "boolean") return v ? "是" : "否";
+  if (Array.isArray(v)) return key === "roles" ? v.map((r) => roleLabel(String(r))).join("、") || "（无）" : v.map(String).join("、");
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+
+export interface ChangeLine {
+  label: string;
+  before: string | null; // null: the field is new (nothing before)
+  after: string | null; // null: the field was removed
+}
+
+/** The fields an audit row changed, readable; for a create, every field it set. */
+export function changeLines(before: unknown, after: unknown, targetType: string): ChangeLine[] {
+  const b = before && typeof before === "object" && !Array.isArray(before) ? (before as Record<string, unknown>) : null;
+  const a = after && typeof after === "object" && !Array.isArray(after) ? (after as Record<string, unknown>) : null;
+  if (!a && !b) {
+    const text = [before, after].filter((x) => x !== null && x !== undefined).map((x) => show("", x));
+    return text.length ? [{ label: "内容", before: null, after: text.join(" → ") }] : [];
+  }
+  const keys = [...new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})])].filter((k) => !HIDDEN.has(k));
+  const lines: ChangeLine[] = [];
+  for (const k of keys) {
+    const inB = b !== null && k in b;
+    const inA = a !== null && k in a;
+    if (inB && inA && JSON.stringify(b![k]) === JSON.stringify(a![k])) continue;
+    lines.push({ label: fieldLabel(k, targetType), before: inB ? show(k, b![k]) : null, after: inA ? show(k, a![k]) : null });
+  }
+  return lines;
+}
