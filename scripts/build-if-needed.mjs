@@ -19,7 +19,8 @@ export function buildIfNeeded() {
   const sources = Math.max(newest("app"), newest("db/migrations"), fs.statSync("db/schema.ts").mtimeMs, fs.statSync("remix.config.js").mtimeMs);
   if (built > sources) return false;
   console.log("正在构建……");
-  execSync("npx remix build", { stdio: "inherit" });
+  // Always a production build: vitest runs with NODE_ENV=test, which would emit dev-only JSX calls.
+  execSync("npx remix build", { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
   return true;
 }
 
