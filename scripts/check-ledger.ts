@@ -1,19 +1,31 @@
-// npm run check:ledger [path]: verifies every ledger invariant, exits 1 on any violation.
-import path from "node:path";
+// npm run check:ledger [path] [--anchor ID:HASH]: verifies every ledger invariant, exits 1 on any violation.
+// The printed head (id and hash of the newest entry) can be written down elsewhere; passing it back
+// as --anchor later proves the chain up to it was not rewritten, even by someone who recomputed hashes.
 import fs from "node:fs";
+import path from "node:path";
 
-const file = path.resolve(process.argv[2] ?? process.env.DATABASE_PATH ?? "db/data/jifen.sqlite");
+const args = process.argv.slice(2);
+const anchorAt = args.indexOf("--anchor");
+const anchor = anchorAt >= 0 ? args.splice(anchorAt, 2)[1] : undefined;
+const file = path.resolve(args[0] ?? process.env.DATABASE_PATH ?? "db/data/jifen.sqlite");
 if (!fs.existsSync(file)) {
   console.error(`找不到数据库文件：${file}`);
   process.exit(2);
 }
 process.env.DATABASE_PATH = file;
 const { db } = await import("../app/utils/db.server");
-const { checkLedger } = await import("../app/utils/ledger-check.server");
+const { checkLedger, ledgerHead, matchesAnchor } = await import("../app/utils/ledger-check.server");
 
 console.log(`检查账本：${file}`);
 const results = checkLedger(db().sqlite);
+if (anchor) {
+  const [id, hash] = anchor.split(":");
+  const ok = /^\d+$/.test(id ?? "") && !!hash && matchesAnchor(db().sqlite, Number(id), hash);
+  results.push({ name: "与记下的锚点一致", ok, detail: ok ? `第 ${id} 条分录哈希一致` : `第 ${id} 条分录的哈希与记下的不同，或已不存在` });
+}
 for (const r of results) console.log(`${r.ok ? "✓" : "✗"} ${r.name}：${r.detail}`);
+const head = ledgerHead(db().sqlite);
+if (head) console.log(`账本末尾（可抄下备查）：${head.id}:${head.hash}`);
 const failed = results.filter((r) => !r.ok).length;
 console.log(failed ? `发现 ${failed} 项问题` : `全部 ${results.length} 项检查通过`);
 process.exit(failed ? 1 : 0);

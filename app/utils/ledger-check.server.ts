@@ -95,7 +95,28 @@ const checks: Check[] = [
     return { name: "数据库拒绝修改和删除账目", ok: missing.length === 0, detail: missing.length ? `缺少触发器 ${missing.join(", ")}` : "触发器齐全" };
   },
   (s) => checkHashChain(s),
+  (s) => {
+    const t = s.prepare("select count(*) as n, coalesce(max(id), 0) as top from ledger_transactions").get() as { n: number; top: number };
+    const seq = (s.prepare("select seq from sqlite_sequence where name = 'ledger_transactions'").get() as { seq: number } | undefined)?.seq ?? 0;
+    const ok = t.n === t.top && seq === t.top;
+    return {
+      name: "交易编号连续（没有删掉任何交易）",
+      ok,
+      detail: ok ? `编号 1–${t.top} 连续` : `共 ${t.n} 笔，最大编号 ${t.top}，已分配到 ${seq}`,
+    };
+  },
 ];
+
+/** The newest entry's id and hash: write it down outside the machine to detect a rewritten chain later. */
+export function ledgerHead(sqlite: SQLite.Database): { id: number; hash: string } | null {
+  return (sqlite.prepare("select id, hash from ledger_entries order by id desc limit 1").get() as { id: number; hash: string } | undefined) ?? null;
+}
+
+/** Whether entry `id` still has the hash recorded earlier. */
+export function matchesAnchor(sqlite: SQLite.Database, id: number, hash: string): boolean {
+  const row = sqlite.prepare("select hash from ledger_entries where id = ?").get(id) as { hash: string } | undefined;
+  return row?.hash === hash;
+}
 
 /** Replays each household's balance in order: a redemption never leaves it negative. */
 function checkRedemptionsNeverOverdraw(s: SQLite.Database): CheckResult {

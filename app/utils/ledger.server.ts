@@ -141,6 +141,8 @@ interface PostInput {
   allowOverdraft?: boolean;
   /** The hold being converted: its own amount does not count against the balance. */
   convertingHoldId?: number;
+  /** What the caller asked for, hashed for idempotency; defaults to the whole input. */
+  request?: object;
 }
 
 function requestHash(input: object): string {
@@ -213,8 +215,9 @@ function checkAccount(s: Statements, input: PostInput, leg: Leg, at: number): vo
 
 export function post(input: PostInput): PostResult {
   const s = stmts();
-  const { idemKey: _k, actor: _a, ...rest } = input;
-  const hash = requestHash({ ...rest, actor: input.actor });
+  const { idemKey: _k, request, ...rest } = input;
+  // Hash what the caller asked, not values derived from the clock (a retry across New Year is the same request).
+  const hash = requestHash(request ?? rest);
   return db().sqlite.transaction(() => postInTxn(s, input, hash)).immediate();
 }
 
@@ -248,6 +251,12 @@ export function openStoreAccount(villageId: number, storeId: number): number {
   return Number(
     sqlite.prepare("insert into accounts (village_id, kind, store_id, created_at) values (?, 'store', ?, ?)").run(villageId, storeId, now()).lastInsertRowid,
   );
+}
+
+function assertStoreAccount(s: Statements, accountId: number, villageId: number): void {
+  const acc = s.account.get(accountId) as { kind: string; village_id: number } | undefined;
+  if (!acc || acc.kind !== "store") throw new LedgerError("invalid", "兑换只能记入本村超市的账户");
+  if (acc.village_id !== villageId) throw new LedgerError("invalid", "不能跨村兑换");
 }
 
 function householdAccount(householdId: number): { id: number; village_id: number } {
@@ -287,6 +296,11 @@ interface HouseholdMove {
   memo: string;
 }
 
+function moveRequest(kind: string, m: HouseholdMove): object {
+  const { idemKey: _k, ...rest } = m;
+  return { kind, ...rest };
+}
+
 function positive(amount: number): void {
   if (!Number.isSafeInteger(amount) || amount <= 0) throw new LedgerError("invalid", "积分必须是正整数");
 }
@@ -298,7 +312,7 @@ export function award(m: HouseholdMove): PostResult {
   const year = chinaYear(now());
   return post({
     villageId: acc.village_id, kind: "award", idemKey: m.idemKey, actor: m.actor, memo: m.memo,
-    memberId: m.memberId, ruleId: m.ruleId, cause: m.cause,
+    memberId: m.memberId, ruleId: m.ruleId, cause: m.cause, request: moveRequest("award", m),
     legs: [
       { accountId: issuanceAccountId(acc.village_id), amount: -m.amount, scoreDelta: 0, scoreYear: year },
       { accountId: acc.id, amount: m.amount, scoreDelta: m.amount, scoreYear: year },
@@ -313,7 +327,7 @@ export function deduct(m: HouseholdMove): PostResult {
   const year = chinaYear(now());
   return post({
     villageId: acc.village_id, kind: "deduction", idemKey: m.idemKey, actor: m.actor, memo: m.memo,
-    memberId: m.memberId, ruleId: m.ruleId, cause: m.cause, allowOverdraft: true,
+    memberId: m.memberId, ruleId: m.ruleId, cause: m.cause, allowOverdraft: true, request: moveRequest("deduction", m),
     legs: [
       { accountId: acc.id, amount: -m.amount, scoreDelta: -m.amount, scoreYear: year },
       { accountId: issuanceAccountId(acc.village_id), amount: m.amount, scoreDelta: 0, scoreYear: year },
@@ -368,7 +382,8 @@ export function placeHold(h: {
 }): HoldResult {
   positive(h.amount);
   const s = stmts();
-  const hash = requestHash({ hold: h.householdId, amount: h.amount, expiresAt: h.expiresAt, cause: h.cause ?? null });
+  // expiresAt is left out: a retry computes its own "now + 10 min" and is still the same request.
+  const hash = requestHash({ hold: h.householdId, amount: h.amount, cause: h.cause ?? null });
   return db()
     .sqlite.transaction(() => {
       const existing = s.holdByKey.get(h.idemKey) as { id: number; request_hash: string } | undefined;
@@ -444,6 +459,7 @@ export function convertHold(c: {
       if (!hold) throw new LedgerError("not_found", "冻结记录不存在");
       if (hold.status !== "active") throw new LedgerError("hold_settled", "这笔兑换已经处理过了");
       if (hold.expires_at <= now()) throw new LedgerError("hold_settled", "兑换码已过期");
+      assertStoreAccount(s, c.storeAccountId, hold.village_id);
       const year = chinaYear(now());
       const result = postInTxn(
         s,
@@ -476,8 +492,11 @@ export function redeem(r: {
 }): PostResult {
   positive(r.amount);
   const acc = householdAccount(r.householdId);
+  assertStoreAccount(stmts(), r.storeAccountId, acc.village_id);
   const year = chinaYear(now());
+  const { idemKey: _k, ...request } = r;
   return post({
+    request: { kind: "redemption", ...request },
     villageId: acc.village_id, kind: "redemption", idemKey: r.idemKey, actor: r.actor, memo: r.memo,
     memberId: r.memberId, cause: r.cause,
     legs: [

@@ -12,11 +12,13 @@ import { now } from "~/utils/clock.server";
 import { db, migrateToLatest } from "~/utils/db.server";
 import { award, convertHold, deduct, placeHold, redeem, releaseHold, reverse } from "~/utils/ledger.server";
 import { checkLedger } from "~/utils/ledger-check.server";
+import { entryHash } from "~/utils/ledger.server";
 import { failedChecks, ROOT, seedVillage, SYSTEM, type SeededVillage } from "./helpers";
 
 const run = promisify(execFile);
 const HASH_CHAIN = "哈希链完整";
 const TRIGGER_CHECK = "数据库拒绝修改和删除账目";
+const SEQUENCE = "交易编号连续（没有删掉任何交易）";
 const LEDGER_TRIGGERS = ["ledger_entries_no_update", "ledger_entries_no_delete", "ledger_transactions_no_update", "ledger_transactions_no_delete"];
 
 let v: SeededVillage;
@@ -57,9 +59,9 @@ function offline(file: string, edit: (raw: SQLite.Database) => void, keepTrigger
   raw.close();
 }
 
-async function cli(file: string): Promise<{ code: number; out: string }> {
+async function cli(file: string, ...extra: string[]): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await run("npx", ["tsx", "scripts/check-ledger.ts", file], { cwd: ROOT, encoding: "utf8" });
+    const { stdout, stderr } = await run("npx", ["tsx", "scripts/check-ledger.ts", file, ...extra], { cwd: ROOT, encoding: "utf8" });
     return { code: 0, out: stdout + stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -212,7 +214,21 @@ describe("check:ledger catches an offline edit", () => {
         raw.prepare("delete from ledger_entries where txn_id = ?").run(txn.awardC);
         raw.prepare("delete from ledger_transactions where id = ?").run(txn.awardC);
       },
-      failing: [HASH_CHAIN],
+      failing: [HASH_CHAIN, SEQUENCE],
+    },
+    {
+      name: "the newest transaction deleted (the chain's tail stays valid)",
+      edit: (raw) => {
+        const last = (raw.prepare("select max(id) as id from ledger_transactions").get() as { id: number }).id;
+        for (const e of entriesOf(raw, last)) {
+          raw.prepare("update accounts set balance = balance - ? where id = ?").run(e.amount, e.account_id);
+          if (e.score_delta) raw.prepare("update account_scores set score = score - ? where account_id = ? and year = ?").run(e.score_delta, e.account_id, e.score_year);
+        }
+        raw.prepare("update holds set settled_txn_id = null, status = 'released' where settled_txn_id = ?").run(last);
+        raw.prepare("delete from ledger_entries where txn_id = ?").run(last);
+        raw.prepare("delete from ledger_transactions where id = ?").run(last);
+      },
+      failing: [SEQUENCE],
     },
     {
       name: "the role recorded on a transaction",
@@ -248,5 +264,44 @@ describe("check:ledger catches an offline edit", () => {
       expect(inProcess(files[i]).sort(), s.name).toEqual([...s.failing].sort());
       expect(r.out.match(/✗/g)?.length, `${s.name}:\n${r.out}`).toBe(s.failing.length);
     });
+  }, 60_000);
+});
+
+describe("an anchor written down earlier", () => {
+  it("exposes a chain rewritten with recomputed hashes, which no internal check can see", async () => {
+    const file = copy("rewritten");
+    const head = (() => {
+      const raw = new SQLite(file, { readonly: true });
+      try {
+        return raw.prepare("select id, hash from ledger_entries order by id desc limit 1").get() as { id: number; hash: string };
+      } finally {
+        raw.close();
+      }
+    })();
+    offline(file, (raw) => {
+      // Triple an early award's legs, fix balances and scores, then recompute every hash after it.
+      for (const e of entriesOf(raw, txn.awardA)) {
+        raw.prepare("update ledger_entries set amount = amount * 3, score_delta = score_delta * 3 where id = ?").run(e.id);
+        raw.prepare("update accounts set balance = balance + ? where id = ?").run(e.amount * 2, e.account_id);
+        if (e.score_delta) raw.prepare("update account_scores set score = score + ? where account_id = ? and year = ?").run(e.score_delta * 2, e.account_id, e.score_year);
+      }
+      const rows = raw
+        .prepare("select e.*, t.id as t_id, t.village_id, t.kind, t.idem_key, t.request_hash, t.reverses_id, t.actor_user_id, t.actor_role, t.member_id, t.rule_id, t.cause_kind, t.cause_id, t.memo, t.created_at from ledger_entries e join ledger_transactions t on t.id = e.txn_id order by e.id")
+        .all() as Record<string, never>[];
+      let prev = "0".repeat(64);
+      for (const r of rows) {
+        const h = entryHash(prev, r as never, { ...(r as object), id: r.t_id } as never);
+        raw.prepare("update ledger_entries set prev_hash = ?, hash = ? where id = ?").run(prev, h, r.id);
+        prev = h;
+      }
+    });
+    const plain = await cli(file);
+    expect(plain.code, plain.out).toBe(0); // the documented limit: a full rewrite is internally consistent
+    const anchored = await cli(file, "--anchor", `${head.id}:${head.hash}`);
+    expect(anchored.code, anchored.out).toBe(1);
+    expect(anchored.out).toContain("✗ 与记下的锚点一致");
+    const untouched = await cli(copy("untouched"), "--anchor", `${head.id}:${head.hash}`);
+    expect(untouched.code, untouched.out).toBe(0);
+    expect(untouched.out).toContain("✓ 与记下的锚点一致");
   }, 60_000);
 });

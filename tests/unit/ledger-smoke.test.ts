@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createHousehold } from "~/utils/households.server";
-import { award, deduct, householdBalance, placeHold, convertHold, reverse, openStoreAccount, LedgerError } from "~/utils/ledger.server";
+import { award, deduct, householdBalance, placeHold, convertHold, reverse, redeem, openStoreAccount, LedgerError } from "~/utils/ledger.server";
 import { checkLedger } from "~/utils/ledger-check.server";
 import { createVillage, ensureTownship } from "~/utils/villages.server";
 import { db } from "~/utils/db.server";
@@ -29,5 +29,37 @@ describe("ledger basics", () => {
     const results = checkLedger(db().sqlite);
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(() => db().sqlite.prepare("update ledger_entries set amount = 1").run()).toThrow(/append-only/);
+  });
+});
+
+describe("ledger requests", () => {
+  it("treats a retry across New Year (China time) as the same request", async () => {
+    const { clockControl } = await import("~/utils/clock.server");
+    const t = ensureTownship("测试镇");
+    const v = createVillage({ townshipId: t, name: "跨年村", code: "NY" });
+    const { householdId } = createHousehold({ villageId: v, gridId: null, number: "001", address: "", members: [{ name: "李四", relation: "户主" }] });
+    const actor = { userId: null, role: "system" };
+    clockControl.set(Date.UTC(2026, 11, 31, 15, 59, 59, 500)); // 23:59:59.5 on 31 Dec in China
+    try {
+      const first = award({ householdId, amount: 5, idemKey: "ny-tap", actor, memo: "志愿服务" });
+      clockControl.advance(1000);
+      expect(award({ householdId, amount: 5, idemKey: "ny-tap", actor, memo: "志愿服务" })).toEqual({ txnId: first.txnId, created: false });
+      expect(householdBalance(householdId, 2026).score).toBe(5);
+      expect(householdBalance(householdId, 2027).score).toBe(0);
+    } finally {
+      clockControl.reset();
+    }
+  });
+
+  it("only credits redemptions to a store account of the same village", () => {
+    const t = ensureTownship("测试镇");
+    const v = createVillage({ townshipId: t, name: "兑换村", code: "RD" });
+    const a = createHousehold({ villageId: v, gridId: null, number: "001", address: "", members: [{ name: "甲", relation: "户主" }] }).householdId;
+    const b = createHousehold({ villageId: v, gridId: null, number: "002", address: "", members: [{ name: "乙", relation: "户主" }] }).householdId;
+    const actor = { userId: null, role: "system" };
+    award({ householdId: a, amount: 20, idemKey: "rd-a", actor, memo: "奖励" });
+    const bAccount = (db().sqlite.prepare("select id from accounts where household_id = ?").get(b) as { id: number }).id;
+    expect(() => redeem({ householdId: a, storeAccountId: bAccount, amount: 5, idemKey: "rd-x", actor, memo: "兑换" })).toThrow(/超市/);
+    expect(householdBalance(b).balance).toBe(0);
   });
 });
