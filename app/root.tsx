@@ -1,5 +1,5 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import styles from "./styles.css";
 import { getViewer } from "./utils/access.server";
@@ -52,7 +52,7 @@ export function Layout({ children }: { children: ReactNode }) {
         {viewer && viewer.nav.length > 1 ? (
           <nav className="mainnav" aria-label="主菜单">
             {viewer.nav.map((n) => (
-              <Link key={n.to} to={n.to}>{n.label}</Link>
+              <NavLink key={n.to} to={n.to} end={n.to === "/"}>{n.label}</NavLink>
             ))}
           </nav>
         ) : null}
@@ -85,7 +85,7 @@ export function ErrorBoundary() {
 
 function ErrorPage({ code, title, text }: { code: number; title: string; text: string }) {
   return (
-    <section className="card error-page">
+    <section className="card narrow error-page">
       <p className="muted">错误 {code}</p>
       <h1>{title}</h1>
       <p>{text}</p>

@@ -40,14 +40,14 @@ function HouseholdHome({ home }: { home: NonNullable<ReturnType<typeof useLoader
   const { household, members, balance, year, entries } = home;
   return (
     <>
-      <p className="muted">
+      <p className="muted place">
         {household.village} · {household.number}号户{household.grid ? ` · ${household.grid}` : ""}
       </p>
       <div className="balances">
         <div className="balance">
           <div className="label">可用积分</div>
           <div className="value" data-testid="spendable">{balance.spendable}</div>
-          {balance.held > 0 ? <div className="hint">另有 {balance.held} 分兑换中</div> : <div className="hint">可以去积分超市兑换</div>}
+          {balance.held > 0 ? <div className="hint">另有 {balance.held} 分兑换中</div> : <div className="hint">可到超市兑换</div>}
         </div>
         <div className="balance">
           <div className="label">{year}年累计积分</div>

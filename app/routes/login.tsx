@@ -4,7 +4,7 @@ import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/
 import { Field, FormError } from "~/components/field";
 import { getViewer } from "~/utils/access.server";
 import { signIn, signInSchema } from "~/utils/auth.server";
-import { fieldErrors, formToObject } from "~/utils/validation.server";
+import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 积分超市" }];
 
@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = formToObject(await request.formData());
+  const form = formToObject(await readForm(request));
   const parsed = signInSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), phone: form.phone ?? "" }, { status: 400 });
   const result = await signIn(request, parsed.data.phone, parsed.data.password, context.ip ?? "unknown");
@@ -33,7 +33,7 @@ export default function Login() {
   const busy = useNavigation().state !== "idle";
   const [params] = useSearchParams();
   return (
-    <section className="card">
+    <section className="card narrow">
       <h1>登录</h1>
       <Form method="post" action={`/login${params.get("next") ? `?next=${encodeURIComponent(params.get("next")!)}` : ""}`} noValidate>
         <FormError message={errors._form} />

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { Field, FormError } from "~/components/field";
 import { requireViewer } from "~/utils/access.server";
 import { changeOwnPassword, changePasswordSchema } from "~/utils/auth.server";
-import { fieldErrors, formToObject } from "~/utils/validation.server";
+import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "修改密码 · 积分超市" }];
 
@@ -15,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireViewer(request, { allowPasswordChange: true });
-  const parsed = changePasswordSchema.safeParse(formToObject(await request.formData()));
+  const parsed = changePasswordSchema.safeParse(formToObject(await readForm(request)));
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error) }, { status: 400 });
   const error = await changeOwnPassword(viewer.userId, viewer.sessionId, parsed.data.current, parsed.data.next);
   if (error) return data({ errors: { current: error } as Record<string, string> }, { status: 400 });
@@ -26,7 +26,7 @@ export default function ChangePassword() {
   const { forced } = useLoaderData<typeof loader>();
   const errors: Record<string, string | undefined> = useActionData<typeof action>()?.errors ?? {};
   return (
-    <section className="card">
+    <section className="card narrow">
       <h1>修改密码</h1>
       {forced ? <p className="warn">这是管理员为你设置的临时密码，请先改成只有你自己知道的新密码。</p> : null}
       <Form method="post" noValidate>

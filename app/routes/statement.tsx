@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
+import { Pager } from "~/components/admin";
 import { EntryList } from "~/components/entries";
 import { requireHousehold } from "~/utils/access.server";
 import { formatMonth } from "~/utils/format";
@@ -33,15 +34,16 @@ export default function Statement() {
         <button type="submit" className="secondary">查看</button>
       </Form>
       <p className="muted small">
-        {s.month ? formatMonth(s.month) : "全部"}：共 {s.total} 条，收入 <span className="amount plus">+{s.totals.income}</span>，支出{" "}
-        <span className="amount minus">-{s.totals.spent}</span>
+        {s.month ? formatMonth(s.month) : "全部"}：共 {s.total} 条，<span className="nowrap">
+          收入 <span className={s.totals.income > 0 ? "amount plus" : "amount"}>{s.totals.income > 0 ? `+${s.totals.income}` : 0}</span>
+        </span>
+        ，
+        <span className="nowrap">
+          支出 <span className={s.totals.spent > 0 ? "amount minus" : "amount"}>{s.totals.spent > 0 ? `-${s.totals.spent}` : 0}</span>
+        </span>
       </p>
       <EntryList entries={s.rows} />
-      <nav className="pager" aria-label="翻页">
-        {s.page > 1 ? <Link to={link(s.page - 1)}>‹ 上一页</Link> : <span />}
-        <span className="muted">第 {s.page} / {s.pages} 页</span>
-        {s.page < s.pages ? <Link to={link(s.page + 1)}>下一页 ›</Link> : <span />}
-      </nav>
+      <Pager page={s.page} pages={s.pages} link={link} />
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { Field, FormError, FormOk } from "~/components/field";
 import { requireRole } from "~/utils/access.server";
 import { actorOf, echoValues } from "~/utils/admin-common.server";
 import { createVillageWithAdmin, newVillageSchema, townshipOverview } from "~/utils/village-admin.server";
-import { fieldErrors, formToObject } from "~/utils/validation.server";
+import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }];
 
@@ -29,7 +29,7 @@ interface Reply {
 
 export async function action({ request }: ActionFunctionArgs) {
   const access = await requireRole(request, ["township_admin"], null);
-  const form = formToObject(await request.formData());
+  const form = formToObject(await readForm(request));
   const values = echoValues(form, ["name", "code", "noticeDays", "adminName", "adminPhone"]);
   const parsed = newVillageSchema.safeParse(form);
   if (!parsed.success) return data<Reply>({ errors: fieldErrors(parsed.error), values }, { status: 400 });
@@ -63,7 +63,9 @@ export default function Township() {
         </section>
       ) : null}
       <p className="muted small">
-        共 {villages.length} 个村 · {sum("households")} 户 · {sum("members")} 人 · 可用积分合计 {sum("balance")} · {year}年累计 {sum("score")}
+        <span className="nowrap">共 {villages.length} 个村</span> · <span className="nowrap">{sum("households")} 户</span> ·{" "}
+        <span className="nowrap">{sum("members")} 人</span> · <span className="nowrap">可用积分合计 {sum("balance")}</span> ·{" "}
+        <span className="nowrap">{year}年累计 {sum("score")}</span>
       </p>
       <div className="villages">
         {villages.map((x) => (
@@ -79,7 +81,7 @@ export default function Township() {
               <Stat n={x.members} l="在册人数" />
               <Stat n={x.logins} l="登录账号" />
               <Stat n={x.balance} l="可用积分" />
-              <Stat n={x.score} l={`${year}年累计`} />
+              <Stat n={x.score} l="今年累计" />
               <Stat n={x.notice_days} l="公示天数" />
             </div>
           </section>
@@ -95,7 +97,7 @@ export default function Township() {
             <Field label="村名" name="name" defaultValue={v?.name} error={errors.name} maxLength={60} autoComplete="off" hint="如 大庄村" />
             <Field label="村代码" name="code" defaultValue={v?.code} error={errors.code} maxLength={20} autoComplete="off" autoCapitalize="characters" hint="2 到 10 位大写字母或数字，如 DZC，不能和别的村重复" />
             <Field label="公示天数" name="noticeDays" type="text" inputMode="numeric" defaultValue={v?.noticeDays ?? "3"} error={errors.noticeDays} maxLength={5} hint="加分批准后公示几天再到账；0 表示立即到账" />
-            <h3 style={{ fontSize: "1.05rem", margin: "1.25rem 0 0" }}>第一位村管理员</h3>
+            <h3 className="subhead">第一位村管理员</h3>
             <Field label="姓名" name="adminName" defaultValue={v?.adminName} error={errors.adminName} maxLength={60} autoComplete="off" />
             <Field label="手机号" name="adminPhone" type="tel" inputMode="numeric" defaultValue={v?.adminPhone} error={errors.adminPhone} maxLength={20} autoComplete="off" />
             <Field label="初始密码（可不填）" name="adminPassword" type="text" autoComplete="off" error={errors.adminPassword} hint="至少 8 位；不填则自动生成 8 位数字。首次登录须修改。" />

@@ -26,7 +26,7 @@ export default function Households() {
       </div>
       <Form method="get" className="search" role="search">
         <label htmlFor="q" className="sr-only">搜索住户</label>
-        <input id="q" name="q" type="search" defaultValue={q} placeholder="户号、姓名、手机号或地址" maxLength={50} />
+        <input id="q" name="q" type="search" defaultValue={q} placeholder="户号 姓名 手机 地址" maxLength={50} />
         <button type="submit" className="secondary">搜索</button>
       </Form>
       <p className="muted small count">
@@ -42,7 +42,8 @@ export default function Households() {
                 <span className="main">
                   <span className="title">{h.number}号户 {h.head_name ?? <span className="muted">（无户主）</span>}</span>
                   <span className="sub">
-                    {h.grid_name ?? "未分网格"} · {h.members} 人{h.address ? ` · ${h.address}` : ""}
+                    <span className="seg">{h.grid_name ?? "未分网格"} · {h.members} 人</span>
+                    {h.address ? <> · <span className="seg">{h.address}</span></> : null}
                   </span>
                 </span>
                 <span className="go">管理 ›</span>

@@ -31,7 +31,7 @@ export default function Audit() {
           return (
             <li key={r.id}>
               <div className="when">
-                {formatTime(r.at)} · {r.actor_name ?? "系统"}
+                {formatTime(r.at)} · {r.actor_name ?? "系统"}{" "}
                 <span className="tag">{roleLabel(r.actor_role)}</span>
               </div>
               <div className="what">

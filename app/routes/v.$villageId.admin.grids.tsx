@@ -6,7 +6,7 @@ import { idParam, requireRole } from "~/utils/access.server";
 import { actorOf, echoValues } from "~/utils/admin-common.server";
 import { gridsPageIntent } from "~/utils/admin-forms.server";
 import { createGrid, gridsWithCounts, renameGrid } from "~/utils/village-admin.server";
-import { fieldErrors, formToObject } from "~/utils/validation.server";
+import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "网格 · 村务管理 · 积分超市" }];
 
@@ -31,7 +31,7 @@ interface Reply {
 export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, ADMIN, villageId);
-  const form = formToObject(await request.formData());
+  const form = formToObject(await readForm(request));
   const parsed = gridsPageIntent.safeParse(form);
   const rawGrid = /^\d{1,12}$/.test(form.gridId ?? "") ? Number(form.gridId) : null;
   const values = echoValues(form, ["name"]);
@@ -57,7 +57,7 @@ export default function Grids() {
   const result = useActionData<typeof action>() as Reply | undefined;
   const busy = useNavigation().state === "submitting";
   const createErr = result?.intent === "grid.create" && !result.ok ? result.errors : {};
-  const known = result && (result.intent === "grid.create" || grids.some((g) => g.id === result.gridId));
+  const known = result && (result.intent === "grid.create" || (result.intent === "grid.rename" && grids.some((g) => g.id === result.gridId)));
   return (
     <>
       <section className="card">

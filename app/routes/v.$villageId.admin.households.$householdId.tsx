@@ -18,7 +18,7 @@ import {
 } from "~/utils/household-admin.server";
 import { RELATIONS } from "~/utils/households.server";
 import { createMemberLogin, resetUserPassword, setLoginDisabled } from "~/utils/staff.server";
-import { fieldErrors, formToObject } from "~/utils/validation.server";
+import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.household.number ?? ""}号户 · 村务管理 · 积分超市` }];
 
@@ -54,7 +54,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const access = await requireRole(request, ADMIN, villageId);
   const householdId = idParam(params.householdId);
   householdInVillage(villageId, householdId);
-  const form = formToObject(await request.formData());
+  const form = formToObject(await readForm(request));
   const parsed = householdPageIntent.safeParse(form);
   const rawMember = /^\d{1,12}$/.test(form.memberId ?? "") ? Number(form.memberId) : null;
   if (!parsed.success) {
@@ -137,7 +137,8 @@ export default function HouseholdPage() {
         </h2>
         <p className="muted small" style={{ margin: 0 }}>
           {h.grid_name ?? "未分网格"}
-          {h.address ? ` · ${h.address}` : ""} · 可用积分 <strong>{balance.spendable}</strong> · 今年累计 <strong>{balance.score}</strong>
+          {h.address ? ` · ${h.address}` : ""} · <span className="nowrap">可用积分 <strong>{balance.spendable}</strong></span> ·{" "}
+          <span className="nowrap">今年累计 <strong>{balance.score}</strong></span>
         </p>
         {d.created ? <FormOk message="住户已新增。可以继续添加家庭成员。" /> : null}
         {result?.ok && result.intent === "household.update" ? <FormOk message={result.ok} /> : null}
@@ -231,6 +232,13 @@ function MemberFields({
 
 function MemberCard({ m, relations, selected, base, result, busy }: { m: AdminMemberRow; relations: readonly string[]; selected: boolean; base: string; result?: Reply; busy: boolean }) {
   const mine = result && result.memberId === m.id ? result : undefined;
+  // Forms this card shows for the member; a failure of any other (a stale page, a forged post) shows on the card itself.
+  const shown = [
+    "member.update",
+    m.active ? "member.deactivate" : "member.activate",
+    ...(m.user_id === null ? (m.active ? ["login.create"] : []) : ["login.reset", m.login_disabled ? "login.enable" : "login.disable"]),
+  ];
+  const cardError = mine && !mine.ok && (!selected || !shown.includes(mine.intent)) ? (mine.errors._form ?? "请求有误，请刷新页面后再试") : null;
   const errorsFor = (intent: string): Record<string, string | undefined> => (mine && mine.intent === intent ? mine.errors : {});
   const valuesFor = (intent: string) => (mine && mine.intent === intent && !mine.ok ? mine.values : undefined);
   const action = `${base}?m=${m.id}`;
@@ -258,6 +266,7 @@ function MemberCard({ m, relations, selected, base, result, busy }: { m: AdminMe
           <Link to={`${action}#m${m.id}`} className="manage">管理 ›</Link>
         )}
       </div>
+      <FormError message={cardError} />
       {mine?.ok && !mine.generated ? <FormOk message={mine.ok} /> : null}
       {mine?.generated ? <PasswordOnce {...mine.generated} /> : null}
       {selected ? (

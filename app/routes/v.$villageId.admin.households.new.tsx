@@ -6,7 +6,7 @@ import { Field, FormError } from "~/components/field";
 import { idParam, requireRole } from "~/utils/access.server";
 import { actorOf, echoValues } from "~/utils/admin-common.server";
 import { createHouseholdByAdmin, newHouseholdSchema } from "~/utils/household-admin.server";
-import { fieldErrors, formToObject } from "~/utils/validation.server";
+import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 import { listGrids } from "~/utils/villages.server";
 
 export const meta: MetaFunction = () => [{ title: "新增住户 · 积分超市" }];
@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, ["village_admin", "township_admin"], villageId);
-  const form = formToObject(await request.formData());
+  const form = formToObject(await readForm(request));
   const values = echoValues(form, ["number", "gridId", "address", "headName", "headPhone"]);
   const parsed = newHouseholdSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values }, { status: 400 });

@@ -19,7 +19,7 @@ import {
   villageMember,
   villageUsers,
 } from "~/utils/staff.server";
-import { fieldErrors, formToObject, pageSchema } from "~/utils/validation.server";
+import { fieldErrors, formToObject, pageSchema, readForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "账号与角色 · 村务管理 · 积分超市" }];
 
@@ -67,7 +67,7 @@ interface Reply {
 export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, ADMIN, villageId);
-  const fd = await request.formData();
+  const fd = await readForm(request);
   const form = formToObject(fd);
   const parsed = usersPageIntent.safeParse({ ...form, roles: rolesFromForm(fd) });
   const rawUser = idQuery(form.userId ?? null);
@@ -125,6 +125,11 @@ export default function Users() {
   const createErrors: Record<string, string | undefined> = createResult && !createResult.ok ? createResult.errors : {};
   const createValues = createResult && !createResult.ok ? createResult.values : undefined;
   const handled = !!createResult || !!selResult;
+  // Forms the selected account's card shows; a failure of any other (stale page, own account) shows on the card.
+  const selShown = sel
+    ? ["user.roles", ...(sel.id === d.viewerId || (sel.elsewhere && !d.township) ? [] : ["user.reset", sel.disabled ? "user.enable" : "user.disable"])]
+    : [];
+  const selCardError = selResult && !selResult.ok && !selShown.includes(selResult.intent) ? (selResult.errors._form ?? "请求有误，请刷新页面后再试") : null;
   const topError = result && !result.ok && !handled ? (result.errors._form ?? "请求有误，请刷新页面后再试") : null;
   const createOpen = !!(d.linked || d.mq || (createResult && !createResult.ok));
 
@@ -152,6 +157,7 @@ export default function Users() {
               <span className="muted small"> 未关联村民</span>
             )}
           </p>
+          <FormError message={selCardError} />
           {selResult?.ok && !selResult.generated ? <FormOk message={selResult.ok} /> : null}
           {selResult?.generated ? <PasswordOnce {...selResult.generated} /> : null}
           {sel.elsewhere && !d.township ? (
@@ -262,7 +268,7 @@ export default function Users() {
         <summary>新建工作人员账号</summary>
         <div className="body">
           <p className="muted small">村民的登录请在住户页开通。这里给网格员、店主、村委委员、管理员等开通账号。</p>
-          <h3 style={{ fontSize: "1.05rem", marginBottom: 0 }}>关联村民（可不选）</h3>
+          <h3 className="subhead">关联村民（可不选）</h3>
           {d.linked ? (
             <p>
               已选：<strong>{d.linked.name}</strong>（{d.linked.household_number}号户，{d.linked.relation}）{" "}
@@ -272,7 +278,7 @@ export default function Users() {
             <>
               <Form method="get" action={`${base}#new`} className="search" role="search">
                 <label htmlFor="mq" className="sr-only">查找村民</label>
-                <input id="mq" name="mq" type="search" defaultValue={d.mq} placeholder="村民姓名、手机号或户号" maxLength={50} />
+                <input id="mq" name="mq" type="search" defaultValue={d.mq} placeholder="姓名、手机号或户号" maxLength={50} />
                 <button type="submit" className="secondary">查找</button>
               </Form>
               {d.mq && d.candidates.length === 0 ? <p className="muted small">没有找到未开通登录的在册村民</p> : null}
@@ -284,8 +290,8 @@ export default function Users() {
                       <span className="main">
                         <span className="title">{m.name}</span>
                         <span className="sub">
-                          {m.household_number}号户 · {m.relation}
-                          {m.phone ? ` · ${m.phone}` : ""}
+                          <span className="seg">{m.household_number}号户 · {m.relation}</span>
+                          {m.phone ? <> · <span className="seg">{m.phone}</span></> : null}
                         </span>
                       </span>
                       <span className="go">选这位 ›</span>

@@ -65,6 +65,10 @@ export async function requireRole(request: Request, roles: readonly Role[], vill
   const viewer = await requireViewer(request);
   const grant = findGrant(viewer, roles, villageId);
   if (!grant) throw forbidden();
+  // Only the township admin can name a village that does not exist; it is a 404, never a 500 later.
+  if (villageId !== null && !db().sqlite.prepare("select 1 from villages where id = ?").get(villageId)) {
+    throw new Response("找不到这个村", { status: 404 });
+  }
   return { viewer, role: grant.role, villageId };
 }
 

@@ -1,5 +1,6 @@
 // A village admin's work on households and members. Every write runs in one transaction with its audit row.
 // Members are never deleted (ledger rows reference them): they are deactivated instead.
+import { listGrids } from "./villages.server";
 import { z } from "zod";
 import { fail, isUniqueViolation, notFound, checkboxSchema, formIdSchema, type Outcome, type StaffActor } from "./admin-common.server";
 import { audit } from "./audit.server";
@@ -29,7 +30,7 @@ export const gridChoiceSchema = z
   .string()
   .optional()
   .transform((s) => s ?? "")
-  .pipe(z.union([z.literal(""), formIdSchema]))
+  .pipe(z.union([z.literal(""), formIdSchema], { error: "请从列表中选择本村的网格" }))
   .transform((v) => (v === "" ? null : v));
 
 /** A field the form may leave out altogether: missing means empty. */
@@ -111,13 +112,10 @@ export function householdMembers(householdId: number): AdminMemberRow[] {
     .all(householdId) as AdminMemberRow[];
 }
 
-function gridsOf(villageId: number): { id: number; name: string }[] {
-  return db().sqlite.prepare("select id, name from grids where village_id = ? order by name").all(villageId) as { id: number; name: string }[];
-}
 
 export function householdDetail(villageId: number, householdId: number) {
   const household = householdInVillage(villageId, householdId);
-  return { household, members: householdMembers(householdId), balance: householdBalance(householdId), grids: gridsOf(villageId) };
+  return { household, members: householdMembers(householdId), balance: householdBalance(householdId), grids: listGrids(villageId) };
 }
 
 export const HOUSEHOLD_PAGE_SIZE = 30;

@@ -46,7 +46,7 @@ export const staffLoginSchema = z.object({
     .string()
     .optional()
     .transform((s) => s ?? "")
-    .pipe(z.union([z.literal(""), formIdSchema]))
+    .pipe(z.union([z.literal(""), formIdSchema], { error: "找不到这位村民，请重新选择" }))
     .transform((v) => (v === "" ? null : v)),
   roles: villageRolesSchema,
 });

@@ -51,6 +51,15 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   return out;
 }
 
+/** The request's form, or a 400 page when the body is not a form (JSON, text, broken multipart). */
+export async function readForm(request: Request): Promise<FormData> {
+  try {
+    return await request.formData();
+  } catch {
+    throw new Response("提交的内容无法识别，请回到页面重新填写后提交", { status: 400 });
+  }
+}
+
 export function formToObject(form: FormData): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of form.entries()) if (typeof v === "string" && !(k in out)) out[k] = v;

@@ -126,7 +126,7 @@ export function gridsWithCounts(villageId: number): { id: number; name: string; 
   return db()
     .sqlite.prepare(
       `select g.id, g.name, (select count(*) from households h where h.grid_id = g.id) as households
-       from grids g where g.village_id = ? order by g.name`,
+       from grids g where g.village_id = ? order by g.id`,
     )
     .all(villageId) as { id: number; name: string; households: number }[];
 }

@@ -55,6 +55,7 @@ export function listVillages(): (VillageRow & { households: number })[] {
     .all() as (VillageRow & { households: number })[];
 }
 
+/** Grids in the order they were created (第一, 第二, ... rather than by character code). */
 export function listGrids(villageId: number): { id: number; name: string }[] {
-  return db().sqlite.prepare("select id, name from grids where village_id = ? order by name").all(villageId) as { id: number; name: string }[];
+  return db().sqlite.prepare("select id, name from grids where village_id = ? order by id").all(villageId) as { id: number; name: string }[];
 }
