@@ -250,7 +250,7 @@ describe("check:ledger catches an offline edit", () => {
       offline(file, s.edit, s.keepTriggersDropped);
       return file;
     });
-    const results = await Promise.all([pristine, ...files].map(cli));
+    const results = await Promise.all([pristine, ...files].map((f) => cli(f)));
     const [clean, ...edited] = results;
     expect(clean.code, clean.out).toBe(0);
     expect(clean.out).toMatch(/全部 \d+ 项检查通过/);
