@@ -1,0 +1,197 @@
+// Child process of `npm run bench`: writes the township dataset through the app's own modules
+// (migrations, villages, households, the ledger), deterministically, and reports its meta.
+// 30 villages × 400 households, 1,000,000 transfers = 2,000,000 ledger entries over the past year.
+import fs from "node:fs";
+import {
+  BENCH_PASSWORD, DATASET_FILE, DATASET_META, DATASET_VERSION, duration, int, prng, reply, type DatasetMeta,
+} from "./common";
+
+const VILLAGES = 30;
+const HOUSEHOLDS_PER_VILLAGE = 400;
+const TRANSFERS = 1_000_000;
+const BATCH = 2_000; // posts per outer transaction; each post nests as a savepoint
+const DEEP_EVERY = 125; // every 125th transfer goes to the deep household: 8,000 entries, 400 statement pages
+const DEEP_INDEX = 6; // 7th household of the first village
+const TYPICAL_INDEX = HOUSEHOLDS_PER_VILLAGE + 122; // a household of the second village
+const DAY = 24 * 3600_000;
+const CHINA = 8 * 3600_000;
+
+for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(DATASET_FILE + suffix, { force: true });
+fs.rmSync(DATASET_META, { force: true });
+process.env.DATABASE_PATH = DATASET_FILE;
+
+const { db, migrateToLatest, transact, closeDatabase } = await import("../../app/utils/db.server");
+const { clockControl } = await import("../../app/utils/clock.server");
+const { createVillage, ensureGrid, ensureTownship } = await import("../../app/utils/villages.server");
+const { insertHousehold } = await import("../../app/utils/households.server");
+const ledger = await import("../../app/utils/ledger.server");
+const { insertUser } = await import("../../app/utils/users.server");
+const { hashPassword } = await import("../../app/utils/password.server");
+
+const started = performance.now();
+const rng = prng(20261123);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
+const between = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
+
+// The past year, ending at the last China-time midnight (stable within a day).
+const end = Math.floor((Date.now() + CHINA) / DAY) * DAY - CHINA;
+const start = end - 365 * DAY;
+
+await migrateToLatest();
+const sqlite = db().sqlite;
+// A bigger page cache for this bulk writer only; the server opens its own connection with the defaults.
+sqlite.pragma("cache_size = -262144");
+
+// ---- villages, stores, households ------------------------------------------------
+
+const VILLAGE_NAMES = [
+  "东风", "红旗", "向阳", "前进", "光明", "胜利", "新民", "和平", "永安", "丰收", "太平", "团结", "建设", "幸福", "长青",
+  "龙泉", "石桥", "柳林", "杏花", "桃源", "清河", "白杨", "双井", "马家", "李庄", "王营", "张湾", "刘集", "陈岗", "赵屯",
+];
+const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+const GIVEN = "建国华明丽芳军平秀英兰桂珍玉梅红霞伟强磊洋勇杰涛斌超波辉刚健文静敏燕娟霞婷雪琴云海林东春生福贵荣祥德才";
+const RELATIONS = ["配偶", "子女", "子女", "父母", "儿媳", "孙子女"];
+const name = (surname: string) => surname + GIVEN[Math.floor(rng() * GIVEN.length)] + (rng() < 0.6 ? GIVEN[Math.floor(rng() * GIVEN.length)] : "");
+
+clockControl.set(start - 30 * DAY);
+const townshipId = transact(() => ensureTownship("青山镇"));
+const households: { id: number; village: number; store: number; members: number[] }[] = [];
+for (let v = 0; v < VILLAGES; v++) {
+  const villageName = `${VILLAGE_NAMES[v]}村`;
+  const villageId = createVillage({ townshipId, name: villageName, code: `QS${String(v + 1).padStart(2, "0")}` });
+  transact(() => {
+    const storeId = Number(
+      sqlite.prepare("insert into stores (village_id, name, created_at) values (?, ?, ?)").run(villageId, `${villageName}积分超市`, start - 30 * DAY)
+        .lastInsertRowid,
+    );
+    const store = ledger.openStoreAccount(villageId, storeId);
+    const grids = [1, 2, 3, 4].map((g) => ensureGrid(villageId, `第${"一二三四"[g - 1]}网格`));
+    for (let h = 0; h < HOUSEHOLDS_PER_VILLAGE; h++) {
+      const surname = SURNAMES[Math.floor(rng() * SURNAMES.length)];
+      const size = between(1, 5);
+      const members = [{ name: name(surname), relation: "户主" }];
+      for (let m = 1; m < size; m++) members.push({ name: name(m === 1 ? pick(SURNAMES.split("")) : surname), relation: RELATIONS[m - 1] });
+      const grid = Math.floor((h * grids.length) / HOUSEHOLDS_PER_VILLAGE);
+      const r = insertHousehold({
+        villageId,
+        gridId: grids[grid],
+        number: String(h + 1).padStart(4, "0"),
+        address: `${villageName}${grid + 1}组${h + 1}号`,
+        members,
+      });
+      households.push({ id: r.householdId, village: villageId, store, members: r.memberIds });
+    }
+  });
+}
+const memberCount = households.reduce((n, h) => n + h.members.length, 0);
+console.log(`  ${VILLAGES} 个村、${int(households.length)} 户、${int(memberCount)} 位成员已建好（${duration((performance.now() - started) / 1000)}）`);
+
+// ---- one year of points ------------------------------------------------------------
+
+const AWARDS = [
+  "志愿服务：打扫村道", "志愿服务：敬老院帮忙", "环境卫生评比：优秀", "环境卫生评比：良好", "美丽庭院", "清洁户",
+  "参加村民大会", "义务植树", "垃圾分类做得好", "好婆婆", "好媳妇", "文明家庭", "调解邻里纠纷", "防汛值守",
+];
+const DEDUCTIONS = ["乱堆乱放", "焚烧秸秆", "卫生检查不合格", "占道晾晒", "散养家禽"];
+const GOODS = ["洗衣粉 1 袋", "大米 5 斤", "食用油 1 桶", "香皂 2 块", "酱油 1 瓶", "毛巾 1 条", "牙膏 1 支"];
+const system = { userId: null, role: "system" };
+
+const balances = new Int32Array(households.length);
+const recentAwards: { txnId: number; h: number; amount: number }[] = [];
+const step = (end - start) / TRANSFERS;
+let posted = 0;
+let reversals = 0;
+let lastReport = 0;
+const ledgerStarted = performance.now();
+
+function transfer(i: number): void {
+  const idx = i % DEEP_EVERY === 0 ? DEEP_INDEX : Math.floor(rng() * households.length);
+  const h = households[idx];
+  const key = `bench-${String(i).padStart(7, "0")}`;
+  const memberId = h.members[Math.floor(rng() * h.members.length)];
+  clockControl.set(Math.floor(start + i * step + rng() * step * 0.9));
+  const r = rng();
+  if (r < 0.005 && recentAwards.length) {
+    const a = recentAwards.splice(Math.floor(rng() * recentAwards.length), 1)[0];
+    ledger.reverse({ txnId: a.txnId, idemKey: key, actor: system, memo: "录入有误，冲正" });
+    balances[a.h] -= a.amount;
+    reversals++;
+    return;
+  }
+  if (r < 0.085) {
+    const amount = between(1, 10);
+    ledger.deduct({ householdId: h.id, amount, idemKey: key, actor: system, memberId, memo: `违反村规民约：${pick(DEDUCTIONS)}` });
+    balances[idx] -= amount;
+    return;
+  }
+  const price = between(5, 60);
+  if (r < 0.3 && balances[idx] >= price) {
+    ledger.redeem({ householdId: h.id, storeAccountId: h.store, amount: price, idemKey: key, actor: system, memberId, memo: `兑换：${pick(GOODS)}` });
+    balances[idx] -= price;
+    return;
+  }
+  const amount = between(1, 20);
+  const { txnId } = ledger.award({ householdId: h.id, amount, idemKey: key, actor: system, memberId, memo: pick(AWARDS) });
+  balances[idx] += amount;
+  recentAwards.push({ txnId, h: idx, amount });
+  if (recentAwards.length > 500) recentAwards.shift();
+}
+
+while (posted < TRANSFERS) {
+  const upTo = Math.min(TRANSFERS, posted + BATCH);
+  transact(() => {
+    for (let i = posted; i < upTo; i++) transfer(i);
+  });
+  posted = upTo;
+  const pct = (posted / TRANSFERS) * 100;
+  if (pct - lastReport >= 5 || posted === TRANSFERS) {
+    lastReport = pct;
+    const s = (performance.now() - ledgerStarted) / 1000;
+    const rate = posted / s;
+    console.log(
+      `  生成账本 ${pct.toFixed(0).padStart(3)}%  ${int(posted * 2).padStart(9)} 条分录  ${int(rate)} 笔/秒  已用 ${duration(s)}  预计还需 ${duration((TRANSFERS - posted) / rate)}`,
+    );
+  }
+}
+
+// ---- logins for the two households the benchmark signs in as --------------------------
+
+clockControl.set(end);
+const hash = await hashPassword(BENCH_PASSWORD);
+function login(idx: number, phone: string): void {
+  const h = households[idx];
+  const head = sqlite.prepare("select id, name from members where id = ?").get(h.members[0]) as { id: number; name: string };
+  insertUser({ phone, passwordHash: hash, displayName: head.name, memberId: head.id, mustChangePassword: false, roles: [{ role: "villager", villageId: h.village }] });
+}
+login(DEEP_INDEX, "13900000001");
+login(TYPICAL_INDEX, "13900000002");
+clockControl.reset();
+
+const count = (sql: string, ...p: unknown[]) => (sqlite.prepare(sql).get(...p) as { n: number }).n;
+const accountEntries = (idx: number) =>
+  count("select count(*) as n from ledger_entries e join accounts a on a.id = e.account_id where a.household_id = ?", households[idx].id);
+const deepEntries = accountEntries(DEEP_INDEX);
+const typicalEntries = accountEntries(TYPICAL_INDEX);
+const deepPages = Math.ceil(deepEntries / 20);
+const entries = count("select count(*) as n from ledger_entries");
+const sum = count("select coalesce(sum(amount), 0) as n from ledger_entries");
+if (sum !== 0) throw new Error(`generated ledger does not sum to zero: ${sum}`);
+sqlite.pragma("wal_checkpoint(TRUNCATE)");
+closeDatabase();
+
+const meta: DatasetMeta = {
+  version: DATASET_VERSION,
+  generatedAt: new Date().toISOString(),
+  generationSeconds: (performance.now() - started) / 1000,
+  villages: VILLAGES,
+  households: households.length,
+  members: memberCount,
+  transfers: TRANSFERS,
+  entries,
+  fileBytes: fs.statSync(DATASET_FILE).size,
+  deep: { householdId: households[DEEP_INDEX].id, phone: "13900000001", entries: deepEntries, pages: deepPages, page: Math.max(1, Math.floor(deepPages * 0.9)) },
+  typical: { householdId: households[TYPICAL_INDEX].id, phone: "13900000002", entries: typicalEntries },
+};
+fs.writeFileSync(DATASET_META, JSON.stringify(meta, null, 2));
+console.log(`  其中冲正 ${int(reversals)} 笔；文件 ${(meta.fileBytes / 1024 / 1024).toFixed(0)} MiB`);
+reply(meta);
