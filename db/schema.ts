@@ -151,6 +151,7 @@ export interface LedgerEntryTable {
   amount: number;
   score_delta: number;
   score_year: number;
+  created_at: number;
   prev_hash: string;
   hash: string;
 }

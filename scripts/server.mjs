@@ -43,6 +43,12 @@ app.use(
   }),
 );
 app.use(compression());
+// Remix flushes after every streamed chunk, which makes gzip emit ~10 sync flushes per page; our
+// pages do not stream (no defer), so let compression buffer the whole response instead.
+app.use((req, res, next) => {
+  delete res.flush;
+  next();
+});
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 app.use(originGuard);

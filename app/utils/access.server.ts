@@ -1,7 +1,7 @@
 // The one access helper every loader and action uses: who is asking, in which role, for which village.
 import { redirect } from "@remix-run/node";
 import type { Role } from "./roles";
-import { db } from "./db.server";
+import { db, stmt } from "./db.server";
 import { currentSession } from "./session.server";
 import { getUser, rolesOf, type RoleGrant } from "./users.server";
 
@@ -17,13 +17,22 @@ export interface Viewer {
   mustChangePassword: boolean;
 }
 
-export async function getViewer(request: Request): Promise<Viewer | null> {
+// The root loader and the route loader both ask; answer each request once.
+const perRequest = new WeakMap<Request, Promise<Viewer | null>>();
+
+export function getViewer(request: Request): Promise<Viewer | null> {
+  let viewer = perRequest.get(request);
+  if (!viewer) perRequest.set(request, (viewer = loadViewer(request)));
+  return viewer;
+}
+
+async function loadViewer(request: Request): Promise<Viewer | null> {
   const session = await currentSession(request);
   if (!session) return null;
   const user = getUser(session.user_id);
   if (!user || user.disabled) return null;
   const member = user.member_id
-    ? (db().sqlite.prepare("select household_id, village_id from members where id = ? and active = 1").get(user.member_id) as
+    ? (stmt("select household_id, village_id from members where id = ? and active = 1").get(user.member_id) as
         | { household_id: number; village_id: number }
         | undefined)
     : undefined;
@@ -66,7 +75,7 @@ export async function requireRole(request: Request, roles: readonly Role[], vill
   const grant = findGrant(viewer, roles, villageId);
   if (!grant) throw forbidden();
   // Only the township admin can name a village that does not exist; it is a 404, never a 500 later.
-  if (villageId !== null && !db().sqlite.prepare("select 1 from villages where id = ?").get(villageId)) {
+  if (villageId !== null && !stmt("select 1 from villages where id = ?").get(villageId)) {
     throw new Response("找不到这个村", { status: 404 });
   }
   return { viewer, role: grant.role, villageId };

@@ -1,6 +1,6 @@
 // Every staff write is recorded: who, under which role, in which village, what, before and after.
 import { now } from "./clock.server";
-import { db } from "./db.server";
+import { db, stmt } from "./db.server";
 
 export interface AuditInput {
   actorUserId: number | null;
@@ -15,8 +15,7 @@ export interface AuditInput {
 
 /** Call inside the same transaction as the write it records. */
 export function audit(a: AuditInput): void {
-  db()
-    .sqlite.prepare(
+  stmt(
       `insert into audit_log (at, actor_user_id, actor_role, village_id, action, target_type, target_id, before_json, after_json)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
@@ -41,8 +40,7 @@ export interface AuditRow {
 }
 
 export function listAudit(villageId: number | null, page: number, pageSize = 50): AuditRow[] {
-  return db()
-    .sqlite.prepare(
+  return stmt(
       `select a.id, a.at, u.display_name as actor_name, a.actor_role, a.action, a.target_type, a.target_id, a.before_json, a.after_json
        from audit_log a left join users u on u.id = a.actor_user_id
        where (? is null or a.village_id = ?) order by a.id desc limit ? offset ?`,

@@ -4,7 +4,7 @@
 // Everything is deterministic: a seeded generator picks names, phones and events.
 import crypto from "node:crypto";
 import { chinaMonth, chinaMonthStart, clockControl, now } from "./clock.server";
-import { db, transact } from "./db.server";
+import { db, transact, stmt } from "./db.server";
 import { insertHousehold } from "./households.server";
 import { award, deduct, householdBalance, openStoreAccount, redeem, reverse, type Actor, type PostResult } from "./ledger.server";
 import { hashPassword } from "./password.server";
@@ -25,7 +25,7 @@ const DAY = 24 * HOUR;
 
 /** No township yet: the database has never been seeded. */
 export function isEmpty(): boolean {
-  return !db().sqlite.prepare("select 1 from townships limit 1").get();
+  return !stmt("select 1 from townships limit 1").get();
 }
 
 // ---- DEMO=0: a township and its first admin, nothing else -------------------

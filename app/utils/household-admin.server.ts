@@ -4,7 +4,7 @@ import { listGrids } from "./villages.server";
 import { z } from "zod";
 import { fail, isUniqueViolation, notFound, checkboxSchema, formIdSchema, type Outcome, type StaffActor } from "./admin-common.server";
 import { audit } from "./audit.server";
-import { db, transact } from "./db.server";
+import { db, transact, stmt } from "./db.server";
 import { RELATIONS, getHousehold, insertHousehold, searchHouseholds, type HouseholdRow } from "./households.server";
 import { householdBalance } from "./ledger.server";
 import { revokeUserSessions } from "./session.server";
@@ -96,16 +96,14 @@ const MEMBER_COLUMNS = `m.id, m.household_id, m.village_id, m.name, m.relation, 
 
 /** The member if it belongs to this household of this village; otherwise a 404. */
 export function memberInHousehold(villageId: number, householdId: number, memberId: number): AdminMemberRow {
-  const m = db()
-    .sqlite.prepare(`select ${MEMBER_COLUMNS} from members m left join users u on u.member_id = m.id where m.id = ?`)
+  const m = stmt(`select ${MEMBER_COLUMNS} from members m left join users u on u.member_id = m.id where m.id = ?`)
     .get(memberId) as AdminMemberRow | undefined;
   if (!m || m.village_id !== villageId || m.household_id !== householdId) notFound();
   return m;
 }
 
 export function householdMembers(householdId: number): AdminMemberRow[] {
-  return db()
-    .sqlite.prepare(
+  return stmt(
       `select ${MEMBER_COLUMNS} from members m left join users u on u.member_id = m.id
        where m.household_id = ? order by m.active desc, m.is_head desc, m.id`,
     )
@@ -125,8 +123,7 @@ export function householdList(villageId: number, q: string, page: number) {
   const counts = new Map<number, number>();
   if (rows.length) {
     const ids = rows.map((r) => r.id);
-    const found = db()
-      .sqlite.prepare(
+    const found = stmt(
         `select household_id, count(*) as n from members where active = 1 and household_id in (${ids.map(() => "?").join(",")}) group by household_id`,
       )
       .all(...ids) as { household_id: number; n: number }[];
@@ -152,12 +149,12 @@ export function searchTerm(raw: string | null): string {
 
 function gridName(villageId: number, gridId: number | null): string | null | undefined {
   if (gridId === null) return null;
-  const row = db().sqlite.prepare("select name, village_id from grids where id = ?").get(gridId) as { name: string; village_id: number } | undefined;
+  const row = stmt("select name, village_id from grids where id = ?").get(gridId) as { name: string; village_id: number } | undefined;
   return row && row.village_id === villageId ? row.name : undefined;
 }
 
 function numberTaken(villageId: number, number: string, exceptId: number | null): boolean {
-  return !!db().sqlite.prepare("select 1 from households where village_id = ? and number = ? and id <> ?").get(villageId, number, exceptId ?? -1);
+  return !!stmt("select 1 from households where village_id = ? and number = ? and id <> ?").get(villageId, number, exceptId ?? -1);
 }
 
 const NUMBER_TAKEN = "本村已有这个户号";
@@ -199,8 +196,7 @@ export function updateHouseholdByAdmin(actor: StaffActor, villageId: number, hou
   if (JSON.stringify(was) === JSON.stringify(will)) return { ok: true };
   try {
     transact(() => {
-      db()
-        .sqlite.prepare("update households set number = ?, grid_id = ?, address = ? where id = ? and village_id = ?")
+      stmt("update households set number = ?, grid_id = ?, address = ? where id = ? and village_id = ?")
         .run(f.number, f.gridId, f.address, householdId, villageId);
       audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "household.update", targetType: "household", targetId: householdId,
@@ -219,8 +215,7 @@ function memberSnapshot(m: { name: string; relation: string; phone: string | nul
 }
 
 function headTaken(householdId: number, exceptMemberId: number | null): boolean {
-  return !!db()
-    .sqlite.prepare("select 1 from members where household_id = ? and is_head = 1 and active = 1 and id <> ?")
+  return !!stmt("select 1 from members where household_id = ? and is_head = 1 and active = 1 and id <> ?")
     .get(householdId, exceptMemberId ?? -1);
 }
 
@@ -231,8 +226,7 @@ export function addMemberByAdmin(actor: StaffActor, villageId: number, household
   try {
     return transact(() => {
       const memberId = Number(
-        db()
-          .sqlite.prepare(
+        stmt(
             `insert into members (village_id, household_id, name, relation, phone, is_head, can_redeem, created_at)
              values (?, ?, ?, ?, ?, ?, ?, ?)`,
           )
@@ -278,8 +272,7 @@ export function updateMemberByAdmin(
   if (JSON.stringify(was) === JSON.stringify(will)) return { ok: true };
   try {
     transact(() => {
-      db()
-        .sqlite.prepare("update members set name = ?, relation = ?, phone = ?, is_head = ?, can_redeem = ? where id = ?")
+      stmt("update members set name = ?, relation = ?, phone = ?, is_head = ?, can_redeem = ? where id = ?")
         .run(f.name, f.relation, f.phone, isHead ? 1 : 0, f.canRedeem ? 1 : 0, memberId);
       if ((before.is_head === 1) !== isHead) syncHeadRole(before.user_id, villageId, isHead);
       audit({
@@ -312,10 +305,10 @@ export function setMemberActiveByAdmin(
   }
   try {
     transact(() => {
-      db().sqlite.prepare("update members set active = ? where id = ?").run(active ? 1 : 0, memberId);
+      stmt("update members set active = ? where id = ?").run(active ? 1 : 0, memberId);
       const loginWasOn = before.user_id !== null && before.login_disabled === 0;
       if (!active && loginWasOn) {
-        db().sqlite.prepare("update users set disabled = 1 where id = ?").run(before.user_id);
+        stmt("update users set disabled = 1 where id = ?").run(before.user_id);
         revokeUserSessions(before.user_id!);
       }
       audit({

@@ -1,6 +1,6 @@
 // Households and their members. Creating a household opens its points account in the same transaction.
 import { now } from "./clock.server";
-import { db, transact } from "./db.server";
+import { db, transact, stmt } from "./db.server";
 import { openHouseholdAccount } from "./ledger.server";
 
 export const RELATIONS = ["户主", "配偶", "子女", "儿媳", "女婿", "父母", "公婆", "岳父母", "孙子女", "兄弟姐妹", "其他"] as const;
@@ -44,8 +44,7 @@ export function createHousehold(h: NewHouseholdInput): { householdId: number; me
 
 export function addMember(villageId: number, householdId: number, m: NewMemberInput): number {
   return Number(
-    db()
-      .sqlite.prepare(
+    stmt(
         "insert into members (village_id, household_id, name, relation, phone, is_head, created_at) values (?, ?, ?, ?, ?, ?, ?)",
       )
       .run(villageId, householdId, m.name, m.relation, m.phone ?? null, m.relation === "户主" ? 1 : 0, now()).lastInsertRowid,
@@ -63,8 +62,7 @@ export interface HouseholdRow {
 }
 
 export function getHousehold(id: number): HouseholdRow | undefined {
-  return db()
-    .sqlite.prepare(
+  return stmt(
       `select h.id, h.village_id, h.grid_id, g.name as grid_name, h.number, h.address,
               (select name from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1) as head_name
        from households h left join grids g on g.id = h.grid_id where h.id = ?`,
@@ -86,8 +84,7 @@ export interface MemberRow {
 }
 
 export function listMembers(householdId: number): MemberRow[] {
-  return db()
-    .sqlite.prepare(
+  return stmt(
       `select m.*, u.id as user_id from members m left join users u on u.member_id = m.id
        where m.household_id = ? order by m.is_head desc, m.id`,
     )
@@ -95,8 +92,7 @@ export function listMembers(householdId: number): MemberRow[] {
 }
 
 export function getMember(id: number): MemberRow | undefined {
-  return db()
-    .sqlite.prepare("select m.*, u.id as user_id from members m left join users u on u.member_id = m.id where m.id = ?")
+  return stmt("select m.*, u.id as user_id from members m left join users u on u.member_id = m.id where m.id = ?")
     .get(id) as MemberRow | undefined;
 }
 

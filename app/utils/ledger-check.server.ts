@@ -1,6 +1,6 @@
 // Proves the ledger invariants on a database: used by `npm run check:ledger` and by tests.
 import type SQLite from "better-sqlite3";
-import { entryHash, GENESIS_HASH, type TxnRow } from "./ledger.server";
+import { chainHash, GENESIS_HASH, txnDigest, type TxnRow } from "./ledger.server";
 
 export interface CheckResult {
   name: string;
@@ -57,6 +57,13 @@ const checks: Check[] = [
                   where coalesce(a.score, 0) <> coalesce(e.t, 0))`),
       "全部一致",
       "{n} 个年度累计积分不符",
+    ),
+  (s) =>
+    result(
+      "分录时间与所属交易一致",
+      count(s, "select count(*) as n from ledger_entries e join ledger_transactions t on t.id = e.txn_id where e.created_at <> t.created_at"),
+      "全部一致",
+      "{n} 条分录的时间被改动过",
     ),
   (s) =>
     result(
@@ -148,11 +155,13 @@ function checkHashChain(s: SQLite.Database): CheckResult {
   let prev: string = GENESIS_HASH;
   let expectedId = 1;
   let n = 0;
+  let digest = { txn: -1, value: "" };
   for (const r of rows) {
     const t = { ...(r as object), id: r.t_id } as unknown as TxnRow;
+    if (digest.txn !== t.id) digest = { txn: t.id, value: txnDigest(t) };
     const e = r as unknown as { id: number; account_id: number; amount: number; score_delta: number; score_year: number; prev_hash: string; hash: string };
     if (e.id !== expectedId) return { name: "哈希链完整", ok: false, detail: `分录编号 ${expectedId} 缺失` };
-    if (e.prev_hash !== prev || entryHash(prev, e, t) !== e.hash) {
+    if (e.prev_hash !== prev || chainHash(prev, e, digest.value) !== e.hash) {
       return { name: "哈希链完整", ok: false, detail: `第 ${e.id} 条分录被改动过（哈希不符）` };
     }
     prev = e.hash;

@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import type SQLite from "better-sqlite3";
 import type { TxnKind } from "../../db/schema";
 import { chinaYear, now } from "./clock.server";
-import { db } from "./db.server";
+import { db, stmt, transact } from "./db.server";
 
 export interface Actor {
   userId: number | null;
@@ -54,8 +54,8 @@ function prepare(sqlite: SQLite.Database) {
     ),
     lastEntry: sqlite.prepare("select id, hash from ledger_entries order by id desc limit 1"),
     insertEntry: sqlite.prepare(
-      `insert into ledger_entries (id, txn_id, account_id, amount, score_delta, score_year, prev_hash, hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into ledger_entries (id, txn_id, account_id, amount, score_delta, score_year, created_at, prev_hash, hash)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     entriesOfTxn: sqlite.prepare("select account_id, amount, score_delta, score_year from ledger_entries where txn_id = ? order by id"),
     account: sqlite.prepare("select id, village_id, kind, household_id, store_id, balance from accounts where id = ?"),
@@ -76,6 +76,10 @@ function prepare(sqlite: SQLite.Database) {
     settleHold: sqlite.prepare("update holds set status = ?, settled_at = ?, settled_txn_id = ? where id = ?"),
     expiredHolds: sqlite.prepare("select id from holds where status = 'active' and expires_at <= ? limit 500"),
     score: sqlite.prepare("select score from account_scores where account_id = ? and year = ?"),
+    householdAccounts: sqlite.prepare(
+      `select h.id, h.village_id, i.id as issuance from accounts h
+       join accounts i on i.village_id = h.village_id and i.kind = 'issuance' where h.household_id = ?`,
+    ),
   };
 }
 type Statements = ReturnType<typeof prepare>;
@@ -111,15 +115,25 @@ export interface TxnRow {
   created_at: number;
 }
 
-/** The hash of one entry covers the entry, its transaction and the previous hash. check:ledger recomputes it. */
-export function entryHash(prevHash: string, e: { id: number; account_id: number; amount: number; score_delta: number; score_year: number }, t: TxnRow): string {
+/** A digest of the transaction's fields, shared by the hashes of its entries. */
+export function txnDigest(t: TxnRow): string {
   return sha256(
     JSON.stringify([
-      prevHash, e.id, t.id, e.account_id, e.amount, e.score_delta, e.score_year,
-      t.village_id, t.kind, t.idem_key, t.request_hash, t.reverses_id, t.actor_user_id, t.actor_role,
+      t.id, t.village_id, t.kind, t.idem_key, t.request_hash, t.reverses_id, t.actor_user_id, t.actor_role,
       t.member_id, t.rule_id, t.cause_kind, t.cause_id, t.memo, t.created_at,
     ]),
   );
+}
+
+type EntryFields = { id: number; account_id: number; amount: number; score_delta: number; score_year: number };
+
+/** The hash of one entry covers the previous hash, the entry and its transaction. check:ledger recomputes it. */
+export function chainHash(prevHash: string, e: EntryFields, digest: string): string {
+  return sha256(`${prevHash}|${e.id}|${e.account_id}|${e.amount}|${e.score_delta}|${e.score_year}|${digest}`);
+}
+
+export function entryHash(prevHash: string, e: EntryFields, t: TxnRow): string {
+  return chainHash(prevHash, e, txnDigest(t));
 }
 
 export const GENESIS_HASH = GENESIS;
@@ -187,13 +201,14 @@ function postInTxn(s: Statements, input: PostInput, hash: string): PostResult {
   };
   const txnId = Number(s.insertTxn.run(row).lastInsertRowid);
   const txn: TxnRow = { id: txnId, ...row };
-  let last = s.lastEntry.get() as { id: number; hash: string } | undefined;
+  const last = s.lastEntry.get() as { id: number; hash: string } | undefined;
+  const digest = txnDigest(txn);
   let prevHash = last?.hash ?? GENESIS;
   let nextId = (last?.id ?? 0) + 1;
   for (const leg of input.legs) {
     const e = { id: nextId++, account_id: leg.accountId, amount: leg.amount, score_delta: leg.scoreDelta, score_year: leg.scoreYear };
-    const h = entryHash(prevHash, e, txn);
-    s.insertEntry.run(e.id, txnId, e.account_id, e.amount, e.score_delta, e.score_year, prevHash, h);
+    const h = chainHash(prevHash, e, digest);
+    s.insertEntry.run(e.id, txnId, e.account_id, e.amount, e.score_delta, e.score_year, at, prevHash, h);
     s.addBalance.run(leg.amount, leg.accountId);
     if (leg.scoreDelta !== 0) s.addScore.run(leg.accountId, leg.scoreYear, leg.scoreDelta);
     prevHash = h;
@@ -218,7 +233,7 @@ export function post(input: PostInput): PostResult {
   const { idemKey: _k, request, ...rest } = input;
   // Hash what the caller asked, not values derived from the clock (a retry across New Year is the same request).
   const hash = requestHash(request ?? rest);
-  return db().sqlite.transaction(() => postInTxn(s, input, hash)).immediate();
+  return transact(() => postInTxn(s, input, hash));
 }
 
 // ---- accounts -------------------------------------------------------------
@@ -260,7 +275,7 @@ function assertStoreAccount(s: Statements, accountId: number, villageId: number)
 }
 
 function householdAccount(householdId: number): { id: number; village_id: number } {
-  const acc = db().sqlite.prepare("select id, village_id from accounts where household_id = ?").get(householdId) as
+  const acc = stmt("select id, village_id from accounts where household_id = ?").get(householdId) as
     | { id: number; village_id: number }
     | undefined;
   if (!acc) throw new LedgerError("not_found", "该户没有积分账户");
@@ -308,30 +323,42 @@ function positive(amount: number): void {
 /** Village issues points to a household: raises balance and this year's score. */
 export function award(m: HouseholdMove): PostResult {
   positive(m.amount);
-  const acc = householdAccount(m.householdId);
-  const year = chinaYear(now());
-  return post({
-    villageId: acc.village_id, kind: "award", idemKey: m.idemKey, actor: m.actor, memo: m.memo,
-    memberId: m.memberId, ruleId: m.ruleId, cause: m.cause, request: moveRequest("award", m),
-    legs: [
-      { accountId: issuanceAccountId(acc.village_id), amount: -m.amount, scoreDelta: 0, scoreYear: year },
-      { accountId: acc.id, amount: m.amount, scoreDelta: m.amount, scoreYear: year },
-    ],
-  });
+  return householdPost("award", m, false, (acc, year) => [
+    { accountId: acc.issuance, amount: -m.amount, scoreDelta: 0, scoreYear: year },
+    { accountId: acc.id, amount: m.amount, scoreDelta: m.amount, scoreYear: year },
+  ]);
 }
 
 /** A rule-breaking deduction: lowers balance and score, may push the balance below zero. */
 export function deduct(m: HouseholdMove): PostResult {
   positive(m.amount);
-  const acc = householdAccount(m.householdId);
-  const year = chinaYear(now());
-  return post({
-    villageId: acc.village_id, kind: "deduction", idemKey: m.idemKey, actor: m.actor, memo: m.memo,
-    memberId: m.memberId, ruleId: m.ruleId, cause: m.cause, allowOverdraft: true, request: moveRequest("deduction", m),
-    legs: [
-      { accountId: acc.id, amount: -m.amount, scoreDelta: -m.amount, scoreYear: year },
-      { accountId: issuanceAccountId(acc.village_id), amount: m.amount, scoreDelta: 0, scoreYear: year },
-    ],
+  return householdPost("deduction", m, true, (acc, year) => [
+    { accountId: acc.id, amount: -m.amount, scoreDelta: -m.amount, scoreYear: year },
+    { accountId: acc.issuance, amount: m.amount, scoreDelta: 0, scoreYear: year },
+  ]);
+}
+
+interface HouseholdAccounts {
+  id: number;
+  village_id: number;
+  issuance: number;
+}
+
+/** Looks the accounts up inside the transaction: a read outside one costs a WAL snapshot of its own. */
+function householdPost(kind: TxnKind, m: HouseholdMove, allowOverdraft: boolean, legs: (acc: HouseholdAccounts, year: number) => Leg[]): PostResult {
+  const s = stmts();
+  const hash = requestHash(moveRequest(kind, m));
+  return transact(() => {
+    const acc = s.householdAccounts.get(m.householdId) as HouseholdAccounts | undefined;
+    if (!acc) throw new LedgerError("not_found", "该户没有积分账户");
+    return postInTxn(
+    s,
+    {
+      villageId: acc.village_id, kind, idemKey: m.idemKey, actor: m.actor, memo: m.memo, memberId: m.memberId,
+      ruleId: m.ruleId, cause: m.cause, allowOverdraft, legs: legs(acc, chinaYear(now())),
+    },
+    hash,
+    );
   });
 }
 
@@ -339,29 +366,27 @@ export function deduct(m: HouseholdMove): PostResult {
 export function reverse(r: { txnId: number; idemKey: string; actor: Actor; memo: string }): PostResult {
   const s = stmts();
   const hash = requestHash({ reverse: r.txnId, memo: r.memo, actor: r.actor });
-  return db()
-    .sqlite.transaction(() => {
-      const replay = s.txnByKey.get(r.idemKey) as { id: number; request_hash: string } | undefined;
-      if (replay) return postInTxn(s, { idemKey: r.idemKey } as PostInput, hash);
-      const orig = s.txnById.get(r.txnId) as TxnRow | undefined;
-      if (!orig) throw new LedgerError("not_found", "要冲正的记录不存在");
-      if (orig.kind === "reversal") throw new LedgerError("invalid", "冲正记录不能再冲正");
-      const done = db().sqlite.prepare("select id from ledger_transactions where reverses_id = ?").get(r.txnId);
-      if (done) throw new LedgerError("already_reversed", "这笔记录已经冲正过了");
-      const legs = (s.entriesOfTxn.all(r.txnId) as { account_id: number; amount: number; score_delta: number; score_year: number }[]).map(
-        (e) => ({ accountId: e.account_id, amount: -e.amount, scoreDelta: -e.score_delta, scoreYear: e.score_year }),
-      );
-      return postInTxn(
-        s,
-        {
-          villageId: orig.village_id, kind: "reversal", idemKey: r.idemKey, actor: r.actor, memo: r.memo,
-          legs, reversesId: orig.id, memberId: orig.member_id, ruleId: orig.rule_id,
-          cause: orig.cause_kind ? { kind: orig.cause_kind, id: orig.cause_id } : null, allowOverdraft: true,
-        },
-        hash,
-      );
-    })
-    .immediate();
+  return transact(() => {
+    const replay = s.txnByKey.get(r.idemKey) as { id: number; request_hash: string } | undefined;
+    if (replay) return postInTxn(s, { idemKey: r.idemKey } as PostInput, hash);
+    const orig = s.txnById.get(r.txnId) as TxnRow | undefined;
+    if (!orig) throw new LedgerError("not_found", "要冲正的记录不存在");
+    if (orig.kind === "reversal") throw new LedgerError("invalid", "冲正记录不能再冲正");
+    const done = stmt("select id from ledger_transactions where reverses_id = ?").get(r.txnId);
+    if (done) throw new LedgerError("already_reversed", "这笔记录已经冲正过了");
+    const legs = (s.entriesOfTxn.all(r.txnId) as { account_id: number; amount: number; score_delta: number; score_year: number }[]).map(
+      (e) => ({ accountId: e.account_id, amount: -e.amount, scoreDelta: -e.score_delta, scoreYear: e.score_year }),
+    );
+    return postInTxn(
+      s,
+      {
+        villageId: orig.village_id, kind: "reversal", idemKey: r.idemKey, actor: r.actor, memo: r.memo,
+        legs, reversesId: orig.id, memberId: orig.member_id, ruleId: orig.rule_id,
+        cause: orig.cause_kind ? { kind: orig.cause_kind, id: orig.cause_id } : null, allowOverdraft: true,
+      },
+      hash,
+    );
+  });
 }
 
 // ---- holds ----------------------------------------------------------------
@@ -384,23 +409,21 @@ export function placeHold(h: {
   const s = stmts();
   // expiresAt is left out: a retry computes its own "now + 10 min" and is still the same request.
   const hash = requestHash({ hold: h.householdId, amount: h.amount, cause: h.cause ?? null });
-  return db()
-    .sqlite.transaction(() => {
-      const existing = s.holdByKey.get(h.idemKey) as { id: number; request_hash: string } | undefined;
-      if (existing) {
-        if (existing.request_hash !== hash) throw new LedgerError("idempotency_conflict", "该请求编号已用于另一笔操作");
-        return { holdId: existing.id, created: false };
-      }
-      const acc = householdAccount(h.householdId);
-      const at = now();
-      if (h.expiresAt <= at) throw new LedgerError("invalid", "冻结的到期时间必须在将来");
-      const balance = (s.account.get(acc.id) as { balance: number }).balance;
-      const held = (s.heldOn.get(acc.id, at, -1) as { held: number }).held;
-      if (balance - held < h.amount) throw new LedgerError("insufficient", `可用积分不足：可用 ${balance - held}，需要 ${h.amount}`);
-      const info = s.insertHold.run(acc.village_id, acc.id, h.amount, h.idemKey, hash, h.cause?.kind ?? null, h.cause?.id ?? null, h.actor.userId, at, h.expiresAt);
-      return { holdId: Number(info.lastInsertRowid), created: true };
-    })
-    .immediate();
+  return transact(() => {
+    const existing = s.holdByKey.get(h.idemKey) as { id: number; request_hash: string } | undefined;
+    if (existing) {
+      if (existing.request_hash !== hash) throw new LedgerError("idempotency_conflict", "该请求编号已用于另一笔操作");
+      return { holdId: existing.id, created: false };
+    }
+    const acc = householdAccount(h.householdId);
+    const at = now();
+    if (h.expiresAt <= at) throw new LedgerError("invalid", "冻结的到期时间必须在将来");
+    const balance = (s.account.get(acc.id) as { balance: number }).balance;
+    const held = (s.heldOn.get(acc.id, at, -1) as { held: number }).held;
+    if (balance - held < h.amount) throw new LedgerError("insufficient", `可用积分不足：可用 ${balance - held}，需要 ${h.amount}`);
+    const info = s.insertHold.run(acc.village_id, acc.id, h.amount, h.idemKey, hash, h.cause?.kind ?? null, h.cause?.id ?? null, h.actor.userId, at, h.expiresAt);
+    return { holdId: Number(info.lastInsertRowid), created: true };
+  });
 }
 
 interface HoldRow {
@@ -416,27 +439,23 @@ interface HoldRow {
 /** Cancels a hold. Releasing an already released hold is a no-op (idempotent). */
 export function releaseHold(holdId: number): void {
   const s = stmts();
-  db()
-    .sqlite.transaction(() => {
-      const hold = s.holdById.get(holdId) as HoldRow | undefined;
-      if (!hold) throw new LedgerError("not_found", "冻结记录不存在");
-      if (hold.status === "released") return;
-      if (hold.status === "converted") throw new LedgerError("hold_settled", "已经核销，不能取消");
-      s.settleHold.run("released", now(), null, holdId);
-    })
-    .immediate();
+  transact(() => {
+    const hold = s.holdById.get(holdId) as HoldRow | undefined;
+    if (!hold) throw new LedgerError("not_found", "冻结记录不存在");
+    if (hold.status === "released") return;
+    if (hold.status === "converted") throw new LedgerError("hold_settled", "已经核销，不能取消");
+    s.settleHold.run("released", now(), null, holdId);
+  });
 }
 
 /** Marks expired holds released, so the table shows what the balance check already ignores. */
 export function releaseExpiredHolds(): number {
   const s = stmts();
-  return db()
-    .sqlite.transaction(() => {
-      const ids = s.expiredHolds.all(now()) as { id: number }[];
-      for (const { id } of ids) s.settleHold.run("released", now(), null, id);
-      return ids.length;
-    })
-    .immediate();
+  return transact(() => {
+    const ids = s.expiredHolds.all(now()) as { id: number }[];
+    for (const { id } of ids) s.settleHold.run("released", now(), null, id);
+    return ids.length;
+  });
 }
 
 /** Confirm: the hold becomes a redemption debit to the store, atomically. Idempotent by key. */
@@ -451,32 +470,30 @@ export function convertHold(c: {
 }): PostResult {
   const s = stmts();
   const hash = requestHash({ convert: c.holdId, store: c.storeAccountId, memberId: c.memberId ?? null, cause: c.cause ?? null, memo: c.memo, actor: c.actor });
-  return db()
-    .sqlite.transaction(() => {
-      const replay = s.txnByKey.get(c.idemKey);
-      if (replay) return postInTxn(s, { idemKey: c.idemKey } as PostInput, hash);
-      const hold = s.holdById.get(c.holdId) as HoldRow | undefined;
-      if (!hold) throw new LedgerError("not_found", "冻结记录不存在");
-      if (hold.status !== "active") throw new LedgerError("hold_settled", "这笔兑换已经处理过了");
-      if (hold.expires_at <= now()) throw new LedgerError("hold_settled", "兑换码已过期");
-      assertStoreAccount(s, c.storeAccountId, hold.village_id);
-      const year = chinaYear(now());
-      const result = postInTxn(
-        s,
-        {
-          villageId: hold.village_id, kind: "redemption", idemKey: c.idemKey, actor: c.actor, memo: c.memo,
-          memberId: c.memberId, cause: c.cause, convertingHoldId: hold.id,
-          legs: [
-            { accountId: hold.account_id, amount: -hold.amount, scoreDelta: 0, scoreYear: year },
-            { accountId: c.storeAccountId, amount: hold.amount, scoreDelta: 0, scoreYear: year },
-          ],
-        },
-        hash,
-      );
-      s.settleHold.run("converted", now(), result.txnId, hold.id);
-      return result;
-    })
-    .immediate();
+  return transact(() => {
+    const replay = s.txnByKey.get(c.idemKey);
+    if (replay) return postInTxn(s, { idemKey: c.idemKey } as PostInput, hash);
+    const hold = s.holdById.get(c.holdId) as HoldRow | undefined;
+    if (!hold) throw new LedgerError("not_found", "冻结记录不存在");
+    if (hold.status !== "active") throw new LedgerError("hold_settled", "这笔兑换已经处理过了");
+    if (hold.expires_at <= now()) throw new LedgerError("hold_settled", "兑换码已过期");
+    assertStoreAccount(s, c.storeAccountId, hold.village_id);
+    const year = chinaYear(now());
+    const result = postInTxn(
+      s,
+      {
+        villageId: hold.village_id, kind: "redemption", idemKey: c.idemKey, actor: c.actor, memo: c.memo,
+        memberId: c.memberId, cause: c.cause, convertingHoldId: hold.id,
+        legs: [
+          { accountId: hold.account_id, amount: -hold.amount, scoreDelta: 0, scoreYear: year },
+          { accountId: c.storeAccountId, amount: hold.amount, scoreDelta: 0, scoreYear: year },
+        ],
+      },
+      hash,
+    );
+    s.settleHold.run("converted", now(), result.txnId, hold.id);
+    return result;
+  });
 }
 
 /** A direct redemption without a prior hold (counter checkout confirms in one step). */

@@ -3,7 +3,7 @@
 import { CsvError, parse } from "csv-parse/sync";
 import { z } from "zod";
 import { audit } from "./audit.server";
-import { db, transact } from "./db.server";
+import { db, transact, stmt } from "./db.server";
 import { insertHousehold, RELATIONS } from "./households.server";
 import { ensureGrid, listGrids } from "./villages.server";
 import { normalizeDigits, textSchema } from "./validation.server";
@@ -343,7 +343,7 @@ export function parseRoster(text: string, villageId: number): ParseResult {
 // Import
 
 export function existingHouseholdNumbers(villageId: number): Set<string> {
-  const rows = db().sqlite.prepare("select number from households where village_id = ?").all(villageId) as { number: string }[];
+  const rows = stmt("select number from households where village_id = ?").all(villageId) as { number: string }[];
   return new Set(rows.map((r) => r.number));
 }
 

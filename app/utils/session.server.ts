@@ -2,7 +2,7 @@
 import crypto from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import { now } from "./clock.server";
-import { db } from "./db.server";
+import { db, stmt } from "./db.server";
 import { sessionSecret } from "./env.server";
 
 export const IDLE_TIMEOUT_MS = 7 * 24 * 3600_000;
@@ -40,8 +40,7 @@ export interface SessionRow {
 export async function startSession(request: Request, userId: number, ip: string): Promise<string> {
   const token = crypto.randomBytes(32).toString("base64url");
   const at = now();
-  db()
-    .sqlite.prepare(
+  stmt(
       "insert into sessions (id, user_id, created_at, last_seen_at, expires_at, ip, user_agent) values (?, ?, ?, ?, ?, ?, ?)",
     )
     .run(tokenId(token), userId, at, at, at + ABSOLUTE_TIMEOUT_MS, ip, (request.headers.get("user-agent") ?? "").slice(0, 200));
@@ -57,8 +56,7 @@ async function readToken(request: Request): Promise<string | null> {
 export async function currentSession(request: Request): Promise<SessionRow | null> {
   const token = await readToken(request);
   if (!token) return null;
-  const row = db()
-    .sqlite.prepare("select id, user_id, created_at, last_seen_at, expires_at from sessions where id = ? and revoked_at is null")
+  const row = stmt("select id, user_id, created_at, last_seen_at, expires_at from sessions where id = ? and revoked_at is null")
     .get(tokenId(token)) as SessionRow | undefined;
   if (!row) return null;
   const at = now();
@@ -67,19 +65,18 @@ export async function currentSession(request: Request): Promise<SessionRow | nul
     return null;
   }
   if (at - row.last_seen_at > TOUCH_EVERY_MS) {
-    db().sqlite.prepare("update sessions set last_seen_at = ? where id = ?").run(at, row.id);
+    stmt("update sessions set last_seen_at = ? where id = ?").run(at, row.id);
   }
   return row;
 }
 
 export function revokeSession(id: string): void {
-  db().sqlite.prepare("update sessions set revoked_at = ? where id = ? and revoked_at is null").run(now(), id);
+  stmt("update sessions set revoked_at = ? where id = ? and revoked_at is null").run(now(), id);
 }
 
 /** Used after a password change or reset: every other device must sign in again. */
 export function revokeUserSessions(userId: number, exceptId?: string): void {
-  db()
-    .sqlite.prepare("update sessions set revoked_at = ? where user_id = ? and revoked_at is null and id <> ?")
+  stmt("update sessions set revoked_at = ? where user_id = ? and revoked_at is null and id <> ?")
     .run(now(), userId, exceptId ?? "");
 }
 

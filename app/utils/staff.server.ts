@@ -13,7 +13,7 @@ import {
 } from "./admin-common.server";
 import { audit } from "./audit.server";
 import { resetPassword } from "./auth.server";
-import { db, transact } from "./db.server";
+import { db, transact, stmt } from "./db.server";
 import { memberInHousehold } from "./household-admin.server";
 import { hashPassword } from "./password.server";
 import { ROLES, VILLAGE_ROLES, type Role } from "./roles";
@@ -95,7 +95,7 @@ function toUserRow(r: RawUserRow): VillageUserRow {
 
 /** The user if they have a role in the village or are a member of it; otherwise a 404. */
 export function userInVillage(villageId: number, userId: number): VillageUserRow {
-  const row = db().sqlite.prepare(`${USER_SELECT} where u.id = @id and ${IN_VILLAGE}`).get({ v: villageId, id: userId }) as RawUserRow | undefined;
+  const row = stmt(`${USER_SELECT} where u.id = @id and ${IN_VILLAGE}`).get({ v: villageId, id: userId }) as RawUserRow | undefined;
   if (!row) notFound();
   return toUserRow(row);
 }
@@ -138,8 +138,7 @@ export interface LinkableMember {
 export function searchLinkableMembers(villageId: number, q: string, limit = 20): LinkableMember[] {
   if (!q) return [];
   const like = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-  return db()
-    .sqlite.prepare(
+  return stmt(
       `select m.id, m.name, m.relation, m.phone, m.is_head, h.id as household_id, h.number as household_number
        from members m join households h on h.id = m.household_id
        where m.village_id = ? and m.active = 1 and not exists (select 1 from users u where u.member_id = m.id)
@@ -151,8 +150,7 @@ export function searchLinkableMembers(villageId: number, q: string, limit = 20):
 
 /** An active member of the village, with or without a login; undefined if none. */
 export function villageMember(villageId: number, memberId: number): (LinkableMember & { has_login: number }) | undefined {
-  return db()
-    .sqlite.prepare(
+  return stmt(
       `select m.id, m.name, m.relation, m.phone, m.is_head, h.id as household_id, h.number as household_number,
               exists (select 1 from users u where u.member_id = m.id) as has_login
        from members m join households h on h.id = m.household_id where m.id = ? and m.village_id = ? and m.active = 1`,
@@ -267,7 +265,7 @@ export function setLoginDisabled(actor: StaffActor, villageId: number, userId: n
     return fail("_form", "这位成员已停用，请先在住户页启用成员");
   }
   transact(() => {
-    db().sqlite.prepare("update users set disabled = ? where id = ?").run(disabled ? 1 : 0, user.id);
+    stmt("update users set disabled = ? where id = ?").run(disabled ? 1 : 0, user.id);
     if (disabled) revokeUserSessions(user.id);
     audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: disabled ? "user.disable" : "user.enable", targetType: "user", targetId: user.id,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 // Read-only views of a household's points: balances, members, entries.
 import { chinaMonth, chinaMonthStart, chinaYear, now } from "./clock.server";
-import { db } from "./db.server";
+import { db, stmt } from "./db.server";
 import { householdBalance } from "./ledger.server";
 import { pageSchema } from "./validation.server";
 
@@ -24,33 +24,36 @@ export interface EntryView {
   reversed: number;
 }
 
-const ENTRY_COLUMNS = `e.id, t.created_at as at, t.kind, t.memo, e.amount, m.name as member,
+const ENTRY_COLUMNS = `e.id, e.created_at as at, t.kind, t.memo, e.amount, m.name as member,
   exists (select 1 from ledger_transactions r where r.reverses_id = t.id) as reversed`;
 
+// The page's ids come from the (account_id, created_at, id, amount) index alone; only those rows are joined.
+const PAGE_SQL = `select ${ENTRY_COLUMNS}
+  from (select id from ledger_entries where account_id = ? and created_at >= ? and created_at < ?
+        order by created_at desc, id desc limit ? offset ?) p
+  join ledger_entries e on e.id = p.id join ledger_transactions t on t.id = e.txn_id
+  left join members m on m.id = t.member_id order by e.created_at desc, e.id desc`;
+
+const TOTALS_SQL = `select count(*) as n, coalesce(sum(case when amount > 0 then amount end), 0) as income,
+  coalesce(sum(case when amount < 0 then -amount end), 0) as spent
+  from ledger_entries where account_id = ? and created_at >= ? and created_at < ?`;
+
 function accountOf(householdId: number): number {
-  return (db().sqlite.prepare("select id from accounts where household_id = ?").get(householdId) as { id: number }).id;
+  return (stmt("select id from accounts where household_id = ?").get(householdId) as { id: number }).id;
 }
 
 export function latestEntries(householdId: number, limit = 8): EntryView[] {
-  return db()
-    .sqlite.prepare(
-      `select ${ENTRY_COLUMNS} from ledger_entries e join ledger_transactions t on t.id = e.txn_id
-       left join members m on m.id = t.member_id where e.account_id = ? order by e.id desc limit ?`,
-    )
-    .all(accountOf(householdId), limit) as EntryView[];
+  return stmt(PAGE_SQL).all(accountOf(householdId), 0, Number.MAX_SAFE_INTEGER, limit, 0) as EntryView[];
 }
 
 export function householdHome(householdId: number) {
-  const sqlite = db().sqlite;
-  const household = sqlite
-    .prepare(
-      `select h.number, h.address, v.name as village, g.name as grid from households h join villages v on v.id = h.village_id
-       left join grids g on g.id = h.grid_id where h.id = ?`,
-    )
-    .get(householdId) as { number: string; address: string; village: string; grid: string | null };
-  const members = sqlite
-    .prepare("select id, name, relation, is_head from members where household_id = ? and active = 1 order by is_head desc, id")
-    .all(householdId) as { id: number; name: string; relation: string; is_head: number }[];
+  const household = stmt(
+    `select h.number, h.address, v.name as village, g.name as grid from households h join villages v on v.id = h.village_id
+     left join grids g on g.id = h.grid_id where h.id = ?`,
+  ).get(householdId) as { number: string; address: string; village: string; grid: string | null };
+  const members = stmt(
+    "select id, name, relation, is_head from members where household_id = ? and active = 1 order by is_head desc, id",
+  ).all(householdId) as { id: number; name: string; relation: string; is_head: number }[];
   return { household, members, balance: householdBalance(householdId), year: chinaYear(now()), entries: latestEntries(householdId) };
 }
 
@@ -67,26 +70,13 @@ const PAGE_SIZE = 20;
 
 /** One page of the statement, newest first, optionally for one China-time month ("YYYY-MM"). */
 export function statementPage(householdId: number, month: string | null, page: number): StatementPage {
-  const sqlite = db().sqlite;
   const account = accountOf(householdId);
   const from = month ? chinaMonthStart(month) : 0;
   const to = month ? nextMonthStart(month) : Number.MAX_SAFE_INTEGER;
-  const where = "e.account_id = ? and t.created_at >= ? and t.created_at < ?";
-  const agg = sqlite
-    .prepare(
-      `select count(*) as n, coalesce(sum(case when e.amount > 0 then e.amount end), 0) as income,
-              coalesce(sum(case when e.amount < 0 then -e.amount end), 0) as spent
-       from ledger_entries e join ledger_transactions t on t.id = e.txn_id where ${where}`,
-    )
-    .get(account, from, to) as { n: number; income: number; spent: number };
+  const agg = stmt(TOTALS_SQL).get(account, from, to) as { n: number; income: number; spent: number };
   const pages = Math.max(1, Math.ceil(agg.n / PAGE_SIZE));
   const current = Math.min(page, pages);
-  const rows = sqlite
-    .prepare(
-      `select ${ENTRY_COLUMNS} from ledger_entries e join ledger_transactions t on t.id = e.txn_id
-       left join members m on m.id = t.member_id where ${where} order by e.id desc limit ? offset ?`,
-    )
-    .all(account, from, to, PAGE_SIZE, (current - 1) * PAGE_SIZE) as EntryView[];
+  const rows = stmt(PAGE_SQL).all(account, from, to, PAGE_SIZE, (current - 1) * PAGE_SIZE) as EntryView[];
   return { rows, total: agg.n, page: current, pages, months: recentMonths(12), totals: { income: agg.income, spent: agg.spent } };
 }
 

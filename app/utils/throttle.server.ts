@@ -1,7 +1,7 @@
 // Slows password guessing per account and per IP without locking the owner out for good:
 // after a few free failures each further one doubles the wait, capped at 15 minutes.
 import { now } from "./clock.server";
-import { db } from "./db.server";
+import { db, stmt } from "./db.server";
 
 const FREE_FAILURES = { account: 5, ip: 20 };
 const BASE_DELAY_MS = 30_000;
@@ -22,7 +22,7 @@ function key(scope: Scope, id: string): string {
 
 /** Milliseconds the caller must still wait, 0 when a try is allowed. */
 export function waitMs(scope: Scope, id: string): number {
-  const row = db().sqlite.prepare("select * from login_throttle where key = ?").get(key(scope, id)) as Row | undefined;
+  const row = stmt("select * from login_throttle where key = ?").get(key(scope, id)) as Row | undefined;
   if (!row) return 0;
   return Math.max(0, row.blocked_until - now());
 }
@@ -30,13 +30,12 @@ export function waitMs(scope: Scope, id: string): number {
 export function recordFailure(scope: Scope, id: string): void {
   const k = key(scope, id);
   const at = now();
-  const row = db().sqlite.prepare("select * from login_throttle where key = ?").get(k) as Row | undefined;
+  const row = stmt("select * from login_throttle where key = ?").get(k) as Row | undefined;
   const stale = !row || at - row.first_failure_at > FORGET_AFTER_MS;
   const failures = stale ? 1 : row.failures + 1;
   const over = failures - FREE_FAILURES[scope];
   const delay = over > 0 ? Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (over - 1)) : 0;
-  db()
-    .sqlite.prepare(
+  stmt(
       `insert into login_throttle (key, failures, first_failure_at, blocked_until) values (?, ?, ?, ?)
        on conflict (key) do update set failures = excluded.failures, first_failure_at = excluded.first_failure_at,
        blocked_until = excluded.blocked_until`,
@@ -45,7 +44,7 @@ export function recordFailure(scope: Scope, id: string): void {
 }
 
 export function clearFailures(scope: Scope, id: string): void {
-  db().sqlite.prepare("delete from login_throttle where key = ?").run(key(scope, id));
+  stmt("delete from login_throttle where key = ?").run(key(scope, id));
 }
 
 export function waitMessage(ms: number): string {

@@ -1,7 +1,7 @@
 // Logins (phone + password) and their roles. A login may belong to a household member or to staff only.
 import type { Role } from "./roles";
 import { now } from "./clock.server";
-import { db, transact } from "./db.server";
+import { db, transact, stmt } from "./db.server";
 
 export interface UserRow {
   id: number;
@@ -19,16 +19,16 @@ export interface RoleGrant {
 }
 
 export function findUserByPhone(phone: string): UserRow | undefined {
-  return db().sqlite.prepare("select * from users where phone = ?").get(phone) as UserRow | undefined;
+  return stmt("select * from users where phone = ?").get(phone) as UserRow | undefined;
 }
 
 export function getUser(id: number): UserRow | undefined {
-  return db().sqlite.prepare("select * from users where id = ?").get(id) as UserRow | undefined;
+  return stmt("select * from users where id = ?").get(id) as UserRow | undefined;
 }
 
 export function rolesOf(userId: number): RoleGrant[] {
   return (
-    db().sqlite.prepare("select role, village_id from user_roles where user_id = ? order by id").all(userId) as {
+    stmt("select role, village_id from user_roles where user_id = ? order by id").all(userId) as {
       role: Role;
       village_id: number | null;
     }[]
@@ -46,8 +46,7 @@ export function insertUser(u: {
 }): number {
   return transact(() => {
     const id = Number(
-      db()
-        .sqlite.prepare(
+      stmt(
           "insert into users (phone, password_hash, display_name, member_id, must_change_password, created_at) values (?, ?, ?, ?, ?, ?)",
         )
         .run(u.phone, u.passwordHash, u.displayName, u.memberId, u.mustChangePassword ? 1 : 0, now()).lastInsertRowid,
@@ -58,24 +57,23 @@ export function insertUser(u: {
 }
 
 function insertRoles(userId: number, roles: RoleGrant[]): void {
-  const stmt = db().sqlite.prepare("insert or ignore into user_roles (user_id, role, village_id, created_at) values (?, ?, ?, ?)");
-  for (const r of roles) stmt.run(userId, r.role, r.villageId, now());
+  const insert = stmt("insert or ignore into user_roles (user_id, role, village_id, created_at) values (?, ?, ?, ?)");
+  for (const r of roles) insert.run(userId, r.role, r.villageId, now());
 }
 
 /** Replaces the user's roles within one village (other villages' grants stay). */
 export function setVillageRoles(userId: number, villageId: number, roles: Role[]): void {
   transact(() => {
-    db().sqlite.prepare("delete from user_roles where user_id = ? and village_id = ?").run(userId, villageId);
+    stmt("delete from user_roles where user_id = ? and village_id = ?").run(userId, villageId);
     insertRoles(userId, roles.map((role) => ({ role, villageId })));
   });
 }
 
 export function setPasswordHash(userId: number, hash: string, mustChange: boolean): void {
-  db()
-    .sqlite.prepare("update users set password_hash = ?, must_change_password = ?, password_changed_at = ? where id = ?")
+  stmt("update users set password_hash = ?, must_change_password = ?, password_changed_at = ? where id = ?")
     .run(hash, mustChange ? 1 : 0, now(), userId);
 }
 
 export function setDisabled(userId: number, disabled: boolean): void {
-  db().sqlite.prepare("update users set disabled = ? where id = ?").run(disabled ? 1 : 0, userId);
+  stmt("update users set disabled = ? where id = ?").run(disabled ? 1 : 0, userId);
 }

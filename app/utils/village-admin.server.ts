@@ -4,7 +4,7 @@ import { z } from "zod";
 import { fail, generatePassword, initialPasswordSchema, isUniqueViolation, notFound, type Outcome, type StaffActor } from "./admin-common.server";
 import { audit } from "./audit.server";
 import { chinaYear, now } from "./clock.server";
-import { db, transact } from "./db.server";
+import { db, transact, stmt } from "./db.server";
 import { hashPassword } from "./password.server";
 import { PHONE_TAKEN } from "./staff.server";
 import { findUserByPhone, insertUser } from "./users.server";
@@ -59,8 +59,7 @@ export interface VillageSummary {
 
 /** Every village side by side: households, active members, active logins, points held, this year's score. */
 export function townshipOverview(year = chinaYear(now())): { township: string; year: number; villages: VillageSummary[] } {
-  const villages = db()
-    .sqlite.prepare(
+  const villages = stmt(
       `select v.id, v.name, v.code, v.notice_days,
         (select count(*) from households h where h.village_id = v.id) as households,
         (select count(*) from members m where m.village_id = v.id and m.active = 1) as members,
@@ -123,8 +122,7 @@ export async function createVillageWithAdmin(
 export const gridNameSchema = z.object({ name: textSchema("网格名称", 20) });
 
 export function gridsWithCounts(villageId: number): { id: number; name: string; households: number }[] {
-  return db()
-    .sqlite.prepare(
+  return stmt(
       `select g.id, g.name, (select count(*) from households h where h.grid_id = g.id) as households
        from grids g where g.village_id = ? order by g.id`,
     )
@@ -136,7 +134,7 @@ const GRID_TAKEN = "本村已有这个网格";
 export function createGrid(actor: StaffActor, villageId: number, name: string): Outcome<{ gridId: number }> {
   try {
     return transact(() => {
-      const gridId = Number(db().sqlite.prepare("insert into grids (village_id, name) values (?, ?)").run(villageId, name).lastInsertRowid);
+      const gridId = Number(stmt("insert into grids (village_id, name) values (?, ?)").run(villageId, name).lastInsertRowid);
       audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "grid.create", targetType: "grid", targetId: gridId, after: { name } });
       return { ok: true as const, gridId };
     });
@@ -147,14 +145,14 @@ export function createGrid(actor: StaffActor, villageId: number, name: string): 
 }
 
 export function renameGrid(actor: StaffActor, villageId: number, gridId: number, name: string): Outcome {
-  const grid = db().sqlite.prepare("select id, name from grids where id = ? and village_id = ?").get(gridId, villageId) as
+  const grid = stmt("select id, name from grids where id = ? and village_id = ?").get(gridId, villageId) as
     | { id: number; name: string }
     | undefined;
   if (!grid) notFound();
   if (grid.name === name) return { ok: true };
   try {
     transact(() => {
-      db().sqlite.prepare("update grids set name = ? where id = ?").run(name, gridId);
+      stmt("update grids set name = ? where id = ?").run(name, gridId);
       audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "grid.rename", targetType: "grid", targetId: gridId,
         before: { name: grid.name }, after: { name },

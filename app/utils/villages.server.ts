@@ -1,6 +1,6 @@
 // Township, villages and grids.
 import { now } from "./clock.server";
-import { db, transact } from "./db.server";
+import { db, transact, stmt } from "./db.server";
 import { issuanceAccountId } from "./ledger.server";
 
 export function ensureTownship(name: string): number {
@@ -11,7 +11,7 @@ export function ensureTownship(name: string): number {
 }
 
 export function townshipName(): string {
-  const row = db().sqlite.prepare("select name from townships order by id limit 1").get() as { name: string } | undefined;
+  const row = stmt("select name from townships order by id limit 1").get() as { name: string } | undefined;
   return row?.name ?? "";
 }
 
@@ -19,8 +19,7 @@ export function townshipName(): string {
 export function createVillage(input: { townshipId: number; name: string; code: string; noticeDays?: number }): number {
   return transact(() => {
     const id = Number(
-      db()
-        .sqlite.prepare("insert into villages (township_id, name, code, notice_days, created_at) values (?, ?, ?, ?, ?)")
+      stmt("insert into villages (township_id, name, code, notice_days, created_at) values (?, ?, ?, ?, ?)")
         .run(input.townshipId, input.name, input.code, input.noticeDays ?? 3, now()).lastInsertRowid,
     );
     issuanceAccountId(id);
@@ -43,12 +42,11 @@ export interface VillageRow {
 }
 
 export function getVillage(id: number): VillageRow | undefined {
-  return db().sqlite.prepare("select id, name, code, notice_days from villages where id = ?").get(id) as VillageRow | undefined;
+  return stmt("select id, name, code, notice_days from villages where id = ?").get(id) as VillageRow | undefined;
 }
 
 export function listVillages(): (VillageRow & { households: number })[] {
-  return db()
-    .sqlite.prepare(
+  return stmt(
       `select v.id, v.name, v.code, v.notice_days, (select count(*) from households h where h.village_id = v.id) as households
        from villages v order by v.id`,
     )
@@ -57,5 +55,5 @@ export function listVillages(): (VillageRow & { households: number })[] {
 
 /** Grids in the order they were created (第一, 第二, ... rather than by character code). */
 export function listGrids(villageId: number): { id: number; name: string }[] {
-  return db().sqlite.prepare("select id, name from grids where village_id = ? order by id").all(villageId) as { id: number; name: string }[];
+  return stmt("select id, name from grids where village_id = ? order by id").all(villageId) as { id: number; name: string }[];
 }

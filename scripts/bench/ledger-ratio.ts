@@ -54,7 +54,7 @@ try {
      values (?, 'award', ?, ?, null, null, ?, ?, null, null, null, ?, ?)`,
   );
   const insertEntry = sqlite.prepare(
-    "insert into ledger_entries (txn_id, account_id, amount, score_delta, score_year, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?)",
+    "insert into ledger_entries (txn_id, account_id, amount, score_delta, score_year, created_at, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?)",
   );
   const addBalance = sqlite.prepare("update accounts set balance = balance + ? where id = ?");
   const addScore = sqlite.prepare(
@@ -63,8 +63,8 @@ try {
   );
   const bareTransfer = sqlite.transaction((key: string, h: (typeof households)[number], amount: number, year: number, at: number) => {
     const txnId = insertTxn.run(villageId, key, DUMMY_HASH, actor.role, h.member, "志愿服务", at).lastInsertRowid;
-    insertEntry.run(txnId, issuance, -amount, 0, year, DUMMY_HASH, DUMMY_HASH);
-    insertEntry.run(txnId, h.account, amount, amount, year, DUMMY_HASH, DUMMY_HASH);
+    insertEntry.run(txnId, issuance, -amount, 0, year, at, DUMMY_HASH, DUMMY_HASH);
+    insertEntry.run(txnId, h.account, amount, amount, year, at, DUMMY_HASH, DUMMY_HASH);
     addBalance.run(-amount, issuance);
     addBalance.run(amount, h.account);
     addScore.run(h.account, year, amount);

@@ -121,8 +121,8 @@ describe("the database refuses to change ledger rows", () => {
     ["delete a transaction", "delete from ledger_transactions where idem_key = 't-a4'"],
     [
       "replace an entry (insert or replace)",
-      `insert or replace into ledger_entries (id, txn_id, account_id, amount, score_delta, score_year, prev_hash, hash)
-       select id, txn_id, account_id, amount * 2, score_delta, score_year, prev_hash, hash from ledger_entries where id = 2`,
+      `insert or replace into ledger_entries (id, txn_id, account_id, amount, score_delta, score_year, created_at, prev_hash, hash)
+       select id, txn_id, account_id, amount * 2, score_delta, score_year, created_at, prev_hash, hash from ledger_entries where id = 2`,
     ],
     [
       "replace a transaction (insert or replace)",
@@ -132,8 +132,8 @@ describe("the database refuses to change ledger rows", () => {
     ],
     [
       "upsert an entry",
-      `insert into ledger_entries (id, txn_id, account_id, amount, score_delta, score_year, prev_hash, hash)
-       select id, txn_id, account_id, amount, score_delta, score_year, prev_hash, hash from ledger_entries where id = 2
+      `insert into ledger_entries (id, txn_id, account_id, amount, score_delta, score_year, created_at, prev_hash, hash)
+       select id, txn_id, account_id, amount, score_delta, score_year, created_at, prev_hash, hash from ledger_entries where id = 2
        on conflict (id) do update set amount = excluded.amount * 2`,
     ],
   ];
