@@ -117,6 +117,25 @@ async function http(meta: DatasetMeta) {
   return { routes, memory, assets };
 }
 
+// ---- crash loops ---------------------------------------------------------------------
+
+/** The test suite kills the writer 50 times; the bench runs the same test with many more loops. */
+function crashLoops(): { loops: number; seconds: number; ok: boolean } {
+  const loops = Number(process.env.BENCH_CRASH_LOOPS) || 300;
+  section(`crash: ${loops} SIGKILL loops (tests/ledger/crash.test.ts with CRASH_LOOPS=${loops})`);
+  const t0 = performance.now();
+  let ok = true;
+  try {
+    execSync("npx vitest run --config tests/vitest.config.ts tests/ledger/crash.test.ts", {
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, CRASH_LOOPS: String(loops) },
+    });
+  } catch {
+    ok = false;
+  }
+  return { loops, seconds: (performance.now() - t0) / 1000, ok };
+}
+
 // ---- report -------------------------------------------------------------------------
 
 async function main(): Promise<number> {
@@ -134,6 +153,7 @@ async function main(): Promise<number> {
   const ratio = await runChild<LedgerRatioResult>("ledger-ratio.ts");
 
   const h = await http(meta);
+  const crash = crashLoops();
 
   // ---- summary
   const rows: [string, string, string, string][] = [];
@@ -179,6 +199,8 @@ async function main(): Promise<number> {
     verdict(home <= TARGET.homeBytes),
   ]);
   rows.push(["server RSS after load", bytes(h.memory.rss), "— (reported)", ""]);
+  rows.push([`SIGKILL crash loops (check:ledger after)`, `${crash.loops} loops in ${duration(crash.seconds)}`, "every committed id kept", verdict(crash.ok)]);
+  if (!crash.ok) invalid = true;
   rows.push([
     "dataset generation",
     generated ? `${duration(meta.generationSeconds)} (this run)` : `${duration(meta.generationSeconds)} (cached; generated ${meta.generatedAt})`,
