@@ -50,7 +50,9 @@ app.use((req, res, next) => {
   next();
 });
 app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
-app.use(express.static("public", { maxAge: "1h" }));
+// Only files that exist are looked up on disk, so pages do not pay a stat() per request.
+const publicFiles = express.static("public", { maxAge: "1h", index: false, redirect: false });
+app.use((req, res, next) => (/^\/[\w.-]+\.(svg|png|ico|webp|jpg|txt|webmanifest)$/.test(req.path) ? publicFiles(req, res, next) : next()));
 app.use(originGuard);
 app.all(
   "*",
