@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { EntryList } from "~/components/entries";
 import { requireViewer } from "~/utils/access.server";
 import { navFor } from "~/utils/nav";
+import { ROLE_LABELS } from "~/utils/roles";
 import { householdHome } from "~/utils/statement.server";
 
 export const meta: MetaFunction = () => [{ title: "我的积分 · 积分超市" }];
@@ -11,12 +12,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const links = navFor(viewer.roles, false).filter((n) => n.to !== "/password");
   const changed = new URL(request.url).searchParams.get("changed") === "1";
-  if (viewer.householdId === null) return { home: null, links, changed };
-  return { home: householdHome(viewer.householdId), links, changed };
+  const roles = [...new Set(viewer.roles.map((r) => ROLE_LABELS[r.role]))];
+  if (viewer.householdId === null) return { home: null, links, changed, roles };
+  return { home: householdHome(viewer.householdId), links, changed, roles };
 }
 
 export default function Home() {
-  const { home, links, changed } = useLoaderData<typeof loader>();
+  const { home, links, changed, roles } = useLoaderData<typeof loader>();
   return (
     <>
       {changed ? <p className="form-ok">密码已修改</p> : null}
@@ -31,7 +33,12 @@ export default function Home() {
           </div>
         </section>
       ) : null}
-      {!home && !links.length ? <p className="card">你的账号还没有关联农户，也没有分配工作角色，请联系村管理员。</p> : null}
+      {!home && !links.length && roles.length ? (
+        <p className="card">
+          你的角色：{roles.join("、")}。扫码核销、审核、检查评分等工作页面将陆续开放，开放后会出现在这里。
+        </p>
+      ) : null}
+      {!home && !links.length && !roles.length ? <p className="card">你的账号还没有关联农户，也没有分配工作角色，请联系村管理员。</p> : null}
     </>
   );
 }
