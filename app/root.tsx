@@ -71,14 +71,12 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   if (isRouteErrorResponse(error)) {
-    const title = error.status === 403 ? "没有权限" : error.status === 404 ? "找不到这个页面" : error.status === 400 ? "请求有误" : "出错了";
-    const text =
-      error.status === 403
-        ? typeof error.data === "string" && error.data ? error.data : "你没有权限查看这个页面"
-        : error.status === 404
-          ? "这个页面不存在，可能地址输错了"
-          : typeof error.data === "string" && error.data && error.status < 500 ? error.data : "请稍后再试";
-    return <ErrorPage code={error.status} title={title} text={text} />;
+    // Our own 4xx responses carry a Chinese sentence; the framework's (e.g. 405) are English and internal.
+    const ours = typeof error.data === "string" && /[\u4e00-\u9fff]/.test(error.data) && error.status < 500 ? error.data : null;
+    const title = error.status === 403 ? "没有权限" : error.status === 404 ? "找不到这个页面" : error.status < 500 ? "请求有误" : "出错了";
+    const fallback =
+      error.status === 403 ? "你没有权限查看这个页面" : error.status === 404 ? "这个页面不存在，可能地址输错了" : error.status < 500 ? "这个操作无法完成，请回到页面重新操作" : "请稍后再试";
+    return <ErrorPage code={error.status} title={title} text={ours ?? fallback} />;
   }
   return <ErrorPage code={500} title="出错了" text="系统暂时出了点问题，请稍后再试。如果一直这样，请联系村管理员。" />;
 }

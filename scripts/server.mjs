@@ -6,6 +6,7 @@ import { broadcastDevReady } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import helmet from "helmet";
+import { bodyLimit } from "./server/body-limit.mjs";
 import { originGuard } from "./server/origin-guard.mjs";
 
 const BUILD_PATH = path.resolve("build/index.js");
@@ -54,6 +55,7 @@ app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y"
 const publicFiles = express.static("public", { maxAge: "1h", index: false, redirect: false });
 app.use((req, res, next) => (/^\/[\w.-]+\.(svg|png|ico|webp|jpg|txt|webmanifest)$/.test(req.path) ? publicFiles(req, res, next) : next()));
 app.use(originGuard);
+app.use(bodyLimit);
 app.all(
   "*",
   createRequestHandler({

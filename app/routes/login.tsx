@@ -8,8 +8,11 @@ import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 积分超市" }];
 
+/** Only a path on this site: "/\\evil.example" and "/\t/evil.example" are other hosts to a browser. */
 function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  if (!next || !next.startsWith("/") || /[\\\u0000-\u001f]/.test(next)) return "/";
+  const url = new URL(next, "http://here.invalid");
+  return url.origin === "http://here.invalid" ? url.pathname + url.search : "/";
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -13,6 +13,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "user.disable": "停用登录",
   "user.enable": "启用登录",
   reset_password: "重置密码",
+  change_own_password: "修改自己的密码",
   "grid.create": "新增网格",
   "grid.rename": "网格改名",
   "village.create": "新建村",

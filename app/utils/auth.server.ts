@@ -4,8 +4,8 @@ import { audit } from "./audit.server";
 import { transact } from "./db.server";
 import { dummyHash, hashPassword, newPasswordSchema, verifyPassword } from "./password.server";
 import { endSession, revokeUserSessions, startSession } from "./session.server";
-import { clearFailures, recordFailure, waitMessage, waitMs } from "./throttle.server";
-import { findUserByPhone, getUser, setPasswordHash } from "./users.server";
+import { clearFailures, forgiveOne, recordFailure, waitMessage, waitMs } from "./throttle.server";
+import { findUserByPhone, getUser, rolesOf, setPasswordHash } from "./users.server";
 import { phoneSchema } from "./validation.server";
 
 export const signInSchema = z.object({
@@ -20,14 +20,16 @@ const WRONG = "手机号或密码不正确";
 export async function signIn(request: Request, phone: string, password: string, ip: string): Promise<SignInResult> {
   const wait = Math.max(waitMs("account", phone), waitMs("ip", ip));
   if (wait > 0) return { ok: false, error: waitMessage(wait) };
+  // Counted before the (slow, async) hash check, so concurrent guesses are throttled too.
+  recordFailure("account", phone);
+  recordFailure("ip", ip);
   const user = findUserByPhone(phone);
   const valid = user ? await verifyPassword(password, user.password_hash) : (await verifyPassword(password, await dummyHash()), false);
   if (!user || !valid || user.disabled) {
-    recordFailure("account", phone);
-    recordFailure("ip", ip);
     return { ok: false, error: user?.disabled && valid ? "该账号已停用，请联系村管理员" : WRONG };
   }
   clearFailures("account", phone);
+  forgiveOne("ip", ip);
   const setCookie = await startSession(request, user.id, ip);
   return { ok: true, setCookie, mustChangePassword: user.must_change_password === 1 };
 }
@@ -48,11 +50,22 @@ export const changePasswordSchema = z
 /** Changes the signed-in user's own password and signs out their other devices. */
 export async function changeOwnPassword(userId: number, sessionId: string, current: string, next: string): Promise<string | null> {
   const user = getUser(userId);
-  if (!user || !(await verifyPassword(current, user.password_hash))) return "原密码不正确";
+  if (!user) return "原密码不正确";
+  // A borrowed or stolen session must not be a way to guess the owner's password quickly.
+  const wait = waitMs("account", user.phone);
+  if (wait > 0) return waitMessage(wait);
+  recordFailure("account", user.phone);
+  if (!(await verifyPassword(current, user.password_hash))) return "原密码不正确";
+  clearFailures("account", user.phone);
   const hash = await hashPassword(next);
+  const roles = rolesOf(userId);
   transact(() => {
     setPasswordHash(userId, hash, false);
     revokeUserSessions(userId, sessionId);
+    if (roles.some((r) => r.role !== "villager" && r.role !== "household_head")) {
+      const staff = roles.find((r) => r.role !== "villager" && r.role !== "household_head")!;
+      audit({ actorUserId: userId, actorRole: staff.role, villageId: staff.villageId, action: "change_own_password", targetType: "user", targetId: userId });
+    }
   });
   return null;
 }

@@ -244,17 +244,22 @@ export function addMemberByAdmin(actor: StaffActor, villageId: number, household
   }
 }
 
-/** Keeps a login's household_head role in step with the member being the head. Inside a transaction. */
-function syncHeadRole(userId: number | null, villageId: number, isHead: boolean): void {
+/** Keeps a login's household_head role in step with the member being the head, audited. Inside a transaction. */
+function syncHeadRole(actor: StaffActor, userId: number | null, villageId: number, isHead: boolean): void {
   if (userId === null) return;
-  const sqlite = db().sqlite;
-  if (isHead) {
-    sqlite
-      .prepare("insert or ignore into user_roles (user_id, role, village_id, created_at) values (?, 'household_head', ?, ?)")
-      .run(userId, villageId, now());
-  } else {
-    sqlite.prepare("delete from user_roles where user_id = ? and role = 'household_head' and village_id = ?").run(userId, villageId);
-  }
+  const changed = isHead
+    ? stmt("insert or ignore into user_roles (user_id, role, village_id, created_at) values (?, 'household_head', ?, ?)").run(userId, villageId, now()).changes
+    : stmt("delete from user_roles where user_id = ? and role = 'household_head' and village_id = ?").run(userId, villageId).changes;
+  if (!changed) return;
+  audit({
+    actorUserId: actor.userId, actorRole: actor.role, villageId, action: "user.roles", targetType: "user", targetId: userId,
+    before: { household_head: !isHead }, after: { household_head: isHead },
+  });
+}
+
+/** A login that also holds roles in another village or the township is the township admin's to disable. */
+function loginSpansElsewhere(userId: number, villageId: number): boolean {
+  return !!stmt("select 1 from user_roles where user_id = ? and (village_id is null or village_id <> ?)").get(userId, villageId);
 }
 
 export function updateMemberByAdmin(
@@ -266,7 +271,7 @@ export function updateMemberByAdmin(
 ): Outcome {
   const before = memberInHousehold(villageId, householdId, memberId);
   const isHead = f.relation === "户主";
-  if (isHead && before.active === 1 && headTaken(householdId, memberId)) return fail("relation", HEAD_TAKEN);
+  if (isHead && headTaken(householdId, memberId)) return fail("relation", HEAD_TAKEN);
   const was = memberSnapshot(before);
   const will = memberSnapshot({ ...f, can_redeem: f.canRedeem ? 1 : 0, active: before.active });
   if (JSON.stringify(was) === JSON.stringify(will)) return { ok: true };
@@ -274,7 +279,7 @@ export function updateMemberByAdmin(
     transact(() => {
       stmt("update members set name = ?, relation = ?, phone = ?, is_head = ?, can_redeem = ? where id = ?")
         .run(f.name, f.relation, f.phone, isHead ? 1 : 0, f.canRedeem ? 1 : 0, memberId);
-      if ((before.is_head === 1) !== isHead) syncHeadRole(before.user_id, villageId, isHead);
+      if ((before.is_head === 1) !== isHead) syncHeadRole(actor, before.user_id, villageId, isHead);
       audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "member.update", targetType: "member", targetId: memberId,
         before: was, after: will,
@@ -302,6 +307,9 @@ export function setMemberActiveByAdmin(
   if ((before.active === 1) === active) return { ok: true };
   if (active && before.is_head === 1 && headTaken(householdId, memberId)) {
     return fail("_form", "这户已有户主，不能再启用另一位户主。请先把这位成员的关系改成其他");
+  }
+  if (!active && before.user_id !== null && actor.role !== "township_admin" && loginSpansElsewhere(before.user_id, villageId)) {
+    return fail("_form", "这位成员的账号在其他村或乡镇也有角色，请联系乡镇管理员处理", 403);
   }
   try {
     transact(() => {

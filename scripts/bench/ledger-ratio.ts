@@ -46,7 +46,8 @@ try {
 
   const DUMMY_HASH = "f".repeat(64);
 
-  // B: the same rows with bare prepared statements: one transaction row, two entries with
+  // B: the same rows with bare prepared statements, written straight into a throwaway database:
+  // the one place outside ledger.server.ts that touches ledger tables, because it is the yardstick.: one transaction row, two entries with
   // precomputed dummy hashes, two balance updates, the score upsert.
   const insertTxn = sqlite.prepare(
     `insert into ledger_transactions (village_id, kind, idem_key, request_hash, reverses_id, actor_user_id,

@@ -60,6 +60,54 @@ describe("sign-in over HTTP", () => {
     expect(r.text).toContain("尝试次数过多");
   });
 
+  it("throttles guesses sent all at once, not only one after another", async () => {
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => new Client(server.url).post("/login", { phone: "13900000014", password: `burst-${i}` })),
+    );
+    const checked = replies.filter((r) => r.text.includes("手机号或密码不正确")).length;
+    const throttled = replies.filter((r) => r.text.includes("尝试次数过多")).length;
+    expect(checked + throttled).toBe(30);
+    expect(checked).toBeLessThanOrEqual(6);
+  });
+
+  it("only redirects to paths on this site after sign-in", async () => {
+    for (const next of ["/%5Cevil.example", "/%09/evil.example", "//evil.example", "https://evil.example", "/\\evil.example"]) {
+      const c = new Client(server.url);
+      const r = await c.post(`/login?next=${next}`, { phone: "13900000003", password: "jifen2026" });
+      expect(r.location, next).toBe("/");
+    }
+    const c = new Client(server.url);
+    const r = await c.post(`/login?next=${encodeURIComponent("/statement?month=2026-10")}`, { phone: "13900000001", password: "jifen2026" });
+    expect(r.location).toBe("/statement?month=2026-10");
+  });
+
+  it("refuses oversized and length-less bodies before reading them", async () => {
+    const big = await fetch(`${server.url}/login`, {
+      method: "POST",
+      headers: { origin: server.url, "content-type": "application/x-www-form-urlencoded" },
+      body: "phone=1&password=" + "x".repeat(3 * 1024 * 1024),
+    });
+    expect(big.status).toBe(413);
+    expect(await big.text()).toContain("内容太大");
+    const chunked = await fetch(`${server.url}/login`, {
+      method: "POST",
+      headers: { origin: server.url, "content-type": "application/x-www-form-urlencoded" },
+      body: new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode("phone=1")), c.close()) }),
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(411);
+  });
+
+  it("answers a post to a page without a form in Chinese, without framework internals", async () => {
+    const c = new Client(server.url);
+    await c.login("13900000001");
+    const r = await c.post("/statement", { anything: "1" });
+    expect(r.status).toBe(405);
+    const visible = r.text.replace(/<script[\s\S]*?<\/script>/g, "");
+    expect(visible).toContain("这个操作无法完成");
+    expect(visible).not.toMatch(/did not provide|You made a POST/);
+  });
+
   it("refuses cross-site posts and posts without Origin or Referer, writing nothing", async () => {
     const c = new Client(server.url);
     const evil = await c.post("/login", { phone: "13900000003", password: "jifen2026" }, { origin: "http://evil.example" });

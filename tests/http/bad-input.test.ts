@@ -82,6 +82,7 @@ const ok = (accept: string, value?: string): Rule => ({ accept, value });
 const every = (rule: Rule): Record<Kind, Rule> => Object.fromEntries(KINDS.map((k) => [k, rule])) as Record<Kind, Rule>;
 
 const BAD_REQUEST = "请求有误，请刷新页面后再试";
+const WRONG_CURRENT = /原密码不正确|尝试次数过多，请 \d+ (秒|分钟)后再试/;
 const PHONE_MSG = "手机号应为 11 位数字，以 1 开头";
 const PHONE_TAKEN = "该手机号已有账号";
 const NOTICE_MSG = "公示天数应为 0 到 30 的整数";
@@ -237,7 +238,8 @@ const FORMS: FormSpec[] = [
       current: {
         at: "f-current-err",
         type: "text",
-        rules: { ...every(rej("原密码不正确")), empty: rej("请输入原密码"), missing: rej("请输入原密码") },
+        // Wrong current passwords count against the account's sign-in throttle, so later ones say to wait.
+        rules: { ...every(rej(WRONG_CURRENT, { throttle: true })), empty: rej("请输入原密码"), missing: rej("请输入原密码") },
       },
       next: {
         at: "f-next-err",
@@ -251,7 +253,7 @@ const FORMS: FormSpec[] = [
         rules: { ...every(rej("两次输入的新密码不一样")), missing: rej("请再输入一次新密码") },
       },
     },
-    anchor: () => an({ current: "not-the-password" }, e400("原密码不正确", "f-current-err")),
+    anchor: () => an({ current: "not-the-password" }, { ...e400(WRONG_CURRENT, "f-current-err"), throttle: true }),
     extra: [
       { name: "new password same as the current one", body: { current: "jifen2026", next: "jifen2026", confirm: "jifen2026" }, expect: e400("新密码不能和原密码一样", "f-next-err") },
       { name: "new password all spaces", body: { current: "jifen2026", next: "        ", confirm: "        " }, expect: e400("密码不能全是空格", "f-next-err") },
@@ -830,7 +832,8 @@ function verify(r: Reply, expected: Expect, label: string): void {
     // A refused sign-in counts a failure for the phone and the address; nothing else may change.
     expect(written.filter((t) => t !== "login_throttle"), `${context}\nwritten`).toEqual([]);
     const keys = (database.sqlite.prepare("select key from login_throttle").all() as { key: string }[]).map((x) => x.key);
-    for (const k of keys) expect(k === `account:${ids.NOBODY}` || k.startsWith("ip:"), `throttle key ${k}`).toBe(true);
+    // The sign-in form counts the unknown phone; the password form counts the signed-in villager.
+    for (const k of keys) expect(k === `account:${ids.NOBODY}` || k === `account:${PHONES.villager}` || k.startsWith("ip:"), `throttle key ${k}`).toBe(true);
   } else {
     expect(written, `${context}\nwritten`).toEqual([]);
   }

@@ -360,3 +360,42 @@ describe("grids, villages and the audit log", () => {
     expect(villageAuditPage(villageB, 1).rows.some((r) => r.action === "household.update")).toBe(false);
   });
 });
+
+describe("guards found in review", () => {
+  it("a village admin cannot lock out, by deactivating the member, a login that also serves another village", async () => {
+    const out = createHouseholdByAdmin(adminA, villageA, { number: "R01", gridId: gridA, address: "", headName: "孙跨村", headPhone: "13700000301" });
+    const householdId = (out as { householdId: number }).householdId;
+    const memberId = (sqlite().prepare("select id from members where household_id = ?").get(householdId) as { id: number }).id;
+    const userId = insertUser({
+      phone: "13700000301", passwordHash: hash, displayName: "孙跨村", memberId, mustChangePassword: false,
+      roles: [{ role: "villager", villageId: villageA }, { role: "village_admin", villageId: villageB }],
+    });
+    const refused = setMemberActiveByAdmin(adminA, villageA, householdId, memberId, false);
+    expect(refused).toMatchObject({ ok: false, status: 403 });
+    expect(getUser(userId)!.disabled).toBe(0);
+    expect(memberInHousehold(villageA, householdId, memberId).active).toBe(1);
+    expect(setMemberActiveByAdmin(townshipActor, villageA, householdId, memberId, false).ok).toBe(true);
+  });
+
+  it("an inactive member cannot become a second head, and head role changes are audited", async () => {
+    const out = createHouseholdByAdmin(adminA, villageA, { number: "R02", gridId: gridA, address: "", headName: "钱户主", headPhone: "" });
+    const householdId = (out as { householdId: number }).householdId;
+    const add = addMemberByAdmin(adminA, villageA, householdId, { name: "钱二", relation: "子女", phone: null, canRedeem: true });
+    expect(add.ok).toBe(true);
+    const second = (sqlite().prepare("select id from members where household_id = ? and is_head = 0").get(householdId) as { id: number }).id;
+    expect(setMemberActiveByAdmin(adminA, villageA, householdId, second, false).ok).toBe(true);
+    const made = updateMemberByAdmin(adminA, villageA, householdId, second, { name: "钱二", relation: "户主", phone: null, canRedeem: true });
+    expect(made).toMatchObject({ ok: false });
+    expect(memberInHousehold(villageA, householdId, second).is_head).toBe(0);
+
+    const head = (sqlite().prepare("select id from members where household_id = ? and is_head = 1").get(householdId) as { id: number }).id;
+    const login = await createMemberLogin(adminA, villageA, householdId, head, { phone: "13700000302", password: "first-pass-1" });
+    expect(login.ok).toBe(true);
+    const userId = (sqlite().prepare("select id from users where member_id = ?").get(head) as { id: number }).id;
+    expect(rolesOf(userId).map((r) => r.role)).toContain("household_head");
+    expect(updateMemberByAdmin(adminA, villageA, householdId, head, { name: "钱户主", relation: "配偶", phone: null, canRedeem: true }).ok).toBe(true);
+    expect(rolesOf(userId).map((r) => r.role)).not.toContain("household_head");
+    const roleAudit = sqlite().prepare("select * from audit_log where action = 'user.roles' and target_id = ? order by id desc limit 1").get(String(userId)) as { after_json: string };
+    expect(JSON.parse(roleAudit.after_json)).toEqual({ household_head: false });
+  });
+});
