@@ -127,6 +127,14 @@ export interface AccountScoreTable {
   score: number;
 }
 
+export interface AccountMonthTable {
+  account_id: number;
+  month: string; // "2026-11", China time
+  entries: number;
+  income: number;
+  spent: number;
+}
+
 export interface LedgerTransactionTable {
   id: Generated<number>;
   village_id: number;
@@ -187,6 +195,7 @@ export interface Database {
   stores: StoreTable;
   accounts: AccountTable;
   account_scores: AccountScoreTable;
+  account_months: AccountMonthTable;
   ledger_transactions: LedgerTransactionTable;
   ledger_entries: LedgerEntryTable;
   holds: HoldTable;

@@ -60,6 +60,20 @@ const checks: Check[] = [
     ),
   (s) =>
     result(
+      "月度汇总等于分录之和",
+      count(s, `select count(*) as n from (
+                  select coalesce(a.account_id, e.account_id) as id from account_months a
+                  full outer join (select account_id, strftime('%Y-%m', created_at / 1000 + 8 * 3600, 'unixepoch') as month,
+                                          count(*) as entries, sum(max(amount, 0)) as income, sum(max(-amount, 0)) as spent
+                                   from ledger_entries group by account_id, month) e
+                    on e.account_id = a.account_id and e.month = a.month
+                  where coalesce(a.entries, 0) <> coalesce(e.entries, 0) or coalesce(a.income, 0) <> coalesce(e.income, 0)
+                     or coalesce(a.spent, 0) <> coalesce(e.spent, 0))`),
+      "全部一致",
+      "{n} 个账户月份的汇总不符",
+    ),
+  (s) =>
+    result(
       "分录时间与所属交易一致",
       count(s, "select count(*) as n from ledger_entries e join ledger_transactions t on t.id = e.txn_id where e.created_at <> t.created_at"),
       "全部一致",

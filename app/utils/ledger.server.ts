@@ -4,7 +4,7 @@
 import crypto from "node:crypto";
 import type SQLite from "better-sqlite3";
 import type { TxnKind } from "../../db/schema";
-import { chinaYear, now } from "./clock.server";
+import { chinaMonth, chinaYear, now } from "./clock.server";
 import { db, stmt, transact } from "./db.server";
 
 export interface Actor {
@@ -60,6 +60,10 @@ function prepare(sqlite: SQLite.Database) {
     entriesOfTxn: sqlite.prepare("select account_id, amount, score_delta, score_year from ledger_entries where txn_id = ? order by id"),
     account: sqlite.prepare("select id, village_id, kind, household_id, store_id, balance from accounts where id = ?"),
     addBalance: sqlite.prepare("update accounts set balance = balance + ? where id = ?"),
+    addMonth: sqlite.prepare(
+      `insert into account_months (account_id, month, entries, income, spent) values (?, ?, 1, ?, ?)
+       on conflict (account_id, month) do update set entries = entries + 1, income = income + excluded.income, spent = spent + excluded.spent`,
+    ),
     addScore: sqlite.prepare(
       `insert into account_scores (account_id, year, score) values (?, ?, ?)
        on conflict (account_id, year) do update set score = score + excluded.score`,
@@ -203,6 +207,7 @@ function postInTxn(s: Statements, input: PostInput, hash: string): PostResult {
   const txn: TxnRow = { id: txnId, ...row };
   const last = s.lastEntry.get() as { id: number; hash: string } | undefined;
   const digest = txnDigest(txn);
+  const month = chinaMonth(at);
   let prevHash = last?.hash ?? GENESIS;
   let nextId = (last?.id ?? 0) + 1;
   for (const leg of input.legs) {
@@ -210,6 +215,7 @@ function postInTxn(s: Statements, input: PostInput, hash: string): PostResult {
     const h = chainHash(prevHash, e, digest);
     s.insertEntry.run(e.id, txnId, e.account_id, e.amount, e.score_delta, e.score_year, at, prevHash, h);
     s.addBalance.run(leg.amount, leg.accountId);
+    s.addMonth.run(leg.accountId, month, Math.max(leg.amount, 0), Math.max(-leg.amount, 0));
     if (leg.scoreDelta !== 0) s.addScore.run(leg.accountId, leg.scoreYear, leg.scoreDelta);
     prevHash = h;
   }

@@ -34,9 +34,9 @@ const PAGE_SQL = `select ${ENTRY_COLUMNS}
   join ledger_entries e on e.id = p.id join ledger_transactions t on t.id = e.txn_id
   left join members m on m.id = t.member_id order by e.created_at desc, e.id desc`;
 
-const TOTALS_SQL = `select count(*) as n, coalesce(sum(case when amount > 0 then amount end), 0) as income,
-  coalesce(sum(case when amount < 0 then -amount end), 0) as spent
-  from ledger_entries where account_id = ? and created_at >= ? and created_at < ?`;
+// Month rows newest first; the statement's totals and its page boundaries come from here.
+const MONTHS_SQL = `select month, entries, income, spent from account_months
+  where account_id = ? and month >= ? and month <= ? order by month desc`;
 
 function accountOf(householdId: number): number {
   return (stmt("select id from accounts where household_id = ?").get(householdId) as { id: number }).id;
@@ -71,13 +71,31 @@ const PAGE_SIZE = 20;
 /** One page of the statement, newest first, optionally for one China-time month ("YYYY-MM"). */
 export function statementPage(householdId: number, month: string | null, page: number): StatementPage {
   const account = accountOf(householdId);
-  const from = month ? chinaMonthStart(month) : 0;
-  const to = month ? nextMonthStart(month) : Number.MAX_SAFE_INTEGER;
-  const agg = stmt(TOTALS_SQL).get(account, from, to) as { n: number; income: number; spent: number };
-  const pages = Math.max(1, Math.ceil(agg.n / PAGE_SIZE));
+  const months = stmt(MONTHS_SQL).all(account, month ?? "0000-00", month ?? "9999-99") as MonthRow[];
+  const total = months.reduce((n, m) => n + m.entries, 0);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const current = Math.min(page, pages);
-  const rows = stmt(PAGE_SQL).all(account, from, to, PAGE_SIZE, (current - 1) * PAGE_SIZE) as EntryView[];
-  return { rows, total: agg.n, page: current, pages, months: recentMonths(12), totals: { income: agg.income, spent: agg.spent } };
+  const rows = pageRows(account, months, (current - 1) * PAGE_SIZE);
+  const totals = { income: months.reduce((n, m) => n + m.income, 0), spent: months.reduce((n, m) => n + m.spent, 0) };
+  return { rows, total, page: current, pages, months: recentMonths(12), totals };
+}
+
+interface MonthRow {
+  month: string;
+  entries: number;
+  income: number;
+  spent: number;
+}
+
+/** Skips whole months by their counts, so the index is only walked inside the month the page starts in. */
+function pageRows(account: number, months: MonthRow[], offset: number): EntryView[] {
+  let skip = offset;
+  let i = 0;
+  while (i < months.length - 1 && skip >= months[i].entries) skip -= months[i++].entries;
+  if (months.length === 0) return [];
+  const from = chinaMonthStart(months[months.length - 1].month);
+  const until = nextMonthStart(months[i].month);
+  return stmt(PAGE_SQL).all(account, from, until, PAGE_SIZE, skip) as EntryView[];
 }
 
 function nextMonthStart(month: string): number {

@@ -177,6 +177,19 @@ async function createLedger(db: Kysely<any>): Promise<void> {
     .modifyEnd(sql`without rowid, strict`)
     .execute();
 
+  // Per account and China-time month: entries, points in and out. Kept in the posting transaction
+  // so statements find totals and page boundaries without scanning a household's whole history.
+  await db.schema
+    .createTable("account_months")
+    .addColumn("account_id", "integer", (c) => c.notNull().references("accounts.id"))
+    .addColumn("month", "text", (c) => c.notNull())
+    .addColumn("entries", "integer", (c) => c.notNull())
+    .addColumn("income", "integer", (c) => c.notNull())
+    .addColumn("spent", "integer", (c) => c.notNull())
+    .addPrimaryKeyConstraint("account_months_pk", ["account_id", "month"])
+    .modifyEnd(sql`without rowid, strict`)
+    .execute();
+
   await db.schema
     .createTable("ledger_transactions")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())

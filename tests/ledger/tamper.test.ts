@@ -53,6 +53,10 @@ function offline(file: string, edit: (raw: SQLite.Database) => void, keepTrigger
   raw.transaction(() => {
     for (const t of triggers) raw.exec(`drop trigger ${t.name}`);
     edit(raw);
+    // A careful forger also rebuilds the monthly summaries from the edited entries.
+    raw.exec(`delete from account_months;
+      insert into account_months select account_id, strftime('%Y-%m', created_at / 1000 + 28800, 'unixepoch'),
+        count(*), sum(max(amount, 0)), sum(max(-amount, 0)) from ledger_entries group by 1, 2`);
     // Put the triggers back so the only trace left is in the data itself.
     if (!keepTriggersDropped) for (const t of triggers) raw.exec(t.sql);
   })();
