@@ -22,6 +22,8 @@ export interface Leg {
   amount: number;
   scoreDelta: number;
   scoreYear: number;
+  /** The village's issuance account: no monthly summary (nobody reads its statement; saves a write per award). */
+  issuance?: boolean;
 }
 
 export interface PostResult {
@@ -57,7 +59,10 @@ function prepare(sqlite: SQLite.Database) {
       `insert into ledger_entries (id, txn_id, account_id, amount, score_delta, score_year, created_at, prev_hash, hash)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    entriesOfTxn: sqlite.prepare("select account_id, amount, score_delta, score_year from ledger_entries where txn_id = ? order by id"),
+    entriesOfTxn: sqlite.prepare(
+      `select e.account_id, e.amount, e.score_delta, e.score_year, a.kind from ledger_entries e
+       join accounts a on a.id = e.account_id where e.txn_id = ? order by e.id`,
+    ),
     account: sqlite.prepare("select id, village_id, kind, household_id, store_id, balance from accounts where id = ?"),
     addBalance: sqlite.prepare("update accounts set balance = balance + ? where id = ?"),
     addMonth: sqlite.prepare(
@@ -157,6 +162,8 @@ interface PostInput {
   reversesId?: number | null;
   /** Household debits may overdraw only for deductions and reversals (corrections). */
   allowOverdraft?: boolean;
+  /** Award/deduction legs built from one household's accounts (same village by the join): no re-read. */
+  legsFromHousehold?: boolean;
   /** The hold being converted: its own amount does not count against the balance. */
   convertingHoldId?: number;
   /** What the caller asked for, hashed for idempotency; defaults to the whole input. */
@@ -187,7 +194,8 @@ function postInTxn(s: Statements, input: PostInput, hash: string): PostResult {
   }
   assertLegs(input.legs);
   const at = now();
-  for (const leg of input.legs) checkAccount(s, input, leg, at);
+  // Awards and deductions build their legs from accounts just read together, and never overdraw-check.
+  if (!input.legsFromHousehold) for (const leg of input.legs) checkAccount(s, input, leg, at);
   const row = {
     village_id: input.villageId,
     kind: input.kind,
@@ -215,7 +223,7 @@ function postInTxn(s: Statements, input: PostInput, hash: string): PostResult {
     const h = chainHash(prevHash, e, digest);
     s.insertEntry.run(e.id, txnId, e.account_id, e.amount, e.score_delta, e.score_year, at, prevHash, h);
     s.addBalance.run(leg.amount, leg.accountId);
-    s.addMonth.run(leg.accountId, month, Math.max(leg.amount, 0), Math.max(-leg.amount, 0));
+    if (!leg.issuance) s.addMonth.run(leg.accountId, month, Math.max(leg.amount, 0), Math.max(-leg.amount, 0));
     if (leg.scoreDelta !== 0) s.addScore.run(leg.accountId, leg.scoreYear, leg.scoreDelta);
     prevHash = h;
   }
@@ -330,7 +338,7 @@ function positive(amount: number): void {
 export function award(m: HouseholdMove): PostResult {
   positive(m.amount);
   return householdPost("award", m, false, (acc, year) => [
-    { accountId: acc.issuance, amount: -m.amount, scoreDelta: 0, scoreYear: year },
+    { accountId: acc.issuance, amount: -m.amount, scoreDelta: 0, scoreYear: year, issuance: true },
     { accountId: acc.id, amount: m.amount, scoreDelta: m.amount, scoreYear: year },
   ]);
 }
@@ -340,7 +348,7 @@ export function deduct(m: HouseholdMove): PostResult {
   positive(m.amount);
   return householdPost("deduction", m, true, (acc, year) => [
     { accountId: acc.id, amount: -m.amount, scoreDelta: -m.amount, scoreYear: year },
-    { accountId: acc.issuance, amount: m.amount, scoreDelta: 0, scoreYear: year },
+    { accountId: acc.issuance, amount: m.amount, scoreDelta: 0, scoreYear: year, issuance: true },
   ]);
 }
 
@@ -380,9 +388,10 @@ export function reverse(r: { txnId: number; idemKey: string; actor: Actor; memo:
     if (orig.kind === "reversal") throw new LedgerError("invalid", "冲正记录不能再冲正");
     const done = stmt("select id from ledger_transactions where reverses_id = ?").get(r.txnId);
     if (done) throw new LedgerError("already_reversed", "这笔记录已经冲正过了");
-    const legs = (s.entriesOfTxn.all(r.txnId) as { account_id: number; amount: number; score_delta: number; score_year: number }[]).map(
-      (e) => ({ accountId: e.account_id, amount: -e.amount, scoreDelta: -e.score_delta, scoreYear: e.score_year }),
-    );
+    const entries = s.entriesOfTxn.all(r.txnId) as { account_id: number; amount: number; score_delta: number; score_year: number; kind: string }[];
+    const legs = entries.map((e) => ({
+      accountId: e.account_id, amount: -e.amount, scoreDelta: -e.score_delta, scoreYear: e.score_year, issuance: e.kind === "issuance",
+    }));
     return postInTxn(
       s,
       {

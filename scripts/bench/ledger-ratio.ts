@@ -21,7 +21,7 @@ try {
   const { createVillage, ensureTownship } = await import("../../app/utils/villages.server");
   const { insertHousehold } = await import("../../app/utils/households.server");
   const ledger = await import("../../app/utils/ledger.server");
-  const { chinaYear, now } = await import("../../app/utils/clock.server");
+  const { chinaMonth, chinaYear, now } = await import("../../app/utils/clock.server");
 
   await migrateToLatest();
   const sqlite = db().sqlite;
@@ -48,7 +48,7 @@ try {
 
   // B: the same rows with bare prepared statements, written straight into a throwaway database:
   // the one place outside ledger.server.ts that touches ledger tables, because it is the yardstick.: one transaction row, two entries with
-  // precomputed dummy hashes, two balance updates, the score upsert.
+  // precomputed dummy hashes, two balance updates, the score and the household's month upserts.
   const insertTxn = sqlite.prepare(
     `insert into ledger_transactions (village_id, kind, idem_key, request_hash, reverses_id, actor_user_id,
       actor_role, member_id, rule_id, cause_kind, cause_id, memo, created_at)
@@ -62,6 +62,10 @@ try {
     `insert into account_scores (account_id, year, score) values (?, ?, ?)
      on conflict (account_id, year) do update set score = score + excluded.score`,
   );
+  const addMonth = sqlite.prepare(
+    `insert into account_months (account_id, month, entries, income, spent) values (?, ?, 1, ?, 0)
+     on conflict (account_id, month) do update set entries = entries + 1, income = income + excluded.income`,
+  );
   const bareTransfer = sqlite.transaction((key: string, h: (typeof households)[number], amount: number, year: number, at: number) => {
     const txnId = insertTxn.run(villageId, key, DUMMY_HASH, actor.role, h.member, "志愿服务", at).lastInsertRowid;
     insertEntry.run(txnId, issuance, -amount, 0, year, at, DUMMY_HASH, DUMMY_HASH);
@@ -69,6 +73,7 @@ try {
     addBalance.run(-amount, issuance);
     addBalance.run(amount, h.account);
     addScore.run(h.account, year, amount);
+    addMonth.run(h.account, chinaMonth(at), amount);
   });
 
   function bare(keys: string[], from: number, to: number): void {

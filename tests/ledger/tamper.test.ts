@@ -56,7 +56,8 @@ function offline(file: string, edit: (raw: SQLite.Database) => void, keepTrigger
     // A careful forger also rebuilds the monthly summaries from the edited entries.
     raw.exec(`delete from account_months;
       insert into account_months select account_id, strftime('%Y-%m', created_at / 1000 + 28800, 'unixepoch'),
-        count(*), sum(max(amount, 0)), sum(max(-amount, 0)) from ledger_entries group by 1, 2`);
+        count(*), sum(max(amount, 0)), sum(max(-amount, 0)) from ledger_entries
+        where account_id not in (select id from accounts where kind = 'issuance') group by 1, 2`);
     // Put the triggers back so the only trace left is in the data itself.
     if (!keepTriggersDropped) for (const t of triggers) raw.exec(t.sql);
   })();
