@@ -9,6 +9,7 @@ export default defineConfig({
     exclude: ["tests/e2e/**", "node_modules/**"],
     setupFiles: ["tests/setup/fresh-db.ts"],
     globals: true,
+    reporters: ["default", "./tests/setup/summary-reporter.ts"],
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     globalSetup: ["tests/setup/global.ts"],

@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ["tests/e2e/**/*.e2e.ts"],
     pool: "forks",
+    reporters: ["default", "./tests/setup/summary-reporter.ts"],
     poolOptions: { forks: { singleFork: true } },
     fileParallelism: false,
     testTimeout: 120_000,
