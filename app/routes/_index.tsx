@@ -64,7 +64,10 @@ function HouseholdHome({ home }: { home: NonNullable<ReturnType<typeof useLoader
       </div>
       {balance.spendable < 0 ? <p className="warn">因扣分，可用积分为负，补足后才能兑换。</p> : null}
       <section className="card">
-        <h2>家庭成员</h2>
+        <div className="row" style={{ justifyContent: "space-between" }}>
+          <h2>家庭成员</h2>
+          <Link to="/household">谁能兑换 ›</Link>
+        </div>
         <ul className="members">
           {members.map((m) => (
             <li key={m.id}>

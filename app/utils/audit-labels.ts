@@ -14,6 +14,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "user.enable": "启用登录",
   reset_password: "重置密码",
   change_own_password: "修改自己的密码",
+  "member.can_redeem": "设置成员能否兑换",
   "grid.create": "新增网格",
   "grid.rename": "网格改名",
   "village.create": "新建村",

@@ -29,6 +29,7 @@ const TABLE: RouteCase[] = [
   { path: "/password", village: false, allowed: ALL },
   { path: "/statement", village: false, allowed: WITH_HOUSEHOLD },
   { path: "/statement?month=2026-10&page=2", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/household", village: false, allowed: WITH_HOUSEHOLD },
   { path: "/township", village: false, allowed: ["township_admin"] },
   { path: "/v/{v}/admin", village: true, allowed: ADMINS },
   { path: "/v/{v}/admin/households/new", village: true, allowed: ADMINS },
@@ -116,6 +117,41 @@ describe("access table", () => {
     const cross = await admin.get(`/v/${villages.own}/admin/households/${villages.otherHousehold}`);
     expect(cross.status).toBe(404);
     expect(count()).toBe(before);
+  });
+
+  it("lets only the household head decide who may spend, and only for their own household", async () => {
+    const head = clients.get("villager")!; // 13900000001 heads a household
+    const member = (phone: string) =>
+      database.sqlite.prepare("select m.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?").get(phone) as {
+        id: number;
+        household_id: number;
+      };
+    const own = member(PHONES.villager);
+    const other = database.sqlite.prepare("select id, can_redeem from members where household_id = ? and is_head = 0 and active = 1 limit 1").get(own.household_id) as
+      | { id: number; can_redeem: number }
+      | undefined;
+    expect(other).toBeDefined();
+    const elsewhere = database.sqlite.prepare("select id from members where household_id <> ? and village_id = ? limit 1").get(own.household_id, villages.own) as { id: number };
+    const audits = () => (database.sqlite.prepare("select count(*) as n from audit_log where action = 'member.can_redeem'").get() as { n: number }).n;
+    const before = audits();
+
+    const inspector = await clients.get("inspector")!.post("/household", { memberId: String(other!.id), canRedeem: "0" });
+    expect(inspector.status).toBe(403);
+    const foreign = await head.post("/household", { memberId: String(elsewhere.id), canRedeem: "0" });
+    expect(foreign.status).toBe(404);
+    const ownHead = await head.post("/household", { memberId: String(own.id), canRedeem: "0" });
+    expect(ownHead.status).toBe(400);
+    expect(ownHead.text).toContain("户主本人总是可以兑换");
+    expect(audits()).toBe(before);
+
+    const next = other!.can_redeem ? "0" : "1";
+    const ok = await head.post("/household", { memberId: String(other!.id), canRedeem: next });
+    expect(ok.status).toBe(200);
+    expect((database.sqlite.prepare("select can_redeem from members where id = ?").get(other!.id) as { can_redeem: number }).can_redeem).toBe(Number(next));
+    expect(audits()).toBe(before + 1);
+    const bad = await head.post("/household", { memberId: "abc", canRedeem: "yes" });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("请求有误");
   });
 
   it("answers malformed ids with 404, not 500", async () => {
