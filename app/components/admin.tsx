@@ -1,5 +1,4 @@
 // Form pieces and page furniture for the admin pages. Plain HTML forms: everything works without JavaScript.
-import { Link } from "@remix-run/react";
 import type { ReactNode, SelectHTMLAttributes } from "react";
 import { ROLE_LABELS, type Role } from "~/utils/roles";
 
@@ -64,17 +63,6 @@ export function PasswordOnce({ phone, password, title }: { phone: string; passwo
       </p>
       <p className="small">只显示这一次，请抄给本人。首次登录时必须改成自己的新密码。</p>
     </div>
-  );
-}
-
-export function Pager({ page, pages, link }: { page: number; pages: number; link: (page: number) => string }) {
-  if (pages <= 1) return null;
-  return (
-    <nav className="pager" aria-label="翻页">
-      {page > 1 ? <Link to={link(page - 1)}>‹ 上一页</Link> : <span />}
-      <span className="muted">第 {page} / {pages} 页</span>
-      {page < pages ? <Link to={link(page + 1)}>下一页 ›</Link> : <span />}
-    </nav>
   );
 }
 

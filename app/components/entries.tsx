@@ -1,19 +1,10 @@
 // A list of ledger entries as a villager reads them: what, when, who, how many points.
 import { formatTime } from "~/utils/format";
-
-export interface EntryItem {
-  id: number;
-  at: number;
-  kind: string;
-  memo: string;
-  amount: number;
-  member: string | null;
-  reversed: number;
-}
+import type { EntryView } from "~/utils/statement.server";
 
 const KIND: Record<string, string> = { award: "奖励", deduction: "扣分", redemption: "兑换", reversal: "冲正", adjustment: "调整" };
 
-export function EntryList({ entries }: { entries: EntryItem[] }) {
+export function EntryList({ entries }: { entries: EntryView[] }) {
   if (entries.length === 0) return <p className="muted">还没有积分记录</p>;
   return (
     <ul className="entries">

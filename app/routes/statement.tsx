@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { Pager } from "~/components/admin";
+import { Pager } from "~/components/pager";
 import { EntryList } from "~/components/entries";
 import { requireHousehold } from "~/utils/access.server";
 import { formatMonth } from "~/utils/format";

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Pager } from "~/components/admin";
+import { Pager } from "~/components/pager";
 import { idParam, requireRole } from "~/utils/access.server";
 import { householdList, searchTerm } from "~/utils/household-admin.server";
 import { pageSchema } from "~/utils/validation.server";

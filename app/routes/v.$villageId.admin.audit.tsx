@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Pager } from "~/components/admin";
+import { Pager } from "~/components/pager";
 import { idParam, requireRole } from "~/utils/access.server";
 import { actionLabel, changeLines, roleLabel } from "~/utils/audit-labels";
 import { formatTime } from "~/utils/format";

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Pager, PasswordOnce, RoleChecks, Tag } from "~/components/admin";
+import { PasswordOnce, RoleChecks, Tag } from "~/components/admin";
+import { Pager } from "~/components/pager";
 import { Field, FormError, FormOk } from "~/components/field";
 import { idParam, requireRole } from "~/utils/access.server";
 import { actorOf, echoValues, type Outcome } from "~/utils/admin-common.server";

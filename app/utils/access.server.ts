@@ -74,8 +74,9 @@ export async function requireRole(request: Request, roles: readonly Role[], vill
   const viewer = await requireViewer(request);
   const grant = findGrant(viewer, roles, villageId);
   if (!grant) throw forbidden();
-  // Only the township admin can name a village that does not exist; it is a 404, never a 500 later.
-  if (villageId !== null && !stmt("select 1 from villages where id = ?").get(villageId)) {
+  // A village grant implies the village exists (foreign key); only the township admin can name one
+  // that does not, which is a 404, never a 500 later.
+  if (grant.role === "township_admin" && villageId !== null && !stmt("select 1 from villages where id = ?").get(villageId)) {
     throw new Response("找不到这个村", { status: 404 });
   }
   return { viewer, role: grant.role, villageId };
@@ -94,9 +95,14 @@ export async function requireHousehold(request: Request): Promise<Viewer & { hou
   return viewer as Viewer & { householdId: number; homeVillageId: number };
 }
 
+/** An id that does not exist or belongs to another village is a 404, never a hint that it exists elsewhere. */
+export function notFound(): never {
+  throw new Response("找不到这个页面", { status: 404, statusText: "Not Found" });
+}
+
 /** Parses a route's numeric id parameter; a malformed id is a 404, never a 500. */
 export function idParam(value: string | undefined): number {
   const n = Number(value);
-  if (!value || !/^\d{1,12}$/.test(value) || !Number.isSafeInteger(n)) throw new Response("找不到这个页面", { status: 404 });
+  if (!value || !/^\d{1,12}$/.test(value) || !Number.isSafeInteger(n)) notFound();
   return n;
 }

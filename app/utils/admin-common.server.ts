@@ -22,10 +22,7 @@ export function fail(field: string, message: string, status = 400): { ok: false;
   return { ok: false, errors: { [field]: message }, status };
 }
 
-/** An id that does not exist or belongs to another village is a 404, never a hint that it exists elsewhere. */
-export function notFound(): never {
-  throw new Response("找不到这个页面", { status: 404, statusText: "Not Found" });
-}
+export { notFound } from "./access.server";
 
 /** True when err is SQLite's unique-constraint failure whose message mentions `what` (a column or index name). */
 export function isUniqueViolation(err: unknown, what: string): boolean {

@@ -62,8 +62,8 @@ export async function changeOwnPassword(userId: number, sessionId: string, curre
   transact(() => {
     setPasswordHash(userId, hash, false);
     revokeUserSessions(userId, sessionId);
-    if (roles.some((r) => r.role !== "villager" && r.role !== "household_head")) {
-      const staff = roles.find((r) => r.role !== "villager" && r.role !== "household_head")!;
+    const staff = roles.find((r) => r.role !== "villager" && r.role !== "household_head");
+    if (staff) {
       audit({ actorUserId: userId, actorRole: staff.role, villageId: staff.villageId, action: "change_own_password", targetType: "user", targetId: userId });
     }
   });

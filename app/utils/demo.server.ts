@@ -11,6 +11,7 @@ import { hashPassword } from "./password.server";
 import type { Role } from "./roles";
 import { insertUser, type RoleGrant } from "./users.server";
 import { createVillage, ensureGrid, ensureTownship } from "./villages.server";
+import { mulberry32 } from "./random";
 
 /** role: the login's Role keys, comma-separated ("villager,household_head"); village: its name, null for the township. */
 export type DemoLogin = { phone: string; role: string; village: string | null };
@@ -63,14 +64,7 @@ interface Rng {
 }
 
 function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
@@ -329,7 +323,6 @@ function buildRoster(passwordHash: string): { villages: SeedVillage[]; logins: D
   const sqlite = db().sqlite;
   const townshipId = ensureTownship(DEMO_TOWNSHIP);
   const takenPhones = new Set<string>();
-  const noRedeem = sqlite.prepare("update members set can_redeem = 0 where id = ?");
   const logins: DemoLogin[] = [];
   const villages: SeedVillage[] = [];
   const userIds = new Map<string, number>();
@@ -368,10 +361,8 @@ function buildRoster(passwordHash: string): { villages: SeedVillage[]; logins: D
       const number = String(i + 1).padStart(3, "0");
       const { householdId, memberIds } = insertHousehold({
         villageId, gridId: gridIds[gridIndex], number, address: `${spec.name}${group}组${n}号`,
-        members: people.map((p) => ({ name: p.name, relation: p.relation, phone: p.phone })),
-      });
-      memberIds.forEach((id, k) => {
-        if (people[k].age < 16) noRedeem.run(id); // children hold no spending right
+        // children hold no spending right
+        members: people.map((p) => ({ name: p.name, relation: p.relation, phone: p.phone, canRedeem: p.age >= 16 })),
       });
       const demoHome = linked.some((l) => l.phone === "13900000001");
       households.push({

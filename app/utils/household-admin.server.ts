@@ -5,7 +5,7 @@ import { z } from "zod";
 import { fail, isUniqueViolation, notFound, checkboxSchema, formIdSchema, type Outcome, type StaffActor } from "./admin-common.server";
 import { audit } from "./audit.server";
 import { db, transact, stmt } from "./db.server";
-import { RELATIONS, getHousehold, insertHousehold, searchHouseholds, type HouseholdRow } from "./households.server";
+import { RELATIONS, getHousehold, insertHousehold, insertMember, searchHouseholds, type HouseholdRow } from "./households.server";
 import { householdBalance } from "./ledger.server";
 import { revokeUserSessions } from "./session.server";
 import { normalizeDigits, optionalPhoneSchema, textSchema } from "./validation.server";
@@ -225,13 +225,7 @@ export function addMemberByAdmin(actor: StaffActor, villageId: number, household
   if (isHead && headTaken(householdId, null)) return fail("relation", HEAD_TAKEN);
   try {
     return transact(() => {
-      const memberId = Number(
-        stmt(
-            `insert into members (village_id, household_id, name, relation, phone, is_head, can_redeem, created_at)
-             values (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(villageId, householdId, f.name, f.relation, f.phone, isHead ? 1 : 0, f.canRedeem ? 1 : 0, now()).lastInsertRowid,
-      );
+      const memberId = insertMember(villageId, householdId, f);
       audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "member.create", targetType: "member", targetId: memberId,
         after: { household_id: householdId, ...memberSnapshot({ ...f, can_redeem: f.canRedeem ? 1 : 0, active: 1 }) },

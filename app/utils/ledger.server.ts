@@ -252,34 +252,32 @@ export function post(input: PostInput): PostResult {
 
 // ---- accounts -------------------------------------------------------------
 
-export function issuanceAccountId(villageId: number): number {
-  const sqlite = db().sqlite;
-  const found = sqlite.prepare("select id from accounts where village_id = ? and kind = 'issuance'").get(villageId) as { id: number } | undefined;
+/** Finds an account, or opens it: one issuance account per village, one per household, one per store. */
+function openAccount(villageId: number, kind: "issuance" | "household" | "store", ownerId: number | null): number {
+  const found = (
+    kind === "issuance"
+      ? stmt("select id from accounts where village_id = ? and kind = 'issuance'").get(villageId)
+      : stmt(`select id from accounts where ${kind}_id = ?`).get(ownerId)
+  ) as { id: number } | undefined;
   if (found) return found.id;
   return Number(
-    sqlite.prepare("insert into accounts (village_id, kind, created_at) values (?, 'issuance', ?)").run(villageId, now()).lastInsertRowid,
+    stmt("insert into accounts (village_id, kind, household_id, store_id, created_at) values (?, ?, ?, ?, ?)").run(
+      villageId, kind, kind === "household" ? ownerId : null, kind === "store" ? ownerId : null, now(),
+    ).lastInsertRowid,
   );
 }
 
-/** Opens (or finds) the household's account. Called when a household is created. */
+export function issuanceAccountId(villageId: number): number {
+  return openAccount(villageId, "issuance", null);
+}
+
+/** Called when a household is created, in the same transaction. */
 export function openHouseholdAccount(villageId: number, householdId: number): number {
-  const sqlite = db().sqlite;
-  const found = sqlite.prepare("select id from accounts where household_id = ?").get(householdId) as { id: number } | undefined;
-  if (found) return found.id;
-  return Number(
-    sqlite
-      .prepare("insert into accounts (village_id, kind, household_id, created_at) values (?, 'household', ?, ?)")
-      .run(villageId, householdId, now()).lastInsertRowid,
-  );
+  return openAccount(villageId, "household", householdId);
 }
 
 export function openStoreAccount(villageId: number, storeId: number): number {
-  const sqlite = db().sqlite;
-  const found = sqlite.prepare("select id from accounts where store_id = ?").get(storeId) as { id: number } | undefined;
-  if (found) return found.id;
-  return Number(
-    sqlite.prepare("insert into accounts (village_id, kind, store_id, created_at) values (?, 'store', ?, ?)").run(villageId, storeId, now()).lastInsertRowid,
-  );
+  return openAccount(villageId, "store", storeId);
 }
 
 function assertStoreAccount(s: Statements, accountId: number, villageId: number): void {

@@ -4,6 +4,7 @@ import { CsvError, parse } from "csv-parse/sync";
 import { z } from "zod";
 import { audit } from "./audit.server";
 import { db, transact, stmt } from "./db.server";
+import { householdNumberSchema } from "./household-admin.server";
 import { insertHousehold, RELATIONS } from "./households.server";
 import { ensureGrid, listGrids } from "./villages.server";
 import { normalizeDigits, textSchema } from "./validation.server";
@@ -167,17 +168,7 @@ const relationSchema = z
   );
 
 const rowSchema = z.object({
-  // Same rule as the household form: digits, letters, "-" or Chinese; full-width digits accepted.
-  户号: z
-    .string()
-    .transform(normalizeDigits)
-    .pipe(
-      z
-        .string()
-        .min(1, "请填写户号")
-        .max(20, "户号最多 20 个字")
-        .regex(/^[0-9A-Za-z\-\u4e00-\u9fff]+$/, "户号只能用数字、字母、汉字和 -"),
-    ),
+  户号: householdNumberSchema,
   网格: textSchema("网格", 20, false),
   门牌地址: textSchema("门牌地址", 100, false),
   姓名: textSchema("姓名", 20),
