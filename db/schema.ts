@@ -21,6 +21,7 @@ export interface VillageTable {
   name: string;
   code: string;
   notice_days: Generated<number>;
+  approvals_needed: Generated<number>;
   created_at: number;
 }
 
@@ -181,6 +182,28 @@ export interface HoldTable {
   settled_txn_id: number | null;
 }
 
+export type RuleCategory = "volunteer" | "sanitation" | "family" | "village_rules" | "other";
+export type RuleUnit = "time" | "hour";
+
+export interface RuleTable {
+  id: Generated<number>;
+  village_id: number;
+  category: RuleCategory;
+  name: string;
+  points: number;
+  unit: RuleUnit;
+  evidence_required: Generated<number>;
+  active: Generated<number>;
+  created_at: number;
+  updated_at: number;
+  cap_member_day: number | null;
+  cap_member_month: number | null;
+  cap_member_year: number | null;
+  cap_household_day: number | null;
+  cap_household_month: number | null;
+  cap_household_year: number | null;
+}
+
 export interface Database {
   townships: TownshipTable;
   villages: VillageTable;
@@ -199,6 +222,7 @@ export interface Database {
   ledger_transactions: LedgerTransactionTable;
   ledger_entries: LedgerEntryTable;
   holds: HoldTable;
+  rules: RuleTable;
 }
 
 export type Household = Selectable<HouseholdTable>;

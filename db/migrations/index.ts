@@ -2,7 +2,10 @@
 // needs no file-system scanning. Append only; never edit a landed entry.
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_foundation";
+import * as m0003 from "./0003_rules";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
+  // 0002 is reserved for the store (issue 3).
+  "0003_rules": m0003,
 };
