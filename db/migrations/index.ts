@@ -6,6 +6,5 @@ import * as m0003 from "./0003_rules";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
-  // 0002 is reserved for the store (issue 3).
   "0003_rules": m0003,
 };
