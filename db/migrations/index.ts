@@ -2,9 +2,9 @@
 // needs no file-system scanning. Append only; never edit a landed entry.
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_foundation";
-import * as m0003 from "./0003_rules";
+import * as m0002 from "./0002_rules";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
-  "0003_rules": m0003,
+  "0002_rules": m0002,
 };
