@@ -204,6 +204,52 @@ export interface RuleTable {
   cap_household_year: number | null;
 }
 
+export type ActivityStatus = "open" | "cancelled" | "closed";
+
+export interface ActivityTable {
+  id: Generated<number>;
+  village_id: number;
+  title: string;
+  description: string;
+  place: string;
+  starts_at: number;
+  ends_at: number;
+  signup_deadline: number;
+  capacity: number;
+  organiser_user_id: number;
+  rule_id: number;
+  status: Generated<ActivityStatus>;
+  cancel_reason: string | null;
+  created_by: number;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+  closed_by: number | null;
+}
+
+export interface ActivitySignupTable {
+  id: Generated<number>;
+  village_id: number;
+  activity_id: number;
+  member_id: number;
+  status: "active" | "cancelled";
+  signed_up_by: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ActivityAttendanceTable {
+  id: Generated<number>;
+  village_id: number;
+  activity_id: number;
+  member_id: number;
+  method: "scan" | "manual";
+  hours: number | null;
+  recorded_by: number;
+  created_at: number;
+  claim_id: number | null;
+}
+
 export interface Database {
   townships: TownshipTable;
   villages: VillageTable;
@@ -223,6 +269,9 @@ export interface Database {
   ledger_entries: LedgerEntryTable;
   holds: HoldTable;
   rules: RuleTable;
+  activities: ActivityTable;
+  activity_signups: ActivitySignupTable;
+  activity_attendance: ActivityAttendanceTable;
 }
 
 export type Household = Selectable<HouseholdTable>;
