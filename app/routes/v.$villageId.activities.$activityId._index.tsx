@@ -76,7 +76,7 @@ export default function ManageActivity() {
                 {r.attended ? (
                   <Tag tone="ok">{r.method === "scan" ? "扫码签到" : "手工登记"} {r.checked_in_at ? formatTime(r.checked_in_at).slice(11) : ""}</Tag>
                 ) : (
-                  <Tag tone="off">未签到</Tag>
+                  <Tag>未签到</Tag>
                 )}
                 {d.hourly && r.attended ? <span className="muted"> · {r.hours ?? d.defaultHours} 小时{r.hours ? "" : "（按活动时长）"}</span> : null}
                 {isOpen && d.canRun ? (

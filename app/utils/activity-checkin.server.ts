@@ -6,7 +6,9 @@
 // server secret: nothing is stored, a token from another activity or village does not verify, and a
 // photo of the QR is useless a minute later (the current and the previous window are accepted).
 import crypto from "node:crypto";
+import { redirect } from "@remix-run/node";
 import QRCode from "qrcode";
+import { forbidden, getViewer, requireViewer } from "./access.server";
 import { fail, notFound, type Outcome, type StaffActor } from "./admin-common.server";
 import { audit } from "./audit.server";
 import { now } from "./clock.server";
@@ -188,15 +190,15 @@ export interface RosterRow {
 export function activityRoster(activityId: number): RosterRow[] {
   return stmt(
     `with people as (
-       select member_id from activity_signups where activity_id = ?1 and status = 'active'
-       union select member_id from activity_attendance where activity_id = ?1)
+       select member_id from activity_signups where activity_id = @a and status = 'active'
+       union select member_id from activity_attendance where activity_id = @a)
      select m.id as member_id, m.name, m.relation, h.number as household_number,
-            exists (select 1 from activity_signups s where s.activity_id = ?1 and s.member_id = m.id and s.status = 'active') as signed_up,
+            exists (select 1 from activity_signups s where s.activity_id = @a and s.member_id = m.id and s.status = 'active') as signed_up,
             (t.id is not null) as attended, t.method, t.hours, t.created_at as checked_in_at
      from people p join members m on m.id = p.member_id join households h on h.id = m.household_id
-     left join activity_attendance t on t.activity_id = ?1 and t.member_id = m.id
+     left join activity_attendance t on t.activity_id = @a and t.member_id = m.id
      order by attended desc, t.created_at desc, h.number, m.id`,
-  ).all(activityId) as RosterRow[];
+  ).all({ a: activityId }) as RosterRow[];
 }
 
 /** Members of the village matching a name, 户号 or phone: to add someone who did not sign up. */
@@ -208,4 +210,30 @@ export function findVillageMembers(villageId: number, q: string): { id: number; 
      where m.village_id = ? and m.active = 1 and (m.name like ? escape '\\' or h.number like ? escape '\\' or m.phone like ? escape '\\')
      order by h.number, m.id limit 20`,
   ).all(villageId, like, like, like) as { id: number; name: string; relation: string; household_number: string }[];
+}
+
+// ---- the page a villager's camera opens ------------------------------------------------
+
+export type CheckinPage = { ok: true; already: boolean; title: string; memberName: string } | { ok: false; message: string };
+
+/**
+ * Verifies the code before anything else (an anonymous visitor learns nothing but "valid or not"),
+ * sends a signed-out villager to sign in with a 10-minute pass, and checks the signed-in one in.
+ */
+export async function checkinPage(request: Request, villageId: number, activityId: number): Promise<{ body: CheckinPage; status: number }> {
+  const url = new URL(request.url);
+  const q = { t: url.searchParams.get("t"), p: url.searchParams.get("t") === null ? url.searchParams.get("p") : null };
+  const check = verifyCheckin(villageId, activityId, q);
+  if (!check.ok) return { body: { ok: false, message: check.message }, status: 400 };
+  const viewer = await getViewer(request);
+  if (!viewer) {
+    const pass = q.p ?? checkinPass(villageId, activityId, now());
+    const next = `${checkinPath(villageId, activityId)}?p=${encodeURIComponent(pass)}`;
+    throw redirect(`/login?next=${encodeURIComponent(next)}`);
+  }
+  await requireViewer(request); // a forced password change comes first
+  const result = checkInByScan(viewer, villageId, activityId);
+  if (!result.ok && result.status === 403) throw forbidden(result.message);
+  if (!result.ok) return { body: { ok: false, message: result.message }, status: result.status };
+  return { body: result, status: 200 };
 }

@@ -3,6 +3,7 @@
 // Capacity holds under concurrency: count and insert happen in one IMMEDIATE transaction, so two
 // processes never both see the last free place.
 import { z } from "zod";
+import { requireHousehold } from "./access.server";
 import { fail, formIdSchema, notFound, type Outcome } from "./admin-common.server";
 import { audit } from "./audit.server";
 import { now } from "./clock.server";
@@ -142,4 +143,35 @@ export function activityForVillager(villageId: number, householdId: number, acti
     relation: string;
   }[];
   return { activity, members };
+}
+
+// ---- the villager's pages ----------------------------------------------------------------
+
+export async function villagerListPage(request: Request) {
+  const viewer = await requireHousehold(request);
+  return { at: now(), ...activitiesForHousehold(viewer.homeVillageId, viewer.householdId) };
+}
+
+export async function villagerActivityPage(request: Request, activityId: number) {
+  const viewer = await requireHousehold(request);
+  return { at: now(), me: viewer.memberId, ...activityForVillager(viewer.homeVillageId, viewer.householdId, activityId) };
+}
+
+export interface SignupReply {
+  intent: string;
+  ok: string | null;
+  error: string | null;
+  status: number;
+}
+
+export async function villagerSignupAction(request: Request, activityId: number, form: Record<string, string>): Promise<SignupReply> {
+  const viewer = await requireHousehold(request);
+  const intent = form.intent ?? "";
+  const parsed = signupIntent.safeParse(form);
+  if (!parsed.success) return { intent, ok: null, error: parsed.error.issues[0]?.message ?? "请求有误，请刷新页面后再试", status: 400 };
+  const signer = { userId: viewer.userId, householdId: viewer.householdId, villageId: viewer.homeVillageId };
+  const { memberId } = parsed.data;
+  const out = parsed.data.intent === "signup" ? signUp(signer, activityId, memberId) : cancelSignUp(signer, activityId, memberId);
+  if (!out.ok) return { intent, ok: null, error: out.errors._form ?? "请求有误，请刷新页面后再试", status: out.status ?? 400 };
+  return { intent, ok: parsed.data.intent === "signup" ? `${out.name}报名成功` : `已取消${out.name}的报名`, error: null, status: 200 };
 }
