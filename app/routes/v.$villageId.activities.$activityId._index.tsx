@@ -38,7 +38,9 @@ export default function ManageActivity() {
   const errs = (intent: string): Record<string, string | undefined> => (result && !result.ok && result.intent === intent ? result.errors : {});
   const memberErr = (intent: string, memberId: number) => (result && !result.ok && result.intent === intent && result.memberId === memberId ? result.errors : {});
   const isOpen = a.status === "open";
-  const stray = result && !result.ok && !["activity.update", "activity.cancel", "attend.add", "attend.remove", "attend.hours", "activity.close"].includes(result.intent);
+  // A form-level error whose form is not on the page (an unknown intent, or the activity is no longer open) shows on top.
+  const shownBelow = ["attend.add", "attend.remove", "attend.hours"].concat(isOpen ? ["activity.close", "activity.update", "activity.cancel"] : []);
+  const stray = result && !result.ok && !shownBelow.includes(result.intent);
   return (
     <>
       <p className="muted small">

@@ -60,7 +60,8 @@ const choiceSchema = (message: string) => z.string({ error: message }).regex(/^\
 export const activityFieldsSchema = z
   .object({
     title: textSchema("活动名称", 40),
-    description: textSchema("活动说明", 500, false),
+    // Optional: a form without the field means no description.
+    description: z.string().optional().transform((s) => s ?? "").pipe(textSchema("活动说明", 500, false)),
     place: textSchema("地点", 60),
     startsAt: chinaTimeSchema("开始时间"),
     endsAt: chinaTimeSchema("结束时间"),

@@ -104,12 +104,18 @@ export function checkInByScan(viewer: { userId: number; memberId: number | null;
     if (member.village_id !== villageId) return { ok: false, status: 403, message: "这是别的村的活动，你不能在这里签到。" };
     if (a.status === "cancelled") return { ok: false, status: 400, message: "这个活动已取消，不能签到。" };
     if (a.status === "closed") return { ok: false, status: 400, message: "这个活动已结束，不能再签到。" };
-    const inserted = stmt(
+    // Read first: a replayed scan writes nothing at all (an ignored insert would still move the id sequence).
+    if (attended(activityId, member.id)) return { ok: true, already: true, title: a.title, memberName: member.name };
+    stmt(
       `insert into activity_attendance (village_id, activity_id, member_id, method, recorded_by, created_at)
-       values (?, ?, ?, 'scan', ?, ?) on conflict (activity_id, member_id) do nothing`,
-    ).run(villageId, activityId, member.id, viewer.userId, now()).changes;
-    return { ok: true, already: inserted === 0, title: a.title, memberName: member.name };
+       values (?, ?, ?, 'scan', ?, ?)`,
+    ).run(villageId, activityId, member.id, viewer.userId, now());
+    return { ok: true, already: false, title: a.title, memberName: member.name };
   });
+}
+
+function attended(activityId: number, memberId: number): boolean {
+  return !!stmt("select 1 from activity_attendance where activity_id = ? and member_id = ?").get(activityId, memberId);
 }
 
 function openActivity(villageId: number, activityId: number): Outcome | null {
@@ -130,11 +136,11 @@ export function markAttendance(actor: StaffActor & { userId: number }, villageId
     const closed = openActivity(villageId, activityId);
     if (closed) return closed as Outcome<{ name: string }>;
     const m = villageMember(villageId, memberId);
-    const inserted = stmt(
+    if (attended(activityId, memberId)) return fail("_form", `${m.name}已经签到了`);
+    stmt(
       `insert into activity_attendance (village_id, activity_id, member_id, method, recorded_by, created_at)
-       values (?, ?, ?, 'manual', ?, ?) on conflict (activity_id, member_id) do nothing`,
-    ).run(villageId, activityId, memberId, actor.userId, now()).changes;
-    if (!inserted) return fail("_form", `${m.name}已经签到了`);
+       values (?, ?, ?, 'manual', ?, ?)`,
+    ).run(villageId, activityId, memberId, actor.userId, now());
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.attend", targetType: "activity", targetId: activityId, after: { member_id: memberId } });
     return { ok: true, name: m.name };
   });
