@@ -3,6 +3,7 @@ import { closeDatabase, db, migrateToLatest } from "./db.server";
 import { demoEnabled } from "./env.server";
 import { isEmpty, seedDemo, seedEmpty } from "./demo.server";
 import { releaseExpiredHolds } from "./ledger.server";
+import { creditDueClaims } from "./claims.server";
 import { ROLE_LABELS, type Role } from "./roles";
 
 let timer: NodeJS.Timeout | undefined;
@@ -34,6 +35,12 @@ function startScheduler(): void {
   const tick = () => {
     try {
       releaseExpiredHolds();
+    } catch (e) {
+      console.error("定时任务出错", e);
+    }
+    try {
+      // Claims whose 公示 ended with no open objection; idempotent, so a restart mid-way is safe.
+      creditDueClaims();
     } catch (e) {
       console.error("定时任务出错", e);
     }
