@@ -8,7 +8,7 @@ import { db, transact, stmt } from "./db.server";
 import { insertHousehold } from "./households.server";
 import { award, deduct, householdBalance, openStoreAccount, redeem, reverse, type Actor, type PostResult } from "./ledger.server";
 import { hashPassword } from "./password.server";
-import { seedDemoRules } from "./demo-rules.server";
+import { seedDemoClaims, seedDemoRules } from "./demo-rules.server";
 import type { Role } from "./roles";
 import { insertUser, type RoleGrant } from "./users.server";
 import { createVillage, ensureGrid, ensureTownship } from "./villages.server";
@@ -312,6 +312,8 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     if (!built) return [];
     const events = planHistory(built.villages, start, today);
     runEvents(events);
+    clockControl.reset();
+    for (const v of built.villages) seedDemoClaims(v.id);
     return built.logins;
   } finally {
     clockControl.reset();
