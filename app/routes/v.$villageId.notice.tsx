@@ -51,7 +51,8 @@ export default function NoticeBoard() {
         <ul className="entries">
           {inNotice.map((c) => {
             const mine = result?.claimId === c.id ? result : null;
-            const error = mine && !mine.ok ? mine.errors.reason ?? mine.errors._form : null;
+            const error = mine && !mine.ok ? mine.errors.reason : null;
+            const formError = mine && !mine.ok ? mine.errors._form : null;
             return (
               <li key={c.id} className="notice-item" data-testid={`notice-${c.id}`}>
                 <div className="what" style={{ flex: 1 }}>
@@ -67,6 +68,7 @@ export default function NoticeBoard() {
                     {committee && !print ? <> · <Link to={`/v/${villageId}/review/${c.id}`}>处理</Link></> : null}
                   </div>
                   {mine?.ok ? <FormOk message={mine.ok} /> : null}
+                  <FormError message={formError} />
                   {!print && canObject && c.objectedByMe && !mine?.ok ? <p className="muted small">你已对这条提出异议</p> : null}
                   {!print && canObject && !c.objectedByMe ? (
                     <details className="no-print" open={!!error}>

@@ -50,9 +50,12 @@ export const claimFormSchema = z.object({
 
 export type FormResult = { ok: true; ids: number[] } | { ok: false; errors: Record<string, string>; status: number };
 
+/** ClaimError fields are the module's names; the form calls the date "date". */
+const FORM_FIELD: Record<string, string> = { occurredAt: "date" };
+
 function claimErrorResult(e: unknown): { ok: false; errors: Record<string, string>; status: number } {
   if (!(e instanceof ClaimError)) throw e;
-  return { ok: false, errors: { [e.field]: e.message }, status: e.status === 404 ? 400 : e.status };
+  return { ok: false, errors: { [FORM_FIELD[e.field] ?? e.field]: e.message }, status: e.status === 404 ? 400 : e.status };
 }
 
 /** Parses the claim form with its photos and files it; writes nothing (no file either) when refused. */
