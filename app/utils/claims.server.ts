@@ -380,10 +380,14 @@ export function creditClaim(claimId: number): boolean {
 }
 
 /** The scheduler's job: every claim whose 公示 ended with no open objection, one transaction each. */
-export function creditDueClaims(limit = 500): number {
+export function creditDueClaims(limit = 500, onCredited?: (claimId: number) => void): number {
   const due = stmt("select id from claims where status = 'notice' and notice_until <= ? order by id limit ?").all(now(), limit) as { id: number }[];
   let credited = 0;
-  for (const { id } of due) if (creditClaim(id)) credited++;
+  for (const { id } of due) {
+    if (!creditClaim(id)) continue;
+    credited++;
+    onCredited?.(id); // the crash test reports each commit here
+  }
   return credited;
 }
 

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { RuleCategory, RuleUnit } from "../../db/schema";
 import { audit } from "./audit.server";
-import { fail, isUniqueViolation, type Outcome, type StaffActor } from "./admin-common.server";
+import { fail, formIdSchema, isUniqueViolation, type Outcome, type StaffActor } from "./admin-common.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { normalizeDigits, textSchema } from "./validation.server";
@@ -65,7 +65,7 @@ export const ruleFieldsSchema = z.object({
     .transform(Number)
     .refine((n) => n !== 0, "分值不能为 0"),
   unit: z.enum(["time", "hour"], { error: "请选择计分单位" }),
-  evidence: z.string().optional(),
+  evidence: z.enum(["", "0", "1"], { error: "请选择是否需要照片" }).optional(),
   member_day: capSchema,
   member_month: capSchema,
   member_year: capSchema,
@@ -74,9 +74,9 @@ export const ruleFieldsSchema = z.object({
   household_year: capSchema,
 });
 
-/** Form values to a rule. Deductions need evidence unless the admin says otherwise ("evidence" = "0"). */
-export function ruleFromForm(f: { category: RuleCategory; name: string; points: number; unit: RuleUnit; evidence?: string } & Record<CapField, number | null>): RuleInput {
-  const evidenceRequired = f.evidence === undefined ? f.points < 0 : f.evidence === "on" || f.evidence === "1";
+/** Form values to a rule. By default deductions need evidence photos and awards do not; "0"/"1" overrides. */
+export function ruleFromForm(f: z.infer<typeof ruleFieldsSchema>): RuleInput {
+  const evidenceRequired = f.evidence === undefined || f.evidence === "" ? f.points < 0 : f.evidence === "1";
   return { category: f.category, name: f.name, points: f.points, unit: f.unit, evidenceRequired, caps: Object.fromEntries(CAP_FIELDS.map((c) => [c, f[c]])) };
 }
 
@@ -182,3 +182,14 @@ export function updateVillageSettings(actor: StaffActor, villageId: number, s: {
     return { ok: true as const };
   });
 }
+
+export const rulesPageIntent = z.discriminatedUnion(
+  "intent",
+  [
+    ruleFieldsSchema.extend({ intent: z.literal("rule.create") }),
+    ruleFieldsSchema.extend({ intent: z.literal("rule.update"), ruleId: formIdSchema }),
+    z.object({ intent: z.literal("rule.retire"), ruleId: formIdSchema }),
+    z.object({ intent: z.literal("rule.activate"), ruleId: formIdSchema }),
+  ],
+  { error: "请求有误，请刷新页面后再试" },
+);

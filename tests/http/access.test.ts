@@ -42,6 +42,17 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/admin/import", village: true, allowed: ADMINS },
   { path: "/v/{v}/admin/import/sample.csv", village: true, allowed: ADMINS },
   { path: "/v/{v}/admin/audit", village: true, allowed: ADMINS },
+  // claims (issue 4); {c} = a claim of that village (the demo seeds some in review and in 公示)
+  { path: "/claims", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/claims/new", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/v/{v}/claims/new", village: true, allowed: ["committee", "inspector"] },
+  { path: "/v/{v}/review", village: true, allowed: ["committee"] },
+  { path: "/v/{v}/review?rule=1&grid=1&filer=1", village: true, allowed: ["committee"] },
+  { path: "/v/{v}/review/{c}", village: true, allowed: ["committee"] },
+  { path: "/v/{v}/notice", village: true, allowed: ALL },
+  { path: "/v/{v}/notice?print=1", village: true, allowed: ALL },
+  { path: "/v/{v}/admin/rules", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/settings", village: true, allowed: ADMINS },
   // Volunteer activities. Villagers see their own village's; committee runs them; an inspector sees those they organise.
   { path: "/activities", village: false, allowed: WITH_HOUSEHOLD },
   { path: "/activities/{a}", village: true, allowed: WITH_HOUSEHOLD, otherNotFound: true },
@@ -58,7 +69,7 @@ const TABLE: RouteCase[] = [
 let server: TestServer;
 let database: Db;
 const clients = new Map<Who, Client>();
-const villages = { own: 0, other: 0, ownHousehold: 0, otherHousehold: 0 };
+const villages = { own: 0, other: 0, ownHousehold: 0, otherHousehold: 0, ownClaim: 0, otherClaim: 0 };
 // Per village: an activity its inspector organises, and one its committee member organises.
 const activities = new Map<number, { a: number; ac: number }>();
 
@@ -71,6 +82,9 @@ beforeAll(async () => {
   const household = (v: number) => (database.sqlite.prepare("select id from households where village_id = ? order by id limit 1").get(v) as { id: number }).id;
   villages.ownHousehold = household(villages.own);
   villages.otherHousehold = household(villages.other);
+  const claim = (v: number) => (database.sqlite.prepare("select id from claims where village_id = ? order by id limit 1").get(v) as { id: number }).id;
+  villages.ownClaim = claim(villages.own);
+  villages.otherClaim = claim(villages.other);
   for (const v of [villages.own, villages.other]) {
     const byRole = (role: string) =>
       (database.sqlite
@@ -95,6 +109,7 @@ function fill(path: string, own: boolean): string {
   return path
     .replace("{v}", String(v))
     .replace("{h}", String(own ? villages.ownHousehold : villages.otherHousehold))
+    .replace("{c}", String(own ? villages.ownClaim : villages.otherClaim))
     .replace("{ac}", String(act.ac))
     .replace("{a}", String(act.a))
     // The server's secret is the harness's SESSION_SECRET; the code is made fresh for each request.
