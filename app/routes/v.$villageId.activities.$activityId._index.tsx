@@ -82,7 +82,7 @@ export default function ManageActivity() {
                 )}
                 {d.hourly && r.attended ? <span className="muted"> · {r.hours ?? d.defaultHours} 小时{r.hours ? "" : "（按活动时长）"}</span> : null}
                 {isOpen && d.canRun ? (
-                  <div>
+                  <div className="actions-row">
                     {r.attended ? (
                       <>
                         {d.hourly ? (
@@ -91,10 +91,10 @@ export default function ManageActivity() {
                             <input type="hidden" name="memberId" value={r.member_id} />
                             <div>
                               <label htmlFor={`h${r.member_id}`} className="sr-only">{r.name}的服务小时数</label>
-                              <input id={`h${r.member_id}`} name="hours" inputMode="numeric" defaultValue={String(r.hours ?? d.defaultHours)} maxLength={4} aria-invalid={hourErr ? true : undefined} />
+                              <input id={`h${r.member_id}`} name="hours" inputMode="decimal" defaultValue={String(r.hours ?? d.defaultHours)} maxLength={4} aria-invalid={hourErr ? true : undefined} aria-describedby={hourErr ? `h${r.member_id}-err` : undefined} />
                               {hourErr ? <p className="field-error" id={`h${r.member_id}-err`}>{hourErr}</p> : null}
                             </div>
-                            <button type="submit" className="secondary" disabled={busy}>记时长</button>
+                            <button type="submit" className="secondary" disabled={busy}>记小时</button>
                           </Form>
                         ) : null}
                         <Form method="post">

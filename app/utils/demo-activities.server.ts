@@ -10,11 +10,12 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const CHINA = 8 * HOUR;
 
-/** The rules activities pay by: the village's own volunteer rules when it has them, else two demo ones. */
-function volunteerRule(villageId: number, unit: "time" | "hour", at: number): number {
+/** The rules activities pay by: the village's own volunteer rule of that name or unit when it has one, else two demo ones. */
+function volunteerRule(villageId: number, unit: "time" | "hour", at: number, preferred = ""): number {
   const found = stmt(
-    "select id from rules where village_id = ? and category = 'volunteer' and unit = ? and active = 1 and points > 0 order by id limit 1",
-  ).get(villageId, unit) as { id: number } | undefined;
+    `select id from rules where village_id = ? and category = 'volunteer' and unit = ? and active = 1 and points > 0
+     order by name <> ?, id limit 1`,
+  ).get(villageId, unit, preferred) as { id: number } | undefined;
   if (found) return found.id;
   const [name, points] = unit === "time" ? ["志愿活动签到（每次）", 5] : ["志愿活动服务时长（每小时）", 2];
   return Number(
@@ -45,6 +46,8 @@ function dayAt(today: number, days: number, hour: number, minute = 0): number {
 
 interface Plan {
   title: string;
+  /** The catalogue rule this kind of work is paid by, when the village has it. */
+  rule?: string;
   description: string;
   place: string;
   starts: number;
@@ -72,9 +75,9 @@ export function seedDemoActivities(today: number): void {
       : undefined;
 
     const plans: Plan[] = [
-      { title: "垃圾分类宣传", description: "在村委会门口摆台，向村民讲解垃圾分类，发放宣传单。", place: "村委会广场", starts: Math.floor((today - HOUR) / (30 * MINUTE)) * 30 * MINUTE, hours: 3, capacity: 12, unit: "time", organiser: "committee", signups: 9 },
-      { title: "清扫村道", description: "清扫主干道和小组道路的落叶、垃圾，自带扫帚。", place: "村委会门口集合", starts: dayAt(today, 2, 8, 30), hours: 2.5, capacity: 20, unit: "time", organiser: "committee", signups: 11 },
-      { title: "看望孤寡老人", description: "分组走访独居老人，帮忙打扫卫生、陪同聊天。", place: "村卫生室集合", starts: dayAt(today, 5, 14), hours: 3, capacity: 8, unit: "time", organiser: "inspector", signups: 7 },
+      { title: "垃圾分类宣传", description: "在村委会门口摆台，向村民讲解垃圾分类，发放宣传单。", place: "村委会广场", starts: Math.floor((today - HOUR) / (30 * MINUTE)) * 30 * MINUTE, hours: 3, capacity: 12, unit: "hour", organiser: "committee", signups: 9 },
+      { title: "清扫村道", rule: "清扫村道", description: "清扫主干道和小组道路的落叶、垃圾，自带扫帚。", place: "村委会门口集合", starts: dayAt(today, 2, 8, 30), hours: 2.5, capacity: 20, unit: "time", organiser: "committee", signups: 11 },
+      { title: "看望孤寡老人", rule: "帮扶孤寡老人", description: "分组走访独居老人，帮忙打扫卫生、陪同聊天。", place: "村卫生室集合", starts: dayAt(today, 5, 14), hours: 3, capacity: 8, unit: "time", organiser: "inspector", signups: 7 },
       { title: "河道保洁", description: "清理村边河道漂浮物和岸边垃圾，按服务时长计分。", place: "南河桥头", starts: dayAt(today, 9, 7, 30), hours: 4, capacity: 15, unit: "hour", organiser: "committee", signups: 4 },
     ];
     let cursor = 0;
@@ -87,7 +90,7 @@ export function seedDemoActivities(today: number): void {
     transact(() => {
       clockControl.set(today);
       for (const p of plans) {
-        const id = insertActivity(villageId, p, volunteerRule(villageId, p.unit, today), p.organiser === "committee" ? committee : inspector, committee, today - 7 * DAY);
+        const id = insertActivity(villageId, p, volunteerRule(villageId, p.unit, today, p.rule), p.organiser === "committee" ? committee : inspector, committee, today - 7 * DAY);
         const members = take(p.signups);
         if (p.title === "清扫村道" && homeOther && !members.includes(homeOther.id)) members.push(homeOther.id);
         for (const m of members) signUp(villageId, id, m, committee, today - 3 * DAY);
@@ -98,8 +101,8 @@ export function seedDemoActivities(today: number): void {
       // Cancelled for the weather: the demo household had signed up and sees it cancelled.
       const cancelled = insertActivity(
         villageId,
-        { title: "植树护绿", description: "在村东坡地补种树苗。", place: "村东坡地", starts: dayAt(today, 3, 8), hours: 3, capacity: 20, unit: "hour", organiser: "committee", signups: 0 },
-        volunteerRule(villageId, "hour", today), committee, committee, today - 6 * DAY,
+        { title: "植树护绿", description: "在村东坡地补种树苗。", place: "村东坡地", starts: dayAt(today, 3, 8), hours: 3, capacity: 20, unit: "time", organiser: "committee", signups: 0 },
+        volunteerRule(villageId, "time", today, "义务植树"), committee, committee, today - 6 * DAY,
       );
       const cancelledMembers = [...new Set([...take(5), ...(homeOther ? [homeOther.id] : [])])];
       for (const m of cancelledMembers) signUp(villageId, cancelled, m, committee, today - 4 * DAY);
