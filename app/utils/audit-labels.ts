@@ -19,6 +19,16 @@ export const ACTION_LABELS: Record<string, string> = {
   "grid.rename": "网格改名",
   "village.create": "新建村",
   import_roster: "导入花名册",
+  // volunteer activities
+  "activity.create": "发起活动",
+  "activity.update": "修改活动",
+  "activity.cancel": "取消活动",
+  "activity.signup": "活动报名",
+  "activity.signup_cancel": "取消活动报名",
+  "activity.attend": "登记到场",
+  "activity.unattend": "撤销签到",
+  "activity.hours": "记录服务小时",
+  "activity.close": "结束活动并申报积分",
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -42,6 +52,11 @@ const FIELD_LABELS: Record<string, string> = {
   households: "户数",
   members: "人数",
   newGrids: "新建网格数",
+  title: "活动名称",
+  place: "地点",
+  capacity: "名额",
+  cancel_reason: "取消原因",
+  hours: "小时数",
 };
 
 // Internal ids that mean nothing to a reader of the log.
