@@ -1,4 +1,5 @@
 // How audit rows read in Chinese; shared by server and UI (no server code here).
+import { formatTime } from "./format";
 import { ROLE_LABELS, type Role } from "./roles";
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -57,6 +58,13 @@ const FIELD_LABELS: Record<string, string> = {
   capacity: "名额",
   cancel_reason: "取消原因",
   hours: "小时数",
+  description: "活动说明",
+  starts_at: "开始时间",
+  ends_at: "结束时间",
+  signup_deadline: "报名截止",
+  organiser_user_id: "组织者账号编号",
+  rule_id: "积分细则编号",
+  status: "状态",
 };
 
 // Internal ids that mean nothing to a reader of the log.
@@ -78,6 +86,7 @@ function fieldLabel(key: string, targetType: string): string {
 function show(key: string, v: unknown): string {
   if (v === null || v === undefined || v === "") return "（空）";
   if (typeof v === "boolean") return v ? "是" : "否";
+  if (typeof v === "number" && /(_at|_deadline)$/.test(key)) return formatTime(v);
   if (Array.isArray(v)) return key === "roles" ? v.map((r) => roleLabel(String(r))).join("、") || "（无）" : v.map(String).join("、");
   if (typeof v === "object") return JSON.stringify(v);
   return String(v);
