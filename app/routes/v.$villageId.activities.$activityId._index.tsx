@@ -56,7 +56,12 @@ export default function ManageActivity() {
         <Cancelled a={a} />
         {a.description ? <p>{a.description}</p> : null}
         <Facts a={a} />
-        {a.status === "closed" ? <p className="form-ok">活动已结束，{d.claims} 条积分申报已提交审核。</p> : null}
+        {a.status === "closed" ? (
+          <p className="form-ok">
+            活动已结束，{d.claims} 条积分申报已提交审核。
+            {d.canEdit && d.claims > 0 ? <Link to={`/v/${d.villageId}/review`}> 去审核 ›</Link> : null}
+          </p>
+        ) : null}
         {isOpen && d.canRun ? (
           <p>
             <Link className="button" to={`/v/${d.villageId}/activities/${a.id}/qr`} data-testid="show-qr">出示签到二维码</Link>
