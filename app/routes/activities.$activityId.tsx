@@ -51,9 +51,12 @@ export default function ActivityPage() {
           const s = a.mine.find((x) => x.member_id === m.id);
           const active = s?.status === "active";
           return (
-            <li key={m.id}>
-              <span className="who">{m.name}</span> <span className="muted">（{m.relation}）</span>{" "}
-              {active ? (a.status === "cancelled" ? <span className="muted">报过名，活动已取消</span> : <strong>{s!.attended ? "已签到" : "已报名"}</strong>) : <span className="muted">未报名</span>}
+            <li key={m.id} className="member-row">
+              <div>
+                <span className="who">{m.name}</span> <span className="muted">（{m.relation}）</span>
+                <br />
+                {active ? (a.status === "cancelled" ? <span className="muted">报过名，活动已取消</span> : <strong>{s!.attended ? "已签到" : "已报名"}</strong>) : <span className="muted">未报名</span>}
+              </div>
               {a.canSignUp ? (
                 <Form method="post">
                   <input type="hidden" name="intent" value={active ? "signup.cancel" : "signup"} />

@@ -108,4 +108,45 @@ describe("activity check-in by the rotating QR", () => {
     for (let i = 0; i < 40 && (await qrUrl(page)) === first; i++) await new Promise((r) => setTimeout(r, 1000));
     expect(await qrUrl(page)).not.toBe(first);
   });
+
+  it("without JavaScript: the committee creates an activity, a villager signs up another member of the household, the committee cancels, the villager sees it cancelled", async () => {
+    const committee = await phonePage(browser, server.url, { javaScript: false });
+    await signIn(committee, "13900000003");
+    await committee.getByRole("link", { name: "活动管理" }).first().click();
+    await committee.waitForURL(/\/v\/\d+\/activities$/);
+    await committee.getByRole("link", { name: "发起活动" }).click();
+    await committee.getByLabel("活动名称").fill("修补村口路灯");
+    await committee.getByLabel("地点").fill("村口");
+    await committee.getByLabel("名额（人）").fill("2");
+    await committee.getByLabel("积分细则").selectOption({ index: 1 });
+    await committee.getByRole("button", { name: "发布活动" }).click();
+    await committee.waitForURL(/\/activities\/\d+\?created=1$/);
+    const activityPath = new URL(committee.url()).pathname;
+    const id = activityPath.split("/").pop()!;
+
+    const villager = await phonePage(browser, server.url, { javaScript: false });
+    await signIn(villager, "13900000001");
+    await villager.goto("/activities");
+    await villager.getByRole("link", { name: /修补村口路灯/ }).click();
+    await villager.waitForURL(`**/activities/${id}`);
+    // The second member of the household (not the login itself) is signed up.
+    const second = villager.getByTestId("household-signups").locator("li").nth(1);
+    const other = (await second.locator(".who").innerText()).trim();
+    await second.getByRole("button", { name: "报名" }).click();
+    await expect(villager.locator(".form-ok").innerText()).resolves.toContain(`${other}报名成功`);
+    await shot(villager, "activity-signup-nojs");
+
+    await committee.goto(activityPath);
+    await committee.getByLabel("取消原因").fill("路灯已由供电所修好");
+    await committee.getByRole("button", { name: "取消活动" }).click();
+    await expect(committee.locator(".form-ok").innerText()).resolves.toContain("活动已取消");
+
+    await villager.goto("/activities");
+    const item = villager.locator(`li[data-activity="${id}"]`);
+    const text = await item.innerText();
+    expect(text).toContain("已取消");
+    expect(text).toContain("路灯已由供电所修好");
+    expect(text).toContain(other);
+    await shot(villager, "activity-cancelled-seen-by-villager");
+  });
 });
