@@ -36,6 +36,7 @@ export default function HouseholdClaims() {
                 {c.note ? ` · ${c.note}` : ""}
               </div>
               <ClaimStatusLine claim={c} />
+              {c.status === "credited" || c.status === "revoked" ? <Link to="/statement" className="small">在积分明细中查看</Link> : null}
             </div>
             <div className={`amount ${c.points > 0 ? "plus" : "minus"}`}>{c.points > 0 ? `+${c.points}` : c.points}</div>
           </li>

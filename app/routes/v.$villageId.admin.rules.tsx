@@ -5,7 +5,8 @@ import { FormError, FormOk } from "~/components/field";
 import { RuleFields } from "~/components/rule-form";
 import { idParam, requireRole } from "~/utils/access.server";
 import { actorOf, echoValues } from "~/utils/admin-common.server";
-import { createRule, RULE_CATEGORIES, ruleFromForm, rulesPageIntent, setRuleActive, updateRule, villageRules } from "~/utils/rules.server";
+import { RULE_CATEGORIES } from "~/utils/rule-labels";
+import { createRule, ruleFromForm, rulesPageIntent, setRuleActive, updateRule, villageRules } from "~/utils/rules.server";
 import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "积分细则 · 村务管理 · 积分超市" }];

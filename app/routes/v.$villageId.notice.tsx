@@ -97,7 +97,10 @@ export default function NoticeBoard() {
             <li key={c.id} data-testid={`credited-${c.id}`}>
               <div className="what">
                 <div>{c.household}号户 {c.member} · {c.rule}</div>
-                <div className="when">{formatTime(c.credited_at ?? 0).slice(0, 10)} 入账</div>
+                <div className="when">
+                  {formatTime(c.credited_at ?? 0).slice(0, 10)} 入账
+                  {committee && !print ? <> · <Link to={`/v/${villageId}/review/${c.id}`}>详情/撤销</Link></> : null}
+                </div>
               </div>
               <div className="amount plus">{pts(c.points)}</div>
             </li>
@@ -112,7 +115,10 @@ export default function NoticeBoard() {
             <li key={c.id}>
               <div className="what">
                 <div>{c.household}号户 {c.member} · {c.rule}</div>
-                <div className="when">{formatTime(c.credited_at ?? 0).slice(0, 10)}{c.note ? ` · ${c.note}` : ""}</div>
+                <div className="when">
+                  {formatTime(c.credited_at ?? 0).slice(0, 10)}{c.note ? ` · ${c.note}` : ""}
+                  {committee && !print ? <> · <Link to={`/v/${villageId}/review/${c.id}`}>详情/撤销</Link></> : null}
+                </div>
               </div>
               <div className="amount minus">{pts(c.points)}</div>
             </li>

@@ -50,6 +50,22 @@ function ReasonForm({ intent, label, button, errors, busy, extra }: { intent: st
   );
 }
 
+/** One note, two outcomes: the button pressed sends the intent (works without JavaScript). */
+function ResolveForm({ objectionId, errors, busy }: { objectionId: number; errors?: Record<string, string>; busy: boolean }) {
+  const id = `f-objection${objectionId}`;
+  const error = errors?.note;
+  return (
+    <Form method="post" noValidate>
+      <input type="hidden" name="objectionId" value={objectionId} />
+      <label htmlFor={id}>核实情况</label>
+      <input id={id} name="note" maxLength={200} autoComplete="off" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} />
+      {error ? <p className="field-error" id={`${id}-err`}>{error}</p> : null}
+      <button type="submit" name="intent" value="dismiss" className="secondary block" disabled={busy}>异议不成立，继续公示</button>
+      <button type="submit" name="intent" value="uphold" className="secondary block" disabled={busy}>异议成立，驳回申报</button>
+    </Form>
+  );
+}
+
 export default function ClaimReview() {
   const { villageId, me, claim, grid, filerUserId, photos, approvals, objections, recentClaims, recentEntries } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -101,10 +117,7 @@ export default function ClaimReview() {
               <p>{o.objector}（{formatTime(o.at)}）：{o.reason}</p>
               {o.status === "open" ? (
                 o.objector_user_id === me ? <p className="muted">这是你提出的异议，请由其他委员处理</p> : (
-                  <>
-                    <ReasonForm intent="dismiss" label="处理意见" button="异议不成立，继续公示" errors={errs("dismiss", String(o.id))} busy={busy} extra={{ objectionId: o.id }} />
-                    <ReasonForm intent="uphold" label="处理意见" button="异议成立，驳回申报" errors={errs("uphold", String(o.id))} busy={busy} extra={{ objectionId: o.id }} />
-                  </>
+                  <ResolveForm objectionId={o.id} errors={errs("dismiss", String(o.id)) ?? errs("uphold", String(o.id))} busy={busy} />
                 )
               ) : <p className="muted">{o.status === "upheld" ? "异议成立" : "异议不成立"}：{o.resolution}</p>}
             </div>

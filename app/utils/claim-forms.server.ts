@@ -104,8 +104,8 @@ export const reviewIntent = z.discriminatedUnion(
     z.object({ intent: z.literal("approve") }),
     z.object({ intent: z.literal("reject"), reason: reasonSchema("驳回理由") }),
     z.object({ intent: z.literal("revoke"), reason: reasonSchema("撤销理由") }),
-    z.object({ intent: z.literal("uphold"), objectionId: formIdSchema, note: reasonSchema("处理意见") }),
-    z.object({ intent: z.literal("dismiss"), objectionId: formIdSchema, note: reasonSchema("处理意见") }),
+    z.object({ intent: z.literal("uphold"), objectionId: formIdSchema, note: reasonSchema("核实情况") }),
+    z.object({ intent: z.literal("dismiss"), objectionId: formIdSchema, note: reasonSchema("核实情况") }),
   ],
   { error: BAD_REQUEST },
 );

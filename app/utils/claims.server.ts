@@ -307,7 +307,7 @@ export function objectToClaim(villageId: number, claimId: number, userId: number
       throw new ClaimError("这条申报不在公示期内，不能提出异议");
     }
     if (stmt("select 1 from objections where claim_id = ? and objector_user_id = ?").get(claimId, userId)) {
-      throw new ClaimError("你已经对这条公示提过异议了", "reason");
+      throw new ClaimError("你已经对这条公示提过异议了");
     }
     const id = Number(
       stmt("insert into objections (village_id, claim_id, objector_user_id, reason, status, created_at) values (?, ?, ?, ?, 'open', ?)").run(

@@ -7,15 +7,9 @@ import { fail, formIdSchema, isUniqueViolation, type Outcome, type StaffActor } 
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { normalizeDigits, textSchema } from "./validation.server";
+import { RULE_CATEGORIES } from "./rule-labels";
 
-export const RULE_CATEGORIES: Record<RuleCategory, string> = {
-  volunteer: "志愿服务",
-  sanitation: "环境卫生",
-  family: "家庭美德",
-  village_rules: "村规民约",
-  other: "其他",
-};
-export const RULE_UNITS: Record<RuleUnit, string> = { time: "每次", hour: "每小时" };
+export { RULE_CATEGORIES, RULE_UNITS } from "./rule-labels";
 export const CAP_FIELDS = ["member_day", "member_month", "member_year", "household_day", "household_month", "household_year"] as const;
 export type CapField = (typeof CAP_FIELDS)[number];
 
@@ -83,7 +77,8 @@ export function ruleFromForm(f: z.infer<typeof ruleFieldsSchema>): RuleInput {
 // ---- reads ---------------------------------------------------------------
 
 export function villageRules(villageId: number, activeOnly = false): RuleRow[] {
-  return stmt(`select * from rules where village_id = ? ${activeOnly ? "and active = 1" : ""} order by active desc, category, points desc, id`).all(villageId) as RuleRow[];
+  return stmt(`select * from rules where village_id = ? ${activeOnly ? "and active = 1" : ""} order by active desc,
+    case category when 'volunteer' then 1 when 'sanitation' then 2 when 'family' then 3 when 'village_rules' then 4 else 5 end, points desc, id`).all(villageId) as RuleRow[];
 }
 
 export function ruleInVillage(villageId: number, ruleId: number): RuleRow | undefined {

@@ -79,4 +79,49 @@ describe("earning points", () => {
     await expect(villager.locator("[data-testid^=credited-]").first().textContent()).resolves.toContain("清扫村道");
     await shot(villager, "earning-8-notice-print");
   });
+
+  it("every earning page renders and hydrates without an error, for its role", async () => {
+    const pages: [string, string[]][] = [
+      ["13900000001", ["/claims", "/claims/new", "/v/1/notice", "/v/1/notice?print=1"]],
+      ["13900000003", ["/v/1/review", "/v/1/claims/new", "/v/1/notice"]],
+      ["13900000004", ["/v/1/claims/new"]],
+      ["13900000005", ["/v/1/admin/rules", "/v/1/admin/settings"]],
+    ];
+    for (const [phone, paths] of pages) {
+      const page = await phonePage(browser, server.url);
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await signIn(page, phone);
+      for (const p of paths) {
+        await page.goto(p);
+        await page.waitForLoadState("networkidle");
+        expect(await page.locator(".error-page").count(), `${phone} ${p}`).toBe(0);
+      }
+      expect(errors, phone).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  it("the village admin adds a rule (refused first, then accepted) and sets 公示 days", async () => {
+    const admin = await phonePage(browser, server.url);
+    await signIn(admin, "13900000005");
+    await admin.goto("/v/1/admin/rules");
+    await admin.getByText("填写新细则").click();
+    await admin.locator("#new-name").fill("扶贫帮困捐款");
+    await admin.locator("#new-points").fill("0");
+    await admin.getByRole("button", { name: "新增" }).click();
+    await expect(admin.locator("#new-points-err").textContent()).resolves.toBe("分值不能为 0");
+    await admin.locator("#new-points").fill("8");
+    await admin.locator("#new-member_year").fill("16");
+    await admin.getByRole("button", { name: "新增" }).click();
+    await admin.locator(".form-ok").first().waitFor();
+    await expect(admin.locator(".rule-row", { hasText: "扶贫帮困捐款" }).textContent()).resolves.toContain("每人每年 16 分");
+    await shot(admin, "earning-9-rules");
+    await admin.goto("/v/1/admin/settings");
+    await admin.locator("#f-noticeDays").fill("5");
+    await admin.getByRole("button", { name: "保存" }).click();
+    await admin.locator(".form-ok").waitFor();
+    await expect(admin.locator("#f-noticeDays").inputValue()).resolves.toBe("5");
+    await shot(admin, "earning-10-settings");
+  });
 });

@@ -65,6 +65,11 @@ beforeAll(async () => {
     NOTICE: String(one<{ id: number }>("select id from claims where village_id = ? and status = 'notice' order by id limit 1", v.id).id),
     C2: String(one<{ id: number }>("select id from claims where village_id = ? order by id limit 1", v2.id).id),
   });
+  // An open objection to resolve: raised by the villager before the sweeps start.
+  ids.NOTICE2 = String(one<{ id: number }>("select id from claims where village_id = ? and status = 'notice' and id <> ? order by id limit 1", v.id, Number(ids.NOTICE)).id);
+  const raised = await clients.get("villager")!.post(`/v/${v.id}/notice`, new URLSearchParams({ claimId: ids.NOTICE2, reason: "那天没见他扫地" }));
+  expect(raised.status).toBe(200);
+  ids.OBJ = String(one<{ id: number }>("select id from objections where claim_id = ?", Number(ids.NOTICE2)).id);
   tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%'").all() as { name: string }[]).map((r) => r.name);
   for (const t of ["claims", "claim_photos", "claim_approvals", "objections", "rules", "ledger_transactions"]) expect(tables).toContain(t);
 });
@@ -236,6 +241,16 @@ const CASES: Case[] = [
   { name: "detail · another village's claim", who: "committee", url: "/v/{V}/review/{C2}", body: { intent: "approve" }, status: 404, msg: "找不到这个页面", at: "page" },
   { name: "detail · claim id not a number", who: "committee", url: "/v/{V}/review/abc", body: { intent: "approve" }, status: 404, msg: "找不到这个页面", at: "page" },
   { name: "detail · claim id full-width", who: "committee", url: `/v/{V}/review/${encodeURIComponent("１")}`, body: { intent: "approve" }, status: 404, msg: "找不到这个页面", at: "page" },
+
+  // resolving an objection
+  ...(
+    [["", "请填写核实情况"], [HUGE, "核实情况最多 200 个字"], [MARKUP, "核实情况不能包含 < 或 > 符号"]] as const
+  ).flatMap(([note, msg]) => (["dismiss", "uphold"] as const).map((intent): Case => ({
+    name: `objection · ${intent} with note ${JSON.stringify(note.slice(0, 10))}`, who: "committee", url: "/v/{V}/review/{NOTICE2}",
+    body: { intent, objectionId: "{OBJ}", note }, status: 400, msg, at: "f-objection{OBJ}-err",
+  }))),
+  { name: "objection · of another claim", who: "committee", url: DETAIL, body: { intent: "dismiss", objectionId: "{OBJ}", note: "测试" }, status: 400, msg: "找不到这条异议", at: "form" },
+  { name: "objection · the objector himself cannot object twice", who: "villager", url: NOTICE, body: { claimId: "{NOTICE2}", reason: "再提一次" }, status: 400, msg: "你已经对这条公示提过异议了", at: "form" },
 
   // the notice board: objections
   { name: "notice · reason empty", who: "villager", url: NOTICE, body: { claimId: "{NOTICE}", reason: "" }, status: 400, msg: "请填写异议理由", at: "o-{NOTICE}-err" },
