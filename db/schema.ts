@@ -204,7 +204,53 @@ export interface RuleTable {
   cap_household_year: number | null;
 }
 
-export interface Database {
+export type ActivityStatus = "open" | "cancelled" | "closed";
+
+export interface ActivityTable {
+  id: Generated<number>;
+  village_id: number;
+  title: string;
+  description: string;
+  place: string;
+  starts_at: number;
+  ends_at: number;
+  signup_deadline: number;
+  capacity: number;
+  organiser_user_id: number;
+  rule_id: number;
+  status: Generated<ActivityStatus>;
+  cancel_reason: string | null;
+  created_by: number;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+  closed_by: number | null;
+}
+
+export interface ActivitySignupTable {
+  id: Generated<number>;
+  village_id: number;
+  activity_id: number;
+  member_id: number;
+  status: "active" | "cancelled";
+  signed_up_by: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ActivityAttendanceTable {
+  id: Generated<number>;
+  village_id: number;
+  activity_id: number;
+  member_id: number;
+  method: "scan" | "manual";
+  hours: number | null;
+  recorded_by: number;
+  created_at: number;
+  claim_id: number | null;
+}
+
+export interface Database extends ClaimsDatabase {
   townships: TownshipTable;
   villages: VillageTable;
   grids: GridTable;
@@ -223,9 +269,79 @@ export interface Database {
   ledger_entries: LedgerEntryTable;
   holds: HoldTable;
   rules: RuleTable;
+  activities: ActivityTable;
+  activity_signups: ActivitySignupTable;
+  activity_attendance: ActivityAttendanceTable;
 }
 
 export type Household = Selectable<HouseholdTable>;
 export type Member = Selectable<MemberTable>;
 export type User = Selectable<UserTable>;
 export type NewMember = Insertable<MemberTable>;
+
+// ---- claims (0004) ----------------------------------------------------------
+export type ClaimStatus = "pending" | "rejected" | "notice" | "objected" | "credited" | "revoked";
+
+export interface ClaimTable {
+  id: Generated<number>;
+  village_id: number;
+  household_id: number;
+  member_id: number;
+  rule_id: number;
+  occurred_at: number;
+  quantity: number;
+  points: number;
+  note: string;
+  status: ClaimStatus;
+  filer_user_id: number;
+  filer_role: string;
+  source_kind: string | null;
+  source_id: number | null;
+  reason: string | null;
+  decided_by_user_id: number | null;
+  approved_at: number | null;
+  notice_until: number | null;
+  credit_txn_id: number | null;
+  credited_at: number | null;
+  revoke_txn_id: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ClaimApprovalTable {
+  id: Generated<number>;
+  claim_id: number;
+  user_id: number;
+  role: string;
+  created_at: number;
+}
+
+export interface ClaimPhotoTable {
+  id: Generated<number>;
+  village_id: number;
+  claim_id: number;
+  file: string;
+  mime: string;
+  bytes: number;
+  created_at: number;
+}
+
+export interface ObjectionTable {
+  id: Generated<number>;
+  village_id: number;
+  claim_id: number;
+  objector_user_id: number;
+  reason: string;
+  status: "open" | "upheld" | "dismissed";
+  resolved_by_user_id: number | null;
+  resolution: string | null;
+  created_at: number;
+  resolved_at: number | null;
+}
+
+export interface ClaimsDatabase {
+  claims: ClaimTable;
+  claim_approvals: ClaimApprovalTable;
+  claim_photos: ClaimPhotoTable;
+  objections: ObjectionTable;
+}

@@ -24,6 +24,8 @@ export default function VillageAdmin() {
     { to: `${base}/users`, label: "账号与角色" },
     { to: `${base}/grids`, label: "网格" },
     { to: `${base}/import`, label: "导入花名册" },
+    { to: `${base}/rules`, label: "积分细则" },
+    { to: `${base}/settings`, label: "审核与公示" },
     { to: `${base}/audit`, label: "操作记录" },
   ];
   return (

@@ -106,3 +106,14 @@ export function idParam(value: string | undefined): number {
   if (!value || !/^\d{1,12}$/.test(value) || !Number.isSafeInteger(n)) notFound();
   return n;
 }
+
+/** Anyone of the village: a member living there, anyone holding a role there, or the township admin. */
+export async function requireVillagePerson(request: Request, villageId: number): Promise<Viewer> {
+  const viewer = await requireViewer(request);
+  const inside = viewer.homeVillageId === villageId && viewer.householdId !== null;
+  if (inside || viewer.roles.some((g) => g.villageId === villageId || g.role === "township_admin")) {
+    if (!stmt("select 1 from villages where id = ?").get(villageId)) notFound();
+    return viewer;
+  }
+  throw forbidden();
+}

@@ -1,4 +1,5 @@
 // How audit rows read in Chinese; shared by server and UI (no server code here).
+import { formatTime } from "./format";
 import { ROLE_LABELS, type Role } from "./roles";
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -19,6 +20,28 @@ export const ACTION_LABELS: Record<string, string> = {
   "grid.rename": "网格改名",
   "village.create": "新建村",
   import_roster: "导入花名册",
+  // earning points (issue 4)
+  "rule.create": "新增积分细则",
+  "rule.update": "修改积分细则",
+  "rule.retire": "停用积分细则",
+  "rule.activate": "启用积分细则",
+  "village.settings": "修改审核与公示设置",
+  "claim.file": "提交积分申报",
+  "claim.approve": "审核通过申报",
+  "claim.reject": "驳回申报",
+  "claim.revoke": "撤销申报并冲正",
+  "objection.uphold": "异议成立",
+  "objection.dismiss": "异议不成立",
+  // volunteer activities
+  "activity.create": "发起活动",
+  "activity.update": "修改活动",
+  "activity.cancel": "取消活动",
+  "activity.signup": "活动报名",
+  "activity.signup_cancel": "取消活动报名",
+  "activity.attend": "登记到场",
+  "activity.unattend": "撤销签到",
+  "activity.hours": "记录服务小时",
+  "activity.close": "结束活动并申报积分",
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -42,10 +65,33 @@ const FIELD_LABELS: Record<string, string> = {
   households: "户数",
   members: "人数",
   newGrids: "新建网格数",
+  noticeDays: "公示天数",
+  approvalsNeeded: "需要审核人数",
+  points: "分值",
+  reason: "理由",
+  note: "处理意见",
+  result: "结果",
+  approvals: "已通过人数",
+  category: "类别",
+  unit: "单位",
+  evidenceRequired: "需要照片",
+  evidence_required: "需要照片",
+  title: "活动名称",
+  place: "地点",
+  capacity: "名额",
+  cancel_reason: "取消原因",
+  hours: "小时数",
+  description: "活动说明",
+  starts_at: "开始时间",
+  ends_at: "结束时间",
+  signup_deadline: "报名截止",
+  organiser_user_id: "组织者账号编号",
+  rule_id: "积分细则编号",
+  status: "状态",
 };
 
 // Internal ids that mean nothing to a reader of the log.
-const HIDDEN = new Set(["head_member_id", "member_id", "household_id"]);
+const HIDDEN = new Set(["head_member_id", "member_id", "household_id", "memberId", "ruleId", "claimId", "txnId", "source"]);
 
 export function actionLabel(action: string): string {
   return ACTION_LABELS[action] ?? action;
@@ -56,13 +102,14 @@ export function roleLabel(role: string): string {
 }
 
 function fieldLabel(key: string, targetType: string): string {
-  if (key === "name") return targetType === "grid" || targetType === "village" ? "名称" : "姓名";
+  if (key === "name") return targetType === "grid" || targetType === "village" || targetType === "rule" ? "名称" : "姓名";
   return FIELD_LABELS[key] ?? key;
 }
 
 function show(key: string, v: unknown): string {
   if (v === null || v === undefined || v === "") return "（空）";
   if (typeof v === "boolean") return v ? "是" : "否";
+  if (typeof v === "number" && /(_at|_deadline)$/.test(key)) return formatTime(v);
   if (Array.isArray(v)) return key === "roles" ? v.map((r) => roleLabel(String(r))).join("、") || "（无）" : v.map(String).join("、");
   if (typeof v === "object") return JSON.stringify(v);
   return String(v);

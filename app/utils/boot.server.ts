@@ -3,6 +3,8 @@ import { closeDatabase, db, migrateToLatest } from "./db.server";
 import { demoEnabled } from "./env.server";
 import { isEmpty, seedDemo, seedEmpty } from "./demo.server";
 import { releaseExpiredHolds } from "./ledger.server";
+import { creditDueClaims } from "./claims.server";
+import { describeTestClock } from "./test-clock.server";
 import { ROLE_LABELS, type Role } from "./roles";
 
 let timer: NodeJS.Timeout | undefined;
@@ -18,6 +20,8 @@ export async function boot(): Promise<void> {
       console.log(`空白系统已创建。乡镇管理员：${admin.phone}  临时密码：${admin.password}（首次登录须修改）`);
     }
   }
+  const clockNote = describeTestClock();
+  if (clockNote) console.log(clockNote);
   startScheduler();
 }
 
@@ -31,16 +35,24 @@ function printDemoLogins(logins: { phone: string; role: string; village: string 
 
 /** Every minute: release expired holds. Later issues add their periodic jobs here. */
 function startScheduler(): void {
-  const tick = () => {
-    try {
-      releaseExpiredHolds();
-    } catch (e) {
-      console.error("定时任务出错", e);
-    }
-  };
   tick();
   timer = setInterval(tick, 60_000);
   timer.unref();
+}
+
+/** One round of the periodic jobs; also run by the test clock right after it moves time. */
+export function tick(): void {
+  try {
+    releaseExpiredHolds();
+  } catch (e) {
+    console.error("定时任务出错", e);
+  }
+  try {
+    // Claims whose 公示 ended with no open objection; idempotent, so a restart mid-way is safe.
+    creditDueClaims();
+  } catch (e) {
+    console.error("定时任务出错", e);
+  }
 }
 
 export function shutdown(): void {

@@ -8,10 +8,12 @@ import { db, transact, stmt } from "./db.server";
 import { insertHousehold } from "./households.server";
 import { award, deduct, householdBalance, openStoreAccount, redeem, reverse, type Actor, type PostResult } from "./ledger.server";
 import { hashPassword } from "./password.server";
+import { seedDemoClaims, seedDemoRules } from "./demo-rules.server";
 import type { Role } from "./roles";
 import { insertUser, type RoleGrant } from "./users.server";
 import { createVillage, ensureGrid, ensureTownship } from "./villages.server";
 import { mulberry32 } from "./random";
+import { seedDemoActivities } from "./demo-activities.server";
 
 /** role: the login's Role keys, comma-separated ("villager,household_head"); village: its name, null for the township. */
 export type DemoLogin = { phone: string; role: string; village: string | null };
@@ -311,6 +313,9 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     if (!built) return [];
     const events = planHistory(built.villages, start, today);
     runEvents(events);
+    clockControl.reset();
+    for (const v of built.villages) seedDemoClaims(v.id);
+    seedDemoActivities(now());
     return built.logins;
   } finally {
     clockControl.reset();
@@ -340,6 +345,7 @@ function buildRoster(passwordHash: string): { villages: SeedVillage[]; logins: D
     const r = rng(spec.seed);
     const villageId = createVillage({ townshipId, name: spec.name, code: spec.code });
     const gridIds = GRID_NAMES.slice(0, spec.grids).map((g) => ensureGrid(villageId, g));
+    seedDemoRules(villageId);
     const storeId = Number(
       sqlite.prepare("insert into stores (village_id, name, created_at) values (?, ?, ?)").run(villageId, `${spec.name}积分超市`, now()).lastInsertRowid,
     );

@@ -3,7 +3,11 @@
 // Routes that take uploads get their own, larger cap here.
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 const DEFAULT_BYTES = 2 * 1024 * 1024;
-const UPLOADS = [{ path: /^\/v\/\d+\/admin\/import(\.data)?$/, bytes: 3 * 1024 * 1024 }];
+const UPLOADS = [
+  { path: /^\/v\/\d+\/admin\/import(\.data)?$/, bytes: 3 * 1024 * 1024 },
+  // Claim forms: up to 3 photos of 5 MB each (checked one by one in claim-photos.server.ts) plus fields.
+  { path: /^\/(v\/\d+\/)?claims\/new(\.data)?$/, bytes: 16 * 1024 * 1024 },
+];
 
 function page(title, text) {
   return (

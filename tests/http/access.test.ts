@@ -1,5 +1,6 @@
 // Every route built so far × every role × own village / other village, from one table.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkinToken, windowOf } from "~/utils/activity-checkin.server";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type TestServer } from "./harness";
 
@@ -19,9 +20,11 @@ const WITH_HOUSEHOLD: Who[] = ["villager", "committee", "inspector"]; // staff w
 const ADMINS: Who[] = ["village_admin", "township_admin"];
 
 interface RouteCase {
-  path: string; // {v} = village id, {h} = a household of that village
+  path: string; // {v} = village id, {h} = a household of that village, {a} / {ac} = an activity organised by the inspector / the committee, {t} = its current check-in code
   village: boolean; // scoped to a village: checked for own and other village
   allowed: Who[]; // allowed in the own village (the township admin also in others)
+  /** An id of another village under a path of one's own: allowed roles get 404 there (no hint that it exists). */
+  otherNotFound?: boolean;
 }
 
 const TABLE: RouteCase[] = [
@@ -39,12 +42,36 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/admin/import", village: true, allowed: ADMINS },
   { path: "/v/{v}/admin/import/sample.csv", village: true, allowed: ADMINS },
   { path: "/v/{v}/admin/audit", village: true, allowed: ADMINS },
+  // claims (issue 4); {c} = a claim of that village (the demo seeds some in review and in 公示)
+  { path: "/claims", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/claims/new", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/v/{v}/claims/new", village: true, allowed: ["committee", "inspector"] },
+  { path: "/v/{v}/review", village: true, allowed: ["committee"] },
+  { path: "/v/{v}/review?rule=1&grid=1&filer=1", village: true, allowed: ["committee"] },
+  { path: "/v/{v}/review/{c}", village: true, allowed: ["committee"] },
+  { path: "/v/{v}/notice", village: true, allowed: ALL },
+  { path: "/v/{v}/notice?print=1", village: true, allowed: ALL },
+  { path: "/v/{v}/admin/rules", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/settings", village: true, allowed: ADMINS },
+  // Volunteer activities. Villagers see their own village's; committee runs them; an inspector sees those they organise.
+  { path: "/activities", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/activities/{a}", village: true, allowed: WITH_HOUSEHOLD, otherNotFound: true },
+  { path: "/v/{v}/activities", village: true, allowed: ["committee", "inspector", "township_admin"] },
+  { path: "/v/{v}/activities/new", village: true, allowed: ["committee"] },
+  { path: "/v/{v}/activities/{a}", village: true, allowed: ["committee", "inspector", "township_admin"] },
+  { path: "/v/{v}/activities/{ac}", village: true, allowed: ["committee", "township_admin"] },
+  { path: "/v/{v}/activities/{a}/qr", village: true, allowed: ["committee", "inspector"] },
+  { path: "/v/{v}/activities/{ac}/qr", village: true, allowed: ["committee"] },
+  // Scanning the organiser's code: any member of the village with a login; staff without a household and other villages' villagers are refused.
+  { path: "/v/{v}/activities/{a}/checkin?t={t}", village: true, allowed: WITH_HOUSEHOLD },
 ];
 
 let server: TestServer;
 let database: Db;
 const clients = new Map<Who, Client>();
-const villages: { own: number; other: number; ownHousehold: number; otherHousehold: number } = { own: 0, other: 0, ownHousehold: 0, otherHousehold: 0 };
+const villages = { own: 0, other: 0, ownHousehold: 0, otherHousehold: 0, ownClaim: 0, otherClaim: 0 };
+// Per village: an activity its inspector organises, and one its committee member organises.
+const activities = new Map<number, { a: number; ac: number }>();
 
 beforeAll(async () => {
   server = await startServer();
@@ -55,6 +82,16 @@ beforeAll(async () => {
   const household = (v: number) => (database.sqlite.prepare("select id from households where village_id = ? order by id limit 1").get(v) as { id: number }).id;
   villages.ownHousehold = household(villages.own);
   villages.otherHousehold = household(villages.other);
+  const claim = (v: number) => (database.sqlite.prepare("select id from claims where village_id = ? order by id limit 1").get(v) as { id: number }).id;
+  villages.ownClaim = claim(villages.own);
+  villages.otherClaim = claim(villages.other);
+  for (const v of [villages.own, villages.other]) {
+    const byRole = (role: string) =>
+      (database.sqlite
+        .prepare("select a.id from activities a join user_roles r on r.user_id = a.organiser_user_id and r.village_id = a.village_id where a.village_id = ? and a.status = 'open' and r.role = ? order by a.id limit 1")
+        .get(v, role) as { id: number }).id;
+    activities.set(v, { a: byRole("inspector"), ac: byRole("committee") });
+  }
   for (const who of ALL) {
     const c = new Client(server.url);
     await c.login(PHONES[who]);
@@ -67,24 +104,33 @@ afterAll(async () => {
 });
 
 function fill(path: string, own: boolean): string {
+  const v = own ? villages.own : villages.other;
+  const act = activities.get(v)!;
   return path
-    .replace("{v}", String(own ? villages.own : villages.other))
-    .replace("{h}", String(own ? villages.ownHousehold : villages.otherHousehold));
+    .replace("{v}", String(v))
+    .replace("{h}", String(own ? villages.ownHousehold : villages.otherHousehold))
+    .replace("{c}", String(own ? villages.ownClaim : villages.otherClaim))
+    .replace("{ac}", String(act.ac))
+    .replace("{a}", String(act.a))
+    // The server's secret is the harness's SESSION_SECRET; the code is made fresh for each request.
+    .replace("{t}", checkinToken(v, act.a, windowOf(Date.now()), "http-test"));
 }
 
 const cases = TABLE.flatMap((route) =>
   ALL.flatMap((who) =>
     (route.village ? [true, false] : [true]).map((own) => {
       const allowed = route.allowed.includes(who) && (own || who === "township_admin");
-      return { route: route.path, who, own, allowed };
+      const notFound = !own && !!route.otherNotFound && route.allowed.includes(who);
+      return { route: route.path, who, own, allowed, notFound };
     }),
   ),
 );
 
 describe("access table", () => {
-  it.each(cases)("$who GET $route (own village: $own) → allowed: $allowed", async ({ route, who, own, allowed }) => {
+  it.each(cases)("$who GET $route (own village: $own) → allowed: $allowed", async ({ route, who, own, allowed, notFound }) => {
     const r = await clients.get(who)!.get(fill(route, own));
     if (allowed) expect(r.status).toBe(200);
+    else if (notFound) expect(r.status).toBe(404);
     else {
       expect(r.status).toBe(403);
       expect(r.text).toContain("没有权限");
@@ -154,9 +200,52 @@ describe("access table", () => {
     expect(bad.text).toContain("请求有误");
   });
 
+  it("refuses activity writes by the wrong role or from another village, and writes nothing", async () => {
+    const count = () =>
+      (database.sqlite.prepare("select (select count(*) from activities) + (select count(*) from activity_signups) + (select count(*) from activity_attendance) + (select count(*) from audit_log) as n").get() as { n: number }).n;
+    const statusOf = () => database.sqlite.prepare("select group_concat(status) as s from activities").get();
+    const before = count();
+    const states = statusOf();
+    const own = activities.get(villages.own)!;
+    const other = activities.get(villages.other)!;
+    const member = (database.sqlite.prepare("select id from members where village_id = ? order by id limit 1").get(villages.own) as { id: number }).id;
+    const villagerMember = (database.sqlite.prepare("select member_id as id from users where phone = ?").get(PHONES.villager) as { id: number }).id;
+    const newActivity = { title: "偷偷加的活动", place: "某地", startsAt: "2030-01-02T08:00", endsAt: "2030-01-02T10:00", deadline: "2030-01-01T20:00", capacity: "5", organiserId: "1", ruleId: "1" };
+    const posts: [Who, string, Record<string, string>, number][] = [
+      // Shaping the activity is the committee's: not the inspector who organises it, not the township admin.
+      ["inspector", `/v/${villages.own}/activities/new`, newActivity, 403],
+      ["township_admin", `/v/${villages.own}/activities/new`, newActivity, 403],
+      ["inspector", `/v/${villages.own}/activities/${own.a}`, { intent: "activity.cancel", reason: "不想办了" }, 403],
+      ["township_admin", `/v/${villages.own}/activities/${own.a}`, { intent: "activity.cancel", reason: "不想办了" }, 403],
+      // Running the day is the organiser's or the committee's.
+      ["inspector", `/v/${villages.own}/activities/${own.ac}`, { intent: "attend.add", memberId: String(member) }, 403],
+      ["township_admin", `/v/${villages.own}/activities/${own.a}`, { intent: "attend.add", memberId: String(member) }, 403],
+      ["township_admin", `/v/${villages.own}/activities/${own.a}`, { intent: "activity.close" }, 403],
+      ["village_admin", `/v/${villages.own}/activities/${own.a}`, { intent: "attend.add", memberId: String(member) }, 403],
+      // Another village's activities, from its path or from one's own.
+      ["committee", `/v/${villages.other}/activities/new`, newActivity, 403],
+      ["committee", `/v/${villages.other}/activities/${other.ac}`, { intent: "activity.cancel", reason: "不想办了" }, 403],
+      ["committee", `/v/${villages.own}/activities/${other.ac}`, { intent: "activity.cancel", reason: "不想办了" }, 404],
+      ["committee", `/v/${villages.own}/activities/${own.ac}`, { intent: "attend.add", memberId: String((database.sqlite.prepare("select id from members where village_id = ? limit 1").get(villages.other) as { id: number }).id) }, 404],
+      ["villager", `/activities/${other.a}`, { intent: "signup", memberId: String(villagerMember) }, 404],
+      // Signing up someone of another household, or without a household at all.
+      ["villager", `/activities/${own.a}`, { intent: "signup", memberId: String(member) }, 404],
+      ["store_keeper", `/activities/${own.a}`, { intent: "signup", memberId: String(member) }, 403],
+    ];
+    for (const [who, path, body, status] of posts) {
+      const r = await clients.get(who)!.post(path, body);
+      expect(r.status, `${who} POST ${path} ${JSON.stringify(body)}`).toBe(status);
+    }
+    expect(count()).toBe(before);
+    expect(statusOf()).toEqual(states);
+  });
+
   it("answers malformed ids with 404, not 500", async () => {
     const admin = clients.get("township_admin")!;
-    for (const path of ["/v/abc/admin", "/v/1e3/admin", "/v/99999999/admin", `/v/${villages.own}/admin/households/-1`, `/v/${villages.own}/admin/households/999999999`]) {
+    for (const path of [
+      "/v/abc/admin", "/v/1e3/admin", "/v/99999999/admin", `/v/${villages.own}/admin/households/-1`, `/v/${villages.own}/admin/households/999999999`,
+      `/v/${villages.own}/activities/abc`, `/v/${villages.own}/activities/999999999`, `/v/${villages.own}/activities/-1/qr`, "/v/99999999/activities",
+    ]) {
       const r = await admin.get(path);
       expect([403, 404], path).toContain(r.status);
     }

@@ -17,9 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type Reply, type TestServer } from "./harness";
 
-type Who = "anonymous" | "villager" | "village_admin" | "township_admin";
+type Who = "anonymous" | "villager" | "committee" | "village_admin" | "township_admin";
 const PHONES: Record<Exclude<Who, "anonymous">, string> = {
   villager: "13900000001",
+  committee: "13900000003",
   village_admin: "13900000005",
   township_admin: "13900000000",
 };
@@ -585,6 +586,163 @@ const FORMS: FormSpec[] = [
   },
 ];
 
+
+// ---- volunteer activities ----
+
+const ACT_NEW = "/v/{V}/activities/new";
+const ACT = "/v/{V}/activities/{AC}";
+const HOURS_MSG = "小时数应为 0.5 到 24，按半小时计，如 2 或 2.5";
+const CAPACITY_MSG = "名额应为 1 到 1000 的整数";
+const ORGANISER_MSG = "请从列表中选择组织者";
+const RULE_MSG = "请从列表中选择积分细则";
+
+/** A datetime-local field: anything but "YYYY-MM-DDTHH:MM" of a real day is refused. */
+function chinaTime(label: string): Record<Kind, Rule> {
+  const format = rej(`${label}格式不对，请用日期时间选择器选择`);
+  return { ...every(format), empty: rej(`请填写${label}`), missing: rej(`请填写${label}`) };
+}
+const choice = (msg: string): Record<Kind, Rule> => every(rej(msg));
+
+const ACTIVITY_BASE = {
+  title: "测试活动", description: "测试说明", place: "测试地点", startsAt: "2030-05-01T08:00", endsAt: "2030-05-01T11:00",
+  deadline: "2030-04-30T20:00", capacity: "10", organiserId: "{CU}", ruleId: "{R}",
+};
+const activityFields: Record<string, FieldSpec> = {
+  title: { at: "f-title-err", type: "text", rules: text("活动名称", 40) },
+  description: { at: "f-description-err", type: "text", rules: text("活动说明", 500, false) },
+  place: { at: "f-place-err", type: "text", rules: text("地点", 60) },
+  startsAt: { at: "f-startsAt-err", type: "text", rules: chinaTime("开始时间") },
+  endsAt: { at: "f-endsAt-err", type: "text", rules: chinaTime("结束时间") },
+  deadline: { at: "f-deadline-err", type: "text", rules: chinaTime("报名截止时间") },
+  capacity: {
+    at: "f-capacity-err",
+    type: "digits",
+    rules: { ...every(rej(CAPACITY_MSG)), empty: rej("请填写名额"), missing: rej("请填写名额"), fullWidth: ok("full-width digits are made ASCII: 123 places") },
+  },
+  organiserId: { at: "f-organiserId-err", type: "digits", rules: choice(ORGANISER_MSG) },
+  ruleId: { at: "f-ruleId-err", type: "digits", rules: choice(RULE_MSG) },
+};
+const activityAnchor = (field: string) =>
+  field === "title" ? an({ place: "" }, e400("请填写地点", "f-place-err")) : an({ title: "" }, e400("请填写活动名称", "f-title-err"));
+/** Values each field accepts alone but that break a rule between fields, or name something not on the lists. */
+const activityExtras: Extra[] = [
+  { name: "end before start", body: { endsAt: "2030-05-01T07:00" }, expect: e400("结束时间要晚于开始时间", "f-endsAt-err") },
+  { name: "longer than a day", body: { endsAt: "2030-05-02T09:00" }, expect: e400("一次活动最长 24 小时", "f-endsAt-err") },
+  { name: "deadline after the start", body: { deadline: "2030-05-01T09:00" }, expect: e400("报名截止时间不能晚于开始时间", "f-deadline-err") },
+  { name: "30 February", body: { startsAt: "2030-02-30T08:00" }, expect: e400("开始时间不是有效的日期时间", "f-startsAt-err") },
+  { name: "hour 25", body: { startsAt: "2030-05-01T25:00" }, expect: e400("开始时间不是有效的日期时间", "f-startsAt-err") },
+  { name: "capacity 0", body: { capacity: "0" }, expect: e400(CAPACITY_MSG, "f-capacity-err") },
+  { name: "capacity 1001", body: { capacity: "1001" }, expect: e400(CAPACITY_MSG, "f-capacity-err") },
+  { name: "capacity 2.5", body: { capacity: "2.5" }, expect: e400(CAPACITY_MSG, "f-capacity-err") },
+  { name: "organiser of another village", body: { organiserId: "{OU2}" }, expect: e400(ORGANISER_MSG, "f-organiserId-err") },
+  { name: "organiser who is a plain villager", body: { organiserId: "{U}" }, expect: e400(ORGANISER_MSG, "f-organiserId-err") },
+  { name: "rule of another village", body: { ruleId: "{R2}" }, expect: e400(RULE_MSG, "f-ruleId-err") },
+  { name: "rule that does not exist", body: { ruleId: "999999999999" }, expect: e400(RULE_MSG, "f-ruleId-err") },
+];
+
+const ACTIVITY_FORMS: FormSpec[] = [
+  {
+    form: "activities.new",
+    who: "committee",
+    url: ACT_NEW,
+    base: ACTIVITY_BASE,
+    fields: activityFields,
+    anchor: activityAnchor,
+    extra: [...activityExtras, { name: "totally empty body", body: {}, exact: true, expect: e400("请填写活动名称", "f-title-err") }],
+  },
+  {
+    form: "activity page: activity.update",
+    who: "committee",
+    url: ACT,
+    base: { intent: "activity.update", ...ACTIVITY_BASE },
+    fields: activityFields,
+    anchor: activityAnchor,
+    extra: [
+      ...activityExtras,
+      { name: "fewer places than sign-ups", body: { capacity: "1" }, expect: e400(/已有 \d+ 人报名，名额不能少于 \d+/, "f-capacity-err") },
+      { name: "a cancelled activity", url: "/v/{V}/activities/{ACX}", body: {}, expect: e400("活动已取消，不能再修改", "form") },
+      { name: "an activity of another village", url: "/v/{V}/activities/{A2}", body: {}, expect: e404 },
+      { name: "activity id not a number", url: "/v/{V}/activities/abc", body: {}, expect: e404 },
+      { name: "activity that does not exist", url: "/v/{V}/activities/99999999", body: {}, expect: e404 },
+    ],
+  },
+  {
+    form: "activity page: activity.cancel",
+    who: "committee",
+    url: ACT,
+    base: { intent: "activity.cancel", reason: "测试取消" },
+    fields: { reason: { at: "f-reason-err", type: "text", rules: text("取消原因", 100) } },
+    // The only field: a valid reason would cancel, so accepted values go to an activity already cancelled.
+    anchor: () => ({ set: {}, url: "/v/{V}/activities/{ACX}", expect: e400("活动已经取消了", "form") }),
+  },
+  ...(["attend.add", "attend.remove"] as const).map(
+    (intent): FormSpec => ({
+      form: `activity page: ${intent}`,
+      who: "committee",
+      url: "/v/{V}/activities/{AH}",
+      base: { intent, memberId: intent === "attend.add" ? "{AHM}" : "{VM}" },
+      fields: { memberId: { at: "form", type: "digits", rules: formId } },
+      extra: [
+        intent === "attend.add"
+          ? { name: "member already checked in", body: {}, expect: e400(/已经签到了/, "form") }
+          : { name: "member not checked in", body: {}, expect: e400(/没有签到记录/, "form") },
+        { name: "member of another village", body: { memberId: "{M2}" }, expect: e404 },
+        { name: "member that does not exist", body: { memberId: "999999999999" }, expect: e404 },
+        { name: "a cancelled activity", url: "/v/{V}/activities/{ACX}", body: {}, expect: e400("活动已取消", "form") },
+      ],
+    }),
+  ),
+  {
+    form: "activity page: attend.hours",
+    who: "committee",
+    url: "/v/{V}/activities/{AH}",
+    base: { intent: "attend.hours", memberId: "{AHM}", hours: "2.5" },
+    fields: {
+      memberId: { at: "form", type: "digits", rules: formId },
+      hours: { at: "h{AHM}-err", type: "digits", rules: { ...every(rej(HOURS_MSG)), empty: rej("请填写小时数"), missing: rej("请填写小时数") } },
+    },
+    extra: [
+      { name: "0 hours", body: { hours: "0" }, expect: e400(HOURS_MSG, "h{AHM}-err") },
+      { name: "2.3 hours", body: { hours: "2.3" }, expect: e400(HOURS_MSG, "h{AHM}-err") },
+      { name: "25 hours", body: { hours: "25" }, expect: e400(HOURS_MSG, "h{AHM}-err") },
+      { name: "member not checked in", body: { memberId: "{VM}" }, expect: e400(/还没有签到/, "form") },
+      { name: "member of another village", body: { memberId: "{M2}" }, expect: e404 },
+    ],
+  },
+  {
+    form: "activity page: activity.close",
+    who: "committee",
+    url: "/v/{V}/activities/{AH}",
+    base: { intent: "activity.close" },
+    fields: {},
+    extra: [
+      { name: "before the activity started", body: {}, expect: e400("活动还没开始，不能结束", "form") },
+      { name: "a cancelled activity", url: "/v/{V}/activities/{ACX}", body: {}, expect: e400("活动已取消，不能结束", "form") },
+    ],
+  },
+  { form: "activity page: bad intents", who: "committee", url: ACT, base: {}, fields: {}, extra: badIntents("activity.delete", { memberId: "{AHM}" }) },
+  ...(["signup", "signup.cancel"] as const).map(
+    (intent): FormSpec => ({
+      form: `villager activity page: ${intent}`,
+      who: "villager",
+      url: "/activities/{AN}",
+      base: { intent, memberId: "{VM}" },
+      fields: { memberId: { at: "form", type: "digits", rules: formId } },
+      extra: [
+        ...(intent === "signup.cancel" ? [{ name: "member not signed up", body: {}, expect: e400(/没有报名这个活动/, "form") }] : []),
+        { name: "sign-up deadline passed", url: "/activities/{AO}", body: {}, expect: e400("报名已截止", "form") },
+        { name: "a cancelled activity", url: "/activities/{ACX}", body: {}, expect: e400("活动已取消", "form") },
+        { name: "member of another household", body: { memberId: "{VMO}" }, expect: e404 },
+        { name: "member of another village", body: { memberId: "{M2}" }, expect: e404 },
+        { name: "activity of another village", url: "/activities/{A2}", body: {}, expect: e404 },
+      ],
+    }),
+  ),
+  { form: "villager activity page: bad intents", who: "villager", url: "/activities/{AN}", base: {}, fields: {}, extra: badIntents("signup.all", { memberId: "{VM}" }) },
+];
+
+FORMS.push(...ACTIVITY_FORMS);
+
 // ---- turning the table into requests ---------------------------------------------------------------
 
 interface Case {
@@ -763,6 +921,7 @@ beforeAll(async () => {
     P1: free[0], P2: free[1], P3: free[2], P4: free[3], P5: free[4], P6: free[5],
     NOBODY: free[6],
   });
+  activityIds(v.id, v2.id);
   expect(ids.NUM_FW).not.toBe(ids.NUM); // the taken 户号 has digits to write in full width
 
   tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%' order by name").all() as { name: string }[]).map((r) => r.name);
@@ -773,6 +932,38 @@ beforeAll(async () => {
   last = snapshot();
   startCounts = counts();
 });
+
+/** Activities of the demo for the activity sweeps; one hourly activity gets an attendee here, before the first snapshot. */
+function activityIds(v: number, v2: number): void {
+  const at = Date.now();
+  const committee = one<{ id: number }>("select id from users where phone = ?", PHONES.committee).id;
+  const vm = one<{ member_id: number; household_id: number }>("select u.member_id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);
+  const act = (where: string, ...args: unknown[]) => String(one<{ id: number }>(`select a.id from activities a join rules r on r.id = a.rule_id where ${where} order by a.id limit 1`, ...args).id);
+  const AH = act("a.village_id = ? and a.status = 'open' and r.unit = 'hour' and a.starts_at > ? and a.organiser_user_id = ?", v, at + 3600_000, committee);
+  const AHM = one<{ id: number }>(
+    "select id from members where village_id = ? and household_id <> ? and active = 1 and id not in (select member_id from activity_attendance where activity_id = ?) order by id limit 1",
+    v, vm.household_id, Number(AH),
+  ).id;
+  database.sqlite.prepare("insert into activity_attendance (village_id, activity_id, member_id, method, recorded_by, created_at) values (?, ?, ?, 'manual', ?, ?)").run(v, Number(AH), AHM, committee, at);
+  Object.assign(ids, {
+    CU: String(committee),
+    OU2: String(one<{ id: number }>("select user_id as id from user_roles where village_id = ? and role = 'committee' order by user_id limit 1", v2).id),
+    R: String(one<{ id: number }>("select id from rules where village_id = ? and active = 1 and points > 0 order by id limit 1", v).id),
+    R2: String(one<{ id: number }>("select id from rules where village_id = ? order by id limit 1", v2).id),
+    AC: act("a.village_id = ? and a.status = 'open' and a.signup_deadline > ? and (select count(*) from activity_signups s where s.activity_id = a.id and s.status = 'active') > 1", v, at),
+    ACX: act("a.village_id = ? and a.status = 'cancelled'", v),
+    A2: act("a.village_id = ?", v2),
+    AH,
+    AHM: String(AHM),
+    AO: act("a.village_id = ? and a.status = 'open' and a.signup_deadline < ?", v, at),
+    AN: act(
+      "a.village_id = ? and a.status = 'open' and a.signup_deadline > ? and not exists (select 1 from activity_signups s where s.activity_id = a.id and s.member_id = ? and s.status = 'active')",
+      v, at + 3600_000, vm.member_id,
+    ),
+    VM: String(vm.member_id),
+    VMO: String(one<{ id: number }>("select id from members where village_id = ? and household_id <> ? order by id limit 1", v, vm.household_id).id),
+  });
+}
 
 afterAll(async () => {
   database?.sqlite.close();
@@ -892,6 +1083,9 @@ const RAW_TARGETS: { form: string; who: Who; url: string }[] = [
   { form: "users", who: "village_admin", url: USERS },
   { form: "grids", who: "village_admin", url: GRIDS },
   { form: "import", who: "village_admin", url: "/v/{V}/admin/import" },
+  { form: "activities.new", who: "committee", url: ACT_NEW },
+  { form: "activity page", who: "committee", url: ACT },
+  { form: "villager activity page", who: "villager", url: "/activities/{AN}" },
 ];
 const RAW_BODIES: { kind: string; contentType?: string; body?: string }[] = [
   { kind: "no body, no content type" },

@@ -1,0 +1,47 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { ClaimStatusLine } from "~/components/claims";
+import { requireHousehold } from "~/utils/access.server";
+import { householdClaims } from "~/utils/claim-views.server";
+import { formatTime } from "~/utils/format";
+
+export const meta: MetaFunction = () => [{ title: "我的申报 · 积分超市" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireHousehold(request);
+  const filed = new URL(request.url).searchParams.get("filed") === "1";
+  return { claims: householdClaims(viewer.householdId), villageId: viewer.homeVillageId, filed };
+}
+
+export default function HouseholdClaims() {
+  const { claims, villageId, filed } = useLoaderData<typeof loader>();
+  return (
+    <section className="card">
+      <h1>我家的积分申报</h1>
+      {filed ? <p className="form-ok" role="status">申报已提交，等待村委审核</p> : null}
+      <p className="row">
+        <Link to="/claims/new" className="button">申报积分</Link>
+        <Link to={`/v/${villageId}/notice`}>看公示栏</Link>
+      </p>
+      {claims.length === 0 ? <p className="muted">还没有申报记录</p> : null}
+      <ul className="entries">
+        {claims.map((c) => (
+          <li key={c.id} data-testid={`claim-${c.id}`}>
+            <div className="what">
+              <div>
+                {c.rule} · {c.member}
+              </div>
+              <div className="when">
+                {formatTime(c.occurred_at).slice(0, 10)} · {c.quantity}{c.unit === "hour" ? " 小时" : " 次"}
+                {c.note ? ` · ${c.note}` : ""}
+              </div>
+              <ClaimStatusLine claim={c} />
+              {c.status === "credited" || c.status === "revoked" ? <Link to="/statement" className="small">在积分明细中查看</Link> : null}
+            </div>
+            <div className={`amount ${c.points > 0 ? "plus" : "minus"}`}>{c.points > 0 ? `+${c.points}` : c.points}</div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,21 @@
+// Test-only: moves the server's clock and runs the periodic jobs, for the end-to-end test.
+// A 404 unless test-clock.server.ts says the test clock is enabled.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { tick } from "~/utils/boot.server";
+import { advanceSchema, advanceTestClock, testClockEnabled } from "~/utils/test-clock.server";
+import { formToObject, readForm } from "~/utils/validation.server";
+
+const missing = () => new Response("找不到这个页面", { status: 404 });
+
+export async function loader(_: LoaderFunctionArgs) {
+  return missing();
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  if (!testClockEnabled()) return missing();
+  const parsed = advanceSchema.safeParse(formToObject(await readForm(request)));
+  if (!parsed.success) return new Response("advanceMs 应为毫秒数", { status: 400 });
+  const at = advanceTestClock(parsed.data.advanceMs);
+  tick();
+  return Response.json({ now: at });
+}

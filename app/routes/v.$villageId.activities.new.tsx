@@ -1,0 +1,64 @@
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import styles from "~/activities.css";
+import { ActivityForm } from "~/components/activity";
+import { idParam } from "~/utils/access.server";
+import { actorOf, echoValues } from "~/utils/admin-common.server";
+import { activityFieldsSchema, activityStaff, createActivity, organiserChoices, requireCommittee, ruleChoices, toLocalInput } from "~/utils/activities.server";
+import { now } from "~/utils/clock.server";
+import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const meta: MetaFunction = () => [{ title: "发起活动 · 积分超市" }];
+
+const FIELDS = ["title", "description", "place", "startsAt", "endsAt", "deadline", "capacity", "organiserId", "ruleId"] as const;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const villageId = idParam(params.villageId);
+  const access = await activityStaff(request, villageId);
+  requireCommittee(access);
+  // A sensible start: next Saturday-ish is up to the committee; offer tomorrow 08:30–11:30.
+  const day = Math.floor((now() + 8 * 3600_000) / 86_400_000) + 1;
+  const start = day * 86_400_000 - 8 * 3600_000 + 8.5 * 3600_000;
+  return {
+    villageId,
+    organisers: organiserChoices(villageId),
+    rules: ruleChoices(villageId),
+    defaults: {
+      startsAt: toLocalInput(start),
+      endsAt: toLocalInput(start + 3 * 3600_000),
+      deadline: toLocalInput(start - 12.5 * 3600_000),
+      capacity: "20",
+      organiserId: String(access.viewer.userId),
+    } as Record<string, string>,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const villageId = idParam(params.villageId);
+  const access = await activityStaff(request, villageId);
+  requireCommittee(access);
+  const form = formToObject(await readForm(request));
+  const values = echoValues(form, FIELDS);
+  const parsed = activityFieldsSchema.safeParse(form);
+  if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values }, { status: 400 });
+  const out = createActivity({ ...actorOf(access), userId: access.viewer.userId }, villageId, parsed.data);
+  if (!out.ok) return data({ errors: out.errors, values }, { status: out.status ?? 400 });
+  return redirect(`/v/${villageId}/activities/${out.activityId}?created=1`);
+}
+
+export default function NewActivity() {
+  const { villageId, organisers, rules, defaults } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <section className="card">
+      <p className="muted small">
+        <Link className="back" to={`/v/${villageId}/activities`}>‹ 活动列表</Link>
+      </p>
+      <h1>发起志愿活动</h1>
+      <ActivityForm values={result?.values ?? defaults} errors={result?.errors ?? {}} organisers={organisers} rules={rules} submit="发布活动" busy={busy} />
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Field, FormOk } from "~/components/field";
+import { idParam, requireRole } from "~/utils/access.server";
+import { actorOf, echoValues } from "~/utils/admin-common.server";
+import { settingsSchema, updateVillageSettings, villageSettings } from "~/utils/rules.server";
+import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+
+export const meta: MetaFunction = () => [{ title: "审核与公示设置 · 村务管理 · 积分超市" }];
+
+const ADMIN = ["village_admin", "township_admin"] as const;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const villageId = idParam(params.villageId);
+  await requireRole(request, ADMIN, villageId);
+  return villageSettings(villageId);
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const villageId = idParam(params.villageId);
+  const access = await requireRole(request, ADMIN, villageId);
+  const form = formToObject(await readForm(request));
+  const parsed = settingsSchema.safeParse(form);
+  if (!parsed.success) return data({ ok: null, errors: fieldErrors(parsed.error), values: echoValues(form, ["noticeDays", "approvalsNeeded"]) }, { status: 400 });
+  updateVillageSettings(actorOf(access), villageId, parsed.data);
+  return { ok: "已保存。新设置对之后审核通过的申报生效。", errors: {} as Record<string, string>, values: null };
+}
+
+export default function Settings() {
+  const s = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const errors = result?.errors ?? {};
+  return (
+    <section className="card narrow">
+      <h2 style={{ marginTop: 0 }}>审核与公示</h2>
+      <FormOk message={result?.ok} />
+      <Form method="post" noValidate>
+        <Field
+          label="公示天数"
+          name="noticeDays"
+          inputMode="numeric"
+          defaultValue={result?.values?.noticeDays ?? String(s.noticeDays)}
+          error={errors.noticeDays}
+          hint="审核通过后在公示栏公示的天数，0 到 30。填 0 表示审核通过立即入账。"
+        />
+        <label htmlFor="f-approvalsNeeded">每条申报需要几位村委审核通过</label>
+        <select
+          id="f-approvalsNeeded"
+          name="approvalsNeeded"
+          defaultValue={result?.values?.approvalsNeeded ?? String(s.approvalsNeeded)}
+          aria-invalid={errors.approvalsNeeded ? true : undefined}
+          aria-describedby={errors.approvalsNeeded ? "f-approvalsNeeded-err" : undefined}
+        >
+          <option value="1">1 位</option>
+          <option value="2">2 位</option>
+        </select>
+        {errors.approvalsNeeded ? <p className="field-error" id="f-approvalsNeeded-err">{errors.approvalsNeeded}</p> : null}
+        <button type="submit" className="primary block" disabled={busy}>保存</button>
+      </Form>
+    </section>
+  );
+}

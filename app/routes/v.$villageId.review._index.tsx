@@ -1,0 +1,104 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FormError, FormOk } from "~/components/field";
+import { idParam, requireRole } from "~/utils/access.server";
+import { approveManyFromForm } from "~/utils/claim-forms.server";
+import { queueFilterSchema, reviewQueue } from "~/utils/claim-views.server";
+import { formatTime } from "~/utils/format";
+import { readForm } from "~/utils/validation.server";
+
+export const meta: MetaFunction = () => [{ title: "审核申报 · 积分超市" }];
+
+const COMMITTEE = ["committee"] as const;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const villageId = idParam(params.villageId);
+  await requireRole(request, COMMITTEE, villageId);
+  const q = new URL(request.url).searchParams;
+  const filter = queueFilterSchema.parse({ rule: q.get("rule"), grid: q.get("grid"), filer: q.get("filer") });
+  return { villageId, filter, ...reviewQueue(villageId, filter) };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const villageId = idParam(params.villageId);
+  const access = await requireRole(request, COMMITTEE, villageId);
+  const out = approveManyFromForm(villageId, { userId: access.viewer.userId, role: access.role }, await readForm(request));
+  if (!out.ok) return data({ ok: null, error: out.errors._form, failed: [] }, { status: out.status });
+  return { ok: out.message, error: null, failed: out.failed ?? [] };
+}
+
+export default function ReviewQueue() {
+  const { villageId, filter, rows, options, approvalsNeeded } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  return (
+    <>
+      <section className="card">
+        <h1>审核申报（{rows.length} 条待审）</h1>
+        <p className="muted small">
+          每条申报需要 {approvalsNeeded} 位村委委员通过。自己提交的、本户的申报请由其他委员审核。
+          <Link to={`/v/${villageId}/notice`}> 公示栏</Link>
+        </p>
+        <Form method="get" className="filters">
+          <div>
+            <label htmlFor="q-rule">细则</label>
+            <select id="q-rule" name="rule" defaultValue={filter.rule ?? ""}>
+              <option value="">全部</option>
+              {options.rules.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="q-grid">网格</label>
+            <select id="q-grid" name="grid" defaultValue={filter.grid ?? ""}>
+              <option value="">全部</option>
+              {options.grids.map((g) => <option key={g.id} value={g.id}>{g.name}</option>)}
+            </select>
+          </div>
+          <div>
+            <label htmlFor="q-filer">提交人</label>
+            <select id="q-filer" name="filer" defaultValue={filter.filer ?? ""}>
+              <option value="">全部</option>
+              {options.filers.map((f) => <option key={f.id} value={f.id}>{f.name}</option>)}
+            </select>
+          </div>
+          <button type="submit" className="secondary">筛选</button>
+        </Form>
+      </section>
+      <section className="card">
+        <FormError message={result?.error} />
+        <FormOk message={result?.ok} />
+        {result?.failed?.length ? (
+          <ul className="form-error">{result.failed.map((f) => <li key={f.claimId}>#{f.claimId}：{f.message}</li>)}</ul>
+        ) : null}
+        {rows.length === 0 ? <p className="muted">没有待审核的申报</p> : null}
+        <Form method="post">
+          <ul className="entries">
+            {rows.map((c) => (
+              <li key={c.id}>
+                <label className="pick" htmlFor={`pick-${c.id}`}>
+                  <input type="checkbox" id={`pick-${c.id}`} name="claimId" value={c.id} />
+                  <span className="sr-only">选中 #{c.id}</span>
+                </label>
+                <div className="what" style={{ flex: 1 }}>
+                  <div>
+                    <Link to={`/v/${villageId}/review/${c.id}`}>#{c.id} {c.rule}</Link>
+                  </div>
+                  <div className="when">
+                    {c.household}号户 {c.member} · {formatTime(c.occurred_at).slice(0, 10)} · {c.quantity}{c.unit === "hour" ? "小时" : "次"}
+                    {c.photos ? ` · ${c.photos} 张照片` : ""}
+                  </div>
+                  <div className="when">
+                    提交：{c.filer}{c.approvedBy.length ? ` · 已通过：${c.approvedBy.join("、")}` : ""}
+                  </div>
+                </div>
+                <div className={`amount ${c.points > 0 ? "plus" : "minus"}`}>{c.points > 0 ? `+${c.points}` : c.points}</div>
+              </li>
+            ))}
+          </ul>
+          {rows.length ? <button type="submit" className="primary block" disabled={busy}>通过选中的申报</button> : null}
+        </Form>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,124 @@
+// Read-only views of claims: a household's claims, the review queue, one claim in detail, the 公示栏.
+import { z } from "zod";
+import type { ClaimStatus } from "../../db/schema";
+import { CLAIM_STATUS_LABELS } from "./claims.server";
+import { now } from "./clock.server";
+import { stmt } from "./db.server";
+import { latestEntries } from "./statement.server";
+
+const DAY_MS = 86_400_000;
+
+export interface ClaimListRow {
+  id: number;
+  status: ClaimStatus;
+  status_label: string;
+  rule: string;
+  member: string;
+  household: string;
+  points: number;
+  quantity: number;
+  unit: string;
+  occurred_at: number;
+  note: string;
+  reason: string | null;
+  notice_until: number | null;
+  credited_at: number | null;
+  credit_memo: string | null;
+  revoke_memo: string | null;
+  filer: string;
+  photos: number;
+}
+
+const LIST_SQL = `select c.id, c.status, r.name as rule, r.unit, m.name as member, h.number as household, c.points, c.quantity,
+  c.occurred_at, c.note, c.reason, c.notice_until, c.credited_at, ct.memo as credit_memo, rt.memo as revoke_memo,
+  u.display_name as filer, (select count(*) from claim_photos p where p.claim_id = c.id) as photos
+  from claims c join rules r on r.id = c.rule_id join members m on m.id = c.member_id join households h on h.id = c.household_id
+  join users u on u.id = c.filer_user_id left join ledger_transactions ct on ct.id = c.credit_txn_id
+  left join ledger_transactions rt on rt.id = c.revoke_txn_id`;
+
+function labelled(rows: Omit<ClaimListRow, "status_label">[]): ClaimListRow[] {
+  return rows.map((r) => ({ ...r, status_label: CLAIM_STATUS_LABELS[r.status] }));
+}
+
+export function householdClaims(householdId: number, limit = 100): ClaimListRow[] {
+  return labelled(stmt(`${LIST_SQL} where c.household_id = ? order by c.id desc limit ?`).all(householdId, limit) as ClaimListRow[]);
+}
+
+// ---- review queue -----------------------------------------------------------
+
+const optionalId = z
+  .string()
+  .nullish()
+  .transform((s) => (s && /^\d{1,12}$/.test(s) ? Number(s) : null));
+
+export const queueFilterSchema = z.object({ rule: optionalId, grid: optionalId, filer: optionalId });
+export type QueueFilter = z.infer<typeof queueFilterSchema>;
+
+export function reviewQueue(villageId: number, f: QueueFilter) {
+  const rows = stmt(
+    `${LIST_SQL} where c.village_id = ? and c.status = 'pending' and (? is null or c.rule_id = ?)
+     and (? is null or h.grid_id = ?) and (? is null or c.filer_user_id = ?) order by c.id limit 200`,
+  ).all(villageId, f.rule, f.rule, f.grid, f.grid, f.filer, f.filer) as ClaimListRow[];
+  const approvals = stmt(
+    `select a.claim_id, u.display_name as name from claim_approvals a join users u on u.id = a.user_id
+     join claims c on c.id = a.claim_id where c.village_id = ? and c.status = 'pending'`,
+  ).all(villageId) as { claim_id: number; name: string }[];
+  const options = {
+    rules: stmt("select distinct r.id, r.name from claims c join rules r on r.id = c.rule_id where c.village_id = ? and c.status = 'pending' order by r.name").all(villageId) as { id: number; name: string }[],
+    grids: stmt("select id, name from grids where village_id = ? order by name").all(villageId) as { id: number; name: string }[],
+    filers: stmt("select distinct u.id, u.display_name as name from claims c join users u on u.id = c.filer_user_id where c.village_id = ? and c.status = 'pending' order by u.display_name").all(villageId) as { id: number; name: string }[],
+  };
+  const approvalsNeeded = (stmt("select approvals_needed as n from villages where id = ?").get(villageId) as { n: number }).n;
+  return {
+    rows: labelled(rows).map((r) => ({ ...r, approvedBy: approvals.filter((a) => a.claim_id === r.id).map((a) => a.name) })),
+    options, approvalsNeeded,
+  };
+}
+
+// ---- one claim ----------------------------------------------------------------
+
+export function claimDetail(villageId: number, claimId: number) {
+  const row = stmt(`${LIST_SQL} where c.id = ? and c.village_id = ?`).get(claimId, villageId) as ClaimListRow | undefined;
+  if (!row) return null;
+  const [claim] = labelled([row]);
+  const meta = stmt(
+    "select c.household_id, c.filer_user_id, g.name as grid from claims c join households h on h.id = c.household_id left join grids g on g.id = h.grid_id where c.id = ?",
+  ).get(claimId) as { household_id: number; filer_user_id: number; grid: string | null };
+  const photos = stmt("select id from claim_photos where claim_id = ? order by id").all(claimId) as { id: number }[];
+  const approvals = stmt("select u.display_name as name, a.created_at as at from claim_approvals a join users u on u.id = a.user_id where a.claim_id = ? order by a.id").all(claimId) as { name: string; at: number }[];
+  const objections = stmt(
+    `select o.id, o.reason, o.status, o.resolution, o.created_at as at, o.objector_user_id, u.display_name as objector
+     from objections o join users u on u.id = o.objector_user_id where o.claim_id = ? order by o.id`,
+  ).all(claimId) as { id: number; reason: string; status: string; resolution: string | null; at: number; objector_user_id: number; objector: string }[];
+  const recentClaims = householdClaims(meta.household_id, 8).filter((c) => c.id !== claimId);
+  return { claim, grid: meta.grid, filerUserId: meta.filer_user_id, photos, approvals, objections, recentClaims, recentEntries: latestEntries(meta.household_id, 8) };
+}
+
+// ---- the 公示栏 -----------------------------------------------------------------
+
+export function noticeBoard(villageId: number, viewerUserId: number) {
+  const at = now();
+  const since = at - 30 * DAY_MS;
+  const inNotice = labelled(
+    stmt(`${LIST_SQL} where c.village_id = ? and c.status in ('notice', 'objected') order by c.notice_until, c.id`).all(villageId) as ClaimListRow[],
+  ).map((c) => ({ ...c, daysLeft: Math.max(0, Math.ceil(((c.notice_until ?? at) - at) / DAY_MS)) }));
+  const mine = new Set(
+    (stmt("select claim_id from objections where village_id = ? and objector_user_id = ?").all(villageId, viewerUserId) as { claim_id: number }[]).map((r) => r.claim_id),
+  );
+  const credited = labelled(
+    stmt(`${LIST_SQL} where c.village_id = ? and c.status = 'credited' and c.credited_at >= ? order by c.credited_at desc limit 200`).all(villageId, since) as ClaimListRow[],
+  );
+  const resolved = stmt(
+    `select o.id, o.status, o.reason, o.resolution, o.resolved_at, r.name as rule, m.name as member, h.number as household
+     from objections o join claims c on c.id = o.claim_id join rules r on r.id = c.rule_id join members m on m.id = c.member_id
+     join households h on h.id = c.household_id where o.village_id = ? and o.status <> 'open' and o.resolved_at >= ? order by o.resolved_at desc limit 100`,
+  ).all(villageId, since) as { id: number; status: string; reason: string; resolution: string | null; resolved_at: number; rule: string; member: string; household: string }[];
+  const village = stmt("select name, notice_days from villages where id = ?").get(villageId) as { name: string; notice_days: number };
+  return {
+    village, now: at,
+    inNotice: inNotice.map((c) => ({ ...c, objectedByMe: mine.has(c.id) })),
+    awards: credited.filter((c) => c.points > 0),
+    deductions: credited.filter((c) => c.points < 0),
+    resolved,
+  };
+}

@@ -1,0 +1,228 @@
+// Activities end to end at the module level: sign-up rules, cancellation seen by the households that
+// signed up, the rotating check-in code (expiry, replay, other activity, other village, forged), and
+// closing: attendance becomes one claim per member, hours priced by the rule, all or nothing.
+import { afterEach, describe, expect, it } from "vitest";
+import { activitiesForHousehold, cancelSignUp, signUp } from "~/utils/activity-signups.server";
+import { cancelActivity } from "~/utils/activities.server";
+import { checkinPage, checkinPass, checkinToken, markAttendance, PASS_MS, setHours, WINDOW_MS, windowOf } from "~/utils/activity-checkin.server";
+import { closeActivity } from "~/utils/activity-close.server";
+import { clockControl, now } from "~/utils/clock.server";
+import { stmt } from "~/utils/db.server";
+import { startSession } from "~/utils/session.server";
+import { activityVillage, newActivity, type ActivityVillage, type Villager } from "./fixture";
+
+const HOUR = 3600_000;
+const T0 = Date.UTC(2026, 10, 20, 1, 0, 7); // 09:00:07 China time, a few seconds into a window
+
+afterEach(() => clockControl.reset());
+
+function signer(v: Villager) {
+  return { userId: v.userId, householdId: v.householdId, villageId: v.villageId };
+}
+
+const attendance = (activityId: number) => stmt("select member_id, method from activity_attendance where activity_id = ? order by member_id").all(activityId);
+const countAll = () => (stmt("select (select count(*) from activity_attendance) + (select count(*) from activity_signups) + (select count(*) from claims) as n").get() as { n: number }).n;
+
+/** A request from a signed-in user's phone opening the check-in URL with `query`. */
+async function scan(userId: number | null, v: { villageId: number }, activityId: number, query: string) {
+  const url = `http://village.test/v/${v.villageId}/activities/${activityId}/checkin?${query}`;
+  let cookie = "";
+  if (userId !== null) {
+    const setCookie = await startSession(new Request(url), userId, "127.0.0.1");
+    cookie = setCookie.split(";")[0];
+  }
+  try {
+    return await checkinPage(new Request(url, { headers: { cookie } }), v.villageId, activityId);
+  } catch (thrown) {
+    if (thrown instanceof Response) return { thrown };
+    throw thrown;
+  }
+}
+
+describe("sign-up", () => {
+  it("signs up any member of the own household, refuses after the deadline and for cancelled activities", () => {
+    clockControl.set(T0);
+    const v = activityVillage("SU");
+    const [a] = v.villagers;
+    const id = newActivity(v, { startsIn: 24 * HOUR });
+    expect(signUp(signer(a), id, v.elder)).toMatchObject({ ok: true, name: "老人甲" });
+    expect(signUp(signer(a), id, v.elder)).toMatchObject({ ok: false, errors: { _form: "老人甲已经报过名了" } });
+    // A member of another household is not the signer's to sign up: 404, nothing written.
+    const before = countAll();
+    expect(() => signUp(signer(a), id, v.villagers[1].memberId)).toThrow(Response);
+    expect(countAll()).toBe(before);
+    expect(cancelSignUp(signer(a), id, v.elder)).toMatchObject({ ok: true });
+    clockControl.set(T0 + 23 * HOUR); // the deadline is an hour before the start
+    expect(signUp(signer(a), id, a.memberId)).toMatchObject({ ok: false, errors: { _form: "报名已截止" } });
+    expect(cancelSignUp(signer(a), id, v.elder)).toMatchObject({ ok: false, errors: { _form: "报名已截止" } });
+  });
+
+  it("shows a cancelled activity, with its reason, to the households that signed up, and only to them", () => {
+    clockControl.set(T0);
+    const v = activityVillage("CX");
+    const [a, b] = v.villagers;
+    const id = newActivity(v);
+    signUp(signer(a), id, a.memberId);
+    expect(cancelActivity({ userId: v.committee, role: "committee", villageId: v.villageId }, v.villageId, id, "大风预警，改期")).toEqual({ ok: true });
+    const seenByA = activitiesForHousehold(v.villageId, a.householdId).upcoming.find((x) => x.id === id);
+    expect(seenByA).toMatchObject({ status: "cancelled", cancel_reason: "大风预警，改期", canSignUp: false });
+    expect(seenByA!.mine.map((s) => [s.member_name, s.status])).toEqual([["户主0", "active"]]);
+    expect(activitiesForHousehold(v.villageId, b.householdId).upcoming.find((x) => x.id === id)).toBeUndefined();
+    expect(signUp(signer(b), id, b.memberId)).toMatchObject({ ok: false, errors: { _form: "活动已取消" } });
+  });
+});
+
+describe("check-in by the rotating code", () => {
+  function setup(code: string) {
+    clockControl.set(T0);
+    const v = activityVillage(code);
+    const id = newActivity(v, { startsIn: -HOUR }); // under way
+    return { v, id, w: windowOf(T0) };
+  }
+
+  it("checks a villager in once: scanning again records nothing more", async () => {
+    const { v, id, w } = setup("CK1");
+    const [a] = v.villagers;
+    const t = `t=${checkinToken(v.villageId, id, w)}`;
+    expect(await scan(a.userId, v, id, t)).toEqual({ status: 200, body: { ok: true, already: false, title: "清扫村道", memberName: "户主0" } });
+    expect(await scan(a.userId, v, id, t)).toMatchObject({ status: 200, body: { ok: true, already: true } });
+    expect(attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
+  });
+
+  it("accepts the previous window's code and refuses one from two windows ago, or from the future", async () => {
+    const { v, id, w } = setup("CK2");
+    const [a, b, c] = v.villagers;
+    expect(await scan(a.userId, v, id, `t=${checkinToken(v.villageId, id, w - 1)}`)).toMatchObject({ status: 200, body: { ok: true } });
+    const old = await scan(b.userId, v, id, `t=${checkinToken(v.villageId, id, w - 2)}`);
+    expect(old).toMatchObject({ status: 400, body: { ok: false } });
+    expect((old as { body: { message: string } }).body.message).toContain("二维码已过期");
+    expect(await scan(c.userId, v, id, `t=${checkinToken(v.villageId, id, w + 1)}`)).toMatchObject({ status: 400, body: { ok: false } });
+    // Time moves on: the code that was current is refused a minute later.
+    const current = `t=${checkinToken(v.villageId, id, w)}`;
+    clockControl.set(T0 + 2 * WINDOW_MS);
+    expect(await scan(b.userId, v, id, current)).toMatchObject({ status: 400, body: { ok: false } });
+    expect(attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
+  });
+
+  it("refuses another activity's code, another village's code, a forged one and a villager of another village", async () => {
+    const { v, id, w } = setup("CK3");
+    const [a] = v.villagers;
+    const other = newActivity(v, { startsIn: -HOUR, title: "看望老人" });
+    const v2 = activityVillage("CK3B");
+    const foreign = newActivity(v2, { startsIn: -HOUR });
+    const forgedMessage = "这个二维码无效";
+    const refused = async (query: string, user = a.userId) => {
+      const r = await scan(user, v, id, query);
+      expect(r, query).toMatchObject({ status: 400, body: { ok: false } });
+      expect((r as { body: { message: string } }).body.message, query).toContain(forgedMessage);
+    };
+    await refused(`t=${checkinToken(v.villageId, other, w)}`); // the other activity's code, on this activity's URL
+    await refused(`t=${checkinToken(v2.villageId, foreign, w)}`); // another village's code
+    await refused(`t=${checkinToken(v.villageId, id, w, "not-the-server-secret")}`); // made with a guessed secret
+    await refused(`t=${w}.AAAAAAAAAAAAAAAAAAAAAA`);
+    await refused(`t=${checkinToken(v.villageId, id, w)}x`);
+    await refused(`t=${encodeURIComponent("<script>")}`);
+    // A pass is not a scan code, and a scan code is not a pass.
+    await refused(`t=${checkinPass(v.villageId, id, now())}`);
+    // A genuine code of this activity, scanned by a villager of another village.
+    const r = await scan(v2.villagers[0].userId, v, id, `t=${checkinToken(v.villageId, id, w)}`);
+    expect((r as { thrown: Response }).thrown.status).toBe(403);
+    expect(await (r as { thrown: Response }).thrown.text()).toContain("别的村");
+    expect(attendance(id)).toEqual([]);
+    expect(attendance(other)).toEqual([]);
+  });
+
+  it("sends a signed-out villager to sign in with a pass that works for 10 minutes", async () => {
+    const { v, id, w } = setup("CK4");
+    const [a, b] = v.villagers;
+    const r = await scan(null, v, id, `t=${checkinToken(v.villageId, id, w)}`);
+    const location = (r as { thrown: Response }).thrown.headers.get("location")!;
+    expect(location).toMatch(/^\/login\?next=/);
+    const next = decodeURIComponent(location.slice("/login?next=".length));
+    expect(next).toMatch(new RegExp(`^/v/${v.villageId}/activities/${id}/checkin\\?p=`));
+    const query = next.split("?")[1];
+    clockControl.set(T0 + 5 * 60_000); // typing the password took a while
+    expect(await scan(a.userId, v, id, query)).toMatchObject({ status: 200, body: { ok: true, already: false } });
+    clockControl.set(T0 + PASS_MS + 1000);
+    expect(await scan(b.userId, v, id, query)).toMatchObject({ status: 400, body: { ok: false } });
+    // An expired code never earns a pass.
+    const late = await scan(null, v, id, `t=${checkinToken(v.villageId, id, w - 2)}`);
+    expect(late).toMatchObject({ status: 400 });
+    expect(attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
+  });
+});
+
+describe("closing turns attendance into claims", () => {
+  /** A village and a per-time activity starting in an hour. */
+  function held(code: string) {
+    clockControl.set(T0);
+    const v = activityVillage(code);
+    return { v, id: newActivity(v, { startsIn: HOUR }) };
+  }
+  const organiser = (v: ActivityVillage) => ({ userId: v.organiser, role: "inspector" as const, villageId: v.villageId });
+  const claims = (id: number) =>
+    stmt("select member_id, rule_id, quantity, points, status, filer_user_id, filer_role, source_kind from claims where source_id = ? order by member_id").all(id);
+
+  it("files one claim per attending member, hours priced by a per-hour rule, in one batch with closing", () => {
+    const { v } = held("CL1");
+    const id = newActivity(v, { startsIn: HOUR, ruleId: v.rules.perHour }); // 3 hours planned
+    const [a, b, c] = v.villagers;
+    signUp(signer(a), id, a.memberId);
+    signUp(signer(a), id, v.elder);
+    signUp(signer(c), id, c.memberId); // signed up, never came: no claim
+    markAttendance(organiser(v), v.villageId, id, a.memberId);
+    markAttendance(organiser(v), v.villageId, id, v.elder);
+    markAttendance(organiser(v), v.villageId, id, b.memberId); // came without signing up
+    expect(setHours(organiser(v), v.villageId, id, v.elder, 2.5)).toMatchObject({ ok: true });
+    expect(setHours(organiser(v), v.villageId, id, b.memberId, 1)).toMatchObject({ ok: true });
+    expect(closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id)).toMatchObject({ ok: false, errors: { _form: "活动还没开始，不能结束" } });
+    expect(claims(id)).toEqual([]);
+
+    clockControl.set(T0 + 5 * HOUR);
+    expect(closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id)).toEqual({ ok: true, claims: 3 });
+    const base = { rule_id: v.rules.perHour, status: "pending", filer_user_id: v.organiser, filer_role: "inspector", source_kind: "activity" };
+    expect(claims(id)).toEqual(
+      [
+        { member_id: a.memberId, quantity: 3, points: 6, ...base }, // no hours recorded: the planned 3 hours
+        { member_id: v.elder, quantity: 2.5, points: 5, ...base },
+        { member_id: b.memberId, quantity: 1, points: 2, ...base },
+      ].sort((x, y) => x.member_id - y.member_id),
+    );
+    expect(stmt("select status from activities where id = ?").get(id)).toEqual({ status: "closed" });
+    expect(stmt("select count(*) as n from activity_attendance where activity_id = ? and claim_id is null").get(id)).toEqual({ n: 0 });
+    // Closed means closed: no second batch, no attendance changes.
+    expect(closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toMatchObject({ ok: false });
+    expect(markAttendance(organiser(v), v.villageId, id, c.memberId)).toMatchObject({ ok: false });
+    expect(claims(id)).toHaveLength(3);
+  });
+
+  it("files one fixed-points claim per member for a per-time rule", () => {
+    const { v, id } = held("CL2");
+    const [a, b] = v.villagers;
+    markAttendance(organiser(v), v.villageId, id, a.memberId);
+    markAttendance(organiser(v), v.villageId, id, b.memberId);
+    clockControl.set(T0 + 2 * HOUR);
+    expect(closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toEqual({ ok: true, claims: 2 });
+    expect(claims(id).map((c) => [(c as { quantity: number }).quantity, (c as { points: number }).points])).toEqual([[1, 5], [1, 5]]);
+  });
+
+  it("writes nothing when one claim of the batch is refused (a cap): the activity stays open", () => {
+    const { v } = held("CL3");
+    stmt("update rules set cap_member_day = 4 where id = ?").run(v.rules.perHour);
+    const id = newActivity(v, { startsIn: HOUR, ruleId: v.rules.perHour });
+    const [a, b] = v.villagers;
+    markAttendance(organiser(v), v.villageId, id, a.memberId);
+    markAttendance(organiser(v), v.villageId, id, b.memberId);
+    setHours(organiser(v), v.villageId, id, a.memberId, 1);
+    clockControl.set(T0 + 5 * HOUR);
+    const before = countAll();
+    const out = closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id);
+    expect(out.ok).toBe(false);
+    expect(JSON.stringify(out)).toContain("户主1");
+    expect(countAll()).toBe(before);
+    expect(stmt("select status from activities where id = ?").get(id)).toEqual({ status: "open" });
+    // The organiser corrects the hours and closes.
+    setHours(organiser(v), v.villageId, id, b.memberId, 2);
+    expect(closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id)).toEqual({ ok: true, claims: 2 });
+  });
+});

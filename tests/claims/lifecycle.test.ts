@@ -1,0 +1,135 @@
+// A claim through every state: 待审核 → 已驳回; → 公示中 → 有异议 → (upheld) 已驳回 / (dismissed) 公示中
+// → 已入账 → 已撤销; the 2-approval setting; maker-checker and own-household refusals; caps at approval.
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  approveClaim, approveClaims, claimRow, creditDueClaims, fileClaimBatch, objectToClaim, rejectClaim, resolveObjection, revokeClaim,
+} from "~/utils/claims.server";
+import { clockControl, now } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
+import { checkLedger } from "~/utils/ledger-check.server";
+import { householdBalance } from "~/utils/ledger.server";
+import { statementPage } from "~/utils/statement.server";
+import { claimVillage, setVillage, type ClaimVillage } from "./fixture";
+
+const DAY = 86_400_000;
+afterEach(() => clockControl.reset());
+
+function file(v: ClaimVillage, over: Partial<{ memberId: number; ruleId: number; quantity: number; userId: number; role: "villager" | "household_head" | "inspector" | "committee"; photos: boolean }> = {}): number {
+  const role = over.role ?? "household_head";
+  return fileClaimBatch({
+    villageId: v.villageId,
+    filer: { userId: over.userId ?? v.villager, role },
+    items: [{
+      memberId: over.memberId ?? v.memberA, ruleId: over.ruleId ?? v.rules.sweep, occurredAt: now() - 3600_000, quantity: over.quantity ?? 1, note: "打扫村口",
+      photos: over.photos ? [{ file: `t/${Math.random()}.jpg`, mime: "image/jpeg", bytes: 10 }] : [],
+    }],
+  })[0];
+}
+
+const c1 = (v: ClaimVillage) => ({ userId: v.committee1, role: "committee" as const });
+const c2 = (v: ClaimVillage) => ({ userId: v.committee2, role: "committee" as const });
+const ledgerOk = () => expect(checkLedger(db().sqlite).filter((r) => !r.ok)).toEqual([]);
+
+describe("claim lifecycle", () => {
+  it("pending → rejected with a reason, nothing credited", () => {
+    const v = claimVillage("LC1");
+    const id = file(v);
+    rejectClaim(v.villageId, id, c1(v), "当天没有安排清扫");
+    expect(claimRow(id)).toMatchObject({ status: "rejected", reason: "当天没有安排清扫" });
+    expect(() => approveClaim(v.villageId, id, c1(v))).toThrow(/已驳回，不能再审核/);
+    expect(householdBalance(v.householdA).balance).toBe(0);
+  });
+
+  it("approved → 公示中 until period end → credited by the scheduler → revoked with a reversal on the statement", () => {
+    const v = claimVillage("LC2");
+    setVillage(v.villageId, 3, 1);
+    const id = file(v);
+    expect(approveClaim(v.villageId, id, c1(v))).toBe("approved");
+    const c = claimRow(id);
+    expect(c.status).toBe("notice");
+    expect(c.notice_until! - c.approved_at!).toBe(3 * DAY);
+    expect(creditDueClaims()).toBe(0);
+    clockControl.set(c.notice_until! - 1);
+    expect(creditDueClaims()).toBe(0);
+    clockControl.set(c.notice_until!);
+    expect(creditDueClaims()).toBe(1);
+    expect(creditDueClaims()).toBe(0);
+    expect(claimRow(id)).toMatchObject({ status: "credited" });
+    expect(householdBalance(v.householdA)).toMatchObject({ balance: 5 });
+    expect(() => revokeClaim(v.villageId, id, { userId: v.inspector, role: "inspector" }, "录错了")).toThrow(/只有村委委员可以撤销/);
+    revokeClaim(v.villageId, id, c1(v), "录错了");
+    expect(claimRow(id)).toMatchObject({ status: "revoked", reason: "录错了" });
+    expect(householdBalance(v.householdA)).toMatchObject({ balance: 0, score: 0 });
+    const rows = statementPage(v.householdA, null, 1).rows;
+    expect(rows.map((r) => [r.kind, r.amount])).toEqual([["reversal", -5], ["award", 5]]);
+    expect(rows[0].memo).toContain("撤销申报");
+    expect(() => revokeClaim(v.villageId, id, c1(v), "再撤")).toThrow(/只有已入账/);
+    ledgerOk();
+  });
+
+  it("objection upheld rejects the claim; dismissed lets it continue to credit; one objection per villager", () => {
+    const v = claimVillage("LC3");
+    setVillage(v.villageId, 2, 1);
+    const upheld = file(v);
+    const dismissed = file(v);
+    approveClaim(v.villageId, upheld, c1(v));
+    approveClaim(v.villageId, dismissed, c1(v));
+    // committee2 lives in household B: a villager of the village, may object
+    const o1 = objectToClaim(v.villageId, upheld, v.committee2, "那天他在外地");
+    expect(() => objectToClaim(v.villageId, upheld, v.committee2, "再提一次")).toThrow(/已经对这条公示提过异议/);
+    expect(claimRow(upheld).status).toBe("objected");
+    expect(() => resolveObjection(v.villageId, o1, c2(v), "uphold", "自己处理")).toThrow(/不能处理自己提出的异议/);
+    resolveObjection(v.villageId, o1, c1(v), "uphold", "核实属实");
+    expect(claimRow(upheld)).toMatchObject({ status: "rejected", reason: "异议成立：核实属实" });
+
+    const o2 = objectToClaim(v.villageId, dismissed, v.committee2, "有疑问");
+    clockControl.set(claimRow(dismissed).notice_until! + 1);
+    expect(creditDueClaims()).toBe(0); // an open objection holds the credit
+    expect(() => objectToClaim(v.villageId, dismissed, v.villager, "过期了")).toThrow(/不在公示期内/);
+    resolveObjection(v.villageId, o2, c1(v), "dismiss", "经核实，确有其事");
+    expect(claimRow(dismissed).status).toBe("credited"); // the period had ended: credited on dismissal
+    expect(householdBalance(v.householdA).balance).toBe(5);
+    ledgerOk();
+  });
+
+  it("two approvals when the village asks for two; 0 days of 公示 credits at once", () => {
+    const v = claimVillage("LC4");
+    setVillage(v.villageId, 0, 2);
+    const id = file(v, { ruleId: v.rules.litter, memberId: v.memberA2, userId: v.inspector, role: "inspector", photos: true });
+    expect(approveClaim(v.villageId, id, c1(v))).toBe("needs_more");
+    expect(claimRow(id).status).toBe("pending");
+    expect(() => approveClaim(v.villageId, id, c1(v))).toThrow(/你已经审核通过了这条申报/);
+    // a third committee member is needed since committee2 is fine here (claim is household A's)
+    expect(approveClaim(v.villageId, id, c2(v))).toBe("credited");
+    expect(householdBalance(v.householdA)).toMatchObject({ balance: -5, score: -5 });
+    ledgerOk();
+  });
+
+  it("maker-checker and own household are refused; villagers cannot file deductions", () => {
+    const v = claimVillage("LC5");
+    const own = file(v, { memberId: v.memberB, userId: v.inspector, role: "inspector" });
+    expect(() => approveClaim(v.villageId, own, c2(v))).toThrow(/不能审核本户的申报/);
+    expect(() => rejectClaim(v.villageId, own, c2(v), "x")).toThrow(/不能审核本户的申报/);
+    const mine = file(v, { userId: v.committee1, role: "committee" });
+    expect(() => approveClaim(v.villageId, mine, c1(v))).toThrow(/不能审核自己提交的申报/);
+    expect(() => approveClaim(v.villageId, mine, { userId: v.inspector, role: "inspector" })).toThrow(/只有村委委员/);
+    expect(() => file(v, { ruleId: v.rules.litter, photos: true })).toThrow(/扣分只能由检查员或村委登记/);
+    const batch = approveClaims(v.villageId, [own, mine], c1(v));
+    expect(batch.approved).toEqual([own]);
+    expect(batch.failed).toEqual([{ claimId: mine, message: "不能审核自己提交的申报，请由另一位村委委员审核" }]);
+  });
+
+  it("caps are checked again at approval and name what remains", () => {
+    const v = claimVillage("LC6");
+    const ids = [file(v, { ruleId: v.rules.capped }), file(v, { ruleId: v.rules.capped }), file(v, { ruleId: v.rules.capped })];
+    approveClaim(v.villageId, ids[0], c1(v));
+    approveClaim(v.villageId, ids[1], c1(v));
+    expect(() => approveClaim(v.villageId, ids[2], c1(v))).toThrow("超出上限：这条细则该成员每月最多 20 分，当月已有 20 分，还剩 0 分，本次 10 分");
+    expect(claimRow(ids[2]).status).toBe("pending");
+    // filing now sees the approved ones
+    expect(() => file(v, { ruleId: v.rules.capped })).toThrow(/还剩 0 分/);
+    // a rejected claim frees its share
+    rejectClaim(v.villageId, ids[2], c1(v), "超出上限");
+    expect(() => file(v, { ruleId: v.rules.capped, memberId: v.memberA2 })).not.toThrow(); // another member: own cap
+  });
+});

@@ -1,0 +1,19 @@
+// One committee member approving one claim in its own process (see ../cap-race.test.ts).
+// Prints READY, waits for a line on stdin (the start signal), approves, prints OK or ERR <message>.
+import fs from "node:fs";
+import { approveClaim, ClaimError } from "~/utils/claims.server";
+import { db } from "~/utils/db.server";
+
+const cfg = JSON.parse(process.env.CONFIG!) as { villageId: number; claimId: number; userId: number };
+const say = (line: string) => fs.writeSync(1, `${line}\n`);
+db(); // open the database before the start signal, so both start level
+say("READY");
+const buf = Buffer.alloc(64);
+fs.readSync(0, buf, 0, buf.length, null);
+try {
+  approveClaim(cfg.villageId, cfg.claimId, { userId: cfg.userId, role: "committee" });
+  say("OK");
+} catch (e) {
+  if (!(e instanceof ClaimError)) throw e;
+  say(`ERR ${e.message}`);
+}

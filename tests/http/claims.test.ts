@@ -1,0 +1,85 @@
+// Claims over HTTP: a photo is served only to its village, maker-checker holds at the door, and the
+// test clock is off in a normal start.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Db } from "~/utils/db.server";
+import { Client, startServer, type TestServer } from "./harness";
+
+let server: TestServer;
+let database: Db;
+const login = async (phone: string) => {
+  const c = new Client(server.url);
+  await c.login(phone);
+  return c;
+};
+
+beforeAll(async () => {
+  server = await startServer(); // no TEST_CLOCK_CONTROL: a normal start
+  database = openDatabase(server.dbPath);
+});
+afterAll(async () => {
+  database?.sqlite.close();
+  await server?.stop();
+});
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(64).fill(1)]);
+
+describe("claims over HTTP", () => {
+  it("a villager's claim with a photo: stored, served to the village only, reviewed by another member", async () => {
+    const villager = await login("13900000001");
+    const v = (database.sqlite.prepare("select id from villages order by id").all() as { id: number }[]).map((r) => r.id);
+    const me = database.sqlite.prepare("select m.id from users u join members m on m.id = u.member_id where u.phone = ?").get("13900000001") as { id: number };
+    const rule = database.sqlite.prepare("select id from rules where village_id = ? and name = '美丽庭院'").get(v[0]) as { id: number };
+    const fd = new FormData();
+    fd.append("memberId", String(me.id));
+    fd.append("ruleId", String(rule.id));
+    fd.append("date", new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
+    fd.append("quantity", "1");
+    fd.append("note", "院子种了花");
+    fd.append("photos", new Blob([PNG], { type: "application/octet-stream" }), "院子"); // no extension, no image type: content decides
+    const r = await villager.post("/claims/new", fd);
+    expect(r.status, r.text.slice(0, 300)).toBe(302);
+    expect(r.location).toBe("/claims?filed=1");
+    const claim = database.sqlite.prepare("select id, status, points from claims order by id desc limit 1").get() as { id: number; status: string; points: number };
+    expect(claim).toMatchObject({ status: "pending", points: 10 });
+    const photo = database.sqlite.prepare("select id, mime from claim_photos where claim_id = ?").get(claim.id) as { id: number; mime: string };
+    expect(photo.mime).toBe("image/png");
+
+    const url = `/v/${v[0]}/photos/${photo.id}`;
+    const own = await villager.get(url);
+    expect(own.status).toBe(200);
+    expect(own.headers.get("content-type")).toBe("image/png");
+    expect(own.headers.get("x-content-type-options")).toBe("nosniff");
+    const foreign = await login("13900000011"); // a villager of the other village
+    expect((await foreign.get(url)).status).toBe(403);
+    expect((await foreign.get(`/v/${v[1]}/photos/${photo.id}`)).status).toBe(404);
+    expect((await new Client(server.url).get(url)).status).toBe(302);
+
+    // The committee member may approve it; the villager (filer, not committee) may not.
+    const committee = await login("13900000003");
+    expect((await villager.post(`/v/${v[0]}/review/${claim.id}`, { intent: "approve" })).status).toBe(403);
+    const ok = await committee.post(`/v/${v[0]}/review/${claim.id}`, { intent: "approve" });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain("已通过，进入公示");
+    // A claim the committee member files himself: he cannot approve it.
+    const mine = new FormData();
+    for (const [k, val] of Object.entries({ memberId: String(me.id), ruleId: String(rule.id), date: "2026-01-01", quantity: "1", note: "" })) mine.append(k, val);
+    mine.set("date", new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
+    mine.append("photos", new Blob([PNG]), "a.png");
+    expect((await committee.post(`/v/${v[0]}/claims/new`, mine)).status).toBe(200);
+    const filed = database.sqlite.prepare("select id from claims order by id desc limit 1").get() as { id: number };
+    const refused = await committee.post(`/v/${v[0]}/review/${filed.id}`, { intent: "approve" });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("不能审核自己提交的申报");
+  });
+
+  it("has no test clock in a normal start", async () => {
+    const anyone = new Client(server.url);
+    const before = Date.now();
+    const r = await anyone.post("/test/clock", { advanceMs: String(30 * 86_400_000) });
+    expect(r.status).toBe(404);
+    const villager = await login("13900000001");
+    const moved = await villager.post("/test/clock", { advanceMs: "1000" });
+    expect(moved.status).toBe(404);
+    expect(Date.now() - before).toBeLessThan(60_000);
+  });
+});
