@@ -2,6 +2,7 @@
 import { closeDatabase, db, migrateToLatest } from "./db.server";
 import { demoEnabled } from "./env.server";
 import { isEmpty, seedDemo, seedEmpty } from "./demo.server";
+import { expireOrders } from "./checkout.server";
 import { releaseExpiredHolds } from "./ledger.server";
 import { ROLE_LABELS, type Role } from "./roles";
 
@@ -33,6 +34,7 @@ function printDemoLogins(logins: { phone: string; role: string; village: string 
 function startScheduler(): void {
   const tick = () => {
     try {
+      expireOrders(); // first: an expired order shows as expired and releases its own hold
       releaseExpiredHolds();
     } catch (e) {
       console.error("定时任务出错", e);
