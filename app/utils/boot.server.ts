@@ -3,6 +3,7 @@ import { closeDatabase, db, migrateToLatest } from "./db.server";
 import { demoEnabled } from "./env.server";
 import { isEmpty, seedDemo, seedEmpty } from "./demo.server";
 import { expireOrders } from "./checkout.server";
+import { DEMO_PIN } from "./store-demo.server";
 import { releaseExpiredHolds } from "./ledger.server";
 import { ROLE_LABELS, type Role } from "./roles";
 
@@ -28,6 +29,7 @@ function printDemoLogins(logins: { phone: string; role: string; village: string 
     const label = l.role.split(",").map((r) => ROLE_LABELS[r as Role] ?? r).join("、");
     console.log(`  ${l.phone}  ${label}${l.village ? `（${l.village}）` : ""}`);
   }
+  console.log(`  13900000001 一家的柜台兑换密码（PIN）：${DEMO_PIN}`);
 }
 
 /** Every minute: release expired holds. Later issues add their periodic jobs here. */

@@ -394,7 +394,7 @@ function refusal(v: OrderView): CheckoutError | null {
  * 扫码 or typed code: an 8-digit code, an order QR payload, or a household card (counter checkout).
  * Refusals are distinct: malformed, not found, other village, used, expired, cancelled, replaced.
  */
-export function lookupOrderByCode(keeper: Keeper, raw: string, opts: { typed: boolean }): Result<{ scanned: Scanned }> {
+export function lookupOrderByCode(keeper: Keeper, raw: string, _opts: { typed: boolean } = { typed: true }): Result<{ scanned: Scanned }> {
   return attempt(() => {
     const text = raw.trim();
     const digits = normalizeDigits(text);
@@ -407,13 +407,14 @@ export function lookupOrderByCode(keeper: Keeper, raw: string, opts: { typed: bo
       return { scanned: { kind: "card", householdId: h.id } as Scanned };
     }
     if (/^\d{8}$/.test(digits)) {
-      if (opts.typed) {
+      // 8 digits are always typed by someone (a scanned order QR carries the long token), whatever the form says.
+      {
         const { blocked } = typedThrottle(keeper.userId);
         if (blocked > 0) throw new CheckoutError("throttled", `输错次数太多，请 ${Math.ceil(blocked / 60_000)} 分钟后再输入，或改用扫码`, "code");
       }
       const row = stmt("select id from orders where code = ? order by id desc limit 1").get(digits) as { id: number } | undefined;
       if (!row) {
-        if (opts.typed) countTypedMiss(keeper.userId);
+        countTypedMiss(keeper.userId);
         throw new CheckoutError("not_found", "没有这个兑换码，请核对 8 位数字", "code");
       }
       orderId = row.id;

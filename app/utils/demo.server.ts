@@ -12,6 +12,7 @@ import type { Role } from "./roles";
 import { insertUser, type RoleGrant } from "./users.server";
 import { createVillage, ensureGrid, ensureTownship } from "./villages.server";
 import { mulberry32 } from "./random";
+import { seedDemoStores } from "./store-demo.server";
 
 /** role: the login's Role keys, comma-separated ("villager,household_head"); village: its name, null for the township. */
 export type DemoLogin = { phone: string; role: string; village: string | null };
@@ -311,6 +312,8 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     if (!built) return [];
     const events = planHistory(built.villages, start, today);
     runEvents(events);
+    clockControl.reset();
+    await seedDemoStores();
     return built.logins;
   } finally {
     clockControl.reset();

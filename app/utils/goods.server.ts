@@ -9,7 +9,7 @@ import { moveStock, RESTOCK_SOURCES, StockShortError } from "./stock.server";
 import { normalizeDigits, textSchema } from "./validation.server";
 
 export const CATEGORIES = ["粮油", "调味", "日用", "洗护", "副食", "其他"] as const;
-export const UNITS = ["件", "袋", "瓶", "桶", "包", "盒", "块", "条", "支", "提", "个", "斤"] as const;
+export const UNITS = ["件", "袋", "瓶", "桶", "包", "盒", "块", "条", "支", "提", "卷", "板", "本", "个", "斤"] as const;
 
 function intField(label: string, min: number, max: number, optional: boolean) {
   return z
@@ -101,10 +101,13 @@ export function villageGoods(villageId: number): GoodView[] {
   ) as GoodView[];
 }
 
+/** The store's goods in shelf order: categories as listed in CATEGORIES, then by when they were added. */
 export function storeGoods(storeId: number, activeOnly: boolean): GoodView[] {
-  return stmt(`select ${GOOD_COLUMNS} from goods g join stores s on s.id = g.store_id where g.store_id = ? ${activeOnly ? "and g.active = 1" : ""} order by g.category, g.id`).all(
+  const rows = stmt(`select ${GOOD_COLUMNS} from goods g join stores s on s.id = g.store_id where g.store_id = ? ${activeOnly ? "and g.active = 1" : ""} order by g.id`).all(
     storeId,
   ) as GoodView[];
+  const rank = (c: string) => (CATEGORIES as readonly string[]).indexOf(c);
+  return rows.sort((a, b) => rank(a.category) - rank(b.category) || a.id - b.id);
 }
 
 export function goodOf(villageId: number, goodId: number): GoodView | undefined {

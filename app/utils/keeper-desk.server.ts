@@ -1,0 +1,30 @@
+// The keeper's desk: turns a keeper's access into the checkout module's Keeper, and reads what the
+// scan and counter pages show about a household.
+import { z } from "zod";
+import { formIdSchema } from "./admin-common.server";
+import type { Keeper } from "./checkout.server";
+import { householdBalance } from "./ledger.server";
+import { pinState } from "./pin.server";
+import type { KeeperCtx } from "./store-access.server";
+
+export function keeperOf(ctx: KeeperCtx): Keeper {
+  return { userId: ctx.userId, role: ctx.role, villageId: ctx.villageId, storeIds: ctx.stores.map((s) => s.id) };
+}
+
+export const scanIntentSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({
+      intent: z.literal("lookup"),
+      code: z.string({ error: "请输入 8 位兑换码" }).max(500, "这不是积分超市的兑换码，请扫描村民手机上的兑换码").refine((s) => s.trim() !== "", "请输入 8 位兑换码"),
+      via: z.enum(["typed", "camera", "photo"]).catch("typed"),
+    }),
+    z.object({ intent: z.literal("confirm"), orderId: formIdSchema }),
+  ],
+  { error: "请求有误，请刷新页面后再试" },
+);
+
+export function householdMoney(householdId: number) {
+  const b = householdBalance(householdId);
+  return { spendable: b.spendable, balance: b.balance, lock: pinState(householdId).lockedUntil };
+}
