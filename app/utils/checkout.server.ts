@@ -9,6 +9,7 @@ import { stmt, transact } from "./db.server";
 import { convertHold, householdBalance, LedgerError, openStoreAccount, placeHold, releaseHold, type Actor } from "./ledger.server";
 import type { Role } from "./roles";
 import { moveStock, StockShortError } from "./stock.server";
+import { receiptNo } from "./store-format";
 import { normalizeDigits } from "./validation.server";
 import type { OrderStatus } from "../../db/schema";
 
@@ -155,9 +156,7 @@ function memoOf(orderId: number, lines: { name: string; qty: number; unit: strin
   return `积分超市兑换 ${receiptNo(orderId)}：${what.length > 120 ? `${what.slice(0, 118)}…` : what}`;
 }
 
-export function receiptNo(orderId: number): string {
-  return `No.${String(orderId).padStart(6, "0")}`;
-}
+export { receiptNo };
 
 export interface CreateOrderInput {
   householdId: number;

@@ -209,3 +209,19 @@ export function goodPhoto(goodId: number): { photo: Buffer; type: string; versio
     | { photo: Buffer; type: string; version: number; village_id: number }
     | undefined;
 }
+
+/** Reads the good form (multipart: fields and an optional photo file). */
+export async function readGoodForm(form: FormData): Promise<{ fields: Record<string, string>; parsed: ReturnType<typeof goodSchema.safeParse>; photo: Photo | null; photoError: string | null }> {
+  const fields: Record<string, string> = {};
+  for (const [k, v] of form.entries()) if (typeof v === "string" && !(k in fields)) fields[k] = v;
+  const parsed = goodSchema.safeParse(fields);
+  const file = form.get("photo");
+  let photo: Photo | null = null;
+  let photoError: string | null = null;
+  if (file && typeof file !== "string" && file.size > 0) {
+    const sniffed = file.size > MAX_PHOTO_BYTES ? "照片太大了（最大 300 KB），请先压缩或截图后再传" : sniffPhoto(Buffer.from(await file.arrayBuffer()));
+    if (typeof sniffed === "string") photoError = sniffed;
+    else photo = sniffed;
+  }
+  return { fields, parsed, photo, photoError };
+}

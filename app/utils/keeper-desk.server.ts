@@ -28,3 +28,19 @@ export function householdMoney(householdId: number) {
   const b = householdBalance(householdId);
   return { spendable: b.spendable, balance: b.balance, lock: pinState(householdId).lockedUntil };
 }
+
+export const counterSellSchema = z.object({
+  householdId: formIdSchema,
+  storeId: formIdSchema,
+  nonce: z.string({ error: "请求有误，请刷新页面后再试" }).regex(/^[A-Za-z0-9_-]{16,40}$/, "请求有误，请刷新页面后再试"),
+  memberId: z
+    .string({ error: "请选择兑换人" })
+    .regex(/^\d{1,12}$/, "请选择兑换人")
+    .transform(Number),
+  pin: z.string().optional().transform((s) => s ?? ""),
+});
+
+export const counterQuerySchema = z.object({
+  household: z.string().nullish().transform((s) => (s && /^\d{1,12}$/.test(s) ? Number(s) : null)),
+  number: z.string().nullish().transform((s) => (s ?? "").trim().slice(0, 40)),
+});

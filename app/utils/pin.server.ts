@@ -106,3 +106,15 @@ export async function checkPin(householdId: number, pin: string): Promise<PinChe
     return { ok: false, code: "pin", message: `兑换密码不对，还可以再试 ${PIN_MAX_FAILURES - row.failures} 次` };
   });
 }
+
+/** The PIN form's action for a household: parse, hash, store. */
+export async function pinFormAction(actor: StaffActor, householdId: number, villageId: number, form: Record<string, string>): Promise<{ errors: Record<string, string>; ok: string | null; status: number }> {
+  const parsed = newPinSchema.safeParse(form);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const i of parsed.error.issues) errors[String(i.path[0] ?? "_form")] ??= i.message;
+    return { errors, ok: null, status: 400 };
+  }
+  await setPin(actor, householdId, villageId, parsed.data.pin);
+  return { errors: {}, ok: "兑换密码已设置。到超市柜台兑换时输入这个密码。", status: 200 };
+}
