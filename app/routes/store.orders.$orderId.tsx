@@ -77,7 +77,7 @@ export default function OrderPage() {
           <h1>兑换码</h1>
           <p className="muted small">请把这个码给店主扫一扫。扫码核销后才会扣积分。</p>
           {qr ? <img className="qr" src={qr} alt="兑换二维码" width={320} height={320} /> : null}
-          <p className="code" data-testid="order-code">{order.code!.slice(0, 4)} {order.code!.slice(4)}</p>
+          <p className="code" data-testid="order-code" data-code={order.code!}>{order.code!.slice(0, 4)} {order.code!.slice(4)}</p>
           <p className={`countdown${left !== null && left < 60_000 ? " late" : ""}`} aria-live="polite">
             {left === null ? `${formatTime(order.expiresAt!).slice(11)} 前有效` : `还剩 ${Math.floor(left / 60_000)}:${String(Math.floor((left % 60_000) / 1000)).padStart(2, "0")}`}
           </p>

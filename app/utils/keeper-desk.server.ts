@@ -4,7 +4,7 @@ import { z } from "zod";
 import { formIdSchema } from "./admin-common.server";
 import type { Keeper } from "./checkout.server";
 import { householdBalance } from "./ledger.server";
-import { pinState } from "./pin.server";
+import { pinSchema, pinState } from "./pin.server";
 import type { KeeperCtx } from "./store-access.server";
 
 export function keeperOf(ctx: KeeperCtx): Keeper {
@@ -37,7 +37,8 @@ export const counterSellSchema = z.object({
     .string({ error: "请选择兑换人" })
     .regex(/^\d{1,12}$/, "请选择兑换人")
     .transform(Number),
-  pin: z.string().optional().transform((s) => s ?? ""),
+  // A malformed PIN is refused before anything is counted; only well-formed wrong PINs count toward the lock.
+  pin: pinSchema,
 });
 
 export const counterQuerySchema = z.object({

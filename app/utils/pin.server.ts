@@ -15,7 +15,7 @@ export const PIN_LOCK_MS = 15 * 60_000;
 export const pinSchema = z
   .string({ error: "请输入 6 位数字密码" })
   .transform(normalizeDigits)
-  .pipe(z.string().min(1, "请输入 6 位数字密码").regex(/^\d{6}$/, "兑换密码是 6 位数字"));
+  .pipe(z.string().min(1, "请输入 6 位数字密码").max(6, "兑换密码是 6 位数字").regex(/^\d{6}$/, "兑换密码是 6 位数字"));
 
 /** A new PIN: 6 digits, not all the same and not a run like 123456. */
 export const newPinSchema = z
