@@ -74,6 +74,7 @@ export default function Counter() {
       <p className="muted small">给没有手机的村民：扫户卡或输入户号，选好商品，请村民在这台手机上输入本户的 6 位兑换密码。</p>
       {!s.household ? (
         <section className="card">
+          <FormError message={errors._form} />
           <Form method="get" noValidate className="stack">
             <div>
               <label htmlFor="number">户号（户卡上的号码）</label>

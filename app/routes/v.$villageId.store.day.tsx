@@ -26,9 +26,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const ctx = await requireKeeper(request, villageId, ["store_keeper"]);
   const form = formToObject(await readForm(request));
-  if (form.intent !== "day.close" || (form.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(form.day))) {
-    return data({ ok: null, error: "请求有误，请刷新页面后再试" }, { status: 400 });
-  }
+  const bad = form.intent !== "day.close" || (form.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(form.day)) || (form.storeId !== undefined && !/^\d{1,12}$/.test(form.storeId));
+  if (bad) return data({ ok: null, error: "请求有误，请刷新页面后再试" }, { status: 400 });
   const store = pickStore(ctx, form.storeId);
   const out = closeDay({ ...actorOf(ctx.access), villageId }, store.id, dayQuerySchema.parse(form.day));
   if (!out.ok) return data({ ok: null, error: out.errors._form }, { status: 400 });
