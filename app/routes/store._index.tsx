@@ -6,6 +6,7 @@ import storeStyles from "~/store.css";
 import { requireHousehold } from "~/utils/access.server";
 import { createOrder, parseCart } from "~/utils/checkout.server";
 import { formatTime } from "~/utils/format";
+import { receiptNo } from "~/utils/store-format";
 import { createOrderSchema, storefront } from "~/utils/storefront.server";
 import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 
@@ -97,6 +98,22 @@ export default function Store() {
           <button type="submit" className="primary block" disabled={busy || !s.canRedeem}>生成兑换码</button>
         </div>
       </Form>
+      {s.recent.length ? (
+        <section className="card">
+          <h2>最近兑换</h2>
+          <ul className="entries">
+            {s.recent.map((o) => (
+              <li key={o.id}>
+                <div className="what">
+                  <div><Link to={`/store/orders/${o.id}`}>{receiptNo(o.id)}</Link>{o.status === "voided" ? <span className="tag">已作废</span> : null}</div>
+                  <div className="when">{o.closed_at ? formatTime(o.closed_at) : ""}</div>
+                </div>
+                <div className="amount">{o.total} 分</div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </>
   );
 }

@@ -19,6 +19,18 @@ export const ACTION_LABELS: Record<string, string> = {
   "grid.rename": "网格改名",
   "village.create": "新建村",
   import_roster: "导入花名册",
+  "good.create": "新增商品",
+  "good.update": "修改商品",
+  "stock.restock": "商品入库",
+  "stock.correct": "盘点修正库存",
+  "order.void": "作废兑换单",
+  "store.day_close": "超市日结",
+  "store.settle": "超市月结算",
+  "store.create": "新增超市",
+  "store.update": "修改超市",
+  "store.keepers": "设置超市店主",
+  "pin.set": "设置柜台兑换密码",
+  "pin.change": "修改柜台兑换密码",
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -42,6 +54,15 @@ const FIELD_LABELS: Record<string, string> = {
   households: "户数",
   members: "人数",
   newGrids: "新建网格数",
+  price: "兑换积分",
+  cost_fen: "进价（分）",
+  monthly_limit: "每户每月限兑",
+  low_stock: "库存预警数",
+  stock: "库存",
+  source: "来源",
+  note: "备注",
+  reason: "原因",
+  keepers: "店主",
 };
 
 // Internal ids that mean nothing to a reader of the log.

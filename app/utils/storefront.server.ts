@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { formIdSchema } from "./admin-common.server";
-import { monthTaken } from "./checkout.server";
+import { householdOrders, monthTaken } from "./checkout.server";
 import { now } from "./clock.server";
 import { stmt } from "./db.server";
 import { storeGoods } from "./goods.server";
@@ -63,6 +63,7 @@ export function storefront(householdId: number, villageId: number, memberId: num
     canRedeem: member ? member.can_redeem === 1 : true,
     goods,
     pending: pendingOrders(householdId),
+    recent: householdOrders(householdId, 5).filter((o) => o.status !== "pending"),
     nonce: newNonce(),
   };
 }

@@ -1,6 +1,7 @@
 // The store through the real production server: phone checkout with a code confirmed 50 times at
 // once, who may see which order, photo and good, counter checkout with the PIN and its lockout
 // shown to the head, day close, settlement CSV.
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type TestServer } from "./harness";
@@ -162,5 +163,26 @@ describe("after the sale", () => {
     expect(early.status).toBe(400);
     expect(early.text).toContain("这个月还没过完");
     expect((await c.keeper.post(`/v/${v1}/store/settlement`, { storeId: "1", month: "2026-01" })).status).toBe(403);
+  });
+});
+
+describe("goods admin over HTTP", () => {
+  it("adds a good with a photo, restocks it, and villagers see it with the photo", async () => {
+    const store = one<{ id: number }>("select id from stores where village_id = ?", v1).id;
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({ intent: "good.save", storeId: String(store), name: "花生油（1升）", category: "粮油", unit: "瓶", price: "30", cost: "18.80", monthlyLimit: "2", lowStock: "3", active: "on" })) fd.append(k, v);
+    fd.append("photo", new Blob([fs.readFileSync("assets/goods/oil.webp")], { type: "image/webp" }), "oil.webp");
+    const made = await c.admin.post(`/v/${v1}/admin/goods/new`, fd);
+    expect(made.status, made.text.slice(0, 300)).toBe(302);
+    const goodId = Number(/goods\/(\d+)/.exec(made.location!)![1]);
+    expect(one<{ cost_fen: number; photo_type: string }>("select cost_fen, photo_type from goods where id = ?", goodId)).toEqual({ cost_fen: 1880, photo_type: "image/webp" });
+    const restock = await c.admin.post(`/v/${v1}/admin/goods/${goodId}`, { intent: "stock.restock", qty: "12", source: "上级拨款", note: "" });
+    expect(restock.status).toBe(200);
+    expect(one<{ stock: number }>("select stock from goods where id = ?", goodId).stock).toBe(12);
+    const shelf = await c.villager.get("/store");
+    expect(shelf.text).toContain("花生油（1升）");
+    expect(shelf.text).toContain(`/photos/goods/${goodId}?v=1`);
+    expect((await c.villager.get(`/photos/goods/${goodId}`)).status).toBe(200);
+    expect(count("select count(*) as n from audit_log where action in ('good.create', 'stock.restock') and target_id = ?", String(goodId))).toBe(2);
   });
 });
