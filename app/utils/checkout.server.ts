@@ -40,6 +40,8 @@ function attempt<T extends object>(fn: () => T): Result<T> {
     if (e instanceof CheckoutError) return { ok: false, code: e.code, field: e.field, message: e.message };
     if (e instanceof StockShortError) return { ok: false, code: "stock", field: `qty.${e.goodId}`, message: e.message };
     if (e instanceof LedgerError && e.code === "insufficient") return { ok: false, code: "balance", field: "_form", message: e.message };
+    // The hold expired between the order's own expiry check and the conversion (the same millisecond).
+    if (e instanceof LedgerError && e.code === "hold_settled") return { ok: false, code: "expired", field: "_form", message: "兑换码已过期（有效 10 分钟），请村民在手机上点“换一个新码”" };
     throw e;
   }
 }

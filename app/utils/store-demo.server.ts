@@ -33,7 +33,7 @@ export async function seedDemoStores(): Promise<void> {
           ).run(s.village_id, s.id, g.name, g.category, g.unit, g.price, Math.round(g.cost * 100), g.limit, bytes, bytes ? "image/webp" : null, bytes ? 1 : 0, at, at).lastInsertRowid,
         );
         // A spread of stock levels so the demo shows 库存不足 and 已兑完 too.
-        const qty = (gi * 7 + si * 3) % 11 === 0 ? 0 : gi % 6 === 5 ? 3 : 20 + ((gi * 13 + si * 5) % 40);
+        const qty = gi === 11 + si ? 0 : gi % 6 === 5 ? 3 : 20 + ((gi * 13 + si * 5) % 40);
         if (qty > 0) moveStock({ villageId: s.village_id, goodId, kind: "restock", delta: qty, source: gi % 3 === 0 ? "上级拨款" : gi % 3 === 1 ? "村集体" : "乡贤捐赠", note: "开业备货", actorUserId: keeper?.user_id ?? null });
       }
     }
