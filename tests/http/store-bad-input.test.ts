@@ -405,3 +405,38 @@ describe("photo uploads", () => {
     verify(await upload(big, "image/jpeg"), e400("照片太大了", "f-photo-err"), "big photo");
   });
 });
+
+// Bodies a browser form never sends, to every store form.
+const RAW_TARGETS: { who: Who; url: string }[] = [
+  { who: "villager", url: "/store" }, { who: "villager", url: "/store/orders/{P}" }, { who: "villager", url: "/household/pin" },
+  { who: "keeper", url: "/v/{V}/store/scan" }, { who: "keeper", url: "/v/{V}/store/counter?household={H}" }, { who: "keeper", url: "/v/{V}/store/orders/{O}" },
+  { who: "keeper", url: "/v/{V}/store/day" }, { who: "keeper", url: "/v/{V}/store/stock?good={G}" }, { who: "committee", url: "/v/{V}/store/settlement" },
+  { who: "admin", url: "/v/{V}/admin/goods/new" }, { who: "admin", url: "/v/{V}/admin/goods/{G}" }, { who: "admin", url: "/v/{V}/admin/stores" },
+  { who: "admin", url: "/v/{V}/admin/households/{H}/pin" },
+];
+const RAW_BODIES: { kind: string; contentType?: string; body?: string }[] = [
+  { kind: "no body, no content type" },
+  { kind: "JSON", contentType: "application/json", body: '{"intent":"confirm","orderId":"1"}' },
+  { kind: "plain text", contentType: "text/plain", body: "intent=confirm" },
+  { kind: "broken multipart", contentType: "multipart/form-data; boundary=x", body: "garbage" },
+];
+
+describe("bodies that are not a form", () => {
+  const cases = RAW_TARGETS.flatMap((t) => RAW_BODIES.map((b) => ({ ...t, ...b, name: `${t.url} · ${b.kind} → 400, not 500` })));
+  it.each(cases)("$name", async (x) => {
+    const res = await fetch(server.url + fill(x.url), {
+      method: "POST",
+      headers: { cookie: [...clients[x.who].cookies].map(([k, v]) => `${k}=${v}`).join("; "), origin: server.url, ...(x.contentType ? { "content-type": x.contentType } : {}) },
+      body: x.body,
+      redirect: "manual",
+    });
+    const text = await res.text();
+    const version = dataVersion();
+    const now = version === lastVersion ? last : snapshot();
+    lastVersion = version;
+    expect(now === last, `${x.name}: written`).toBe(true);
+    last = now;
+    expect(res.status, `${x.name}\n${text.slice(0, 400)}`).toBe(400);
+    expect(text).toMatch(/[\u4e00-\u9fff]/);
+  });
+});
