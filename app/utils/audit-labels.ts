@@ -23,6 +23,8 @@ export const ACTION_LABELS: Record<string, string> = {
   "good.update": "修改商品",
   "stock.restock": "商品入库",
   "stock.correct": "盘点修正库存",
+  "order.confirm": "扫码核销",
+  "order.counter": "柜台兑换",
   "order.void": "作废兑换单",
   "store.day_close": "超市日结",
   "store.settle": "超市月结算",

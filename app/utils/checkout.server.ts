@@ -481,6 +481,7 @@ export function confirmOrder(keeper: Keeper, orderId: number): Result<Receipt> {
       stmt("update orders set status = 'confirmed', txn_id = ?, closed_at = ?, confirmed_by = ?, balance_after = ? where id = ?").run(
         txn.txnId, now(), keeper.userId, after, o.id,
       );
+      auditOrder(keeper, "order.confirm", o.id, { total: o.total, txn: txn.txnId });
       return true;
     });
     // The expiry was written (its own commit) before refusing, so the order shows expired everywhere.
@@ -516,6 +517,7 @@ export function counterSaleInTxn(
   takeStock({ id: orderId, village_id: villageId }, keeper.userId);
   const txnId = redeemFn({ orderId, total, memo: memoOf(orderId, priced.map((p) => ({ name: p.good.name, qty: p.qty, unit: p.good.unit }))), storeAccountId: storeAccount(villageId, input.storeId) });
   stmt("update orders set txn_id = ?, balance_after = ? where id = ?").run(txnId, householdBalance(input.householdId).balance, orderId);
+  auditOrder(keeper, "order.counter", orderId, { total, txn: txnId });
   return { orderId, created: true };
 }
 
@@ -551,7 +553,7 @@ export function storeOrders(storeId: number, from: number, until: number, limit 
   ).all(storeId, from, until, limit) as OrderListRow[];
 }
 
-/** Records who created a phone order, for the audit trail of staff actions that touch orders. */
+/** A keeper's confirm or counter sale in the audit log (inside the same transaction). */
 export function auditOrder(actor: { userId: number; role: string; villageId: number }, action: string, orderId: number, after: unknown): void {
   audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action, targetType: "order", targetId: orderId, after });
 }

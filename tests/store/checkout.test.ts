@@ -58,6 +58,9 @@ describe("phone checkout", () => {
     expect(stockOf(f.goods["大米"])).toBe(9);
     expect(stockOf(f.goods["牙膏"])).toBe(18);
     expect(stmt("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(orderId)).toEqual({ n: 1 });
+    expect(stmt("select actor_role, actor_user_id from audit_log where action = 'order.confirm' and target_id = ?").all(String(orderId))).toEqual([
+      { actor_role: "store_keeper", actor_user_id: f.keeper.userId },
+    ]);
     expect(statementPage(h, null, 1).rows[0]).toMatchObject({ kind: "redemption", amount: -74 });
     // The same nonce (double tap on 生成兑换码) is the same order.
     const again2 = createOrder({ householdId: h, memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: `n${nonce}` });
