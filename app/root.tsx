@@ -52,7 +52,7 @@ export function Layout({ children }: { children: ReactNode }) {
         {viewer && viewer.nav.length > 1 ? (
           <nav className="mainnav" aria-label="主菜单">
             {viewer.nav.map((n) => (
-              <NavLink key={n.to} to={n.to} end={n.to === "/"}>{n.label}</NavLink>
+              <NavLink key={n.to} to={n.to} end={n.to === "/" || n.to.endsWith("/store")}>{n.label}</NavLink>
             ))}
           </nav>
         ) : null}

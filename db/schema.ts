@@ -250,6 +250,123 @@ export interface ActivityAttendanceTable {
   claim_id: number | null;
 }
 
+// ---- store (0003) ----
+export type OrderStatus = "pending" | "confirmed" | "cancelled" | "replaced" | "expired" | "voided";
+export type StockKind = "restock" | "redemption" | "void" | "correction";
+
+export interface StoreKeeperTable {
+  store_id: number;
+  user_id: number;
+  village_id: number;
+  created_at: number;
+}
+
+export interface GoodTable {
+  id: Generated<number>;
+  village_id: number;
+  store_id: number;
+  name: string;
+  category: string;
+  unit: string;
+  price: number;
+  cost_fen: number;
+  monthly_limit: number | null;
+  low_stock: Generated<number>;
+  stock: Generated<number>;
+  active: Generated<number>;
+  photo: Buffer | null;
+  photo_type: string | null;
+  photo_version: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrderTable {
+  id: Generated<number>;
+  village_id: number;
+  store_id: number;
+  household_id: number;
+  member_id: number | null;
+  channel: "phone" | "counter";
+  status: OrderStatus;
+  code: string | null;
+  token: string | null;
+  total: number;
+  idem_key: string;
+  hold_id: number | null;
+  txn_id: number | null;
+  balance_after: number | null;
+  created_by: number | null;
+  created_at: number;
+  expires_at: number | null;
+  closed_at: number | null;
+  confirmed_by: number | null;
+  void_txn_id: number | null;
+  voided_by: number | null;
+  voided_role: string | null;
+  voided_at: number | null;
+  void_reason: string | null;
+  replaced_by: number | null;
+}
+
+export interface OrderItemTable {
+  id: Generated<number>;
+  order_id: number;
+  village_id: number;
+  good_id: number;
+  name: string;
+  unit: string;
+  price: number;
+  cost_fen: number;
+  qty: number;
+}
+
+export interface StockMovementTable {
+  id: Generated<number>;
+  village_id: number;
+  good_id: number;
+  kind: StockKind;
+  delta: number;
+  stock_after: number;
+  source: string | null;
+  note: string;
+  order_id: number | null;
+  actor_user_id: number | null;
+  created_at: number;
+}
+
+export interface HouseholdPinTable {
+  household_id: number;
+  village_id: number;
+  pin_hash: string;
+  set_by: number | null;
+  set_at: number;
+  failures: Generated<number>;
+  locked_until: Generated<number>;
+  last_failure_at: number | null;
+}
+
+export interface DayCloseTable {
+  id: Generated<number>;
+  village_id: number;
+  store_id: number;
+  day: string;
+  closed_by: number;
+  closed_at: number;
+  summary_json: string;
+}
+
+export interface SettlementTable {
+  id: Generated<number>;
+  village_id: number;
+  store_id: number;
+  month: string;
+  points: number;
+  cost_fen: number;
+  settled_by: number;
+  settled_at: number;
+}
+
 export interface Database extends ClaimsDatabase {
   townships: TownshipTable;
   villages: VillageTable;
@@ -272,6 +389,14 @@ export interface Database extends ClaimsDatabase {
   activities: ActivityTable;
   activity_signups: ActivitySignupTable;
   activity_attendance: ActivityAttendanceTable;
+  store_keepers: StoreKeeperTable;
+  goods: GoodTable;
+  orders: OrderTable;
+  order_items: OrderItemTable;
+  stock_movements: StockMovementTable;
+  household_pins: HouseholdPinTable;
+  day_closes: DayCloseTable;
+  settlements: SettlementTable;
 }
 
 export type Household = Selectable<HouseholdTable>;

@@ -32,6 +32,8 @@ app.use(
         "script-src": ["'self'", (req, res) => `'nonce-${res.locals.cspNonce}'`],
         "img-src": ["'self'", "data:", "blob:"],
         "connect-src": ["'self'"],
+        // qr-scanner decodes in a worker it creates from a blob: URL (scanner page only).
+        "worker-src": ["'self'", "blob:"],
         "upgrade-insecure-requests": null,
       },
     },

@@ -5,6 +5,8 @@ import { requireViewer } from "~/utils/access.server";
 import { navFor } from "~/utils/nav";
 import { ROLE_LABELS } from "~/utils/roles";
 import { householdHome } from "~/utils/statement.server";
+import { pinLockNotice } from "~/utils/storefront.server";
+import { formatTime } from "~/utils/format";
 
 export const meta: MetaFunction = () => [{ title: "我的积分 · 积分超市" }];
 
@@ -14,14 +16,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const changed = new URL(request.url).searchParams.get("changed") === "1";
   const roles = [...new Set(viewer.roles.map((r) => ROLE_LABELS[r.role]))];
   if (viewer.householdId === null) return { home: null, links, changed, roles };
-  return { home: householdHome(viewer.householdId), links, changed, roles };
+  return { home: householdHome(viewer.householdId), links, changed, roles, pinLock: pinLockNotice(viewer.householdId) };
 }
 
 export default function Home() {
-  const { home, links, changed, roles } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  const { home, links, changed, roles } = data;
+  const pinLock = "pinLock" in data ? data.pinLock : null;
   return (
     <>
       {changed ? <p className="form-ok">密码已修改</p> : null}
+      {pinLock ? (
+        <p className="form-error" data-testid="pin-lock">
+          有人在超市柜台连续 5 次输错了本户的兑换密码，柜台兑换已锁定到 {formatTime(pinLock.until).slice(11)}。不是家里人输的话，请<Link to="/household/pin">修改兑换密码</Link>。
+        </p>
+      ) : null}
       {home ? <HouseholdHome home={home} /> : null}
       {links.length ? (
         <section>

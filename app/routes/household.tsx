@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError, FormOk } from "~/components/field";
 import { findGrant, requireHousehold, requireRole } from "~/utils/access.server";
 import { canRedeemSchema, householdMembers, setCanRedeem } from "~/utils/household-head.server";
@@ -61,6 +61,7 @@ export default function Household() {
           </li>
         ))}
       </ul>
+      <p><Link to="/household/pin">柜台兑换密码 ›</Link></p>
     </section>
   );
 }

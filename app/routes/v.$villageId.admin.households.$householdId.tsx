@@ -140,6 +140,10 @@ export default function HouseholdPage() {
           {h.address ? ` · ${h.address}` : ""} · <span className="nowrap">可用积分 <strong>{balance.spendable}</strong></span> ·{" "}
           <span className="nowrap">今年累计 <strong>{balance.score}</strong></span>
         </p>
+        <p className="row">
+          <Link to={`/v/${d.villageId}/admin/households/${h.id}/pin`}>柜台兑换密码 ›</Link>
+          <Link to={`/v/${d.villageId}/store/cards?household=${h.id}`}>打印户卡 ›</Link>
+        </p>
         {d.created ? <FormOk message="住户已新增。可以继续添加家庭成员。" /> : null}
         {result?.ok && result.intent === "household.update" ? <FormOk message={result.ok} /> : null}
         {result?.ok && result.intent === "member.add" ? <FormOk message={result.ok} /> : null}

@@ -42,6 +42,20 @@ export const ACTION_LABELS: Record<string, string> = {
   "activity.unattend": "撤销签到",
   "activity.hours": "记录服务小时",
   "activity.close": "结束活动并申报积分",
+  "good.create": "新增商品",
+  "good.update": "修改商品",
+  "stock.restock": "商品入库",
+  "stock.correct": "盘点修正库存",
+  "order.confirm": "扫码核销",
+  "order.counter": "柜台兑换",
+  "order.void": "作废兑换单",
+  "store.day_close": "超市日结",
+  "store.settle": "超市月结算",
+  "store.create": "新增超市",
+  "store.update": "修改超市",
+  "store.keepers": "设置超市店主",
+  "pin.set": "设置柜台兑换密码",
+  "pin.change": "修改柜台兑换密码",
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -69,7 +83,7 @@ const FIELD_LABELS: Record<string, string> = {
   approvalsNeeded: "需要审核人数",
   points: "分值",
   reason: "理由",
-  note: "处理意见",
+  note: "备注",
   result: "结果",
   approvals: "已通过人数",
   category: "类别",
@@ -88,6 +102,13 @@ const FIELD_LABELS: Record<string, string> = {
   organiser_user_id: "组织者账号编号",
   rule_id: "积分细则编号",
   status: "状态",
+  price: "兑换积分",
+  cost_fen: "进价（分）",
+  monthly_limit: "每户每月限兑",
+  low_stock: "库存预警数",
+  stock: "库存",
+  source: "来源",
+  keepers: "店主",
 };
 
 // Internal ids that mean nothing to a reader of the log.

@@ -2,6 +2,8 @@
 import { closeDatabase, db, migrateToLatest } from "./db.server";
 import { demoEnabled } from "./env.server";
 import { isEmpty, seedDemo, seedEmpty } from "./demo.server";
+import { expireOrders } from "./checkout.server";
+import { DEMO_PIN } from "./store-demo.server";
 import { releaseExpiredHolds } from "./ledger.server";
 import { creditDueClaims } from "./claims.server";
 import { describeTestClock } from "./test-clock.server";
@@ -31,9 +33,10 @@ function printDemoLogins(logins: { phone: string; role: string; village: string 
     const label = l.role.split(",").map((r) => ROLE_LABELS[r as Role] ?? r).join("、");
     console.log(`  ${l.phone}  ${label}${l.village ? `（${l.village}）` : ""}`);
   }
+  console.log(`  13900000001 一家的柜台兑换密码（PIN）：${DEMO_PIN}`);
 }
 
-/** Every minute: release expired holds. Later issues add their periodic jobs here. */
+/** Every minute and at start-up: the periodic jobs in `tick`. */
 function startScheduler(): void {
   tick();
   timer = setInterval(tick, 60_000);
@@ -43,6 +46,7 @@ function startScheduler(): void {
 /** One round of the periodic jobs; also run by the test clock right after it moves time. */
 export function tick(): void {
   try {
+    expireOrders(); // first: an expired order shows as expired and releases its own hold
     releaseExpiredHolds();
   } catch (e) {
     console.error("定时任务出错", e);

@@ -14,6 +14,7 @@ import { insertUser, type RoleGrant } from "./users.server";
 import { createVillage, ensureGrid, ensureTownship } from "./villages.server";
 import { mulberry32 } from "./random";
 import { seedDemoActivities } from "./demo-activities.server";
+import { seedDemoStores } from "./store-demo.server";
 
 /** role: the login's Role keys, comma-separated ("villager,household_head"); village: its name, null for the township. */
 export type DemoLogin = { phone: string; role: string; village: string | null };
@@ -316,6 +317,7 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     clockControl.reset();
     for (const v of built.villages) seedDemoClaims(v.id);
     seedDemoActivities(now());
+    await seedDemoStores();
     return built.logins;
   } finally {
     clockControl.reset();

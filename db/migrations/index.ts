@@ -3,12 +3,14 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_foundation";
 import * as m0002 from "./0002_rules";
+import * as m0003 from "./0003_store";
 import * as m0004 from "./0004_claims";
 import * as m0005 from "./0005_activities";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_rules": m0002,
+  "0003_store": m0003,
   "0004_claims": m0004,
   "0005_activities": m0005,
 };

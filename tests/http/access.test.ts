@@ -64,6 +64,23 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/activities/{ac}/qr", village: true, allowed: ["committee"] },
   // Scanning the organiser's code: any member of the village with a login; staff without a household and other villages' villagers are refused.
   { path: "/v/{v}/activities/{a}/checkin?t={t}", village: true, allowed: WITH_HOUSEHOLD },
+  // the store (issue 3); orders, goods and photos by id are checked in tests/http/store.test.ts
+  { path: "/store", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/household/pin", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/v/{v}/store", village: true, allowed: ["store_keeper", "committee", ...ADMINS] },
+  { path: "/v/{v}/store/scan", village: true, allowed: ["store_keeper"] },
+  { path: "/v/{v}/store/counter", village: true, allowed: ["store_keeper"] },
+  { path: "/v/{v}/store/counter?household={h}", village: true, allowed: ["store_keeper"] },
+  { path: "/v/{v}/store/orders", village: true, allowed: ["store_keeper", "committee", ...ADMINS] },
+  { path: "/v/{v}/store/day", village: true, allowed: ["store_keeper", ...ADMINS] },
+  { path: "/v/{v}/store/stock", village: true, allowed: ["store_keeper", ...ADMINS] },
+  { path: "/v/{v}/store/cards?household={h}", village: true, allowed: ["store_keeper", ...ADMINS] },
+  { path: "/v/{v}/store/settlement", village: true, allowed: ["store_keeper", "committee", ...ADMINS] },
+  { path: "/v/{v}/store/settlement.csv", village: true, allowed: ["store_keeper", "committee", ...ADMINS] },
+  { path: "/v/{v}/admin/goods", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/goods/new", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/stores", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/households/{h}/pin", village: true, allowed: ADMINS },
 ];
 
 let server: TestServer;

@@ -1,0 +1,47 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { idParam } from "~/utils/access.server";
+import { storeGoods } from "~/utils/goods.server";
+import { chinaDay } from "~/utils/order-void.server";
+import { now } from "~/utils/clock.server";
+import { dayReport } from "~/utils/store-reports.server";
+import { requireKeeper } from "~/utils/store-access.server";
+
+export const meta: MetaFunction = () => [{ title: "店务 · 积分超市" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requireKeeper(request, idParam(params.villageId), ["store_keeper", "committee", "village_admin", "township_admin"]);
+  const stores = ctx.stores.map((s) => {
+    const today = dayReport(s.id, chinaDay(now()));
+    const low = storeGoods(s.id, true).filter((g) => g.stock <= g.low_stock).map((g) => ({ id: g.id, name: g.name, stock: g.stock }));
+    return { id: s.id, name: s.name, orders: today.orders, points: today.points, low };
+  });
+  return { stores, keeper: ctx.role === "store_keeper" };
+}
+
+export default function StoreHome() {
+  const { stores, keeper } = useLoaderData<typeof loader>();
+  return (
+    <>
+      {keeper ? (
+        <div className="tiles" style={{ marginBottom: "1rem" }}>
+          <Link to="scan">扫码核销</Link>
+          <Link to="counter">柜台兑换</Link>
+          <Link to="day">日结</Link>
+          <Link to="stock">补货与盘点</Link>
+        </div>
+      ) : null}
+      {stores.map((s) => (
+        <section className="card" key={s.id}>
+          <h2>{s.name}</h2>
+          <p>今天已兑换 {s.orders} 单，共 {s.points} 分</p>
+          {s.low.length ? (
+            <p className="warn">
+              库存不足：{s.low.map((g) => `${g.name}（${g.stock === 0 ? "已兑完" : `剩 ${g.stock}`}）`).join("、")}
+            </p>
+          ) : <p className="muted">库存充足</p>}
+        </section>
+      ))}
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { idParam } from "~/utils/access.server";
+import { storeOrders } from "~/utils/checkout.server";
+import { receiptNo } from "~/utils/store-format";
+import { formatTime } from "~/utils/format";
+import { dayQuerySchema, dayStart } from "~/utils/store-reports.server";
+import { pickStore, requireKeeper } from "~/utils/store-access.server";
+
+export const meta: MetaFunction = () => [{ title: "兑换单 · 积分超市" }];
+
+const STATUS: Record<string, string> = { confirmed: "已核销", voided: "已作废" };
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requireKeeper(request, idParam(params.villageId), ["store_keeper", "committee", "village_admin", "township_admin"]);
+  const url = new URL(request.url);
+  const store = pickStore(ctx, url.searchParams.get("store"));
+  const day = dayQuerySchema.parse(url.searchParams.get("day"));
+  const from = dayStart(day);
+  const orders = storeOrders(store.id, from, from + 24 * 3600_000).map((o) => ({ ...o, no: receiptNo(o.id) }));
+  return { store, stores: ctx.stores, day, orders };
+}
+
+export default function Orders() {
+  const { store, stores, day, orders } = useLoaderData<typeof loader>();
+  return (
+    <section className="card">
+      <h1>兑换单</h1>
+      <Form method="get" className="filters">
+        {stores.length > 1 ? (
+          <div>
+            <label htmlFor="store">超市</label>
+            <select id="store" name="store" defaultValue={store.id}>{stores.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}</select>
+          </div>
+        ) : null}
+        <div>
+          <label htmlFor="day">日期</label>
+          <input id="day" name="day" type="date" defaultValue={day} />
+        </div>
+        <button type="submit" className="secondary">查看</button>
+      </Form>
+      {orders.length === 0 ? <p className="muted">这一天没有兑换单</p> : null}
+      <ul className="entries">
+        {orders.map((o) => (
+          <li key={o.id}>
+            <div className="what">
+              <div><Link to={`${o.id}`}>{o.no}</Link> {o.household_number}号户{o.head ? ` ${o.head}` : ""}<span className="tag">{o.channel === "counter" ? "柜台" : "扫码"}</span>{o.status === "voided" ? <span className="tag">{STATUS[o.status]}</span> : null}</div>
+              <div className="when">{o.closed_at ? formatTime(o.closed_at) : ""}</div>
+            </div>
+            <div className="amount">{o.total} 分</div>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,70 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { FormError, FormOk } from "~/components/field";
+import { Movements, StockForms } from "~/components/stock-forms";
+import { idParam } from "~/utils/access.server";
+import { goodOf, storeGoods } from "~/utils/goods.server";
+import { movementsOf } from "~/utils/stock.server";
+import { stockAction } from "~/utils/stock-page.server";
+import { pickStore, requireKeeper } from "~/utils/store-access.server";
+import { formToObject, readForm } from "~/utils/validation.server";
+
+export const meta: MetaFunction = () => [{ title: "库存 · 积分超市" }];
+
+const ROLES = ["store_keeper", "village_admin", "township_admin"] as const;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const villageId = idParam(params.villageId);
+  const ctx = await requireKeeper(request, villageId, ROLES);
+  const url = new URL(request.url);
+  const store = pickStore(ctx, url.searchParams.get("store"));
+  const goodParam = url.searchParams.get("good");
+  const good = goodParam && /^\d{1,12}$/.test(goodParam) ? goodOf(villageId, Number(goodParam)) ?? null : null;
+  return {
+    store, goods: storeGoods(store.id, false),
+    good: good && ctx.stores.some((s) => s.id === good.store_id) ? good : null,
+    movements: good ? movementsOf(good.id) : [],
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const villageId = idParam(params.villageId);
+  const ctx = await requireKeeper(request, villageId, ROLES);
+  return stockAction(ctx.access, villageId, formToObject(await readForm(request)), { storeIds: ctx.stores.map((s) => s.id) });
+}
+
+export default function Stock() {
+  const { goods, good, movements } = useLoaderData<typeof loader>();
+  const reply = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <>
+      {good ? (
+        <>
+          <h1>{good.name} <span className="muted small">库存 {good.stock}{good.unit}</span></h1>
+          <FormOk message={reply?.ok} />
+          <FormError message={reply?.errors?._form} />
+          <StockForms goodId={good.id} unit={good.unit} stock={good.stock} reply={reply} busy={busy} />
+          <section className="card"><h2>库存变动</h2><Movements rows={movements} /></section>
+          <p><Link to="?">‹ 全部商品</Link></p>
+        </>
+      ) : (
+        <section className="card">
+          <h1>库存</h1>
+          <FormError message={reply?.errors?._form} />
+          <ul className="entries">
+            {goods.map((g) => (
+              <li key={g.id}>
+                <div className="what">
+                  <div><Link to={`?good=${g.id}`}>{g.name}</Link>{!g.active ? <span className="tag">已下架</span> : null}</div>
+                  <div className="when">{g.price} 分/{g.unit}</div>
+                </div>
+                <div>{g.stock <= g.low_stock ? <span className="low">{g.stock === 0 ? "已兑完" : "库存不足"}</span> : null} <strong>{g.stock}</strong></div>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+// 户卡: a printable card per household with its number, head and a static QR that only identifies
+// the household (JFHK:<id>); spending still needs the household PIN at the counter.
+import QRCode from "qrcode";
+import { CARD_QR_PREFIX } from "./checkout.server";
+import { stmt } from "./db.server";
+
+export interface HouseholdCard {
+  id: number;
+  number: string;
+  head: string | null;
+  address: string;
+  grid: string | null;
+  qr: string;
+}
+
+export async function householdCards(villageId: number, opts: { householdId?: number | null; gridId?: number | null }): Promise<HouseholdCard[]> {
+  const rows = stmt(
+    `select h.id, h.number, h.address, g.name as grid,
+       (select name from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1) as head
+     from households h left join grids g on g.id = h.grid_id
+     where h.village_id = ? and (? is null or h.id = ?) and (? is null or h.grid_id = ?) order by h.number limit 400`,
+  ).all(villageId, opts.householdId ?? null, opts.householdId ?? null, opts.gridId ?? null, opts.gridId ?? null) as Omit<HouseholdCard, "qr">[];
+  return Promise.all(
+    rows.map(async (r) => {
+      const svg = await QRCode.toString(`${CARD_QR_PREFIX}${r.id}`, { type: "svg", errorCorrectionLevel: "M", margin: 1 });
+      return { ...r, qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` };
+    }),
+  );
+}
+
+export function villageGrids(villageId: number): { id: number; name: string }[] {
+  return stmt("select id, name from grids where village_id = ? order by id").all(villageId) as { id: number; name: string }[];
+}

@@ -1,0 +1,87 @@
+// What a villager sees in the store: goods with photos and prices, stock state, the monthly limit
+// left, and how many of each the household can still afford; plus the QR code of a pending order.
+import crypto from "node:crypto";
+import QRCode from "qrcode";
+import { z } from "zod";
+import { formIdSchema } from "./admin-common.server";
+import { householdOrders, monthTaken } from "./checkout.server";
+import { now } from "./clock.server";
+import { stmt } from "./db.server";
+import { storeGoods } from "./goods.server";
+import { householdBalance } from "./ledger.server";
+import { pinState } from "./pin.server";
+import { villageStores } from "./store-access.server";
+
+export const orderIntentSchema = z.object({ intent: z.enum(["cancel", "refresh"], { error: "请求有误，请刷新页面后再试" }) });
+
+export const createOrderSchema = z.object({
+  storeId: formIdSchema,
+  nonce: z.string({ error: "请求有误，请刷新页面后再试" }).regex(/^[A-Za-z0-9_-]{16,40}$/, "请求有误，请刷新页面后再试"),
+});
+
+export function newNonce(): string {
+  return crypto.randomBytes(12).toString("base64url");
+}
+
+export interface ShelfItem {
+  id: number;
+  name: string;
+  category: string;
+  unit: string;
+  price: number;
+  stock: number;
+  photo: string | null;
+  limit: number | null;
+  limitLeft: number | null;
+  /** How many the household could take now: stock, monthly limit and spendable points together. */
+  canTake: number;
+}
+
+export function photoUrl(g: { id: number; has_photo: number; photo_version: number }): string | null {
+  return g.has_photo ? `/photos/goods/${g.id}?v=${g.photo_version}` : null;
+}
+
+export function storefront(householdId: number, villageId: number, memberId: number | null, storeParam: string | null) {
+  const stores = villageStores(villageId);
+  const store = stores.find((s) => String(s.id) === storeParam) ?? stores[0] ?? null;
+  const balance = householdBalance(householdId);
+  const member = memberId ? (stmt("select can_redeem from members where id = ?").get(memberId) as { can_redeem: number } | undefined) : undefined;
+  const goods: ShelfItem[] = store
+    ? storeGoods(store.id, true).map((g) => {
+        const limitLeft = g.monthly_limit === null ? null : Math.max(0, g.monthly_limit - monthTaken(householdId, g.id));
+        const affordable = balance.spendable > 0 ? Math.floor(balance.spendable / g.price) : 0;
+        return {
+          id: g.id, name: g.name, category: g.category, unit: g.unit, price: g.price, stock: g.stock, photo: photoUrl(g),
+          limit: g.monthly_limit, limitLeft, canTake: Math.min(g.stock, limitLeft ?? Infinity, affordable, 99),
+        };
+      })
+    : [];
+  return {
+    stores: stores.map((s) => ({ id: s.id, name: s.name })),
+    store: store && { id: store.id, name: store.name },
+    balance,
+    canRedeem: member ? member.can_redeem === 1 : true,
+    goods,
+    pending: pendingOrders(householdId),
+    recent: householdOrders(householdId, 5).filter((o) => o.status !== "pending"),
+    nonce: newNonce(),
+  };
+}
+
+function pendingOrders(householdId: number): { id: number; total: number; expires_at: number }[] {
+  return stmt("select id, total, expires_at from orders where household_id = ? and status = 'pending' and expires_at > ? order by id desc").all(
+    householdId, now(),
+  ) as { id: number; total: number; expires_at: number }[];
+}
+
+/** The QR code as an SVG data URL, drawn on the server (no QR library in the phone's bundle). */
+export async function qrDataUrl(payload: string): Promise<string> {
+  const svg = await QRCode.toString(payload, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
+}
+
+/** The lock the household head sees on the home page after 5 wrong PINs at the counter. */
+export function pinLockNotice(householdId: number): { until: number } | null {
+  const s = pinState(householdId);
+  return s.lockedUntil ? { until: s.lockedUntil } : null;
+}

@@ -1,0 +1,249 @@
+// Phone checkout end to end through the server functions: order + hold, lookup, atomic confirm,
+// every refusal of a code, price changes, monthly limits, voids, the counter PIN.
+import { afterEach, describe, expect, it } from "vitest";
+import { checkLedger } from "~/utils/ledger-check.server";
+import { clockControl } from "~/utils/clock.server";
+import { db, stmt } from "~/utils/db.server";
+import {
+  cancelOrder, confirmOrder, createOrder, expireOrders, lookupOrderByCode, orderView, refreshOrder, type Result,
+} from "~/utils/checkout.server";
+import { counterCheckout } from "~/utils/counter.server";
+import { goodOf, updateGood } from "~/utils/goods.server";
+import { householdBalance } from "~/utils/ledger.server";
+import { voidOrder } from "~/utils/order-void.server";
+import { checkPin, pinState, setPin } from "~/utils/pin.server";
+import { statementPage } from "~/utils/statement.server";
+import { headOf, stockOf, storeFixture } from "./fixture";
+
+afterEach(() => clockControl.reset());
+
+let nonce = 0;
+function order(f: ReturnType<typeof storeFixture>, h: number, lines: [string, number][]) {
+  return createOrder({
+    householdId: f.householdIds[h], memberId: headOf(f.householdIds[h]), userId: f.villagerUserId, storeId: f.storeId,
+    lines: lines.map(([name, qty]) => ({ goodId: f.goods[name], qty })), nonce: `n${++nonce}`,
+  });
+}
+function ok<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.code}: ${r.message}`);
+  return r as T;
+}
+function refused<T>(r: Result<T>) {
+  if (r.ok) throw new Error("expected a refusal");
+  return r;
+}
+const codeOf = (orderId: number) => (stmt("select code from orders where id = ?").get(orderId) as { code: string }).code;
+const ledgerOk = () => expect(checkLedger(db().sqlite).filter((r) => !r.ok)).toEqual([]);
+
+describe("phone checkout", () => {
+  it("holds the points, confirms once, moves stock and points atomically, and replays return the same receipt", () => {
+    const f = storeFixture("p1");
+    const h = f.householdIds[0];
+    const { orderId } = ok(order(f, 0, [["大米", 1], ["牙膏", 2]]));
+    expect(householdBalance(h)).toMatchObject({ balance: 100, held: 74, spendable: 26 });
+    const view = orderView(orderId)!;
+    expect(view.code).toMatch(/^\d{8}$/);
+    expect(view.qrPayload).toMatch(/^JFDH:/);
+    const byCode = ok(lookupOrderByCode(f.keeper, view.code!, { typed: true }));
+    const byQr = ok(lookupOrderByCode(f.keeper, view.qrPayload!, { typed: false }));
+    expect(byCode.scanned).toMatchObject({ kind: "order", order: { id: orderId, total: 74 } });
+    expect(byQr.scanned).toMatchObject({ kind: "order", order: { id: orderId } });
+
+    const first = ok(confirmOrder(f.keeper, orderId));
+    expect(first.created).toBe(true);
+    expect(first.order).toMatchObject({ status: "confirmed", balanceAfter: 26, total: 74 });
+    const again = ok(confirmOrder(f.keeper, orderId));
+    expect(again.created).toBe(false);
+    expect(householdBalance(h)).toMatchObject({ balance: 26, held: 0 });
+    expect(stockOf(f.goods["大米"])).toBe(9);
+    expect(stockOf(f.goods["牙膏"])).toBe(18);
+    expect(stmt("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(orderId)).toEqual({ n: 1 });
+    expect(stmt("select actor_role, actor_user_id from audit_log where action = 'order.confirm' and target_id = ?").all(String(orderId))).toEqual([
+      { actor_role: "store_keeper", actor_user_id: f.keeper.userId },
+    ]);
+    expect(statementPage(h, null, 1).rows[0]).toMatchObject({ kind: "redemption", amount: -74 });
+    // The same nonce (double tap on 生成兑换码) is the same order.
+    const again2 = createOrder({ householdId: h, memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: `n${nonce}` });
+    expect(ok(again2)).toMatchObject({ orderId, created: false });
+    ledgerOk();
+  });
+
+  it("refuses what the household cannot afford, goods out of stock and goods of another store", () => {
+    const f = storeFixture("p2", { points: [60, 100, 0], goods: [{ name: "大米", price: 50, stock: 1 }, { name: "食用油", price: 80, stock: 0 }] });
+    expect(refused(order(f, 0, [["大米", 2]])).message).toMatch(/库存不足，只剩 1 件/);
+    expect(refused(order(f, 0, [["食用油", 1]])).message).toBe("食用油已兑完");
+    ok(order(f, 0, [["大米", 1]]));
+    expect(refused(order(f, 2, [["大米", 1]])).message).toMatch(/可用积分不足/);
+    expect(refused(order(f, 0, [])).message).toBe("请至少选一件商品");
+    const other = storeFixture("p2b");
+    const r = createOrder({ householdId: f.householdIds[1], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: other.goods["大米"], qty: 1 }], nonce: "x-store" });
+    expect(refused(r).message).toMatch(/商品不存在/);
+  });
+
+  it("keeps the price of the moment the order was made", () => {
+    const f = storeFixture("p3");
+    const { orderId } = ok(order(f, 0, [["大米", 1]]));
+    const g = goodOf(f.villageId, f.goods["大米"])!;
+    const changed = updateGood({ userId: f.keeper.userId, role: "village_admin", villageId: f.villageId }, f.villageId, g.id, {
+      name: g.name, category: "粮油", unit: "袋", price: 70, cost: 100, monthlyLimit: null, lowStock: 2, active: true,
+    }, null);
+    expect(changed.ok).toBe(true);
+    const r = ok(confirmOrder(f.keeper, orderId));
+    expect(r.order.total).toBe(50);
+    expect(r.order.items[0].price).toBe(50);
+    expect(householdBalance(f.householdIds[0]).balance).toBe(50);
+    const next = ok(order(f, 1, [["大米", 1]]));
+    expect(orderView(next.orderId)!.total).toBe(70);
+  });
+
+  it("enforces the monthly limit per household, counting live pending orders, and starts again next month", () => {
+    clockControl.set(Date.UTC(2026, 9, 20, 4)); // 20 Oct, China time noon
+    const f = storeFixture("p4", { points: [500, 500, 0] });
+    const a = ok(order(f, 0, [["牙膏", 1]]));
+    ok(confirmOrder(f.keeper, a.orderId));
+    ok(order(f, 0, [["牙膏", 1]])); // pending, counts
+    expect(refused(order(f, 0, [["牙膏", 1]])).message).toBe("牙膏本月已兑满（每户每月限 2袋）");
+    expect(refused(order(f, 1, [["牙膏", 3]])).message).toBe("牙膏每户每月限兑 2袋，本月还能兑 2袋");
+    ok(order(f, 1, [["牙膏", 2]])); // another household has its own limit
+    clockControl.set(Date.UTC(2026, 10, 1, 1)); // 1 Nov 09:00 China time
+    ok(order(f, 0, [["牙膏", 2]]));
+  });
+});
+
+describe("codes that cannot be used", () => {
+  it("used, expired, cancelled, replaced, another village's, a random guess and malformed payloads each get their own message", () => {
+    clockControl.set(Date.UTC(2026, 10, 10, 2));
+    const f = storeFixture("c1", { points: [500, 500, 500] });
+    const other = storeFixture("c1b", { points: [500, 0, 0] });
+    const msg = (raw: string, typed = true) => refused(lookupOrderByCode(f.keeper, raw, { typed }));
+
+    const used = ok(order(f, 0, [["大米", 1]]));
+    const usedCode = codeOf(used.orderId);
+    const usedQr = orderView(used.orderId)!.qrPayload!;
+    ok(confirmOrder(f.keeper, used.orderId));
+    expect(msg(usedCode)).toMatchObject({ code: "used" });
+    expect(msg(usedQr, false).message).toMatch(/已经用过了/);
+
+    const cancelled = ok(order(f, 1, [["大米", 1]]));
+    const cancelledCode = codeOf(cancelled.orderId);
+    ok(cancelOrder(f.householdIds[1], cancelled.orderId));
+    expect(householdBalance(f.householdIds[1]).held).toBe(0);
+    expect(msg(cancelledCode)).toMatchObject({ code: "cancelled", message: "村民已取消这次兑换，请让村民重新生成兑换码" });
+    expect(refused(confirmOrder(f.keeper, cancelled.orderId)).code).toBe("cancelled");
+
+    const old = ok(order(f, 2, [["大米", 1]]));
+    const oldCode = codeOf(old.orderId);
+    const fresh = ok(refreshOrder(f.householdIds[2], old.orderId, f.villagerUserId, null));
+    expect(fresh.orderId).not.toBe(old.orderId);
+    expect(ok(refreshOrder(f.householdIds[2], old.orderId, f.villagerUserId, null)).orderId).toBe(fresh.orderId); // double tap
+    expect(msg(oldCode).code).toBe("replaced");
+    expect(householdBalance(f.householdIds[2]).held).toBe(50); // only the fresh order holds
+
+    const expiring = ok(order(f, 0, [["大米", 1]]));
+    const expCode = codeOf(expiring.orderId);
+    clockControl.advance(10 * 60_000 + 1);
+    expect(orderView(expiring.orderId)!.status).toBe("expired");
+    expect(msg(expCode).code).toBe("expired");
+    expect(refused(confirmOrder(f.keeper, expiring.orderId)).code).toBe("expired");
+    expect(stmt("select status from orders where id = ?").get(expiring.orderId)).toEqual({ status: "expired" });
+    // The scheduler's sweep releases every other expired order and its hold without anyone acting.
+    expect(expireOrders()).toBeGreaterThanOrEqual(1);
+    expect(stmt("select status from orders where id = ?").get(fresh.orderId)).toEqual({ status: "expired" });
+    expect(stmt("select count(*) as n from holds where village_id = ? and status = 'active'").get(f.villageId)).toEqual({ n: 0 });
+
+    const foreign = ok(order(other, 0, [["大米", 1]]));
+    expect(msg(codeOf(foreign.orderId))).toMatchObject({ code: "foreign", message: "这是其他村的兑换码，本店不能核销" });
+    expect(msg(orderView(foreign.orderId)!.qrPayload!, false).code).toBe("foreign");
+    expect(refused(confirmOrder(f.keeper, foreign.orderId)).code).toBe("not_found");
+
+    let guess = "00000000";
+    while (stmt("select 1 from orders where code = ?").get(guess)) guess = String(Number(guess) + 1).padStart(8, "0");
+    expect(msg(guess)).toMatchObject({ code: "not_found", message: "没有这个兑换码，请核对 8 位数字" });
+    for (const bad of ["hello", "http://example.com/x", "JFDH:short", "JFDH:" + "a".repeat(40), "<script>", "", "JFHK:abc"]) {
+      expect(msg(bad, false).code, bad).toBe("malformed");
+    }
+    expect(msg("1234567").message).toBe("兑换码是 8 位数字，请核对后重新输入");
+    expect(msg("１２３４５６７８").code).not.toBe("malformed"); // full-width digits are read as digits
+    expect(stmt("select count(*) as n from orders where village_id = ? and status = 'confirmed'").get(f.villageId)).toEqual({ n: 1 });
+    ledgerOk();
+  });
+
+  it("limits typed lookups that find nothing, per keeper", () => {
+    const f = storeFixture("c2");
+    const other = { ...f.keeper, userId: f.committee.userId };
+    for (let i = 0; i < 10; i++) expect(refused(lookupOrderByCode(f.keeper, String(90000000 + i), { typed: true })).code).toBe("not_found");
+    expect(refused(lookupOrderByCode(f.keeper, "90000099", { typed: true })).code).toBe("throttled");
+    const o = ok(order(f, 0, [["大米", 1]]));
+    expect(refused(lookupOrderByCode(f.keeper, codeOf(o.orderId), { typed: true })).code).toBe("throttled");
+    // Scanning still works, and another keeper is not affected.
+    expect(ok(lookupOrderByCode(f.keeper, orderView(o.orderId)!.qrPayload!, { typed: false })).scanned.kind).toBe("order");
+    expect(ok(lookupOrderByCode(other, codeOf(o.orderId), { typed: true })).scanned.kind).toBe("order");
+    clockControl.advance(10 * 60_000 + 1);
+    expect(refused(lookupOrderByCode(f.keeper, "90000099", { typed: true })).code).toBe("not_found");
+  });
+});
+
+describe("voids", () => {
+  it("keeper the same day, committee later; reversal and stock back, shown on the statement, once", () => {
+    clockControl.set(Date.UTC(2026, 10, 10, 2)); // 10:00 China time
+    const f = storeFixture("v1", { points: [500, 500, 0] });
+    const a = ok(order(f, 0, [["大米", 2]]));
+    ok(confirmOrder(f.keeper, a.orderId));
+    expect(stockOf(f.goods["大米"])).toBe(8);
+    const keeper = { userId: f.keeper.userId, role: "store_keeper" as const, villageId: f.villageId };
+    expect(ok(voidOrder(keeper, a.orderId, "村民退回")).created).toBe(true);
+    expect(ok(voidOrder(keeper, a.orderId, "村民退回")).created).toBe(false);
+    expect(stockOf(f.goods["大米"])).toBe(10);
+    expect(householdBalance(f.householdIds[0]).balance).toBe(500);
+    const rows = statementPage(f.householdIds[0], null, 1).rows;
+    expect(rows[0]).toMatchObject({ kind: "reversal", amount: 100 });
+    expect(rows[0].memo).toContain("作废兑换单");
+    expect(rows[1]).toMatchObject({ kind: "redemption", reversed: 1 });
+
+    const b = ok(order(f, 1, [["大米", 1]]));
+    ok(confirmOrder(f.keeper, b.orderId));
+    clockControl.advance(15 * 3600_000); // next day, 01:00 China time
+    expect(refused(voidOrder(keeper, b.orderId, "晚了")).message).toBe("店主只能作废当天的兑换单，之前的请村委委员作废");
+    expect(ok(voidOrder(f.committee, b.orderId, "核对后作废")).created).toBe(true);
+    const pending = ok(order(f, 1, [["大米", 1]]));
+    expect(refused(voidOrder(f.committee, pending.orderId, "x")).code).toBe("void_rule");
+    expect(stmt("select count(*) as n from audit_log where action = 'order.void'").get()).toEqual({ n: 2 });
+    ledgerOk();
+  });
+});
+
+describe("counter checkout with the household PIN", () => {
+  it("locks after 5 wrong PINs, unlocks after 15 minutes, never stores the PIN in plain", async () => {
+    clockControl.set(Date.UTC(2026, 10, 10, 2));
+    const f = storeFixture("k1", { points: [300, 0, 0] });
+    const h = f.householdIds[0];
+    const sale = (pin: string, n: string) =>
+      counterCheckout(f.keeper, { householdId: h, memberId: headOf(h), storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], pin, nonce: n });
+    expect(refused(await sale("135790", "s0")).code).toBe("no_pin");
+    await setPin({ userId: f.villagerUserId, role: "household_head", villageId: f.villageId }, h, f.villageId, "135790");
+    for (let i = 1; i <= 4; i++) expect(refused(await sale("000001", `w${i}`))).toMatchObject({ code: "pin", message: `兑换密码不对，还可以再试 ${5 - i} 次` });
+    expect(refused(await sale("000001", "w5")).code).toBe("locked");
+    expect(pinState(h).lockedUntil).not.toBeNull();
+    expect(refused(await sale("135790", "r1")).code).toBe("locked"); // even the right PIN while locked
+    expect(householdBalance(h).balance).toBe(300);
+    clockControl.advance(15 * 60_000 + 1);
+    expect(pinState(h).lockedUntil).toBeNull();
+    const done = ok(await sale("135790", "r2"));
+    expect(done).toMatchObject({ created: true, order: { status: "confirmed", channel: "counter", total: 50, balanceAfter: 250 } });
+    expect(ok(await sale("135790", "r2"))).toMatchObject({ created: false, order: { id: done.order.id } });
+    expect(householdBalance(h).balance).toBe(250);
+    expect(stockOf(f.goods["大米"])).toBe(9);
+    // Concurrent guesses cannot get more than 5 compares in before the lock.
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => checkPin(h, String(200000 + i))));
+    expect(results.filter((r) => !r.ok && r.code === "pin").length).toBeLessThanOrEqual(4);
+    expect(pinState(h).lockedUntil).not.toBeNull();
+    // No table holds the PIN in plain.
+    const tables = (db().sqlite.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    for (const t of tables) {
+      const rows = JSON.stringify(db().sqlite.prepare(`select * from "${t}"`).raw().all(), (_k, v) => (Buffer.isBuffer(v) ? "" : v));
+      expect(rows.includes("135790"), t).toBe(false);
+    }
+    expect((stmt("select pin_hash from household_pins where household_id = ?").get(h) as { pin_hash: string }).pin_hash).toMatch(/^\$2[aby]\$1\d\$/);
+    ledgerOk();
+  });
+});

@@ -1,0 +1,53 @@
+// A village with a store, goods in stock, a keeper, a committee member and households with points.
+import { stmt } from "~/utils/db.server";
+import { changeStock, createGood } from "~/utils/goods.server";
+import { award } from "~/utils/ledger.server";
+import { insertUser } from "~/utils/users.server";
+import type { Keeper } from "~/utils/checkout.server";
+import { seedVillage, type SeededVillage } from "../ledger/helpers";
+
+let phones = 13800000000;
+
+export interface StoreFixture extends SeededVillage {
+  keeper: Keeper;
+  committee: { userId: number; role: "committee"; villageId: number };
+  villagerUserId: number;
+  goods: Record<string, number>;
+}
+
+export function storeFixture(tag: string, opts: { households?: number; points?: number[]; goods?: { name: string; price: number; stock: number; limit?: number | null }[] } = {}): StoreFixture {
+  const v = seedVillage(tag, opts.households ?? 3);
+  const user = (role: "store_keeper" | "committee" | "villager") =>
+    insertUser({ phone: String(++phones), passwordHash: "x", displayName: `${role}${tag}`, memberId: null, mustChangePassword: false, roles: [{ role, villageId: v.villageId }] });
+  const keeperId = user("store_keeper");
+  const committeeId = user("committee");
+  const villagerUserId = user("villager");
+  const actor = { userId: keeperId, role: "village_admin", villageId: v.villageId };
+  const goods: Record<string, number> = {};
+  for (const g of opts.goods ?? [{ name: "大米", price: 50, stock: 10 }, { name: "牙膏", price: 12, stock: 20, limit: 2 }]) {
+    const out = createGood(actor, v.villageId, v.storeId, {
+      name: g.name, category: "粮油", unit: "袋", price: g.price, cost: 100, monthlyLimit: g.limit ?? null, lowStock: 2, active: true,
+    }, null);
+    if (!out.ok) throw new Error(JSON.stringify(out.errors));
+    goods[g.name] = out.goodId;
+    if (g.stock > 0) changeStock(actor, v.villageId, out.goodId, { intent: "stock.restock", qty: g.stock, source: "村集体", note: "" });
+  }
+  (opts.points ?? [100, 100, 100]).forEach((p, i) => {
+    if (p > 0) award({ householdId: v.householdIds[i], amount: p, idemKey: `fx:${tag}:${i}`, actor: { userId: null, role: "system" }, memo: "测试奖励" });
+  });
+  return {
+    ...v,
+    keeper: { userId: keeperId, role: "store_keeper", villageId: v.villageId, storeIds: [v.storeId] },
+    committee: { userId: committeeId, role: "committee", villageId: v.villageId },
+    villagerUserId,
+    goods,
+  };
+}
+
+export function stockOf(goodId: number): number {
+  return (stmt("select stock from goods where id = ?").get(goodId) as { stock: number }).stock;
+}
+
+export function headOf(householdId: number): number {
+  return (stmt("select id from members where household_id = ? and is_head = 1").get(householdId) as { id: number }).id;
+}
