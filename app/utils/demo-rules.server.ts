@@ -1,6 +1,7 @@
 // The demo villages' rules catalogue (积分细则): what a village's 积分制 actually lists.
 import type { RuleCategory, RuleUnit } from "../../db/schema";
-import { approveClaim, fileClaimBatch, householdOfUser } from "./claims.server";
+import { approveClaim, fileClaimBatch, householdOfUser, objectToClaim, resolveObjection } from "./claims.server";
+import { storePhotos } from "./claim-photos.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { insertRule, type CapField } from "./rules.server";
@@ -60,7 +61,7 @@ export function seedDemoClaims(villageId: number): void {
   const committeeHousehold = householdOfUser(committee);
   const villagers = stmt(
     `select u.id as user_id, m.id as member_id, m.household_id from users u join members m on m.id = u.member_id
-     join user_roles r on r.user_id = u.id and r.role = 'household_head' and r.village_id = ? order by u.id limit 8`,
+     join user_roles r on r.user_id = u.id and r.role = 'household_head' and r.village_id = ? order by u.id limit 12`,
   ).all(villageId) as { user_id: number; member_id: number; household_id: number }[];
   const rule = (name: string) => (stmt("select id from rules where village_id = ? and name = ?").get(villageId, name) as { id: number }).id;
   const day = 86_400_000;
@@ -74,8 +75,9 @@ export function seedDemoClaims(villageId: number): void {
     ["安装国家反诈中心APP", 1, "在村委会志愿者帮助下安装"],
     ["参加农业技能培训", 1, "果树修剪培训"],
   ];
+  const inFlight = villagers.slice(0, 8);
   transact(() => {
-    villagers.forEach((v, i) => {
+    inFlight.forEach((v, i) => {
       const [name, quantity, note] = plan[i % plan.length];
       const [id] = fileClaimBatch({
         villageId, filer: { userId: v.user_id, role: "household_head" },
@@ -84,5 +86,33 @@ export function seedDemoClaims(villageId: number): void {
       // Half go straight into 公示 (approved by the committee, never its own household's).
       if (i % 2 === 0 && v.household_id !== committeeHousehold) approveClaim(villageId, id, { userId: committee, role: "committee" });
     });
+  });
+  seedObjectedClaims(villageId, villagers.slice(8), committee, inspector, committeeHousehold);
+}
+
+// A 1×1 PNG: the demo's evidence photo (real image bytes, so the content check would pass it).
+const DEMO_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
+/**
+ * A deduction in 公示 (filed by the inspector with a photo) and an objection already dismissed, so
+ * the notice board shows both. Nothing is credited here: the demo ledger keeps only its year of
+ * history (the scheduler credits these when their 公示 ends, like any other claim).
+ */
+function seedObjectedClaims(villageId: number, villagers: { user_id: number; member_id: number; household_id: number }[], committee: number, inspector: number, committeeHousehold: number | null): void {
+  const others = villagers.filter((v) => v.household_id !== committeeHousehold);
+  if (others.length < 2) return;
+  const rule = (name: string) => (stmt("select id from rules where village_id = ? and name = ?").get(villageId, name) as { id: number }).id;
+  const photos = storePhotos(villageId, [{ bytes: DEMO_PNG, mime: "image/png", ext: "png" }]);
+  transact(() => {
+    const file = (filer: number, role: "household_head" | "inspector", v: (typeof others)[number], name: string, note: string, withPhoto: boolean) =>
+      fileClaimBatch({
+        villageId, filer: { userId: filer, role },
+        items: [{ memberId: v.member_id, ruleId: rule(name), occurredAt: now() - 2 * 86_400_000, quantity: 1, note, photos: withPhoto ? photos : [] }],
+      })[0];
+    const deduction = file(inspector, "inspector", others[0], "乱堆乱放柴草杂物", "柴草堆占用村道，劝说两次未清理", true);
+    const planted = file(others[1].user_id, "household_head", others[1], "义务植树", "村西河堤补种柳树", false);
+    for (const id of [deduction, planted]) approveClaim(villageId, id, { userId: committee, role: "committee" });
+    const objection = objectToClaim(villageId, planted, others[0].user_id, "那天下雨，好像没有植树");
+    resolveObjection(villageId, objection, { userId: committee, role: "committee" }, "dismiss", "经查看现场，新栽柳树 12 棵，属实");
   });
 }
