@@ -108,18 +108,19 @@ export function seedDemoActivities(today: number): void {
       for (const m of cancelledMembers) signUp(villageId, cancelled, m, committee, today - 4 * DAY);
       stmt("update activities set status = 'cancelled', cancel_reason = ?, updated_at = ? where id = ?").run("气象台发布大风预警，改期另行通知", today - DAY, cancelled);
 
-      // Finished ten days ago: attendance closed into claims (pending review by another committee member).
+      // Finished ten days ago, organised by the inspector, who closed it into claims: the demo's
+      // committee member did not file them, so can review them (maker-checker).
       const heldAt = dayAt(today, -10, 8, 30);
       const finished = insertActivity(
         villageId,
-        { title: "扫雪除冰", description: "清扫村道和学校门口的积雪。", place: "村小学门口", starts: heldAt, hours: 3, capacity: 15, unit: "hour", organiser: "committee", signups: 0 },
-        volunteerRule(villageId, "hour", today), committee, committee, heldAt - 5 * DAY,
+        { title: "扫雪除冰", description: "清扫村道和学校门口的积雪。", place: "村小学门口", starts: heldAt, hours: 3, capacity: 15, unit: "hour", organiser: "inspector", signups: 0 },
+        volunteerRule(villageId, "hour", today), inspector, committee, heldAt - 5 * DAY,
       );
       const came = take(8);
       for (const m of came) signUp(villageId, finished, m, committee, heldAt - 2 * DAY);
-      came.slice(0, 7).forEach((m, i) => attend(villageId, finished, m, i < 5 ? "scan" : "manual", committee, heldAt + 10 * MINUTE + i * MINUTE, i === 0 ? 2 : null));
+      came.slice(0, 7).forEach((m, i) => attend(villageId, finished, m, i < 5 ? "scan" : "manual", inspector, heldAt + 10 * MINUTE + i * MINUTE, i === 0 ? 2 : null));
       clockControl.set(heldAt + 4 * HOUR);
-      const closed = closeActivity({ userId: committee, role: "committee" }, villageId, finished);
+      const closed = closeActivity({ userId: inspector, role: "inspector" }, villageId, finished);
       // A village catalogue with tight caps may refuse the batch: the activity then stays open to close by hand.
       if (!closed.ok) console.warn(`演示活动未能结束：${closed.errors._form}`);
       clockControl.set(today);

@@ -272,8 +272,12 @@ const STAFF_ONLY: { phone: string; name: string; village: number | null; role: R
   { phone: TOWNSHIP_ADMIN_PHONE, name: "郑立新", village: null, role: "township_admin" },
   { phone: "13900000002", name: "赵春来", village: 0, role: "store_keeper" },
   { phone: "13900000005", name: "周文斌", village: 0, role: "village_admin" },
+  // A second committee member per village: a claim filed by, or for the household of, the first
+  // still has someone to review it (maker-checker).
+  { phone: "13900000006", name: "冯秀兰", village: 0, role: "committee" },
   { phone: "13900000012", name: "孙红霞", village: 1, role: "store_keeper" },
   { phone: "13900000015", name: "吴建平", village: 1, role: "village_admin" },
+  { phone: "13900000016", name: "韩玉梅", village: 1, role: "committee" },
 ];
 
 /** The household of 13900000001 keeps at least this much: the demo shows a healthy balance. */

@@ -58,11 +58,13 @@ describe("demo seed", () => {
       ["13900000003", ["committee"], "桃源村"],
       ["13900000004", ["inspector"], "桃源村"],
       ["13900000005", ["village_admin"], "桃源村"],
+      ["13900000006", ["committee"], "桃源村"],
       ["13900000011", ["villager"], "杏花村"],
       ["13900000012", ["store_keeper"], "杏花村"],
       ["13900000013", ["committee"], "杏花村"],
       ["13900000014", ["inspector"], "杏花村"],
       ["13900000015", ["village_admin"], "杏花村"],
+      ["13900000016", ["committee"], "杏花村"],
     ];
     expect(logins.map((l) => l.phone)).toEqual(expected.map(([p]) => p));
     const villageId = (name: string | null) => (name === null ? null : villages.find((v) => v.name === name)!.id);
@@ -168,6 +170,17 @@ describe("demo seed", () => {
     ).get() as { lo: number; hi: number };
     expect(amounts.lo).toBeGreaterThanOrEqual(15);
     expect(amounts.hi).toBeLessThanOrEqual(120);
+  });
+
+  it("leaves every demo claim in review approvable by a committee member who neither filed it nor lives in its household", () => {
+    const stuck = db().sqlite.prepare(
+      `select c.id from claims c where c.status = 'pending' and not exists (
+         select 1 from user_roles r join users u on u.id = r.user_id left join members m on m.id = u.member_id
+         where r.role = 'committee' and r.village_id = c.village_id and u.id <> c.filer_user_id
+           and (m.household_id is null or m.household_id <> c.household_id))`,
+    ).all();
+    expect(count("select count(*) as n from claims where status = 'pending'")).toBeGreaterThan(0);
+    expect(stuck).toEqual([]);
   });
 
   it("does nothing on a database that already has a township", async () => {
