@@ -1,5 +1,5 @@
 // The demo stores' goods: realistic village-store items with prices in points and costs in yuan.
-// Their pictures are drawn once by scripts/draw-goods.ts into assets/goods/<file>.webp.
+// Their pictures are drawn once by scripts/draw-goods.ts into db/demo/goods/<file>.webp.
 export interface DemoGood {
   name: string;
   label: string;

@@ -1,4 +1,4 @@
-// The demo stores: 20+ goods with their pictures (assets/goods/*.webp), opening stock from the
+// The demo stores: 20+ goods with their pictures (db/demo/goods/*.webp), opening stock from the
 // township's allocation, the keeper assigned to the store, and a counter PIN for the demo household.
 import fs from "node:fs";
 import path from "node:path";
@@ -11,7 +11,7 @@ import { moveStock } from "./stock.server";
 export const DEMO_PIN = "135790";
 
 function photo(file: string): Buffer | null {
-  const p = path.resolve("assets/goods", `${file}.webp`);
+  const p = path.resolve("db/demo/goods", `${file}.webp`);
   return fs.existsSync(p) ? fs.readFileSync(p) : null;
 }
 

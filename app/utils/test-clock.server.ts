@@ -2,7 +2,7 @@
 // Enabled only when TEST_CLOCK_CONTROL=1 AND the database lives under the OS temp folder (what the
 // test harness uses). A normal `npm start` (default database under db/data, or any real path)
 // refuses, whatever NODE_ENV says: the built server always runs as production, so NODE_ENV
-// cannot tell a test from a village. See docs/decisions/0010-earn-test-clock.md.
+// cannot tell a test from a village. See docs/decisions/0011-earn-test-clock.md.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";

@@ -171,7 +171,7 @@ describe("goods admin over HTTP", () => {
     const store = one<{ id: number }>("select id from stores where village_id = ?", v1).id;
     const fd = new FormData();
     for (const [k, v] of Object.entries({ intent: "good.save", storeId: String(store), name: "花生油（1升）", category: "粮油", unit: "瓶", price: "30", cost: "18.80", monthlyLimit: "2", lowStock: "3", active: "on" })) fd.append(k, v);
-    fd.append("photo", new Blob([fs.readFileSync("assets/goods/oil.webp")], { type: "image/webp" }), "oil.webp");
+    fd.append("photo", new Blob([fs.readFileSync("db/demo/goods/oil.webp")], { type: "image/webp" }), "oil.webp");
     const made = await c.admin.post(`/v/${v1}/admin/goods/new`, fd);
     expect(made.status, made.text.slice(0, 300)).toBe(302);
     const goodId = Number(/goods\/(\d+)/.exec(made.location!)![1]);
