@@ -22,7 +22,8 @@ export async function householdCards(villageId: number, opts: { householdId?: nu
   ).all(villageId, opts.householdId ?? null, opts.householdId ?? null, opts.gridId ?? null, opts.gridId ?? null) as Omit<HouseholdCard, "qr">[];
   return Promise.all(
     rows.map(async (r) => {
-      const svg = await QRCode.toString(`${CARD_QR_PREFIX}${r.id}`, { type: "svg", errorCorrectionLevel: "M", margin: 1 });
+      // Fixed mask: a whole grid of cards is drawn per request (see qrDataUrl).
+      const svg = await QRCode.toString(`${CARD_QR_PREFIX}${r.id}`, { type: "svg", errorCorrectionLevel: "M", margin: 1, maskPattern: 0 });
       return { ...r, qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` };
     }),
   );

