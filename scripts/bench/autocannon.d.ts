@@ -2,15 +2,28 @@
 declare module "autocannon" {
   import type { EventEmitter } from "node:events";
 
-  interface Options {
+  export interface Options {
     url: string;
     connections?: number;
     duration?: number;
     headers?: Record<string, string>;
     timeout?: number;
+    /** Each connection sends these in order, again and again; the context starts afresh each loop. */
+    requests?: Request[];
+    initialContext?: Record<string, unknown>;
   }
 
-  interface Result {
+  export interface Request {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    /** Returns the request to send, or null to skip the rest of this loop. */
+    setupRequest?: (req: Request, context: Record<string, unknown>) => Request | null;
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
+  }
+
+  export interface Result {
     duration: number;
     errors: number;
     timeouts: number;
@@ -20,7 +33,7 @@ declare module "autocannon" {
     statusCodeStats: Record<string, { count: number }>;
   }
 
-  interface Instance extends EventEmitter, PromiseLike<Result> {
+  export interface Instance extends EventEmitter, PromiseLike<Result> {
     stop(): void;
   }
 

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 
 /** Bump when the generator changes what it writes: the cached dataset is then rebuilt. */
-export const DATASET_VERSION = "township-v4";
+export const DATASET_VERSION = "township-v5";
 
 export const DATASET_DIR = path.resolve("db/data/bench");
 export const DATASET_FILE = path.join(DATASET_DIR, "township.sqlite");
@@ -24,6 +24,16 @@ export interface DatasetMeta {
   fileBytes: number;
   deep: { householdId: number; phone: string; entries: number; pages: number; page: number };
   typical: { householdId: number; phone: string; entries: number };
+  /** Who runs the checkout load: one store keeper and one villager of the same village per connection. */
+  checkout: CheckoutPair[];
+}
+
+export interface CheckoutPair {
+  villageId: number;
+  storeId: number;
+  goodIds: number[];
+  keeperPhone: string;
+  villagerPhone: string;
 }
 
 export interface LedgerRatioResult {

@@ -3,7 +3,7 @@
 // 30 villages × 400 households, 1,000,000 transfers = 2,000,000 ledger entries over the past year.
 import fs from "node:fs";
 import {
-  BENCH_PASSWORD, DATASET_FILE, DATASET_META, DATASET_VERSION, duration, int, prng, reply, type DatasetMeta,
+  BENCH_PASSWORD, DATASET_FILE, DATASET_META, DATASET_VERSION, duration, int, prng, reply, type CheckoutPair, type DatasetMeta,
 } from "./common";
 
 const VILLAGES = 30;
@@ -14,6 +14,7 @@ const DEEP_EVERY = 125; // every 125th transfer goes to the deep household: 8,00
 const DEEP_INDEX = 6; // 7th household of the first village
 const TYPICAL_INDEX = HOUSEHOLDS_PER_VILLAGE + 122; // a household of the second village
 const DAY = 24 * 3600_000;
+const CHECKOUT_PAIRS = 32; // one keeper and one villager per concurrent checkout connection
 const CHINA = 8 * 3600_000;
 
 for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(DATASET_FILE + suffix, { force: true });
@@ -154,10 +155,52 @@ while (posted < TRANSFERS) {
   }
 }
 
+// ---- the checkout load: 32 store keepers, each with a villager of the same village ----------
+
+const { createGood, changeStock, goodSchema, stockSchema } = await import("../../app/utils/goods.server");
+const { setKeepers } = await import("../../app/utils/store-admin.server");
+clockControl.set(end);
+const benchHash = await hashPassword(BENCH_PASSWORD);
+const adminId = insertUser({ phone: "13700009999", passwordHash: benchHash, displayName: "压测管理员", memberId: null, mustChangePassword: false, roles: [{ role: "township_admin", villageId: null }] });
+const admin = { userId: adminId, role: "township_admin", villageId: null };
+const BENCH_GOODS: [string, string, string, number][] = [["洗衣粉", "洗护", "袋", 3], ["香皂", "洗护", "块", 2], ["酱油", "调味", "瓶", 4], ["毛巾", "日用", "条", 5], ["牙膏", "洗护", "支", 3]];
+const checkout: CheckoutPair[] = [];
+const villageIds = [...new Set(households.map((h) => h.village))];
+for (let k = 0; k < CHECKOUT_PAIRS; k++) {
+  const v = k % villageIds.length;
+  const villageId = villageIds[v];
+  const storeId = (sqlite.prepare("select id from stores where village_id = ?").get(villageId) as { id: number }).id;
+  const keeperPhone = `1370000${String(k).padStart(4, "0")}`;
+  const keeperId = insertUser({ phone: keeperPhone, passwordHash: benchHash, displayName: `店主${k}`, memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId }] });
+  const keepers = (sqlite.prepare("select user_id from store_keepers where store_id = ?").all(storeId) as { user_id: number }[]).map((r) => r.user_id);
+  const ok = setKeepers(admin, villageId, storeId, [...keepers, keeperId]);
+  if (!ok.ok) throw new Error("setKeepers failed");
+  let goodIds = (sqlite.prepare("select id from goods where store_id = ? order by id").all(storeId) as { id: number }[]).map((r) => r.id);
+  if (!goodIds.length) {
+    for (const [name, category, unit, price] of BENCH_GOODS) {
+      const g = createGood(admin, villageId, storeId, goodSchema.parse({ name, category, unit, price: String(price), cost: "2.50", monthlyLimit: "", lowStock: "5", active: "on" }), null);
+      if (!g.ok) throw new Error("createGood failed");
+      for (let r = 0; r < 5; r++) {
+        const moved = changeStock(admin, villageId, g.goodId, stockSchema.parse({ intent: "stock.restock", qty: "99999", source: "村集体", note: "压测备货" }));
+        if (!moved.ok) throw new Error("restock failed");
+      }
+    }
+    goodIds = (sqlite.prepare("select id from goods where store_id = ? order by id").all(storeId) as { id: number }[]).map((r) => r.id);
+  }
+  const h = households[v * HOUSEHOLDS_PER_VILLAGE + 300 + Math.floor(k / villageIds.length)];
+  const villagerPhone = `1380000${String(k).padStart(4, "0")}`;
+  const head = sqlite.prepare("select id, name from members where id = ?").get(h.members[0]) as { id: number; name: string };
+  insertUser({ phone: villagerPhone, passwordHash: benchHash, displayName: head.name, memberId: head.id, mustChangePassword: false, roles: [{ role: "villager", villageId }] });
+  // Enough points that no checkout of the load is refused for the balance.
+  ledger.award({ householdId: h.id, amount: 10_000_000, idemKey: `bench:checkout:${k}`, actor: system, memberId: head.id, memo: "压测备用积分" });
+  checkout.push({ villageId, storeId, goodIds, keeperPhone, villagerPhone });
+}
+clockControl.reset();
+
 // ---- logins for the two households the benchmark signs in as --------------------------
 
 clockControl.set(end);
-const hash = await hashPassword(BENCH_PASSWORD);
+const hash = benchHash;
 function login(idx: number, phone: string): void {
   const h = households[idx];
   const head = sqlite.prepare("select id, name from members where id = ?").get(h.members[0]) as { id: number; name: string };
@@ -191,6 +234,7 @@ const meta: DatasetMeta = {
   fileBytes: fs.statSync(DATASET_FILE).size,
   deep: { householdId: households[DEEP_INDEX].id, phone: "13900000001", entries: deepEntries, pages: deepPages, page: Math.max(1, Math.floor(deepPages * 0.9)) },
   typical: { householdId: households[TYPICAL_INDEX].id, phone: "13900000002", entries: typicalEntries },
+  checkout,
 };
 fs.writeFileSync(DATASET_META, JSON.stringify(meta, null, 2));
 console.log(`  其中冲正 ${int(reversals)} 笔；文件 ${(meta.fileBytes / 1024 / 1024).toFixed(0)} MiB`);

@@ -3,12 +3,12 @@
 import { execSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import zlib from "node:zlib";
-import autocannon from "autocannon";
+import autocannon, { type Options as CannonOptions } from "autocannon";
 import { percentile } from "./common";
 
 export const CONNECTIONS = 16;
 // A cheap Android phone's browser: the server renders for people (onShellReady), not for bots.
-const PHONE_UA = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36";
+export const PHONE_UA = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36";
 
 export interface Server {
   url: string;
@@ -17,8 +17,8 @@ export interface Server {
   stop: () => Promise<void>;
 }
 
-export async function startServer(databasePath: string): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, ["scripts/server.mjs"], {
+export async function startServer(databasePath: string, nodeArgs: string[] = []): Promise<Server> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "scripts/server.mjs"], {
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -107,16 +107,21 @@ export function cpuMsOf(pid: number): number {
 }
 
 /** One autocannon run: CONNECTIONS keep-alive connections for `seconds`; latencies of 2xx answers, in ms. */
-export async function load(url: string, cookie: string | null, seconds: number, serverPid: number): Promise<LoadResult> {
+export function load(url: string, cookie: string | null, seconds: number, serverPid: number): Promise<LoadResult> {
+  const headers: Record<string, string> = { "accept-encoding": "gzip", "user-agent": PHONE_UA };
+  if (cookie) headers.cookie = cookie;
+  return measure({ url, connections: CONNECTIONS, duration: seconds, headers, timeout: 10 }, serverPid);
+}
+
+/** Runs autocannon with these options and gathers latency percentiles, statuses and CPU figures. */
+export async function measure(opts: CannonOptions, serverPid: number): Promise<LoadResult> {
   const latencies: number[] = [];
   let non2xx = 0;
   const statuses: Record<string, number> = {};
-  const headers: Record<string, string> = { "accept-encoding": "gzip", "user-agent": PHONE_UA };
-  if (cookie) headers.cookie = cookie;
   const cpu0 = cpuMsOf(serverPid);
   const client0 = process.cpuUsage();
   const t0 = performance.now();
-  const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, timeout: 10 });
+  const instance = autocannon(opts);
   instance.on("response", (_client: unknown, status: number, _bytes: number, ms: number) => {
     statuses[status] = (statuses[status] ?? 0) + 1;
     if (status >= 200 && status < 300) latencies.push(ms);
@@ -156,7 +161,7 @@ const gzip = (body: Buffer) => zlib.gzipSync(body, { level: 6 }).length;
  * files not already preloaded), each gzipped at level 6 like the server's compression middleware.
  * JSON fetched later (route discovery, revalidation) and images are not counted.
  */
-export async function pageWeight(url: string, cookie: string): Promise<Asset[]> {
+export async function pageWeight(url: string, cookie: string, opts: { lazy?: boolean } = {}): Promise<Asset[]> {
   const html = await expectPage(url, cookie, () => null);
   const assets: Asset[] = [{ path: new URL(url).pathname, kind: "html", raw: Buffer.byteLength(html), gzip: gzip(Buffer.from(html)) }];
   const queue: string[] = [];
@@ -192,6 +197,8 @@ export async function pageWeight(url: string, cookie: string): Promise<Asset[]> 
     assets.push({ path: new URL(href).pathname, kind, raw: body.length, gzip: gzip(body) });
     if (kind === "js") {
       for (const m of body.toString("utf8").matchAll(/(?:\bimport|\bfrom)\s*["']([^"']+\.js)["']/g)) add(m[1], href);
+      // Chunks the page loads on demand (the scanner library and its worker) count when asked for.
+      if (opts.lazy) for (const m of body.toString("utf8").matchAll(/\bimport\(\s*["']([^"']+\.js)["']\s*\)/g)) add(m[1], href);
     }
   }
   return assets;

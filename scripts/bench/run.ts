@@ -9,12 +9,15 @@ import {
   BENCH_PASSWORD, DATASET_FILE, DATASET_META, DATASET_VERSION, bytes, duration, fixed, gc, int, median, runChild,
   type DatasetMeta, type LedgerRatioResult,
 } from "./common";
-import { CONNECTIONS, expectPage, load, memoryOf, pageWeight, signIn, startServer, type LoadResult, type Server } from "./http";
+import { CHECKOUT_CONNECTIONS, checkoutLoad, signPairs, type CheckoutResult } from "./checkout";
+import { CONNECTIONS, expectPage, load, memoryOf, pageWeight, signIn, startServer, type Asset, type LoadResult, type Server } from "./http";
 
 const ROUNDS = 3;
 const SECONDS = 5;
 const WARMUP_SECONDS = 3;
-const TARGET = { p95Ms: 30, ratio: 0.8, homeBytes: 120 * 1024 };
+const TARGET = { p95Ms: 30, ratio: 0.8, homeBytes: 120 * 1024, checkoutRatio: 0.5, checkoutP99Ms: 100, scannerBytes: 150 * 1024 };
+// The load writes (sessions, orders, ledger entries): it runs on a copy, so every run starts from the same data.
+const RUN_FILE = DATASET_FILE.replace(/\.sqlite$/, ".run.sqlite");
 
 const benchStarted = performance.now();
 let server: Server | undefined;
@@ -70,7 +73,9 @@ interface Route {
 
 async function http(meta: DatasetMeta) {
   section("production server under load");
-  server = await startServer(DATASET_FILE);
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(RUN_FILE + suffix, { force: true });
+  fs.copyFileSync(DATASET_FILE, RUN_FILE);
+  server = await startServer(RUN_FILE);
   console.log(`  server pid ${server.pid} at ${server.url}`);
   const typical = await signIn(server.url, meta.typical.phone, BENCH_PASSWORD);
   const deep = await signIn(server.url, meta.deep.phone, BENCH_PASSWORD);
@@ -85,6 +90,9 @@ async function http(meta: DatasetMeta) {
     return (text.match(/<li>/g) ?? []).length >= 20 ? null : "fewer than 20 entries on a deep statement page";
   });
 
+  const pairs = await signPairs(server.url, meta.checkout, BENCH_PASSWORD);
+  const checkout: CheckoutResult[] = [];
+
   const routes: Route[] = [
     { name: "GET /healthz", path: "/healthz", cookie: null, target: false, rounds: [] },
     // The cheapest full page (no session, one small form): what any server-rendered page costs here.
@@ -97,6 +105,8 @@ async function http(meta: DatasetMeta) {
     const w = await load(server.url + r.path, r.cookie, WARMUP_SECONDS, server.pid);
     console.log(`  warm-up ${r.name}: ${int(w.rps)} req/s`);
   }
+  const cw = await checkoutLoad(server.url, pairs, WARMUP_SECONDS, server.pid);
+  console.log(`  warm-up checkout: ${int(cw.rps)} req/s, ${int(cw.checkoutsPerSecond)} checkouts/s${cw.broken ? `, ${cw.broken} broken` : ""}`);
   for (let round = 1; round <= ROUNDS; round++) {
     for (const r of routes) {
       gc();
@@ -108,15 +118,28 @@ async function http(meta: DatasetMeta) {
           `  server CPU ${fixed(x.serverCpuMsPerReq, 2)} ms/req, client ${Math.round(x.clientCpuPct)}% CPU, load ${loadavg()}${bad}`,
       );
     }
+    gc();
+    const c = await checkoutLoad(server.url, pairs, SECONDS, server.pid);
+    checkout.push(c);
+    const bad = c.non2xx || c.errors || c.broken ? `  !! ${c.non2xx} non-2xx ${JSON.stringify(c.statuses)}, ${c.errors} errors, ${c.broken} broken` : "";
+    console.log(
+      `  round ${round}/${ROUNDS} ${"checkout (6 requests each)".padEnd(30)} ${int(c.rps).padStart(6)} req/s  p50 ${fixed(c.p50).padStart(6)}  p95 ${fixed(c.p95).padStart(6)}  p99 ${fixed(c.p99).padStart(6)} ms` +
+        `  ${int(c.checkoutsPerSecond)} checkouts/s, server CPU ${fixed(c.serverCpuMsPerReq, 2)} ms/req, load ${loadavg()}${bad}`,
+    );
   }
   const memory = memoryOf(server.pid);
   console.log(`  server memory after the load: VmRSS ${bytes(memory.rss)} (peak VmHWM ${bytes(memory.hwm)})`);
 
   const assets = await pageWeight(`${server.url}/`, typical);
-  console.log("  villager home page, gzip level 6:");
-  for (const a of assets) console.log(`    ${a.kind.padEnd(4)} ${a.path.padEnd(48)} ${int(a.raw).padStart(9)} B raw  ${int(a.gzip).padStart(8)} B gzip`);
+  const store = await pageWeight(`${server.url}/store`, pairs[0].villagerCookie);
+  // The scanner page with everything it loads to scan: qr-scanner and its worker are fetched on demand.
+  const scanner = await pageWeight(`${server.url}/v/${pairs[0].villageId}/store/scan`, pairs[0].keeperCookie, { lazy: true });
+  for (const [title, list] of [["villager home page", assets], ["villager store page", store], ["keeper scanner page (with the lazily loaded scanner)", scanner]] as const) {
+    console.log(`  ${title}, gzip level 6:`);
+    for (const a of list) console.log(`    ${a.kind.padEnd(4)} ${a.path.padEnd(56)} ${int(a.raw).padStart(9)} B raw  ${int(a.gzip).padStart(8)} B gzip`);
+  }
   await cleanup();
-  return { routes, memory, assets };
+  return { routes, memory, assets, store, scanner, checkout };
 }
 
 // ---- crash loops ---------------------------------------------------------------------
@@ -194,14 +217,36 @@ async function main(): Promise<number> {
     "— (diagnostic)",
     "",
   ]);
-  const home = h.assets.reduce((n, a) => n + a.gzip, 0);
-  const by = (k: string) => h.assets.filter((a) => a.kind === k).reduce((n, a) => n + a.gzip, 0);
+  const ceiling = median(h.routes[0].rounds.map((x) => x.rps));
+  const cm = (k: "rps" | "p50" | "p95" | "p99" | "checkoutsPerSecond") => median(h.checkout.map((x) => x[k]));
+  const checkoutBad = h.checkout.reduce((n, x) => n + x.non2xx + x.errors + x.broken, 0);
+  if (checkoutBad) invalid = true;
   rows.push([
-    "villager home gzip (HTML+JS+CSS)",
-    `${fixed(home / 1024)} KiB (html ${fixed(by("html") / 1024)} + js ${fixed(by("js") / 1024)} + css ${fixed(by("css") / 1024)}, ${h.assets.length} files)`,
-    `≤ 120 KiB`,
-    verdict(home <= TARGET.homeBytes),
+    `checkout at ${CHECKOUT_CONNECTIONS} keepers req/s`,
+    `${int(cm("rps"))} (${int(cm("checkoutsPerSecond"))} checkouts/s)`,
+    `ratio ≥ ${TARGET.checkoutRatio}`,
+    checkoutBad ? `INVALID (${checkoutBad} failed steps)` : `${fixed(cm("rps") / ceiling, 2)} × ceiling ${verdict(cm("rps") / ceiling >= TARGET.checkoutRatio)}`,
   ]);
+  rows.push([
+    "checkout p50 / p95 / p99 (per request)",
+    `${fixed(cm("p50"))} / ${fixed(cm("p95"))} / ${fixed(cm("p99"))} ms`,
+    `p99 ≤ ${TARGET.checkoutP99Ms} ms`,
+    checkoutBad ? "INVALID" : verdict(cm("p99") <= TARGET.checkoutP99Ms),
+  ]);
+  rows.push(["checkout server CPU per request", `${fixed(median(h.checkout.map((x) => x.serverCpuMsPerReq)), 2)} ms`, "— (diagnostic)", ""]);
+  const weight = (label: string, list: Asset[], limit: number | null) => {
+    const total = list.reduce((n, a) => n + a.gzip, 0);
+    const by = (k: string) => list.filter((a) => a.kind === k).reduce((n, a) => n + a.gzip, 0);
+    rows.push([
+      `${label} gzip (HTML+JS+CSS)`,
+      `${fixed(total / 1024)} KiB (html ${fixed(by("html") / 1024)} + js ${fixed(by("js") / 1024)} + css ${fixed(by("css") / 1024)}, ${list.length} files)`,
+      limit === null ? "— (reported)" : `≤ ${limit / 1024} KiB`,
+      limit === null ? "" : verdict(total <= limit),
+    ]);
+  };
+  weight("villager home", h.assets, TARGET.homeBytes);
+  weight("villager store page", h.store, null);
+  weight("keeper scanner page incl. qr-scanner", h.scanner, TARGET.scannerBytes);
   rows.push(["server RSS after load", bytes(h.memory.rss), "— (reported)", ""]);
   rows.push([`SIGKILL crash loops (check:ledger after)`, `${crash.loops} loops in ${duration(crash.seconds)}`, "every committed id kept", verdict(crash.ok)]);
   if (!crash.ok) invalid = true;
