@@ -27,7 +27,7 @@ function volunteerRule(villageId: number, unit: "time" | "hour", at: number, pre
 }
 
 function staff(villageId: number, role: string): number {
-  return (stmt("select user_id from user_roles where village_id = ? and role = ? order by user_id limit 1").get(villageId, role) as { user_id: number }).user_id;
+  return (stmt("select r.user_id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = ? order by u.phone limit 1").get(villageId, role) as { user_id: number }).user_id;
 }
 
 /** Adults with a relation that means grown-up, household by household in a fixed order. */

@@ -54,7 +54,7 @@ export function seedDemoRules(villageId: number): Map<string, number> {
  */
 export function seedDemoClaims(villageId: number): void {
   const staff = (role: string) =>
-    (stmt("select user_id from user_roles where village_id = ? and role = ? order by user_id limit 1").get(villageId, role) as { user_id: number } | undefined)?.user_id;
+    (stmt("select r.user_id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = ? order by u.phone limit 1").get(villageId, role) as { user_id: number } | undefined)?.user_id;
   const committee = staff("committee");
   const inspector = staff("inspector");
   if (!committee || !inspector) return;

@@ -947,7 +947,7 @@ function activityIds(v: number, v2: number): void {
   database.sqlite.prepare("insert into activity_attendance (village_id, activity_id, member_id, method, recorded_by, created_at) values (?, ?, ?, 'manual', ?, ?)").run(v, Number(AH), AHM, committee, at);
   Object.assign(ids, {
     CU: String(committee),
-    OU2: String(one<{ id: number }>("select user_id as id from user_roles where village_id = ? and role = 'committee' order by user_id limit 1", v2).id),
+    OU2: String(one<{ id: number }>("select r.user_id as id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = 'committee' order by u.phone limit 1", v2).id),
     R: String(one<{ id: number }>("select id from rules where village_id = ? and active = 1 and points > 0 order by id limit 1", v).id),
     R2: String(one<{ id: number }>("select id from rules where village_id = ? order by id limit 1", v2).id),
     AC: act("a.village_id = ? and a.status = 'open' and a.signup_deadline > ? and (select count(*) from activity_signups s where s.activity_id = a.id and s.status = 'active') > 1", v, at),

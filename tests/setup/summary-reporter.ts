@@ -14,12 +14,16 @@ function count(tasks: Task[], into: { passed: number; failed: number; skipped: n
   }
 }
 
+function hasFailedTest(t: Task): boolean {
+  return (t.tasks ?? []).some((c) => (c.type === "test" && c.result?.state === "fail") || hasFailedTest(c));
+}
+
 export default class SummaryReporter implements Reporter {
   onFinished(files: Task[] = [], errors: unknown[] = []): void {
     const n = { passed: 0, failed: 0, skipped: 0 };
     count(files, n);
-    // A file that failed to load has no tests but must still count as a failure.
-    n.failed += files.filter((f) => f.result?.state === "fail" && !(f.tasks ?? []).length).length + errors.length;
+    // A file whose setup failed (no test ran, or every test skipped) must still count as a failure.
+    n.failed += files.filter((f) => f.result?.state === "fail" && !hasFailedTest(f)).length + errors.length;
     // Deferred so it lands after the default reporter's summary.
     setImmediate(() => process.stdout.write(`\n${n.passed} passed, ${n.failed} failed${n.skipped ? `, ${n.skipped} skipped` : ""}\n`));
   }
