@@ -75,6 +75,7 @@ async function http(meta: DatasetMeta) {
   section("production server under load");
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(RUN_FILE + suffix, { force: true });
   fs.copyFileSync(DATASET_FILE, RUN_FILE);
+  execSync("sync"); // the copy's dirty pages would otherwise be written back during the load
   server = await startServer(RUN_FILE);
   console.log(`  server pid ${server.pid} at ${server.url}`);
   const typical = await signIn(server.url, meta.typical.phone, BENCH_PASSWORD);

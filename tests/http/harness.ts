@@ -19,6 +19,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: dbPath, SESSION_SECRET: "http-test", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // Whatever happens to the test file (a failed hook, a crash), the server dies with the test process.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
