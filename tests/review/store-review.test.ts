@@ -1,7 +1,10 @@
 // Review findings on the store: each test failed before its fix.
 import { afterEach, describe, expect, it } from "vitest";
 import { clockControl } from "~/utils/clock.server";
-import { createOrder, parseCart, type Result } from "~/utils/checkout.server";
+import { confirmOrder, createOrder, parseCart, type Result } from "~/utils/checkout.server";
+import { stmt } from "~/utils/db.server";
+import { voidOrder } from "~/utils/order-void.server";
+import { insertUser } from "~/utils/users.server";
 import { headOf, storeFixture } from "../store/fixture";
 
 afterEach(() => clockControl.reset());
@@ -19,5 +22,20 @@ describe("cart lines for the same good", () => {
     const h = f.householdIds[0];
     const r = createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: cart.lines, nonce: "rv1a" });
     expect(refused(r).code).toBe("limit");
+  });
+});
+
+describe("void is a keeper's own store's business", () => {
+  it("a keeper of another store of the village cannot void the order; the store's own keeper can", () => {
+    const f = storeFixture("rv2");
+    const h = f.householdIds[0];
+    const made = createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv2a" });
+    if (!made.ok) throw new Error(made.message);
+    expect(confirmOrder(f.keeper, made.orderId).ok).toBe(true);
+    const other = Number(stmt("insert into stores (village_id, name, created_at) values (?, ?, 0)").run(f.villageId, "二号超市").lastInsertRowid);
+    const stranger = { userId: insertUser({ phone: "13700000002", passwordHash: "x", displayName: "二号店主", memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId: f.villageId }] }), role: "store_keeper" as const, villageId: f.villageId, storeIds: [other] };
+    expect(refused(voidOrder(stranger, made.orderId, "误操作")).code).toBe("other_store");
+    expect(stmt("select status from orders where id = ?").get(made.orderId)).toEqual({ status: "confirmed" });
+    expect(voidOrder({ ...f.keeper }, made.orderId, "误操作").ok).toBe(true);
   });
 });
