@@ -5,6 +5,7 @@ import { confirmOrder, createOrder, parseCart, type Result } from "~/utils/check
 import { stmt } from "~/utils/db.server";
 import { voidOrder } from "~/utils/order-void.server";
 import { insertUser } from "~/utils/users.server";
+import { monthReport, settleMonth } from "~/utils/store-reports.server";
 import { headOf, storeFixture } from "../store/fixture";
 
 afterEach(() => clockControl.reset());
@@ -37,5 +38,20 @@ describe("void is a keeper's own store's business", () => {
     expect(refused(voidOrder(stranger, made.orderId, "误操作")).code).toBe("other_store");
     expect(stmt("select status from orders where id = ?").get(made.orderId)).toEqual({ status: "confirmed" });
     expect(voidOrder({ ...f.keeper }, made.orderId, "误操作").ok).toBe(true);
+  });
+});
+
+describe("a settled month stays settled", () => {
+  it("an order of a month the committee has settled cannot be voided afterwards (the village paid the store for it)", () => {
+    clockControl.set(Date.UTC(2026, 9, 20, 2)); // 2026-10-20 10:00 China time
+    const f = storeFixture("rv3");
+    const h = f.householdIds[0];
+    const made = createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv3a" });
+    if (!made.ok) throw new Error(made.message);
+    expect(confirmOrder(f.keeper, made.orderId).ok).toBe(true);
+    clockControl.set(Date.UTC(2026, 10, 2, 2));
+    expect(settleMonth(f.committee, f.storeId, "2026-10")).toEqual({ ok: true });
+    expect(refused(voidOrder(f.committee, made.orderId, "补录错误")).code).toBe("void_rule");
+    expect(monthReport(f.storeId, "2026-10").total.points).toBe(50);
   });
 });
