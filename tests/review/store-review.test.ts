@@ -5,7 +5,7 @@ import { confirmOrder, createOrder, parseCart, type Result } from "~/utils/check
 import { stmt } from "~/utils/db.server";
 import { voidOrder } from "~/utils/order-void.server";
 import { insertUser } from "~/utils/users.server";
-import { monthReport, settleMonth } from "~/utils/store-reports.server";
+import { closeDay, dayQuerySchema, monthReport, settleMonth } from "~/utils/store-reports.server";
 import { headOf, storeFixture } from "../store/fixture";
 
 afterEach(() => clockControl.reset());
@@ -53,5 +53,18 @@ describe("a settled month stays settled", () => {
     expect(settleMonth(f.committee, f.storeId, "2026-10")).toEqual({ ok: true });
     expect(refused(voidOrder(f.committee, made.orderId, "补录错误")).code).toBe("void_rule");
     expect(monthReport(f.storeId, "2026-10").total.points).toBe(50);
+  });
+});
+
+describe("day close takes only real days", () => {
+  it("2026-02-31 is refused and writes nothing, instead of a day close for a day that does not exist", () => {
+    clockControl.set(Date.UTC(2026, 10, 2, 2));
+    const f = storeFixture("rv4");
+    const keeper = { userId: f.keeper.userId, role: "store_keeper", villageId: f.villageId };
+    expect(dayQuerySchema.parse("2026-02-31")).toBe("2026-11-02");
+    expect(closeDay(keeper, f.storeId, "2026-02-31").ok).toBe(false);
+    expect(closeDay(keeper, f.storeId, "0000-00-00").ok).toBe(false);
+    expect(stmt("select count(*) as n from day_closes where store_id = ?").get(f.storeId)).toEqual({ n: 0 });
+    expect(closeDay(keeper, f.storeId, "2026-02-28").ok).toBe(true);
   });
 });
