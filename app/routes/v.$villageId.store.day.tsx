@@ -29,7 +29,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const bad = form.intent !== "day.close" || (form.day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(form.day)) || (form.storeId !== undefined && !/^\d{1,12}$/.test(form.storeId));
   if (bad) return data({ ok: null, error: "请求有误，请刷新页面后再试" }, { status: 400 });
   const store = pickStore(ctx, form.storeId);
-  const out = closeDay({ ...actorOf(ctx.access), villageId }, store.id, dayQuerySchema.parse(form.day));
+  // A malformed day is refused by closeDay, never silently turned into today.
+  const out = closeDay({ ...actorOf(ctx.access), villageId }, store.id, form.day ?? dayQuerySchema.parse(null));
   if (!out.ok) return data({ ok: null, error: out.errors._form }, { status: 400 });
   return { ok: "已日结，今天的数字已记下", error: null };
 }

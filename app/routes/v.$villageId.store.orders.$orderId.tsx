@@ -5,6 +5,7 @@ import { FormError, FormOk } from "~/components/field";
 import { Receipt } from "~/components/receipt";
 import { findGrant, idParam, notFound, requireRole } from "~/utils/access.server";
 import { mayVoid, orderView, voidOrder, voidSchema } from "~/utils/order-void.server";
+import { storesOfKeeper } from "~/utils/store-access.server";
 import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "兑换单 · 积分超市" }];
@@ -33,7 +34,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) return data({ error: fieldErrors(parsed.error).reason ?? "请填写作废原因", field: "reason", ok: null }, { status: 400 });
   // A committee member who is also a keeper voids as committee (allowed any day).
   const role = findGrant(access.viewer, ["committee"], villageId) ? "committee" : "store_keeper";
-  const out = voidOrder({ userId: access.viewer.userId, role, villageId }, order.id, parsed.data.reason);
+  const storeIds = role === "store_keeper" ? storesOfKeeper(access.viewer.userId, villageId, role).map((s) => s.id) : undefined;
+  const out = voidOrder({ userId: access.viewer.userId, role, villageId, storeIds }, order.id, parsed.data.reason);
   if (!out.ok) return data({ error: out.message, field: "_form", ok: null }, { status: 400 });
   return { error: null, field: null, ok: "已作废：积分已退回这户，商品已退回库存" };
 }

@@ -125,8 +125,8 @@ function openActivity(villageId: number, activityId: number): Outcome | null {
   return null;
 }
 
-function villageMember(villageId: number, memberId: number): { id: number; name: string } {
-  const m = stmt("select id, name from members where id = ? and village_id = ? and active = 1").get(memberId, villageId) as { id: number; name: string } | undefined;
+function villageMember(villageId: number, memberId: number, activeOnly = true): { id: number; name: string } {
+  const m = stmt(`select id, name from members where id = ? and village_id = ?${activeOnly ? " and active = 1" : ""}`).get(memberId, villageId) as { id: number; name: string } | undefined;
   return m ?? notFound();
 }
 
@@ -150,7 +150,8 @@ export function removeAttendance(actor: StaffActor, villageId: number, activityI
   return transact((): Outcome<{ name: string }> => {
     const closed = openActivity(villageId, activityId);
     if (closed) return closed as Outcome<{ name: string }>;
-    const m = villageMember(villageId, memberId);
+    // A member who left the roster since can still be taken off: their attendance would block the close.
+    const m = villageMember(villageId, memberId, false);
     const removed = stmt("delete from activity_attendance where activity_id = ? and member_id = ?").run(activityId, memberId).changes;
     if (!removed) return fail("_form", `${m.name}没有签到记录`);
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.unattend", targetType: "activity", targetId: activityId, before: { member_id: memberId } });

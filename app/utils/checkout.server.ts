@@ -105,14 +105,18 @@ function priceCart(villageId: number, storeId: number, householdId: number, line
   if (lines.length === 0) throw new CheckoutError("empty", "请至少选一件商品");
   const priced: PricedLine[] = [];
   let total = 0;
+  // Two lines may name one good ("qty.5" and "qty.05"): stock and the monthly limit count them together.
+  const earlier = new Map<number, number>();
   for (const line of lines) {
     const good = stmt("select * from goods where id = ?").get(line.goodId) as GoodRow | undefined;
     const field = `qty.${line.goodId}`;
     if (!good || good.village_id !== villageId || good.store_id !== storeId) throw new CheckoutError("inactive", "商品不存在，请刷新页面后再选", "_form");
     if (!good.active) throw new CheckoutError("inactive", `${good.name}已下架`, field);
-    if (good.stock < line.qty) throw new StockShortError(good.id, good.name, good.stock);
+    const before = earlier.get(good.id) ?? 0;
+    earlier.set(good.id, before + line.qty);
+    if (good.stock < before + line.qty) throw new StockShortError(good.id, good.name, good.stock);
     if (good.monthly_limit !== null) {
-      const left = good.monthly_limit - monthTaken(householdId, good.id);
+      const left = good.monthly_limit - monthTaken(householdId, good.id) - before;
       if (line.qty > left) {
         throw new CheckoutError("limit", left > 0 ? `${good.name}每户每月限兑 ${good.monthly_limit}${good.unit}，本月还能兑 ${left}${good.unit}` : `${good.name}本月已兑满（每户每月限 ${good.monthly_limit}${good.unit}）`, field);
       }

@@ -2,7 +2,7 @@
 // transaction. A keeper may void the same China-time day; later only a committee member can.
 import { z } from "zod";
 import { audit } from "./audit.server";
-import { now } from "./clock.server";
+import { chinaMonth, now } from "./clock.server";
 import { checkoutAttempt, CheckoutError, orderView, receiptNo, type Result } from "./checkout.server";
 import { stmt, transact } from "./db.server";
 import { reverse } from "./ledger.server";
@@ -20,6 +20,8 @@ export interface Voider {
   userId: number;
   role: Role;
   villageId: number;
+  /** A keeper's stores: a keeper voids only orders of a store they work at (committee: any store). */
+  storeIds?: number[];
 }
 
 /** Who may void this order now: a keeper on the day of the sale, a committee member any time. */
@@ -31,13 +33,21 @@ export function mayVoid(role: Role, closedAt: number | null): boolean {
 export function voidOrder(actor: Voider, orderId: number, reason: string): Result<{ created: boolean }> {
   return checkoutAttempt(() =>
     transact(() => {
-      const o = stmt("select id, village_id, status, txn_id, closed_at from orders where id = ?").get(orderId) as
-        | { id: number; village_id: number; status: string; txn_id: number | null; closed_at: number | null }
+      const o = stmt("select id, village_id, store_id, status, txn_id, closed_at from orders where id = ?").get(orderId) as
+        | { id: number; village_id: number; store_id: number; status: string; txn_id: number | null; closed_at: number | null }
         | undefined;
       if (!o || o.village_id !== actor.villageId) throw new CheckoutError("not_found", "找不到这张兑换单");
+      if (actor.role !== "committee" && actor.storeIds && !actor.storeIds.includes(o.store_id)) {
+        throw new CheckoutError("other_store", "这张兑换单不是你所在超市的，请该超市的店主或村委委员作废");
+      }
       if (o.status === "voided") return { created: false };
       if (o.status !== "confirmed" || o.txn_id === null) throw new CheckoutError("void_rule", "只有已核销的兑换单可以作废");
       if (!mayVoid(actor.role, o.closed_at)) throw new CheckoutError("void_rule", "店主只能作废当天的兑换单，之前的请村委委员作废");
+      // The settled month's totals were paid to the store: a void now would return goods the village already paid for.
+      const month = chinaMonth(o.closed_at!);
+      if (stmt("select 1 from settlements where store_id = ? and month = ?").get(o.store_id, month)) {
+        throw new CheckoutError("void_rule", `${month} 已经结算，这张兑换单不能再作废`);
+      }
       const rev = reverse({
         txnId: o.txn_id, idemKey: `order:${o.id}:void`, actor: { userId: actor.userId, role: actor.role },
         memo: `作废兑换单 ${receiptNo(o.id)}：${reason}`,

@@ -15,10 +15,15 @@ export function dayStart(day: string): number {
   return Date.parse(`${day}T00:00:00+08:00`);
 }
 
+/** A real calendar day "YYYY-MM-DD" (Date.parse rolls 2026-02-31 over to March 3 instead of refusing it). */
+export function isDay(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(dayStart(s)) && chinaDay(dayStart(s)) === s;
+}
+
 export const dayQuerySchema = z
   .string()
   .nullish()
-  .transform((s) => (s && /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(dayStart(s)) ? s : chinaDay(now())));
+  .transform((s) => (s && isDay(s) ? s : chinaDay(now())));
 
 export const monthQuerySchema = z
   .string()
@@ -70,6 +75,7 @@ export function dayReport(storeId: number, day: string) {
 
 /** 日结: records the day's figures as the keeper saw them. Closing again later records a new row. */
 export function closeDay(actor: StaffActor & { villageId: number }, storeId: number, day: string): Outcome {
+  if (!isDay(day)) return fail("_form", "日期无效，请刷新页面后再试");
   if (day > chinaDay(now())) return fail("_form", "不能为还没到的日子日结");
   const r = dayReport(storeId, day);
   transact(() => {

@@ -1,0 +1,70 @@
+// Review findings on the store: each test failed before its fix.
+import { afterEach, describe, expect, it } from "vitest";
+import { clockControl } from "~/utils/clock.server";
+import { confirmOrder, createOrder, parseCart, type Result } from "~/utils/checkout.server";
+import { stmt } from "~/utils/db.server";
+import { voidOrder } from "~/utils/order-void.server";
+import { insertUser } from "~/utils/users.server";
+import { closeDay, dayQuerySchema, monthReport, settleMonth } from "~/utils/store-reports.server";
+import { headOf, storeFixture } from "../store/fixture";
+
+afterEach(() => clockControl.reset());
+
+function refused<T>(r: Result<T>) {
+  if (r.ok) throw new Error("expected a refusal");
+  return r;
+}
+
+describe("cart lines for the same good", () => {
+  it("qty.5 and qty.05 name the same good: the monthly limit counts both", () => {
+    const f = storeFixture("rv1");
+    const g = f.goods["牙膏"]; // limit 2 per month
+    const cart = parseCart({ [`qty.${g}`]: "2", [`qty.0${g}`]: "2" });
+    const h = f.householdIds[0];
+    const r = createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: cart.lines, nonce: "rv1a" });
+    expect(refused(r).code).toBe("limit");
+  });
+});
+
+describe("void is a keeper's own store's business", () => {
+  it("a keeper of another store of the village cannot void the order; the store's own keeper can", () => {
+    const f = storeFixture("rv2");
+    const h = f.householdIds[0];
+    const made = createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv2a" });
+    if (!made.ok) throw new Error(made.message);
+    expect(confirmOrder(f.keeper, made.orderId).ok).toBe(true);
+    const other = Number(stmt("insert into stores (village_id, name, created_at) values (?, ?, 0)").run(f.villageId, "二号超市").lastInsertRowid);
+    const stranger = { userId: insertUser({ phone: "13700000002", passwordHash: "x", displayName: "二号店主", memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId: f.villageId }] }), role: "store_keeper" as const, villageId: f.villageId, storeIds: [other] };
+    expect(refused(voidOrder(stranger, made.orderId, "误操作")).code).toBe("other_store");
+    expect(stmt("select status from orders where id = ?").get(made.orderId)).toEqual({ status: "confirmed" });
+    expect(voidOrder({ ...f.keeper }, made.orderId, "误操作").ok).toBe(true);
+  });
+});
+
+describe("a settled month stays settled", () => {
+  it("an order of a month the committee has settled cannot be voided afterwards (the village paid the store for it)", () => {
+    clockControl.set(Date.UTC(2026, 9, 20, 2)); // 2026-10-20 10:00 China time
+    const f = storeFixture("rv3");
+    const h = f.householdIds[0];
+    const made = createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv3a" });
+    if (!made.ok) throw new Error(made.message);
+    expect(confirmOrder(f.keeper, made.orderId).ok).toBe(true);
+    clockControl.set(Date.UTC(2026, 10, 2, 2));
+    expect(settleMonth(f.committee, f.storeId, "2026-10")).toEqual({ ok: true });
+    expect(refused(voidOrder(f.committee, made.orderId, "补录错误")).code).toBe("void_rule");
+    expect(monthReport(f.storeId, "2026-10").total.points).toBe(50);
+  });
+});
+
+describe("day close takes only real days", () => {
+  it("2026-02-31 is refused and writes nothing, instead of a day close for a day that does not exist", () => {
+    clockControl.set(Date.UTC(2026, 10, 2, 2));
+    const f = storeFixture("rv4");
+    const keeper = { userId: f.keeper.userId, role: "store_keeper", villageId: f.villageId };
+    expect(dayQuerySchema.parse("2026-02-31")).toBe("2026-11-02");
+    expect(closeDay(keeper, f.storeId, "2026-02-31").ok).toBe(false);
+    expect(closeDay(keeper, f.storeId, "0000-00-00").ok).toBe(false);
+    expect(stmt("select count(*) as n from day_closes where store_id = ?").get(f.storeId)).toEqual({ n: 0 });
+    expect(closeDay(keeper, f.storeId, "2026-02-28").ok).toBe(true);
+  });
+});
