@@ -278,6 +278,8 @@ export function refreshOrder(householdId: number, orderId: number, userId: numbe
       const o = ownPending(householdId, orderId);
       if (o.status === "replaced" && o.replaced_by) return { orderId: o.replaced_by };
       if (o.status === "confirmed" || o.status === "voided") throw new CheckoutError("used", "店主已经核销，不需要新码了");
+      // A 换一个新码 post that arrives after 取消兑换 (a second tab, a slow network) must not revive the order.
+      if (o.status === "cancelled") throw new CheckoutError("cancelled", "这次兑换已经取消了，请回超市重新选择商品");
       const lines = stmt("select good_id as goodId, qty from order_items where order_id = ?").all(o.id) as CartLine[];
       if (o.status === "pending") {
         stmt("update orders set status = 'replaced', closed_at = ? where id = ?").run(now(), o.id);

@@ -384,7 +384,13 @@ export function creditDueClaims(limit = 500, onCredited?: (claimId: number) => v
   const due = stmt("select id from claims where status = 'notice' and notice_until <= ? order by id limit ?").all(now(), limit) as { id: number }[];
   let credited = 0;
   for (const { id } of due) {
-    if (!creditClaim(id)) continue;
+    // One claim that cannot be credited (it is logged and retried next round) must not hold up the rest.
+    try {
+      if (!creditClaim(id)) continue;
+    } catch (e) {
+      console.error(`申报 #${id} 入账失败，下一轮再试`, e);
+      continue;
+    }
     credited++;
     onCredited?.(id); // the crash test reports each commit here
   }

@@ -1,13 +1,13 @@
 // A claim through every state: 待审核 → 已驳回; → 公示中 → 有异议 → (upheld) 已驳回 / (dismissed) 公示中
 // → 已入账 → 已撤销; the 2-approval setting; maker-checker and own-household refusals; caps at approval.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   approveClaim, approveClaims, claimRow, creditDueClaims, fileClaimBatch, objectToClaim, rejectClaim, resolveObjection, revokeClaim,
 } from "~/utils/claims.server";
 import { clockControl, now } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { checkLedger } from "~/utils/ledger-check.server";
-import { householdBalance } from "~/utils/ledger.server";
+import { award, householdBalance } from "~/utils/ledger.server";
 import { statementPage } from "~/utils/statement.server";
 import { claimVillage, setVillage, type ClaimVillage } from "./fixture";
 
@@ -31,6 +31,21 @@ const c2 = (v: ClaimVillage) => ({ userId: v.committee2, role: "committee" as co
 const ledgerOk = () => expect(checkLedger(db().sqlite).filter((r) => !r.ok)).toEqual([]);
 
 describe("claim lifecycle", () => {
+  it("a claim that cannot be credited does not hold up the claims after it", () => {
+    const v = claimVillage("LC9");
+    setVillage(v.villageId, 1, 1);
+    const [bad, good] = [file(v), file(v, { memberId: v.memberA2 })];
+    for (const id of [bad, good]) approveClaim(v.villageId, id, c1(v));
+    // Another request already used the first claim's ledger key: crediting it is an idempotency conflict.
+    award({ householdId: v.householdA, amount: 99, idemKey: `claim:${bad}:credit`, actor: { userId: null, role: "system" }, memberId: v.memberA, memo: "测试" });
+    clockControl.set(claimRow(good).notice_until!);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    expect(creditDueClaims()).toBe(1);
+    errors.mockRestore();
+    expect(claimRow(bad).status).toBe("notice");
+    expect(claimRow(good).status).toBe("credited");
+  });
+
   it("pending → rejected with a reason, nothing credited", () => {
     const v = claimVillage("LC1");
     const id = file(v);

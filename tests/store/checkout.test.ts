@@ -130,6 +130,9 @@ describe("codes that cannot be used", () => {
     expect(householdBalance(f.householdIds[1]).held).toBe(0);
     expect(msg(cancelledCode)).toMatchObject({ code: "cancelled", message: "村民已取消这次兑换，请让村民重新生成兑换码" });
     expect(refused(confirmOrder(f.keeper, cancelled.orderId)).code).toBe("cancelled");
+    // A late 换一个新码 after 取消兑换 neither revives the order nor holds points again.
+    expect(refused(refreshOrder(f.householdIds[1], cancelled.orderId, f.villagerUserId, null)).code).toBe("cancelled");
+    expect(householdBalance(f.householdIds[1]).held).toBe(0);
 
     const old = ok(order(f, 2, [["大米", 1]]));
     const oldCode = codeOf(old.orderId);
