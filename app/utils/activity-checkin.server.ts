@@ -71,6 +71,22 @@ export function verifyCheckin(villageId: number, activityId: number, q: { t: str
   return { ok: true };
 }
 
+const PASS_COOKIE = "__checkin_pass";
+
+function passCookie(request: Request, villageId: number, activityId: number, pass: string): string {
+  const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
+  // The activity's folder, not the page itself: with JavaScript the page's data is fetched from ".../checkin.data".
+  return `${PASS_COOKIE}=${pass}; Path=/v/${villageId}/activities/${activityId}/; Max-Age=${PASS_MS / 1000}; HttpOnly; SameSite=Lax${secure}`;
+}
+
+function passCookieOf(request: Request): string | null {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const [name, value] = part.trim().split("=");
+    if (name === PASS_COOKIE && value) return value;
+  }
+  return null;
+}
+
 export function checkinPath(villageId: number, activityId: number): string {
   return `/v/${villageId}/activities/${activityId}/checkin`;
 }
@@ -232,11 +248,16 @@ export async function checkinPage(request: Request, villageId: number, activityI
   const q = { t: url.searchParams.get("t"), p: url.searchParams.get("t") === null ? url.searchParams.get("p") : null };
   const check = verifyCheckin(villageId, activityId, q);
   if (!check.ok) return { body: { ok: false, message: check.message }, status: 400 };
+  // A pass only works on the phone that scanned: it also travels in a cookie, so a forwarded
+  // link (to someone who was not there) is refused.
+  if (q.p !== null && passCookieOf(request) !== q.p) {
+    return { body: { ok: false, message: "请在扫码的那部手机上登录并签到；如果换了手机，请重新扫描组织者手机上的二维码。" }, status: 400 };
+  }
   const viewer = await getViewer(request);
   if (!viewer) {
     const pass = q.p ?? checkinPass(villageId, activityId, now());
     const next = `${checkinPath(villageId, activityId)}?p=${encodeURIComponent(pass)}`;
-    throw redirect(`/login?next=${encodeURIComponent(next)}`);
+    throw redirect(`/login?next=${encodeURIComponent(next)}`, { headers: { "Set-Cookie": passCookie(request, villageId, activityId, pass) } });
   }
   await requireViewer(request); // a forced password change comes first
   const result = checkInByScan(viewer, villageId, activityId);

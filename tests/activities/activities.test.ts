@@ -24,12 +24,12 @@ const attendance = (activityId: number) => stmt("select member_id, method from a
 const countAll = () => (stmt("select (select count(*) from activity_attendance) + (select count(*) from activity_signups) + (select count(*) from claims) as n").get() as { n: number }).n;
 
 /** A request from a signed-in user's phone opening the check-in URL with `query`. */
-async function scan(userId: number | null, v: { villageId: number }, activityId: number, query: string) {
+async function scan(userId: number | null, v: { villageId: number }, activityId: number, query: string, passCookie = "") {
   const url = `http://village.test/v/${v.villageId}/activities/${activityId}/checkin?${query}`;
-  let cookie = "";
+  let cookie = passCookie;
   if (userId !== null) {
     const setCookie = await startSession(new Request(url), userId, "127.0.0.1");
-    cookie = setCookie.split(";")[0];
+    cookie = [cookie, setCookie.split(";")[0]].filter(Boolean).join("; ");
   }
   try {
     return await checkinPage(new Request(url, { headers: { cookie } }), v.villageId, activityId);
@@ -141,10 +141,14 @@ describe("check-in by the rotating code", () => {
     const next = decodeURIComponent(location.slice("/login?next=".length));
     expect(next).toMatch(new RegExp(`^/v/${v.villageId}/activities/${id}/checkin\\?p=`));
     const query = next.split("?")[1];
+    // The pass also went to the scanning phone as a cookie; the link alone, forwarded, is refused.
+    const passCookie = (r as { thrown: Response }).thrown.headers.get("set-cookie")!.split(";")[0];
+    expect(passCookie).toBe(`__checkin_pass=${decodeURIComponent(query.slice(2))}`);
+    expect(await scan(b.userId, v, id, query)).toMatchObject({ status: 400, body: { ok: false, message: expect.stringContaining("扫码的那部手机") } });
     clockControl.set(T0 + 5 * 60_000); // typing the password took a while
-    expect(await scan(a.userId, v, id, query)).toMatchObject({ status: 200, body: { ok: true, already: false } });
+    expect(await scan(a.userId, v, id, query, passCookie)).toMatchObject({ status: 200, body: { ok: true, already: false } });
     clockControl.set(T0 + PASS_MS + 1000);
-    expect(await scan(b.userId, v, id, query)).toMatchObject({ status: 400, body: { ok: false } });
+    expect(await scan(b.userId, v, id, query, passCookie)).toMatchObject({ status: 400, body: { ok: false } });
     // An expired code never earns a pass.
     const late = await scan(null, v, id, `t=${checkinToken(v.villageId, id, w - 2)}`);
     expect(late).toMatchObject({ status: 400 });
