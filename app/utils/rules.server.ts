@@ -118,6 +118,11 @@ export function createRule(actor: StaffActor, villageId: number, r: RuleInput): 
 export function updateRule(actor: StaffActor, villageId: number, ruleId: number, r: RuleInput): Outcome {
   const before = ruleInVillage(villageId, ruleId);
   if (!before) return fail("_form", "找不到这条细则", 404);
+  // Open activities and rounds price their claims by the rule when they close: turning an award
+  // into a deduction would fine the people who volunteered.
+  if (Math.sign(r.points) !== Math.sign(before.points)) {
+    return fail("points", before.points > 0 ? "加分细则不能改成扣分。请停用这条，另建一条扣分细则" : "扣分细则不能改成加分。请停用这条，另建一条加分细则");
+  }
   try {
     return transact(() => {
       stmt(
