@@ -82,10 +82,10 @@ export default function ReviewQueue() {
                 </label>
                 <div className="what" style={{ flex: 1 }}>
                   <div>
-                    <Link to={`/v/${villageId}/review/${c.id}`}>#{c.id} {c.rule}</Link>
+                    <Link className="open" to={`/v/${villageId}/review/${c.id}`}>#{c.id} {c.rule}</Link>
                   </div>
                   <div className="when">
-                    {c.household}号户 {c.member} · {formatTime(c.occurred_at).slice(0, 10)} · {c.quantity}{c.unit === "hour" ? "小时" : "次"}
+                    {c.household}号户 {c.member} · <span className="nowrap">{formatTime(c.occurred_at).slice(0, 10)}</span> · <span className="nowrap">{c.quantity}{c.unit === "hour" ? "小时" : "次"}</span>
                     {c.photos ? ` · ${c.photos} 张照片` : ""}
                   </div>
                   <div className="when">
