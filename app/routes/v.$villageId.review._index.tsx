@@ -71,7 +71,7 @@ export default function ReviewQueue() {
         {result?.failed?.length ? (
           <ul className="form-error">{result.failed.map((f) => <li key={f.claimId}>#{f.claimId}：{f.message}</li>)}</ul>
         ) : null}
-        {rows.length === 0 ? <p className="muted">没有待审核的申报</p> : null}
+        {rows.length === 0 ? <p className="muted">没有待审核的申报。村民或网格员提交新的申报后会出现在这里。</p> : null}
         <Form method="post">
           <ul className="entries">
             {rows.map((c) => (
