@@ -1,11 +1,11 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import styles from "./styles.css";
 import { getViewer } from "./utils/access.server";
 import { ROLE_LABELS } from "./utils/roles";
 import { useNonce } from "./utils/nonce";
-import { navFor } from "./utils/nav";
+import { currentEntry, menuFor } from "./utils/nav";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     viewer: {
       name: viewer.displayName,
       roles: [...new Set(viewer.roles.map((r) => ROLE_LABELS[r.role]))],
-      nav: viewer.mustChangePassword ? [] : navFor(viewer.roles, viewer.householdId !== null),
+      nav: viewer.mustChangePassword ? [] : menuFor(viewer.roles, viewer.householdId !== null),
     },
   };
 }
@@ -30,6 +30,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
   const viewer = data?.viewer;
+  const current = currentEntry(viewer?.nav ?? [], useLocation().pathname);
   return (
     <html lang="zh-CN">
       <head>
@@ -52,7 +53,7 @@ export function Layout({ children }: { children: ReactNode }) {
         {viewer && viewer.nav.length > 1 ? (
           <nav className="mainnav" aria-label="主菜单">
             {viewer.nav.map((n) => (
-              <NavLink key={n.to} to={n.to} end={n.to === "/" || n.to.endsWith("/store")}>{n.label}</NavLink>
+              <Link key={n.to} to={n.to} aria-current={n.to === current ? "page" : undefined}>{n.label}</Link>
             ))}
           </nav>
         ) : null}

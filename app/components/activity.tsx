@@ -47,7 +47,12 @@ export function Facts({ a }: { a: ActivityFacts }) {
   return (
     <dl className="facts">
       <dt>时间</dt>
-      <dd>{timeRange(a.starts_at, a.ends_at)}</dd>
+      {/* Start and end each stay on one line: "15:30 –" / "18:30" split mid-range. */}
+      <dd>
+        {timeRange(a.starts_at, a.ends_at).split(" – ").map((t, i) => (
+          <span key={i}>{i ? " " : null}<span className="nowrap">{i ? `– ${t}` : t}</span></span>
+        ))}
+      </dd>
       <dt>地点</dt>
       <dd>{a.place}</dd>
       <dt>积分</dt>

@@ -12,7 +12,9 @@ export const meta: MetaFunction = () => [{ title: "我的积分 · 积分超市"
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const links = navFor(viewer.roles, false).filter((n) => n.to !== "/password");
+  // Staff without a household: every entry but the password. With a household: only the jobs (the
+  // notice board is in the menu already and is not a job).
+  const links = navFor(viewer.roles, false).filter((n) => n.to !== "/password" && (viewer.householdId === null || n.work));
   const changed = new URL(request.url).searchParams.get("changed") === "1";
   const roles = [...new Set(viewer.roles.map((r) => ROLE_LABELS[r.role]))];
   if (viewer.householdId === null) return { home: null, links, changed, roles };

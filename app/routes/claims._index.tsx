@@ -23,7 +23,7 @@ export default function HouseholdClaims() {
         <Link to="/claims/new" className="button">申报积分</Link>
         <Link to={`/v/${villageId}/notice`}>看公示栏</Link>
       </p>
-      {claims.length === 0 ? <p className="muted">还没有申报记录</p> : null}
+      {claims.length === 0 ? <p className="muted">还没有申报记录。参加了志愿服务、做了好事，点上面的“申报积分”填一张。</p> : null}
       <ul className="entries">
         {claims.map((c) => (
           <li key={c.id} data-testid={`claim-${c.id}`}>

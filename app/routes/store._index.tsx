@@ -39,7 +39,7 @@ export default function Store() {
   const busy = useNavigation().state !== "idle";
   const errors: Record<string, string> = result?.errors ?? {};
   const values: Record<string, string> = result?.values ?? {};
-  if (!s.store) return <section className="card"><h1>积分超市</h1><p>本村还没有开设积分超市。</p></section>;
+  if (!s.store) return <section className="card"><h1>积分超市</h1><p>本村还没有开设积分超市，开设后就能在这里兑换。有疑问请问村委会。</p></section>;
   return (
     <>
       <section className="card">

@@ -104,7 +104,7 @@ export default function OrderPage() {
           {order.replacedBy ? <p><Link to={`/store/orders/${order.replacedBy}`}>查看新码 ›</Link></p> : null}
         </section>
       ) : null}
-      <p className="muted">可用积分：{spendable} 分 · <Link to="/store">回到超市</Link></p>
+      <p className="muted">可用积分：{spendable} 分 · <Link className="pad" to="/store">回到超市</Link></p>
     </>
   );
 }

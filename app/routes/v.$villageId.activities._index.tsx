@@ -37,7 +37,7 @@ export default function StaffActivities() {
         ) : null}
       </div>
       <section className="card">
-        {activities.length === 0 ? <p className="muted">还没有活动</p> : null}
+        {activities.length === 0 ? <p className="muted">{mineOnly ? "你还没有组织的活动。村委发起活动时可以指定你做组织者。" : "还没有活动。点右上角的“发起活动”发起第一个。"}</p> : null}
         <ul className="activity-list">
           {activities.map((a) => (
             <li key={a.id}>

@@ -16,7 +16,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { villageId, ...villageAuditPage(villageId, page) };
 }
 
-const TARGET_LABELS: Record<string, string> = { household: "住户", member: "成员", user: "账号", grid: "网格", village: "村" };
+const TARGET_LABELS: Record<string, string> = {
+  household: "住户", member: "成员", user: "账号", grid: "网格", village: "村",
+  claim: "申报", objection: "异议", rule: "积分细则", activity: "活动", good: "商品", order: "兑换单", store: "超市",
+};
 
 export default function Audit() {
   const { villageId, rows, total, page, pages } = useLoaderData<typeof loader>();

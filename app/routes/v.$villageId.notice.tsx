@@ -64,8 +64,8 @@ export default function NoticeBoard() {
                     {formatTime(c.occurred_at).slice(0, 10)}{c.note ? ` · ${c.note}` : ""}
                   </div>
                   <div className="when">
-                    公示到 {formatTime(c.notice_until ?? now)}，还剩 <strong>{c.daysLeft}</strong> 天
-                    {committee && !print ? <> · <Link to={`/v/${villageId}/review/${c.id}`}>处理</Link></> : null}
+                    公示到 <span className="nowrap">{formatTime(c.notice_until ?? now)}</span>，<span className="nowrap">还剩 <strong>{c.daysLeft}</strong> 天</span>
+                    {committee && !print ? <> · <Link className="pad" to={`/v/${villageId}/review/${c.id}`}>处理</Link></> : null}
                   </div>
                   {mine?.ok ? <FormOk message={mine.ok} /> : null}
                   <FormError message={formError} />

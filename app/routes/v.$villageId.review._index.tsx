@@ -71,7 +71,7 @@ export default function ReviewQueue() {
         {result?.failed?.length ? (
           <ul className="form-error">{result.failed.map((f) => <li key={f.claimId}>#{f.claimId}：{f.message}</li>)}</ul>
         ) : null}
-        {rows.length === 0 ? <p className="muted">没有待审核的申报</p> : null}
+        {rows.length === 0 ? <p className="muted">没有待审核的申报。村民或网格员提交新的申报后会出现在这里。</p> : null}
         <Form method="post">
           <ul className="entries">
             {rows.map((c) => (
@@ -82,10 +82,10 @@ export default function ReviewQueue() {
                 </label>
                 <div className="what" style={{ flex: 1 }}>
                   <div>
-                    <Link to={`/v/${villageId}/review/${c.id}`}>#{c.id} {c.rule}</Link>
+                    <Link className="open" to={`/v/${villageId}/review/${c.id}`}>#{c.id} {c.rule}</Link>
                   </div>
                   <div className="when">
-                    {c.household}号户 {c.member} · {formatTime(c.occurred_at).slice(0, 10)} · {c.quantity}{c.unit === "hour" ? "小时" : "次"}
+                    {c.household}号户 {c.member} · <span className="nowrap">{formatTime(c.occurred_at).slice(0, 10)}</span> · <span className="nowrap">{c.quantity}{c.unit === "hour" ? "小时" : "次"}</span>
                     {c.photos ? ` · ${c.photos} 张照片` : ""}
                   </div>
                   <div className="when">

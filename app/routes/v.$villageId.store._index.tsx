@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { idParam } from "~/utils/access.server";
 import { storeGoods } from "~/utils/goods.server";
 import { chinaDay } from "~/utils/order-void.server";
@@ -23,14 +23,9 @@ export default function StoreHome() {
   const { stores, keeper } = useLoaderData<typeof loader>();
   return (
     <>
-      {keeper ? (
-        <div className="tiles" style={{ marginBottom: "1rem" }}>
-          <Link to="scan">扫码核销</Link>
-          <Link to="counter">柜台兑换</Link>
-          <Link to="day">日结</Link>
-          <Link to="stock">补货与盘点</Link>
-        </div>
-      ) : null}
+      {/* The tabs above already link every job; the tiles repeated them. */}
+      <h1>店务</h1>
+      {keeper ? <p className="muted">村民出示兑换码时点“扫码核销”；没有手机的村民拿户卡来，点“柜台兑换”。</p> : null}
       {stores.map((s) => (
         <section className="card" key={s.id}>
           <h2>{s.name}</h2>

@@ -44,10 +44,10 @@ export default function Cards() {
           <div className="hcard" key={c.id} data-testid="household-card">
             <img src={c.qr} alt={`${c.number}号户户卡二维码`} width={120} height={120} />
             <div>
-              <div className="t">{village}积分超市 户卡</div>
+              <div className="t"><span className="seg">{village}积分超市</span> <span className="seg">户卡</span></div>
               <div>户号 <strong>{c.number}</strong></div>
               <div>户主 {c.head ?? "—"}</div>
-              <div className="small muted">{c.grid ?? ""} {c.address}</div>
+              <div className="small muted">{c.grid ? <span className="seg">{c.grid}</span> : null} <span className="seg">{c.address}</span></div>
             </div>
           </div>
         ))}

@@ -65,7 +65,7 @@ export default function DayClose() {
       </section>
       <section className="card">
         <h2>出库商品</h2>
-        {r.items.length === 0 ? <p className="muted">没有</p> : (
+        {r.items.length === 0 ? <p className="muted">这一天没有商品出库</p> : (
           <table className="lines"><tbody>
             {r.items.map((i) => <tr key={i.good_id}><td>{i.name}</td><td>×{i.qty}{i.unit}</td><td>{i.points} 分</td></tr>)}
           </tbody></table>

@@ -39,8 +39,8 @@ export default function Orders() {
         </div>
         <button type="submit" className="secondary">查看</button>
       </Form>
-      {orders.length === 0 ? <p className="muted">这一天没有兑换单</p> : null}
-      <ul className="entries">
+      {orders.length === 0 ? <p className="muted">这一天没有兑换单，可以换个日期再点“查看”。</p> : null}
+      <ul className="entries tappable">
         {orders.map((o) => (
           <li key={o.id}>
             <div className="what">

@@ -55,7 +55,8 @@ export default function Settlement() {
         <button type="submit" className="secondary">查看</button>
       </Form>
       <p>{formatMonth(r.month)}：村里应付给超市 <strong className="big-total" data-testid="settle-yuan">{yuan(r.total.cost_fen)}</strong> 元（兑出 {r.total.points} 分，{r.total.qty} 件）</p>
-      <div className="table-wrap">
+      {r.lines.length === 0 ? <p className="muted">这个月还没有兑换，没有要结算的。可以在上面选别的月份查看。</p> : null}
+      <div className="table-wrap" hidden={r.lines.length === 0}>
         <table>
           <thead><tr><th>商品</th><th>数量</th><th>积分</th><th>成本（元）</th></tr></thead>
           <tbody>
@@ -64,7 +65,7 @@ export default function Settlement() {
           </tbody>
         </table>
       </div>
-      {r.settled ? <p className="form-ok">已结算：{r.settled.by}，{formatTime(r.settled.settled_at)}（{r.settled.points} 分，{yuan(r.settled.cost_fen)} 元）</p> : <p className="muted">未结算</p>}
+      {r.settled ? <p className="form-ok">已结算：{r.settled.by}，{formatTime(r.settled.settled_at)}（{r.settled.points} 分，{yuan(r.settled.cost_fen)} 元）</p> : <p className="muted">{r.finished ? "未结算" : "这个月还没过完，下月初再结算"}</p>}
       <FormOk message={result?.ok} />
       <FormError message={result?.error} />
       <p className="row no-print">

@@ -52,7 +52,8 @@ export default function Stock() {
         <section className="card">
           <h1>库存</h1>
           <FormError message={reply?.errors?._form} />
-          <ul className="entries">
+          <p className="muted">点一种商品可以入库、盘点，查看库存变动。</p>
+          <ul className="entries tappable">
             {goods.map((g) => (
               <li key={g.id}>
                 <div className="what">

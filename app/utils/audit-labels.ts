@@ -109,10 +109,26 @@ const FIELD_LABELS: Record<string, string> = {
   stock: "库存",
   source: "来源",
   keepers: "店主",
+  household_head: "户主",
+  claims: "生成的申报编号",
+  total: "积分合计",
+  orders: "兑换单数",
+  voids: "作废单数",
+  items: "出库商品",
+  day: "日期",
+  month: "月份",
+  cost_yuan: "进价合计（元）",
+  photo: "换了照片",
+};
+
+// Stored enum values as the log shows them ("status: open → closed" reads 状态：未结束 → 已结束).
+const VALUE_LABELS: Record<string, Record<string, string>> = {
+  status: { open: "未结束", closed: "已结束", cancelled: "已取消", active: "有效" },
+  result: { approved: "通过，进入公示", credited: "通过，已入账", needs_more: "通过，还需其他委员审核" },
 };
 
 // Internal ids that mean nothing to a reader of the log.
-const HIDDEN = new Set(["head_member_id", "member_id", "household_id", "memberId", "ruleId", "claimId", "txnId", "source"]);
+const HIDDEN = new Set(["head_member_id", "member_id", "household_id", "memberId", "ruleId", "claimId", "txnId", "txn", "source"]);
 
 export function actionLabel(action: string): string {
   return ACTION_LABELS[action] ?? action;
@@ -131,7 +147,12 @@ function show(key: string, v: unknown): string {
   if (v === null || v === undefined || v === "") return "（空）";
   if (typeof v === "boolean") return v ? "是" : "否";
   if (typeof v === "number" && /(_at|_deadline)$/.test(key)) return formatTime(v);
-  if (Array.isArray(v)) return key === "roles" ? v.map((r) => roleLabel(String(r))).join("、") || "（无）" : v.map(String).join("、");
+  if (typeof v === "string" && VALUE_LABELS[key]?.[v]) return VALUE_LABELS[key][v];
+  if (Array.isArray(v)) {
+    if (key === "roles") return v.map((r) => roleLabel(String(r))).join("、") || "（无）";
+    // A day close lists [name, qty] pairs.
+    return v.map((x) => (Array.isArray(x) && x.length === 2 ? `${x[0]}×${x[1]}` : String(x))).join("、") || "（无）";
+  }
   if (typeof v === "object") return JSON.stringify(v);
   return String(v);
 }

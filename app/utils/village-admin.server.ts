@@ -207,6 +207,10 @@ export function villageAuditPage(villageId: number, page: number) {
            when 'user' then (select t.display_name || ' ' || t.phone from users t where t.id = cast(a.target_id as integer))
            when 'grid' then (select g.name from grids g where g.id = cast(a.target_id as integer))
            when 'village' then (select v.name from villages v where v.id = cast(a.target_id as integer))
+           when 'activity' then (select t.title from activities t where t.id = cast(a.target_id as integer))
+           when 'good' then (select g.name from goods g where g.id = cast(a.target_id as integer))
+           when 'rule' then (select r.name from rules r where r.id = cast(a.target_id as integer))
+           when 'store' then (select s.name from stores s where s.id = cast(a.target_id as integer))
          end as target_label
        from audit_log a left join users u on u.id = a.actor_user_id
        where a.village_id = ? order by a.id desc limit ? offset ?`,

@@ -30,6 +30,7 @@ interface RouteCase {
 const TABLE: RouteCase[] = [
   { path: "/", village: false, allowed: ALL },
   { path: "/password", village: false, allowed: ALL },
+  { path: "/work", village: false, allowed: ALL }, // the 工作 page behind the menu entry: lists only the viewer's own jobs
   { path: "/statement", village: false, allowed: WITH_HOUSEHOLD },
   { path: "/statement?month=2026-10&page=2", village: false, allowed: WITH_HOUSEHOLD },
   { path: "/household", village: false, allowed: WITH_HOUSEHOLD },
