@@ -85,13 +85,14 @@ interface GoodRow {
   active: number;
 }
 
-/** Goods taken this China month by the household: pending orders still alive, and confirmed ones. */
+/** Goods taken this China month by the household: orders confirmed this month (a code made before
+ * midnight and confirmed after counts in the month it was handed over), and pending orders still alive. */
 export function monthTaken(householdId: number, goodId: number, at = now()): number {
   const from = chinaMonthStart(chinaMonth(at));
   const row = stmt(
     `select coalesce(sum(i.qty), 0) as n from orders o join order_items i on i.order_id = o.id
-     where o.household_id = ? and i.good_id = ? and o.created_at >= ?
-       and (o.status = 'confirmed' or (o.status = 'pending' and o.expires_at > ?))`,
+     where o.household_id = ? and i.good_id = ?
+       and ((o.status = 'confirmed' and o.closed_at >= ?) or (o.status = 'pending' and o.expires_at > ?))`,
   ).get(householdId, goodId, from, at) as { n: number };
   return row.n;
 }
