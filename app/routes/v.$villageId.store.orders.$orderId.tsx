@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { FormError, FormOk } from "~/components/field";
 import { Receipt } from "~/components/receipt";
 import { findGrant, idParam, notFound, requireRole } from "~/utils/access.server";
-import { mayVoid, orderView, voidOrder, voidSchema } from "~/utils/order-void.server";
+import { maySeeOrder, mayVoid, orderView, voidOrder, voidSchema } from "~/utils/order-void.server";
 import { storesOfKeeper } from "~/utils/store-access.server";
 import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 
@@ -22,6 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, VIEW, villageId);
   const order = load(villageId, idParam(params.orderId));
+  if (!maySeeOrder(access.viewer.roles, access.viewer.userId, villageId, order.storeId)) notFound();
   const voidAs = (["committee", "store_keeper"] as const).find((r) => findGrant(access.viewer, [r], villageId) && mayVoid(r, order.closedAt)) ?? null;
   return { order, canVoid: order.status === "confirmed" && voidAs !== null, lateForKeeper: !!findGrant(access.viewer, ["store_keeper"], villageId) && !voidAs };
 }

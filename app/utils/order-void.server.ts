@@ -7,6 +7,7 @@ import { checkoutAttempt, CheckoutError, orderView, receiptNo, type Result } fro
 import { stmt, transact } from "./db.server";
 import { reverse } from "./ledger.server";
 import type { Role } from "./roles";
+import { storesOfKeeper } from "./store-access.server";
 import { moveStock } from "./stock.server";
 import { textSchema } from "./validation.server";
 
@@ -25,6 +26,16 @@ export interface Voider {
 }
 
 /** Who may void this order now: a keeper on the day of the sale, a committee member any time. */
+/**
+ * Who may open a confirmed order's page: committee and admins see every store of the village; a
+ * viewer who is only a store keeper sees the orders of the stores they work at.
+ */
+export function maySeeOrder(grants: { role: Role; villageId: number | null }[], userId: number, villageId: number, storeId: number): boolean {
+  const holds = (role: Role) => grants.some((g) => g.role === role && (role === "township_admin" || g.villageId === villageId));
+  if (holds("committee") || holds("village_admin") || holds("township_admin")) return true;
+  return holds("store_keeper") && storesOfKeeper(userId, villageId, "store_keeper").some((s) => s.id === storeId);
+}
+
 export function mayVoid(role: Role, closedAt: number | null): boolean {
   if (role === "committee") return true;
   return role === "store_keeper" && closedAt !== null && chinaDay(closedAt) === chinaDay(now());

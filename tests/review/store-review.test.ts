@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clockControl } from "~/utils/clock.server";
 import { confirmOrder, createOrder, parseCart, type Result } from "~/utils/checkout.server";
 import { stmt } from "~/utils/db.server";
-import { voidOrder } from "~/utils/order-void.server";
+import { maySeeOrder, voidOrder } from "~/utils/order-void.server";
 import { insertUser } from "~/utils/users.server";
 import { closeDay, dayQuerySchema, monthReport, settleMonth } from "~/utils/store-reports.server";
 import { headOf, storeFixture } from "../store/fixture";
@@ -26,6 +26,23 @@ describe("cart lines for the same good", () => {
   });
 });
 
+describe("the monthly limit at the turn of the month", () => {
+  it("an order made before midnight on the last day and confirmed after counts in the new month", () => {
+    const f = storeFixture("rv6");
+    const g = f.goods["牙膏"]; // limit 2 per month
+    const h = f.householdIds[0];
+    const order = (qty: number, nonce: string) =>
+      createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: g, qty }], nonce });
+    const dec1 = Date.UTC(2026, 11, 1) - 8 * 3600_000; // 00:00 on 1 December, China time
+    clockControl.set(dec1 - 5 * 60_000);
+    const late = order(2, "rv6late");
+    if (!late.ok) throw new Error(late.message);
+    clockControl.set(dec1 + 2 * 60_000);
+    expect(confirmOrder(f.keeper, late.orderId).ok).toBe(true);
+    expect(refused(order(1, "rv6more")).code).toBe("limit");
+  });
+});
+
 describe("void is a keeper's own store's business", () => {
   it("a keeper of another store of the village cannot void the order; the store's own keeper can", () => {
     const f = storeFixture("rv2");
@@ -38,6 +55,13 @@ describe("void is a keeper's own store's business", () => {
     expect(refused(voidOrder(stranger, made.orderId, "误操作")).code).toBe("other_store");
     expect(stmt("select status from orders where id = ?").get(made.orderId)).toEqual({ status: "confirmed" });
     expect(voidOrder({ ...f.keeper }, made.orderId, "误操作").ok).toBe(true);
+    // Nor does that keeper (assigned to the other store) open the order's page; the committee sees every store's orders.
+    stmt("insert into store_keepers (store_id, user_id, village_id, created_at) values (?, ?, ?, 0)").run(other, stranger.userId, f.villageId);
+    const grants = (role: "store_keeper" | "committee") => [{ role, villageId: f.villageId }];
+    expect(maySeeOrder(grants("store_keeper"), stranger.userId, f.villageId, f.storeId)).toBe(false);
+    expect(maySeeOrder(grants("store_keeper"), stranger.userId, f.villageId, other)).toBe(true);
+    expect(maySeeOrder(grants("committee"), stranger.userId, f.villageId, f.storeId)).toBe(true);
+    expect(maySeeOrder([{ role: "store_keeper", villageId: f.villageId + 1 }], stranger.userId, f.villageId, other)).toBe(false);
   });
 });
 
