@@ -390,6 +390,8 @@ function runSequence(ops: Op[]): void {
   expectFullCheck(`run ${runNo}`);
 }
 
+const MODEL_SEED = process.env.MODEL_SEED === "random" ? undefined : Number(process.env.MODEL_SEED ?? 20261123);
+
 describe("ledger against an in-memory model", () => {
   beforeAll(async () => {
     await migrateToLatest();
@@ -404,7 +406,10 @@ describe("ledger against an in-memory model", () => {
     const started = Date.now();
     fc.assert(fc.property(fc.array(opArb, { minLength: 1, maxLength: 60, size: "max" }), runSequence), {
       numRuns: NUM_RUNS,
-      seed: process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : undefined,
+      // A fixed seed by default: the coverage checks below must not depend on luck (with a random
+      // seed, "a hold expired" was missed about one run in ten). MODEL_SEED=random explores anew;
+      // a failure prints its seed for MODEL_SEED=<n>.
+      seed: MODEL_SEED,
       // Shrinking replays whole sequences against a growing database; cap it so a failure
       // is reported (with the smallest case found so far) well inside the test timeout.
       interruptAfterTimeLimit: 90_000,
