@@ -403,6 +403,9 @@ export type Household = Selectable<HouseholdTable>;
 export type Member = Selectable<MemberTable>;
 export type User = Selectable<UserTable>;
 export type NewMember = Insertable<MemberTable>;
+// Rows as `select *` returns them.
+export type Rule = Selectable<RuleTable>;
+export type Order = Selectable<OrderTable>;
 
 // ---- claims (0004) ----------------------------------------------------------
 export type ClaimStatus = "pending" | "rejected" | "notice" | "objected" | "credited" | "revoked";
@@ -463,6 +466,8 @@ export interface ObjectionTable {
   created_at: number;
   resolved_at: number | null;
 }
+
+export type Claim = Selectable<ClaimTable>;
 
 export interface ClaimsDatabase {
   claims: ClaimTable;

@@ -9,6 +9,7 @@ import { formatTime } from "~/utils/format";
 import { closeDay, dayQuerySchema, dayReport } from "~/utils/store-reports.server";
 import { pickStore, requireKeeper } from "~/utils/store-access.server";
 import { formToObject, readForm } from "~/utils/validation.server";
+import { StorePeriodFilter } from "~/components/store-filter";
 
 export const meta: MetaFunction = () => [{ title: "日结 · 积分超市" }];
 
@@ -43,19 +44,7 @@ export default function DayClose() {
     <>
       <section className="card">
         <h1>日结 · {r.day}</h1>
-        <Form method="get" className="filters no-print">
-          {stores.length > 1 ? (
-            <div>
-              <label htmlFor="store">超市</label>
-              <select id="store" name="store" defaultValue={store.id}>{stores.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}</select>
-            </div>
-          ) : null}
-          <div>
-            <label htmlFor="day">日期</label>
-            <input id="day" name="day" type="date" defaultValue={r.day} />
-          </div>
-          <button type="submit" className="secondary">查看</button>
-        </Form>
+        <StorePeriodFilter stores={stores} storeId={store.id} period={{ name: "day", label: "日期", value: r.day }} className="filters no-print" />
         <div className="stat">
           <div>兑换单<strong data-testid="day-orders">{r.orders}</strong></div>
           <div>积分<strong data-testid="day-points">{r.points}</strong></div>

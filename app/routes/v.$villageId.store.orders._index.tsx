@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { idParam } from "~/utils/access.server";
 import { storeOrders } from "~/utils/checkout.server";
 import { receiptNo } from "~/utils/store-format";
 import { formatTime } from "~/utils/format";
 import { dayQuerySchema, dayStart } from "~/utils/store-reports.server";
 import { pickStore, requireKeeper } from "~/utils/store-access.server";
+import { StorePeriodFilter } from "~/components/store-filter";
 
 export const meta: MetaFunction = () => [{ title: "兑换单 · 积分超市" }];
 
@@ -26,19 +27,7 @@ export default function Orders() {
   return (
     <section className="card">
       <h1>兑换单</h1>
-      <Form method="get" className="filters">
-        {stores.length > 1 ? (
-          <div>
-            <label htmlFor="store">超市</label>
-            <select id="store" name="store" defaultValue={store.id}>{stores.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}</select>
-          </div>
-        ) : null}
-        <div>
-          <label htmlFor="day">日期</label>
-          <input id="day" name="day" type="date" defaultValue={day} />
-        </div>
-        <button type="submit" className="secondary">查看</button>
-      </Form>
+      <StorePeriodFilter stores={stores} storeId={store.id} period={{ name: "day", label: "日期", value: day }} />
       {orders.length === 0 ? <p className="muted">这一天没有兑换单，可以换个日期再点“查看”。</p> : null}
       <ul className="entries tappable">
         {orders.map((o) => (

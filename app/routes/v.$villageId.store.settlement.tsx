@@ -9,6 +9,7 @@ import { monthQuerySchema, monthReport, settleMonth, settleSchema } from "~/util
 import { yuan } from "~/utils/store-format";
 import { pickStore, requireKeeper } from "~/utils/store-access.server";
 import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { StorePeriodFilter } from "~/components/store-filter";
 
 export const meta: MetaFunction = () => [{ title: "月结算 · 积分超市" }];
 
@@ -41,19 +42,7 @@ export default function Settlement() {
     <section className="card">
       <h1>月结算 · {store.name}</h1>
       <p className="print-only">{formatMonth(r.month)}</p>
-      <Form method="get" className="filters no-print">
-        {stores.length > 1 ? (
-          <div>
-            <label htmlFor="store">超市</label>
-            <select id="store" name="store" defaultValue={store.id}>{stores.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}</select>
-          </div>
-        ) : null}
-        <div>
-          <label htmlFor="month">月份</label>
-          <input id="month" name="month" type="month" defaultValue={r.month} />
-        </div>
-        <button type="submit" className="secondary">查看</button>
-      </Form>
+      <StorePeriodFilter stores={stores} storeId={store.id} period={{ name: "month", label: "月份", value: r.month }} className="filters no-print" />
       <p>{formatMonth(r.month)}：村里应付给超市 <strong className="big-total" data-testid="settle-yuan">{yuan(r.total.cost_fen)}</strong> 元（兑出 {r.total.points} 分，{r.total.qty} 件）</p>
       {r.lines.length === 0 ? <p className="muted">这个月还没有兑换，没有要结算的。可以在上面选别的月份查看。</p> : null}
       <div className="table-wrap" hidden={r.lines.length === 0}>

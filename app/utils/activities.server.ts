@@ -8,7 +8,8 @@ import { audit } from "./audit.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { normalizeDigits, textSchema } from "./validation.server";
-import type { ActivityStatus } from "../../db/schema";
+import type { Selectable } from "kysely";
+import type { ActivityTable, RuleUnit } from "../../db/schema";
 
 const HOUR = 3600_000;
 const CHINA_OFFSET_MS = 8 * HOUR;
@@ -143,28 +144,12 @@ export function ruleLabel(r: { points: number; unit: string }): string {
 
 // ---- reading -----------------------------------------------------------------
 
-export interface ActivityRow {
-  id: number;
-  village_id: number;
-  title: string;
-  description: string;
-  place: string;
-  starts_at: number;
-  ends_at: number;
-  signup_deadline: number;
-  capacity: number;
-  organiser_user_id: number;
-  organiser_name: string;
-  rule_id: number;
-  rule_name: string;
-  rule_points: number;
-  rule_unit: "time" | "hour";
-  status: ActivityStatus;
-  cancel_reason: string | null;
-  closed_at: number | null;
-  signed_up: number;
-  attended: number;
-}
+/** An activity as ACTIVITY_SELECT reads it: its own columns, plus organiser, rule and counts. */
+export type ActivityRow = Pick<
+  Selectable<ActivityTable>,
+  "id" | "village_id" | "title" | "description" | "place" | "starts_at" | "ends_at" | "signup_deadline" | "capacity"
+  | "organiser_user_id" | "rule_id" | "status" | "cancel_reason" | "closed_at"
+> & { organiser_name: string; rule_name: string; rule_points: number; rule_unit: RuleUnit; signed_up: number; attended: number };
 
 const ACTIVITY_SELECT = `select a.id, a.village_id, a.title, a.description, a.place, a.starts_at, a.ends_at, a.signup_deadline,
     a.capacity, a.organiser_user_id, u.display_name as organiser_name, a.rule_id, r.name as rule_name,

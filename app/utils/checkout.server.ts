@@ -11,7 +11,7 @@ import type { Role } from "./roles";
 import { moveStock, StockShortError } from "./stock.server";
 import { receiptNo } from "./store-format";
 import { normalizeDigits } from "./validation.server";
-import type { OrderStatus } from "../../db/schema";
+import type { Order, OrderStatus } from "../../db/schema";
 
 export const ORDER_TTL_MS = 10 * 60_000;
 export const MAX_LINE_QTY = 99;
@@ -210,35 +210,13 @@ export function createOrder(input: CreateOrderInput): Result<{ orderId: number; 
   );
 }
 
-interface OrderRow {
-  id: number;
-  village_id: number;
-  store_id: number;
-  household_id: number;
-  member_id: number | null;
-  channel: "phone" | "counter";
-  status: OrderStatus;
-  code: string | null;
-  token: string | null;
-  total: number;
-  hold_id: number | null;
-  txn_id: number | null;
-  balance_after: number | null;
-  created_at: number;
-  expires_at: number | null;
-  closed_at: number | null;
-  confirmed_by: number | null;
-  voided_at: number | null;
-  void_reason: string | null;
-  replaced_by: number | null;
-}
 
-function orderRow(orderId: number): OrderRow | undefined {
-  return stmt("select * from orders where id = ?").get(orderId) as OrderRow | undefined;
+function orderRow(orderId: number): Order | undefined {
+  return stmt("select * from orders where id = ?").get(orderId) as Order | undefined;
 }
 
 /** Marks one pending order expired and releases its hold (inside a transaction). */
-function expireInTxn(o: OrderRow): void {
+function expireInTxn(o: Order): void {
   stmt("update orders set status = 'expired', closed_at = ? where id = ? and status = 'pending'").run(now(), o.id);
   if (o.hold_id) releaseHold(o.hold_id);
 }
@@ -246,13 +224,13 @@ function expireInTxn(o: OrderRow): void {
 /** Run by the scheduler every minute: an expired order shows as expired and its hold is released. */
 export function expireOrders(): number {
   return transact(() => {
-    const due = stmt("select * from orders where status = 'pending' and expires_at <= ? limit 500").all(now()) as OrderRow[];
+    const due = stmt("select * from orders where status = 'pending' and expires_at <= ? limit 500").all(now()) as Order[];
     for (const o of due) expireInTxn(o);
     return due.length;
   });
 }
 
-function ownPending(householdId: number, orderId: number): OrderRow {
+function ownPending(householdId: number, orderId: number): Order {
   const o = orderRow(orderId);
   if (!o || o.household_id !== householdId) throw new CheckoutError("not_found", "找不到这次兑换");
   return o;

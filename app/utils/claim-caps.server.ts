@@ -2,18 +2,12 @@
 // the claim's date, for one member and for one household. What counts: claims already approved
 // (公示中, 有异议, 已入账). Filing and approval both check; approval runs inside the same IMMEDIATE
 // transaction as its write, so two approvals racing for the last unit are serialised.
+import type { Rule } from "../../db/schema";
 import { chinaMonthStart } from "./clock.server";
 import { stmt } from "./db.server";
 
-export interface CapRule {
-  id: number;
-  cap_member_day: number | null;
-  cap_member_month: number | null;
-  cap_member_year: number | null;
-  cap_household_day: number | null;
-  cap_household_month: number | null;
-  cap_household_year: number | null;
-}
+/** What a cap check needs of a rule. */
+export type CapRule = Pick<Rule, "id" | "cap_member_day" | "cap_member_month" | "cap_member_year" | "cap_household_day" | "cap_household_month" | "cap_household_year">;
 
 type Period = "day" | "month" | "year";
 type Scope = "member" | "household";

@@ -1,12 +1,12 @@
 // Claims (积分申报): filing, caps, review (maker-checker), 公示 with objections, crediting, revoking.
 // Every write is one synchronous transaction; points move only through ledger.server.ts, with
 // idempotency keys derived from the claim id, so a retried or restarted credit moves points once.
-import type { ClaimStatus } from "../../db/schema";
+import type { Claim, ClaimStatus, Rule } from "../../db/schema";
 import { audit } from "./audit.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { award, deduct, reverse } from "./ledger.server";
-import { capViolation, type CapRule } from "./claim-caps.server";
+import { capViolation } from "./claim-caps.server";
 import type { Role } from "./roles";
 
 export class ClaimError extends Error {
@@ -53,16 +53,6 @@ export interface FileClaimBatchInput {
   items: ClaimItem[];
 }
 
-interface RuleRow extends CapRule {
-  id: number;
-  village_id: number;
-  name: string;
-  points: number;
-  unit: "time" | "hour";
-  evidence_required: number;
-  active: number;
-}
-
 interface MemberRow {
   id: number;
   household_id: number;
@@ -71,8 +61,8 @@ interface MemberRow {
   name: string;
 }
 
-function ruleOf(villageId: number, ruleId: number): RuleRow {
-  const rule = stmt("select * from rules where id = ? and village_id = ?").get(ruleId, villageId) as RuleRow | undefined;
+function ruleOf(villageId: number, ruleId: number): Rule {
+  const rule = stmt("select * from rules where id = ? and village_id = ?").get(ruleId, villageId) as Rule | undefined;
   if (!rule) throw new ClaimError("请从列表中选择本村的积分细则", "ruleId");
   return rule;
 }
@@ -99,7 +89,7 @@ export function pointsFor(rule: { points: number; unit: string }, quantity: numb
   return points;
 }
 
-function checkFiler(input: FileClaimBatchInput, rule: RuleRow, member: MemberRow): void {
+function checkFiler(input: FileClaimBatchInput, rule: Rule, member: MemberRow): void {
   const { role, userId } = input.filer;
   if (!FILER_ROLES.includes(role)) throw new ClaimError("你的角色不能提交积分申报", "_form", 403);
   if (STAFF_FILERS.includes(role)) return;
@@ -107,7 +97,7 @@ function checkFiler(input: FileClaimBatchInput, rule: RuleRow, member: MemberRow
   if (rule.points < 0) throw new ClaimError("扣分只能由检查员或村委登记", "ruleId");
 }
 
-function checkItem(input: FileClaimBatchInput, item: ClaimItem): { rule: RuleRow; member: MemberRow; points: number } {
+function checkItem(input: FileClaimBatchInput, item: ClaimItem): { rule: Rule; member: MemberRow; points: number } {
   const rule = ruleOf(input.villageId, item.ruleId);
   if (!rule.active) throw new ClaimError(`细则“${rule.name}”已停用，不能再申报`, "ruleId");
   const member = stmt("select id, household_id, village_id, active, name from members where id = ?").get(item.memberId) as MemberRow | undefined;
@@ -165,39 +155,16 @@ export function fileClaimBatch(input: FileClaimBatchInput): number[] {
 
 // ---- reading -------------------------------------------------------------
 
-export interface ClaimRow {
-  id: number;
-  village_id: number;
-  household_id: number;
-  member_id: number;
-  rule_id: number;
-  occurred_at: number;
-  quantity: number;
-  points: number;
-  note: string;
-  status: ClaimStatus;
-  filer_user_id: number;
-  filer_role: string;
-  source_kind: string | null;
-  source_id: number | null;
-  reason: string | null;
-  notice_until: number | null;
-  approved_at: number | null;
-  credit_txn_id: number | null;
-  credited_at: number | null;
-  revoke_txn_id: number | null;
-  created_at: number;
-}
 
-export function claimRow(id: number): ClaimRow {
-  const row = stmt("select * from claims where id = ?").get(id) as ClaimRow | undefined;
+export function claimRow(id: number): Claim {
+  const row = stmt("select * from claims where id = ?").get(id) as Claim | undefined;
   if (!row) throw new ClaimError("找不到这条申报", "_form", 404);
   return row;
 }
 
 /** A claim of this village, or a 404-style error (never a hint that it exists elsewhere). */
-export function villageClaim(villageId: number, id: number): ClaimRow {
-  const row = stmt("select * from claims where id = ? and village_id = ?").get(id, villageId) as ClaimRow | undefined;
+export function villageClaim(villageId: number, id: number): Claim {
+  const row = stmt("select * from claims where id = ? and village_id = ?").get(id, villageId) as Claim | undefined;
   if (!row) throw new ClaimError("找不到这条申报", "_form", 404);
   return row;
 }
@@ -210,7 +177,7 @@ export interface Decider {
 }
 
 /** Maker-checker: nobody decides on a claim they filed or one for their own household. */
-function checkDecider(claim: ClaimRow, by: Decider): void {
+function checkDecider(claim: Claim, by: Decider): void {
   if (by.role !== "committee") throw new ClaimError("只有村委委员可以审核申报", "_form", 403);
   if (claim.filer_user_id === by.userId) throw new ClaimError("不能审核自己提交的申报，请由另一位村委委员审核");
   if (householdOfUser(by.userId) === claim.household_id) throw new ClaimError("不能审核本户的申报，请由另一位村委委员审核");

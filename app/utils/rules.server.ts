@@ -1,7 +1,7 @@
 // The village's rules catalogue (积分细则): kept by the village admin. A rule is retired, never
 // deleted: claims and ledger entries keep pointing at it.
 import { z } from "zod";
-import type { RuleCategory, RuleUnit } from "../../db/schema";
+import type { Rule, RuleCategory, RuleUnit } from "../../db/schema";
 import { audit } from "./audit.server";
 import { fail, formIdSchema, isUniqueViolation, type Outcome, type StaffActor } from "./admin-common.server";
 import { now } from "./clock.server";
@@ -22,22 +22,6 @@ export interface RuleInput {
   caps: Partial<Record<CapField, number | null>>;
 }
 
-export interface RuleRow {
-  id: number;
-  village_id: number;
-  category: RuleCategory;
-  name: string;
-  points: number;
-  unit: RuleUnit;
-  evidence_required: number;
-  active: number;
-  cap_member_day: number | null;
-  cap_member_month: number | null;
-  cap_member_year: number | null;
-  cap_household_day: number | null;
-  cap_household_month: number | null;
-  cap_household_year: number | null;
-}
 
 // ---- form schema ----------------------------------------------------------
 
@@ -76,13 +60,13 @@ export function ruleFromForm(f: z.infer<typeof ruleFieldsSchema>): RuleInput {
 
 // ---- reads ---------------------------------------------------------------
 
-export function villageRules(villageId: number, activeOnly = false): RuleRow[] {
+export function villageRules(villageId: number, activeOnly = false): Rule[] {
   return stmt(`select * from rules where village_id = ? ${activeOnly ? "and active = 1" : ""} order by active desc,
-    case category when 'volunteer' then 1 when 'sanitation' then 2 when 'family' then 3 when 'village_rules' then 4 else 5 end, points desc, id`).all(villageId) as RuleRow[];
+    case category when 'volunteer' then 1 when 'sanitation' then 2 when 'family' then 3 when 'village_rules' then 4 else 5 end, points desc, id`).all(villageId) as Rule[];
 }
 
-export function ruleInVillage(villageId: number, ruleId: number): RuleRow | undefined {
-  return stmt("select * from rules where id = ? and village_id = ?").get(ruleId, villageId) as RuleRow | undefined;
+export function ruleInVillage(villageId: number, ruleId: number): Rule | undefined {
+  return stmt("select * from rules where id = ? and village_id = ?").get(ruleId, villageId) as Rule | undefined;
 }
 
 // ---- writes --------------------------------------------------------------
