@@ -2,12 +2,12 @@
 // Chinese message where the user looks (next to the field, on top of the form, or the 4xx page),
 // never a 500, and writes nothing: every table is compared after every request, and no photo file
 // appears. Kept beside bad-input.test.ts (same rules, smaller harness) so the two tables merge apart.
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type Reply, type TestServer } from "./harness";
+import { errorPage, shownErrors, tableFingerprints } from "./sweep";
 
 type Who = "villager" | "inspector" | "committee" | "village_admin";
 const PHONES: Record<Who, string> = { villager: "13900000001", inspector: "13900000004", committee: "13900000003", village_admin: "13900000005" };
@@ -24,14 +24,7 @@ let tables: string[] = [];
 const one = <T>(sql: string, ...args: unknown[]) => database.sqlite.prepare(sql).get(...args) as T;
 const fill = (s: string) => s.replace(/\{(\w+)\}/g, (m, k: string) => ids[k] ?? (() => { throw new Error(`unknown ${m}`); })());
 
-function snapshot(): string {
-  return tables
-    .map((t) => {
-      const cols = t === "sessions" ? "id, user_id, created_at, expires_at, revoked_at" : "*";
-      return crypto.createHash("sha1").update(JSON.stringify(database.sqlite.prepare(`select ${cols} from "${t}"`).raw().all())).digest("hex");
-    })
-    .join(",");
-}
+const snapshot = () => [...tableFingerprints(database.sqlite, tables).values()].join(",");
 function photoFiles(): number {
   const dir = path.join(path.dirname(server.dbPath), "photos");
   if (!fs.existsSync(dir)) return 0;
@@ -80,13 +73,9 @@ afterAll(async () => {
 
 // ---- what a refusal must look like -------------------------------------------------------------
 
-function unescape(s: string): string {
-  return s.replace(/<!-- -->/g, "").replace(/<[^>]+>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, "&");
-}
 function shown(html: string): { cls: string; id: string | null; text: string }[] {
-  const ps = [...html.matchAll(/<p class="(field-error|form-error)"([^>]*)>([\s\S]*?)<\/p>/g)].map((m) => ({ cls: m[1], id: /\bid="([^"]*)"/.exec(m[2])?.[1] ?? null, text: unescape(m[3]) }));
-  const page = /<section class="[^"]*\berror-page\b[^"]*">([\s\S]*?)<\/section>/.exec(html);
-  return page ? [...ps, { cls: "page", id: null, text: unescape(page[1]) }] : ps;
+  const page = errorPage(html);
+  return page === null ? shownErrors(html) : [...shownErrors(html), { cls: "page", id: null, text: page }];
 }
 
 /** at: an error element's id, "form" (a form-error) or "page" (the 4xx page). */

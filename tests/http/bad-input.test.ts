@@ -12,10 +12,10 @@
 // in phone/number fields are accepted by design (normalized to ASCII): the sweeps use full-width values
 // that are still invalid (10 digits, an existing 户号 or phone, 123 days), and a test at the end checks
 // that accepted full-width values are stored as ASCII.
-import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type Reply, type TestServer } from "./harness";
+import { errorPage, htmlText, shownErrors, tableFingerprints } from "./sweep";
 
 type Who = "anonymous" | "villager" | "committee" | "village_admin" | "township_admin";
 const PHONES: Record<Exclude<Who, "anonymous">, string> = {
@@ -831,16 +831,7 @@ function one<T>(sql: string, ...args: unknown[]): T {
 
 // The database, table by table: a change anywhere between two requests is a write.
 let tables: string[] = [];
-function snapshot(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const t of tables) {
-    // A session's last_seen_at is touched by any request now and then; everything else must stay.
-    const cols = t === "sessions" ? "id, user_id, created_at, expires_at, revoked_at" : "*";
-    const rows = database.sqlite.prepare(`select ${cols} from "${t}"`).raw().all();
-    out.set(t, `${rows.length} rows ${crypto.createHash("sha1").update(JSON.stringify(rows)).digest("hex")}`);
-  }
-  return out;
-}
+const snapshot = () => tableFingerprints(database.sqlite, tables);
 function counts(): Record<string, number> {
   return Object.fromEntries(tables.map((t) => [t, (database.sqlite.prepare(`select count(*) as n from "${t}"`).get() as { n: number }).n]));
 }
@@ -972,34 +963,6 @@ afterAll(async () => {
 
 // ---- one request, checked ---------------------------------------------------------------------------
 
-function unescapeHtml(s: string): string {
-  return s
-    .replace(/\u0000/g, "") // see NUL_REPLIES
-    .replace(/<!-- -->/g, "")
-    .replace(/<[^>]+>/g, "")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#x27;/g, "'")
-    .replace(/&amp;/g, "&");
-}
-
-interface Shown {
-  cls: "field-error" | "form-error";
-  id: string | null;
-  text: string;
-}
-function shownErrors(html: string): Shown[] {
-  return [...html.matchAll(/<p class="(field-error|form-error)"([^>]*)>([\s\S]*?)<\/p>/g)].map((m) => ({
-    cls: m[1] as Shown["cls"],
-    id: /\bid="([^"]*)"/.exec(m[2])?.[1] ?? null,
-    text: unescapeHtml(m[3]),
-  }));
-}
-function errorPage(html: string): string | null {
-  const m = /<section class="[^"]*\berror-page\b[^"]*">([\s\S]*?)<\/section>/.exec(html);
-  return m ? unescapeHtml(m[1]) : null;
-}
 
 const CHINESE = /[\u4e00-\u9fff]/;
 const matches = (text: string, msg: Msg) => (typeof msg === "string" ? text.includes(msg) : msg.test(text));
@@ -1200,7 +1163,7 @@ describe("roster import", () => {
   it.each(UPLOADS)("$name → 400 with a Chinese message, nothing imported", async (c) => {
     const r = await post("village_admin", "/v/{V}/admin/import", c.form());
     verify(r, c.expect, `roster import · ${c.name}`);
-    const table = unescapeHtml(/<tbody>([\s\S]*?)<\/tbody>/.exec(r.text)?.[1] ?? "");
+    const table = htmlText(/<tbody>([\s\S]*?)<\/tbody>/.exec(r.text)?.[1] ?? "");
     for (const m of c.rows ?? []) expect(matches(table, m), `${c.name}: table of problems should say ${m}\n${table.slice(0, 500)}`).toBe(true);
   });
 

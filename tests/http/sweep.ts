@@ -1,0 +1,53 @@
+// Pieces every bad-input sweep shares: what a page shows as an error, and a fingerprint of the
+// database that proves a refused request wrote nothing.
+import crypto from "node:crypto";
+import type SQLite from "better-sqlite3";
+
+/** An HTML fragment's visible text: tags, React's text separators and stray NULs gone, entities decoded. */
+export function htmlText(s: string): string {
+  return s
+    .replace(/\u0000/g, "") // see NUL_REPLIES in bad-input.test.ts
+    .replace(/<!-- -->/g, "")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+export interface Shown {
+  cls: "field-error" | "form-error";
+  id: string | null;
+  text: string;
+}
+
+/** The field and form error messages on a page, with the id each one is placed under. */
+export function shownErrors(html: string): Shown[] {
+  return [...html.matchAll(/<p class="(field-error|form-error)"([^>]*)>([\s\S]*?)<\/p>/g)].map((m) => ({
+    cls: m[1] as Shown["cls"],
+    id: /\bid="([^"]*)"/.exec(m[2])?.[1] ?? null,
+    text: htmlText(m[3]),
+  }));
+}
+
+/** The text of the 4xx/5xx page, or null when the answer is an ordinary page. */
+export function errorPage(html: string): string | null {
+  const m = /<section class="[^"]*\berror-page\b[^"]*">([\s\S]*?)<\/section>/.exec(html);
+  return m ? htmlText(m[1]) : null;
+}
+
+/**
+ * One fingerprint per table ("<n> rows <sha1>"). A session's last_seen_at is touched by any
+ * request now and then, so it is left out; everything else must stay.
+ */
+export function tableFingerprints(sqlite: SQLite.Database, tables: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const t of tables) {
+    const cols = t === "sessions" ? "id, user_id, created_at, expires_at, revoked_at" : "*";
+    const rows = sqlite.prepare(`select ${cols} from "${t}"`).raw().all();
+    const json = JSON.stringify(rows, (_k, v) => (Buffer.isBuffer(v) ? v.toString("base64") : v));
+    out.set(t, `${rows.length} rows ${crypto.createHash("sha1").update(json).digest("hex")}`);
+  }
+  return out;
+}
