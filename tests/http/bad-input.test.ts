@@ -15,7 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type Reply, type TestServer } from "./harness";
-import { errorPage, htmlText, shownErrors, tableFingerprints } from "./sweep";
+import { errorPage, htmlText, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
 
 type Who = "anonymous" | "villager" | "committee" | "village_admin" | "township_admin";
 const PHONES: Record<Exclude<Who, "anonymous">, string> = {
@@ -1050,28 +1050,12 @@ const RAW_TARGETS: { form: string; who: Who; url: string }[] = [
   { form: "activity page", who: "committee", url: ACT },
   { form: "villager activity page", who: "villager", url: "/activities/{AN}" },
 ];
-const RAW_BODIES: { kind: string; contentType?: string; body?: string }[] = [
-  { kind: "no body, no content type" },
-  { kind: "JSON", contentType: "application/json", body: '{"intent":"grid.create","name":"测试网格"}' },
-  { kind: "plain text", contentType: "text/plain", body: "intent=grid.create" },
-  { kind: "broken multipart", contentType: "multipart/form-data; boundary=x", body: "garbage" },
-];
+const RAW_BODIES = nonFormBodies('{"intent":"grid.create","name":"测试网格"}', "intent=grid.create");
 
 describe("bodies that are not a form", () => {
   const cases = RAW_TARGETS.flatMap((t) => RAW_BODIES.map((b) => ({ ...t, ...b, name: `${t.form} · ${b.kind} → 400, not 500` })));
   it.each(cases)("$name", async (c) => {
-    const client = clients.get(c.who)!;
-    const res = await fetch(server.url + fill(c.url), {
-      method: "POST",
-      headers: {
-        cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
-        origin: server.url,
-        ...(c.contentType ? { "content-type": c.contentType } : {}),
-      },
-      body: c.body,
-      redirect: "manual",
-    });
-    const r: Reply = { status: res.status, location: res.headers.get("location"), text: await res.text(), headers: res.headers };
+    const r = await clients.get(c.who)!.postRaw(fill(c.url), c);
     const written = changedTables();
     if (r.text.includes("\u0000")) NUL_REPLIES.push(c.name);
     const shown = shownErrors(r.text);

@@ -92,6 +92,14 @@ export class Client {
     return { status: res.status, location: res.headers.get("location"), text: await res.text(), headers: res.headers };
   }
 
+  /** A same-origin POST of any body with any content type (or none): what a browser form never sends. */
+  async postRaw(p: string, raw: { contentType?: string; body?: string }): Promise<Reply> {
+    const headers: Record<string, string> = { cookie: this.cookieHeader(), origin: this.base };
+    if (raw.contentType) headers["content-type"] = raw.contentType;
+    const res = await fetch(this.base + p, { method: "POST", body: raw.body, headers, redirect: "manual" });
+    return { status: res.status, location: res.headers.get("location"), text: await res.text(), headers: res.headers };
+  }
+
   async login(phone: string, password = "jifen2026"): Promise<Reply> {
     const r = await this.post("/login", { phone, password });
     if (r.status !== 302 && r.status !== 303) throw new Error(`login ${phone} failed: ${r.status} ${r.text.slice(0, 300)}`);

@@ -51,3 +51,19 @@ export function tableFingerprints(sqlite: SQLite.Database, tables: string[]): Ma
   }
   return out;
 }
+
+export interface RawBody {
+  kind: string;
+  contentType?: string;
+  body?: string;
+}
+
+/** Bodies a browser form never sends; `json` is a plausible JSON version of the form. */
+export function nonFormBodies(json: string, plain: string): RawBody[] {
+  return [
+    { kind: "no body, no content type" },
+    { kind: "JSON", contentType: "application/json", body: json },
+    { kind: "plain text", contentType: "text/plain", body: plain },
+    { kind: "broken multipart", contentType: "multipart/form-data; boundary=x", body: "garbage" },
+  ];
+}
