@@ -1,6 +1,8 @@
 // Goods of a store: the admin's catalogue (name, photo, category, price, cost, unit, monthly limit,
 // active), and stock changes through movements (restock with a source, stock-take correction).
 import { z } from "zod";
+import type { Selectable } from "kysely";
+import type { GoodTable } from "../../db/schema";
 import { fail, formIdSchema, checkboxSchema, type Outcome, type StaffActor } from "./admin-common.server";
 import { audit } from "./audit.server";
 import { now } from "./clock.server";
@@ -75,22 +77,11 @@ export const stockSchema = z.discriminatedUnion("intent", [
 
 export const goodIdSchema = z.object({ goodId: formIdSchema });
 
-export interface GoodView {
-  id: number;
-  store_id: number;
-  store: string;
-  name: string;
-  category: string;
-  unit: string;
-  price: number;
-  cost_fen: number;
-  monthly_limit: number | null;
-  low_stock: number;
-  stock: number;
-  active: number;
-  photo_version: number;
-  has_photo: number;
-}
+/** A good as GOOD_COLUMNS reads it: its columns without the photo bytes, plus store name and photo flag. */
+export type GoodView = Pick<
+  Selectable<GoodTable>,
+  "id" | "store_id" | "name" | "category" | "unit" | "price" | "cost_fen" | "monthly_limit" | "low_stock" | "stock" | "active" | "photo_version"
+> & { store: string; has_photo: number };
 
 const GOOD_COLUMNS = `g.id, g.store_id, s.name as store, g.name, g.category, g.unit, g.price, g.cost_fen, g.monthly_limit, g.low_stock,
   g.stock, g.active, g.photo_version, g.photo is not null as has_photo`;

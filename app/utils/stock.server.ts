@@ -2,7 +2,8 @@
 // transaction and records the stock after it. The database refuses a negative stock.
 import { now } from "./clock.server";
 import { stmt } from "./db.server";
-import type { StockKind } from "../../db/schema";
+import type { Selectable } from "kysely";
+import type { StockKind, StockMovementTable } from "../../db/schema";
 
 export const RESTOCK_SOURCES = ["上级拨款", "乡贤捐赠", "村集体", "其他"] as const;
 
@@ -47,17 +48,10 @@ export function moveStock(m: Move): number {
   return after;
 }
 
-export interface MovementView {
-  id: number;
-  kind: StockKind;
-  delta: number;
-  stock_after: number;
-  source: string | null;
-  note: string;
-  order_id: number | null;
+/** A stock movement with the name of who made it. */
+export type MovementView = Pick<Selectable<StockMovementTable>, "id" | "kind" | "delta" | "stock_after" | "source" | "note" | "order_id" | "created_at"> & {
   actor: string | null;
-  created_at: number;
-}
+};
 
 export function movementsOf(goodId: number, limit = 30): MovementView[] {
   return stmt(
