@@ -22,7 +22,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, VIEW, villageId);
   const order = load(villageId, idParam(params.orderId));
-  if (!maySeeOrder(access.viewer.roles, access.viewer.userId, villageId, order.storeId)) notFound();
+  if (!maySeeOrder(access.viewer, villageId, order.storeId)) notFound();
   const voidAs = (["committee", "store_keeper"] as const).find((r) => findGrant(access.viewer, [r], villageId) && mayVoid(r, order.closedAt)) ?? null;
   return { order, canVoid: order.status === "confirmed" && voidAs !== null, lateForKeeper: !!findGrant(access.viewer, ["store_keeper"], villageId) && !voidAs };
 }

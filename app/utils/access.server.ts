@@ -82,7 +82,7 @@ export async function requireRole(request: Request, roles: readonly Role[], vill
   return { viewer, role: grant.role, villageId };
 }
 
-export function findGrant(viewer: Viewer, roles: readonly Role[], villageId: number | null): RoleGrant | undefined {
+export function findGrant(viewer: Pick<Viewer, "roles">, roles: readonly Role[], villageId: number | null): RoleGrant | undefined {
   return viewer.roles.find(
     (g) => roles.includes(g.role) && (g.role === "township_admin" || (villageId !== null && g.villageId === villageId)),
   );

@@ -1,6 +1,7 @@
 // 作废 (void) of a confirmed order: a reversal of the points (红冲) and the goods back in stock, in one
 // transaction. A keeper may void the same China-time day; later only a committee member can.
 import { z } from "zod";
+import { findGrant, type Viewer } from "./access.server";
 import { audit } from "./audit.server";
 import { chinaMonth, now } from "./clock.server";
 import { checkoutAttempt, CheckoutError, orderView, receiptNo, type Result } from "./checkout.server";
@@ -30,10 +31,9 @@ export interface Voider {
  * Who may open a confirmed order's page: committee and admins see every store of the village; a
  * viewer who is only a store keeper sees the orders of the stores they work at.
  */
-export function maySeeOrder(grants: { role: Role; villageId: number | null }[], userId: number, villageId: number, storeId: number): boolean {
-  const holds = (role: Role) => grants.some((g) => g.role === role && (role === "township_admin" || g.villageId === villageId));
-  if (holds("committee") || holds("village_admin") || holds("township_admin")) return true;
-  return holds("store_keeper") && storesOfKeeper(userId, villageId, "store_keeper").some((s) => s.id === storeId);
+export function maySeeOrder(viewer: Pick<Viewer, "roles" | "userId">, villageId: number, storeId: number): boolean {
+  if (findGrant(viewer, ["committee", "village_admin", "township_admin"], villageId)) return true;
+  return !!findGrant(viewer, ["store_keeper"], villageId) && storesOfKeeper(viewer.userId, villageId, "store_keeper").some((s) => s.id === storeId);
 }
 
 export function mayVoid(role: Role, closedAt: number | null): boolean {

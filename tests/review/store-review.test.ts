@@ -57,11 +57,11 @@ describe("void is a keeper's own store's business", () => {
     expect(voidOrder({ ...f.keeper }, made.orderId, "误操作").ok).toBe(true);
     // Nor does that keeper (assigned to the other store) open the order's page; the committee sees every store's orders.
     stmt("insert into store_keepers (store_id, user_id, village_id, created_at) values (?, ?, ?, 0)").run(other, stranger.userId, f.villageId);
-    const grants = (role: "store_keeper" | "committee") => [{ role, villageId: f.villageId }];
-    expect(maySeeOrder(grants("store_keeper"), stranger.userId, f.villageId, f.storeId)).toBe(false);
-    expect(maySeeOrder(grants("store_keeper"), stranger.userId, f.villageId, other)).toBe(true);
-    expect(maySeeOrder(grants("committee"), stranger.userId, f.villageId, f.storeId)).toBe(true);
-    expect(maySeeOrder([{ role: "store_keeper", villageId: f.villageId + 1 }], stranger.userId, f.villageId, other)).toBe(false);
+    const as = (role: "store_keeper" | "committee", villageId = f.villageId) => ({ userId: stranger.userId, roles: [{ role, villageId }] });
+    expect(maySeeOrder(as("store_keeper"), f.villageId, f.storeId)).toBe(false);
+    expect(maySeeOrder(as("store_keeper"), f.villageId, other)).toBe(true);
+    expect(maySeeOrder(as("committee"), f.villageId, f.storeId)).toBe(true);
+    expect(maySeeOrder(as("store_keeper", f.villageId + 1), f.villageId, other)).toBe(false);
   });
 });
 
