@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { idParam, notFound, requireViewer } from "~/utils/access.server";
+import { idParam, isOfVillage, notFound, requireViewer } from "~/utils/access.server";
 import { goodPhoto } from "~/utils/goods.server";
 
 // A good's photo, for signed-in people of its village (and the township admin). Cached by version.
@@ -7,8 +7,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
   const p = goodPhoto(idParam(params.goodId));
   if (!p) notFound();
-  const mine = viewer.homeVillageId === p.village_id || viewer.roles.some((r) => r.role === "township_admin" || r.villageId === p.village_id);
-  if (!mine) notFound();
+  if (!isOfVillage(viewer, p.village_id)) notFound();
   return new Response(new Uint8Array(p.photo), {
     headers: { "Content-Type": p.type, "Cache-Control": "private, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff" },
   });

@@ -108,10 +108,15 @@ export function idParam(value: string | undefined): number {
 }
 
 /** Anyone of the village: a member living there, anyone holding a role there, or the township admin. */
+/** Lives in the village (a household there) or holds any role in it; the township admin everywhere. */
+export function isOfVillage(viewer: Viewer, villageId: number): boolean {
+  const inside = viewer.homeVillageId === villageId && viewer.householdId !== null;
+  return inside || viewer.roles.some((g) => g.villageId === villageId || g.role === "township_admin");
+}
+
 export async function requireVillagePerson(request: Request, villageId: number): Promise<Viewer> {
   const viewer = await requireViewer(request);
-  const inside = viewer.homeVillageId === villageId && viewer.householdId !== null;
-  if (inside || viewer.roles.some((g) => g.villageId === villageId || g.role === "township_admin")) {
+  if (isOfVillage(viewer, villageId)) {
     if (!stmt("select 1 from villages where id = ?").get(villageId)) notFound();
     return viewer;
   }
