@@ -37,7 +37,8 @@ describe("activity check-in by the rotating QR", () => {
     await organiser.waitForURL(/\/qr$/);
     qrPath = new URL(organiser.url()).pathname;
     const img = organiser.getByTestId("checkin-qr");
-    expect(await img.isVisible()).toBe(true);
+    // waitForURL can resolve before the new route has rendered (client navigation commits the URL first).
+    await img.waitFor({ state: "visible" });
     expect(await img.getAttribute("src")).toMatch(/^data:image\/png;base64,/);
     const box = (await img.boundingBox())!;
     expect(box.width).toBeGreaterThan(250); // big enough for a camera at arm's length

@@ -23,14 +23,14 @@ describe("villager", () => {
     await signIn(page, "13900000001");
     const spendable = page.getByTestId("spendable");
     await expect(spendable.textContent()).resolves.toMatch(/^-?\d+$/);
-    expect(await page.getByText("家庭成员").isVisible()).toBe(true);
+    await page.getByText("家庭成员").waitFor({ state: "visible" });
     expect(await page.locator(".entries li").count()).toBeGreaterThan(0);
     const fontSize = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
     expect(fontSize).toBeGreaterThanOrEqual(18);
     await shot(page, "villager-home");
     await page.getByRole("link", { name: "全部明细 ›" }).click();
     await page.waitForURL("**/statement");
-    expect(await page.locator(".entries li").count()).toBeGreaterThan(0);
+    await page.locator(".entries li").first().waitFor({ state: "visible" });
     await shot(page, "villager-statement");
   });
 });

@@ -80,7 +80,7 @@ describe("phone checkout", () => {
     await villager.waitForURL(/\/store\/orders\/\d+/);
     const orderId = Number(/(\d+)$/.exec(new URL(villager.url()).pathname)![1]);
     await expect(villager.getByTestId("order-code").getAttribute("data-code")).resolves.toMatch(/^\d{8}$/);
-    expect(await villager.locator("img.qr").isVisible()).toBe(true);
+    await villager.locator("img.qr").waitFor({ state: "visible" });
     await expect(villager.locator(".countdown").textContent()).resolves.toMatch(/还剩 \d+:\d\d/);
     await shot(villager, "store-code");
 
