@@ -1,6 +1,5 @@
-import { Transform } from "node:stream";
+import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
-import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./utils/nonce";
@@ -17,45 +16,57 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = typeof loadContext?.cspNonce === "string" ? loadContext.cspNonce : undefined;
-  // No route defers data, so waiting for everything costs nothing in latency and lets the
-  // response go out in one piece (one gzip pass, a correct status even if rendering fails late).
-  const readyEvent = "onAllReady";
-  return new Promise((resolve, reject) => {
-    let shellRendered = false;
+  // No route defers data, so the page is rendered completely (onAllReady) and sent as one buffer:
+  // one gzip pass, a correct status even if rendering fails late, and no per-chunk hops through
+  // Node and web streams, which cost more than the rendering of a small page (decision 0015).
+  return new Promise<Response>((resolve, reject) => {
+    let rendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
       </NonceProvider>,
       {
         nonce,
-        [readyEvent]() {
-          shellRendered = true;
-          const body = stripNul();
+        onAllReady() {
+          rendered = true;
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
+          pipe(
+            collect((html) => {
+              clearTimeout(timer);
+              resolve(new Response(html, { headers: responseHeaders, status: responseStatusCode }));
+            }),
+          );
         },
         onShellError(error: unknown) {
+          clearTimeout(timer);
           reject(error);
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (rendered) console.error(error);
         },
       },
     );
-    setTimeout(abort, streamTimeout + 1000);
+    const timer = setTimeout(abort, streamTimeout + 1000);
   });
 }
 
 /**
- * React 18.3.1's streaming renderer can emit NUL bytes at chunk boundaries (react#31134).
- * In UTF-8 a 0x00 byte is only ever the NUL character, so dropping those bytes is safe.
+ * A writable that gathers the rendered page and hands it over once React ends the stream.
+ * React 18.3.1's streaming renderer can emit NUL bytes at chunk boundaries (react#31134); in
+ * UTF-8 a 0x00 byte is only ever the NUL character, so dropping those bytes is safe.
  */
-function stripNul(): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      done(null, chunk.includes(0) ? chunk.filter((b) => b !== 0) : chunk);
+function collect(done: (html: Uint8Array<ArrayBuffer>) => void): Writable {
+  const chunks: Uint8Array[] = [];
+  return new Writable({
+    write(chunk: Buffer, _encoding, next) {
+      chunks.push(chunk.includes(0) ? chunk.filter((b) => b !== 0) : chunk);
+      next();
+    },
+    final(next) {
+      const html = Buffer.concat(chunks);
+      done(new Uint8Array(html.buffer as ArrayBuffer, html.byteOffset, html.length));
+      next();
     },
   });
 }
