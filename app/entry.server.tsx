@@ -21,6 +21,7 @@ export default function handleRequest(
   // Node and web streams, which cost more than the rendering of a small page (decision 0015).
   return new Promise<Response>((resolve, reject) => {
     let rendered = false;
+    let timer: NodeJS.Timeout | undefined; // set below; React calls back asynchronously, but never rely on it
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
@@ -47,7 +48,7 @@ export default function handleRequest(
         },
       },
     );
-    const timer = setTimeout(abort, streamTimeout + 1000);
+    timer = setTimeout(abort, streamTimeout + 1000);
   });
 }
 
