@@ -1,7 +1,7 @@
 // What the server does before it listens and after it stops.
 import { closeDatabase, db, migrateToLatest } from "./db.server";
 import { demoEnabled } from "./env.server";
-import { isEmpty, seedDemo, seedEmpty } from "./demo.server";
+import { existingDemoLogins, isEmpty, seedDemo, seedEmpty } from "./demo.server";
 import { expireOrders } from "./checkout.server";
 import { DEMO_PIN } from "./store-demo.server";
 import { releaseExpiredHolds } from "./ledger.server";
@@ -16,24 +16,28 @@ export async function boot(): Promise<void> {
   if (applied.length) console.log(`数据库迁移：${applied.join(", ")}`);
   console.log(`数据库：${db().path}`);
   if (isEmpty()) {
-    if (demoEnabled()) printDemoLogins(await seedDemo());
+    if (demoEnabled()) printDemoLogins("演示数据已生成。", await seedDemo());
     else {
       const admin = await seedEmpty();
       console.log(`空白系统已创建。乡镇管理员：${admin.phone}  临时密码：${admin.password}（首次登录须修改）`);
     }
+  } else if (demoEnabled()) {
+    // A restart of the demo: the README promises the logins at start, not only at the first one.
+    const logins = existingDemoLogins();
+    if (logins.length) printDemoLogins("使用已有的演示数据（密码若已修改，以修改后的为准）。", logins);
   }
   const clockNote = describeTestClock();
   if (clockNote) console.log(clockNote);
   startScheduler();
 }
 
-function printDemoLogins(logins: { phone: string; role: string; village: string | null }[]): void {
-  console.log("演示数据已生成。演示账号（密码均为 jifen2026，仅供演示）：");
+function printDemoLogins(heading: string, logins: { phone: string; role: string; village: string | null }[]): void {
+  console.log(`${heading}演示账号（初始密码均为 jifen2026，仅供演示）：`);
   for (const l of logins) {
     const label = l.role.split(",").map((r) => ROLE_LABELS[r as Role] ?? r).join("、");
     console.log(`  ${l.phone}  ${label}${l.village ? `（${l.village}）` : ""}`);
   }
-  console.log(`  13900000001 一家的柜台兑换密码（PIN）：${DEMO_PIN}`);
+  console.log(`  13900000001 一家的柜台兑换密码（PIN，初始）：${DEMO_PIN}`);
 }
 
 /** Every minute and at start-up: the periodic jobs in `tick`. */

@@ -32,6 +32,19 @@ export function isEmpty(): boolean {
   return !stmt("select 1 from townships limit 1").get();
 }
 
+/**
+ * The demo logins still present in an existing database (same phones the seed prints), so a
+ * restart can print them again, roles in the order they were granted.
+ */
+export function existingDemoLogins(): DemoLogin[] {
+  const rows = stmt(
+    `select u.phone, group_concat(r.role, ',' order by r.id) as role, min(v.name) as village
+     from users u join user_roles r on r.user_id = u.id left join villages v on v.id = r.village_id
+     where u.phone glob '139000000[0-9][0-9]' group by u.id order by u.phone`,
+  ).all() as { phone: string; role: string; village: string | null }[];
+  return rows;
+}
+
 // ---- DEMO=0: a township and its first admin, nothing else -------------------
 
 /** Creates 青山镇 and a township admin with a random temporary password (must be changed at first sign-in). */

@@ -1,4 +1,7 @@
 // Sign-in, sign-out and cross-site protection through the real production server.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, startServer, type TestServer } from "./harness";
 
@@ -156,5 +159,26 @@ describe("an empty start (DEMO=0)", () => {
     const ok = await c.post("/password", { current: m![2], next: "new-secret-1", confirm: "new-secret-1" });
     expect(ok.location).toBe("/?changed=1");
     expect((await c.get("/township")).status).toBe(200);
+  });
+});
+
+describe("a restart of the demo", () => {
+  it("prints the same demo logins as the first start, from the database", async () => {
+    const logins = (out: string) => out.split("\n").filter((l) => /^\s+139\d{8}\s+\S/.test(l) && !l.includes("PIN"));
+    // A data folder of our own: the harness deletes its folder when a server stops.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jifen-restart-"));
+    const env = { DATABASE_PATH: path.join(dir, "app.sqlite") };
+    const first = await startServer(env);
+    const firstOut = first.output();
+    await first.stop();
+    const again = await startServer(env);
+    const againOut = again.output();
+    await again.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(firstOut).toContain("演示数据已生成");
+    expect(againOut).toContain("使用已有的演示数据");
+    expect(againOut).not.toContain("演示数据已生成");
+    expect(logins(firstOut).length).toBeGreaterThan(3);
+    expect(logins(againOut).sort()).toEqual(logins(firstOut).sort());
   });
 });
