@@ -1,6 +1,7 @@
 // A list of ledger entries as a villager reads them: what, when, who, how many points.
 import { formatTime } from "~/utils/format";
 import type { EntryView } from "~/utils/statement.server";
+import { ListRow } from "~/components/list-row";
 
 const KIND: Record<string, string> = { award: "奖励", deduction: "扣分", redemption: "兑换", reversal: "冲正", adjustment: "调整" };
 
@@ -9,20 +10,23 @@ export function EntryList({ entries }: { entries: EntryView[] }) {
   return (
     <ul className="entries">
       {entries.map((e) => (
-        <li key={e.id}>
-          <div className="what">
-            <div>
+        <ListRow
+          key={e.id}
+          what={
+            <>
               {e.memo}
               <span className="tag">{KIND[e.kind] ?? e.kind}</span>
               {e.reversed ? <span className="tag">已冲正</span> : null}
-            </div>
-            <div className="when">
+            </>
+          }
+          when={
+            <>
               {formatTime(e.at)}
               {e.member ? ` · ${e.member}` : ""}
-            </div>
-          </div>
-          <div className={`amount ${e.amount > 0 ? "plus" : "minus"}`}>{e.amount > 0 ? `+${e.amount}` : e.amount}</div>
-        </li>
+            </>
+          }
+          delta={e.amount}
+        />
       ))}
     </ul>
   );

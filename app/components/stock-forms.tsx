@@ -3,6 +3,7 @@ import { Form } from "@remix-run/react";
 import { SelectField } from "~/components/admin";
 import { Field } from "~/components/field";
 import { formatTime } from "~/utils/format";
+import { ListRow } from "~/components/list-row";
 
 const SOURCES = ["上级拨款", "乡贤捐赠", "村集体", "其他"];
 const KIND: Record<string, string> = { restock: "入库", redemption: "兑换出库", void: "作废退回", correction: "盘点修正" };
@@ -46,13 +47,12 @@ export function Movements({ rows }: { rows: { id: number; kind: string; delta: n
   return (
     <ul className="entries">
       {rows.map((m) => (
-        <li key={m.id}>
-          <div className="what">
-            <div>{KIND[m.kind] ?? m.kind}{m.source ? `（${m.source}）` : ""}{m.note ? ` ${m.note}` : ""}</div>
-            <div className="when">{formatTime(m.created_at)} {m.actor ?? ""} · 结存 {m.stock_after}</div>
-          </div>
-          <div className={`amount ${m.delta > 0 ? "plus" : "minus"}`}>{m.delta > 0 ? `+${m.delta}` : m.delta}</div>
-        </li>
+        <ListRow
+          key={m.id}
+          what={`${KIND[m.kind] ?? m.kind}${m.source ? `（${m.source}）` : ""}${m.note ? ` ${m.note}` : ""}`}
+          when={`${formatTime(m.created_at)} ${m.actor ?? ""} · 结存 ${m.stock_after}`}
+          delta={m.delta}
+        />
       ))}
     </ul>
   );

@@ -9,6 +9,7 @@ import { formatTime } from "~/utils/format";
 import { receiptNo } from "~/utils/store-format";
 import { createOrderSchema, storefront } from "~/utils/storefront.server";
 import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { ListRow } from "~/components/list-row";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: storeStyles }];
 export const meta: MetaFunction = () => [{ title: "积分超市 · 兑换商品" }];
@@ -103,13 +104,12 @@ export default function Store() {
           <h2>最近兑换</h2>
           <ul className="entries">
             {s.recent.map((o) => (
-              <li key={o.id}>
-                <div className="what">
-                  <div><Link to={`/store/orders/${o.id}`}>{receiptNo(o.id)}</Link>{o.status === "voided" ? <span className="tag">已作废</span> : null}</div>
-                  <div className="when">{o.closed_at ? formatTime(o.closed_at) : ""}</div>
-                </div>
-                <div className="amount">{o.total} 分</div>
-              </li>
+              <ListRow
+                key={o.id}
+                what={<><Link to={`/store/orders/${o.id}`}>{receiptNo(o.id)}</Link>{o.status === "voided" ? <span className="tag">已作废</span> : null}</>}
+                when={o.closed_at ? formatTime(o.closed_at) : ""}
+                amount={`${o.total} 分`}
+              />
             ))}
           </ul>
         </section>

@@ -10,6 +10,7 @@ import { closeDay, dayQuerySchema, dayReport } from "~/utils/store-reports.serve
 import { pickStore, requireKeeper } from "~/utils/store-access.server";
 import { formToObject, readForm } from "~/utils/validation.server";
 import { StorePeriodFilter } from "~/components/store-filter";
+import { ListRow } from "~/components/list-row";
 
 export const meta: MetaFunction = () => [{ title: "日结 · 积分超市" }];
 
@@ -63,7 +64,7 @@ export default function DayClose() {
       {r.voids.length ? (
         <section className="card">
           <h2>作废</h2>
-          <ul className="entries">{r.voids.map((v) => <li key={v.id}><div className="what"><div>{receiptNo(v.id)} {v.void_reason}</div><div className="when">{formatTime(v.voided_at)} {v.by}</div></div><div className="amount">{v.total} 分</div></li>)}</ul>
+          <ul className="entries">{r.voids.map((v) => <ListRow key={v.id} what={`${receiptNo(v.id)} ${v.void_reason}`} when={`${formatTime(v.voided_at)} ${v.by ?? ""}`} amount={`${v.total} 分`} />)}</ul>
         </section>
       ) : null}
       <section className="card">

@@ -7,6 +7,7 @@ import { formatTime } from "~/utils/format";
 import { dayQuerySchema, dayStart } from "~/utils/store-reports.server";
 import { pickStore, requireKeeper } from "~/utils/store-access.server";
 import { StorePeriodFilter } from "~/components/store-filter";
+import { ListRow } from "~/components/list-row";
 
 export const meta: MetaFunction = () => [{ title: "兑换单 · 积分超市" }];
 
@@ -31,13 +32,12 @@ export default function Orders() {
       {orders.length === 0 ? <p className="muted">这一天没有兑换单，可以换个日期再点“查看”。</p> : null}
       <ul className="entries tappable">
         {orders.map((o) => (
-          <li key={o.id}>
-            <div className="what">
-              <div><Link to={`${o.id}`}>{o.no}</Link> {o.household_number}号户{o.head ? ` ${o.head}` : ""}<span className="tag">{o.channel === "counter" ? "柜台" : "扫码"}</span>{o.status === "voided" ? <span className="tag">{STATUS[o.status]}</span> : null}</div>
-              <div className="when">{o.closed_at ? formatTime(o.closed_at) : ""}</div>
-            </div>
-            <div className="amount">{o.total} 分</div>
-          </li>
+          <ListRow
+            key={o.id}
+            what={<><Link to={`${o.id}`}>{o.no}</Link> {o.household_number}号户{o.head ? ` ${o.head}` : ""}<span className="tag">{o.channel === "counter" ? "柜台" : "扫码"}</span>{o.status === "voided" ? <span className="tag">{STATUS[o.status]}</span> : null}</>}
+            when={o.closed_at ? formatTime(o.closed_at) : ""}
+            amount={`${o.total} 分`}
+          />
         ))}
       </ul>
     </section>
