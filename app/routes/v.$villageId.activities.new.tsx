@@ -5,7 +5,7 @@ import styles from "~/activities.css";
 import { ActivityForm } from "~/components/activity";
 import { idParam } from "~/utils/access.server";
 import { actorOf, echoValues } from "~/utils/admin-common.server";
-import { activityFieldsSchema, activityStaff, createActivity, organiserChoices, requireCommittee, ruleChoices, toLocalInput } from "~/utils/activities.server";
+import { activityFieldsSchema, activityStaff, createActivity, defaultActivityTimes, organiserChoices, requireCommittee, ruleChoices, toLocalInput } from "~/utils/activities.server";
 import { now } from "~/utils/clock.server";
 import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 
@@ -18,17 +18,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await activityStaff(request, villageId);
   requireCommittee(access);
-  // A sensible start: next Saturday-ish is up to the committee; offer tomorrow 08:30–11:30.
-  const day = Math.floor((now() + 8 * 3600_000) / 86_400_000) + 1;
-  const start = day * 86_400_000 - 8 * 3600_000 + 8.5 * 3600_000;
+  const { start, end, deadline } = defaultActivityTimes(now());
   return {
     villageId,
     organisers: organiserChoices(villageId),
     rules: ruleChoices(villageId),
     defaults: {
       startsAt: toLocalInput(start),
-      endsAt: toLocalInput(start + 3 * 3600_000),
-      deadline: toLocalInput(start - 12.5 * 3600_000),
+      endsAt: toLocalInput(end),
+      deadline: toLocalInput(deadline),
       capacity: "20",
       organiserId: String(access.viewer.userId),
     } as Record<string, string>,

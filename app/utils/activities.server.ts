@@ -281,6 +281,17 @@ export function cancelActivity(actor: StaffActor, villageId: number, activityId:
 }
 
 /** China-time "YYYY-MM-DDTHH:MM" for a datetime-local input. */
+// The new-activity form offers tomorrow 08:30–11:30 (China time) with sign-up until 20:00 the
+// evening before. Late in the evening that deadline has passed, and the form would publish an
+// activity nobody can join: then it offers the day after.
+export function defaultActivityTimes(at: number) {
+  const today = Math.floor((at + CHINA_OFFSET_MS) / 86_400_000);
+  const startOf = (day: number) => day * 86_400_000 - CHINA_OFFSET_MS + 8.5 * 3600_000;
+  const tomorrow = startOf(today + 1);
+  const start = tomorrow - 12.5 * 3600_000 > at + 3600_000 ? tomorrow : startOf(today + 2);
+  return { start, end: start + 3 * 3600_000, deadline: start - 12.5 * 3600_000 };
+}
+
 export function toLocalInput(ms: number): string {
   return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 16);
 }

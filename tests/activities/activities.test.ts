@@ -3,7 +3,7 @@
 // closing: attendance becomes one claim per member, hours priced by the rule, all or nothing.
 import { afterEach, describe, expect, it } from "vitest";
 import { activitiesForHousehold, cancelSignUp, signUp } from "~/utils/activity-signups.server";
-import { cancelActivity } from "~/utils/activities.server";
+import { cancelActivity, defaultActivityTimes } from "~/utils/activities.server";
 import { checkinPage, checkinPass, checkinToken, markAttendance, PASS_MS, setHours, WINDOW_MS, windowOf } from "~/utils/activity-checkin.server";
 import { closeActivity } from "~/utils/activity-close.server";
 import { clockControl, now } from "~/utils/clock.server";
@@ -69,6 +69,20 @@ describe("sign-up", () => {
     expect(seenByA!.mine.map((s) => [s.member_name, s.status])).toEqual([["户主0", "active"]]);
     expect(activitiesForHousehold(v.villageId, b.householdId).upcoming.find((x) => x.id === id)).toBeUndefined();
     expect(signUp(signer(b), id, b.memberId)).toMatchObject({ ok: false, errors: { _form: "活动已取消" } });
+  });
+});
+
+describe("the new-activity form's suggested times", () => {
+  const china = (iso: string) => Date.parse(`${iso}+08:00`);
+  it("offers tomorrow morning with sign-up open until 20:00 tonight", () => {
+    expect(defaultActivityTimes(china("2026-11-20T09:00"))).toEqual({ start: china("2026-11-21T08:30"), end: china("2026-11-21T11:30"), deadline: china("2026-11-20T20:00") });
+  });
+  it("late in the evening, when tonight's deadline is past or too close, offers the day after", () => {
+    for (const at of ["2026-11-20T19:30", "2026-11-20T20:03", "2026-11-20T23:59"]) {
+      const t = defaultActivityTimes(china(at));
+      expect(t.start).toBe(china("2026-11-22T08:30"));
+      expect(t.deadline).toBeGreaterThan(china(at) + HOUR);
+    }
   });
 });
 
