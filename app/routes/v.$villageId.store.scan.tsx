@@ -35,9 +35,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!out.ok) return data({ step: "error" as const, error: out.message, field: "code" }, { status: out.code === "throttled" ? 429 : 400 });
     if (out.scanned.kind === "card") throw redirect(`/v/${villageId}/store/counter?household=${out.scanned.householdId}`);
     const order = out.scanned.order;
-    return { step: "review" as const, order, money: householdMoney(order.household.id) };
+    // The review's confirm button carries the code back: confirming needs the code, not just the order id.
+    return { step: "review" as const, order, code: parsed.data.code, money: householdMoney(order.household.id) };
   }
-  const out = confirmOrder(keeper, parsed.data.orderId);
+  const out = confirmOrder(keeper, parsed.data.orderId, parsed.data.code);
   if (!out.ok) return data({ step: "error" as const, error: out.message, field: "_form" }, { status: 400 });
   return { step: "done" as const, order: out.order, replay: !out.created };
 }
@@ -82,6 +83,7 @@ export default function Scan() {
           <Form method="post">
             <input type="hidden" name="intent" value="confirm" />
             <input type="hidden" name="orderId" value={result.order.id} />
+            <input type="hidden" name="code" value={result.code} />
             <button type="submit" className="primary block" disabled={busy}>商品已交给村民，确认兑换</button>
           </Form>
           <p><Link to=".">不对，重新扫码</Link></p>

@@ -337,7 +337,7 @@ export interface Keeper {
 const TYPED_MISSES = 10;
 const TYPED_WINDOW_MS = 10 * 60_000;
 
-/** Typed lookups that find nothing are counted per keeper: 10 misses in 10 minutes block typing for the rest of the window. */
+/** Typed lookups that find no usable code are counted per keeper: 10 misses in 10 minutes block typing for the rest of the window. */
 function typedThrottle(userId: number): { blocked: number } {
   const row = stmt("select failures, first_failure_at from login_throttle where key = ?").get(`code:${userId}`) as
     | { failures: number; first_failure_at: number }
@@ -385,6 +385,7 @@ export function lookupOrderByCode(keeper: Keeper, raw: string, _opts: { typed: b
     const text = raw.trim();
     const digits = normalizeDigits(text);
     let orderId: number | undefined;
+    let typed = false;
     if (text.startsWith(CARD_QR_PREFIX)) {
       const m = /^JFHK:(\d{1,12})$/.exec(text);
       const h = m ? (stmt("select id, village_id from households where id = ?").get(Number(m[1])) as { id: number; village_id: number } | undefined) : undefined;
@@ -404,6 +405,7 @@ export function lookupOrderByCode(keeper: Keeper, raw: string, _opts: { typed: b
         throw new CheckoutError("not_found", "没有这个兑换码，请核对 8 位数字", "code");
       }
       orderId = row.id;
+      typed = true;
     } else if (text.startsWith(ORDER_QR_PREFIX) && /^JFDH:[A-Za-z0-9_-]{22}$/.test(text)) {
       const row = stmt("select id from orders where token = ?").get(text.slice(ORDER_QR_PREFIX.length)) as { id: number } | undefined;
       if (!row) throw new CheckoutError("not_found", "兑换码无效，请让村民重新生成", "code");
@@ -414,9 +416,13 @@ export function lookupOrderByCode(keeper: Keeper, raw: string, _opts: { typed: b
       throw new CheckoutError("malformed", "这不是积分超市的兑换码，请扫描村民手机上的兑换码", "code");
     }
     const v = orderView(orderId)!;
-    if (v.villageId !== keeper.villageId) throw new CheckoutError("foreign", "这是其他村的兑换码，本店不能核销", "code");
-    const no = refusal(v);
-    if (no) throw new CheckoutError(no.code, no.message, "code");
+    const no = v.villageId !== keeper.villageId ? new CheckoutError("foreign", "这是其他村的兑换码，本店不能核销") : refusal(v);
+    if (no) {
+      // A typed guess that lands on someone's used, expired or other village's code counts like a miss,
+      // so typing cannot be used to probe which 8-digit codes exist.
+      if (typed) countTypedMiss(keeper.userId);
+      throw new CheckoutError(no.code, no.message, "code");
+    }
     if (!keeper.storeIds.includes(v.storeId)) throw new CheckoutError("other_store", `这个兑换码要到「${v.store}」核销`, "code");
     return { scanned: { kind: "order", order: v } as Scanned };
   });
@@ -438,15 +444,24 @@ export interface Receipt {
   created: boolean;
 }
 
+/** The villager's code authorises the handover: the confirm must present the QR payload or the 8 digits of this order. */
+function presents(o: Order, presented: string): boolean {
+  const text = presented.trim();
+  if (o.token && text === ORDER_QR_PREFIX + o.token) return true;
+  return o.code !== null && normalizeDigits(text) === o.code;
+}
+
 /**
  * 确认兑换: ONE transaction: the hold becomes a redemption debit, the goods leave stock, the order is
- * closed. Confirming an already confirmed order returns its receipt (created: false) and moves nothing.
+ * closed. `presented` is the code the keeper scanned or typed: an order id alone confirms nothing, so a
+ * keeper cannot close a villager's pending order without the villager showing the code. Confirming an
+ * already confirmed order returns its receipt (created: false) and moves nothing.
  */
-export function confirmOrder(keeper: Keeper, orderId: number): Result<Receipt> {
+export function confirmOrder(keeper: Keeper, orderId: number, presented: string): Result<Receipt> {
   return attempt(() => {
     const created = transact(() => {
       const o = orderRow(orderId);
-      if (!o || o.village_id !== keeper.villageId) throw new CheckoutError("not_found", "找不到这次兑换");
+      if (!o || o.village_id !== keeper.villageId || !presents(o, presented)) throw new CheckoutError("not_found", "找不到这次兑换，请重新扫码");
       if (o.status === "confirmed" || o.status === "voided") return false;
       const v = orderView(o.id)!;
       if (v.status === "expired" && o.status === "pending") {

@@ -25,6 +25,16 @@ export function openDatabase(file: string): Db {
   return { sqlite, kysely, path: file };
 }
 
+/**
+ * A read-only connection for inspecting a database file (check:ledger, a backup): it sets no pragma
+ * that writes, so the file being checked is not changed (no journal-mode switch, no new folders).
+ */
+export function openReadOnly(file: string): SQLite.Database {
+  const sqlite = new SQLite(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma("busy_timeout = 5000");
+  return sqlite;
+}
+
 let current: Db | undefined;
 let statements = new Map<string, SQLite.Statement>();
 

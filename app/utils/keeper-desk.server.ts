@@ -19,7 +19,7 @@ export const scanIntentSchema = z.discriminatedUnion(
       code: z.string({ error: "请输入 8 位兑换码" }).max(500, "这不是积分超市的兑换码，请扫描村民手机上的兑换码").refine((s) => s.trim() !== "", "请输入 8 位兑换码"),
       via: z.enum(["typed", "camera", "photo"]).catch("typed"),
     }),
-    z.object({ intent: z.literal("confirm"), orderId: formIdSchema }),
+    z.object({ intent: z.literal("confirm"), orderId: formIdSchema, code: z.string().max(500).catch("") }),
   ],
   { error: "请求有误，请刷新页面后再试" },
 );

@@ -100,6 +100,25 @@ const checks: Check[] = [
       `${count(s, "select count(*) as n from ledger_transactions where kind = 'reversal'")} 笔冲正全部正确`,
       "{n} 笔冲正有误",
     ),
+  // Invariant 5: who (a role, and a user unless the system did it), when, and why (a memo; a claim or
+  // order named as the cause must exist in the same village).
+  (s) =>
+    result(
+      "每笔交易记录了谁、何时、为什么、以什么角色",
+      count(s, `select count(*) as n from ledger_transactions where actor_role = '' or (actor_user_id is null and actor_role <> 'system')
+                or created_at <= 0 or trim(memo) = ''`),
+      "全部记录齐全",
+      "{n} 笔交易缺少操作人、角色、时间或事由",
+    ),
+  (s) =>
+    result(
+      "交易指向的申报和兑换单确实存在且属于同一个村",
+      count(s, `select count(*) as n from ledger_transactions t where
+                  (t.cause_kind = 'claim' and not exists (select 1 from claims c where c.id = t.cause_id and c.village_id = t.village_id))
+                  or (t.cause_kind = 'order' and not exists (select 1 from orders o where o.id = t.cause_id and o.village_id = t.village_id))`),
+      "全部一致",
+      "{n} 笔交易指向不存在或别村的申报、兑换单",
+    ),
   (s) => checkRedemptionsNeverOverdraw(s),
   (s) =>
     result(

@@ -97,7 +97,7 @@ export async function checkoutLoad(url: string, pairs: SignedPair[], seconds: nu
       method: "POST",
       setupRequest: (req, ctx: Ctx) =>
         ctx.qr
-          ? { ...req, path: `/v/${ctx.pair!.villageId}/store/scan.data`, headers: form(ctx.pair!.keeperCookie), body: new URLSearchParams({ intent: "confirm", orderId: ctx.orderId! }).toString() }
+          ? { ...req, path: `/v/${ctx.pair!.villageId}/store/scan.data`, headers: form(ctx.pair!.keeperCookie), body: new URLSearchParams({ intent: "confirm", orderId: ctx.orderId!, code: ctx.qr }).toString() }
           : null,
       onResponse: (status, body, ctx: Ctx) => {
         if (status === 200 && body.includes('"done"')) confirmed++;

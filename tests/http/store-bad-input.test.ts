@@ -127,12 +127,15 @@ const SPECS: Spec[] = [
     ],
   },
   {
-    form: "scan: confirm", who: "keeper", url: "/v/{V}/store/scan", base: { intent: "confirm", orderId: "{O2}" },
+    form: "scan: confirm", who: "keeper", url: "/v/{V}/store/scan", base: { intent: "confirm", orderId: "{O2}", code: "{QR_O2}" },
     fields: { orderId: { all: formBad } },
     extra: [
       { name: "order of another village", body: {}, expect: e400("找不到这次兑换", "form") },
       { name: "order that does not exist", body: { orderId: "999999999" }, expect: e400("找不到这次兑换", "form") },
-      { name: "cancelled order", body: { orderId: "{C}" }, expect: e400("村民已取消这次兑换", "form") },
+      { name: "cancelled order", body: { orderId: "{C}", code: "{QR_C}" }, expect: e400("村民已取消这次兑换", "form") },
+      // The order id alone authorises nothing: the villager's code must come with it.
+      { name: "pending order without its code", body: { orderId: "{P}", code: "" }, expect: e400("找不到这次兑换，请重新扫码", "form") },
+      { name: "pending order with another order's code", body: { orderId: "{P}", code: "{QR_C}" }, expect: e400("找不到这次兑换，请重新扫码", "form") },
     ],
   },
   {
@@ -283,7 +286,8 @@ beforeAll(async () => {
   const h = one<{ household_id: number; member_id: number }>("select m.household_id, m.id as member_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);
   // A confirmed order of today (to void), a pending one, a cancelled one, and a pending order of the other village.
   const o = await phoneOrder("villager", v);
-  await clients.keeper.post(`/v/${v}/store/scan`, { intent: "confirm", orderId: String(o) });
+  const qrOf = (id: number) => `JFDH:${one<{ token: string }>("select token from orders where id = ?", id).token}`;
+  await clients.keeper.post(`/v/${v}/store/scan`, { intent: "confirm", orderId: String(o), code: qrOf(o) });
   const cancelled = await phoneOrder("villager", v);
   await clients.villager.post(`/store/orders/${cancelled}`, { intent: "cancel" });
   const pending = await phoneOrder("villager", v);
@@ -295,7 +299,7 @@ beforeAll(async () => {
     H: String(h.household_id), M: String(h.member_id),
     MO: String(one<{ id: number }>("select id from members where village_id = ? and household_id <> ? limit 1", v, h.household_id).id),
     H2: String(one<{ id: number }>("select id from households where village_id = ? limit 1", v2).id),
-    O: String(o), P: String(pending), C: String(cancelled), O2: String(o2),
+    O: String(o), P: String(pending), C: String(cancelled), O2: String(o2), QR_P: qrOf(pending), QR_C: qrOf(cancelled), QR_O2: qrOf(o2),
     K: String(one<{ id: number }>("select id from users where phone = ?", PHONES.keeper).id),
     U_ADMIN: String(one<{ id: number }>("select id from users where phone = ?", PHONES.admin).id),
     MONTH: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7),

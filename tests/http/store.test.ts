@@ -58,7 +58,7 @@ describe("phone checkout over HTTP", () => {
     const lookup = await c.keeper.post(`/v/${v1}/store/scan`, { intent: "lookup", code: order.code, via: "typed" });
     expect(lookup.status).toBe(200);
     expect(lookup.text).toContain("确认兑换");
-    const replies = await Promise.all(Array.from({ length: 50 }, () => c.keeper.post(`/v/${v1}/store/scan`, { intent: "confirm", orderId: String(order.orderId) })));
+    const replies = await Promise.all(Array.from({ length: 50 }, () => c.keeper.post(`/v/${v1}/store/scan`, { intent: "confirm", orderId: String(order.orderId), code: order.code })));
     expect(replies.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(replies.filter((r) => r.text.includes("兑换成功") && !r.text.includes("刚才已经确认过")).length).toBe(1);
     expect(replies.filter((r) => r.text.includes("刚才已经确认过")).length).toBe(49);
@@ -71,11 +71,16 @@ describe("phone checkout over HTTP", () => {
 
   it("answers 50 replays of the used code with the used-code message and moves nothing", async () => {
     const before = count("select count(*) as n from ledger_entries");
-    const replies = await Promise.all(Array.from({ length: 50 }, () => c.keeper.post(`/v/${v1}/store/scan`, { intent: "lookup", code: order.code, via: "typed" })));
+    const qr = `JFDH:${one<{ token: string }>("select token from orders where id = ?", order.orderId).token}`;
+    const replies = await Promise.all(Array.from({ length: 50 }, () => c.keeper.post(`/v/${v1}/store/scan`, { intent: "lookup", code: qr, via: "camera" })));
     for (const r of replies) {
       expect(r.status).toBe(400);
       expect(r.text).toContain("这个兑换码已经用过了");
     }
+    // Typed, the used code counts as a wrong guess: after 10 the keeper must scan instead.
+    const typed = await Promise.all(Array.from({ length: 12 }, () => c.keeper.post(`/v/${v1}/store/scan`, { intent: "lookup", code: order.code, via: "typed" })));
+    expect(typed.filter((r) => r.status === 400 && r.text.includes("这个兑换码已经用过了")).length).toBe(10);
+    expect(typed.filter((r) => r.status === 429 && r.text.includes("输错次数太多")).length).toBe(2);
     expect(count("select count(*) as n from ledger_entries")).toBe(before);
   });
 
@@ -93,7 +98,7 @@ describe("phone checkout over HTTP", () => {
     const before = count("select count(*) as n from ledger_entries");
     const foreign = await c.keeper2.post(`/v/${v2}/store/scan`, { intent: "lookup", code: pending.code, via: "typed" });
     expect(foreign.text).toContain("这是其他村的兑换码，本店不能核销");
-    const confirm = await c.keeper2.post(`/v/${v2}/store/scan`, { intent: "confirm", orderId: String(pending.orderId) });
+    const confirm = await c.keeper2.post(`/v/${v2}/store/scan`, { intent: "confirm", orderId: String(pending.orderId), code: pending.code });
     expect(confirm.status).toBe(400);
     expect(confirm.text).toContain("找不到这次兑换");
     expect(count("select count(*) as n from ledger_entries")).toBe(before);

@@ -6,7 +6,7 @@ import { stmt } from "~/utils/db.server";
 import { maySeeOrder, voidOrder } from "~/utils/order-void.server";
 import { insertUser } from "~/utils/users.server";
 import { closeDay, dayQuerySchema, monthReport, settleMonth } from "~/utils/store-reports.server";
-import { headOf, storeFixture } from "../store/fixture";
+import { headOf, storeFixture, codeOf } from "../store/fixture";
 
 afterEach(() => clockControl.reset());
 
@@ -38,7 +38,7 @@ describe("the monthly limit at the turn of the month", () => {
     const late = order(2, "rv6late");
     if (!late.ok) throw new Error(late.message);
     clockControl.set(dec1 + 2 * 60_000);
-    expect(confirmOrder(f.keeper, late.orderId).ok).toBe(true);
+    expect(confirmOrder(f.keeper, late.orderId, codeOf(late.orderId)).ok).toBe(true);
     expect(refused(order(1, "rv6more")).code).toBe("limit");
   });
 });
@@ -49,7 +49,7 @@ describe("void is a keeper's own store's business", () => {
     const h = f.householdIds[0];
     const made = createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv2a" });
     if (!made.ok) throw new Error(made.message);
-    expect(confirmOrder(f.keeper, made.orderId).ok).toBe(true);
+    expect(confirmOrder(f.keeper, made.orderId, codeOf(made.orderId)).ok).toBe(true);
     const other = Number(stmt("insert into stores (village_id, name, created_at) values (?, ?, 0)").run(f.villageId, "二号超市").lastInsertRowid);
     const stranger = { userId: insertUser({ phone: "13700000002", passwordHash: "x", displayName: "二号店主", memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId: f.villageId }] }), role: "store_keeper" as const, villageId: f.villageId, storeIds: [other] };
     expect(refused(voidOrder(stranger, made.orderId, "误操作")).code).toBe("other_store");
@@ -72,7 +72,7 @@ describe("a settled month stays settled", () => {
     const h = f.householdIds[0];
     const made = createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv3a" });
     if (!made.ok) throw new Error(made.message);
-    expect(confirmOrder(f.keeper, made.orderId).ok).toBe(true);
+    expect(confirmOrder(f.keeper, made.orderId, codeOf(made.orderId)).ok).toBe(true);
     clockControl.set(Date.UTC(2026, 10, 2, 2));
     expect(settleMonth(f.committee, f.storeId, "2026-10")).toEqual({ ok: true });
     expect(refused(voidOrder(f.committee, made.orderId, "补录错误")).code).toBe("void_rule");

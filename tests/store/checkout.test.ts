@@ -36,6 +36,24 @@ const codeOf = (orderId: number) => (stmt("select code from orders where id = ?"
 const ledgerOk = () => expect(checkLedger(db().sqlite).filter((r) => !r.ok)).toEqual([]);
 
 describe("phone checkout", () => {
+  it("confirms only with the villager's code: an order id with no code, a wrong or another order's code moves nothing", () => {
+    const f = storeFixture("p0");
+    const h = f.householdIds[0];
+    const { orderId } = ok(order(f, 0, [["大米", 1]]));
+    const other = ok(order(f, 1, [["牙膏", 1]]));
+    const before = householdBalance(h);
+    for (const presented of ["", "00000000", codeOf(other.orderId), `JFDH:${"A".repeat(22)}`]) {
+      expect(refused(confirmOrder(f.keeper, orderId, presented))).toMatchObject({ code: "not_found", message: "找不到这次兑换，请重新扫码" });
+    }
+    expect(householdBalance(h)).toEqual(before);
+    expect(stockOf(f.goods["大米"])).toBe(10);
+    expect(orderView(orderId)!.status).toBe("pending");
+    // The 8 digits as typed (full-width, with a space) and the QR payload both work.
+    const typed = codeOf(orderId).replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+    expect(ok(confirmOrder(f.keeper, orderId, `${typed.slice(0, 4)} ${typed.slice(4)}`)).created).toBe(true);
+    ledgerOk();
+  });
+
   it("holds the points, confirms once, moves stock and points atomically, and replays return the same receipt", () => {
     const f = storeFixture("p1");
     const h = f.householdIds[0];
@@ -49,10 +67,10 @@ describe("phone checkout", () => {
     expect(byCode.scanned).toMatchObject({ kind: "order", order: { id: orderId, total: 74 } });
     expect(byQr.scanned).toMatchObject({ kind: "order", order: { id: orderId } });
 
-    const first = ok(confirmOrder(f.keeper, orderId));
+    const first = ok(confirmOrder(f.keeper, orderId, codeOf(orderId)));
     expect(first.created).toBe(true);
     expect(first.order).toMatchObject({ status: "confirmed", balanceAfter: 26, total: 74 });
-    const again = ok(confirmOrder(f.keeper, orderId));
+    const again = ok(confirmOrder(f.keeper, orderId, codeOf(orderId)));
     expect(again.created).toBe(false);
     expect(householdBalance(h)).toMatchObject({ balance: 26, held: 0 });
     expect(stockOf(f.goods["大米"])).toBe(9);
@@ -88,7 +106,7 @@ describe("phone checkout", () => {
       name: g.name, category: "粮油", unit: "袋", price: 70, cost: 100, monthlyLimit: null, lowStock: 2, active: true,
     }, null);
     expect(changed.ok).toBe(true);
-    const r = ok(confirmOrder(f.keeper, orderId));
+    const r = ok(confirmOrder(f.keeper, orderId, codeOf(orderId)));
     expect(r.order.total).toBe(50);
     expect(r.order.items[0].price).toBe(50);
     expect(householdBalance(f.householdIds[0]).balance).toBe(50);
@@ -100,7 +118,7 @@ describe("phone checkout", () => {
     clockControl.set(Date.UTC(2026, 9, 20, 4)); // 20 Oct, China time noon
     const f = storeFixture("p4", { points: [500, 500, 0] });
     const a = ok(order(f, 0, [["牙膏", 1]]));
-    ok(confirmOrder(f.keeper, a.orderId));
+    ok(confirmOrder(f.keeper, a.orderId, codeOf(a.orderId)));
     ok(order(f, 0, [["牙膏", 1]])); // pending, counts
     expect(refused(order(f, 0, [["牙膏", 1]])).message).toBe("牙膏本月已兑满（每户每月限 2袋）");
     expect(refused(order(f, 1, [["牙膏", 3]])).message).toBe("牙膏每户每月限兑 2袋，本月还能兑 2袋");
@@ -120,7 +138,7 @@ describe("codes that cannot be used", () => {
     const used = ok(order(f, 0, [["大米", 1]]));
     const usedCode = codeOf(used.orderId);
     const usedQr = orderView(used.orderId)!.qrPayload!;
-    ok(confirmOrder(f.keeper, used.orderId));
+    ok(confirmOrder(f.keeper, used.orderId, codeOf(used.orderId)));
     expect(msg(usedCode)).toMatchObject({ code: "used" });
     expect(msg(usedQr, false).message).toMatch(/已经用过了/);
 
@@ -129,7 +147,7 @@ describe("codes that cannot be used", () => {
     ok(cancelOrder(f.householdIds[1], cancelled.orderId));
     expect(householdBalance(f.householdIds[1]).held).toBe(0);
     expect(msg(cancelledCode)).toMatchObject({ code: "cancelled", message: "村民已取消这次兑换，请让村民重新生成兑换码" });
-    expect(refused(confirmOrder(f.keeper, cancelled.orderId)).code).toBe("cancelled");
+    expect(refused(confirmOrder(f.keeper, cancelled.orderId, codeOf(cancelled.orderId))).code).toBe("cancelled");
     // A late 换一个新码 after 取消兑换 neither revives the order nor holds points again.
     expect(refused(refreshOrder(f.householdIds[1], cancelled.orderId, f.villagerUserId, null)).code).toBe("cancelled");
     expect(householdBalance(f.householdIds[1]).held).toBe(0);
@@ -147,7 +165,7 @@ describe("codes that cannot be used", () => {
     clockControl.advance(10 * 60_000 + 1);
     expect(orderView(expiring.orderId)!.status).toBe("expired");
     expect(msg(expCode).code).toBe("expired");
-    expect(refused(confirmOrder(f.keeper, expiring.orderId)).code).toBe("expired");
+    expect(refused(confirmOrder(f.keeper, expiring.orderId, codeOf(expiring.orderId))).code).toBe("expired");
     expect(stmt("select status from orders where id = ?").get(expiring.orderId)).toEqual({ status: "expired" });
     // The scheduler's sweep releases every other expired order and its hold without anyone acting.
     expect(expireOrders()).toBeGreaterThanOrEqual(1);
@@ -157,7 +175,7 @@ describe("codes that cannot be used", () => {
     const foreign = ok(order(other, 0, [["大米", 1]]));
     expect(msg(codeOf(foreign.orderId))).toMatchObject({ code: "foreign", message: "这是其他村的兑换码，本店不能核销" });
     expect(msg(orderView(foreign.orderId)!.qrPayload!, false).code).toBe("foreign");
-    expect(refused(confirmOrder(f.keeper, foreign.orderId)).code).toBe("not_found");
+    expect(refused(confirmOrder(f.keeper, foreign.orderId, codeOf(foreign.orderId))).code).toBe("not_found");
 
     let guess = "00000000";
     while (stmt("select 1 from orders where code = ?").get(guess)) guess = String(Number(guess) + 1).padStart(8, "0");
@@ -184,6 +202,21 @@ describe("codes that cannot be used", () => {
     clockControl.advance(10 * 60_000 + 1);
     expect(refused(lookupOrderByCode(f.keeper, "90000099", { typed: true })).code).toBe("not_found");
   });
+
+  it("counts typed codes that exist but cannot be used (used, cancelled, another village's) like misses", () => {
+    const f = storeFixture("c3");
+    const foreign = storeFixture("c3b");
+    const keeper2 = { ...f.keeper, userId: f.committee.userId };
+    const used = ok(order(f, 0, [["大米", 1]]));
+    ok(confirmOrder(f.keeper, used.orderId, codeOf(used.orderId)));
+    const abroad = ok(order(foreign, 0, [["大米", 1]]));
+    for (let i = 0; i < 5; i++) expect(refused(lookupOrderByCode(keeper2, codeOf(used.orderId), { typed: true })).code).toBe("used");
+    for (let i = 0; i < 5; i++) expect(refused(lookupOrderByCode(keeper2, codeOf(abroad.orderId), { typed: true })).code).toBe("foreign");
+    expect(refused(lookupOrderByCode(keeper2, codeOf(abroad.orderId), { typed: true })).code).toBe("throttled");
+    // The camera reading the same used code is not a guess and is not counted.
+    expect(refused(lookupOrderByCode(f.keeper, orderView(used.orderId)!.qrPayload ?? `JFDH:${(stmt("select token from orders where id = ?").get(used.orderId) as { token: string }).token}`, { typed: false })).code).toBe("used");
+    expect(ok(lookupOrderByCode(f.keeper, codeOf(ok(order(f, 1, [["牙膏", 1]])).orderId), { typed: true })).scanned.kind).toBe("order");
+  });
 });
 
 describe("voids", () => {
@@ -191,7 +224,7 @@ describe("voids", () => {
     clockControl.set(Date.UTC(2026, 10, 10, 2)); // 10:00 China time
     const f = storeFixture("v1", { points: [500, 500, 0] });
     const a = ok(order(f, 0, [["大米", 2]]));
-    ok(confirmOrder(f.keeper, a.orderId));
+    ok(confirmOrder(f.keeper, a.orderId, codeOf(a.orderId)));
     expect(stockOf(f.goods["大米"])).toBe(8);
     const keeper = { userId: f.keeper.userId, role: "store_keeper" as const, villageId: f.villageId };
     expect(ok(voidOrder(keeper, a.orderId, "村民退回")).created).toBe(true);
@@ -204,7 +237,7 @@ describe("voids", () => {
     expect(rows[1]).toMatchObject({ kind: "redemption", reversed: 1 });
 
     const b = ok(order(f, 1, [["大米", 1]]));
-    ok(confirmOrder(f.keeper, b.orderId));
+    ok(confirmOrder(f.keeper, b.orderId, codeOf(b.orderId)));
     clockControl.advance(15 * 3600_000); // next day, 01:00 China time
     expect(refused(voidOrder(keeper, b.orderId, "晚了")).message).toBe("店主只能作废当天的兑换单，之前的请村委委员作废");
     expect(ok(voidOrder(f.committee, b.orderId, "核对后作废")).created).toBe(true);

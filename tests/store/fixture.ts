@@ -51,3 +51,9 @@ export function stockOf(goodId: number): number {
 export function headOf(householdId: number): number {
   return (stmt("select id from members where household_id = ? and is_head = 1").get(householdId) as { id: number }).id;
 }
+
+/** What the keeper's camera reads off the villager's phone: the order's QR payload (kept after the order closes). */
+export function codeOf(orderId: number): string {
+  const o = stmt("select token from orders where id = ?").get(orderId) as { token: string };
+  return `JFDH:${o.token}`;
+}

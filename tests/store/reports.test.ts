@@ -6,7 +6,7 @@ import { db, stmt } from "~/utils/db.server";
 import { changeStock, goodOf, updateGood } from "~/utils/goods.server";
 import { voidOrder } from "~/utils/order-void.server";
 import { closeDay, dayReport, monthReport, settleMonth, settlementCsv } from "~/utils/store-reports.server";
-import { stockOf, storeFixture } from "./fixture";
+import { stockOf, storeFixture, codeOf } from "./fixture";
 
 afterEach(() => clockControl.reset());
 
@@ -38,7 +38,7 @@ describe("day close and settlement", () => {
     const sell = (h: number, name: string, qty: number, nonce: string) => {
       const o = createOrder({ householdId: f.householdIds[h], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods[name], qty }], nonce });
       if (!o.ok) throw new Error(o.message);
-      const c = confirmOrder(f.keeper, o.orderId);
+      const c = confirmOrder(f.keeper, o.orderId, codeOf(o.orderId));
       if (!c.ok) throw new Error(c.message);
       return o.orderId;
     };

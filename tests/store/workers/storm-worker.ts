@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import { confirmOrder, createOrder, type Keeper } from "~/utils/checkout.server";
 import { counterCheckout } from "~/utils/counter.server";
+import { codeOf } from "../fixture";
 
 export interface StormConfig {
   startAt: number;
@@ -58,7 +59,7 @@ try {
       refuse(made.code);
       continue;
     }
-    const done = retryBusy(() => confirmOrder(cfg.keeper, made.orderId));
+    const done = retryBusy(() => confirmOrder(cfg.keeper, made.orderId, codeOf(made.orderId)));
     if (done.ok && done.created) report.phoneOk.push(made.orderId);
     else report.errors.push(`confirm of a fresh order: ${JSON.stringify(done)}`);
     if (i < cfg.counterAttempts) {
@@ -69,12 +70,12 @@ try {
   }
   const order = [...cfg.raceOrders].sort(() => Math.random() - 0.5);
   for (const id of order) {
-    const r = retryBusy(() => confirmOrder(cfg.keeper, id));
+    const r = retryBusy(() => confirmOrder(cfg.keeper, id, codeOf(id)));
     if (r.ok && r.created) report.raceOk.push(id);
     else if (!r.ok) refuse(`race:${r.code}`);
   }
   for (let i = 0; i < cfg.replays; i++) {
-    const r = retryBusy(() => confirmOrder(cfg.keeper, cfg.replayOrder));
+    const r = retryBusy(() => confirmOrder(cfg.keeper, cfg.replayOrder, codeOf(cfg.replayOrder)));
     if (r.ok) {
       report.replayOk++;
       if (r.created) report.replayCreated++;
