@@ -8,7 +8,7 @@ if (!fs.existsSync(databasePath())) {
   console.error(`找不到数据库文件：${databasePath()}（请设置 DATABASE_PATH）`);
   process.exit(2);
 }
-const { db, openDatabase } = await import("../app/utils/db.server");
+const { db, openReadOnly } = await import("../app/utils/db.server");
 const { checkLedger } = await import("../app/utils/ledger-check.server");
 
 const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
@@ -19,9 +19,10 @@ if (fs.existsSync(target)) {
   process.exit(2);
 }
 await db().sqlite.backup(target);
-const copy = openDatabase(target);
-const failed = checkLedger(copy.sqlite).filter((r) => !r.ok);
-copy.sqlite.close();
+// Read-only: the copy stays exactly as the backup API wrote it.
+const copy = openReadOnly(target);
+const failed = checkLedger(copy).filter((r) => !r.ok);
+copy.close();
 console.log(`已备份到 ${target}（${(fs.statSync(target).size / 1024).toFixed(0)} KB）`);
 if (failed.length) {
   console.error(`备份的账本检查未通过：${failed.map((f) => f.name).join("、")}`);

@@ -12,19 +12,26 @@ if (!fs.existsSync(file)) {
   console.error(`找不到数据库文件：${file}`);
   process.exit(2);
 }
-process.env.DATABASE_PATH = file;
-const { db } = await import("../app/utils/db.server");
+const { openReadOnly } = await import("../app/utils/db.server");
 const { checkLedger, ledgerHead, matchesAnchor } = await import("../app/utils/ledger-check.server");
 
+let sqlite: ReturnType<typeof openReadOnly>;
+try {
+  sqlite = openReadOnly(file);
+  sqlite.prepare("select count(*) from ledger_entries").get();
+} catch (e) {
+  console.error(`无法读取这个数据库文件：${file}（${(e as Error).message}）`);
+  process.exit(2);
+}
 console.log(`检查账本：${file}`);
-const results = checkLedger(db().sqlite);
+const results = checkLedger(sqlite);
 if (anchor) {
   const [id, hash] = anchor.split(":");
-  const ok = /^\d+$/.test(id ?? "") && !!hash && matchesAnchor(db().sqlite, Number(id), hash);
+  const ok = /^\d+$/.test(id ?? "") && !!hash && matchesAnchor(sqlite, Number(id), hash);
   results.push({ name: "与记下的锚点一致", ok, detail: ok ? `第 ${id} 条分录哈希一致` : `第 ${id} 条分录的哈希与记下的不同，或已不存在` });
 }
 for (const r of results) console.log(`${r.ok ? "✓" : "✗"} ${r.name}：${r.detail}`);
-const head = ledgerHead(db().sqlite);
+const head = ledgerHead(sqlite);
 if (head) console.log(`账本末尾（可抄下备查）：${head.id}:${head.hash}`);
 const failed = results.filter((r) => !r.ok).length;
 console.log(failed ? `发现 ${failed} 项问题` : `全部 ${results.length} 项检查通过`);

@@ -1,6 +1,6 @@
 // Refuses state-changing requests that do not prove they come from our own pages.
-// Browsers send Origin on every form POST; a POST with neither Origin nor Referer
-// is not one of ours (curl, a replayed form, an old proxy) and is refused too.
+// Browsers send Origin on every form POST and fetch, same-origin included; a POST without it is
+// not one of ours (curl, a replayed form, a stripping proxy) and is refused, whatever its Referer.
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 function hostOf(value) {
@@ -16,10 +16,7 @@ export function isSameOrigin(req) {
   if (req.get("sec-fetch-site") === "cross-site") return false;
   const host = (req.app.get("trust proxy") && req.get("x-forwarded-host")) || req.get("host");
   const origin = req.get("origin");
-  if (origin) return origin !== "null" && hostOf(origin) === host;
-  const referer = req.get("referer");
-  if (referer) return hostOf(referer) === host;
-  return false;
+  return !!origin && origin !== "null" && hostOf(origin) === host;
 }
 
 export function originGuard(req, res, next) {

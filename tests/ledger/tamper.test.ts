@@ -237,8 +237,14 @@ describe("check:ledger catches an offline edit", () => {
     },
     {
       name: "the role recorded on a transaction",
+      // The system did it, so no user is named: a staff role without a user is caught by itself too.
       edit: (raw) => raw.prepare("update ledger_transactions set actor_role = 'village_admin' where id = ?").run(txn.redeemB),
-      failing: [HASH_CHAIN],
+      failing: [HASH_CHAIN, "每笔交易记录了谁、何时、为什么、以什么角色"],
+    },
+    {
+      name: "the memo saying why emptied",
+      edit: (raw) => raw.prepare("update ledger_transactions set memo = ' ' where id = ?").run(txn.awardB),
+      failing: [HASH_CHAIN, "每笔交易记录了谁、何时、为什么、以什么角色"],
     },
     {
       name: "nothing but the triggers dropped",
@@ -270,6 +276,26 @@ describe("check:ledger catches an offline edit", () => {
       expect(r.out.match(/✗/g)?.length, `${s.name}:\n${r.out}`).toBe(s.failing.length);
     });
   }, 60_000);
+});
+
+describe("check:ledger only reads", () => {
+  it("leaves the checked file byte for byte as it was and creates no journal files beside it", async () => {
+    const file = copy("readonly");
+    fs.chmodSync(file, 0o444);
+    const before = fs.readFileSync(file);
+    const r = await cli(file);
+    expect(r.code, r.out).toBe(0);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.existsSync(`${file}-wal`) || fs.existsSync(`${file}-shm`) || fs.existsSync(`${file}-journal`)).toBe(false);
+  });
+
+  it("says in Chinese when the file is not a database, and exits 2", async () => {
+    const file = path.join(dir, "not-a-db.sqlite");
+    fs.writeFileSync(file, "这不是数据库".repeat(100));
+    const r = await cli(file);
+    expect(r.code).toBe(2);
+    expect(r.out).toContain("无法读取这个数据库文件");
+  });
 });
 
 describe("an anchor written down earlier", () => {
