@@ -45,6 +45,7 @@ export function RoleChecks({ roles, checked, error, idPrefix }: { roles: readonl
       {roles.map((r) => (
         <Check key={r} name="roles" value={r} label={ROLE_LABELS[r]} defaultChecked={checked.includes(r)} />
       ))}
+      {!roles.includes("household_head") ? <p className="muted small">户主角色随花名册自动设置：成员是户主，账号就有户主角色。</p> : null}
       {error ? <p className="field-error" id={`${idPrefix}-roles-err`}>{error}</p> : null}
     </fieldset>
   );

@@ -9,6 +9,9 @@ import { actorOf, echoValues, type Outcome } from "~/utils/admin-common.server";
 import { usersPageIntent } from "~/utils/admin-forms.server";
 import { searchTerm } from "~/utils/household-admin.server";
 import { ROLE_LABELS, VILLAGE_ROLES } from "~/utils/roles";
+
+// 户主 is not ticked by hand: it follows the roster (the member who is the household's head).
+const ASSIGNABLE_ROLES = VILLAGE_ROLES.filter((r) => r !== "household_head");
 import {
   changeVillageRoles,
   createLogin,
@@ -171,7 +174,7 @@ export default function Users() {
             <FormError message={selResult?.intent === "user.roles" ? selResult.errors._form : undefined} />
             <RoleChecks
               idPrefix="sel"
-              roles={VILLAGE_ROLES}
+              roles={ASSIGNABLE_ROLES}
               checked={selResult?.intent === "user.roles" && !selResult.ok ? (selResult.values?.roles ?? "").split(",") : sel.roles}
               error={selResult?.intent === "user.roles" ? selResult.errors.roles : undefined}
             />
@@ -329,7 +332,7 @@ export default function Users() {
             />
             <RoleChecks
               idPrefix="new"
-              roles={VILLAGE_ROLES}
+              roles={ASSIGNABLE_ROLES}
               checked={createValues ? createValues.roles.split(",") : d.linked ? (d.linked.is_head ? ["villager", "household_head"] : ["villager"]) : []}
               error={createErrors.roles}
             />

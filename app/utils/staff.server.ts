@@ -183,19 +183,32 @@ export interface NewLogin {
 }
 
 /**
+ * The household_head role follows the roster: a login has it exactly when its member is the head of a
+ * household here (household-admin.server.ts keeps it in step when the head changes). Whatever the
+ * form says about 户主 is replaced, so an admin cannot hand a non-head the head's powers (PIN, who
+ * may spend).
+ */
+function headRoleFromRoster(roles: readonly string[], isHead: boolean): Role[] {
+  const rest = [...new Set(roles)].filter((r): r is Role => (VILLAGE_ROLES as readonly string[]).includes(r) && r !== "household_head");
+  return isHead ? [...rest, "household_head"] : rest;
+}
+
+/**
  * Creates a login in the village. It must change its password at first sign-in.
  * Returns the password when one was generated, to be shown to the admin once.
  */
 export async function createLogin(actor: StaffActor, villageId: number, n: NewLogin): Promise<Outcome<{ userId: number; generated: string | null }>> {
-  const roles = [...new Set(n.roles)].filter((r) => (VILLAGE_ROLES as readonly string[]).includes(r));
-  if (roles.length === 0) return fail("roles", ROLE_REQUIRED);
   let memberName: string | null = null;
+  let isHead = false;
   if (n.memberId !== null) {
     const m = villageMember(villageId, n.memberId);
     if (!m) return fail("memberId", "找不到这位村民，请重新选择");
     if (m.has_login) return fail("memberId", MEMBER_HAS_LOGIN);
     memberName = m.name;
+    isHead = m.is_head === 1;
   }
+  const roles = headRoleFromRoster(n.roles, isHead);
+  if (roles.length === 0) return fail("roles", ROLE_REQUIRED);
   if (findUserByPhone(n.phone)) return fail("phone", PHONE_TAKEN);
   const generated = n.password === null ? generatePassword() : null;
   const hash = await hashPassword(n.password ?? generated!);
@@ -281,7 +294,8 @@ export function setLoginDisabled(actor: StaffActor, villageId: number, userId: n
  */
 export function changeVillageRoles(actor: StaffActor, villageId: number, userId: number, roles: Role[]): Outcome {
   const user = userInVillage(villageId, userId);
-  const next = [...new Set(roles)].filter((r) => (VILLAGE_ROLES as readonly string[]).includes(r));
+  const head = user.member_id === null ? undefined : (stmt("select is_head from members where id = ? and village_id = ? and active = 1").get(user.member_id, villageId) as { is_head: number } | undefined);
+  const next = headRoleFromRoster(roles, head?.is_head === 1);
   if (next.length === 0) return fail("roles", `${ROLE_REQUIRED}；不再需要这个账号请停用登录`);
   if (user.id === actor.userId && user.roles.includes("village_admin") && !next.includes("village_admin") && actor.role !== "township_admin") {
     return fail("roles", "不能取消自己的村管理员角色，以免本村没人能管理。请让其他管理员或乡镇管理员操作");

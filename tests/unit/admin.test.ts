@@ -198,6 +198,22 @@ describe("households and members", () => {
     expect(rolesOf((typed as { userId: number }).userId).map((r) => r.role)).toEqual(["villager"]);
   });
 
+  it("gives 户主 only to the roster's head, whatever the role form says", async () => {
+    const kid = (sqlite().prepare("select id from members where household_id = ? and is_head = 0").get(householdId) as { id: number }).id;
+    const kidUser = (sqlite().prepare("select id from users where member_id = ?").get(kid) as { id: number }).id;
+    const head = memberInHousehold(villageA, householdId, headId);
+    expect(changeVillageRoles(adminA, villageA, kidUser, ["villager", "household_head"])).toEqual({ ok: true });
+    expect(rolesOf(kidUser).map((r) => r.role)).toEqual(["villager"]);
+    expect(changeVillageRoles(adminA, villageA, kidUser, ["household_head"])).toMatchObject({ ok: false, errors: { roles: expect.any(String) } });
+    // The head keeps it when the form leaves 户主 unticked (the checkbox is not offered).
+    expect(changeVillageRoles(adminA, villageA, head.user_id!, ["villager", "inspector"])).toEqual({ ok: true });
+    expect(rolesOf(head.user_id!).map((r) => r.role).sort()).toEqual(["household_head", "inspector", "villager"]);
+    expect(changeVillageRoles(adminA, villageA, head.user_id!, ["villager"])).toEqual({ ok: true });
+    // A staff login with no member can never be a head.
+    const staff = await createLogin(adminA, villageA, { displayName: "假户主", phone: "13700000099", password: null, memberId: null, roles: ["household_head", "inspector"] });
+    expect(rolesOf((staff as { userId: number }).userId).map((r) => r.role)).toEqual(["inspector"]);
+  });
+
   it("moves the household_head role with the head relation", async () => {
     const head = memberInHousehold(villageA, householdId, headId);
     expect(updateMemberByAdmin(adminA, villageA, householdId, headId, { name: head.name, relation: "其他", phone: head.phone, canRedeem: true })).toEqual({ ok: true });
