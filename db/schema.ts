@@ -438,6 +438,7 @@ export interface ClaimTable {
 
 export interface ClaimApprovalTable {
   id: Generated<number>;
+  village_id: number;
   claim_id: number;
   user_id: number;
   role: string;

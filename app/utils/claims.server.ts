@@ -212,7 +212,7 @@ export function approveClaim(villageId: number, claimId: number, by: Decider): A
     const over = capViolation(rule, { memberId: claim.member_id, householdId: claim.household_id, occurredAt: claim.occurred_at, points: claim.points });
     if (over) throw new ClaimError(over);
     const at = now();
-    stmt("insert into claim_approvals (claim_id, user_id, role, created_at) values (?, ?, ?, ?)").run(claimId, by.userId, by.role, at);
+    stmt("insert into claim_approvals (village_id, claim_id, user_id, role, created_at) values (?, ?, ?, ?, ?)").run(villageId, claimId, by.userId, by.role, at);
     const count = (stmt("select count(*) as n from claim_approvals where claim_id = ?").get(claimId) as { n: number }).n;
     const { approvals, noticeDays } = approvalsNeeded(villageId);
     let result: ApproveResult = "needs_more";

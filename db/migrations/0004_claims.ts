@@ -45,6 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable("claim_approvals")
     .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+    .addColumn("village_id", "integer", (c) => c.notNull().references("villages.id"))
     .addColumn("claim_id", "integer", (c) => c.notNull().references("claims.id"))
     .addColumn("user_id", "integer", (c) => c.notNull().references("users.id"))
     .addColumn("role", "text", (c) => c.notNull())

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 
 /** Bump when the generator changes what it writes: the cached dataset is then rebuilt. */
-export const DATASET_VERSION = "township-v5";
+export const DATASET_VERSION = "township-v6";
 
 export const DATASET_DIR = path.resolve("db/data/bench");
 export const DATASET_FILE = path.join(DATASET_DIR, "township.sqlite");
