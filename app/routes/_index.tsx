@@ -46,7 +46,7 @@ export default function Home() {
       ) : null}
       {!home && !links.length && roles.length ? (
         <p className="card">
-          你的角色：{roles.join("、")}。扫码核销、审核、检查评分等工作页面将陆续开放，开放后会出现在这里。
+          你的角色：{roles.join("、")}。这个角色目前没有要处理的工作；如果觉得不对，请联系村管理员。
         </p>
       ) : null}
       {!home && !links.length && !roles.length ? <p className="card">你的账号还没有关联农户，也没有分配工作角色，请联系村管理员。</p> : null}

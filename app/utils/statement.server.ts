@@ -77,7 +77,7 @@ export function statementPage(householdId: number, month: string | null, page: n
   const current = Math.min(page, pages);
   const rows = pageRows(account, months, (current - 1) * PAGE_SIZE);
   const totals = { income: months.reduce((n, m) => n + m.income, 0), spent: months.reduce((n, m) => n + m.spent, 0) };
-  return { rows, total, page: current, pages, months: recentMonths(12), totals };
+  return { rows, total, page: current, pages, months: monthsWithEntries(account), totals };
 }
 
 interface MonthRow {
@@ -103,12 +103,10 @@ function nextMonthStart(month: string): number {
   return chinaMonthStart(m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`);
 }
 
-function recentMonths(n: number): string[] {
-  const out: string[] = [];
-  let [y, m] = chinaMonth(now()).split("-").map(Number);
-  for (let i = 0; i < n; i++) {
-    out.push(`${y}-${String(m).padStart(2, "0")}`);
-    if (--m === 0) [y, m] = [y - 1, 12];
-  }
-  return out;
+/** The months the filter offers: every month this household has entries in (older years too), newest first, and always the current one. */
+function monthsWithEntries(account: number): string[] {
+  const rows = stmt("select month from account_months where account_id = ? and entries > 0 order by month desc").all(account) as { month: string }[];
+  const current = chinaMonth(now());
+  const months = rows.map((r) => r.month);
+  return months[0] === current ? months : [current, ...months.filter((m) => m !== current)];
 }

@@ -43,6 +43,13 @@ function naive(month: string | null) {
 }
 
 describe("statement", () => {
+  it("offers the months that have entries (and the current one) in the month filter, newest first", () => {
+    expect(statementPage(householdId, null, 1).months).toEqual(["2026-11", "2026-10", "2026-09", "2026-08"]);
+    clockControl.set(Date.UTC(2027, 0, 3, 2));
+    expect(statementPage(householdId, "2026-09", 1).months).toEqual(["2027-01", "2026-11", "2026-10", "2026-09", "2026-08"]);
+    clockControl.set(Date.UTC(2026, 10, 20, 2));
+  });
+
   it("pages through every entry exactly once, newest first, across month boundaries", () => {
     for (const month of [null, "2026-08", "2026-09", "2026-10", "2026-11", "2026-07"]) {
       const expected = naive(month);
