@@ -521,6 +521,24 @@ export function counterSaleInTxn(
   return { orderId, created: true };
 }
 
+/**
+ * The counter sale's checks that need no PIN (village, store, member, goods, stock, limits, balance),
+ * run before the PIN is typed: a cart that cannot be sold must not use up a PIN try, nor tell the
+ * keeper that a PIN was right without selling anything.
+ */
+export function precheckCounterSale(keeper: Keeper, input: { householdId: number; memberId: number | null; storeId: number; lines: CartLine[] }): Result<{ total: number }> {
+  return attempt(() => {
+    const villageId = householdVillage(input.householdId);
+    if (villageId !== keeper.villageId) throw new CheckoutError("foreign", "这是其他村的农户");
+    if (!keeper.storeIds.includes(input.storeId)) throw new CheckoutError("other_store", "你不是这个超市的店主");
+    assertSpender(input.householdId, input.memberId);
+    const { total } = priceCart(villageId, input.storeId, input.householdId, input.lines);
+    const { spendable } = householdBalance(input.householdId);
+    if (spendable < total) throw new CheckoutError("balance", `可用积分不足：可用 ${spendable}，需要 ${total}`);
+    return { total };
+  });
+}
+
 export { attempt as checkoutAttempt };
 
 // ---- lists ---------------------------------------------------------------------------------------------

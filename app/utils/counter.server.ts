@@ -2,7 +2,7 @@
 // builds the cart, the villager types the household PIN on the keeper's device, and the sale is
 // confirmed in one transaction (order, stock, ledger debit).
 import { z } from "zod";
-import { checkoutAttempt, CheckoutError, counterSaleInTxn, orderView, type CartLine, type Keeper, type Receipt, type Result } from "./checkout.server";
+import { checkoutAttempt, CheckoutError, counterSaleInTxn, orderView, precheckCounterSale, type CartLine, type Keeper, type Receipt, type Result } from "./checkout.server";
 import { transact, stmt } from "./db.server";
 import { redeem } from "./ledger.server";
 import { checkPin } from "./pin.server";
@@ -45,11 +45,13 @@ export interface CounterInput {
   nonce: string;
 }
 
-/** Checks the PIN (counted, lockable), then sells in one transaction. A replayed nonce returns the same receipt. */
+/** Checks the cart, then the PIN (counted, lockable), then sells in one transaction (which checks again). A replayed nonce returns the same receipt. */
 export async function counterCheckout(keeper: Keeper, input: CounterInput): Promise<Result<Receipt>> {
   const idemKey = `order:counter:${input.householdId}:${input.nonce}`;
   const done = stmt("select id from orders where idem_key = ?").get(idemKey) as { id: number } | undefined;
   if (done) return { ok: true, order: orderView(done.id)!, created: false };
+  const pre = precheckCounterSale(keeper, input);
+  if (!pre.ok) return pre;
   const pin = await checkPin(input.householdId, normalizeDigits(input.pin));
   if (!pin.ok) return { ok: false, code: pin.code, field: "pin", message: pin.message };
   return checkoutAttempt(() => {

@@ -282,4 +282,19 @@ describe("counter checkout with the household PIN", () => {
     expect((stmt("select pin_hash from household_pins where household_id = ?").get(h) as { pin_hash: string }).pin_hash).toMatch(/^\$2[aby]\$1\d\$/);
     ledgerOk();
   });
+
+  it("refuses a cart that cannot be sold before the PIN is checked, so it uses up no try and reveals nothing", async () => {
+    const f = storeFixture("k2", { points: [30, 0, 0] });
+    const h = f.householdIds[0];
+    await setPin({ userId: f.villagerUserId, role: "household_head", villageId: f.villageId }, h, f.villageId, "135790");
+    const sale = (lines: { goodId: number; qty: number }[], pin: string, n: string) =>
+      counterCheckout(f.keeper, { householdId: h, memberId: headOf(h), storeId: f.storeId, lines, pin, nonce: n });
+    for (const [i, lines] of [[], [{ goodId: f.goods["大米"], qty: 1 }], [{ goodId: f.goods["大米"], qty: 99 }]].entries()) {
+      // wrong and right PINs alike: the cart is refused first (empty / balance 30 < 50 / stock)
+      expect(refused(await sale(lines, "000001", `x${i}`)).code).not.toMatch(/^(pin|locked)$/);
+      expect(refused(await sale(lines, "135790", `y${i}`)).code).not.toMatch(/^(pin|locked)$/);
+    }
+    expect(pinState(h).lockedUntil).toBeNull();
+    expect(refused(await sale([{ goodId: f.goods["牙膏"], qty: 1 }], "000001", "z1"))).toMatchObject({ code: "pin", message: "兑换密码不对，还可以再试 4 次" });
+  });
 });
