@@ -1,6 +1,7 @@
 // Caps (上限) of a rule: absolute points under the rule in the China-time day, month or year of
 // the claim's date, for one member and for one household. What counts: claims already approved
-// (公示中, 有异议, 已入账). Filing and approval both check; approval runs inside the same IMMEDIATE
+// (公示中, 有异议, 已入账), and at a villager's or inspector's own filing also those waiting for review.
+// Filing and approval both check; approval runs inside the same IMMEDIATE
 // transaction as its write, so two approvals racing for the last unit are serialised.
 import type { Rule } from "../../db/schema";
 import { chinaMonthStart } from "./clock.server";
@@ -45,11 +46,12 @@ interface Counted {
   points: number;
 }
 
-function usedSoFar(ruleId: number, scope: Scope, who: number, [start, end]: [number, number]): number {
+function usedSoFar(ruleId: number, scope: Scope, who: number, [start, end]: [number, number], countPending: boolean): number {
   const col = scope === "member" ? "member_id" : "household_id";
+  const statuses = countPending ? "'pending', 'notice', 'objected', 'credited'" : "'notice', 'objected', 'credited'";
   const row = stmt(
     `select coalesce(sum(abs(points)), 0) as used from claims where rule_id = ? and ${col} = ?
-     and occurred_at >= ? and occurred_at < ? and status in ('notice', 'objected', 'credited')`,
+     and occurred_at >= ? and occurred_at < ? and status in (${statuses})`,
   ).get(ruleId, who, start, end) as { used: number };
   return row.used;
 }
@@ -57,8 +59,10 @@ function usedSoFar(ruleId: number, scope: Scope, who: number, [start, end]: [num
 /**
  * The first cap the candidate would exceed, as a message naming the cap and what remains; null if
  * none. `alsoCounting` are claims not yet approved that should count too (earlier items of a batch).
+ * `countPending` also counts claims still waiting for review: a villager filing by hand cannot pile
+ * up claims beyond the cap while the committee has not looked yet.
  */
-export function capViolation(rule: CapRule, c: CapCandidate, alsoCounting: Counted[] = []): string | null {
+export function capViolation(rule: CapRule, c: CapCandidate, alsoCounting: Counted[] = [], countPending = false): string | null {
   const want = Math.abs(c.points);
   for (const scope of ["member", "household"] as Scope[]) {
     for (const period of ["day", "month", "year"] as Period[]) {
@@ -69,11 +73,11 @@ export function capViolation(rule: CapRule, c: CapCandidate, alsoCounting: Count
       const extra = alsoCounting
         .filter((x) => (scope === "member" ? x.member_id : x.household_id) === who && x.occurred_at >= bounds[0] && x.occurred_at < bounds[1])
         .reduce((s, x) => s + Math.abs(x.points), 0);
-      const used = usedSoFar(rule.id, scope, who, bounds) + extra;
+      const used = usedSoFar(rule.id, scope, who, bounds, countPending) + extra;
       if (used + want > cap) {
         const [every, that] = PERIOD_WORDS[period];
         const left = Math.max(cap - used, 0);
-        return `超出上限：这条细则${SCOPE_WORDS[scope]}${every}最多 ${cap} 分，${that}已有 ${used} 分，还剩 ${left} 分，本次 ${want} 分`;
+        return `超出上限：这条细则${SCOPE_WORDS[scope]}${every}最多 ${cap} 分，${that}已有 ${used} 分${countPending ? "（含待审核）" : ""}，还剩 ${left} 分，本次 ${want} 分`;
       }
     }
   }

@@ -123,9 +123,12 @@ export function fileClaimBatch(input: FileClaimBatchInput): number[] {
     const ids: number[] = [];
     for (const item of input.items) {
       const { rule, member, points } = checkItem(input, item);
-      // Earlier items of this batch count against the caps too (they are filed, not yet approved).
-      const batch = ids.map((id) => claimRow(id)).filter((c) => c.rule_id === rule.id);
-      const over = capViolation(rule, { memberId: member.id, householdId: member.household_id, occurredAt: item.occurredAt, points }, batch);
+      // A claim filed by hand counts every claim not rejected, pending ones included. A batch from an
+      // activity, a round or a campaign counts approved claims and its own earlier items, so claims
+      // someone else filed by hand and the committee has not reviewed cannot block it.
+      const handFiled = !input.source;
+      const batch = handFiled ? [] : ids.map((id) => claimRow(id)).filter((c) => c.rule_id === rule.id);
+      const over = capViolation(rule, { memberId: member.id, householdId: member.household_id, occurredAt: item.occurredAt, points }, batch, handFiled);
       if (over) throw new ClaimError(input.items.length > 1 ? `${member.name}：${over}` : over, "quantity");
       const at = now();
       const id = Number(

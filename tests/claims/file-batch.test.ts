@@ -42,7 +42,7 @@ describe("fileClaimBatch", () => {
     // cap: 20 a month for a member at 10 a claim; the batch's own earlier items count
     const capped = { ...ok, ruleId: v.rules.capped };
     expect(file([capped, capped, capped])).toThrow(ClaimError);
-    expect(file([capped, capped, capped])).toThrow(/张三：超出上限：这条细则该成员每月最多 20 分，当月已有 20 分，还剩 0 分/);
+    expect(file([capped, capped, capped])).toThrow(/张三：超出上限：这条细则该成员每月最多 20 分，当月已有 20 分（含待审核），还剩 0 分/);
     expect(count()).toBe(before);
   });
 });

@@ -5,7 +5,7 @@ import {
   approveClaim, approveClaims, claimRow, creditDueClaims, fileClaimBatch, objectToClaim, rejectClaim, resolveObjection, revokeClaim,
 } from "~/utils/claims.server";
 import { clockControl, now } from "~/utils/clock.server";
-import { db } from "~/utils/db.server";
+import { db, stmt } from "~/utils/db.server";
 import { checkLedger } from "~/utils/ledger-check.server";
 import { award, householdBalance } from "~/utils/ledger.server";
 import { statementPage } from "~/utils/statement.server";
@@ -31,21 +31,6 @@ const c2 = (v: ClaimVillage) => ({ userId: v.committee2, role: "committee" as co
 const ledgerOk = () => expect(checkLedger(db().sqlite).filter((r) => !r.ok)).toEqual([]);
 
 describe("claim lifecycle", () => {
-  it("a claim that cannot be credited does not hold up the claims after it", () => {
-    const v = claimVillage("LC9");
-    setVillage(v.villageId, 1, 1);
-    const [bad, good] = [file(v), file(v, { memberId: v.memberA2 })];
-    for (const id of [bad, good]) approveClaim(v.villageId, id, c1(v));
-    // Another request already used the first claim's ledger key: crediting it is an idempotency conflict.
-    award({ householdId: v.householdA, amount: 99, idemKey: `claim:${bad}:credit`, actor: { userId: null, role: "system" }, memberId: v.memberA, memo: "测试" });
-    clockControl.set(claimRow(good).notice_until!);
-    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    expect(creditDueClaims()).toBe(1);
-    errors.mockRestore();
-    expect(claimRow(bad).status).toBe("notice");
-    expect(claimRow(good).status).toBe("credited");
-  });
-
   it("pending → rejected with a reason, nothing credited", () => {
     const v = claimVillage("LC1");
     const id = file(v);
@@ -134,17 +119,42 @@ describe("claim lifecycle", () => {
     expect(batch.failed).toEqual([{ claimId: mine, message: "不能审核自己提交的申报，请由另一位村委委员审核" }]);
   });
 
+  it("caps count claims waiting for review at filing, so a villager cannot pile them up", () => {
+    const v = claimVillage("LC7");
+    const ids = [file(v, { ruleId: v.rules.capped }), file(v, { ruleId: v.rules.capped })];
+    expect(() => file(v, { ruleId: v.rules.capped })).toThrow("超出上限：这条细则该成员每月最多 20 分，当月已有 20 分（含待审核），还剩 0 分，本次 10 分");
+    // a rejected claim frees its share
+    rejectClaim(v.villageId, ids[1], c1(v), "当天没有安排");
+    expect(() => file(v, { ruleId: v.rules.capped })).not.toThrow();
+    expect(() => file(v, { ruleId: v.rules.capped, memberId: v.memberA2 })).not.toThrow(); // another member: own cap
+  });
+
   it("caps are checked again at approval and name what remains", () => {
     const v = claimVillage("LC6");
+    // Filed while the cap was 30; the village then lowered it to 20 before the committee reviewed.
+    stmt("update rules set cap_member_month = 30 where id = ?").run(v.rules.capped);
     const ids = [file(v, { ruleId: v.rules.capped }), file(v, { ruleId: v.rules.capped }), file(v, { ruleId: v.rules.capped })];
+    stmt("update rules set cap_member_month = 20 where id = ?").run(v.rules.capped);
     approveClaim(v.villageId, ids[0], c1(v));
     approveClaim(v.villageId, ids[1], c1(v));
     expect(() => approveClaim(v.villageId, ids[2], c1(v))).toThrow("超出上限：这条细则该成员每月最多 20 分，当月已有 20 分，还剩 0 分，本次 10 分");
     expect(claimRow(ids[2]).status).toBe("pending");
     // filing now sees the approved ones
     expect(() => file(v, { ruleId: v.rules.capped })).toThrow(/还剩 0 分/);
-    // a rejected claim frees its share
-    rejectClaim(v.villageId, ids[2], c1(v), "超出上限");
-    expect(() => file(v, { ruleId: v.rules.capped, memberId: v.memberA2 })).not.toThrow(); // another member: own cap
+  });
+  // Last in the file: the broken claim stays in 公示 and every later scheduler run would log it again.
+  it("a claim that cannot be credited does not hold up the claims after it", () => {
+    const v = claimVillage("LC9");
+    setVillage(v.villageId, 1, 1);
+    const [bad, good] = [file(v), file(v, { memberId: v.memberA2 })];
+    for (const id of [bad, good]) approveClaim(v.villageId, id, c1(v));
+    // Another request already used the first claim's ledger key: crediting it is an idempotency conflict.
+    award({ householdId: v.householdA, amount: 99, idemKey: `claim:${bad}:credit`, actor: { userId: null, role: "system" }, memberId: v.memberA, memo: "测试" });
+    clockControl.set(claimRow(good).notice_until!);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    expect(creditDueClaims()).toBe(1);
+    errors.mockRestore();
+    expect(claimRow(bad).status).toBe("notice");
+    expect(claimRow(good).status).toBe("credited");
   });
 });
