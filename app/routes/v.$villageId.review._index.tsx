@@ -2,11 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError, FormOk } from "~/components/field";
+import { Pager } from "~/components/pager";
 import { idParam, requireRole } from "~/utils/access.server";
 import { approveManyFromForm } from "~/utils/claim-forms.server";
 import { queueFilterSchema, reviewQueue } from "~/utils/claim-views.server";
 import { formatTime } from "~/utils/format";
-import { readForm } from "~/utils/validation.server";
+import { pageSchema, readForm } from "~/utils/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "审核申报 · 积分超市" }];
 
@@ -17,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, COMMITTEE, villageId);
   const q = new URL(request.url).searchParams;
   const filter = queueFilterSchema.parse({ rule: q.get("rule"), grid: q.get("grid"), filer: q.get("filer") });
-  return { villageId, filter, ...reviewQueue(villageId, filter) };
+  return { villageId, filter, ...reviewQueue(villageId, filter, pageSchema.parse(q.get("page"))) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -29,13 +30,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ReviewQueue() {
-  const { villageId, filter, rows, options, approvalsNeeded } = useLoaderData<typeof loader>();
+  const { villageId, filter, rows, options, approvalsNeeded, total, page, pages } = useLoaderData<typeof loader>();
+  const pageLink = (p: number) => `?${new URLSearchParams({ ...(filter.rule ? { rule: String(filter.rule) } : {}), ...(filter.grid ? { grid: String(filter.grid) } : {}), ...(filter.filer ? { filer: String(filter.filer) } : {}), page: String(p) })}`;
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
     <>
       <section className="card">
-        <h1>审核申报（{rows.length} 条待审）</h1>
+        <h1>审核申报（{total} 条待审）</h1>
         <p className="muted small">
           每条申报需要 {approvalsNeeded} 位村委委员通过。自己提交的、本户的申报请由其他委员审核。
           <Link to={`/v/${villageId}/notice`}> 公示栏</Link>
@@ -98,6 +100,7 @@ export default function ReviewQueue() {
           </ul>
           {rows.length ? <button type="submit" className="primary block" disabled={busy}>通过选中的申报</button> : null}
         </Form>
+        <Pager page={page} pages={pages} link={pageLink} />
       </section>
     </>
   );

@@ -54,11 +54,17 @@ const optionalId = z
 export const queueFilterSchema = z.object({ rule: optionalId, grid: optionalId, filer: optionalId });
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
-export function reviewQueue(villageId: number, f: QueueFilter) {
-  const rows = stmt(
-    `${LIST_SQL} where c.village_id = ? and c.status = 'pending' and (? is null or c.rule_id = ?)
-     and (? is null or h.grid_id = ?) and (? is null or c.filer_user_id = ?) order by c.id limit 200`,
-  ).all(villageId, f.rule, f.rule, f.grid, f.grid, f.filer, f.filer) as ClaimListRow[];
+export const REVIEW_PAGE_SIZE = 50;
+const QUEUE_WHERE = `c.village_id = ? and c.status = 'pending' and (? is null or c.rule_id = ?)
+     and (? is null or h.grid_id = ?) and (? is null or c.filer_user_id = ?)`;
+
+/** The pending claims matching the filter, oldest first, a page at a time (50 fit one approve-many form). */
+export function reviewQueue(villageId: number, f: QueueFilter, page = 1) {
+  const args = [villageId, f.rule, f.rule, f.grid, f.grid, f.filer, f.filer];
+  const total = (stmt(`select count(*) as n from claims c join households h on h.id = c.household_id where ${QUEUE_WHERE}`).get(...args) as { n: number }).n;
+  const pages = Math.max(1, Math.ceil(total / REVIEW_PAGE_SIZE));
+  const current = Math.min(page, pages);
+  const rows = stmt(`${LIST_SQL} where ${QUEUE_WHERE} order by c.id limit ? offset ?`).all(...args, REVIEW_PAGE_SIZE, (current - 1) * REVIEW_PAGE_SIZE) as ClaimListRow[];
   const approvals = stmt(
     `select a.claim_id, u.display_name as name from claim_approvals a join users u on u.id = a.user_id
      join claims c on c.id = a.claim_id where c.village_id = ? and c.status = 'pending'`,
@@ -71,7 +77,7 @@ export function reviewQueue(villageId: number, f: QueueFilter) {
   const approvalsNeeded = (stmt("select approvals_needed as n from villages where id = ?").get(villageId) as { n: number }).n;
   return {
     rows: labelled(rows).map((r) => ({ ...r, approvedBy: approvals.filter((a) => a.claim_id === r.id).map((a) => a.name) })),
-    options, approvalsNeeded,
+    options, approvalsNeeded, total, page: current, pages,
   };
 }
 
