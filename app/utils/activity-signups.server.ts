@@ -166,6 +166,7 @@ export interface SignupReply {
 
 export async function villagerSignupAction(request: Request, activityId: number, form: Record<string, string>): Promise<SignupReply> {
   const viewer = await requireHousehold(request);
+  activityForHousehold(viewer.homeVillageId, activityId); // another village's activity is a 404 whatever the form says
   const intent = form.intent ?? "";
   const parsed = signupIntent.safeParse(form);
   if (!parsed.success) return { intent, ok: null, error: parsed.error.issues[0]?.message ?? "请求有误，请刷新页面后再试", status: 400 };

@@ -3,12 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkinToken, windowOf } from "~/utils/activity-checkin.server";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type TestServer } from "./harness";
+import { tableFingerprints } from "./sweep";
 
-type Who = "villager" | "store_keeper" | "committee" | "inspector" | "village_admin" | "township_admin";
+type Who = "villager" | "member" | "store_keeper" | "committee" | "inspector" | "village_admin" | "township_admin";
 
 // Demo logins of village 1 (桃源村); every role is scoped to that village except the township admin.
+// "villager" is 13900000001, villager and household head; "member" is a plain villager of the same
+// household who is not its head (a login the test adds), so head-only writes are told apart.
 const PHONES: Record<Who, string> = {
   villager: "13900000001",
+  member: "13900000097",
   store_keeper: "13900000002",
   committee: "13900000003",
   inspector: "13900000004",
@@ -16,7 +20,7 @@ const PHONES: Record<Who, string> = {
   township_admin: "13900000000",
 };
 const ALL: Who[] = Object.keys(PHONES) as Who[];
-const WITH_HOUSEHOLD: Who[] = ["villager", "committee", "inspector"]; // staff who live in the village
+const WITH_HOUSEHOLD: Who[] = ["villager", "member", "committee", "inspector"]; // villagers, and staff who live in the village
 const ADMINS: Who[] = ["village_admin", "township_admin"];
 
 interface RouteCase {
@@ -25,63 +29,66 @@ interface RouteCase {
   allowed: Who[]; // allowed in the own village (the township admin also in others)
   /** An id of another village under a path of one's own: allowed roles get 404 there (no hint that it exists). */
   otherNotFound?: boolean;
+  /** The page has an action: the roles whose POST gets past its access check (an empty form then gets a 4xx with a message, never a 403). */
+  post?: Who[];
 }
 
 const TABLE: RouteCase[] = [
   { path: "/", village: false, allowed: ALL },
-  { path: "/password", village: false, allowed: ALL },
+  { path: "/password", village: false, allowed: ALL, post: ALL },
   { path: "/work", village: false, allowed: ALL }, // the 工作 page behind the menu entry: lists only the viewer's own jobs
   { path: "/statement", village: false, allowed: WITH_HOUSEHOLD },
   { path: "/statement?month=2026-10&page=2", village: false, allowed: WITH_HOUSEHOLD },
-  { path: "/household", village: false, allowed: WITH_HOUSEHOLD },
-  { path: "/township", village: false, allowed: ["township_admin"] },
+  // Deciding who may spend and the counter PIN are the head's: 13900000001 and the committee member (13900000003 heads a household too).
+  { path: "/household", village: false, allowed: WITH_HOUSEHOLD, post: ["villager", "committee"] },
+  { path: "/township", village: false, allowed: ["township_admin"], post: ["township_admin"] },
   { path: "/v/{v}/admin", village: true, allowed: ADMINS },
-  { path: "/v/{v}/admin/households/new", village: true, allowed: ADMINS },
-  { path: "/v/{v}/admin/households/{h}", village: true, allowed: ADMINS },
-  { path: "/v/{v}/admin/users", village: true, allowed: ADMINS },
-  { path: "/v/{v}/admin/grids", village: true, allowed: ADMINS },
-  { path: "/v/{v}/admin/import", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/households/new", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/households/{h}", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/users", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/grids", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/import", village: true, allowed: ADMINS, post: ADMINS },
   { path: "/v/{v}/admin/import/sample.csv", village: true, allowed: ADMINS },
   { path: "/v/{v}/admin/audit", village: true, allowed: ADMINS },
   // claims (issue 4); {c} = a claim of that village (the demo seeds some in review and in 公示)
   { path: "/claims", village: false, allowed: WITH_HOUSEHOLD },
-  { path: "/claims/new", village: false, allowed: WITH_HOUSEHOLD },
-  { path: "/v/{v}/claims/new", village: true, allowed: ["committee", "inspector"] },
-  { path: "/v/{v}/review", village: true, allowed: ["committee"] },
+  { path: "/claims/new", village: false, allowed: WITH_HOUSEHOLD, post: WITH_HOUSEHOLD },
+  { path: "/v/{v}/claims/new", village: true, allowed: ["committee", "inspector"], post: ["committee", "inspector"] },
+  { path: "/v/{v}/review", village: true, allowed: ["committee"], post: ["committee"] },
   { path: "/v/{v}/review?rule=1&grid=1&filer=1", village: true, allowed: ["committee"] },
-  { path: "/v/{v}/review/{c}", village: true, allowed: ["committee"] },
-  { path: "/v/{v}/notice", village: true, allowed: ALL },
+  { path: "/v/{v}/review/{c}", village: true, allowed: ["committee"], post: ["committee"] },
+  { path: "/v/{v}/notice", village: true, allowed: ALL, post: ALL },
   { path: "/v/{v}/notice?print=1", village: true, allowed: ALL },
-  { path: "/v/{v}/admin/rules", village: true, allowed: ADMINS },
-  { path: "/v/{v}/admin/settings", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/rules", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/settings", village: true, allowed: ADMINS, post: ADMINS },
   // Volunteer activities. Villagers see their own village's; committee runs them; an inspector sees those they organise.
   { path: "/activities", village: false, allowed: WITH_HOUSEHOLD },
-  { path: "/activities/{a}", village: true, allowed: WITH_HOUSEHOLD, otherNotFound: true },
+  { path: "/activities/{a}", village: true, allowed: WITH_HOUSEHOLD, otherNotFound: true, post: WITH_HOUSEHOLD },
   { path: "/v/{v}/activities", village: true, allowed: ["committee", "inspector", "township_admin"] },
-  { path: "/v/{v}/activities/new", village: true, allowed: ["committee"] },
-  { path: "/v/{v}/activities/{a}", village: true, allowed: ["committee", "inspector", "township_admin"] },
-  { path: "/v/{v}/activities/{ac}", village: true, allowed: ["committee", "township_admin"] },
+  { path: "/v/{v}/activities/new", village: true, allowed: ["committee"], post: ["committee"] },
+  { path: "/v/{v}/activities/{a}", village: true, allowed: ["committee", "inspector", "township_admin"], post: ["committee", "inspector"] },
+  { path: "/v/{v}/activities/{ac}", village: true, allowed: ["committee", "township_admin"], post: ["committee"] },
   { path: "/v/{v}/activities/{a}/qr", village: true, allowed: ["committee", "inspector"] },
   { path: "/v/{v}/activities/{ac}/qr", village: true, allowed: ["committee"] },
   // Scanning the organiser's code: any member of the village with a login; staff without a household and other villages' villagers are refused.
   { path: "/v/{v}/activities/{a}/checkin?t={t}", village: true, allowed: WITH_HOUSEHOLD },
   // the store (issue 3); orders, goods and photos by id are checked in tests/http/store.test.ts
-  { path: "/store", village: false, allowed: WITH_HOUSEHOLD },
-  { path: "/household/pin", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/store", village: false, allowed: WITH_HOUSEHOLD, post: WITH_HOUSEHOLD },
+  { path: "/household/pin", village: false, allowed: WITH_HOUSEHOLD, post: ["villager", "committee"] },
   { path: "/v/{v}/store", village: true, allowed: ["store_keeper", "committee", ...ADMINS] },
-  { path: "/v/{v}/store/scan", village: true, allowed: ["store_keeper"] },
-  { path: "/v/{v}/store/counter", village: true, allowed: ["store_keeper"] },
+  { path: "/v/{v}/store/scan", village: true, allowed: ["store_keeper"], post: ["store_keeper"] },
+  { path: "/v/{v}/store/counter", village: true, allowed: ["store_keeper"], post: ["store_keeper"] },
   { path: "/v/{v}/store/counter?household={h}", village: true, allowed: ["store_keeper"] },
   { path: "/v/{v}/store/orders", village: true, allowed: ["store_keeper", "committee", ...ADMINS] },
-  { path: "/v/{v}/store/day", village: true, allowed: ["store_keeper", ...ADMINS] },
-  { path: "/v/{v}/store/stock", village: true, allowed: ["store_keeper", ...ADMINS] },
+  { path: "/v/{v}/store/day", village: true, allowed: ["store_keeper", ...ADMINS], post: ["store_keeper"] },
+  { path: "/v/{v}/store/stock", village: true, allowed: ["store_keeper", ...ADMINS], post: ["store_keeper", ...ADMINS] },
   { path: "/v/{v}/store/cards?household={h}", village: true, allowed: ["store_keeper", ...ADMINS] },
-  { path: "/v/{v}/store/settlement", village: true, allowed: ["store_keeper", "committee", ...ADMINS] },
+  { path: "/v/{v}/store/settlement", village: true, allowed: ["store_keeper", "committee", ...ADMINS], post: ["committee"] },
   { path: "/v/{v}/store/settlement.csv", village: true, allowed: ["store_keeper", "committee", ...ADMINS] },
   { path: "/v/{v}/admin/goods", village: true, allowed: ADMINS },
-  { path: "/v/{v}/admin/goods/new", village: true, allowed: ADMINS },
-  { path: "/v/{v}/admin/stores", village: true, allowed: ADMINS },
-  { path: "/v/{v}/admin/households/{h}/pin", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/goods/new", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/stores", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/households/{h}/pin", village: true, allowed: ADMINS, post: ADMINS },
 ];
 
 let server: TestServer;
@@ -110,6 +117,13 @@ beforeAll(async () => {
         .get(v, role) as { id: number }).id;
     activities.set(v, { a: byRole("inspector"), ac: byRole("committee") });
   }
+  // The plain villager: another member of 13900000001's household gets a login with the same password.
+  const head = database.sqlite.prepare("select u.password_hash, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?").get(PHONES.villager) as { password_hash: string; household_id: number };
+  const other = database.sqlite.prepare("select id, name from members where household_id = ? and is_head = 0 and active = 1 and id not in (select member_id from users where member_id is not null) order by id limit 1").get(head.household_id) as { id: number; name: string };
+  database.sqlite.transaction(() => {
+    const uid = Number(database.sqlite.prepare("insert into users (phone, password_hash, display_name, member_id, must_change_password, disabled, created_at) values (?, ?, ?, ?, 0, 0, ?)").run(PHONES.member, head.password_hash, other.name, other.id, Date.now()).lastInsertRowid);
+    database.sqlite.prepare("insert into user_roles (user_id, role, village_id, created_at) values (?, 'villager', ?, ?)").run(uid, villages.own, Date.now());
+  })();
   for (const who of ALL) {
     const c = new Client(server.url);
     await c.login(PHONES[who]);
@@ -153,6 +167,28 @@ describe("access table", () => {
       expect(r.status).toBe(403);
       expect(r.text).toContain("没有权限");
     }
+  });
+
+  // An empty form is enough: a role the action refuses gets 403 before anything is parsed; a role it
+  // lets through gets the form's own Chinese message. Nothing is written either way.
+  const postCases = cases.flatMap((c) => {
+    const route = TABLE.find((r) => r.path === c.route)!;
+    if (!route.post) return [];
+    const allowed = route.post.includes(c.who) && (c.own || c.who === "township_admin");
+    return [{ ...c, allowed, notFound: !c.own && !!route.otherNotFound && route.post.includes(c.who) }];
+  });
+  it("an empty POST to every page with an action writes nothing, whoever sends it", async () => {
+    const tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%' and name <> 'sessions'").all() as { name: string }[]).map((r) => r.name);
+    const before = tableFingerprints(database.sqlite, tables);
+    const wrong: string[] = [];
+    for (const c of postCases) {
+      const r = await clients.get(c.who)!.post(fill(c.route, c.own), {});
+      const expected = c.allowed ? "not 403" : c.notFound ? "404" : "403";
+      const okStatus = c.allowed ? r.status !== 403 && r.status < 500 : r.status === (c.notFound ? 404 : 403);
+      if (!okStatus) wrong.push(`${c.who} POST ${c.route} (own: ${c.own}) → ${r.status}, expected ${expected}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(tableFingerprints(database.sqlite, tables)).toEqual(before);
   });
 
   it.each(TABLE.map((r) => r.path))("anonymous GET %s → sign-in page", async (route) => {
