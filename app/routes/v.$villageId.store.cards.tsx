@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { idParam, requireRole } from "~/utils/access.server";
-import { householdCards, villageGrids } from "~/utils/cards.server";
+import { CARDS_PER_BATCH, householdCards, villageGrids } from "~/utils/cards.server";
 import { villageOr404 } from "~/utils/village-admin.server";
 
 export const meta: MetaFunction = () => [{ title: "户卡 · 积分超市" }];
@@ -16,11 +16,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const gridId = num(url.searchParams.get("grid"));
   const grids = villageGrids(villageId);
   const show = householdId !== null || gridId !== null || url.searchParams.get("all") === "1";
-  return { village: villageOr404(villageId).name, grids, gridId, cards: show ? await householdCards(villageId, { householdId, gridId }) : [], show };
+  const batch = num(url.searchParams.get("batch")) ?? 1;
+  const found = show ? await householdCards(villageId, { householdId, gridId, batch }) : { cards: [], total: 0, first: 0 };
+  return { village: villageOr404(villageId).name, grids, gridId, ...found, show, batchSize: CARDS_PER_BATCH };
 }
 
 export default function Cards() {
-  const { village, grids, gridId, cards, show } = useLoaderData<typeof loader>();
+  const { village, grids, gridId, cards, show, total, first, batchSize } = useLoaderData<typeof loader>();
+  const { search } = useLocation();
+  const batchLink = (n: number) => {
+    const q = new URLSearchParams(search);
+    q.set("batch", String(n));
+    return `?${q}`;
+  };
+  const batch = Math.floor(first / batchSize) + 1;
   return (
     <>
       <section className="card no-print">
@@ -39,6 +48,13 @@ export default function Cards() {
         </Form>
       </section>
       {show && cards.length === 0 ? <p className="card">没有找到住户</p> : null}
+      {total > batchSize ? (
+        <p className="card no-print" data-testid="card-batches">
+          共 {total} 户，这一批是第 {first + 1}–{first + cards.length} 户（每批 {batchSize} 张）。打印完这一批再打下一批。{" "}
+          {batch > 1 ? <Link to={batchLink(batch - 1)}>‹ 上一批</Link> : null}{" "}
+          {first + cards.length < total ? <Link to={batchLink(batch + 1)}>下一批 ›</Link> : null}
+        </p>
+      ) : null}
       <div className="cards">
         {cards.map((c) => (
           <div className="hcard" key={c.id} data-testid="household-card">
