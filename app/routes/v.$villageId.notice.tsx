@@ -5,6 +5,7 @@ import { FormError, FormOk } from "~/components/field";
 import { findGrant, idParam, requireVillagePerson } from "~/utils/access.server";
 import { objectFromForm } from "~/utils/claim-forms.server";
 import { noticeBoard } from "~/utils/claim-views.server";
+import { currentLedgerHead } from "~/utils/ledger-check.server";
 import { formatTime } from "~/utils/format";
 import { formToObject, readForm } from "~/utils/validation.server";
 
@@ -16,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const print = new URL(request.url).searchParams.get("print") === "1";
   const canObject = viewer.homeVillageId === villageId && viewer.householdId !== null;
   const committee = !!findGrant(viewer, ["committee"], villageId);
-  return { villageId, print, canObject, committee, ...noticeBoard(villageId, viewer.userId) };
+  return { villageId, print, canObject, committee, ledgerHead: print ? currentLedgerHead() : null, ...noticeBoard(villageId, viewer.userId) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -31,7 +32,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const pts = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 export default function NoticeBoard() {
-  const { villageId, print, canObject, committee, village, now, inNotice, awards, deductions, resolved } = useLoaderData<typeof loader>();
+  const { villageId, print, canObject, committee, village, now, inNotice, awards, deductions, resolved, ledgerHead } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const known = result?.claimId != null && inNotice.some((c) => c.id === result.claimId);
@@ -43,6 +44,11 @@ export default function NoticeBoard() {
           {formatTime(now).slice(0, 10)} · 公示期 {village.notice_days} 天。公示期内本村村民可以对申报提出异议，村委会核实处理；期满没有异议自动入账。
         </p>
         {print ? <p className="no-print"><Link to={`/v/${villageId}/notice`}>返回</Link></p> : <p className="no-print"><Link to={`/v/${villageId}/notice?print=1`}>打印版</Link></p>}
+        {ledgerHead ? (
+          <p className="small muted ledger-head" data-testid="ledger-head">
+            账本校验码（打印时的最后一条记录）：<span className="mono">{`${ledgerHead.id}:${ledgerHead.hash}`}</span>。日后用它核对，可以证明在这之前的账目没有被改过。
+          </p>
+        ) : null}
         {!known ? <FormError message={result && !result.ok ? result.errors._form ?? result.errors.reason : null} /> : null}
       </section>
       <section className="card">

@@ -1,5 +1,6 @@
 // Proves the ledger invariants on a database: used by `npm run check:ledger` and by tests.
 import type SQLite from "better-sqlite3";
+import { stmt } from "./db.server";
 import { chainHash, GENESIS_HASH, txnDigest, type TxnRow } from "./ledger.server";
 
 export interface CheckResult {
@@ -148,6 +149,14 @@ const checks: Check[] = [
     };
   },
 ];
+
+/**
+ * The running server's ledger head, printed at the foot of the 公示 board: once a paper copy hangs on
+ * the village wall, `check:ledger --anchor ID:HASH` proves later that nothing before it was rewritten.
+ */
+export function currentLedgerHead(): { id: number; hash: string } | null {
+  return stmt("select id, hash from ledger_entries order by id desc limit 1").get() as { id: number; hash: string } | null;
+}
 
 /** The newest entry's id and hash: write it down outside the machine to detect a rewritten chain later. */
 export function ledgerHead(sqlite: SQLite.Database): { id: number; hash: string } | null {

@@ -24,6 +24,21 @@ afterAll(async () => {
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(64).fill(1)]);
 
 describe("claims over HTTP", () => {
+  it("the printed notice board carries the ledger head, which check:ledger accepts as an anchor", async () => {
+    const villager = await login("13900000001");
+    const v = (database.sqlite.prepare("select id from villages order by id").get() as { id: number }).id;
+    const page = await villager.get(`/v/${v}/notice?print=1`);
+    const head = /data-testid="ledger-head">[\s\S]*?<span class="mono">(\d+):([0-9a-f]{64})<\/span>/.exec(page.text);
+    expect(head, page.text.slice(0, 500)).not.toBeNull();
+    const last = database.sqlite.prepare("select id, hash from ledger_entries order by id desc limit 1").get() as { id: number; hash: string };
+    expect([Number(head![1]), head![2]]).toEqual([last.id, last.hash]);
+    expect((await villager.get(`/v/${v}/notice`)).text).not.toContain("ledger-head");
+    const { spawnSync } = await import("node:child_process");
+    const cli = spawnSync("npx", ["tsx", "scripts/check-ledger.ts", server.dbPath, "--anchor", `${head![1]}:${head![2]}`], { encoding: "utf8" });
+    expect(cli.status, cli.stdout + cli.stderr).toBe(0);
+    expect(cli.stdout).toContain("✓ 与记下的锚点一致");
+  });
+
   it("a villager's claim with a photo: stored, served to the village only, reviewed by another member", async () => {
     const villager = await login("13900000001");
     const v = (database.sqlite.prepare("select id from villages order by id").all() as { id: number }[]).map((r) => r.id);
