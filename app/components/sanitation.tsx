@@ -27,9 +27,10 @@ function BoardList({ rows, empty }: { rows: BoardEntry[]; empty: string }) {
   if (rows.length === 0) return <p className="muted">{empty}</p>;
   return (
     <ol className="board-list">
-      {rows.map((r) => (
+      {rows.map((r, i) => (
         <li key={r.householdId}>
-          <span className="who">{r.number}号户 {r.head ?? ""}</span>
+          <span className="rank">{i + 1}</span>
+          <span className="hh">{r.number}号户 {r.head ?? ""}</span>
           <span className="score">{r.total} 分 · {r.tier}</span>
         </li>
       ))}

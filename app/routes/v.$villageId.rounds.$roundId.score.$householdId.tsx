@@ -5,6 +5,7 @@ import styles from "~/sanitation.css";
 import { FormError, FormOk } from "~/components/field";
 import { InspectionTag } from "~/components/sanitation";
 import { idParam } from "~/utils/access.server";
+import { tierRange } from "~/utils/sanitation-labels";
 import { scoreHouseholdAction, scoreHouseholdPage, type Reply } from "~/utils/sanitation-pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -48,8 +49,10 @@ export default function ScoreHousehold() {
       {canSave && !d.conflict ? (
         <>
           <section className="card">
-            <Form method="post" encType="multipart/form-data" noValidate>
+            {/* keyed by household: the next household's form must not keep the previous one's typed values */}
+            <Form method="post" encType="multipart/form-data" noValidate key={h.id}>
               <input type="hidden" name="intent" value="score" />
+              <p className="muted small">{d.round.checklist.tiers.map((_, k) => tierRange(d.round.checklist.tiers, k)).join("，")}</p>
               <input type="hidden" name="version" value={i?.version ?? 0} />
               {d.round.checklist.items.map((it, k) => (
                 <div className="score-item" key={k}>
@@ -82,10 +85,10 @@ export default function ScoreHousehold() {
               </div>
             </Form>
           </section>
-          <section className="card">
+          <section className="card" key={`absent-${h.id}`}>
             <details open={!!absentErr.reason}>
               <summary>家里没人？标记未检查</summary>
-              <Form method="post" noValidate>
+              <Form method="post" noValidate key={h.id}>
                 <input type="hidden" name="intent" value="absent" />
                 <input type="hidden" name="version" value={i?.version ?? 0} />
                 <label htmlFor="f-reason">未检查原因</label>

@@ -28,6 +28,7 @@ export default function ScoreList() {
         <div className="bar" aria-hidden="true"><span style={{ width: `${pct}%` }} /></div>
         <strong>已评 {d.done}/{d.total} 户</strong>
       </div>
+      {d.recused ? <p className="muted small">另有 {d.recused} 户你要回避，由本网格的其他检查员评分</p> : null}
       {d.round.status === "open" && d.next ? <p><Link className="button block" to={`${base}/${d.next}`}>评下一户</Link></p> : null}
       {d.round.status === "open" && !d.next ? <p className="form-ok">你负责的农户都评完了。</p> : null}
       {d.round.status === "published" ? <p className="muted">评比已公布。只有村委同意复查的农户可以重新评分。</p> : null}
@@ -36,7 +37,7 @@ export default function ScoreList() {
         {d.rows.map((h) => (
           <li key={h.id} data-testid={`hh-${h.number}`}>
             {h.conflict ? (
-              <div className="off">
+              <div className="off muted">
                 <span className="main"><span className="title">{h.number}号户 {h.head ?? ""}</span><span className="sub">{h.grid} · 回避，由其他检查员评分</span></span>
                 <span className="right"><InspectionTag status={h.status} /></span>
               </div>

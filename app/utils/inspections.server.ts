@@ -73,7 +73,7 @@ export interface ScoringListRow {
 }
 
 /** The households of the inspector's grids in this round, with what is done (for the progress line). */
-export function scoringList(round: RoundRow, userId: number): { rows: ScoringListRow[]; done: number; total: number } {
+export function scoringList(round: RoundRow, userId: number): { rows: ScoringListRow[]; done: number; total: number; recused: number } {
   const grids = gridsOf(round.id, userId);
   if (grids.length === 0) notFound();
   const rows = stmt(
@@ -86,8 +86,10 @@ export function scoringList(round: RoundRow, userId: number): { rows: ScoringLis
      order by g.id, h.number`,
   ).all(round.id, round.village_id, ...grids) as Omit<ScoringListRow, "conflict">[];
   const out = rows.map((r) => ({ ...r, conflict: conflictOf(userId, r.id) !== null }));
-  const done = out.filter((r) => r.status === "scored" || r.status === "absent").length;
-  return { rows: out, done, total: out.length };
+  // Progress counts the households this inspector can score; 回避 ones are another inspector's.
+  const mine = out.filter((r) => !r.conflict);
+  const done = mine.filter((r) => r.status === "scored" || r.status === "absent").length;
+  return { rows: out, done, total: mine.length, recused: out.length - mine.length };
 }
 
 /** A household this inspector may open in this round (in one of their grids), or a 404. */
