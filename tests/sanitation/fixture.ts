@@ -65,11 +65,11 @@ export function checklistForm(v: SanitationVillage): Record<string, string> {
 }
 
 /** A round of November 2026 over both grids: inspector 1 and 2 on grid 一, inspector 2 on grid 二; opened. */
-export function openNovemberRound(v: SanitationVillage): number {
+export function openNovemberRound(v: SanitationVillage, dates = { startsOn: "2026-11-01", endsOn: "2026-11-30" }): number {
   const made = saveChecklist({ userId: v.admin, role: "village_admin", villageId: v.villageId }, v.villageId, null, checklistForm(v));
   if (!made.ok) throw new Error(JSON.stringify(made.errors));
   const committee = { userId: v.committee1, role: "committee", villageId: v.villageId };
-  const round = createRound(committee, v.villageId, { title: "2026年11月", checklistId: String(made.id), startsOn: "2026-11-01", endsOn: "2026-11-30" }, [
+  const round = createRound(committee, v.villageId, { title: "2026年11月", checklistId: String(made.id), ...dates }, [
     `${v.g1}-${v.inspector1}`, `${v.g1}-${v.inspector2}`, `${v.g2}-${v.inspector2}`,
   ]);
   if (!round.ok) throw new Error(JSON.stringify(round.errors));
