@@ -32,8 +32,12 @@ export default function RoundPage() {
   const r = d.round;
   const failed = result && !result.ok ? result : null;
   const rowError = (intent: string, key: number) => (failed && failed.intent === intent && failed.key === key ? failed.errors : null);
-  const topError = failed && !["inspection.return", "request.decline", "round.assign"].includes(failed.intent) ? failed.errors._form ?? "请求有误，请刷新页面后再试" : null;
-  const keyedError = failed && ["inspection.return", "request.decline"].includes(failed.intent) && !d.table.some((t) => t.household_id === failed.key) && !d.requests.some((q) => q.id === failed.key) ? failed.errors._form ?? "请求有误，请刷新页面后再试" : null;
+  // Errors of a form on this page show beside it; the rest (a stale or forged post) show on top.
+  const rowIntents = ["inspection.return", "request.accept", "request.decline", "request.apply"];
+  const inRow = !!failed && rowIntents.includes(failed.intent) &&
+    (failed.intent === "inspection.return" ? d.table.some((t) => t.household_id === failed.key && r.status === "open" && (t.status === "scored" || t.status === "absent")) : d.requests.some((q) => q.id === failed.key));
+  const belowAssign = !!failed && failed.intent === "round.assign" && r.status !== "published";
+  const topError = failed && !inRow && !belowAssign ? failed.errors._form ?? failed.errors.assign ?? failed.errors.reason ?? failed.errors.note ?? "请求有误，请刷新页面后再试" : null;
   const scored = d.table.filter((t) => t.status === "scored" || t.status === "absent").length;
   const returned = d.table.filter((t) => t.status === "returned").length;
   return (
@@ -45,7 +49,7 @@ export default function RoundPage() {
         <ChecklistFacts checklist={r.checklist} />
         {d.created ? <FormOk message="评比已建好。检查分工无误后点“开始评比”。" /> : null}
         <FormOk message={result?.ok} />
-        <FormError message={topError ?? keyedError} />
+        <FormError message={topError} />
         {r.status === "draft" ? (
           <Form method="post">
             <input type="hidden" name="intent" value="round.open" />

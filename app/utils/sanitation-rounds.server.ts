@@ -140,6 +140,7 @@ export function gridChoices(villageId: number): { id: number; name: string; hous
 }
 
 function checkAssignments(villageId: number, pairs: { gridId: number; userId: number }[]): string | null {
+  if (pairs.length === 0) return "请至少给一个网格勾选检查员";
   const grids = new Set(gridChoices(villageId).map((g) => g.id));
   const inspectors = new Set(inspectorChoices(villageId).map((i) => i.id));
   for (const p of pairs) if (!grids.has(p.gridId) || !inspectors.has(p.userId)) return "请从列表中选择本村的网格和检查员";

@@ -76,7 +76,7 @@ function fill(path: string, mode: "own" | "other" | "cross"): string {
 }
 
 const cases = TABLE.flatMap((route) =>
-  ALL.flatMap((who) => (["own", "other", ...(route.crossNotFound ? ["cross"] : [])] as const).map((mode) => ({ route: route.path, who, mode, allowedHere: route.allowed.includes(who) || (mode === "cross" && !!route.crossNotFoundForAll) }))),
+  ALL.flatMap((who) => (["own", "other", ...(route.crossNotFound ? ["cross"] : [])] as ("own" | "other" | "cross")[]).map((mode) => ({ route: route.path, who, mode, allowedHere: route.allowed.includes(who) || (mode === "cross" && !!route.crossNotFoundForAll) }))),
 );
 
 describe("sanitation access table", () => {
