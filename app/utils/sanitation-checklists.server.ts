@@ -94,6 +94,7 @@ export function checklistFromForm(villageId: number, raw: Record<string, string>
   }
   if (items.length === 0 && !Object.keys(errors).some((k) => k.startsWith("item"))) errors.item0Name = "至少要有一个检查项目";
   const total = maxTotal(items);
+  const itemsValid = !Object.keys(errors).some((k) => k.startsWith("item"));
   const rules = new Map(tierRuleChoices(villageId).map((r) => [r.id, r]));
   const tiers: ChecklistTier[] = [];
   for (let i = 0; i < TIER_ROWS; i++) {
@@ -118,7 +119,8 @@ export function checklistFromForm(villageId: number, raw: Record<string, string>
       else ruleId = id;
     }
     if (!min.success) errors[`tier${i}Min`] = minText ? TIER_MIN : "请填写起评分";
-    else if (total > 0 && min.data > total) errors[`tier${i}Min`] = `起评分不能高于满分合计 ${total}`;
+    // Compared with the full marks only when every item row is valid (else the sum is not what the admin meant).
+    else if (itemsValid && total > 0 && min.data > total) errors[`tier${i}Min`] = `起评分不能高于满分合计 ${total}`;
     else if (tiers.some((t) => t.min === min.data)) errors[`tier${i}Min`] = "每个档次的起评分要不同";
     else tiers.push({ name: n.data, min: min.data, ruleId });
   }

@@ -146,4 +146,49 @@ describe("a sanitation round on the phone", () => {
     await page.getByTestId("inspection-history").waitFor();
     await shot(page, "sanitation-13-inspections");
   });
+
+  it("the other sanitation pages on a phone: checklist, new round, 回避, a re-inspection request answered", async () => {
+    const admin = await phonePage(browser, server.url);
+    await signIn(admin, "13900000005");
+    await admin.goto(`/v/${villageId}/admin/checklists`);
+    await admin.locator(".list a.item").first().click();
+    await admin.waitForURL(/\/checklists\/\d+$/);
+    await admin.locator("#f-item0Max").fill("abc");
+    await admin.getByRole("button", { name: "保存修改" }).click();
+    await admin.locator("#f-item0Max-err").waitFor();
+    await shot(admin, "sanitation-14-checklist-error");
+
+    const committee = await phonePage(browser, server.url);
+    await signIn(committee, "13900000006");
+    await committee.goto(`/v/${villageId}/rounds/new`);
+    await committee.getByLabel("评比名称").waitFor();
+    await shot(committee, "sanitation-15-new-round");
+
+    const inspector = await phonePage(browser, server.url);
+    await signIn(inspector, "13900000004");
+    await inspector.goto(`/v/${villageId}/rounds/recusals`);
+    await inspector.getByLabel("户号").fill("001");
+    await inspector.getByLabel("亲属关系").fill("表兄家");
+    await inspector.getByRole("button", { name: "申报回避" }).click();
+    await inspector.getByText("已申报回避 001 号户").waitFor();
+    await shot(inspector, "sanitation-16-recusals");
+
+    // The villager asks for re-inspection of last month; a committee member who does not live there accepts.
+    const villager = await phonePage(browser, server.url);
+    await signIn(villager, "13900000001");
+    await villager.goto("/inspections");
+    const form = villager.locator("form").filter({ hasText: "提交复查申请" }).first();
+    await form.getByRole("button", { name: "提交复查申请" }).click();
+    await villager.locator(".field-error").first().waitFor();
+    expect(await villager.locator(".field-error").first().innerText()).toBe("请填写复查理由");
+    await form.locator("textarea").fill("检查那天刚好在翻修院子");
+    await form.getByRole("button", { name: "提交复查申请" }).click();
+    await villager.getByText("复查申请已提交").waitFor();
+    await shot(villager, "sanitation-17-request-sent");
+    const published = (db.prepare("select id from sanitation_rounds where village_id = ? and status = 'published' and id <> ? order by id limit 1").get(villageId, roundId) as { id: number }).id;
+    await committee.goto(`/v/${villageId}/rounds/${published}`);
+    await committee.getByRole("button", { name: "同意复查" }).click();
+    await committee.getByText("已同意复查").waitFor();
+    await screen(committee, "sanitation-18-request-accepted");
+  });
 });
