@@ -1,6 +1,7 @@
 // Demo sanitation rounds for each demo village: the default checklist; last month's round scored by
-// the village's inspector and published two days ago (its claims wait in 公示, its 红黑榜 is on the
-// notice board, and households may still ask for re-inspection); and this month's round open, with
+// the village's inspector and published four days ago (its 公示 has ended, so the scheduler credits
+// its claims at start-up like any other; its 红黑榜 is on the notice board; households may still ask
+// for re-inspection for three more days); and this month's round open, with
 // the inspector on the grid they live in and a few households already scored. Everything goes
 // through the same modules the pages use; no points move here.
 import { chinaMonth, chinaMonthStart, clockControl } from "./clock.server";
@@ -83,13 +84,17 @@ export async function seedDemoSanitation(today: number): Promise<void> {
       const grids = (stmt("select id from grids where village_id = ? order by id").all(villageId) as { id: number }[]).map((g) => g.id);
       const actor = { userId: committee, role: "committee", villageId };
 
-      // Last month: every grid, scored in the last ten days of the month, published two days ago.
+      // Last month: every grid, scored over nine days, published four days ago: its 公示 (3 days) has
+      // ended, so the scheduler credits the claims at start-up, and households may still ask for 复查.
+      const publishAt = today - 4 * DAY;
+      const scoreEnd = Math.min(monthStart, publishAt) - HOUR;
       const last = createRound(actor, villageId, { title: formatMonth(lastMonth), checklistId: String(checklistId), startsOn: day(lastStart), endsOn: day(monthStart - DAY) }, grids.map((g) => `${g}-${inspector}`));
       if (!last.ok) throw new Error(JSON.stringify(last.errors));
+      clockControl.set(scoreEnd - 10 * DAY);
       openRound(actor, villageId, last.roundId);
       const all = households(villageId, null);
       for (const [i, h] of all.entries()) {
-        const at = monthStart - 10 * DAY + Math.floor((i * 9 * DAY) / all.length) + 9 * HOUR;
+        const at = scoreEnd - 9 * DAY + Math.floor((i * 9 * DAY) / all.length);
         if (i % 23 === 11) {
           clockControl.set(at);
           markAbsent({ userId: inspector, role: "inspector" }, roundIn(villageId, last.roundId), h.id, { reason: "家里没人，外出打工", version: "0" });
@@ -97,7 +102,7 @@ export async function seedDemoSanitation(today: number): Promise<void> {
         }
         await score(villageId, last.roundId, inspector, h.id, at, totalFor(h.id * 31 + last.roundId) < 60);
       }
-      clockControl.set(Math.min(today - HOUR, Math.max(today - 2 * DAY, monthStart + HOUR)));
+      clockControl.set(publishAt);
       const published = publishRound({ userId: committee, role: "committee" }, villageId, last.roundId);
       if (!published.ok) throw new Error(`演示评比未能公布：${JSON.stringify(published.errors)}`);
 
