@@ -397,6 +397,14 @@ export interface Database extends ClaimsDatabase {
   household_pins: HouseholdPinTable;
   day_closes: DayCloseTable;
   settlements: SettlementTable;
+  // sanitation rounds (0006)
+  checklists: ChecklistTable;
+  sanitation_rounds: SanitationRoundTable;
+  round_inspectors: RoundInspectorTable;
+  inspections: InspectionTable;
+  inspection_photos: InspectionPhotoTable;
+  inspection_recusals: InspectionRecusalTable;
+  reinspection_requests: ReinspectionRequestTable;
 }
 
 export type Household = Selectable<HouseholdTable>;
@@ -476,3 +484,106 @@ export interface ClaimsDatabase {
   claim_photos: ClaimPhotoTable;
   objections: ObjectionTable;
 }
+
+// ---- sanitation rounds (0006) -------------------------------------------------
+export type RoundStatus = "draft" | "open" | "published";
+export type InspectionStatus = "scored" | "absent" | "returned";
+export type ReinspectionStatus = "open" | "accepted" | "declined" | "applied";
+
+export interface ChecklistTable {
+  id: Generated<number>;
+  village_id: number;
+  name: string;
+  items_json: string; // [{ name, max }]
+  tiers_json: string; // [{ name, min, ruleId }], best tier first
+  active: Generated<number>;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SanitationRoundTable {
+  id: Generated<number>;
+  village_id: number;
+  title: string;
+  checklist_id: number;
+  checklist_json: string; // { name, items, tiers } as the template was when the round was created
+  starts_at: number;
+  ends_at: number;
+  status: RoundStatus;
+  created_by: number;
+  created_at: number;
+  updated_at: number;
+  opened_at: number | null;
+  opened_by: number | null;
+  published_at: number | null;
+  published_by: number | null;
+  redblack_json: string | null;
+}
+
+export interface RoundInspectorTable {
+  id: Generated<number>;
+  village_id: number;
+  round_id: number;
+  grid_id: number;
+  user_id: number;
+}
+
+export interface InspectionTable {
+  id: Generated<number>;
+  village_id: number;
+  round_id: number;
+  household_id: number;
+  status: InspectionStatus;
+  scores_json: string | null; // item scores in the checklist's order
+  total: number | null;
+  tier: string | null;
+  note: string;
+  absent_reason: string | null;
+  returned_reason: string | null;
+  inspector_user_id: number;
+  version: number;
+  saved_at: number;
+  created_at: number;
+  claim_id: number | null;
+}
+
+export interface InspectionPhotoTable {
+  id: Generated<number>;
+  village_id: number;
+  inspection_id: number;
+  file: string;
+  mime: string;
+  bytes: number;
+  created_at: number;
+}
+
+export interface InspectionRecusalTable {
+  id: Generated<number>;
+  village_id: number;
+  user_id: number;
+  household_id: number;
+  relation: string;
+  created_at: number;
+}
+
+export interface ReinspectionRequestTable {
+  id: Generated<number>;
+  village_id: number;
+  round_id: number;
+  household_id: number;
+  requested_by: number;
+  reason: string;
+  status: ReinspectionStatus;
+  decided_by: number | null;
+  decision_note: string | null;
+  old_claim_id: number | null;
+  new_claim_id: number | null;
+  created_at: number;
+  decided_at: number | null;
+  applied_at: number | null;
+}
+
+export type SanitationRound = Selectable<SanitationRoundTable>;
+export type Inspection = Selectable<InspectionTable>;
+export type ReinspectionRequest = Selectable<ReinspectionRequestTable>;

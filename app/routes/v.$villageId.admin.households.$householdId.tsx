@@ -19,6 +19,8 @@ import {
 import { RELATIONS } from "~/utils/households.server";
 import { createMemberLogin, resetUserPassword, setLoginDisabled } from "~/utils/staff.server";
 import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { InspectionHistory } from "~/components/sanitation";
+import { inspectionHistory } from "~/utils/sanitation-pages.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.household.number ?? ""}号户 · 村务管理 · 积分超市` }];
 
@@ -36,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const m = Number(url.searchParams.get("m"));
   const selected = detail.members.some((x) => x.id === m) ? m : null;
   // The relation list comes through the loader: households.server never reaches the browser.
-  return { villageId, ...detail, relations: [...RELATIONS], selected, created: url.searchParams.get("created") === "1" };
+  return { villageId, ...detail, relations: [...RELATIONS], selected, created: url.searchParams.get("created") === "1", inspections: inspectionHistory(householdId, 12) };
 }
 
 interface Reply {
@@ -189,6 +191,7 @@ export default function HouseholdPage() {
           </Form>
         </div>
       </details>
+      <InspectionHistory entries={d.inspections} villageId={d.villageId} />
     </>
   );
 }

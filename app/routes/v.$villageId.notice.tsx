@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError, FormOk } from "~/components/field";
@@ -8,6 +8,11 @@ import { noticeBoard } from "~/utils/claim-views.server";
 import { currentLedgerHead } from "~/utils/ledger-check.server";
 import { formatTime } from "~/utils/format";
 import { formToObject, readForm } from "~/utils/validation.server";
+import sanitationStyles from "~/sanitation.css";
+import { RedBlackSection } from "~/components/sanitation";
+import { latestRedBlack } from "~/utils/redblack.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: sanitationStyles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.village.name ?? ""}公示栏 · 积分超市` }];
 
@@ -17,7 +22,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const print = new URL(request.url).searchParams.get("print") === "1";
   const canObject = viewer.homeVillageId === villageId && viewer.householdId !== null;
   const committee = !!findGrant(viewer, ["committee"], villageId);
-  return { villageId, print, canObject, committee, ledgerHead: print ? currentLedgerHead() : null, ...noticeBoard(villageId, viewer.userId) };
+  return {
+    villageId, print, canObject, committee, ledgerHead: print ? currentLedgerHead() : null, ...noticeBoard(villageId, viewer.userId),
+    redblack: latestRedBlack(villageId),
+  };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -32,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const pts = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 export default function NoticeBoard() {
-  const { villageId, print, canObject, committee, village, now, inNotice, awards, deductions, resolved, ledgerHead } = useLoaderData<typeof loader>();
+  const { villageId, print, canObject, committee, village, now, inNotice, awards, deductions, resolved, ledgerHead, redblack } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const known = result?.claimId != null && inNotice.some((c) => c.id === result.claimId);
@@ -51,6 +59,7 @@ export default function NoticeBoard() {
         ) : null}
         {!known ? <FormError message={result && !result.ok ? result.errors._form ?? result.errors.reason : null} /> : null}
       </section>
+      <RedBlackSection board={redblack} villageId={villageId} print={print} />
       <section className="card">
         <h2>正在公示（{inNotice.length}）</h2>
         {inNotice.length === 0 ? <p className="muted">目前没有正在公示的申报</p> : null}

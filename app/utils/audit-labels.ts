@@ -56,6 +56,24 @@ export const ACTION_LABELS: Record<string, string> = {
   "store.keepers": "设置超市店主",
   "pin.set": "设置柜台兑换密码",
   "pin.change": "修改柜台兑换密码",
+  // sanitation rounds
+  "checklist.create": "新建卫生检查表",
+  "checklist.update": "修改卫生检查表",
+  "checklist.retire": "停用卫生检查表",
+  "checklist.restore": "启用卫生检查表",
+  "round.create": "新建卫生评比",
+  "round.assign": "设置评比检查分工",
+  "round.open": "开始卫生评比",
+  "round.publish": "公布卫生评比并申报积分",
+  "inspection.score": "卫生检查评分",
+  "inspection.absent": "卫生检查标记未检查",
+  "inspection.return": "退回卫生评分重评",
+  "recusal.add": "申报亲属回避",
+  "recusal.remove": "取消亲属回避",
+  "reinspection.request": "申请卫生复查",
+  "reinspection.accept": "同意卫生复查",
+  "reinspection.decline": "不同意卫生复查",
+  "reinspection.apply": "按复查结果改分",
 };
 
 const FIELD_LABELS: Record<string, string> = {

@@ -15,6 +15,7 @@ import { createVillage, ensureGrid, ensureTownship } from "./villages.server";
 import { mulberry32 } from "./random";
 import { seedDemoActivities } from "./demo-activities.server";
 import { seedDemoStores } from "./store-demo.server";
+import { seedDemoSanitation } from "./demo-sanitation.server";
 
 /** role: the login's Role keys, comma-separated ("villager,household_head"); village: its name, null for the township. */
 export type DemoLogin = { phone: string; role: string; village: string | null };
@@ -335,6 +336,7 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     for (const v of built.villages) seedDemoClaims(v.id);
     seedDemoActivities(now());
     await seedDemoStores();
+    await seedDemoSanitation(now());
     return built.logins;
   } finally {
     clockControl.reset();

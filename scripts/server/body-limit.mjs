@@ -7,6 +7,8 @@ const UPLOADS = [
   { path: /^\/v\/\d+\/admin\/import(\.data)?$/, bytes: 3 * 1024 * 1024 },
   // Claim forms: up to 3 photos of 5 MB each (checked one by one in claim-photos.server.ts) plus fields.
   { path: /^\/(v\/\d+\/)?claims\/new(\.data)?$/, bytes: 16 * 1024 * 1024 },
+  // Scoring one household in a sanitation round: the same 3 photos of 5 MB each plus the scores.
+  { path: /^\/v\/\d+\/rounds\/\d+\/score\/\d+(\.data)?$/, bytes: 16 * 1024 * 1024 },
 ];
 
 function page(title, text) {

@@ -89,6 +89,14 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/admin/goods/new", village: true, allowed: ADMINS, post: ADMINS },
   { path: "/v/{v}/admin/stores", village: true, allowed: ADMINS, post: ADMINS },
   { path: "/v/{v}/admin/households/{h}/pin", village: true, allowed: ADMINS, post: ADMINS },
+  // ---- sanitation rounds (issue 5). Pages with a round, household, checklist or photo id are in
+  // tests/http/sanitation-access.test.ts (same table style), which knows the demo rounds' ids.
+  { path: "/inspections", village: false, allowed: WITH_HOUSEHOLD, post: ["villager", "committee"] }, // re-inspection requests: the head's
+  { path: "/v/{v}/rounds", village: true, allowed: ["committee", "inspector"] },
+  { path: "/v/{v}/rounds/new", village: true, allowed: ["committee"], post: ["committee"] },
+  { path: "/v/{v}/rounds/recusals", village: true, allowed: ["inspector"], post: ["inspector"] },
+  { path: "/v/{v}/admin/checklists", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/checklists/new", village: true, allowed: ADMINS, post: ADMINS },
 ];
 
 let server: TestServer;

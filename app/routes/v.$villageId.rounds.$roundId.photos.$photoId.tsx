@@ -1,0 +1,8 @@
+// An inspection photo: for the committee and inspectors of the village and for the household itself.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { idParam } from "~/utils/access.server";
+import { inspectionPhotoResponse } from "~/utils/sanitation-pages.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return inspectionPhotoResponse(request, idParam(params.villageId), idParam(params.roundId), idParam(params.photoId));
+}

@@ -1,0 +1,51 @@
+// Sanitation round words and the checklist's shape, shared by server and UI (no server code here).
+import type { InspectionStatus, ReinspectionStatus, RoundStatus } from "../../db/schema";
+
+export interface ChecklistItem {
+  name: string;
+  max: number;
+}
+
+/** A tier applies from `min` points up to the next tier's minimum; `ruleId` null means no points. */
+export interface ChecklistTier {
+  name: string;
+  min: number;
+  ruleId: number | null;
+}
+
+export interface ChecklistSpec {
+  name: string;
+  items: ChecklistItem[];
+  tiers: ChecklistTier[]; // best tier (highest min) first; the last one starts at 0
+}
+
+export const ROUND_STATUS_LABELS: Record<RoundStatus, string> = { draft: "未开始", open: "检查中", published: "已公布" };
+export const INSPECTION_STATUS_LABELS: Record<InspectionStatus | "todo", string> = {
+  todo: "未评",
+  scored: "已评分",
+  absent: "未检查",
+  returned: "退回重评",
+};
+export const REQUEST_STATUS_LABELS: Record<ReinspectionStatus, string> = {
+  open: "待处理",
+  accepted: "已同意，待复查",
+  declined: "未同意",
+  applied: "已复查改分",
+};
+
+/** Days after publishing in which a household head may ask for re-inspection. */
+export const REINSPECTION_DAYS = 7;
+
+export const maxTotal = (items: ChecklistItem[]): number => items.reduce((s, i) => s + i.max, 0);
+
+/** The tier a total falls in: the first (best) whose minimum it reaches. */
+export function tierOf(tiers: ChecklistTier[], total: number): ChecklistTier {
+  return tiers.find((t) => total >= t.min) ?? tiers[tiers.length - 1];
+}
+
+/** "优秀 ≥ 90" / "不合格 < 60" for showing a tier's range. */
+export function tierRange(tiers: ChecklistTier[], i: number): string {
+  const t = tiers[i];
+  if (t.min === 0 && i > 0) return `${t.name} < ${tiers[i - 1].min}`;
+  return `${t.name} ≥ ${t.min}`;
+}

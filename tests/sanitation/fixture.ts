@@ -1,0 +1,92 @@
+// A small village for sanitation tests: grid 一 with households A (the first inspector lives there),
+// B (the second committee member lives there), C and D; grid 二 with household E. Inspector 2 also
+// sits on the committee (to test that whoever scored cannot publish). Synchronous, in the test's database.
+import { createHousehold } from "~/utils/households.server";
+import { insertRule, type RuleInput } from "~/utils/rules.server";
+import { stmt, transact } from "~/utils/db.server";
+import { insertUser } from "~/utils/users.server";
+import { createVillage, ensureGrid, ensureTownship } from "~/utils/villages.server";
+import type { Role } from "~/utils/roles";
+import { saveChecklist } from "~/utils/sanitation-checklists.server";
+import { createRound, openRound, roundIn } from "~/utils/sanitation-rounds.server";
+import { saveScores, markAbsent } from "~/utils/inspections.server";
+
+let seq = 0;
+
+function user(villageId: number, name: string, roles: Role[], memberId: number | null): number {
+  seq++;
+  return insertUser({
+    phone: `1370000${String(seq).padStart(4, "0")}`, passwordHash: "x", displayName: name, memberId, mustChangePassword: false,
+    roles: roles.map((role) => ({ role, villageId })),
+  });
+}
+
+const rule = (over: Partial<RuleInput> & { name: string }): RuleInput => ({
+  category: "sanitation", points: 5, unit: "time", evidenceRequired: false, caps: {}, ...over,
+});
+
+export function sanitationVillage(code: string) {
+  const t = ensureTownship("测试镇");
+  const villageId = createVillage({ townshipId: t, name: `${code}村`, code });
+  const g1 = ensureGrid(villageId, "一网格");
+  const g2 = ensureGrid(villageId, "二网格");
+  const hh = (number: string, grid: number, head: string) => createHousehold({ villageId, gridId: grid, number, address: `${number}号`, members: [{ name: head, relation: "户主" }] });
+  const [A, B, C, D] = [hh("001", g1, "甲"), hh("002", g1, "乙"), hh("003", g1, "丙"), hh("004", g1, "丁")];
+  const E = hh("005", g2, "戊");
+  const rules = transact(() => ({
+    excellent: insertRule(villageId, rule({ name: "环境卫生评比·优秀", points: 10, caps: { household_month: 10 } })),
+    good: insertRule(villageId, rule({ name: "环境卫生评比·良好", points: 5, caps: { household_month: 5 } })),
+    dirty: insertRule(villageId, rule({ name: "乱堆乱放", category: "village_rules", points: -5, evidenceRequired: true })),
+  }));
+  const inspector1 = user(villageId, "检查员一", ["inspector"], A.memberIds[0]);
+  const inspector2 = user(villageId, "检查员二", ["inspector", "committee"], null);
+  const committee1 = user(villageId, "村委甲", ["committee"], null);
+  const committee2 = user(villageId, "村委乙", ["committee"], B.memberIds[0]);
+  const admin = user(villageId, "管理员", ["village_admin"], null);
+  const headC = user(villageId, "丙", ["villager", "household_head"], C.memberIds[0]);
+  const headE = user(villageId, "戊", ["villager", "household_head"], E.memberIds[0]);
+  return {
+    villageId, g1, g2, rules, inspector1, inspector2, committee1, committee2, admin, headC, headE,
+    A: A.householdId, B: B.householdId, C: C.householdId, D: D.householdId, E: E.householdId,
+  };
+}
+
+export type SanitationVillage = ReturnType<typeof sanitationVillage>;
+
+/** The checklist form as the admin page posts it: 庭院整洁 50 + 垃圾分类 50; 优秀 ≥ 90, 良好 ≥ 75, 合格 ≥ 60, 不合格. */
+export function checklistForm(v: SanitationVillage): Record<string, string> {
+  return {
+    name: "卫生检查表", item0Name: "庭院整洁", item0Max: "50", item1Name: "垃圾分类", item1Max: "50",
+    tier0Name: "优秀", tier0Min: "90", tier0Rule: String(v.rules.excellent),
+    tier1Name: "良好", tier1Min: "75", tier1Rule: String(v.rules.good),
+    tier2Name: "合格", tier2Min: "60", tier2Rule: "",
+    tier3Name: "不合格", tier3Min: "0", tier3Rule: String(v.rules.dirty),
+  };
+}
+
+/** A round of November 2026 over both grids: inspector 1 and 2 on grid 一, inspector 2 on grid 二; opened. */
+export function openNovemberRound(v: SanitationVillage, dates = { startsOn: "2026-11-01", endsOn: "2026-11-30" }): number {
+  const made = saveChecklist({ userId: v.admin, role: "village_admin", villageId: v.villageId }, v.villageId, null, checklistForm(v));
+  if (!made.ok) throw new Error(JSON.stringify(made.errors));
+  const committee = { userId: v.committee1, role: "committee", villageId: v.villageId };
+  const round = createRound(committee, v.villageId, { title: "2026年11月", checklistId: String(made.id), ...dates }, [
+    `${v.g1}-${v.inspector1}`, `${v.g1}-${v.inspector2}`, `${v.g2}-${v.inspector2}`,
+  ]);
+  if (!round.ok) throw new Error(JSON.stringify(round.errors));
+  const opened = openRound(committee, v.villageId, round.roundId);
+  if (!opened.ok) throw new Error(JSON.stringify(opened.errors));
+  return round.roundId;
+}
+
+export function score(v: SanitationVillage, inspector: number, roundId: number, householdId: number, scores: [number, number], extra: Record<string, string> = {}) {
+  const raw = { s0: String(scores[0]), s1: String(scores[1]), note: "", ...extra };
+  const form = new FormData();
+  for (const [k, val] of Object.entries(raw)) form.append(k, val);
+  return saveScores({ userId: inspector, role: "inspector" }, roundIn(v.villageId, roundId), householdId, form, raw);
+}
+
+export function absent(v: SanitationVillage, inspector: number, roundId: number, householdId: number, reason: string, version = "0") {
+  return markAbsent({ userId: inspector, role: "inspector" }, roundIn(v.villageId, roundId), householdId, { reason, version });
+}
+
+export const count = (sql: string, ...args: unknown[]) => (stmt(sql).get(...args) as { n: number }).n;
