@@ -30,6 +30,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "claim.approve": "审核通过申报",
   "claim.reject": "驳回申报",
   "claim.revoke": "撤销申报并冲正",
+  "claim.withdraw": "撤回公示中的申报",
   "objection.uphold": "异议成立",
   "objection.dismiss": "异议不成立",
   // volunteer activities

@@ -367,6 +367,26 @@ export function creditDueClaims(limit = 500, onCredited?: (claimId: number) => v
   return credited;
 }
 
+/**
+ * Withdraws an approved claim before it is credited (公示中 or 有异议): it becomes 已驳回 with the
+ * reason, nothing is credited, and objections still open on it are closed as upheld (the claim did
+ * not stand). Used when the committee replaces a score during 公示, e.g. after a re-inspection.
+ */
+export function withdrawClaim(villageId: number, claimId: number, by: Decider, reason: string): void {
+  transact(() => {
+    const claim = villageClaim(villageId, claimId);
+    if (claim.status !== "notice" && claim.status !== "objected") throw new ClaimError("只有公示中的申报可以撤回");
+    if (by.role !== "committee") throw new ClaimError("只有村委委员可以撤回申报", "_form", 403);
+    if (householdOfUser(by.userId) === claim.household_id) throw new ClaimError("不能撤回本户的申报，请由另一位村委委员处理");
+    const at = now();
+    stmt("update objections set status = 'upheld', resolved_by_user_id = ?, resolution = ?, resolved_at = ? where claim_id = ? and status = 'open'").run(
+      by.userId, `申报已撤回：${reason}`, at, claimId,
+    );
+    setStatus(claimId, "rejected", { reason, decided_by_user_id: by.userId });
+    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.withdraw", targetType: "claim", targetId: claimId, after: { reason } });
+  });
+}
+
 /** 红冲 of a credited claim: the reversal shows on the household's statement. */
 export function revokeClaim(villageId: number, claimId: number, by: Decider, reason: string): void {
   transact(() => {

@@ -5,7 +5,7 @@
 // Nothing here moves points: the claims go through review and 公示 like any other.
 import { fail, type Outcome } from "./admin-common.server";
 import { audit } from "./audit.server";
-import { approveClaim, claimRow, ClaimError, fileClaimBatch, householdOfUser, rejectClaim, revokeClaim, type Decider } from "./claims.server";
+import { approveClaim, claimRow, ClaimError, fileClaimBatch, householdOfUser, rejectClaim, revokeClaim, withdrawClaim, type Decider } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { formatTime } from "./format";
@@ -88,16 +88,12 @@ export function publishRound(by: Decider, villageId: number, roundId: number): O
 
 // ---- applying a re-inspection ------------------------------------------------------------------
 
-/** Takes the old claim out of the way: a reversal when credited, a rejection while pending. */
-function retireOldClaim(villageId: number, claimId: number, by: Decider): string | null {
+/** Takes the old claim out of the way: a reversal when credited, a withdrawal during 公示, a rejection while pending. */
+function retireOldClaim(villageId: number, claimId: number, by: Decider): void {
   const c = claimRow(claimId);
   if (c.status === "credited") revokeClaim(villageId, claimId, by, RESCORE_REASON);
+  else if (c.status === "notice" || c.status === "objected") withdrawClaim(villageId, claimId, by, RESCORE_REASON);
   else if (c.status === "pending") rejectClaim(villageId, claimId, by, RESCORE_REASON);
-  else if (c.status === "notice" || c.status === "objected") {
-    // claims.server.ts offers no way to withdraw a claim in 公示; it is credited (then reversed) when its period ends.
-    return `原来的积分申报还在公示中（到 ${formatTime(c.notice_until ?? now())}），公示结束入账后再确认复查结果`;
-  }
-  return null;
 }
 
 export function applyReinspection(by: Decider, villageId: number, requestId: number): Outcome<{ claimId: number | null }> {
@@ -114,10 +110,7 @@ export function applyReinspection(by: Decider, villageId: number, requestId: num
       if (!row || row.status === "returned") return fail("_form", "检查员还没有重新评分，评分后再确认");
       if (row.inspector_user_id === by.userId) return fail("_form", "复查分数是你评的，请由另一位村委委员确认");
       const old = row.claim_id;
-      if (old !== null) {
-        const wait = retireOldClaim(villageId, old, by);
-        if (wait) return fail("_form", wait);
-      }
+      if (old !== null) retireOldClaim(villageId, old, by);
       stmt("update inspections set claim_id = null where id = ?").run(row.id);
       const filed = fileFor(round, row, by);
       stmt("update reinspection_requests set status = 'applied', old_claim_id = ?, new_claim_id = ?, applied_at = ? where id = ?").run(old, filed.claimId, now(), req.id);

@@ -2,7 +2,7 @@
 // → 已入账 → 已撤销; the 2-approval setting; maker-checker and own-household refusals; caps at approval.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  approveClaim, approveClaims, claimRow, creditDueClaims, fileClaimBatch, objectToClaim, rejectClaim, resolveObjection, revokeClaim,
+  approveClaim, approveClaims, claimRow, creditDueClaims, fileClaimBatch, objectToClaim, rejectClaim, resolveObjection, revokeClaim, withdrawClaim,
 } from "~/utils/claims.server";
 import { clockControl, now } from "~/utils/clock.server";
 import { db, stmt } from "~/utils/db.server";
@@ -142,6 +142,23 @@ describe("claim lifecycle", () => {
     // filing now sees the approved ones
     expect(() => file(v, { ruleId: v.rules.capped })).toThrow(/还剩 0 分/);
   });
+  it("a claim in 公示 can be withdrawn by the committee: rejected with the reason, open objections closed, nothing credited", () => {
+    const v = claimVillage("LC8");
+    setVillage(v.villageId, 2, 1);
+    const id = file(v);
+    approveClaim(v.villageId, id, c1(v));
+    objectToClaim(v.villageId, id, v.committee2, "那天没见他来");
+    expect(() => withdrawClaim(v.villageId, id, { userId: v.inspector, role: "inspector" }, "改分")).toThrow(/只有村委委员/);
+    withdrawClaim(v.villageId, id, c1(v), "复查后重新评分");
+    expect(claimRow(id)).toMatchObject({ status: "rejected", reason: "复查后重新评分" });
+    expect(db().sqlite.prepare("select status, resolution from objections where claim_id = ?").all(id)).toEqual([{ status: "upheld", resolution: "申报已撤回：复查后重新评分" }]);
+    clockControl.advance(3 * DAY);
+    creditDueClaims();
+    expect(householdBalance(v.householdA).balance).toBe(0);
+    expect(() => withdrawClaim(v.villageId, id, c1(v), "再撤")).toThrow(/只有公示中的申报可以撤回/);
+    ledgerOk();
+  });
+
   // Last in the file: the broken claim stays in 公示 and every later scheduler run would log it again.
   it("a claim that cannot be credited does not hold up the claims after it", () => {
     const v = claimVillage("LC9");

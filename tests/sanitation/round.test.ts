@@ -125,23 +125,21 @@ describe("a sanitation round", () => {
     expect(inspectionOf(roundId, v.C)!.status).toBe("returned");
     clockControl.advance(DAY);
     expect(await score(v, v.inspector2, roundId, v.C, [46, 46], { version: String(inspectionOf(roundId, v.C)!.version) })).toMatchObject({ ok: true, total: 92, tier: "优秀" });
-    // The rescoring inspector cannot apply their own score; while the old claim is in 公示 it waits.
+    // The rescoring inspector cannot apply their own score.
     expect(applyReinspection({ userId: v.inspector2, role: "committee" }, v.villageId, asked.requestId)).toMatchObject({ ok: false, errors: { _form: expect.stringContaining("复查分数是你评的") } });
-    expect(applyReinspection({ userId: v.committee1, role: "committee" }, v.villageId, asked.requestId)).toMatchObject({ ok: false, errors: { _form: expect.stringContaining("还在公示中") } });
 
-    // Once the deduction is credited, applying reverses it and files the new award.
-    clockControl.advance(3 * DAY);
-    creditDueClaims();
+    // The old deduction is still in 公示: applying withdraws it (never credited) and files the new award.
     const old = claimsOfRound().find((c) => c.household_id === v.C)!;
-    expect(claimRow(old.id).status).toBe("credited");
-    expect(householdBalance(v.C).balance).toBe(-5);
+    expect(claimRow(old.id).status).toBe("notice");
     const applied = applyReinspection({ userId: v.committee1, role: "committee" }, v.villageId, asked.requestId);
     expect(applied.ok).toBe(true);
-    expect(claimRow(old.id).status).toBe("revoked");
+    expect(claimRow(old.id)).toMatchObject({ status: "rejected", reason: "复查后重新评分" });
     const fresh = claimRow((applied as { claimId: number }).claimId);
     expect(fresh).toMatchObject({ household_id: v.C, points: 10, status: "notice", filer_user_id: v.inspector2, source_kind: "round", source_id: roundId });
-    expect(householdBalance(v.C).balance).toBe(0); // the reversal; the award credits after its 公示
-    clockControl.advance(4 * DAY);
+    clockControl.advance(DAY);
+    creditDueClaims();
+    expect(householdBalance(v.C).balance).toBe(0); // the withdrawn −5 never reached the ledger; the +10 is still in 公示
+    clockControl.advance(6 * DAY);
     creditDueClaims();
     expect(householdBalance(v.C).balance).toBe(10);
 
