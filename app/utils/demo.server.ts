@@ -545,6 +545,7 @@ function planHistory(villages: SeedVillage[], start: number, today: number): See
   const cause = { kind: "demo", id: null };
   const months: string[] = [];
   for (let m = chinaMonth(start); m <= chinaMonth(today); m = nextMonth(m)) months.push(m);
+  const roundsFrom = months[months.length - 2]; // last month: the demo's published sanitation round
 
   for (const [vi, v] of villages.entries()) {
     const r = rng(v.spec.seed * 7 + 1); // plans
@@ -560,8 +561,9 @@ function planHistory(villages: SeedVillage[], start: number, today: number): See
       const mm = Number(month.slice(5));
       const label = monthLabel(month);
 
-      // 环境卫生评比: inspected around the 25th, published on the 5th of the next month.
-      if (at(month, 25, 9) > start) {
+      // 环境卫生评比: inspected around the 25th, published on the 5th of the next month. Last month and
+      // this month are real sanitation rounds instead (demo-sanitation.server.ts), credited through claims.
+      if (at(month, 25, 9) > start && month < roundsFrom) {
         const published = at(nextMonth(month), 5, 10) + offset;
         let fixPlanned = false;
         v.households.forEach((h, i) => {

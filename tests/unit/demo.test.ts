@@ -160,6 +160,10 @@ describe("demo seed", () => {
     expect(memo("民主评议·文明家庭%")).toBeGreaterThan(0);
     expect(memo("村规民约·%")).toBeGreaterThan(0);
     expect(memo("积分超市兑换：%")).toBeGreaterThan(100);
+    // Last month's sanitation is the published demo round (credited through claims), never also history.
+    const published = db().sqlite.prepare("select distinct title from sanitation_rounds where status = 'published'").all() as { title: string }[];
+    expect(published.length).toBeGreaterThan(0);
+    for (const { title } of published) expect(memo(`环境卫生评比%（${title}%`), title).toBe(0);
 
     const reversals = db().sqlite.prepare("select memo from ledger_transactions where kind = 'reversal'").all() as { memo: string }[];
     expect(reversals.length).toBeGreaterThanOrEqual(2);
