@@ -6,6 +6,7 @@ import * as m0002 from "./0002_rules";
 import * as m0003 from "./0003_store";
 import * as m0004 from "./0004_claims";
 import * as m0005 from "./0005_activities";
+import * as m0007 from "./0007_campaigns";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   "0003_store": m0003,
   "0004_claims": m0004,
   "0005_activities": m0005,
+  "0007_campaigns": m0007,
 };
