@@ -1,6 +1,12 @@
 // Honour campaigns: states and their Chinese labels; shared by server and UI (no server code here).
 import type { CampaignKind, CampaignVoters, NominationStatus } from "../../db/schema";
 
+/** The admin household page's post that marks or unmarks a village representative. */
+export const REPRESENTATIVE_INTENT = "member.representative";
+
+/** Category rows on the create form. */
+export const MAX_CATEGORIES = 4;
+
 export type CampaignState = "draft" | "nominating" | "between" | "voting" | "closed" | "confirmed";
 
 export interface CampaignWindows {

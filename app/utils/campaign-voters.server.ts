@@ -8,12 +8,12 @@ import { z } from "zod";
 import { fail, formIdSchema, notFound, type Outcome, type StaffActor } from "./admin-common.server";
 import { audit } from "./audit.server";
 import type { CampaignRow } from "./campaigns.server";
+import { REPRESENTATIVE_INTENT } from "./campaign-labels";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 
 // ---- representatives on the roster ----------------------------------------------------------
 
-export const REPRESENTATIVE_INTENT = "member.representative";
 
 export const representativeSchema = z.object(
   {
@@ -57,6 +57,17 @@ export function setRepresentative(actor: StaffActor, villageId: number, househol
     });
     return { ok: true, name: m.name };
   });
+}
+
+/** The admin household page's post: the reply has that page's shape (intent, memberId, errors, ok). */
+export function representativeFromForm(actor: StaffActor, villageId: number, householdId: number, form: Record<string, string>) {
+  const memberId = /^\d{1,12}$/.test(form.memberId ?? "") ? Number(form.memberId) : null;
+  const parsed = representativeSchema.safeParse(form);
+  if (!parsed.success) return { intent: REPRESENTATIVE_INTENT, memberId, errors: { _form: "请求有误，请刷新页面后再试" }, status: 400 };
+  const on = parsed.data.on === "1";
+  const out = setRepresentative(actor, villageId, householdId, parsed.data.memberId, on);
+  if (!out.ok) return { intent: REPRESENTATIVE_INTENT, memberId, errors: out.errors, status: out.status ?? 400 };
+  return { intent: REPRESENTATIVE_INTENT, memberId, errors: {}, ok: on ? `已把${out.name}设为村民代表` : `已取消${out.name}的村民代表`, status: 200 };
 }
 
 /** The roster import marks representatives of the members it has just inserted (inside its transaction). */

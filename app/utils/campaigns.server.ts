@@ -7,12 +7,12 @@ import { findGrant, forbidden, notFound, requireRole, type Access } from "./acce
 import { chinaTimeSchema } from "./activities.server";
 import { fail, formIdSchema, type Outcome, type StaffActor } from "./admin-common.server";
 import { audit } from "./audit.server";
-import { stateOf, type CampaignState } from "./campaign-labels";
+import { KIND_LABELS, MAX_CATEGORIES, stateOf, VOTER_LABELS, type CampaignState } from "./campaign-labels";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
+import { formatTime } from "./format";
 import { normalizeDigits, textSchema } from "./validation.server";
 
-export const MAX_CATEGORIES = 4;
 const DAY = 86_400_000;
 /** Nomination opening to voting closing: one campaign is at most a season, not a year. */
 const MAX_SPAN_MS = 120 * DAY;
@@ -190,9 +190,11 @@ export function createCampaign(actor: StaffActor & { userId: number }, villageId
     });
     audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "campaign.create", targetType: "campaign", targetId: campaignId,
+      // Readable as the audit page shows it: times in China time, categories in words.
       after: {
-        title: f.title, nominate_from: f.nominateFrom, nominate_until: f.nominateUntil, vote_from: f.voteFrom, vote_until: f.voteUntil,
-        voters: f.voters, quorum: f.quorum, categories: f.categories.map(({ row: _row, ...c }) => c),
+        title: f.title, nominate: `${formatTime(f.nominateFrom)} 至 ${formatTime(f.nominateUntil)}`, vote: `${formatTime(f.voteFrom)} 至 ${formatTime(f.voteUntil)}`,
+        voters: VOTER_LABELS[f.voters], quorum: f.quorum,
+        categories: f.categories.map((c) => `${c.name}（${KIND_LABELS[c.kind]} ${c.winners} 个，细则 #${c.ruleId}）`),
       },
     });
     return { ok: true as const, campaignId };

@@ -14,6 +14,7 @@ import { insertUser, type RoleGrant } from "./users.server";
 import { createVillage, ensureGrid, ensureTownship } from "./villages.server";
 import { mulberry32 } from "./random";
 import { seedDemoActivities } from "./demo-activities.server";
+import { seedDemoCampaigns } from "./demo-campaigns.server";
 import { seedDemoStores } from "./store-demo.server";
 
 /** role: the login's Role keys, comma-separated ("villager,household_head"); village: its name, null for the township. */
@@ -335,6 +336,7 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     for (const v of built.villages) seedDemoClaims(v.id);
     seedDemoActivities(now());
     await seedDemoStores();
+    seedDemoCampaigns(now());
     return built.logins;
   } finally {
     clockControl.reset();
