@@ -44,7 +44,8 @@ export function CampaignNotice({ data, link }: { data: CampaignNoticeData; link:
       {data.confirmed.length === 0 ? <p className="muted">近一年没有公布的评选结果</p> : null}
       {data.confirmed.map((c) => (
         <div key={c.id}>
-          <h3 style={{ fontSize: "1.1rem", margin: "1rem 0 0" }}>{c.title} · {formatTime(c.confirmed_at).slice(0, 10)} 公布</h3>
+          <h3 style={{ fontSize: "1.1rem", margin: "1rem 0 0" }}>{c.title}</h3>
+          <div className="muted small">{formatTime(c.confirmed_at).slice(0, 10)} 公布结果</div>
           <ul className="entries">
             {c.winners.map((w, i) => (
               <li key={i} data-testid="campaign-winner">

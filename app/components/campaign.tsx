@@ -114,10 +114,12 @@ export interface NominateBoxProps {
   errors: Record<string, string | undefined>;
   values?: Record<string, string>;
   busy: boolean;
+  /** Changes after a nomination is filed, so the form starts empty again (no accidental second post). */
+  resetKey: number;
 }
 
 /** Step 1 searches (a GET form); step 2 picks from what was found, with a reason (a POST form). */
-export function NominateBox({ categories, search, errors, values, busy }: NominateBoxProps) {
+export function NominateBox({ categories, search, errors, values, busy, resetKey }: NominateBoxProps) {
   const cat = categories.find((c) => c.id === search.cat);
   return (
     <>
@@ -131,7 +133,7 @@ export function NominateBox({ categories, search, errors, values, busy }: Nomina
       </Form>
       {search.q && search.found.length === 0 ? <p className="muted">没有找到“{search.q}”，换个名字或户号试试</p> : null}
       {search.found.length && cat ? (
-        <Form method="post" noValidate>
+        <Form method="post" noValidate key={resetKey}>
           <input type="hidden" name="intent" value="nominate" />
           <input type="hidden" name="categoryId" value={cat.id} />
           <FormError message={errors._form} />
@@ -194,7 +196,7 @@ export function CategoryResult({ k, pending }: { k: ResultProps["result"]["categ
       <ol className="results" data-testid={`result-${k.id}`}>
         {k.rows.map((x) => (
           <li key={x.id} className={x.won ? "won" : undefined}>
-            <span className="who">
+            <span className="cand">
               {x.label}
               {x.won ? <Tag tone="ok">{pending ? "当选（待确认）" : "当选"}</Tag> : x.outcome === "tie" ? <Tag tone="warn">同票</Tag> : null}
             </span>

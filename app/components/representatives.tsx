@@ -36,7 +36,7 @@ export function Representatives({ members, action, ok, busy }: { members: Repres
               <input type="hidden" name="intent" value={REPRESENTATIVE_INTENT} />
               <input type="hidden" name="memberId" value={m.id} />
               <input type="hidden" name="on" value={m.is_representative ? "0" : "1"} />
-              <button type="submit" className="secondary" disabled={busy || (!m.active && !m.is_representative)}>
+              <button type="submit" className="secondary" style={{ whiteSpace: "nowrap" }} disabled={busy || (!m.active && !m.is_representative)}>
                 {m.is_representative ? "取消代表" : "设为代表"}
               </button>
             </Form>

@@ -62,7 +62,7 @@ export default function CampaignPage() {
         <section className="card">
           <h2>我要提名</h2>
           <p className="muted small">提名截止：{formatTime(c.nominate_until)}。村委审核通过后成为候选，提名人不公开。</p>
-          <NominateBox categories={d.categories} search={d.search} errors={result?.intent === "nominate" && !result.ok ? result.errors : {}} values={result?.intent === "nominate" && !result.ok ? result.values : undefined} busy={busy} />
+          <NominateBox categories={d.categories} search={d.search} errors={result?.intent === "nominate" && !result.ok ? result.errors : {}} values={result?.intent === "nominate" && !result.ok ? result.values : undefined} busy={busy} resetKey={d.mine.length} />
           {result?.intent === "nominate" && result.ok && placed ? <FormOk message={result.ok} /> : null}
           {d.mine.length ? (
             <>

@@ -73,16 +73,17 @@ export default function CommitteeCampaign() {
       {nominating ? (
         <section className="card">
           <h2>村委提名</h2>
-          <NominateBox categories={d.categories} search={d.search} errors={result?.intent === "nominate" && !result.ok ? result.errors : {}} values={result?.intent === "nominate" && !result.ok ? result.values : undefined} busy={busy} />
+          <NominateBox categories={d.categories} search={d.search} errors={result?.intent === "nominate" && !result.ok ? result.errors : {}} values={result?.intent === "nominate" && !result.ok ? result.values : undefined} busy={busy} resetKey={d.nominations.length} />
           {result?.intent === "nominate" && result.ok && placed ? <FormOk message={result.ok} /> : null}
         </section>
       ) : null}
 
+      {/* Once voting has closed the result comes first; the nominations stay below as the record. */}
+      {d.result ? <Results d={d} result={result} busy={busy} canTie={canTie} /> : null}
+
       {d.categories.map((k) => (
         <Nominations key={k.id} d={d} k={k} result={result} busy={busy} />
       ))}
-
-      {d.result ? <Results d={d} result={result} busy={busy} canTie={canTie} /> : null}
     </>
   );
 }
@@ -106,7 +107,7 @@ function Nominations({ d, k, result, busy }: { d: Data; k: Data["categories"][nu
         return (
           <div key={n.id} className="nomination" data-nomination={n.id}>
             <div>
-              <span className="who">{n.label}</span> <Tag tone={n.status === "accepted" ? "ok" : n.status === "proposed" ? "warn" : "off"}>{NOMINATION_LABELS[n.status]}</Tag>
+              <span className="cand">{n.label}</span> <Tag tone={n.status === "accepted" ? "ok" : n.status === "proposed" ? "warn" : "off"}>{NOMINATION_LABELS[n.status]}</Tag>
             </div>
             <div>理由：{n.reason}</div>
             <div className="sub">

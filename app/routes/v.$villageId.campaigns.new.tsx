@@ -18,9 +18,9 @@ const DAY = 86_400_000;
 const CATEGORY_KEYS = Array.from({ length: MAX_CATEGORIES }, (_, k) => k + 1).flatMap((i) => [`cat${i}Name`, `cat${i}Kind`, `cat${i}Winners`, `cat${i}Rule`]);
 const FIELDS = ["title", "description", "nominateFrom", "nominateUntil", "voteFrom", "voteUntil", "voters", "quorum", ...CATEGORY_KEYS];
 
-/** Nominations from the next hour for a week, then a day's break, then three days of voting (China time, to the hour). */
+/** Nominations open from this hour for a week, then a day for the committee's review, then three days of voting. */
 function defaultWindows(at: number) {
-  const from = Math.ceil(at / 3600_000) * 3600_000;
+  const from = Math.floor(at / 3600_000) * 3600_000;
   return { nominateFrom: from, nominateUntil: from + 7 * DAY, voteFrom: from + 8 * DAY, voteUntil: from + 11 * DAY };
 }
 

@@ -59,9 +59,12 @@ export function setRepresentative(actor: StaffActor, villageId: number, househol
   });
 }
 
-/** The admin household page's post: the reply has that page's shape (intent, memberId, errors, ok). */
+/**
+ * The admin household page's post: the reply has that page's shape (intent, memberId, errors, ok).
+ * memberId stays null so the member cards do not repeat the message the representatives section shows.
+ */
 export function representativeFromForm(actor: StaffActor, villageId: number, householdId: number, form: Record<string, string>) {
-  const memberId = /^\d{1,12}$/.test(form.memberId ?? "") ? Number(form.memberId) : null;
+  const memberId = null;
   const parsed = representativeSchema.safeParse(form);
   if (!parsed.success) return { intent: REPRESENTATIVE_INTENT, memberId, errors: { _form: "请求有误，请刷新页面后再试" }, status: 400 };
   const on = parsed.data.on === "1";

@@ -15,6 +15,12 @@ import { insertRule } from "./rules.server";
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
+const CHINA = 8 * HOUR;
+
+/** China-time day offset from today, at an hour. */
+function dayAt(today: number, days: number, hour: number): number {
+  return Math.floor((today + CHINA) / DAY) * DAY - CHINA + days * DAY + hour * HOUR;
+}
 const DEMO_PHONES = ["13900000001", "13900000003", "13900000011", "13900000013"];
 
 interface Person {
@@ -89,19 +95,23 @@ function must<T extends { ok: boolean }>(out: T, what: string): T & { ok: true }
   return out as T & { ok: true };
 }
 
+/** `start` is 08:00 of a day: a week of nominations to 18:00, a day for the committee, three days of voting to 18:00. */
 function create(villageId: number, committee: number, title: string, start: number, categories: CategoryInput[], description: string): number {
   clockControl.set(start - DAY);
   const out = createCampaign({ userId: committee, role: "committee", villageId }, villageId, {
-    title, description, nominateFrom: start, nominateUntil: start + 7 * DAY, voteFrom: start + 8 * DAY, voteUntil: start + 11 * DAY,
+    title, description, nominateFrom: start, nominateUntil: start + 6 * DAY + 10 * HOUR, voteFrom: start + 8 * DAY, voteUntil: start + 10 * DAY + 10 * HOUR,
     voters: "representatives", quorum: 50, categories,
   });
   return must(out, "发起").campaignId;
 }
 
-/** Nominated, voted on by most representatives, confirmed, and the claims approved by the other committee member. */
+/**
+ * Nominated, voted on by most representatives, confirmed three days ago, and the claims approved by
+ * the other committee member yesterday: their 公示 ends tomorrow (the scheduler credits them then).
+ */
 function finishedCampaign(villageId: number, today: number, reps: Person[], committee: number, checker: number): void {
-  const start = today - 60 * DAY;
-  const year = chinaYear(start + 11 * DAY);
+  const start = dayAt(today, -17, 8);
+  const year = chinaYear(start);
   const id = create(villageId, committee, `${year}年“好婆婆”“好媳妇”“最美家庭”评选`, start, [
     { row: 1, name: "好婆婆", kind: "member", winners: 2, ruleId: ruleId(villageId, "好婆婆") },
     { row: 2, name: "好媳妇", kind: "member", winners: 2, ruleId: ruleId(villageId, "好媳妇") },
@@ -120,7 +130,7 @@ function finishedCampaign(villageId: number, today: number, reps: Person[], comm
       return must(nominate({ userId: by.user_id, role: "villager" }, villageId, id, { categoryId: cat.id, nomineeId: p.id, reason }), "提名").nominationId;
     }),
   );
-  clockControl.set(start + 7 * DAY + 2 * HOUR);
+  clockControl.set(start + 7 * DAY + 9 * HOUR);
   for (const n of nominations.flat()) must(acceptNomination({ userId: committee, role: "committee" }, villageId, id, n), "确定候选");
   // Most representatives vote: clear winners, no tie.
   voters.slice(0, Math.max(1, voters.length - 2)).forEach((v, i) => {
@@ -133,16 +143,16 @@ function finishedCampaign(villageId: number, today: number, reps: Person[], comm
       must(castBallot(who, id, cat.id, choice), "投票");
     });
   });
-  clockControl.set(start + 11 * DAY + 20 * HOUR);
+  clockControl.set(dayAt(today, -3, 10));
   must(confirmCampaign({ userId: committee, role: "committee" }, villageId, id), "确认");
-  clockControl.set(start + 12 * DAY + 9 * HOUR);
+  clockControl.set(dayAt(today, -2, 9)); // with the village's 3 days of 公示: ends tomorrow
   const claims = stmt("select claim_id from campaign_winners where campaign_id = ? order by id").all(id) as { claim_id: number }[];
   for (const c of claims) approveClaim(villageId, c.claim_id, { userId: checker, role: "committee" });
 }
 
 /** In its nomination window: a few nominations waiting for the committee, two already accepted, one a duplicate. */
 function openCampaign(villageId: number, today: number, reps: Person[], committee: number): void {
-  const start = today - 3 * DAY;
+  const start = dayAt(today, -2, 8);
   const year = chinaYear(today);
   const id = create(villageId, committee, `${year}年度“文明家庭”“孝老爱亲”评选`, start, [
     { row: 1, name: "文明家庭", kind: "household", winners: 5, ruleId: ruleId(villageId, "文明家庭") },
@@ -152,16 +162,15 @@ function openCampaign(villageId: number, today: number, reps: Person[], committe
   const [family, filial] = categoriesOf(id);
   const households = candidates(villageId, "family", 10, 3);
   const people = candidates(villageId, "xifu", 6, 2);
-  clockControl.set(start + DAY);
   const made = [
     ...households.map((h, i) => ({ cat: family.id, nominee: h.id, by: voters[i], reason: REASONS.family[(i + 1) % 4] })),
     { cat: family.id, nominee: households[0].id, by: voters[4], reason: "这户人家孝顺老人、邻里和睦，大家都知道" },
     ...people.map((p, i) => ({ cat: filial.id, nominee: p.id, by: voters[5 + i], reason: REASONS.xifu[i] })),
   ].map((x, i) => {
-    clockControl.set(start + DAY + i * 3 * HOUR);
+    clockControl.set(start + i * 2 * HOUR);
     return must(nominate({ userId: x.by.user_id, role: "villager" }, villageId, id, { categoryId: x.cat, nomineeId: x.nominee, reason: x.reason }), "提名").nominationId;
   });
-  clockControl.set(start + 2 * DAY);
+  clockControl.set(start + DAY);
   must(acceptNomination({ userId: committee, role: "committee" }, villageId, id, made[0]), "确定候选");
   must(acceptNomination({ userId: committee, role: "committee" }, villageId, id, made[4]), "确定候选");
 }
