@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import adminStyles from "~/admin.css";
 import styles from "~/campaigns.css";
 import { CampaignForm } from "~/components/campaign";
 import { idParam } from "~/utils/access.server";
@@ -11,7 +12,7 @@ import { MAX_CATEGORIES } from "~/utils/campaign-labels";
 import { now } from "~/utils/clock.server";
 import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }, { rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "发起评选 · 积分超市" }];
 
 const DAY = 86_400_000;
