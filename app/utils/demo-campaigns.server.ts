@@ -106,8 +106,11 @@ function create(villageId: number, committee: number, title: string, start: numb
 }
 
 /**
- * Nominated, voted on by most representatives, confirmed three days ago, and the claims approved by
- * the other committee member yesterday: their 公示 ends tomorrow (the scheduler credits them then).
+ * Nominated, voted on by most representatives, confirmed, and the claims approved by the other
+ * committee member: their 公示 ended two days ago, so the scheduler credits them at the demo's first
+ * start (the seed itself writes only the demo's own ledger history). Ending before the start also keeps
+ * a later clock move (the end-to-end tests move it three days) from crediting the demo household's
+ * honour in the middle of a test that expects its balance to rise by its own claim only.
  */
 function finishedCampaign(villageId: number, today: number, reps: Person[], committee: number, checker: number): void {
   const start = dayAt(today, -17, 8);
@@ -143,9 +146,9 @@ function finishedCampaign(villageId: number, today: number, reps: Person[], comm
       must(castBallot(who, id, cat.id, choice), "投票");
     });
   });
-  clockControl.set(dayAt(today, -3, 10));
+  clockControl.set(dayAt(today, -6, 10));
   must(confirmCampaign({ userId: committee, role: "committee" }, villageId, id), "确认");
-  clockControl.set(dayAt(today, -2, 9)); // with the village's 3 days of 公示: ends tomorrow
+  clockControl.set(dayAt(today, -5, 9)); // with the village's 3 days of 公示: ended two days ago
   const claims = stmt("select claim_id from campaign_winners where campaign_id = ? order by id").all(id) as { claim_id: number }[];
   for (const c of claims) approveClaim(villageId, c.claim_id, { userId: checker, role: "committee" });
 }
