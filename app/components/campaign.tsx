@@ -198,7 +198,7 @@ export function CategoryResult({ k, pending }: { k: ResultProps["result"]["categ
           <li key={x.id} className={x.won ? "won" : undefined}>
             <span className="cand">
               {x.label}
-              {x.won ? <Tag tone="ok">{pending ? "当选（待确认）" : "当选"}</Tag> : x.outcome === "tie" ? <Tag tone="warn">同票</Tag> : null}
+              {x.won ? <Tag tone="ok">{pending ? "当选（待确认）" : "当选"}</Tag> : x.outcome === "tie" ? <Tag tone="warn">{k.tieDecided ? "同票，未选中" : "同票"}</Tag> : null}
             </span>
             <span className="votes">{x.votes} 票</span>
           </li>

@@ -188,7 +188,7 @@ function Results({ d, result, busy, canTie }: { d: Data; result: Reply; busy: bo
                   {pickErr ? <p className="field-error" id={`pick-${k.id}-err`}>{pickErr}</p> : null}
                 </fieldset>
                 <label htmlFor={`reason-${k.id}`}>决定理由（会和结果一起公布）</label>
-                <input id={`reason-${k.id}`} name="reason" maxLength={400} autoComplete="off" defaultValue={mine && !mine.ok ? mine.values.reason : k.tieDecided?.reason} aria-invalid={mine?.errors.reason ? true : undefined} aria-describedby={mine?.errors.reason ? `reason-${k.id}-err` : undefined} />
+                <textarea id={`reason-${k.id}`} name="reason" rows={2} maxLength={400} defaultValue={mine && !mine.ok ? mine.values.reason : k.tieDecided?.reason} aria-invalid={mine?.errors.reason ? true : undefined} aria-describedby={mine?.errors.reason ? `reason-${k.id}-err` : undefined} />
                 {mine?.errors.reason ? <p className="field-error" id={`reason-${k.id}-err`}>{mine.errors.reason}</p> : null}
                 <button type="submit" className="secondary block" disabled={busy}>记录决定</button>
               </Form>

@@ -49,8 +49,11 @@ function resultFor(c: CampaignRow) {
     turnout: r.turnout,
     blockers: r.blockers,
     categories: r.categories.map((k) => ({
-      id: k.category.id, name: k.category.name, winners: k.category.winners, tiePlaces: k.tiePlaces, tieDecided: k.tieDecided,
-      rows: k.rows.map((x) => ({ id: x.id, label: x.label, votes: x.votes, place: x.place, outcome: x.outcome, won: k.winners.some((w) => w.id === x.id) })),
+      id: k.category.id, name: k.category.name, winners: k.category.winners, tiePlaces: r.turnout.met ? k.tiePlaces : 0, tieDecided: k.tieDecided,
+      // Under the quorum the result is void: nobody is shown as elected, no tie is asked about.
+      rows: k.rows.map((x) => ({
+        id: x.id, label: x.label, votes: x.votes, place: x.place, outcome: r.turnout.met ? x.outcome : ("out" as const), won: r.turnout.met && k.winners.some((w) => w.id === x.id),
+      })),
     })),
   };
 }

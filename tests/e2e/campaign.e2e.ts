@@ -196,6 +196,61 @@ describe("an honour campaign", () => {
     await shot(villager, "campaign-15-household-honours");
   });
 
+  it("a tie is decided on the phone with a reason; a turnout under the quorum says the result is void", async () => {
+    const committee = await phonePage(browser, server.url);
+    const villager = await phonePage(browser, server.url);
+    await signIn(committee, "13900000003");
+    await signIn(villager, "13900000001");
+    const post = async (page: Page, path: string, form: Record<string, string>) => {
+      const r = await page.request.post(path, { form, headers: { origin: server.url }, maxRedirects: 0 });
+      expect([200, 302], `${path} ${await r.text()}`).toContain(r.status());
+    };
+    // The server's clock has moved; its China time comes from its own page (the form's suggested start).
+    await committee.goto("/v/1/campaigns/new");
+    const from = await committee.locator("#f-nominateFrom").inputValue();
+    const at = (days: number) => new Date(Date.parse(`${from}Z`) + days * DAY).toISOString().slice(0, 16);
+    const rule = (database.prepare("select id from rules where village_id = 1 and name = '好媳妇'").get() as { id: number }).id;
+    const wives = database.prepare("select m.id from members m join households h on h.id = m.household_id where h.village_id = 1 and m.relation = '儿媳' order by h.number limit 3").all() as { id: number }[];
+    const made: { id: number; category: number; nominations: number[] }[] = [];
+    for (const [title, quorum] of [["同票的评选", "10"], ["投票率不够的评选", "90"]] as const) {
+      await post(committee, "/v/1/campaigns/new", {
+        title, nominateFrom: at(0), nominateUntil: at(1), voteFrom: at(1), voteUntil: at(2), voters: "representatives", quorum,
+        cat1Name: "好媳妇", cat1Kind: "member", cat1Winners: "1", cat1Rule: String(rule),
+      });
+      const id = (database.prepare("select max(id) as id from campaigns").get() as { id: number }).id;
+      const category = (database.prepare("select id from campaign_categories where campaign_id = ?").get(id) as { id: number }).id;
+      for (const w of wives) await post(committee, `/v/1/campaigns/${id}`, { intent: "nominate", categoryId: String(category), nomineeId: String(w.id), reason: "孝敬老人" });
+      const nominations = (database.prepare("select id from campaign_nominations where campaign_id = ? order by id").all(id) as { id: number }[]).map((n) => n.id);
+      for (const n of nominations) await post(committee, `/v/1/campaigns/${id}`, { intent: "nomination.accept", nominationId: String(n) });
+      made.push({ id, category, nominations });
+    }
+    await advance(committee, DAY + 60_000);
+    const [tie, thin] = made;
+    await post(committee, `/campaigns/${tie.id}`, { intent: "ballot", categoryId: String(tie.category), choice: String(tie.nominations[0]) });
+    await post(villager, `/campaigns/${tie.id}`, { intent: "ballot", categoryId: String(tie.category), choice: String(tie.nominations[1]) });
+    await post(villager, `/campaigns/${thin.id}`, { intent: "ballot", categoryId: String(thin.category), choice: String(thin.nominations[0]) });
+    await advance(committee, DAY);
+
+    await committee.goto(`/v/1/campaigns/${tie.id}`);
+    await expect(committee.getByRole("button", { name: "确认结果并提交积分申报" }).isDisabled()).resolves.toBe(true);
+    await shot(committee, "campaign-16-tie");
+    const form = committee.locator(".tie-form");
+    await form.getByRole("checkbox").first().check();
+    await form.getByLabel("决定理由").fill("村两委会议表决：照顾瘫痪公公的事迹更突出");
+    await form.getByRole("button", { name: "记录决定" }).click();
+    await committee.locator(".tie-note", { hasText: "村两委会议表决" }).waitFor();
+    await expect(committee.getByRole("button", { name: "确认结果并提交积分申报" }).isEnabled()).resolves.toBe(true);
+    await shot(committee, "campaign-17-tie-decided");
+
+    await committee.goto(`/v/1/campaigns/${thin.id}`);
+    await expect(committee.getByTestId("turnout").textContent()).resolves.toContain("这次投票结果无效");
+    await expect(committee.getByRole("button", { name: "确认结果并提交积分申报" }).isDisabled()).resolves.toBe(true);
+    await shot(committee, "campaign-18-quorum-short");
+    await villager.goto(`/campaigns/${thin.id}`);
+    await expect(villager.getByTestId("turnout").textContent()).resolves.toContain("没有达到最低投票率 90%");
+    await shot(villager, "campaign-19-quorum-short-villager");
+  });
+
   it("every campaign page renders and hydrates without an error, for its role", async () => {
     const pages: [string, string[]][] = [
       ["13900000001", ["/campaigns", "/campaigns/1", "/campaigns/2", "/household", "/v/1/notice", "/v/1/notice?print=1"]],
