@@ -89,7 +89,7 @@ export default function CampaignPage() {
 
       {d.result ? (
         <section className="card" data-testid="result">
-          <h2>{c.state === "confirmed" ? "评选结果" : "投票结果（等村委确认后公布）"}</h2>
+          <h2>{c.state === "confirmed" ? "评选结果" : d.result.turnout.met ? "投票结果（等村委确认后公布）" : "投票结果（投票率不够，结果无效）"}</h2>
           <Turnout result={d.result} voters={c.voters} />
           {d.result.categories.map((k) => (
             <CategoryResult key={k.id} k={k} pending={c.state !== "confirmed"} />

@@ -164,7 +164,7 @@ function Results({ d, result, busy, canTie }: { d: Data; result: Reply; busy: bo
   const confirmReply = result?.intent === "campaign.confirm" ? result : null;
   return (
     <section className="card" data-testid="result">
-      <h2>{c.state === "confirmed" ? "评选结果（已确认公布）" : "投票结果（待村委确认）"}</h2>
+      <h2>{c.state === "confirmed" ? "评选结果（已确认公布）" : r.turnout.met ? "投票结果（待村委确认）" : "投票结果（投票率不够，结果无效）"}</h2>
       <Turnout result={r} voters={c.voters} />
       {r.categories.map((k) => {
         const mine = result?.intent === "tie.decide" && result.target === k.id ? result : null;
