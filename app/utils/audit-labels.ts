@@ -142,12 +142,14 @@ const FIELD_LABELS: Record<string, string> = {
   winners: "当选",
   is_representative: "村民代表",
   representatives: "村民代表人数",
+  nomination_status: "提名状态",
 };
 
 // Stored enum values as the log shows them ("status: open → closed" reads 状态：未结束 → 已结束).
 const VALUE_LABELS: Record<string, Record<string, string>> = {
   status: { open: "未结束", closed: "已结束", cancelled: "已取消", active: "有效" },
   result: { approved: "通过，进入公示", credited: "通过，已入账", needs_more: "通过，还需其他委员审核" },
+  nomination_status: { proposed: "待审核", accepted: "已确定为候选", rejected: "未采纳", merged: "已合并" },
 };
 
 // Internal ids that mean nothing to a reader of the log.

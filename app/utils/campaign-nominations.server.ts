@@ -200,7 +200,7 @@ export function acceptNomination(by: Decider, villageId: number, campaignId: num
     if (n.status === "accepted") return { ok: true, label: n.label };
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
     setNomination(n.id, "accepted", by);
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_accept", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, status: n.status }, after: { status: "accepted" } });
+    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_accept", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "accepted" } });
     return { ok: true, label: n.label };
   });
 }
@@ -213,7 +213,7 @@ export function rejectNomination(by: Decider, villageId: number, campaignId: num
     if (closed) return closed as Outcome<{ label: string }>;
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
     setNomination(n.id, "rejected", by, { note });
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_reject", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, status: n.status }, after: { status: "rejected", note } });
+    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_reject", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "rejected", note } });
     return { ok: true, label: n.label };
   });
 }
@@ -236,7 +236,7 @@ export function mergeNomination(by: Decider, villageId: number, campaignId: numb
     // Nominations merged into the one merged away follow it, so none points at a merged row.
     stmt("update campaign_nominations set merged_into = ? where merged_into = ?").run(into.id, n.id);
     if (n.status === "accepted" && into.status !== "accepted") setNomination(into.id, "accepted", by);
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_merge", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, status: n.status }, after: { status: "merged", into: into.id } });
+    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_merge", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "merged", into: into.id } });
     return { ok: true, label: into.label };
   });
 }

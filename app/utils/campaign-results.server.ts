@@ -198,7 +198,11 @@ export function confirmCampaign(by: Committee, villageId: number, campaignId: nu
       stmt("update campaigns set confirmed_at = ?, confirmed_by = ? where id = ?").run(at, by.userId, campaignId);
       audit({
         actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.confirm", targetType: "campaign", targetId: campaignId,
-        after: { turnout: result.turnout, winners: winners.map(({ w, cat }) => ({ category: cat.name, nomination: w.id, votes: w.votes })), claims: claimIds },
+        // Readable on the audit page: words, not nested objects.
+        after: {
+          turnout: `${result.turnout.voters}/${result.turnout.electorate}，${result.turnout.percent}%（最低 ${result.turnout.quorum}%）`,
+          winners: winners.map(({ w, cat }) => `${cat.name}：${w.label}（${w.votes} 票）`), claims: claimIds,
+        },
       });
       return { ok: true, claims: claimIds.length, already: false };
     });
