@@ -587,3 +587,113 @@ export interface ReinspectionRequestTable {
 export type SanitationRound = Selectable<SanitationRoundTable>;
 export type Inspection = Selectable<InspectionTable>;
 export type ReinspectionRequest = Selectable<ReinspectionRequestTable>;
+// ---- honour campaigns (0007) --------------------------------------------------
+// Declaration merging keeps these appended: members gains a column, Database gains tables.
+export interface MemberTable {
+  is_representative: Generated<number>; // 村民代表: votes in campaigns whose voters are representatives
+}
+
+export type CampaignVoters = "representatives" | "household";
+export type CampaignKind = "household" | "member";
+export type NominationStatus = "proposed" | "accepted" | "rejected" | "merged";
+
+export interface CampaignTable {
+  id: Generated<number>;
+  village_id: number;
+  title: string;
+  description: Generated<string>;
+  nominate_from: number;
+  nominate_until: number;
+  vote_from: number;
+  vote_until: number;
+  voters: CampaignVoters;
+  quorum: number;
+  created_by: number;
+  created_at: number;
+  electorate_at: number | null;
+  electorate: number | null;
+  confirmed_at: number | null;
+  confirmed_by: number | null;
+}
+
+export interface CampaignCategoryTable {
+  id: Generated<number>;
+  campaign_id: number;
+  village_id: number;
+  position: number;
+  name: string;
+  kind: CampaignKind;
+  winners: number;
+  rule_id: number;
+  tie_choice: string | null;
+  tie_reason: string | null;
+  tie_by: number | null;
+  tie_at: number | null;
+}
+
+export interface CampaignNominationTable {
+  id: Generated<number>;
+  campaign_id: number;
+  category_id: number;
+  village_id: number;
+  household_id: number;
+  member_id: number | null;
+  reason: string;
+  nominated_by: number;
+  nominator_role: string;
+  status: NominationStatus;
+  merged_into: number | null;
+  decided_by: number | null;
+  decided_at: number | null;
+  decision_note: string | null;
+  created_at: number;
+}
+
+export interface CampaignElectorTable {
+  campaign_id: number;
+  voter_key: string;
+}
+
+export interface CampaignBallotTable {
+  id: Generated<number>;
+  campaign_id: number;
+  category_id: number;
+  voter_key: string;
+  cast_by: number;
+  changes: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CampaignBallotChoiceTable {
+  ballot_id: number;
+  nomination_id: number;
+}
+
+export interface CampaignWinnerTable {
+  id: Generated<number>;
+  campaign_id: number;
+  category_id: number;
+  nomination_id: number;
+  village_id: number;
+  household_id: number;
+  member_id: number | null;
+  votes: number;
+  by_tie: number;
+  claim_id: number;
+  created_at: number;
+}
+
+export interface Database {
+  campaigns: CampaignTable;
+  campaign_categories: CampaignCategoryTable;
+  campaign_nominations: CampaignNominationTable;
+  campaign_electors: CampaignElectorTable;
+  campaign_ballots: CampaignBallotTable;
+  campaign_ballot_choices: CampaignBallotChoiceTable;
+  campaign_winners: CampaignWinnerTable;
+}
+
+export type Campaign = Selectable<CampaignTable>;
+export type CampaignCategory = Selectable<CampaignCategoryTable>;
+export type CampaignNomination = Selectable<CampaignNominationTable>;

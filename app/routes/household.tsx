@@ -2,7 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError, FormOk } from "~/components/field";
+import { HonourHistory } from "~/components/campaign-honours";
 import { findGrant, requireHousehold, requireRole } from "~/utils/access.server";
+import { householdHonours } from "~/utils/campaign-views.server";
 import { canRedeemSchema, householdMembers, setCanRedeem } from "~/utils/household-head.server";
 import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
 import { InspectionHistory } from "~/components/sanitation";
@@ -13,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "我的家庭 · 积分超市"
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireHousehold(request);
   const isHead = !!findGrant(viewer, ["household_head"], viewer.homeVillageId);
-  return { isHead, members: householdMembers(viewer.householdId), villageId: viewer.homeVillageId, inspections: inspectionHistory(viewer.householdId, 3) };
+  return { isHead, members: householdMembers(viewer.householdId), villageId: viewer.homeVillageId, inspections: inspectionHistory(viewer.householdId, 3), honours: householdHonours(viewer.householdId) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -29,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Household() {
-  const { isHead, members, villageId, inspections } = useLoaderData<typeof loader>();
+  const { isHead, members, villageId, inspections, honours } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   return (
@@ -67,6 +69,7 @@ export default function Household() {
       <p><Link to="/household/pin">柜台兑换密码 ›</Link></p>
     </section>
     <InspectionHistory entries={inspections} villageId={villageId} more />
+    <HonourHistory rows={honours} />
     </>
   );
 }

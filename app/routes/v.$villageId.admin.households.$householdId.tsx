@@ -3,9 +3,14 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Check, PasswordOnce, SelectField, Tag } from "~/components/admin";
 import { Field, FormError, FormOk } from "~/components/field";
+import { HonourHistory } from "~/components/campaign-honours";
+import { Representatives } from "~/components/representatives";
 import { idParam, requireRole } from "~/utils/access.server";
 import { actorOf, echoValues, fail, type Outcome } from "~/utils/admin-common.server";
 import { householdPageIntent } from "~/utils/admin-forms.server";
+import { householdHonours } from "~/utils/campaign-views.server";
+import { REPRESENTATIVE_INTENT } from "~/utils/campaign-labels";
+import { householdRepresentatives, representativeFromForm } from "~/utils/campaign-voters.server";
 import {
   addMemberByAdmin,
   householdDetail,
@@ -38,7 +43,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const m = Number(url.searchParams.get("m"));
   const selected = detail.members.some((x) => x.id === m) ? m : null;
   // The relation list comes through the loader: households.server never reaches the browser.
-  return { villageId, ...detail, relations: [...RELATIONS], selected, created: url.searchParams.get("created") === "1", inspections: inspectionHistory(householdId, 12) };
+  return {
+    villageId, ...detail, relations: [...RELATIONS], selected, created: url.searchParams.get("created") === "1", inspections: inspectionHistory(householdId, 12),
+    // Honour campaigns: who is a village representative, and the household's honours.
+    representatives: householdRepresentatives(householdId), honours: householdHonours(householdId),
+  };
 }
 
 interface Reply {
@@ -57,6 +66,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const householdId = idParam(params.householdId);
   householdInVillage(villageId, householdId);
   const form = formToObject(await readForm(request));
+  if (form.intent === REPRESENTATIVE_INTENT) {
+    const { status, ...rest } = representativeFromForm(actorOf(access), villageId, householdId, form);
+    return data<Reply>(rest, { status });
+  }
   const parsed = householdPageIntent.safeParse(form);
   const rawMember = /^\d{1,12}$/.test(form.memberId ?? "") ? Number(form.memberId) : null;
   if (!parsed.success) {
@@ -159,6 +172,9 @@ export default function HouseholdPage() {
           <MemberCard key={m.id} m={m} relations={d.relations} selected={m.id === d.selected} base={base} result={result} busy={busy} />
         ))}
       </section>
+
+      <Representatives members={d.representatives} action={base} ok={result?.intent === REPRESENTATIVE_INTENT ? result.ok ?? null : null} busy={busy} />
+      <HonourHistory rows={d.honours} />
 
       <details className="panel" open={!!result && result.intent === "member.add" && !result.ok}>
         <summary>添加成员</summary>

@@ -2,7 +2,9 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError, FormOk } from "~/components/field";
+import { CampaignNotice } from "~/components/campaign-honours";
 import { findGrant, idParam, requireVillagePerson } from "~/utils/access.server";
+import { campaignNotice } from "~/utils/campaign-views.server";
 import { objectFromForm } from "~/utils/claim-forms.server";
 import { noticeBoard } from "~/utils/claim-views.server";
 import { currentLedgerHead } from "~/utils/ledger-check.server";
@@ -22,9 +24,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const print = new URL(request.url).searchParams.get("print") === "1";
   const canObject = viewer.homeVillageId === villageId && viewer.householdId !== null;
   const committee = !!findGrant(viewer, ["committee"], villageId);
+  // Honour campaigns: villagers open a campaign from their own pages, the committee from its page.
+  const campaignLink = canObject ? "/campaigns" : committee ? `/v/${villageId}/campaigns` : null;
   return {
     villageId, print, canObject, committee, ledgerHead: print ? currentLedgerHead() : null, ...noticeBoard(villageId, viewer.userId),
-    redblack: latestRedBlack(villageId),
+    redblack: latestRedBlack(villageId), campaigns: campaignNotice(villageId), campaignLink,
   };
 }
 
@@ -40,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const pts = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 export default function NoticeBoard() {
-  const { villageId, print, canObject, committee, village, now, inNotice, awards, deductions, resolved, ledgerHead, redblack } = useLoaderData<typeof loader>();
+  const { villageId, print, canObject, committee, village, now, inNotice, awards, deductions, resolved, ledgerHead, redblack, campaigns, campaignLink } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const known = result?.claimId != null && inNotice.some((c) => c.id === result.claimId);
@@ -104,6 +108,7 @@ export default function NoticeBoard() {
           })}
         </ul>
       </section>
+      <CampaignNotice data={campaigns} link={print ? null : campaignLink} />
       <section className="card">
         <h2>近 30 天入账（{awards.length}）</h2>
         {awards.length === 0 ? <p className="muted">近 30 天没有入账</p> : null}

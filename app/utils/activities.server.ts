@@ -19,7 +19,7 @@ export const MAX_DURATION_MS = 24 * HOUR;
 // ---- forms ------------------------------------------------------------------
 
 /** A `datetime-local` value ("2026-11-25T08:30"), read as China time. */
-function chinaTimeSchema(label: string) {
+export function chinaTimeSchema(label: string) {
   return z
     .string({ error: `请填写${label}` })
     .transform((s) => normalizeDigits(s))

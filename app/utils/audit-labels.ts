@@ -43,6 +43,15 @@ export const ACTION_LABELS: Record<string, string> = {
   "activity.unattend": "撤销签到",
   "activity.hours": "记录服务小时",
   "activity.close": "结束活动并申报积分",
+  // honour campaigns (评选)
+  "campaign.create": "发起评选",
+  "campaign.nominate": "评选提名",
+  "campaign.nomination_accept": "确定评选候选",
+  "campaign.nomination_reject": "不采纳评选提名",
+  "campaign.nomination_merge": "合并重复提名",
+  "campaign.tie": "决定评选同票",
+  "campaign.confirm": "确认评选结果并申报积分",
+  "member.representative": "设置村民代表",
   "good.create": "新增商品",
   "good.update": "修改商品",
   "stock.restock": "商品入库",
@@ -138,12 +147,28 @@ const FIELD_LABELS: Record<string, string> = {
   month: "月份",
   cost_yuan: "进价合计（元）",
   photo: "换了照片",
+  // honour campaigns
+  nominate: "提名时间",
+  vote: "投票时间",
+  voters: "投票方式",
+  quorum: "最低投票率（%）",
+  categories: "评选类别",
+  nomination: "提名编号",
+  into: "合并到提名",
+  choice: "选定的提名",
+  tied: "同票的提名",
+  turnout: "投票情况",
+  winners: "当选",
+  is_representative: "村民代表",
+  representatives: "村民代表人数",
+  nomination_status: "提名状态",
 };
 
 // Stored enum values as the log shows them ("status: open → closed" reads 状态：未结束 → 已结束).
 const VALUE_LABELS: Record<string, Record<string, string>> = {
   status: { open: "未结束", closed: "已结束", cancelled: "已取消", active: "有效" },
   result: { approved: "通过，进入公示", credited: "通过，已入账", needs_more: "通过，还需其他委员审核" },
+  nomination_status: { proposed: "待审核", accepted: "已确定为候选", rejected: "未采纳", merged: "已合并" },
 };
 
 // Internal ids that mean nothing to a reader of the log.

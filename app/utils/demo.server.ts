@@ -14,6 +14,7 @@ import { insertUser, type RoleGrant } from "./users.server";
 import { createVillage, ensureGrid, ensureTownship } from "./villages.server";
 import { mulberry32 } from "./random";
 import { seedDemoActivities } from "./demo-activities.server";
+import { seedDemoCampaigns } from "./demo-campaigns.server";
 import { seedDemoStores } from "./store-demo.server";
 import { seedDemoSanitation } from "./demo-sanitation.server";
 
@@ -337,6 +338,7 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     seedDemoActivities(now());
     await seedDemoStores();
     await seedDemoSanitation(now());
+    seedDemoCampaigns(now());
     return built.logins;
   } finally {
     clockControl.reset();

@@ -22,6 +22,8 @@ export function navFor(roles: { role: Role; villageId: number | null }[], hasHou
   // Committee members run activities; inspectors see the ones they organise.
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/activities`, label: "活动管理", work: true });
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/rounds`, label: "卫生评比", work: true });
+  // Honour campaigns: the committee runs them; villagers reach theirs from the notice board.
+  for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/campaigns`, label: "评选管理", work: true });
   for (const v of villagesWith("store_keeper")) items.push({ to: `/v/${v}/store/scan`, label: "扫码核销", work: true }, { to: `/v/${v}/store`, label: "店务", work: true });
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/store/settlement`, label: "超市结算", work: true });
   for (const v of villagesWith("village_admin")) items.push({ to: `/v/${v}/admin`, label: "村务管理", work: true });

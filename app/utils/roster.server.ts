@@ -6,6 +6,7 @@ import { audit } from "./audit.server";
 import { db, transact, stmt } from "./db.server";
 import { householdNumberSchema } from "./household-admin.server";
 import { insertHousehold, RELATIONS } from "./households.server";
+import { markRepresentativesInTxn } from "./campaign-voters.server";
 import { ensureGrid, listGrids } from "./villages.server";
 import { normalizeDigits, textSchema } from "./validation.server";
 
@@ -28,10 +29,14 @@ export const ROSTER_COLUMNS: readonly RosterColumn[] = [
   { name: "姓名", required: true, description: "成员姓名，每行一人。最多 20 个字。", example: "王建国" },
   { name: "与户主关系", required: true, description: `每户有且只有一个“户主”。可填：${RELATIONS.join("、")}。`, example: "户主" },
   { name: "手机号", required: false, description: "11 位手机号，可以不填。同一个文件里不能重复。", example: "13800000001" },
+  { name: "村民代表", required: false, description: "是村民代表填“是”，不是填“否”或不填。在“由村民代表投票”的评选里投票。没有这一列也可以导入。", example: "否" },
 ];
 
+/** Columns a file may leave out altogether (older files have no 村民代表 column). */
+const OPTIONAL_COLUMNS: readonly string[] = ["村民代表"];
+
 const COLUMN_NAMES = ROSTER_COLUMNS.map((c) => c.name);
-type ColumnName = "户号" | "网格" | "门牌地址" | "姓名" | "与户主关系" | "手机号";
+type ColumnName = "户号" | "网格" | "门牌地址" | "姓名" | "与户主关系" | "手机号" | "村民代表";
 
 /** The downloadable sample: UTF-8 with BOM so Excel opens it with the right characters. */
 export const ROSTER_SAMPLE_FILENAME = "花名册示例.csv";
@@ -39,13 +44,13 @@ export const ROSTER_SAMPLE_CSV =
   "\uFEFF" +
   [
     COLUMN_NAMES.join(","),
-    "1001,第一网格,东街 12 号,王建国,户主,13800000001",
-    "1001,第一网格,东街 12 号,李秀兰,配偶,13800000002",
-    "1001,第一网格,东街 12 号,王小明,子女,",
-    "1002,第一网格,东街 14 号,张桂芳,户主,",
-    "1002,第一网格,东街 14 号,刘志强,子女,13800000003",
-    "2001,第二网格,\"西头组 3 号, 老槐树旁\",陈德福,户主,13800000004",
-    "2001,第二网格,\"西头组 3 号, 老槐树旁\",陈丽,孙子女,",
+    "1001,第一网格,东街 12 号,王建国,户主,13800000001,是",
+    "1001,第一网格,东街 12 号,李秀兰,配偶,13800000002,",
+    "1001,第一网格,东街 12 号,王小明,子女,,",
+    "1002,第一网格,东街 14 号,张桂芳,户主,,否",
+    "1002,第一网格,东街 14 号,刘志强,子女,13800000003,",
+    "2001,第二网格,\"西头组 3 号, 老槐树旁\",陈德福,户主,13800000004,是",
+    "2001,第二网格,\"西头组 3 号, 老槐树旁\",陈丽,孙子女,,",
   ].join("\r\n") +
   "\r\n";
 
@@ -61,6 +66,7 @@ export interface ParsedMember {
   name: string;
   relation: string;
   phone: string | null;
+  representative: boolean;
 }
 
 export interface ParsedHousehold {
@@ -186,6 +192,11 @@ const rowSchema = z.object({
       });
     })
     .transform((s) => (s === "" ? null : s)),
+  村民代表: z
+    .string()
+    .transform((s) => s.replace(/\s+/g, ""))
+    .pipe(z.enum(["", "是", "否"], { error: "村民代表只能填“是”或“否”，不是村民代表也可以不填" }))
+    .transform((s) => s === "是"),
 });
 
 /** Header names as people type them: spaces, a required-mark star, or "（必填）" are tolerated. */
@@ -224,7 +235,7 @@ export function parseRoster(text: string, villageId: number): ParseResult {
     if (index.has(h)) errors.push({ row: 1, column: h, message: `表头里“${h}”出现了两次` });
     else index.set(h, i);
   });
-  const missing = COLUMN_NAMES.filter((c) => !index.has(c));
+  const missing = COLUMN_NAMES.filter((c) => !index.has(c) && !OPTIONAL_COLUMNS.includes(c));
   if (missing.length) {
     errors.push({
       row: 1,
@@ -251,7 +262,7 @@ export function parseRoster(text: string, villageId: number): ParseResult {
   const shape = rowSchema.shape;
 
   for (const { row, cells } of dataRows) {
-    const raw = Object.fromEntries(COLUMN_NAMES.map((c) => [c, cell(cells[index.get(c)!])])) as Record<ColumnName, string>;
+    const raw = Object.fromEntries(COLUMN_NAMES.map((c) => [c, index.has(c) ? cell(cells[index.get(c)!]) : ""])) as Record<ColumnName, string>;
     // Each column on its own, so that one bad cell does not hide the checks of the others.
     const field = <K extends ColumnName>(column: K): z.output<(typeof shape)[K]> | undefined => {
       if (/[<>]/.test(raw[column])) {
@@ -269,6 +280,7 @@ export function parseRoster(text: string, villageId: number): ParseResult {
     const name = field("姓名");
     const relation = field("与户主关系");
     const phone = field("手机号");
+    const representative = field("村民代表");
 
     if (phone) {
       const first = phoneRow.get(phone);
@@ -306,8 +318,8 @@ export function parseRoster(text: string, villageId: number): ParseResult {
       } else headRow.set(number, row);
     }
     if (relation === undefined) incomplete.add(number);
-    if (name !== undefined && relation !== undefined && phone !== undefined && grid !== undefined && address !== undefined) {
-      h.members.push({ row, name, relation, phone });
+    if (name !== undefined && relation !== undefined && phone !== undefined && grid !== undefined && address !== undefined && representative !== undefined) {
+      h.members.push({ row, name, relation, phone, representative });
     }
   }
 
@@ -357,6 +369,7 @@ export function importRoster(villageId: number, actor: { userId: number | null; 
     const newGrids: string[] = [];
     const created: ImportedHousehold[] = [];
     let members = 0;
+    let representatives = 0;
     for (const h of checked.households) {
       let gridId: number | null = null;
       if (h.grid) {
@@ -369,7 +382,7 @@ export function importRoster(villageId: number, actor: { userId: number | null; 
       }
       // The head first, so lists that keep insertion order show the head at the top.
       const ordered = [...h.members].sort((a, b) => Number(b.relation === "户主") - Number(a.relation === "户主"));
-      const { householdId } = insertHousehold({
+      const { householdId, memberIds } = insertHousehold({
         villageId,
         gridId,
         number: h.number,
@@ -377,6 +390,9 @@ export function importRoster(villageId: number, actor: { userId: number | null; 
         members: ordered.map((m) => ({ name: m.name, relation: m.relation, phone: m.phone })),
       });
       members += ordered.length;
+      const reps = memberIds.filter((_, k) => ordered[k]!.representative);
+      markRepresentativesInTxn(reps);
+      representatives += reps.length;
       created.push({
         id: householdId,
         number: h.number,
@@ -393,7 +409,7 @@ export function importRoster(villageId: number, actor: { userId: number | null; 
       action: "import_roster",
       targetType: "village",
       targetId: villageId,
-      after: { rows: checked.rows, households: created.length, members, newGrids: newGrids.length },
+      after: { rows: checked.rows, households: created.length, members, newGrids: newGrids.length, ...(representatives ? { representatives } : {}) },
     });
     return { ok: true, households: created, members, newGrids };
   });

@@ -7,6 +7,7 @@ import * as m0003 from "./0003_store";
 import * as m0004 from "./0004_claims";
 import * as m0005 from "./0005_activities";
 import * as m0006 from "./0006_sanitation";
+import * as m0007 from "./0007_campaigns";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "0004_claims": m0004,
   "0005_activities": m0005,
   "0006_sanitation": m0006,
+  "0007_campaigns": m0007,
 };

@@ -97,6 +97,17 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/rounds/recusals", village: true, allowed: ["inspector"], post: ["inspector"] },
   { path: "/v/{v}/admin/checklists", village: true, allowed: ADMINS },
   { path: "/v/{v}/admin/checklists/new", village: true, allowed: ADMINS, post: ADMINS },
+  // ---- honour campaigns (评选, issue 5): {cp} = a campaign in its nomination window, {cpf} = a confirmed one.
+  // Villagers open their own village's; the committee runs them; the township admin reads the committee's pages.
+  { path: "/campaigns", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/campaigns/{cp}", village: true, allowed: WITH_HOUSEHOLD, otherNotFound: true, post: WITH_HOUSEHOLD },
+  { path: "/campaigns/{cp}?q=王", village: true, allowed: WITH_HOUSEHOLD, otherNotFound: true },
+  { path: "/campaigns/{cpf}", village: true, allowed: WITH_HOUSEHOLD, otherNotFound: true },
+  { path: "/v/{v}/campaigns", village: true, allowed: ["committee", "township_admin"] },
+  { path: "/v/{v}/campaigns/new", village: true, allowed: ["committee"], post: ["committee"] },
+  { path: "/v/{v}/campaigns/{cp}", village: true, allowed: ["committee", "township_admin"], post: ["committee"] },
+  { path: "/v/{v}/campaigns/{cp}?q=王", village: true, allowed: ["committee", "township_admin"] },
+  { path: "/v/{v}/campaigns/{cpf}", village: true, allowed: ["committee", "township_admin"] },
 ];
 
 let server: TestServer;
@@ -105,6 +116,8 @@ const clients = new Map<Who, Client>();
 const villages = { own: 0, other: 0, ownHousehold: 0, otherHousehold: 0, ownClaim: 0, otherClaim: 0 };
 // Per village: an activity its inspector organises, and one its committee member organises.
 const activities = new Map<number, { a: number; ac: number }>();
+// Per village: its demo campaign still taking nominations, and its confirmed one (honour campaigns).
+const campaigns = new Map<number, { open: number; done: number }>();
 
 beforeAll(async () => {
   server = await startServer();
@@ -124,6 +137,9 @@ beforeAll(async () => {
         .prepare("select a.id from activities a join user_roles r on r.user_id = a.organiser_user_id and r.village_id = a.village_id where a.village_id = ? and a.status = 'open' and r.role = ? order by a.id limit 1")
         .get(v, role) as { id: number }).id;
     activities.set(v, { a: byRole("inspector"), ac: byRole("committee") });
+    const campaign = (confirmed: boolean) =>
+      (database.sqlite.prepare(`select id from campaigns where village_id = ? and confirmed_at is ${confirmed ? "not " : ""}null order by id limit 1`).get(v) as { id: number }).id;
+    campaigns.set(v, { open: campaign(false), done: campaign(true) });
   }
   // The plain villager: another member of 13900000001's household gets a login with the same password.
   const head = database.sqlite.prepare("select u.password_hash, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?").get(PHONES.villager) as { password_hash: string; household_id: number };
@@ -150,6 +166,8 @@ function fill(path: string, own: boolean): string {
     .replace("{v}", String(v))
     .replace("{h}", String(own ? villages.ownHousehold : villages.otherHousehold))
     .replace("{c}", String(own ? villages.ownClaim : villages.otherClaim))
+    .replace("{cpf}", String(campaigns.get(v)!.done))
+    .replace("{cp}", String(campaigns.get(v)!.open))
     .replace("{ac}", String(act.ac))
     .replace("{a}", String(act.a))
     // The server's secret is the harness's SESSION_SECRET; the code is made fresh for each request.

@@ -1,0 +1,73 @@
+// Village representatives (村民代表): marked by the roster import's optional column or on the admin
+// household page, and who of them can vote (an enabled login) when a campaign's voters are counted.
+import { describe, expect, it } from "vitest";
+import { liveElectorate, setRepresentative } from "~/utils/campaign-voters.server";
+import { db } from "~/utils/db.server";
+import { importRoster, parseRoster } from "~/utils/roster.server";
+import { campaignVillage, markRepresentatives } from "./fixture";
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const actor = { userId: null, role: "village_admin" };
+const rows = (sql: string, ...args: unknown[]) => db().sqlite.prepare(sql).all(...args);
+const count = (sql: string, ...args: unknown[]) => (db().sqlite.prepare(sql).get(...args) as { n: number }).n;
+
+describe("the roster import's 村民代表 column", () => {
+  it("marks 是, leaves 否 and blank, and is optional", () => {
+    const v = campaignVillage("RIMP");
+    const text = "户号,网格,门牌地址,姓名,与户主关系,手机号,村民代表\n9001,,,赵大,户主,, 是 \n9001,,,钱二,配偶,,否\n9002,,,孙三,户主,,\n";
+    const r = importRoster(v.villageId, actor, utf8(text));
+    expect(r.ok).toBe(true);
+    expect(rows("select name, is_representative from members where village_id = ? and name in ('赵大', '钱二', '孙三') order by name", v.villageId)).toEqual([
+      { name: "孙三", is_representative: 0 }, { name: "赵大", is_representative: 1 }, { name: "钱二", is_representative: 0 },
+    ]);
+    const log = db().sqlite.prepare("select after_json from audit_log where action = 'import_roster' order by id desc limit 1").get() as { after_json: string };
+    expect(JSON.parse(log.after_json)).toMatchObject({ members: 3, representatives: 1 });
+    // A file without the column still imports, with nobody marked.
+    const old = importRoster(v.villageId, actor, utf8("户号,网格,门牌地址,姓名,与户主关系,手机号\n9003,,,李四,户主,\n"));
+    expect(old.ok).toBe(true);
+    expect(rows("select is_representative from members where name = '李四'")).toEqual([{ is_representative: 0 }]);
+  });
+
+  it("refuses any other value with the row and column, importing nothing", () => {
+    const v = campaignVillage("RBAD");
+    const before = count("select count(*) as n from members");
+    const r = parseRoster("户号,网格,门牌地址,姓名,与户主关系,手机号,村民代表\n9101,,,周五,户主,,Y\n9102,,,吴六,户主,,<b>\n", v.villageId);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors).toEqual([
+      { row: 2, column: "村民代表", message: "村民代表只能填“是”或“否”，不是村民代表也可以不填" },
+      { row: 3, column: "村民代表", message: "村民代表不能包含 < 或 > 符号" },
+    ]);
+    expect(importRoster(v.villageId, actor, utf8("户号,网格,门牌地址,姓名,与户主关系,手机号,村民代表\n9101,,,周五,户主,,1\n")).ok).toBe(false);
+    expect(count("select count(*) as n from members")).toBe(before);
+  });
+});
+
+describe("marking on the household page", () => {
+  it("sets and clears, audited once per change, refuses an inactive member and another household's", () => {
+    const v = campaignVillage("RPAGE");
+    const admin = { userId: v.committee1, role: "village_admin", villageId: v.villageId };
+    const home = v.homes[0];
+    const audits = () => count("select count(*) as n from audit_log where action = 'member.representative'");
+    expect(setRepresentative(admin, v.villageId, home.householdId, home.head, true)).toEqual({ ok: true, name: "户主0" });
+    expect(setRepresentative(admin, v.villageId, home.householdId, home.head, true)).toEqual({ ok: true, name: "户主0" }); // no change, no row
+    expect(audits()).toBe(1);
+    expect(setRepresentative(admin, v.villageId, home.householdId, home.head, false).ok).toBe(true);
+    expect(audits()).toBe(2);
+    db().sqlite.prepare("update members set active = 0 where id = ?").run(v.grandmother);
+    expect(setRepresentative(admin, v.villageId, home.householdId, v.grandmother, true)).toEqual({ ok: false, errors: { _form: "奶奶甲已停用，不能设为村民代表" }, status: 400 });
+    expect(() => setRepresentative(admin, v.villageId, v.homes[1].householdId, home.head, true)).toThrow();
+    expect(audits()).toBe(2);
+  });
+});
+
+describe("who can vote", () => {
+  it("representatives with an enabled login; households with at least one", () => {
+    const v = campaignVillage("RVOTE");
+    markRepresentatives([v.homes[0].head, v.homes[1].head, v.grandmother]); // the grandmother has no login
+    db().sqlite.prepare("update users set disabled = 1 where id = ?").run(v.homes[1].headUser);
+    expect(liveElectorate({ village_id: v.villageId, voters: "representatives" })).toEqual([`member:${v.homes[0].head}`]);
+    db().sqlite.prepare("update users set disabled = 1 where id in (?, ?)").run(v.homes[0].headUser, v.daughterInLaw.user);
+    // Household 0 has no enabled login left; household 1 neither.
+    expect(liveElectorate({ village_id: v.villageId, voters: "household" })).toEqual(v.homes.slice(2).map((h) => `household:${h.householdId}`));
+  });
+});

@@ -1,0 +1,19 @@
+// One phone of a voter, in its own process, changing a ballot at the same instants as another
+// (see ../ballot-race.test.ts). Env: DATABASE_PATH, CONFIG (JSON). Prints a JSON report.
+import { castBallot, type Voter } from "~/utils/campaign-ballots.server";
+import { clockControl } from "~/utils/clock.server";
+import { db } from "~/utils/db.server";
+
+const cfg = JSON.parse(process.env.CONFIG!) as { voter: Voter; campaignId: number; categoryId: number; rounds: number[][]; startAt: number; clockAt: number };
+clockControl.set(cfg.clockAt); // the campaign's voting window, on the injectable clock
+db(); // open and warm the connection before the start line
+const results: { ok: boolean; message: string | null }[] = [];
+cfg.rounds.forEach((choices, round) => {
+  const at = cfg.startAt + round * 150;
+  while (Date.now() < at) {
+    /* spin: a sleep would blur the start */
+  }
+  const out = castBallot(cfg.voter, cfg.campaignId, cfg.categoryId, choices);
+  results.push({ ok: out.ok, message: out.ok ? null : JSON.stringify(out.errors) });
+});
+process.stdout.write(JSON.stringify(results));
