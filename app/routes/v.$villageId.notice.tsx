@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError, FormOk } from "~/components/field";
+import { BatchGroup, foldBatches } from "~/components/notice-batches";
 import { CampaignNotice } from "~/components/campaign-honours";
 import { findGrant, idParam, requireVillagePerson } from "~/utils/access.server";
 import { campaignNotice } from "~/utils/campaign-views.server";
@@ -44,10 +45,72 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const pts = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 export default function NoticeBoard() {
-  const { villageId, print, canObject, committee, village, now, inNotice, awards, deductions, resolved, ledgerHead, redblack, campaigns, campaignLink } = useLoaderData<typeof loader>();
+  const { villageId, print, canObject, committee, village, now, inNotice, awards, deductions, resolved, ledgerHead, redblack, campaigns, campaignLink, sources } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const known = result?.claimId != null && inNotice.some((c) => c.id === result.claimId);
+  const noticeItem = (c: (typeof inNotice)[number]) => {
+    const mine = result?.claimId === c.id ? result : null;
+    const error = mine && !mine.ok ? mine.errors.reason : null;
+    const formError = mine && !mine.ok ? mine.errors._form : null;
+    return (
+      <li key={c.id} className="notice-item" data-testid={`notice-${c.id}`}>
+        <div className="what" style={{ flex: 1 }}>
+          <div>
+            {c.household}号户 {c.member} · {c.rule}
+            {c.status === "objected" ? <span className="tag state-objected">有异议</span> : null}
+          </div>
+          <div className="when">
+            {formatTime(c.occurred_at).slice(0, 10)}{c.note ? ` · ${c.note}` : ""}
+          </div>
+          <div className="when">
+            公示到 <span className="nowrap">{formatTime(c.notice_until ?? now)}</span>，<span className="nowrap">还剩 <strong>{c.daysLeft}</strong> 天</span>
+            {committee && !print ? <> · <Link className="pad" to={`/v/${villageId}/review/${c.id}`}>处理</Link></> : null}
+          </div>
+          {mine?.ok ? <FormOk message={mine.ok} /> : null}
+          <FormError message={formError} />
+          {!print && canObject && c.objectedByMe && !mine?.ok ? <p className="muted small">你已对这条提出异议</p> : null}
+          {!print && canObject && !c.objectedByMe ? (
+            <details className="no-print" open={!!error}>
+              <summary>提出异议</summary>
+              <Form method="post" noValidate>
+                <input type="hidden" name="claimId" value={c.id} />
+                <label htmlFor={`o-${c.id}`}>异议理由</label>
+                <input id={`o-${c.id}`} name="reason" maxLength={200} autoComplete="off" aria-invalid={error ? true : undefined} aria-describedby={error ? `o-${c.id}-err` : undefined} />
+                {error ? <p className="field-error" id={`o-${c.id}-err`}>{error}</p> : null}
+                <button type="submit" className="secondary block" disabled={busy}>提交异议</button>
+              </Form>
+            </details>
+          ) : null}
+        </div>
+        <div className={`amount ${c.points > 0 ? "plus" : "minus"}`}>{pts(c.points)}</div>
+      </li>
+    );
+  };
+  const awardItem = (c: (typeof awards)[number]) => (
+    <li key={c.id} data-testid={`credited-${c.id}`}>
+      <div className="what">
+        <div>{c.household}号户 {c.member} · {c.rule}</div>
+        <div className="when">
+          {formatTime(c.credited_at ?? 0).slice(0, 10)} 入账
+          {committee && !print ? <> · <Link to={`/v/${villageId}/review/${c.id}`}>详情/撤销</Link></> : null}
+        </div>
+      </div>
+      <div className="amount plus">{pts(c.points)}</div>
+    </li>
+  );
+  const deductionItem = (c: (typeof deductions)[number]) => (
+    <li key={c.id}>
+      <div className="what">
+        <div>{c.household}号户 {c.member} · {c.rule}</div>
+        <div className="when">
+          {formatTime(c.credited_at ?? 0).slice(0, 10)}{c.note ? ` · ${c.note}` : ""}
+          {committee && !print ? <> · <Link to={`/v/${villageId}/review/${c.id}`}>详情/撤销</Link></> : null}
+        </div>
+      </div>
+      <div className="amount minus">{pts(c.points)}</div>
+    </li>
+  );
   return (
     <div className={print ? "notice-board print" : "notice-board"}>
       <section className="card">
@@ -68,44 +131,9 @@ export default function NoticeBoard() {
         <h2>正在公示（{inNotice.length}）</h2>
         {inNotice.length === 0 ? <p className="muted">目前没有正在公示的申报</p> : null}
         <ul className="entries">
-          {inNotice.map((c) => {
-            const mine = result?.claimId === c.id ? result : null;
-            const error = mine && !mine.ok ? mine.errors.reason : null;
-            const formError = mine && !mine.ok ? mine.errors._form : null;
-            return (
-              <li key={c.id} className="notice-item" data-testid={`notice-${c.id}`}>
-                <div className="what" style={{ flex: 1 }}>
-                  <div>
-                    {c.household}号户 {c.member} · {c.rule}
-                    {c.status === "objected" ? <span className="tag state-objected">有异议</span> : null}
-                  </div>
-                  <div className="when">
-                    {formatTime(c.occurred_at).slice(0, 10)}{c.note ? ` · ${c.note}` : ""}
-                  </div>
-                  <div className="when">
-                    公示到 <span className="nowrap">{formatTime(c.notice_until ?? now)}</span>，<span className="nowrap">还剩 <strong>{c.daysLeft}</strong> 天</span>
-                    {committee && !print ? <> · <Link className="pad" to={`/v/${villageId}/review/${c.id}`}>处理</Link></> : null}
-                  </div>
-                  {mine?.ok ? <FormOk message={mine.ok} /> : null}
-                  <FormError message={formError} />
-                  {!print && canObject && c.objectedByMe && !mine?.ok ? <p className="muted small">你已对这条提出异议</p> : null}
-                  {!print && canObject && !c.objectedByMe ? (
-                    <details className="no-print" open={!!error}>
-                      <summary>提出异议</summary>
-                      <Form method="post" noValidate>
-                        <input type="hidden" name="claimId" value={c.id} />
-                        <label htmlFor={`o-${c.id}`}>异议理由</label>
-                        <input id={`o-${c.id}`} name="reason" maxLength={200} autoComplete="off" aria-invalid={error ? true : undefined} aria-describedby={error ? `o-${c.id}-err` : undefined} />
-                        {error ? <p className="field-error" id={`o-${c.id}-err`}>{error}</p> : null}
-                        <button type="submit" className="secondary block" disabled={busy}>提交异议</button>
-                      </Form>
-                    </details>
-                  ) : null}
-                </div>
-                <div className={`amount ${c.points > 0 ? "plus" : "minus"}`}>{pts(c.points)}</div>
-              </li>
-            );
-          })}
+          {foldBatches(inNotice, sources).map((g) =>
+            "row" in g ? noticeItem(g.row) : <BatchGroup key={g.key} group={g} open={print || g.rows.some((c) => c.id === result?.claimId)} render={noticeItem} />,
+          )}
         </ul>
       </section>
       <CampaignNotice data={campaigns} link={print ? null : campaignLink} />
@@ -113,36 +141,14 @@ export default function NoticeBoard() {
         <h2>近 30 天入账（{awards.length}）</h2>
         {awards.length === 0 ? <p className="muted">近 30 天没有入账</p> : null}
         <ul className="entries">
-          {awards.map((c) => (
-            <li key={c.id} data-testid={`credited-${c.id}`}>
-              <div className="what">
-                <div>{c.household}号户 {c.member} · {c.rule}</div>
-                <div className="when">
-                  {formatTime(c.credited_at ?? 0).slice(0, 10)} 入账
-                  {committee && !print ? <> · <Link to={`/v/${villageId}/review/${c.id}`}>详情/撤销</Link></> : null}
-                </div>
-              </div>
-              <div className="amount plus">{pts(c.points)}</div>
-            </li>
-          ))}
+          {foldBatches(awards, sources).map((g) => ("row" in g ? awardItem(g.row) : <BatchGroup key={g.key} group={g} open={print} render={awardItem} />))}
         </ul>
       </section>
       <section className="card">
         <h2>近 30 天扣分（{deductions.length}）</h2>
         {deductions.length === 0 ? <p className="muted">近 30 天没有扣分</p> : null}
         <ul className="entries">
-          {deductions.map((c) => (
-            <li key={c.id}>
-              <div className="what">
-                <div>{c.household}号户 {c.member} · {c.rule}</div>
-                <div className="when">
-                  {formatTime(c.credited_at ?? 0).slice(0, 10)}{c.note ? ` · ${c.note}` : ""}
-                  {committee && !print ? <> · <Link to={`/v/${villageId}/review/${c.id}`}>详情/撤销</Link></> : null}
-                </div>
-              </div>
-              <div className="amount minus">{pts(c.points)}</div>
-            </li>
-          ))}
+          {foldBatches(deductions, sources).map((g) => ("row" in g ? deductionItem(g.row) : <BatchGroup key={g.key} group={g} open={print} render={deductionItem} />))}
         </ul>
       </section>
       <section className="card">

@@ -27,11 +27,13 @@ export interface ClaimListRow {
   revoke_memo: string | null;
   filer: string;
   photos: number;
+  source_kind: string | null;
+  source_id: number | null;
 }
 
 const LIST_SQL = `select c.id, c.status, r.name as rule, r.unit, m.name as member, h.number as household, c.points, c.quantity,
   c.occurred_at, c.note, c.reason, c.notice_until, c.credited_at, ct.memo as credit_memo, rt.memo as revoke_memo,
-  u.display_name as filer, (select count(*) from claim_photos p where p.claim_id = c.id) as photos
+  u.display_name as filer, (select count(*) from claim_photos p where p.claim_id = c.id) as photos, c.source_kind, c.source_id
   from claims c join rules r on r.id = c.rule_id join members m on m.id = c.member_id join households h on h.id = c.household_id
   join users u on u.id = c.filer_user_id left join ledger_transactions ct on ct.id = c.credit_txn_id
   left join ledger_transactions rt on rt.id = c.revoke_txn_id`;
@@ -102,6 +104,25 @@ export function claimDetail(villageId: number, claimId: number) {
 
 // ---- the 公示栏 -----------------------------------------------------------------
 
+const SOURCE_TITLES: Record<string, { sql: string; label: (title: string) => string }> = {
+  round: { sql: "select title from sanitation_rounds where id = ? and village_id = ?", label: (t) => (t.includes("评比") ? t : `${t}卫生评比`) },
+  activity: { sql: "select title from activities where id = ? and village_id = ?", label: (t) => `志愿活动：${t}` },
+  campaign: { sql: "select title from campaigns where id = ? and village_id = ?", label: (t) => `评选：${t}` },
+};
+
+/** "round:3" → "2026年11月卫生评比": what the 公示栏 calls a batch of claims filed together. */
+function sourceTitles(villageId: number, rows: { source_kind: string | null; source_id: number | null }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of rows) {
+    const key = `${r.source_kind}:${r.source_id}`;
+    const known = r.source_kind ? SOURCE_TITLES[r.source_kind] : undefined;
+    if (!known || r.source_id === null || key in out) continue;
+    const row = stmt(known.sql).get(r.source_id, villageId) as { title: string } | undefined;
+    if (row) out[key] = known.label(row.title);
+  }
+  return out;
+}
+
 export function noticeBoard(villageId: number, viewerUserId: number) {
   const at = now();
   const since = at - 30 * DAY_MS;
@@ -121,7 +142,7 @@ export function noticeBoard(villageId: number, viewerUserId: number) {
   ).all(villageId, since) as { id: number; status: string; reason: string; resolution: string | null; resolved_at: number; rule: string; member: string; household: string }[];
   const village = stmt("select name, notice_days from villages where id = ?").get(villageId) as { name: string; notice_days: number };
   return {
-    village, now: at,
+    village, now: at, sources: sourceTitles(villageId, [...inNotice, ...credited]),
     inNotice: inNotice.map((c) => ({ ...c, objectedByMe: mine.has(c.id) })),
     awards: credited.filter((c) => c.points > 0),
     deductions: credited.filter((c) => c.points < 0),

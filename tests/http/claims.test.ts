@@ -24,6 +24,20 @@ afterAll(async () => {
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(64).fill(1)]);
 
 describe("claims over HTTP", () => {
+  it("the notice board folds a sanitation round's claims into one line that opens to every household (open when printed)", async () => {
+    const villager = await login("13900000001");
+    const v = (database.sqlite.prepare("select id from villages order by id").get() as { id: number }).id;
+    const round = database.sqlite.prepare("select id, title from sanitation_rounds where village_id = ? and status = 'published'").get(v) as { id: number; title: string };
+    const credited = (database.sqlite.prepare("select count(*) as n from claims where source_kind = 'round' and source_id = ? and status = 'credited' and points > 0").get(round.id) as { n: number }).n;
+    expect(credited).toBeGreaterThanOrEqual(5);
+    const page = (await villager.get(`/v/${v}/notice`)).text;
+    const group = new RegExp(`data-testid="batch-round:${round.id}"><details>[\\s\\S]*?${round.title}[\\s\\S]*?${credited}<!-- --> 条`).exec(page);
+    expect(group, "a closed group with the round's title and count").not.toBeNull();
+    expect(page.match(/data-testid="credited-\d+"/g)!.length).toBeGreaterThanOrEqual(credited); // every household is still in the page
+    const printed = (await villager.get(`/v/${v}/notice?print=1`)).text;
+    expect(printed).toContain(`data-testid="batch-round:${round.id}"><details open=""`);
+  });
+
   it("the printed notice board carries the ledger head, which check:ledger accepts as an anchor", async () => {
     const villager = await login("13900000001");
     const v = (database.sqlite.prepare("select id from villages order by id").get() as { id: number }).id;
