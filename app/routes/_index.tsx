@@ -4,6 +4,7 @@ import { EntryList } from "~/components/entries";
 import { requireViewer } from "~/utils/access.server";
 import { navFor } from "~/utils/nav";
 import { ROLE_LABELS } from "~/utils/roles";
+import { campaignsToJoin } from "~/utils/campaign-views.server";
 import { householdHome } from "~/utils/statement.server";
 import { pinLockNotice } from "~/utils/storefront.server";
 import { formatTime } from "~/utils/format";
@@ -18,13 +19,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const changed = new URL(request.url).searchParams.get("changed") === "1";
   const roles = [...new Set(viewer.roles.map((r) => ROLE_LABELS[r.role]))];
   if (viewer.householdId === null) return { home: null, links, changed, roles };
-  return { home: householdHome(viewer.householdId), links, changed, roles, pinLock: pinLockNotice(viewer.householdId) };
+  const join = viewer.homeVillageId === null ? [] : campaignsToJoin(viewer.homeVillageId);
+  return { home: householdHome(viewer.householdId), links, changed, roles, pinLock: pinLockNotice(viewer.householdId), join };
 }
 
 export default function Home() {
   const data = useLoaderData<typeof loader>();
   const { home, links, changed, roles } = data;
   const pinLock = "pinLock" in data ? data.pinLock : null;
+  const join = ("join" in data ? data.join : null) ?? [];
   return (
     <>
       {changed ? <p className="form-ok">密码已修改</p> : null}
@@ -33,7 +36,7 @@ export default function Home() {
           有人在超市柜台连续 5 次输错了本户的兑换密码，柜台兑换已锁定到 {formatTime(pinLock.until).slice(11)}。不是家里人输的话，请<Link to="/household/pin">修改兑换密码</Link>。
         </p>
       ) : null}
-      {home ? <HouseholdHome home={home} /> : null}
+      {home ? <HouseholdHome home={home} join={join} /> : null}
       {links.length ? (
         <section>
           <h2>工作</h2>
@@ -54,7 +57,9 @@ export default function Home() {
   );
 }
 
-function HouseholdHome({ home }: { home: NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["home"]> }) {
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function HouseholdHome({ home, join }: { home: NonNullable<Loaded["home"]>; join: { id: number; title: string; action: string; until: number }[] }) {
   const { household, members, balance, year, entries } = home;
   return (
     <>
@@ -74,6 +79,12 @@ function HouseholdHome({ home }: { home: NonNullable<ReturnType<typeof useLoader
         </div>
       </div>
       {balance.spendable < 0 ? <p className="warn">因扣分，可用积分为负，补足后才能兑换。</p> : null}
+      {join.map((c) => (
+        <p key={c.id} className="card" data-testid="campaign-to-join">
+          正在评选：<strong>{c.title}</strong>，<span className="nowrap">{formatTime(c.until).slice(5, 16)} 截止</span>。{" "}
+          <Link to={`/campaigns/${c.id}`}>{c.action} ›</Link>
+        </p>
+      ))}
       <section className="card">
         <div className="row" style={{ justifyContent: "space-between" }}>
           <h2>家庭成员</h2>

@@ -1,8 +1,8 @@
 // Campaigns on other pages: the notice board's section (campaigns under way, winners of confirmed
 // ones) and a household's honour history. Winners only, never counts of unfinished campaigns.
-import type { ClaimStatus } from "../../db/schema";
+import type { Campaign, ClaimStatus } from "../../db/schema";
 import { nomineeLabel, STATE_LABELS } from "./campaign-labels";
-import { listCampaigns } from "./campaigns.server";
+import { listCampaigns, withState } from "./campaigns.server";
 import { CLAIM_STATUS_LABELS } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt } from "./db.server";
@@ -40,6 +40,16 @@ function shaped(rows: WinnerRaw[]): HonourRow[] {
 /** A household's honours, newest first (shown on the villager's and the admin's household page). */
 export function householdHonours(householdId: number): HonourRow[] {
   return shaped(stmt(`${WINNER_SELECT} where w.household_id = ? order by c.confirmed_at desc, k.position, w.id`).all(householdId) as WinnerRaw[]);
+}
+
+/** Campaigns a villager can take part in right now (nominate or vote), for the home page. */
+export function campaignsToJoin(villageId: number) {
+  const at = now();
+  const rows = stmt("select * from campaigns where village_id = ? and confirmed_at is null and nominate_from <= ? and vote_until > ? order by vote_until").all(villageId, at, at) as Campaign[];
+  return rows
+    .map((c) => withState(c, at))
+    .filter((c) => c.state === "nominating" || c.state === "voting")
+    .map((c) => ({ id: c.id, title: c.title, action: c.state === "voting" ? "去投票" : "去提名", until: c.state === "voting" ? c.vote_until : c.nominate_until }));
 }
 
 /** The notice board's section: campaigns under way (to join in) and the winners confirmed in the last year. */
