@@ -5,7 +5,7 @@ import styles from "~/sanitation.css";
 import { FormError, FormOk } from "~/components/field";
 import { InspectionTag } from "~/components/sanitation";
 import { idParam } from "~/utils/access.server";
-import { tierRange } from "~/utils/sanitation-labels";
+import { lastDayLabel, tierRange } from "~/utils/sanitation-labels";
 import { scoreHouseholdAction, scoreHouseholdPage, type Reply } from "~/utils/sanitation-pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -31,7 +31,8 @@ export default function ScoreHousehold() {
   const scoreErr: Record<string, string | undefined> = result?.intent === "score" ? result.errors : {};
   const absentErr: Record<string, string | undefined> = result?.intent === "absent" ? result.errors : {};
   const values: Record<string, string> | null = result && !result.ok ? result.values : null;
-  const canSave = d.round.status === "open" || d.reopened;
+  // After the last day only a household sent back (退回重评) can be scored.
+  const canSave = (d.round.status === "open" && (!d.ended || i?.status === "returned")) || d.reopened;
   const current = (k: number) => values?.[`s${k}`] ?? String(i?.scores?.[k] ?? d.round.checklist.items[k].max);
   return (
     <>
@@ -44,7 +45,7 @@ export default function ScoreHousehold() {
         {i?.status === "absent" ? <p className="muted">上次未检查：{i.absent_reason}</p> : null}
         <FormError message={scoreErr._form ?? absentErr._form ?? (result && !["score", "absent"].includes(result.intent) ? result.errors._form : null)} />
         {d.conflict ? <p className="conflict" role="alert">{d.conflict}</p> : null}
-        {!canSave ? <p className="conflict">{d.round.status === "published" ? "评比已公布，不能再改分" : "评比还没开始"}</p> : null}
+        {!canSave ? <p className="conflict">{d.round.status === "published" ? "评比已公布，不能再改分" : d.ended ? `这轮评比 ${lastDayLabel(d.round.ends_at)} 已结束，不能再评分；需要改分请村委退回重评` : "评比还没开始"}</p> : null}
       </section>
       {canSave && !d.conflict ? (
         <>

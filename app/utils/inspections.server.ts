@@ -14,7 +14,7 @@ import { householdOfUser, type StoredPhoto } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { roundIn, type RoundRow } from "./sanitation-rounds.server";
-import { tierOf, type ChecklistSpec } from "./sanitation-labels";
+import { lastDayLabel, tierOf, type ChecklistSpec } from "./sanitation-labels";
 import { fieldErrors, normalizeDigits, textSchema } from "./validation.server";
 
 const BAD_REQUEST = "请求有误，请刷新页面后再试";
@@ -117,6 +117,13 @@ function closedReason(round: RoundRow, householdId: number): string | null {
   return null;
 }
 
+/** An open round past its last day: only households sent back (退回重评) may still be scored. */
+export function roundEnded(round: RoundRow): boolean {
+  return round.status === "open" && now() >= round.ends_at;
+}
+
+const endedMessage = (round: RoundRow) => `这轮评比 ${lastDayLabel(round.ends_at)} 已结束，不能再评分；需要改分请村委退回重评`;
+
 // ---- the scoring form ------------------------------------------------------------------------------
 
 const versionSchema = z
@@ -177,6 +184,8 @@ function writeInspection(by: Inspector, round: RoundRow, householdId: number, ve
     if (row && row.status !== "returned" && row.inspector_user_id === by.userId && photos.length === 0 && sameValues(row, v)) {
       return { ok: true, inspectionId: row.id, total: row.total, tier: row.tier, repeated: true }; // a double tap or a resent form
     }
+    // After the last day a late save would land in the next month's caps; a send-back is the way to rescore.
+    if (roundEnded(fresh) && row?.status !== "returned") return { ok: false, errors: { _form: endedMessage(fresh) }, status: 400 };
     const at = now();
     const cols = v.kind === "scored"
       ? { status: "scored", scores: JSON.stringify(v.scores), total: v.total, tier: v.tier, note: v.note, reason: null }
@@ -263,7 +272,8 @@ export function markAbsent(by: Inspector, round: RoundRow, householdId: number, 
 /** The next household to score after this one: the next not done in list order, wrapping round; null when all are done. */
 export function nextHousehold(round: RoundRow, userId: number, after: number): number | null {
   const { rows } = scoringList(round, userId);
-  const todo = (r: ScoringListRow) => !r.conflict && (r.status === null || r.status === "returned");
+  const ended = roundEnded(round);
+  const todo = (r: ScoringListRow) => !r.conflict && (r.status === "returned" || (r.status === null && !ended));
   const i = rows.findIndex((r) => r.id === after);
   const next = [...rows.slice(i + 1), ...rows.slice(0, Math.max(i, 0))].find(todo);
   return next?.id ?? null;

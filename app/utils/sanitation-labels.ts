@@ -43,6 +43,12 @@ export function tierOf(tiers: ChecklistTier[], total: number): ChecklistTier {
   return tiers.find((t) => total >= t.min) ?? tiers[tiers.length - 1];
 }
 
+/** A round's last day as people say it ("11月30日"); `endsAt` is the first moment after the round. */
+export function lastDayLabel(endsAt: number): string {
+  const d = new Date(endsAt - 1 + 8 * 3600_000);
+  return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+}
+
 /** "优秀 ≥ 90" / "不合格 < 60" for showing a tier's range. */
 export function tierRange(tiers: ChecklistTier[], i: number): string {
   const t = tiers[i];
