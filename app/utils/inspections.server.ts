@@ -1,7 +1,8 @@
 // Scoring door to door: an inspector assigned to a round's grids scores one household at a time.
 // One row per (round, household), upserted: a repeated save carries the same values and gives the
 // same row. A save made from a stale page (`version` the inspector saw) over another inspector's
-// newer save is refused, so two inspectors racing leave one result. Nothing here files claims:
+// newer save is refused, so two inspectors racing leave one result; so is any stale save over a
+// household the committee sent back. Nothing here files claims:
 // publishing does (sanitation-publish.server.ts).
 import fs from "node:fs";
 import path from "node:path";
@@ -176,9 +177,14 @@ function writeInspection(by: Inspector, round: RoundRow, householdId: number, ve
     const conflict = conflictOf(by.userId, householdId);
     if (conflict) return { ok: false, errors: { _form: conflict }, status: 403 };
     const row = inspectionOf(round.id, householdId);
+    // A send-back is the committee's decision: a form from before it (a retry, the back button) must
+    // not turn the row back into the old score, whoever posts it, the original inspector included.
+    if (row && row.status === "returned" && row.version !== version) {
+      return { ok: false, errors: { _form: `这户已被村委退回重评（${row.returned_reason ?? ""}），你提交的是退回前的页面，没有保存。请重新打开这户再评分` }, status: 409 };
+    }
     if (row && row.version !== version && row.inspector_user_id !== by.userId) {
       const name = (stmt("select display_name from users where id = ?").get(row.inspector_user_id) as { display_name: string }).display_name;
-      const what = row.status === "absent" ? "标记为未检查" : row.status === "scored" ? `评了 ${row.total} 分（${row.tier}）` : "退回重评";
+      const what = row.status === "absent" ? "标记为未检查" : `评了 ${row.total} 分（${row.tier}）`;
       return { ok: false, errors: { _form: `这户刚由${name}${what}，没有保存你的评分。请返回列表刷新后再看` }, status: 409 };
     }
     if (row && row.status !== "returned" && row.inspector_user_id === by.userId && photos.length === 0 && sameValues(row, v)) {

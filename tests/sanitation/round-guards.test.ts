@@ -72,3 +72,37 @@ describe("a round's end date", () => {
     expect(count("select count(*) as n from claims where household_id = ? and status <> 'rejected'", v.C)).toBe(2);
   });
 });
+
+describe("a household sent back (退回重评)", () => {
+  let v: SanitationVillage;
+  let roundId: number;
+  const committee = () => ({ userId: v.committee1, role: "committee", villageId: v.villageId });
+
+  beforeAll(() => {
+    clockControl.set(china(2026, 11, 10));
+    v = sanitationVillage("BACK");
+    roundId = openNovemberRound(v);
+  });
+
+  it("is not undone by a stale form re-posted by anyone, its own inspector included", async () => {
+    expect(await score(v, v.inspector2, roundId, v.D, [40, 40], { note: "还行" })).toMatchObject({ ok: true, total: 80 });
+    expect(sendBack(committee(), v.villageId, roundId, v.D, "照片看不清，请重拍")).toMatchObject({ ok: true });
+    const returned = inspectionOf(roundId, v.D)!;
+    expect(returned).toMatchObject({ status: "returned", version: 2 });
+    // The same form again (a retry after a dropped connection, the back button): version 0 or 1.
+    for (const version of ["0", "1"]) {
+      const stale = await score(v, v.inspector2, roundId, v.D, [40, 40], { note: "还行", version });
+      expect(stale).toMatchObject({ ok: false, status: 409 });
+      expect(!stale.ok && stale.errors._form).toBe("这户已被村委退回重评（照片看不清，请重拍），你提交的是退回前的页面，没有保存。请重新打开这户再评分");
+    }
+    const staleAbsent = absent(v, v.inspector2, roundId, v.D, "家里没人", "1");
+    expect(staleAbsent).toMatchObject({ ok: false, status: 409 });
+    const other = await score(v, v.inspector1, roundId, v.D, [30, 30], { version: "1" });
+    expect(other).toMatchObject({ ok: false, status: 409 });
+    expect(!other.ok && other.errors._form).toContain("这户已被村委退回重评");
+    expect(inspectionOf(roundId, v.D)).toEqual(returned);
+    // From the fresh page (the current version) the rescore is saved.
+    expect(await score(v, v.inspector2, roundId, v.D, [45, 40], { version: "2" })).toMatchObject({ ok: true, total: 85 });
+    expect(inspectionOf(roundId, v.D)).toMatchObject({ status: "scored", total: 85, version: 3, returned_reason: null });
+  });
+});
