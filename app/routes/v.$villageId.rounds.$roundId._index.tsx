@@ -149,7 +149,10 @@ export default function RoundPage() {
                 </div>
               ) : null}
               <FormError message={err?._form} />
-              {r.status === "open" && (t.status === "scored" || t.status === "absent") ? (
+              {r.status === "open" && (t.status === "scored" || t.status === "absent") && t.household_id === d.myHousehold ? (
+                <p className="muted small">这是你家，退回重评请由另一位村委委员处理</p>
+              ) : null}
+              {r.status === "open" && (t.status === "scored" || t.status === "absent") && t.household_id !== d.myHousehold ? (
                 <details open={!!err}>
                   <summary>退回重评</summary>
                   <Form method="post" noValidate>

@@ -105,4 +105,14 @@ describe("a household sent back (退回重评)", () => {
     expect(await score(v, v.inspector2, roundId, v.D, [45, 40], { version: "2" })).toMatchObject({ ok: true, total: 85 });
     expect(inspectionOf(roundId, v.D)).toMatchObject({ status: "scored", total: 85, version: 3, returned_reason: null });
   });
+
+  it("cannot be sent back by a committee member of that household", async () => {
+    expect(await score(v, v.inspector1, roundId, v.B, [45, 45])).toMatchObject({ ok: true, total: 90 });
+    const before = inspectionOf(roundId, v.B)!;
+    const own = sendBack({ userId: v.committee2, role: "committee", villageId: v.villageId }, v.villageId, roundId, v.B, "分数偏低");
+    expect(own).toMatchObject({ ok: false, errors: { _form: "不能处理本户的评分，请由另一位村委委员处理" } });
+    expect(inspectionOf(roundId, v.B)).toEqual(before);
+    expect(count("select count(*) as n from audit_log where action = 'inspection.return' and target_id = ?", before.id)).toBe(0);
+    expect(sendBack(committee(), v.villageId, roundId, v.B, "照片看不清")).toMatchObject({ ok: true });
+  });
 });
