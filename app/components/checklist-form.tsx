@@ -14,7 +14,7 @@ interface Props {
 }
 
 export function ChecklistForm({ values, errors, rules, itemRows, tierRows, submit, busy }: Props) {
-  const ruleOptions = [{ value: "", label: "不加不减分" }, ...rules.map((r) => ({ value: String(r.id), label: `${r.name}（${r.points > 0 ? "+" : ""}${r.points} 分）` }))];
+  const ruleOptions = [{ value: "", label: "请选择细则" }, ...rules.map((r) => ({ value: String(r.id), label: `${r.name}（${r.points > 0 ? "+" : ""}${r.points} 分）` }))];
   return (
     <Form method="post" noValidate>
       <input type="hidden" name="intent" value="checklist.save" />
@@ -29,7 +29,7 @@ export function ChecklistForm({ values, errors, rules, itemRows, tierRows, submi
         </div>
       ))}
       <h3>档次（按总分）</h3>
-      <p className="muted small">如 优秀 90 分起、良好 75 分起、合格 60 分起、不合格 0 分起。每档可对应一条环境卫生或村规民约细则，公布时按细则加分或扣分。</p>
+      <p className="muted small">如 优秀 90 分起、良好 75 分起、合格 60 分起、不合格 0 分起。每档要选一条环境卫生或村规民约细则，公布时每户按所在档次的细则加分或扣分。</p>
       {Array.from({ length: tierRows }, (_, i) => (
         <div className="tier-row" key={i}>
           <Field label={`档次 ${i + 1}`} name={`tier${i}Name`} defaultValue={values[`tier${i}Name`]} error={errors[`tier${i}Name`]} maxLength={20} autoComplete="off" />

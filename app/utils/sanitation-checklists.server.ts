@@ -1,5 +1,5 @@
 // Checklist templates (检查表) kept by the village admin: items with a maximum score, and tiers by
-// total, each mapped to a rule of the village's catalogue (or to none). A round copies the template
+// total, each mapped to a rule of the village's catalogue (points plus or minus). A round copies the template
 // whole when it is created, so editing a template never changes a round already under way.
 import { z } from "zod";
 import { fail, type Outcome, type StaffActor } from "./admin-common.server";
@@ -112,12 +112,12 @@ export function checklistFromForm(villageId: number, raw: Record<string, string>
     }
     if (tiers.some((t) => t.name === n.data)) errors[`tier${i}Name`] = "档次不能重名";
     const min = intSchema(TIER_MIN, 0, 1000).safeParse(raw[`tier${i}Min`]);
+    // Every tier pays or deducts by a rule (rules never carry 0 points): publishing files one claim per scored household.
     let ruleId: number | null = null;
-    if (ruleText !== "") {
-      const id = /^\d{1,12}$/.test(ruleText) ? Number(ruleText) : NaN;
-      if (!rules.has(id)) errors[`tier${i}Rule`] = "请从列表中选择本村的环境卫生或村规民约细则";
-      else ruleId = id;
-    }
+    const id = /^\d{1,12}$/.test(ruleText) ? Number(ruleText) : NaN;
+    if (ruleText === "") errors[`tier${i}Rule`] = `请给“${n.data}”选一条积分细则（加分或扣分）`;
+    else if (!rules.has(id)) errors[`tier${i}Rule`] = "请从列表中选择本村的环境卫生或村规民约细则";
+    else ruleId = id;
     if (!min.success) errors[`tier${i}Min`] = minText ? TIER_MIN : "请填写起评分";
     // Compared with the full marks only when every item row is valid (else the sum is not what the admin meant).
     else if (itemsValid && total > 0 && min.data > total) errors[`tier${i}Min`] = `起评分不能高于满分合计 ${total}`;
@@ -209,7 +209,7 @@ export function defaultChecklist(villageId: number): ChecklistSpec {
     tiers: [
       { name: "优秀", min: 90, ruleId: rule("环境卫生评比·优秀") },
       { name: "良好", min: 75, ruleId: rule("环境卫生评比·良好") },
-      { name: "合格", min: 60, ruleId: null },
+      { name: "合格", min: 60, ruleId: rule("环境卫生评比·合格") },
       { name: "不合格", min: 0, ruleId: rule("乱堆乱放柴草杂物") },
     ],
   };

@@ -6,7 +6,10 @@ export interface ChecklistItem {
   max: number;
 }
 
-/** A tier applies from `min` points up to the next tier's minimum; `ruleId` null means no points. */
+/**
+ * A tier applies from `min` points up to the next tier's minimum and pays or deducts by `ruleId`. The
+ * form requires a rule; null survives only in a template saved before that, and such a tier files no claim.
+ */
 export interface ChecklistTier {
   name: string;
   min: number;

@@ -1,8 +1,8 @@
-// Publishing a round: one synchronous transaction files a claim for every scored household whose
-// tier carries a rule (filer: the inspector who scored it; dated inside the round's range), approves
+// Publishing a round: one synchronous transaction files a claim for every scored household (each
+// tier carries a rule; filer: the inspector who scored it; dated inside the round's range), approves
 // each as the publishing committee member (maker-checker: a publisher who scored any household of
-// the round is refused), and freezes the 红黑榜. Applying an accepted re-inspection replaces the old claim the same way.
-// Nothing here moves points: the claims go through review and 公示 like any other.
+// the round is refused), and freezes the 红黑榜. Applying an accepted re-inspection replaces the old
+// claim the same way. Nothing here moves points: the claims go through review and 公示 like any other.
 import { fail, type Outcome } from "./admin-common.server";
 import { audit } from "./audit.server";
 import { approveClaim, claimRow, ClaimError, fileClaimBatch, householdOfUser, rejectClaim, revokeClaim, withdrawClaim, type Decider } from "./claims.server";
@@ -39,7 +39,7 @@ export function roundClaimDate(round: Pick<RoundRow, "starts_at" | "ends_at">, s
 function fileFor(round: RoundRow, row: InspectionRow, by: Decider): Filed {
   if (row.status !== "scored" || row.tier === null) return { claimId: null, waiting: false };
   const tier = round.checklist.tiers.find((t) => t.name === row.tier);
-  if (!tier || tier.ruleId === null) return { claimId: null, waiting: false };
+  if (!tier || tier.ruleId === null) return { claimId: null, waiting: false }; // only a template saved before rules were required
   const photos = photosOf(row.id).map(({ file, mime, bytes }) => ({ file, mime, bytes }));
   const [claimId] = fileClaimBatch({
     villageId: round.village_id,
