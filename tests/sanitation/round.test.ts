@@ -106,8 +106,9 @@ describe("a sanitation round", () => {
 
   it("freezes the 红黑榜 at publishing", () => {
     const board = latestRedBlack(v.villageId)!;
-    expect(board.red.map((r) => [r.number, r.total, r.tier])).toEqual([["002", 95, "优秀"]]);
-    expect(board.black.map((r) => [r.number, r.total, r.tier])).toEqual([["003", 55, "不合格"]]);
+    // Four scored households: the upper two on the red list, the lower two on the black, lowest first.
+    expect(board.red.map((r) => [r.number, r.total, r.tier])).toEqual([["002", 95, "优秀"], ["004", 80, "良好"]]);
+    expect(board.black.map((r) => [r.number, r.total, r.tier])).toEqual([["003", 55, "不合格"], ["001", 70, "合格"]]);
     expect(board).toMatchObject({ scored: 4, absent: 1, households: 5 });
     expect(() => stmt("update sanitation_rounds set redblack_json = '{}' where id = ?").run(roundId)).toThrow(/frozen/);
   });
@@ -148,7 +149,7 @@ describe("a sanitation round", () => {
     expect(householdBalance(v.C).balance).toBe(10);
 
     // The 红黑榜 still shows the published result.
-    expect(latestRedBlack(v.villageId)!.black.map((r) => r.number)).toEqual(["003"]);
+    expect(latestRedBlack(v.villageId)!.black.map((r) => [r.number, r.total])).toEqual([["003", 55], ["001", 70]]);
     const table = roundTable(roundId);
     expect(table.find((r) => r.household_id === v.C)).toMatchObject({ total: 92, tier: "优秀" });
     // The household's history shows the new score and the applied request; the window has closed meanwhile.
