@@ -48,9 +48,9 @@ export function buildRedBlack(round: { id: number; title: string; checklist: Che
   };
 }
 
-/** The board of the village's most recently published round, or null. */
+/** The board of the village's latest published round by its dates (a round published late never replaces a later month's), or null. */
 export function latestRedBlack(villageId: number): RedBlack | null {
-  const row = stmt("select redblack_json from sanitation_rounds where village_id = ? and status = 'published' order by published_at desc, id desc limit 1").get(villageId) as
+  const row = stmt("select redblack_json from sanitation_rounds where village_id = ? and status = 'published' order by starts_at desc, id desc limit 1").get(villageId) as
     | { redblack_json: string }
     | undefined;
   return row ? (JSON.parse(row.redblack_json) as RedBlack) : null;

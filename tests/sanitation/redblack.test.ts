@@ -4,9 +4,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { clockControl } from "~/utils/clock.server";
 import { createHousehold } from "~/utils/households.server";
-import { BOARD_SIZE, roundRedBlack } from "~/utils/redblack.server";
+import { BOARD_SIZE, latestRedBlack, roundRedBlack } from "~/utils/redblack.server";
 import { publishRound } from "~/utils/sanitation-publish.server";
-import { roundIn } from "~/utils/sanitation-rounds.server";
+import { createRound, openRound, roundIn } from "~/utils/sanitation-rounds.server";
 import { openNovemberRound, sanitationVillage, score } from "./fixture";
 
 const china = (y: number, m: number, d: number, h = 10) => Date.UTC(y, m - 1, d, h - 8);
@@ -52,5 +52,22 @@ describe("the 红黑榜", () => {
     const board = roundRedBlack(v.villageId, roundId)!;
     expect(rows(board.red)).toEqual([["003", 90, "优秀"], ["004", 75, "良好"]]);
     expect(rows(board.black)).toEqual([["005", 70, "合格"]]);
+  });
+
+  it("on the notice board: the latest round by its dates, whatever order the rounds were published in", async () => {
+    clockControl.set(china(2026, 10, 10));
+    const v = sanitationVillage("RBL");
+    const october = openNovemberRound(v, { startsOn: "2026-10-01", endsOn: "2026-10-31" });
+    await score(v, v.inspector2, october, v.C, [30, 30]);
+    clockControl.set(china(2026, 11, 10));
+    const committee = { userId: v.committee1, role: "committee", villageId: v.villageId };
+    const made = createRound(committee, v.villageId, { title: "2026年11月", checklistId: String(roundIn(v.villageId, october).checklist_id), startsOn: "2026-11-01", endsOn: "2026-11-30" }, [`${v.g1}-${v.inspector2}`]);
+    if (!made.ok) throw new Error(JSON.stringify(made.errors));
+    openRound(committee, v.villageId, made.roundId);
+    await score(v, v.inspector2, made.roundId, v.C, [45, 45]);
+    expect(publishRound(publisher(v), v.villageId, made.roundId)).toMatchObject({ ok: true });
+    clockControl.set(china(2026, 11, 12)); // October is published late, after November
+    expect(publishRound(publisher(v), v.villageId, october)).toMatchObject({ ok: true });
+    expect(latestRedBlack(v.villageId)).toMatchObject({ roundId: made.roundId, red: [{ total: 90 }] });
   });
 });
