@@ -40,6 +40,10 @@ async function screen(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
+/** Every page's size in points, from the PDF's MediaBox entries. */
+const pageSizes = (pdf: Buffer) => [...pdf.toString("latin1").matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+const isA3 = ([w, h]: number[]) => Math.abs(w - 842) < 2 && Math.abs(h - 1191) < 2; // 297 × 420 mm
+
 const progress = async (page: Page) => (await page.getByTestId("progress").innerText()).match(/已评 (\d+)\/(\d+)/)!.slice(1).map(Number);
 
 describe("a sanitation round on the phone", () => {
@@ -134,6 +138,23 @@ describe("a sanitation round on the phone", () => {
     await page.setViewportSize({ width: 1123, height: 1587 });
     await page.emulateMedia({ media: "print" });
     await shot(page, "sanitation-11-poster-a3-print");
+  });
+
+  it("prints only the poster on A3: the notice board's print version keeps the printer's paper", async () => {
+    const context = await browser.newContext({ baseURL: server.url, locale: "zh-CN" });
+    const page = await context.newPage();
+    await signIn(page, "13900000003");
+    await page.goto(`/v/${villageId}/notice?print=1`);
+    await page.getByTestId("redblack").waitFor();
+    const notice = pageSizes(await page.pdf({ preferCSSPageSize: true }));
+    expect(notice.length).toBeGreaterThan(0);
+    for (const size of notice) expect(isA3(size), `notice board page ${size}`).toBe(false);
+    await page.goto(`/v/${villageId}/rounds/${roundId}/poster`);
+    await page.getByTestId("redblack").waitFor();
+    const poster = pageSizes(await page.pdf({ preferCSSPageSize: true }));
+    expect(poster.length).toBeGreaterThan(0);
+    for (const size of poster) expect(isA3(size), `poster page ${size}`).toBe(true);
+    await context.close();
   });
 
   it("a villager sees the month's result on the household page", async () => {
