@@ -15,7 +15,7 @@ import { householdOfUser, type StoredPhoto } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { roundIn, type RoundRow } from "./sanitation-rounds.server";
-import { lastDayLabel, tierOf, type ChecklistSpec } from "./sanitation-labels";
+import { lastDayLabel, SANITATION_MAX, tierOf, type ChecklistSpec } from "./sanitation-labels";
 import { fieldErrors, normalizeDigits, textSchema } from "./validation.server";
 
 const BAD_REQUEST = "请求有误，请刷新页面后再试";
@@ -136,7 +136,7 @@ const versionSchema = z
 /** The scores of every checklist item (s0, s1, ...), the note and the version the page showed. */
 export function scoreSchema(checklist: ChecklistSpec) {
   const shape: Record<string, z.ZodType> = {
-    note: z.string().optional().transform((s) => s ?? "").pipe(textSchema("备注", 200, false)),
+    note: z.string().optional().transform((s) => s ?? "").pipe(textSchema("备注", SANITATION_MAX.scoreNote, false)),
     version: versionSchema,
   };
   checklist.items.forEach((item, i) => {
@@ -144,12 +144,12 @@ export function scoreSchema(checklist: ChecklistSpec) {
     shape[`s${i}`] = z
       .string({ error: `请给“${item.name}”打分` })
       .transform(normalizeDigits)
-      .pipe(z.string().min(1, `请给“${item.name}”打分`).regex(/^\d{1,3}$/, msg).transform(Number).pipe(z.number().max(item.max, msg)));
+      .pipe(z.string().min(1, `请给“${item.name}”打分`).regex(new RegExp(`^\\d{1,${SANITATION_MAX.scoreDigits}}$`), msg).transform(Number).pipe(z.number().max(item.max, msg)));
   });
   return z.object(shape);
 }
 
-export const absentSchema = z.object({ reason: textSchema("未检查原因", 100), version: versionSchema });
+export const absentSchema = z.object({ reason: textSchema("未检查原因", SANITATION_MAX.absentReason), version: versionSchema });
 
 export type SaveResult =
   | { ok: true; inspectionId: number; total: number | null; tier: string | null; repeated: boolean }
@@ -292,8 +292,8 @@ export const recusalIntent = z.discriminatedUnion(
   [
     z.object({
       intent: z.literal("recusal.add"),
-      number: z.string({ error: "请填写户号" }).transform(normalizeDigits).pipe(z.string().min(1, "请填写户号").regex(/^[0-9A-Za-z-]{1,12}$/, "户号只含数字或字母，如 008")),
-      relation: textSchema("亲属关系", 20),
+      number: z.string({ error: "请填写户号" }).transform(normalizeDigits).pipe(z.string().min(1, "请填写户号").regex(new RegExp(`^[0-9A-Za-z-]{1,${SANITATION_MAX.householdNumber}}$`), "户号只含数字或字母，如 008")),
+      relation: textSchema("亲属关系", SANITATION_MAX.relation),
     }),
     z.object({ intent: z.literal("recusal.remove"), recusalId: z.string({ error: BAD_REQUEST }).regex(/^\d{1,12}$/, BAD_REQUEST).transform(Number) }),
   ],

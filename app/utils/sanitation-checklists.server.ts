@@ -6,7 +6,7 @@ import { fail, type Outcome, type StaffActor } from "./admin-common.server";
 import { audit } from "./audit.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
-import { maxTotal, type ChecklistItem, type ChecklistSpec, type ChecklistTier } from "./sanitation-labels";
+import { maxTotal, SANITATION_MAX, type ChecklistItem, type ChecklistSpec, type ChecklistTier } from "./sanitation-labels";
 import { normalizeDigits, textSchema } from "./validation.server";
 
 export const ITEM_ROWS = 10;
@@ -57,22 +57,22 @@ export function tierRuleChoices(villageId: number): { id: number; name: string; 
 
 // ---- the form ----------------------------------------------------------------------
 
-const intSchema = (message: string, lo: number, hi: number) =>
+const intSchema = (message: string, digits: number, lo: number, hi: number) =>
   z
     .string()
     .optional()
     .transform((s) => normalizeDigits(s ?? ""))
-    .pipe(z.string().regex(/^\d{1,4}$/, message).transform(Number).pipe(z.number().min(lo, message).max(hi, message)));
+    .pipe(z.string().regex(new RegExp(`^\\d{1,${digits}}$`), message).transform(Number).pipe(z.number().min(lo, message).max(hi, message)));
 
-const itemNameSchema = textSchema("检查项目", 12, false);
-const tierNameSchema = textSchema("档次名称", 8, false);
+const itemNameSchema = textSchema("检查项目", SANITATION_MAX.itemName, false);
+const tierNameSchema = textSchema("档次名称", SANITATION_MAX.tierName, false);
 const ITEM_MAX = "满分应为 1 到 100 的整数";
 const TIER_MIN = "起评分应为 0 到 1000 的整数";
 
 /** The template form: name, up to ITEM_ROWS item rows and TIER_ROWS tier rows; empty rows are skipped. */
 export function checklistFromForm(villageId: number, raw: Record<string, string>): { ok: true; spec: ChecklistSpec } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
-  const name = textSchema("检查表名称", 20).safeParse(raw.name ?? "");
+  const name = textSchema("检查表名称", SANITATION_MAX.checklistName).safeParse(raw.name ?? "");
   if (!name.success) errors.name = name.error.issues[0].message;
   const items: ChecklistItem[] = [];
   for (let i = 0; i < ITEM_ROWS; i++) {
@@ -88,7 +88,7 @@ export function checklistFromForm(villageId: number, raw: Record<string, string>
       continue;
     }
     if (items.some((x) => x.name === n.data)) errors[`item${i}Name`] = "检查项目不能重名";
-    const max = intSchema(ITEM_MAX, 1, 100).safeParse(raw[`item${i}Max`]);
+    const max = intSchema(ITEM_MAX, SANITATION_MAX.itemMaxDigits, 1, 100).safeParse(raw[`item${i}Max`]);
     if (!max.success) errors[`item${i}Max`] = maxText ? ITEM_MAX : "请填写满分";
     else items.push({ name: n.data, max: max.data });
   }
@@ -111,7 +111,7 @@ export function checklistFromForm(villageId: number, raw: Record<string, string>
       continue;
     }
     if (tiers.some((t) => t.name === n.data)) errors[`tier${i}Name`] = "档次不能重名";
-    const min = intSchema(TIER_MIN, 0, 1000).safeParse(raw[`tier${i}Min`]);
+    const min = intSchema(TIER_MIN, SANITATION_MAX.tierMinDigits, 0, 1000).safeParse(raw[`tier${i}Min`]);
     // Every tier pays or deducts by a rule (rules never carry 0 points): publishing files one claim per scored household.
     let ruleId: number | null = null;
     const id = /^\d{1,12}$/.test(ruleText) ? Number(ruleText) : NaN;

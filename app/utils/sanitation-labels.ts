@@ -22,6 +22,28 @@ export interface ChecklistSpec {
   tiers: ChecklistTier[]; // best tier (highest min) first; the last one starts at 0
 }
 
+/**
+ * Longest input each sanitation form field accepts: the server's schemas and the forms' maxLength
+ * both read these, so a form never lets people type what the server then refuses (characters for
+ * text, digits for numbers).
+ */
+export const SANITATION_MAX = {
+  checklistName: 20,
+  itemName: 12,
+  itemMaxDigits: 3, // full marks 1 to 100
+  tierName: 8,
+  tierMinDigits: 4, // a tier's minimum 0 to 1000
+  roundTitle: 20,
+  scoreDigits: 3, // an item's score, 0 to its full marks (at most 100)
+  scoreNote: 200,
+  absentReason: 100,
+  returnReason: 100,
+  declineNote: 200,
+  requestReason: 200,
+  householdNumber: 12,
+  relation: 20,
+} as const;
+
 export const ROUND_STATUS_LABELS: Record<RoundStatus, string> = { draft: "未开始", open: "检查中", published: "已公布" };
 export const INSPECTION_STATUS_LABELS: Record<InspectionStatus | "todo", string> = {
   todo: "未评",

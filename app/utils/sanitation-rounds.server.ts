@@ -9,7 +9,7 @@ import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { householdOfUser } from "./claims.server";
 import { checklistIn, listChecklists } from "./sanitation-checklists.server";
-import type { ChecklistSpec } from "./sanitation-labels";
+import { SANITATION_MAX, type ChecklistSpec } from "./sanitation-labels";
 import { normalizeDigits, textSchema } from "./validation.server";
 
 const DAY = 86_400_000;
@@ -100,7 +100,7 @@ function chinaDateSchema(label: string) {
 
 export const roundFieldsSchema = z
   .object({
-    title: textSchema("评比名称", 20),
+    title: textSchema("评比名称", SANITATION_MAX.roundTitle),
     checklistId: z.string({ error: "请选择检查表" }).regex(/^\d{1,12}$/, "请选择检查表").transform(Number),
     startsOn: chinaDateSchema("开始日期"),
     endsOn: chinaDateSchema("结束日期"),
@@ -278,9 +278,9 @@ export const roundIntent = z.discriminatedUnion(
     z.object({ intent: z.literal("round.open") }),
     z.object({ intent: z.literal("round.assign") }),
     z.object({ intent: z.literal("round.publish") }),
-    z.object({ intent: z.literal("inspection.return"), householdId: formIdSchema, reason: textSchema("退回原因", 100) }),
+    z.object({ intent: z.literal("inspection.return"), householdId: formIdSchema, reason: textSchema("退回原因", SANITATION_MAX.returnReason) }),
     z.object({ intent: z.literal("request.accept"), requestId: formIdSchema }),
-    z.object({ intent: z.literal("request.decline"), requestId: formIdSchema, note: textSchema("不同意的理由", 200) }),
+    z.object({ intent: z.literal("request.decline"), requestId: formIdSchema, note: textSchema("不同意的理由", SANITATION_MAX.declineNote) }),
     z.object({ intent: z.literal("request.apply"), requestId: formIdSchema }),
   ],
   { error: BAD_REQUEST },
