@@ -38,7 +38,7 @@ function BoardList({ rows, empty }: { rows: BoardEntry[]; empty: string }) {
   );
 }
 
-/** The frozen 红黑榜 of one round: red (best tier) and black (worst tier) side by side when there is room. */
+/** The frozen 红黑榜 of one round: red (highest totals) and black (lowest) side by side when there is room. */
 export function RedBlackBoard({ board, village }: { board: Board; village?: string }) {
   return (
     <div className="redblack" data-testid="redblack">

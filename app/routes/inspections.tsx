@@ -5,6 +5,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { FormError, FormOk } from "~/components/field";
 import { InspectionHistory } from "~/components/sanitation";
 import { formatTime } from "~/utils/format";
+import { SANITATION_MAX } from "~/utils/sanitation-labels";
 import { inspectionsAction, inspectionsPage, type Reply } from "~/utils/sanitation-pages.server";
 
 export const meta: MetaFunction = () => [{ title: "卫生检查记录 · 积分超市" }];
@@ -40,7 +41,7 @@ export default function Inspections() {
                 <p><strong>{e.title}</strong>：{e.status === "absent" ? "未检查" : `${e.total} 分 ${e.tier}`}（{formatTime(e.canRequestUntil ?? 0).slice(0, 16)} 前可申请）</p>
                 <FormError message={err._form} />
                 <label htmlFor={`f-reason-${e.roundId}`}>复查理由</label>
-                <textarea id={`f-reason-${e.roundId}`} name="reason" rows={2} maxLength={200} aria-invalid={err.reason ? true : undefined} aria-describedby={err.reason ? `f-reason-${e.roundId}-err` : undefined} />
+                <textarea id={`f-reason-${e.roundId}`} name="reason" rows={2} maxLength={SANITATION_MAX.requestReason} aria-invalid={err.reason ? true : undefined} aria-describedby={err.reason ? `f-reason-${e.roundId}-err` : undefined} />
                 {err.reason ? <p className="field-error" id={`f-reason-${e.roundId}-err`}>{err.reason}</p> : null}
                 <button type="submit" className="secondary block" disabled={busy}>提交复查申请</button>
               </Form>

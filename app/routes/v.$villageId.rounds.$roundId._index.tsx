@@ -8,7 +8,7 @@ import { FormError, FormOk } from "~/components/field";
 import { ChecklistFacts, InspectionTag } from "~/components/sanitation";
 import { idParam } from "~/utils/access.server";
 import { formatTime } from "~/utils/format";
-import { REQUEST_STATUS_LABELS, ROUND_STATUS_LABELS } from "~/utils/sanitation-labels";
+import { REQUEST_STATUS_LABELS, ROUND_STATUS_LABELS, SANITATION_MAX } from "~/utils/sanitation-labels";
 import { roundAction, roundPage, type Reply } from "~/utils/sanitation-pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }, { rel: "stylesheet", href: styles }];
@@ -100,7 +100,7 @@ export default function RoundPage() {
                         <input type="hidden" name="intent" value="request.decline" />
                         <input type="hidden" name="requestId" value={q.id} />
                         <label htmlFor={`n-${q.id}`}>不同意的理由</label>
-                        <input id={`n-${q.id}`} name="note" maxLength={200} autoComplete="off" aria-invalid={err?.note ? true : undefined} aria-describedby={err?.note ? `n-${q.id}-err` : undefined} />
+                        <input id={`n-${q.id}`} name="note" maxLength={SANITATION_MAX.declineNote} autoComplete="off" aria-invalid={err?.note ? true : undefined} aria-describedby={err?.note ? `n-${q.id}-err` : undefined} />
                         {err?.note ? <p className="field-error" id={`n-${q.id}-err`}>{err.note}</p> : null}
                         <button type="submit" className="secondary block" disabled={busy}>答复不同意</button>
                       </Form>
@@ -149,14 +149,17 @@ export default function RoundPage() {
                 </div>
               ) : null}
               <FormError message={err?._form} />
-              {r.status === "open" && (t.status === "scored" || t.status === "absent") ? (
+              {r.status === "open" && (t.status === "scored" || t.status === "absent") && t.household_id === d.myHousehold ? (
+                <p className="muted small">这是你家，退回重评请由另一位村委委员处理</p>
+              ) : null}
+              {r.status === "open" && (t.status === "scored" || t.status === "absent") && t.household_id !== d.myHousehold ? (
                 <details open={!!err}>
                   <summary>退回重评</summary>
                   <Form method="post" noValidate>
                     <input type="hidden" name="intent" value="inspection.return" />
                     <input type="hidden" name="householdId" value={t.household_id} />
                     <label htmlFor={`r-${t.household_id}`}>退回原因</label>
-                    <input id={`r-${t.household_id}`} name="reason" maxLength={100} autoComplete="off" aria-invalid={err?.reason ? true : undefined} aria-describedby={err?.reason ? `r-${t.household_id}-err` : undefined} />
+                    <input id={`r-${t.household_id}`} name="reason" maxLength={SANITATION_MAX.returnReason} autoComplete="off" aria-invalid={err?.reason ? true : undefined} aria-describedby={err?.reason ? `r-${t.household_id}-err` : undefined} />
                     {err?.reason ? <p className="field-error" id={`r-${t.household_id}-err`}>{err.reason}</p> : null}
                     <button type="submit" className="secondary block" disabled={busy}>退回给检查员</button>
                   </Form>

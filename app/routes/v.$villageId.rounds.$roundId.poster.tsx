@@ -19,7 +19,7 @@ export default function Poster() {
     <div className="poster">
       <p className="no-print muted small"><Link to={`/v/${villageId}/notice`}>‹ 公示栏</Link> · 用浏览器的“打印”，纸张选 A3</p>
       <RedBlackBoard board={board} village={village} />
-      <p className="muted small board-facts">红榜：本月最高档次的农户；黑榜：本月最低档次的农户。对结果有异议的，公布 7 天内户主可以在“我的家庭 → 卫生检查记录”申请复查。</p>
+      <p className="muted small board-facts">红榜：本轮总分最高的 10 户；黑榜：总分最低的 10 户（评分户少时前一半上红榜、后一半上黑榜）。对结果有异议的，公布 7 天内户主可以在“我的家庭 → 卫生检查记录”申请复查。</p>
     </div>
   );
 }

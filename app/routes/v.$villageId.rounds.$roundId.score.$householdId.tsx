@@ -5,7 +5,7 @@ import styles from "~/sanitation.css";
 import { FormError, FormOk } from "~/components/field";
 import { InspectionTag } from "~/components/sanitation";
 import { idParam } from "~/utils/access.server";
-import { tierRange } from "~/utils/sanitation-labels";
+import { lastDayLabel, SANITATION_MAX, tierRange } from "~/utils/sanitation-labels";
 import { scoreHouseholdAction, scoreHouseholdPage, type Reply } from "~/utils/sanitation-pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -31,7 +31,8 @@ export default function ScoreHousehold() {
   const scoreErr: Record<string, string | undefined> = result?.intent === "score" ? result.errors : {};
   const absentErr: Record<string, string | undefined> = result?.intent === "absent" ? result.errors : {};
   const values: Record<string, string> | null = result && !result.ok ? result.values : null;
-  const canSave = d.round.status === "open" || d.reopened;
+  // After the last day only a household sent back (退回重评) can be scored.
+  const canSave = (d.round.status === "open" && (!d.ended || i?.status === "returned")) || d.reopened;
   const current = (k: number) => values?.[`s${k}`] ?? String(i?.scores?.[k] ?? d.round.checklist.items[k].max);
   return (
     <>
@@ -44,7 +45,7 @@ export default function ScoreHousehold() {
         {i?.status === "absent" ? <p className="muted">上次未检查：{i.absent_reason}</p> : null}
         <FormError message={scoreErr._form ?? absentErr._form ?? (result && !["score", "absent"].includes(result.intent) ? result.errors._form : null)} />
         {d.conflict ? <p className="conflict" role="alert">{d.conflict}</p> : null}
-        {!canSave ? <p className="conflict">{d.round.status === "published" ? "评比已公布，不能再改分" : "评比还没开始"}</p> : null}
+        {!canSave ? <p className="conflict">{d.round.status === "published" ? "评比已公布，不能再改分" : d.ended ? `这轮评比 ${lastDayLabel(d.round.ends_at)} 已结束，不能再评分；需要改分请村委退回重评` : "评比还没开始"}</p> : null}
       </section>
       {canSave && !d.conflict ? (
         <>
@@ -58,7 +59,7 @@ export default function ScoreHousehold() {
                 <div className="score-item" key={k}>
                   <label htmlFor={`f-s${k}`}>{it.name}<span className="muted">满分 {it.max}</span></label>
                   <input
-                    id={`f-s${k}`} name={`s${k}`} inputMode="numeric" pattern="[0-9]*" maxLength={3} defaultValue={current(k)} autoComplete="off"
+                    id={`f-s${k}`} name={`s${k}`} inputMode="numeric" pattern="[0-9]*" maxLength={SANITATION_MAX.scoreDigits} defaultValue={current(k)} autoComplete="off"
                     aria-invalid={scoreErr[`s${k}`] ? true : undefined} aria-describedby={scoreErr[`s${k}`] ? `f-s${k}-err` : undefined}
                   />
                   {scoreErr[`s${k}`] ? <p className="field-error" id={`f-s${k}-err`}>{scoreErr[`s${k}`]}</p> : null}
@@ -66,7 +67,7 @@ export default function ScoreHousehold() {
               ))}
               <div>
                 <label htmlFor="f-note">备注（可不填）</label>
-                <textarea id="f-note" name="note" rows={2} maxLength={200} defaultValue={values?.note ?? i?.note ?? ""} aria-invalid={scoreErr.note ? true : undefined} aria-describedby={scoreErr.note ? "f-note-err" : undefined} />
+                <textarea id="f-note" name="note" rows={2} maxLength={SANITATION_MAX.scoreNote} defaultValue={values?.note ?? i?.note ?? ""} aria-invalid={scoreErr.note ? true : undefined} aria-describedby={scoreErr.note ? "f-note-err" : undefined} />
                 {scoreErr.note ? <p className="field-error" id="f-note-err">{scoreErr.note}</p> : null}
               </div>
               <div>
@@ -92,7 +93,7 @@ export default function ScoreHousehold() {
                 <input type="hidden" name="intent" value="absent" />
                 <input type="hidden" name="version" value={i?.version ?? 0} />
                 <label htmlFor="f-reason">未检查原因</label>
-                <input id="f-reason" name="reason" maxLength={100} autoComplete="off" placeholder="如 家里没人，外出打工" defaultValue={values?.reason ?? ""} aria-invalid={absentErr.reason ? true : undefined} aria-describedby={absentErr.reason ? "f-reason-err" : undefined} />
+                <input id="f-reason" name="reason" maxLength={SANITATION_MAX.absentReason} autoComplete="off" placeholder="如 家里没人，外出打工" defaultValue={values?.reason ?? ""} aria-invalid={absentErr.reason ? true : undefined} aria-describedby={absentErr.reason ? "f-reason-err" : undefined} />
                 {absentErr.reason ? <p className="field-error" id="f-reason-err">{absentErr.reason}</p> : null}
                 <button type="submit" className="secondary block" disabled={busy}>标记未检查，下一户</button>
               </Form>

@@ -30,7 +30,7 @@ export default function ScoreList() {
       </div>
       {d.recused ? <p className="muted small">另有 {d.recused} 户你要回避，由本网格的其他检查员评分</p> : null}
       {d.round.status === "open" && d.next ? <p><Link className="button block" to={`${base}/${d.next}`}>评下一户</Link></p> : null}
-      {d.round.status === "open" && !d.next ? <p className="form-ok">你负责的农户都评完了。</p> : null}
+      {d.round.status === "open" && !d.next ? <p className={d.ended ? "muted" : "form-ok"}>{d.ended ? "检查时间已过，只有村委退回重评的农户还能评分。" : "你负责的农户都评完了。"}</p> : null}
       {d.round.status === "published" ? <p className="muted">评比已公布。只有村委同意复查的农户可以重新评分。</p> : null}
       {d.round.status === "draft" ? <p className="muted">评比还没开始，村委开始后才能评分。</p> : null}
       <ul className="score-list">

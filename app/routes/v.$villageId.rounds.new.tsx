@@ -7,6 +7,7 @@ import { SelectField } from "~/components/admin";
 import { AssignChecks } from "~/components/assign-form";
 import { Field, FormError } from "~/components/field";
 import { idParam } from "~/utils/access.server";
+import { SANITATION_MAX } from "~/utils/sanitation-labels";
 import { newRoundAction, newRoundPage, type Reply } from "~/utils/sanitation-pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }, { rel: "stylesheet", href: styles }];
@@ -35,7 +36,7 @@ export default function NewRound() {
       {d.checklists.length === 0 ? <p className="form-error">还没有在用的检查表，请村管理员先在“村务管理 → 卫生检查表”里建一张。</p> : null}
       <Form method="post" noValidate>
         <FormError message={e._form} />
-        <Field label="评比名称" name="title" defaultValue={v.title} error={e.title} maxLength={40} autoComplete="off" hint="如 2026年11月" />
+        <Field label="评比名称" name="title" defaultValue={v.title} error={e.title} maxLength={SANITATION_MAX.roundTitle} autoComplete="off" hint="如 2026年11月" />
         <SelectField label="检查表" name="checklistId" defaultValue={v.checklistId} error={e.checklistId} options={[{ value: "", label: "请选择" }, ...d.checklists.map((c) => ({ value: String(c.id), label: c.name }))]} />
         <Field label="开始日期" name="startsOn" type="date" defaultValue={v.startsOn} error={e.startsOn} />
         <Field label="结束日期" name="endsOn" type="date" defaultValue={v.endsOn} error={e.endsOn} />

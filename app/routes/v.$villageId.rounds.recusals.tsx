@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import styles from "~/sanitation.css";
 import { Field, FormError, FormOk } from "~/components/field";
 import { idParam } from "~/utils/access.server";
+import { SANITATION_MAX } from "~/utils/sanitation-labels";
 import { recusalAction, recusalPage, type Reply } from "~/utils/sanitation-pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
@@ -53,8 +54,8 @@ export default function Recusals() {
         <Form method="post" noValidate>
           <input type="hidden" name="intent" value="recusal.add" />
           <FormError message={addErr._form} />
-          <Field label="户号" name="number" inputMode="numeric" maxLength={12} autoComplete="off" placeholder="如 008" error={addErr.number} defaultValue={result?.intent === "recusal.add" && !result.ok ? result.values.number : undefined} />
-          <Field label="亲属关系" name="relation" maxLength={20} autoComplete="off" placeholder="如 兄弟、舅舅家" error={addErr.relation} defaultValue={result?.intent === "recusal.add" && !result.ok ? result.values.relation : undefined} />
+          <Field label="户号" name="number" inputMode="numeric" maxLength={SANITATION_MAX.householdNumber} autoComplete="off" placeholder="如 008" error={addErr.number} defaultValue={result?.intent === "recusal.add" && !result.ok ? result.values.number : undefined} />
+          <Field label="亲属关系" name="relation" maxLength={SANITATION_MAX.relation} autoComplete="off" placeholder="如 兄弟、舅舅家" error={addErr.relation} defaultValue={result?.intent === "recusal.add" && !result.ok ? result.values.relation : undefined} />
           <button type="submit" className="primary block" disabled={busy}>申报回避</button>
         </Form>
       </section>

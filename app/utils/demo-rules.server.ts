@@ -22,6 +22,7 @@ const RULES: Spec[] = [
   ["sanitation", "美丽庭院", 10, "time", true, { household_year: 40 }],
   ["sanitation", "环境卫生评比·优秀", 10, "time", false, { household_month: 10 }],
   ["sanitation", "环境卫生评比·良好", 5, "time", false, { household_month: 5 }],
+  ["sanitation", "环境卫生评比·合格", 2, "time", false, { household_month: 2 }],
   ["family", "好婆婆", 20, "time", true, { member_year: 20 }],
   ["family", "好媳妇", 20, "time", true, { member_year: 20 }],
   ["family", "文明家庭", 30, "time", false, { household_year: 30 }],

@@ -7,12 +7,12 @@ import { audit } from "./audit.server";
 import { householdOfUser, type Decider } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
-import { REINSPECTION_DAYS } from "./sanitation-labels";
+import { REINSPECTION_DAYS, SANITATION_MAX } from "./sanitation-labels";
 import { textSchema } from "./validation.server";
 
 const DAY = 86_400_000;
 
-export const requestSchema = z.object({ roundId: formIdSchema, reason: textSchema("复查理由", 200) });
+export const requestSchema = z.object({ roundId: formIdSchema, reason: textSchema("复查理由", SANITATION_MAX.requestReason) });
 
 export interface RequestRow {
   id: number;

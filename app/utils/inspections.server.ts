@@ -1,7 +1,8 @@
 // Scoring door to door: an inspector assigned to a round's grids scores one household at a time.
 // One row per (round, household), upserted: a repeated save carries the same values and gives the
 // same row. A save made from a stale page (`version` the inspector saw) over another inspector's
-// newer save is refused, so two inspectors racing leave one result. Nothing here files claims:
+// newer save is refused, so two inspectors racing leave one result; so is any stale save over a
+// household the committee sent back. Nothing here files claims:
 // publishing does (sanitation-publish.server.ts).
 import fs from "node:fs";
 import path from "node:path";
@@ -14,7 +15,7 @@ import { householdOfUser, type StoredPhoto } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { roundIn, type RoundRow } from "./sanitation-rounds.server";
-import { tierOf, type ChecklistSpec } from "./sanitation-labels";
+import { lastDayLabel, SANITATION_MAX, tierOf, type ChecklistSpec } from "./sanitation-labels";
 import { fieldErrors, normalizeDigits, textSchema } from "./validation.server";
 
 const BAD_REQUEST = "请求有误，请刷新页面后再试";
@@ -117,6 +118,13 @@ function closedReason(round: RoundRow, householdId: number): string | null {
   return null;
 }
 
+/** An open round past its last day: only households sent back (退回重评) may still be scored. */
+export function roundEnded(round: RoundRow): boolean {
+  return round.status === "open" && now() >= round.ends_at;
+}
+
+const endedMessage = (round: RoundRow) => `这轮评比 ${lastDayLabel(round.ends_at)} 已结束，不能再评分；需要改分请村委退回重评`;
+
 // ---- the scoring form ------------------------------------------------------------------------------
 
 const versionSchema = z
@@ -128,7 +136,7 @@ const versionSchema = z
 /** The scores of every checklist item (s0, s1, ...), the note and the version the page showed. */
 export function scoreSchema(checklist: ChecklistSpec) {
   const shape: Record<string, z.ZodType> = {
-    note: z.string().optional().transform((s) => s ?? "").pipe(textSchema("备注", 200, false)),
+    note: z.string().optional().transform((s) => s ?? "").pipe(textSchema("备注", SANITATION_MAX.scoreNote, false)),
     version: versionSchema,
   };
   checklist.items.forEach((item, i) => {
@@ -136,12 +144,12 @@ export function scoreSchema(checklist: ChecklistSpec) {
     shape[`s${i}`] = z
       .string({ error: `请给“${item.name}”打分` })
       .transform(normalizeDigits)
-      .pipe(z.string().min(1, `请给“${item.name}”打分`).regex(/^\d{1,3}$/, msg).transform(Number).pipe(z.number().max(item.max, msg)));
+      .pipe(z.string().min(1, `请给“${item.name}”打分`).regex(new RegExp(`^\\d{1,${SANITATION_MAX.scoreDigits}}$`), msg).transform(Number).pipe(z.number().max(item.max, msg)));
   });
   return z.object(shape);
 }
 
-export const absentSchema = z.object({ reason: textSchema("未检查原因", 100), version: versionSchema });
+export const absentSchema = z.object({ reason: textSchema("未检查原因", SANITATION_MAX.absentReason), version: versionSchema });
 
 export type SaveResult =
   | { ok: true; inspectionId: number; total: number | null; tier: string | null; repeated: boolean }
@@ -169,14 +177,21 @@ function writeInspection(by: Inspector, round: RoundRow, householdId: number, ve
     const conflict = conflictOf(by.userId, householdId);
     if (conflict) return { ok: false, errors: { _form: conflict }, status: 403 };
     const row = inspectionOf(round.id, householdId);
+    // A send-back is the committee's decision: a form from before it (a retry, the back button) must
+    // not turn the row back into the old score, whoever posts it, the original inspector included.
+    if (row && row.status === "returned" && row.version !== version) {
+      return { ok: false, errors: { _form: `这户已被村委退回重评（${row.returned_reason ?? ""}），你提交的是退回前的页面，没有保存。请重新打开这户再评分` }, status: 409 };
+    }
     if (row && row.version !== version && row.inspector_user_id !== by.userId) {
       const name = (stmt("select display_name from users where id = ?").get(row.inspector_user_id) as { display_name: string }).display_name;
-      const what = row.status === "absent" ? "标记为未检查" : row.status === "scored" ? `评了 ${row.total} 分（${row.tier}）` : "退回重评";
+      const what = row.status === "absent" ? "标记为未检查" : `评了 ${row.total} 分（${row.tier}）`;
       return { ok: false, errors: { _form: `这户刚由${name}${what}，没有保存你的评分。请返回列表刷新后再看` }, status: 409 };
     }
     if (row && row.status !== "returned" && row.inspector_user_id === by.userId && photos.length === 0 && sameValues(row, v)) {
       return { ok: true, inspectionId: row.id, total: row.total, tier: row.tier, repeated: true }; // a double tap or a resent form
     }
+    // After the last day a late save would land in the next month's caps; a send-back is the way to rescore.
+    if (roundEnded(fresh) && row?.status !== "returned") return { ok: false, errors: { _form: endedMessage(fresh) }, status: 400 };
     const at = now();
     const cols = v.kind === "scored"
       ? { status: "scored", scores: JSON.stringify(v.scores), total: v.total, tier: v.tier, note: v.note, reason: null }
@@ -263,7 +278,8 @@ export function markAbsent(by: Inspector, round: RoundRow, householdId: number, 
 /** The next household to score after this one: the next not done in list order, wrapping round; null when all are done. */
 export function nextHousehold(round: RoundRow, userId: number, after: number): number | null {
   const { rows } = scoringList(round, userId);
-  const todo = (r: ScoringListRow) => !r.conflict && (r.status === null || r.status === "returned");
+  const ended = roundEnded(round);
+  const todo = (r: ScoringListRow) => !r.conflict && (r.status === "returned" || (r.status === null && !ended));
   const i = rows.findIndex((r) => r.id === after);
   const next = [...rows.slice(i + 1), ...rows.slice(0, Math.max(i, 0))].find(todo);
   return next?.id ?? null;
@@ -276,8 +292,8 @@ export const recusalIntent = z.discriminatedUnion(
   [
     z.object({
       intent: z.literal("recusal.add"),
-      number: z.string({ error: "请填写户号" }).transform(normalizeDigits).pipe(z.string().min(1, "请填写户号").regex(/^[0-9A-Za-z-]{1,12}$/, "户号只含数字或字母，如 008")),
-      relation: textSchema("亲属关系", 20),
+      number: z.string({ error: "请填写户号" }).transform(normalizeDigits).pipe(z.string().min(1, "请填写户号").regex(new RegExp(`^[0-9A-Za-z-]{1,${SANITATION_MAX.householdNumber}}$`), "户号只含数字或字母，如 008")),
+      relation: textSchema("亲属关系", SANITATION_MAX.relation),
     }),
     z.object({ intent: z.literal("recusal.remove"), recusalId: z.string({ error: BAD_REQUEST }).regex(/^\d{1,12}$/, BAD_REQUEST).transform(Number) }),
   ],

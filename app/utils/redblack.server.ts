@@ -1,6 +1,6 @@
-// The 红黑榜 of a published round: computed once, at publishing, and stored frozen on the round
-// (a database trigger refuses any later change), so re-inspections and edits never alter a board
-// that was already posted.
+// The 红黑榜 of a published round: the top and bottom households by total, with tier and score.
+// Computed once, at publishing, and stored frozen on the round (a database trigger refuses any later
+// change), so re-inspections and edits never alter a board that was already posted.
 import { stmt } from "./db.server";
 import type { ChecklistSpec } from "./sanitation-labels";
 
@@ -26,7 +26,11 @@ export interface RedBlack {
   black: BoardEntry[];
 }
 
-/** Red: the best tier, highest totals first. Black: the worst tier, lowest first. Never the same household on both. */
+/**
+ * Red: the BOARD_SIZE highest totals, highest first. Black: the BOARD_SIZE lowest, lowest first. Each
+ * entry carries its tier and score. A round with fewer than 2 × BOARD_SIZE scored households is split
+ * (the upper half red, the rest black), so no household is on both lists. Ties go by household number.
+ */
 export function buildRedBlack(round: { id: number; title: string; checklist: ChecklistSpec }, publishedAt: number, households: number): RedBlack {
   const rows = stmt(
     `select i.household_id as householdId, h.number, i.total, i.tier, i.status,
@@ -34,21 +38,19 @@ export function buildRedBlack(round: { id: number; title: string; checklist: Che
      from inspections i join households h on h.id = i.household_id where i.round_id = ? order by h.number`,
   ).all(round.id) as (BoardEntry & { status: string })[];
   const scored = rows.filter((r) => r.status === "scored").map(({ status: _s, ...r }) => r);
-  const tiers = round.checklist.tiers;
-  const best = tiers[0]?.name;
-  const worst = tiers.length > 1 ? tiers[tiers.length - 1].name : null;
-  const red = scored.filter((r) => r.tier === best).sort((a, b) => b.total - a.total || a.number.localeCompare(b.number)).slice(0, BOARD_SIZE);
-  const black = scored.filter((r) => r.tier === worst).sort((a, b) => a.total - b.total || a.number.localeCompare(b.number)).slice(0, BOARD_SIZE);
+  const best = [...scored].sort((a, b) => b.total - a.total || a.number.localeCompare(b.number));
+  const red = best.slice(0, Math.min(BOARD_SIZE, Math.ceil(best.length / 2)));
+  const black = best.slice(red.length).sort((a, b) => a.total - b.total || a.number.localeCompare(b.number)).slice(0, Math.min(BOARD_SIZE, Math.floor(best.length / 2)));
   return {
     roundId: round.id, title: round.title, publishedAt, households, scored: scored.length, absent: rows.filter((r) => r.status === "absent").length,
-    tiers: tiers.map((t) => ({ name: t.name, min: t.min, count: scored.filter((r) => r.tier === t.name).length })),
+    tiers: round.checklist.tiers.map((t) => ({ name: t.name, min: t.min, count: scored.filter((r) => r.tier === t.name).length })),
     red, black,
   };
 }
 
-/** The board of the village's most recently published round, or null. */
+/** The board of the village's latest published round by its dates (a round published late never replaces a later month's), or null. */
 export function latestRedBlack(villageId: number): RedBlack | null {
-  const row = stmt("select redblack_json from sanitation_rounds where village_id = ? and status = 'published' order by published_at desc, id desc limit 1").get(villageId) as
+  const row = stmt("select redblack_json from sanitation_rounds where village_id = ? and status = 'published' order by starts_at desc, id desc limit 1").get(villageId) as
     | { redblack_json: string }
     | undefined;
   return row ? (JSON.parse(row.redblack_json) as RedBlack) : null;

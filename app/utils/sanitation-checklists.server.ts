@@ -1,12 +1,12 @@
 // Checklist templates (检查表) kept by the village admin: items with a maximum score, and tiers by
-// total, each mapped to a rule of the village's catalogue (or to none). A round copies the template
+// total, each mapped to a rule of the village's catalogue (points plus or minus). A round copies the template
 // whole when it is created, so editing a template never changes a round already under way.
 import { z } from "zod";
 import { fail, type Outcome, type StaffActor } from "./admin-common.server";
 import { audit } from "./audit.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
-import { maxTotal, type ChecklistItem, type ChecklistSpec, type ChecklistTier } from "./sanitation-labels";
+import { maxTotal, SANITATION_MAX, type ChecklistItem, type ChecklistSpec, type ChecklistTier } from "./sanitation-labels";
 import { normalizeDigits, textSchema } from "./validation.server";
 
 export const ITEM_ROWS = 10;
@@ -57,22 +57,22 @@ export function tierRuleChoices(villageId: number): { id: number; name: string; 
 
 // ---- the form ----------------------------------------------------------------------
 
-const intSchema = (message: string, lo: number, hi: number) =>
+const intSchema = (message: string, digits: number, lo: number, hi: number) =>
   z
     .string()
     .optional()
     .transform((s) => normalizeDigits(s ?? ""))
-    .pipe(z.string().regex(/^\d{1,4}$/, message).transform(Number).pipe(z.number().min(lo, message).max(hi, message)));
+    .pipe(z.string().regex(new RegExp(`^\\d{1,${digits}}$`), message).transform(Number).pipe(z.number().min(lo, message).max(hi, message)));
 
-const itemNameSchema = textSchema("检查项目", 12, false);
-const tierNameSchema = textSchema("档次名称", 8, false);
+const itemNameSchema = textSchema("检查项目", SANITATION_MAX.itemName, false);
+const tierNameSchema = textSchema("档次名称", SANITATION_MAX.tierName, false);
 const ITEM_MAX = "满分应为 1 到 100 的整数";
 const TIER_MIN = "起评分应为 0 到 1000 的整数";
 
 /** The template form: name, up to ITEM_ROWS item rows and TIER_ROWS tier rows; empty rows are skipped. */
 export function checklistFromForm(villageId: number, raw: Record<string, string>): { ok: true; spec: ChecklistSpec } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
-  const name = textSchema("检查表名称", 20).safeParse(raw.name ?? "");
+  const name = textSchema("检查表名称", SANITATION_MAX.checklistName).safeParse(raw.name ?? "");
   if (!name.success) errors.name = name.error.issues[0].message;
   const items: ChecklistItem[] = [];
   for (let i = 0; i < ITEM_ROWS; i++) {
@@ -88,7 +88,7 @@ export function checklistFromForm(villageId: number, raw: Record<string, string>
       continue;
     }
     if (items.some((x) => x.name === n.data)) errors[`item${i}Name`] = "检查项目不能重名";
-    const max = intSchema(ITEM_MAX, 1, 100).safeParse(raw[`item${i}Max`]);
+    const max = intSchema(ITEM_MAX, SANITATION_MAX.itemMaxDigits, 1, 100).safeParse(raw[`item${i}Max`]);
     if (!max.success) errors[`item${i}Max`] = maxText ? ITEM_MAX : "请填写满分";
     else items.push({ name: n.data, max: max.data });
   }
@@ -111,13 +111,13 @@ export function checklistFromForm(villageId: number, raw: Record<string, string>
       continue;
     }
     if (tiers.some((t) => t.name === n.data)) errors[`tier${i}Name`] = "档次不能重名";
-    const min = intSchema(TIER_MIN, 0, 1000).safeParse(raw[`tier${i}Min`]);
+    const min = intSchema(TIER_MIN, SANITATION_MAX.tierMinDigits, 0, 1000).safeParse(raw[`tier${i}Min`]);
+    // Every tier pays or deducts by a rule (rules never carry 0 points): publishing files one claim per scored household.
     let ruleId: number | null = null;
-    if (ruleText !== "") {
-      const id = /^\d{1,12}$/.test(ruleText) ? Number(ruleText) : NaN;
-      if (!rules.has(id)) errors[`tier${i}Rule`] = "请从列表中选择本村的环境卫生或村规民约细则";
-      else ruleId = id;
-    }
+    const id = /^\d{1,12}$/.test(ruleText) ? Number(ruleText) : NaN;
+    if (ruleText === "") errors[`tier${i}Rule`] = `请给“${n.data}”选一条积分细则（加分或扣分）`;
+    else if (!rules.has(id)) errors[`tier${i}Rule`] = "请从列表中选择本村的环境卫生或村规民约细则";
+    else ruleId = id;
     if (!min.success) errors[`tier${i}Min`] = minText ? TIER_MIN : "请填写起评分";
     // Compared with the full marks only when every item row is valid (else the sum is not what the admin meant).
     else if (itemsValid && total > 0 && min.data > total) errors[`tier${i}Min`] = `起评分不能高于满分合计 ${total}`;
@@ -209,7 +209,7 @@ export function defaultChecklist(villageId: number): ChecklistSpec {
     tiers: [
       { name: "优秀", min: 90, ruleId: rule("环境卫生评比·优秀") },
       { name: "良好", min: 75, ruleId: rule("环境卫生评比·良好") },
-      { name: "合格", min: 60, ruleId: null },
+      { name: "合格", min: 60, ruleId: rule("环境卫生评比·合格") },
       { name: "不合格", min: 0, ruleId: rule("乱堆乱放柴草杂物") },
     ],
   };

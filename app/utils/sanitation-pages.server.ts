@@ -6,7 +6,7 @@ import { actorOf, echoValues } from "./admin-common.server";
 import { householdOfUser } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt } from "./db.server";
-import { changeRecusals, gridsOf, markAbsent, nextHousehold, recusalsOf, saveScores, scoringHousehold, scoringList } from "./inspections.server";
+import { changeRecusals, gridsOf, markAbsent, nextHousehold, recusalsOf, roundEnded, saveScores, scoringHousehold, scoringList } from "./inspections.server";
 import { inspectionPhoto, householdInspections } from "./inspections-history.server";
 import { acceptRequest, declineRequest, requestReinspection, requestsOfRound } from "./inspections-requests.server";
 import { roundRedBlack } from "./redblack.server";
@@ -208,7 +208,7 @@ export async function scoreListPage(request: Request, villageId: number, roundId
   const { access, round } = await assignedInspector(request, villageId, roundId);
   const list = scoringList(round, access.viewer.userId);
   return {
-    villageId, round: { id: round.id, title: round.title, status: round.status, starts_at: round.starts_at, ends_at: round.ends_at },
+    villageId, round: { id: round.id, title: round.title, status: round.status, starts_at: round.starts_at, ends_at: round.ends_at }, ended: roundEnded(round),
     ...list, next: nextHousehold(round, access.viewer.userId, -1), saved: savedMessage(roundId, new URL(request.url).searchParams.get("saved")),
   };
 }
@@ -219,7 +219,7 @@ export async function scoreHouseholdPage(request: Request, villageId: number, ro
   const { done, total } = scoringList(round, access.viewer.userId);
   const reopened = round.status === "published" && !!stmt("select 1 from reinspection_requests where round_id = ? and household_id = ? and status = 'accepted'").get(roundId, householdId);
   return {
-    villageId, round: { id: round.id, title: round.title, status: round.status, checklist: round.checklist }, done, total, reopened,
+    villageId, round: { id: round.id, title: round.title, status: round.status, ends_at: round.ends_at, checklist: round.checklist }, done, total, reopened, ended: roundEnded(round),
     household: one.household, conflict: one.conflict, photos: one.photos, inspector: one.inspector,
     inspection: one.inspection && { status: one.inspection.status, scores: one.inspection.scores_json ? (JSON.parse(one.inspection.scores_json) as number[]) : null, total: one.inspection.total, tier: one.inspection.tier, note: one.inspection.note, absent_reason: one.inspection.absent_reason, returned_reason: one.inspection.returned_reason, version: one.inspection.version, mine: one.inspection.inspector_user_id === access.viewer.userId },
     saved: savedMessage(roundId, new URL(request.url).searchParams.get("saved")),

@@ -1,8 +1,8 @@
-// Publishing a round: one synchronous transaction files a claim for every scored household whose
-// tier carries a rule (filer: the inspector who scored it), approves each as the publishing
-// committee member (maker-checker: a publisher who scored any household of the round is refused),
-// and freezes the 红黑榜. Applying an accepted re-inspection replaces the old claim the same way.
-// Nothing here moves points: the claims go through review and 公示 like any other.
+// Publishing a round: one synchronous transaction files a claim for every scored household (each
+// tier carries a rule; filer: the inspector who scored it; dated inside the round's range), approves
+// each as the publishing committee member (maker-checker: a publisher who scored any household of
+// the round is refused), and freezes the 红黑榜. Applying an accepted re-inspection replaces the old
+// claim the same way. Nothing here moves points: the claims go through review and 公示 like any other.
 import { fail, type Outcome } from "./admin-common.server";
 import { audit } from "./audit.server";
 import { approveClaim, claimRow, ClaimError, fileClaimBatch, householdOfUser, rejectClaim, revokeClaim, withdrawClaim, type Decider } from "./claims.server";
@@ -26,17 +26,26 @@ interface Filed {
   waiting: boolean; // left 待审核 for another committee member (the publisher's own household, or a second approval)
 }
 
+/**
+ * The date a round's claim carries: when the household was scored, moved into the round's range. A
+ * rescore after the last day (a send-back, a re-inspection) still belongs to the round's month, so the
+ * rule's monthly caps count it there and not against the month it happened to be saved in.
+ */
+export function roundClaimDate(round: Pick<RoundRow, "starts_at" | "ends_at">, savedAt: number): number {
+  return Math.min(Math.max(savedAt, round.starts_at), round.ends_at - 1);
+}
+
 /** Files (and approves, where the decider may) the claim for one inspection. Inside the caller's transaction. */
 function fileFor(round: RoundRow, row: InspectionRow, by: Decider): Filed {
   if (row.status !== "scored" || row.tier === null) return { claimId: null, waiting: false };
   const tier = round.checklist.tiers.find((t) => t.name === row.tier);
-  if (!tier || tier.ruleId === null) return { claimId: null, waiting: false };
+  if (!tier || tier.ruleId === null) return { claimId: null, waiting: false }; // only a template saved before rules were required
   const photos = photosOf(row.id).map(({ file, mime, bytes }) => ({ file, mime, bytes }));
   const [claimId] = fileClaimBatch({
     villageId: round.village_id,
     filer: { userId: row.inspector_user_id, role: "inspector" },
     source: { kind: "round", id: round.id },
-    items: [{ memberId: headMember(row.household_id).id, ruleId: tier.ruleId, occurredAt: row.saved_at, quantity: 1, note: `${round.title}卫生评比：${row.tier}，${row.total} 分`, photos }],
+    items: [{ memberId: headMember(row.household_id).id, ruleId: tier.ruleId, occurredAt: roundClaimDate(round, row.saved_at), quantity: 1, note: `${round.title}卫生评比：${row.tier}，${row.total} 分`, photos }],
   });
   stmt("update inspections set claim_id = ? where id = ?").run(claimId, row.id);
   if (householdOfUser(by.userId) === row.household_id) return { claimId, waiting: true };

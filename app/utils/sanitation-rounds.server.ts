@@ -7,8 +7,9 @@ import { fail, formIdSchema, notFound, type Outcome, type StaffActor } from "./a
 import { audit } from "./audit.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
+import { householdOfUser } from "./claims.server";
 import { checklistIn, listChecklists } from "./sanitation-checklists.server";
-import type { ChecklistSpec } from "./sanitation-labels";
+import { SANITATION_MAX, type ChecklistSpec } from "./sanitation-labels";
 import { normalizeDigits, textSchema } from "./validation.server";
 
 const DAY = 86_400_000;
@@ -99,7 +100,7 @@ function chinaDateSchema(label: string) {
 
 export const roundFieldsSchema = z
   .object({
-    title: textSchema("评比名称", 20),
+    title: textSchema("评比名称", SANITATION_MAX.roundTitle),
     checklistId: z.string({ error: "请选择检查表" }).regex(/^\d{1,12}$/, "请选择检查表").transform(Number),
     startsOn: chinaDateSchema("开始日期"),
     endsOn: chinaDateSchema("结束日期"),
@@ -212,7 +213,7 @@ export function openRound(actor: StaffActor, villageId: number, roundId: number)
   });
 }
 
-/** Before publishing: a scored (or 未检查) household goes back to the inspectors with a reason. */
+/** Before publishing: a scored (or 未检查) household goes back to the inspectors with a reason, by a committee member not of that household. */
 export function sendBack(actor: StaffActor, villageId: number, roundId: number, householdId: number, reason: string): Outcome {
   return transact((): Outcome => {
     const round = roundIn(villageId, roundId);
@@ -220,6 +221,8 @@ export function sendBack(actor: StaffActor, villageId: number, roundId: number, 
     const row = stmt("select id, status from inspections where round_id = ? and household_id = ?").get(roundId, householdId) as { id: number; status: InspectionStatus } | undefined;
     if (!row) return fail("_form", "这户还没有评分，不用退回");
     if (row.status === "returned") return fail("_form", "这户已经退回重评了");
+    // As for every committee decision (claims.server.ts checkDecider): never on one's own household.
+    if (householdOfUser(actor.userId) === householdId) return fail("_form", "不能处理本户的评分，请由另一位村委委员处理");
     stmt("update inspections set status = 'returned', returned_reason = ?, version = version + 1 where id = ?").run(reason, row.id);
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "inspection.return", targetType: "inspection", targetId: row.id, before: { status: row.status }, after: { reason } });
     return { ok: true };
@@ -275,9 +278,9 @@ export const roundIntent = z.discriminatedUnion(
     z.object({ intent: z.literal("round.open") }),
     z.object({ intent: z.literal("round.assign") }),
     z.object({ intent: z.literal("round.publish") }),
-    z.object({ intent: z.literal("inspection.return"), householdId: formIdSchema, reason: textSchema("退回原因", 100) }),
+    z.object({ intent: z.literal("inspection.return"), householdId: formIdSchema, reason: textSchema("退回原因", SANITATION_MAX.returnReason) }),
     z.object({ intent: z.literal("request.accept"), requestId: formIdSchema }),
-    z.object({ intent: z.literal("request.decline"), requestId: formIdSchema, note: textSchema("不同意的理由", 200) }),
+    z.object({ intent: z.literal("request.decline"), requestId: formIdSchema, note: textSchema("不同意的理由", SANITATION_MAX.declineNote) }),
     z.object({ intent: z.literal("request.apply"), requestId: formIdSchema }),
   ],
   { error: BAD_REQUEST },

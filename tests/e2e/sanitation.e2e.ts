@@ -40,6 +40,10 @@ async function screen(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 }
 
+/** Every page's size in points, from the PDF's MediaBox entries. */
+const pageSizes = (pdf: Buffer) => [...pdf.toString("latin1").matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+const isA3 = ([w, h]: number[]) => Math.abs(w - 842) < 2 && Math.abs(h - 1191) < 2; // 297 × 420 mm
+
 const progress = async (page: Page) => (await page.getByTestId("progress").innerText()).match(/已评 (\d+)\/(\d+)/)!.slice(1).map(Number);
 
 describe("a sanitation round on the phone", () => {
@@ -99,6 +103,39 @@ describe("a sanitation round on the phone", () => {
     expect((db.prepare("select count(*) as n from inspection_photos p join inspections i on i.id = p.inspection_id join households h on h.id = i.household_id where i.round_id = ? and h.number = ?").get(roundId, scored[0]) as { n: number }).n).toBe(1);
   });
 
+  it("without JavaScript, a plain form post saves a household and opens the next one", async () => {
+    const page = await phonePage(browser, server.url, { javaScript: false });
+    await signIn(page, "13900000004");
+    await page.goto(`/v/${villageId}/rounds/${roundId}/score`);
+    const [done0, total] = await progress(page);
+    await page.getByRole("link", { name: "评下一户" }).click();
+    await page.waitForURL(/\/score\/\d+$/);
+    const householdId = Number(new URL(page.url()).pathname.split("/").pop());
+    const name = (await page.getByTestId("household-title").innerText()).trim();
+    const number = name.split("号户")[0];
+    await page.locator("#f-s0").fill("20");
+    await page.locator("#f-s1").fill("１５"); // full-width digits, as a Chinese keyboard types them
+    await page.locator("#f-note").fill("无脚本提交");
+    const documentPosts: string[] = []; // with scripts off the browser itself posts the form as a page load
+    page.on("request", (r) => {
+      if (r.resourceType() === "document" && r.method() === "POST") documentPosts.push(new URL(r.url()).pathname);
+    });
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("saved") === String(householdId)), page.getByTestId("save-next").click()]);
+    expect(documentPosts).toEqual([`/v/${villageId}/rounds/${roundId}/score/${householdId}`]);
+    // The server answered the post with a redirect to the next household, the saved one named on top.
+    expect(new URL(page.url()).pathname).not.toBe(`/v/${villageId}/rounds/${roundId}/score/${householdId}`);
+    expect(new URL(page.url()).pathname).toMatch(new RegExp(`/v/${villageId}/rounds/${roundId}/score/\\d+$`));
+    expect((await page.getByTestId("household-title").innerText()).trim()).not.toBe(name);
+    expect(await page.locator(".form-ok").first().innerText()).toContain(`已保存 ${number}号户`);
+    await shot(page, "sanitation-5b-no-javascript-saved-next");
+    const row = db.prepare("select scores_json, note, total, status from inspections where round_id = ? and household_id = ?").get(roundId, householdId) as { scores_json: string; note: string; total: number; status: string };
+    expect(row).toMatchObject({ status: "scored", note: "无脚本提交" });
+    expect(JSON.parse(row.scores_json).slice(0, 2)).toEqual([20, 15]);
+    await page.goto(`/v/${villageId}/rounds/${roundId}/score`);
+    expect(await progress(page)).toEqual([done0 + 1, total]);
+    await page.context().close();
+  });
+
   it("the committee publishes: one claim per scored household with a tier rule, and the 红黑榜 goes up", async () => {
     const page = await phonePage(browser, server.url);
     await signIn(page, "13900000003");
@@ -134,6 +171,23 @@ describe("a sanitation round on the phone", () => {
     await page.setViewportSize({ width: 1123, height: 1587 });
     await page.emulateMedia({ media: "print" });
     await shot(page, "sanitation-11-poster-a3-print");
+  });
+
+  it("prints only the poster on A3: the notice board's print version keeps the printer's paper", async () => {
+    const context = await browser.newContext({ baseURL: server.url, locale: "zh-CN" });
+    const page = await context.newPage();
+    await signIn(page, "13900000003");
+    await page.goto(`/v/${villageId}/notice?print=1`);
+    await page.getByTestId("redblack").waitFor();
+    const notice = pageSizes(await page.pdf({ preferCSSPageSize: true }));
+    expect(notice.length).toBeGreaterThan(0);
+    for (const size of notice) expect(isA3(size), `notice board page ${size}`).toBe(false);
+    await page.goto(`/v/${villageId}/rounds/${roundId}/poster`);
+    await page.getByTestId("redblack").waitFor();
+    const poster = pageSizes(await page.pdf({ preferCSSPageSize: true }));
+    expect(poster.length).toBeGreaterThan(0);
+    for (const size of poster) expect(isA3(size), `poster page ${size}`).toBe(true);
+    await context.close();
   });
 
   it("a villager sees the month's result on the household page", async () => {

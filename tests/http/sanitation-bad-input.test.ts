@@ -48,6 +48,7 @@ beforeAll(async () => {
     CL2: String(one<{ id: number }>("select id from checklists where village_id = ?", v2.id).id),
     R2: String(one<{ id: number }>("select id from rules where village_id = ? and category = 'sanitation' limit 1", v2.id).id),
     LITTER: String(one<{ id: number }>("select id from rules where village_id = ? and name = '乱扔垃圾'", v.id).id),
+    EXCELLENT: String(one<{ id: number }>("select id from rules where village_id = ? and name = '环境卫生评比·优秀'", v.id).id),
     GRID: String(one<{ id: number }>("select id from grids where village_id = ? order by id limit 1", v.id).id),
     GRID2: String(one<{ id: number }>("select id from grids where village_id = ? order by id limit 1", v2.id).id),
     INS: String(inspector.id),
@@ -161,7 +162,7 @@ const CL_NEW = "/v/{V}/admin/checklists/new";
 const CL_EDIT = "/v/{V}/admin/checklists/{CL}";
 const checklistBase = {
   intent: "checklist.save", name: "新检查表", item0Name: "庭院整洁", item0Max: "50", item1Name: "垃圾分类", item1Max: "50",
-  tier0Name: "优秀", tier0Min: "90", tier0Rule: "", tier1Name: "不合格", tier1Min: "0", tier1Rule: "",
+  tier0Name: "优秀", tier0Min: "90", tier0Rule: "{EXCELLENT}", tier1Name: "不合格", tier1Min: "0", tier1Rule: "{LITTER}",
 };
 const ITEM_MAX = "满分应为 1 到 100 的整数";
 const TIER_MIN = "起评分应为 0 到 1000 的整数";
@@ -178,6 +179,8 @@ const checklistCases = (url: string): Case[] => [
   { name: `checklist ${url} · no tier from 0`, who: "village_admin", url, body: { ...checklistBase, tier1Min: "60" }, status: 400, msg: "最低的档次起评分应为 0", at: "f-tiers-err" },
   { name: `checklist ${url} · two tiers from the same score`, who: "village_admin", url, body: { ...checklistBase, tier1Min: "90" }, status: 400, msg: "每个档次的起评分要不同", at: "f-tier1Min-err" },
   { name: `checklist ${url} · tier name markup`, who: "village_admin", url, body: { ...checklistBase, tier0Name: SHORT_MARKUP }, status: 400, msg: "档次名称不能包含 < 或 > 符号", at: "f-tier0Name-err" },
+  { name: `checklist ${url} · tier without a rule`, who: "village_admin", url, body: { ...checklistBase, tier1Rule: "" }, status: 400, msg: "请给“不合格”选一条积分细则（加分或扣分）", at: "f-tier1Rule-err" },
+  { name: `checklist ${url} · tier rule missing`, who: "village_admin", url, body: (({ tier0Rule: _dropped, ...rest }) => rest)(checklistBase), status: 400, msg: "请给“优秀”选一条积分细则（加分或扣分）", at: "f-tier0Rule-err" },
   { name: `checklist ${url} · tier rule non-numeric`, who: "village_admin", url, body: { ...checklistBase, tier0Rule: "abc" }, status: 400, msg: "请从列表中选择本村的环境卫生或村规民约细则", at: "f-tier0Rule-err" },
   { name: `checklist ${url} · tier rule markup`, who: "village_admin", url, body: { ...checklistBase, tier0Rule: MARKUP }, status: 400, msg: "请从列表中选择本村的环境卫生或村规民约细则", at: "f-tier0Rule-err" },
   { name: `checklist ${url} · tier rule of another village`, who: "village_admin", url, body: { ...checklistBase, tier0Rule: "{R2}" }, status: 400, msg: "请从列表中选择本村的环境卫生或村规民约细则", at: "f-tier0Rule-err" },

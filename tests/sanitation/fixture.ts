@@ -36,6 +36,7 @@ export function sanitationVillage(code: string) {
   const rules = transact(() => ({
     excellent: insertRule(villageId, rule({ name: "环境卫生评比·优秀", points: 10, caps: { household_month: 10 } })),
     good: insertRule(villageId, rule({ name: "环境卫生评比·良好", points: 5, caps: { household_month: 5 } })),
+    pass: insertRule(villageId, rule({ name: "环境卫生评比·合格", points: 2, caps: { household_month: 2 } })),
     dirty: insertRule(villageId, rule({ name: "乱堆乱放", category: "village_rules", points: -5, evidenceRequired: true })),
   }));
   const inspector1 = user(villageId, "检查员一", ["inspector"], A.memberIds[0]);
@@ -53,13 +54,13 @@ export function sanitationVillage(code: string) {
 
 export type SanitationVillage = ReturnType<typeof sanitationVillage>;
 
-/** The checklist form as the admin page posts it: 庭院整洁 50 + 垃圾分类 50; 优秀 ≥ 90, 良好 ≥ 75, 合格 ≥ 60, 不合格. */
+/** The checklist form as the admin page posts it: 庭院整洁 50 + 垃圾分类 50; 优秀 ≥ 90 (+10), 良好 ≥ 75 (+5), 合格 ≥ 60 (+2), 不合格 (−5). */
 export function checklistForm(v: SanitationVillage): Record<string, string> {
   return {
     name: "卫生检查表", item0Name: "庭院整洁", item0Max: "50", item1Name: "垃圾分类", item1Max: "50",
     tier0Name: "优秀", tier0Min: "90", tier0Rule: String(v.rules.excellent),
     tier1Name: "良好", tier1Min: "75", tier1Rule: String(v.rules.good),
-    tier2Name: "合格", tier2Min: "60", tier2Rule: "",
+    tier2Name: "合格", tier2Min: "60", tier2Rule: String(v.rules.pass),
     tier3Name: "不合格", tier3Min: "0", tier3Rule: String(v.rules.dirty),
   };
 }

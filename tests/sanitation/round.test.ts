@@ -1,6 +1,6 @@
 // A whole sanitation round through the server modules: scoring with the own-household and 回避
 // refusals, idempotent repeated saves, a stale save refused, send back, maker-checker on publish,
-// exactly one claim per scored household whose tier carries a rule, the frozen 红黑榜, and a
+// exactly one claim per scored household (every tier carries a rule; 未检查 gets none), the frozen 红黑榜, and a
 // re-inspection that replaces a credited deduction through a reversal and a new claim.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approveClaim, claimRow, creditDueClaims } from "~/utils/claims.server";
@@ -79,31 +79,36 @@ describe("a sanitation round", () => {
     expect(await score(v, v.inspector2, roundId, v.C, [30, 25], { version: String(inspectionOf(roundId, v.C)!.version) })).toMatchObject({ ok: true, total: 55 });
   });
 
-  it("whoever scored cannot publish; another committee member publishes one claim per scored household with a rule", () => {
+  it("whoever scored cannot publish; another committee member publishes exactly one claim per scored household", () => {
     const selfPublish = publishRound({ userId: v.inspector2, role: "committee" }, v.villageId, roundId);
     expect(selfPublish).toMatchObject({ ok: false, errors: { _form: expect.stringContaining("你给本轮评过分") } });
     expect(claimsOfRound()).toHaveLength(0);
 
     // committee2 lives in household B: B's claim waits for another committee member.
     const out = publishRound({ userId: v.committee2, role: "committee" }, v.villageId, roundId);
-    expect(out).toMatchObject({ ok: true, claims: 3, waiting: 1, ownHousehold: true });
+    expect(out).toMatchObject({ ok: true, claims: 4, waiting: 1, ownHousehold: true });
     const claims = claimsOfRound();
-    // A is 合格 (no rule), E 未检查: no claim. B 优秀 +10, C 不合格 −5, D 良好 +5.
-    expect(claims.map((c) => [c.household_id, c.points, c.status])).toEqual([[v.B, 10, "pending"], [v.C, -5, "notice"], [v.D, 5, "notice"]]);
+    // Every scored household gets its tier's rule: A 合格 +2, B 优秀 +10, C 不合格 −5, D 良好 +5; E 未检查 gets none.
+    expect(claims.map((c) => [c.household_id, c.points, c.status])).toEqual([[v.B, 10, "pending"], [v.C, -5, "notice"], [v.D, 5, "notice"], [v.A, 2, "notice"]]);
+    const scoredHouseholds = roundTable(roundId).filter((r) => r.status === "scored").map((r) => r.household_id).sort();
+    expect(claims.map((c) => c.household_id).sort()).toEqual(scoredHouseholds);
+    expect(scoredHouseholds).toHaveLength(4);
     expect(claims.find((c) => c.household_id === v.B)!.filer_user_id).toBe(v.inspector1);
     expect(claims.find((c) => c.household_id === v.C)!.filer_user_id).toBe(v.inspector2);
-    for (const h of [v.A, v.B, v.C, v.D, v.E]) expect(count("select count(*) as n from claims where household_id = ?", h)).toBeLessThanOrEqual(1);
+    for (const h of [v.A, v.B, v.C, v.D]) expect(count("select count(*) as n from claims where household_id = ?", h)).toBe(1);
+    expect(count("select count(*) as n from claims where household_id = ?", v.E)).toBe(0);
     // A second publish does nothing more.
     expect(publishRound({ userId: v.committee1, role: "committee" }, v.villageId, roundId)).toMatchObject({ ok: false });
-    expect(claimsOfRound()).toHaveLength(3);
+    expect(claimsOfRound()).toHaveLength(4);
     // The waiting claim goes through ordinary review.
     expect(approveClaim(v.villageId, claims[0].id, { userId: v.committee1, role: "committee" })).toBe("approved");
   });
 
   it("freezes the 红黑榜 at publishing", () => {
     const board = latestRedBlack(v.villageId)!;
-    expect(board.red.map((r) => [r.number, r.total, r.tier])).toEqual([["002", 95, "优秀"]]);
-    expect(board.black.map((r) => [r.number, r.total, r.tier])).toEqual([["003", 55, "不合格"]]);
+    // Four scored households: the upper two on the red list, the lower two on the black, lowest first.
+    expect(board.red.map((r) => [r.number, r.total, r.tier])).toEqual([["002", 95, "优秀"], ["004", 80, "良好"]]);
+    expect(board.black.map((r) => [r.number, r.total, r.tier])).toEqual([["003", 55, "不合格"], ["001", 70, "合格"]]);
     expect(board).toMatchObject({ scored: 4, absent: 1, households: 5 });
     expect(() => stmt("update sanitation_rounds set redblack_json = '{}' where id = ?").run(roundId)).toThrow(/frozen/);
   });
@@ -144,7 +149,7 @@ describe("a sanitation round", () => {
     expect(householdBalance(v.C).balance).toBe(10);
 
     // The 红黑榜 still shows the published result.
-    expect(latestRedBlack(v.villageId)!.black.map((r) => r.number)).toEqual(["003"]);
+    expect(latestRedBlack(v.villageId)!.black.map((r) => [r.number, r.total])).toEqual([["003", 55], ["001", 70]]);
     const table = roundTable(roundId);
     expect(table.find((r) => r.household_id === v.C)).toMatchObject({ total: 92, tier: "优秀" });
     // The household's history shows the new score and the applied request; the window has closed meanwhile.
@@ -156,6 +161,14 @@ describe("a sanitation round", () => {
     expect(requestReinspection({ userId: v.headE, householdId: v.D, villageId: v.villageId }, { roundId: String(roundId), reason: "太晚了" })).toMatchObject({
       ok: false, errors: { _form: expect.stringContaining("已经过了期限") },
     });
+  });
+
+  it("a checklist tier must pay or deduct by a rule", () => {
+    const admin = { userId: v.admin, role: "village_admin", villageId: v.villageId };
+    const before = count("select count(*) as n from checklists");
+    const out = saveChecklist(admin, v.villageId, null, { ...checklistForm(v), name: "没有细则的表", tier2Rule: "" });
+    expect(out).toMatchObject({ ok: false, errors: { tier2Rule: "请给“合格”选一条积分细则（加分或扣分）" } });
+    expect(count("select count(*) as n from checklists")).toBe(before);
   });
 
   it("a checklist edited after the round keeps the round's own copy", () => {

@@ -176,6 +176,25 @@ describe("demo seed", () => {
     expect(amounts.hi).toBeLessThanOrEqual(120);
   });
 
+  it("gives every tier of the demo checklist a rule, so its published round has one claim per scored household", () => {
+    for (const c of db().sqlite.prepare("select tiers_json from checklists").all() as { tiers_json: string }[]) {
+      const tiers = JSON.parse(c.tiers_json) as { name: string; ruleId: number | null }[];
+      expect(tiers.map((t) => t.name)).toEqual(["优秀", "良好", "合格", "不合格"]);
+      for (const t of tiers) expect(t.ruleId, t.name).not.toBeNull();
+    }
+    const rounds = db().sqlite.prepare("select id from sanitation_rounds where status = 'published'").all() as { id: number }[];
+    expect(rounds.length).toBeGreaterThan(0);
+    for (const { id } of rounds) {
+      const scored = count("select count(*) as n from inspections where round_id = ? and status = 'scored'", id);
+      expect(scored).toBeGreaterThan(0);
+      expect(count("select count(distinct household_id) as n from claims where source_kind = 'round' and source_id = ?", id)).toBe(scored);
+      expect(count("select count(*) as n from claims where source_kind = 'round' and source_id = ?", id)).toBe(scored);
+      expect(count(`select count(*) as n from claims c join inspections i on i.round_id = c.source_id and i.household_id = c.household_id
+                    where c.source_kind = 'round' and c.source_id = ? and i.status <> 'scored'`, id)).toBe(0);
+      expect(count(`select count(*) as n from claims c join rules r on r.id = c.rule_id where c.source_kind = 'round' and c.source_id = ? and r.name = '环境卫生评比·合格'`, id)).toBeGreaterThan(0);
+    }
+  });
+
   it("leaves every demo claim in review approvable by a committee member who neither filed it nor lives in its household", () => {
     const stuck = db().sqlite.prepare(
       `select c.id from claims c where c.status = 'pending' and not exists (
