@@ -191,14 +191,32 @@ function setNomination(id: number, status: NominationStatus, by: Decider, extra:
   );
 }
 
-export function acceptNomination(by: Decider, villageId: number, campaignId: number, nominationId: number): Outcome<{ label: string }> {
-  return transact((): Outcome<{ label: string }> => {
+/**
+ * The accepted nomination the same nominee already stands on in this category (the same household in a
+ * household category, the same person in a member category), if any: a second one would be a second
+ * candidate for one nominee, who could then take two places and be paid twice.
+ */
+function standingTwin(n: NominationRow): NominationRow | null {
+  const row = stmt(
+    `${NOMINATION_SELECT} where n.category_id = ? and n.id <> ? and n.status = 'accepted' and n.household_id = ? and coalesce(n.member_id, 0) = ? order by n.id limit 1`,
+  ).get(n.category_id, n.id, n.household_id, n.member_id ?? 0) as Omit<NominationRow, "label"> | undefined;
+  return row ? labelled([row])[0] : null;
+}
+
+/** Accepts a nomination; one whose nominee already stands is merged into that candidate instead (its reason kept). */
+export function acceptNomination(by: Decider, villageId: number, campaignId: number, nominationId: number): Outcome<{ label: string; mergedInto?: number }> {
+  return transact((): Outcome<{ label: string; mergedInto?: number }> => {
     const c = campaignIn(villageId, campaignId);
     const n = nominationIn(campaignId, nominationId);
     const closed = stillOpen(c);
     if (closed) return closed as Outcome<{ label: string }>;
     if (n.status === "accepted") return { ok: true, label: n.label };
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
+    const twin = standingTwin(n);
+    if (twin) {
+      mergeInto(n, twin, by, villageId, campaignId);
+      return { ok: true, label: n.label, mergedInto: twin.id };
+    }
     setNomination(n.id, "accepted", by);
     audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_accept", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "accepted" } });
     return { ok: true, label: n.label };
@@ -232,11 +250,16 @@ export function mergeNomination(by: Decider, villageId: number, campaignId: numb
     }
     const live = (s: NominationStatus) => s === "proposed" || s === "accepted";
     if (!live(n.status) || !live(into.status)) return fail("_form", "只能合并待审核或已确定的提名");
-    setNomination(n.id, "merged", by, { into: into.id });
-    // Nominations merged into the one merged away follow it, so none points at a merged row.
-    stmt("update campaign_nominations set merged_into = ? where merged_into = ?").run(into.id, n.id);
-    if (n.status === "accepted" && into.status !== "accepted") setNomination(into.id, "accepted", by);
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_merge", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "merged", into: into.id } });
+    mergeInto(n, into, by, villageId, campaignId);
     return { ok: true, label: into.label };
   });
+}
+
+/** Inside the caller's transaction: `n` becomes part of `into`, which stands if either did. */
+function mergeInto(n: NominationRow, into: NominationRow, by: Decider, villageId: number, campaignId: number): void {
+  setNomination(n.id, "merged", by, { into: into.id });
+  // Nominations merged into the one merged away follow it, so none points at a merged row.
+  stmt("update campaign_nominations set merged_into = ? where merged_into = ?").run(into.id, n.id);
+  if (n.status === "accepted" && into.status !== "accepted") setNomination(into.id, "accepted", by);
+  audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_merge", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "merged", into: into.id } });
 }

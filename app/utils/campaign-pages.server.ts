@@ -166,7 +166,8 @@ function decisionReply(by: Nominator, villageId: number, campaignId: number, for
   switch (d.intent) {
     case "nomination.accept": {
       const out = acceptNomination(by, villageId, campaignId, d.nominationId);
-      return reply(intent, target, out, out.ok ? `${out.label} 已确定为候选` : "");
+      const ok = !out.ok ? "" : out.mergedInto ? `${out.label} 已经是候选，这条提名已合并到 #${out.mergedInto}，理由一并保留` : `${out.label} 已确定为候选`;
+      return reply(intent, target, out, ok);
     }
     case "nomination.reject": {
       const out = rejectNomination(by, villageId, campaignId, d.nominationId, d.note);
