@@ -144,17 +144,33 @@ export interface Candidate {
   member_id: number | null;
   label: string;
   reasons: string[];
+  /** Every accepted nomination of this nominee: one, unless two were accepted before duplicates were merged on accept. */
+  ids: number[];
 }
 
-/** The standing candidates: accepted nominations, with the reasons of the duplicates merged into them. Never a vote count. */
+/** Who a nomination is for: the person in a member category, the household in a household category. */
+export function nomineeKey(n: { category_id: number; household_id: number; member_id: number | null }): string {
+  return n.member_id === null ? `${n.category_id}:h${n.household_id}` : `${n.category_id}:m${n.member_id}`;
+}
+
+/**
+ * The standing candidates: accepted nominations, one per nominee, with the reasons of the duplicates
+ * merged into them. Never a vote count.
+ */
 export function candidatesOf(campaignId: number): Candidate[] {
   const rows = nominationsOf(campaignId);
-  return rows
-    .filter((r) => r.status === "accepted")
-    .map((r) => ({
-      id: r.id, category_id: r.category_id, household_id: r.household_id, member_id: r.member_id, label: r.label,
-      reasons: [r, ...rows.filter((x) => x.merged_into === r.id)].map((x) => x.reason),
-    }));
+  const byNominee = new Map<string, Candidate>();
+  for (const r of rows.filter((x) => x.status === "accepted")) {
+    const reasons = [r, ...rows.filter((x) => x.merged_into === r.id)].map((x) => x.reason);
+    const same = byNominee.get(nomineeKey(r));
+    if (same) {
+      same.ids.push(r.id);
+      same.reasons.push(...reasons);
+    } else {
+      byNominee.set(nomineeKey(r), { id: r.id, category_id: r.category_id, household_id: r.household_id, member_id: r.member_id, label: r.label, reasons, ids: [r.id] });
+    }
+  }
+  return [...byNominee.values()];
 }
 
 // ---- the committee's decisions -----------------------------------------------------------------

@@ -199,7 +199,7 @@ export async function villagerCampaignPage(request: Request, campaignId: number,
   const choices = voter?.key ? Object.fromEntries(ownChoices(campaignId, voter.key)) : {};
   return {
     at: now(), campaign: facts(c), categories: categoryFacts(campaignId),
-    candidates: candidatesOf(campaignId).map((x) => ({ id: x.id, category_id: x.category_id, label: x.label, reasons: x.reasons })),
+    candidates: candidatesOf(campaignId).map((x) => ({ id: x.id, ids: x.ids, category_id: x.category_id, label: x.label, reasons: x.reasons })),
     mine: myNominations(campaignId, viewer.userId).map((n) => ({ id: n.id, category_id: n.category_id, label: n.label, reason: n.reason, status: n.status, decision_note: n.decision_note })),
     search: search(c, opts),
     canVote: voter?.key != null,

@@ -1,12 +1,14 @@
 // One nominee, one candidate: two accepted nominations of the same household (household category) or
 // the same person (member category) must never become two candidates that can both win. Accepting
-// a duplicate merges it into the standing one.
+// a duplicate merges it into the standing one; a campaign that already holds two accepted duplicates
+// (made before that) shows the nominee once, and a ballot cannot pick the same nominee twice.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { acceptNomination, candidatesOf, nominate, nominationsOf } from "~/utils/campaign-nominations.server";
+import { castBallot } from "~/utils/campaign-ballots.server";
+import { acceptNomination, candidatesOf, mergeNomination, nominate, nominationsOf } from "~/utils/campaign-nominations.server";
 import { categoriesOf } from "~/utils/campaigns.server";
 import { clockControl } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
-import { at, campaignVillage, newCampaign, type CampaignVillage } from "./fixture";
+import { at, campaignVillage, DAY, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const T0 = Date.UTC(2026, 4, 10, 1, 0);
 const sql = (s: string) => db().sqlite.prepare(s);
@@ -17,10 +19,16 @@ afterEach(() => clockControl.reset());
 
 const committee = (v: CampaignVillage) => ({ userId: v.committee1, role: "committee" as const });
 const villager = (v: CampaignVillage, i: number) => ({ userId: v.homes[i].headUser, role: "household_head" as const });
+const voter = (v: CampaignVillage, i: number) => ({ userId: v.homes[i].headUser, villageId: v.villageId, householdId: v.homes[i].householdId, memberId: v.homes[i].head });
 const ok = <T extends { ok: boolean }>(out: T): T & { ok: true } => {
   if (!out.ok) throw new Error(JSON.stringify(out));
   return out as T & { ok: true };
 };
+
+/** What an older version let through: a second accepted nomination of a nominee who already stood. */
+function acceptAsBefore(nominationId: number): void {
+  sql("update campaign_nominations set status = 'accepted', merged_into = null where id = ?").run(nominationId);
+}
 
 describe("accepting a nomination of a nominee who already stands", () => {
   it("merges it into the standing candidate, keeping its reason and nominator, and says so", () => {
@@ -56,5 +64,33 @@ describe("accepting a nomination of a nominee who already stands", () => {
     ok(acceptNomination(committee(v), v.villageId, id, a));
     expect(acceptNomination(committee(v), v.villageId, id, b)).toEqual({ ok: true, label: "儿媳甲（001号户）" });
     expect(candidatesOf(id).map((c) => c.id).sort((x, y) => x - y)).toEqual([a, b]);
+  });
+});
+
+describe("a campaign that already holds two accepted nominations of one nominee", () => {
+  function legacy(code: string) {
+    const v = campaignVillage(code);
+    markRepresentatives(v.homes.slice(0, 5).map((h) => h.head));
+    const id = newCampaign(v, { quorum: 10 });
+    const [popo, family] = categoriesOf(id);
+    const a = ok(nominate(villager(v, 1), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[2].householdId, reason: "家风好" })).nominationId;
+    const b = ok(nominate(villager(v, 3), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[2].householdId, reason: "热心公益" })).nominationId;
+    const c = ok(nominate(villager(v, 1), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[4].householdId, reason: "勤劳" })).nominationId;
+    ok(acceptNomination(committee(v), v.villageId, id, a));
+    ok(acceptNomination(committee(v), v.villageId, id, c));
+    acceptAsBefore(b);
+    return { v, id, popo, family, a, b, c };
+  }
+
+  it("shows the nominee once on the ballot and refuses a ballot that picks them twice", () => {
+    const { v, id, family, a, b, c } = legacy("DUPBAL");
+    expect(candidatesOf(id).map((x) => [x.id, x.ids, x.reasons])).toEqual([[a, [a, b], ["家风好", "热心公益"]], [c, [c], ["勤劳"]]]);
+    at(T0 + DAY);
+    expect(castBallot(voter(v, 0), id, family.id, [a, b])).toEqual({ ok: false, errors: { [`choice-${family.id}`]: "你选了两次同一户，请每户只选一次" }, status: 400 });
+    expect(count("select count(*) as n from campaign_ballots where campaign_id = ?", id)).toBe(0);
+    // Either of the two still counts as a vote for that household.
+    ok(castBallot(voter(v, 0), id, family.id, [b, c]));
+    // Merging stays closed once voting has started: the count takes care of the duplicate instead.
+    expect(mergeNomination(committee(v), v.villageId, id, b, a)).toMatchObject({ ok: false });
   });
 });
