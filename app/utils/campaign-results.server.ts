@@ -65,24 +65,34 @@ export function turnoutOf(c: CampaignRow): Turnout {
   return { voters, electorate, percent, quorum: c.quorum, met: voters * 100 >= c.quorum * electorate && (electorate > 0 || c.quorum === 0) };
 }
 
-function votesOf(categoryId: number): Map<number, number> {
+/** Ballots per candidate: a ballot counts once for a nominee, however many of the nominee's nominations it ticked. */
+function votesOf(categoryId: number, candidates: Candidate[]): Map<number, number> {
   const rows = stmt(
-    `select ch.nomination_id as id, count(*) as n from campaign_ballot_choices ch join campaign_ballots b on b.id = ch.ballot_id
-     where b.category_id = ? group by ch.nomination_id`,
-  ).all(categoryId) as { id: number; n: number }[];
-  return new Map(rows.map((r) => [r.id, r.n]));
+    `select ch.nomination_id as id, ch.ballot_id as ballot from campaign_ballot_choices ch join campaign_ballots b on b.id = ch.ballot_id
+     where b.category_id = ?`,
+  ).all(categoryId) as { id: number; ballot: number }[];
+  return new Map(candidates.map((x) => [x.id, new Set(rows.filter((r) => x.ids.includes(r.id)).map((r) => r.ballot)).size]));
 }
 
-function tieChoiceOf(cat: CategoryRow): number[] | null {
+/**
+ * The committee's stored pick, read as candidates: an id of a nominee's duplicate nomination means that
+ * nominee. A pick that is not exactly the open places among the tied (it named one nominee twice)
+ * is no decision, so the committee is asked again instead of a place being left empty.
+ */
+function tieChoiceOf(cat: CategoryRow, rows: ResultRow[], tiePlaces: number): number[] | null {
   if (cat.tie_choice === null) return null;
   const parsed = JSON.parse(cat.tie_choice) as unknown;
-  return Array.isArray(parsed) ? parsed.filter((x): x is number => typeof x === "number") : null;
+  if (!Array.isArray(parsed)) return null;
+  const tied = rows.filter((r) => r.outcome === "tie");
+  const choice = [...new Set(parsed.map((id) => tied.find((r) => r.ids.includes(id as number))?.id))];
+  if (choice.length !== tiePlaces || choice.some((id) => id === undefined)) return null;
+  return (choice as number[]).sort((a, b) => a - b);
 }
 
 function categoryResult(cat: CategoryRow, candidates: Candidate[]): CategoryResult {
-  const votes = votesOf(cat.id);
-  const sorted = candidates
-    .filter((x) => x.category_id === cat.id)
+  const mine = candidates.filter((x) => x.category_id === cat.id);
+  const votes = votesOf(cat.id, mine);
+  const sorted = mine
     .map((x) => ({ ...x, votes: votes.get(x.id) ?? 0 }))
     .sort((a, b) => b.votes - a.votes || a.id - b.id);
   const rows: ResultRow[] = sorted.map((x) => ({ ...x, place: 1 + sorted.filter((y) => y.votes > x.votes).length, outcome: "out" }));
@@ -101,7 +111,7 @@ function categoryResult(cat: CategoryRow, candidates: Candidate[]): CategoryResu
       tied.forEach((r) => (r.outcome = "tie"));
     }
   }
-  const choice = tieChoiceOf(cat);
+  const choice = tiePlaces > 0 ? tieChoiceOf(cat, rows, tiePlaces) : null;
   const decider = cat.tie_by === null ? null : (stmt("select display_name from users where id = ?").get(cat.tie_by) as { display_name: string } | undefined)?.display_name ?? "";
   const tieDecided = tiePlaces > 0 && choice && cat.tie_reason !== null ? { choice, reason: cat.tie_reason, by: decider ?? "", at: cat.tie_at ?? 0 } : null;
   const winners = rows.filter((r) => r.outcome === "win" || (r.outcome === "tie" && tieDecided?.choice.includes(r.id)));

@@ -1,11 +1,13 @@
 // One nominee, one candidate: two accepted nominations of the same household (household category) or
 // the same person (member category) must never become two candidates that can both win. Accepting
-// a duplicate merges it into the standing one; a campaign that already holds two accepted duplicates
-// (made before that) shows the nominee once, and a ballot cannot pick the same nominee twice.
+// a duplicate merges it into the standing one; a ballot cannot pick the same nominee twice; and a
+// campaign that already holds two accepted duplicates (made before this rule) counts the nominee once,
+// so its confirm is never blocked by a second claim for the same household.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { castBallot } from "~/utils/campaign-ballots.server";
 import { acceptNomination, candidatesOf, mergeNomination, nominate, nominationsOf } from "~/utils/campaign-nominations.server";
-import { categoriesOf } from "~/utils/campaigns.server";
+import { confirmCampaign, decideTie, resultOf } from "~/utils/campaign-results.server";
+import { campaignIn, categoriesOf } from "~/utils/campaigns.server";
 import { clockControl } from "~/utils/clock.server";
 import { db } from "~/utils/db.server";
 import { at, campaignVillage, DAY, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
@@ -28,6 +30,13 @@ const ok = <T extends { ok: boolean }>(out: T): T & { ok: true } => {
 /** What an older version let through: a second accepted nomination of a nominee who already stood. */
 function acceptAsBefore(nominationId: number): void {
   sql("update campaign_nominations set status = 'accepted', merged_into = null where id = ?").run(nominationId);
+}
+
+/** A ballot an older version accepted: the choices written as they were, both duplicates ticked. */
+function legacyBallot(v: CampaignVillage, i: number, campaignId: number, categoryId: number, choices: number[]): void {
+  ok(castBallot(voter(v, i), campaignId, categoryId, [choices[0]]));
+  const ballot = (sql("select id from campaign_ballots where category_id = ? and voter_key = ?").get(categoryId, `member:${v.homes[i].head}`) as { id: number }).id;
+  for (const c of choices.slice(1)) sql("insert into campaign_ballot_choices (ballot_id, nomination_id) values (?, ?)").run(ballot, c);
 }
 
 describe("accepting a nomination of a nominee who already stands", () => {
@@ -92,5 +101,49 @@ describe("a campaign that already holds two accepted nominations of one nominee"
     ok(castBallot(voter(v, 0), id, family.id, [b, c]));
     // Merging stays closed once voting has started: the count takes care of the duplicate instead.
     expect(mergeNomination(committee(v), v.villageId, id, b, a)).toMatchObject({ ok: false });
+  });
+
+  it("counts the nominee once, even on a ballot that ticked both, and confirm files one claim per household", () => {
+    const { v, id, family, a, b, c } = legacy("DUPCNT");
+    at(T0 + DAY);
+    legacyBallot(v, 0, id, family.id, [a, b]); // an older version let this through
+    ok(castBallot(voter(v, 1), id, family.id, [a]));
+    ok(castBallot(voter(v, 2), id, family.id, [b]));
+    ok(castBallot(voter(v, 3), id, family.id, [c]));
+    at(T0 + 2 * DAY);
+    const r = resultOf(campaignIn(v.villageId, id)).categories.find((x) => x.category.id === family.id)!;
+    // Counted per nomination, a and b would have 2 votes each and both "win" the two places for one household.
+    expect(r.rows.map((x) => [x.id, x.votes, x.outcome])).toEqual([[a, 3, "win"], [c, 1, "win"]]);
+    expect(ok(confirmCampaign(committee(v), v.villageId, id))).toEqual({ ok: true, claims: 2, already: false });
+    const claims = sql("select household_id from claims where source_kind = 'campaign' and source_id = ? order by id").all(id);
+    expect(claims).toEqual([{ household_id: v.homes[2].householdId }, { household_id: v.homes[4].householdId }]);
+  });
+
+  it("a tie decided on the duplicate's id before is read as the nominee's; a decision that no longer fits asks again", () => {
+    const { v, id, family, a, b, c } = legacy("DUPTIE");
+    const d = ok(nominate(villager(v, 1), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[5].householdId, reason: "和睦" })).nominationId;
+    ok(acceptNomination(committee(v), v.villageId, id, d));
+    at(T0 + DAY);
+    legacyBallot(v, 0, id, family.id, [a, b]);
+    ok(castBallot(voter(v, 1), id, family.id, [c, d]));
+    ok(castBallot(voter(v, 2), id, family.id, [c]));
+    ok(castBallot(voter(v, 3), id, family.id, [d]));
+    ok(castBallot(voter(v, 4), id, family.id, [a]));
+    at(T0 + 2 * DAY);
+    // The household of a and b: 2 ballots; c: 2; d: 2. Three tied for two places.
+    const decided = (choice: number[]) => {
+      sql("update campaign_categories set tie_choice = ?, tie_reason = '抽签', tie_by = ?, tie_at = ? where id = ?").run(JSON.stringify(choice), v.committee1, T0, family.id);
+      return resultOf(campaignIn(v.villageId, id)).categories.find((x) => x.category.id === family.id)!;
+    };
+    const byDuplicate = decided([b, c]);
+    expect(byDuplicate.rows.map((x) => [x.id, x.votes, x.outcome])).toEqual([[a, 2, "tie"], [c, 2, "tie"], [d, 2, "tie"]]);
+    expect(byDuplicate.tieDecided?.choice).toEqual([a, c]);
+    expect(byDuplicate.winners.map((x) => x.id)).toEqual([a, c]);
+    // A stored choice naming the same household twice leaves a place open: it is not a decision.
+    const stale = decided([a, b]);
+    expect(stale.tieDecided).toBeNull();
+    expect(resultOf(campaignIn(v.villageId, id)).blockers).toEqual(["“文明家庭”最后 2 个名额有同票，请村委先决定并写明理由"]);
+    ok(decideTie(committee(v), v.villageId, id, family.id, [a, d], "村委会议表决"));
+    expect(ok(confirmCampaign(committee(v), v.villageId, id)).claims).toBe(2);
   });
 });
