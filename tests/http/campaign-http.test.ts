@@ -82,6 +82,23 @@ afterAll(async () => {
 });
 
 describe("a campaign over HTTP", () => {
+  it("the demo's waiting duplicate nomination, once accepted, joins the household's standing candidacy instead of becoming a second one", async () => {
+    const dup = one<{ id: number; campaign_id: number; standing: number }>(
+      `select n.id, n.campaign_id, s.id as standing from campaign_nominations n join campaign_nominations s
+         on s.category_id = n.category_id and s.household_id = n.household_id and coalesce(s.member_id, 0) = coalesce(n.member_id, 0) and s.status = 'accepted'
+       where n.village_id = 1 and n.status = 'proposed' order by n.id limit 1`,
+    );
+    expect(dup).toBeDefined();
+    const r = await c("checker").post(`/v/1/campaigns/${dup.campaign_id}`, { intent: "nomination.accept", nominationId: String(dup.id) });
+    expect(r.status).toBe(200);
+    expect(r.text).toContain(`已经是候选，这条提名已合并到 #${dup.standing}，理由一并保留`);
+    expect(one<{ status: string; merged_into: number }>("select status, merged_into from campaign_nominations where id = ?", dup.id)).toEqual({ status: "merged", merged_into: dup.standing });
+    const standing = one<{ n: number }>(
+      "select count(*) as n from campaign_nominations where category_id = (select category_id from campaign_nominations where id = ?) and household_id = (select household_id from campaign_nominations where id = ?) and status = 'accepted'", dup.id, dup.id,
+    );
+    expect(standing.n).toBe(1);
+  });
+
   it("is created by the committee and nominated by a villager and the committee; the committee accepts", async () => {
     const now = Date.now();
     const rule = one<{ id: number }>("select id from rules where village_id = 1 and name = '好婆婆'").id;
