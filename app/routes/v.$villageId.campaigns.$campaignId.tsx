@@ -47,7 +47,7 @@ export default function CommitteeCampaign() {
   const placed =
     (result?.intent === "nominate" && nominating && d.search.found.length > 0) ||
     (result?.intent?.startsWith("nomination.") && d.canDecide && d.nominations.some((n) => n.id === result.target)) ||
-    (result?.intent === "tie.decide" && canTie && d.result?.categories.some((k) => k.id === result.target && k.tiePlaces > 0)) ||
+    (result?.intent === "tie.decide" && canTie && d.result?.categories.some((k) => k.id === result.target && k.tiePlaces > 0 && !d.ownTies.includes(k.id))) ||
     (result?.intent === "campaign.confirm" && d.canAct && (c.state === "closed" || c.state === "confirmed"));
   return (
     <>
@@ -117,7 +117,8 @@ function Nominations({ d, k, result, busy }: { d: Data; k: Data["categories"][nu
             </div>
             {mine?.ok ? <FormOk message={mine.ok} /> : null}
             <FormError message={mine && !mine.ok ? mine.errors._form : null} />
-            {d.canDecide && n.status !== "merged" ? (
+            {d.canDecide && n.status !== "merged" && n.own ? <p className="muted small">这是你家的提名，请由另一位村委委员处理</p> : null}
+            {d.canDecide && n.status !== "merged" && !n.own ? (
               <div className="actions-row">
                 {n.status !== "accepted" ? (
                   <Form method="post">
@@ -172,7 +173,8 @@ function Results({ d, result, busy, canTie }: { d: Data; result: Reply; busy: bo
         return (
           <div key={k.id}>
             <CategoryResult k={k} pending={c.state !== "confirmed"} />
-            {canTie && k.tiePlaces > 0 ? (
+            {canTie && k.tiePlaces > 0 && d.ownTies.includes(k.id) ? <p className="muted">同票的候选里有你家，请由另一位村委委员决定</p> : null}
+            {canTie && k.tiePlaces > 0 && !d.ownTies.includes(k.id) ? (
               <Form method="post" noValidate className="tie-form">
                 <input type="hidden" name="intent" value="tie.decide" />
                 <input type="hidden" name="categoryId" value={k.id} />

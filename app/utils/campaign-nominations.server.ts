@@ -7,6 +7,7 @@ import { fail, formIdSchema, notFound, type Outcome } from "./admin-common.serve
 import { audit } from "./audit.server";
 import { nomineeLabel } from "./campaign-labels";
 import { campaignIn, categoryOf, type CampaignRow } from "./campaigns.server";
+import { householdOfUser } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import type { Role } from "./roles";
@@ -201,6 +202,12 @@ function stillOpen(c: CampaignRow): Outcome | null {
   return null;
 }
 
+/** As for claims: a committee member does not decide on a nomination of their own household (or of one of its members). */
+function ownHousehold(by: Decider, ...rows: NominationRow[]): Outcome | null {
+  const home = householdOfUser(by.userId);
+  return home !== null && rows.some((n) => n.household_id === home) ? fail("_form", "不能处理本户的提名，请由另一位村委委员处理") : null;
+}
+
 function setNomination(id: number, status: NominationStatus, by: Decider, extra: { note?: string; into?: number } = {}): void {
   stmt("update campaign_nominations set status = ?, decided_by = ?, decided_at = ?, decision_note = ?, merged_into = ? where id = ?").run(
     status, by.userId, now(), extra.note ?? null, extra.into ?? null, id,
@@ -224,8 +231,8 @@ export function acceptNomination(by: Decider, villageId: number, campaignId: num
   return transact((): Outcome<{ label: string; mergedInto?: number }> => {
     const c = campaignIn(villageId, campaignId);
     const n = nominationIn(campaignId, nominationId);
-    const closed = stillOpen(c);
-    if (closed) return closed as Outcome<{ label: string }>;
+    const refused = stillOpen(c) ?? ownHousehold(by, n);
+    if (refused) return refused as Outcome<{ label: string }>;
     if (n.status === "accepted") return { ok: true, label: n.label };
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
     const twin = standingTwin(n);
@@ -243,8 +250,8 @@ export function rejectNomination(by: Decider, villageId: number, campaignId: num
   return transact((): Outcome<{ label: string }> => {
     const c = campaignIn(villageId, campaignId);
     const n = nominationIn(campaignId, nominationId);
-    const closed = stillOpen(c);
-    if (closed) return closed as Outcome<{ label: string }>;
+    const refused = stillOpen(c) ?? ownHousehold(by, n);
+    if (refused) return refused as Outcome<{ label: string }>;
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
     setNomination(n.id, "rejected", by, { note });
     audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_reject", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "rejected", note } });
@@ -258,8 +265,8 @@ export function mergeNomination(by: Decider, villageId: number, campaignId: numb
     const c = campaignIn(villageId, campaignId);
     const n = nominationIn(campaignId, nominationId);
     const into = nominationIn(campaignId, intoId);
-    const closed = stillOpen(c);
-    if (closed) return closed as Outcome<{ label: string }>;
+    const refused = stillOpen(c) ?? ownHousehold(by, n, into);
+    if (refused) return refused as Outcome<{ label: string }>;
     if (n.id === into.id) return fail("_form", "不能合并到自己");
     if (n.category_id !== into.category_id || n.household_id !== into.household_id || n.member_id !== into.member_id) {
       return fail("_form", "只能合并同一类别里提名同一人（户）的重复提名");

@@ -12,7 +12,7 @@ import {
 import { confirmCampaign, decideTie, resultOf, tieSchema } from "./campaign-results.server";
 import { electorateSize, voterOf } from "./campaign-voters.server";
 import { campaignIn, campaignStaff, categoriesOf, listCampaigns, requireCommittee, type CampaignRow } from "./campaigns.server";
-import { CLAIM_STATUS_LABELS } from "./claims.server";
+import { CLAIM_STATUS_LABELS, householdOfUser } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt } from "./db.server";
 import { fieldErrors } from "./validation.server";
@@ -83,16 +83,21 @@ export async function committeeCampaignPage(request: Request, villageId: number,
   const c = campaignIn(villageId, campaignId);
   const canAct = access.role === "committee";
   const beforeVoting = c.state === "draft" || c.state === "nominating" || c.state === "between";
+  const result = resultFor(c);
+  // The member's own household: its nominations and ties are another committee member's to decide.
+  const home = householdOfUser(access.viewer.userId);
+  const ownTies = result && home !== null ? resultOf(c).categories.filter((k) => k.rows.some((x) => x.outcome === "tie" && x.household_id === home)).map((k) => k.category.id) : [];
   return {
     villageId, at: now(), created: opts.created, canAct, campaign: facts(c), categories: categoryFacts(campaignId),
     // Who nominated is the committee's to know, and the record of every decision.
     nominations: nominationsOf(campaignId).map((n) => ({
       id: n.id, category_id: n.category_id, household_id: n.household_id, member_id: n.member_id, label: n.label, reason: n.reason,
       status: n.status, merged_into: n.merged_into, nominator: n.nominator, decision_note: n.decision_note, created_at: n.created_at,
+      own: n.household_id === home,
     })),
     canDecide: canAct && beforeVoting,
     search: canAct ? search(c, opts) : { cat: null, q: "", found: [] },
-    result: resultFor(c),
+    result, ownTies,
     claims: c.state === "confirmed" ? winnerClaims(campaignId) : [],
   };
 }

@@ -10,7 +10,7 @@ import { audit } from "./audit.server";
 import { campaignIn, categoriesOf, type CampaignRow, type CategoryRow } from "./campaigns.server";
 import { candidatesOf, type Candidate } from "./campaign-nominations.server";
 import { electorateSize, freezeElectorateInTxn } from "./campaign-voters.server";
-import { ClaimError, fileClaimBatch } from "./claims.server";
+import { ClaimError, fileClaimBatch, householdOfUser } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import type { Role } from "./roles";
@@ -154,6 +154,9 @@ export function decideTie(by: Committee, villageId: number, campaignId: number, 
     const r = result.categories.find((x) => x.category.id === categoryId);
     if (!r) return fail("_form", "请从本次评选的类别中选择");
     if (r.tiePlaces === 0) return fail("_form", `“${r.category.name}”没有需要决定的同票`);
+    // As for claims: nobody decides where their own household stands to gain or lose a place.
+    const home = householdOfUser(by.userId);
+    if (home !== null && r.rows.some((x) => x.outcome === "tie" && x.household_id === home)) return fail("_form", "同票的候选里有你家，请由另一位村委委员处理");
     const tied = new Set(r.rows.filter((x) => x.outcome === "tie").map((x) => x.id));
     const chosen = [...new Set(picks)];
     if (chosen.some((id) => !tied.has(id))) return fail(`pick-${categoryId}`, "只能从同票的候选人里选");

@@ -124,6 +124,28 @@ describe("a campaign over HTTP", () => {
     expect(one<{ n: number }>("select count(*) as n from campaign_nominations where campaign_id = ? and status = 'accepted'", campaignId).n).toBe(2);
   });
 
+  it("a nomination of the committee member's own household is another committee member's to decide", async () => {
+    const own = one<{ member_id: number; name: string }>("select m.id as member_id, m.name from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.committee);
+    const filed = await c("villager").post(`/campaigns/${campaignId}`, { intent: "nominate", categoryId: String(categoryId), nomineeId: String(own.member_id), reason: "热心肠" });
+    expect(filed.status).toBe(200);
+    const id = one<{ id: number }>("select id from campaign_nominations where campaign_id = ? and member_id = ?", campaignId, own.member_id).id;
+    // The page offers no decision on it to him, and says who decides.
+    const page = await c("committee").get(`/v/1/campaigns/${campaignId}`);
+    const block = page.text.slice(page.text.indexOf(`data-nomination="${id}"`)).split("data-nomination=")[1];
+    expect(block).toContain("这是你家的提名，请由另一位村委委员处理");
+    expect(block).not.toContain("确定为候选");
+    expect(block).not.toContain("不采纳");
+    const before = campaignTables();
+    const refused = await c("committee").post(`/v/1/campaigns/${campaignId}`, { intent: "nomination.accept", nominationId: String(id) });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("不能处理本户的提名，请由另一位村委委员处理");
+    expect(campaignTables()).toBe(before);
+    // The other committee member decides (here: not taken up, so the candidates stay the two above).
+    const rejected = await c("checker").post(`/v/1/campaigns/${campaignId}`, { intent: "nomination.reject", nominationId: String(id), note: "本次只评一位" });
+    expect(rejected.status).toBe(200);
+    expect(one<{ status: string }>("select status from campaign_nominations where id = ?", id).status).toBe("rejected");
+  });
+
   it("refuses writes by the wrong role or from another village, writing nothing", async () => {
     const before = campaignTables();
     const create = { title: "偷偷发起", nominateFrom: "2030-01-01T08:00", nominateUntil: "2030-01-02T08:00", voteFrom: "2030-01-02T08:00", voteUntil: "2030-01-03T08:00", voters: "household", quorum: "0", cat1Name: "好婆婆", cat1Kind: "member", cat1Winners: "1", cat1Rule: "1" };
