@@ -173,12 +173,22 @@ export function decideTie(by: Committee, villageId: number, campaignId: number, 
 
 // ---- confirming -------------------------------------------------------------------------------------
 
-/** The household's head receives a household honour's points; a person's honour goes to that person. */
-function recipient(w: ResultRow): number {
-  if (w.member_id !== null) return w.member_id;
+/**
+ * Who receives the claim: a person's honour that person, a household honour the household's head (the
+ * points belong to the household anyway). A person who has left the roster since the vote cannot hold
+ * a claim, so their household's head receives it (the note says so) while the household has one;
+ * otherwise the confirm names the winner and what the village admin must put right.
+ */
+function recipient(w: ResultRow, cat: CategoryRow): { memberId: number; note: string } {
   const head = stmt("select id from members where household_id = ? and is_head = 1 and active = 1").get(w.household_id) as { id: number } | undefined;
-  if (!head) throw new ClaimError(`${w.label}没有在册的户主，请村管理员先在花名册里设好户主`);
-  return head.id;
+  if (w.member_id === null) {
+    if (!head) throw new ClaimError(`${w.label}没有在册的户主，请村管理员先在花名册里设好户主`);
+    return { memberId: head.id, note: "" };
+  }
+  const person = stmt("select active from members where id = ?").get(w.member_id) as { active: number } | undefined;
+  if (person?.active === 1) return { memberId: w.member_id, note: "" };
+  if (!head) throw new ClaimError(`“${cat.name}”当选者${w.label}已不在册，本户也没有在册的户主。请村管理员在花名册里重新启用这位成员，或给本户设好户主，再来确认`);
+  return { memberId: head.id, note: `；当选者${w.label}已不在册，积分记在户主名下` };
 }
 
 /**
@@ -197,10 +207,10 @@ export function confirmCampaign(by: Committee, villageId: number, campaignId: nu
       const result = resultOf(fresh);
       if (result.blockers.length) return fail("_form", result.blockers[0]);
       const winners = result.categories.flatMap((r) => r.winners.map((w) => ({ w, cat: r.category, byTie: r.tieDecided?.choice.includes(w.id) ?? false })));
-      const items = winners.map(({ w, cat }) => ({
-        memberId: recipient(w), ruleId: cat.rule_id, occurredAt: c.vote_until, quantity: 1,
-        note: `民主评议：${c.title}·${cat.name}（${w.votes} 票）`,
-      }));
+      const items = winners.map(({ w, cat }) => {
+        const to = recipient(w, cat);
+        return { memberId: to.memberId, ruleId: cat.rule_id, occurredAt: c.vote_until, quantity: 1, note: `民主评议：${c.title}·${cat.name}（${w.votes} 票）${to.note}` };
+      });
       const claimIds = items.length ? fileClaimBatch({ villageId, filer: by, source: { kind: "campaign", id: campaignId }, items }) : [];
       const at = now();
       const insert = stmt(
