@@ -8,7 +8,7 @@ import { CampaignFacts, CategoryResult, NominateBox, StateTag, Turnout } from "~
 import { FormError, FormOk } from "~/components/field";
 import { idParam } from "~/utils/access.server";
 import { echoValues } from "~/utils/admin-common.server";
-import { NOMINATION_LABELS } from "~/utils/campaign-labels";
+import { NOMINATION_LABELS, TEXT_LIMITS } from "~/utils/campaign-labels";
 import { committeeCampaignAction, committeeCampaignPage } from "~/utils/campaign-pages.server";
 import { formatTime } from "~/utils/format";
 import { formToObject, readForm } from "~/utils/validation.server";
@@ -144,7 +144,7 @@ function Nominations({ d, k, result, busy }: { d: Data; k: Data["categories"][nu
                       <input type="hidden" name="intent" value="nomination.reject" />
                       <input type="hidden" name="nominationId" value={n.id} />
                       <label htmlFor={`note-${n.id}`}>不采纳的理由</label>
-                      <input id={`note-${n.id}`} name="note" maxLength={200} autoComplete="off" defaultValue={mine && !mine.ok ? mine.values.note : undefined} aria-invalid={mine?.errors.note ? true : undefined} aria-describedby={mine?.errors.note ? `note-${n.id}-err` : undefined} />
+                      <input id={`note-${n.id}`} name="note" maxLength={TEXT_LIMITS.rejectNote} autoComplete="off" defaultValue={mine && !mine.ok ? mine.values.note : undefined} aria-invalid={mine?.errors.note ? true : undefined} aria-describedby={mine?.errors.note ? `note-${n.id}-err` : undefined} />
                       {mine?.errors.note ? <p className="field-error" id={`note-${n.id}-err`}>{mine.errors.note}</p> : null}
                       <button type="submit" className="secondary block" disabled={busy}>不采纳</button>
                     </Form>
@@ -190,7 +190,7 @@ function Results({ d, result, busy, canTie }: { d: Data; result: Reply; busy: bo
                   {pickErr ? <p className="field-error" id={`pick-${k.id}-err`}>{pickErr}</p> : null}
                 </fieldset>
                 <label htmlFor={`reason-${k.id}`}>决定理由（会和结果一起公布）</label>
-                <textarea id={`reason-${k.id}`} name="reason" rows={2} maxLength={400} defaultValue={mine && !mine.ok ? mine.values.reason : k.tieDecided?.reason} aria-invalid={mine?.errors.reason ? true : undefined} aria-describedby={mine?.errors.reason ? `reason-${k.id}-err` : undefined} />
+                <textarea id={`reason-${k.id}`} name="reason" rows={2} maxLength={TEXT_LIMITS.tieReason} defaultValue={mine && !mine.ok ? mine.values.reason : k.tieDecided?.reason} aria-invalid={mine?.errors.reason ? true : undefined} aria-describedby={mine?.errors.reason ? `reason-${k.id}-err` : undefined} />
                 {mine?.errors.reason ? <p className="field-error" id={`reason-${k.id}-err`}>{mine.errors.reason}</p> : null}
                 <button type="submit" className="secondary block" disabled={busy}>记录决定</button>
               </Form>

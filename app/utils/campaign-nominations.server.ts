@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { CampaignKind, NominationStatus } from "../../db/schema";
 import { fail, formIdSchema, notFound, type Outcome } from "./admin-common.server";
 import { audit } from "./audit.server";
-import { nomineeLabel } from "./campaign-labels";
+import { nomineeLabel, TEXT_LIMITS } from "./campaign-labels";
 import { campaignIn, categoryOf, type CampaignRow } from "./campaigns.server";
 import { householdOfUser } from "./claims.server";
 import { now } from "./clock.server";
@@ -18,7 +18,7 @@ const BAD_REQUEST = "请求有误，请刷新页面后再试";
 export const nominateSchema = z.object({
   categoryId: formIdSchema,
   nomineeId: z.string({ error: "请先搜索，再选择要提名的人或户" }).regex(/^\d{1,12}$/, "请先搜索，再选择要提名的人或户").transform(Number),
-  reason: textSchema("提名理由", 200),
+  reason: textSchema("提名理由", TEXT_LIMITS.nominationReason),
 });
 export type NominateFields = z.infer<typeof nominateSchema>;
 
@@ -37,7 +37,7 @@ export interface NomineeChoice {
 
 /** Households (by 户号 or any member's name) or members (by name or 户号) of the village, at most 20. */
 export function findNominees(villageId: number, kind: CampaignKind, q: string): NomineeChoice[] {
-  const term = q.trim().slice(0, 20);
+  const term = q.trim().slice(0, TEXT_LIMITS.search);
   if (!term) return [];
   const like = `%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
   if (kind === "household") {
@@ -185,7 +185,7 @@ export const decideSchema = z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("nomination.accept"), nominationId: formIdSchema }),
-    z.object({ intent: z.literal("nomination.reject"), nominationId: formIdSchema, note: textSchema("不采纳的理由", 100) }),
+    z.object({ intent: z.literal("nomination.reject"), nominationId: formIdSchema, note: textSchema("不采纳的理由", TEXT_LIMITS.rejectNote) }),
     z.object({ intent: z.literal("nomination.merge"), nominationId: formIdSchema, intoId: formIdSchema }),
   ],
   { error: BAD_REQUEST },

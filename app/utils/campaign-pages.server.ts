@@ -4,7 +4,7 @@ import { z } from "zod";
 import { findGrant, requireHousehold, type Access } from "./access.server";
 import { type Outcome } from "./admin-common.server";
 import { ballotSchema, castBallot, ownChoices } from "./campaign-ballots.server";
-import { STATE_LABELS } from "./campaign-labels";
+import { STATE_LABELS, TEXT_LIMITS } from "./campaign-labels";
 import {
   acceptNomination, candidatesOf, decideSchema, findNominees, mergeNomination, myNominations, nominate, nominateSchema, nominationsOf,
   rejectNomination, type Nominator,
@@ -37,7 +37,7 @@ function categoryFacts(campaignId: number) {
 function search(c: CampaignRow, opts: { cat: string | null; q: string | null }) {
   const cats = categoriesOf(c.id);
   const picked = cats.find((k) => String(k.id) === opts.cat) ?? cats[0];
-  const q = (opts.q ?? "").trim().slice(0, 20);
+  const q = (opts.q ?? "").trim().slice(0, TEXT_LIMITS.search);
   return { cat: picked?.id ?? null, q, found: c.state === "nominating" && picked ? findNominees(c.village_id, picked.kind, q) : [] };
 }
 

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { fail, formIdSchema, type Outcome } from "./admin-common.server";
 import { audit } from "./audit.server";
+import { TEXT_LIMITS } from "./campaign-labels";
 import { campaignIn, categoriesOf, type CampaignRow, type CategoryRow } from "./campaigns.server";
 import { candidatesOf, type Candidate } from "./campaign-nominations.server";
 import { electorateSize, freezeElectorateInTxn } from "./campaign-voters.server";
@@ -135,7 +136,7 @@ export function resultOf(c: CampaignRow): CampaignResult {
 export const tieSchema = z.object({
   categoryId: formIdSchema,
   picks: z.array(z.string().regex(/^\d{1,12}$/, "请求有误，请刷新页面后再试").transform(Number)).max(40, "请求有误，请刷新页面后再试"),
-  reason: textSchema("决定理由", 200),
+  reason: textSchema("决定理由", TEXT_LIMITS.tieReason),
 });
 
 export interface Committee {
