@@ -4,7 +4,7 @@ import { SelectField, Tag } from "~/components/admin";
 import { TextArea } from "~/components/activity";
 import { Field, FormError } from "~/components/field";
 import type { CampaignState } from "~/utils/campaign-labels";
-import { VOTER_LABELS } from "~/utils/campaign-labels";
+import { TEXT_LIMITS, VOTER_LABELS } from "~/utils/campaign-labels";
 import { formatTime } from "~/utils/format";
 
 export function StateTag({ state, label }: { state: CampaignState; label: string }) {
@@ -60,8 +60,8 @@ export function CampaignForm({ values: v, errors, rules, rows, busy }: CampaignF
   return (
     <Form method="post" noValidate>
       <FormError message={errors._form} />
-      <Field label="评选名称" name="title" defaultValue={v.title} error={errors.title} maxLength={80} autoComplete="off" hint="如：2026年度“好婆婆”“好媳妇”评选" />
-      <TextArea label="评选说明（可不填）" name="description" defaultValue={v.description} error={errors.description} maxLength={1000} rows={2} />
+      <Field label="评选名称" name="title" defaultValue={v.title} error={errors.title} maxLength={TEXT_LIMITS.title} autoComplete="off" hint="如：2026年度“好婆婆”“好媳妇”评选" />
+      <TextArea label="评选说明（可不填）" name="description" defaultValue={v.description} error={errors.description} maxLength={TEXT_LIMITS.description} rows={2} />
       <Field label="提名开始" name="nominateFrom" type="datetime-local" defaultValue={v.nominateFrom} error={errors.nominateFrom} />
       <Field label="提名截止" name="nominateUntil" type="datetime-local" defaultValue={v.nominateUntil} error={errors.nominateUntil} hint="截止前村民和村委都可以提名；村委审核后才成为候选" />
       <Field label="投票开始" name="voteFrom" type="datetime-local" defaultValue={v.voteFrom} error={errors.voteFrom} hint="投票开始后候选名单不能再改" />
@@ -76,11 +76,11 @@ export function CampaignForm({ values: v, errors, rules, rows, busy }: CampaignF
           { value: "household", label: "每户一票" },
         ]}
       />
-      <Field label="最低投票率（%）" name="quorum" inputMode="numeric" defaultValue={v.quorum} error={errors.quorum} maxLength={8} autoComplete="off" hint="投票的人数占能投票人数的比例，0 到 100" />
+      <Field label="最低投票率（%）" name="quorum" inputMode="numeric" defaultValue={v.quorum} error={errors.quorum} maxLength={TEXT_LIMITS.quorumDigits} autoComplete="off" hint="投票的人数占能投票人数的比例，0 到 100" />
       {Array.from({ length: rows }, (_, k) => k + 1).map((i) => (
         <fieldset key={i} className="category-row">
           <legend>评选类别 {i}{i > 1 ? "（不用可留空）" : ""}</legend>
-          <Field label="类别名称" name={`cat${i}Name`} defaultValue={v[`cat${i}Name`]} error={errors[`cat${i}Name`]} maxLength={24} autoComplete="off" />
+          <Field label="类别名称" name={`cat${i}Name`} defaultValue={v[`cat${i}Name`]} error={errors[`cat${i}Name`]} maxLength={TEXT_LIMITS.categoryName} autoComplete="off" />
           <SelectField
             label="评家庭还是评个人"
             name={`cat${i}Kind`}
@@ -91,7 +91,7 @@ export function CampaignForm({ values: v, errors, rules, rows, busy }: CampaignF
               { value: "household", label: "评家庭（如文明家庭、最美家庭）" },
             ]}
           />
-          <Field label="评选名额" name={`cat${i}Winners`} inputMode="numeric" defaultValue={v[`cat${i}Winners`]} error={errors[`cat${i}Winners`]} maxLength={8} autoComplete="off" />
+          <Field label="评选名额" name={`cat${i}Winners`} inputMode="numeric" defaultValue={v[`cat${i}Winners`]} error={errors[`cat${i}Winners`]} maxLength={TEXT_LIMITS.winnersDigits} autoComplete="off" />
           <SelectField
             label="奖励积分的细则"
             name={`cat${i}Rule`}
@@ -127,7 +127,7 @@ export function NominateBox({ categories, search, errors, values, busy, resetKey
         <SelectField label="提名哪一类" name="cat" id="s-cat" defaultValue={String(search.cat ?? "")} options={categories.map((c) => ({ value: String(c.id), label: c.name }))} />
         <label htmlFor="s-q">{cat?.kind === "household" ? "找一户：户号或家里人的名字" : "找一位村民：名字或户号"}</label>
         <div className="search">
-          <input id="s-q" name="q" defaultValue={search.q} maxLength={20} autoComplete="off" />
+          <input id="s-q" name="q" defaultValue={search.q} maxLength={TEXT_LIMITS.search} autoComplete="off" />
           <button type="submit" className="secondary">查找</button>
         </div>
       </Form>
@@ -150,7 +150,7 @@ export function NominateBox({ categories, search, errors, values, busy, resetKey
             ))}
             {errors.nomineeId ? <p className="field-error" id="f-nomineeId-err">{errors.nomineeId}</p> : null}
           </fieldset>
-          <TextArea label="提名理由" name="reason" defaultValue={values?.reason} error={errors.reason} maxLength={400} rows={3} placeholder="说说具体事迹，如：照顾瘫痪的婆婆十年" />
+          <TextArea label="提名理由" name="reason" defaultValue={values?.reason} error={errors.reason} maxLength={TEXT_LIMITS.nominationReason} rows={3} placeholder="说说具体事迹，如：照顾瘫痪的婆婆十年" />
           <button type="submit" className="primary block" disabled={busy}>提交提名</button>
         </Form>
       ) : null}

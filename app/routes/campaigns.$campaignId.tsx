@@ -159,7 +159,7 @@ function Ballots({ d, result, busy }: { d: Data; result: Reply; busy: boolean })
                   <legend>{k.winners === 1 ? "选 1 个" : `最多选 ${k.winners} 个`}{mine.length ? `（你${c.voters === "household" ? "家" : ""}已投：${mine.length} 个）` : ""}</legend>
                   {list.map((x) => (
                     <label key={x.id} className="check">
-                      <input type={k.winners === 1 ? "radio" : "checkbox"} name="choice" value={x.id} defaultChecked={mine.includes(x.id)} />
+                      <input type={k.winners === 1 ? "radio" : "checkbox"} name="choice" value={x.id} defaultChecked={x.ids.some((id) => mine.includes(id))} />
                       <span>
                         {x.label}
                         <span className="reason-line">{x.reasons.slice(0, 2).join("；")}</span>

@@ -8,7 +8,7 @@ import { CampaignFacts, CategoryResult, NominateBox, StateTag, Turnout } from "~
 import { FormError, FormOk } from "~/components/field";
 import { idParam } from "~/utils/access.server";
 import { echoValues } from "~/utils/admin-common.server";
-import { NOMINATION_LABELS } from "~/utils/campaign-labels";
+import { NOMINATION_LABELS, TEXT_LIMITS } from "~/utils/campaign-labels";
 import { committeeCampaignAction, committeeCampaignPage } from "~/utils/campaign-pages.server";
 import { formatTime } from "~/utils/format";
 import { formToObject, readForm } from "~/utils/validation.server";
@@ -47,7 +47,7 @@ export default function CommitteeCampaign() {
   const placed =
     (result?.intent === "nominate" && nominating && d.search.found.length > 0) ||
     (result?.intent?.startsWith("nomination.") && d.canDecide && d.nominations.some((n) => n.id === result.target)) ||
-    (result?.intent === "tie.decide" && canTie && d.result?.categories.some((k) => k.id === result.target && k.tiePlaces > 0)) ||
+    (result?.intent === "tie.decide" && canTie && d.result?.categories.some((k) => k.id === result.target && k.tiePlaces > 0 && !d.ownTies.includes(k.id))) ||
     (result?.intent === "campaign.confirm" && d.canAct && (c.state === "closed" || c.state === "confirmed"));
   return (
     <>
@@ -117,7 +117,8 @@ function Nominations({ d, k, result, busy }: { d: Data; k: Data["categories"][nu
             </div>
             {mine?.ok ? <FormOk message={mine.ok} /> : null}
             <FormError message={mine && !mine.ok ? mine.errors._form : null} />
-            {d.canDecide && n.status !== "merged" ? (
+            {d.canDecide && n.status !== "merged" && n.own ? <p className="muted small">这是你家的提名，请由另一位村委委员处理</p> : null}
+            {d.canDecide && n.status !== "merged" && !n.own ? (
               <div className="actions-row">
                 {n.status !== "accepted" ? (
                   <Form method="post">
@@ -143,7 +144,7 @@ function Nominations({ d, k, result, busy }: { d: Data; k: Data["categories"][nu
                       <input type="hidden" name="intent" value="nomination.reject" />
                       <input type="hidden" name="nominationId" value={n.id} />
                       <label htmlFor={`note-${n.id}`}>不采纳的理由</label>
-                      <input id={`note-${n.id}`} name="note" maxLength={200} autoComplete="off" defaultValue={mine && !mine.ok ? mine.values.note : undefined} aria-invalid={mine?.errors.note ? true : undefined} aria-describedby={mine?.errors.note ? `note-${n.id}-err` : undefined} />
+                      <input id={`note-${n.id}`} name="note" maxLength={TEXT_LIMITS.rejectNote} autoComplete="off" defaultValue={mine && !mine.ok ? mine.values.note : undefined} aria-invalid={mine?.errors.note ? true : undefined} aria-describedby={mine?.errors.note ? `note-${n.id}-err` : undefined} />
                       {mine?.errors.note ? <p className="field-error" id={`note-${n.id}-err`}>{mine.errors.note}</p> : null}
                       <button type="submit" className="secondary block" disabled={busy}>不采纳</button>
                     </Form>
@@ -172,7 +173,8 @@ function Results({ d, result, busy, canTie }: { d: Data; result: Reply; busy: bo
         return (
           <div key={k.id}>
             <CategoryResult k={k} pending={c.state !== "confirmed"} />
-            {canTie && k.tiePlaces > 0 ? (
+            {canTie && k.tiePlaces > 0 && d.ownTies.includes(k.id) ? <p className="muted">同票的候选里有你家，请由另一位村委委员决定</p> : null}
+            {canTie && k.tiePlaces > 0 && !d.ownTies.includes(k.id) ? (
               <Form method="post" noValidate className="tie-form">
                 <input type="hidden" name="intent" value="tie.decide" />
                 <input type="hidden" name="categoryId" value={k.id} />
@@ -188,7 +190,7 @@ function Results({ d, result, busy, canTie }: { d: Data; result: Reply; busy: bo
                   {pickErr ? <p className="field-error" id={`pick-${k.id}-err`}>{pickErr}</p> : null}
                 </fieldset>
                 <label htmlFor={`reason-${k.id}`}>决定理由（会和结果一起公布）</label>
-                <textarea id={`reason-${k.id}`} name="reason" rows={2} maxLength={400} defaultValue={mine && !mine.ok ? mine.values.reason : k.tieDecided?.reason} aria-invalid={mine?.errors.reason ? true : undefined} aria-describedby={mine?.errors.reason ? `reason-${k.id}-err` : undefined} />
+                <textarea id={`reason-${k.id}`} name="reason" rows={2} maxLength={TEXT_LIMITS.tieReason} defaultValue={mine && !mine.ok ? mine.values.reason : k.tieDecided?.reason} aria-invalid={mine?.errors.reason ? true : undefined} aria-describedby={mine?.errors.reason ? `reason-${k.id}-err` : undefined} />
                 {mine?.errors.reason ? <p className="field-error" id={`reason-${k.id}-err`}>{mine.errors.reason}</p> : null}
                 <button type="submit" className="secondary block" disabled={busy}>记录决定</button>
               </Form>

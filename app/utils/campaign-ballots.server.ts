@@ -6,6 +6,7 @@
 // is for staff writes, and a row per ballot would tell the log's readers who voted when.
 import { z } from "zod";
 import { fail, formIdSchema, type Outcome } from "./admin-common.server";
+import { nomineeKey } from "./campaign-nominations.server";
 import { campaignIn, categoryOf } from "./campaigns.server";
 import { freezeElectorateInTxn, voterOf, type VoterIdentity } from "./campaign-voters.server";
 import { now } from "./clock.server";
@@ -34,10 +35,15 @@ export function castBallot(v: Voter, campaignId: number, categoryId: number, cho
     const picked = [...new Set(choices)];
     if (picked.length === 0) return fail(`choice-${cat.id}`, "请至少选一位候选人");
     if (picked.length > cat.winners) return fail(`choice-${cat.id}`, `“${cat.name}”最多选 ${cat.winners} 个，你选了 ${picked.length} 个`);
-    const standing = new Set(
-      (stmt("select id from campaign_nominations where category_id = ? and status = 'accepted'").all(cat.id) as { id: number }[]).map((r) => r.id),
+    const standing = new Map(
+      (stmt("select id, category_id, household_id, member_id from campaign_nominations where category_id = ? and status = 'accepted'").all(cat.id) as
+        { id: number; category_id: number; household_id: number; member_id: number | null }[]).map((r) => [r.id, nomineeKey(r)]),
     );
     if (picked.some((id) => !standing.has(id))) return fail(`choice-${cat.id}`, "只能从这个类别的候选人里选");
+    // Two accepted nominations of one nominee (left from before duplicates were merged on accept) are one candidate.
+    if (new Set(picked.map((id) => standing.get(id))).size < picked.length) {
+      return fail(`choice-${cat.id}`, cat.kind === "household" ? "你选了两次同一户，请每户只选一次" : "你选了两次同一个人，请每人只选一次");
+    }
     const voter = voterOf(c, v);
     if (voter.key === null) return fail("_form", voter.why, 403);
     freezeElectorateInTxn(c);

@@ -7,6 +7,16 @@ export const REPRESENTATIVE_INTENT = "member.representative";
 /** Category rows on the create form. */
 export const MAX_CATEGORIES = 4;
 
+/**
+ * The longest text each campaign field takes, in characters: the server's schemas and the forms'
+ * maxLength both read these, so a form never lets a villager type more than the server keeps.
+ * Numbers: quorum 0–100 (3 digits), winners 1–20 (2 digits).
+ */
+export const TEXT_LIMITS = {
+  title: 40, description: 500, categoryName: 12, quorumDigits: 3, winnersDigits: 2,
+  nominationReason: 200, rejectNote: 100, tieReason: 200, search: 20,
+} as const;
+
 export type CampaignState = "draft" | "nominating" | "between" | "voting" | "closed" | "confirmed";
 
 export interface CampaignWindows {

@@ -5,8 +5,9 @@ import { z } from "zod";
 import type { CampaignKind, NominationStatus } from "../../db/schema";
 import { fail, formIdSchema, notFound, type Outcome } from "./admin-common.server";
 import { audit } from "./audit.server";
-import { nomineeLabel } from "./campaign-labels";
+import { nomineeLabel, TEXT_LIMITS } from "./campaign-labels";
 import { campaignIn, categoryOf, type CampaignRow } from "./campaigns.server";
+import { householdOfUser } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import type { Role } from "./roles";
@@ -17,7 +18,7 @@ const BAD_REQUEST = "请求有误，请刷新页面后再试";
 export const nominateSchema = z.object({
   categoryId: formIdSchema,
   nomineeId: z.string({ error: "请先搜索，再选择要提名的人或户" }).regex(/^\d{1,12}$/, "请先搜索，再选择要提名的人或户").transform(Number),
-  reason: textSchema("提名理由", 200),
+  reason: textSchema("提名理由", TEXT_LIMITS.nominationReason),
 });
 export type NominateFields = z.infer<typeof nominateSchema>;
 
@@ -36,7 +37,7 @@ export interface NomineeChoice {
 
 /** Households (by 户号 or any member's name) or members (by name or 户号) of the village, at most 20. */
 export function findNominees(villageId: number, kind: CampaignKind, q: string): NomineeChoice[] {
-  const term = q.trim().slice(0, 20);
+  const term = q.trim().slice(0, TEXT_LIMITS.search);
   if (!term) return [];
   const like = `%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
   if (kind === "household") {
@@ -144,17 +145,33 @@ export interface Candidate {
   member_id: number | null;
   label: string;
   reasons: string[];
+  /** Every accepted nomination of this nominee: one, unless two were accepted before duplicates were merged on accept. */
+  ids: number[];
 }
 
-/** The standing candidates: accepted nominations, with the reasons of the duplicates merged into them. Never a vote count. */
+/** Who a nomination is for: the person in a member category, the household in a household category. */
+export function nomineeKey(n: { category_id: number; household_id: number; member_id: number | null }): string {
+  return n.member_id === null ? `${n.category_id}:h${n.household_id}` : `${n.category_id}:m${n.member_id}`;
+}
+
+/**
+ * The standing candidates: accepted nominations, one per nominee, with the reasons of the duplicates
+ * merged into them. Never a vote count.
+ */
 export function candidatesOf(campaignId: number): Candidate[] {
   const rows = nominationsOf(campaignId);
-  return rows
-    .filter((r) => r.status === "accepted")
-    .map((r) => ({
-      id: r.id, category_id: r.category_id, household_id: r.household_id, member_id: r.member_id, label: r.label,
-      reasons: [r, ...rows.filter((x) => x.merged_into === r.id)].map((x) => x.reason),
-    }));
+  const byNominee = new Map<string, Candidate>();
+  for (const r of rows.filter((x) => x.status === "accepted")) {
+    const reasons = [r, ...rows.filter((x) => x.merged_into === r.id)].map((x) => x.reason);
+    const same = byNominee.get(nomineeKey(r));
+    if (same) {
+      same.ids.push(r.id);
+      same.reasons.push(...reasons);
+    } else {
+      byNominee.set(nomineeKey(r), { id: r.id, category_id: r.category_id, household_id: r.household_id, member_id: r.member_id, label: r.label, reasons, ids: [r.id] });
+    }
+  }
+  return [...byNominee.values()];
 }
 
 // ---- the committee's decisions -----------------------------------------------------------------
@@ -168,7 +185,7 @@ export const decideSchema = z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("nomination.accept"), nominationId: formIdSchema }),
-    z.object({ intent: z.literal("nomination.reject"), nominationId: formIdSchema, note: textSchema("不采纳的理由", 100) }),
+    z.object({ intent: z.literal("nomination.reject"), nominationId: formIdSchema, note: textSchema("不采纳的理由", TEXT_LIMITS.rejectNote) }),
     z.object({ intent: z.literal("nomination.merge"), nominationId: formIdSchema, intoId: formIdSchema }),
   ],
   { error: BAD_REQUEST },
@@ -185,20 +202,44 @@ function stillOpen(c: CampaignRow): Outcome | null {
   return null;
 }
 
+/** As for claims: a committee member does not decide on a nomination of their own household (or of one of its members). */
+function ownHousehold(by: Decider, ...rows: NominationRow[]): Outcome | null {
+  const home = householdOfUser(by.userId);
+  return home !== null && rows.some((n) => n.household_id === home) ? fail("_form", "不能处理本户的提名，请由另一位村委委员处理") : null;
+}
+
 function setNomination(id: number, status: NominationStatus, by: Decider, extra: { note?: string; into?: number } = {}): void {
   stmt("update campaign_nominations set status = ?, decided_by = ?, decided_at = ?, decision_note = ?, merged_into = ? where id = ?").run(
     status, by.userId, now(), extra.note ?? null, extra.into ?? null, id,
   );
 }
 
-export function acceptNomination(by: Decider, villageId: number, campaignId: number, nominationId: number): Outcome<{ label: string }> {
-  return transact((): Outcome<{ label: string }> => {
+/**
+ * The accepted nomination the same nominee already stands on in this category (the same household in a
+ * household category, the same person in a member category), if any: a second one would be a second
+ * candidate for one nominee, who could then take two places and be paid twice.
+ */
+function standingTwin(n: NominationRow): NominationRow | null {
+  const row = stmt(
+    `${NOMINATION_SELECT} where n.category_id = ? and n.id <> ? and n.status = 'accepted' and n.household_id = ? and coalesce(n.member_id, 0) = ? order by n.id limit 1`,
+  ).get(n.category_id, n.id, n.household_id, n.member_id ?? 0) as Omit<NominationRow, "label"> | undefined;
+  return row ? labelled([row])[0] : null;
+}
+
+/** Accepts a nomination; one whose nominee already stands is merged into that candidate instead (its reason kept). */
+export function acceptNomination(by: Decider, villageId: number, campaignId: number, nominationId: number): Outcome<{ label: string; mergedInto?: number }> {
+  return transact((): Outcome<{ label: string; mergedInto?: number }> => {
     const c = campaignIn(villageId, campaignId);
     const n = nominationIn(campaignId, nominationId);
-    const closed = stillOpen(c);
-    if (closed) return closed as Outcome<{ label: string }>;
+    const refused = stillOpen(c) ?? ownHousehold(by, n);
+    if (refused) return refused as Outcome<{ label: string }>;
     if (n.status === "accepted") return { ok: true, label: n.label };
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
+    const twin = standingTwin(n);
+    if (twin) {
+      mergeInto(n, twin, by, villageId, campaignId);
+      return { ok: true, label: n.label, mergedInto: twin.id };
+    }
     setNomination(n.id, "accepted", by);
     audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_accept", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "accepted" } });
     return { ok: true, label: n.label };
@@ -209,8 +250,8 @@ export function rejectNomination(by: Decider, villageId: number, campaignId: num
   return transact((): Outcome<{ label: string }> => {
     const c = campaignIn(villageId, campaignId);
     const n = nominationIn(campaignId, nominationId);
-    const closed = stillOpen(c);
-    if (closed) return closed as Outcome<{ label: string }>;
+    const refused = stillOpen(c) ?? ownHousehold(by, n);
+    if (refused) return refused as Outcome<{ label: string }>;
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
     setNomination(n.id, "rejected", by, { note });
     audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_reject", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "rejected", note } });
@@ -224,19 +265,24 @@ export function mergeNomination(by: Decider, villageId: number, campaignId: numb
     const c = campaignIn(villageId, campaignId);
     const n = nominationIn(campaignId, nominationId);
     const into = nominationIn(campaignId, intoId);
-    const closed = stillOpen(c);
-    if (closed) return closed as Outcome<{ label: string }>;
+    const refused = stillOpen(c) ?? ownHousehold(by, n, into);
+    if (refused) return refused as Outcome<{ label: string }>;
     if (n.id === into.id) return fail("_form", "不能合并到自己");
     if (n.category_id !== into.category_id || n.household_id !== into.household_id || n.member_id !== into.member_id) {
       return fail("_form", "只能合并同一类别里提名同一人（户）的重复提名");
     }
     const live = (s: NominationStatus) => s === "proposed" || s === "accepted";
     if (!live(n.status) || !live(into.status)) return fail("_form", "只能合并待审核或已确定的提名");
-    setNomination(n.id, "merged", by, { into: into.id });
-    // Nominations merged into the one merged away follow it, so none points at a merged row.
-    stmt("update campaign_nominations set merged_into = ? where merged_into = ?").run(into.id, n.id);
-    if (n.status === "accepted" && into.status !== "accepted") setNomination(into.id, "accepted", by);
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_merge", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "merged", into: into.id } });
+    mergeInto(n, into, by, villageId, campaignId);
     return { ok: true, label: into.label };
   });
+}
+
+/** Inside the caller's transaction: `n` becomes part of `into`, which stands if either did. */
+function mergeInto(n: NominationRow, into: NominationRow, by: Decider, villageId: number, campaignId: number): void {
+  setNomination(n.id, "merged", by, { into: into.id });
+  // Nominations merged into the one merged away follow it, so none points at a merged row.
+  stmt("update campaign_nominations set merged_into = ? where merged_into = ?").run(into.id, n.id);
+  if (n.status === "accepted" && into.status !== "accepted") setNomination(into.id, "accepted", by);
+  audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_merge", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "merged", into: into.id } });
 }

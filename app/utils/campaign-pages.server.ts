@@ -4,7 +4,7 @@ import { z } from "zod";
 import { findGrant, requireHousehold, type Access } from "./access.server";
 import { type Outcome } from "./admin-common.server";
 import { ballotSchema, castBallot, ownChoices } from "./campaign-ballots.server";
-import { STATE_LABELS } from "./campaign-labels";
+import { STATE_LABELS, TEXT_LIMITS } from "./campaign-labels";
 import {
   acceptNomination, candidatesOf, decideSchema, findNominees, mergeNomination, myNominations, nominate, nominateSchema, nominationsOf,
   rejectNomination, type Nominator,
@@ -12,7 +12,7 @@ import {
 import { confirmCampaign, decideTie, resultOf, tieSchema } from "./campaign-results.server";
 import { electorateSize, voterOf } from "./campaign-voters.server";
 import { campaignIn, campaignStaff, categoriesOf, listCampaigns, requireCommittee, type CampaignRow } from "./campaigns.server";
-import { CLAIM_STATUS_LABELS } from "./claims.server";
+import { CLAIM_STATUS_LABELS, householdOfUser } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt } from "./db.server";
 import { fieldErrors } from "./validation.server";
@@ -37,7 +37,7 @@ function categoryFacts(campaignId: number) {
 function search(c: CampaignRow, opts: { cat: string | null; q: string | null }) {
   const cats = categoriesOf(c.id);
   const picked = cats.find((k) => String(k.id) === opts.cat) ?? cats[0];
-  const q = (opts.q ?? "").trim().slice(0, 20);
+  const q = (opts.q ?? "").trim().slice(0, TEXT_LIMITS.search);
   return { cat: picked?.id ?? null, q, found: c.state === "nominating" && picked ? findNominees(c.village_id, picked.kind, q) : [] };
 }
 
@@ -83,16 +83,21 @@ export async function committeeCampaignPage(request: Request, villageId: number,
   const c = campaignIn(villageId, campaignId);
   const canAct = access.role === "committee";
   const beforeVoting = c.state === "draft" || c.state === "nominating" || c.state === "between";
+  const result = resultFor(c);
+  // The member's own household: its nominations and ties are another committee member's to decide.
+  const home = householdOfUser(access.viewer.userId);
+  const ownTies = result && home !== null ? resultOf(c).categories.filter((k) => k.rows.some((x) => x.outcome === "tie" && x.household_id === home)).map((k) => k.category.id) : [];
   return {
     villageId, at: now(), created: opts.created, canAct, campaign: facts(c), categories: categoryFacts(campaignId),
     // Who nominated is the committee's to know, and the record of every decision.
     nominations: nominationsOf(campaignId).map((n) => ({
       id: n.id, category_id: n.category_id, household_id: n.household_id, member_id: n.member_id, label: n.label, reason: n.reason,
       status: n.status, merged_into: n.merged_into, nominator: n.nominator, decision_note: n.decision_note, created_at: n.created_at,
+      own: n.household_id === home,
     })),
     canDecide: canAct && beforeVoting,
     search: canAct ? search(c, opts) : { cat: null, q: "", found: [] },
-    result: resultFor(c),
+    result, ownTies,
     claims: c.state === "confirmed" ? winnerClaims(campaignId) : [],
   };
 }
@@ -166,7 +171,8 @@ function decisionReply(by: Nominator, villageId: number, campaignId: number, for
   switch (d.intent) {
     case "nomination.accept": {
       const out = acceptNomination(by, villageId, campaignId, d.nominationId);
-      return reply(intent, target, out, out.ok ? `${out.label} 已确定为候选` : "");
+      const ok = !out.ok ? "" : out.mergedInto ? `${out.label} 已经是候选，这条提名已合并到 #${out.mergedInto}，理由一并保留` : `${out.label} 已确定为候选`;
+      return reply(intent, target, out, ok);
     }
     case "nomination.reject": {
       const out = rejectNomination(by, villageId, campaignId, d.nominationId, d.note);
@@ -198,7 +204,7 @@ export async function villagerCampaignPage(request: Request, campaignId: number,
   const choices = voter?.key ? Object.fromEntries(ownChoices(campaignId, voter.key)) : {};
   return {
     at: now(), campaign: facts(c), categories: categoryFacts(campaignId),
-    candidates: candidatesOf(campaignId).map((x) => ({ id: x.id, category_id: x.category_id, label: x.label, reasons: x.reasons })),
+    candidates: candidatesOf(campaignId).map((x) => ({ id: x.id, ids: x.ids, category_id: x.category_id, label: x.label, reasons: x.reasons })),
     mine: myNominations(campaignId, viewer.userId).map((n) => ({ id: n.id, category_id: n.category_id, label: n.label, reason: n.reason, status: n.status, decision_note: n.decision_note })),
     search: search(c, opts),
     canVote: voter?.key != null,

@@ -7,10 +7,11 @@
 import { z } from "zod";
 import { fail, formIdSchema, type Outcome } from "./admin-common.server";
 import { audit } from "./audit.server";
+import { TEXT_LIMITS } from "./campaign-labels";
 import { campaignIn, categoriesOf, type CampaignRow, type CategoryRow } from "./campaigns.server";
 import { candidatesOf, type Candidate } from "./campaign-nominations.server";
 import { electorateSize, freezeElectorateInTxn } from "./campaign-voters.server";
-import { ClaimError, fileClaimBatch } from "./claims.server";
+import { ClaimError, fileClaimBatch, householdOfUser } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import type { Role } from "./roles";
@@ -65,24 +66,34 @@ export function turnoutOf(c: CampaignRow): Turnout {
   return { voters, electorate, percent, quorum: c.quorum, met: voters * 100 >= c.quorum * electorate && (electorate > 0 || c.quorum === 0) };
 }
 
-function votesOf(categoryId: number): Map<number, number> {
+/** Ballots per candidate: a ballot counts once for a nominee, however many of the nominee's nominations it ticked. */
+function votesOf(categoryId: number, candidates: Candidate[]): Map<number, number> {
   const rows = stmt(
-    `select ch.nomination_id as id, count(*) as n from campaign_ballot_choices ch join campaign_ballots b on b.id = ch.ballot_id
-     where b.category_id = ? group by ch.nomination_id`,
-  ).all(categoryId) as { id: number; n: number }[];
-  return new Map(rows.map((r) => [r.id, r.n]));
+    `select ch.nomination_id as id, ch.ballot_id as ballot from campaign_ballot_choices ch join campaign_ballots b on b.id = ch.ballot_id
+     where b.category_id = ?`,
+  ).all(categoryId) as { id: number; ballot: number }[];
+  return new Map(candidates.map((x) => [x.id, new Set(rows.filter((r) => x.ids.includes(r.id)).map((r) => r.ballot)).size]));
 }
 
-function tieChoiceOf(cat: CategoryRow): number[] | null {
+/**
+ * The committee's stored pick, read as candidates: an id of a nominee's duplicate nomination means that
+ * nominee. A pick that is not exactly the open places among the tied (it named one nominee twice)
+ * is no decision, so the committee is asked again instead of a place being left empty.
+ */
+function tieChoiceOf(cat: CategoryRow, rows: ResultRow[], tiePlaces: number): number[] | null {
   if (cat.tie_choice === null) return null;
   const parsed = JSON.parse(cat.tie_choice) as unknown;
-  return Array.isArray(parsed) ? parsed.filter((x): x is number => typeof x === "number") : null;
+  if (!Array.isArray(parsed)) return null;
+  const tied = rows.filter((r) => r.outcome === "tie");
+  const choice = [...new Set(parsed.map((id) => tied.find((r) => r.ids.includes(id as number))?.id))];
+  if (choice.length !== tiePlaces || choice.some((id) => id === undefined)) return null;
+  return (choice as number[]).sort((a, b) => a - b);
 }
 
 function categoryResult(cat: CategoryRow, candidates: Candidate[]): CategoryResult {
-  const votes = votesOf(cat.id);
-  const sorted = candidates
-    .filter((x) => x.category_id === cat.id)
+  const mine = candidates.filter((x) => x.category_id === cat.id);
+  const votes = votesOf(cat.id, mine);
+  const sorted = mine
     .map((x) => ({ ...x, votes: votes.get(x.id) ?? 0 }))
     .sort((a, b) => b.votes - a.votes || a.id - b.id);
   const rows: ResultRow[] = sorted.map((x) => ({ ...x, place: 1 + sorted.filter((y) => y.votes > x.votes).length, outcome: "out" }));
@@ -101,7 +112,7 @@ function categoryResult(cat: CategoryRow, candidates: Candidate[]): CategoryResu
       tied.forEach((r) => (r.outcome = "tie"));
     }
   }
-  const choice = tieChoiceOf(cat);
+  const choice = tiePlaces > 0 ? tieChoiceOf(cat, rows, tiePlaces) : null;
   const decider = cat.tie_by === null ? null : (stmt("select display_name from users where id = ?").get(cat.tie_by) as { display_name: string } | undefined)?.display_name ?? "";
   const tieDecided = tiePlaces > 0 && choice && cat.tie_reason !== null ? { choice, reason: cat.tie_reason, by: decider ?? "", at: cat.tie_at ?? 0 } : null;
   const winners = rows.filter((r) => r.outcome === "win" || (r.outcome === "tie" && tieDecided?.choice.includes(r.id)));
@@ -125,7 +136,7 @@ export function resultOf(c: CampaignRow): CampaignResult {
 export const tieSchema = z.object({
   categoryId: formIdSchema,
   picks: z.array(z.string().regex(/^\d{1,12}$/, "请求有误，请刷新页面后再试").transform(Number)).max(40, "请求有误，请刷新页面后再试"),
-  reason: textSchema("决定理由", 200),
+  reason: textSchema("决定理由", TEXT_LIMITS.tieReason),
 });
 
 export interface Committee {
@@ -144,6 +155,9 @@ export function decideTie(by: Committee, villageId: number, campaignId: number, 
     const r = result.categories.find((x) => x.category.id === categoryId);
     if (!r) return fail("_form", "请从本次评选的类别中选择");
     if (r.tiePlaces === 0) return fail("_form", `“${r.category.name}”没有需要决定的同票`);
+    // As for claims: nobody decides where their own household stands to gain or lose a place.
+    const home = householdOfUser(by.userId);
+    if (home !== null && r.rows.some((x) => x.outcome === "tie" && x.household_id === home)) return fail("_form", "同票的候选里有你家，请由另一位村委委员处理");
     const tied = new Set(r.rows.filter((x) => x.outcome === "tie").map((x) => x.id));
     const chosen = [...new Set(picks)];
     if (chosen.some((id) => !tied.has(id))) return fail(`pick-${categoryId}`, "只能从同票的候选人里选");
@@ -160,12 +174,22 @@ export function decideTie(by: Committee, villageId: number, campaignId: number, 
 
 // ---- confirming -------------------------------------------------------------------------------------
 
-/** The household's head receives a household honour's points; a person's honour goes to that person. */
-function recipient(w: ResultRow): number {
-  if (w.member_id !== null) return w.member_id;
+/**
+ * Who receives the claim: a person's honour that person, a household honour the household's head (the
+ * points belong to the household anyway). A person who has left the roster since the vote cannot hold
+ * a claim, so their household's head receives it (the note says so) while the household has one;
+ * otherwise the confirm names the winner and what the village admin must put right.
+ */
+function recipient(w: ResultRow, cat: CategoryRow): { memberId: number; note: string } {
   const head = stmt("select id from members where household_id = ? and is_head = 1 and active = 1").get(w.household_id) as { id: number } | undefined;
-  if (!head) throw new ClaimError(`${w.label}没有在册的户主，请村管理员先在花名册里设好户主`);
-  return head.id;
+  if (w.member_id === null) {
+    if (!head) throw new ClaimError(`${w.label}没有在册的户主，请村管理员先在花名册里设好户主`);
+    return { memberId: head.id, note: "" };
+  }
+  const person = stmt("select active from members where id = ?").get(w.member_id) as { active: number } | undefined;
+  if (person?.active === 1) return { memberId: w.member_id, note: "" };
+  if (!head) throw new ClaimError(`“${cat.name}”当选者${w.label}已不在册，本户也没有在册的户主。请村管理员在花名册里重新启用这位成员，或给本户设好户主，再来确认`);
+  return { memberId: head.id, note: `；当选者${w.label}已不在册，积分记在户主名下` };
 }
 
 /**
@@ -184,10 +208,10 @@ export function confirmCampaign(by: Committee, villageId: number, campaignId: nu
       const result = resultOf(fresh);
       if (result.blockers.length) return fail("_form", result.blockers[0]);
       const winners = result.categories.flatMap((r) => r.winners.map((w) => ({ w, cat: r.category, byTie: r.tieDecided?.choice.includes(w.id) ?? false })));
-      const items = winners.map(({ w, cat }) => ({
-        memberId: recipient(w), ruleId: cat.rule_id, occurredAt: c.vote_until, quantity: 1,
-        note: `民主评议：${c.title}·${cat.name}（${w.votes} 票）`,
-      }));
+      const items = winners.map(({ w, cat }) => {
+        const to = recipient(w, cat);
+        return { memberId: to.memberId, ruleId: cat.rule_id, occurredAt: c.vote_until, quantity: 1, note: `民主评议：${c.title}·${cat.name}（${w.votes} 票）${to.note}` };
+      });
       const claimIds = items.length ? fileClaimBatch({ villageId, filer: by, source: { kind: "campaign", id: campaignId }, items }) : [];
       const at = now();
       const insert = stmt(

@@ -7,7 +7,7 @@ import { findGrant, forbidden, notFound, requireRole, type Access } from "./acce
 import { chinaTimeSchema } from "./activities.server";
 import { fail, formIdSchema, type Outcome, type StaffActor } from "./admin-common.server";
 import { audit } from "./audit.server";
-import { KIND_LABELS, MAX_CATEGORIES, stateOf, VOTER_LABELS, type CampaignState } from "./campaign-labels";
+import { KIND_LABELS, MAX_CATEGORIES, stateOf, TEXT_LIMITS, VOTER_LABELS, type CampaignState } from "./campaign-labels";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { formatTime } from "./format";
@@ -28,7 +28,7 @@ const winnersSchema = z
 
 const categoryFields = Object.fromEntries(
   Array.from({ length: MAX_CATEGORIES }, (_, k) => k + 1).flatMap((i) => [
-    [`cat${i}Name`, z.string().optional().transform((s) => s ?? "").pipe(textSchema("类别名称", 12, false))],
+    [`cat${i}Name`, z.string().optional().transform((s) => s ?? "").pipe(textSchema("类别名称", TEXT_LIMITS.categoryName, false))],
     [`cat${i}Kind`, z.string().optional()],
     [`cat${i}Winners`, z.string().optional()],
     [`cat${i}Rule`, z.string().optional()],
@@ -46,8 +46,8 @@ export interface CategoryInput {
 
 export const campaignFieldsSchema = z
   .object({
-    title: textSchema("评选名称", 40),
-    description: z.string().optional().transform((s) => s ?? "").pipe(textSchema("评选说明", 500, false)),
+    title: textSchema("评选名称", TEXT_LIMITS.title),
+    description: z.string().optional().transform((s) => s ?? "").pipe(textSchema("评选说明", TEXT_LIMITS.description, false)),
     nominateFrom: chinaTimeSchema("提名开始时间"),
     nominateUntil: chinaTimeSchema("提名截止时间"),
     voteFrom: chinaTimeSchema("投票开始时间"),

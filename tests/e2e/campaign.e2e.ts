@@ -251,6 +251,58 @@ describe("an honour campaign", () => {
     await shot(villager, "campaign-19-quorum-short-villager");
   });
 
+  it("without JavaScript a representative casts a ballot with a plain form post and sees it recorded", async () => {
+    const committee = await phonePage(browser, server.url);
+    await signIn(committee, "13900000003");
+    const post = async (path: string, form: Record<string, string>) => {
+      const r = await committee.request.post(path, { form, headers: { origin: server.url }, maxRedirects: 0 });
+      expect([200, 302], `${path} ${await r.text()}`).toContain(r.status());
+    };
+    // A fresh campaign with two standing candidates, set up by the committee; the clock then opens voting.
+    await committee.goto("/v/1/campaigns/new");
+    const from = await committee.locator("#f-nominateFrom").inputValue();
+    const at = (days: number) => new Date(Date.parse(`${from}Z`) + days * DAY).toISOString().slice(0, 16);
+    const rule = (database.prepare("select id from rules where village_id = 1 and name = '好媳妇'").get() as { id: number }).id;
+    await post("/v/1/campaigns/new", {
+      title: "不用脚本也能投票", nominateFrom: at(0), nominateUntil: at(1), voteFrom: at(1), voteUntil: at(2), voters: "representatives", quorum: "10",
+      cat1Name: "好媳妇", cat1Kind: "member", cat1Winners: "2", cat1Rule: String(rule),
+    });
+    const id = (database.prepare("select max(id) as id from campaigns").get() as { id: number }).id;
+    const category = (database.prepare("select id from campaign_categories where campaign_id = ?").get(id) as { id: number }).id;
+    const wives = database.prepare(
+      `select m.id, m.name, h.number from members m join households h on h.id = m.household_id
+       where h.village_id = 1 and m.relation = '儿媳' and m.active = 1 order by h.number desc limit 2`,
+    ).all() as { id: number; name: string; number: string }[];
+    for (const w of wives) await post(`/v/1/campaigns/${id}`, { intent: "nominate", categoryId: String(category), nomineeId: String(w.id), reason: "孝敬老人" });
+    const nominations = (database.prepare("select id from campaign_nominations where campaign_id = ? order by id").all(id) as { id: number }[]).map((n) => n.id);
+    for (const n of nominations) await post(`/v/1/campaigns/${id}`, { intent: "nomination.accept", nominationId: String(n) });
+    await advance(committee, DAY + 60_000);
+
+    const villager = await phonePage(browser, server.url, { javaScript: false });
+    await signIn(villager, "13900000001");
+    await villager.goto(`/campaigns/${id}`);
+    const ballot = villager.getByTestId(`ballot-${category}`);
+    await ballot.getByText(`${wives[1].name}（${wives[1].number}号户）`).click();
+    await shot(villager, "campaign-20-nojs-ballot");
+    // The browser itself posts the form and loads the answer as a new page: no script does it.
+    const [request] = await Promise.all([
+      villager.waitForRequest((r) => r.method() === "POST" && r.isNavigationRequest()),
+      ballot.getByRole("button", { name: "投票" }).click(),
+    ]);
+    expect(new URL(request.url()).pathname).toBe(`/campaigns/${id}`);
+    await villager.waitForLoadState("load");
+    const answered = villager.getByTestId(`ballot-${category}`);
+    await expect(answered.locator(".form-ok").innerText()).resolves.toContain("“好媳妇”的票已投出");
+    await expect(answered.locator("legend").innerText()).resolves.toContain("已投：1 个");
+    await expect(answered.getByRole("checkbox", { name: new RegExp(wives[1].name) }).isChecked()).resolves.toBe(true);
+    await expect(answered.getByRole("button", { name: "改票" }).count()).resolves.toBe(1);
+    await shot(villager, "campaign-21-nojs-voted");
+    const me = database.prepare("select u.member_id from users u where u.phone = '13900000001'").get() as { member_id: number };
+    expect(database.prepare(
+      `select ch.nomination_id from campaign_ballots b join campaign_ballot_choices ch on ch.ballot_id = b.id where b.campaign_id = ? and b.voter_key = ?`,
+    ).all(id, `member:${me.member_id}`)).toEqual([{ nomination_id: nominations[1] }]);
+  });
+
   it("every campaign page renders and hydrates without an error, for its role", async () => {
     const pages: [string, string[]][] = [
       ["13900000001", ["/campaigns", "/campaigns/1", "/campaigns/2", "/household", "/v/1/notice", "/v/1/notice?print=1"]],

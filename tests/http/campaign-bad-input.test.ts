@@ -306,3 +306,70 @@ describe("bodies that are not a form", () => {
     expect(snapshot()).toBe(before);
   });
 });
+
+describe("every campaign form's maxlength is what the server accepts", () => {
+  // The longest value each schema takes for a field, found by asking the schema itself, so a page
+  // that lets a villager type 400 characters for a server that takes 200 is caught (the typing is
+  // lost only at the post, and the tie reason was a textarea where that hurts).
+  type Schema = { safeParse: (v: unknown) => { success: boolean; error?: { issues: { path: PropertyKey[] }[] } } };
+  const takes = (schema: Schema, base: Record<string, unknown>, name: string) => (s: string) => {
+    const r = schema.safeParse({ ...base, [name]: s });
+    return r.success || !r.error!.issues.some((i) => i.path[0] === name);
+  };
+  const longest = (ok: (s: string) => boolean, make: (n: number) => string) => {
+    let n = 0;
+    while (n < 5000 && ok(make(n + 1))) n++;
+    return n;
+  };
+  const text = (n: number) => "长".repeat(n);
+  const number = (n: number) => `1${"0".repeat(n - 1)}`; // 1, 10, 100, …: the widest number that still reads
+
+  let limits: Record<string, Record<string, number>> = {};
+  beforeAll(async () => {
+    const { campaignFieldsSchema } = await import("~/utils/campaigns.server");
+    const { nominateSchema, decideSchema } = await import("~/utils/campaign-nominations.server");
+    const { tieSchema } = await import("~/utils/campaign-results.server");
+    const create = { ...futureForm(), cat1Rule: "1" };
+    // A category row is read only when it has a name, so each row's cells are probed in a named row.
+    const rows = Object.fromEntries([2, 3, 4].flatMap((i) => [[`cat${i}Name`, `类别${i}`], [`cat${i}Kind`, "member"], [`cat${i}Winners`, "1"], [`cat${i}Rule`, "1"]]));
+    const createField = (name: string, make: (n: number) => string) => longest(takes(campaignFieldsSchema as Schema, { ...create, ...rows }, name), make);
+    const nominate = { categoryId: "1", nomineeId: "1", reason: "好" };
+    const search = 20; // the search box: the server reads the first 20 characters (campaign-pages search, findNominees)
+    limits = {
+      create: {
+        title: createField("title", text), description: createField("description", text), quorum: createField("quorum", number),
+        ...Object.fromEntries([1, 2, 3, 4].flatMap((i) => [[`cat${i}Name`, createField(`cat${i}Name`, text)], [`cat${i}Winners`, createField(`cat${i}Winners`, number)]])),
+      },
+      nominate: { q: search, reason: longest(takes(nominateSchema as Schema, nominate, "reason"), text) },
+      decide: { q: search, reason: longest(takes(nominateSchema as Schema, nominate, "reason"), text), note: longest(takes(decideSchema as Schema, { intent: "nomination.reject", nominationId: "1" }, "note"), text) },
+      tie: { reason: longest(takes(tieSchema as Schema, { categoryId: "1", picks: ["1"] }, "reason"), text) },
+    };
+    // The probes found real limits, not the loop's end.
+    expect(limits.create).toMatchObject({ title: 40, description: 500, quorum: 3, cat1Name: 12, cat1Winners: 2, cat4Winners: 2 });
+    expect(limits.tie.reason).toBe(200);
+  });
+
+  /** name → maxlength of every typed-in field of the page (not hidden, choice, date or button inputs). */
+  function typedFields(html: string): [string, string | null][] {
+    const tags = html.match(/<(?:input|textarea)\b[^>]*>/g) ?? [];
+    return tags
+      .filter((t) => !/\btype="(?:hidden|checkbox|radio|datetime-local|submit|button)"/.test(t))
+      .map((t) => [/\bname="([^"]+)"/.exec(t)?.[1] ?? "", /\bmaxlength="(\d+)"/i.exec(t)?.[1] ?? null]);
+  }
+
+  const pages: [string, Who, string][] = [
+    ["create", "committee", CREATE],
+    ["nominate", "villager", VILLAGER_Y],
+    ["decide", "committee", COMMITTEE_Y],
+    ["tie", "committee", "/v/1/campaigns/{Z}"],
+  ];
+  it.each(pages)("%s page (%s)", async (kind, who, url) => {
+    const page = await clients.get(who)!.get(fill(url));
+    expect(page.status).toBe(200);
+    const fields = typedFields(page.text);
+    const want = limits[kind];
+    // Every field the server limits is on the page (nothing vacuous), and every typed field has the server's limit.
+    expect(new Set(fields.map(([name]) => name))).toEqual(new Set(Object.keys(want)));
+    for (const [name, max] of fields) expect(`${name} maxlength=${max}`).toBe(`${name} maxlength=${want[name]}`);
+  });
+});

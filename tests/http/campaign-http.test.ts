@@ -82,6 +82,23 @@ afterAll(async () => {
 });
 
 describe("a campaign over HTTP", () => {
+  it("the demo's waiting duplicate nomination, once accepted, joins the household's standing candidacy instead of becoming a second one", async () => {
+    const dup = one<{ id: number; campaign_id: number; standing: number }>(
+      `select n.id, n.campaign_id, s.id as standing from campaign_nominations n join campaign_nominations s
+         on s.category_id = n.category_id and s.household_id = n.household_id and coalesce(s.member_id, 0) = coalesce(n.member_id, 0) and s.status = 'accepted'
+       where n.village_id = 1 and n.status = 'proposed' order by n.id limit 1`,
+    );
+    expect(dup).toBeDefined();
+    const r = await c("checker").post(`/v/1/campaigns/${dup.campaign_id}`, { intent: "nomination.accept", nominationId: String(dup.id) });
+    expect(r.status).toBe(200);
+    expect(r.text).toContain(`已经是候选，这条提名已合并到 #${dup.standing}，理由一并保留`);
+    expect(one<{ status: string; merged_into: number }>("select status, merged_into from campaign_nominations where id = ?", dup.id)).toEqual({ status: "merged", merged_into: dup.standing });
+    const standing = one<{ n: number }>(
+      "select count(*) as n from campaign_nominations where category_id = (select category_id from campaign_nominations where id = ?) and household_id = (select household_id from campaign_nominations where id = ?) and status = 'accepted'", dup.id, dup.id,
+    );
+    expect(standing.n).toBe(1);
+  });
+
   it("is created by the committee and nominated by a villager and the committee; the committee accepts", async () => {
     const now = Date.now();
     const rule = one<{ id: number }>("select id from rules where village_id = 1 and name = '好婆婆'").id;
@@ -105,6 +122,28 @@ describe("a campaign over HTTP", () => {
       expect(ok.status).toBe(200);
     }
     expect(one<{ n: number }>("select count(*) as n from campaign_nominations where campaign_id = ? and status = 'accepted'", campaignId).n).toBe(2);
+  });
+
+  it("a nomination of the committee member's own household is another committee member's to decide", async () => {
+    const own = one<{ member_id: number; name: string }>("select m.id as member_id, m.name from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.committee);
+    const filed = await c("villager").post(`/campaigns/${campaignId}`, { intent: "nominate", categoryId: String(categoryId), nomineeId: String(own.member_id), reason: "热心肠" });
+    expect(filed.status).toBe(200);
+    const id = one<{ id: number }>("select id from campaign_nominations where campaign_id = ? and member_id = ?", campaignId, own.member_id).id;
+    // The page offers no decision on it to him, and says who decides.
+    const page = await c("committee").get(`/v/1/campaigns/${campaignId}`);
+    const block = page.text.slice(page.text.indexOf(`data-nomination="${id}"`)).split("data-nomination=")[1];
+    expect(block).toContain("这是你家的提名，请由另一位村委委员处理");
+    expect(block).not.toContain("确定为候选");
+    expect(block).not.toContain("不采纳");
+    const before = campaignTables();
+    const refused = await c("committee").post(`/v/1/campaigns/${campaignId}`, { intent: "nomination.accept", nominationId: String(id) });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("不能处理本户的提名，请由另一位村委委员处理");
+    expect(campaignTables()).toBe(before);
+    // The other committee member decides (here: not taken up, so the candidates stay the two above).
+    const rejected = await c("checker").post(`/v/1/campaigns/${campaignId}`, { intent: "nomination.reject", nominationId: String(id), note: "本次只评一位" });
+    expect(rejected.status).toBe(200);
+    expect(one<{ status: string }>("select status from campaign_nominations where id = ?", id).status).toBe("rejected");
   });
 
   it("refuses writes by the wrong role or from another village, writing nothing", async () => {
