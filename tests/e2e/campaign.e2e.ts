@@ -156,7 +156,8 @@ describe("an honour campaign", () => {
     await checker.goto("/v/1/review");
     await checker.getByRole("link", { name: /好婆婆/ }).first().click();
     await checker.waitForURL(/\/review\/\d+$/);
-    await expect(checker.locator("main").textContent()).resolves.toContain("民主评议：测试好婆婆评选·好婆婆（2 票）");
+    // The URL changes before the claim page renders (client navigation): wait for its text.
+    await checker.getByText("民主评议：测试好婆婆评选·好婆婆（2 票）").first().waitFor();
     await checker.getByRole("button", { name: "通过" }).click();
     await expect(checker.locator(".form-ok").textContent()).resolves.toContain("进入公示");
 
