@@ -60,6 +60,8 @@ export default function handleRequest(
 function collect(done: (html: Uint8Array<ArrayBuffer>) => void): Writable {
   const chunks: Uint8Array[] = [];
   return new Writable({
+    // React listens for "close" to abort; after a finished render that only builds an error nobody sees.
+    emitClose: false,
     write(chunk: Buffer, _encoding, next) {
       chunks.push(chunk.includes(0) ? chunk.filter((b) => b !== 0) : chunk);
       next();

@@ -17,10 +17,12 @@ export interface Viewer {
   mustChangePassword: boolean;
 }
 
-// The root loader and the route loader both ask; answer each request once.
+// The root loader and the route loader both ask; answer each page or data request once. Not for
+// posts: the loaders that run after an action in the same request must see what the action changed.
 const perRequest = new WeakMap<Request, Promise<Viewer | null>>();
 
 export function getViewer(request: Request): Promise<Viewer | null> {
+  if (request.method !== "GET" && request.method !== "HEAD") return loadViewer(request);
   let viewer = perRequest.get(request);
   if (!viewer) perRequest.set(request, (viewer = loadViewer(request)));
   return viewer;

@@ -28,11 +28,16 @@ const ENTRY_COLUMNS = `e.id, e.created_at as at, t.kind, t.memo, e.amount, m.nam
   exists (select 1 from ledger_transactions r where r.reverses_id = t.id) as reversed`;
 
 // The page's ids come from the (account_id, created_at, id, amount) index alone; only those rows are joined.
-const PAGE_SQL = `select ${ENTRY_COLUMNS}
+// The limit is written into the SQL (one statement per page size): SQLite runs this about twice as
+// fast with a literal LIMIT as with a bound one (~17 against ~35 µs for 8 rows on the bench data).
+function pageSql(limit: number): string {
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`page size must be a positive integer: ${limit}`);
+  return `select ${ENTRY_COLUMNS}
   from (select id from ledger_entries where account_id = ? and created_at >= ? and created_at < ?
-        order by created_at desc, id desc limit ? offset ?) p
+        order by created_at desc, id desc limit ${limit} offset ?) p
   join ledger_entries e on e.id = p.id join ledger_transactions t on t.id = e.txn_id
   left join members m on m.id = t.member_id order by e.created_at desc, e.id desc`;
+}
 
 // Month rows newest first; the statement's totals and its page boundaries come from here.
 const MONTHS_SQL = `select month, entries, income, spent from account_months
@@ -43,7 +48,7 @@ function accountOf(householdId: number): number {
 }
 
 export function latestEntries(householdId: number, limit = 8): EntryView[] {
-  return stmt(PAGE_SQL).all(accountOf(householdId), 0, Number.MAX_SAFE_INTEGER, limit, 0) as EntryView[];
+  return stmt(pageSql(limit)).all(accountOf(householdId), 0, Number.MAX_SAFE_INTEGER, 0) as EntryView[];
 }
 
 export function householdHome(householdId: number) {
@@ -95,7 +100,7 @@ function pageRows(account: number, months: MonthRow[], offset: number): EntryVie
   if (months.length === 0) return [];
   const from = chinaMonthStart(months[months.length - 1].month);
   const until = nextMonthStart(months[i].month);
-  return stmt(PAGE_SQL).all(account, from, until, PAGE_SIZE, skip) as EntryView[];
+  return stmt(pageSql(PAGE_SIZE)).all(account, from, until, skip) as EntryView[];
 }
 
 function nextMonthStart(month: string): number {
