@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
-import { Client, startServer, type Reply, type TestServer } from "./harness";
+import { Client, startServer, type Reply, type TestServer, signInEach } from "./harness";
 import { errorPage, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
 
 type Who = "villager" | "inspector" | "committee" | "village_admin";
@@ -34,11 +34,7 @@ function photoFiles(): number {
 beforeAll(async () => {
   server = await startServer();
   database = openDatabase(server.dbPath);
-  for (const who of Object.keys(PHONES) as Who[]) {
-    const c = new Client(server.url);
-    await c.login(PHONES[who]);
-    clients.set(who, c);
-  }
+  for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
   const [v, v2] = database.sqlite.prepare("select id from villages order by id").all() as { id: number }[];
   const me = one<{ id: number; household_id: number }>("select m.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);
   const committeeHousehold = one<{ household_id: number }>("select m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.committee).household_id;

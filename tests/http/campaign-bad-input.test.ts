@@ -5,7 +5,7 @@
 // nothing: every table is compared after every request.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
-import { Client, startServer, type Reply, type TestServer } from "./harness";
+import { Client, startServer, type Reply, type TestServer, signInEach } from "./harness";
 import { errorPage, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
 
 type Who = "villager" | "committee" | "village_admin";
@@ -48,11 +48,7 @@ const nominationOf = (campaign: string, member: string) =>
 beforeAll(async () => {
   server = await startServer({ TEST_CLOCK_CONTROL: "1" });
   database = openDatabase(server.dbPath);
-  for (const who of Object.keys(PHONES) as Who[]) {
-    const c = new Client(server.url);
-    await c.login(PHONES[who]);
-    clients.set(who, c);
-  }
+  for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
   const villager = clients.get("villager")!;
   const committee = clients.get("committee")!;
   const wives = database.sqlite.prepare(

@@ -106,3 +106,14 @@ export class Client {
     return r;
   }
 }
+
+/** One signed-in client per entry of a phone table (demo password), signed in one after another. */
+export async function signInEach<K extends string>(url: string, phones: Record<K, string>): Promise<Map<K, Client>> {
+  const clients = new Map<K, Client>();
+  for (const who of Object.keys(phones) as K[]) {
+    const c = new Client(url);
+    await c.login(phones[who]);
+    clients.set(who, c);
+  }
+  return clients;
+}

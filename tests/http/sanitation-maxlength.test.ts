@@ -5,7 +5,7 @@
 // Every post here is refused for another reason, so nothing is written.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
-import { Client, startServer, type TestServer } from "./harness";
+import { Client, startServer, type TestServer, signInEach } from "./harness";
 import { errorPage, shownErrors, tableFingerprints } from "./sweep";
 
 type Who = "villager" | "inspector" | "committee" | "village_admin";
@@ -70,11 +70,7 @@ const messages = (html: string) => [...shownErrors(html).map((e) => e.text), err
 beforeAll(async () => {
   server = await startServer();
   database = openDatabase(server.dbPath);
-  for (const who of Object.keys(PHONES) as Who[]) {
-    const c = new Client(server.url);
-    await c.login(PHONES[who]);
-    clients.set(who, c);
-  }
+  for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
   const v = one<{ id: number }>("select id from villages order by id limit 1").id;
   const round = (status: string) => one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = ?", v, status).id;
   const inspector = one<{ household_id: number }>("select m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.inspector);
