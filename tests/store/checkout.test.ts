@@ -5,7 +5,7 @@ import { checkLedger } from "~/utils/ledger-check.server";
 import { clockControl } from "~/utils/clock.server";
 import { db, stmt } from "~/utils/db.server";
 import {
-  cancelOrder, confirmOrder, createOrder, expireOrders, lookupOrderByCode, orderView, refreshOrder, type Result,
+  cancelOrder, confirmOrder, createOrder, expireOrders, lookupOrderByCode, MONTH_TAKEN_SQL, orderView, refreshOrder, type Result,
 } from "~/utils/checkout.server";
 import { counterCheckout } from "~/utils/counter.server";
 import { goodOf, updateGood } from "~/utils/goods.server";
@@ -112,6 +112,13 @@ describe("phone checkout", () => {
     expect(householdBalance(f.householdIds[0]).balance).toBe(50);
     const next = ok(order(f, 1, [["大米", 1]]));
     expect(orderView(next.orderId)!.total).toBe(70);
+  });
+
+  it("reads the monthly limit from the household's own orders, not from every sale of the good", () => {
+    storeFixture("plan");
+    const plan = (db().sqlite.prepare(`explain query plan ${MONTH_TAKEN_SQL}`).all(1, 1, 0, 0) as { detail: string }[]).map((r) => r.detail);
+    expect(plan[0]).toMatch(/^SEARCH o USING INDEX orders_household/);
+    expect(plan.join("\n")).not.toContain("order_items_good");
   });
 
   it("enforces the monthly limit per household, counting live pending orders, and starts again next month", () => {
