@@ -48,40 +48,49 @@ export async function startSession(request: Request, userId: number, ip: string)
 }
 
 // Checking the cookie's signature goes through WebCrypto (a key import and an HMAC per request,
-// ~2% of a request's CPU in a profile). The answer for a given Cookie header never changes while
-// the server runs (one secret), so recent answers are remembered; the session row is still read
+// ~2% of a request's CPU in a profile), and hashing the token costs as much again under load. The
+// answer for a given Cookie header never changes while the server runs (one secret), so recent
+// answers (the session id, i.e. the token's hash) are remembered; the session row is still read
 // every time, so a revoked or expired session is refused as before.
 const verified = new Map<string, string | null>();
 const VERIFIED_MAX = 2000;
 
-async function readToken(request: Request): Promise<string | null> {
+/** The id of the session the request's cookie names (not yet checked against the table), or null. */
+export async function sessionIdOf(request: Request): Promise<string | null> {
   const header = request.headers.get("cookie");
   if (!header) return null;
   const known = verified.get(header);
   if (known !== undefined) return known;
   const value = await sessionCookie().parse(header);
-  const token = typeof value === "string" ? value : null;
+  const id = typeof value === "string" ? tokenId(value) : null;
   if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
-  verified.set(header, token);
-  return token;
+  verified.set(header, id);
+  return id;
 }
 
 /** The live session behind the request's cookie, or null when absent, revoked or timed out. */
 export async function currentSession(request: Request): Promise<SessionRow | null> {
-  const token = await readToken(request);
-  if (!token) return null;
+  const id = await sessionIdOf(request);
+  if (!id) return null;
   const row = stmt("select id, user_id, created_at, last_seen_at, expires_at from sessions where id = ? and revoked_at is null")
-    .get(tokenId(token)) as SessionRow | undefined;
-  if (!row) return null;
+    .get(id) as SessionRow | undefined;
+  return row && keepAlive(row) ? row : null;
+}
+
+/**
+ * For a session row read with `revoked_at is null`: false (and revoked) when it has timed out;
+ * otherwise true, noting the visit at most once a minute.
+ */
+export function keepAlive(row: SessionRow): boolean {
   const at = now();
   if (at >= row.expires_at || at - row.last_seen_at >= IDLE_TIMEOUT_MS) {
     revokeSession(row.id);
-    return null;
+    return false;
   }
   if (at - row.last_seen_at > TOUCH_EVERY_MS) {
     stmt("update sessions set last_seen_at = ? where id = ?").run(at, row.id);
   }
-  return row;
+  return true;
 }
 
 export function revokeSession(id: string): void {
@@ -96,7 +105,7 @@ export function revokeUserSessions(userId: number, exceptId?: string): void {
 
 /** Revokes the request's session and returns a Set-Cookie header that clears the cookie. */
 export async function endSession(request: Request): Promise<string> {
-  const token = await readToken(request);
-  if (token) revokeSession(tokenId(token));
+  const id = await sessionIdOf(request);
+  if (id) revokeSession(id);
   return sessionCookie().serialize("", { maxAge: 0, secure: isHttps(request) });
 }
