@@ -6,6 +6,7 @@ import { getViewer } from "./utils/access.server";
 import { ROLE_LABELS } from "./utils/roles";
 import { useNonce } from "./utils/nonce";
 import { currentEntry, menuFor } from "./utils/nav";
+import { shellShouldRevalidate } from "./utils/revalidate";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -13,6 +14,8 @@ export const links: LinksFunction = () => [
 ];
 
 export const meta: MetaFunction = () => [{ title: "积分超市" }];
+
+export const shouldRevalidate = shellShouldRevalidate;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);

@@ -2,10 +2,13 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import storeStyles from "~/store.css";
 import { idParam, requireRole } from "~/utils/access.server";
+import { shellShouldRevalidate } from "~/utils/revalidate";
 import { villageOr404 } from "~/utils/village-admin.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: storeStyles }];
 export const meta: MetaFunction = () => [{ title: "店务 · 积分超市" }];
+
+export const shouldRevalidate = shellShouldRevalidate;
 
 // Each page below checks its own roles; this layout only needs one of them.
 export async function loader({ request, params }: LoaderFunctionArgs) {

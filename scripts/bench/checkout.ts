@@ -28,6 +28,9 @@ export async function signPairs(url: string, pairs: CheckoutPair[], password: st
   return out;
 }
 
+/** The query Remix's client adds when some routes opt out of a reload: only these routes' loaders. */
+const onlyRoute = (routeId: string) => new URLSearchParams({ _routes: routeId }).toString();
+
 type Ctx = { pair?: SignedPair; orderId?: string; qr?: string };
 
 /** One checkout per loop of each connection: create → code page → scan → reload → confirm → reload. */
@@ -43,11 +46,13 @@ export async function checkoutLoad(url: string, pairs: SignedPair[], seconds: nu
     broken++;
     if (broken <= 3) console.error(`  checkout step "${step}" did not answer as expected (order ${c.orderId ?? "?"})`);
   };
-  // After an action Remix reloads the page's loaders with one GET of its .data URL.
+  // After an action Remix reloads the page's loaders with one GET of its .data URL; the root and
+  // store layout skip checkout's reloads (app/utils/revalidate.ts), so the URL names the one route
+  // to load, as tests/e2e/store.e2e.ts sees the browser send it.
   const keeperReload: CannonRequest = {
     method: "GET",
     setupRequest: (req, ctx: Ctx) =>
-      ctx.qr ? { ...req, path: `/v/${ctx.pair!.villageId}/store/scan.data`, headers: { cookie: ctx.pair!.keeperCookie, "user-agent": PHONE_UA } } : null,
+      ctx.qr ? { ...req, path: `/v/${ctx.pair!.villageId}/store/scan.data?${onlyRoute("routes/v.$villageId.store.scan")}`, headers: { cookie: ctx.pair!.keeperCookie, "user-agent": PHONE_UA } } : null,
     onResponse: (status, _body, ctx: Ctx) => {
       if (status !== 200) fail(ctx, "核销页刷新");
     },
@@ -72,7 +77,7 @@ export async function checkoutLoad(url: string, pairs: SignedPair[], seconds: nu
     {
       method: "GET",
       setupRequest: (req, ctx: Ctx) =>
-        ctx.orderId ? { ...req, path: `/store/orders/${ctx.orderId}.data`, headers: { cookie: ctx.pair!.villagerCookie, "user-agent": PHONE_UA } } : null,
+        ctx.orderId ? { ...req, path: `/store/orders/${ctx.orderId}.data?${onlyRoute("routes/store.orders.$orderId")}`, headers: { cookie: ctx.pair!.villagerCookie, "user-agent": PHONE_UA } } : null,
       onResponse: (status, body, ctx: Ctx) => {
         const m = /JFDH:[A-Za-z0-9_-]{22}/.exec(body);
         if (status === 200 && m) ctx.qr = m[0];

@@ -62,6 +62,16 @@ async function keeperWithCamera(video: string): Promise<Page> {
   return page;
 }
 
+/** The single-fetch data requests a page sends (what `npm run bench` replays for checkout). */
+function dataRequests(page: Page): string[] {
+  const sent: string[] = [];
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.endsWith(".data")) sent.push(`${r.method()} ${decodeURIComponent(url.pathname + url.search)}`);
+  });
+  return sent;
+}
+
 const spendable = async (page: Page) => Number(await page.getByTestId("spendable").textContent());
 
 describe("phone checkout", () => {
@@ -69,6 +79,7 @@ describe("phone checkout", () => {
     const villager = await phonePage(browser, server.url);
     await signIn(villager, "13900000001");
     const before = await spendable(villager);
+    const villagerData = dataRequests(villager);
     await villager.locator("nav.mainnav").getByRole("link", { name: "积分超市" }).click();
     await villager.waitForURL("**/store");
     const good = one<{ id: number; name: string; price: number; stock: number }>(
@@ -87,6 +98,7 @@ describe("phone checkout", () => {
     const token = one<{ token: string }>("select token from orders where id = ?", orderId).token;
     const keeper = await keeperWithCamera(qrVideo(`JFDH:${token}`, "order-qr"));
     await keeper.goto("/v/1/store/scan");
+    const keeperData = dataRequests(keeper);
     // The camera reads the code and the page looks it up by itself.
     await keeper.getByTestId("review").waitFor({ timeout: 30_000 });
     expect(await keeper.getByTestId("review").innerText()).toContain(good.name);
@@ -104,6 +116,13 @@ describe("phone checkout", () => {
     expect(await spendable(villager)).toBe(before - good.price);
     expect(one<{ stock: number }>("select stock from goods where id = ?", good.id).stock).toBe(good.stock - 1);
     expect(one<{ status: string }>("select status from orders where id = ?", orderId).status).toBe("confirmed");
+    // After a checkout step only the page's own loader runs again, not the root's or the store
+    // layout's (app/utils/revalidate.ts); the bench's checkout replays exactly these requests.
+    expect(villagerData).toContain("POST /store.data?index");
+    expect(villagerData).toContain(`GET /store/orders/${orderId}.data?_routes=routes/store.orders.$orderId`);
+    expect(villagerData.filter((r) => r.startsWith("GET /store/orders/")).every((r) => r.endsWith("?_routes=routes/store.orders.$orderId"))).toBe(true);
+    expect(keeperData.filter((r) => r.startsWith("POST ")).length).toBeGreaterThanOrEqual(2);
+    expect(new Set(keeperData)).toEqual(new Set(["POST /v/1/store/scan.data", "GET /v/1/store/scan.data?_routes=routes/v.$villageId.store.scan"]));
   });
 });
 
