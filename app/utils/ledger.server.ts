@@ -85,6 +85,13 @@ function prepare(sqlite: SQLite.Database) {
     settleHold: sqlite.prepare("update holds set status = ?, settled_at = ?, settled_txn_id = ? where id = ?"),
     expiredHolds: sqlite.prepare("select id from holds where status = 'active' and expires_at <= ? limit 500"),
     score: sqlite.prepare("select score from account_scores where account_id = ? and year = ?"),
+    // The balance page's four reads in one statement (each statement costs 10-20 µs under load).
+    householdBalance: sqlite.prepare(
+      `select a.balance,
+         (select coalesce(sum(amount), 0) from holds where account_id = a.id and status = 'active' and expires_at > ?) as held,
+         coalesce((select score from account_scores where account_id = a.id and year = ?), 0) as score
+       from accounts a where a.household_id = ?`,
+    ),
     householdAccounts: sqlite.prepare(
       `select h.id, h.village_id, i.id as issuance from accounts h
        join accounts i on i.village_id = h.village_id and i.kind = 'issuance' where h.household_id = ?`,
@@ -302,12 +309,9 @@ export interface Balance {
 }
 
 export function householdBalance(householdId: number, year = chinaYear(now())): Balance {
-  const s = stmts();
-  const acc = householdAccount(householdId);
-  const balance = (s.account.get(acc.id) as { balance: number }).balance;
-  const held = (s.heldOn.get(acc.id, now(), -1) as { held: number }).held;
-  const score = (s.score.get(acc.id, year) as { score: number } | undefined)?.score ?? 0;
-  return { balance, held, spendable: balance - held, score };
+  const row = stmts().householdBalance.get(now(), year, householdId) as { balance: number; held: number; score: number } | undefined;
+  if (!row) throw new LedgerError("not_found", "该户没有积分账户");
+  return { balance: row.balance, held: row.held, spendable: row.balance - row.held, score: row.score };
 }
 
 // ---- the operations other modules call -----------------------------------
