@@ -297,26 +297,35 @@ export interface OrderView {
   replacedBy: number | null;
 }
 
-export function orderView(orderId: number): OrderView | null {
-  const o = orderRow(orderId);
+// The order with the names a receipt shows, in one statement (each costs 10-20 µs under load).
+const ORDER_VIEW_SQL = `select o.*, h.number as hh_number,
+    (select name from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1) as hh_head,
+    s.name as store_name,
+    (select name from members where id = o.member_id) as member_name,
+    (select display_name from users where id = o.confirmed_by) as keeper_name
+  from orders o join households h on h.id = o.household_id join stores s on s.id = o.store_id where o.id = ?`;
+
+type OrderWithNames = Order & { hh_number: string; hh_head: string | null; store_name: string; member_name: string | null; keeper_name: string | null };
+
+/** The order's row and what both sides see of it. */
+function loadOrder(orderId: number): { row: Order; view: OrderView } | null {
+  const o = stmt(ORDER_VIEW_SQL).get(orderId) as OrderWithNames | undefined;
   if (!o) return null;
-  const hh = stmt(
-    `select h.id, h.number, (select name from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1) as head
-     from households h where h.id = ?`,
-  ).get(o.household_id) as { id: number; number: string; head: string | null };
-  const extra = stmt(
-    `select s.name as store, (select name from members where id = ?) as member, (select display_name from users where id = ?) as keeper
-     from stores s where s.id = ?`,
-  ).get(o.member_id, o.confirmed_by, o.store_id) as { store: string; member: string | null; keeper: string | null };
   const items = stmt("select good_id as goodId, name, unit, price, qty from order_items where order_id = ? order by id").all(o.id) as OrderView["items"];
   // A pending order past its expiry is expired already, whether or not the scheduler has run.
   const status: OrderStatus = o.status === "pending" && o.expires_at !== null && o.expires_at <= now() ? "expired" : o.status;
-  return {
-    id: o.id, no: receiptNo(o.id), villageId: o.village_id, storeId: o.store_id, store: extra.store, channel: o.channel, status,
+  const view: OrderView = {
+    id: o.id, no: receiptNo(o.id), villageId: o.village_id, storeId: o.store_id, store: o.store_name, channel: o.channel, status,
     code: status === "pending" ? o.code : null, qrPayload: status === "pending" && o.token ? ORDER_QR_PREFIX + o.token : null,
-    total: o.total, createdAt: o.created_at, expiresAt: o.expires_at, closedAt: o.closed_at, household: hh, member: extra.member,
-    keeper: extra.keeper, items, balanceAfter: o.balance_after, voidReason: o.void_reason, replacedBy: o.replaced_by,
+    total: o.total, createdAt: o.created_at, expiresAt: o.expires_at, closedAt: o.closed_at,
+    household: { id: o.household_id, number: o.hh_number, head: o.hh_head }, member: o.member_name,
+    keeper: o.keeper_name, items, balanceAfter: o.balance_after, voidReason: o.void_reason, replacedBy: o.replaced_by,
   };
+  return { row: o, view };
+}
+
+export function orderView(orderId: number): OrderView | null {
+  return loadOrder(orderId)?.view ?? null;
 }
 
 /** The household's own order, or null (another household's order is not shown). */
@@ -434,9 +443,9 @@ function storeAccount(villageId: number, storeId: number): number {
 }
 
 /** Takes every line of the order out of stock (inside the transaction); throws on a short good. */
-function takeStock(o: { id: number; village_id: number }, actorUserId: number): void {
-  const items = stmt("select good_id, qty from order_items where order_id = ?").all(o.id) as { good_id: number; qty: number }[];
-  for (const it of items) moveStock({ villageId: o.village_id, goodId: it.good_id, kind: "redemption", delta: -it.qty, orderId: o.id, actorUserId });
+function takeStock(o: { id: number; village_id: number }, actorUserId: number, lines?: CartLine[]): void {
+  const items = lines ?? (stmt("select good_id as goodId, qty from order_items where order_id = ?").all(o.id) as CartLine[]);
+  for (const it of items) moveStock({ villageId: o.village_id, goodId: it.goodId, kind: "redemption", delta: -it.qty, orderId: o.id, actorUserId });
 }
 
 export interface Receipt {
@@ -461,10 +470,11 @@ function presents(o: Order, presented: string): boolean {
 export function confirmOrder(keeper: Keeper, orderId: number, presented: string): Result<Receipt> {
   return attempt(() => {
     const created = transact(() => {
-      const o = orderRow(orderId);
+      const found = loadOrder(orderId);
+      const o = found?.row;
       if (!o || o.village_id !== keeper.villageId || !presents(o, presented)) throw new CheckoutError("not_found", "找不到这次兑换，请重新扫码");
       if (o.status === "confirmed" || o.status === "voided") return false;
-      const v = orderView(o.id)!;
+      const v = found!.view;
       if (v.status === "expired" && o.status === "pending") {
         expireInTxn(o);
         return "expired" as const;
@@ -472,7 +482,7 @@ export function confirmOrder(keeper: Keeper, orderId: number, presented: string)
       const no = refusal(v);
       if (no) throw no;
       if (!keeper.storeIds.includes(o.store_id)) throw new CheckoutError("other_store", `这个兑换码要到「${v.store}」核销`);
-      takeStock(o, keeper.userId);
+      takeStock(o, keeper.userId, v.items);
       const actor: Actor = { userId: keeper.userId, role: keeper.role };
       const txn = convertHold({
         holdId: o.hold_id!, storeAccountId: storeAccount(o.village_id, o.store_id), idemKey: `order:${o.id}:confirm`, actor,
