@@ -22,13 +22,16 @@ export function villageStores(villageId: number, activeOnly = true): StoreRow[] 
   return stmt(`select id, village_id, name, active from stores where village_id = ? ${activeOnly ? "and active = 1" : ""} order by id`).all(villageId) as StoreRow[];
 }
 
+/** A keeper assigned to some stores works at those; one assigned to none (or an admin) at all of the village's. */
 export function storesOfKeeper(userId: number, villageId: number, role: Role): StoreRow[] {
-  const all = villageStores(villageId);
-  if (role !== "store_keeper") return all;
-  const mine = new Set(
-    (stmt("select store_id from store_keepers where user_id = ? and village_id = ?").all(userId, villageId) as { store_id: number }[]).map((r) => r.store_id),
-  );
-  return mine.size ? all.filter((s) => mine.has(s.id)) : all;
+  if (role !== "store_keeper") return villageStores(villageId);
+  // One statement instead of two: keepers run this on every scan and confirm.
+  return stmt(
+    `select s.id, s.village_id, s.name, s.active from stores s where s.village_id = ? and s.active = 1
+       and (s.id in (select store_id from store_keepers k where k.user_id = ? and k.village_id = s.village_id)
+         or not exists (select 1 from store_keepers k where k.user_id = ? and k.village_id = s.village_id))
+     order by s.id`,
+  ).all(villageId, userId, userId) as StoreRow[];
 }
 
 export const KEEPER_ROLES = ["store_keeper", "village_admin", "township_admin"] as const;
