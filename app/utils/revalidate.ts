@@ -8,7 +8,9 @@ import type { ShouldRevalidateFunctionArgs } from "@remix-run/react";
 const CHECKOUT_PATH = /^\/(store(\/orders\/\d+)?|v\/\d+\/store\/(scan|counter))\/?(\?|$)/;
 
 export function shellShouldRevalidate({ formAction, currentUrl, nextUrl, defaultShouldRevalidate }: ShouldRevalidateFunctionArgs): boolean {
-  // A submission names its action; a revalidation without one (polling) stays on the same URL.
+  // A submission names its action; a revalidation without one (polling) stays on the same URL. The
+  // page it lands on must be checkout's too: a post answered with a redirect to /login (session
+  // revoked) or /password carries its formAction along, and the header must not keep the old user.
   const path = formAction ?? (currentUrl.href === nextUrl.href ? currentUrl.pathname : null);
-  return path !== null && CHECKOUT_PATH.test(path) ? false : defaultShouldRevalidate;
+  return path !== null && CHECKOUT_PATH.test(path) && CHECKOUT_PATH.test(nextUrl.pathname) ? false : defaultShouldRevalidate;
 }
