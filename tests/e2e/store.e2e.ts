@@ -28,10 +28,21 @@ afterAll(async () => {
 
 const one = <T>(sql: string, ...args: unknown[]) => database.sqlite.prepare(sql).get(...args) as T;
 
-/** A 640×480 YUV4MPEG2 video showing `text` as a QR code, black on white, for Chromium's fake camera. */
+const W = 640;
+const H = 480;
+
+/** A 640×480 YUV4MPEG2 video of a grey picture (the Y plane; U and V at 128), for Chromium's fake camera. */
+function videoOf(y: Buffer, name: string): string {
+  const chroma = Buffer.alloc((W / 2) * (H / 2), 128);
+  const frame = Buffer.concat([Buffer.from("FRAME\n"), y, chroma, chroma]);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.y4m`);
+  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...Array(5).fill(frame)]));
+  return file;
+}
+
+/** A video showing `text` as a QR code, black on white. */
 function qrVideo(text: string, name: string): string {
-  const W = 640;
-  const H = 480;
   const qr = QRCode.create(text, { errorCorrectionLevel: "M" });
   const n = qr.modules.size;
   const scale = Math.floor(400 / (n + 8));
@@ -45,12 +56,29 @@ function qrVideo(text: string, name: string): string {
       for (let dy = 0; dy < scale; dy++) y.fill(0, (y0 + r * scale + dy) * W + x0 + c * scale, (y0 + r * scale + dy) * W + x0 + (c + 1) * scale);
     }
   }
-  const chroma = Buffer.alloc((W / 2) * (H / 2), 128);
-  const frame = Buffer.concat([Buffer.from("FRAME\n"), y, chroma, chroma]);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const file = path.join(ARTIFACTS, `${name}.y4m`);
-  fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${W} H${H} F10:1 Ip A1:1 C420jpeg\n`), ...Array(5).fill(frame)]));
-  return file;
+  return videoOf(y, name);
+}
+
+/** A video of the QR image the villager's phone shows (as the server drew it), filmed head-on. */
+async function shownQrVideo(page: Page, name: string): Promise<string> {
+  // qr-scanner looks at the middle two thirds of the frame (320 px here): keep the code inside it.
+  const SIDE = 300;
+  const grey: number[] = await page.locator("img.qr").evaluate((img: HTMLImageElement, side: number) => {
+    const c = document.createElement("canvas");
+    c.width = side;
+    c.height = side;
+    const g = c.getContext("2d")!;
+    g.fillStyle = "#fff";
+    g.fillRect(0, 0, side, side);
+    g.drawImage(img, 0, 0, side, side);
+    const px = g.getImageData(0, 0, side, side).data;
+    return Array.from({ length: side * side }, (_, i) => px[i * 4]);
+  }, SIDE);
+  const y = Buffer.alloc(W * H, 255);
+  const x0 = (W - SIDE) / 2;
+  const y0 = (H - SIDE) / 2;
+  for (let r = 0; r < SIDE; r++) Buffer.from(grey.slice(r * SIDE, (r + 1) * SIDE)).copy(y, (y0 + r) * W + x0);
+  return videoOf(y, name);
 }
 
 /** A keeper's phone whose camera films `video` (only these browsers get the fake-camera switches). */
@@ -95,8 +123,8 @@ describe("phone checkout", () => {
     await expect(villager.locator(".countdown").textContent()).resolves.toMatch(/还剩 \d+:\d\d/);
     await shot(villager, "store-code");
 
-    const token = one<{ token: string }>("select token from orders where id = ?", orderId).token;
-    const keeper = await keeperWithCamera(qrVideo(`JFDH:${token}`, "order-qr"));
+    // The keeper's camera films the code exactly as the server drew it on the villager's phone.
+    const keeper = await keeperWithCamera(await shownQrVideo(villager, "order-qr"));
     await keeper.goto("/v/1/store/scan");
     const keeperData = dataRequests(keeper);
     // The camera reads the code and the page looks it up by itself.
