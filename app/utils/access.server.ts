@@ -1,7 +1,7 @@
 // The one access helper every loader and action uses: who is asking, in which role, for which village.
 import { redirect } from "@remix-run/node";
 import type { Role } from "./roles";
-import { db, stmt } from "./db.server";
+import { stmt } from "./db.server";
 import { keepAlive, sessionIdOf, type SessionRow } from "./session.server";
 import type { RoleGrant } from "./users.server";
 

@@ -443,9 +443,8 @@ function storeAccount(villageId: number, storeId: number): number {
 }
 
 /** Takes every line of the order out of stock (inside the transaction); throws on a short good. */
-function takeStock(o: { id: number; village_id: number }, actorUserId: number, lines?: CartLine[]): void {
-  const items = lines ?? (stmt("select good_id as goodId, qty from order_items where order_id = ?").all(o.id) as CartLine[]);
-  for (const it of items) moveStock({ villageId: o.village_id, goodId: it.goodId, kind: "redemption", delta: -it.qty, orderId: o.id, actorUserId });
+function takeStock(o: { id: number; village_id: number }, actorUserId: number, lines: CartLine[]): void {
+  for (const it of lines) moveStock({ villageId: o.village_id, goodId: it.goodId, kind: "redemption", delta: -it.qty, orderId: o.id, actorUserId });
 }
 
 export interface Receipt {
@@ -525,7 +524,7 @@ export function counterSaleInTxn(
     ).run(villageId, input.storeId, input.householdId, input.memberId, total, idemKey, keeper.userId, at, at, keeper.userId).lastInsertRowid,
   );
   insertItems(orderId, villageId, priced);
-  takeStock({ id: orderId, village_id: villageId }, keeper.userId);
+  takeStock({ id: orderId, village_id: villageId }, keeper.userId, priced);
   const txnId = redeemFn({ orderId, total, memo: memoOf(orderId, priced.map((p) => ({ name: p.good.name, qty: p.qty, unit: p.good.unit }))), storeAccountId: storeAccount(villageId, input.storeId) });
   stmt("update orders set txn_id = ?, balance_after = ? where id = ?").run(txnId, householdBalance(input.householdId).balance, orderId);
   auditOrder(keeper, "order.counter", orderId, { total, txn: txnId });

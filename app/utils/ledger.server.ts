@@ -84,7 +84,6 @@ function prepare(sqlite: SQLite.Database) {
     ),
     settleHold: sqlite.prepare("update holds set status = ?, settled_at = ?, settled_txn_id = ? where id = ?"),
     expiredHolds: sqlite.prepare("select id from holds where status = 'active' and expires_at <= ? limit 500"),
-    score: sqlite.prepare("select score from account_scores where account_id = ? and year = ?"),
     // The balance page's four reads in one statement (each statement costs 10-20 µs under load).
     householdBalance: sqlite.prepare(
       `select a.balance,

@@ -68,15 +68,6 @@ export async function sessionIdOf(request: Request): Promise<string | null> {
   return id;
 }
 
-/** The live session behind the request's cookie, or null when absent, revoked or timed out. */
-export async function currentSession(request: Request): Promise<SessionRow | null> {
-  const id = await sessionIdOf(request);
-  if (!id) return null;
-  const row = stmt("select id, user_id, created_at, last_seen_at, expires_at from sessions where id = ? and revoked_at is null")
-    .get(id) as SessionRow | undefined;
-  return row && keepAlive(row) ? row : null;
-}
-
 /**
  * For a session row read with `revoked_at is null`: false (and revoked) when it has timed out;
  * otherwise true, noting the visit at most once a minute.

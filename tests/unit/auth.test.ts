@@ -3,7 +3,8 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signIn, changeOwnPassword, resetPassword } from "~/utils/auth.server";
 import { clockControl, now } from "~/utils/clock.server";
 import { hashPassword, newPasswordSchema } from "~/utils/password.server";
-import { currentSession, IDLE_TIMEOUT_MS, ABSOLUTE_TIMEOUT_MS } from "~/utils/session.server";
+import { getViewer } from "~/utils/access.server";
+import { IDLE_TIMEOUT_MS, ABSOLUTE_TIMEOUT_MS } from "~/utils/session.server";
 import { getUser, insertUser } from "~/utils/users.server";
 import { ensureTownship } from "~/utils/villages.server";
 
@@ -82,31 +83,31 @@ describe("sessions", () => {
     const b = await signIn(req(), "13800000001", "right-password", "10.1.0.1");
     if (!a.ok || !b.ok) throw new Error("sign-in failed");
     expect(a.setCookie.split(";")[0]).not.toBe(b.setCookie.split(";")[0]);
-    expect(await currentSession(withCookie(a.setCookie))).not.toBeNull();
+    expect(await getViewer(withCookie(a.setCookie))).not.toBeNull();
     clockControl.advance(IDLE_TIMEOUT_MS + 1);
-    expect(await currentSession(withCookie(a.setCookie))).toBeNull();
+    expect(await getViewer(withCookie(a.setCookie))).toBeNull();
     // keep b alive by using it every day: still ends at the absolute timeout
     const c = await signIn(req(), "13800000001", "right-password", "10.1.0.1");
     if (!c.ok) throw new Error("sign-in failed");
     const start = now();
     while (now() - start < ABSOLUTE_TIMEOUT_MS - 24 * 3600_000) {
       clockControl.advance(24 * 3600_000);
-      expect(await currentSession(withCookie(c.setCookie))).not.toBeNull();
+      expect(await getViewer(withCookie(c.setCookie))).not.toBeNull();
     }
     clockControl.advance(24 * 3600_000 + 1);
-    expect(await currentSession(withCookie(c.setCookie))).toBeNull();
+    expect(await getViewer(withCookie(c.setCookie))).toBeNull();
   });
   it("a password change signs out other devices; an admin reset forces a change", async () => {
     const a = await signIn(req(), "13800000001", "right-password", "10.2.0.1");
     const b = await signIn(req(), "13800000001", "right-password", "10.2.0.2");
     if (!a.ok || !b.ok) throw new Error("sign-in failed");
-    const sessionA = (await currentSession(withCookie(a.setCookie)))!;
-    expect(await changeOwnPassword(userId, sessionA.id, "wrong", "new-password-1")).toBe("原密码不正确");
-    expect(await changeOwnPassword(userId, sessionA.id, "right-password", "new-password-1")).toBeNull();
-    expect(await currentSession(withCookie(a.setCookie))).not.toBeNull();
-    expect(await currentSession(withCookie(b.setCookie))).toBeNull();
+    const sessionA = (await getViewer(withCookie(a.setCookie)))!;
+    expect(await changeOwnPassword(userId, sessionA.sessionId, "wrong", "new-password-1")).toBe("原密码不正确");
+    expect(await changeOwnPassword(userId, sessionA.sessionId, "right-password", "new-password-1")).toBeNull();
+    expect(await getViewer(withCookie(a.setCookie))).not.toBeNull();
+    expect(await getViewer(withCookie(b.setCookie))).toBeNull();
     await resetPassword({ userId, role: "township_admin", villageId: null }, userId, "temporary-9");
-    expect(await currentSession(withCookie(a.setCookie))).toBeNull();
+    expect(await getViewer(withCookie(a.setCookie))).toBeNull();
     const c = await signIn(req(), "13800000001", "temporary-9", "10.2.0.3");
     expect(c).toMatchObject({ ok: true, mustChangePassword: true });
   });
