@@ -27,7 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = Object.fromEntries(Object.entries(form).filter(([k]) => k.startsWith("qty.")).map(([k, v]) => [k, v.slice(0, 10)]));
   if (!head.success) return data({ errors: { _form: fieldErrors(head.error)._form ?? "请求有误，请刷新页面后再试" }, values }, { status: 400 });
   if (Object.keys(cart.errors).length) return data({ errors: cart.errors, values }, { status: 400 });
-  const out = createOrder({
+  const out = await createOrder({
     householdId: viewer.householdId, memberId: viewer.memberId, userId: viewer.userId, storeId: head.data.storeId, lines: cart.lines, nonce: head.data.nonce,
   });
   if (!out.ok) return data({ errors: { [out.field.startsWith("qty.") ? out.field : "_form"]: out.message }, values }, { status: 400 });

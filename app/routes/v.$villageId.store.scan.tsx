@@ -38,7 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // The review's confirm button carries the code back: confirming needs the code, not just the order id.
     return { step: "review" as const, order, code: parsed.data.code, money: householdMoney(order.household.id) };
   }
-  const out = confirmOrder(keeper, parsed.data.orderId, parsed.data.code);
+  const out = await confirmOrder(keeper, parsed.data.orderId, parsed.data.code);
   if (!out.ok) return data({ step: "error" as const, error: out.message, field: "_form" }, { status: 400 });
   return { step: "done" as const, order: out.order, replay: !out.created };
 }

@@ -5,7 +5,7 @@
 import crypto from "node:crypto";
 import { audit } from "./audit.server";
 import { chinaMonth, chinaMonthStart, now } from "./clock.server";
-import { stmt, transact } from "./db.server";
+import { stmt, transact, transactGrouped } from "./db.server";
 import { convertHold, householdBalance, LedgerError, openStoreAccount, placeHold, releaseHold, type Actor } from "./ledger.server";
 import type { Role } from "./roles";
 import { moveStock, StockShortError } from "./stock.server";
@@ -37,13 +37,27 @@ function attempt<T extends object>(fn: () => T): Result<T> {
   try {
     return { ok: true, ...fn() };
   } catch (e) {
-    if (e instanceof CheckoutError) return { ok: false, code: e.code, field: e.field, message: e.message };
-    if (e instanceof StockShortError) return { ok: false, code: "stock", field: `qty.${e.goodId}`, message: e.message };
-    if (e instanceof LedgerError && e.code === "insufficient") return { ok: false, code: "balance", field: "_form", message: e.message };
-    // The hold expired between the order's own expiry check and the conversion (the same millisecond).
-    if (e instanceof LedgerError && e.code === "hold_settled") return { ok: false, code: "expired", field: "_form", message: "兑换码已过期（有效 10 分钟），请村民在手机上点“换一个新码”" };
-    throw e;
+    return refused(e);
   }
+}
+
+/** attempt() for the checkout writes that go through group commit. */
+async function attemptGrouped<T extends object>(fn: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return { ok: true, ...(await fn()) };
+  } catch (e) {
+    return refused(e);
+  }
+}
+
+/** A refusal the user reads, from the error that rolled the write back; anything else is a bug and rethrown. */
+function refused(e: unknown): { ok: false; code: CheckoutError["code"]; field: string; message: string } {
+  if (e instanceof CheckoutError) return { ok: false, code: e.code, field: e.field, message: e.message };
+  if (e instanceof StockShortError) return { ok: false, code: "stock", field: `qty.${e.goodId}`, message: e.message };
+  if (e instanceof LedgerError && e.code === "insufficient") return { ok: false, code: "balance", field: "_form", message: e.message };
+  // The hold expired between the order's own expiry check and the conversion (the same millisecond).
+  if (e instanceof LedgerError && e.code === "hold_settled") return { ok: false, code: "expired", field: "_form", message: "兑换码已过期（有效 10 分钟），请村民在手机上点“换一个新码”" };
+  throw e;
 }
 
 // ---- the cart --------------------------------------------------------------------------------------
@@ -196,11 +210,11 @@ function insertPending(input: CreateOrderInput, villageId: number, idemKey: stri
 }
 
 /** 生成兑换码: checks balance, stock and monthly limits, creates the pending order and its hold. */
-export function createOrder(input: CreateOrderInput): Result<{ orderId: number; created: boolean }> {
+export function createOrder(input: CreateOrderInput): Promise<Result<{ orderId: number; created: boolean }>> {
   const villageId = householdVillage(input.householdId);
   const idemKey = `order:phone:${input.householdId}:${input.nonce}`;
-  return attempt(() =>
-    transact(() => {
+  return attemptGrouped(() =>
+    transactGrouped(() => {
       const existing = stmt("select id from orders where idem_key = ?").get(idemKey) as { id: number } | undefined;
       if (existing) return { orderId: existing.id, created: false };
       if (!stmt("select 1 from stores where id = ? and village_id = ? and active = 1").get(input.storeId, villageId)) {
@@ -466,9 +480,9 @@ function presents(o: Order, presented: string): boolean {
  * keeper cannot close a villager's pending order without the villager showing the code. Confirming an
  * already confirmed order returns its receipt (created: false) and moves nothing.
  */
-export function confirmOrder(keeper: Keeper, orderId: number, presented: string): Result<Receipt> {
-  return attempt(() => {
-    const created = transact(() => {
+export function confirmOrder(keeper: Keeper, orderId: number, presented: string): Promise<Result<Receipt>> {
+  return attemptGrouped(async () => {
+    const created = await transactGrouped(() => {
       const found = loadOrder(orderId);
       const o = found?.row;
       if (!o || o.village_id !== keeper.villageId || !presents(o, presented)) throw new CheckoutError("not_found", "找不到这次兑换，请重新扫码");

@@ -83,3 +83,53 @@ export function transact<T>(fn: () => T): T {
   if (runner?.sqlite !== sqlite) runner = { sqlite, run: sqlite.transaction((f: () => unknown) => f()) };
   return runner.run.immediate(fn) as T;
 }
+
+interface Queued {
+  fn: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+let queued: Queued[] = [];
+
+/**
+ * Group commit (decision 0025): fn runs in its own savepoint inside ONE synchronous IMMEDIATE
+ * transaction shared with the other writes queued during this turn of the event loop, and the
+ * promise settles only after that transaction has committed, so an answer never reports a write
+ * that is not on disk. fn must not await. If fn throws, only its own savepoint is rolled back and
+ * only its promise rejects. If the commit itself fails, every write of the batch rejects.
+ */
+export function transactGrouped<T>(fn: () => T): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (queued.length === 0) setImmediate(commitQueued);
+    queued.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+  });
+}
+
+function commitQueued(): void {
+  const batch = queued;
+  queued = [];
+  const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  try {
+    transact(() => {
+      for (const q of batch) {
+        try {
+          outcomes.push({ ok: true, value: transact(q.fn) });
+        } catch (error) {
+          // An error SQLite answers with a rollback of the whole transaction (disk full, I/O) undoes
+          // the earlier savepoints too: then nothing of the batch may be reported as written.
+          if (!db().sqlite.inTransaction) throw error;
+          outcomes.push({ ok: false, error });
+        }
+      }
+    });
+  } catch (error) {
+    for (const q of batch) q.reject(error);
+    return;
+  }
+  batch.forEach((q, i) => {
+    const o = outcomes[i];
+    if (o.ok) q.resolve(o.value);
+    else q.reject(o.error);
+  });
+}

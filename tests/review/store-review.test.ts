@@ -16,18 +16,18 @@ function refused<T>(r: Result<T>) {
 }
 
 describe("cart lines for the same good", () => {
-  it("qty.5 and qty.05 name the same good: the monthly limit counts both", () => {
+  it("qty.5 and qty.05 name the same good: the monthly limit counts both", async () => {
     const f = storeFixture("rv1");
     const g = f.goods["牙膏"]; // limit 2 per month
     const cart = parseCart({ [`qty.${g}`]: "2", [`qty.0${g}`]: "2" });
     const h = f.householdIds[0];
-    const r = createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: cart.lines, nonce: "rv1a" });
+    const r = await createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: cart.lines, nonce: "rv1a" });
     expect(refused(r).code).toBe("limit");
   });
 });
 
 describe("the monthly limit at the turn of the month", () => {
-  it("an order made before midnight on the last day and confirmed after counts in the new month", () => {
+  it("an order made before midnight on the last day and confirmed after counts in the new month", async () => {
     const f = storeFixture("rv6");
     const g = f.goods["牙膏"]; // limit 2 per month
     const h = f.householdIds[0];
@@ -35,21 +35,21 @@ describe("the monthly limit at the turn of the month", () => {
       createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: g, qty }], nonce });
     const dec1 = Date.UTC(2026, 11, 1) - 8 * 3600_000; // 00:00 on 1 December, China time
     clockControl.set(dec1 - 5 * 60_000);
-    const late = order(2, "rv6late");
+    const late = await order(2, "rv6late");
     if (!late.ok) throw new Error(late.message);
     clockControl.set(dec1 + 2 * 60_000);
-    expect(confirmOrder(f.keeper, late.orderId, codeOf(late.orderId)).ok).toBe(true);
-    expect(refused(order(1, "rv6more")).code).toBe("limit");
+    expect((await confirmOrder(f.keeper, late.orderId, codeOf(late.orderId))).ok).toBe(true);
+    expect(refused(await order(1, "rv6more")).code).toBe("limit");
   });
 });
 
 describe("void is a keeper's own store's business", () => {
-  it("a keeper of another store of the village cannot void the order; the store's own keeper can", () => {
+  it("a keeper of another store of the village cannot void the order; the store's own keeper can", async () => {
     const f = storeFixture("rv2");
     const h = f.householdIds[0];
-    const made = createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv2a" });
+    const made = await createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv2a" });
     if (!made.ok) throw new Error(made.message);
-    expect(confirmOrder(f.keeper, made.orderId, codeOf(made.orderId)).ok).toBe(true);
+    expect((await confirmOrder(f.keeper, made.orderId, codeOf(made.orderId))).ok).toBe(true);
     const other = Number(stmt("insert into stores (village_id, name, created_at) values (?, ?, 0)").run(f.villageId, "二号超市").lastInsertRowid);
     const stranger = { userId: insertUser({ phone: "13700000002", passwordHash: "x", displayName: "二号店主", memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId: f.villageId }] }), role: "store_keeper" as const, villageId: f.villageId, storeIds: [other] };
     expect(refused(voidOrder(stranger, made.orderId, "误操作")).code).toBe("other_store");
@@ -66,13 +66,13 @@ describe("void is a keeper's own store's business", () => {
 });
 
 describe("a settled month stays settled", () => {
-  it("an order of a month the committee has settled cannot be voided afterwards (the village paid the store for it)", () => {
+  it("an order of a month the committee has settled cannot be voided afterwards (the village paid the store for it)", async () => {
     clockControl.set(Date.UTC(2026, 9, 20, 2)); // 2026-10-20 10:00 China time
     const f = storeFixture("rv3");
     const h = f.householdIds[0];
-    const made = createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv3a" });
+    const made = await createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv3a" });
     if (!made.ok) throw new Error(made.message);
-    expect(confirmOrder(f.keeper, made.orderId, codeOf(made.orderId)).ok).toBe(true);
+    expect((await confirmOrder(f.keeper, made.orderId, codeOf(made.orderId))).ok).toBe(true);
     clockControl.set(Date.UTC(2026, 10, 2, 2));
     expect(settleMonth(f.committee, f.storeId, "2026-10")).toEqual({ ok: true });
     expect(refused(voidOrder(f.committee, made.orderId, "补录错误")).code).toBe("void_rule");
@@ -81,7 +81,7 @@ describe("a settled month stays settled", () => {
 });
 
 describe("day close takes only real days", () => {
-  it("2026-02-31 is refused and writes nothing, instead of a day close for a day that does not exist", () => {
+  it("2026-02-31 is refused and writes nothing, instead of a day close for a day that does not exist", async () => {
     clockControl.set(Date.UTC(2026, 10, 2, 2));
     const f = storeFixture("rv4");
     const keeper = { userId: f.keeper.userId, role: "store_keeper", villageId: f.villageId };

@@ -18,8 +18,8 @@ import { headOf, stockOf, storeFixture } from "./fixture";
 afterEach(() => clockControl.reset());
 
 let nonce = 0;
-function order(f: ReturnType<typeof storeFixture>, h: number, lines: [string, number][]) {
-  return createOrder({
+async function order(f: ReturnType<typeof storeFixture>, h: number, lines: [string, number][]) {
+  return await createOrder({
     householdId: f.householdIds[h], memberId: headOf(f.householdIds[h]), userId: f.villagerUserId, storeId: f.storeId,
     lines: lines.map(([name, qty]) => ({ goodId: f.goods[name], qty })), nonce: `n${++nonce}`,
   });
@@ -36,28 +36,28 @@ const codeOf = (orderId: number) => (stmt("select code from orders where id = ?"
 const ledgerOk = () => expect(checkLedger(db().sqlite).filter((r) => !r.ok)).toEqual([]);
 
 describe("phone checkout", () => {
-  it("confirms only with the villager's code: an order id with no code, a wrong or another order's code moves nothing", () => {
+  it("confirms only with the villager's code: an order id with no code, a wrong or another order's code moves nothing", async () => {
     const f = storeFixture("p0");
     const h = f.householdIds[0];
-    const { orderId } = ok(order(f, 0, [["大米", 1]]));
-    const other = ok(order(f, 1, [["牙膏", 1]]));
+    const { orderId } = ok(await order(f, 0, [["大米", 1]]));
+    const other = ok(await order(f, 1, [["牙膏", 1]]));
     const before = householdBalance(h);
     for (const presented of ["", "00000000", codeOf(other.orderId), `JFDH:${"A".repeat(22)}`]) {
-      expect(refused(confirmOrder(f.keeper, orderId, presented))).toMatchObject({ code: "not_found", message: "找不到这次兑换，请重新扫码" });
+      expect(refused(await confirmOrder(f.keeper, orderId, presented))).toMatchObject({ code: "not_found", message: "找不到这次兑换，请重新扫码" });
     }
     expect(householdBalance(h)).toEqual(before);
     expect(stockOf(f.goods["大米"])).toBe(10);
     expect(orderView(orderId)!.status).toBe("pending");
     // The 8 digits as typed (full-width, with a space) and the QR payload both work.
     const typed = codeOf(orderId).replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
-    expect(ok(confirmOrder(f.keeper, orderId, `${typed.slice(0, 4)} ${typed.slice(4)}`)).created).toBe(true);
+    expect(ok(await confirmOrder(f.keeper, orderId, `${typed.slice(0, 4)} ${typed.slice(4)}`)).created).toBe(true);
     ledgerOk();
   });
 
-  it("holds the points, confirms once, moves stock and points atomically, and replays return the same receipt", () => {
+  it("holds the points, confirms once, moves stock and points atomically, and replays return the same receipt", async () => {
     const f = storeFixture("p1");
     const h = f.householdIds[0];
-    const { orderId } = ok(order(f, 0, [["大米", 1], ["牙膏", 2]]));
+    const { orderId } = ok(await order(f, 0, [["大米", 1], ["牙膏", 2]]));
     expect(householdBalance(h)).toMatchObject({ balance: 100, held: 74, spendable: 26 });
     const view = orderView(orderId)!;
     expect(view.code).toMatch(/^\d{8}$/);
@@ -67,10 +67,10 @@ describe("phone checkout", () => {
     expect(byCode.scanned).toMatchObject({ kind: "order", order: { id: orderId, total: 74 } });
     expect(byQr.scanned).toMatchObject({ kind: "order", order: { id: orderId } });
 
-    const first = ok(confirmOrder(f.keeper, orderId, codeOf(orderId)));
+    const first = ok(await confirmOrder(f.keeper, orderId, codeOf(orderId)));
     expect(first.created).toBe(true);
     expect(first.order).toMatchObject({ status: "confirmed", balanceAfter: 26, total: 74 });
-    const again = ok(confirmOrder(f.keeper, orderId, codeOf(orderId)));
+    const again = ok(await confirmOrder(f.keeper, orderId, codeOf(orderId)));
     expect(again.created).toBe(false);
     expect(householdBalance(h)).toMatchObject({ balance: 26, held: 0 });
     expect(stockOf(f.goods["大米"])).toBe(9);
@@ -81,85 +81,111 @@ describe("phone checkout", () => {
     ]);
     expect(statementPage(h, null, 1).rows[0]).toMatchObject({ kind: "redemption", amount: -74 });
     // The same nonce (double tap on 生成兑换码) is the same order.
-    const again2 = createOrder({ householdId: h, memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: `n${nonce}` });
+    const again2 = await createOrder({ householdId: h, memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: `n${nonce}` });
     expect(ok(again2)).toMatchObject({ orderId, created: false });
     ledgerOk();
   });
 
-  it("refuses what the household cannot afford, goods out of stock and goods of another store", () => {
+  it("refuses what the household cannot afford, goods out of stock and goods of another store", async () => {
     const f = storeFixture("p2", { points: [60, 100, 0], goods: [{ name: "大米", price: 50, stock: 1 }, { name: "食用油", price: 80, stock: 0 }] });
-    expect(refused(order(f, 0, [["大米", 2]])).message).toMatch(/库存不足，只剩 1 件/);
-    expect(refused(order(f, 0, [["食用油", 1]])).message).toBe("食用油已兑完");
-    ok(order(f, 0, [["大米", 1]]));
-    expect(refused(order(f, 2, [["大米", 1]])).message).toMatch(/可用积分不足/);
-    expect(refused(order(f, 0, [])).message).toBe("请至少选一件商品");
+    expect(refused(await order(f, 0, [["大米", 2]])).message).toMatch(/库存不足，只剩 1 件/);
+    expect(refused(await order(f, 0, [["食用油", 1]])).message).toBe("食用油已兑完");
+    ok(await order(f, 0, [["大米", 1]]));
+    expect(refused(await order(f, 2, [["大米", 1]])).message).toMatch(/可用积分不足/);
+    expect(refused(await order(f, 0, [])).message).toBe("请至少选一件商品");
     const other = storeFixture("p2b");
-    const r = createOrder({ householdId: f.householdIds[1], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: other.goods["大米"], qty: 1 }], nonce: "x-store" });
+    const r = await createOrder({ householdId: f.householdIds[1], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: other.goods["大米"], qty: 1 }], nonce: "x-store" });
     expect(refused(r).message).toMatch(/商品不存在/);
   });
 
-  it("keeps the price of the moment the order was made", () => {
+  it("keeps the price of the moment the order was made", async () => {
     const f = storeFixture("p3");
-    const { orderId } = ok(order(f, 0, [["大米", 1]]));
+    const { orderId } = ok(await order(f, 0, [["大米", 1]]));
     const g = goodOf(f.villageId, f.goods["大米"])!;
     const changed = updateGood({ userId: f.keeper.userId, role: "village_admin", villageId: f.villageId }, f.villageId, g.id, {
       name: g.name, category: "粮油", unit: "袋", price: 70, cost: 100, monthlyLimit: null, lowStock: 2, active: true,
     }, null);
     expect(changed.ok).toBe(true);
-    const r = ok(confirmOrder(f.keeper, orderId, codeOf(orderId)));
+    const r = ok(await confirmOrder(f.keeper, orderId, codeOf(orderId)));
     expect(r.order.total).toBe(50);
     expect(r.order.items[0].price).toBe(50);
     expect(householdBalance(f.householdIds[0]).balance).toBe(50);
-    const next = ok(order(f, 1, [["大米", 1]]));
+    const next = ok(await order(f, 1, [["大米", 1]]));
     expect(orderView(next.orderId)!.total).toBe(70);
   });
 
-  it("reads the monthly limit from the household's own orders, not from every sale of the good", () => {
+  it("reads the monthly limit from the household's own orders, not from every sale of the good", async () => {
     storeFixture("plan");
     const plan = (db().sqlite.prepare(`explain query plan ${MONTH_TAKEN_SQL}`).all(1, 1, 0, 0) as { detail: string }[]).map((r) => r.detail);
     expect(plan[0]).toMatch(/^SEARCH o USING INDEX orders_household/);
     expect(plan.join("\n")).not.toContain("order_items_good");
   });
 
-  it("enforces the monthly limit per household, counting live pending orders, and starts again next month", () => {
+  it("enforces the monthly limit per household, counting live pending orders, and starts again next month", async () => {
     clockControl.set(Date.UTC(2026, 9, 20, 4)); // 20 Oct, China time noon
     const f = storeFixture("p4", { points: [500, 500, 0] });
-    const a = ok(order(f, 0, [["牙膏", 1]]));
-    ok(confirmOrder(f.keeper, a.orderId, codeOf(a.orderId)));
-    ok(order(f, 0, [["牙膏", 1]])); // pending, counts
-    expect(refused(order(f, 0, [["牙膏", 1]])).message).toBe("牙膏本月已兑满（每户每月限 2袋）");
-    expect(refused(order(f, 1, [["牙膏", 3]])).message).toBe("牙膏每户每月限兑 2袋，本月还能兑 2袋");
-    ok(order(f, 1, [["牙膏", 2]])); // another household has its own limit
+    const a = ok(await order(f, 0, [["牙膏", 1]]));
+    ok(await confirmOrder(f.keeper, a.orderId, codeOf(a.orderId)));
+    ok(await order(f, 0, [["牙膏", 1]])); // pending, counts
+    expect(refused(await order(f, 0, [["牙膏", 1]])).message).toBe("牙膏本月已兑满（每户每月限 2袋）");
+    expect(refused(await order(f, 1, [["牙膏", 3]])).message).toBe("牙膏每户每月限兑 2袋，本月还能兑 2袋");
+    ok(await order(f, 1, [["牙膏", 2]])); // another household has its own limit
     clockControl.set(Date.UTC(2026, 10, 1, 1)); // 1 Nov 09:00 China time
-    ok(order(f, 0, [["牙膏", 2]]));
+    ok(await order(f, 0, [["牙膏", 2]]));
+  });
+});
+
+describe("checkouts that share one commit (group commit)", () => {
+  it("creates and confirms sent at once: exactly the affordable orders and the stock there is, each order confirmed once", async () => {
+    const f = storeFixture("g1", { points: [120, 500, 500], goods: [{ name: "大米", price: 50, stock: 10 }, { name: "食用油", price: 80, stock: 2 }] });
+    const h = f.householdIds[0];
+    // Five 50-point orders at once against 120 points: two fit, and the rest are refused, not half-made.
+    const made = await Promise.all(Array.from({ length: 5 }, () => order(f, 0, [["大米", 1]])));
+    expect(made.filter((r) => r.ok)).toHaveLength(2);
+    expect(made.filter((r) => !r.ok).map((r) => !r.ok && r.code)).toEqual(["balance", "balance", "balance"]);
+    expect(householdBalance(h)).toMatchObject({ balance: 120, held: 100, spendable: 20 });
+    // The same order confirmed ten times at once: one receipt made, nine replays of it.
+    const orderId = ok(made.find((r) => r.ok)!).orderId;
+    const confirms = await Promise.all(Array.from({ length: 10 }, () => confirmOrder(f.keeper, orderId, codeOf(orderId))));
+    expect(confirms.map((r) => ok(r).created).filter(Boolean)).toHaveLength(1);
+    expect(stmt("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(orderId)).toEqual({ n: 1 });
+    // Three households racing for the last two bottles of oil, confirmed at once.
+    expect(refused(await order(f, 0, [["食用油", 1]])).code).toBe("balance"); // 20 points left to spend
+    const racers: number[] = [];
+    for (const i of [1, 2, 1]) racers.push(ok(await order(f, i, [["食用油", 1]])).orderId);
+    const race = await Promise.all(racers.map((id) => confirmOrder(f.keeper, id, codeOf(id))));
+    expect(race.filter((r) => r.ok)).toHaveLength(2);
+    expect(race.filter((r) => !r.ok).map((r) => !r.ok && r.code)).toEqual(["stock"]);
+    expect(stockOf(f.goods["食用油"])).toBe(0);
+    ledgerOk();
   });
 });
 
 describe("codes that cannot be used", () => {
-  it("used, expired, cancelled, replaced, another village's, a random guess and malformed payloads each get their own message", () => {
+  it("used, expired, cancelled, replaced, another village's, a random guess and malformed payloads each get their own message", async () => {
     clockControl.set(Date.UTC(2026, 10, 10, 2));
     const f = storeFixture("c1", { points: [500, 500, 500] });
     const other = storeFixture("c1b", { points: [500, 0, 0] });
     const msg = (raw: string, typed = true) => refused(lookupOrderByCode(f.keeper, raw, { typed }));
 
-    const used = ok(order(f, 0, [["大米", 1]]));
+    const used = ok(await order(f, 0, [["大米", 1]]));
     const usedCode = codeOf(used.orderId);
     const usedQr = orderView(used.orderId)!.qrPayload!;
-    ok(confirmOrder(f.keeper, used.orderId, codeOf(used.orderId)));
+    ok(await confirmOrder(f.keeper, used.orderId, codeOf(used.orderId)));
     expect(msg(usedCode)).toMatchObject({ code: "used" });
     expect(msg(usedQr, false).message).toMatch(/已经用过了/);
 
-    const cancelled = ok(order(f, 1, [["大米", 1]]));
+    const cancelled = ok(await order(f, 1, [["大米", 1]]));
     const cancelledCode = codeOf(cancelled.orderId);
     ok(cancelOrder(f.householdIds[1], cancelled.orderId));
     expect(householdBalance(f.householdIds[1]).held).toBe(0);
     expect(msg(cancelledCode)).toMatchObject({ code: "cancelled", message: "村民已取消这次兑换，请让村民重新生成兑换码" });
-    expect(refused(confirmOrder(f.keeper, cancelled.orderId, codeOf(cancelled.orderId))).code).toBe("cancelled");
+    expect(refused(await confirmOrder(f.keeper, cancelled.orderId, codeOf(cancelled.orderId))).code).toBe("cancelled");
     // A late 换一个新码 after 取消兑换 neither revives the order nor holds points again.
     expect(refused(refreshOrder(f.householdIds[1], cancelled.orderId, f.villagerUserId, null)).code).toBe("cancelled");
     expect(householdBalance(f.householdIds[1]).held).toBe(0);
 
-    const old = ok(order(f, 2, [["大米", 1]]));
+    const old = ok(await order(f, 2, [["大米", 1]]));
     const oldCode = codeOf(old.orderId);
     const fresh = ok(refreshOrder(f.householdIds[2], old.orderId, f.villagerUserId, null));
     expect(fresh.orderId).not.toBe(old.orderId);
@@ -167,22 +193,22 @@ describe("codes that cannot be used", () => {
     expect(msg(oldCode).code).toBe("replaced");
     expect(householdBalance(f.householdIds[2]).held).toBe(50); // only the fresh order holds
 
-    const expiring = ok(order(f, 0, [["大米", 1]]));
+    const expiring = ok(await order(f, 0, [["大米", 1]]));
     const expCode = codeOf(expiring.orderId);
     clockControl.advance(10 * 60_000 + 1);
     expect(orderView(expiring.orderId)!.status).toBe("expired");
     expect(msg(expCode).code).toBe("expired");
-    expect(refused(confirmOrder(f.keeper, expiring.orderId, codeOf(expiring.orderId))).code).toBe("expired");
+    expect(refused(await confirmOrder(f.keeper, expiring.orderId, codeOf(expiring.orderId))).code).toBe("expired");
     expect(stmt("select status from orders where id = ?").get(expiring.orderId)).toEqual({ status: "expired" });
     // The scheduler's sweep releases every other expired order and its hold without anyone acting.
     expect(expireOrders()).toBeGreaterThanOrEqual(1);
     expect(stmt("select status from orders where id = ?").get(fresh.orderId)).toEqual({ status: "expired" });
     expect(stmt("select count(*) as n from holds where village_id = ? and status = 'active'").get(f.villageId)).toEqual({ n: 0 });
 
-    const foreign = ok(order(other, 0, [["大米", 1]]));
+    const foreign = ok(await order(other, 0, [["大米", 1]]));
     expect(msg(codeOf(foreign.orderId))).toMatchObject({ code: "foreign", message: "这是其他村的兑换码，本店不能核销" });
     expect(msg(orderView(foreign.orderId)!.qrPayload!, false).code).toBe("foreign");
-    expect(refused(confirmOrder(f.keeper, foreign.orderId, codeOf(foreign.orderId))).code).toBe("not_found");
+    expect(refused(await confirmOrder(f.keeper, foreign.orderId, codeOf(foreign.orderId))).code).toBe("not_found");
 
     let guess = "00000000";
     while (stmt("select 1 from orders where code = ?").get(guess)) guess = String(Number(guess) + 1).padStart(8, "0");
@@ -196,12 +222,12 @@ describe("codes that cannot be used", () => {
     ledgerOk();
   });
 
-  it("limits typed lookups that find nothing, per keeper", () => {
+  it("limits typed lookups that find nothing, per keeper", async () => {
     const f = storeFixture("c2");
     const other = { ...f.keeper, userId: f.committee.userId };
     for (let i = 0; i < 10; i++) expect(refused(lookupOrderByCode(f.keeper, String(90000000 + i), { typed: true })).code).toBe("not_found");
     expect(refused(lookupOrderByCode(f.keeper, "90000099", { typed: true })).code).toBe("throttled");
-    const o = ok(order(f, 0, [["大米", 1]]));
+    const o = ok(await order(f, 0, [["大米", 1]]));
     expect(refused(lookupOrderByCode(f.keeper, codeOf(o.orderId), { typed: true })).code).toBe("throttled");
     // Scanning still works, and another keeper is not affected.
     expect(ok(lookupOrderByCode(f.keeper, orderView(o.orderId)!.qrPayload!, { typed: false })).scanned.kind).toBe("order");
@@ -210,28 +236,28 @@ describe("codes that cannot be used", () => {
     expect(refused(lookupOrderByCode(f.keeper, "90000099", { typed: true })).code).toBe("not_found");
   });
 
-  it("counts typed codes that exist but cannot be used (used, cancelled, another village's) like misses", () => {
+  it("counts typed codes that exist but cannot be used (used, cancelled, another village's) like misses", async () => {
     const f = storeFixture("c3");
     const foreign = storeFixture("c3b");
     const keeper2 = { ...f.keeper, userId: f.committee.userId };
-    const used = ok(order(f, 0, [["大米", 1]]));
-    ok(confirmOrder(f.keeper, used.orderId, codeOf(used.orderId)));
-    const abroad = ok(order(foreign, 0, [["大米", 1]]));
+    const used = ok(await order(f, 0, [["大米", 1]]));
+    ok(await confirmOrder(f.keeper, used.orderId, codeOf(used.orderId)));
+    const abroad = ok(await await order(foreign, 0, [["大米", 1]]));
     for (let i = 0; i < 5; i++) expect(refused(lookupOrderByCode(keeper2, codeOf(used.orderId), { typed: true })).code).toBe("used");
     for (let i = 0; i < 5; i++) expect(refused(lookupOrderByCode(keeper2, codeOf(abroad.orderId), { typed: true })).code).toBe("foreign");
     expect(refused(lookupOrderByCode(keeper2, codeOf(abroad.orderId), { typed: true })).code).toBe("throttled");
     // The camera reading the same used code is not a guess and is not counted.
     expect(refused(lookupOrderByCode(f.keeper, orderView(used.orderId)!.qrPayload ?? `JFDH:${(stmt("select token from orders where id = ?").get(used.orderId) as { token: string }).token}`, { typed: false })).code).toBe("used");
-    expect(ok(lookupOrderByCode(f.keeper, codeOf(ok(order(f, 1, [["牙膏", 1]])).orderId), { typed: true })).scanned.kind).toBe("order");
+    expect(ok(lookupOrderByCode(f.keeper, codeOf(ok(await order(f, 1, [["牙膏", 1]])).orderId), { typed: true })).scanned.kind).toBe("order");
   });
 });
 
 describe("voids", () => {
-  it("keeper the same day, committee later; reversal and stock back, shown on the statement, once", () => {
+  it("keeper the same day, committee later; reversal and stock back, shown on the statement, once", async () => {
     clockControl.set(Date.UTC(2026, 10, 10, 2)); // 10:00 China time
     const f = storeFixture("v1", { points: [500, 500, 0] });
-    const a = ok(order(f, 0, [["大米", 2]]));
-    ok(confirmOrder(f.keeper, a.orderId, codeOf(a.orderId)));
+    const a = ok(await order(f, 0, [["大米", 2]]));
+    ok(await confirmOrder(f.keeper, a.orderId, codeOf(a.orderId)));
     expect(stockOf(f.goods["大米"])).toBe(8);
     const keeper = { userId: f.keeper.userId, role: "store_keeper" as const, villageId: f.villageId };
     expect(ok(voidOrder(keeper, a.orderId, "村民退回")).created).toBe(true);
@@ -243,12 +269,12 @@ describe("voids", () => {
     expect(rows[0].memo).toContain("作废兑换单");
     expect(rows[1]).toMatchObject({ kind: "redemption", reversed: 1 });
 
-    const b = ok(order(f, 1, [["大米", 1]]));
-    ok(confirmOrder(f.keeper, b.orderId, codeOf(b.orderId)));
+    const b = ok(await order(f, 1, [["大米", 1]]));
+    ok(await confirmOrder(f.keeper, b.orderId, codeOf(b.orderId)));
     clockControl.advance(15 * 3600_000); // next day, 01:00 China time
     expect(refused(voidOrder(keeper, b.orderId, "晚了")).message).toBe("店主只能作废当天的兑换单，之前的请村委委员作废");
     expect(ok(voidOrder(f.committee, b.orderId, "核对后作废")).created).toBe(true);
-    const pending = ok(order(f, 1, [["大米", 1]]));
+    const pending = ok(await order(f, 1, [["大米", 1]]));
     expect(refused(voidOrder(f.committee, pending.orderId, "x")).code).toBe("void_rule");
     expect(stmt("select count(*) as n from audit_log where action = 'order.void'").get()).toEqual({ n: 2 });
     ledgerOk();

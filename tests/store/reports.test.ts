@@ -11,7 +11,7 @@ import { stockOf, storeFixture, codeOf } from "./fixture";
 afterEach(() => clockControl.reset());
 
 describe("stock", () => {
-  it("changes only through append-only movements and never goes negative", () => {
+  it("changes only through append-only movements and never goes negative", async () => {
     const f = storeFixture("s1");
     const admin = { userId: f.keeper.userId, role: "village_admin", villageId: f.villageId };
     const rice = f.goods["大米"];
@@ -31,25 +31,25 @@ describe("stock", () => {
 });
 
 describe("day close and settlement", () => {
-  it("count confirmed orders at their own cost, leave voided ones out, and settle a finished month once", () => {
+  it("count confirmed orders at their own cost, leave voided ones out, and settle a finished month once", async () => {
     clockControl.set(Date.UTC(2026, 9, 15, 2)); // 15 Oct, 10:00 China time
     const f = storeFixture("r1", { points: [1000, 1000, 0] });
     const committee = f.committee;
-    const sell = (h: number, name: string, qty: number, nonce: string) => {
-      const o = createOrder({ householdId: f.householdIds[h], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods[name], qty }], nonce });
+    const sell = async (h: number, name: string, qty: number, nonce: string) => {
+      const o = await createOrder({ householdId: f.householdIds[h], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods[name], qty }], nonce });
       if (!o.ok) throw new Error(o.message);
-      const c = confirmOrder(f.keeper, o.orderId, codeOf(o.orderId));
+      const c = await confirmOrder(f.keeper, o.orderId, codeOf(o.orderId));
       if (!c.ok) throw new Error(c.message);
       return o.orderId;
     };
-    sell(0, "大米", 2, "a"); // 2 × 50 points, cost 1.00 yuan each
-    const voided = sell(1, "大米", 1, "b");
+    await sell(0, "大米", 2, "a"); // 2 × 50 points, cost 1.00 yuan each
+    const voided = await sell(1, "大米", 1, "b");
     const g = goodOf(f.villageId, f.goods["牙膏"])!;
-    sell(1, "牙膏", 1, "c"); // 12 points, cost 1.00
+    await sell(1, "牙膏", 1, "c"); // 12 points, cost 1.00
     updateGood({ userId: f.keeper.userId, role: "village_admin", villageId: f.villageId }, f.villageId, g.id, {
       name: g.name, category: "洗护", unit: "支", price: 15, cost: 250, monthlyLimit: 2, lowStock: 2, active: true,
     }, null);
-    sell(0, "牙膏", 1, "d"); // 15 points, cost 2.50
+    await sell(0, "牙膏", 1, "d"); // 15 points, cost 2.50
     expect(voidOrder({ userId: f.keeper.userId, role: "store_keeper", villageId: f.villageId }, voided, "拿错了").ok).toBe(true);
 
     const day = dayReport(f.storeId, "2026-10-15");

@@ -32,12 +32,13 @@ describe("checkout storm across processes", () => {
     });
     const poor = f.householdIds[0];
     await setPin({ userId: f.keeper.userId, role: "village_admin", villageId: f.villageId }, poor, f.villageId, "246810");
-    const race = f.householdIds.slice(3).map((h, i) => {
-      const r = createOrder({ householdId: h, memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["食用油"], qty: 1 }], nonce: `race${i}` });
+    const race: number[] = [];
+    for (const [i, h] of f.householdIds.slice(3).entries()) {
+      const r = await createOrder({ householdId: h, memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["食用油"], qty: 1 }], nonce: `race${i}` });
       if (!r.ok) throw new Error(r.message);
-      return r.orderId;
-    });
-    const replay = createOrder({ householdId: f.householdIds[1], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["香皂"], qty: 2 }], nonce: "replay" });
+      race.push(r.orderId);
+    }
+    const replay = await createOrder({ householdId: f.householdIds[1], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["香皂"], qty: 2 }], nonce: "replay" });
     if (!replay.ok) throw new Error(replay.message);
 
     const cfg: StormConfig = {

@@ -37,10 +37,10 @@ const worker = Number(process.env.WORKER_ID);
 const report: StormReport = { worker, phoneOk: [], counterOk: [], refusals: {}, raceOk: [], replayCreated: 0, replayOk: 0, errors: [] };
 const refuse = (code: string) => (report.refusals[code] = (report.refusals[code] ?? 0) + 1);
 
-function retryBusy<T>(fn: () => T): T {
+async function retryBusy<T>(fn: () => Promise<T>): Promise<T> {
   for (let i = 0; ; i++) {
     try {
-      return fn();
+      return await fn();
     } catch (e) {
       if ((e as { code?: string }).code !== "SQLITE_BUSY" || i > 50) throw e;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
@@ -52,14 +52,14 @@ while (Date.now() < cfg.startAt) Atomics.wait(new Int32Array(new SharedArrayBuff
 
 try {
   for (let i = 0; i < cfg.attempts; i++) {
-    const made = retryBusy(() =>
+    const made = await retryBusy(() =>
       createOrder({ householdId: cfg.poor, memberId: cfg.poorMember, userId: cfg.villagerUserId, storeId: cfg.storeId, lines: [{ goodId: cfg.rice, qty: 1 }], nonce: `w${worker}-${i}` }),
     );
     if (!made.ok) {
       refuse(made.code);
       continue;
     }
-    const done = retryBusy(() => confirmOrder(cfg.keeper, made.orderId, codeOf(made.orderId)));
+    const done = await retryBusy(() => confirmOrder(cfg.keeper, made.orderId, codeOf(made.orderId)));
     if (done.ok && done.created) report.phoneOk.push(made.orderId);
     else report.errors.push(`confirm of a fresh order: ${JSON.stringify(done)}`);
     if (i < cfg.counterAttempts) {
@@ -70,12 +70,12 @@ try {
   }
   const order = [...cfg.raceOrders].sort(() => Math.random() - 0.5);
   for (const id of order) {
-    const r = retryBusy(() => confirmOrder(cfg.keeper, id, codeOf(id)));
+    const r = await retryBusy(() => confirmOrder(cfg.keeper, id, codeOf(id)));
     if (r.ok && r.created) report.raceOk.push(id);
     else if (!r.ok) refuse(`race:${r.code}`);
   }
   for (let i = 0; i < cfg.replays; i++) {
-    const r = retryBusy(() => confirmOrder(cfg.keeper, cfg.replayOrder, codeOf(cfg.replayOrder)));
+    const r = await retryBusy(() => confirmOrder(cfg.keeper, cfg.replayOrder, codeOf(cfg.replayOrder)));
     if (r.ok) {
       report.replayOk++;
       if (r.created) report.replayCreated++;
