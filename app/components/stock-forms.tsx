@@ -26,7 +26,7 @@ export function StockForms({ goodId, unit, stock, reply, busy }: { goodId: numbe
         <input type="hidden" name="goodId" value={goodId} />
         <Field label={`数量（${unit}）`} name="qty" id="restock-qty" inputMode="numeric" autoComplete="off" error={r.qty} />
         <SelectField label="来源" name="source" id="restock-source" options={SOURCES.map((s) => ({ value: s, label: s }))} error={r.source} />
-        <Field label="备注（可不填）" name="note" id="restock-note" maxLength={100} autoComplete="off" error={r.note} />
+        <Field label="备注（写明批次或捐赠人，如：镇里第 3 批拨付）" name="note" id="restock-note" maxLength={100} autoComplete="off" error={r.note} />
         <button type="submit" className="primary block" disabled={busy}>入库</button>
       </Form>
       <Form method="post" noValidate className="card" key={`c${goodId}-${reply?.ok ?? ""}`}>

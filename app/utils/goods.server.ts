@@ -66,7 +66,8 @@ export const stockSchema = z.discriminatedUnion("intent", [
     intent: z.literal("stock.restock"),
     qty: intField("入库数量", 1, 99_999, false),
     source: z.enum(RESTOCK_SOURCES, { error: "请选择来源" }),
-    note: textSchema("备注", 100, false),
+    // Where the goods came from must be traceable at settlement and in 公示: the batch or the donor.
+    note: textSchema("备注", 100),
   }),
   z.object({
     intent: z.literal("stock.correct"),

@@ -184,12 +184,12 @@ const SPECS: Spec[] = [
     ],
   },
   {
-    form: "stock: restock (keeper)", who: "keeper", url: "/v/{V}/store/stock?good={G}", base: { intent: "stock.restock", goodId: "{G}", qty: "5", source: "村集体", note: "" },
+    form: "stock: restock (keeper)", who: "keeper", url: "/v/{V}/store/stock?good={G}", base: { intent: "stock.restock", goodId: "{G}", qty: "5", source: "村集体", note: "村集体采购" },
     fields: {
       goodId: { all: formBad },
       qty: int("入库数量", 1, 99_999, "restock-qty-err"),
       source: { all: e400("请选择来源", "restock-source-err") },
-      note: text("备注", 100, "restock-note-err", false),
+      note: text("备注", 100, "restock-note-err"),
     },
     anchor: { set: { source: "别处" }, expect: e400("请选择来源", "restock-source-err") },
     extra: [{ name: "good of another village", body: { goodId: "{G2}" }, expect: page404 }, ...badIntents({ goodId: "{G}" })],

@@ -181,7 +181,7 @@ describe("goods admin over HTTP", () => {
     expect(made.status, made.text.slice(0, 300)).toBe(302);
     const goodId = Number(/goods\/(\d+)/.exec(made.location!)![1]);
     expect(one<{ cost_fen: number; photo_type: string }>("select cost_fen, photo_type from goods where id = ?", goodId)).toEqual({ cost_fen: 1880, photo_type: "image/webp" });
-    const restock = await c.admin.post(`/v/${v1}/admin/goods/${goodId}`, { intent: "stock.restock", qty: "12", source: "上级拨款", note: "" });
+    const restock = await c.admin.post(`/v/${v1}/admin/goods/${goodId}`, { intent: "stock.restock", qty: "12", source: "上级拨款", note: "镇里第 3 批拨付" });
     expect(restock.status).toBe(200);
     expect(one<{ stock: number }>("select stock from goods where id = ?", goodId).stock).toBe(12);
     const shelf = await c.villager.get("/store");

@@ -30,7 +30,7 @@ export function storeFixture(tag: string, opts: { households?: number; points?: 
     }, null);
     if (!out.ok) throw new Error(JSON.stringify(out.errors));
     goods[g.name] = out.goodId;
-    if (g.stock > 0) changeStock(actor, v.villageId, out.goodId, { intent: "stock.restock", qty: g.stock, source: "村集体", note: "" });
+    if (g.stock > 0) changeStock(actor, v.villageId, out.goodId, { intent: "stock.restock", qty: g.stock, source: "村集体", note: "开业备货" });
   }
   (opts.points ?? [100, 100, 100]).forEach((p, i) => {
     if (p > 0) award({ householdId: v.householdIds[i], amount: p, idemKey: `fx:${tag}:${i}`, actor: { userId: null, role: "system" }, memo: "测试奖励" });
