@@ -99,21 +99,34 @@ let queued: Queued[] = [];
  * Group commit (decision 0025): fn runs in its own savepoint inside ONE synchronous IMMEDIATE
  * transaction shared with the other writes queued during this turn of the event loop, and the
  * promise settles only after that transaction has committed, so an answer never reports a write
- * that is not on disk. fn must not await. If fn throws, only its own savepoint is rolled back and
- * only its promise rejects. If the commit itself fails, every write of the batch rejects.
+ * that is not on disk. fn must not await, and must not catch SQLite's errors and go on writing.
+ * If fn throws, only its own savepoint is rolled back and only its promise rejects. If the
+ * transaction itself fails (begin, commit, or an error SQLite answers with a full rollback), every
+ * write of the batch rejects and none is kept.
  */
 export function transactGrouped<T>(fn: () => T): Promise<T> {
+  // Inside a transaction the write would commit apart from it, outside its rollback.
+  if (db().sqlite.inTransaction) return Promise.reject(new Error("transactGrouped called inside a transaction"));
   return new Promise<T>((resolve, reject) => {
     if (queued.length === 0) setImmediate(commitQueued);
     queued.push({ fn, resolve: resolve as (value: unknown) => void, reject });
   });
 }
 
+class BatchLost extends Error {
+  constructor(cause: unknown) {
+    super("写入没有完成，请重试", { cause });
+  }
+}
+
 function commitQueued(): void {
   const batch = queued;
   queued = [];
   const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  let culprit: Queued | undefined;
   try {
+    // A batch that began inside an open transaction would settle at its savepoint's release, not at a commit.
+    if (db().sqlite.inTransaction) throw new Error("group commit found a transaction already open");
     transact(() => {
       for (const q of batch) {
         try {
@@ -121,13 +134,17 @@ function commitQueued(): void {
         } catch (error) {
           // An error SQLite answers with a rollback of the whole transaction (disk full, I/O) undoes
           // the earlier savepoints too: then nothing of the batch may be reported as written.
-          if (!db().sqlite.inTransaction) throw error;
+          if (!db().sqlite.inTransaction) {
+            culprit = q;
+            throw error;
+          }
           outcomes.push({ ok: false, error });
         }
       }
     });
   } catch (error) {
-    for (const q of batch) q.reject(error);
+    // The others get their own error object: one request's refusal must not be shown on another's page.
+    for (const q of batch) q.reject(q === culprit ? error : new BatchLost(error));
     return;
   }
   batch.forEach((q, i) => {

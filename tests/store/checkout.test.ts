@@ -242,7 +242,7 @@ describe("codes that cannot be used", () => {
     const keeper2 = { ...f.keeper, userId: f.committee.userId };
     const used = ok(await order(f, 0, [["大米", 1]]));
     ok(await confirmOrder(f.keeper, used.orderId, codeOf(used.orderId)));
-    const abroad = ok(await await order(foreign, 0, [["大米", 1]]));
+    const abroad = ok(await order(foreign, 0, [["大米", 1]]));
     for (let i = 0; i < 5; i++) expect(refused(lookupOrderByCode(keeper2, codeOf(used.orderId), { typed: true })).code).toBe("used");
     for (let i = 0; i < 5; i++) expect(refused(lookupOrderByCode(keeper2, codeOf(abroad.orderId), { typed: true })).code).toBe("foreign");
     expect(refused(lookupOrderByCode(keeper2, codeOf(abroad.orderId), { typed: true })).code).toBe("throttled");

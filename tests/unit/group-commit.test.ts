@@ -61,11 +61,29 @@ describe("group commit", () => {
       transactGrouped(() => insert("c")),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected", "rejected"]);
+    // The others are told their write was not done, not the failing write's own error.
+    const [a, b, c] = outcomes.map((o) => (o as PromiseRejectedResult).reason as Error);
+    expect([a.message, c.message]).toEqual(["写入没有完成，请重试", "写入没有完成，请重试"]);
+    expect(a.cause).toBe(b);
     expect(values()).toEqual([]);
     expect(db().sqlite.inTransaction).toBe(false);
     // The connection is usable afterwards.
     await transactGrouped(() => insert("after"));
     expect(values()).toEqual(["after"]);
+  });
+
+  it("refuses to run inside an open transaction, where its write would escape that transaction's rollback", async () => {
+    let queuedInside: Promise<unknown> | undefined;
+    expect(() =>
+      transact(() => {
+        insert("outer");
+        queuedInside = transactGrouped(() => insert("inner"));
+        throw new Error("outer rolls back");
+      }),
+    ).toThrow("outer rolls back");
+    await expect(queuedInside).rejects.toThrow("transactGrouped called inside a transaction");
+    await new Promise((r) => setImmediate(r));
+    expect(values()).toEqual([]);
   });
 
   it("runs writes queued in a later turn in a later transaction, after the earlier one", async () => {
