@@ -44,6 +44,10 @@ const GENESIS = "0".repeat(64);
 
 // ---- prepared statements, one set per connection -------------------------
 
+/** What an account has on hold (its live holds), for the spend check and the balance page alike; one parameter: the time. */
+const heldSql = (account: string) =>
+  `select coalesce(sum(amount), 0) as held from holds where account_id = ${account} and status = 'active' and expires_at > ?`;
+
 function prepare(sqlite: SQLite.Database) {
   return {
     txnByKey: sqlite.prepare("select id, request_hash from ledger_transactions where idem_key = ?"),
@@ -73,9 +77,7 @@ function prepare(sqlite: SQLite.Database) {
       `insert into account_scores (account_id, year, score) values (?, ?, ?)
        on conflict (account_id, year) do update set score = score + excluded.score`,
     ),
-    heldOn: sqlite.prepare(
-      "select coalesce(sum(amount), 0) as held from holds where account_id = ? and status = 'active' and expires_at > ? and id <> ?",
-    ),
+    heldOn: sqlite.prepare(`${heldSql("?")} and id <> ?`),
     holdByKey: sqlite.prepare("select id, request_hash from holds where idem_key = ?"),
     holdById: sqlite.prepare("select * from holds where id = ?"),
     insertHold: sqlite.prepare(
@@ -87,7 +89,7 @@ function prepare(sqlite: SQLite.Database) {
     // The balance page's four reads in one statement (each statement costs 10-20 µs under load).
     householdBalance: sqlite.prepare(
       `select a.balance,
-         (select coalesce(sum(amount), 0) from holds where account_id = a.id and status = 'active' and expires_at > ?) as held,
+         (${heldSql("a.id")}) as held,
          coalesce((select score from account_scores where account_id = a.id and year = ?), 0) as score
        from accounts a where a.household_id = ?`,
     ),
