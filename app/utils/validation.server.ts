@@ -51,13 +51,27 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   return out;
 }
 
-/** The request's form, or a 400 page when the body is not a form (JSON, text, broken multipart). */
+/**
+ * More fields than any of our forms has (the largest: a store's goods, a page of claims to review).
+ * Pages echo fields back next to their errors, and every answer is serialised by turbo-stream,
+ * whose cost grows with the items in it (CVE-2026-34077, decision 0027): a form of a hundred
+ * thousand fields must be refused here, not answered field by field.
+ */
+export const MAX_FORM_FIELDS = 1000;
+
+/** The request's form, or a 400 page when the body is not a form (JSON, text, broken multipart) or is far too big. */
 export async function readForm(request: Request): Promise<FormData> {
+  let form: FormData;
   try {
-    return await request.formData();
+    form = await request.formData();
   } catch {
     throw new Response("提交的内容无法识别，请回到页面重新填写后提交", { status: 400 });
   }
+  let fields = 0;
+  for (const _ of form.keys()) {
+    if (++fields > MAX_FORM_FIELDS) throw new Response("提交的内容太多了，请回到页面重新填写后提交", { status: 400 });
+  }
+  return form;
 }
 
 export function formToObject(form: FormData): Record<string, string> {
