@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { SERVER_NODE_FLAGS } from "../../scripts/server/node-flags.mjs";
 
 export interface TestServer {
   url: string;
@@ -15,7 +16,7 @@ export interface TestServer {
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jifen-http-"));
   const dbPath = path.join(dir, "app.sqlite");
-  const child: ChildProcess = spawn(process.execPath, ["scripts/server.mjs"], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, "scripts/server.mjs"], {
     env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: dbPath, SESSION_SECRET: "http-test", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
