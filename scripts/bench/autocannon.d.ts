@@ -8,6 +8,8 @@ declare module "autocannon" {
     duration?: number;
     headers?: Record<string, string>;
     timeout?: number;
+    /** Requests per second across all connections (a steady arrival rate instead of a closed loop). */
+    overallRate?: number;
     /** Each connection sends these in order, again and again; the context starts afresh each loop. */
     requests?: Request[];
     initialContext?: Record<string, unknown>;

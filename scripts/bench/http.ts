@@ -2,9 +2,11 @@
 // clients, autocannon load, the home page's gzip weight and the server's memory.
 import { execSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import zlib from "node:zlib";
 import autocannon, { type Options as CannonOptions } from "autocannon";
 import { percentile } from "./common";
+import { SERVER_NODE_FLAGS } from "../server/node-flags.mjs";
 
 export const CONNECTIONS = 16;
 // A cheap Android phone's browser: the server renders for people (onShellReady), not for bots.
@@ -17,8 +19,16 @@ export interface Server {
   stop: () => Promise<void>;
 }
 
-export async function startServer(databasePath: string, nodeArgs: string[] = []): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "scripts/server.mjs"], {
+/**
+ * The production server of the checkout in `cwd` (this one, or a baseline's worktree) on a database
+ * file, with the flags that checkout starts it with (a baseline from before node-flags.mjs had none).
+ */
+export async function startServer(databasePath: string, opts: { cwd?: string; nodeArgs?: string[] } = {}): Promise<Server> {
+  const cwd = opts.cwd ?? process.cwd();
+  const flagsFile = path.join(cwd, "scripts/server/node-flags.mjs");
+  const flags: string[] = fs.existsSync(flagsFile) ? (await import(flagsFile)).SERVER_NODE_FLAGS : [];
+  const child: ChildProcess = spawn(process.execPath, [...flags, ...(opts.nodeArgs ?? []), "scripts/server.mjs"], {
+    cwd,
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -111,6 +121,16 @@ export function load(url: string, cookie: string | null, seconds: number, server
   const headers: Record<string, string> = { "accept-encoding": "gzip", "user-agent": PHONE_UA };
   if (cookie) headers.cookie = cookie;
   return measure({ url, connections: CONNECTIONS, duration: seconds, headers, timeout: 10 }, serverPid);
+}
+
+/**
+ * A steady arrival rate instead of a closed loop: `rate` requests per second in total, spread over
+ * a few connections, so latency is what a person feels at that load, not at saturation.
+ */
+export function steady(url: string, cookie: string | null, rate: number, seconds: number, serverPid: number): Promise<LoadResult> {
+  const headers: Record<string, string> = { "accept-encoding": "gzip", "user-agent": PHONE_UA };
+  if (cookie) headers.cookie = cookie;
+  return measure({ url, connections: 8, overallRate: rate, duration: seconds, headers, timeout: 10 }, serverPid);
 }
 
 /** Runs autocannon with these options and gathers latency percentiles, statuses and CPU figures. */
