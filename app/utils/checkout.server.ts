@@ -9,7 +9,7 @@ import { codeBlockedMessage, codeBlockedMs, countCodeMiss } from "./code-guard.s
 import { stmt, transact, transactGrouped } from "./db.server";
 import { convertHold, householdBalance, LedgerError, openStoreAccount, placeHold, releaseHold, type Actor } from "./ledger.server";
 import type { Role } from "./roles";
-import { moveStock, StockShortError } from "./stock.server";
+import { heldByHousehold, heldQty, moveStock, StockShortError } from "./stock.server";
 import { receiptNo } from "./store-format";
 import { normalizeDigits } from "./validation.server";
 import type { Order, OrderStatus } from "../../db/schema";
@@ -117,7 +117,7 @@ interface PricedLine extends CartLine {
   good: GoodRow;
 }
 
-/** Checks every line against the store's goods, stock and the household's monthly limits. */
+/** Checks every line against the store's goods, the stock not held by live codes, and the household's monthly limits. */
 function priceCart(villageId: number, storeId: number, householdId: number, lines: CartLine[]): { priced: PricedLine[]; total: number } {
   if (lines.length === 0) throw new CheckoutError("empty", "请至少选一件商品");
   const priced: PricedLine[] = [];
@@ -131,7 +131,14 @@ function priceCart(villageId: number, storeId: number, householdId: number, line
     if (!good.active) throw new CheckoutError("inactive", `${good.name}已下架`, field);
     const before = earlier.get(good.id) ?? 0;
     earlier.set(good.id, before + line.qty);
-    if (good.stock < before + line.qty) throw new StockShortError(good.id, good.name, good.stock);
+    // Live pending codes hold their goods: only what they leave may be promised or sold. The check and
+    // the insert that follows run in one synchronous transaction (SQLite's single writer serialises
+    // every create and sale); on PostgreSQL this read will need a row lock on the good first
+    // (select … from goods where id = ? for update), or two codes could both take the last units.
+    const held = heldQty(good.store_id, good.id);
+    if (good.stock - held < before + line.qty) {
+      throw new StockShortError(good.id, good.name, good.stock, { held, own: held ? heldByHousehold(good.store_id, good.id, householdId) : 0, unit: good.unit });
+    }
     if (good.monthly_limit !== null) {
       const left = good.monthly_limit - monthTaken(householdId, good.id) - before;
       if (line.qty > left) {
@@ -510,6 +517,7 @@ export function confirmOrder(keeper: Keeper, orderId: number, presented: string)
       const no = refusal(v);
       if (no) throw no;
       if (!keeper.storeIds.includes(o.store_id)) throw new CheckoutError("other_store", `这个兑换码要到「${v.store}」核销`);
+      // Stock is checked against the stock alone: this order's own hold is part of what the others may not take.
       takeStock(o, keeper.userId, v.items);
       const actor: Actor = { userId: keeper.userId, role: keeper.role };
       const txn = convertHold({

@@ -1,6 +1,7 @@
 // Guessing a villager's code through the built server: wrong codes on the confirm post count against
 // the keeper's limit like typed lookups, and after 10 the right code is refused (429) with nothing
 // moved; wrong QR tokens count too; another keeper is unaffected; after the window it works again.
+// Also what a pending code holds, as the keeper's stock page shows it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type TestServer } from "./harness";
@@ -64,8 +65,15 @@ const wrongCode = (code: string, i: number) => `${(Number(code[0]) + 1 + (i % 9)
 describe("guessing codes over HTTP", () => {
   let order: { orderId: number; code: string; qr: string; goodId: number };
 
-  it("10 wrong codes on the confirm post, then the right code is refused with 429 and nothing moves", async () => {
+  it("the keeper's stock page shows what the pending code holds", async () => {
     order = await phoneOrder();
+    const stock = one<{ stock: number }>("select stock from goods where id = ?", order.goodId).stock;
+    const page = await keeperA.c.get(`/v/${v1}/store/stock`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(new RegExp(`data-testid="held-${order.goodId}"[^>]*>预留 (<!-- -->)?1(<!-- -->)?，可兑 (<!-- -->)?${stock - 1}<`));
+  });
+
+  it("10 wrong codes on the confirm post, then the right code is refused with 429 and nothing moves", async () => {
     const before = state(order);
     for (let i = 0; i < 10; i++) {
       const r = await confirm(keeperA, order.orderId, wrongCode(order.code, i));
