@@ -73,15 +73,15 @@ export default function Store() {
             const key = `qty.${g.id}`;
             const err = errors[key];
             return (
-              <li key={g.id} className={`good${g.stock === 0 ? " out" : ""}`}>
+              <li key={g.id} className={`good${g.available === 0 ? " out" : ""}`}>
                 {g.photo ? <img src={g.photo} alt={g.name} width={240} height={240} loading="lazy" /> : <div className="nophoto">暂无照片</div>}
                 <div className="name">{g.name}</div>
                 <div className="price">{g.price} <small>分/{g.unit}</small></div>
                 <div className="state">
-                  {g.stock === 0 ? <span className="soldout">已兑完</span> : g.canTake > 0 ? `可兑 ${g.canTake}${g.unit}` : g.limitLeft === 0 ? "本月已兑满" : "积分不够"}
+                  {g.stock === 0 ? <span className="soldout">已兑完</span> : g.available === 0 ? <><span className="soldout">已被预留</span><br />兑换码过期或取消后可能空出</> : g.canTake > 0 ? `可兑 ${g.canTake}${g.unit}` : g.limitLeft === 0 ? "本月已兑满" : "积分不够"}
                   {g.limit !== null ? <><br />每户每月限 {g.limit}{g.unit}</> : null}
                 </div>
-                {g.stock > 0 ? (
+                {g.available > 0 ? (
                   <div>
                     <label htmlFor={`q${g.id}`}>数量</label>
                     <input

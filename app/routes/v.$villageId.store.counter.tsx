@@ -9,6 +9,7 @@ import { counterCheckout, counterHousehold, householdByNumber } from "~/utils/co
 import { formatTime } from "~/utils/format";
 import { storeGoods } from "~/utils/goods.server";
 import { counterQuerySchema, counterSellSchema, householdMoney, keeperOf } from "~/utils/keeper-desk.server";
+import { heldByGood } from "~/utils/stock.server";
 import { pickStore, requireKeeper } from "~/utils/store-access.server";
 import { newNonce, photoUrl } from "~/utils/storefront.server";
 import { normalizeDigits, fieldErrors, formToObject, readForm } from "~/utils/validation.server";
@@ -30,7 +31,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   }
   const household = q.household !== null ? counterHousehold(villageId, q.household) : null;
   if (q.household !== null && !household) return { store, household: null, notFound: "本村没有这一户，请重新扫户卡", goods: [], money: null, nonce: "" };
-  const goods = household ? storeGoods(store.id, true).map((g) => ({ id: g.id, name: g.name, unit: g.unit, price: g.price, stock: g.stock, photo: photoUrl(g) })) : [];
+  // A counter sale may not take what live codes hold: the keeper sees what is free to sell.
+  const held = household ? heldByGood(store.id) : new Map<number, number>();
+  const goods = household
+    ? storeGoods(store.id, true).map((g) => ({ id: g.id, name: g.name, unit: g.unit, price: g.price, stock: g.stock, held: held.get(g.id) ?? 0, photo: photoUrl(g) }))
+    : [];
   return { store, household, notFound: null, goods, money: household ? householdMoney(household.id) : null, nonce: newNonce() };
 }
 
@@ -106,12 +111,13 @@ export default function Counter() {
           <ul className="card picklist">
             {s.goods.map((g) => {
               const key = `qty.${g.id}`;
+              const free = Math.max(0, g.stock - g.held);
               return (
                 <li key={g.id}>
                   <label htmlFor={`c${g.id}`}>
-                    {g.name} <span className="muted small">{g.price} 分/{g.unit} · {g.stock === 0 ? "已兑完" : `库存 ${g.stock}`}</span>
+                    {g.name} <span className="muted small">{g.price} 分/{g.unit} · {g.stock === 0 ? "已兑完" : g.held > 0 ? `库存 ${g.stock}，兑换码预留 ${g.held}，可兑 ${free}` : `库存 ${g.stock}`}</span>
                   </label>
-                  {g.stock > 0 ? (
+                  {free > 0 ? (
                     <input id={`c${g.id}`} name={key} type="number" inputMode="numeric" min={0} max={99} placeholder="0" defaultValue={values[key]}
                       aria-invalid={errors[key] ? true : undefined} aria-describedby={errors[key] ? `c${g.id}-err` : undefined} />
                   ) : <span />}

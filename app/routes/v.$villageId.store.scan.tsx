@@ -39,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return { step: "review" as const, order, code: parsed.data.code, money: householdMoney(order.household.id) };
   }
   const out = await confirmOrder(keeper, parsed.data.orderId, parsed.data.code);
-  if (!out.ok) return data({ step: "error" as const, error: out.message, field: "_form" }, { status: 400 });
+  if (!out.ok) return data({ step: "error" as const, error: out.message, field: "_form" }, { status: out.code === "throttled" ? 429 : 400 });
   return { step: "done" as const, order: out.order, replay: !out.created };
 }
 

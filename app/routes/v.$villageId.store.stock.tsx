@@ -4,7 +4,7 @@ import { FormError, FormOk } from "~/components/field";
 import { Movements, StockForms } from "~/components/stock-forms";
 import { idParam } from "~/utils/access.server";
 import { goodOf, storeGoods } from "~/utils/goods.server";
-import { movementsOf } from "~/utils/stock.server";
+import { heldByGood, heldQty, movementsOf } from "~/utils/stock.server";
 import { stockAction } from "~/utils/stock-page.server";
 import { pickStore, requireKeeper } from "~/utils/store-access.server";
 import { formToObject, readForm } from "~/utils/validation.server";
@@ -20,10 +20,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const store = pickStore(ctx, url.searchParams.get("store"));
   const goodParam = url.searchParams.get("good");
   const good = goodParam && /^\d{1,12}$/.test(goodParam) ? goodOf(villageId, Number(goodParam)) ?? null : null;
+  const shown = good && ctx.stores.some((s) => s.id === good.store_id) ? good : null;
   return {
     store, goods: storeGoods(store.id, false),
-    good: good && ctx.stores.some((s) => s.id === good.store_id) ? good : null,
-    movements: good ? movementsOf(good.id) : [],
+    // Units that live codes hold: on the shelf still, but promised to villagers on their way.
+    held: Object.fromEntries(heldByGood(store.id)) as Record<number, number>,
+    good: shown, goodHeld: shown ? heldQty(shown.store_id, shown.id) : 0,
+    movements: shown ? movementsOf(shown.id) : [],
   };
 }
 
@@ -34,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Stock() {
-  const { goods, good, movements } = useLoaderData<typeof loader>();
+  const { goods, held, good, goodHeld, movements } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   return (
@@ -42,6 +45,9 @@ export default function Stock() {
       {good ? (
         <>
           <h1>{good.name} <span className="muted small">库存 {good.stock}{good.unit}</span></h1>
+          {goodHeld > 0 ? (
+            <p data-testid="held">其中 {goodHeld}{good.unit}已被兑换码预留（村民还没来领），还能兑 {Math.max(0, good.stock - goodHeld)}{good.unit}</p>
+          ) : null}
           <FormOk message={reply?.ok} />
           <FormError message={reply?.errors?._form} />
           <StockForms goodId={good.id} unit={good.unit} stock={good.stock} reply={reply} busy={busy} />
@@ -52,7 +58,7 @@ export default function Stock() {
         <section className="card">
           <h1>库存</h1>
           <FormError message={reply?.errors?._form} />
-          <p className="muted">点一种商品可以入库、盘点，查看库存变动。</p>
+          <p className="muted">点一种商品可以入库、盘点，查看库存变动。“预留”是村民兑换码里还没领走的数量。</p>
           <ul className="entries tappable">
             {goods.map((g) => (
               <li key={g.id}>
@@ -60,7 +66,10 @@ export default function Stock() {
                   <div><Link to={`?good=${g.id}`}>{g.name}</Link>{!g.active ? <span className="tag">已下架</span> : null}</div>
                   <div className="when">{g.price} 分/{g.unit}</div>
                 </div>
-                <div>{g.stock <= g.low_stock ? <span className="low">{g.stock === 0 ? "已兑完" : "库存不足"}</span> : null} <strong>{g.stock}</strong></div>
+                <div>
+                  {g.stock <= g.low_stock ? <span className="low">{g.stock === 0 ? "已兑完" : "库存不足"}</span> : null} <strong>{g.stock}</strong>
+                  {held[g.id] ? <div className="muted small" data-testid={`held-${g.id}`}>预留 {held[g.id]}，可兑 {Math.max(0, g.stock - held[g.id])}</div> : null}
+                </div>
               </li>
             ))}
           </ul>

@@ -5,10 +5,11 @@
 import crypto from "node:crypto";
 import { audit } from "./audit.server";
 import { chinaMonth, chinaMonthStart, now } from "./clock.server";
+import { codeBlockedMessage, codeBlockedMs, countCodeMiss } from "./code-guard.server";
 import { stmt, transact, transactGrouped } from "./db.server";
 import { convertHold, householdBalance, LedgerError, openStoreAccount, placeHold, releaseHold, type Actor } from "./ledger.server";
 import type { Role } from "./roles";
-import { moveStock, StockShortError } from "./stock.server";
+import { heldByHousehold, heldQty, moveStock, StockShortError } from "./stock.server";
 import { receiptNo } from "./store-format";
 import { normalizeDigits } from "./validation.server";
 import type { Order, OrderStatus } from "../../db/schema";
@@ -116,7 +117,7 @@ interface PricedLine extends CartLine {
   good: GoodRow;
 }
 
-/** Checks every line against the store's goods, stock and the household's monthly limits. */
+/** Checks every line against the store's goods, the stock not held by live codes, and the household's monthly limits. */
 function priceCart(villageId: number, storeId: number, householdId: number, lines: CartLine[]): { priced: PricedLine[]; total: number } {
   if (lines.length === 0) throw new CheckoutError("empty", "请至少选一件商品");
   const priced: PricedLine[] = [];
@@ -130,7 +131,14 @@ function priceCart(villageId: number, storeId: number, householdId: number, line
     if (!good.active) throw new CheckoutError("inactive", `${good.name}已下架`, field);
     const before = earlier.get(good.id) ?? 0;
     earlier.set(good.id, before + line.qty);
-    if (good.stock < before + line.qty) throw new StockShortError(good.id, good.name, good.stock);
+    // Live pending codes hold their goods: only what they leave may be promised or sold. The check and
+    // the insert that follows run in one synchronous transaction (SQLite's single writer serialises
+    // every create and sale); on PostgreSQL this read will need a row lock on the good first
+    // (select … from goods where id = ? for update), or two codes could both take the last units.
+    const held = heldQty(good.store_id, good.id);
+    if (good.stock - held < before + line.qty) {
+      throw new StockShortError(good.id, good.name, good.stock, { held, own: held ? heldByHousehold(good.store_id, good.id, householdId) : 0, unit: good.unit });
+    }
     if (good.monthly_limit !== null) {
       const left = good.monthly_limit - monthTaken(householdId, good.id) - before;
       if (line.qty > left) {
@@ -358,29 +366,6 @@ export interface Keeper {
   storeIds: number[];
 }
 
-const TYPED_MISSES = 10;
-const TYPED_WINDOW_MS = 10 * 60_000;
-
-/** Typed lookups that find no usable code are counted per keeper: 10 misses in 10 minutes block typing for the rest of the window. */
-function typedThrottle(userId: number): { blocked: number } {
-  const row = stmt("select failures, first_failure_at from login_throttle where key = ?").get(`code:${userId}`) as
-    | { failures: number; first_failure_at: number }
-    | undefined;
-  if (!row || now() - row.first_failure_at > TYPED_WINDOW_MS) return { blocked: 0 };
-  return { blocked: row.failures >= TYPED_MISSES ? row.first_failure_at + TYPED_WINDOW_MS - now() : 0 };
-}
-
-function countTypedMiss(userId: number): void {
-  const at = now();
-  const key = `code:${userId}`;
-  const row = stmt("select failures, first_failure_at from login_throttle where key = ?").get(key) as { failures: number; first_failure_at: number } | undefined;
-  const fresh = !row || at - row.first_failure_at > TYPED_WINDOW_MS;
-  stmt(
-    `insert into login_throttle (key, failures, first_failure_at, blocked_until) values (?, ?, ?, 0)
-     on conflict (key) do update set failures = excluded.failures, first_failure_at = excluded.first_failure_at`,
-  ).run(key, fresh ? 1 : row.failures + 1, fresh ? at : row.first_failure_at);
-}
-
 export type Scanned = { kind: "order"; order: OrderView } | { kind: "card"; householdId: number };
 
 /** Why an order's code can no longer be used, in the words the keeper reads. */
@@ -403,53 +388,79 @@ function refusal(v: OrderView): CheckoutError | null {
 /**
  * 扫码 or typed code: an 8-digit code, an order QR payload, or a household card (counter checkout).
  * Refusals are distinct: malformed, not found, other village, used, expired, cancelled, replaced.
+ * Wrong codes count against the keeper's limit (code-guard.server.ts): one transaction checks the
+ * limit, reads the code and counts a miss, and commits before the refusal is answered.
  */
 export function lookupOrderByCode(keeper: Keeper, raw: string, _opts: { typed: boolean } = { typed: true }): Result<{ scanned: Scanned }> {
   return attempt(() => {
-    const text = raw.trim();
-    const digits = normalizeDigits(text);
-    let orderId: number | undefined;
-    let typed = false;
-    if (text.startsWith(CARD_QR_PREFIX)) {
-      const m = /^JFHK:(\d{1,12})$/.exec(text);
-      const h = m ? (stmt("select id, village_id from households where id = ?").get(Number(m[1])) as { id: number; village_id: number } | undefined) : undefined;
-      if (!h) throw new CheckoutError("malformed", "无法识别这张户卡，请输入户号", "code");
-      if (h.village_id !== keeper.villageId) throw new CheckoutError("foreign", "这是其他村的户卡，本店不能使用", "code");
-      return { scanned: { kind: "card", householdId: h.id } as Scanned };
-    }
-    if (/^\d{8}$/.test(digits)) {
-      // 8 digits are always typed by someone (a scanned order QR carries the long token), whatever the form says.
-      {
-        const { blocked } = typedThrottle(keeper.userId);
-        if (blocked > 0) throw new CheckoutError("throttled", `输错次数太多，请 ${Math.ceil(blocked / 60_000)} 分钟后再输入，或改用扫码`, "code");
+    const out = transact(() => {
+      // A refusal is returned, not thrown, so the miss counted with it is committed, not rolled back.
+      try {
+        return { scanned: lookupInTxn(keeper, raw) };
+      } catch (e) {
+        if (e instanceof CheckoutError) return { refusal: e };
+        throw e;
       }
-      const row = stmt("select id from orders where code = ? order by id desc limit 1").get(digits) as { id: number } | undefined;
-      if (!row) {
-        countTypedMiss(keeper.userId);
-        throw new CheckoutError("not_found", "没有这个兑换码，请核对 8 位数字", "code");
-      }
-      orderId = row.id;
-      typed = true;
-    } else if (text.startsWith(ORDER_QR_PREFIX) && /^JFDH:[A-Za-z0-9_-]{22}$/.test(text)) {
-      const row = stmt("select id from orders where token = ?").get(text.slice(ORDER_QR_PREFIX.length)) as { id: number } | undefined;
-      if (!row) throw new CheckoutError("not_found", "兑换码无效，请让村民重新生成", "code");
-      orderId = row.id;
-    } else if (/^\d+$/.test(digits)) {
-      throw new CheckoutError("malformed", "兑换码是 8 位数字，请核对后重新输入", "code");
-    } else {
-      throw new CheckoutError("malformed", "这不是积分超市的兑换码，请扫描村民手机上的兑换码", "code");
-    }
-    const v = orderView(orderId)!;
-    const no = v.villageId !== keeper.villageId ? new CheckoutError("foreign", "这是其他村的兑换码，本店不能核销") : refusal(v);
-    if (no) {
-      // A typed guess that lands on someone's used, expired or other village's code counts like a miss,
-      // so typing cannot be used to probe which 8-digit codes exist.
-      if (typed) countTypedMiss(keeper.userId);
-      throw new CheckoutError(no.code, no.message, "code");
-    }
-    if (!keeper.storeIds.includes(v.storeId)) throw new CheckoutError("other_store", `这个兑换码要到「${v.store}」核销`, "code");
-    return { scanned: { kind: "order", order: v } as Scanned };
+    });
+    if ("refusal" in out) throw out.refusal;
+    return out;
   });
+}
+
+/** Throws the throttled refusal when the keeper has used up the wrong codes of the window. */
+function assertNotBlocked(keeper: Keeper, field: string): void {
+  const wait = codeBlockedMs(keeper.userId);
+  if (wait > 0) throw new CheckoutError("throttled", codeBlockedMessage(wait), field);
+}
+
+function lookupInTxn(keeper: Keeper, raw: string): Scanned {
+  const text = raw.trim();
+  const digits = normalizeDigits(text);
+  let orderId: number | undefined;
+  let typed = false;
+  if (text.startsWith(CARD_QR_PREFIX)) {
+    // A household card identifies and never authorises (the counter asks for the PIN): not a code, not counted.
+    const m = /^JFHK:(\d{1,12})$/.exec(text);
+    const h = m ? (stmt("select id, village_id from households where id = ?").get(Number(m[1])) as { id: number; village_id: number } | undefined) : undefined;
+    if (!h) throw new CheckoutError("malformed", "无法识别这张户卡，请输入户号", "code");
+    if (h.village_id !== keeper.villageId) throw new CheckoutError("foreign", "这是其他村的户卡，本店不能使用", "code");
+    return { kind: "card", householdId: h.id };
+  }
+  if (/^\d{8}$/.test(digits)) {
+    // 8 digits are always typed by someone (a scanned order QR carries the long token), whatever the form says.
+    assertNotBlocked(keeper, "code");
+    const row = stmt("select id from orders where code = ? order by id desc limit 1").get(digits) as { id: number } | undefined;
+    if (!row) {
+      countCodeMiss(keeper.userId);
+      throw new CheckoutError("not_found", "没有这个兑换码，请核对 8 位数字", "code");
+    }
+    orderId = row.id;
+    typed = true;
+  } else if (text.startsWith(ORDER_QR_PREFIX) && /^JFDH:[A-Za-z0-9_-]{22}$/.test(text)) {
+    assertNotBlocked(keeper, "code");
+    const row = stmt("select id from orders where token = ?").get(text.slice(ORDER_QR_PREFIX.length)) as { id: number } | undefined;
+    if (!row) {
+      // A well-formed token that names no order is forged or guessed: it counts like a wrong typed code.
+      countCodeMiss(keeper.userId);
+      throw new CheckoutError("not_found", "兑换码无效，请让村民重新生成", "code");
+    }
+    orderId = row.id;
+  } else if (/^\d+$/.test(digits)) {
+    throw new CheckoutError("malformed", "兑换码是 8 位数字，请核对后重新输入", "code");
+  } else {
+    throw new CheckoutError("malformed", "这不是积分超市的兑换码，请扫描村民手机上的兑换码", "code");
+  }
+  const v = orderView(orderId)!;
+  const no = v.villageId !== keeper.villageId ? new CheckoutError("foreign", "这是其他村的兑换码，本店不能核销") : refusal(v);
+  if (no) {
+    // A typed guess that lands on someone's used, expired or other village's code counts like a miss,
+    // so typing cannot be used to probe which 8-digit codes exist. A scanned token that exists is not
+    // a guess (128 random bits): it was read off a villager's phone, perhaps an old screen.
+    if (typed) countCodeMiss(keeper.userId);
+    throw new CheckoutError(no.code, no.message, "code");
+  }
+  if (!keeper.storeIds.includes(v.storeId)) throw new CheckoutError("other_store", `这个兑换码要到「${v.store}」核销`, "code");
+  return { kind: "order", order: v };
 }
 
 function storeAccount(villageId: number, storeId: number): number {
@@ -477,24 +488,36 @@ function presents(o: Order, presented: string): boolean {
 /**
  * 确认兑换: ONE transaction: the hold becomes a redemption debit, the goods leave stock, the order is
  * closed. `presented` is the code the keeper scanned or typed: an order id alone confirms nothing, so a
- * keeper cannot close a villager's pending order without the villager showing the code. Confirming an
- * already confirmed order returns its receipt (created: false) and moves nothing.
+ * keeper cannot close a villager's pending order without the villager showing the code. A code that
+ * is not this order's counts against the keeper's limit like a wrong typed code, and a blocked keeper
+ * confirms nothing, not even with the right code. Confirming an already confirmed order returns its
+ * receipt (created: false) and moves nothing.
  */
 export function confirmOrder(keeper: Keeper, orderId: number, presented: string): Promise<Result<Receipt>> {
   return attemptGrouped(async () => {
-    const created = await transactGrouped(() => {
+    const out = await transactGrouped((): { created: boolean } | { refusal: CheckoutError } => {
+      // Checked and counted in this write's own savepoint, which the batch commits before anyone is
+      // answered: a refusal is RETURNED so that its miss (or its expiry) is kept; a throw below rolls
+      // back only what this confirm had started to move.
+      const wait = codeBlockedMs(keeper.userId);
+      if (wait > 0) return { refusal: new CheckoutError("throttled", codeBlockedMessage(wait)) };
       const found = loadOrder(orderId);
       const o = found?.row;
-      if (!o || o.village_id !== keeper.villageId || !presents(o, presented)) throw new CheckoutError("not_found", "找不到这次兑换，请重新扫码");
-      if (o.status === "confirmed" || o.status === "voided") return false;
+      if (!o || o.village_id !== keeper.villageId || !presents(o, presented)) {
+        countCodeMiss(keeper.userId);
+        return { refusal: new CheckoutError("not_found", "找不到这次兑换，请重新扫码") };
+      }
+      if (o.status === "confirmed" || o.status === "voided") return { created: false };
       const v = found!.view;
       if (v.status === "expired" && o.status === "pending") {
+        // The expiry is written (committed with the batch) before refusing, so the order shows expired everywhere.
         expireInTxn(o);
-        return "expired" as const;
+        return { refusal: new CheckoutError("expired", "兑换码已过期（有效 10 分钟），请村民在手机上点“换一个新码”") };
       }
       const no = refusal(v);
       if (no) throw no;
       if (!keeper.storeIds.includes(o.store_id)) throw new CheckoutError("other_store", `这个兑换码要到「${v.store}」核销`);
+      // Stock is checked against the stock alone: this order's own hold is part of what the others may not take.
       takeStock(o, keeper.userId, v.items);
       const actor: Actor = { userId: keeper.userId, role: keeper.role };
       const txn = convertHold({
@@ -506,11 +529,10 @@ export function confirmOrder(keeper: Keeper, orderId: number, presented: string)
         txn.txnId, now(), keeper.userId, after, o.id,
       );
       auditOrder(keeper, "order.confirm", o.id, { total: o.total, txn: txn.txnId });
-      return true;
+      return { created: true };
     });
-    // The expiry was written (its own commit) before refusing, so the order shows expired everywhere.
-    if (created === "expired") throw new CheckoutError("expired", "兑换码已过期（有效 10 分钟），请村民在手机上点“换一个新码”");
-    return { order: orderView(orderId)!, created };
+    if ("refusal" in out) throw out.refusal;
+    return { order: orderView(orderId)!, created: out.created };
   });
 }
 

@@ -1,4 +1,4 @@
-// What a villager sees in the store: goods with photos and prices, stock state, the monthly limit
+// What a villager sees in the store: goods with photos and prices, stock not held by codes, the monthly limit
 // left, and how many of each the household can still afford; plus the QR code of a pending order.
 import crypto from "node:crypto";
 import QRCode from "qrcode";
@@ -10,6 +10,7 @@ import { stmt } from "./db.server";
 import { storeGoods } from "./goods.server";
 import { householdBalance } from "./ledger.server";
 import { pinState } from "./pin.server";
+import { heldByGood } from "./stock.server";
 import { villageStores } from "./store-access.server";
 
 export const orderIntentSchema = z.object({ intent: z.enum(["cancel", "refresh"], { error: "请求有误，请刷新页面后再试" }) });
@@ -30,10 +31,12 @@ export interface ShelfItem {
   unit: string;
   price: number;
   stock: number;
+  /** Stock minus what live pending codes hold: what may still be promised. */
+  available: number;
   photo: string | null;
   limit: number | null;
   limitLeft: number | null;
-  /** How many the household could take now: stock, monthly limit and spendable points together. */
+  /** How many the household could take now: available stock, monthly limit and spendable points together. */
   canTake: number;
 }
 
@@ -46,13 +49,15 @@ export function storefront(householdId: number, villageId: number, memberId: num
   const store = stores.find((s) => String(s.id) === storeParam) ?? stores[0] ?? null;
   const balance = householdBalance(householdId);
   const member = memberId ? (stmt("select can_redeem from members where id = ?").get(memberId) as { can_redeem: number } | undefined) : undefined;
+  const held = store ? heldByGood(store.id) : new Map<number, number>();
   const goods: ShelfItem[] = store
     ? storeGoods(store.id, true).map((g) => {
         const limitLeft = g.monthly_limit === null ? null : Math.max(0, g.monthly_limit - monthTaken(householdId, g.id));
         const affordable = balance.spendable > 0 ? Math.floor(balance.spendable / g.price) : 0;
+        const available = Math.max(0, g.stock - (held.get(g.id) ?? 0));
         return {
-          id: g.id, name: g.name, category: g.category, unit: g.unit, price: g.price, stock: g.stock, photo: photoUrl(g),
-          limit: g.monthly_limit, limitLeft, canTake: Math.min(g.stock, limitLeft ?? Infinity, affordable, 99),
+          id: g.id, name: g.name, category: g.category, unit: g.unit, price: g.price, stock: g.stock, available, photo: photoUrl(g),
+          limit: g.monthly_limit, limitLeft, canTake: Math.min(available, limitLeft ?? Infinity, affordable, 99),
         };
       })
     : [];
