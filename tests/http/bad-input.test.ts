@@ -71,7 +71,7 @@ interface Expect {
   at: At;
   /** An error element that must NOT be there (the varied field accepted its value); "form" = no form-error. */
   absent?: At;
-  /** Sign-in only: a refused sign-in may count a failure in login_throttle, and nothing else. */
+  /** Sign-in only: a refused sign-in may count a failure in sign_in_throttle, and nothing else. */
   throttle?: boolean;
 }
 type Rule =
@@ -239,7 +239,7 @@ const FORMS: FormSpec[] = [
       current: {
         at: "f-current-err",
         type: "text",
-        // Wrong current passwords count against the account's sign-in throttle, so later ones say to wait.
+        // Wrong current passwords count in the session's throttle lane, so later ones say to wait.
         rules: { ...every(rej(WRONG_CURRENT, { throttle: true })), empty: rej("请输入原密码"), missing: rej("请输入原密码") },
       },
       next: {
@@ -916,7 +916,7 @@ beforeAll(async () => {
   expect(ids.NUM_FW).not.toBe(ids.NUM); // the taken 户号 has digits to write in full width
 
   tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%' order by name").all() as { name: string }[]).map((r) => r.name);
-  for (const t of ["households", "members", "users", "user_roles", "grids", "villages", "audit_log", "sessions", "accounts", "ledger_transactions", "login_throttle"]) {
+  for (const t of ["households", "members", "users", "user_roles", "grids", "villages", "audit_log", "sessions", "accounts", "ledger_transactions", "login_throttle", "sign_in_throttle"]) {
     expect(tables).toContain(t);
   }
   lastVersion = dataVersion();
@@ -983,11 +983,18 @@ function verify(r: Reply, expected: Expect, label: string): void {
   if (r.text.includes("\u0000")) NUL_REPLIES.push(label);
 
   if (expected.throttle) {
-    // A refused sign-in counts a failure for the phone and the address; nothing else may change.
-    expect(written.filter((t) => t !== "login_throttle"), `${context}\nwritten`).toEqual([]);
-    const keys = (database.sqlite.prepare("select key from login_throttle").all() as { key: string }[]).map((x) => x.key);
-    // The sign-in form counts the unknown phone; the password form counts the signed-in villager.
-    for (const k of keys) expect(k === `account:${ids.NOBODY}` || k === `account:${PHONES.villager}` || k.startsWith("ip:"), `throttle key ${k}`).toBe(true);
+    // A refused sign-in counts a failure in its throttle lanes (decision 0026); nothing else may change.
+    expect(written.filter((t) => t !== "sign_in_throttle"), `${context}\nwritten`).toEqual([]);
+    const keys = (database.sqlite.prepare("select key from sign_in_throttle").all() as { key: string }[]).map((x) => x.key);
+    const villagerSessions = (
+      database.sqlite.prepare("select s.id from sessions s join users u on u.id = s.user_id where u.phone = ?").all(PHONES.villager) as { id: string }[]
+    ).map((x) => `session:${x.id}`);
+    // The sign-in form counts the unknown phone (alone and with the address) and the address; the
+    // password form counts the signed-in villager's session.
+    for (const k of keys) {
+      const known = k === `account:${ids.NOBODY}` || k.startsWith(`pair:${ids.NOBODY}|`) || k.startsWith("address:") || villagerSessions.includes(k);
+      expect(known, `throttle key ${k}`).toBe(true);
+    }
   } else {
     expect(written, `${context}\nwritten`).toEqual([]);
   }
@@ -1177,8 +1184,8 @@ describe("roster import", () => {
 describe("after every sweep", () => {
   it("left every table as it was (row counts)", () => {
     const now = counts();
-    const { login_throttle: _a, ...before } = startCounts;
-    const { login_throttle: _b, ...after } = now;
+    const { sign_in_throttle: _a, ...before } = startCounts;
+    const { sign_in_throttle: _b, ...after } = now;
     expect(after).toEqual(before);
   });
 
