@@ -91,6 +91,15 @@ export interface LoginThrottleTable {
   blocked_until: number;
 }
 
+/** One lane of sign-in throttling (decision 0026); deleted after expires_at. */
+export interface SignInThrottleTable {
+  key: string;
+  failures: number;
+  first_failure_at: number;
+  blocked_until: number;
+  expires_at: number;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   at: number;
@@ -377,6 +386,7 @@ export interface Database extends ClaimsDatabase {
   user_roles: UserRoleTable;
   sessions: SessionTable;
   login_throttle: LoginThrottleTable;
+  sign_in_throttle: SignInThrottleTable;
   audit_log: AuditLogTable;
   stores: StoreTable;
   accounts: AccountTable;

@@ -27,7 +27,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await signIn(request, parsed.data.phone, parsed.data.password, context.ip ?? "unknown");
   if (!result.ok) return data({ errors: { _form: result.error }, phone: parsed.data.phone }, { status: 400 });
   const next = result.mustChangePassword ? "/password" : safeNext(new URL(request.url).searchParams.get("next"));
-  return redirect(next, { headers: { "Set-Cookie": result.setCookie } });
+  const headers = new Headers();
+  headers.append("Set-Cookie", result.setCookie);
+  headers.append("Set-Cookie", result.deviceCookie);
+  return redirect(next, { headers });
 }
 
 export default function Login() {

@@ -8,7 +8,7 @@ import { householdNumberSchema } from "./household-admin.server";
 import { insertHousehold, RELATIONS } from "./households.server";
 import { markRepresentativesInTxn } from "./campaign-voters.server";
 import { ensureGrid, listGrids } from "./villages.server";
-import { normalizeDigits, textSchema } from "./validation.server";
+import { hasInvisible, invisibleMessage, normalizeDigits, textSchema } from "./validation.server";
 
 export const ROSTER_MAX_BYTES = 2_000_000;
 export const ROSTER_MAX_ROWS = 5000;
@@ -265,6 +265,11 @@ export function parseRoster(text: string, villageId: number): ParseResult {
     const raw = Object.fromEntries(COLUMN_NAMES.map((c) => [c, index.has(c) ? cell(cells[index.get(c)!]) : ""])) as Record<ColumnName, string>;
     // Each column on its own, so that one bad cell does not hide the checks of the others.
     const field = <K extends ColumnName>(column: K): z.output<(typeof shape)[K]> | undefined => {
+      // The cell as written: collapsing whitespace would turn a U+FEFF or U+2028 into a space.
+      if (index.has(column) && hasInvisible(cells[index.get(column)!] ?? "")) {
+        errors.push({ row, column, message: invisibleMessage(column) });
+        return undefined;
+      }
       if (/[<>]/.test(raw[column])) {
         errors.push({ row, column, message: `${column}不能包含 < 或 > 符号` });
         return undefined;

@@ -18,10 +18,30 @@ export const optionalPhoneSchema = z
   .pipe(z.union([z.literal(""), z.string().regex(/^1[3-9]\d{9}$/, "手机号应为 11 位数字，以 1 开头")]))
   .transform((s) => (s === "" ? null : s));
 
-/** Plain text a person types: trimmed, no markup characters, bounded. */
+/**
+ * Characters that draw as nothing but change what the text shows or how it compares: format
+ * characters (Cf: bidirectional overrides and isolates U+202A–202E, U+2066–2069, the marks U+200E,
+ * U+200F, U+061C, zero-width U+200B–200D, U+2060, U+FEFF, soft hyphen, tag characters…), C1
+ * controls, line and paragraph separators (Zl, Zp), and the Hangul fillers that look like blank
+ * names. A name on the notice board with U+202E shows its letters reversed; one with U+200B looks
+ * like another villager's name but is not. Variation selectors (U+FE0E, U+FE0F, which emoji use)
+ * are marks (Mn), not format characters, and stay allowed. C0 controls are refused by textSchema on
+ * their own, with their own message.
+ */
+const INVISIBLE = /[\p{Cf}\p{Zl}\p{Zp}\u0080-\u009f\u115f\u1160\u3164\uffa0]/u;
+
+export function hasInvisible(s: string): boolean {
+  return INVISIBLE.test(s);
+}
+
+export const invisibleMessage = (label: string) => `${label}不能包含看不见的特殊字符，请删掉后重新输入`;
+
+/** Plain text a person types: trimmed, no markup characters, no invisible characters, bounded. */
 export function textSchema(label: string, max: number, required = true) {
   const base = z
     .string({ error: `请填写${label}` })
+    // Before trimming: trim() would silently drop a U+FEFF or U+2028 at either end.
+    .refine((s) => !hasInvisible(s), { error: invisibleMessage(label), abort: true })
     .transform((s) => s.trim())
     .pipe(
       z

@@ -9,6 +9,7 @@ import * as m0005 from "./0005_activities";
 import * as m0006 from "./0006_sanitation";
 import * as m0007 from "./0007_campaigns";
 import * as m0009 from "./0009_stock_holds";
+import * as m0010 from "./0010_sign_in_throttle";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "0006_sanitation": m0006,
   "0007_campaigns": m0007,
   "0009_stock_holds": m0009,
+  "0010_sign_in_throttle": m0010,
 };

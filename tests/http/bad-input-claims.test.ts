@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type Reply, type TestServer, signInEach } from "./harness";
-import { errorPage, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
+import { errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
 
 type Who = "villager" | "inspector" | "committee" | "village_admin";
 const PHONES: Record<Who, string> = { villager: "13900000001", inspector: "13900000004", committee: "13900000003", village_admin: "13900000005" };
@@ -50,6 +50,7 @@ beforeAll(async () => {
     PHOTO_RULE: rule("美丽庭院"),
     LITTER: rule("乱扔垃圾"),
     R2: rule("清扫村道", v2.id),
+    CREDITED: String(one<{ id: number }>("select id from claims where village_id = ? and status = 'credited' order by id limit 1", v.id).id),
     PENDING: String(one<{ id: number }>("select id from claims where village_id = ? and status = 'pending' and household_id <> ? order by id limit 1", v.id, committeeHousehold).id),
     NOTICE: String(one<{ id: number }>("select id from claims where village_id = ? and status = 'notice' order by id limit 1", v.id).id),
     C2: String(one<{ id: number }>("select id from claims where village_id = ? order by id limit 1", v2.id).id),
@@ -156,6 +157,7 @@ function claimSweep(who: Who, url: string, base: Record<string, string>): Case[]
     c("hours 25", { ruleId: "{HOURS}", quantity: "25" }, "小时数应为 0.5 到 24", "f-quantity-err"),
     c("note huge", { note: HUGE }, "说明最多 200 个字", "f-note-err"),
     c("note markup", { note: MARKUP }, "说明不能包含 < 或 > 符号", "f-note-err"),
+    ...INVISIBLES.map((x) => c(`note with ${x.kind}`, { note: invisibleText(x.char) }, invisibleMessage("说明"), "f-note-err")),
   ];
 }
 
@@ -220,6 +222,8 @@ const CASES: Case[] = [
   { name: "detail · reject, reason missing", who: "committee", url: DETAIL, body: { intent: "reject" }, status: 400, msg: "请填写驳回理由", at: "f-reject-err" },
   { name: "detail · reject, huge reason", who: "committee", url: DETAIL, body: { intent: "reject", reason: HUGE }, status: 400, msg: "驳回理由最多 200 个字", at: "f-reject-err" },
   { name: "detail · reject, markup reason", who: "committee", url: DETAIL, body: { intent: "reject", reason: MARKUP }, status: 400, msg: "驳回理由不能包含 < 或 > 符号", at: "f-reject-err" },
+  ...INVISIBLES.map((x): Case => ({ name: `detail · reject, reason with ${x.kind}`, who: "committee", url: DETAIL, body: { intent: "reject", reason: invisibleText(x.char) }, status: 400, msg: invisibleMessage("驳回理由"), at: "f-reject-err" })),
+  ...INVISIBLES.map((x): Case => ({ name: `detail · revoke, reason with ${x.kind}`, who: "committee", url: "/v/{V}/review/{CREDITED}", body: { intent: "revoke", reason: invisibleText(x.char) }, status: 400, msg: invisibleMessage("撤销理由"), at: "f-revoke-err" })),
   { name: "detail · revoke a pending claim", who: "committee", url: DETAIL, body: { intent: "revoke", reason: "测试" }, status: 400, msg: "只有已入账的申报可以撤销", at: "form" },
   { name: "detail · uphold, objection id non-numeric", who: "committee", url: DETAIL, body: { intent: "uphold", objectionId: "abc", note: "测试" }, status: 400, msg: BAD_REQUEST, at: "form" },
   { name: "detail · dismiss an objection that does not exist", who: "committee", url: DETAIL, body: { intent: "dismiss", objectionId: "999999", note: "测试" }, status: 400, msg: "找不到这条异议", at: "form" },
@@ -229,7 +233,7 @@ const CASES: Case[] = [
 
   // resolving an objection
   ...(
-    [["", "请填写核实情况"], [HUGE, "核实情况最多 200 个字"], [MARKUP, "核实情况不能包含 < 或 > 符号"]] as const
+    [["", "请填写核实情况"], [HUGE, "核实情况最多 200 个字"], [MARKUP, "核实情况不能包含 < 或 > 符号"], ...INVISIBLES.map((x) => [invisibleText(x.char), invisibleMessage("核实情况")] as const)] as const
   ).flatMap(([note, msg]) => (["dismiss", "uphold"] as const).map((intent): Case => ({
     name: `objection · ${intent} with note ${JSON.stringify(note.slice(0, 10))}`, who: "committee", url: "/v/{V}/review/{NOTICE2}",
     body: { intent, objectionId: "{OBJ}", note }, status: 400, msg, at: "f-objection{OBJ}-err",
@@ -242,6 +246,7 @@ const CASES: Case[] = [
   { name: "notice · reason missing", who: "villager", url: NOTICE, body: { claimId: "{NOTICE}" }, status: 400, msg: "请填写异议理由", at: "o-{NOTICE}-err" },
   { name: "notice · reason huge", who: "villager", url: NOTICE, body: { claimId: "{NOTICE}", reason: HUGE }, status: 400, msg: "异议理由最多 200 个字", at: "o-{NOTICE}-err" },
   { name: "notice · reason markup", who: "villager", url: NOTICE, body: { claimId: "{NOTICE}", reason: MARKUP }, status: 400, msg: "异议理由不能包含 < 或 > 符号", at: "o-{NOTICE}-err" },
+  ...INVISIBLES.map((x): Case => ({ name: `notice · reason with ${x.kind}`, who: "villager", url: NOTICE, body: { claimId: "{NOTICE}", reason: invisibleText(x.char) }, status: 400, msg: invisibleMessage("异议理由"), at: "o-{NOTICE}-err" })),
   { name: "notice · claim id missing", who: "villager", url: NOTICE, body: { reason: "测试" }, status: 400, msg: BAD_REQUEST, at: "form" },
   { name: "notice · claim id negative", who: "villager", url: NOTICE, body: { claimId: "-5", reason: "测试" }, status: 400, msg: BAD_REQUEST, at: "form" },
   { name: "notice · claim not in 公示", who: "villager", url: NOTICE, body: { claimId: "{PENDING}", reason: "测试" }, status: 400, msg: "不在公示期内", at: "form" },
@@ -255,6 +260,7 @@ const CASES: Case[] = [
   rc("name huge", { name: HUGE }, "细则名称最多 40 个字", "new-name-err"),
   rc("name markup", { name: "<b>1</b>" }, "细则名称不能包含 < 或 > 符号", "new-name-err"),
   rc("name taken", { name: "清扫村道" }, "已经有同名的在用细则", "new-name-err"),
+  ...INVISIBLES.map((x) => rc(`name with ${x.kind}`, { name: invisibleText(x.char) }, invisibleMessage("细则名称"), "new-name-err")),
   rc("points empty", { points: "" }, "分值应为 -9999 到 9999 的整数", "new-points-err"),
   rc("points missing", { points: undefined }, "请填写分值", "new-points-err"),
   rc("points zero", { points: "0" }, "分值不能为 0", "new-points-err"),

@@ -1,8 +1,9 @@
 // Bad input through the real production server: every form (and every intent of the multi-intent
-// forms), every field, fed empty, missing, huge, negative, non-numeric, full-width digits and markup,
-// plus unknown intents, empty bodies, bad ids and bad uploads. Each request must answer with a
-// Chinese message (a field-error / form-error element, or the Chinese 4xx page), never a 500, and
-// must write nothing: the whole database is compared after every single request.
+// forms), every field, fed empty, missing, huge, negative, non-numeric, full-width digits, markup
+// and invisible characters (U+202E, U+200B), plus unknown intents, empty bodies, bad ids and bad
+// uploads. Each request must answer with a Chinese message (a field-error / form-error element, or
+// the Chinese 4xx page), never a 500, and must write nothing: the whole database is compared after
+// every single request.
 //
 // Values that are valid by design (free text "abc" as a name, "" for an optional field, a password
 // containing < and >, a lower-case village code…) are marked `ok(reason)`. They are not sent alone,
@@ -15,7 +16,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type Reply, type TestServer } from "./harness";
-import { errorPage, htmlText, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
+import { errorPage, htmlText, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
 
 type Who = "anonymous" | "villager" | "committee" | "village_admin" | "township_admin";
 const PHONES: Record<Exclude<Who, "anonymous">, string> = {
@@ -27,7 +28,7 @@ const PHONES: Record<Exclude<Who, "anonymous">, string> = {
 
 // ---- payloads ------------------------------------------------------------------------------------
 
-const KINDS = ["empty", "missing", "huge", "negative", "nonNumeric", "fullWidth", "markup"] as const;
+const KINDS = ["empty", "missing", "huge", "negative", "nonNumeric", "fullWidth", "markup", "bidi", "zeroWidth"] as const;
 type Kind = (typeof KINDS)[number];
 type FieldType = "text" | "digits" | "phone";
 
@@ -36,6 +37,10 @@ const MARKUP = "<script>alert(1)</script>";
 const SHORT_MARKUP = "<b>1</b>";
 const HUGE_TEXT = "长".repeat(100_000);
 const HUGE_DIGITS = "9".repeat(100_000);
+/** Text that is valid but for one invisible character: a right-to-left override or a zero-width space. */
+const [RLO, ZWSP] = INVISIBLES.map((x) => x.char);
+const withInvisible = (c: string, type: FieldType) => (type === "text" ? invisibleText(c) : type === "phone" ? `1391234${c}5678` : `1${c}2`);
+const invisible = invisibleMessage;
 /** Ten full-width digits: normalized to ASCII it is still one digit short of a phone number. */
 const FW_PHONE_10 = "１３９１２３４５６７";
 
@@ -55,6 +60,10 @@ function payload(kind: Kind, type: FieldType): string | undefined {
       return type === "phone" ? FW_PHONE_10 : "１２３";
     case "markup":
       return MARKUP;
+    case "bidi":
+      return withInvisible(RLO, type);
+    case "zeroWidth":
+      return withInvisible(ZWSP, type);
   }
 }
 
@@ -71,7 +80,7 @@ interface Expect {
   at: At;
   /** An error element that must NOT be there (the varied field accepted its value); "form" = no form-error. */
   absent?: At;
-  /** Sign-in only: a refused sign-in may count a failure in login_throttle, and nothing else. */
+  /** Sign-in only: a refused sign-in may count a failure in sign_in_throttle, and nothing else. */
   throttle?: boolean;
 }
 type Rule =
@@ -106,12 +115,14 @@ function text(label: string, max: number, required = true): Record<Kind, Rule> {
     nonNumeric: ok("free text"),
     fullWidth: ok("free text"),
     markup: max < MARKUP.length ? rej(`${label}不能包含 < 或 > 符号`, { value: SHORT_MARKUP }) : rej(`${label}不能包含 < 或 > 符号`),
+    bidi: rej(invisible(label)),
+    zeroWidth: rej(invisible(label)),
   };
 }
 
 function phone(optional = false): Record<Kind, Rule> {
   const missing = optional ? ok("optional: empty means no phone") : rej("请输入手机号");
-  return { empty: missing, missing, huge: rej(PHONE_MSG), negative: rej(PHONE_MSG), nonNumeric: rej(PHONE_MSG), fullWidth: rej(PHONE_MSG), markup: rej(PHONE_MSG) };
+  return { ...every(rej(PHONE_MSG)), empty: missing, missing };
 }
 
 /** A password an admin may type, or leave empty to have one generated. */
@@ -125,6 +136,9 @@ function initialPassword(): Record<Kind, Rule> {
     nonNumeric: rej("密码至少 8 位"),
     fullWidth: rej("密码至少 8 位"),
     markup: ok("< and > are allowed in passwords"),
+    // A password is never shown or stored as text (only its hash), so any character may be in it.
+    bidi: ok("passwords are never shown", `jifen${RLO}2026x`),
+    zeroWidth: ok("passwords are never shown", `jifen${ZWSP}2026x`),
   };
 }
 
@@ -140,6 +154,8 @@ const householdNumber: Record<Kind, Rule> = {
   nonNumeric: ok("户号 may contain letters"),
   fullWidth: rej("本村已有这个户号", { value: "{NUM_FW}" }),
   markup: rej("户号只能用数字、字母、汉字和 -", { value: SHORT_MARKUP }),
+  bidi: rej("户号只能用数字、字母、汉字和 -"),
+  zeroWidth: rej("户号只能用数字、字母、汉字和 -"),
 };
 
 const gridChoice: Record<Kind, Rule> = {
@@ -223,7 +239,7 @@ const FORMS: FormSpec[] = [
           huge: rej("密码不正确"),
           // Well-formed: checked against the (absent) account, refused, and counted by the throttle.
           ...Object.fromEntries(
-            (["negative", "nonNumeric", "fullWidth", "markup"] as const).map((k) => [k, rej(/手机号或密码不正确|尝试次数过多/, { at: "form", throttle: true })]),
+            (["negative", "nonNumeric", "fullWidth", "markup", "bidi", "zeroWidth"] as const).map((k) => [k, rej(/手机号或密码不正确|尝试次数过多/, { at: "form", throttle: true })]),
           ),
         } as Record<Kind, Rule>,
       },
@@ -239,7 +255,7 @@ const FORMS: FormSpec[] = [
       current: {
         at: "f-current-err",
         type: "text",
-        // Wrong current passwords count against the account's sign-in throttle, so later ones say to wait.
+        // Wrong current passwords count in the session's throttle lane, so later ones say to wait.
         rules: { ...every(rej(WRONG_CURRENT, { throttle: true })), empty: rej("请输入原密码"), missing: rej("请输入原密码") },
       },
       next: {
@@ -279,6 +295,8 @@ const FORMS: FormSpec[] = [
           nonNumeric: ok("letters are what a code is made of; lower case is made upper case"),
           fullWidth: ok("digits are allowed in a code; full-width ones are made ASCII"),
           markup: rej(CODE_MSG),
+          bidi: rej(CODE_MSG),
+          zeroWidth: rej(CODE_MSG),
         },
       },
       noticeDays: {
@@ -916,7 +934,7 @@ beforeAll(async () => {
   expect(ids.NUM_FW).not.toBe(ids.NUM); // the taken 户号 has digits to write in full width
 
   tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%' order by name").all() as { name: string }[]).map((r) => r.name);
-  for (const t of ["households", "members", "users", "user_roles", "grids", "villages", "audit_log", "sessions", "accounts", "ledger_transactions", "login_throttle"]) {
+  for (const t of ["households", "members", "users", "user_roles", "grids", "villages", "audit_log", "sessions", "accounts", "ledger_transactions", "login_throttle", "sign_in_throttle"]) {
     expect(tables).toContain(t);
   }
   lastVersion = dataVersion();
@@ -983,11 +1001,18 @@ function verify(r: Reply, expected: Expect, label: string): void {
   if (r.text.includes("\u0000")) NUL_REPLIES.push(label);
 
   if (expected.throttle) {
-    // A refused sign-in counts a failure for the phone and the address; nothing else may change.
-    expect(written.filter((t) => t !== "login_throttle"), `${context}\nwritten`).toEqual([]);
-    const keys = (database.sqlite.prepare("select key from login_throttle").all() as { key: string }[]).map((x) => x.key);
-    // The sign-in form counts the unknown phone; the password form counts the signed-in villager.
-    for (const k of keys) expect(k === `account:${ids.NOBODY}` || k === `account:${PHONES.villager}` || k.startsWith("ip:"), `throttle key ${k}`).toBe(true);
+    // A refused sign-in counts a failure in its throttle lanes (decision 0026); nothing else may change.
+    expect(written.filter((t) => t !== "sign_in_throttle"), `${context}\nwritten`).toEqual([]);
+    const keys = (database.sqlite.prepare("select key from sign_in_throttle").all() as { key: string }[]).map((x) => x.key);
+    const villagerSessions = (
+      database.sqlite.prepare("select s.id from sessions s join users u on u.id = s.user_id where u.phone = ?").all(PHONES.villager) as { id: string }[]
+    ).map((x) => `session:${x.id}`);
+    // The sign-in form counts the unknown phone (alone and with the address) and the address; the
+    // password form counts the signed-in villager's session.
+    for (const k of keys) {
+      const known = k === `account:${ids.NOBODY}` || k.startsWith(`pair:${ids.NOBODY}|`) || k.startsWith("address:") || villagerSessions.includes(k);
+      expect(known, `throttle key ${k}`).toBe(true);
+    }
   } else {
     expect(written, `${context}\nwritten`).toEqual([]);
   }
@@ -1139,6 +1164,14 @@ const UPLOADS: UploadCase[] = [
   { name: "手机号 in scientific notation", form: upload(csvWith("手机号", "1.37123E+10")), expect: e400(ROWS_BAD, "form"), rows: ["科学计数法"] },
   { name: "non-numeric 与户主关系", form: upload(csvWith("与户主关系", "abc")), expect: e400(ROWS_BAD, "form"), rows: ["与户主关系只能填"] },
   { name: "negative 与户主关系 of the only head", form: upload(csvWith("与户主关系", "-5")), expect: e400(ROWS_BAD, "form"), rows: ["与户主关系只能填"] },
+  // An invisible character in any cell: the row's error, nothing imported. U+FEFF and U+2028 are
+  // whitespace to a regular expression, so they must not be quietly collapsed into a space.
+  ...(["户号", "网格", "门牌地址", "姓名", "与户主关系", "手机号"] as const).flatMap((column) =>
+    [["U+202E", RLO], ["U+200B", ZWSP], ["U+FEFF", "\uFEFF"], ["U+2028", "\u2028"]].map(([name, c]): UploadCase => {
+      const good = GOOD_ROWS[0][COLUMN[column]];
+      return { name: `${name} in ${column}`, form: upload(csvWith(column, good.slice(0, 2) + c + good.slice(2))), expect: e400(ROWS_BAD, "form"), rows: [invisible(column)] };
+    }),
+  ),
   // Full-width digits are made ASCII, so this is the village's existing 户号.
   { name: "full-width 户号 of an existing household", form: upload(csvWith("户号", "{NUM_FW}").replace(/T801/g, "{NUM_FW}")), expect: e400(ROWS_BAD, "form"), rows: ["本村已经有了，不能重复导入"] },
 ];
@@ -1177,8 +1210,8 @@ describe("roster import", () => {
 describe("after every sweep", () => {
   it("left every table as it was (row counts)", () => {
     const now = counts();
-    const { login_throttle: _a, ...before } = startCounts;
-    const { login_throttle: _b, ...after } = now;
+    const { sign_in_throttle: _a, ...before } = startCounts;
+    const { sign_in_throttle: _b, ...after } = now;
     expect(after).toEqual(before);
   });
 

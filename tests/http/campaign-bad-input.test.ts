@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type Reply, type TestServer, signInEach } from "./harness";
-import { errorPage, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
+import { errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
 
 type Who = "villager" | "committee" | "village_admin";
 const PHONES: Record<Who, string> = { villager: "13900000001", committee: "13900000003", village_admin: "13900000005" };
@@ -148,6 +148,11 @@ function badValues(c: ReturnType<typeof sweep>, field: string, msg: string | Reg
 const USUAL = { empty: "", missing: undefined, negative: "-5", "non-numeric": "abc", huge: "9".repeat(100_000), "full-width": "１２３", markup: MARKUP };
 const TEXTS = { empty: "", missing: undefined };
 
+/** A free-text field posted with each invisible character in otherwise valid text. */
+function invisibleValues(c: ReturnType<typeof sweep>, field: string, label: string, at: string): Case[] {
+  return INVISIBLES.map((x) => c(`${field} with ${x.kind}`, { [field]: invisibleText(x.char) }, invisibleMessage(label), at));
+}
+
 // ---- the cases -----------------------------------------------------------------------------------
 
 const CREATE = "/v/1/campaigns/new";
@@ -164,6 +169,8 @@ const CREATE_CASES: Case[] = [
   cc("title markup", { title: MARKUP }, "评选名称不能包含 < 或 > 符号", "f-title-err"),
   cc("description huge", { description: HUGE }, "评选说明最多 500 个字", "f-description-err"),
   cc("description markup", { description: MARKUP }, "评选说明不能包含 < 或 > 符号", "f-description-err"),
+  ...invisibleValues(cc, "title", "评选名称", "f-title-err"),
+  ...invisibleValues(cc, "description", "评选说明", "f-description-err"),
   ...(["nominateFrom", "nominateUntil", "voteFrom", "voteUntil"] as const).flatMap((f) => {
     const label = { nominateFrom: "提名开始时间", nominateUntil: "提名截止时间", voteFrom: "投票开始时间", voteUntil: "投票截止时间" }[f];
     return [
@@ -182,6 +189,7 @@ const CREATE_CASES: Case[] = [
   ...badValues(cc, "cat1Name", "请至少填写一个评选类别", "f-cat1Name-err", TEXTS),
   cc("cat1Name huge", { cat1Name: HUGE }, "类别名称最多 12 个字", "f-cat1Name-err"),
   cc("cat1Name markup", { cat1Name: "<b>孝</b>" }, "类别名称不能包含 < 或 > 符号", "f-cat1Name-err"),
+  ...invisibleValues(cc, "cat1Name", "类别名称", "f-cat1Name-err"),
   ...badValues(cc, "cat1Kind", "请选择评家庭还是评个人", "f-cat1Kind-err", { ...TEXTS, unknown: "dog", markup: MARKUP }),
   ...badValues(cc, "cat1Winners", "评选名额应为 1 到 20 的整数", "f-cat1Winners-err", { ...USUAL, "full-width": "２１", zero: "0" }),
   ...badValues(cc, "cat1Rule", "请从列表中选择奖励积分的细则", "f-cat1Rule-err", USUAL),
@@ -202,6 +210,7 @@ const nominateCases = (who: Who, url: string): Case[] => {
     ...badValues(c, "reason", "请填写提名理由", "f-reason-err", TEXTS),
     c("reason huge", { reason: HUGE }, "提名理由最多 200 个字", "f-reason-err"),
     c("reason markup", { reason: MARKUP }, "提名理由不能包含 < 或 > 符号", "f-reason-err"),
+    ...invisibleValues(c, "reason", "提名理由", "f-reason-err"),
     ...badValues(c, "categoryId", BAD_REQUEST, "form", USUAL),
     c("category of another campaign", { categoryId: "{CX}" }, "请从本次评选的类别中选择", "form"),
     c("unknown intent", { intent: "delete" }, BAD_REQUEST, "form"),
@@ -229,6 +238,7 @@ const DECIDE_CASES: Case[] = [
   ...badValues(cy, "note", "请填写不采纳的理由", "note-{NY0}-err", TEXTS).map((c) => ({ ...c, body: { ...c.body, intent: "nomination.reject" } })),
   { ...cy("note huge", { note: HUGE }, "不采纳的理由最多 100 个字", "note-{NY0}-err"), body: { intent: "nomination.reject", nominationId: "{NY0}", note: HUGE } },
   { ...cy("note markup", { note: MARKUP }, "不采纳的理由不能包含 < 或 > 符号", "note-{NY0}-err"), body: { intent: "nomination.reject", nominationId: "{NY0}", note: MARKUP } },
+  ...invisibleValues(cy, "note", "不采纳的理由", "note-{NY0}-err").map((c) => ({ ...c, body: { ...c.body, intent: "nomination.reject" } })),
   ...badValues(cy, "intoId", BAD_REQUEST, "form", USUAL).map((c) => ({ ...c, body: { ...c.body, intent: "nomination.merge" } })),
   { ...cy("merge two different people", {}, "只能合并同一类别里提名同一人（户）的重复提名", "form"), body: { intent: "nomination.merge", nominationId: "{NY0}", intoId: "{NY1}" } },
   { ...cy("merge into itself", {}, "不能合并到自己", "form"), body: { intent: "nomination.merge", nominationId: "{NY0}", intoId: "{NY0}" } },
@@ -263,6 +273,7 @@ const TIE_CASES: Case[] = [
   ...badValues(ct, "reason", "请填写决定理由", "reason-{CZ}-err", TEXTS),
   ct("reason huge", { reason: HUGE }, "决定理由最多 200 个字", "reason-{CZ}-err"),
   ct("reason markup", { reason: MARKUP }, "决定理由不能包含 < 或 > 符号", "reason-{CZ}-err"),
+  ...invisibleValues(ct, "reason", "决定理由", "reason-{CZ}-err"),
   ...badValues(ct, "categoryId", BAD_REQUEST, "form", USUAL),
   { name: "confirm · a tie not decided", who: "committee", url: "/v/1/campaigns/{Z}", body: { intent: "campaign.confirm" }, status: 400, msg: "最后 1 个名额有同票", at: "form" },
   { name: "confirm · still voting", who: "committee", url: "/v/1/campaigns/{X}", body: { intent: "campaign.confirm" }, status: 400, msg: "投票截止后才能确认结果", at: "form" },

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type Reply, type TestServer, signInEach } from "./harness";
-import { errorPage, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
+import { errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
 
 type Who = "villager" | "inspector" | "committee" | "village_admin";
 const PHONES: Record<Who, string> = { villager: "13900000001", inspector: "13900000004", committee: "13900000003", village_admin: "13900000005" };
@@ -136,6 +136,7 @@ function text(prefix: string, who: Who, url: string, base: Record<string, string
     ...(required ? [c("empty", "", `请填写${label}`), c("missing", undefined, `请填写${label}`), c("spaces", "   ", `请填写${label}`)] : []),
     c("huge", HUGE, `${label}最多 ${max} 个字`),
     c("markup", max >= MARKUP.length ? MARKUP : SHORT_MARKUP, `${label}不能包含 < 或 > 符号`),
+    ...INVISIBLES.map((x) => c(`with ${x.kind}`, invisibleText(x.char), invisibleMessage(label))),
   ];
 }
 
@@ -168,6 +169,8 @@ const checklistCases = (url: string): Case[] => [
   ...sweep(`checklist ${url}`, "village_admin", url, checklistBase, "tier0Min", "f-tier0Min-err", { empty: "请填写起评分", bad: TIER_MIN, fullWidth: ["１２０", "起评分不能高于满分合计 100"] }),
   { name: `checklist ${url} · item name markup`, who: "village_admin", url, body: { ...checklistBase, item1Name: SHORT_MARKUP }, status: 400, msg: "检查项目不能包含 < 或 > 符号", at: "f-item1Name-err" },
   { name: `checklist ${url} · item name huge`, who: "village_admin", url, body: { ...checklistBase, item1Name: HUGE }, status: 400, msg: "检查项目最多 12 个字", at: "f-item1Name-err" },
+  ...INVISIBLES.map((x): Case => ({ name: `checklist ${url} · item name with ${x.kind}`, who: "village_admin", url, body: { ...checklistBase, item1Name: invisibleText(x.char) }, status: 400, msg: invisibleMessage("检查项目"), at: "f-item1Name-err" })),
+  ...INVISIBLES.map((x): Case => ({ name: `checklist ${url} · tier name with ${x.kind}`, who: "village_admin", url, body: { ...checklistBase, tier0Name: invisibleText(x.char) }, status: 400, msg: invisibleMessage("档次名称"), at: "f-tier0Name-err" })),
   { name: `checklist ${url} · item zero`, who: "village_admin", url, body: { ...checklistBase, item1Max: "0" }, status: 400, msg: ITEM_MAX, at: "f-item1Max-err" },
   { name: `checklist ${url} · item without a name`, who: "village_admin", url, body: { ...checklistBase, item2Max: "10" }, status: 400, msg: "请填写检查项目", at: "f-item2Name-err" },
   { name: `checklist ${url} · items twice`, who: "village_admin", url, body: { ...checklistBase, item1Name: "庭院整洁" }, status: 400, msg: "检查项目不能重名", at: "f-item1Name-err" },
@@ -265,6 +268,7 @@ const inspectionCases: Case[] = [
   { name: "reinspection · another village's round", who: "villager", url: INSPECTIONS, body: { roundId: "{OPEN2}", reason: "测试" }, status: 400, msg: "找不到这轮评比", at: "form" },
   { name: "reinspection · asked twice", who: "villager", url: INSPECTIONS, body: { roundId: "{PUB}", reason: "再问一次" }, status: 400, msg: "你家已经申请过这轮的复查了", at: "form" },
   { name: "reinspection · reason markup", who: "villager", url: INSPECTIONS, body: { roundId: "{PUB}", reason: MARKUP }, status: 400, msg: "复查理由不能包含 < 或 > 符号", at: "form" },
+  ...INVISIBLES.map((x): Case => ({ name: `reinspection · reason with ${x.kind}`, who: "villager", url: INSPECTIONS, body: { roundId: "{PUB}", reason: invisibleText(x.char) }, status: 400, msg: invisibleMessage("复查理由"), at: "form" })),
 ];
 
 const CASES: Case[] = [...checklistCases(CL_NEW), ...checklistCases(CL_EDIT), ...roundCases, ...roundPageCases, ...scoreCases, ...recusalCases, ...inspectionCases];

@@ -1,19 +1,20 @@
 // Bad input to every store form, through the real production server (the store's share of
 // bad-input.test.ts, same rules): every field fed empty, missing, huge, negative, non-numeric,
-// full-width digits and markup, plus bad intents and ids. Each request answers with a Chinese
+// full-width digits, markup and invisible characters, plus bad intents and ids. Each request answers with a Chinese
 // message where the user looks (a field's error, the form's error, or the Chinese 4xx page), never
 // a 500, and writes nothing: the whole database is compared after every single request.
 // Values that are valid by design are sent together with one invalid "anchor" field instead.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type Reply, type TestServer } from "./harness";
-import { errorPage, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
+import { errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "./sweep";
 
-const KINDS = ["empty", "missing", "huge", "negative", "nonNumeric", "fullWidth", "markup"] as const;
+const KINDS = ["empty", "missing", "huge", "negative", "nonNumeric", "fullWidth", "markup", "bidi", "zeroWidth"] as const;
 type Kind = (typeof KINDS)[number];
 const MARKUP = "<script>alert(1)</script>";
 const PAYLOAD: Record<Kind, string | undefined> = {
   empty: "", missing: undefined, huge: "9".repeat(100_000), negative: "-5", nonNumeric: "abc", fullWidth: "１２３", markup: MARKUP,
+  bidi: invisibleText(INVISIBLES[0].char), zeroWidth: invisibleText(INVISIBLES[1].char),
 };
 const HUGE_TEXT = "长".repeat(100_000);
 
@@ -52,7 +53,8 @@ const rule = (spec: Spec["fields"][string], k: Kind): Rule => spec[k] ?? spec.al
 
 function text(label: string, max: number, at: string, required = true): Spec["fields"][string] {
   const miss: Rule = required ? e400(`请填写${label}`, at) : "accept";
-  return { empty: miss, missing: miss, huge: e400(`${label}最多 ${max} 个字`, at), markup: e400(`${label}不能包含 < 或 > 符号`, at), all: "accept" };
+  const invisible = e400(invisibleMessage(label), at);
+  return { empty: miss, missing: miss, huge: e400(`${label}最多 ${max} 个字`, at), markup: e400(`${label}不能包含 < 或 > 符号`, at), bidi: invisible, zeroWidth: invisible, all: "accept" };
 }
 function int(label: string, min: number, max: number, at: string, optional = false): Spec["fields"][string] {
   const miss: Rule = optional ? "accept" : e400(`请填写${label}`, at);
@@ -230,7 +232,12 @@ const SPECS: Spec[] = [
   {
     form: "admin: store.create", who: "admin", url: "/v/{V}/admin/stores", base: { intent: "store.create", name: "新超市" },
     // Free-text names are valid and would create a store, so only the refused ones are sent.
-    fields: { name: { empty: e400("请填写超市名称", "new-store-name-err"), missing: e400("请填写超市名称", "new-store-name-err"), huge: e400("超市名称最多 30 个字", "new-store-name-err"), markup: e400("不能包含", "new-store-name-err") } },
+    fields: {
+      name: {
+        empty: e400("请填写超市名称", "new-store-name-err"), missing: e400("请填写超市名称", "new-store-name-err"), huge: e400("超市名称最多 30 个字", "new-store-name-err"), markup: e400("不能包含", "new-store-name-err"),
+        bidi: e400(invisibleMessage("超市名称"), "new-store-name-err"), zeroWidth: e400(invisibleMessage("超市名称"), "new-store-name-err"),
+      },
+    },
     extra: [{ name: "name taken", body: { name: "{S_NAME}" }, expect: e400("本村已有同名的超市", "new-store-name-err") }, ...badIntents()],
   },
   {

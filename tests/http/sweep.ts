@@ -67,3 +67,15 @@ export function nonFormBodies(json: string, plain: string): RawBody[] {
     { kind: "broken multipart", contentType: "multipart/form-data; boundary=x", body: "garbage" },
   ];
 }
+
+/**
+ * Invisible characters every free-text field must refuse, each inside text that is otherwise valid:
+ * a right-to-left override (shows the rest of a name reversed on the notice board) and a zero-width
+ * space (a name that looks like another villager's but is not).
+ */
+export const INVISIBLES = [
+  { kind: "U+202E", char: "\u202E" },
+  { kind: "U+200B", char: "\u200B" },
+] as const;
+export const invisibleText = (char: string) => `测试${char}文字`;
+export const invisibleMessage = (label: string) => `${label}不能包含看不见的特殊字符，请删掉后重新输入`;
