@@ -3,6 +3,7 @@ import { z } from "zod";
 import { audit } from "./audit.server";
 import { transact } from "./db.server";
 import { dummyHash, hashPassword, newPasswordSchema, verifyPassword } from "./password.server";
+import { noteUser } from "./request-scope.server";
 import { endSession, revokeUserSessions, startSession } from "./session.server";
 import { clearFailures, forgiveOne, recordFailure, waitMessage, waitMs } from "./throttle.server";
 import { findUserByPhone, getUser, rolesOf, setPasswordHash } from "./users.server";
@@ -31,6 +32,7 @@ export async function signIn(request: Request, phone: string, password: string, 
   clearFailures("account", phone);
   forgiveOne("ip", ip);
   const setCookie = await startSession(request, user.id, ip);
+  noteUser(user.id);
   return { ok: true, setCookie, mustChangePassword: user.must_change_password === 1 };
 }
 

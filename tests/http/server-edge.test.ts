@@ -1,0 +1,74 @@
+// The server's edges: the request log (one line per request, no secrets, a server error's stack once).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Db } from "~/utils/db.server";
+import { Client, linesOf, startServer, type TestServer } from "./harness";
+
+let server: TestServer;
+let db: Db;
+let village = 0;
+beforeAll(async () => {
+  server = await startServer();
+  db = openDatabase(server.dbPath);
+  village = (db.sqlite.prepare("select id from villages where name = '桃源村'").get() as { id: number }).id;
+});
+afterAll(async () => {
+  db?.sqlite.close();
+  await server?.stop();
+});
+
+const STACK_FRAME = /^\s+at .+\(?[^\s]+:\d+:\d+\)?$/m;
+
+describe("request log", () => {
+  it("writes one line for a wrong password: id, status, time, address, and never the password", async () => {
+    const secret = "Wrong-Pass-7d3f91";
+    const r = await new Client(server.url).post("/login?next=%2Fstatement%3Fq%3Dprivate-query-9e2", { phone: "13900000002", password: secret });
+    expect(r.status).toBe(400);
+    const id = r.headers.get("x-request-id");
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    const lines = await linesOf(server, id);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ reqId: id, req: { method: "POST", path: "/login", ip: "127.0.0.1" }, res: { status: 400 }, userId: null });
+    expect(typeof lines[0].ms).toBe("number");
+    expect(typeof lines[0].time).toBe("number");
+    expect(server.output()).not.toContain(secret);
+    expect(server.output()).not.toContain("private-query-9e2");
+    expect(server.output()).not.toMatch(/__session=/);
+  });
+
+  it("names the signed-in user once the app knows them, also for data requests", async () => {
+    const c = new Client(server.url);
+    const signIn = await c.login("13900000001");
+    const user = (db.sqlite.prepare("select id from users where phone = '13900000001'").get() as { id: number }).id;
+    expect((await linesOf(server, signIn.headers.get("x-request-id")))[0].userId).toBe(user);
+    const data = await c.get("/statement.data");
+    expect((await linesOf(server, data.headers.get("x-request-id")))[0]).toMatchObject({ userId: user, res: { status: 200 } });
+  });
+});
+
+describe("a server error", () => {
+  let broken: TestServer;
+  beforeAll(async () => {
+    broken = await startServer();
+  });
+  afterAll(async () => {
+    await broken?.stop();
+  });
+
+  it("is logged once, with its stack, in its request's line", async () => {
+    const c = new Client(broken.url);
+    await c.login("13900000001");
+    // What a half-restored backup or a failed migration would look like to the statement page.
+    const bdb = openDatabase(broken.dbPath);
+    bdb.sqlite.exec("alter table account_months rename to account_months_gone");
+    bdb.sqlite.close();
+    const r = await c.get("/statement");
+    expect(r.status).toBe(500);
+    expect(r.text).toContain("系统暂时出了点问题");
+    const lines = await linesOf(broken, r.headers.get("x-request-id"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 50, res: { status: 500 }, err: { message: expect.stringContaining("no such table") } });
+    expect(lines[0].err!.stack).toMatch(/\n\s+at /);
+    expect(broken.output().split("no such table: account_months").length - 1).toBe(2); // message and stack of that one line
+    expect(broken.errors()).not.toMatch(STACK_FRAME);
+  });
+});
