@@ -8,6 +8,7 @@ import express from "express";
 import helmet from "helmet";
 import { bodyLimit } from "./server/body-limit.mjs";
 import { originGuard } from "./server/origin-guard.mjs";
+import { configureTrustProxy, dropUntrustedForwarding } from "./server/proxy.mjs";
 import { requestLog } from "./server/request-log.mjs";
 
 const BUILD_PATH = path.resolve("build/index.js");
@@ -19,11 +20,19 @@ app.disable("x-powered-by");
 // Remix reads the query from its own Request; Express's qs parse of it (~3% of a data request with a
 // `?_routes=` or `?index`) would only fill req.query, which nothing here reads.
 app.set("query parser", false);
-if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY === "1" ? 1 : process.env.TRUST_PROXY);
+// Checked before the database is touched: a wrong setting stops the start with its reason.
+try {
+  configureTrustProxy(app, process.env.TRUST_PROXY);
+} catch (e) {
+  console.error(e.message);
+  process.exit(1);
+}
 
 const build = await import(BUILD_PATH);
 await build.entry.module.boot();
 
+// First: nothing below may see a forwarding header the proxy did not set.
+app.use(dropUntrustedForwarding);
 app.use(requestLog);
 
 // Each request's CSP nonce is 16 bytes cut from a pool of CSPRNG bytes, each byte used once: one

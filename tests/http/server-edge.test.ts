@@ -1,7 +1,7 @@
 // The server's edges: the request log (one line per request, no secrets, a server error's stack once).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
-import { Client, linesOf, startServer, type TestServer } from "./harness";
+import { Client, linesOf, logLines, startServer, type TestServer } from "./harness";
 
 let server: TestServer;
 let db: Db;
@@ -42,6 +42,14 @@ describe("request log", () => {
     expect((await linesOf(server, signIn.headers.get("x-request-id")))[0].userId).toBe(user);
     const data = await c.get("/statement.data");
     expect((await linesOf(server, data.headers.get("x-request-id")))[0]).toMatchObject({ userId: user, res: { status: 200 } });
+  });
+
+  it("gives every request its own id and ignores one sent by a client that is not a proxy", async () => {
+    const a = await fetch(`${server.url}/login`, { headers: { "x-request-id": "client-chosen" } });
+    const b = await fetch(`${server.url}/login`);
+    expect(a.headers.get("x-request-id")).not.toBe("client-chosen");
+    expect(a.headers.get("x-request-id")).not.toBe(b.headers.get("x-request-id"));
+    expect(logLines(server).some((l) => l.reqId === "client-chosen")).toBe(false);
   });
 });
 
