@@ -7,6 +7,7 @@ import compression from "compression";
 import express from "express";
 import helmet from "helmet";
 import { bodyLimit } from "./server/body-limit.mjs";
+import { answerMalformedRequests, onlyGetHeadPost } from "./server/methods.mjs";
 import { originGuard } from "./server/origin-guard.mjs";
 import { configureTrustProxy, dropUntrustedForwarding } from "./server/proxy.mjs";
 import { requestLog } from "./server/request-log.mjs";
@@ -74,6 +75,7 @@ app.use(
     strictTransportSecurity: false,
   }),
 );
+app.use(onlyGetHeadPost);
 app.use(compression());
 // Remix flushes after every streamed chunk, which makes gzip emit ~10 sync flushes per page; our
 // pages do not stream (no defer), so let compression buffer the whole response instead.
@@ -112,6 +114,7 @@ const server = app.listen(port, host, () => {
   console.log(`积分超市已启动：http://localhost:${server.address().port}`);
   if (process.env.NODE_ENV === "development") broadcastDevReady(build);
 });
+answerMalformedRequests(server);
 
 let closing = false;
 function shutdown(signal) {

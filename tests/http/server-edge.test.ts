@@ -1,4 +1,6 @@
-// The server's edges: the request log (one line per request, no secrets, a server error's stack once).
+// The server's edges: methods the app does not use, and the request log (one line per request,
+// no secrets, a server error's stack once).
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, linesOf, logLines, startServer, type TestServer } from "./harness";
@@ -16,7 +18,45 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** node:http, since fetch refuses to send TRACE. */
+function raw(method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${server.url}${path}`, { method, headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 const STACK_FRAME = /^\s+at .+\(?[^\s]+:\d+:\d+\)?$/m;
+
+describe("methods other than GET, HEAD and POST", () => {
+  it("answer 405 with Allow and a short Chinese page, and log no stack trace", async () => {
+    const before = server.output().length;
+    for (const method of ["TRACE", "OPTIONS", "PROPFIND", "PUT", "DELETE", "PATCH", "FOO"]) {
+      for (const path of ["/", "/login", "/login.data"]) {
+        // With our own Origin, as a page's script would send it: the origin check does not decide.
+        const r = await raw(method, path, { origin: server.url });
+        expect(r.status, `${method} ${path}`).toBe(405);
+        expect(r.headers.allow).toBe("GET, HEAD, POST");
+        expect(r.text).toContain("不支持这种请求方式");
+      }
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.errors()).not.toMatch(STACK_FRAME);
+    expect(server.output().slice(before)).not.toContain('"stack"');
+  });
+
+  it("GET, HEAD and POST still work", async () => {
+    expect((await raw("GET", "/login")).status).toBe(200);
+    expect((await raw("HEAD", "/login")).status).toBe(200);
+    expect((await new Client(server.url).post("/login", { phone: "13900000001", password: "x" })).status).toBe(400);
+  });
+});
 
 describe("request log", () => {
   it("writes one line for a wrong password: id, status, time, address, and never the password", async () => {
