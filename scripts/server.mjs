@@ -8,6 +8,7 @@ import express from "express";
 import helmet from "helmet";
 import { bodyLimit } from "./server/body-limit.mjs";
 import { answerMalformedRequests, onlyGetHeadPost } from "./server/methods.mjs";
+import { noStoreWhenSignedIn } from "./server/no-store.mjs";
 import { originGuard } from "./server/origin-guard.mjs";
 import { configureTrustProxy, dropUntrustedForwarding } from "./server/proxy.mjs";
 import { requestLog } from "./server/request-log.mjs";
@@ -87,6 +88,7 @@ app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y"
 // Only files that exist are looked up on disk, so pages do not pay a stat() per request.
 const publicFiles = express.static("public", { maxAge: "1h", index: false, redirect: false });
 app.use((req, res, next) => (/^\/[\w.-]+\.(svg|png|ico|webp|jpg|txt|webmanifest)$/.test(req.path) ? publicFiles(req, res, next) : next()));
+app.use(noStoreWhenSignedIn);
 // The signed-in user the app finds (getViewer) is noted in res.locals.scope for the log line.
 app.use((req, res, next) => build.entry.module.runInRequestScope((res.locals.scope = { userId: null }), next));
 app.use(originGuard);

@@ -1,5 +1,5 @@
-// The server's edges: methods the app does not use, and the request log (one line per request,
-// no secrets, a server error's stack once).
+// The server's edges: methods the app does not use, caching of signed-in responses on shared
+// phones, and the request log (one line per request, no secrets, a server error's stack once).
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
@@ -55,6 +55,51 @@ describe("methods other than GET, HEAD and POST", () => {
     expect((await raw("GET", "/login")).status).toBe(200);
     expect((await raw("HEAD", "/login")).status).toBe(200);
     expect((await new Client(server.url).post("/login", { phone: "13900000001", password: "x" })).status).toBe(400);
+  });
+});
+
+describe("caching on shared phones", () => {
+  it("signed-in pages, data, photos and exports are private, no-store", async () => {
+    const villager = new Client(server.url);
+    await villager.login("13900000001");
+    const photo = db.sqlite.prepare("select id from claim_photos where village_id = ? order by id limit 1").get(village) as { id: number };
+    for (const path of ["/", "/statement", "/statement.data", "/_root.data", `/v/${village}/photos/${photo.id}`]) {
+      const r = await villager.get(path);
+      expect(r.status, path).toBe(200);
+      expect(r.headers.get("cache-control"), path).toBe("private, no-store");
+    }
+    const committee = new Client(server.url);
+    await committee.login("13900000003");
+    const csv = await committee.get(`/v/${village}/store/settlement.csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    expect(csv.headers.get("cache-control")).toBe("private, no-store");
+  });
+
+  it("the sign-in response is not stored either; a good's photo and the app's files keep their caching", async () => {
+    const c = new Client(server.url);
+    const signIn = await c.login("13900000001");
+    expect(signIn.headers.get("cache-control")).toBe("private, no-store");
+    const good = db.sqlite.prepare("select id from goods where village_id = ? and photo is not null order by id limit 1").get(village) as { id: number };
+    expect((await c.get(`/photos/goods/${good.id}`)).headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
+    const script = /\/build\/[^"]+\.js/.exec((await c.get("/")).text)![0];
+    expect((await c.get(script)).headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+  });
+
+  it("an anonymous visitor's sign-in page is not forced no-store (nothing personal on it)", async () => {
+    const r = await new Client(server.url).get("/login");
+    expect(r.status).toBe(200);
+    expect(r.headers.get("cache-control") ?? "").not.toContain("no-store");
+  });
+
+  it("signing out clears the browser's cache for the site, with or without JavaScript", async () => {
+    for (const path of ["/logout", "/logout.data"]) {
+      const c = new Client(server.url);
+      await c.login("13900000001");
+      const out = await c.post(path, {});
+      expect(out.headers.get("clear-site-data"), path).toBe('"cache"');
+      expect(out.headers.get("cache-control"), path).toBe("private, no-store");
+    }
   });
 });
 
