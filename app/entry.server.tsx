@@ -1,10 +1,29 @@
 import { Writable } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./utils/nonce";
 
 export { boot, shutdown } from "./utils/boot.server";
+export { runInRequestScope } from "./utils/request-scope.server";
+
+/**
+ * Remix calls this for every error a loader, action or render throws; it is the only place a server
+ * error is logged, with its stack, in the request's log line (the server's reportError).
+ */
+export const handleError: HandleErrorFunction = (error, { request, context }) => {
+  if (request.signal.aborted) return;
+  // The router's own 4xx (a POST to a page without a form, an unknown route) is the client's
+  // mistake: its status is in the request line, a stack trace would only bury real errors.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  const cause = isRouteErrorResponse(error) && (error as { error?: unknown }).error ? (error as { error?: unknown }).error : error;
+  report(context, cause);
+};
+
+function report(context: AppLoadContext | undefined, error: unknown): void {
+  if (typeof context?.reportError === "function") context.reportError(error);
+  else console.error(error);
+}
 
 export const streamTimeout = 5_000;
 
@@ -44,7 +63,7 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (rendered) console.error(error);
+          if (rendered) report(loadContext, error);
         },
       },
     );

@@ -6,6 +6,8 @@ declare module "@remix-run/node" {
   interface AppLoadContext {
     ip?: string;
     cspNonce?: string;
+    /** Puts a server error (with its stack) into the request's log line; the first one wins. */
+    reportError?: (error: unknown) => void;
   }
   interface Future {
     v3_singleFetch: true;

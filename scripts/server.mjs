@@ -1,4 +1,4 @@
-// Production server: Express + Remix, security headers, compression, graceful shutdown.
+// Production server: Express + Remix, security headers, compression, request log, graceful shutdown.
 import crypto from "node:crypto";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
@@ -7,21 +7,35 @@ import compression from "compression";
 import express from "express";
 import helmet from "helmet";
 import { bodyLimit } from "./server/body-limit.mjs";
+import { answerMalformedRequests, onlyGetHeadPost } from "./server/methods.mjs";
+import { noStoreWhenSignedIn } from "./server/no-store.mjs";
 import { originGuard } from "./server/origin-guard.mjs";
+import { configureTrustProxy, dropUntrustedForwarding } from "./server/proxy.mjs";
+import { requestLog } from "./server/request-log.mjs";
 
 const BUILD_PATH = path.resolve("build/index.js");
-const build = await import(BUILD_PATH);
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || "0.0.0.0";
-
-await build.entry.module.boot();
 
 const app = express();
 app.disable("x-powered-by");
 // Remix reads the query from its own Request; Express's qs parse of it (~3% of a data request with a
 // `?_routes=` or `?index`) would only fill req.query, which nothing here reads.
 app.set("query parser", false);
-if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY === "1" ? 1 : process.env.TRUST_PROXY);
+// Checked before the database is touched: a wrong setting stops the start with its reason.
+try {
+  configureTrustProxy(app, process.env.TRUST_PROXY);
+} catch (e) {
+  console.error(e.message);
+  process.exit(1);
+}
+
+const build = await import(BUILD_PATH);
+await build.entry.module.boot();
+
+// First: nothing below may see a forwarding header the proxy did not set.
+app.use(dropUntrustedForwarding);
+app.use(requestLog);
 
 // Each request's CSP nonce is 16 bytes cut from a pool of CSPRNG bytes, each byte used once: one
 // randomBytes call per 256 requests instead of one per request, which cost ~7% of a small data
@@ -62,6 +76,7 @@ app.use(
     strictTransportSecurity: false,
   }),
 );
+app.use(onlyGetHeadPost);
 app.use(compression());
 // Remix flushes after every streamed chunk, which makes gzip emit ~10 sync flushes per page; our
 // pages do not stream (no defer), so let compression buffer the whole response instead.
@@ -73,6 +88,9 @@ app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y"
 // Only files that exist are looked up on disk, so pages do not pay a stat() per request.
 const publicFiles = express.static("public", { maxAge: "1h", index: false, redirect: false });
 app.use((req, res, next) => (/^\/[\w.-]+\.(svg|png|ico|webp|jpg|txt|webmanifest)$/.test(req.path) ? publicFiles(req, res, next) : next()));
+app.use(noStoreWhenSignedIn);
+// The signed-in user the app finds (getViewer) is noted in res.locals.scope for the log line.
+app.use((req, res, next) => build.entry.module.runInRequestScope((res.locals.scope = { userId: null }), next));
 app.use(originGuard);
 app.use(bodyLimit);
 app.all(
@@ -80,14 +98,25 @@ app.all(
   createRequestHandler({
     build,
     mode: process.env.NODE_ENV,
-    getLoadContext: (req, res) => ({ ip: req.ip ?? "unknown", cspNonce: res.locals.cspNonce }),
+    getLoadContext: (req, res) => ({
+      ip: req.ip ?? "unknown",
+      cspNonce: res.locals.cspNonce,
+      reportError: (error) => void (res.err ??= error),
+    }),
   }),
 );
+// Errors Remix could not handle itself (e.g. a request it cannot build): logged once with the request.
+app.use((err, req, res, _next) => {
+  res.err ??= err;
+  if (res.headersSent) return void req.socket.destroy();
+  res.status(500).type("html").send('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>出错了</title><body><p>系统暂时出了点问题，请稍后再试。</p></body></html>');
+});
 
 const server = app.listen(port, host, () => {
   console.log(`积分超市已启动：http://localhost:${server.address().port}`);
   if (process.env.NODE_ENV === "development") broadcastDevReady(build);
 });
+answerMalformedRequests(server);
 
 let closing = false;
 function shutdown(signal) {

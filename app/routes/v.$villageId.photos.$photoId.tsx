@@ -10,6 +10,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const photo = readPhoto(villageId, photoId);
   if (!photo) notFound();
   return new Response(new Uint8Array(photo.body), {
-    headers: { "content-type": photo.mime, "cache-control": "private, max-age=3600", "content-disposition": "inline" },
+    headers: { "content-type": photo.mime, "cache-control": "private, no-store", "content-disposition": "inline" },
   });
 }

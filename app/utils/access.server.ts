@@ -2,6 +2,7 @@
 import { redirect } from "@remix-run/node";
 import type { Role } from "./roles";
 import { stmt } from "./db.server";
+import { noteUser } from "./request-scope.server";
 import { keepAlive, sessionIdOf, type SessionRow } from "./session.server";
 import type { RoleGrant } from "./users.server";
 
@@ -56,6 +57,7 @@ async function loadViewer(request: Request): Promise<Viewer | null> {
   if (!id) return null;
   const row = stmt(VIEWER_SQL).get(id) as ViewerRow | undefined;
   if (!row || !keepAlive(row) || row.disabled) return null;
+  noteUser(row.user_id);
   const roles = (JSON.parse(row.roles) as [Role, number | null][]).map(([role, villageId]) => ({ role, villageId }));
   const member = row.household_id !== null;
   return {

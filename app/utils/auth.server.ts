@@ -3,6 +3,7 @@ import { z } from "zod";
 import { audit } from "./audit.server";
 import { transact } from "./db.server";
 import { dummyHash, hashPassword, newPasswordSchema, verifyPassword } from "./password.server";
+import { noteUser } from "./request-scope.server";
 import { endSession, revokeUserSessions, startSession } from "./session.server";
 import { knownDeviceOf, rememberDevice } from "./known-device.server";
 import { attemptSucceeded, beginAttempt, clearAccount, waitMessage, type Bucket } from "./throttle.server";
@@ -46,6 +47,7 @@ export async function signIn(request: Request, phone: string, password: string, 
   attemptSucceeded(lanes);
   const setCookie = await startSession(request, user.id, ip);
   const deviceCookie = await rememberDevice(request, user.id);
+  noteUser(user.id);
   return { ok: true, setCookie, deviceCookie, mustChangePassword: user.must_change_password === 1 };
 }
 

@@ -279,7 +279,7 @@ export async function inspectionPhotoResponse(request: Request, villageId: numbe
   } catch {
     notFound();
   }
-  return new Response(new Uint8Array(body), { headers: { "content-type": photo.mime, "cache-control": "private, max-age=3600", "content-disposition": "inline" } });
+  return new Response(new Uint8Array(body), { headers: { "content-type": photo.mime, "cache-control": "private, no-store", "content-disposition": "inline" } });
 }
 
 // ---- the household's own page ----------------------------------------------------------------------

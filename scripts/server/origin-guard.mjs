@@ -14,7 +14,9 @@ function hostOf(value) {
 export function isSameOrigin(req) {
   if (SAFE.has(req.method)) return true;
   if (req.get("sec-fetch-site") === "cross-site") return false;
-  const host = (req.app.get("trust proxy") && req.get("x-forwarded-host")) || req.get("host");
+  // The public host is the proxy's X-Forwarded-Host, but only when the connection is the proxy's.
+  const viaProxy = req.app.get("trust proxy fn")(req.socket.remoteAddress, 0);
+  const host = (viaProxy && req.get("x-forwarded-host")) || req.get("host");
   const origin = req.get("origin");
   return !!origin && origin !== "null" && hostOf(origin) === host;
 }

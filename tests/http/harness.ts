@@ -10,6 +10,8 @@ export interface TestServer {
   url: string;
   dbPath: string;
   output: () => string;
+  /** What the server wrote to stderr alone (stack traces land there). */
+  errors: () => string;
   stop: () => Promise<void>;
 }
 
@@ -25,8 +27,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   process.once("exit", killOnExit);
   child.once("exit", () => process.off("exit", killOnExit));
   let out = "";
+  let err = "";
   child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => ((out += d), (err += d)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
     child.stdout!.on("data", () => {
@@ -37,11 +40,15 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       }
     });
     child.on("exit", (code) => reject(new Error(`server exited ${code}:\n${out}`)));
+  }).catch((e) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
   });
   return {
     url,
     dbPath,
     output: () => out,
+    errors: () => err,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
@@ -80,8 +87,8 @@ export class Client {
     }
   }
 
-  async get(p: string): Promise<Reply> {
-    const res = await fetch(this.base + p, { headers: { cookie: this.cookieHeader() }, redirect: "manual" });
+  async get(p: string, headers: Record<string, string> = {}): Promise<Reply> {
+    const res = await fetch(this.base + p, { headers: { cookie: this.cookieHeader(), ...headers }, redirect: "manual" });
     this.keep(res);
     return { status: res.status, location: res.headers.get("location"), text: await res.text(), headers: res.headers };
   }
@@ -117,4 +124,36 @@ export async function signInEach<K extends string>(url: string, phones: Record<K
     clients.set(who, c);
   }
   return clients;
+}
+
+/** One line of the server's request log (JSON on stdout). */
+export interface LogLine {
+  level: number;
+  reqId: string;
+  msg: string;
+  req?: { method: string; path: string; ip: string };
+  res?: { status: number };
+  ms?: number;
+  userId?: number | null;
+  err?: { type: string; message: string; stack: string };
+  [key: string]: unknown;
+}
+
+export function logLines(server: TestServer): LogLine[] {
+  return server
+    .output()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as LogLine);
+}
+
+/** The log lines of one request (by its X-Request-Id), once its line is written (after the response). */
+export async function linesOf(server: TestServer, reqId: string | null): Promise<LogLine[]> {
+  if (!reqId) throw new Error("the response carries no X-Request-Id");
+  for (let i = 0; i < 100; i++) {
+    const lines = logLines(server).filter((l) => l.reqId === reqId);
+    if (lines.some((l) => l.res)) return lines;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no request log line for ${reqId}`);
 }

@@ -1,5 +1,5 @@
 // Sign-in throttling without lockout (decision 0026), through the real production server. The
-// server runs behind a pretend proxy (TRUST_PROXY=1), so each request names its client address in
+// server runs behind a pretend proxy on this machine (TRUST_PROXY=loopback), so each request names its client address in
 // X-Forwarded-For, as the reverse proxy does in production.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
@@ -11,7 +11,7 @@ let database: Db;
 let phones: string[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ TRUST_PROXY: "1" });
+  server = await startServer({ TRUST_PROXY: "loopback" });
   database = openDatabase(server.dbPath);
   phones = (database.sqlite.prepare("select phone from users where phone not like '139%' and disabled = 0 and must_change_password = 0 order by phone").all() as { phone: string }[]).map(
     (r) => r.phone,
