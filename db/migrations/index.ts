@@ -8,6 +8,7 @@ import * as m0004 from "./0004_claims";
 import * as m0005 from "./0005_activities";
 import * as m0006 from "./0006_sanitation";
 import * as m0007 from "./0007_campaigns";
+import * as m0008 from "./0008_photo_keys";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "0005_activities": m0005,
   "0006_sanitation": m0006,
   "0007_campaigns": m0007,
+  "0008_photo_keys": m0008,
 };
