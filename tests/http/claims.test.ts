@@ -49,8 +49,14 @@ describe("claims over HTTP", () => {
     const last = database.sqlite.prepare("select id, hash from ledger_entries order by id desc limit 1").get() as { id: number; hash: string };
     expect([Number(head![1]), head![2]]).toEqual([last.id, last.hash]);
     expect((await villager.get(`/v/${v}/notice`)).text).not.toContain("ledger-head");
-    const { spawnSync } = await import("node:child_process");
-    const cli = spawnSync("npx", ["tsx", "scripts/check-ledger.ts", server.dbPath, "--anchor", `${head![1]}:${head![2]}`], { encoding: "utf8" });
+    // Run without blocking the event loop: a synchronous spawn that outlasts the server's 5 s
+    // keep-alive hides the server closing the pooled socket, and the next test's request on it fails.
+    const { execFile } = await import("node:child_process");
+    const cli = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+      execFile("npx", ["tsx", "scripts/check-ledger.ts", server.dbPath, "--anchor", `${head![1]}:${head![2]}`], { encoding: "utf8" }, (error, stdout, stderr) =>
+        resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+      ),
+    );
     expect(cli.status, cli.stdout + cli.stderr).toBe(0);
     expect(cli.stdout).toContain("✓ 与记下的锚点一致");
   });
