@@ -286,6 +286,8 @@ export interface GoodTable {
   photo: Buffer | null;
   photo_type: string | null;
   photo_version: Generated<number>;
+  /** When the photo was re-encoded without metadata; null for one stored before 0008. */
+  photo_cleaned_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -467,10 +469,14 @@ export interface ClaimPhotoTable {
   id: Generated<number>;
   village_id: number;
   claim_id: number;
+  /** Random, unguessable: the photo's URL carries it, never the id (0008). */
+  key: string;
   file: string;
   mime: string;
   bytes: number;
   created_at: number;
+  /** When the file was re-encoded without metadata; null for an original stored before 0008. */
+  cleaned_at: number | null;
 }
 
 export interface ObjectionTable {
@@ -562,10 +568,12 @@ export interface InspectionPhotoTable {
   id: Generated<number>;
   village_id: number;
   inspection_id: number;
+  key: string;
   file: string;
   mime: string;
   bytes: number;
   created_at: number;
+  cleaned_at: number | null;
 }
 
 export interface InspectionRecusalTable {

@@ -101,7 +101,7 @@ export interface HistoryEntry {
   note: string;
   absentReason: string | null;
   inspector: string;
-  photos: number[];
+  photos: string[]; // URL keys
   claimStatus: string | null;
   claimPoints: number | null;
   request: { status: string; reason: string; note: string | null } | null;

@@ -1,13 +1,14 @@
-// An evidence photo, only for people of its village.
+// A claim's evidence photo, by its random key. Before 公示 only the claim's household, its filer and
+// the committee see it; from 公示 on anyone of the village (claim-photos.server.ts, claimPhoto).
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { idParam, notFound, requireVillagePerson } from "~/utils/access.server";
-import { readPhoto } from "~/utils/claim-photos.server";
+import { claimPhoto, photoKeyParam } from "~/utils/claim-photos.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
-  const photoId = idParam(params.photoId);
-  await requireVillagePerson(request, villageId);
-  const photo = readPhoto(villageId, photoId);
+  const key = photoKeyParam(params.photoId);
+  const viewer = await requireVillagePerson(request, villageId);
+  const photo = claimPhoto(viewer, villageId, key);
   if (!photo) notFound();
   return new Response(new Uint8Array(photo.body), {
     headers: { "content-type": photo.mime, "cache-control": "private, no-store", "content-disposition": "inline" },

@@ -91,9 +91,9 @@ export default function ClaimReview() {
         </dl>
         {photos.length ? (
           <div className="photos">
-            {photos.map((p) => (
-              <a key={p.id} href={`/v/${villageId}/photos/${p.id}`} target="_blank" rel="noreferrer">
-                <img src={`/v/${villageId}/photos/${p.id}`} alt={`证据照片 ${p.id}`} loading="lazy" />
+            {photos.map((p, i) => (
+              <a key={p.key} href={`/v/${villageId}/photos/${p.key}`} target="_blank" rel="noreferrer">
+                <img src={`/v/${villageId}/photos/${p.key}`} alt={`证据照片 ${i + 1}`} loading="lazy" />
               </a>
             ))}
           </div>

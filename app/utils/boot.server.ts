@@ -6,6 +6,7 @@ import { expireOrders } from "./checkout.server";
 import { DEMO_PIN } from "./store-demo.server";
 import { releaseExpiredHolds } from "./ledger.server";
 import { creditDueClaims } from "./claims.server";
+import { cleanStoredPhotos } from "./photo-cleanup.server";
 import { describeTestClock } from "./test-clock.server";
 import { ROLE_LABELS, type Role } from "./roles";
 
@@ -15,6 +16,12 @@ export async function boot(): Promise<void> {
   const applied = await migrateToLatest();
   if (applied.length) console.log(`数据库迁移：${applied.join(", ")}`);
   console.log(`数据库：${db().path}`);
+  // Before anything is served: no photo stored before 0008 keeps its metadata (GPS) once we listen.
+  const cleaned = await cleanStoredPhotos();
+  if (cleaned.files || cleaned.goods) {
+    console.log(`旧照片已去除位置等信息并压缩：${cleaned.files} 个照片文件，${cleaned.goods} 张商品照片`);
+    if (cleaned.removed.length) console.warn(`无法识别、已删除的照片文件：${cleaned.removed.join(", ")}`);
+  }
   if (isEmpty()) {
     if (demoEnabled()) printDemoLogins("演示数据已生成。", await seedDemo());
     else {

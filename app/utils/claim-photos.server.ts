@@ -1,11 +1,15 @@
 // Evidence photos: only real JPEG, PNG or WebP (judged by the file's first bytes, never by its name
-// or the browser's word), at most 5 MB each and 3 per claim, stored in the data folder beside the
-// database and served only to people of the claim's village.
+// or the browser's word), at most 5 MB each and 3 per claim, re-encoded without metadata and
+// shrunk (image-clean.server.ts), stored in the data folder beside the database. A photo's URL
+// carries a random key, never its sequential id. Who may see a claim's photos: see claimPhoto.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { findGrant, isOfVillage, notFound, type Viewer } from "./access.server";
+import { now } from "./clock.server";
 import { dataFolder } from "./env.server";
 import { stmt } from "./db.server";
+import { cleanImage, EVIDENCE } from "./image-clean.server";
 import type { StoredPhoto } from "./claims.server";
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
@@ -32,18 +36,41 @@ export interface CheckedPhoto {
   ext: string;
 }
 
-/** Reads and checks the uploads; a message for the photo field when any is refused. */
+/**
+ * Reads, checks and cleans the uploads; a message for the photo field when any is refused. The
+ * first-bytes check stays in front of sharp: it keeps sharp to the three formats a phone sends
+ * (sharp would also read SVG, TIFF, GIF, HEIF...) and answers a wrong file without decoding it.
+ * The photos returned are the cleaned bytes, always JPEG; the originals go no further.
+ */
 export async function checkPhotos(files: File[]): Promise<{ ok: true; photos: CheckedPhoto[] } | { ok: false; message: string }> {
   if (files.length > MAX_PHOTOS) return { ok: false, message: `最多上传 ${MAX_PHOTOS} 张照片` };
-  const photos: CheckedPhoto[] = [];
+  const originals: Buffer[] = [];
   for (const [i, f] of files.entries()) {
     if (f.size > MAX_PHOTO_BYTES) return { ok: false, message: `第 ${i + 1} 张照片超过 5 MB，请换一张小一些的` };
     const bytes = Buffer.from(await f.arrayBuffer());
-    const kind = KINDS.find((k) => k.test(bytes));
-    if (!kind) return { ok: false, message: `第 ${i + 1} 张不是照片，只能上传 JPG、PNG 或 WebP 图片` };
-    photos.push({ bytes, mime: kind.mime, ext: kind.ext });
+    if (!KINDS.some((k) => k.test(bytes))) return { ok: false, message: `第 ${i + 1} 张不是照片，只能上传 JPG、PNG 或 WebP 图片` };
+    originals.push(bytes);
+  }
+  const photos: CheckedPhoto[] = [];
+  for (const [i, bytes] of originals.entries()) {
+    const clean = await cleanImage(bytes);
+    if (!clean) return { ok: false, message: `第 ${i + 1} 张照片无法识别，请换一张` };
+    photos.push({ bytes: clean, mime: EVIDENCE.mime, ext: EVIDENCE.ext });
   }
   return { ok: true, photos };
+}
+
+const KEY = /^[A-Za-z0-9_-]{22}$/;
+
+/** A new photo's URL key: 16 random bytes (128 bits), base64url. */
+export function newPhotoKey(): string {
+  return crypto.randomBytes(16).toString("base64url");
+}
+
+/** Parses a route's photo key; anything else (an old numeric id, a typo) is a 404, never a 500. */
+export function photoKeyParam(value: string | undefined): string {
+  if (!value || !KEY.test(value)) notFound();
+  return value;
 }
 
 /** Writes the photos before the claim's transaction; the caller removes them if that transaction fails. */
@@ -53,7 +80,7 @@ export function storePhotos(villageId: number, photos: CheckedPhoto[]): StoredPh
   return photos.map((p) => {
     const file = `${villageId}/${crypto.randomBytes(16).toString("hex")}.${p.ext}`;
     fs.writeFileSync(path.join(photoFolder(), file), p.bytes, { flag: "wx", mode: 0o600 });
-    return { file, mime: p.mime, bytes: p.bytes.length };
+    return { file, mime: p.mime, bytes: p.bytes.length, cleanedAt: now() };
   });
 }
 
@@ -61,13 +88,40 @@ export function removePhotos(stored: StoredPhoto[]): void {
   for (const p of stored) fs.rmSync(path.join(photoFolder(), p.file), { force: true });
 }
 
-/** A photo of this village (the caller has checked the viewer belongs to it), or null. */
-export function readPhoto(villageId: number, photoId: number): { body: Buffer; mime: string } | null {
-  const row = stmt("select file, mime from claim_photos where id = ? and village_id = ?").get(photoId, villageId) as { file: string; mime: string } | undefined;
-  if (!row) return null;
+/** A stored photo file's bytes, or null when it is gone. */
+export function readPhotoFile(file: string): Buffer | null {
   try {
-    return { body: fs.readFileSync(path.join(photoFolder(), row.file)), mime: row.mime };
+    return fs.readFileSync(path.join(photoFolder(), file));
   } catch {
     return null;
   }
+}
+
+interface ClaimPhotoRow {
+  file: string;
+  mime: string;
+  household_id: number;
+  filer_user_id: number;
+  approved_at: number | null;
+}
+
+/**
+ * A claim's photo for this viewer (the caller has checked the viewer belongs to the village), or
+ * null, the same for a photo that does not exist and one the viewer may not see. Until the claim
+ * first enters 公示 (pending, or rejected at review) its evidence is for its household, whoever
+ * filed it and the committee that reviews it. From 公示 on (in 公示, objected, credited, revoked,
+ * or rejected after an upheld objection or a withdrawal) it was posted, and anyone of the village
+ * may see it. approved_at is set exactly when a claim enters 公示 and never cleared.
+ */
+export function claimPhoto(viewer: Viewer, villageId: number, key: string): { body: Buffer; mime: string } | null {
+  const row = stmt(
+    `select p.file, p.mime, c.household_id, c.filer_user_id, c.approved_at
+     from claim_photos p join claims c on c.id = p.claim_id where p.key = ? and p.village_id = ?`,
+  ).get(key, villageId) as ClaimPhotoRow | undefined;
+  if (!row) return null;
+  const posted = row.approved_at !== null && isOfVillage(viewer, villageId);
+  const involved = viewer.householdId === row.household_id || viewer.userId === row.filer_user_id || !!findGrant(viewer, ["committee"], villageId);
+  if (!posted && !involved) return null;
+  const body = readPhotoFile(row.file);
+  return body ? { body, mime: row.mime } : null;
 }

@@ -92,7 +92,7 @@ export function claimDetail(villageId: number, claimId: number) {
   const meta = stmt(
     "select c.household_id, c.filer_user_id, g.name as grid from claims c join households h on h.id = c.household_id left join grids g on g.id = h.grid_id where c.id = ?",
   ).get(claimId) as { household_id: number; filer_user_id: number; grid: string | null };
-  const photos = stmt("select id from claim_photos where claim_id = ? order by id").all(claimId) as { id: number }[];
+  const photos = stmt("select key from claim_photos where claim_id = ? order by id").all(claimId) as { key: string }[];
   const approvals = stmt("select u.display_name as name, a.created_at as at from claim_approvals a join users u on u.id = a.user_id where a.claim_id = ? order by a.id").all(claimId) as { name: string; at: number }[];
   const objections = stmt(
     `select o.id, o.reason, o.status, o.resolution, o.created_at as at, o.objector_user_id, u.display_name as objector

@@ -7,6 +7,7 @@ import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { award, deduct, reverse } from "./ledger.server";
 import { capViolation } from "./claim-caps.server";
+import { newPhotoKey } from "./claim-photos.server";
 import type { Role } from "./roles";
 
 export class ClaimError extends Error {
@@ -34,6 +35,8 @@ export interface StoredPhoto {
   file: string;
   mime: string;
   bytes: number;
+  /** When the file was re-encoded without metadata (null only for a file from before 0008). */
+  cleanedAt: number | null;
 }
 
 export interface ClaimItem {
@@ -142,8 +145,8 @@ export function fileClaimBatch(input: FileClaimBatchInput): number[] {
         ).lastInsertRowid,
       );
       for (const p of item.photos ?? []) {
-        stmt("insert into claim_photos (village_id, claim_id, file, mime, bytes, created_at) values (?, ?, ?, ?, ?, ?)").run(
-          input.villageId, id, p.file, p.mime, p.bytes, at,
+        stmt("insert into claim_photos (village_id, claim_id, key, file, mime, bytes, created_at, cleaned_at) values (?, ?, ?, ?, ?, ?, ?, ?)").run(
+          input.villageId, id, newPhotoKey(), p.file, p.mime, p.bytes, at, p.cleanedAt,
         );
       }
       audit({

@@ -1,7 +1,7 @@
 // The demo villages' rules catalogue (积分细则): what a village's 积分制 actually lists.
 import type { RuleCategory, RuleUnit } from "../../db/schema";
 import { approveClaim, fileClaimBatch, householdOfUser, objectToClaim, resolveObjection } from "./claims.server";
-import { storePhotos } from "./claim-photos.server";
+import { checkPhotos, storePhotos } from "./claim-photos.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { insertRule, type CapField } from "./rules.server";
@@ -53,7 +53,7 @@ export function seedDemoRules(villageId: number): Map<string, number> {
  * villagers' own claims waiting for review, and some approved ones in 公示 (no points move: they
  * credit when their 公示 ends, through the scheduler like any other).
  */
-export function seedDemoClaims(villageId: number): void {
+export async function seedDemoClaims(villageId: number): Promise<void> {
   const staff = (role: string) =>
     (stmt("select r.user_id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = ? order by u.phone limit 1").get(villageId, role) as { user_id: number } | undefined)?.user_id;
   const committee = staff("committee");
@@ -88,10 +88,10 @@ export function seedDemoClaims(villageId: number): void {
       if (i % 2 === 0 && v.household_id !== committeeHousehold) approveClaim(villageId, id, { userId: committee, role: "committee" });
     });
   });
-  seedObjectedClaims(villageId, villagers.slice(8), committee, inspector, committeeHousehold);
+  await seedObjectedClaims(villageId, villagers.slice(8), committee, inspector, committeeHousehold);
 }
 
-// A 1×1 PNG: the demo's evidence photo (real image bytes, so the content check would pass it).
+// A 1×1 PNG: the demo's evidence photo, checked and cleaned like any upload (checkPhotos).
 const DEMO_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
 /**
@@ -99,11 +99,13 @@ const DEMO_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADU
  * the notice board shows both. Nothing is credited here: the demo ledger keeps only its year of
  * history (the scheduler credits these when their 公示 ends, like any other claim).
  */
-function seedObjectedClaims(villageId: number, villagers: { user_id: number; member_id: number; household_id: number }[], committee: number, inspector: number, committeeHousehold: number | null): void {
+async function seedObjectedClaims(villageId: number, villagers: { user_id: number; member_id: number; household_id: number }[], committee: number, inspector: number, committeeHousehold: number | null): Promise<void> {
   const others = villagers.filter((v) => v.household_id !== committeeHousehold);
   if (others.length < 2) return;
   const rule = (name: string) => (stmt("select id from rules where village_id = ? and name = ?").get(villageId, name) as { id: number }).id;
-  const photos = storePhotos(villageId, [{ bytes: DEMO_PNG, mime: "image/png", ext: "png" }]);
+  const checked = await checkPhotos([new File([new Uint8Array(DEMO_PNG)], "photo.png", { type: "image/png" })]);
+  if (!checked.ok) throw new Error(`演示照片无法处理：${checked.message}`);
+  const photos = storePhotos(villageId, checked.photos);
   transact(() => {
     const file = (filer: number, role: "household_head" | "inspector", v: (typeof others)[number], name: string, note: string, withPhoto: boolean) =>
       fileClaimBatch({

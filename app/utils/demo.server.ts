@@ -334,7 +334,7 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     const events = planHistory(built.villages, start, today);
     runEvents(events);
     clockControl.reset();
-    for (const v of built.villages) seedDemoClaims(v.id);
+    for (const v of built.villages) await seedDemoClaims(v.id);
     seedDemoActivities(now());
     await seedDemoStores();
     await seedDemoSanitation(now());

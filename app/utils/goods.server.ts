@@ -7,6 +7,7 @@ import { fail, formIdSchema, checkboxSchema, type Outcome, type StaffActor } fro
 import { audit } from "./audit.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
+import { cleanImage, GOODS } from "./image-clean.server";
 import { moveStock, RESTOCK_SOURCES, StockShortError } from "./stock.server";
 import { normalizeDigits, textSchema } from "./validation.server";
 
@@ -118,7 +119,10 @@ export interface Photo {
   type: string;
 }
 
-/** Checks an uploaded photo by its first bytes, not by what the browser claims. */
+/**
+ * Checks an uploaded photo by its first bytes, not by what the browser claims. Its bytes are still
+ * the upload's: readGoodForm cleans them (cleanGoodPhoto) before anything is stored.
+ */
 export function sniffPhoto(bytes: Buffer): Photo | string {
   if (bytes.length === 0) return "请选择照片";
   if (bytes.length > MAX_PHOTO_BYTES) return "照片太大了（最大 300 KB），请先压缩或截图后再传";
@@ -142,9 +146,9 @@ export function createGood(actor: StaffActor, villageId: number, storeId: number
     const at = now();
     const id = Number(
       stmt(
-        `insert into goods (village_id, store_id, name, category, unit, price, cost_fen, monthly_limit, low_stock, active, photo, photo_type, photo_version, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(villageId, storeId, g.name, g.category, g.unit, g.price, g.cost, g.monthlyLimit, g.lowStock, g.active ? 1 : 0, photo?.bytes ?? null, photo?.type ?? null, photo ? 1 : 0, at, at).lastInsertRowid,
+        `insert into goods (village_id, store_id, name, category, unit, price, cost_fen, monthly_limit, low_stock, active, photo, photo_type, photo_version, photo_cleaned_at, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(villageId, storeId, g.name, g.category, g.unit, g.price, g.cost, g.monthlyLimit, g.lowStock, g.active ? 1 : 0, photo?.bytes ?? null, photo?.type ?? null, photo ? 1 : 0, photo ? at : null, at, at).lastInsertRowid,
     );
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "good.create", targetType: "good", targetId: id, after: snapshot(g) });
     return id;
@@ -161,7 +165,7 @@ export function updateGood(actor: StaffActor, villageId: number, goodId: number,
     stmt(
       `update goods set name = ?, category = ?, unit = ?, price = ?, cost_fen = ?, monthly_limit = ?, low_stock = ?, active = ?, updated_at = ? where id = ?`,
     ).run(g.name, g.category, g.unit, g.price, g.cost, g.monthlyLimit, g.lowStock, g.active ? 1 : 0, now(), goodId);
-    if (photo) stmt("update goods set photo = ?, photo_type = ?, photo_version = photo_version + 1 where id = ?").run(photo.bytes, photo.type, goodId);
+    if (photo) stmt("update goods set photo = ?, photo_type = ?, photo_version = photo_version + 1, photo_cleaned_at = ? where id = ?").run(photo.bytes, photo.type, now(), goodId);
     const { photo: _p, ...rest } = before;
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "good.update", targetType: "good", targetId: goodId, before: rest, after: { ...snapshot(g), photo: !!photo } });
   });
@@ -213,7 +217,16 @@ export async function readGoodForm(form: FormData): Promise<{ fields: Record<str
   if (file && typeof file !== "string" && file.size > 0) {
     const sniffed = file.size > MAX_PHOTO_BYTES ? "照片太大了（最大 300 KB），请先压缩或截图后再传" : sniffPhoto(Buffer.from(await file.arrayBuffer()));
     if (typeof sniffed === "string") photoError = sniffed;
-    else photo = sniffed;
+    else {
+      photo = await cleanGoodPhoto(sniffed.bytes);
+      if (!photo) photoError = "这张照片无法识别，请换一张";
+    }
   }
   return { fields, parsed, photo, photoError };
+}
+
+/** A good's picture re-encoded without metadata (GPS included) and shrunk; null when it cannot be decoded. */
+export async function cleanGoodPhoto(bytes: Buffer): Promise<Photo | null> {
+  const clean = await cleanImage(bytes, GOODS);
+  return clean ? { bytes: clean, type: GOODS.mime } : null;
 }

@@ -16,7 +16,7 @@ export interface HistoryEntry {
   note: string;
   absentReason: string | null;
   inspector: string;
-  photos: number[];
+  photos: string[]; // URL keys
   claimStatus: string | null;
   claimPoints: number | null;
   request: { status: string; reason: string; note: string | null } | null;
@@ -38,7 +38,7 @@ export function householdInspections(householdId: number, limit = 24): HistoryEn
     status: "scored" | "absent" | "returned"; total: number | null; tier: string | null; scores_json: string | null; note: string; absentReason: string | null;
     inspector: string; claimStatus: string | null; claimPoints: number | null; requestStatus: string | null; requestReason: string | null; requestNote: string | null;
   }[];
-  const photos = stmt("select id from inspection_photos where inspection_id = ? order by id");
+  const photos = stmt("select key from inspection_photos where inspection_id = ? order by id");
   return rows.map((r) => {
     const checklist = JSON.parse(r.checklist_json) as ChecklistSpec;
     const scores = r.scores_json ? (JSON.parse(r.scores_json) as number[]) : [];
@@ -47,7 +47,7 @@ export function householdInspections(householdId: number, limit = 24): HistoryEn
       roundId: r.roundId, title: r.title, startsAt: r.startsAt, publishedAt: r.publishedAt, status: r.status, total: r.total, tier: r.tier,
       items: checklist.items.map((it, k) => ({ name: it.name, max: it.max, score: scores[k] ?? null })),
       note: r.note, absentReason: r.absentReason, inspector: r.inspector,
-      photos: (photos.all(r.inspectionId) as { id: number }[]).map((p) => p.id),
+      photos: (photos.all(r.inspectionId) as { key: string }[]).map((p) => p.key),
       claimStatus: r.claimStatus, claimPoints: r.claimPoints,
       request: r.requestStatus ? { status: r.requestStatus, reason: r.requestReason ?? "", note: r.requestNote } : null,
       canRequestUntil: w.open && !r.requestStatus && r.status !== "returned" ? w.until : null,
@@ -55,12 +55,12 @@ export function householdInspections(householdId: number, limit = 24): HistoryEn
   });
 }
 
-/** A photo of an inspection in this village and round: its file and the household it shows. */
-export function inspectionPhoto(villageId: number, roundId: number, photoId: number): { file: string; mime: string; householdId: number } | null {
+/** A photo of an inspection in this village and round, by its URL key: its file and the household it shows. */
+export function inspectionPhoto(villageId: number, roundId: number, key: string): { file: string; mime: string; householdId: number } | null {
   return (
     (stmt(
       `select p.file, p.mime, i.household_id as householdId from inspection_photos p join inspections i on i.id = p.inspection_id
-       where p.id = ? and p.village_id = ? and i.round_id = ?`,
-    ).get(photoId, villageId, roundId) as { file: string; mime: string; householdId: number } | undefined) ?? null
+       where p.key = ? and p.village_id = ? and i.round_id = ?`,
+    ).get(key, villageId, roundId) as { file: string; mime: string; householdId: number } | undefined) ?? null
   );
 }

@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { InspectionStatus } from "../../db/schema";
 import { notFound } from "./access.server";
 import { audit } from "./audit.server";
-import { checkPhotos, photoFolder, removePhotos, storePhotos, uploadedFiles } from "./claim-photos.server";
+import { checkPhotos, newPhotoKey, photoFolder, removePhotos, storePhotos, uploadedFiles } from "./claim-photos.server";
 import { householdOfUser, type StoredPhoto } from "./claims.server";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
@@ -42,8 +42,16 @@ export function inspectionOf(roundId: number, householdId: number): InspectionRo
   return (stmt("select * from inspections where round_id = ? and household_id = ?").get(roundId, householdId) as InspectionRow | undefined) ?? null;
 }
 
-export function photosOf(inspectionId: number): { id: number; file: string; mime: string; bytes: number }[] {
-  return stmt("select id, file, mime, bytes from inspection_photos where inspection_id = ? order by id").all(inspectionId) as { id: number; file: string; mime: string; bytes: number }[];
+export interface InspectionPhotoRow {
+  key: string;
+  file: string;
+  mime: string;
+  bytes: number;
+  cleaned_at: number | null;
+}
+
+export function photosOf(inspectionId: number): InspectionPhotoRow[] {
+  return stmt("select key, file, mime, bytes, cleaned_at from inspection_photos where inspection_id = ? order by id").all(inspectionId) as InspectionPhotoRow[];
 }
 
 // ---- who may score whom --------------------------------------------------------------------------
@@ -104,7 +112,7 @@ export function scoringHousehold(round: RoundRow, userId: number, householdId: n
   if (!h || h.grid_id === null || !grids.includes(h.grid_id)) notFound();
   const inspection = inspectionOf(round.id, householdId);
   const inspector = inspection ? (stmt("select display_name from users where id = ?").get(inspection.inspector_user_id) as { display_name: string }).display_name : null;
-  return { household: h, inspection, inspector, photos: inspection ? photosOf(inspection.id).map((p) => p.id) : [], conflict: conflictOf(userId, householdId) };
+  return { household: h, inspection, inspector, photos: inspection ? photosOf(inspection.id).map((p) => p.key) : [], conflict: conflictOf(userId, householdId) };
 }
 
 /** Why saving is closed for this household now, or null. A published round reopens only for an accepted re-inspection. */
@@ -213,8 +221,8 @@ function writeInspection(by: Inspector, round: RoundRow, householdId: number, ve
     }
     if (photos.length || v.kind === "absent") {
       stmt("delete from inspection_photos where inspection_id = ?").run(id);
-      const add = stmt("insert into inspection_photos (village_id, inspection_id, file, mime, bytes, created_at) values (?, ?, ?, ?, ?, ?)");
-      for (const p of photos) add.run(round.village_id, id, p.file, p.mime, p.bytes, at);
+      const add = stmt("insert into inspection_photos (village_id, inspection_id, key, file, mime, bytes, created_at, cleaned_at) values (?, ?, ?, ?, ?, ?, ?, ?)");
+      for (const p of photos) add.run(round.village_id, id, newPhotoKey(), p.file, p.mime, p.bytes, at, p.cleanedAt);
     }
     audit({
       actorUserId: by.userId, actorRole: by.role, villageId: round.village_id, action: v.kind === "scored" ? "inspection.score" : "inspection.absent",

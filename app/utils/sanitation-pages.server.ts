@@ -1,7 +1,7 @@
 // What the sanitation pages load and do: each route calls one function here (after parsing its
 // params) and renders what comes back. Access is checked first in every one.
 import { redirect } from "@remix-run/node";
-import { findGrant, forbidden, notFound, requireHousehold, requireRole, requireVillagePerson, type Access } from "./access.server";
+import { findGrant, notFound, requireHousehold, requireRole, requireVillagePerson, type Access } from "./access.server";
 import { actorOf, echoValues } from "./admin-common.server";
 import { householdOfUser } from "./claims.server";
 import { now } from "./clock.server";
@@ -20,9 +20,7 @@ import {
 import { fieldErrors, formToObject, readForm } from "./validation.server";
 import { formatMonth } from "./format";
 import { chinaMonth } from "./clock.server";
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { photoFolder } from "./claim-photos.server";
+import { readPhotoFile } from "./claim-photos.server";
 
 const BAD_REQUEST = "请求有误，请刷新页面后再试";
 const ADMINS = ["village_admin", "township_admin"] as const;
@@ -125,7 +123,7 @@ export async function roundPage(request: Request, villageId: number, roundId: nu
     me,
     myHousehold: householdOfUser(me),
     round: { id: round.id, title: round.title, status: round.status, starts_at: round.starts_at, ends_at: round.ends_at, published_at: round.published_at, checklist: round.checklist },
-    table: table.map((r) => ({ ...r, scores: r.scores_json ? (JSON.parse(r.scores_json) as number[]) : null, photos: r.photos ? r.photos.split(",").map(Number) : [] })),
+    table: table.map((r) => ({ ...r, scores: r.scores_json ? (JSON.parse(r.scores_json) as number[]) : null, photos: r.photos ? r.photos.split(",") : [] })),
     grids: gridChoices(villageId),
     inspectors: inspectorChoices(villageId),
     assigned: assignments(roundId).map((a) => `${a.gridId}-${a.userId}`),
@@ -266,19 +264,19 @@ export async function posterPage(request: Request, villageId: number, roundId: n
   return { villageId, village: village.name, board };
 }
 
-/** Committee and inspectors of the village, and the household itself, may see an inspection photo. */
-export async function inspectionPhotoResponse(request: Request, villageId: number, roundId: number, photoId: number): Promise<Response> {
+/**
+ * Committee and inspectors of the village, its admins (who see the household's inspections on its
+ * page) and the township admin, and the household itself, may see an inspection photo. Anyone else
+ * of the village gets the same 404 as for a photo that does not exist.
+ */
+export async function inspectionPhotoResponse(request: Request, villageId: number, roundId: number, key: string): Promise<Response> {
   const viewer = await requireVillagePerson(request, villageId);
-  const photo = inspectionPhoto(villageId, roundId, photoId);
+  const photo = inspectionPhoto(villageId, roundId, key);
   if (!photo) notFound();
   const staff = !!findGrant(viewer, ["committee", "inspector", "township_admin", "village_admin"], villageId);
-  if (!staff && viewer.householdId !== photo.householdId) throw forbidden();
-  let body: Buffer;
-  try {
-    body = readFileSync(path.join(photoFolder(), photo.file));
-  } catch {
-    notFound();
-  }
+  if (!staff && viewer.householdId !== photo.householdId) notFound();
+  const body = readPhotoFile(photo.file);
+  if (!body) notFound();
   return new Response(new Uint8Array(body), { headers: { "content-type": photo.mime, "cache-control": "private, no-store", "content-disposition": "inline" } });
 }
 

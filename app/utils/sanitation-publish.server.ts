@@ -40,7 +40,7 @@ function fileFor(round: RoundRow, row: InspectionRow, by: Decider): Filed {
   if (row.status !== "scored" || row.tier === null) return { claimId: null, waiting: false };
   const tier = round.checklist.tiers.find((t) => t.name === row.tier);
   if (!tier || tier.ruleId === null) return { claimId: null, waiting: false }; // only a template saved before rules were required
-  const photos = photosOf(row.id).map(({ file, mime, bytes }) => ({ file, mime, bytes }));
+  const photos = photosOf(row.id).map(({ file, mime, bytes, cleaned_at }) => ({ file, mime, bytes, cleanedAt: cleaned_at }));
   const [claimId] = fileClaimBatch({
     villageId: round.village_id,
     filer: { userId: row.inspector_user_id, role: "inspector" },

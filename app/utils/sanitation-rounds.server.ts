@@ -249,7 +249,7 @@ export interface TableRow {
   saved_at: number | null;
   claim_id: number | null;
   claim_status: string | null;
-  photos: string | null; // comma-separated photo ids
+  photos: string | null; // comma-separated photo keys (base64url: no commas)
 }
 
 /** Every household of the round's grids with its inspection (if any), in grid and number order. */
@@ -258,7 +258,7 @@ export function roundTable(roundId: number): TableRow[] {
     `select h.id as household_id, h.number, (select m.name from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1 limit 1) as head,
        g.name as grid, i.id as inspection_id, i.status, i.scores_json, i.total, i.tier, i.note, i.absent_reason, i.returned_reason,
        u.display_name as inspector, i.inspector_user_id, i.saved_at, i.claim_id, c.status as claim_status,
-       (select group_concat(p.id) from inspection_photos p where p.inspection_id = i.id) as photos
+       (select group_concat(p.key) from inspection_photos p where p.inspection_id = i.id) as photos
      from households h join sanitation_rounds r on r.id = ? and r.village_id = h.village_id
      left join grids g on g.id = h.grid_id
      left join inspections i on i.round_id = r.id and i.household_id = h.id

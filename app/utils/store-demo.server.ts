@@ -5,18 +5,23 @@ import path from "node:path";
 import { now } from "./clock.server";
 import { stmt, transact } from "./db.server";
 import { DEMO_GOODS } from "./demo-goods";
+import { cleanGoodPhoto, type Photo } from "./goods.server";
 import { setPin } from "./pin.server";
 import { moveStock } from "./stock.server";
 
 export const DEMO_PIN = "135790";
 
-function photo(file: string): Buffer | null {
+/** A demo good's picture, cleaned like an admin's upload (cleanGoodPhoto), or null when the file is missing. */
+async function photo(file: string): Promise<Photo | null> {
   const p = path.resolve("db/demo/goods", `${file}.webp`);
-  return fs.existsSync(p) ? fs.readFileSync(p) : null;
+  return fs.existsSync(p) ? cleanGoodPhoto(fs.readFileSync(p)) : null;
 }
 
 export async function seedDemoStores(): Promise<void> {
   const stores = stmt("select id, village_id from stores order by id").all() as { id: number; village_id: number }[];
+  // Decoded before the transaction: image work is async and must not run inside one.
+  const photos = new Map<string, Photo | null>();
+  for (const g of DEMO_GOODS) photos.set(g.file, await photo(g.file));
   transact(() => {
     for (const [si, s] of stores.entries()) {
       const keeper = stmt("select user_id from user_roles where village_id = ? and role = 'store_keeper' order by user_id limit 1").get(s.village_id) as
@@ -24,13 +29,13 @@ export async function seedDemoStores(): Promise<void> {
         | undefined;
       if (keeper) stmt("insert or ignore into store_keepers (store_id, user_id, village_id, created_at) values (?, ?, ?, ?)").run(s.id, keeper.user_id, s.village_id, now());
       for (const [gi, g] of DEMO_GOODS.entries()) {
-        const bytes = photo(g.file);
+        const pic = photos.get(g.file) ?? null;
         const at = now();
         const goodId = Number(
           stmt(
-            `insert into goods (village_id, store_id, name, category, unit, price, cost_fen, monthly_limit, low_stock, active, photo, photo_type, photo_version, created_at, updated_at)
-             values (?, ?, ?, ?, ?, ?, ?, ?, 5, 1, ?, ?, ?, ?, ?)`,
-          ).run(s.village_id, s.id, g.name, g.category, g.unit, g.price, Math.round(g.cost * 100), g.limit, bytes, bytes ? "image/webp" : null, bytes ? 1 : 0, at, at).lastInsertRowid,
+            `insert into goods (village_id, store_id, name, category, unit, price, cost_fen, monthly_limit, low_stock, active, photo, photo_type, photo_version, photo_cleaned_at, created_at, updated_at)
+             values (?, ?, ?, ?, ?, ?, ?, ?, 5, 1, ?, ?, ?, ?, ?, ?)`,
+          ).run(s.village_id, s.id, g.name, g.category, g.unit, g.price, Math.round(g.cost * 100), g.limit, pic?.bytes ?? null, pic?.type ?? null, pic ? 1 : 0, pic ? at : null, at, at).lastInsertRowid,
         );
         // A spread of stock levels so the demo shows 库存不足 and 已兑完 too.
         const qty = gi === 11 + si ? 0 : gi % 6 === 5 ? 3 : 20 + ((gi * 13 + si * 5) % 40);

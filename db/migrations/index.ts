@@ -8,6 +8,7 @@ import * as m0004 from "./0004_claims";
 import * as m0005 from "./0005_activities";
 import * as m0006 from "./0006_sanitation";
 import * as m0007 from "./0007_campaigns";
+import * as m0008 from "./0008_photo_keys";
 import * as m0009 from "./0009_stock_holds";
 import * as m0010 from "./0010_sign_in_throttle";
 
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   "0005_activities": m0005,
   "0006_sanitation": m0006,
   "0007_campaigns": m0007,
+  "0008_photo_keys": m0008,
   "0009_stock_holds": m0009,
   "0010_sign_in_throttle": m0010,
 };

@@ -21,7 +21,7 @@ function file(v: ClaimVillage, over: Partial<{ memberId: number; ruleId: number;
     filer: { userId: over.userId ?? v.villager, role },
     items: [{
       memberId: over.memberId ?? v.memberA, ruleId: over.ruleId ?? v.rules.sweep, occurredAt: now() - 3600_000, quantity: over.quantity ?? 1, note: "打扫村口",
-      photos: over.photos ? [{ file: `t/${Math.random()}.jpg`, mime: "image/jpeg", bytes: 10 }] : [],
+      photos: over.photos ? [{ file: `t/${Math.random()}.jpg`, mime: "image/jpeg", bytes: 10, cleanedAt: now() }] : [],
     }],
   })[0];
 }

@@ -4,6 +4,7 @@
 // appears. Kept beside bad-input.test.ts (same rules, smaller harness) so the two tables merge apart.
 import fs from "node:fs";
 import path from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type Reply, type TestServer, signInEach } from "./harness";
@@ -169,7 +170,10 @@ function withPhotos(base: Record<string, string>, files: { bytes: Uint8Array; na
     return fd;
   };
 }
-const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new Uint8Array(200).fill(7)]);
+// A real (decodable) JPEG: every upload is decoded and re-encoded, so JPEG's first bytes followed by
+// filler no longer pass (BROKEN_JPEG below).
+const JPEG = new Uint8Array(await sharp({ create: { width: 40, height: 30, channels: 3, background: "#7a5" } }).jpeg().toBuffer());
+const BROKEN_JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new Uint8Array(200).fill(7)]);
 const FAKE_JPEG = new TextEncoder().encode("这不是照片，只是改了扩展名的文字");
 const BIG_JPEG = new Uint8Array(5 * 1024 * 1024 + 10).fill(7);
 BIG_JPEG.set([0xff, 0xd8, 0xff, 0xe0]);
@@ -178,6 +182,7 @@ const jpeg = (name = "a.jpg") => ({ bytes: JPEG, name, type: "image/jpeg" });
 const photoCases = (who: Who, url: string, base: Record<string, string>): Case[] => [
   { name: `${url} · a fake JPEG (text named .jpg)`, who, url, body: withPhotos(base, [{ bytes: FAKE_JPEG, name: "fake.jpg", type: "image/jpeg" }]), status: 400, msg: "第 1 张不是照片，只能上传 JPG、PNG 或 WebP 图片", at: "f-photos-err" },
   { name: `${url} · an HTML file named .png`, who, url, body: withPhotos(base, [jpeg(), { bytes: new TextEncoder().encode(MARKUP), name: "x.png", type: "image/png" }]), status: 400, msg: "第 2 张不是照片", at: "f-photos-err" },
+  { name: `${url} · JPEG's first bytes but no picture sharp can decode`, who, url, body: withPhotos(base, [jpeg(), { bytes: BROKEN_JPEG, name: "b.jpg", type: "image/jpeg" }]), status: 400, msg: "第 2 张照片无法识别，请换一张", at: "f-photos-err" },
   { name: `${url} · a photo over 5 MB`, who, url, body: withPhotos(base, [{ bytes: BIG_JPEG, name: "big.jpg", type: "image/jpeg" }]), status: 400, msg: "第 1 张照片超过 5 MB", at: "f-photos-err" },
   { name: `${url} · 4 photos`, who, url, body: withPhotos(base, [jpeg("1.jpg"), jpeg("2.jpg"), jpeg("3.jpg"), jpeg("4.jpg")]), status: 400, msg: "最多上传 3 张照片", at: "f-photos-err" },
   { name: `${url} · good photo but a bad date`, who, url, body: withPhotos({ ...base, date: "abc" }, [jpeg()]), status: 400, msg: "请选择日期", at: "f-date-err" },

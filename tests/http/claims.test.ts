@@ -1,5 +1,6 @@
 // Claims over HTTP: a photo is served only to its village, maker-checker holds at the door, and the
 // test clock is off in a normal start.
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type TestServer } from "./harness";
@@ -21,7 +22,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(64).fill(1)]);
+// A real PNG: uploads are decoded and re-encoded (as JPEG), so PNG's first bytes and filler no longer pass.
+const PNG = new Uint8Array(await sharp({ create: { width: 64, height: 48, channels: 4, background: "#2e7d3280" } }).png().toBuffer());
 
 describe("claims over HTTP", () => {
   it("the notice board folds a sanitation round's claims into one line that opens to every household (open when printed)", async () => {
@@ -47,8 +49,14 @@ describe("claims over HTTP", () => {
     const last = database.sqlite.prepare("select id, hash from ledger_entries order by id desc limit 1").get() as { id: number; hash: string };
     expect([Number(head![1]), head![2]]).toEqual([last.id, last.hash]);
     expect((await villager.get(`/v/${v}/notice`)).text).not.toContain("ledger-head");
-    const { spawnSync } = await import("node:child_process");
-    const cli = spawnSync("npx", ["tsx", "scripts/check-ledger.ts", server.dbPath, "--anchor", `${head![1]}:${head![2]}`], { encoding: "utf8" });
+    // Run without blocking the event loop: a synchronous spawn that outlasts the server's 5 s
+    // keep-alive hides the server closing the pooled socket, and the next test's request on it fails.
+    const { execFile } = await import("node:child_process");
+    const cli = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
+      execFile("npx", ["tsx", "scripts/check-ledger.ts", server.dbPath, "--anchor", `${head![1]}:${head![2]}`], { encoding: "utf8" }, (error, stdout, stderr) =>
+        resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+      ),
+    );
     expect(cli.status, cli.stdout + cli.stderr).toBe(0);
     expect(cli.stdout).toContain("✓ 与记下的锚点一致");
   });
@@ -70,17 +78,17 @@ describe("claims over HTTP", () => {
     expect(r.location).toBe("/claims?filed=1");
     const claim = database.sqlite.prepare("select id, status, points from claims order by id desc limit 1").get() as { id: number; status: string; points: number };
     expect(claim).toMatchObject({ status: "pending", points: 10 });
-    const photo = database.sqlite.prepare("select id, mime from claim_photos where claim_id = ?").get(claim.id) as { id: number; mime: string };
-    expect(photo.mime).toBe("image/png");
+    const photo = database.sqlite.prepare("select key, mime from claim_photos where claim_id = ?").get(claim.id) as { key: string; mime: string };
+    expect(photo.mime).toBe("image/jpeg"); // stored as the cleaned re-encoding, whatever came in
 
-    const url = `/v/${v[0]}/photos/${photo.id}`;
+    const url = `/v/${v[0]}/photos/${photo.key}`;
     const own = await villager.get(url);
     expect(own.status).toBe(200);
-    expect(own.headers.get("content-type")).toBe("image/png");
+    expect(own.headers.get("content-type")).toBe("image/jpeg");
     expect(own.headers.get("x-content-type-options")).toBe("nosniff");
     const foreign = await login("13900000011"); // a villager of the other village
     expect((await foreign.get(url)).status).toBe(403);
-    expect((await foreign.get(`/v/${v[1]}/photos/${photo.id}`)).status).toBe(404);
+    expect((await foreign.get(`/v/${v[1]}/photos/${photo.key}`)).status).toBe(404);
     expect((await new Client(server.url).get(url)).status).toBe(302);
 
     // The committee member may approve it; the villager (filer, not committee) may not.

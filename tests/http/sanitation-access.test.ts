@@ -20,6 +20,8 @@ interface RouteCase {
   crossNotFound?: boolean;
   /** Who may see it depends on the row found (a photo's household): in cross mode everyone of the village gets 404. */
   crossNotFoundForAll?: boolean;
+  /** A person of the village who may not see it gets the 404 of a missing row, not a 403 (no hint that it exists). */
+  deniedNotFound?: boolean;
 }
 
 const TABLE: RouteCase[] = [
@@ -29,14 +31,14 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/rounds/{open}/score", allowed: ["inspector"], crossNotFound: true },
   { path: "/v/{v}/rounds/{open}/score/{sh}", allowed: ["inspector"], crossNotFound: true },
   { path: "/v/{v}/rounds/{pub}/poster", allowed: ALL, crossNotFound: true },
-  // Inspection photos: staff of the village and the household itself (the villager's household is not this one).
-  { path: "/v/{v}/rounds/{pub}/photos/{ph}", allowed: ["committee", "inspector", ...ADMINS], crossNotFound: true, crossNotFoundForAll: true },
+  // Inspection photos, by their random key: staff of the village and the household itself (the villager's household is not this one).
+  { path: "/v/{v}/rounds/{pub}/photos/{ph}", allowed: ["committee", "inspector", ...ADMINS], crossNotFound: true, crossNotFoundForAll: true, deniedNotFound: true },
 ];
 
 let server: TestServer;
 let database: Db;
 const clients = new Map<Who, Client>();
-type Ids = { v: number; open: number; pub: number; sh: number; cl: number; ph: number };
+type Ids = { v: number; open: number; pub: number; sh: number; cl: number; ph: string };
 const ids: { own: Ids; other: Ids } = {} as { own: Ids; other: Ids };
 
 beforeAll(async () => {
@@ -53,7 +55,7 @@ beforeAll(async () => {
       "select h.id from households h join round_inspectors ri on ri.grid_id = h.grid_id and ri.round_id = ? where h.id <> ? order by h.number limit 1", open, home,
     ).id;
     const cl = one<{ id: number }>("select id from checklists where village_id = ? limit 1", v).id;
-    const ph = one<{ id: number }>("select p.id from inspection_photos p join inspections i on i.id = p.inspection_id where i.round_id = ? and i.household_id <> ? limit 1", pub, villager).id;
+    const ph = one<{ key: string }>("select p.key from inspection_photos p join inspections i on i.id = p.inspection_id where i.round_id = ? and i.household_id <> ? limit 1", pub, villager).key;
     return { v, open, pub, sh, cl, ph };
   });
   Object.assign(ids, { own, other });
@@ -76,14 +78,14 @@ function fill(path: string, mode: "own" | "other" | "cross"): string {
 }
 
 const cases = TABLE.flatMap((route) =>
-  ALL.flatMap((who) => (["own", "other", ...(route.crossNotFound ? ["cross"] : [])] as ("own" | "other" | "cross")[]).map((mode) => ({ route: route.path, who, mode, allowedHere: route.allowed.includes(who) || (mode === "cross" && !!route.crossNotFoundForAll) }))),
+  ALL.flatMap((who) => (["own", "other", ...(route.crossNotFound ? ["cross"] : [])] as ("own" | "other" | "cross")[]).map((mode) => ({ route: route.path, who, mode, allowedHere: route.allowed.includes(who) || (mode === "cross" && !!route.crossNotFoundForAll), deniedNotFound: !!route.deniedNotFound }))),
 );
 
 describe("sanitation access table", () => {
-  it.each(cases)("$who GET $route ($mode)", async ({ route, who, mode, allowedHere }) => {
+  it.each(cases)("$who GET $route ($mode)", async ({ route, who, mode, allowedHere, deniedNotFound }) => {
     const r = await clients.get(who)!.get(fill(route, mode));
     const township = who === "township_admin";
-    if (mode === "own") expect(r.status).toBe(allowedHere ? 200 : 403);
+    if (mode === "own") expect(r.status).toBe(allowedHere ? 200 : deniedNotFound ? 404 : 403);
     else if (mode === "other") expect(r.status).toBe(allowedHere && township ? 200 : 403);
     else if (allowedHere) expect(r.status).toBe(404);
     else expect(r.status).toBe(403);
@@ -99,11 +101,23 @@ describe("sanitation access table", () => {
   it("a household sees the photos of its own inspection", async () => {
     const villager = clients.get("villager")!;
     const own = database.sqlite.prepare(
-      `select p.id from inspection_photos p join inspections i on i.id = p.inspection_id join members m on m.household_id = i.household_id
+      `select p.id, p.key from inspection_photos p join inspections i on i.id = p.inspection_id join members m on m.household_id = i.household_id
        join users u on u.member_id = m.id where u.phone = ? and i.round_id = ?`,
-    ).get(PHONES.villager, ids.own.pub) as { id: number } | undefined;
-    if (own) expect((await villager.get(`/v/${ids.own.v}/rounds/${ids.own.pub}/photos/${own.id}`)).status).toBe(200);
-    expect((await villager.get(`/v/${ids.own.v}/rounds/${ids.own.pub}/photos/${ids.own.ph}`)).status).toBe(403);
+    ).get(PHONES.villager, ids.own.pub) as { id: number; key: string } | undefined;
+    if (own) {
+      expect((await villager.get(`/v/${ids.own.v}/rounds/${ids.own.pub}/photos/${own.key}`)).status).toBe(200);
+      expect((await villager.get(`/v/${ids.own.v}/rounds/${ids.own.pub}/photos/${own.id}`)).status).toBe(404); // the sequential id is no URL
+    }
+    // Another household's photo: the same 404 as a photo that does not exist.
+    expect((await villager.get(`/v/${ids.own.v}/rounds/${ids.own.pub}/photos/${ids.own.ph}`)).status).toBe(404);
+  });
+
+  it("an inspection photo's URL takes only its key: the id, a made-up key or junk is a 404, even for the committee", async () => {
+    const committee = clients.get("committee")!;
+    const base = `/v/${ids.own.v}/rounds/${ids.own.pub}/photos/`;
+    expect((await committee.get(base + ids.own.ph)).status).toBe(200);
+    const id = (database.sqlite.prepare("select id from inspection_photos where key = ?").get(ids.own.ph) as { id: number }).id;
+    for (const bad of [String(id), "B".repeat(22), "x", "%00", ids.own.ph + "A"]) expect((await committee.get(base + bad)).status, bad).toBe(404);
   });
 
   it("refuses sanitation writes by the wrong role or from another village, and writes nothing", async () => {

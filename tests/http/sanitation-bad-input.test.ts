@@ -4,6 +4,7 @@
 // file appears. Same rules as bad-input-claims.test.ts.
 import fs from "node:fs";
 import path from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Db } from "~/utils/db.server";
 import { Client, startServer, type Reply, type TestServer, signInEach } from "./harness";
@@ -148,7 +149,10 @@ function withPhotos(base: Record<string, string>, files: { bytes: Uint8Array; na
     return fd;
   };
 }
-const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new Uint8Array(200).fill(7)]);
+// A real (decodable) JPEG: every upload is decoded and re-encoded, so JPEG's first bytes followed by
+// filler no longer pass (BROKEN_JPEG below).
+const JPEG = new Uint8Array(await sharp({ create: { width: 40, height: 30, channels: 3, background: "#7a5" } }).jpeg().toBuffer());
+const BROKEN_JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new Uint8Array(200).fill(7)]);
 const BIG_JPEG = new Uint8Array(5 * 1024 * 1024 + 10).fill(7);
 BIG_JPEG.set([0xff, 0xd8, 0xff, 0xe0]);
 const jpeg = (name = "a.jpg") => ({ bytes: JPEG, name, type: "image/jpeg" });
@@ -239,6 +243,7 @@ const scoreCases: Case[] = [
   { name: "score · a published round", who: "inspector", url: "/v/{V}/rounds/{PUB}/score/{SH}", body: scoreBase, status: 400, msg: "评比已公布，不能再改分", at: "form" },
   { name: "score · a fake JPEG", who: "inspector", url: SCORE, body: withPhotos(scoreBase, [{ bytes: new TextEncoder().encode("不是照片"), name: "fake.jpg", type: "image/jpeg" }]), status: 400, msg: "第 1 张不是照片，只能上传 JPG、PNG 或 WebP 图片", at: "f-photos-err" },
   { name: "score · an HTML file named .png", who: "inspector", url: SCORE, body: withPhotos(scoreBase, [jpeg(), { bytes: new TextEncoder().encode(MARKUP), name: "x.png", type: "image/png" }]), status: 400, msg: "第 2 张不是照片", at: "f-photos-err" },
+  { name: "score · JPEG's first bytes but no picture sharp can decode", who: "inspector", url: SCORE, body: withPhotos(scoreBase, [jpeg(), { bytes: BROKEN_JPEG, name: "b.jpg", type: "image/jpeg" }]), status: 400, msg: "第 2 张照片无法识别，请换一张", at: "f-photos-err" },
   { name: "score · a photo over 5 MB", who: "inspector", url: SCORE, body: withPhotos(scoreBase, [{ bytes: BIG_JPEG, name: "big.jpg", type: "image/jpeg" }]), status: 400, msg: "第 1 张照片超过 5 MB", at: "f-photos-err" },
   { name: "score · 4 photos", who: "inspector", url: SCORE, body: withPhotos(scoreBase, [jpeg("1.jpg"), jpeg("2.jpg"), jpeg("3.jpg"), jpeg("4.jpg")]), status: 400, msg: "最多上传 3 张照片", at: "f-photos-err" },
   { name: "score · good photo, bad score", who: "inspector", url: SCORE, body: withPhotos({ ...scoreBase, s0: "abc" }, [jpeg()]), status: 400, msg: "庭院整洁应为 0 到 25 的整数", at: "f-s0-err" },

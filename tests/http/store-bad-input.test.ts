@@ -410,6 +410,11 @@ describe("photo uploads", () => {
   it("refuses a file that is not a picture, whatever it claims to be", async () => {
     verify(await upload(new TextEncoder().encode("not really a jpeg"), "image/jpeg"), e400("只能上传 JPG、PNG 或 WebP 照片", "f-photo-err"), "text as photo");
   });
+  it("refuses a file with a picture's first bytes that no decoder can read", async () => {
+    const broken = new Uint8Array(2000).fill(7);
+    broken.set([0xff, 0xd8, 0xff, 0xe0]);
+    verify(await upload(broken, "image/jpeg"), e400("这张照片无法识别，请换一张", "f-photo-err"), "undecodable photo");
+  });
   it("refuses a photo over 300 KB", async () => {
     const big = new Uint8Array(400 * 1024);
     big.set([0xff, 0xd8, 0xff]);

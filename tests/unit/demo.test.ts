@@ -7,6 +7,7 @@ import { householdBalance } from "~/utils/ledger.server";
 import { verifyPassword } from "~/utils/password.server";
 import { findUserByPhone, rolesOf } from "~/utils/users.server";
 import { now } from "~/utils/clock.server";
+import { cleanStoredPhotos } from "~/utils/photo-cleanup.server";
 
 const count = (sql: string, ...params: unknown[]) => (db().sqlite.prepare(sql).get(...params) as { n: number }).n;
 
@@ -204,6 +205,16 @@ describe("demo seed", () => {
     ).all();
     expect(count("select count(*) as n from claims where status = 'pending'")).toBeGreaterThan(0);
     expect(stuck).toEqual([]);
+  });
+
+  it("stores its photos the way uploads are stored: re-encoded without metadata, nothing left for the boot pass", async () => {
+    expect(count("select count(*) as n from claim_photos")).toBeGreaterThan(0);
+    expect(count("select count(*) as n from inspection_photos")).toBeGreaterThan(0);
+    expect(count("select count(*) as n from goods where photo is not null")).toBeGreaterThan(0);
+    expect(count("select count(*) as n from claim_photos where cleaned_at is null or mime <> 'image/jpeg'")).toBe(0);
+    expect(count("select count(*) as n from inspection_photos where cleaned_at is null or mime <> 'image/jpeg'")).toBe(0);
+    expect(count("select count(*) as n from goods where photo is not null and photo_cleaned_at is null")).toBe(0);
+    expect(await cleanStoredPhotos()).toEqual({ files: 0, removed: [], goods: 0 });
   });
 
   it("does nothing on a database that already has a township", async () => {
