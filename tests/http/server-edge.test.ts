@@ -62,8 +62,11 @@ describe("caching on shared phones", () => {
   it("signed-in pages, data, photos and exports are private, no-store", async () => {
     const villager = new Client(server.url);
     await villager.login("13900000001");
-    const photo = db.sqlite.prepare("select id from claim_photos where village_id = ? order by id limit 1").get(village) as { id: number };
-    for (const path of ["/", "/statement", "/statement.data", "/_root.data", `/v/${village}/photos/${photo.id}`]) {
+    // A photo every villager may see: its claim has entered 公示.
+    const photo = db.sqlite
+      .prepare("select p.key from claim_photos p join claims c on c.id = p.claim_id where p.village_id = ? and c.approved_at is not null order by p.id limit 1")
+      .get(village) as { key: string };
+    for (const path of ["/", "/statement", "/statement.data", "/_root.data", `/v/${village}/photos/${photo.key}`]) {
       const r = await villager.get(path);
       expect(r.status, path).toBe(200);
       expect(r.headers.get("cache-control"), path).toBe("private, no-store");
