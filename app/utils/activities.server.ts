@@ -62,7 +62,7 @@ export const activityFieldsSchema = z
   .object({
     title: textSchema("活动名称", 40),
     // Optional: a form without the field means no description.
-    description: z.string().optional().transform((s) => s ?? "").pipe(textSchema("活动说明", 500, false)),
+    description: z.string().optional().transform((s) => s ?? "").pipe(textSchema("活动说明", 500, false, true)),
     place: textSchema("地点", 60),
     startsAt: chinaTimeSchema("开始时间"),
     endsAt: chinaTimeSchema("结束时间"),
@@ -78,7 +78,7 @@ export const activityFieldsSchema = z
   });
 export type ActivityFields = z.infer<typeof activityFieldsSchema>;
 
-export const cancelActivitySchema = z.object({ reason: textSchema("取消原因", 100) });
+export const cancelActivitySchema = z.object({ reason: textSchema("取消原因", 100, true, true) });
 
 const HOURS_MSG = "小时数应为 0.5 到 24，按半小时计，如 2 或 2.5";
 

@@ -18,7 +18,7 @@ const BAD_REQUEST = "请求有误，请刷新页面后再试";
 export const nominateSchema = z.object({
   categoryId: formIdSchema,
   nomineeId: z.string({ error: "请先搜索，再选择要提名的人或户" }).regex(/^\d{1,12}$/, "请先搜索，再选择要提名的人或户").transform(Number),
-  reason: textSchema("提名理由", TEXT_LIMITS.nominationReason),
+  reason: textSchema("提名理由", TEXT_LIMITS.nominationReason, true, true),
 });
 export type NominateFields = z.infer<typeof nominateSchema>;
 

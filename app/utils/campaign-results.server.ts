@@ -136,7 +136,7 @@ export function resultOf(c: CampaignRow): CampaignResult {
 export const tieSchema = z.object({
   categoryId: formIdSchema,
   picks: z.array(z.string().regex(/^\d{1,12}$/, "请求有误，请刷新页面后再试").transform(Number)).max(40, "请求有误，请刷新页面后再试"),
-  reason: textSchema("决定理由", TEXT_LIMITS.tieReason),
+  reason: textSchema("决定理由", TEXT_LIMITS.tieReason, true, true),
 });
 
 export interface Committee {

@@ -47,7 +47,7 @@ export interface CategoryInput {
 export const campaignFieldsSchema = z
   .object({
     title: textSchema("评选名称", TEXT_LIMITS.title),
-    description: z.string().optional().transform((s) => s ?? "").pipe(textSchema("评选说明", TEXT_LIMITS.description, false)),
+    description: z.string().optional().transform((s) => s ?? "").pipe(textSchema("评选说明", TEXT_LIMITS.description, false, true)),
     nominateFrom: chinaTimeSchema("提名开始时间"),
     nominateUntil: chinaTimeSchema("提名截止时间"),
     voteFrom: chinaTimeSchema("投票开始时间"),

@@ -45,7 +45,7 @@ export const claimFormSchema = z.object({
     .transform(normalizeDigits)
     .pipe(z.string().regex(/^\d{1,3}(\.\d)?$/, "数量应为正数，如 1 或 2.5"))
     .transform(Number),
-  note: textSchema("说明", 200, false).optional().transform((s) => s ?? ""),
+  note: textSchema("说明", 200, false, true).optional().transform((s) => s ?? ""),
 });
 
 export type FormResult = { ok: true; ids: number[] } | { ok: false; errors: Record<string, string>; status: number };

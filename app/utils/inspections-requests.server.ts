@@ -12,7 +12,7 @@ import { textSchema } from "./validation.server";
 
 const DAY = 86_400_000;
 
-export const requestSchema = z.object({ roundId: formIdSchema, reason: textSchema("复查理由", SANITATION_MAX.requestReason) });
+export const requestSchema = z.object({ roundId: formIdSchema, reason: textSchema("复查理由", SANITATION_MAX.requestReason, true, true) });
 
 export interface RequestRow {
   id: number;

@@ -144,7 +144,7 @@ const versionSchema = z
 /** The scores of every checklist item (s0, s1, ...), the note and the version the page showed. */
 export function scoreSchema(checklist: ChecklistSpec) {
   const shape: Record<string, z.ZodType> = {
-    note: z.string().optional().transform((s) => s ?? "").pipe(textSchema("备注", SANITATION_MAX.scoreNote, false)),
+    note: z.string().optional().transform((s) => s ?? "").pipe(textSchema("备注", SANITATION_MAX.scoreNote, false, true)),
     version: versionSchema,
   };
   checklist.items.forEach((item, i) => {

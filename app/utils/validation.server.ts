@@ -36,19 +36,24 @@ export function hasInvisible(s: string): boolean {
 
 export const invisibleMessage = (label: string) => `${label}不能包含看不见的特殊字符，请删掉后重新输入`;
 
-/** Plain text a person types: trimmed, no markup characters, no invisible characters, bounded. */
-export function textSchema(label: string, max: number, required = true) {
+/**
+ * Plain text a person types: trimmed, no markup characters, no invisible characters, bounded.
+ * `multiline` is for the fields a page offers as a <textarea>: pressing Enter there is writing, not
+ * an odd character, so line breaks are kept (as "\n"; a browser sends "\r\n") and count as one.
+ */
+export function textSchema(label: string, max: number, required = true, multiline = false) {
+  const controls = multiline ? /[\u0000-\u0009\u000b-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/;
   const base = z
     .string({ error: `请填写${label}` })
     // Before trimming: trim() would silently drop a U+FEFF or U+2028 at either end.
     .refine((s) => !hasInvisible(s), { error: invisibleMessage(label), abort: true })
-    .transform((s) => s.trim())
+    .transform((s) => (multiline ? s.replace(/\r\n?/g, "\n") : s).trim())
     .pipe(
       z
         .string()
         .max(max, `${label}最多 ${max} 个字`)
         .refine((s) => !/[<>]/.test(s), `${label}不能包含 < 或 > 符号`)
-        .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), `${label}包含无法识别的字符`),
+        .refine((s) => !controls.test(s), `${label}包含无法识别的字符`),
     );
   return required ? base.refine((s) => s.length > 0, `请填写${label}`) : base;
 }

@@ -36,3 +36,17 @@ describe("invisible characters in free text", () => {
     expect(message("   ")).toBe("请填写姓名");
   });
 });
+
+describe("line breaks", () => {
+  it("a multi-line box keeps the villager's Enter (a browser sends \\r\\n), counted as one character", () => {
+    const note = textSchema("说明", 5, false, true);
+    expect(note.parse("扫地\r\n擦窗")).toBe("扫地\n擦窗");
+    expect(note.safeParse("扫地\r\n擦窗户").success).toBe(false); // 6 characters with the break
+  });
+
+  it("a one-line field still refuses a line break, and a multi-line one every other control", () => {
+    expect(textSchema("姓名", 20).safeParse("张\n三").success).toBe(false);
+    expect(textSchema("说明", 200, false, true).safeParse("扫地\u0007").success).toBe(false);
+    expect(textSchema("说明", 200, false, true).safeParse("扫地\t擦窗").success).toBe(false);
+  });
+});
