@@ -2,6 +2,7 @@
 // clients, autocannon load, the home page's gzip weight and the server's memory.
 import { execSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 import autocannon, { type Options as CannonOptions } from "autocannon";
@@ -124,13 +125,69 @@ export function load(url: string, cookie: string | null, seconds: number, server
 }
 
 /**
- * A steady arrival rate instead of a closed loop: `rate` requests per second in total, spread over
- * a few connections, so latency is what a person feels at that load, not at saturation.
+ * A steady arrival rate, open loop: one request every 1000/rate ms whether or not earlier ones have
+ * been answered, over a pool of keep-alive connections, so latency is what a person feels at that
+ * load. (autocannon's own rate limit sends each connection's quota back to back at the start of
+ * every second: a burst of `rate` requests once a second, which measures the burst, not the rate.)
  */
-export function steady(url: string, cookie: string | null, rate: number, seconds: number, serverPid: number): Promise<LoadResult> {
+export async function steady(url: string, cookie: string | null, rate: number, seconds: number, serverPid: number): Promise<LoadResult> {
   const headers: Record<string, string> = { "accept-encoding": "gzip", "user-agent": PHONE_UA };
   if (cookie) headers.cookie = cookie;
-  return measure({ url, connections: 8, overallRate: rate, duration: seconds, headers, timeout: 10 }, serverPid);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const target = new URL(url);
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let non2xx = 0;
+  let errors = 0;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      const req = http.get({ agent, host: target.hostname, port: target.port, path: target.pathname + target.search, headers, timeout: 10_000 }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          if (status >= 200 && status < 300) latencies.push(performance.now() - t0);
+          else non2xx++;
+          resolve();
+        });
+      });
+      req.on("error", () => {
+        errors++;
+        resolve();
+      });
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+    });
+  const cpu0 = cpuMsOf(serverPid);
+  const client0 = process.cpuUsage();
+  const interval = 1000 / rate;
+  const total = Math.round(rate * seconds);
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    // Sleep until this request's slot; a late timer sends at once (the schedule does not drift).
+    const wait = start + i * interval - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(one());
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  const serverCpu = cpuMsOf(serverPid) - cpu0;
+  const client = process.cpuUsage(client0);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    rps: latencies.length / elapsed,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    ok: latencies.length,
+    non2xx,
+    errors,
+    statuses,
+    serverCpuMsPerReq: serverCpu / Math.max(1, latencies.length + non2xx),
+    clientCpuPct: ((client.user + client.system) / 1000 / (elapsed * 1000)) * 100,
+  };
 }
 
 /** Runs autocannon with these options and gathers latency percentiles, statuses and CPU figures. */
