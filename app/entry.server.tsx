@@ -2,10 +2,10 @@ import { Writable } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
-import { NonceProvider } from "./utils/nonce";
+import { NonceProvider } from "~/platform/nonce";
 
-export { boot, shutdown } from "./utils/boot.server";
-export { runInRequestScope } from "./utils/request-scope.server";
+export { boot, shutdown } from "~/platform/boot.server";
+export { runInRequestScope } from "~/platform/request-scope.server";
 
 /**
  * Remix calls this for every error a loader, action or render throws; it is the only place a server

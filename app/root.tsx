@@ -1,12 +1,12 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
-import styles from "./styles.css";
-import { getViewer } from "./utils/access.server";
-import { ROLE_LABELS } from "./utils/roles";
-import { useNonce } from "./utils/nonce";
-import { currentEntry, menuFor } from "./utils/nav";
-import { shellShouldRevalidate } from "./utils/revalidate";
+import styles from "~/ui/styles.css";
+import { getViewer } from "~/platform/access.server";
+import { ROLE_LABELS } from "~/platform/roles";
+import { useNonce } from "~/platform/nonce";
+import { currentEntry, menuFor } from "~/platform/nav";
+import { shellShouldRevalidate } from "~/platform/revalidate";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },

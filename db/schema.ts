@@ -2,7 +2,7 @@
 // Times are epoch milliseconds (better-sqlite3 rejects Date); flags are 0/1.
 import type { Generated, Insertable, Selectable } from "kysely";
 
-import type { Role } from "../app/utils/roles";
+import type { Role } from "../app/platform/roles";
 export type { Role };
 
 export type AccountKind = "household" | "issuance" | "store";

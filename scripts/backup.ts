@@ -3,13 +3,13 @@
 import fs from "node:fs";
 import path from "node:path";
 
-const { databasePath, dataFolder } = await import("../app/utils/env.server");
+const { databasePath, dataFolder } = await import("../app/platform/env.server");
 if (!fs.existsSync(databasePath())) {
   console.error(`找不到数据库文件：${databasePath()}（请设置 DATABASE_PATH）`);
   process.exit(2);
 }
-const { db, openReadOnly } = await import("../app/utils/db.server");
-const { checkLedger } = await import("../app/utils/ledger-check.server");
+const { db, openReadOnly } = await import("../app/platform/database.server");
+const { checkLedger } = await import("../app/ledger/check.server");
 
 const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
 const target = path.resolve(process.argv[2] ?? path.join(dataFolder(), "backups", `jifen-${stamp}.sqlite`));

@@ -12,8 +12,8 @@ if (!fs.existsSync(file)) {
   console.error(`找不到数据库文件：${file}`);
   process.exit(2);
 }
-const { openReadOnly } = await import("../app/utils/db.server");
-const { checkLedger, ledgerHead, matchesAnchor } = await import("../app/utils/ledger-check.server");
+const { openReadOnly } = await import("../app/platform/database.server");
+const { checkLedger, ledgerHead, matchesAnchor } = await import("../app/ledger/check.server");
 
 let sqlite: ReturnType<typeof openReadOnly>;
 try {

@@ -1,10 +1,10 @@
 // Draws the demo goods' product pictures (simple SVG packages with a label) and rasterises them to
-// small WebP files with headless Chromium, once. The files are committed under db/demo/goods/;
+// small WebP files with headless Chromium, once. The files are committed under db/seed/goods/;
 // run again only to change the pictures: npx tsx scripts/draw-goods.ts
 import fs from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { DEMO_GOODS } from "../app/utils/demo-goods";
+import { DEMO_GOODS } from "../db/seed/goods";
 
 type Shape = "bag" | "bottle" | "box" | "tube" | "roll" | "bar" | "jug" | "towel" | "eggs";
 
@@ -27,7 +27,7 @@ function svg(label: string, shape: Shape, color: string): string {
     <text x="120" y="158" font-family="Noto Sans CJK SC, Noto Serif CJK SC, sans-serif" font-weight="700" font-size="${size}" text-anchor="middle" fill="#222">${label}</text></svg>`;
 }
 
-const out = path.resolve("db/demo/goods");
+const out = path.resolve("db/seed/goods");
 fs.mkdirSync(out, { recursive: true });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
 const page = await browser.newPage();

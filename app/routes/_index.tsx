@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { EntryList } from "~/components/entries";
-import { requireViewer } from "~/utils/access.server";
-import { navFor } from "~/utils/nav";
-import { ROLE_LABELS } from "~/utils/roles";
-import { campaignsToJoin } from "~/utils/campaign-views.server";
-import { householdHome } from "~/utils/statement.server";
-import { pinLockNotice } from "~/utils/storefront.server";
-import { formatTime } from "~/utils/format";
+import { EntryList } from "~/ledger/entries";
+import { requireViewer } from "~/platform/access.server";
+import { navFor } from "~/platform/nav";
+import { ROLE_LABELS } from "~/platform/roles";
+import { campaignsToJoin } from "~/campaigns/views.server";
+import { householdHome } from "~/ledger/statement.server";
+import { pinLockNotice } from "~/store/storefront.server";
+import { formatTime } from "~/platform/format";
 
 export const meta: MetaFunction = () => [{ title: "我的积分 · 积分超市" }];
 

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import styles from "~/activities.css";
-import { Cancelled, Facts, StatusTag } from "~/components/activity";
-import { FormError, FormOk } from "~/components/field";
-import { idParam } from "~/utils/access.server";
-import { villagerActivityPage, villagerSignupAction } from "~/utils/activity-signups.server";
-import { formatTime } from "~/utils/format";
-import { formToObject, readForm } from "~/utils/validation.server";
+import styles from "~/activities/activities.css";
+import { Cancelled, Facts, StatusTag } from "~/activities/activity";
+import { FormError, FormOk } from "~/ui/field";
+import { idParam } from "~/platform/access.server";
+import { villagerActivityPage, villagerSignupAction } from "~/activities/signups.server";
+import { formatTime } from "~/platform/format";
+import { formToObject, readForm } from "~/platform/validation.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "志愿活动"} · 积分超市` }];

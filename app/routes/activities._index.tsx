@@ -1,9 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import adminStyles from "~/admin.css";
-import styles from "~/activities.css";
-import { StatusTag, timeRange } from "~/components/activity";
-import { villagerListPage } from "~/utils/activity-signups.server";
+import adminStyles from "~/people/admin.css";
+import styles from "~/activities/activities.css";
+import { StatusTag, timeRange } from "~/activities/activity";
+import { villagerListPage } from "~/activities/signups.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }, { rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "志愿活动 · 积分超市" }];

@@ -1,17 +1,17 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import adminStyles from "~/admin.css";
-import styles from "~/campaigns.css";
-import { Tag } from "~/components/admin";
-import { CampaignFacts, CategoryResult, NominateBox, StateTag, Turnout } from "~/components/campaign";
-import { FormError, FormOk } from "~/components/field";
-import { idParam } from "~/utils/access.server";
-import { echoValues } from "~/utils/admin-common.server";
-import { NOMINATION_LABELS } from "~/utils/campaign-labels";
-import { villagerCampaignAction, villagerCampaignPage } from "~/utils/campaign-pages.server";
-import { formatTime } from "~/utils/format";
-import { formToObject, readForm } from "~/utils/validation.server";
+import adminStyles from "~/people/admin.css";
+import styles from "~/campaigns/campaigns.css";
+import { Tag } from "~/ui/form-parts";
+import { CampaignFacts, CategoryResult, NominateBox, StateTag, Turnout } from "~/campaigns/campaign";
+import { FormError, FormOk } from "~/ui/field";
+import { idParam } from "~/platform/access.server";
+import { echoValues } from "~/platform/forms.server";
+import { NOMINATION_LABELS } from "~/campaigns/labels";
+import { villagerCampaignAction, villagerCampaignPage } from "~/campaigns/pages.server";
+import { formatTime } from "~/platform/format";
+import { formToObject, readForm } from "~/platform/validation.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }, { rel: "stylesheet", href: styles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.campaign.title ?? "评选"} · 积分超市` }];

@@ -1,8 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import styles from "~/campaigns.css";
-import { StateTag, windowText } from "~/components/campaign";
-import { villagerListPage } from "~/utils/campaign-pages.server";
+import styles from "~/campaigns/campaigns.css";
+import { StateTag, windowText } from "~/campaigns/campaign";
+import { villagerListPage } from "~/campaigns/pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "评选 · 积分超市" }];

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { ClaimStatusLine } from "~/components/claims";
-import { requireHousehold } from "~/utils/access.server";
-import { householdClaims } from "~/utils/claim-views.server";
-import { formatTime } from "~/utils/format";
+import { ClaimStatusLine } from "~/claims/status";
+import { requireHousehold } from "~/platform/access.server";
+import { householdClaims } from "~/claims/views.server";
+import { formatTime } from "~/platform/format";
 
 export const meta: MetaFunction = () => [{ title: "我的申报 · 积分超市" }];
 

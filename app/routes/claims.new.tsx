@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ClaimForm } from "~/components/claim-form";
-import { requireHousehold, requireRole } from "~/utils/access.server";
-import { echoValues } from "~/utils/admin-common.server";
-import { claimFormOptions, fileClaimFromForm } from "~/utils/claim-forms.server";
-import { formToObject, readForm } from "~/utils/validation.server";
+import { ClaimForm } from "~/claims/claim-form";
+import { requireHousehold, requireRole } from "~/platform/access.server";
+import { echoValues } from "~/platform/forms.server";
+import { claimFormOptions, fileClaimFromForm } from "~/claims/forms.server";
+import { formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "申报积分 · 积分超市" }];
 

@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, FormOk } from "~/components/field";
-import { HonourHistory } from "~/components/campaign-honours";
-import { findGrant, requireHousehold, requireRole } from "~/utils/access.server";
-import { householdHonours } from "~/utils/campaign-views.server";
-import { canRedeemSchema, householdMembers, setCanRedeem } from "~/utils/household-head.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
-import { InspectionHistory } from "~/components/sanitation";
-import { inspectionHistory } from "~/utils/sanitation-pages.server";
+import { FormError, FormOk } from "~/ui/field";
+import { HonourHistory } from "~/campaigns/campaign-honours";
+import { findGrant, requireHousehold, requireRole } from "~/platform/access.server";
+import { householdHonours } from "~/campaigns/views.server";
+import { canRedeemSchema, householdMembers, setCanRedeem } from "~/people/household-head.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
+import { InspectionHistory } from "~/sanitation/sanitation";
+import { inspectionHistory } from "~/sanitation/pages.server";
 
 export const meta: MetaFunction = () => [{ title: "我的家庭 · 积分超市" }];
 

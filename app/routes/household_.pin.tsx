@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { PinForm } from "~/components/pin-form";
-import { findGrant, forbidden, requireHousehold } from "~/utils/access.server";
-import { formatTime } from "~/utils/format";
-import { pinFormAction, pinState } from "~/utils/pin.server";
-import { formToObject, readForm } from "~/utils/validation.server";
+import { PinForm } from "~/store/pin-form";
+import { findGrant, forbidden, requireHousehold } from "~/platform/access.server";
+import { formatTime } from "~/platform/format";
+import { pinFormAction, pinState } from "~/store/pin.server";
+import { formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "兑换密码 · 积分超市" }];
 

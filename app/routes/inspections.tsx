@@ -2,11 +2,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, FormOk } from "~/components/field";
-import { InspectionHistory } from "~/components/sanitation";
-import { formatTime } from "~/utils/format";
-import { SANITATION_MAX } from "~/utils/sanitation-labels";
-import { inspectionsAction, inspectionsPage, type Reply } from "~/utils/sanitation-pages.server";
+import { FormError, FormOk } from "~/ui/field";
+import { InspectionHistory } from "~/sanitation/sanitation";
+import { formatTime } from "~/platform/format";
+import { SANITATION_MAX } from "~/sanitation/labels";
+import { inspectionsAction, inspectionsPage, type Reply } from "~/sanitation/pages.server";
 
 export const meta: MetaFunction = () => [{ title: "卫生检查记录 · 积分超市" }];
 

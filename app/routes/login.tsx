@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { Field, FormError } from "~/components/field";
-import { getViewer } from "~/utils/access.server";
-import { signIn, signInSchema } from "~/utils/auth.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { Field, FormError } from "~/ui/field";
+import { getViewer } from "~/platform/access.server";
+import { signIn, signInSchema } from "~/platform/auth.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 积分超市" }];
 

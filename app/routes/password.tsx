@@ -1,10 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { Field, FormError } from "~/components/field";
-import { requireViewer } from "~/utils/access.server";
-import { changeOwnPassword, changePasswordSchema } from "~/utils/auth.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { Field, FormError } from "~/ui/field";
+import { requireViewer } from "~/platform/access.server";
+import { changeOwnPassword, changePasswordSchema } from "~/platform/auth.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "修改密码 · 积分超市" }];
 

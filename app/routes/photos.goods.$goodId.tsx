@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { idParam, isOfVillage, notFound, requireViewer } from "~/utils/access.server";
-import { goodPhoto } from "~/utils/goods.server";
+import { idParam, isOfVillage, notFound, requireViewer } from "~/platform/access.server";
+import { goodPhoto } from "~/store/goods.server";
 
 // A good's photo, for signed-in people of its village (and the township admin). Cached by version.
 export async function loader({ request, params }: LoaderFunctionArgs) {

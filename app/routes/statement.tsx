@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { Pager } from "~/components/pager";
-import { EntryList } from "~/components/entries";
-import { requireHousehold } from "~/utils/access.server";
-import { formatMonth } from "~/utils/format";
-import { statementPage, statementQuerySchema } from "~/utils/statement.server";
+import { Pager } from "~/ui/pager";
+import { EntryList } from "~/ledger/entries";
+import { requireHousehold } from "~/platform/access.server";
+import { formatMonth } from "~/platform/format";
+import { statementPage, statementQuerySchema } from "~/ledger/statement.server";
 
 export const meta: MetaFunction = () => [{ title: "积分明细 · 积分超市" }];
 

@@ -1,15 +1,15 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError } from "~/components/field";
-import storeStyles from "~/store.css";
-import { requireHousehold } from "~/utils/access.server";
-import { createOrder, parseCart } from "~/utils/checkout.server";
-import { formatTime } from "~/utils/format";
-import { receiptNo } from "~/utils/store-format";
-import { createOrderSchema, storefront } from "~/utils/storefront.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
-import { ListRow } from "~/components/list-row";
+import { FormError } from "~/ui/field";
+import storeStyles from "~/store/store.css";
+import { requireHousehold } from "~/platform/access.server";
+import { createOrder, parseCart } from "~/store/checkout.server";
+import { formatTime } from "~/platform/format";
+import { receiptNo } from "~/store/format";
+import { createOrderSchema, storefront } from "~/store/storefront.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
+import { ListRow } from "~/ui/list-row";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: storeStyles }];
 export const meta: MetaFunction = () => [{ title: "积分超市 · 兑换商品" }];

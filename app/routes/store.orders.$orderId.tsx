@@ -2,16 +2,16 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { FormError } from "~/components/field";
-import { Receipt } from "~/components/receipt";
-import storeStyles from "~/store.css";
-import { idParam, notFound, requireHousehold } from "~/utils/access.server";
-import { cancelOrder, householdOrder, refreshOrder } from "~/utils/checkout.server";
-import { now } from "~/utils/clock.server";
-import { formatTime } from "~/utils/format";
-import { householdBalance } from "~/utils/ledger.server";
-import { orderIntentSchema, qrDataUrl } from "~/utils/storefront.server";
-import { formToObject, readForm } from "~/utils/validation.server";
+import { FormError } from "~/ui/field";
+import { Receipt } from "~/store/receipt";
+import storeStyles from "~/store/store.css";
+import { idParam, notFound, requireHousehold } from "~/platform/access.server";
+import { cancelOrder, householdOrder, refreshOrder } from "~/store/checkout.server";
+import { now } from "~/platform/clock.server";
+import { formatTime } from "~/platform/format";
+import { householdBalance } from "~/ledger/ledger.server";
+import { orderIntentSchema, qrDataUrl } from "~/store/storefront.server";
+import { formToObject, readForm } from "~/platform/validation.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: storeStyles }];
 export const meta: MetaFunction = () => [{ title: "兑换码 · 积分超市" }];

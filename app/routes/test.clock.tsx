@@ -1,9 +1,9 @@
 // Test-only: moves the server's clock and runs the periodic jobs, for the end-to-end test.
-// A 404 unless test-clock.server.ts says the test clock is enabled.
+// A 404 unless platform/test-clock.server.ts says the test clock is enabled.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { tick } from "~/utils/boot.server";
-import { advanceSchema, advanceTestClock, testClockEnabled } from "~/utils/test-clock.server";
-import { formToObject, readForm } from "~/utils/validation.server";
+import { tick } from "~/platform/boot.server";
+import { advanceSchema, advanceTestClock, testClockEnabled } from "~/platform/test-clock.server";
+import { formToObject, readForm } from "~/platform/validation.server";
 
 const missing = () => new Response("找不到这个页面", { status: 404 });
 

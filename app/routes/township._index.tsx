@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import adminStyles from "~/admin.css";
-import { PasswordOnce } from "~/components/admin";
-import { Field, FormError, FormOk } from "~/components/field";
-import { requireRole } from "~/utils/access.server";
-import { actorOf, echoValues } from "~/utils/admin-common.server";
-import { createVillageWithAdmin, newVillageSchema, townshipOverview } from "~/utils/village-admin.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import adminStyles from "~/people/admin.css";
+import { PasswordOnce } from "~/ui/form-parts";
+import { Field, FormError, FormOk } from "~/ui/field";
+import { requireRole } from "~/platform/access.server";
+import { actorOf, echoValues } from "~/platform/forms.server";
+import { createVillageWithAdmin, newVillageSchema, townshipOverview } from "~/people/village-admin.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }];
 

@@ -1,16 +1,16 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import adminStyles from "~/admin.css";
-import styles from "~/activities.css";
-import { Tag } from "~/components/admin";
-import { ActivityForm, Cancelled, Facts, StatusTag, TextArea } from "~/components/activity";
-import { FormError, FormOk } from "~/components/field";
-import { idParam } from "~/utils/access.server";
-import { actorOf, echoValues } from "~/utils/admin-common.server";
-import { manageActivity, manageActivityPage } from "~/utils/activity-manage.server";
-import { formatTime } from "~/utils/format";
-import { formToObject, readForm } from "~/utils/validation.server";
+import adminStyles from "~/people/admin.css";
+import styles from "~/activities/activities.css";
+import { Tag } from "~/ui/form-parts";
+import { ActivityForm, Cancelled, Facts, StatusTag, TextArea } from "~/activities/activity";
+import { FormError, FormOk } from "~/ui/field";
+import { idParam } from "~/platform/access.server";
+import { actorOf, echoValues } from "~/platform/forms.server";
+import { manageActivity, manageActivityPage } from "~/activities/manage.server";
+import { formatTime } from "~/platform/format";
+import { formToObject, readForm } from "~/platform/validation.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }, { rel: "stylesheet", href: styles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "活动"} · 活动管理 · 积分超市` }];

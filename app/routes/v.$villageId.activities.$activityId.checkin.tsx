@@ -1,9 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import styles from "~/activities.css";
-import { idParam } from "~/utils/access.server";
-import { checkinPage } from "~/utils/activity-checkin.server";
+import styles from "~/activities/activities.css";
+import { idParam } from "~/platform/access.server";
+import { checkinPage } from "~/activities/checkin.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "活动签到 · 积分超市" }];

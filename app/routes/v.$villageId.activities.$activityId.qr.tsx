@@ -1,9 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
-import styles from "~/activities.css";
-import { idParam } from "~/utils/access.server";
-import { qrPageData } from "~/utils/activity-manage.server";
+import styles from "~/activities/activities.css";
+import { idParam } from "~/platform/access.server";
+import { qrPageData } from "~/activities/manage.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `签到二维码 · ${data?.activity.title ?? ""}` }];

@@ -1,11 +1,11 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import adminStyles from "~/admin.css";
-import styles from "~/activities.css";
-import { StatusTag, timeRange } from "~/components/activity";
-import { idParam } from "~/utils/access.server";
-import { activityStaff, listActivities } from "~/utils/activities.server";
-import { now } from "~/utils/clock.server";
+import adminStyles from "~/people/admin.css";
+import styles from "~/activities/activities.css";
+import { StatusTag, timeRange } from "~/activities/activity";
+import { idParam } from "~/platform/access.server";
+import { activityStaff, listActivities } from "~/activities/activities.server";
+import { now } from "~/platform/clock.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }, { rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "活动管理 · 积分超市" }];

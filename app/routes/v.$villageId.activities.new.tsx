@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import styles from "~/activities.css";
-import { ActivityForm } from "~/components/activity";
-import { idParam } from "~/utils/access.server";
-import { actorOf, echoValues } from "~/utils/admin-common.server";
-import { activityFieldsSchema, activityStaff, createActivity, defaultActivityTimes, organiserChoices, requireCommittee, ruleChoices, toLocalInput } from "~/utils/activities.server";
-import { now } from "~/utils/clock.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import styles from "~/activities/activities.css";
+import { ActivityForm } from "~/activities/activity";
+import { idParam } from "~/platform/access.server";
+import { actorOf, echoValues } from "~/platform/forms.server";
+import { activityFieldsSchema, activityStaff, createActivity, defaultActivityTimes, organiserChoices, requireCommittee, ruleChoices, toLocalInput } from "~/activities/activities.server";
+import { now } from "~/platform/clock.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "发起活动 · 积分超市" }];

@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { Pager } from "~/components/pager";
-import { idParam, requireRole } from "~/utils/access.server";
-import { householdList, searchTerm } from "~/utils/household-admin.server";
-import { pageSchema } from "~/utils/validation.server";
+import { Pager } from "~/ui/pager";
+import { idParam, requireRole } from "~/platform/access.server";
+import { householdList, searchTerm } from "~/people/household-admin.server";
+import { pageSchema } from "~/platform/validation.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);

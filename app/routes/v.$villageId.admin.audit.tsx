@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Pager } from "~/components/pager";
-import { idParam, requireRole } from "~/utils/access.server";
-import { actionLabel, changeLines, roleLabel } from "~/utils/audit-labels";
-import { formatTime } from "~/utils/format";
-import { villageAuditPage } from "~/utils/village-admin.server";
-import { pageSchema } from "~/utils/validation.server";
+import { Pager } from "~/ui/pager";
+import { idParam, requireRole } from "~/platform/access.server";
+import { actionLabel, changeLines, roleLabel } from "~/audit/labels";
+import { formatTime } from "~/platform/format";
+import { villageAuditPage } from "~/people/village-admin.server";
+import { pageSchema } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "操作记录 · 村务管理 · 积分超市" }];
 

@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import styles from "~/sanitation.css";
-import { ChecklistForm } from "~/components/checklist-form";
-import { FormError, FormOk } from "~/components/field";
-import { idParam } from "~/utils/access.server";
-import { checklistAction, checklistPage, type Reply } from "~/utils/sanitation-pages.server";
+import styles from "~/sanitation/sanitation.css";
+import { ChecklistForm } from "~/sanitation/checklist-form";
+import { FormError, FormOk } from "~/ui/field";
+import { idParam } from "~/platform/access.server";
+import { checklistAction, checklistPage, type Reply } from "~/sanitation/pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "卫生检查表 · 村务管理 · 积分超市" }];

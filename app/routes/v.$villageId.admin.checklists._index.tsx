@@ -1,10 +1,10 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import styles from "~/sanitation.css";
-import { Tag } from "~/components/admin";
-import { idParam } from "~/utils/access.server";
-import { checklistsPage } from "~/utils/sanitation-pages.server";
-import { tierRange } from "~/utils/sanitation-labels";
+import styles from "~/sanitation/sanitation.css";
+import { Tag } from "~/ui/form-parts";
+import { idParam } from "~/platform/access.server";
+import { checklistsPage } from "~/sanitation/pages.server";
+import { tierRange } from "~/sanitation/labels";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "卫生检查表 · 村务管理 · 积分超市" }];

@@ -1,17 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, FormOk } from "~/components/field";
-import { GoodForm } from "~/components/good-form";
-import { Movements, StockForms } from "~/components/stock-forms";
-import { idParam, notFound, requireRole } from "~/utils/access.server";
-import { actorOf } from "~/utils/admin-common.server";
-import { goodOf, readGoodForm, updateGood } from "~/utils/goods.server";
-import { movementsOf } from "~/utils/stock.server";
-import { stockAction } from "~/utils/stock-page.server";
-import { photoUrl } from "~/utils/storefront.server";
-import { yuan } from "~/utils/store-format";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { FormError, FormOk } from "~/ui/field";
+import { GoodForm } from "~/store/good-form";
+import { Movements, StockForms } from "~/store/stock-forms";
+import { idParam, notFound, requireRole } from "~/platform/access.server";
+import { actorOf } from "~/platform/forms.server";
+import { goodOf, readGoodForm, updateGood } from "~/store/goods.server";
+import { movementsOf } from "~/store/stock.server";
+import { stockAction } from "~/store/stock-page.server";
+import { photoUrl } from "~/store/storefront.server";
+import { yuan } from "~/store/format";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "商品 · 村务管理 · 积分超市" }];
 

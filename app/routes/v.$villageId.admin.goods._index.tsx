@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { Tag } from "~/components/admin";
-import { idParam, requireRole } from "~/utils/access.server";
-import { villageGoods } from "~/utils/goods.server";
-import { photoUrl } from "~/utils/storefront.server";
-import { yuan } from "~/utils/store-format";
+import { Tag } from "~/ui/form-parts";
+import { idParam, requireRole } from "~/platform/access.server";
+import { villageGoods } from "~/store/goods.server";
+import { photoUrl } from "~/store/storefront.server";
+import { yuan } from "~/store/format";
 
 export const meta: MetaFunction = () => [{ title: "商品 · 村务管理 · 积分超市" }];
 

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { GoodForm } from "~/components/good-form";
-import { idParam, requireRole } from "~/utils/access.server";
-import { actorOf, formIdSchema } from "~/utils/admin-common.server";
-import { createGood, readGoodForm } from "~/utils/goods.server";
-import { villageStores } from "~/utils/store-access.server";
-import { fieldErrors, readForm } from "~/utils/validation.server";
+import { GoodForm } from "~/store/good-form";
+import { idParam, requireRole } from "~/platform/access.server";
+import { actorOf, formIdSchema } from "~/platform/forms.server";
+import { createGood, readGoodForm } from "~/store/goods.server";
+import { villageStores } from "~/store/access.server";
+import { fieldErrors, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "新增商品 · 村务管理 · 积分超市" }];
 

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, FormOk } from "~/components/field";
-import { idParam, requireRole } from "~/utils/access.server";
-import { actorOf, echoValues } from "~/utils/admin-common.server";
-import { gridsPageIntent } from "~/utils/admin-forms.server";
-import { createGrid, gridsWithCounts, renameGrid } from "~/utils/village-admin.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { FormError, FormOk } from "~/ui/field";
+import { idParam, requireRole } from "~/platform/access.server";
+import { actorOf, echoValues } from "~/platform/forms.server";
+import { gridsPageIntent } from "~/people/admin-forms.server";
+import { createGrid, gridsWithCounts, renameGrid } from "~/people/village-admin.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "网格 · 村务管理 · 积分超市" }];
 

@@ -1,16 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Check, PasswordOnce, SelectField, Tag } from "~/components/admin";
-import { Field, FormError, FormOk } from "~/components/field";
-import { HonourHistory } from "~/components/campaign-honours";
-import { Representatives } from "~/components/representatives";
-import { idParam, requireRole } from "~/utils/access.server";
-import { actorOf, echoValues, fail, type Outcome } from "~/utils/admin-common.server";
-import { householdPageIntent } from "~/utils/admin-forms.server";
-import { householdHonours } from "~/utils/campaign-views.server";
-import { REPRESENTATIVE_INTENT } from "~/utils/campaign-labels";
-import { householdRepresentatives, representativeFromForm } from "~/utils/campaign-voters.server";
+import { Check, PasswordOnce, SelectField, Tag } from "~/ui/form-parts";
+import { Field, FormError, FormOk } from "~/ui/field";
+import { HonourHistory } from "~/campaigns/campaign-honours";
+import { Representatives } from "~/campaigns/representatives";
+import { idParam, requireRole } from "~/platform/access.server";
+import { actorOf, echoValues, fail, type Outcome } from "~/platform/forms.server";
+import { householdPageIntent } from "~/people/admin-forms.server";
+import { householdHonours } from "~/campaigns/views.server";
+import { REPRESENTATIVE_INTENT } from "~/campaigns/labels";
+import { householdRepresentatives, representativeFromForm } from "~/campaigns/voters.server";
 import {
   addMemberByAdmin,
   householdDetail,
@@ -20,12 +20,12 @@ import {
   updateHouseholdByAdmin,
   updateMemberByAdmin,
   type AdminMemberRow,
-} from "~/utils/household-admin.server";
-import { RELATIONS } from "~/utils/households.server";
-import { createMemberLogin, resetUserPassword, setLoginDisabled } from "~/utils/staff.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
-import { InspectionHistory } from "~/components/sanitation";
-import { inspectionHistory } from "~/utils/sanitation-pages.server";
+} from "~/people/household-admin.server";
+import { RELATIONS } from "~/people/households.server";
+import { createMemberLogin, resetUserPassword, setLoginDisabled } from "~/people/staff.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
+import { InspectionHistory } from "~/sanitation/sanitation";
+import { inspectionHistory } from "~/sanitation/pages.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.household.number ?? ""}号户 · 村务管理 · 积分超市` }];
 

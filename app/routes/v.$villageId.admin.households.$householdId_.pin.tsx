@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { PinForm } from "~/components/pin-form";
-import { idParam, notFound, requireRole } from "~/utils/access.server";
-import { actorOf } from "~/utils/admin-common.server";
-import { stmt } from "~/utils/db.server";
-import { formatTime } from "~/utils/format";
-import { pinFormAction, pinState } from "~/utils/pin.server";
-import { formToObject, readForm } from "~/utils/validation.server";
+import { PinForm } from "~/store/pin-form";
+import { idParam, notFound, requireRole } from "~/platform/access.server";
+import { actorOf } from "~/platform/forms.server";
+import { stmt } from "~/platform/database.server";
+import { formatTime } from "~/platform/format";
+import { pinFormAction, pinState } from "~/store/pin.server";
+import { formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "兑换密码 · 村务管理 · 积分超市" }];
 

@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { SelectField } from "~/components/admin";
-import { Field, FormError } from "~/components/field";
-import { idParam, requireRole } from "~/utils/access.server";
-import { actorOf, echoValues } from "~/utils/admin-common.server";
-import { createHouseholdByAdmin, newHouseholdSchema } from "~/utils/household-admin.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
-import { listGrids } from "~/utils/villages.server";
+import { SelectField } from "~/ui/form-parts";
+import { Field, FormError } from "~/ui/field";
+import { idParam, requireRole } from "~/platform/access.server";
+import { actorOf, echoValues } from "~/platform/forms.server";
+import { createHouseholdByAdmin, newHouseholdSchema } from "~/people/household-admin.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
+import { listGrids } from "~/people/villages.server";
 
 export const meta: MetaFunction = () => [{ title: "新增住户 · 积分超市" }];
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { idParam, requireRole } from "~/utils/access.server";
-import { ROSTER_SAMPLE_CSV, ROSTER_SAMPLE_FILENAME } from "~/utils/roster.server";
-import { getVillage } from "~/utils/villages.server";
+import { idParam, requireRole } from "~/platform/access.server";
+import { ROSTER_SAMPLE_CSV, ROSTER_SAMPLE_FILENAME } from "~/people/roster.server";
+import { getVillage } from "~/people/villages.server";
 
 /** The sample roster, UTF-8 with BOM so that Excel shows the Chinese correctly. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -7,10 +7,10 @@ import {
 } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import { FormError, FormOk } from "~/components/field";
-import { idParam, requireRole } from "~/utils/access.server";
-import { importRoster, ROSTER_COLUMNS, ROSTER_MAX_BYTES, ROSTER_MAX_ROWS } from "~/utils/roster.server";
-import { getVillage } from "~/utils/villages.server";
+import { FormError, FormOk } from "~/ui/field";
+import { idParam, requireRole } from "~/platform/access.server";
+import { importRoster, ROSTER_COLUMNS, ROSTER_MAX_BYTES, ROSTER_MAX_ROWS } from "~/people/roster.server";
+import { getVillage } from "~/people/villages.server";
 
 export const meta: MetaFunction = () => [{ title: "花名册导入 · 积分超市" }];
 

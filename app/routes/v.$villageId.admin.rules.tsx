@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, FormOk } from "~/components/field";
-import { RuleFields } from "~/components/rule-form";
-import { idParam, requireRole } from "~/utils/access.server";
-import { actorOf, echoValues } from "~/utils/admin-common.server";
-import { RULE_CATEGORIES } from "~/utils/rule-labels";
-import { createRule, ruleFromForm, rulesPageIntent, setRuleActive, updateRule, villageRules } from "~/utils/rules.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { FormError, FormOk } from "~/ui/field";
+import { RuleFields } from "~/rules/rule-form";
+import { idParam, requireRole } from "~/platform/access.server";
+import { actorOf, echoValues } from "~/platform/forms.server";
+import { RULE_CATEGORIES } from "~/rules/labels";
+import { createRule, ruleFromForm, rulesPageIntent, setRuleActive, updateRule, villageRules } from "~/rules/rules.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "积分细则 · 村务管理 · 积分超市" }];
 

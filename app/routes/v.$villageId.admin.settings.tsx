@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Field, FormOk } from "~/components/field";
-import { idParam, requireRole } from "~/utils/access.server";
-import { actorOf, echoValues } from "~/utils/admin-common.server";
-import { settingsSchema, updateVillageSettings, villageSettings } from "~/utils/rules.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { Field, FormOk } from "~/ui/field";
+import { idParam, requireRole } from "~/platform/access.server";
+import { actorOf, echoValues } from "~/platform/forms.server";
+import { settingsSchema, updateVillageSettings, villageSettings } from "~/rules/rules.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "审核与公示设置 · 村务管理 · 积分超市" }];
 

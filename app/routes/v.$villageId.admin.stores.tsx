@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Check } from "~/components/admin";
-import { Field, FormError, FormOk } from "~/components/field";
-import { idParam, requireRole } from "~/utils/access.server";
-import { actorOf } from "~/utils/admin-common.server";
-import { createStore, setKeepers, storeIntentSchema, storesWithKeepers, updateStore } from "~/utils/store-admin.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { Check } from "~/ui/form-parts";
+import { Field, FormError, FormOk } from "~/ui/field";
+import { idParam, requireRole } from "~/platform/access.server";
+import { actorOf } from "~/platform/forms.server";
+import { createStore, setKeepers, storeIntentSchema, storesWithKeepers, updateStore } from "~/store/admin.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "超市与店主 · 村务管理 · 积分超市" }];
 

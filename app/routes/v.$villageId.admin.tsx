@@ -1,8 +1,8 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, NavLink, Outlet, useLoaderData, useLocation } from "@remix-run/react";
-import adminStyles from "~/admin.css";
-import { idParam, requireRole } from "~/utils/access.server";
-import { villageOr404 } from "~/utils/village-admin.server";
+import adminStyles from "~/people/admin.css";
+import { idParam, requireRole } from "~/platform/access.server";
+import { villageOr404 } from "~/people/village-admin.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }];
 

@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { PasswordOnce, RoleChecks, Tag } from "~/components/admin";
-import { Pager } from "~/components/pager";
-import { Field, FormError, FormOk } from "~/components/field";
-import { idParam, requireRole } from "~/utils/access.server";
-import { actorOf, echoValues, type Outcome } from "~/utils/admin-common.server";
-import { usersPageIntent } from "~/utils/admin-forms.server";
-import { searchTerm } from "~/utils/household-admin.server";
-import { ROLE_LABELS, VILLAGE_ROLES } from "~/utils/roles";
+import { PasswordOnce, RoleChecks, Tag } from "~/ui/form-parts";
+import { Pager } from "~/ui/pager";
+import { Field, FormError, FormOk } from "~/ui/field";
+import { idParam, requireRole } from "~/platform/access.server";
+import { actorOf, echoValues, type Outcome } from "~/platform/forms.server";
+import { usersPageIntent } from "~/people/admin-forms.server";
+import { searchTerm } from "~/people/household-admin.server";
+import { ROLE_LABELS, VILLAGE_ROLES } from "~/platform/roles";
 
 // 户主 is not ticked by hand: it follows the roster (the member who is the household's head).
 const ASSIGNABLE_ROLES = VILLAGE_ROLES.filter((r) => r !== "household_head");
@@ -22,8 +22,8 @@ import {
   userInVillage,
   villageMember,
   villageUsers,
-} from "~/utils/staff.server";
-import { fieldErrors, formToObject, pageSchema, readForm } from "~/utils/validation.server";
+} from "~/people/staff.server";
+import { fieldErrors, formToObject, pageSchema, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "账号与角色 · 村务管理 · 积分超市" }];
 

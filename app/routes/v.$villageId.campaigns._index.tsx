@@ -1,10 +1,10 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import adminStyles from "~/admin.css";
-import styles from "~/campaigns.css";
-import { StateTag, windowText } from "~/components/campaign";
-import { idParam } from "~/utils/access.server";
-import { committeeListPage } from "~/utils/campaign-pages.server";
+import adminStyles from "~/people/admin.css";
+import styles from "~/campaigns/campaigns.css";
+import { StateTag, windowText } from "~/campaigns/campaign";
+import { idParam } from "~/platform/access.server";
+import { committeeListPage } from "~/campaigns/pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }, { rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "评选管理 · 积分超市" }];

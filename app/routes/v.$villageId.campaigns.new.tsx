@@ -1,16 +1,16 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import adminStyles from "~/admin.css";
-import styles from "~/campaigns.css";
-import { CampaignForm } from "~/components/campaign";
-import { idParam } from "~/utils/access.server";
-import { actorOf, echoValues } from "~/utils/admin-common.server";
-import { toLocalInput } from "~/utils/activities.server";
-import { awardRules, campaignFieldsSchema, campaignStaff, createCampaign, defaultCategories, requireCommittee } from "~/utils/campaigns.server";
-import { MAX_CATEGORIES } from "~/utils/campaign-labels";
-import { now } from "~/utils/clock.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import adminStyles from "~/people/admin.css";
+import styles from "~/campaigns/campaigns.css";
+import { CampaignForm } from "~/campaigns/campaign";
+import { idParam } from "~/platform/access.server";
+import { actorOf, echoValues } from "~/platform/forms.server";
+import { toLocalInput } from "~/activities/activities.server";
+import { awardRules, campaignFieldsSchema, campaignStaff, createCampaign, defaultCategories, requireCommittee } from "~/campaigns/campaigns.server";
+import { MAX_CATEGORIES } from "~/campaigns/labels";
+import { now } from "~/platform/clock.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }, { rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "发起评选 · 积分超市" }];

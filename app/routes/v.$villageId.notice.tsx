@@ -1,19 +1,19 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, FormOk } from "~/components/field";
-import { BatchGroup, foldBatches } from "~/components/notice-batches";
-import { CampaignNotice } from "~/components/campaign-honours";
-import { findGrant, idParam, requireVillagePerson } from "~/utils/access.server";
-import { campaignNotice } from "~/utils/campaign-views.server";
-import { objectFromForm } from "~/utils/claim-forms.server";
-import { noticeBoard } from "~/utils/claim-views.server";
-import { currentLedgerHead } from "~/utils/ledger-check.server";
-import { formatTime } from "~/utils/format";
-import { formToObject, readForm } from "~/utils/validation.server";
-import sanitationStyles from "~/sanitation.css";
-import { RedBlackSection } from "~/components/sanitation";
-import { latestRedBlack } from "~/utils/redblack.server";
+import { FormError, FormOk } from "~/ui/field";
+import { BatchGroup, foldBatches } from "~/claims/notice-batches";
+import { CampaignNotice } from "~/campaigns/campaign-honours";
+import { findGrant, idParam, requireVillagePerson } from "~/platform/access.server";
+import { campaignNotice } from "~/campaigns/views.server";
+import { objectFromForm } from "~/claims/forms.server";
+import { noticeBoard } from "~/claims/views.server";
+import { currentLedgerHead } from "~/ledger/check.server";
+import { formatTime } from "~/platform/format";
+import { formToObject, readForm } from "~/platform/validation.server";
+import sanitationStyles from "~/sanitation/sanitation.css";
+import { RedBlackSection } from "~/sanitation/sanitation";
+import { latestRedBlack } from "~/sanitation/redblack.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: sanitationStyles }];
 

@@ -1,8 +1,8 @@
 // A claim's evidence photo, by its random key. Before 公示 only the claim's household, its filer and
-// the committee see it; from 公示 on anyone of the village (claim-photos.server.ts, claimPhoto).
+// the committee see it; from 公示 on anyone of the village (claims/photos.server.ts, claimPhoto).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { idParam, notFound, requireVillagePerson } from "~/utils/access.server";
-import { claimPhoto, photoKeyParam } from "~/utils/claim-photos.server";
+import { idParam, notFound, requireVillagePerson } from "~/platform/access.server";
+import { claimPhoto, photoKeyParam } from "~/claims/photos.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);

@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { ClaimStatusLine } from "~/components/claims";
-import { EntryList } from "~/components/entries";
-import { FormError, FormOk } from "~/components/field";
-import { idParam, notFound, requireRole } from "~/utils/access.server";
-import { decideFromForm } from "~/utils/claim-forms.server";
-import { claimDetail } from "~/utils/claim-views.server";
-import { formatTime } from "~/utils/format";
-import { formToObject, readForm } from "~/utils/validation.server";
+import { ClaimStatusLine } from "~/claims/status";
+import { EntryList } from "~/ledger/entries";
+import { FormError, FormOk } from "~/ui/field";
+import { idParam, notFound, requireRole } from "~/platform/access.server";
+import { decideFromForm } from "~/claims/forms.server";
+import { claimDetail } from "~/claims/views.server";
+import { formatTime } from "~/platform/format";
+import { formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "申报详情 · 积分超市" }];
 

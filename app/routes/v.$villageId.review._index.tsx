@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, FormOk } from "~/components/field";
-import { Pager } from "~/components/pager";
-import { idParam, requireRole } from "~/utils/access.server";
-import { approveManyFromForm } from "~/utils/claim-forms.server";
-import { queueFilterSchema, reviewQueue } from "~/utils/claim-views.server";
-import { formatTime } from "~/utils/format";
-import { pageSchema, readForm } from "~/utils/validation.server";
+import { FormError, FormOk } from "~/ui/field";
+import { Pager } from "~/ui/pager";
+import { idParam, requireRole } from "~/platform/access.server";
+import { approveManyFromForm } from "~/claims/forms.server";
+import { queueFilterSchema, reviewQueue } from "~/claims/views.server";
+import { formatTime } from "~/platform/format";
+import { pageSchema, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "审核申报 · 积分超市" }];
 

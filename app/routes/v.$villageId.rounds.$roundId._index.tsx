@@ -1,15 +1,15 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import adminStyles from "~/admin.css";
-import styles from "~/sanitation.css";
-import { AssignChecks } from "~/components/assign-form";
-import { FormError, FormOk } from "~/components/field";
-import { ChecklistFacts, InspectionTag } from "~/components/sanitation";
-import { idParam } from "~/utils/access.server";
-import { formatTime } from "~/utils/format";
-import { REQUEST_STATUS_LABELS, ROUND_STATUS_LABELS, SANITATION_MAX } from "~/utils/sanitation-labels";
-import { roundAction, roundPage, type Reply } from "~/utils/sanitation-pages.server";
+import adminStyles from "~/people/admin.css";
+import styles from "~/sanitation/sanitation.css";
+import { AssignChecks } from "~/sanitation/assign-form";
+import { FormError, FormOk } from "~/ui/field";
+import { ChecklistFacts, InspectionTag } from "~/sanitation/sanitation";
+import { idParam } from "~/platform/access.server";
+import { formatTime } from "~/platform/format";
+import { REQUEST_STATUS_LABELS, ROUND_STATUS_LABELS, SANITATION_MAX } from "~/sanitation/labels";
+import { roundAction, roundPage, type Reply } from "~/sanitation/pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }, { rel: "stylesheet", href: styles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.round.title ?? ""}卫生评比 · 积分超市` }];

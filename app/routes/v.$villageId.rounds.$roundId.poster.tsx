@@ -1,10 +1,10 @@
 // The 红黑榜 of one published round as an A3 poster for the village notice board (print from the browser).
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import styles from "~/sanitation.css";
-import { RedBlackBoard } from "~/components/sanitation";
-import { idParam } from "~/utils/access.server";
-import { posterPage } from "~/utils/sanitation-pages.server";
+import styles from "~/sanitation/sanitation.css";
+import { RedBlackBoard } from "~/sanitation/sanitation";
+import { idParam } from "~/platform/access.server";
+import { posterPage } from "~/sanitation/pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.village ?? ""}${data?.board.title ?? ""}红黑榜` }];

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import styles from "~/sanitation.css";
-import { FormError, FormOk } from "~/components/field";
-import { InspectionTag } from "~/components/sanitation";
-import { idParam } from "~/utils/access.server";
-import { lastDayLabel, SANITATION_MAX, tierRange } from "~/utils/sanitation-labels";
-import { scoreHouseholdAction, scoreHouseholdPage, type Reply } from "~/utils/sanitation-pages.server";
+import styles from "~/sanitation/sanitation.css";
+import { FormError, FormOk } from "~/ui/field";
+import { InspectionTag } from "~/sanitation/sanitation";
+import { idParam } from "~/platform/access.server";
+import { lastDayLabel, SANITATION_MAX, tierRange } from "~/sanitation/labels";
+import { scoreHouseholdAction, scoreHouseholdPage, type Reply } from "~/sanitation/pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.household.number ?? ""}号户 · 卫生检查 · 积分超市` }];

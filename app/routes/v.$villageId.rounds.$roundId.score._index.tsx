@@ -1,11 +1,11 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import styles from "~/sanitation.css";
-import { FormOk } from "~/components/field";
-import { InspectionTag } from "~/components/sanitation";
-import { idParam } from "~/utils/access.server";
-import { formatTime } from "~/utils/format";
-import { scoreListPage } from "~/utils/sanitation-pages.server";
+import styles from "~/sanitation/sanitation.css";
+import { FormOk } from "~/ui/field";
+import { InspectionTag } from "~/sanitation/sanitation";
+import { idParam } from "~/platform/access.server";
+import { formatTime } from "~/platform/format";
+import { scoreListPage } from "~/sanitation/pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.round.title ?? ""}卫生检查 · 积分超市` }];

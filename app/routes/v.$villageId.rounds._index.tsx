@@ -1,11 +1,11 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import adminStyles from "~/admin.css";
-import styles from "~/sanitation.css";
-import { idParam } from "~/utils/access.server";
-import { formatTime } from "~/utils/format";
-import { ROUND_STATUS_LABELS } from "~/utils/sanitation-labels";
-import { roundsPage } from "~/utils/sanitation-pages.server";
+import adminStyles from "~/people/admin.css";
+import styles from "~/sanitation/sanitation.css";
+import { idParam } from "~/platform/access.server";
+import { formatTime } from "~/platform/format";
+import { ROUND_STATUS_LABELS } from "~/sanitation/labels";
+import { roundsPage } from "~/sanitation/pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }, { rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "卫生评比 · 积分超市" }];

@@ -1,14 +1,14 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import adminStyles from "~/admin.css";
-import styles from "~/sanitation.css";
-import { SelectField } from "~/components/admin";
-import { AssignChecks } from "~/components/assign-form";
-import { Field, FormError } from "~/components/field";
-import { idParam } from "~/utils/access.server";
-import { SANITATION_MAX } from "~/utils/sanitation-labels";
-import { newRoundAction, newRoundPage, type Reply } from "~/utils/sanitation-pages.server";
+import adminStyles from "~/people/admin.css";
+import styles from "~/sanitation/sanitation.css";
+import { SelectField } from "~/ui/form-parts";
+import { AssignChecks } from "~/sanitation/assign-form";
+import { Field, FormError } from "~/ui/field";
+import { idParam } from "~/platform/access.server";
+import { SANITATION_MAX } from "~/sanitation/labels";
+import { newRoundAction, newRoundPage, type Reply } from "~/sanitation/pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: adminStyles }, { rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "新建卫生评比 · 积分超市" }];

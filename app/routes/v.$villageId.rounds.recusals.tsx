@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import styles from "~/sanitation.css";
-import { Field, FormError, FormOk } from "~/components/field";
-import { idParam } from "~/utils/access.server";
-import { SANITATION_MAX } from "~/utils/sanitation-labels";
-import { recusalAction, recusalPage, type Reply } from "~/utils/sanitation-pages.server";
+import styles from "~/sanitation/sanitation.css";
+import { Field, FormError, FormOk } from "~/ui/field";
+import { idParam } from "~/platform/access.server";
+import { SANITATION_MAX } from "~/sanitation/labels";
+import { recusalAction, recusalPage, type Reply } from "~/sanitation/pages.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "亲属回避申报 · 积分超市" }];

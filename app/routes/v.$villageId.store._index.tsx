@@ -1,11 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { idParam } from "~/utils/access.server";
-import { storeGoods } from "~/utils/goods.server";
-import { chinaDay } from "~/utils/order-void.server";
-import { now } from "~/utils/clock.server";
-import { dayReport } from "~/utils/store-reports.server";
-import { requireKeeper } from "~/utils/store-access.server";
+import { idParam } from "~/platform/access.server";
+import { storeGoods } from "~/store/goods.server";
+import { chinaDay } from "~/store/order-void.server";
+import { now } from "~/platform/clock.server";
+import { dayReport } from "~/store/reports.server";
+import { requireKeeper } from "~/store/access.server";
 
 export const meta: MetaFunction = () => [{ title: "店务 · 积分超市" }];
 

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { idParam, requireRole } from "~/utils/access.server";
-import { CARDS_PER_BATCH, householdCards, villageGrids } from "~/utils/cards.server";
-import { villageOr404 } from "~/utils/village-admin.server";
+import { idParam, requireRole } from "~/platform/access.server";
+import { CARDS_PER_BATCH, householdCards, villageGrids } from "~/store/cards.server";
+import { villageOr404 } from "~/people/village-admin.server";
 
 export const meta: MetaFunction = () => [{ title: "户卡 · 积分超市" }];
 

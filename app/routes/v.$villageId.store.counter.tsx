@@ -1,18 +1,18 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError } from "~/components/field";
-import { Receipt } from "~/components/receipt";
-import { idParam } from "~/utils/access.server";
-import { parseCart } from "~/utils/checkout.server";
-import { counterCheckout, counterHousehold, householdByNumber } from "~/utils/counter.server";
-import { formatTime } from "~/utils/format";
-import { storeGoods } from "~/utils/goods.server";
-import { counterQuerySchema, counterSellSchema, householdMoney, keeperOf } from "~/utils/keeper-desk.server";
-import { heldByGood } from "~/utils/stock.server";
-import { pickStore, requireKeeper } from "~/utils/store-access.server";
-import { newNonce, photoUrl } from "~/utils/storefront.server";
-import { normalizeDigits, fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { FormError } from "~/ui/field";
+import { Receipt } from "~/store/receipt";
+import { idParam } from "~/platform/access.server";
+import { parseCart } from "~/store/checkout.server";
+import { counterCheckout, counterHousehold, householdByNumber } from "~/store/counter.server";
+import { formatTime } from "~/platform/format";
+import { storeGoods } from "~/store/goods.server";
+import { counterQuerySchema, counterSellSchema, householdMoney, keeperOf } from "~/store/keeper-desk.server";
+import { heldByGood } from "~/store/stock.server";
+import { pickStore, requireKeeper } from "~/store/access.server";
+import { newNonce, photoUrl } from "~/store/storefront.server";
+import { normalizeDigits, fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "柜台兑换 · 积分超市" }];
 

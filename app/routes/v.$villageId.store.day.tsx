@@ -1,16 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, FormOk } from "~/components/field";
-import { idParam } from "~/utils/access.server";
-import { actorOf } from "~/utils/admin-common.server";
-import { receiptNo } from "~/utils/store-format";
-import { formatTime } from "~/utils/format";
-import { closeDay, dayQuerySchema, dayReport } from "~/utils/store-reports.server";
-import { pickStore, requireKeeper } from "~/utils/store-access.server";
-import { formToObject, readForm } from "~/utils/validation.server";
-import { StorePeriodFilter } from "~/components/store-filter";
-import { ListRow } from "~/components/list-row";
+import { FormError, FormOk } from "~/ui/field";
+import { idParam } from "~/platform/access.server";
+import { actorOf } from "~/platform/forms.server";
+import { receiptNo } from "~/store/format";
+import { formatTime } from "~/platform/format";
+import { closeDay, dayQuerySchema, dayReport } from "~/store/reports.server";
+import { pickStore, requireKeeper } from "~/store/access.server";
+import { formToObject, readForm } from "~/platform/validation.server";
+import { StorePeriodFilter } from "~/store/store-filter";
+import { ListRow } from "~/ui/list-row";
 
 export const meta: MetaFunction = () => [{ title: "日结 · 积分超市" }];
 

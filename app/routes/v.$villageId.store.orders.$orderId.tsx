@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, FormOk } from "~/components/field";
-import { Receipt } from "~/components/receipt";
-import { findGrant, idParam, notFound, requireRole } from "~/utils/access.server";
-import { maySeeOrder, mayVoid, orderView, voidOrder, voidSchema } from "~/utils/order-void.server";
-import { storesOfKeeper } from "~/utils/store-access.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { FormError, FormOk } from "~/ui/field";
+import { Receipt } from "~/store/receipt";
+import { findGrant, idParam, notFound, requireRole } from "~/platform/access.server";
+import { maySeeOrder, mayVoid, orderView, voidOrder, voidSchema } from "~/store/order-void.server";
+import { storesOfKeeper } from "~/store/access.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "兑换单 · 积分超市" }];
 

@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { idParam } from "~/utils/access.server";
-import { storeOrders } from "~/utils/checkout.server";
-import { receiptNo } from "~/utils/store-format";
-import { formatTime } from "~/utils/format";
-import { dayQuerySchema, dayStart } from "~/utils/store-reports.server";
-import { pickStore, requireKeeper } from "~/utils/store-access.server";
-import { StorePeriodFilter } from "~/components/store-filter";
-import { ListRow } from "~/components/list-row";
+import { idParam } from "~/platform/access.server";
+import { storeOrders } from "~/store/checkout.server";
+import { receiptNo } from "~/store/format";
+import { formatTime } from "~/platform/format";
+import { dayQuerySchema, dayStart } from "~/store/reports.server";
+import { pickStore, requireKeeper } from "~/store/access.server";
+import { StorePeriodFilter } from "~/store/store-filter";
+import { ListRow } from "~/ui/list-row";
 
 export const meta: MetaFunction = () => [{ title: "兑换单 · 积分超市" }];
 

@@ -2,14 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
-import { FormError } from "~/components/field";
-import { Receipt } from "~/components/receipt";
-import { ScanBox } from "~/components/scan-box";
-import { idParam } from "~/utils/access.server";
-import { confirmOrder, lookupOrderByCode } from "~/utils/checkout.server";
-import { householdMoney, keeperOf, scanIntentSchema } from "~/utils/keeper-desk.server";
-import { requireKeeper } from "~/utils/store-access.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
+import { FormError } from "~/ui/field";
+import { Receipt } from "~/store/receipt";
+import { ScanBox } from "~/store/scan-box";
+import { idParam } from "~/platform/access.server";
+import { confirmOrder, lookupOrderByCode } from "~/store/checkout.server";
+import { householdMoney, keeperOf, scanIntentSchema } from "~/store/keeper-desk.server";
+import { requireKeeper } from "~/store/access.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "扫码核销 · 积分超市" }];
 

@@ -1,15 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, FormOk } from "~/components/field";
-import { findGrant, idParam, requireRole } from "~/utils/access.server";
-import { actorOf } from "~/utils/admin-common.server";
-import { formatMonth, formatTime } from "~/utils/format";
-import { monthQuerySchema, monthReport, settleMonth, settleSchema } from "~/utils/store-reports.server";
-import { yuan } from "~/utils/store-format";
-import { pickStore, requireKeeper } from "~/utils/store-access.server";
-import { fieldErrors, formToObject, readForm } from "~/utils/validation.server";
-import { StorePeriodFilter } from "~/components/store-filter";
+import { FormError, FormOk } from "~/ui/field";
+import { findGrant, idParam, requireRole } from "~/platform/access.server";
+import { actorOf } from "~/platform/forms.server";
+import { formatMonth, formatTime } from "~/platform/format";
+import { monthQuerySchema, monthReport, settleMonth, settleSchema } from "~/store/reports.server";
+import { yuan } from "~/store/format";
+import { pickStore, requireKeeper } from "~/store/access.server";
+import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
+import { StorePeriodFilter } from "~/store/store-filter";
 
 export const meta: MetaFunction = () => [{ title: "月结算 · 积分超市" }];
 

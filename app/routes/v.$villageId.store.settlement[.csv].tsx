@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { idParam } from "~/utils/access.server";
-import { monthQuerySchema, monthReport, settlementCsv } from "~/utils/store-reports.server";
-import { pickStore, requireKeeper } from "~/utils/store-access.server";
+import { idParam } from "~/platform/access.server";
+import { monthQuerySchema, monthReport, settlementCsv } from "~/store/reports.server";
+import { pickStore, requireKeeper } from "~/store/access.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireKeeper(request, idParam(params.villageId), ["committee", "store_keeper", "village_admin", "township_admin"]);

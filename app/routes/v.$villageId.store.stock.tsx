@@ -1,13 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { FormError, FormOk } from "~/components/field";
-import { Movements, StockForms } from "~/components/stock-forms";
-import { idParam } from "~/utils/access.server";
-import { goodOf, storeGoods } from "~/utils/goods.server";
-import { heldByGood, heldQty, movementsOf } from "~/utils/stock.server";
-import { stockAction } from "~/utils/stock-page.server";
-import { pickStore, requireKeeper } from "~/utils/store-access.server";
-import { formToObject, readForm } from "~/utils/validation.server";
+import { FormError, FormOk } from "~/ui/field";
+import { Movements, StockForms } from "~/store/stock-forms";
+import { idParam } from "~/platform/access.server";
+import { goodOf, storeGoods } from "~/store/goods.server";
+import { heldByGood, heldQty, movementsOf } from "~/store/stock.server";
+import { stockAction } from "~/store/stock-page.server";
+import { pickStore, requireKeeper } from "~/store/access.server";
+import { formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "库存 · 积分超市" }];
 

@@ -1,9 +1,9 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import storeStyles from "~/store.css";
-import { idParam, requireRole } from "~/utils/access.server";
-import { shellShouldRevalidate } from "~/utils/revalidate";
-import { villageOr404 } from "~/utils/village-admin.server";
+import storeStyles from "~/store/store.css";
+import { idParam, requireRole } from "~/platform/access.server";
+import { shellShouldRevalidate } from "~/platform/revalidate";
+import { villageOr404 } from "~/people/village-admin.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: storeStyles }];
 export const meta: MetaFunction = () => [{ title: "店务 · 积分超市" }];

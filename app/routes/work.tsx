@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { requireViewer } from "~/utils/access.server";
-import { navFor } from "~/utils/nav";
-import { ROLE_LABELS } from "~/utils/roles";
+import { requireViewer } from "~/platform/access.server";
+import { navFor } from "~/platform/nav";
+import { ROLE_LABELS } from "~/platform/roles";
 
 export const meta: MetaFunction = () => [{ title: "工作 · 积分超市" }];
 

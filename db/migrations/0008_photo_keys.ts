@@ -1,6 +1,6 @@
 // Evidence photos get an unguessable key for their URL (the row ids are sequential, so anyone could
 // walk them), and a mark that their file was re-encoded without metadata (GPS position included).
-// Rows from before this migration keep cleaned_at null: the boot pass (photo-cleanup.server.ts)
+// Rows from before this migration keep cleaned_at null: the boot pass (photos/cleanup.server.ts)
 // re-encodes their files in place and sets it. SQLite cannot add a NOT NULL UNIQUE column to a
 // table with rows, so both photo tables are rebuilt; nothing references them.
 import crypto from "node:crypto";
@@ -8,7 +8,7 @@ import { sql, type Kysely } from "kysely";
 
 const strict = sql`strict`;
 
-// 16 random bytes, base64url: the same form the app gives new photos (claim-photos.server.ts).
+// 16 random bytes, base64url: the same form the app gives new photos (claims/photos.server.ts).
 const newKey = () => crypto.randomBytes(16).toString("base64url");
 const keyCheck = sql`length(key) = 22`;
 

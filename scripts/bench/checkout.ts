@@ -47,7 +47,7 @@ export async function checkoutLoad(url: string, pairs: SignedPair[], seconds: nu
     if (broken <= 3) console.error(`  checkout step "${step}" did not answer as expected (order ${c.orderId ?? "?"})`);
   };
   // After an action Remix reloads the page's loaders with one GET of its .data URL; the root and
-  // store layout skip checkout's reloads (app/utils/revalidate.ts), so the URL names the one route
+  // store layout skip checkout's reloads (app/platform/revalidate.ts), so the URL names the one route
   // to load, as tests/e2e/store.e2e.ts sees the browser send it.
   const keeperReload: CannonRequest = {
     method: "GET",

@@ -64,7 +64,7 @@ export function percentile(sorted: Float64Array | number[], p: number): number {
 }
 
 /** Deterministic PRNG: the same seed writes the same township. */
-export { mulberry32 as prng } from "../../app/utils/random";
+export { mulberry32 as prng } from "../../app/platform/random";
 
 // ---- formatting -----------------------------------------------------------------
 

@@ -21,13 +21,13 @@ for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(DATASET_FILE + suffix, { fo
 fs.rmSync(DATASET_META, { force: true });
 process.env.DATABASE_PATH = DATASET_FILE;
 
-const { db, migrateToLatest, transact, closeDatabase } = await import("../../app/utils/db.server");
-const { clockControl } = await import("../../app/utils/clock.server");
-const { createVillage, ensureGrid, ensureTownship } = await import("../../app/utils/villages.server");
-const { insertHousehold } = await import("../../app/utils/households.server");
-const ledger = await import("../../app/utils/ledger.server");
-const { insertUser } = await import("../../app/utils/users.server");
-const { hashPassword } = await import("../../app/utils/password.server");
+const { db, migrateToLatest, transact, closeDatabase } = await import("../../app/platform/database.server");
+const { clockControl } = await import("../../app/platform/clock.server");
+const { createVillage, ensureGrid, ensureTownship } = await import("../../app/people/villages.server");
+const { insertHousehold } = await import("../../app/people/households.server");
+const ledger = await import("../../app/ledger/ledger.server");
+const { insertUser } = await import("../../app/people/users.server");
+const { hashPassword } = await import("../../app/platform/password.server");
 
 const started = performance.now();
 const rng = prng(20261123);
@@ -157,8 +157,8 @@ while (posted < TRANSFERS) {
 
 // ---- the checkout load: 32 store keepers, each with a villager of the same village ----------
 
-const { createGood, changeStock, goodSchema, stockSchema } = await import("../../app/utils/goods.server");
-const { setKeepers } = await import("../../app/utils/store-admin.server");
+const { createGood, changeStock, goodSchema, stockSchema } = await import("../../app/store/goods.server");
+const { setKeepers } = await import("../../app/store/admin.server");
 clockControl.set(end);
 const benchHash = await hashPassword(BENCH_PASSWORD);
 const adminId = insertUser({ phone: "13700009999", passwordHash: benchHash, displayName: "压测管理员", memberId: null, mustChangePassword: false, roles: [{ role: "township_admin", villageId: null }] });

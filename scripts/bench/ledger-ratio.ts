@@ -17,11 +17,11 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jifen-bench-ledger-"));
 process.env.DATABASE_PATH = path.join(dir, "ledger.sqlite");
 
 try {
-  const { db, migrateToLatest, transact, closeDatabase } = await import("../../app/utils/db.server");
-  const { createVillage, ensureTownship } = await import("../../app/utils/villages.server");
-  const { insertHousehold } = await import("../../app/utils/households.server");
-  const ledger = await import("../../app/utils/ledger.server");
-  const { chinaMonth, chinaYear, now } = await import("../../app/utils/clock.server");
+  const { db, migrateToLatest, transact, closeDatabase } = await import("../../app/platform/database.server");
+  const { createVillage, ensureTownship } = await import("../../app/people/villages.server");
+  const { insertHousehold } = await import("../../app/people/households.server");
+  const ledger = await import("../../app/ledger/ledger.server");
+  const { chinaMonth, chinaYear, now } = await import("../../app/platform/clock.server");
 
   await migrateToLatest();
   const sqlite = db().sqlite;
@@ -47,7 +47,7 @@ try {
   const DUMMY_HASH = "f".repeat(64);
 
   // B: the same rows with bare prepared statements, written straight into a throwaway database:
-  // the one place outside ledger.server.ts that touches ledger tables, because it is the yardstick.: one transaction row, two entries with
+  // the one place outside ledger/ledger.server.ts that touches ledger tables, because it is the yardstick.: one transaction row, two entries with
   // precomputed dummy hashes, two balance updates, the score and the household's month upserts.
   const insertTxn = sqlite.prepare(
     `insert into ledger_transactions (village_id, kind, idem_key, request_hash, reverses_id, actor_user_id,

@@ -5,7 +5,7 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 const DEFAULT_BYTES = 2 * 1024 * 1024;
 const UPLOADS = [
   { path: /^\/v\/\d+\/admin\/import(\.data)?$/, bytes: 3 * 1024 * 1024 },
-  // Claim forms: up to 3 photos of 5 MB each (checked one by one in claim-photos.server.ts) plus fields.
+  // Claim forms: up to 3 photos of 5 MB each (checked one by one in claims/photos.server.ts) plus fields.
   { path: /^\/(v\/\d+\/)?claims\/new(\.data)?$/, bytes: 16 * 1024 * 1024 },
   // Scoring one household in a sanitation round: the same 3 photos of 5 MB each plus the scores.
   { path: /^\/v\/\d+\/rounds\/\d+\/score\/\d+(\.data)?$/, bytes: 16 * 1024 * 1024 },

@@ -2,13 +2,13 @@
 // signed up, the rotating check-in code (expiry, replay, other activity, other village, forged), and
 // closing: attendance becomes one claim per member, hours priced by the rule, all or nothing.
 import { afterEach, describe, expect, it } from "vitest";
-import { activitiesForHousehold, cancelSignUp, signUp } from "~/utils/activity-signups.server";
-import { cancelActivity, defaultActivityTimes } from "~/utils/activities.server";
-import { checkinPage, checkinPass, checkinToken, markAttendance, PASS_MS, setHours, WINDOW_MS, windowOf } from "~/utils/activity-checkin.server";
-import { closeActivity } from "~/utils/activity-close.server";
-import { clockControl, now } from "~/utils/clock.server";
-import { stmt } from "~/utils/db.server";
-import { startSession } from "~/utils/session.server";
+import { activitiesForHousehold, cancelSignUp, signUp } from "~/activities/signups.server";
+import { cancelActivity, defaultActivityTimes } from "~/activities/activities.server";
+import { checkinPage, checkinPass, checkinToken, markAttendance, PASS_MS, setHours, WINDOW_MS, windowOf } from "~/activities/checkin.server";
+import { closeActivity } from "~/activities/close.server";
+import { clockControl, now } from "~/platform/clock.server";
+import { stmt } from "~/platform/database.server";
+import { startSession } from "~/platform/session.server";
 import { activityVillage, newActivity, type ActivityVillage, type Villager } from "./fixture";
 
 const HOUR = 3600_000;

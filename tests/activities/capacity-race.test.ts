@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { stmt } from "~/utils/db.server";
+import { stmt } from "~/platform/database.server";
 import { activityVillage, newActivity } from "./fixture";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");

@@ -1,12 +1,12 @@
 // A small village for activity tests: households with logins, a committee member, an organising
 // inspector, and a per-time and a per-hour volunteer rule. Synchronous, in the test's own database.
-import { createHousehold } from "~/utils/households.server";
-import { stmt } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
-import { insertUser } from "~/utils/users.server";
-import { createVillage, ensureTownship } from "~/utils/villages.server";
-import { createActivity, type ActivityFields } from "~/utils/activities.server";
-import type { Role } from "~/utils/roles";
+import { createHousehold } from "~/people/households.server";
+import { stmt } from "~/platform/database.server";
+import { now } from "~/platform/clock.server";
+import { insertUser } from "~/people/users.server";
+import { createVillage, ensureTownship } from "~/people/villages.server";
+import { createActivity, type ActivityFields } from "~/activities/activities.server";
+import type { Role } from "~/platform/roles";
 
 let seq = 0;
 

@@ -5,11 +5,11 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { acceptNomination, nominate } from "~/utils/campaign-nominations.server";
-import { resultOf } from "~/utils/campaign-results.server";
-import { campaignIn, categoriesOf } from "~/utils/campaigns.server";
-import { clockControl, now } from "~/utils/clock.server";
-import { db } from "~/utils/db.server";
+import { acceptNomination, nominate } from "~/campaigns/nominations.server";
+import { resultOf } from "~/campaigns/results.server";
+import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
+import { clockControl, now } from "~/platform/clock.server";
+import { db } from "~/platform/database.server";
 import { campaignVillage, DAY, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");

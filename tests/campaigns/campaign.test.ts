@@ -3,17 +3,17 @@
 // once, who may vote, secrecy before the close), the result (turnout, quorum, ties) and confirming
 // (claims filed once, through the claims module).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { castBallot, ownChoices } from "~/utils/campaign-ballots.server";
+import { castBallot, ownChoices } from "~/campaigns/ballots.server";
 import {
   acceptNomination, candidatesOf, findNominees, mergeNomination, myNominations, nominate, nominationsOf, rejectNomination,
-} from "~/utils/campaign-nominations.server";
-import { confirmCampaign, decideTie, resultOf, TooEarly, turnoutOf } from "~/utils/campaign-results.server";
-import { campaignNotice, householdHonours } from "~/utils/campaign-views.server";
-import { electorateSize } from "~/utils/campaign-voters.server";
-import { campaignFieldsSchema, campaignIn, categoriesOf, createCampaign } from "~/utils/campaigns.server";
-import { approveClaim, claimRow } from "~/utils/claims.server";
-import { clockControl, now } from "~/utils/clock.server";
-import { db } from "~/utils/db.server";
+} from "~/campaigns/nominations.server";
+import { confirmCampaign, decideTie, resultOf, TooEarly, turnoutOf } from "~/campaigns/results.server";
+import { campaignNotice, householdHonours } from "~/campaigns/views.server";
+import { electorateSize } from "~/campaigns/voters.server";
+import { campaignFieldsSchema, campaignIn, categoriesOf, createCampaign } from "~/campaigns/campaigns.server";
+import { approveClaim, claimRow } from "~/claims/claims.server";
+import { clockControl, now } from "~/platform/clock.server";
+import { db } from "~/platform/database.server";
 import { at, campaignVillage, DAY, HOUR, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const count = (sql: string, ...args: unknown[]) => (db().sqlite.prepare(sql).get(...args) as { n: number }).n;

@@ -4,12 +4,12 @@
 // campaign that already holds two accepted duplicates (made before this rule) counts the nominee once,
 // so its confirm is never blocked by a second claim for the same household.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { castBallot } from "~/utils/campaign-ballots.server";
-import { acceptNomination, candidatesOf, mergeNomination, nominate, nominationsOf } from "~/utils/campaign-nominations.server";
-import { confirmCampaign, decideTie, resultOf } from "~/utils/campaign-results.server";
-import { campaignIn, categoriesOf } from "~/utils/campaigns.server";
-import { clockControl } from "~/utils/clock.server";
-import { db } from "~/utils/db.server";
+import { castBallot } from "~/campaigns/ballots.server";
+import { acceptNomination, candidatesOf, mergeNomination, nominate, nominationsOf } from "~/campaigns/nominations.server";
+import { confirmCampaign, decideTie, resultOf } from "~/campaigns/results.server";
+import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
+import { clockControl } from "~/platform/clock.server";
+import { db } from "~/platform/database.server";
 import { at, campaignVillage, DAY, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const T0 = Date.UTC(2026, 4, 10, 1, 0);

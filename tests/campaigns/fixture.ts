@@ -1,14 +1,14 @@
 // A small village for campaign tests: households whose heads have logins (household 0 also has a
 // daughter-in-law with her own login and a grandmother without one), two committee members without
 // a household, representatives, and the family rules that pay honours. Synchronous.
-import { createCampaign, type CampaignFields, type CategoryInput } from "~/utils/campaigns.server";
-import { clockControl, now } from "~/utils/clock.server";
-import { stmt, transact } from "~/utils/db.server";
-import { createHousehold } from "~/utils/households.server";
-import { insertRule } from "~/utils/rules.server";
-import type { Role } from "~/utils/roles";
-import { insertUser } from "~/utils/users.server";
-import { createVillage, ensureTownship } from "~/utils/villages.server";
+import { createCampaign, type CampaignFields, type CategoryInput } from "~/campaigns/campaigns.server";
+import { clockControl, now } from "~/platform/clock.server";
+import { stmt, transact } from "~/platform/database.server";
+import { createHousehold } from "~/people/households.server";
+import { insertRule } from "~/rules/rules.server";
+import type { Role } from "~/platform/roles";
+import { insertUser } from "~/people/users.server";
+import { createVillage, ensureTownship } from "~/people/villages.server";
 
 let seq = 0;
 

@@ -2,12 +2,12 @@
 // not block the confirm for good with a message that names nobody: the household's honour points
 // go to its head while the household still has one; without one the confirm says who and what to do.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { castBallot } from "~/utils/campaign-ballots.server";
-import { acceptNomination, nominate } from "~/utils/campaign-nominations.server";
-import { confirmCampaign } from "~/utils/campaign-results.server";
-import { campaignIn, categoriesOf } from "~/utils/campaigns.server";
-import { clockControl } from "~/utils/clock.server";
-import { db } from "~/utils/db.server";
+import { castBallot } from "~/campaigns/ballots.server";
+import { acceptNomination, nominate } from "~/campaigns/nominations.server";
+import { confirmCampaign } from "~/campaigns/results.server";
+import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
+import { clockControl } from "~/platform/clock.server";
+import { db } from "~/platform/database.server";
 import { at, campaignVillage, DAY, markRepresentatives, newCampaign } from "./fixture";
 
 const T0 = Date.UTC(2026, 4, 10, 1, 0);

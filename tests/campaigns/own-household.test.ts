@@ -1,14 +1,14 @@
 // A committee member who lives in the village does not decide on their own household's candidacy:
 // accepting, rejecting or merging a nomination of their household (or of one of its members), and
 // picking among tied candidates when their household is one of them, is left to another committee
-// member, as for claims (claims.server.ts checkDecider). Nothing is written when refused.
+// member, as for claims (claims/claims.server.ts checkDecider). Nothing is written when refused.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { castBallot } from "~/utils/campaign-ballots.server";
-import { acceptNomination, mergeNomination, nominate, nominationsOf, rejectNomination } from "~/utils/campaign-nominations.server";
-import { decideTie, resultOf } from "~/utils/campaign-results.server";
-import { campaignIn, categoriesOf } from "~/utils/campaigns.server";
-import { clockControl } from "~/utils/clock.server";
-import { db } from "~/utils/db.server";
+import { castBallot } from "~/campaigns/ballots.server";
+import { acceptNomination, mergeNomination, nominate, nominationsOf, rejectNomination } from "~/campaigns/nominations.server";
+import { decideTie, resultOf } from "~/campaigns/results.server";
+import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
+import { clockControl } from "~/platform/clock.server";
+import { db } from "~/platform/database.server";
 import { at, campaignVillage, DAY, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const T0 = Date.UTC(2026, 4, 10, 1, 0);

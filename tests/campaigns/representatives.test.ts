@@ -1,9 +1,9 @@
 // Village representatives (村民代表): marked by the roster import's optional column or on the admin
 // household page, and who of them can vote (an enabled login) when a campaign's voters are counted.
 import { describe, expect, it } from "vitest";
-import { liveElectorate, setRepresentative } from "~/utils/campaign-voters.server";
-import { db } from "~/utils/db.server";
-import { importRoster, parseRoster } from "~/utils/roster.server";
+import { liveElectorate, setRepresentative } from "~/campaigns/voters.server";
+import { db } from "~/platform/database.server";
+import { importRoster, parseRoster } from "~/people/roster.server";
 import { campaignVillage, markRepresentatives } from "./fixture";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);

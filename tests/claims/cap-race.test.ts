@@ -2,10 +2,10 @@
 // cap by one claim. Exactly one approval wins, the other is told which cap and what remains.
 import type { ChildProcess } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { approveClaim, claimRow, fileClaimBatch } from "~/utils/claims.server";
-import { stmt } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
-import { insertUser } from "~/utils/users.server";
+import { approveClaim, claimRow, fileClaimBatch } from "~/claims/claims.server";
+import { stmt } from "~/platform/database.server";
+import { now } from "~/platform/clock.server";
+import { insertUser } from "~/people/users.server";
 import { exited, spawnWorker } from "../ledger/helpers";
 import { claimVillage } from "./fixture";
 import path from "node:path";

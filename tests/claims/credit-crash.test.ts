@@ -4,11 +4,11 @@ import { spawnSync, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { approveClaim, fileClaimBatch } from "~/utils/claims.server";
-import { now } from "~/utils/clock.server";
-import { db } from "~/utils/db.server";
-import { checkLedger } from "~/utils/ledger-check.server";
-import { householdBalance } from "~/utils/ledger.server";
+import { approveClaim, fileClaimBatch } from "~/claims/claims.server";
+import { now } from "~/platform/clock.server";
+import { db } from "~/platform/database.server";
+import { checkLedger } from "~/ledger/check.server";
+import { householdBalance } from "~/ledger/ledger.server";
 import { exited, failedChecks, mulberry32, ROOT, spawnWorker } from "../ledger/helpers";
 import { claimVillage, setVillage } from "./fixture";
 

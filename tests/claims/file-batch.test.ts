@@ -1,8 +1,8 @@
 // The contract other features (activities, rounds, campaigns) use to file claims in one batch.
 import { describe, expect, it } from "vitest";
-import { ClaimError, claimRow, fileClaimBatch } from "~/utils/claims.server";
-import { db, transact } from "~/utils/db.server";
-import { now } from "~/utils/clock.server";
+import { ClaimError, claimRow, fileClaimBatch } from "~/claims/claims.server";
+import { db, transact } from "~/platform/database.server";
+import { now } from "~/platform/clock.server";
 import { claimVillage } from "./fixture";
 
 const count = () => (db().sqlite.prepare("select count(*) as n from claims").get() as { n: number }).n;

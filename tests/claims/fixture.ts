@@ -1,11 +1,11 @@
 // A small village for claim tests: two households, a villager, an inspector, two committee members
 // (one of whom lives in household B), and a few rules. Synchronous, inside the test's own database.
-import { createHousehold } from "~/utils/households.server";
-import { insertRule, type RuleInput } from "~/utils/rules.server";
-import { stmt, transact } from "~/utils/db.server";
-import { insertUser } from "~/utils/users.server";
-import { createVillage, ensureTownship } from "~/utils/villages.server";
-import type { Role } from "~/utils/roles";
+import { createHousehold } from "~/people/households.server";
+import { insertRule, type RuleInput } from "~/rules/rules.server";
+import { stmt, transact } from "~/platform/database.server";
+import { insertUser } from "~/people/users.server";
+import { createVillage, ensureTownship } from "~/people/villages.server";
+import type { Role } from "~/platform/roles";
 
 let seq = 0;
 

@@ -3,12 +3,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   approveClaim, approveClaims, claimRow, creditDueClaims, fileClaimBatch, objectToClaim, rejectClaim, resolveObjection, revokeClaim, withdrawClaim,
-} from "~/utils/claims.server";
-import { clockControl, now } from "~/utils/clock.server";
-import { db, stmt } from "~/utils/db.server";
-import { checkLedger } from "~/utils/ledger-check.server";
-import { award, householdBalance } from "~/utils/ledger.server";
-import { statementPage } from "~/utils/statement.server";
+} from "~/claims/claims.server";
+import { clockControl, now } from "~/platform/clock.server";
+import { db, stmt } from "~/platform/database.server";
+import { checkLedger } from "~/ledger/check.server";
+import { award, householdBalance } from "~/ledger/ledger.server";
+import { statementPage } from "~/ledger/statement.server";
 import { claimVillage, setVillage, type ClaimVillage } from "./fixture";
 
 const DAY = 86_400_000;

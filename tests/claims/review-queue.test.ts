@@ -1,8 +1,8 @@
 // The committee's review queue pages through every pending claim; the heading counts them all.
 import { describe, expect, it } from "vitest";
-import { reviewQueue, REVIEW_PAGE_SIZE } from "~/utils/claim-views.server";
-import { fileClaimBatch } from "~/utils/claims.server";
-import { now } from "~/utils/clock.server";
+import { reviewQueue, REVIEW_PAGE_SIZE } from "~/claims/views.server";
+import { fileClaimBatch } from "~/claims/claims.server";
+import { now } from "~/platform/clock.server";
 import { claimVillage } from "./fixture";
 
 describe("review queue", () => {

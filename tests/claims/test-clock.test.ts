@@ -2,7 +2,7 @@
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { testClockEnabled } from "~/utils/test-clock.server";
+import { testClockEnabled } from "~/platform/test-clock.server";
 
 const saved = { ...process.env };
 afterEach(() => {

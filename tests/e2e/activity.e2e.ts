@@ -3,7 +3,7 @@
 import SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type TestServer } from "../http/harness";
+import { startServer, type TestServer } from "../support/harness";
 import { launch, phonePage, shot, signIn } from "./browser";
 
 let server: TestServer;

@@ -2,7 +2,7 @@
 // the notice board shows it, the test-only clock moves past the 公示 period, and the balance rises.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type TestServer } from "../http/harness";
+import { startServer, type TestServer } from "../support/harness";
 import { launch, phonePage, shot, signIn } from "./browser";
 
 let server: TestServer;

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type TestServer } from "../http/harness";
+import { startServer, type TestServer } from "../support/harness";
 import { ARTIFACTS, launch, phonePage, shot, signIn } from "./browser";
 
 let server: TestServer;

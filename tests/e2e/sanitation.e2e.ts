@@ -4,7 +4,7 @@
 import SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type TestServer } from "../http/harness";
+import { startServer, type TestServer } from "../support/harness";
 import fs from "node:fs";
 import path from "node:path";
 import { ARTIFACTS, launch, phonePage, shot, signIn } from "./browser";

@@ -2,7 +2,7 @@
 // statement back on screen, whether the page ran JavaScript or not.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startServer, type TestServer } from "../http/harness";
+import { startServer, type TestServer } from "../support/harness";
 import { launch, phonePage, shot, signIn } from "./browser";
 
 let server: TestServer;

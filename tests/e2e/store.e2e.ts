@@ -6,8 +6,8 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import QRCode from "qrcode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "../../app/utils/db.server";
-import { startServer, type TestServer } from "../http/harness";
+import { openDatabase, type Db } from "../../app/platform/database.server";
+import { startServer, type TestServer } from "../support/harness";
 import { ARTIFACTS, launch, phonePage, shot, signIn } from "./browser";
 
 let server: TestServer;
@@ -145,7 +145,7 @@ describe("phone checkout", () => {
     expect(one<{ stock: number }>("select stock from goods where id = ?", good.id).stock).toBe(good.stock - 1);
     expect(one<{ status: string }>("select status from orders where id = ?", orderId).status).toBe("confirmed");
     // After a checkout step only the page's own loader runs again, not the root's or the store
-    // layout's (app/utils/revalidate.ts); the bench's checkout replays exactly these requests.
+    // layout's (app/platform/revalidate.ts); the bench's checkout replays exactly these requests.
     expect(villagerData).toContain("POST /store.data?index");
     expect(villagerData).toContain(`GET /store/orders/${orderId}.data?_routes=routes/store.orders.$orderId`);
     expect(villagerData.filter((r) => r.startsWith("GET /store/orders/")).every((r) => r.endsWith("?_routes=routes/store.orders.$orderId"))).toBe(true);

@@ -5,9 +5,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { db, migrateToLatest } from "~/utils/db.server";
-import { householdBalance } from "~/utils/ledger.server";
-import { checkLedger } from "~/utils/ledger-check.server";
+import { db, migrateToLatest } from "~/platform/database.server";
+import { householdBalance } from "~/ledger/ledger.server";
+import { checkLedger } from "~/ledger/check.server";
 import { exited, failedChecks, seedVillage, spawnWorker } from "./helpers";
 import type { Rec, Report, WorkerConfig } from "./workers/concurrency-worker";
 

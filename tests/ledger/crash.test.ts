@@ -9,8 +9,8 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, migrateToLatest } from "~/utils/db.server";
-import { checkLedger } from "~/utils/ledger-check.server";
+import { db, migrateToLatest } from "~/platform/database.server";
+import { checkLedger } from "~/ledger/check.server";
 import { exited, failedChecks, mulberry32, ROOT, seedVillage, spawnWorker, WORKERS } from "./helpers";
 import type { CrashRequest } from "./workers/crash-worker";
 

@@ -1,10 +1,10 @@
 // Shared helpers for the ledger test suite (not a test file itself).
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { db } from "~/utils/db.server";
-import { createHousehold } from "~/utils/households.server";
-import { issuanceAccountId, openStoreAccount } from "~/utils/ledger.server";
-import { createVillage, ensureTownship } from "~/utils/villages.server";
+import { db } from "~/platform/database.server";
+import { createHousehold } from "~/people/households.server";
+import { issuanceAccountId, openStoreAccount } from "~/ledger/ledger.server";
+import { createVillage, ensureTownship } from "~/people/villages.server";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const WORKERS = path.join(import.meta.dirname, "workers");

@@ -4,8 +4,8 @@
 // every few steps (and at the end of each sequence) the full invariant check must pass.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clockControl, now } from "~/utils/clock.server";
-import { db, migrateToLatest } from "~/utils/db.server";
+import { clockControl, now } from "~/platform/clock.server";
+import { db, migrateToLatest } from "~/platform/database.server";
 import {
   award,
   convertHold,
@@ -17,8 +17,8 @@ import {
   releaseExpiredHolds,
   releaseHold,
   reverse,
-} from "~/utils/ledger.server";
-import { checkLedger } from "~/utils/ledger-check.server";
+} from "~/ledger/ledger.server";
+import { checkLedger } from "~/ledger/check.server";
 import { failedChecks, seedVillage, SYSTEM, type SeededVillage } from "./helpers";
 
 const BASE = Date.UTC(2026, 5, 15, 2, 0, 0); // 2026-06-15 10:00 China time: far from a year boundary

@@ -8,11 +8,11 @@ import path from "node:path";
 import { promisify } from "node:util";
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { now } from "~/utils/clock.server";
-import { db, migrateToLatest } from "~/utils/db.server";
-import { award, convertHold, deduct, placeHold, redeem, releaseHold, reverse } from "~/utils/ledger.server";
-import { checkLedger } from "~/utils/ledger-check.server";
-import { entryHash } from "~/utils/ledger.server";
+import { now } from "~/platform/clock.server";
+import { db, migrateToLatest } from "~/platform/database.server";
+import { award, convertHold, deduct, placeHold, redeem, releaseHold, reverse } from "~/ledger/ledger.server";
+import { checkLedger } from "~/ledger/check.server";
+import { entryHash } from "~/ledger/ledger.server";
 import { failedChecks, ROOT, seedVillage, SYSTEM, type SeededVillage } from "./helpers";
 
 const run = promisify(execFile);

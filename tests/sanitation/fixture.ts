@@ -1,15 +1,15 @@
 // A small village for sanitation tests: grid 一 with households A (the first inspector lives there),
 // B (the second committee member lives there), C and D; grid 二 with household E. Inspector 2 also
 // sits on the committee (to test that whoever scored cannot publish). Synchronous, in the test's database.
-import { createHousehold } from "~/utils/households.server";
-import { insertRule, type RuleInput } from "~/utils/rules.server";
-import { stmt, transact } from "~/utils/db.server";
-import { insertUser } from "~/utils/users.server";
-import { createVillage, ensureGrid, ensureTownship } from "~/utils/villages.server";
-import type { Role } from "~/utils/roles";
-import { saveChecklist } from "~/utils/sanitation-checklists.server";
-import { createRound, openRound, roundIn } from "~/utils/sanitation-rounds.server";
-import { saveScores, markAbsent } from "~/utils/inspections.server";
+import { createHousehold } from "~/people/households.server";
+import { insertRule, type RuleInput } from "~/rules/rules.server";
+import { stmt, transact } from "~/platform/database.server";
+import { insertUser } from "~/people/users.server";
+import { createVillage, ensureGrid, ensureTownship } from "~/people/villages.server";
+import type { Role } from "~/platform/roles";
+import { saveChecklist } from "~/sanitation/checklists.server";
+import { createRound, openRound, roundIn } from "~/sanitation/rounds.server";
+import { saveScores, markAbsent } from "~/sanitation/inspections.server";
 
 let seq = 0;
 

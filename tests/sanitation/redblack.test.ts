@@ -2,11 +2,11 @@
 // words), never the same household on both lists, frozen at publishing; the notice board shows the
 // board of the latest round by its dates, not by when it happened to be published.
 import { afterAll, describe, expect, it } from "vitest";
-import { clockControl } from "~/utils/clock.server";
-import { createHousehold } from "~/utils/households.server";
-import { BOARD_SIZE, latestRedBlack, roundRedBlack } from "~/utils/redblack.server";
-import { publishRound } from "~/utils/sanitation-publish.server";
-import { createRound, openRound, roundIn } from "~/utils/sanitation-rounds.server";
+import { clockControl } from "~/platform/clock.server";
+import { createHousehold } from "~/people/households.server";
+import { BOARD_SIZE, latestRedBlack, roundRedBlack } from "~/sanitation/redblack.server";
+import { publishRound } from "~/sanitation/publish.server";
+import { createRound, openRound, roundIn } from "~/sanitation/rounds.server";
 import { openNovemberRound, sanitationVillage, score } from "./fixture";
 
 const china = (y: number, m: number, d: number, h = 10) => Date.UTC(y, m - 1, d, h - 8);

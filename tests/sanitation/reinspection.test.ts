@@ -2,16 +2,16 @@
 // the old claim on the ledger (红冲, shown on the household's statement) and files the new one, which
 // is credited after its 公示; balances and the ledger check agree at every step.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claimRow, creditDueClaims } from "~/utils/claims.server";
-import { clockControl } from "~/utils/clock.server";
-import { db, stmt } from "~/utils/db.server";
-import { acceptRequest, requestReinspection } from "~/utils/inspections-requests.server";
-import { inspectionOf } from "~/utils/inspections.server";
-import { checkLedger } from "~/utils/ledger-check.server";
-import { householdBalance } from "~/utils/ledger.server";
-import { applyReinspection, publishRound } from "~/utils/sanitation-publish.server";
-import { roundIn } from "~/utils/sanitation-rounds.server";
-import { latestEntries } from "~/utils/statement.server";
+import { claimRow, creditDueClaims } from "~/claims/claims.server";
+import { clockControl } from "~/platform/clock.server";
+import { db, stmt } from "~/platform/database.server";
+import { acceptRequest, requestReinspection } from "~/sanitation/reinspection.server";
+import { inspectionOf } from "~/sanitation/inspections.server";
+import { checkLedger } from "~/ledger/check.server";
+import { householdBalance } from "~/ledger/ledger.server";
+import { applyReinspection, publishRound } from "~/sanitation/publish.server";
+import { roundIn } from "~/sanitation/rounds.server";
+import { latestEntries } from "~/ledger/statement.server";
 import { count, openNovemberRound, sanitationVillage, score, type SanitationVillage } from "./fixture";
 
 const DAY = 86_400_000;

@@ -1,11 +1,11 @@
 // Guards of a round found in review: the end date is enforced (a send-back is the one way to rescore
 // after it) and the round's claims are dated inside the round, so caps count them in the round's month.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chinaMonth, clockControl } from "~/utils/clock.server";
-import { stmt } from "~/utils/db.server";
-import { inspectionOf } from "~/utils/inspections.server";
-import { publishRound } from "~/utils/sanitation-publish.server";
-import { createRound, openRound, roundIn, sendBack } from "~/utils/sanitation-rounds.server";
+import { chinaMonth, clockControl } from "~/platform/clock.server";
+import { stmt } from "~/platform/database.server";
+import { inspectionOf } from "~/sanitation/inspections.server";
+import { publishRound } from "~/sanitation/publish.server";
+import { createRound, openRound, roundIn, sendBack } from "~/sanitation/rounds.server";
 import { absent, count, openNovemberRound, sanitationVillage, score, type SanitationVillage } from "./fixture";
 
 const china = (y: number, m: number, d: number, h = 10) => Date.UTC(y, m - 1, d, h - 8); // a China-time moment

@@ -3,17 +3,17 @@
 // exactly one claim per scored household (every tier carries a rule; 未检查 gets none), the frozen 红黑榜, and a
 // re-inspection that replaces a credited deduction through a reversal and a new claim.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approveClaim, claimRow, creditDueClaims } from "~/utils/claims.server";
-import { clockControl } from "~/utils/clock.server";
-import { stmt } from "~/utils/db.server";
-import { changeRecusals, inspectionOf, nextHousehold, scoringList } from "~/utils/inspections.server";
-import { acceptRequest, declineRequest, requestReinspection } from "~/utils/inspections-requests.server";
-import { householdInspections } from "~/utils/inspections-history.server";
-import { householdBalance } from "~/utils/ledger.server";
-import { latestRedBlack } from "~/utils/redblack.server";
-import { applyReinspection, publishRound } from "~/utils/sanitation-publish.server";
-import { roundIn, roundTable, sendBack } from "~/utils/sanitation-rounds.server";
-import { saveChecklist } from "~/utils/sanitation-checklists.server";
+import { approveClaim, claimRow, creditDueClaims } from "~/claims/claims.server";
+import { clockControl } from "~/platform/clock.server";
+import { stmt } from "~/platform/database.server";
+import { changeRecusals, inspectionOf, nextHousehold, scoringList } from "~/sanitation/inspections.server";
+import { acceptRequest, declineRequest, requestReinspection } from "~/sanitation/reinspection.server";
+import { householdInspections } from "~/sanitation/history.server";
+import { householdBalance } from "~/ledger/ledger.server";
+import { latestRedBlack } from "~/sanitation/redblack.server";
+import { applyReinspection, publishRound } from "~/sanitation/publish.server";
+import { roundIn, roundTable, sendBack } from "~/sanitation/rounds.server";
+import { saveChecklist } from "~/sanitation/checklists.server";
 import { absent, checklistForm, count, openNovemberRound, sanitationVillage, score, type SanitationVillage } from "./fixture";
 
 const DAY = 86_400_000;

@@ -4,8 +4,8 @@
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { stmt } from "~/utils/db.server";
-import { publishRound } from "~/utils/sanitation-publish.server";
+import { stmt } from "~/platform/database.server";
+import { publishRound } from "~/sanitation/publish.server";
 import { exited, spawnWorker } from "../ledger/helpers";
 import { count, openNovemberRound, sanitationVillage } from "./fixture";
 

@@ -10,12 +10,12 @@ process.env.SESSION_SECRET = "test-secret";
 process.env.BCRYPT_COST = process.env.BCRYPT_COST ?? "10";
 
 beforeAll(async () => {
-  const { migrateToLatest } = await import("../../app/utils/db.server");
+  const { migrateToLatest } = await import("../../app/platform/database.server");
   await migrateToLatest();
 });
 
 afterAll(async () => {
-  const { closeDatabase } = await import("../../app/utils/db.server");
+  const { closeDatabase } = await import("../../app/platform/database.server");
   closeDatabase();
   fs.rmSync(dir, { recursive: true, force: true });
 });

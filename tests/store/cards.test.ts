@@ -1,9 +1,9 @@
 // 户卡 printing: a village bigger than one batch prints batch after batch, every household once.
 import { describe, expect, it } from "vitest";
-import { CARDS_PER_BATCH, householdCards } from "~/utils/cards.server";
-import { transact } from "~/utils/db.server";
-import { createHousehold } from "~/utils/households.server";
-import { createVillage, ensureTownship } from "~/utils/villages.server";
+import { CARDS_PER_BATCH, householdCards } from "~/store/cards.server";
+import { transact } from "~/platform/database.server";
+import { createHousehold } from "~/people/households.server";
+import { createVillage, ensureTownship } from "~/people/villages.server";
 
 describe("household cards", () => {
   it("prints every household exactly once across batches, never cut off silently", async () => {

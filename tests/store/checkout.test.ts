@@ -1,18 +1,18 @@
 // Phone checkout end to end through the server functions: order + hold, lookup, atomic confirm,
 // every refusal of a code, price changes, monthly limits, voids, the counter PIN.
 import { afterEach, describe, expect, it } from "vitest";
-import { checkLedger } from "~/utils/ledger-check.server";
-import { clockControl } from "~/utils/clock.server";
-import { db, stmt } from "~/utils/db.server";
+import { checkLedger } from "~/ledger/check.server";
+import { clockControl } from "~/platform/clock.server";
+import { db, stmt } from "~/platform/database.server";
 import {
   cancelOrder, confirmOrder, createOrder, expireOrders, lookupOrderByCode, MONTH_TAKEN_SQL, orderView, refreshOrder, type Result,
-} from "~/utils/checkout.server";
-import { counterCheckout } from "~/utils/counter.server";
-import { goodOf, updateGood } from "~/utils/goods.server";
-import { householdBalance } from "~/utils/ledger.server";
-import { voidOrder } from "~/utils/order-void.server";
-import { checkPin, pinState, setPin } from "~/utils/pin.server";
-import { statementPage } from "~/utils/statement.server";
+} from "~/store/checkout.server";
+import { counterCheckout } from "~/store/counter.server";
+import { goodOf, updateGood } from "~/store/goods.server";
+import { householdBalance } from "~/ledger/ledger.server";
+import { voidOrder } from "~/store/order-void.server";
+import { checkPin, pinState, setPin } from "~/store/pin.server";
+import { statementPage } from "~/ledger/statement.server";
 import { headOf, stockOf, storeFixture } from "./fixture";
 
 afterEach(() => clockControl.reset());

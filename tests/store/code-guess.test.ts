@@ -3,11 +3,11 @@
 // blocked keeper is refused everywhere, a right code included. Guesses sent at once, from one
 // process or several, cannot get more than 10 answers.
 import { afterEach, describe, expect, it } from "vitest";
-import { clockControl } from "~/utils/clock.server";
-import { confirmOrder, createOrder, lookupOrderByCode, orderView, type Result } from "~/utils/checkout.server";
-import { db, stmt } from "~/utils/db.server";
-import { checkLedger } from "~/utils/ledger-check.server";
-import { householdBalance } from "~/utils/ledger.server";
+import { clockControl } from "~/platform/clock.server";
+import { confirmOrder, createOrder, lookupOrderByCode, orderView, type Result } from "~/store/checkout.server";
+import { db, stmt } from "~/platform/database.server";
+import { checkLedger } from "~/ledger/check.server";
+import { householdBalance } from "~/ledger/ledger.server";
 import { codeOf as qrOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
 import { runRace } from "./race";
 

@@ -1,9 +1,9 @@
 // A village with a store, goods in stock, a keeper, a committee member and households with points.
-import { stmt } from "~/utils/db.server";
-import { changeStock, createGood } from "~/utils/goods.server";
-import { award } from "~/utils/ledger.server";
-import { insertUser } from "~/utils/users.server";
-import type { Keeper } from "~/utils/checkout.server";
+import { stmt } from "~/platform/database.server";
+import { changeStock, createGood } from "~/store/goods.server";
+import { award } from "~/ledger/ledger.server";
+import { insertUser } from "~/people/users.server";
+import type { Keeper } from "~/store/checkout.server";
 import { seedVillage, type SeededVillage } from "../ledger/helpers";
 
 let phones = 13800000000;

@@ -2,15 +2,15 @@
 // sales may use only the stock those orders leave. Expired (by the clock, before any sweep),
 // cancelled and replaced orders hold nothing; 换一个新码 keeps the goods for the same household.
 import { afterEach, describe, expect, it } from "vitest";
-import { clockControl } from "~/utils/clock.server";
-import { cancelOrder, confirmOrder, createOrder, refreshOrder, type Result } from "~/utils/checkout.server";
-import { counterCheckout } from "~/utils/counter.server";
-import { db, stmt } from "~/utils/db.server";
-import { checkLedger } from "~/utils/ledger-check.server";
-import { householdBalance } from "~/utils/ledger.server";
-import { setPin } from "~/utils/pin.server";
-import { HELD_SQL, heldQty } from "~/utils/stock.server";
-import { storefront } from "~/utils/storefront.server";
+import { clockControl } from "~/platform/clock.server";
+import { cancelOrder, confirmOrder, createOrder, refreshOrder, type Result } from "~/store/checkout.server";
+import { counterCheckout } from "~/store/counter.server";
+import { db, stmt } from "~/platform/database.server";
+import { checkLedger } from "~/ledger/check.server";
+import { householdBalance } from "~/ledger/ledger.server";
+import { setPin } from "~/store/pin.server";
+import { HELD_SQL, heldQty } from "~/store/stock.server";
+import { storefront } from "~/store/storefront.server";
 import { failedChecks } from "../ledger/helpers";
 import { codeOf, headOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
 import { runRace } from "./race";

@@ -1,11 +1,11 @@
 // Stock movements, day close and monthly settlement, from the same confirmed and voided orders.
 import { afterEach, describe, expect, it } from "vitest";
-import { confirmOrder, createOrder } from "~/utils/checkout.server";
-import { clockControl } from "~/utils/clock.server";
-import { db, stmt } from "~/utils/db.server";
-import { changeStock, goodOf, updateGood } from "~/utils/goods.server";
-import { voidOrder } from "~/utils/order-void.server";
-import { closeDay, dayReport, monthReport, settleMonth, settlementCsv } from "~/utils/store-reports.server";
+import { confirmOrder, createOrder } from "~/store/checkout.server";
+import { clockControl } from "~/platform/clock.server";
+import { db, stmt } from "~/platform/database.server";
+import { changeStock, goodOf, updateGood } from "~/store/goods.server";
+import { voidOrder } from "~/store/order-void.server";
+import { closeDay, dayReport, monthReport, settleMonth, settlementCsv } from "~/store/reports.server";
 import { stockOf, storeFixture, codeOf } from "./fixture";
 
 afterEach(() => clockControl.reset());

@@ -1,7 +1,7 @@
 // One of several processes signing up at the same instant (see ../capacity-race.test.ts).
 // Env: DATABASE_PATH, SIGNER (JSON Villager), ACTIVITIES (JSON number[]), START_AT (epoch ms). Prints a JSON report.
-import { signUp } from "~/utils/activity-signups.server";
-import { db } from "~/utils/db.server";
+import { signUp } from "~/activities/signups.server";
+import { db } from "~/platform/database.server";
 
 const signer = JSON.parse(process.env.SIGNER!) as { userId: number; memberId: number; householdId: number; villageId: number };
 const activities = JSON.parse(process.env.ACTIVITIES!) as number[];

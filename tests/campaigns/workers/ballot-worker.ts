@@ -1,8 +1,8 @@
 // One phone of a voter, in its own process, changing a ballot at the same instants as another
 // (see ../ballot-race.test.ts). Env: DATABASE_PATH, CONFIG (JSON). Prints a JSON report.
-import { castBallot, type Voter } from "~/utils/campaign-ballots.server";
-import { clockControl } from "~/utils/clock.server";
-import { db } from "~/utils/db.server";
+import { castBallot, type Voter } from "~/campaigns/ballots.server";
+import { clockControl } from "~/platform/clock.server";
+import { db } from "~/platform/database.server";
 
 const cfg = JSON.parse(process.env.CONFIG!) as { voter: Voter; campaignId: number; categoryId: number; rounds: number[][]; startAt: number; clockAt: number };
 clockControl.set(cfg.clockAt); // the campaign's voting window, on the injectable clock

@@ -1,8 +1,8 @@
 // One committee member approving one claim in its own process (see ../cap-race.test.ts).
 // Prints READY, waits for a line on stdin (the start signal), approves, prints OK or ERR <message>.
 import fs from "node:fs";
-import { approveClaim, ClaimError } from "~/utils/claims.server";
-import { db } from "~/utils/db.server";
+import { approveClaim, ClaimError } from "~/claims/claims.server";
+import { db } from "~/platform/database.server";
 
 const cfg = JSON.parse(process.env.CONFIG!) as { villageId: number; claimId: number; userId: number };
 const say = (line: string) => fs.writeSync(1, `${line}\n`);

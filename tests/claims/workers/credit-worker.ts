@@ -2,7 +2,7 @@
 // "GO", then "C <claimId>" after each credit has committed, pausing a little between credits so
 // the parent's SIGKILL lands between two of them. Prints DONE when nothing is due.
 import fs from "node:fs";
-import { creditDueClaims } from "~/utils/claims.server";
+import { creditDueClaims } from "~/claims/claims.server";
 
 const pause = Number(process.env.PAUSE_MS ?? "15");
 const say = (line: string) => fs.writeSync(1, `${line}\n`);

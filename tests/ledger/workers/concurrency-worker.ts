@@ -1,7 +1,7 @@
 // One of several processes hammering the same database file (see ../concurrency.test.ts).
 // Env: DATABASE_PATH, WORKER_ID, OPS, SEED, CONFIG (JSON), OUT (file for the JSON report).
 import fs from "node:fs";
-import { db } from "~/utils/db.server";
+import { db } from "~/platform/database.server";
 import {
   award,
   convertHold,
@@ -11,7 +11,7 @@ import {
   redeem,
   releaseExpiredHolds,
   releaseHold,
-} from "~/utils/ledger.server";
+} from "~/ledger/ledger.server";
 import { mulberry32, pick, randInt } from "./rng";
 
 export interface WorkerConfig {

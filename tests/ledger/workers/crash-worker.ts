@@ -8,7 +8,7 @@
 // The GO line may carry a request that was in flight when the previous process was killed:
 // it is sent again first, exactly as before, as a client retrying after a lost response would.
 import fs from "node:fs";
-import { award, convertHold, deduct, householdBalance, LedgerError, placeHold, redeem, reverse } from "~/utils/ledger.server";
+import { award, convertHold, deduct, householdBalance, LedgerError, placeHold, redeem, reverse } from "~/ledger/ledger.server";
 import { mulberry32, pick, randInt } from "./rng";
 
 export type CrashRequest =

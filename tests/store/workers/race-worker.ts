@@ -3,7 +3,7 @@
 // mode "create": 生成兑换码 for each household at once (one group commit batch per process).
 // mode "guess": the keeper's confirm post with a wrong code, sent `guesses` times at once.
 import fs from "node:fs";
-import { confirmOrder, createOrder, type Keeper, type Result } from "~/utils/checkout.server";
+import { confirmOrder, createOrder, type Keeper, type Result } from "~/store/checkout.server";
 
 export type RaceConfig =
   | { mode: "create"; startAt: number; households: number[]; goodId: number; storeId: number; villagerUserId: number; tag: string }

@@ -1,8 +1,8 @@
 // One of several processes checking out against one database file (see ../storm.test.ts).
 // Env: DATABASE_PATH, WORKER_ID, CONFIG (JSON), OUT (file for the JSON report).
 import fs from "node:fs";
-import { confirmOrder, createOrder, type Keeper } from "~/utils/checkout.server";
-import { counterCheckout } from "~/utils/counter.server";
+import { confirmOrder, createOrder, type Keeper } from "~/store/checkout.server";
+import { counterCheckout } from "~/store/counter.server";
 import { codeOf } from "../fixture";
 
 export interface StormConfig {

@@ -1,0 +1,297 @@
+// Volunteer activities as the committee runs them: create, edit, cancel, list, read one.
+// Sign-ups live in activities/signups.server.ts, check-in and attendance in activities/checkin.server.ts,
+// closing (attendance → claims) in activity-close.server.ts.
+import { z } from "zod";
+import { findGrant, forbidden, requireRole, type Access } from "~/platform/access.server";
+import { fail, formIdSchema, notFound, type Outcome, type StaffActor } from "~/platform/forms.server";
+import { audit } from "~/audit/audit.server";
+import { now } from "~/platform/clock.server";
+import { stmt, transact } from "~/platform/database.server";
+import { normalizeDigits, textSchema } from "~/platform/validation.server";
+import type { Selectable } from "kysely";
+import type { ActivityTable, RuleUnit } from "../../db/schema";
+
+const HOUR = 3600_000;
+const CHINA_OFFSET_MS = 8 * HOUR;
+/** Longer than a day is not one activity: hours per attendee are capped at 24 as well. */
+export const MAX_DURATION_MS = 24 * HOUR;
+
+// ---- forms ------------------------------------------------------------------
+
+/** A `datetime-local` value ("2026-11-25T08:30"), read as China time. */
+export function chinaTimeSchema(label: string) {
+  return z
+    .string({ error: `请填写${label}` })
+    .transform((s) => normalizeDigits(s))
+    .pipe(
+      z
+        .string()
+        .min(1, `请填写${label}`)
+        .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, `${label}格式不对，请用日期时间选择器选择`)
+        .transform((s, ctx) => {
+          const [date, time] = s.split("T");
+          const [y, mo, d] = date.split("-").map(Number);
+          const [h, mi] = time.split(":").map(Number);
+          const ms = Date.UTC(y, mo - 1, d, h, mi);
+          const back = new Date(ms);
+          // Date.UTC rolls 02-30 over to 03-02: such a date does not exist.
+          if (y < 2000 || y > 2100 || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59) {
+            ctx.addIssue({ code: "custom", message: `${label}不是有效的日期时间` });
+            return z.NEVER;
+          }
+          return ms - CHINA_OFFSET_MS;
+        }),
+    );
+}
+
+const capacitySchema = z
+  .string({ error: "请填写名额" })
+  .transform((s) => normalizeDigits(s))
+  .pipe(
+    z
+      .string()
+      .min(1, "请填写名额")
+      .regex(/^\d{1,4}$/, "名额应为 1 到 1000 的整数")
+      .transform(Number)
+      .pipe(z.number().int().min(1, "名额应为 1 到 1000 的整数").max(1000, "名额应为 1 到 1000 的整数")),
+  );
+
+const choiceSchema = (message: string) => z.string({ error: message }).regex(/^\d{1,12}$/, message).transform(Number);
+
+export const activityFieldsSchema = z
+  .object({
+    title: textSchema("活动名称", 40),
+    // Optional: a form without the field means no description.
+    description: z.string().optional().transform((s) => s ?? "").pipe(textSchema("活动说明", 500, false, true)),
+    place: textSchema("地点", 60),
+    startsAt: chinaTimeSchema("开始时间"),
+    endsAt: chinaTimeSchema("结束时间"),
+    deadline: chinaTimeSchema("报名截止时间"),
+    capacity: capacitySchema,
+    organiserId: choiceSchema("请从列表中选择组织者"),
+    ruleId: choiceSchema("请从列表中选择积分细则"),
+  })
+  .superRefine((f, ctx) => {
+    if (f.endsAt <= f.startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "结束时间要晚于开始时间" });
+    else if (f.endsAt - f.startsAt > MAX_DURATION_MS) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "一次活动最长 24 小时" });
+    if (f.deadline > f.startsAt) ctx.addIssue({ code: "custom", path: ["deadline"], message: "报名截止时间不能晚于开始时间" });
+  });
+export type ActivityFields = z.infer<typeof activityFieldsSchema>;
+
+export const cancelActivitySchema = z.object({ reason: textSchema("取消原因", 100, true, true) });
+
+const HOURS_MSG = "小时数应为 0.5 到 24，按半小时计，如 2 或 2.5";
+
+/** The manage page's posts (attendance intents are in activities/checkin.server.ts). */
+export const manageIntent = z.discriminatedUnion(
+  "intent",
+  [
+    activityFieldsSchema.safeExtend({ intent: z.literal("activity.update") }),
+    cancelActivitySchema.extend({ intent: z.literal("activity.cancel") }),
+    z.object({ intent: z.literal("activity.close") }),
+    z.object({ intent: z.literal("attend.add"), memberId: formIdSchema }),
+    z.object({ intent: z.literal("attend.remove"), memberId: formIdSchema }),
+    z.object({
+      intent: z.literal("attend.hours"),
+      memberId: formIdSchema,
+      hours: z
+        .string({ error: "请填写小时数" })
+        .transform((s) => normalizeDigits(s))
+        .pipe(z.string().min(1, "请填写小时数").regex(/^\d{1,2}(\.[05])?$/, HOURS_MSG).transform(Number))
+        .pipe(z.number().min(0.5, HOURS_MSG).max(24, HOURS_MSG)),
+    }),
+  ],
+  { error: "请求有误，请刷新页面后再试" },
+);
+
+// ---- choices on the form ---------------------------------------------------------
+
+export interface RuleChoice {
+  id: number;
+  name: string;
+  points: number;
+  unit: "time" | "hour";
+}
+
+/** Rules an activity can pay by: active, awarding points. Volunteer ones first. */
+export function ruleChoices(villageId: number): RuleChoice[] {
+  return stmt(
+    `select id, name, points, unit from rules where village_id = ? and active = 1 and points > 0
+     order by category <> 'volunteer', name`,
+  ).all(villageId) as RuleChoice[];
+}
+
+export interface OrganiserChoice {
+  id: number;
+  name: string;
+  role: string;
+}
+
+/** Organisers are the village's committee members and inspectors (they mark attendance anyway). */
+export function organiserChoices(villageId: number): OrganiserChoice[] {
+  return stmt(
+    `select u.id, u.display_name as name, min(case r.role when 'committee' then 0 else 1 end) as rank,
+            case min(case r.role when 'committee' then 0 else 1 end) when 0 then '村委委员' else '网格员' end as role
+     from users u join user_roles r on r.user_id = u.id
+     where r.village_id = ? and r.role in ('committee', 'inspector') and u.disabled = 0
+     group by u.id order by rank, u.display_name`,
+  ).all(villageId) as OrganiserChoice[];
+}
+
+export function ruleLabel(r: { points: number; unit: string }): string {
+  return r.unit === "hour" ? `每小时 ${r.points} 分` : `每次 ${r.points} 分`;
+}
+
+// ---- reading -----------------------------------------------------------------
+
+/** An activity as ACTIVITY_SELECT reads it: its own columns, plus organiser, rule and counts. */
+export type ActivityRow = Pick<
+  Selectable<ActivityTable>,
+  "id" | "village_id" | "title" | "description" | "place" | "starts_at" | "ends_at" | "signup_deadline" | "capacity"
+  | "organiser_user_id" | "rule_id" | "status" | "cancel_reason" | "closed_at"
+> & { organiser_name: string; rule_name: string; rule_points: number; rule_unit: RuleUnit; signed_up: number; attended: number };
+
+const ACTIVITY_SELECT = `select a.id, a.village_id, a.title, a.description, a.place, a.starts_at, a.ends_at, a.signup_deadline,
+    a.capacity, a.organiser_user_id, u.display_name as organiser_name, a.rule_id, r.name as rule_name,
+    r.points as rule_points, r.unit as rule_unit, a.status, a.cancel_reason, a.closed_at,
+    (select count(*) from activity_signups s where s.activity_id = a.id and s.status = 'active') as signed_up,
+    (select count(*) from activity_attendance t where t.activity_id = a.id) as attended
+  from activities a join users u on u.id = a.organiser_user_id join rules r on r.id = a.rule_id`;
+
+/** The activity of this village, or a 404 (another village's id is not a hint that it exists). */
+export function activityIn(villageId: number, activityId: number): ActivityRow {
+  const row = stmt(`${ACTIVITY_SELECT} where a.id = ? and a.village_id = ?`).get(activityId, villageId) as ActivityRow | undefined;
+  return row ?? notFound();
+}
+
+/** The village's activities: upcoming and running first (soonest first), then the rest (latest first). */
+export function listActivities(villageId: number, opts: { organiserUserId?: number } = {}): ActivityRow[] {
+  const org = opts.organiserUserId ?? null;
+  return stmt(
+    `${ACTIVITY_SELECT} where a.village_id = ? and (? is null or a.organiser_user_id = ?)
+     order by (a.status = 'open' and a.ends_at >= ?) desc,
+              case when a.status = 'open' and a.ends_at >= ? then a.starts_at else -a.starts_at end
+     limit 200`,
+  ).all(villageId, org, org, now(), now()) as ActivityRow[];
+}
+
+/** May this login run the activity's day (QR, attendance, close)? The organiser and any committee member. */
+export function canRunActivity(a: { organiser_user_id: number }, userId: number, role: string): boolean {
+  return role === "committee" || a.organiser_user_id === userId;
+}
+
+// ---- who may do what ------------------------------------------------------------
+
+/**
+ * Staff of the activity pages: committee members (everything), inspectors (the activities they
+ * organise), the township admin (reading only). A committee member who is also an inspector acts
+ * as committee.
+ */
+export async function activityStaff(request: Request, villageId: number): Promise<Access> {
+  const access = await requireRole(request, ["committee", "inspector", "township_admin"], villageId);
+  if (access.role !== "committee" && findGrant(access.viewer, ["committee"], villageId)) return { ...access, role: "committee" };
+  return access;
+}
+
+/** The activity, if this staff member may see it: an inspector only sees what they organise. */
+export function activityForStaff(access: Access, villageId: number, activityId: number): ActivityRow {
+  const a = activityIn(villageId, activityId);
+  if (access.role === "inspector" && a.organiser_user_id !== access.viewer.userId) throw forbidden();
+  return a;
+}
+
+/** Writes that shape the activity itself (create, edit, cancel) are the committee's. */
+export function requireCommittee(access: Access): void {
+  if (access.role !== "committee") throw forbidden("只有村委委员可以创建、修改或取消活动");
+}
+
+/** Running the day (QR, attendance, closing): the organiser or a committee member. */
+export function requireRunner(access: Access, a: { organiser_user_id: number }): void {
+  if (!canRunActivity(a, access.viewer.userId, access.role)) throw forbidden("只有活动组织者或村委委员可以登记考勤");
+}
+
+// ---- writing ---------------------------------------------------------------------
+
+function checkChoices(villageId: number, f: ActivityFields): Outcome | null {
+  if (!organiserChoices(villageId).some((o) => o.id === f.organiserId)) return fail("organiserId", "请从列表中选择组织者");
+  if (!ruleChoices(villageId).some((r) => r.id === f.ruleId)) return fail("ruleId", "请从列表中选择积分细则");
+  return null;
+}
+
+function snapshot(f: ActivityFields) {
+  return {
+    title: f.title, description: f.description, place: f.place, starts_at: f.startsAt, ends_at: f.endsAt,
+    signup_deadline: f.deadline, capacity: f.capacity, organiser_user_id: f.organiserId, rule_id: f.ruleId,
+  };
+}
+
+export function createActivity(actor: StaffActor & { userId: number }, villageId: number, f: ActivityFields): Outcome<{ activityId: number }> {
+  const bad = checkChoices(villageId, f);
+  if (bad) return bad as Outcome<{ activityId: number }>;
+  return transact(() => {
+    const at = now();
+    const activityId = Number(
+      stmt(
+        `insert into activities (village_id, title, description, place, starts_at, ends_at, signup_deadline, capacity,
+           organiser_user_id, rule_id, created_by, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(villageId, f.title, f.description, f.place, f.startsAt, f.endsAt, f.deadline, f.capacity, f.organiserId, f.ruleId, actor.userId, at, at)
+        .lastInsertRowid,
+    );
+    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.create", targetType: "activity", targetId: activityId, after: snapshot(f) });
+    return { ok: true as const, activityId };
+  });
+}
+
+export function updateActivity(actor: StaffActor, villageId: number, activityId: number, f: ActivityFields): Outcome {
+  const bad = checkChoices(villageId, f);
+  if (bad) return bad;
+  return transact((): Outcome => {
+    const a = activityIn(villageId, activityId);
+    if (a.status !== "open") return fail("_form", a.status === "cancelled" ? "活动已取消，不能再修改" : "活动已结束，不能再修改");
+    if (f.capacity < a.signed_up) return fail("capacity", `已有 ${a.signed_up} 人报名，名额不能少于 ${a.signed_up}`);
+    stmt(
+      `update activities set title = ?, description = ?, place = ?, starts_at = ?, ends_at = ?, signup_deadline = ?, capacity = ?,
+         organiser_user_id = ?, rule_id = ?, updated_at = ? where id = ?`,
+    ).run(f.title, f.description, f.place, f.startsAt, f.endsAt, f.deadline, f.capacity, f.organiserId, f.ruleId, now(), activityId);
+    audit({
+      actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.update", targetType: "activity", targetId: activityId,
+      before: {
+        title: a.title, description: a.description, place: a.place, starts_at: a.starts_at, ends_at: a.ends_at,
+        signup_deadline: a.signup_deadline, capacity: a.capacity, organiser_user_id: a.organiser_user_id, rule_id: a.rule_id,
+      },
+      after: snapshot(f),
+    });
+    return { ok: true };
+  });
+}
+
+/** Cancelling keeps every sign-up: the households see the activity as cancelled, with the reason. */
+export function cancelActivity(actor: StaffActor, villageId: number, activityId: number, reason: string): Outcome {
+  return transact((): Outcome => {
+    const a = activityIn(villageId, activityId);
+    if (a.status !== "open") return fail("_form", a.status === "cancelled" ? "活动已经取消了" : "活动已结束，不能取消");
+    stmt("update activities set status = 'cancelled', cancel_reason = ?, updated_at = ? where id = ?").run(reason, now(), activityId);
+    audit({
+      actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.cancel", targetType: "activity", targetId: activityId,
+      before: { status: a.status }, after: { status: "cancelled", cancel_reason: reason },
+    });
+    return { ok: true };
+  });
+}
+
+/** China-time "YYYY-MM-DDTHH:MM" for a datetime-local input. */
+// The new-activity form offers tomorrow 08:30–11:30 (China time) with sign-up until 20:00 the
+// evening before. Late in the evening that deadline has passed, and the form would publish an
+// activity nobody can join: then it offers the day after.
+export function defaultActivityTimes(at: number) {
+  const today = Math.floor((at + CHINA_OFFSET_MS) / 86_400_000);
+  const startOf = (day: number) => day * 86_400_000 - CHINA_OFFSET_MS + 8.5 * 3600_000;
+  const tomorrow = startOf(today + 1);
+  const start = tomorrow - 12.5 * 3600_000 > at + 3600_000 ? tomorrow : startOf(today + 2);
+  return { start, end: start + 3 * 3600_000, deadline: start - 12.5 * 3600_000 };
+}
+
+export function toLocalInput(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 16);
+}

@@ -1,0 +1,185 @@
+// The claim pages' forms: schemas, filing with photos, and the actions of review, 公示 and revoke.
+// Routes call one function here and render what it returns.
+import { z } from "zod";
+import { formIdSchema } from "~/platform/forms.server";
+import { checkPhotos, removePhotos, storePhotos, uploadedFiles } from "./photos.server";
+import {
+  approveClaim, approveClaims, ClaimError, fileClaimBatch, objectToClaim, rejectClaim, resolveObjection, revokeClaim, type Decider,
+} from "./claims.server";
+import { now } from "~/platform/clock.server";
+import { stmt } from "~/platform/database.server";
+import type { Role } from "~/platform/roles";
+import { fieldErrors, formToObject, normalizeDigits, textSchema } from "~/platform/validation.server";
+
+const BAD_REQUEST = "请求有误，请刷新页面后再试";
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/** "2026-11-23" (China date) to the first instant of that day. */
+function chinaDayStart(date: string): number {
+  const [y, m, d] = date.split("-").map(Number);
+  return Date.UTC(y, m - 1, d) - CHINA_OFFSET_MS;
+}
+
+export function chinaToday(): string {
+  return new Date(now() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export const claimFormSchema = z.object({
+  memberId: z.string({ error: "请选择成员" }).regex(/^\d{1,12}$/, "请选择成员").transform(Number),
+  ruleId: z.string({ error: "请选择积分细则" }).regex(/^\d{1,12}$/, "请选择积分细则").transform(Number),
+  date: z
+    .string({ error: "请选择日期" })
+    .transform(normalizeDigits)
+    .pipe(
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, "请选择日期")
+        .refine((s) => {
+          const t = new Date(`${s}T00:00:00Z`);
+          return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === s;
+        }, "日期无效，请重新选择"),
+    )
+    .transform(chinaDayStart),
+  quantity: z
+    .string({ error: "请填写数量" })
+    .transform(normalizeDigits)
+    .pipe(z.string().regex(/^\d{1,3}(\.\d)?$/, "数量应为正数，如 1 或 2.5"))
+    .transform(Number),
+  note: textSchema("说明", 200, false, true).optional().transform((s) => s ?? ""),
+});
+
+export type FormResult = { ok: true; ids: number[] } | { ok: false; errors: Record<string, string>; status: number };
+
+/** ClaimError fields are the module's names; the form calls the date "date". */
+const FORM_FIELD: Record<string, string> = { occurredAt: "date" };
+
+function claimErrorResult(e: unknown): { ok: false; errors: Record<string, string>; status: number } {
+  if (!(e instanceof ClaimError)) throw e;
+  return { ok: false, errors: { [FORM_FIELD[e.field] ?? e.field]: e.message }, status: e.status === 404 ? 400 : e.status };
+}
+
+/** Parses the claim form with its photos and files it; writes nothing (no file either) when refused. */
+export async function fileClaimFromForm(villageId: number, filer: { userId: number; role: Role }, form: FormData): Promise<FormResult> {
+  const parsed = claimFormSchema.safeParse(formToObject(form));
+  const files = uploadedFiles(form);
+  const checked = await checkPhotos(files);
+  if (!parsed.success || !checked.ok) {
+    const errors = parsed.success ? {} : fieldErrors(parsed.error);
+    if (!checked.ok) errors.photos = checked.message;
+    return { ok: false, errors, status: 400 };
+  }
+  const stored = storePhotos(villageId, checked.photos);
+  try {
+    const ids = fileClaimBatch({
+      villageId, filer,
+      items: [{ memberId: parsed.data.memberId, ruleId: parsed.data.ruleId, occurredAt: parsed.data.date, quantity: parsed.data.quantity, note: parsed.data.note, photos: stored }],
+    });
+    return { ok: true, ids };
+  } catch (e) {
+    removePhotos(stored);
+    return claimErrorResult(e);
+  }
+}
+
+/** What the claim form offers: the members the filer may claim for, and the rules. */
+export function claimFormOptions(villageId: number, householdId: number | null) {
+  const members = stmt(
+    `select m.id, m.name, m.relation, h.number as household from members m join households h on h.id = m.household_id
+     where m.village_id = ? and m.active = 1 and (? is null or m.household_id = ?) order by h.number, m.is_head desc, m.id`,
+  ).all(villageId, householdId, householdId) as { id: number; name: string; relation: string; household: string }[];
+  const rules = stmt(
+    `select id, category, name, points, unit, evidence_required from rules where village_id = ? and active = 1
+     and (? = 0 or points > 0) order by category, points desc, id`,
+  ).all(villageId, householdId === null ? 0 : 1) as { id: number; category: string; name: string; points: number; unit: string; evidence_required: number }[];
+  return { members, rules, today: chinaToday() };
+}
+
+// ---- review, 公示 and revoke actions ----------------------------------------------
+
+const reasonSchema = (label: string) => textSchema(label, 200);
+
+export const reviewIntent = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("approve") }),
+    z.object({ intent: z.literal("reject"), reason: reasonSchema("驳回理由") }),
+    z.object({ intent: z.literal("revoke"), reason: reasonSchema("撤销理由") }),
+    z.object({ intent: z.literal("uphold"), objectionId: formIdSchema, note: reasonSchema("核实情况") }),
+    z.object({ intent: z.literal("dismiss"), objectionId: formIdSchema, note: reasonSchema("核实情况") }),
+  ],
+  { error: BAD_REQUEST },
+);
+
+export type ActionResult = { ok: true; message: string } | { ok: false; errors: Record<string, string>; status: number };
+
+function attempt(fn: () => string): ActionResult {
+  try {
+    return { ok: true, message: fn() };
+  } catch (e) {
+    const r = claimErrorResult(e);
+    return r;
+  }
+}
+
+/** One decision on one claim (the detail page). */
+export function decideFromForm(villageId: number, claimId: number, by: Decider, raw: Record<string, string>): ActionResult {
+  const parsed = reviewIntent.safeParse(raw);
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error);
+    if (errors.intent || errors.objectionId) errors._form = errors.intent ?? errors.objectionId;
+    return { ok: false, errors, status: 400 };
+  }
+  const i = parsed.data;
+  switch (i.intent) {
+    case "approve":
+      return attempt(() => {
+        const r = approveClaim(villageId, claimId, by);
+        return r === "needs_more" ? "已审核通过，还需要另一位村委委员审核" : r === "credited" ? "已通过并入账" : "已通过，进入公示";
+      });
+    case "reject":
+      return attempt(() => (rejectClaim(villageId, claimId, by, i.reason), "已驳回"));
+    case "revoke":
+      return attempt(() => (revokeClaim(villageId, claimId, by, i.reason), "已撤销，积分已冲正"));
+    case "uphold":
+    case "dismiss":
+      return attempt(() => {
+        objectionOfClaim(villageId, claimId, i.objectionId);
+        resolveObjection(villageId, i.objectionId, by, i.intent, i.note);
+        return i.intent === "uphold" ? "异议成立，申报已驳回" : "异议不成立，继续公示";
+      });
+  }
+}
+
+function objectionOfClaim(villageId: number, claimId: number, objectionId: number): void {
+  if (!stmt("select 1 from objections where id = ? and claim_id = ? and village_id = ?").get(objectionId, claimId, villageId)) {
+    throw new ClaimError("找不到这条异议");
+  }
+}
+
+export const batchApproveSchema = z.object({
+  claimIds: z.array(formIdSchema, { error: "请先勾选要通过的申报" }).min(1, "请先勾选要通过的申报").max(200, "一次最多通过 200 条"),
+});
+
+/** Approve many at once from the queue; each refusal is reported with its claim. */
+export function approveManyFromForm(villageId: number, by: Decider, form: FormData): ActionResult & { failed?: { claimId: number; message: string }[] } {
+  const ids = form.getAll("claimId").filter((v): v is string => typeof v === "string");
+  const parsed = batchApproveSchema.safeParse({ claimIds: ids });
+  if (!parsed.success) return { ok: false, errors: { _form: fieldErrors(parsed.error).claimIds ?? BAD_REQUEST }, status: 400 };
+  const out = approveClaims(villageId, [...new Set(parsed.data.claimIds)], by);
+  if (out.approved.length === 0) return { ok: false, errors: { _form: out.failed.map((f) => `#${f.claimId}：${f.message}`).join("；") }, status: 400 };
+  return { ok: true, message: `已通过 ${out.approved.length} 条${out.failed.length ? `，${out.failed.length} 条未通过` : ""}`, failed: out.failed };
+}
+
+export const objectionSchema = z.object({ claimId: formIdSchema, reason: textSchema("异议理由", 200) });
+
+export function objectFromForm(villageId: number, userId: number, raw: Record<string, string>): ActionResult & { claimId?: number } {
+  const parsed = objectionSchema.safeParse(raw);
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error);
+    if (errors.claimId) errors._form = errors.claimId;
+    const claimId = /^\d{1,12}$/.test(raw.claimId ?? "") ? Number(raw.claimId) : undefined;
+    return { ok: false, errors, status: 400, claimId };
+  }
+  const r = attempt(() => (objectToClaim(villageId, parsed.data.claimId, userId, parsed.data.reason), "已提交异议，村委会核实处理"));
+  return { ...r, claimId: parsed.data.claimId };
+}

@@ -1,0 +1,24 @@
+// Small pieces the claim pages share: a claim's state in words.
+import { formatTime } from "~/platform/format";
+
+export interface ClaimStatusInfo {
+  status: string;
+  status_label: string;
+  reason: string | null;
+  notice_until: number | null;
+  credited_at: number | null;
+  credit_memo: string | null;
+  revoke_memo: string | null;
+}
+
+export function ClaimStatusLine({ claim: c }: { claim: ClaimStatusInfo }) {
+  return (
+    <div className="claim-status">
+      <span className={`tag state-${c.status}`}>{c.status_label}</span>{" "}
+      {c.status === "rejected" && c.reason ? <span>理由：{c.reason}</span> : null}
+      {(c.status === "notice" || c.status === "objected") && c.notice_until ? <span>公示到 {formatTime(c.notice_until)}</span> : null}
+      {c.status === "credited" && c.credited_at ? <span>{formatTime(c.credited_at)} 入账：{c.credit_memo}</span> : null}
+      {c.status === "revoked" ? <span>已冲正：{c.revoke_memo}</span> : null}
+    </div>
+  );
+}

@@ -1,0 +1,314 @@
+// Logins and roles inside one village: create logins (for members or staff), reset passwords,
+// disable and enable logins, change roles. Passwords are hashed before the synchronous transaction.
+import { z } from "zod";
+import {
+  fail,
+  formIdSchema,
+  generatePassword,
+  initialPasswordSchema,
+  isUniqueViolation,
+  notFound,
+  type Outcome,
+  type StaffActor,
+} from "~/platform/forms.server";
+import { audit } from "~/audit/audit.server";
+import { resetPassword } from "~/platform/auth.server";
+import { db, transact, stmt } from "~/platform/database.server";
+import { memberInHousehold } from "./household-admin.server";
+import { hashPassword } from "~/platform/password.server";
+import { ROLES, VILLAGE_ROLES, type Role } from "~/platform/roles";
+import { revokeUserSessions } from "~/platform/session.server";
+import { findUserByPhone, insertUser, setVillageRoles } from "./users.server";
+import { phoneSchema, textSchema } from "~/platform/validation.server";
+
+export const PHONE_TAKEN = "该手机号已有账号";
+const MEMBER_HAS_LOGIN = "这位村民已经有登录账号";
+const ROLE_REQUIRED = "请至少选一个角色";
+
+// ---- form rules -----------------------------------------------------------
+
+/** Role checkboxes: each ticked role arrives as its own form value. */
+export function rolesFromForm(form: FormData): string[] {
+  return form.getAll("roles").filter((v): v is string => typeof v === "string");
+}
+
+export const villageRolesSchema = z
+  .array(z.string())
+  .max(VILLAGE_ROLES.length * 2, "请求有误，请刷新页面后再试")
+  .transform((list) => [...new Set(list)])
+  .pipe(z.array(z.enum(VILLAGE_ROLES as [Role, ...Role[]], { error: "请从列表中选择角色" })).min(1, ROLE_REQUIRED));
+
+export const staffLoginSchema = z.object({
+  displayName: textSchema("姓名", 30),
+  phone: phoneSchema,
+  password: initialPasswordSchema,
+  memberId: z
+    .string()
+    .optional()
+    .transform((s) => s ?? "")
+    .pipe(z.union([z.literal(""), formIdSchema], { error: "找不到这位村民，请重新选择" }))
+    .transform((v) => (v === "" ? null : v)),
+  roles: villageRolesSchema,
+});
+
+export const memberLoginSchema = z.object({ phone: phoneSchema, password: initialPasswordSchema });
+export const resetPasswordSchema = z.object({ password: initialPasswordSchema });
+
+export type StaffLoginFields = z.infer<typeof staffLoginSchema>;
+
+// ---- reads ----------------------------------------------------------------
+
+export interface VillageUserRow {
+  id: number;
+  phone: string;
+  display_name: string;
+  disabled: number;
+  must_change_password: number;
+  member_id: number | null;
+  member_name: string | null;
+  member_active: number | null;
+  household_id: number | null;
+  household_number: string | null;
+  roles: Role[];
+  elsewhere: boolean; // has roles outside this village, or is a member of another village
+}
+
+interface RawUserRow extends Omit<VillageUserRow, "roles" | "elsewhere"> {
+  roles: string | null;
+  elsewhere: number;
+}
+
+const USER_SELECT = `select u.id, u.phone, u.display_name, u.disabled, u.must_change_password, u.member_id,
+    m.name as member_name, m.active as member_active, h.id as household_id, h.number as household_number,
+    (select group_concat(r.role) from user_roles r where r.user_id = u.id and r.village_id = @v) as roles,
+    (exists (select 1 from user_roles r where r.user_id = u.id and (r.village_id is null or r.village_id <> @v))
+      or coalesce(m.village_id <> @v, 0)) as elsewhere
+  from users u left join members m on m.id = u.member_id left join households h on h.id = m.household_id`;
+
+const IN_VILLAGE = `(exists (select 1 from user_roles r where r.user_id = u.id and r.village_id = @v) or m.village_id = @v)`;
+
+function toUserRow(r: RawUserRow): VillageUserRow {
+  const order = (role: string) => ROLES.indexOf(role as Role);
+  const roles = (r.roles ? r.roles.split(",") : []).sort((a, b) => order(a) - order(b)) as Role[];
+  return { ...r, roles, elsewhere: r.elsewhere === 1 };
+}
+
+/** The user if they have a role in the village or are a member of it; otherwise a 404. */
+export function userInVillage(villageId: number, userId: number): VillageUserRow {
+  const row = stmt(`${USER_SELECT} where u.id = @id and ${IN_VILLAGE}`).get({ v: villageId, id: userId }) as RawUserRow | undefined;
+  if (!row) notFound();
+  return toUserRow(row);
+}
+
+export const USER_PAGE_SIZE = 30;
+
+/** Logins of the village; staffOnly leaves out plain villagers and household heads. */
+export function villageUsers(villageId: number, q: string, staffOnly: boolean, page: number) {
+  const like = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+  const where = `${IN_VILLAGE}
+    and (@q = '' or u.display_name like @like escape '\\' or u.phone like @like escape '\\')
+    and (@staff = 0 or exists (select 1 from user_roles r where r.user_id = u.id and r.village_id = @v
+                               and r.role not in ('villager', 'household_head')))`;
+  const params = { v: villageId, q, like, staff: staffOnly ? 1 : 0 };
+  const sqlite = db().sqlite;
+  const total = (
+    sqlite
+      .prepare(`select count(*) as n from users u left join members m on m.id = u.member_id where ${where}`)
+      .get(params) as { n: number }
+  ).n;
+  const rows = (
+    sqlite
+      .prepare(`${USER_SELECT} where ${where} order by u.disabled, u.id limit @limit offset @offset`)
+      .all({ ...params, limit: USER_PAGE_SIZE, offset: (page - 1) * USER_PAGE_SIZE }) as RawUserRow[]
+  ).map(toUserRow);
+  return { rows, total, page, pages: Math.max(1, Math.ceil(total / USER_PAGE_SIZE)) };
+}
+
+export interface LinkableMember {
+  id: number;
+  name: string;
+  relation: string;
+  phone: string | null;
+  is_head: number;
+  household_id: number;
+  household_number: string;
+}
+
+/** Active members of the village without a login, for linking a new login to a person. */
+export function searchLinkableMembers(villageId: number, q: string, limit = 20): LinkableMember[] {
+  if (!q) return [];
+  const like = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+  return stmt(
+      `select m.id, m.name, m.relation, m.phone, m.is_head, h.id as household_id, h.number as household_number
+       from members m join households h on h.id = m.household_id
+       where m.village_id = ? and m.active = 1 and not exists (select 1 from users u where u.member_id = m.id)
+         and (m.name like ? escape '\\' or m.phone like ? escape '\\' or h.number like ? escape '\\')
+       order by h.number, m.is_head desc, m.id limit ?`,
+    )
+    .all(villageId, like, like, like, limit) as LinkableMember[];
+}
+
+/** An active member of the village, with or without a login; undefined if none. */
+export function villageMember(villageId: number, memberId: number): (LinkableMember & { has_login: number }) | undefined {
+  return stmt(
+      `select m.id, m.name, m.relation, m.phone, m.is_head, h.id as household_id, h.number as household_number,
+              exists (select 1 from users u where u.member_id = m.id) as has_login
+       from members m join households h on h.id = m.household_id where m.id = ? and m.village_id = ? and m.active = 1`,
+    )
+    .get(memberId, villageId) as (LinkableMember & { has_login: number }) | undefined;
+}
+
+// ---- guards ---------------------------------------------------------------
+
+/**
+ * Password resets and disabling act on the whole account. A village admin may do that only to
+ * accounts that live entirely in their village; anything wider is the township admin's call.
+ */
+function accountGuard(actor: StaffActor, user: VillageUserRow): Outcome | null {
+  if (user.id === actor.userId) return fail("_form", "不能在这里操作自己的账号。修改自己的密码请到“修改密码”");
+  if (user.elsewhere && actor.role !== "township_admin") {
+    return fail("_form", "这个账号在其他村或乡镇也有角色，请联系乡镇管理员处理", 403);
+  }
+  return null;
+}
+
+// ---- writes ---------------------------------------------------------------
+
+export interface NewLogin {
+  displayName: string;
+  phone: string;
+  password: string | null; // null: generate one
+  memberId: number | null;
+  roles: Role[];
+}
+
+/**
+ * The household_head role follows the roster: a login has it exactly when its member is the head of a
+ * household here (people/household-admin.server.ts keeps it in step when the head changes). Whatever the
+ * form says about 户主 is replaced, so an admin cannot hand a non-head the head's powers (PIN, who
+ * may spend).
+ */
+function headRoleFromRoster(roles: readonly string[], isHead: boolean): Role[] {
+  const rest = [...new Set(roles)].filter((r): r is Role => (VILLAGE_ROLES as readonly string[]).includes(r) && r !== "household_head");
+  return isHead ? [...rest, "household_head"] : rest;
+}
+
+/**
+ * Creates a login in the village. It must change its password at first sign-in.
+ * Returns the password when one was generated, to be shown to the admin once.
+ */
+export async function createLogin(actor: StaffActor, villageId: number, n: NewLogin): Promise<Outcome<{ userId: number; generated: string | null }>> {
+  let memberName: string | null = null;
+  let isHead = false;
+  if (n.memberId !== null) {
+    const m = villageMember(villageId, n.memberId);
+    if (!m) return fail("memberId", "找不到这位村民，请重新选择");
+    if (m.has_login) return fail("memberId", MEMBER_HAS_LOGIN);
+    memberName = m.name;
+    isHead = m.is_head === 1;
+  }
+  const roles = headRoleFromRoster(n.roles, isHead);
+  if (roles.length === 0) return fail("roles", ROLE_REQUIRED);
+  if (findUserByPhone(n.phone)) return fail("phone", PHONE_TAKEN);
+  const generated = n.password === null ? generatePassword() : null;
+  const hash = await hashPassword(n.password ?? generated!);
+  try {
+    const userId = transact(() => {
+      const id = insertUser({
+        phone: n.phone,
+        passwordHash: hash,
+        displayName: n.displayName,
+        memberId: n.memberId,
+        mustChangePassword: true,
+        roles: roles.map((role) => ({ role, villageId })),
+      });
+      audit({
+        actorUserId: actor.userId, actorRole: actor.role, villageId, action: "user.create", targetType: "user", targetId: id,
+        after: { name: n.displayName, phone: n.phone, member: memberName, member_id: n.memberId, roles, must_change_password: true },
+      });
+      return id;
+    });
+    return { ok: true, userId, generated };
+  } catch (e) {
+    if (isUniqueViolation(e, "users.phone")) return fail("phone", PHONE_TAKEN);
+    if (isUniqueViolation(e, "users.member_id")) return fail("memberId", MEMBER_HAS_LOGIN);
+    throw e;
+  }
+}
+
+/** 开通登录 for a household member: roles villager, plus household_head when the member is the head. */
+export async function createMemberLogin(
+  actor: StaffActor,
+  villageId: number,
+  householdId: number,
+  memberId: number,
+  f: { phone: string; password: string | null },
+): Promise<Outcome<{ userId: number; generated: string | null }>> {
+  const m = memberInHousehold(villageId, householdId, memberId);
+  if (m.active !== 1) return fail("_form", "这位成员已停用，请先启用再开通登录");
+  if (m.user_id !== null) return fail("_form", MEMBER_HAS_LOGIN);
+  const roles: Role[] = m.is_head === 1 ? ["villager", "household_head"] : ["villager"];
+  const out = await createLogin(actor, villageId, { displayName: m.name, phone: f.phone, password: f.password, memberId, roles });
+  if (!out.ok && out.errors.memberId) return fail("_form", out.errors.memberId);
+  return out;
+}
+
+/** Sets a temporary password (typed, or generated and returned once); signs the user out everywhere. */
+export async function resetUserPassword(
+  actor: StaffActor,
+  villageId: number,
+  userId: number,
+  password: string | null,
+): Promise<Outcome<{ generated: string | null }>> {
+  const user = userInVillage(villageId, userId);
+  const refused = accountGuard(actor, user);
+  if (refused) return refused as Outcome<{ generated: string | null }>;
+  const generated = password === null ? generatePassword() : null;
+  await resetPassword({ userId: actor.userId, role: actor.role, villageId }, user.id, password ?? generated!);
+  return { ok: true, generated };
+}
+
+/** 停用/启用登录. Disabling also ends every session of the account. */
+export function setLoginDisabled(actor: StaffActor, villageId: number, userId: number, disabled: boolean): Outcome {
+  const user = userInVillage(villageId, userId);
+  const refused = accountGuard(actor, user);
+  if (refused) return refused;
+  if ((user.disabled === 1) === disabled) return { ok: true };
+  if (!disabled && user.member_id !== null && user.member_active === 0) {
+    return fail("_form", "这位成员已停用，请先在住户页启用成员");
+  }
+  transact(() => {
+    stmt("update users set disabled = ? where id = ?").run(disabled ? 1 : 0, user.id);
+    if (disabled) revokeUserSessions(user.id);
+    audit({
+      actorUserId: actor.userId, actorRole: actor.role, villageId, action: disabled ? "user.disable" : "user.enable", targetType: "user", targetId: user.id,
+      before: { disabled: !disabled }, after: { disabled },
+    });
+  });
+  return { ok: true };
+}
+
+/**
+ * Replaces the user's roles in this village. A village admin cannot take away their own
+ * village_admin role, so a village is never left without someone to manage it.
+ */
+export function changeVillageRoles(actor: StaffActor, villageId: number, userId: number, roles: Role[]): Outcome {
+  const user = userInVillage(villageId, userId);
+  const head = user.member_id === null ? undefined : (stmt("select is_head from members where id = ? and village_id = ? and active = 1").get(user.member_id, villageId) as { is_head: number } | undefined);
+  const next = headRoleFromRoster(roles, head?.is_head === 1);
+  if (next.length === 0) return fail("roles", `${ROLE_REQUIRED}；不再需要这个账号请停用登录`);
+  if (user.id === actor.userId && user.roles.includes("village_admin") && !next.includes("village_admin") && actor.role !== "township_admin") {
+    return fail("roles", "不能取消自己的村管理员角色，以免本村没人能管理。请让其他管理员或乡镇管理员操作");
+  }
+  const before = user.roles;
+  const after = [...next].sort((a, b) => ROLES.indexOf(a) - ROLES.indexOf(b));
+  if (JSON.stringify(before) === JSON.stringify(after)) return { ok: true };
+  transact(() => {
+    setVillageRoles(user.id, villageId, after);
+    audit({
+      actorUserId: actor.userId, actorRole: actor.role, villageId, action: "user.roles", targetType: "user", targetId: user.id,
+      before: { roles: before }, after: { roles: after },
+    });
+  });
+  return { ok: true };
+}

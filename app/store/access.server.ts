@@ -1,0 +1,53 @@
+// Who may work at which store: keepers assigned to stores; a keeper with no assignment, and the
+// village admin, work at every active store of the village.
+import type { Role } from "~/platform/roles";
+import { forbidden, requireRole, type Access } from "~/platform/access.server";
+import { stmt } from "~/platform/database.server";
+
+export interface StoreRow {
+  id: number;
+  village_id: number;
+  name: string;
+  active: number;
+}
+
+export interface KeeperCtx {
+  userId: number;
+  role: Role;
+  villageId: number;
+  stores: StoreRow[];
+}
+
+export function villageStores(villageId: number, activeOnly = true): StoreRow[] {
+  return stmt(`select id, village_id, name, active from stores where village_id = ? ${activeOnly ? "and active = 1" : ""} order by id`).all(villageId) as StoreRow[];
+}
+
+/** A keeper assigned to some stores works at those; one assigned to none (or an admin) at all of the village's. */
+export function storesOfKeeper(userId: number, villageId: number, role: Role): StoreRow[] {
+  if (role !== "store_keeper") return villageStores(villageId);
+  // One statement instead of two: keepers run this on every scan and confirm.
+  return stmt(
+    `select s.id, s.village_id, s.name, s.active from stores s where s.village_id = ? and s.active = 1
+       and (s.id in (select store_id from store_keepers k where k.user_id = ? and k.village_id = s.village_id)
+         or not exists (select 1 from store_keepers k where k.user_id = ? and k.village_id = s.village_id))
+     order by s.id`,
+  ).all(villageId, userId, userId) as StoreRow[];
+}
+
+export const KEEPER_ROLES = ["store_keeper", "village_admin", "township_admin"] as const;
+
+/** The keeper (or admin) of a village, with the stores they may work at. */
+export async function requireKeeper(request: Request, villageId: number, roles: readonly Role[] = KEEPER_ROLES): Promise<KeeperCtx & { access: Access }> {
+  const access = await requireRole(request, roles, villageId);
+  const stores = storesOfKeeper(access.viewer.userId, villageId, access.role);
+  return { access, userId: access.viewer.userId, role: access.role, villageId, stores };
+}
+
+/** The store chosen by ?store= (or the first one); a store the keeper may not use is a 403. */
+export function pickStore(ctx: KeeperCtx, raw: string | null | undefined): StoreRow {
+  if (ctx.stores.length === 0) throw new Response("本村还没有开设积分超市，请村管理员先添加超市", { status: 404 });
+  if (!raw) return ctx.stores[0];
+  const s = ctx.stores.find((x) => String(x.id) === raw);
+  if (!s) throw forbidden("你不是这个超市的店主");
+  return s;
+}

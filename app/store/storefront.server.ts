@@ -1,0 +1,104 @@
+// What a villager sees in the store: goods with photos and prices, stock not held by codes, the monthly limit
+// left, and how many of each the household can still afford; plus the QR code of a pending order.
+import crypto from "node:crypto";
+import QRCode from "qrcode";
+import { z } from "zod";
+import { formIdSchema } from "~/platform/forms.server";
+import { householdOrders, monthTaken } from "./checkout.server";
+import { now } from "~/platform/clock.server";
+import { stmt } from "~/platform/database.server";
+import { storeGoods } from "./goods.server";
+import { householdBalance } from "~/ledger/ledger.server";
+import { pinState } from "./pin.server";
+import { heldByGood } from "./stock.server";
+import { villageStores } from "./access.server";
+
+export const orderIntentSchema = z.object({ intent: z.enum(["cancel", "refresh"], { error: "请求有误，请刷新页面后再试" }) });
+
+export const createOrderSchema = z.object({
+  storeId: formIdSchema,
+  nonce: z.string({ error: "请求有误，请刷新页面后再试" }).regex(/^[A-Za-z0-9_-]{16,40}$/, "请求有误，请刷新页面后再试"),
+});
+
+export function newNonce(): string {
+  return crypto.randomBytes(12).toString("base64url");
+}
+
+export interface ShelfItem {
+  id: number;
+  name: string;
+  category: string;
+  unit: string;
+  price: number;
+  stock: number;
+  /** Stock minus what live pending codes hold: what may still be promised. */
+  available: number;
+  photo: string | null;
+  limit: number | null;
+  limitLeft: number | null;
+  /** How many the household could take now: available stock, monthly limit and spendable points together. */
+  canTake: number;
+}
+
+export function photoUrl(g: { id: number; has_photo: number; photo_version: number }): string | null {
+  return g.has_photo ? `/photos/goods/${g.id}?v=${g.photo_version}` : null;
+}
+
+export function storefront(householdId: number, villageId: number, memberId: number | null, storeParam: string | null) {
+  const stores = villageStores(villageId);
+  const store = stores.find((s) => String(s.id) === storeParam) ?? stores[0] ?? null;
+  const balance = householdBalance(householdId);
+  const member = memberId ? (stmt("select can_redeem from members where id = ?").get(memberId) as { can_redeem: number } | undefined) : undefined;
+  const held = store ? heldByGood(store.id) : new Map<number, number>();
+  const goods: ShelfItem[] = store
+    ? storeGoods(store.id, true).map((g) => {
+        const limitLeft = g.monthly_limit === null ? null : Math.max(0, g.monthly_limit - monthTaken(householdId, g.id));
+        const affordable = balance.spendable > 0 ? Math.floor(balance.spendable / g.price) : 0;
+        const available = Math.max(0, g.stock - (held.get(g.id) ?? 0));
+        return {
+          id: g.id, name: g.name, category: g.category, unit: g.unit, price: g.price, stock: g.stock, available, photo: photoUrl(g),
+          limit: g.monthly_limit, limitLeft, canTake: Math.min(available, limitLeft ?? Infinity, affordable, 99),
+        };
+      })
+    : [];
+  return {
+    stores: stores.map((s) => ({ id: s.id, name: s.name })),
+    store: store && { id: store.id, name: store.name },
+    balance,
+    canRedeem: member ? member.can_redeem === 1 : true,
+    goods,
+    pending: pendingOrders(householdId),
+    recent: householdOrders(householdId, 5).filter((o) => o.status !== "pending"),
+    nonce: newNonce(),
+  };
+}
+
+function pendingOrders(householdId: number): { id: number; total: number; expires_at: number }[] {
+  return stmt("select id, total, expires_at from orders where household_id = ? and status = 'pending' and expires_at > ? order by id desc").all(
+    householdId, now(),
+  ) as { id: number; total: number; expires_at: number }[];
+}
+
+// The code page asks again every 3 s while it waits for the keeper: draw each payload once.
+const drawn = new Map<string, string>();
+const DRAWN_MAX = 500;
+
+/** The QR code as an SVG data URL, drawn on the server (no QR library in the phone's bundle). */
+export async function qrDataUrl(payload: string): Promise<string> {
+  const known = drawn.get(payload);
+  if (known) return known;
+  // A fixed mask skips the library's search over all 8 masks (~3× faster), and one byte-mode segment
+  // skips its search for the shortest mix of modes (~2× faster again). Every payload then fits
+  // version 3 (29 × 29 modules), still a valid code that phones and qr-scanner read easily.
+  const svg = await QRCode.toString([{ data: Buffer.from(payload), mode: "byte" }], { type: "svg", errorCorrectionLevel: "M", margin: 2, maskPattern: 0 });
+  const url = `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
+  if (drawn.size >= DRAWN_MAX) drawn.delete(drawn.keys().next().value!);
+  drawn.set(payload, url);
+  return url;
+}
+
+/** The lock the household head sees on the home page after 5 wrong PINs at the counter. */
+export function pinLockNotice(householdId: number): { until: number } | null {
+  const s = pinState(householdId);
+  return s.lockedUntil ? { until: s.lockedUntil } : null;
+}

@@ -1,0 +1,124 @@
+// Demo sanitation rounds for each demo village: the default checklist; last month's round scored by
+// the village's inspector and published four days ago (its 公示 has ended, so the scheduler credits
+// its claims at start-up like any other; its 红黑榜 is on the notice board; households may still ask
+// for re-inspection for three more days); and this month's round open, with
+// the inspector on the grid they live in and a few households already scored. Everything goes
+// through the same modules the pages use; no points move here.
+import { chinaMonth, chinaMonthStart, clockControl } from "../../app/platform/clock.server";
+import { stmt } from "../../app/platform/database.server";
+import { formatMonth } from "../../app/platform/format";
+import { markAbsent, saveScores } from "../../app/sanitation/inspections.server";
+import { defaultChecklist, insertChecklist } from "../../app/sanitation/checklists.server";
+import { publishRound } from "../../app/sanitation/publish.server";
+import { createRound, openRound, roundIn } from "../../app/sanitation/rounds.server";
+import type { ChecklistItem } from "../../app/sanitation/labels";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
+function staff(villageId: number, role: string): number | null {
+  const row = stmt("select r.user_id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = ? order by u.phone limit 1").get(villageId, role) as { user_id: number } | undefined;
+  return row?.user_id ?? null;
+}
+
+/** A fixed, household-specific total: mostly 良好 and 优秀, some 合格, a few 不合格. */
+function totalFor(seed: number): number {
+  let x = (seed * 2654435761) % 4294967296;
+  const next = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const u = next();
+  const [lo, hi] = u < 0.07 ? [38, 59] : u < 0.22 ? [60, 74] : u < 0.62 ? [75, 89] : [90, 100];
+  return lo + Math.floor(next() * (hi - lo + 1));
+}
+
+/** Item scores adding up to `total`, each within its maximum. */
+function split(items: ChecklistItem[], total: number): number[] {
+  const sum = items.reduce((s, i) => s + i.max, 0);
+  const scores = items.map((i) => Math.floor((i.max * total) / sum));
+  let left = total - scores.reduce((a, b) => a + b, 0);
+  for (let k = 0; left > 0 && k < items.length * 2; k++) {
+    const i = k % items.length;
+    if (scores[i] < items[i].max) {
+      scores[i]++;
+      left--;
+    }
+  }
+  return scores;
+}
+
+async function score(villageId: number, roundId: number, inspector: number, householdId: number, at: number, withPhoto: boolean): Promise<void> {
+  clockControl.set(at);
+  const round = roundIn(villageId, roundId);
+  const scores = split(round.checklist.items, totalFor(householdId * 31 + roundId));
+  const raw: Record<string, string> = { note: "" };
+  scores.forEach((s, k) => (raw[`s${k}`] = String(s)));
+  const total = scores.reduce((a, b) => a + b, 0);
+  if (total < 60) raw.note = "院内杂物堆放，厕所未清理";
+  const form = new FormData();
+  for (const [k, v] of Object.entries(raw)) form.append(k, v);
+  if (withPhoto) form.append("photos", new File([new Uint8Array(PNG)], "photo.png", { type: "image/png" }));
+  const out = await saveScores({ userId: inspector, role: "inspector" }, round, householdId, form, raw);
+  if (!out.ok && out.status !== 403) throw new Error(`演示评分失败：${JSON.stringify(out.errors)}`);
+}
+
+function households(villageId: number, gridIds: number[] | null): { id: number; grid_id: number }[] {
+  const all = stmt("select id, grid_id from households where village_id = ? order by grid_id, number").all(villageId) as { id: number; grid_id: number }[];
+  return gridIds ? all.filter((h) => gridIds.includes(h.grid_id)) : all;
+}
+
+export async function seedDemoSanitation(today: number): Promise<void> {
+  const villages = stmt("select id from villages order by id").all() as { id: number }[];
+  const thisMonth = chinaMonth(today);
+  const monthStart = chinaMonthStart(thisMonth);
+  const lastMonth = chinaMonth(monthStart - DAY);
+  const lastStart = chinaMonthStart(lastMonth);
+  const day = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 10);
+  try {
+    for (const { id: villageId } of villages) {
+      const inspector = staff(villageId, "inspector");
+      const committee = staff(villageId, "committee");
+      const admin = staff(villageId, "village_admin");
+      if (!inspector || !committee) continue;
+      clockControl.set(lastStart - 5 * DAY);
+      const checklistId = insertChecklist(villageId, defaultChecklist(villageId), admin);
+      const grids = (stmt("select id from grids where village_id = ? order by id").all(villageId) as { id: number }[]).map((g) => g.id);
+      const actor = { userId: committee, role: "committee", villageId };
+
+      // Last month: every grid, scored over nine days, published four days ago: its 公示 (3 days) has
+      // ended, so the scheduler credits the claims at start-up, and households may still ask for 复查.
+      const publishAt = today - 4 * DAY;
+      const scoreEnd = Math.min(monthStart, publishAt) - HOUR;
+      const last = createRound(actor, villageId, { title: formatMonth(lastMonth), checklistId: String(checklistId), startsOn: day(lastStart), endsOn: day(monthStart - DAY) }, grids.map((g) => `${g}-${inspector}`));
+      if (!last.ok) throw new Error(JSON.stringify(last.errors));
+      clockControl.set(scoreEnd - 10 * DAY);
+      openRound(actor, villageId, last.roundId);
+      const all = households(villageId, null);
+      for (const [i, h] of all.entries()) {
+        const at = scoreEnd - 9 * DAY + Math.floor((i * 9 * DAY) / all.length);
+        if (i % 23 === 11) {
+          clockControl.set(at);
+          markAbsent({ userId: inspector, role: "inspector" }, roundIn(villageId, last.roundId), h.id, { reason: "家里没人，外出打工", version: "0" });
+          continue;
+        }
+        await score(villageId, last.roundId, inspector, h.id, at, totalFor(h.id * 31 + last.roundId) < 60);
+      }
+      clockControl.set(publishAt);
+      const published = publishRound({ userId: committee, role: "committee" }, villageId, last.roundId);
+      if (!published.ok) throw new Error(`演示评比未能公布：${JSON.stringify(published.errors)}`);
+
+      // This month: open, the inspector on the grid of their own household (shown as 回避), five already scored.
+      clockControl.set(Math.max(monthStart, today - 3 * DAY));
+      const home = stmt("select m.household_id, h.grid_id from users u join members m on m.id = u.member_id join households h on h.id = m.household_id where u.id = ?").get(inspector) as
+        | { household_id: number; grid_id: number }
+        | undefined;
+      const grid = home?.grid_id ?? grids[0];
+      const now = createRound(actor, villageId, { title: formatMonth(thisMonth), checklistId: String(checklistId), startsOn: day(monthStart), endsOn: day(chinaMonthStart(chinaMonth(monthStart + 32 * DAY)) - DAY) }, [`${grid}-${inspector}`]);
+      if (!now.ok) throw new Error(JSON.stringify(now.errors));
+      openRound(actor, villageId, now.roundId);
+      const mine = households(villageId, [grid]).filter((h) => h.id !== home?.household_id).slice(0, 5);
+      for (const [i, h] of mine.entries()) await score(villageId, now.roundId, inspector, h.id, monthStart + Math.floor(((today - monthStart) * (i + 1)) / 7), false);
+    }
+  } finally {
+    clockControl.reset();
+  }
+}

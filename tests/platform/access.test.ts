@@ -1,0 +1,333 @@
+// Every route built so far × every role × own village / other village, from one table.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkinToken, windowOf } from "~/activities/checkin.server";
+import { openDatabase, type Db } from "~/platform/database.server";
+import { Client, startServer, type TestServer } from "../support/harness";
+import { tableFingerprints } from "../support/sweep";
+
+type Who = "villager" | "member" | "store_keeper" | "committee" | "inspector" | "village_admin" | "township_admin";
+
+// Demo logins of village 1 (桃源村); every role is scoped to that village except the township admin.
+// "villager" is 13900000001, villager and household head; "member" is a plain villager of the same
+// household who is not its head (a login the test adds), so head-only writes are told apart.
+const PHONES: Record<Who, string> = {
+  villager: "13900000001",
+  member: "13900000097",
+  store_keeper: "13900000002",
+  committee: "13900000003",
+  inspector: "13900000004",
+  village_admin: "13900000005",
+  township_admin: "13900000000",
+};
+const ALL: Who[] = Object.keys(PHONES) as Who[];
+const WITH_HOUSEHOLD: Who[] = ["villager", "member", "committee", "inspector"]; // villagers, and staff who live in the village
+const ADMINS: Who[] = ["village_admin", "township_admin"];
+
+interface RouteCase {
+  path: string; // {v} = village id, {h} = a household of that village, {a} / {ac} = an activity organised by the inspector / the committee, {t} = its current check-in code
+  village: boolean; // scoped to a village: checked for own and other village
+  allowed: Who[]; // allowed in the own village (the township admin also in others)
+  /** An id of another village under a path of one's own: allowed roles get 404 there (no hint that it exists). */
+  otherNotFound?: boolean;
+  /** The page has an action: the roles whose POST gets past its access check (an empty form then gets a 4xx with a message, never a 403). */
+  post?: Who[];
+}
+
+const TABLE: RouteCase[] = [
+  { path: "/", village: false, allowed: ALL },
+  { path: "/password", village: false, allowed: ALL, post: ALL },
+  { path: "/work", village: false, allowed: ALL }, // the 工作 page behind the menu entry: lists only the viewer's own jobs
+  { path: "/statement", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/statement?month=2026-10&page=2", village: false, allowed: WITH_HOUSEHOLD },
+  // Deciding who may spend and the counter PIN are the head's: 13900000001 and the committee member (13900000003 heads a household too).
+  { path: "/household", village: false, allowed: WITH_HOUSEHOLD, post: ["villager", "committee"] },
+  { path: "/township", village: false, allowed: ["township_admin"], post: ["township_admin"] },
+  { path: "/v/{v}/admin", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/households/new", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/households/{h}", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/users", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/grids", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/import", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/import/sample.csv", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/audit", village: true, allowed: ADMINS },
+  // claims (issue 4); {c} = a claim of that village (the demo seeds some in review and in 公示)
+  { path: "/claims", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/claims/new", village: false, allowed: WITH_HOUSEHOLD, post: WITH_HOUSEHOLD },
+  { path: "/v/{v}/claims/new", village: true, allowed: ["committee", "inspector"], post: ["committee", "inspector"] },
+  { path: "/v/{v}/review", village: true, allowed: ["committee"], post: ["committee"] },
+  { path: "/v/{v}/review?rule=1&grid=1&filer=1", village: true, allowed: ["committee"] },
+  { path: "/v/{v}/review/{c}", village: true, allowed: ["committee"], post: ["committee"] },
+  { path: "/v/{v}/notice", village: true, allowed: ALL, post: ALL },
+  { path: "/v/{v}/notice?print=1", village: true, allowed: ALL },
+  { path: "/v/{v}/admin/rules", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/settings", village: true, allowed: ADMINS, post: ADMINS },
+  // Volunteer activities. Villagers see their own village's; committee runs them; an inspector sees those they organise.
+  { path: "/activities", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/activities/{a}", village: true, allowed: WITH_HOUSEHOLD, otherNotFound: true, post: WITH_HOUSEHOLD },
+  { path: "/v/{v}/activities", village: true, allowed: ["committee", "inspector", "township_admin"] },
+  { path: "/v/{v}/activities/new", village: true, allowed: ["committee"], post: ["committee"] },
+  { path: "/v/{v}/activities/{a}", village: true, allowed: ["committee", "inspector", "township_admin"], post: ["committee", "inspector"] },
+  { path: "/v/{v}/activities/{ac}", village: true, allowed: ["committee", "township_admin"], post: ["committee"] },
+  { path: "/v/{v}/activities/{a}/qr", village: true, allowed: ["committee", "inspector"] },
+  { path: "/v/{v}/activities/{ac}/qr", village: true, allowed: ["committee"] },
+  // Scanning the organiser's code: any member of the village with a login; staff without a household and other villages' villagers are refused.
+  { path: "/v/{v}/activities/{a}/checkin?t={t}", village: true, allowed: WITH_HOUSEHOLD },
+  // the store (issue 3); orders, goods and photos by id are checked in tests/store/store-http.test.ts
+  { path: "/store", village: false, allowed: WITH_HOUSEHOLD, post: WITH_HOUSEHOLD },
+  { path: "/household/pin", village: false, allowed: WITH_HOUSEHOLD, post: ["villager", "committee"] },
+  { path: "/v/{v}/store", village: true, allowed: ["store_keeper", "committee", ...ADMINS] },
+  { path: "/v/{v}/store/scan", village: true, allowed: ["store_keeper"], post: ["store_keeper"] },
+  { path: "/v/{v}/store/counter", village: true, allowed: ["store_keeper"], post: ["store_keeper"] },
+  { path: "/v/{v}/store/counter?household={h}", village: true, allowed: ["store_keeper"] },
+  { path: "/v/{v}/store/orders", village: true, allowed: ["store_keeper", "committee", ...ADMINS] },
+  { path: "/v/{v}/store/day", village: true, allowed: ["store_keeper", ...ADMINS], post: ["store_keeper"] },
+  { path: "/v/{v}/store/stock", village: true, allowed: ["store_keeper", ...ADMINS], post: ["store_keeper", ...ADMINS] },
+  { path: "/v/{v}/store/cards?household={h}", village: true, allowed: ["store_keeper", ...ADMINS] },
+  { path: "/v/{v}/store/settlement", village: true, allowed: ["store_keeper", "committee", ...ADMINS], post: ["committee"] },
+  { path: "/v/{v}/store/settlement.csv", village: true, allowed: ["store_keeper", "committee", ...ADMINS] },
+  { path: "/v/{v}/admin/goods", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/goods/new", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/stores", village: true, allowed: ADMINS, post: ADMINS },
+  { path: "/v/{v}/admin/households/{h}/pin", village: true, allowed: ADMINS, post: ADMINS },
+  // ---- sanitation rounds (issue 5). Pages with a round, household, checklist or photo id are in
+  // tests/sanitation/access.test.ts (same table style), which knows the demo rounds' ids.
+  { path: "/inspections", village: false, allowed: WITH_HOUSEHOLD, post: ["villager", "committee"] }, // re-inspection requests: the head's
+  { path: "/v/{v}/rounds", village: true, allowed: ["committee", "inspector"] },
+  { path: "/v/{v}/rounds/new", village: true, allowed: ["committee"], post: ["committee"] },
+  { path: "/v/{v}/rounds/recusals", village: true, allowed: ["inspector"], post: ["inspector"] },
+  { path: "/v/{v}/admin/checklists", village: true, allowed: ADMINS },
+  { path: "/v/{v}/admin/checklists/new", village: true, allowed: ADMINS, post: ADMINS },
+  // ---- honour campaigns (评选, issue 5): {cp} = a campaign in its nomination window, {cpf} = a confirmed one.
+  // Villagers open their own village's; the committee runs them; the township admin reads the committee's pages.
+  { path: "/campaigns", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/campaigns/{cp}", village: true, allowed: WITH_HOUSEHOLD, otherNotFound: true, post: WITH_HOUSEHOLD },
+  { path: "/campaigns/{cp}?q=王", village: true, allowed: WITH_HOUSEHOLD, otherNotFound: true },
+  { path: "/campaigns/{cpf}", village: true, allowed: WITH_HOUSEHOLD, otherNotFound: true },
+  { path: "/v/{v}/campaigns", village: true, allowed: ["committee", "township_admin"] },
+  { path: "/v/{v}/campaigns/new", village: true, allowed: ["committee"], post: ["committee"] },
+  { path: "/v/{v}/campaigns/{cp}", village: true, allowed: ["committee", "township_admin"], post: ["committee"] },
+  { path: "/v/{v}/campaigns/{cp}?q=王", village: true, allowed: ["committee", "township_admin"] },
+  { path: "/v/{v}/campaigns/{cpf}", village: true, allowed: ["committee", "township_admin"] },
+];
+
+let server: TestServer;
+let database: Db;
+const clients = new Map<Who, Client>();
+const villages = { own: 0, other: 0, ownHousehold: 0, otherHousehold: 0, ownClaim: 0, otherClaim: 0 };
+// Per village: an activity its inspector organises, and one its committee member organises.
+const activities = new Map<number, { a: number; ac: number }>();
+// Per village: its demo campaign still taking nominations, and its confirmed one (honour campaigns).
+const campaigns = new Map<number, { open: number; done: number }>();
+
+beforeAll(async () => {
+  server = await startServer();
+  database = openDatabase(server.dbPath);
+  const ids = database.sqlite.prepare("select id from villages order by id").all() as { id: number }[];
+  villages.own = ids[0].id;
+  villages.other = ids[1].id;
+  const household = (v: number) => (database.sqlite.prepare("select id from households where village_id = ? order by id limit 1").get(v) as { id: number }).id;
+  villages.ownHousehold = household(villages.own);
+  villages.otherHousehold = household(villages.other);
+  const claim = (v: number) => (database.sqlite.prepare("select id from claims where village_id = ? order by id limit 1").get(v) as { id: number }).id;
+  villages.ownClaim = claim(villages.own);
+  villages.otherClaim = claim(villages.other);
+  for (const v of [villages.own, villages.other]) {
+    const byRole = (role: string) =>
+      (database.sqlite
+        .prepare("select a.id from activities a join user_roles r on r.user_id = a.organiser_user_id and r.village_id = a.village_id where a.village_id = ? and a.status = 'open' and r.role = ? order by a.id limit 1")
+        .get(v, role) as { id: number }).id;
+    activities.set(v, { a: byRole("inspector"), ac: byRole("committee") });
+    const campaign = (confirmed: boolean) =>
+      (database.sqlite.prepare(`select id from campaigns where village_id = ? and confirmed_at is ${confirmed ? "not " : ""}null order by id limit 1`).get(v) as { id: number }).id;
+    campaigns.set(v, { open: campaign(false), done: campaign(true) });
+  }
+  // The plain villager: another member of 13900000001's household gets a login with the same password.
+  const head = database.sqlite.prepare("select u.password_hash, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?").get(PHONES.villager) as { password_hash: string; household_id: number };
+  const other = database.sqlite.prepare("select id, name from members where household_id = ? and is_head = 0 and active = 1 and id not in (select member_id from users where member_id is not null) order by id limit 1").get(head.household_id) as { id: number; name: string };
+  database.sqlite.transaction(() => {
+    const uid = Number(database.sqlite.prepare("insert into users (phone, password_hash, display_name, member_id, must_change_password, disabled, created_at) values (?, ?, ?, ?, 0, 0, ?)").run(PHONES.member, head.password_hash, other.name, other.id, Date.now()).lastInsertRowid);
+    database.sqlite.prepare("insert into user_roles (user_id, role, village_id, created_at) values (?, 'villager', ?, ?)").run(uid, villages.own, Date.now());
+  })();
+  for (const who of ALL) {
+    const c = new Client(server.url);
+    await c.login(PHONES[who]);
+    clients.set(who, c);
+  }
+});
+afterAll(async () => {
+  database?.sqlite.close();
+  await server?.stop();
+});
+
+function fill(path: string, own: boolean): string {
+  const v = own ? villages.own : villages.other;
+  const act = activities.get(v)!;
+  return path
+    .replace("{v}", String(v))
+    .replace("{h}", String(own ? villages.ownHousehold : villages.otherHousehold))
+    .replace("{c}", String(own ? villages.ownClaim : villages.otherClaim))
+    .replace("{cpf}", String(campaigns.get(v)!.done))
+    .replace("{cp}", String(campaigns.get(v)!.open))
+    .replace("{ac}", String(act.ac))
+    .replace("{a}", String(act.a))
+    // The server's secret is the harness's SESSION_SECRET; the code is made fresh for each request.
+    .replace("{t}", checkinToken(v, act.a, windowOf(Date.now()), "http-test"));
+}
+
+const cases = TABLE.flatMap((route) =>
+  ALL.flatMap((who) =>
+    (route.village ? [true, false] : [true]).map((own) => {
+      const allowed = route.allowed.includes(who) && (own || who === "township_admin");
+      const notFound = !own && !!route.otherNotFound && route.allowed.includes(who);
+      return { route: route.path, who, own, allowed, notFound };
+    }),
+  ),
+);
+
+describe("access table", () => {
+  it.each(cases)("$who GET $route (own village: $own) → allowed: $allowed", async ({ route, who, own, allowed, notFound }) => {
+    const r = await clients.get(who)!.get(fill(route, own));
+    if (allowed) expect(r.status).toBe(200);
+    else if (notFound) expect(r.status).toBe(404);
+    else {
+      expect(r.status).toBe(403);
+      expect(r.text).toContain("没有权限");
+    }
+  });
+
+  // An empty form is enough: a role the action refuses gets 403 before anything is parsed; a role it
+  // lets through gets the form's own Chinese message. Nothing is written either way.
+  const postCases = cases.flatMap((c) => {
+    const route = TABLE.find((r) => r.path === c.route)!;
+    if (!route.post) return [];
+    const allowed = route.post.includes(c.who) && (c.own || c.who === "township_admin");
+    return [{ ...c, allowed, notFound: !c.own && !!route.otherNotFound && route.post.includes(c.who) }];
+  });
+  it("an empty POST to every page with an action writes nothing, whoever sends it", async () => {
+    const tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%' and name <> 'sessions'").all() as { name: string }[]).map((r) => r.name);
+    const before = tableFingerprints(database.sqlite, tables);
+    const wrong: string[] = [];
+    for (const c of postCases) {
+      const r = await clients.get(c.who)!.post(fill(c.route, c.own), {});
+      const expected = c.allowed ? "not 403" : c.notFound ? "404" : "403";
+      const okStatus = c.allowed ? r.status !== 403 && r.status < 500 : r.status === (c.notFound ? 404 : 403);
+      if (!okStatus) wrong.push(`${c.who} POST ${c.route} (own: ${c.own}) → ${r.status}, expected ${expected}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(tableFingerprints(database.sqlite, tables)).toEqual(before);
+  });
+
+  it.each(TABLE.map((r) => r.path))("anonymous GET %s → sign-in page", async (route) => {
+    const r = await new Client(server.url).get(fill(route, true));
+    expect(r.status).toBe(302);
+    expect(r.location).toMatch(/^\/login\?next=/);
+  });
+
+  it("refuses other-village writes by a village admin and writes nothing", async () => {
+    const count = () => (database.sqlite.prepare("select (select count(*) from grids) + (select count(*) from households) + (select count(*) from audit_log) as n").get() as { n: number }).n;
+    const before = count();
+    const admin = clients.get("village_admin")!;
+    const other = villages.other;
+    const posts: [string, Record<string, string>][] = [
+      [`/v/${other}/admin/grids`, { intent: "grid.create", name: "偷偷加的网格" }],
+      [`/v/${other}/admin/households/new`, { number: "X999", address: "", headName: "某人", headPhone: "" }],
+      [`/v/${other}/admin/households/${villages.otherHousehold}`, { intent: "member.add", name: "某人", relation: "子女" }],
+      [`/v/${other}/admin/users`, { intent: "user.create", displayName: "某人", phone: "13712345678", password: "abcdefgh1" }],
+      [`/township`, { name: "新村", code: "NEW", noticeDays: "3", adminName: "某人", adminPhone: "13712345679", adminPassword: "abcdefgh1" }],
+    ];
+    for (const [path, body] of posts) {
+      const r = await admin.post(path, body);
+      expect(r.status, path).toBe(403);
+    }
+    // A household id of another village under the own village's path is not found, not shown.
+    const cross = await admin.get(`/v/${villages.own}/admin/households/${villages.otherHousehold}`);
+    expect(cross.status).toBe(404);
+    expect(count()).toBe(before);
+  });
+
+  it("lets only the household head decide who may spend, and only for their own household", async () => {
+    const head = clients.get("villager")!; // 13900000001 heads a household
+    const member = (phone: string) =>
+      database.sqlite.prepare("select m.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?").get(phone) as {
+        id: number;
+        household_id: number;
+      };
+    const own = member(PHONES.villager);
+    const other = database.sqlite.prepare("select id, can_redeem from members where household_id = ? and is_head = 0 and active = 1 limit 1").get(own.household_id) as
+      | { id: number; can_redeem: number }
+      | undefined;
+    expect(other).toBeDefined();
+    const elsewhere = database.sqlite.prepare("select id from members where household_id <> ? and village_id = ? limit 1").get(own.household_id, villages.own) as { id: number };
+    const audits = () => (database.sqlite.prepare("select count(*) as n from audit_log where action = 'member.can_redeem'").get() as { n: number }).n;
+    const before = audits();
+
+    const inspector = await clients.get("inspector")!.post("/household", { memberId: String(other!.id), canRedeem: "0" });
+    expect(inspector.status).toBe(403);
+    const foreign = await head.post("/household", { memberId: String(elsewhere.id), canRedeem: "0" });
+    expect(foreign.status).toBe(404);
+    const ownHead = await head.post("/household", { memberId: String(own.id), canRedeem: "0" });
+    expect(ownHead.status).toBe(400);
+    expect(ownHead.text).toContain("户主本人总是可以兑换");
+    expect(audits()).toBe(before);
+
+    const next = other!.can_redeem ? "0" : "1";
+    const ok = await head.post("/household", { memberId: String(other!.id), canRedeem: next });
+    expect(ok.status).toBe(200);
+    expect((database.sqlite.prepare("select can_redeem from members where id = ?").get(other!.id) as { can_redeem: number }).can_redeem).toBe(Number(next));
+    expect(audits()).toBe(before + 1);
+    const bad = await head.post("/household", { memberId: "abc", canRedeem: "yes" });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("请求有误");
+  });
+
+  it("refuses activity writes by the wrong role or from another village, and writes nothing", async () => {
+    const count = () =>
+      (database.sqlite.prepare("select (select count(*) from activities) + (select count(*) from activity_signups) + (select count(*) from activity_attendance) + (select count(*) from audit_log) as n").get() as { n: number }).n;
+    const statusOf = () => database.sqlite.prepare("select group_concat(status) as s from activities").get();
+    const before = count();
+    const states = statusOf();
+    const own = activities.get(villages.own)!;
+    const other = activities.get(villages.other)!;
+    const member = (database.sqlite.prepare("select id from members where village_id = ? order by id limit 1").get(villages.own) as { id: number }).id;
+    const villagerMember = (database.sqlite.prepare("select member_id as id from users where phone = ?").get(PHONES.villager) as { id: number }).id;
+    const newActivity = { title: "偷偷加的活动", place: "某地", startsAt: "2030-01-02T08:00", endsAt: "2030-01-02T10:00", deadline: "2030-01-01T20:00", capacity: "5", organiserId: "1", ruleId: "1" };
+    const posts: [Who, string, Record<string, string>, number][] = [
+      // Shaping the activity is the committee's: not the inspector who organises it, not the township admin.
+      ["inspector", `/v/${villages.own}/activities/new`, newActivity, 403],
+      ["township_admin", `/v/${villages.own}/activities/new`, newActivity, 403],
+      ["inspector", `/v/${villages.own}/activities/${own.a}`, { intent: "activity.cancel", reason: "不想办了" }, 403],
+      ["township_admin", `/v/${villages.own}/activities/${own.a}`, { intent: "activity.cancel", reason: "不想办了" }, 403],
+      // Running the day is the organiser's or the committee's.
+      ["inspector", `/v/${villages.own}/activities/${own.ac}`, { intent: "attend.add", memberId: String(member) }, 403],
+      ["township_admin", `/v/${villages.own}/activities/${own.a}`, { intent: "attend.add", memberId: String(member) }, 403],
+      ["township_admin", `/v/${villages.own}/activities/${own.a}`, { intent: "activity.close" }, 403],
+      ["village_admin", `/v/${villages.own}/activities/${own.a}`, { intent: "attend.add", memberId: String(member) }, 403],
+      // Another village's activities, from its path or from one's own.
+      ["committee", `/v/${villages.other}/activities/new`, newActivity, 403],
+      ["committee", `/v/${villages.other}/activities/${other.ac}`, { intent: "activity.cancel", reason: "不想办了" }, 403],
+      ["committee", `/v/${villages.own}/activities/${other.ac}`, { intent: "activity.cancel", reason: "不想办了" }, 404],
+      ["committee", `/v/${villages.own}/activities/${own.ac}`, { intent: "attend.add", memberId: String((database.sqlite.prepare("select id from members where village_id = ? limit 1").get(villages.other) as { id: number }).id) }, 404],
+      ["villager", `/activities/${other.a}`, { intent: "signup", memberId: String(villagerMember) }, 404],
+      // Signing up someone of another household, or without a household at all.
+      ["villager", `/activities/${own.a}`, { intent: "signup", memberId: String(member) }, 404],
+      ["store_keeper", `/activities/${own.a}`, { intent: "signup", memberId: String(member) }, 403],
+    ];
+    for (const [who, path, body, status] of posts) {
+      const r = await clients.get(who)!.post(path, body);
+      expect(r.status, `${who} POST ${path} ${JSON.stringify(body)}`).toBe(status);
+    }
+    expect(count()).toBe(before);
+    expect(statusOf()).toEqual(states);
+  });
+
+  it("answers malformed ids with 404, not 500", async () => {
+    const admin = clients.get("township_admin")!;
+    for (const path of [
+      "/v/abc/admin", "/v/1e3/admin", "/v/99999999/admin", `/v/${villages.own}/admin/households/-1`, `/v/${villages.own}/admin/households/999999999`,
+      `/v/${villages.own}/activities/abc`, `/v/${villages.own}/activities/999999999`, `/v/${villages.own}/activities/-1/qr`, "/v/99999999/activities",
+    ]) {
+      const r = await admin.get(path);
+      expect([403, 404], path).toContain(r.status);
+    }
+  });
+});

@@ -1,0 +1,97 @@
+// Group commit (decision 0025): writes queued in one turn of the event loop share one transaction
+// and one commit, each in its own savepoint, and none settles before that commit is on disk.
+import fs from "node:fs";
+import { beforeEach, describe, expect, it } from "vitest";
+import { db, openReadOnly, transact, transactGrouped } from "~/platform/database.server";
+
+/** Commit frames in the WAL file (a frame whose header carries the database size ends a commit). */
+function walCommits(): number {
+  const wal = fs.readFileSync(`${db().path}-wal`);
+  if (wal.length < 32) return 0;
+  const pageSize = wal.readUInt32BE(8);
+  let commits = 0;
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) if (wal.readUInt32BE(at + 4) !== 0) commits++;
+  return commits;
+}
+
+const insert = (v: string) => db().sqlite.prepare("insert into probe (v) values (?)").run(v);
+const values = () => (db().sqlite.prepare("select v from probe order by id").all() as { v: string }[]).map((r) => r.v);
+
+beforeEach(() => {
+  db().sqlite.exec("create table if not exists probe (id integer primary key, v text not null); delete from probe;");
+  db().sqlite.pragma("wal_checkpoint(TRUNCATE)");
+});
+
+describe("group commit", () => {
+  it("commits the writes queued in one turn together, and settles them only once committed", async () => {
+    const other = openReadOnly(db().path);
+    const pending = ["a", "b", "c"].map((v) => transactGrouped(() => Number(insert(v).lastInsertRowid)));
+    expect(other.prepare("select count(*) as n from probe").get()).toEqual({ n: 0 }); // nothing ran yet
+    const ids = await Promise.all(pending);
+    expect(ids).toEqual([1, 2, 3].map((i) => ids[0] + i - 1));
+    expect(other.prepare("select count(*) as n from probe").get()).toEqual({ n: 3 });
+    other.close();
+    expect(walCommits()).toBe(1);
+    // The same three writes one transaction each: three commits.
+    for (const v of ["d", "e", "f"]) transact(() => insert(v));
+    expect(walCommits()).toBe(4);
+  });
+
+  it("rolls back only the write that throws, and rejects only its promise", async () => {
+    const failure = new Error("refused");
+    const [a, b, c] = await Promise.allSettled([
+      transactGrouped(() => insert("a")),
+      transactGrouped(() => {
+        insert("b");
+        throw failure;
+      }),
+      transactGrouped(() => insert("c")),
+    ]);
+    expect([a.status, b.status, c.status]).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((b as PromiseRejectedResult).reason).toBe(failure);
+    expect(values()).toEqual(["a", "c"]);
+    expect(walCommits()).toBe(1);
+  });
+
+  it("rejects every write of the batch when the transaction itself is lost, and keeps none of them", async () => {
+    // SQLite rolls a whole transaction back on some errors (disk full, I/O): simulated with a ROLLBACK.
+    const outcomes = await Promise.allSettled([
+      transactGrouped(() => insert("a")),
+      transactGrouped(() => db().sqlite.exec("rollback")),
+      transactGrouped(() => insert("c")),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected", "rejected"]);
+    // The others are told their write was not done, not the failing write's own error.
+    const [a, b, c] = outcomes.map((o) => (o as PromiseRejectedResult).reason as Error);
+    expect([a.message, c.message]).toEqual(["写入没有完成，请重试", "写入没有完成，请重试"]);
+    expect(a.cause).toBe(b);
+    expect(values()).toEqual([]);
+    expect(db().sqlite.inTransaction).toBe(false);
+    // The connection is usable afterwards.
+    await transactGrouped(() => insert("after"));
+    expect(values()).toEqual(["after"]);
+  });
+
+  it("refuses to run inside an open transaction, where its write would escape that transaction's rollback", async () => {
+    let queuedInside: Promise<unknown> | undefined;
+    expect(() =>
+      transact(() => {
+        insert("outer");
+        queuedInside = transactGrouped(() => insert("inner"));
+        throw new Error("outer rolls back");
+      }),
+    ).toThrow("outer rolls back");
+    await expect(queuedInside).rejects.toThrow("transactGrouped called inside a transaction");
+    await new Promise((r) => setImmediate(r));
+    expect(values()).toEqual([]);
+  });
+
+  it("runs writes queued in a later turn in a later transaction, after the earlier one", async () => {
+    const first = transactGrouped(() => insert("first"));
+    await new Promise((r) => setImmediate(r));
+    const second = transactGrouped(() => insert("second"));
+    await Promise.all([first, second]);
+    expect(values()).toEqual(["first", "second"]);
+    expect(walCommits()).toBe(2);
+  });
+});

@@ -1,0 +1,41 @@
+// The menu bar on a phone: a villager's own pages always visible, jobs behind one 工作 entry when the
+// viewer also has a household, and exactly one entry marked as the current page.
+import { describe, expect, it } from "vitest";
+import { currentEntry, menuFor, navFor } from "~/platform/nav";
+
+const villager = [{ role: "villager" as const, villageId: 1 }, { role: "household_head" as const, villageId: 1 }];
+const committee = [...villager, { role: "committee" as const, villageId: 1 }];
+const keeper = [{ role: "store_keeper" as const, villageId: 1 }];
+
+describe("menuFor", () => {
+  it("a committee member with a household gets two phone rows (at most 8 entries), jobs behind 工作", () => {
+    const menu = menuFor(committee, true);
+    expect(menu.length).toBeLessThanOrEqual(8);
+    expect(menu.map((m) => m.label)).toEqual(["我的积分", "积分超市", "积分明细", "申报积分", "志愿活动", "公示栏", "工作", "修改密码"]);
+    const work = menu.find((m) => m.to === "/work")!;
+    for (const job of navFor(committee, true).filter((n) => n.work)) expect(work.covers).toContain(job.to);
+  });
+
+  it("a plain villager has no 工作 entry; staff without a household see their jobs directly", () => {
+    expect(menuFor(villager, true).some((m) => m.to === "/work")).toBe(false);
+    expect(menuFor(keeper, false).map((m) => m.label)).toEqual(["公示栏", "扫码核销", "店务", "修改密码"]);
+  });
+});
+
+describe("currentEntry", () => {
+  const menu = menuFor(committee, true);
+  it("marks the entry covering the longest prefix", () => {
+    expect(currentEntry(menu, "/")).toBe("/");
+    expect(currentEntry(menu, "/store/orders/12")).toBe("/store");
+    expect(currentEntry(menu, "/activities/3")).toBe("/activities");
+    expect(currentEntry(menu, "/v/1/review/2")).toBe("/work");
+    expect(currentEntry(menu, "/v/1/notice")).toBe("/v/1/notice");
+    expect(currentEntry(menu, "/household")).toBeNull();
+  });
+  it("a keeper's 扫码核销 and 店务 are never both current", () => {
+    const k = menuFor(keeper, false);
+    expect(currentEntry(k, "/v/1/store/scan")).toBe("/v/1/store/scan");
+    expect(currentEntry(k, "/v/1/store/day")).toBe("/v/1/store");
+    expect(currentEntry(k, "/v/1/store")).toBe("/v/1/store");
+  });
+});
