@@ -8,7 +8,7 @@ if (!fs.existsSync(databasePath())) {
   console.error(`找不到数据库文件：${databasePath()}（请设置 DATABASE_PATH）`);
   process.exit(2);
 }
-const { db, openReadOnly } = await import("../app/platform/database.server");
+const { engine, openReadOnly } = await import("../app/platform/database.server");
 const { checkLedger } = await import("../app/ledger/check.server");
 
 const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
@@ -18,7 +18,7 @@ if (fs.existsSync(target)) {
   console.error(`目标文件已存在：${target}`);
   process.exit(2);
 }
-await db().sqlite.backup(target);
+await engine().sqlite.backup(target);
 // Read-only: the copy stays exactly as the backup API wrote it.
 const copy = openReadOnly(target);
 const failed = checkLedger(copy).filter((r) => !r.ok);

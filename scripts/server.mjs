@@ -124,8 +124,7 @@ function shutdown(signal) {
   closing = true;
   console.log(`收到 ${signal}，正在停止……`);
   server.close(() => {
-    build.entry.module.shutdown();
-    process.exit(0);
+    build.entry.module.shutdown().finally(() => process.exit(0));
   });
   server.closeIdleConnections?.();
   setTimeout(() => process.exit(1), 10_000).unref();

@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import type SQLite from "better-sqlite3";
 import type { TxnKind } from "../../db/schema";
 import { chinaMonth, chinaYear, now } from "~/platform/clock.server";
-import { db, stmt, transact } from "~/platform/database.server";
+import { engine, stmt, transact } from "~/platform/database.server";
 
 export interface Actor {
   userId: number | null;
@@ -103,7 +103,7 @@ type Statements = ReturnType<typeof prepare>;
 const cache = new WeakMap<SQLite.Database, Statements>();
 
 function stmts(): Statements {
-  const sqlite = db().sqlite;
+  const sqlite = engine().sqlite;
   let s = cache.get(sqlite);
   if (!s) cache.set(sqlite, (s = prepare(sqlite)));
   return s;

@@ -13,7 +13,7 @@ import {
 } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { resetPassword } from "~/platform/auth.server";
-import { db, transact, stmt } from "~/platform/database.server";
+import { engine, transact, stmt } from "~/platform/database.server";
 import { memberInHousehold } from "./household-admin.server";
 import { hashPassword } from "~/platform/password.server";
 import { ROLES, VILLAGE_ROLES, type Role } from "~/platform/roles";
@@ -110,7 +110,7 @@ export function villageUsers(villageId: number, q: string, staffOnly: boolean, p
     and (@staff = 0 or exists (select 1 from user_roles r where r.user_id = u.id and r.village_id = @v
                                and r.role not in ('villager', 'household_head')))`;
   const params = { v: villageId, q, like, staff: staffOnly ? 1 : 0 };
-  const sqlite = db().sqlite;
+  const sqlite = engine().sqlite;
   const total = (
     sqlite
       .prepare(`select count(*) as n from users u left join members m on m.id = u.member_id where ${where}`)

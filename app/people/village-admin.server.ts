@@ -4,7 +4,7 @@ import { z } from "zod";
 import { fail, generatePassword, initialPasswordSchema, isUniqueViolation, notFound, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { chinaYear, now } from "~/platform/clock.server";
-import { db, transact, stmt } from "~/platform/database.server";
+import { engine, transact, stmt } from "~/platform/database.server";
 import { hashPassword } from "~/platform/password.server";
 import { PHONE_TAKEN } from "./staff.server";
 import { findUserByPhone, insertUser } from "./users.server";
@@ -80,7 +80,7 @@ export async function createVillageWithAdmin(
   actor: StaffActor,
   f: NewVillageFields,
 ): Promise<Outcome<{ villageId: number; generated: string | null }>> {
-  const sqlite = db().sqlite;
+  const sqlite = engine().sqlite;
   if (sqlite.prepare("select 1 from villages where code = ?").get(f.code)) return fail("code", "这个村代码已被使用");
   if (sqlite.prepare("select 1 from villages where name = ?").get(f.name)) return fail("name", "已经有同名的村");
   if (findUserByPhone(f.adminPhone)) return fail("adminPhone", PHONE_TAKEN);
@@ -194,7 +194,7 @@ function parseJson(text: string | null): unknown {
 
 /** One page of the village's audit log, newest first, with a readable name for each target. */
 export function villageAuditPage(villageId: number, page: number) {
-  const sqlite = db().sqlite;
+  const sqlite = engine().sqlite;
   const total = (sqlite.prepare("select count(*) as n from audit_log where village_id = ?").get(villageId) as { n: number }).n;
   const rows = sqlite
     .prepare(

@@ -1,10 +1,10 @@
 // Township, villages and grids.
 import { now } from "~/platform/clock.server";
-import { db, transact, stmt } from "~/platform/database.server";
+import { engine, transact, stmt } from "~/platform/database.server";
 import { issuanceAccountId } from "~/ledger/ledger.server";
 
 export function ensureTownship(name: string): number {
-  const sqlite = db().sqlite;
+  const sqlite = engine().sqlite;
   const row = sqlite.prepare("select id from townships order by id limit 1").get() as { id: number } | undefined;
   if (row) return row.id;
   return Number(sqlite.prepare("insert into townships (name, created_at) values (?, ?)").run(name, now()).lastInsertRowid);
@@ -28,7 +28,7 @@ export function createVillage(input: { townshipId: number; name: string; code: s
 }
 
 export function ensureGrid(villageId: number, name: string): number {
-  const sqlite = db().sqlite;
+  const sqlite = engine().sqlite;
   const row = sqlite.prepare("select id from grids where village_id = ? and name = ?").get(villageId, name) as { id: number } | undefined;
   if (row) return row.id;
   return Number(sqlite.prepare("insert into grids (village_id, name) values (?, ?)").run(villageId, name).lastInsertRowid);

@@ -1,5 +1,5 @@
 // What the server does before it listens and after it stops.
-import { closeDatabase, db, migrateToLatest } from "./database.server";
+import { engine, closeDatabase, migrateToLatest } from "./database.server";
 import { demoEnabled } from "./env.server";
 import { existingDemoLogins, isEmpty, seedDemo, seedEmpty } from "../../db/seed/demo.server";
 import { expireOrders } from "~/store/checkout.server";
@@ -15,7 +15,7 @@ let timer: NodeJS.Timeout | undefined;
 export async function boot(): Promise<void> {
   const applied = await migrateToLatest();
   if (applied.length) console.log(`数据库迁移：${applied.join(", ")}`);
-  console.log(`数据库：${db().path}`);
+  console.log(`数据库：${engine().path}`);
   // Before anything is served: no photo stored before 0008 keeps its metadata (GPS) once we listen.
   const cleaned = await cleanStoredPhotos();
   if (cleaned.files || cleaned.goods) {
@@ -70,7 +70,7 @@ export function tick(): void {
   }
 }
 
-export function shutdown(): void {
+export async function shutdown(): Promise<void> {
   if (timer) clearInterval(timer);
-  closeDatabase();
+  await closeDatabase();
 }

@@ -9,7 +9,7 @@
 // answered. Guesses sent at once are serialised by that transaction (SQLite has one writer), so
 // none of them can slip past the 10th.
 import { now } from "~/platform/clock.server";
-import { db, stmt } from "~/platform/database.server";
+import { engine, stmt } from "~/platform/database.server";
 
 export const CODE_MISSES = 10;
 export const CODE_WINDOW_MS = 10 * 60_000;
@@ -36,7 +36,7 @@ export function codeBlockedMs(userId: number): number {
 
 /** Counts one wrong code. Only inside the transaction that checked codeBlockedMs and that will commit. */
 export function countCodeMiss(userId: number): void {
-  if (!db().sqlite.inTransaction) throw new Error("countCodeMiss outside a transaction: the check and the count must be one");
+  if (!engine().sqlite.inTransaction) throw new Error("countCodeMiss outside a transaction: the check and the count must be one");
   const at = now();
   const r = row(userId);
   const fresh = !r || at - r.first_failure_at > CODE_WINDOW_MS;

@@ -4,7 +4,7 @@
 // Everything is deterministic: a seeded generator picks names, phones and events.
 import crypto from "node:crypto";
 import { chinaMonth, chinaMonthStart, clockControl, now } from "../../app/platform/clock.server";
-import { db, transact, stmt } from "../../app/platform/database.server";
+import { engine, transact, stmt } from "../../app/platform/database.server";
 import { insertHousehold } from "../../app/people/households.server";
 import { award, deduct, householdBalance, openStoreAccount, redeem, reverse, type Actor, type PostResult } from "../../app/ledger/ledger.server";
 import { hashPassword } from "../../app/platform/password.server";
@@ -348,7 +348,7 @@ export async function seedDemo(): Promise<DemoLogin[]> {
 // ---- roster -------------------------------------------------------------------
 
 function buildRoster(passwordHash: string): { villages: SeedVillage[]; logins: DemoLogin[] } {
-  const sqlite = db().sqlite;
+  const sqlite = engine().sqlite;
   const townshipId = ensureTownship(DEMO_TOWNSHIP);
   const takenPhones = new Set<string>();
   const logins: DemoLogin[] = [];

@@ -21,7 +21,7 @@ for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(DATASET_FILE + suffix, { fo
 fs.rmSync(DATASET_META, { force: true });
 process.env.DATABASE_PATH = DATASET_FILE;
 
-const { db, migrateToLatest, transact, closeDatabase } = await import("../../app/platform/database.server");
+const { engine, migrateToLatest, transact, closeDatabase } = await import("../../app/platform/database.server");
 const { clockControl } = await import("../../app/platform/clock.server");
 const { createVillage, ensureGrid, ensureTownship } = await import("../../app/people/villages.server");
 const { insertHousehold } = await import("../../app/people/households.server");
@@ -39,7 +39,7 @@ const end = Math.floor((Date.now() + CHINA) / DAY) * DAY - CHINA;
 const start = end - 365 * DAY;
 
 await migrateToLatest();
-const sqlite = db().sqlite;
+const sqlite = engine().sqlite;
 // A bigger page cache for this bulk writer only; the server opens its own connection with the defaults.
 sqlite.pragma("cache_size = -262144");
 
@@ -220,7 +220,7 @@ const entries = count("select count(*) as n from ledger_entries");
 const sum = count("select coalesce(sum(amount), 0) as n from ledger_entries");
 if (sum !== 0) throw new Error(`generated ledger does not sum to zero: ${sum}`);
 sqlite.pragma("wal_checkpoint(TRUNCATE)");
-closeDatabase();
+await closeDatabase();
 
 const meta: DatasetMeta = {
   version: DATASET_VERSION,

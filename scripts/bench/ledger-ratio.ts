@@ -17,14 +17,14 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jifen-bench-ledger-"));
 process.env.DATABASE_PATH = path.join(dir, "ledger.sqlite");
 
 try {
-  const { db, migrateToLatest, transact, closeDatabase } = await import("../../app/platform/database.server");
+  const { engine, migrateToLatest, transact, closeDatabase } = await import("../../app/platform/database.server");
   const { createVillage, ensureTownship } = await import("../../app/people/villages.server");
   const { insertHousehold } = await import("../../app/people/households.server");
   const ledger = await import("../../app/ledger/ledger.server");
   const { chinaMonth, chinaYear, now } = await import("../../app/platform/clock.server");
 
   await migrateToLatest();
-  const sqlite = db().sqlite;
+  const sqlite = engine().sqlite;
   const villageId = createVillage({ townshipId: ensureTownship("基准镇"), name: "基准村", code: "BENCH" });
   const issuance = ledger.issuanceAccountId(villageId);
   const households = transact(() =>
@@ -126,7 +126,7 @@ try {
   result.ledgerMedian = median(result.ledger);
   result.bareMedian = median(result.bare);
   result.ratio = result.ledgerMedian / result.bareMedian;
-  closeDatabase();
+  await closeDatabase();
   reply(result);
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

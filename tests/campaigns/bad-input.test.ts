@@ -4,7 +4,7 @@
 // the user looks (next to the field, on top of the form, or the 4xx page), never a 500, and writes
 // nothing: every table is compared after every request.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type Reply, type TestServer, signInEach } from "../support/harness";
 import { errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
 
@@ -16,7 +16,7 @@ const BAD_REQUEST = "请求有误，请刷新页面后再试";
 const DAY = 86_400_000;
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 const clients = new Map<Who, Client>();
 const ids: Record<string, string> = {};
 let tables: string[] = [];

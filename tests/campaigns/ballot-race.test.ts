@@ -9,7 +9,7 @@ import { acceptNomination, nominate } from "~/campaigns/nominations.server";
 import { resultOf } from "~/campaigns/results.server";
 import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
 import { clockControl, now } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { campaignVillage, DAY, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -61,13 +61,13 @@ async function race(v: CampaignVillage, phones: { userId: number; memberId: numb
   for (const r of results) expect(r.code, r.err).toBe(0);
   const replies = results.flatMap((r) => JSON.parse(r.out) as { ok: boolean; message: string | null }[]);
   expect(replies.filter((r) => !r.ok)).toEqual([]); // no busy database, no constraint error, no refusal
-  const ballots = db().sqlite.prepare("select id, voter_key, changes from campaign_ballots where campaign_id = ?").all(id) as { id: number; voter_key: string; changes: number }[];
+  const ballots = engine().sqlite.prepare("select id, voter_key, changes from campaign_ballots where campaign_id = ?").all(id) as { id: number; voter_key: string; changes: number }[];
   expect(ballots).toHaveLength(1);
   expect(ballots[0].changes).toBe(2 * ROUNDS - 1);
-  const chosen = (db().sqlite.prepare("select nomination_id from campaign_ballot_choices where ballot_id = ? order by nomination_id").all(ballots[0].id) as { nomination_id: number }[]).map((r) => r.nomination_id);
+  const chosen = (engine().sqlite.prepare("select nomination_id from campaign_ballot_choices where ballot_id = ? order by nomination_id").all(ballots[0].id) as { nomination_id: number }[]).map((r) => r.nomination_id);
   expect([picks[0], picks[1]].map((p) => JSON.stringify(p))).toContain(JSON.stringify(chosen));
   // The electorate was frozen once, whichever phone got there first.
-  const electors = (db().sqlite.prepare("select count(*) as n from campaign_electors where campaign_id = ?").get(id) as { n: number }).n;
+  const electors = (engine().sqlite.prepare("select count(*) as n from campaign_electors where campaign_id = ?").get(id) as { n: number }).n;
   expect(electors).toBe(campaignIn(v.villageId, id).electorate);
   clockControl.set(closedAt);
   const r = resultOf(campaignIn(v.villageId, id));

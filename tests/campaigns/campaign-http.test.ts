@@ -5,7 +5,7 @@
 // wrong role or into another village are refused and write nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decode } from "turbo-stream";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
 import { tableFingerprints } from "../support/sweep";
 
@@ -24,7 +24,7 @@ const DAY = 86_400_000;
 const TITLE = "HTTP测试好婆婆评选";
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 const clients = new Map<Who, Client>();
 const c = (who: Who) => clients.get(who)!;
 const one = <T>(sql: string, ...args: unknown[]) => database.sqlite.prepare(sql).get(...args) as T;

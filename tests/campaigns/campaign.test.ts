@@ -13,10 +13,10 @@ import { electorateSize } from "~/campaigns/voters.server";
 import { campaignFieldsSchema, campaignIn, categoriesOf, createCampaign } from "~/campaigns/campaigns.server";
 import { approveClaim, claimRow } from "~/claims/claims.server";
 import { clockControl, now } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { at, campaignVillage, DAY, HOUR, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
-const count = (sql: string, ...args: unknown[]) => (db().sqlite.prepare(sql).get(...args) as { n: number }).n;
+const count = (sql: string, ...args: unknown[]) => (engine().sqlite.prepare(sql).get(...args) as { n: number }).n;
 const T0 = Date.UTC(2026, 4, 10, 1, 0); // 2026-05-10 09:00 China time
 
 beforeEach(() => at(T0));
@@ -205,7 +205,7 @@ describe("a whole campaign by representatives", () => {
     const confirmed = ok(confirmCampaign(committee(v), v.villageId, id));
     expect(confirmed).toEqual({ ok: true, claims: 3, already: false });
     expect(c().state).toBe("confirmed");
-    const filed = db().sqlite.prepare("select * from claims where source_kind = 'campaign' and source_id = ? order by id").all(id) as ReturnType<typeof claimRow>[];
+    const filed = engine().sqlite.prepare("select * from claims where source_kind = 'campaign' and source_id = ? order by id").all(id) as ReturnType<typeof claimRow>[];
     expect(filed.map((x) => [x.member_id, x.rule_id, x.points, x.status, x.filer_user_id, x.filer_role])).toEqual([
       [v.homes[3].head, v.rules.popo, 20, "pending", v.committee1, "committee"], // a person's honour: that person
       [v.homes[0].head, v.rules.family, 30, "pending", v.committee1, "committee"], // a household's: its head
@@ -230,7 +230,7 @@ describe("a whole campaign by representatives", () => {
     expect(board.confirmed).toHaveLength(1);
     expect(board.confirmed[0].winners.map((w) => w.label)).toEqual(["户主3（004号户）", "001号户 户主0家", "003号户 户主2家"]);
     // Every decision is in the audit log; no ballot is.
-    const actions = (db().sqlite.prepare("select action from audit_log where target_type = 'campaign' and target_id = ?").all(String(id)) as { action: string }[]).map((a) => a.action);
+    const actions = (engine().sqlite.prepare("select action from audit_log where target_type = 'campaign' and target_id = ?").all(String(id)) as { action: string }[]).map((a) => a.action);
     expect(new Set(actions)).toEqual(new Set(["campaign.create", "campaign.nominate", "campaign.nomination_accept", "campaign.nomination_merge", "campaign.nomination_reject", "campaign.tie", "campaign.confirm"]));
     expect(count("select count(*) as n from audit_log where after_json like '%ballot%'")).toBe(0);
     expect(nominationsOf(id).find((x) => x.id === n1dup)).toMatchObject({ status: "merged", merged_into: n1 });

@@ -9,11 +9,11 @@ import { acceptNomination, candidatesOf, mergeNomination, nominate, nominationsO
 import { confirmCampaign, decideTie, resultOf } from "~/campaigns/results.server";
 import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
 import { clockControl } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { at, campaignVillage, DAY, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const T0 = Date.UTC(2026, 4, 10, 1, 0);
-const sql = (s: string) => db().sqlite.prepare(s);
+const sql = (s: string) => engine().sqlite.prepare(s);
 const count = (s: string, ...args: unknown[]) => (sql(s).get(...args) as { n: number }).n;
 
 beforeEach(() => at(T0));

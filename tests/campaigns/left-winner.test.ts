@@ -7,11 +7,11 @@ import { acceptNomination, nominate } from "~/campaigns/nominations.server";
 import { confirmCampaign } from "~/campaigns/results.server";
 import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
 import { clockControl } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { at, campaignVillage, DAY, markRepresentatives, newCampaign } from "./fixture";
 
 const T0 = Date.UTC(2026, 4, 10, 1, 0);
-const sql = (s: string) => db().sqlite.prepare(s);
+const sql = (s: string) => engine().sqlite.prepare(s);
 
 beforeEach(() => at(T0));
 afterEach(() => clockControl.reset());

@@ -8,12 +8,12 @@ import { acceptNomination, mergeNomination, nominate, nominationsOf, rejectNomin
 import { decideTie, resultOf } from "~/campaigns/results.server";
 import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
 import { clockControl } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { at, campaignVillage, DAY, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const T0 = Date.UTC(2026, 4, 10, 1, 0);
 const OWN = "不能处理本户的提名，请由另一位村委委员处理";
-const fingerprint = () => JSON.stringify(db().sqlite.prepare("select * from campaign_nominations order by id").all()) + JSON.stringify(db().sqlite.prepare("select * from campaign_categories order by id").all());
+const fingerprint = () => JSON.stringify(engine().sqlite.prepare("select * from campaign_nominations order by id").all()) + JSON.stringify(engine().sqlite.prepare("select * from campaign_categories order by id").all());
 
 beforeEach(() => at(T0));
 afterEach(() => clockControl.reset());

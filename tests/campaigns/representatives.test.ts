@@ -2,14 +2,14 @@
 // household page, and who of them can vote (an enabled login) when a campaign's voters are counted.
 import { describe, expect, it } from "vitest";
 import { liveElectorate, setRepresentative } from "~/campaigns/voters.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { importRoster, parseRoster } from "~/people/roster.server";
 import { campaignVillage, markRepresentatives } from "./fixture";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const actor = { userId: null, role: "village_admin" };
-const rows = (sql: string, ...args: unknown[]) => db().sqlite.prepare(sql).all(...args);
-const count = (sql: string, ...args: unknown[]) => (db().sqlite.prepare(sql).get(...args) as { n: number }).n;
+const rows = (sql: string, ...args: unknown[]) => engine().sqlite.prepare(sql).all(...args);
+const count = (sql: string, ...args: unknown[]) => (engine().sqlite.prepare(sql).get(...args) as { n: number }).n;
 
 describe("the roster import's 村民代表 column", () => {
   it("marks 是, leaves 否 and blank, and is optional", () => {
@@ -20,7 +20,7 @@ describe("the roster import's 村民代表 column", () => {
     expect(rows("select name, is_representative from members where village_id = ? and name in ('赵大', '钱二', '孙三') order by name", v.villageId)).toEqual([
       { name: "孙三", is_representative: 0 }, { name: "赵大", is_representative: 1 }, { name: "钱二", is_representative: 0 },
     ]);
-    const log = db().sqlite.prepare("select after_json from audit_log where action = 'import_roster' order by id desc limit 1").get() as { after_json: string };
+    const log = engine().sqlite.prepare("select after_json from audit_log where action = 'import_roster' order by id desc limit 1").get() as { after_json: string };
     expect(JSON.parse(log.after_json)).toMatchObject({ members: 3, representatives: 1 });
     // A file without the column still imports, with nobody marked.
     const old = importRoster(v.villageId, actor, utf8("户号,网格,门牌地址,姓名,与户主关系,手机号\n9003,,,李四,户主,\n"));
@@ -53,7 +53,7 @@ describe("marking on the household page", () => {
     expect(audits()).toBe(1);
     expect(setRepresentative(admin, v.villageId, home.householdId, home.head, false).ok).toBe(true);
     expect(audits()).toBe(2);
-    db().sqlite.prepare("update members set active = 0 where id = ?").run(v.grandmother);
+    engine().sqlite.prepare("update members set active = 0 where id = ?").run(v.grandmother);
     expect(setRepresentative(admin, v.villageId, home.householdId, v.grandmother, true)).toEqual({ ok: false, errors: { _form: "奶奶甲已停用，不能设为村民代表" }, status: 400 });
     expect(() => setRepresentative(admin, v.villageId, v.homes[1].householdId, home.head, true)).toThrow();
     expect(audits()).toBe(2);
@@ -64,9 +64,9 @@ describe("who can vote", () => {
   it("representatives with an enabled login; households with at least one", () => {
     const v = campaignVillage("RVOTE");
     markRepresentatives([v.homes[0].head, v.homes[1].head, v.grandmother]); // the grandmother has no login
-    db().sqlite.prepare("update users set disabled = 1 where id = ?").run(v.homes[1].headUser);
+    engine().sqlite.prepare("update users set disabled = 1 where id = ?").run(v.homes[1].headUser);
     expect(liveElectorate({ village_id: v.villageId, voters: "representatives" })).toEqual([`member:${v.homes[0].head}`]);
-    db().sqlite.prepare("update users set disabled = 1 where id in (?, ?)").run(v.homes[0].headUser, v.daughterInLaw.user);
+    engine().sqlite.prepare("update users set disabled = 1 where id in (?, ?)").run(v.homes[0].headUser, v.daughterInLaw.user);
     // Household 0 has no enabled login left; household 1 neither.
     expect(liveElectorate({ village_id: v.villageId, voters: "household" })).toEqual(v.homes.slice(2).map((h) => `household:${h.householdId}`));
   });

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type Reply, type TestServer, signInEach } from "../support/harness";
 import { errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
 
@@ -17,7 +17,7 @@ const HUGE = "长".repeat(100_000);
 const BAD_REQUEST = "请求有误，请刷新页面后再试";
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 const clients = new Map<Who, Client>();
 const ids: Record<string, string> = {};
 let tables: string[] = [];

@@ -2,11 +2,11 @@
 // test clock is off in a normal start.
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 const login = async (phone: string) => {
   const c = new Client(server.url);
   await c.login(phone);

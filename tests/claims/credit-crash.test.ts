@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { approveClaim, fileClaimBatch } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { exited, failedChecks, mulberry32, ROOT, spawnWorker } from "../ledger/helpers";
@@ -36,7 +36,7 @@ describe("crash between two credits, then restart", () => {
   it("credits each claim exactly once", async () => {
     const v = claimVillage("CRASH");
     setVillage(v.villageId, 1, 1);
-    const sqlite = db().sqlite;
+    const sqlite = engine().sqlite;
     const ids: number[] = [];
     for (let i = 0; i < CLAIMS; i++) {
       const memberId = [v.memberA, v.memberA2, v.memberB][i % 3];

@@ -1,11 +1,11 @@
 // The contract other features (activities, rounds, campaigns) use to file claims in one batch.
 import { describe, expect, it } from "vitest";
 import { ClaimError, claimRow, fileClaimBatch } from "~/claims/claims.server";
-import { db, transact } from "~/platform/database.server";
+import { engine, transact } from "~/platform/database.server";
 import { now } from "~/platform/clock.server";
 import { claimVillage } from "./fixture";
 
-const count = () => (db().sqlite.prepare("select count(*) as n from claims").get() as { n: number }).n;
+const count = () => (engine().sqlite.prepare("select count(*) as n from claims").get() as { n: number }).n;
 
 describe("fileClaimBatch", () => {
   it("files one pending claim per item inside the caller's transaction, with points from the rule", () => {

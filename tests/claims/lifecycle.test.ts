@@ -5,7 +5,7 @@ import {
   approveClaim, approveClaims, claimRow, creditDueClaims, fileClaimBatch, objectToClaim, rejectClaim, resolveObjection, revokeClaim, withdrawClaim,
 } from "~/claims/claims.server";
 import { clockControl, now } from "~/platform/clock.server";
-import { db, stmt } from "~/platform/database.server";
+import { engine, stmt } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
 import { award, householdBalance } from "~/ledger/ledger.server";
 import { statementPage } from "~/ledger/statement.server";
@@ -28,7 +28,7 @@ function file(v: ClaimVillage, over: Partial<{ memberId: number; ruleId: number;
 
 const c1 = (v: ClaimVillage) => ({ userId: v.committee1, role: "committee" as const });
 const c2 = (v: ClaimVillage) => ({ userId: v.committee2, role: "committee" as const });
-const ledgerOk = () => expect(checkLedger(db().sqlite).filter((r) => !r.ok)).toEqual([]);
+const ledgerOk = () => expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
 
 describe("claim lifecycle", () => {
   it("pending → rejected with a reason, nothing credited", () => {
@@ -151,7 +151,7 @@ describe("claim lifecycle", () => {
     expect(() => withdrawClaim(v.villageId, id, { userId: v.inspector, role: "inspector" }, "改分")).toThrow(/只有村委委员/);
     withdrawClaim(v.villageId, id, c1(v), "复查后重新评分");
     expect(claimRow(id)).toMatchObject({ status: "rejected", reason: "复查后重新评分" });
-    expect(db().sqlite.prepare("select status, resolution from objections where claim_id = ?").all(id)).toEqual([{ status: "upheld", resolution: "申报已撤回：复查后重新评分" }]);
+    expect(engine().sqlite.prepare("select status, resolution from objections where claim_id = ?").all(id)).toEqual([{ status: "upheld", resolution: "申报已撤回：复查后重新评分" }]);
     clockControl.advance(3 * DAY);
     creditDueClaims();
     expect(householdBalance(v.householdA).balance).toBe(0);

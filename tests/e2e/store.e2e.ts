@@ -6,13 +6,13 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import QRCode from "qrcode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "../../app/platform/database.server";
+import { openDatabase, type Engine } from "../../app/platform/database.server";
 import { startServer, type TestServer } from "../support/harness";
 import { ARTIFACTS, launch, phonePage, shot, signIn } from "./browser";
 
 let server: TestServer;
 let browser: Browser;
-let database: Db;
+let database: Engine;
 const cameras: Browser[] = [];
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { db, migrateToLatest } from "~/platform/database.server";
+import { engine, migrateToLatest } from "~/platform/database.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { checkLedger } from "~/ledger/check.server";
 import { exited, failedChecks, seedVillage, spawnWorker } from "./helpers";
@@ -25,7 +25,7 @@ describe("concurrent writers on one database file", () => {
     // worker opens it, so no worker ever runs a migration.
     await migrateToLatest();
     expect(fs.existsSync(file)).toBe(true);
-    expect(db().sqlite.prepare("select count(*) as n from ledger_transactions").get()).toEqual({ n: 0 });
+    expect(engine().sqlite.prepare("select count(*) as n from ledger_transactions").get()).toEqual({ n: 0 });
     const v = seedVillage("cc", HOUSEHOLDS);
     const cfg: WorkerConfig = {
       householdIds: v.householdIds,
@@ -51,7 +51,7 @@ describe("concurrent writers on one database file", () => {
     });
     // While they run, sample every household's spendable balance (balance minus live holds) in
     // single-statement snapshots: for households without deductions it may never be negative.
-    const spendableStmt = db().sqlite.prepare(
+    const spendableStmt = engine().sqlite.prepare(
       `select a.id, a.balance - coalesce((select sum(h.amount) from holds h where h.account_id = a.id and h.status = 'active'
                                           and h.expires_at > @now), 0) as spendable
        from accounts a where a.id in (${v.householdAccountIds.filter((_, i) => i !== NAUGHTY).join(",")})`,
@@ -77,7 +77,7 @@ describe("concurrent writers on one database file", () => {
     expect(reports.reduce((s, r) => s + r.ops, 0)).toBe(TOTAL_OPS);
     expect(reports.flatMap((r) => r.violations), `seed ${SEED}`).toEqual([]);
     const recs = reports.flatMap((r) => r.recs.map((x) => ({ ...x, worker: r.worker })));
-    const sqlite = db().sqlite;
+    const sqlite = engine().sqlite;
 
     // 1. The full invariant check.
     expect(failedChecks(checkLedger(sqlite)), `seed ${SEED}`).toEqual([]);

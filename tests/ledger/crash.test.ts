@@ -9,7 +9,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db, migrateToLatest } from "~/platform/database.server";
+import { engine, migrateToLatest } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
 import { exited, failedChecks, mulberry32, ROOT, seedVillage, spawnWorker, WORKERS } from "./helpers";
 import type { CrashRequest } from "./workers/crash-worker";
@@ -80,7 +80,7 @@ function start(env: Record<string, string>): Child {
 
 function committed(req: CrashRequest): number | null {
   const table = req.op === "hold" ? "holds" : "ledger_transactions";
-  const row = db().sqlite.prepare(`select id from ${table} where idem_key = ?`).get(req.args.idemKey) as { id: number } | undefined;
+  const row = engine().sqlite.prepare(`select id from ${table} where idem_key = ?`).get(req.args.idemKey) as { id: number } | undefined;
   return row?.id ?? null;
 }
 
@@ -147,14 +147,14 @@ describe("SIGKILL in the middle of committing", () => {
           stats.killedInFlight++;
           if (committed(current) !== null) stats.inFlightHadCommitted++;
         }
-        if (loop % 10 === 9) expect(failedChecks(checkLedger(db().sqlite)), `after loop ${loop} (seed ${SEED})`).toEqual([]);
+        if (loop % 10 === 9) expect(failedChecks(checkLedger(engine().sqlite)), `after loop ${loop} (seed ${SEED})`).toEqual([]);
       }
     } finally {
       for (const c of queue) c.proc.kill("SIGKILL");
     }
 
-    expect(failedChecks(checkLedger(db().sqlite)), `seed ${SEED}`).toEqual([]);
-    const counts = db().sqlite.prepare("select (select count(*) from ledger_transactions) as txns, (select count(*) from ledger_entries) as entries").get();
+    expect(failedChecks(checkLedger(engine().sqlite)), `seed ${SEED}`).toEqual([]);
+    const counts = engine().sqlite.prepare("select (select count(*) from ledger_transactions) as txns, (select count(*) from ledger_entries) as entries").get();
     const cli = spawnSync("npx", ["tsx", "scripts/check-ledger.ts", file], { cwd: ROOT, encoding: "utf8" });
     expect(cli.status, `check:ledger output:\n${cli.stdout}\n${cli.stderr}`).toBe(0);
     expect(cli.stdout).toMatch(/全部 \d+ 项检查通过/);

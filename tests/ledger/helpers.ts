@@ -1,7 +1,7 @@
 // Shared helpers for the ledger test suite (not a test file itself).
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { createHousehold } from "~/people/households.server";
 import { issuanceAccountId, openStoreAccount } from "~/ledger/ledger.server";
 import { createVillage, ensureTownship } from "~/people/villages.server";
@@ -34,7 +34,7 @@ export function seedVillage(tag: string, households: number): SeededVillage {
     });
     householdIds.push(householdId);
   }
-  const sqlite = db().sqlite;
+  const sqlite = engine().sqlite;
   const householdAccountIds = householdIds.map(
     (h) => (sqlite.prepare("select id from accounts where household_id = ?").get(h) as { id: number }).id,
   );

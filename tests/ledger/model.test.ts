@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clockControl, now } from "~/platform/clock.server";
-import { db, migrateToLatest } from "~/platform/database.server";
+import { engine, migrateToLatest } from "~/platform/database.server";
 import {
   award,
   convertHold,
@@ -120,7 +120,7 @@ class Model {
 }
 
 function rowCounts(villageId: number) {
-  return db()
+  return engine()
     .sqlite.prepare(
       `select (select count(*) from ledger_transactions) as t, (select count(*) from ledger_entries) as e,
               (select count(*) from holds where village_id = @v) as h,
@@ -132,7 +132,7 @@ function rowCounts(villageId: number) {
 type Counts = ReturnType<typeof rowCounts>;
 
 function accountBalance(id: number): number {
-  return (db().sqlite.prepare("select balance from accounts where id = ?").get(id) as { balance: number }).balance;
+  return (engine().sqlite.prepare("select balance from accounts where id = ?").get(id) as { balance: number }).balance;
 }
 
 function verify(m: Model, context: string): void {
@@ -149,14 +149,14 @@ function verify(m: Model, context: string): void {
   }
   expect(accountBalance(m.v.storeAccountId), `store after ${context}`).toBe(m.balance(m.v.storeAccountId));
   expect(accountBalance(m.v.issuanceAccountId), `issuance after ${context}`).toBe(m.balance(m.v.issuanceAccountId));
-  const holds = db().sqlite.prepare("select id, amount, status, expires_at from holds where village_id = ? order by id").all(m.v.villageId);
+  const holds = engine().sqlite.prepare("select id, amount, status, expires_at from holds where village_id = ? order by id").all(m.v.villageId);
   expect(holds, `holds after ${context}`).toEqual(
     m.holds.map((x) => ({ id: x.id, amount: x.amount, status: x.status, expires_at: x.expiresAt })),
   );
 }
 
 function expectFullCheck(context: string): void {
-  expect(failedChecks(checkLedger(db().sqlite)), `checkLedger after ${context}`).toEqual([]);
+  expect(failedChecks(checkLedger(engine().sqlite)), `checkLedger after ${context}`).toEqual([]);
 }
 
 let runNo = 0;
@@ -397,7 +397,7 @@ describe("ledger against an in-memory model", () => {
     await migrateToLatest();
     // This test is about logic, not durability (crash.test.ts keeps synchronous = FULL): skip the
     // fsync per commit so thousands of steps fit the time budget on a busy machine.
-    db().sqlite.pragma("synchronous = OFF");
+    engine().sqlite.pragma("synchronous = OFF");
     clockControl.set(BASE);
   });
   afterAll(() => clockControl.reset());
@@ -416,7 +416,7 @@ describe("ledger against an in-memory model", () => {
       markInterruptAsFailure: true,
     });
     // The sequences must have exercised the interesting paths, or the property proves little.
-    const kinds = db()
+    const kinds = engine()
       .sqlite.prepare("select kind, count(*) as n from ledger_transactions group by kind")
       .all() as { kind: string; n: number }[];
     const byKind = Object.fromEntries(kinds.map((k) => [k.kind, k.n]));
@@ -424,7 +424,7 @@ describe("ledger against an in-memory model", () => {
     expect(byKind.redemption).toBeGreaterThan(20);
     expect(byKind.reversal).toBeGreaterThan(5);
     expect(byKind.deduction).toBeGreaterThan(5);
-    const converted = db().sqlite.prepare("select count(*) as n from holds where status = 'converted'").get() as { n: number };
+    const converted = engine().sqlite.prepare("select count(*) as n from holds where status = 'converted'").get() as { n: number };
     expect(converted.n).toBeGreaterThan(5);
     console.log(`model test: ${NUM_RUNS} sequences in ${Date.now() - started} ms`, byKind, stats);
     for (const k of ["redeem:insufficient", "hold:insufficient", "convert:hold_settled", "retry:ok",
@@ -448,8 +448,8 @@ describe("ledger against an in-memory model", () => {
     expect(code(() => redeem({ householdId: h, storeAccountId: v.storeAccountId, amount: 41, idemKey: "od-r1", actor: SYSTEM, memo: "兑换" }))).toBe("insufficient");
     expect(code(() => placeHold({ householdId: h, amount: 41, expiresAt: t(), idemKey: "od-h2", actor: SYSTEM }))).toBe("insufficient");
     expect(rowCounts(v.villageId)).toEqual(before);
-    expect(db().sqlite.prepare("select count(*) as n from ledger_transactions where idem_key in ('od-r1')").get()).toEqual({ n: 0 });
-    expect(db().sqlite.prepare("select count(*) as n from holds where idem_key in ('od-h2')").get()).toEqual({ n: 0 });
+    expect(engine().sqlite.prepare("select count(*) as n from ledger_transactions where idem_key in ('od-r1')").get()).toEqual({ n: 0 });
+    expect(engine().sqlite.prepare("select count(*) as n from holds where idem_key in ('od-h2')").get()).toEqual({ n: 0 });
     expect(householdBalance(h)).toMatchObject({ balance: 100, held: 60, spendable: 40 });
 
     // A deduction erodes the balance under the hold: the hold can no longer be confirmed.

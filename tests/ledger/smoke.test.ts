@@ -3,14 +3,14 @@ import { createHousehold } from "~/people/households.server";
 import { award, deduct, householdBalance, placeHold, convertHold, reverse, redeem, openStoreAccount, LedgerError } from "~/ledger/ledger.server";
 import { checkLedger } from "~/ledger/check.server";
 import { createVillage, ensureTownship } from "~/people/villages.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 
 describe("ledger basics", () => {
   it("awards, holds, converts, reverses and stays balanced", () => {
     const t = ensureTownship("测试镇");
     const v = createVillage({ townshipId: t, name: "一村", code: "V1" });
     const { householdId } = createHousehold({ villageId: v, gridId: null, number: "001", address: "", members: [{ name: "张三", relation: "户主" }] });
-    const store = Number(db().sqlite.prepare("insert into stores (village_id, name, created_at) values (?, '超市', 0)").run(v).lastInsertRowid);
+    const store = Number(engine().sqlite.prepare("insert into stores (village_id, name, created_at) values (?, '超市', 0)").run(v).lastInsertRowid);
     const storeAcc = openStoreAccount(v, store);
     const actor = { userId: null, role: "system" };
     const a = award({ householdId, amount: 50, idemKey: "a1", actor, memo: "志愿服务" });
@@ -26,9 +26,9 @@ describe("ledger basics", () => {
     reverse({ txnId: a.txnId, idemKey: "r1", actor, memo: "录错" });
     expect(householdBalance(householdId)).toMatchObject({ balance: -70, score: -40 });
     expect(() => reverse({ txnId: a.txnId, idemKey: "r2", actor, memo: "录错" })).toThrow(/冲正过/);
-    const results = checkLedger(db().sqlite);
+    const results = checkLedger(engine().sqlite);
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(() => db().sqlite.prepare("update ledger_entries set amount = 1").run()).toThrow(/append-only/);
+    expect(() => engine().sqlite.prepare("update ledger_entries set amount = 1").run()).toThrow(/append-only/);
   });
 });
 
@@ -58,7 +58,7 @@ describe("ledger requests", () => {
     const b = createHousehold({ villageId: v, gridId: null, number: "002", address: "", members: [{ name: "乙", relation: "户主" }] }).householdId;
     const actor = { userId: null, role: "system" };
     award({ householdId: a, amount: 20, idemKey: "rd-a", actor, memo: "奖励" });
-    const bAccount = (db().sqlite.prepare("select id from accounts where household_id = ?").get(b) as { id: number }).id;
+    const bAccount = (engine().sqlite.prepare("select id from accounts where household_id = ?").get(b) as { id: number }).id;
     expect(() => redeem({ householdId: a, storeAccountId: bAccount, amount: 5, idemKey: "rd-x", actor, memo: "兑换" })).toThrow(/超市/);
     expect(householdBalance(b).balance).toBe(0);
   });

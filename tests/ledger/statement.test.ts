@@ -1,7 +1,7 @@
 // The statement pages and totals a villager reads, against a plain query over the entries.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clockControl } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { createHousehold } from "~/people/households.server";
 import { award, deduct, reverse } from "~/ledger/ledger.server";
 import { checkLedger } from "~/ledger/check.server";
@@ -25,15 +25,15 @@ beforeAll(() => {
   for (let i = 0; i < 9; i++, n++) (at(OCT_FIRST + i * 1000), award({ householdId, amount: 2, idemKey: `st-${n}`, actor, memo: `十月 ${i}` }));
   at(Date.UTC(2026, 10, 5, 2));
   for (let i = 0; i < 8; i++, n++) deduct({ householdId, amount: 1, idemKey: `st-${n}`, actor, memo: `十一月扣分 ${i}` });
-  const first = db().sqlite.prepare("select id from ledger_transactions where idem_key = 'st-0'").get() as { id: number };
+  const first = engine().sqlite.prepare("select id from ledger_transactions where idem_key = 'st-0'").get() as { id: number };
   reverse({ txnId: first.id, idemKey: "st-rev", actor, memo: "八月第一条录错" });
   clockControl.set(Date.UTC(2026, 10, 20, 2));
 });
 afterAll(() => clockControl.reset());
 
 function naive(month: string | null) {
-  const account = (db().sqlite.prepare("select id from accounts where household_id = ?").get(householdId) as { id: number }).id;
-  const rows = db()
+  const account = (engine().sqlite.prepare("select id from accounts where household_id = ?").get(householdId) as { id: number }).id;
+  const rows = engine()
     .sqlite.prepare(
       `select e.id, e.amount, strftime('%Y-%m', e.created_at / 1000 + 28800, 'unixepoch') as month from ledger_entries e
        where e.account_id = ? order by e.created_at desc, e.id desc`,
@@ -77,6 +77,6 @@ describe("statement", () => {
     const home = householdHome(householdId);
     expect(home.entries.map((e) => e.id)).toEqual(naive(null).slice(0, 8).map((r) => r.id));
     expect(home.balance).toMatchObject({ balance: 23 * 5 - 5 + 8 * 3 + 9 * 2 - 8, score: 23 * 5 - 5 + 8 * 3 + 9 * 2 - 8 });
-    expect(checkLedger(db().sqlite).filter((r) => !r.ok)).toEqual([]);
+    expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
   });
 });

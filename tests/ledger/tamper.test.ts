@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { now } from "~/platform/clock.server";
-import { db, migrateToLatest } from "~/platform/database.server";
+import { engine, migrateToLatest } from "~/platform/database.server";
 import { award, convertHold, deduct, placeHold, redeem, releaseHold, reverse } from "~/ledger/ledger.server";
 import { checkLedger } from "~/ledger/check.server";
 import { entryHash } from "~/ledger/ledger.server";
@@ -26,7 +26,7 @@ let dir: string;
 const txn: Record<string, number> = {};
 
 /** Everything in the ledger tables, to prove a refused statement changed nothing. */
-function fingerprint(sqlite: SQLite.Database = db().sqlite): string {
+function fingerprint(sqlite: SQLite.Database = engine().sqlite): string {
   const rows = [
     sqlite.prepare("select * from ledger_entries order by id").all(),
     sqlite.prepare("select * from ledger_transactions order by id").all(),
@@ -38,7 +38,7 @@ function fingerprint(sqlite: SQLite.Database = db().sqlite): string {
 /** A consistent copy of the database that a test can vandalise. */
 function copy(name: string): string {
   const file = path.join(dir, `${name}.sqlite`);
-  db().sqlite.exec(`vacuum into '${file.replace(/'/g, "''")}'`);
+  engine().sqlite.exec(`vacuum into '${file.replace(/'/g, "''")}'`);
   return file;
 }
 
@@ -109,7 +109,7 @@ beforeAll(async () => {
   txn.deductC = deduct({ householdId: c, amount: 10, idemKey: "t-c3", actor: SYSTEM, memo: "乱倒垃圾" }).txnId;
   txn.reverseDeductC = reverse({ txnId: txn.deductC, idemKey: "t-c4", actor: SYSTEM, memo: "录错了" }).txnId;
   txn.awardA2 = award({ householdId: a, amount: 12, idemKey: "t-a4", actor: SYSTEM, memo: "孝老爱亲" }).txnId;
-  expect(failedChecks(checkLedger(db().sqlite))).toEqual([]);
+  expect(failedChecks(checkLedger(engine().sqlite))).toEqual([]);
 });
 
 afterAll(() => {
@@ -145,7 +145,7 @@ describe("the database refuses to change ledger rows", () => {
 
   it.each(attempts)("%s fails on the application's connection", (_name, sql) => {
     const before = fingerprint();
-    expect(() => db().sqlite.prepare(sql).run()).toThrow(/append-only/);
+    expect(() => engine().sqlite.prepare(sql).run()).toThrow(/append-only/);
     expect(fingerprint()).toBe(before);
   });
 
@@ -163,7 +163,7 @@ describe("the database refuses to change ledger rows", () => {
     } finally {
       raw.close();
     }
-    expect(failedChecks(checkLedger(db().sqlite))).toEqual([]);
+    expect(failedChecks(checkLedger(engine().sqlite))).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 // The admin server modules: households, members, logins, roles, grids, villages, audit, village scoping.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StaffActor } from "~/platform/forms.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import {
   addMemberByAdmin,
   createHouseholdByAdmin,
@@ -36,7 +36,7 @@ import {
 } from "~/people/village-admin.server";
 import { createVillage, ensureGrid, ensureTownship } from "~/people/villages.server";
 
-const sqlite = () => db().sqlite;
+const sqlite = () => engine().sqlite;
 const count = (table: string) => (sqlite().prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 const lastAudit = () =>
   sqlite().prepare("select * from audit_log order by id desc limit 1").get() as {

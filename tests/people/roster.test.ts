@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { createHousehold } from "~/people/households.server";
 import {
   decodeRosterFile,
@@ -29,7 +29,7 @@ function newVillage(): number {
 }
 
 function counts() {
-  const n = (table: string) => (db().sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+  const n = (table: string) => (engine().sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
   return {
     households: n("households"),
     members: n("members"),
@@ -40,13 +40,13 @@ function counts() {
 }
 
 function roster(villageId: number) {
-  const households = db()
+  const households = engine()
     .sqlite.prepare(
       `select h.number, h.address, g.name as grid from households h left join grids g on g.id = h.grid_id
        where h.village_id = ? order by h.number`,
     )
     .all(villageId);
-  const members = db()
+  const members = engine()
     .sqlite.prepare(
       `select h.number, m.name, m.relation, m.phone, m.is_head from members m join households h on h.id = m.household_id
        where m.village_id = ? order by h.number, m.name`,
@@ -104,7 +104,7 @@ describe("importRoster", () => {
         accounts: before.accounts + 4, // every household gets its points account
         audit: before.audit + 1,
       });
-      const log = db()
+      const log = engine()
         .sqlite.prepare("select action, actor_role, village_id, after_json from audit_log order by id desc limit 1")
         .get() as { action: string; actor_role: string; village_id: number; after_json: string };
       expect(log).toMatchObject({ action: "import_roster", actor_role: "village_admin", village_id: v });
@@ -124,7 +124,7 @@ describe("importRoster", () => {
 
   it("reuses grids that already exist and only reports new ones", () => {
     const v = newVillage();
-    db().sqlite.prepare("insert into grids (village_id, name) values (?, '第一网格')").run(v);
+    engine().sqlite.prepare("insert into grids (village_id, name) values (?, '第一网格')").run(v);
     const r = importRoster(v, actor, fixture("valid-utf8.csv"));
     expect(r.ok && r.newGrids).toEqual(["第二网格"]);
   });

@@ -31,7 +31,7 @@ describe("migration 0008 on photos stored before it", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jifen-0008-"));
     const old = openDatabase(path.join(dir, "old.sqlite"));
     try {
-      const migrator = new Migrator({ db: old.kysely, provider: { getMigrations: async () => migrations } });
+      const migrator = new Migrator({ db: old.writer, provider: { getMigrations: async () => migrations } });
       const to7 = await migrator.migrateTo("0007_campaigns");
       expect(to7.error).toBeUndefined();
       // Rows as 0004/0006 stored them; the claims and inspections they point at do not matter here.

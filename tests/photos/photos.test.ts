@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import sharp, { type Metadata } from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, signInEach, startServer, type TestServer } from "../support/harness";
 
 const PHONES = {
@@ -17,7 +17,7 @@ const PHONES = {
 type Who = keyof typeof PHONES | "neighbour";
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 let c: Map<Who, Client>;
 let v = 0; // the demo village of 13900000001
 let neighbourPhone = "";

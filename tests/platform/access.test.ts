@@ -1,7 +1,7 @@
 // Every route built so far × every role × own village / other village, from one table.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkinToken, windowOf } from "~/activities/checkin.server";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
 import { tableFingerprints } from "../support/sweep";
 
@@ -111,7 +111,7 @@ const TABLE: RouteCase[] = [
 ];
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 const clients = new Map<Who, Client>();
 const villages = { own: 0, other: 0, ownHousehold: 0, otherHousehold: 0, ownClaim: 0, otherClaim: 0 };
 // Per village: an activity its inspector organises, and one its committee member organises.

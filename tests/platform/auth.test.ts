@@ -3,7 +3,7 @@ import { createCookie } from "@remix-run/node";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signIn, changeOwnPassword, resetPassword } from "~/platform/auth.server";
 import { clockControl, now } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { hashPassword, newPasswordSchema } from "~/platform/password.server";
 import { getViewer } from "~/platform/access.server";
 import { IDLE_TIMEOUT_MS, ABSOLUTE_TIMEOUT_MS } from "~/platform/session.server";
@@ -18,7 +18,7 @@ function withCookie(setCookie: string): Request {
 function withDevice(earlier: { deviceCookie: string }): Request {
   return new Request("http://localhost/login", { method: "POST", headers: { cookie: earlier.deviceCookie.split(";")[0] } });
 }
-const getUserByPhone = (phone: string) => (db().sqlite.prepare("select id from users where phone = ?").get(phone) as { id: number }).id;
+const getUserByPhone = (phone: string) => (engine().sqlite.prepare("select id from users where phone = ?").get(phone) as { id: number }).id;
 
 let userId: number;
 beforeAll(async () => {
@@ -168,7 +168,7 @@ describe("throttling without lockout (decision 0026)", () => {
   it("forgets old failures: the table holds about a day", async () => {
     clockControl.set(Date.UTC(2026, 10, 22));
     for (let i = 0; i < 10; i++) await signIn(req(), `1360000${String(i).padStart(4, "0")}`, "guess", `10.14.${i}.1`);
-    const rows = () => (db().sqlite.prepare("select count(*) as n from sign_in_throttle where first_failure_at < ?").get(Date.UTC(2026, 10, 23)) as { n: number }).n;
+    const rows = () => (engine().sqlite.prepare("select count(*) as n from sign_in_throttle where first_failure_at < ?").get(Date.UTC(2026, 10, 23)) as { n: number }).n;
     expect(rows()).toBeGreaterThanOrEqual(30);
     clockControl.advance(24 * 3600_000 + 1);
     await signIn(req(), "13600009999", "guess", "10.14.99.1");

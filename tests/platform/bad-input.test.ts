@@ -14,7 +14,7 @@
 // that are still invalid (10 digits, an existing 户号 or phone, 123 days), and a test at the end checks
 // that accepted full-width values are stored as ASCII.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type Reply, type TestServer } from "../support/harness";
 import { errorPage, htmlText, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
 
@@ -827,7 +827,7 @@ function casesOf(spec: FormSpec): { cases: Case[]; unsent: string[] } {
 // ---- the server, the logins, the database ------------------------------------------------------------
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 const clients = new Map<Who, Client>();
 const ids: Record<string, string> = {};
 

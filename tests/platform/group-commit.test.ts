@@ -2,11 +2,11 @@
 // and one commit, each in its own savepoint, and none settles before that commit is on disk.
 import fs from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
-import { db, openReadOnly, transact, transactGrouped } from "~/platform/database.server";
+import { engine, openReadOnly, transact, transactGrouped } from "~/platform/database.server";
 
 /** Commit frames in the WAL file (a frame whose header carries the database size ends a commit). */
 function walCommits(): number {
-  const wal = fs.readFileSync(`${db().path}-wal`);
+  const wal = fs.readFileSync(`${engine().path}-wal`);
   if (wal.length < 32) return 0;
   const pageSize = wal.readUInt32BE(8);
   let commits = 0;
@@ -14,17 +14,17 @@ function walCommits(): number {
   return commits;
 }
 
-const insert = (v: string) => db().sqlite.prepare("insert into probe (v) values (?)").run(v);
-const values = () => (db().sqlite.prepare("select v from probe order by id").all() as { v: string }[]).map((r) => r.v);
+const insert = (v: string) => engine().sqlite.prepare("insert into probe (v) values (?)").run(v);
+const values = () => (engine().sqlite.prepare("select v from probe order by id").all() as { v: string }[]).map((r) => r.v);
 
 beforeEach(() => {
-  db().sqlite.exec("create table if not exists probe (id integer primary key, v text not null); delete from probe;");
-  db().sqlite.pragma("wal_checkpoint(TRUNCATE)");
+  engine().sqlite.exec("create table if not exists probe (id integer primary key, v text not null); delete from probe;");
+  engine().sqlite.pragma("wal_checkpoint(TRUNCATE)");
 });
 
 describe("group commit", () => {
   it("commits the writes queued in one turn together, and settles them only once committed", async () => {
-    const other = openReadOnly(db().path);
+    const other = openReadOnly(engine().path);
     const pending = ["a", "b", "c"].map((v) => transactGrouped(() => Number(insert(v).lastInsertRowid)));
     expect(other.prepare("select count(*) as n from probe").get()).toEqual({ n: 0 }); // nothing ran yet
     const ids = await Promise.all(pending);
@@ -57,7 +57,7 @@ describe("group commit", () => {
     // SQLite rolls a whole transaction back on some errors (disk full, I/O): simulated with a ROLLBACK.
     const outcomes = await Promise.allSettled([
       transactGrouped(() => insert("a")),
-      transactGrouped(() => db().sqlite.exec("rollback")),
+      transactGrouped(() => engine().sqlite.exec("rollback")),
       transactGrouped(() => insert("c")),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected", "rejected"]);
@@ -66,7 +66,7 @@ describe("group commit", () => {
     expect([a.message, c.message]).toEqual(["写入没有完成，请重试", "写入没有完成，请重试"]);
     expect(a.cause).toBe(b);
     expect(values()).toEqual([]);
-    expect(db().sqlite.inTransaction).toBe(false);
+    expect(engine().sqlite.inTransaction).toBe(false);
     // The connection is usable afterwards.
     await transactGrouped(() => insert("after"));
     expect(values()).toEqual(["after"]);

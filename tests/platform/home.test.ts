@@ -1,10 +1,10 @@
 // The villager's home page points at a campaign they can take part in right now.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 beforeAll(async () => {
   server = await startServer();
   database = openDatabase(server.dbPath);

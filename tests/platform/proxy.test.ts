@@ -2,15 +2,15 @@
 // a client that reaches the port directly cannot choose its address (sign-in throttle, sessions),
 // claim https (Secure cookies), or pass the origin check and move the check-in URL with a host.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, linesOf, startServer, type TestServer } from "../support/harness";
 
-const sessionIp = (db: Db, userPhone: string) =>
+const sessionIp = (db: Engine, userPhone: string) =>
   (db.sqlite.prepare("select s.ip from sessions s join users u on u.id = s.user_id where u.phone = ? order by s.created_at desc limit 1").get(userPhone) as { ip: string }).ip;
 
 describe("TRUST_PROXY names a proxy the client is not", () => {
   let server: TestServer;
-  let db: Db;
+  let db: Engine;
   beforeAll(async () => {
     server = await startServer({ TRUST_PROXY: "10.9.9.9" });
     db = openDatabase(server.dbPath);
@@ -67,7 +67,7 @@ describe("TRUST_PROXY names a proxy the client is not", () => {
 
 describe("TRUST_PROXY=loopback with the proxy on this machine", () => {
   let server: TestServer;
-  let db: Db;
+  let db: Engine;
   beforeAll(async () => {
     server = await startServer({ TRUST_PROXY: "loopback" });
     db = openDatabase(server.dbPath);

@@ -2,11 +2,11 @@
 // phones, and the request log (one line per request, no secrets, a server error's stack once).
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, linesOf, logLines, startServer, type TestServer } from "../support/harness";
 
 let server: TestServer;
-let db: Db;
+let db: Engine;
 let village = 0;
 beforeAll(async () => {
   server = await startServer();

@@ -2,11 +2,11 @@
 // server runs behind a pretend proxy on this machine (TRUST_PROXY=loopback), so each request names its client address in
 // X-Forwarded-For, as the reverse proxy does in production.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type Reply, type TestServer } from "../support/harness";
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 /** Demo logins of 桃源村 that no other test here uses (all with the demo password). */
 let phones: string[] = [];
 

@@ -2,7 +2,7 @@
 // other village, from one table like tests/platform/access.test.ts; and writes by the wrong role or from
 // another village refused without writing anything.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
 import { tableFingerprints } from "../support/sweep";
 
@@ -36,7 +36,7 @@ const TABLE: RouteCase[] = [
 ];
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 const clients = new Map<Who, Client>();
 type Ids = { v: number; open: number; pub: number; sh: number; cl: number; ph: string };
 const ids: { own: Ids; other: Ids } = {} as { own: Ids; other: Ids };

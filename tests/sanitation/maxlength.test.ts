@@ -4,7 +4,7 @@
 // wider than the schema lets people type text that is then refused; a narrower one cuts them off.)
 // Every post here is refused for another reason, so nothing is written.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer, signInEach } from "../support/harness";
 import { errorPage, shownErrors, tableFingerprints } from "../support/sweep";
 
@@ -12,7 +12,7 @@ type Who = "villager" | "inspector" | "committee" | "village_admin";
 const PHONES: Record<Who, string> = { villager: "13900000001", inspector: "13900000004", committee: "13900000003", village_admin: "13900000005" };
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 const clients = new Map<Who, Client>();
 const ids: Record<string, string> = {};
 const pages = new Map<string, string>(); // url → html, loaded once before any post

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimRow, creditDueClaims } from "~/claims/claims.server";
 import { clockControl } from "~/platform/clock.server";
-import { db, stmt } from "~/platform/database.server";
+import { engine, stmt } from "~/platform/database.server";
 import { acceptRequest, requestReinspection } from "~/sanitation/reinspection.server";
 import { inspectionOf } from "~/sanitation/inspections.server";
 import { checkLedger } from "~/ledger/check.server";
@@ -17,7 +17,7 @@ import { count, openNovemberRound, sanitationVillage, score, type SanitationVill
 const DAY = 86_400_000;
 const china = (y: number, m: number, d: number, h = 10) => Date.UTC(y, m - 1, d, h - 8);
 const committee1 = (v: SanitationVillage) => ({ userId: v.committee1, role: "committee" as const });
-const ledgerOk = () => expect(checkLedger(db().sqlite).filter((r) => !r.ok)).toEqual([]);
+const ledgerOk = () => expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
 
 let v: SanitationVillage;
 let roundId: number;

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { closeDatabase, db, migrateToLatest } from "~/platform/database.server";
+import { engine, closeDatabase, migrateToLatest } from "~/platform/database.server";
 import { DEMO_PASSWORD, isEmpty, seedDemo, seedEmpty, type DemoLogin } from "../../db/seed/demo.server";
 import { checkLedger } from "~/ledger/check.server";
 import { householdBalance } from "~/ledger/ledger.server";
@@ -9,7 +9,7 @@ import { findUserByPhone, rolesOf } from "~/people/users.server";
 import { now } from "~/platform/clock.server";
 import { cleanStoredPhotos } from "~/photos/cleanup.server";
 
-const count = (sql: string, ...params: unknown[]) => (db().sqlite.prepare(sql).get(...params) as { n: number }).n;
+const count = (sql: string, ...params: unknown[]) => (engine().sqlite.prepare(sql).get(...params) as { n: number }).n;
 
 describe("demo seed", () => {
   let logins: DemoLogin[] = [];
@@ -19,7 +19,7 @@ describe("demo seed", () => {
     expect(isEmpty()).toBe(true);
     logins = await seedDemo();
     expect(isEmpty()).toBe(false);
-    villages = db().sqlite.prepare("select id, name, code from villages order by id").all() as typeof villages;
+    villages = engine().sqlite.prepare("select id, name, code from villages order by id").all() as typeof villages;
     const rows = {
       households: count("select count(*) as n from households"),
       members: count("select count(*) as n from members"),
@@ -32,7 +32,7 @@ describe("demo seed", () => {
   });
 
   it("builds 青山镇 with two villages of 100-140 households, grids and a store each", () => {
-    expect((db().sqlite.prepare("select name from townships").all() as { name: string }[]).map((t) => t.name)).toEqual(["青山镇"]);
+    expect((engine().sqlite.prepare("select name from townships").all() as { name: string }[]).map((t) => t.name)).toEqual(["青山镇"]);
     expect(villages.map((v) => v.name)).toEqual(["桃源村", "杏花村"]);
     for (const v of villages) {
       const n = count("select count(*) as n from households where village_id = ?", v.id);
@@ -40,7 +40,7 @@ describe("demo seed", () => {
       expect(n).toBeLessThanOrEqual(140);
       expect(count("select count(*) as n from grids where village_id = ?", v.id)).toBeGreaterThanOrEqual(4);
       expect(count("select count(*) as n from households where village_id = ? and grid_id is null", v.id)).toBe(0);
-      const store = db().sqlite.prepare("select s.name, a.id as account from stores s join accounts a on a.store_id = s.id where s.village_id = ?").get(v.id) as
+      const store = engine().sqlite.prepare("select s.name, a.id as account from stores s join accounts a on a.store_id = s.id where s.village_id = ?").get(v.id) as
         | { name: string; account: number }
         | undefined;
       expect(store?.name).toBe(`${v.name}积分超市`);
@@ -88,7 +88,7 @@ describe("demo seed", () => {
 
   it("links 13900000001 to the head of a real household with a healthy balance and history", () => {
     const user = findUserByPhone("13900000001")!;
-    const member = db().sqlite.prepare("select * from members where id = ?").get(user.member_id) as {
+    const member = engine().sqlite.prepare("select * from members where id = ?").get(user.member_id) as {
       household_id: number; village_id: number; is_head: number; phone: string; relation: string;
     };
     expect(member).toMatchObject({ village_id: villages[0].id, is_head: 1, phone: "13900000001", relation: "户主" });
@@ -96,7 +96,7 @@ describe("demo seed", () => {
     const b = householdBalance(member.household_id);
     expect(b.balance).toBeGreaterThanOrEqual(100);
     expect(b.score).toBeGreaterThan(0);
-    const kinds = db().sqlite.prepare(
+    const kinds = engine().sqlite.prepare(
       `select t.kind, count(*) as n from ledger_transactions t join ledger_entries e on e.txn_id = t.id
        join accounts a on a.id = e.account_id where a.household_id = ? group by t.kind`,
     ).all(member.household_id) as { kind: string; n: number }[];
@@ -105,7 +105,7 @@ describe("demo seed", () => {
     expect(byKind.redemption ?? 0).toBeGreaterThanOrEqual(1);
 
     const v2 = findUserByPhone("13900000011")!;
-    const m2 = db().sqlite.prepare("select village_id, is_head from members where id = ?").get(v2.member_id) as { village_id: number; is_head: number };
+    const m2 = engine().sqlite.prepare("select village_id, is_head from members where id = ?").get(v2.member_id) as { village_id: number; is_head: number };
     expect(m2).toEqual({ village_id: villages[1].id, is_head: 0 });
   });
 
@@ -137,7 +137,7 @@ describe("demo seed", () => {
   });
 
   it("writes a year of realistic, balanced ledger history ending today", () => {
-    expect(checkLedger(db().sqlite).filter((r) => !r.ok)).toEqual([]);
+    expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
     expect(count("select count(*) as n from accounts where kind = 'household' and balance < 0")).toBe(0);
     expect(count("select count(*) as n from ledger_transactions where idem_key not like 'demo:v1:%'")).toBe(0);
     expect(count("select count(*) as n from ledger_transactions where cause_kind <> 'demo' or actor_user_id is null")).toBe(0);
@@ -146,7 +146,7 @@ describe("demo seed", () => {
                   (select 1 from user_roles r where r.user_id = t.actor_user_id and r.role = t.actor_role and r.village_id = t.village_id)`)).toBe(0);
     expect(count("select count(*) as n from ledger_transactions where kind = 'redemption' and actor_role <> 'store_keeper'")).toBe(0);
 
-    const span = db().sqlite.prepare("select min(created_at) as lo, max(created_at) as hi from ledger_transactions").get() as { lo: number; hi: number };
+    const span = engine().sqlite.prepare("select min(created_at) as lo, max(created_at) as hi from ledger_transactions").get() as { lo: number; hi: number };
     expect(now() - span.lo).toBeGreaterThan(300 * 86_400_000);
     expect(span.hi).toBeLessThanOrEqual(now());
     expect(now() - span.hi).toBeLessThan(40 * 86_400_000);
@@ -162,15 +162,15 @@ describe("demo seed", () => {
     expect(memo("村规民约·%")).toBeGreaterThan(0);
     expect(memo("积分超市兑换：%")).toBeGreaterThan(100);
     // Last month's sanitation is the published demo round (credited through claims), never also history.
-    const published = db().sqlite.prepare("select distinct title from sanitation_rounds where status = 'published'").all() as { title: string }[];
+    const published = engine().sqlite.prepare("select distinct title from sanitation_rounds where status = 'published'").all() as { title: string }[];
     expect(published.length).toBeGreaterThan(0);
     for (const { title } of published) expect(memo(`环境卫生评比%（${title}%`), title).toBe(0);
 
-    const reversals = db().sqlite.prepare("select memo from ledger_transactions where kind = 'reversal'").all() as { memo: string }[];
+    const reversals = engine().sqlite.prepare("select memo from ledger_transactions where kind = 'reversal'").all() as { memo: string }[];
     expect(reversals.length).toBeGreaterThanOrEqual(2);
     for (const r of reversals) expect(r.memo).toMatch(/^红冲：/);
 
-    const amounts = db().sqlite.prepare(
+    const amounts = engine().sqlite.prepare(
       "select min(e.amount) as lo, max(e.amount) as hi from ledger_entries e join ledger_transactions t on t.id = e.txn_id join accounts a on a.id = e.account_id where t.kind = 'redemption' and a.kind = 'store'",
     ).get() as { lo: number; hi: number };
     expect(amounts.lo).toBeGreaterThanOrEqual(15);
@@ -178,12 +178,12 @@ describe("demo seed", () => {
   });
 
   it("gives every tier of the demo checklist a rule, so its published round has one claim per scored household", () => {
-    for (const c of db().sqlite.prepare("select tiers_json from checklists").all() as { tiers_json: string }[]) {
+    for (const c of engine().sqlite.prepare("select tiers_json from checklists").all() as { tiers_json: string }[]) {
       const tiers = JSON.parse(c.tiers_json) as { name: string; ruleId: number | null }[];
       expect(tiers.map((t) => t.name)).toEqual(["优秀", "良好", "合格", "不合格"]);
       for (const t of tiers) expect(t.ruleId, t.name).not.toBeNull();
     }
-    const rounds = db().sqlite.prepare("select id from sanitation_rounds where status = 'published'").all() as { id: number }[];
+    const rounds = engine().sqlite.prepare("select id from sanitation_rounds where status = 'published'").all() as { id: number }[];
     expect(rounds.length).toBeGreaterThan(0);
     for (const { id } of rounds) {
       const scored = count("select count(*) as n from inspections where round_id = ? and status = 'scored'", id);
@@ -197,7 +197,7 @@ describe("demo seed", () => {
   });
 
   it("leaves every demo claim in review approvable by a committee member who neither filed it nor lives in its household", () => {
-    const stuck = db().sqlite.prepare(
+    const stuck = engine().sqlite.prepare(
       `select c.id from claims c where c.status = 'pending' and not exists (
          select 1 from user_roles r join users u on u.id = r.user_id left join members m on m.id = u.member_id
          where r.role = 'committee' and r.village_id = c.village_id and u.id <> c.filer_user_id
@@ -226,7 +226,7 @@ describe("demo seed", () => {
 
   it("seedEmpty creates only the township and a township admin who must change the password", async () => {
     const original = process.env.DATABASE_PATH!;
-    closeDatabase();
+    await closeDatabase();
     process.env.DATABASE_PATH = path.join(path.dirname(original), "empty.sqlite");
     try {
       await migrateToLatest();
@@ -239,12 +239,12 @@ describe("demo seed", () => {
       expect(user.must_change_password).toBe(1);
       expect(await verifyPassword(password, user.password_hash)).toBe(true);
       expect(rolesOf(user.id)).toEqual([{ role: "township_admin", villageId: null }]);
-      expect((db().sqlite.prepare("select name from townships").all() as { name: string }[]).map((t) => t.name)).toEqual(["青山镇"]);
+      expect((engine().sqlite.prepare("select name from townships").all() as { name: string }[]).map((t) => t.name)).toEqual(["青山镇"]);
       expect(count("select count(*) as n from villages")).toBe(0);
       expect(count("select count(*) as n from ledger_transactions")).toBe(0);
       expect(isEmpty()).toBe(false);
     } finally {
-      closeDatabase();
+      await closeDatabase();
       process.env.DATABASE_PATH = original;
     }
   });

@@ -16,6 +16,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const { closeDatabase } = await import("../../app/platform/database.server");
-  closeDatabase();
+  await closeDatabase();
   fs.rmSync(dir, { recursive: true, force: true });
 });

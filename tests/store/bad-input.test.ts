@@ -5,7 +5,7 @@
 // a 500, and writes nothing: the whole database is compared after every single request.
 // Values that are valid by design are sent together with one invalid "anchor" field instead.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type Reply, type TestServer } from "../support/harness";
 import { errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
 
@@ -257,7 +257,7 @@ const SPECS: Spec[] = [
 // ---- the server and its ids --------------------------------------------------------------------
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 const clients = {} as Record<Who, Client>;
 const ids: Record<string, string> = {};
 const fill = (s: string) => s.replace(/\{([A-Z0-9_]+)\}/g, (m, k: string) => {

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { checkLedger } from "~/ledger/check.server";
 import { clockControl } from "~/platform/clock.server";
-import { db, stmt } from "~/platform/database.server";
+import { engine, stmt } from "~/platform/database.server";
 import {
   cancelOrder, confirmOrder, createOrder, expireOrders, lookupOrderByCode, MONTH_TAKEN_SQL, orderView, refreshOrder, type Result,
 } from "~/store/checkout.server";
@@ -33,7 +33,7 @@ function refused<T>(r: Result<T>) {
   return r;
 }
 const codeOf = (orderId: number) => (stmt("select code from orders where id = ?").get(orderId) as { code: string }).code;
-const ledgerOk = () => expect(checkLedger(db().sqlite).filter((r) => !r.ok)).toEqual([]);
+const ledgerOk = () => expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
 
 describe("phone checkout", () => {
   it("confirms only with the villager's code: an order id with no code, a wrong or another order's code moves nothing", async () => {
@@ -117,7 +117,7 @@ describe("phone checkout", () => {
 
   it("reads the monthly limit from the household's own orders, not from every sale of the good", async () => {
     storeFixture("plan");
-    const plan = (db().sqlite.prepare(`explain query plan ${MONTH_TAKEN_SQL}`).all(1, 1, 0, 0) as { detail: string }[]).map((r) => r.detail);
+    const plan = (engine().sqlite.prepare(`explain query plan ${MONTH_TAKEN_SQL}`).all(1, 1, 0, 0) as { detail: string }[]).map((r) => r.detail);
     expect(plan[0]).toMatch(/^SEARCH o USING INDEX orders_household/);
     expect(plan.join("\n")).not.toContain("order_items_good");
   });
@@ -310,9 +310,9 @@ describe("counter checkout with the household PIN", () => {
     expect(results.filter((r) => !r.ok && r.code === "pin").length).toBeLessThanOrEqual(4);
     expect(pinState(h).lockedUntil).not.toBeNull();
     // No table holds the PIN in plain.
-    const tables = (db().sqlite.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    const tables = (engine().sqlite.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((t) => t.name);
     for (const t of tables) {
-      const rows = JSON.stringify(db().sqlite.prepare(`select * from "${t}"`).raw().all(), (_k, v) => (Buffer.isBuffer(v) ? "" : v));
+      const rows = JSON.stringify(engine().sqlite.prepare(`select * from "${t}"`).raw().all(), (_k, v) => (Buffer.isBuffer(v) ? "" : v));
       expect(rows.includes("135790"), t).toBe(false);
     }
     expect((stmt("select pin_hash from household_pins where household_id = ?").get(h) as { pin_hash: string }).pin_hash).toMatch(/^\$2[aby]\$1\d\$/);

@@ -3,11 +3,11 @@
 // moved; wrong QR tokens count too; another keeper is unaffected; after the window it works again.
 // Also what a pending code holds, as the keeper's stock page shows it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 let v1 = 0;
 const villager = { c: null as unknown as Client };
 const keeperA = { c: null as unknown as Client };

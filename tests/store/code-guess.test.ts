@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clockControl } from "~/platform/clock.server";
 import { confirmOrder, createOrder, lookupOrderByCode, orderView, type Result } from "~/store/checkout.server";
-import { db, stmt } from "~/platform/database.server";
+import { engine, stmt } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { codeOf as qrOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
@@ -61,7 +61,7 @@ describe("wrong redemption codes, counted on every path", () => {
     const done = await confirmOrder(f.keeper, fresh.orderId, fresh.code);
     expect(done).toMatchObject({ ok: true, created: true, order: { status: "confirmed" } });
     expect(stockOf(f.goods["大米"])).toBe(before.stock - 1);
-    expect(checkLedger(db().sqlite).filter((r) => !r.ok)).toEqual([]);
+    expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
   });
 
   it("an unknown QR token counts like a wrong typed code; a real one that was used does not", async () => {

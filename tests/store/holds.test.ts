@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clockControl } from "~/platform/clock.server";
 import { cancelOrder, confirmOrder, createOrder, refreshOrder, type Result } from "~/store/checkout.server";
 import { counterCheckout } from "~/store/counter.server";
-import { db, stmt } from "~/platform/database.server";
+import { engine, stmt } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { setPin } from "~/store/pin.server";
@@ -26,7 +26,7 @@ function ok<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`expected ok, got ${r.code}: ${r.message}`);
   return r as T;
 }
-const ledgerOk = () => expect(failedChecks(checkLedger(db().sqlite))).toEqual([]);
+const ledgerOk = () => expect(failedChecks(checkLedger(engine().sqlite))).toEqual([]);
 
 describe("stock held by pending codes", () => {
   it("10 households ask for codes for 3 bars of soap: 3 codes are issued, 7 are told why, and all 3 codes are honoured", async () => {
@@ -113,7 +113,7 @@ describe("stock held by pending codes", () => {
 
   it("sums the hold from the store's live pending orders, not from every sale of the good", () => {
     storeFixture("hdplan");
-    const plan = (db().sqlite.prepare(`explain query plan ${HELD_SQL}`).all(1, 0, 1) as { detail: string }[]).map((r) => r.detail);
+    const plan = (engine().sqlite.prepare(`explain query plan ${HELD_SQL}`).all(1, 0, 1) as { detail: string }[]).map((r) => r.detail);
     expect(plan[0]).toMatch(/^SEARCH o USING (COVERING )?INDEX orders_pending_store \(store_id=\? AND expires_at>\?\)/);
     expect(plan.join("\n")).not.toContain("order_items_good");
   });

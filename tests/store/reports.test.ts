@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { confirmOrder, createOrder } from "~/store/checkout.server";
 import { clockControl } from "~/platform/clock.server";
-import { db, stmt } from "~/platform/database.server";
+import { engine, stmt } from "~/platform/database.server";
 import { changeStock, goodOf, updateGood } from "~/store/goods.server";
 import { voidOrder } from "~/store/order-void.server";
 import { closeDay, dayReport, monthReport, settleMonth, settlementCsv } from "~/store/reports.server";
@@ -23,9 +23,9 @@ describe("stock", () => {
       { kind: "restock", delta: 5, stock_after: 15, source: "乡贤捐赠" },
       { kind: "correction", delta: -3, stock_after: 12, source: null },
     ]);
-    expect(() => db().sqlite.prepare("update goods set stock = -1 where id = ?").run(rice)).toThrow(/CHECK/);
-    expect(() => db().sqlite.prepare("update stock_movements set delta = 1").run()).toThrow(/append-only/);
-    expect(() => db().sqlite.prepare("delete from stock_movements").run()).toThrow(/append-only/);
+    expect(() => engine().sqlite.prepare("update goods set stock = -1 where id = ?").run(rice)).toThrow(/CHECK/);
+    expect(() => engine().sqlite.prepare("update stock_movements set delta = 1").run()).toThrow(/append-only/);
+    expect(() => engine().sqlite.prepare("delete from stock_movements").run()).toThrow(/append-only/);
     expect(stmt("select count(*) as n from audit_log where action in ('stock.restock', 'stock.correct') and target_id = ?").get(String(rice))).toEqual({ n: 3 });
   });
 });

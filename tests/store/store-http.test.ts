@@ -3,7 +3,7 @@
 // shown to the head, day close, settlement CSV.
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Db } from "~/platform/database.server";
+import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
 
 const PHONES = {
@@ -13,7 +13,7 @@ const PHONES = {
 type Who = keyof typeof PHONES;
 
 let server: TestServer;
-let database: Db;
+let database: Engine;
 const c = {} as Record<Who, Client>;
 let v1 = 0;
 let v2 = 0;

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createOrder } from "~/store/checkout.server";
-import { db, migrateToLatest, stmt } from "~/platform/database.server";
+import { engine, migrateToLatest, stmt } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { setPin } from "~/store/pin.server";
@@ -97,6 +97,6 @@ describe("checkout storm across processes", () => {
     expect(stmt("select count(*) as n from goods where stock < 0").get()).toEqual({ n: 0 });
     expect(stmt("select count(*) as n from goods g where stock <> (select coalesce(sum(delta), 0) from stock_movements s where s.good_id = g.id)").get()).toEqual({ n: 0 });
     expect(stmt("select count(*) as n from accounts where kind = 'household' and balance < 0").get()).toEqual({ n: 0 });
-    expect(failedChecks(checkLedger(db().sqlite))).toEqual([]);
+    expect(failedChecks(checkLedger(engine().sqlite))).toEqual([]);
   });
 });

@@ -1,13 +1,13 @@
 // One of several processes signing up at the same instant (see ../capacity-race.test.ts).
 // Env: DATABASE_PATH, SIGNER (JSON Villager), ACTIVITIES (JSON number[]), START_AT (epoch ms). Prints a JSON report.
 import { signUp } from "~/activities/signups.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 
 const signer = JSON.parse(process.env.SIGNER!) as { userId: number; memberId: number; householdId: number; villageId: number };
 const activities = JSON.parse(process.env.ACTIVITIES!) as number[];
 const startAt = Number(process.env.START_AT);
 
-db(); // open and warm the connection before the start line
+engine(); // open and warm the connection before the start line
 const results: { activityId: number; ok: boolean; message: string | null }[] = [];
 for (const activityId of activities) {
   // Every process starts each round at the same wall-clock instant.

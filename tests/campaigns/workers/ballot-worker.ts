@@ -2,11 +2,11 @@
 // (see ../ballot-race.test.ts). Env: DATABASE_PATH, CONFIG (JSON). Prints a JSON report.
 import { castBallot, type Voter } from "~/campaigns/ballots.server";
 import { clockControl } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 
 const cfg = JSON.parse(process.env.CONFIG!) as { voter: Voter; campaignId: number; categoryId: number; rounds: number[][]; startAt: number; clockAt: number };
 clockControl.set(cfg.clockAt); // the campaign's voting window, on the injectable clock
-db(); // open and warm the connection before the start line
+engine(); // open and warm the connection before the start line
 const results: { ok: boolean; message: string | null }[] = [];
 cfg.rounds.forEach((choices, round) => {
   const at = cfg.startAt + round * 150;
