@@ -1,9 +1,9 @@
 // The one access helper every loader and action uses: who is asking, in which role, for which village.
 import { redirect } from "@remix-run/node";
 import type { Role } from "./roles";
-import { stmt } from "./database.server";
+import { db } from "./database.server";
 import { noteUser } from "./request-scope.server";
-import { keepAlive, sessionIdOf, type SessionRow } from "./session.server";
+import { keepAlive, sessionIdOf } from "./session.server";
 import type { RoleGrant } from "~/people/users.server";
 
 export interface Viewer {
@@ -29,36 +29,33 @@ export function getViewer(request: Request): Promise<Viewer | null> {
   return viewer;
 }
 
-// Session, login, household and roles in one statement: under load each statement a request runs
-// costs ~10–20 µs (cold caches), several times what it costs in a tight loop, so four became one.
-const VIEWER_SQL = `
-  select s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at,
-    u.display_name, u.phone, u.member_id, u.must_change_password, u.disabled,
-    m.household_id, m.village_id,
-    (select json_group_array(json_array(r.role, r.village_id) order by r.id) from user_roles r where r.user_id = u.id) as roles
-  from sessions s
-  join users u on u.id = s.user_id
-  left join members m on m.id = u.member_id and m.active = 1
-  where s.id = ? and s.revoked_at is null`;
-
-interface ViewerRow extends SessionRow {
-  display_name: string;
-  phone: string;
-  member_id: number | null;
-  must_change_password: number;
-  disabled: number;
-  household_id: number | null;
-  village_id: number | null;
-  roles: string;
+// Session, login, household and roles in one statement (one row per role): under load each
+// statement a request runs costs ~10–20 µs (cold caches), several times what it costs in a tight loop.
+function viewerRows(sessionId: string) {
+  return db()
+    .selectFrom("sessions as s")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .leftJoin("members as m", (j) => j.onRef("m.id", "=", "u.member_id").on("m.active", "=", 1))
+    .leftJoin("user_roles as r", "r.user_id", "u.id")
+    .select([
+      "s.id", "s.user_id", "s.created_at", "s.last_seen_at", "s.expires_at",
+      "u.display_name", "u.phone", "u.member_id", "u.must_change_password", "u.disabled",
+      "m.household_id", "m.village_id", "r.role", "r.village_id as role_village_id",
+    ])
+    .where("s.id", "=", sessionId)
+    .where("s.revoked_at", "is", null)
+    .orderBy("r.id")
+    .execute();
 }
 
 async function loadViewer(request: Request): Promise<Viewer | null> {
   const id = await sessionIdOf(request);
   if (!id) return null;
-  const row = stmt(VIEWER_SQL).get(id) as ViewerRow | undefined;
-  if (!row || !keepAlive(row) || row.disabled) return null;
+  const rows = await viewerRows(id);
+  const row = rows[0];
+  if (!row || !(await keepAlive(row)) || row.disabled) return null;
   noteUser(row.user_id);
-  const roles = (JSON.parse(row.roles) as [Role, number | null][]).map(([role, villageId]) => ({ role, villageId }));
+  const roles: RoleGrant[] = rows.flatMap((r) => (r.role === null ? [] : [{ role: r.role, villageId: r.role_village_id }]));
   const member = row.household_id !== null;
   return {
     userId: row.user_id,
@@ -71,6 +68,11 @@ async function loadViewer(request: Request): Promise<Viewer | null> {
     roles,
     mustChangePassword: row.must_change_password === 1,
   };
+}
+
+/** Whether the village exists (ids in URLs are typed by anyone). */
+async function villageExists(villageId: number): Promise<boolean> {
+  return (await db().selectFrom("villages").select("id").where("id", "=", villageId).executeTakeFirst()) !== undefined;
 }
 
 export function forbidden(message = "你没有权限查看这个页面"): Response {
@@ -99,7 +101,7 @@ export async function requireRole(request: Request, roles: readonly Role[], vill
   if (!grant) throw forbidden();
   // A village grant implies the village exists (foreign key); only the township admin can name one
   // that does not, which is a 404, never a 500 later.
-  if (grant.role === "township_admin" && villageId !== null && !stmt("select 1 from villages where id = ?").get(villageId)) {
+  if (grant.role === "township_admin" && villageId !== null && !(await villageExists(villageId))) {
     throw new Response("找不到这个村", { status: 404 });
   }
   return { viewer, role: grant.role, villageId };
@@ -140,7 +142,7 @@ export function isOfVillage(viewer: Viewer, villageId: number): boolean {
 export async function requireVillagePerson(request: Request, villageId: number): Promise<Viewer> {
   const viewer = await requireViewer(request);
   if (isOfVillage(viewer, villageId)) {
-    if (!stmt("select 1 from villages where id = ?").get(villageId)) notFound();
+    if (!(await villageExists(villageId))) notFound();
     return viewer;
   }
   throw forbidden();

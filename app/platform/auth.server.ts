@@ -1,7 +1,7 @@
 // Sign-in, sign-out and password changes.
 import { z } from "zod";
 import { audit } from "~/audit/audit.server";
-import { transact } from "./database.server";
+import { unitOfWork } from "./database.server";
 import { dummyHash, hashPassword, newPasswordSchema, verifyPassword } from "./password.server";
 import { noteUser } from "./request-scope.server";
 import { endSession, revokeUserSessions, startSession } from "./session.server";
@@ -36,15 +36,15 @@ export async function signIn(request: Request, phone: string, password: string, 
   const user = findUserByPhone(phone);
   const device = user ? await knownDeviceOf(request, user.id) : null;
   const lanes = lanesOf(phone, ip, user?.id, device);
-  // Checked and counted in one synchronous step before the (slow, async) hash check, so concurrent
-  // guesses are throttled too.
-  const blocked = beginAttempt(lanes);
+  // Checked and counted in one unit of work before the (slow) hash check, so concurrent guesses are
+  // throttled too; bcrypt runs outside any transaction.
+  const blocked = await beginAttempt(lanes);
   if (blocked) return { ok: false, error: waitMessage(blocked.waitMs) + (blocked.lane === "account" ? OWN_PHONE_HINT : "") };
   const valid = user ? await verifyPassword(password, user.password_hash) : (await verifyPassword(password, await dummyHash()), false);
   if (!user || !valid || user.disabled) {
     return { ok: false, error: user?.disabled && valid ? "该账号已停用，请联系村管理员" : WRONG };
   }
-  attemptSucceeded(lanes);
+  await attemptSucceeded(lanes);
   const setCookie = await startSession(request, user.id, ip);
   const deviceCookie = await rememberDevice(request, user.id);
   noteUser(user.id);
@@ -71,13 +71,13 @@ export async function changeOwnPassword(userId: number, sessionId: string, curre
   // A borrowed or stolen session must not be a way to guess the owner's password quickly; its own
   // lane, so a stranger's guesses at the sign-in form do not stop the owner changing it.
   const lanes: Bucket[] = [{ lane: "session", id: sessionId }];
-  const blocked = beginAttempt(lanes);
+  const blocked = await beginAttempt(lanes);
   if (blocked) return waitMessage(blocked.waitMs);
   if (!(await verifyPassword(current, user.password_hash))) return "原密码不正确";
-  attemptSucceeded(lanes);
+  await attemptSucceeded(lanes);
   const hash = await hashPassword(next);
   const roles = rolesOf(userId);
-  transact(() => {
+  await unitOfWork(async () => {
     setPasswordHash(userId, hash, false);
     revokeUserSessions(userId, sessionId);
     const staff = roles.find((r) => r.role !== "villager" && r.role !== "household_head");
@@ -96,11 +96,11 @@ export async function resetPassword(
 ): Promise<void> {
   const hash = await hashPassword(temporary);
   const phone = getUser(targetUserId)?.phone;
-  transact(() => {
+  await unitOfWork(async () => {
     setPasswordHash(targetUserId, hash, true);
     revokeUserSessions(targetUserId);
     // A stranger's guesses must not keep the owner from using the new password on a new phone.
-    if (phone) clearAccount(phone);
+    if (phone) await clearAccount(phone);
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action: "reset_password", targetType: "user", targetId: targetUserId });
   });
 }

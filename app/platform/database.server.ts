@@ -30,6 +30,8 @@ export interface Engine {
   writer: Kysely<Database>;
   /** Reads outside a unit of work (a second, read-only connection; the writer for ":memory:"). */
   reader: () => Kysely<Database>;
+  /** The reader's own handle (the writer's for ":memory:"). */
+  readerSqlite: () => SQLite.Database;
   close: () => Promise<void>;
 }
 
@@ -92,19 +94,23 @@ export function openDatabase(file: string): Engine {
   const writer = sqliteKysely(sqlite);
   let reader: Kysely<Database> | undefined;
   let readSqlite: SQLite.Database | undefined;
+  const readerSqlite = () => {
+    if (file === ":memory:") return sqlite;
+    if (!readSqlite) {
+      readSqlite = new SQLite(file, { readonly: true, fileMustExist: true });
+      readSqlite.pragma("busy_timeout = 5000");
+    }
+    return readSqlite;
+  };
   return {
     kind: "sqlite",
     path: file,
     sqlite,
     writer,
+    readerSqlite,
     reader: () => {
       if (file === ":memory:") return writer;
-      if (!reader) {
-        readSqlite = new SQLite(file, { readonly: true, fileMustExist: true });
-        readSqlite.pragma("busy_timeout = 5000");
-        reader = sqliteKysely(readSqlite);
-      }
-      return reader;
+      return (reader ??= sqliteKysely(readerSqlite()));
     },
     close: async () => {
       await reader?.destroy();
@@ -126,7 +132,7 @@ export function openReadOnly(file: string): SQLite.Database {
 // ---- the process-wide database -----------------------------------------------------------------------
 
 let current: Engine | undefined;
-let statements = new Map<string, SQLite.Statement>();
+let statements = new Map<SQLite.Database, Map<string, SQLite.Statement>>();
 
 /** The process-wide engine (one per process; see decision 0029). */
 export function engine(): Engine {
@@ -206,13 +212,28 @@ export async function migrateToLatest(target: Engine = engine()): Promise<string
 // ---- the synchronous layer, while modules move to the one above (to be removed) ---------------------
 
 /**
- * The old synchronous statements ran on the writer's connection too. While a unit of work is open
- * there, a statement from any other request would run inside that transaction and share its fate:
- * refused instead, loudly. Inside the unit of work's own async context it is part of it, as before.
+ * The old synchronous statements run on the writer's connection, where a unit of work may be open
+ * for another request (it awaits between its queries). A read outside any transaction goes to the
+ * reader instead, so it never sees that unit's uncommitted writes; a write from another request
+ * would join that transaction and share its fate, so it is refused, loudly. Inside the unit of
+ * work's own async context (a converted module calling one not yet converted) it is part of it.
  */
-function guardSync(): SQLite.Database {
-  if (writing > 0 && !open.getStore()) throw new Error("同步语句不能在另一个未完成的写入事务中执行");
-  return engine().sqlite;
+function syncStatement(source: string): SQLite.Statement {
+  const e = engine();
+  const onWriter = prepared(e.sqlite, source);
+  if (open.getStore()) return onWriter;
+  const syncTransaction = writing === 0 && e.sqlite.inTransaction;
+  if (onWriter.reader && !syncTransaction) return prepared(e.readerSqlite(), source);
+  if (writing > 0) throw new Error("同步语句不能在另一个未完成的写入事务中执行");
+  return onWriter;
+}
+
+function prepared(sqlite: SQLite.Database, source: string): SQLite.Statement {
+  let perConnection = statements.get(sqlite);
+  if (!perConnection) statements.set(sqlite, (perConnection = new Map()));
+  let s = perConnection.get(source);
+  if (!s) perConnection.set(source, (s = sqlite.prepare(source)));
+  return s;
 }
 
 /**
@@ -220,13 +241,7 @@ function guardSync(): SQLite.Database {
  * @deprecated Write the query with kysely (`db()` / `unitOfWork`).
  */
 export function stmt(source: string): SQLite.Statement {
-  const sqlite = guardSync();
-  let s = statements.get(source);
-  if (!s) {
-    s = sqlite.prepare(source);
-    statements.set(source, s);
-  }
-  return s;
+  return syncStatement(source);
 }
 
 let runner: { sqlite: SQLite.Database; run: SQLite.Transaction<(fn: () => unknown) => unknown> } | undefined;
@@ -236,7 +251,8 @@ let runner: { sqlite: SQLite.Database; run: SQLite.Transaction<(fn: () => unknow
  * @deprecated Use `unitOfWork`.
  */
 export function transact<T>(fn: () => T): T {
-  const sqlite = guardSync();
+  const sqlite = engine().sqlite;
+  if (writing > 0 && !open.getStore()) throw new Error("同步事务不能在另一个未完成的写入事务中开始");
   // One wrapper per connection: building a new one costs more than a whole small transaction.
   if (runner?.sqlite !== sqlite) runner = { sqlite, run: sqlite.transaction((f: () => unknown) => f()) };
   return runner.run.immediate(fn) as T;

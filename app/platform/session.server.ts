@@ -2,7 +2,7 @@
 import crypto from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import { now } from "./clock.server";
-import { db, stmt } from "./database.server";
+import { stmt, unitOfWork } from "./database.server";
 import { sessionSecret } from "./env.server";
 
 export const IDLE_TIMEOUT_MS = 7 * 24 * 3600_000;
@@ -40,10 +40,15 @@ export interface SessionRow {
 export async function startSession(request: Request, userId: number, ip: string): Promise<string> {
   const token = crypto.randomBytes(32).toString("base64url");
   const at = now();
-  stmt(
-      "insert into sessions (id, user_id, created_at, last_seen_at, expires_at, ip, user_agent) values (?, ?, ?, ?, ?, ?, ?)",
-    )
-    .run(tokenId(token), userId, at, at, at + ABSOLUTE_TIMEOUT_MS, ip, (request.headers.get("user-agent") ?? "").slice(0, 200));
+  await unitOfWork((tx) =>
+    tx
+      .insertInto("sessions")
+      .values({
+        id: tokenId(token), user_id: userId, created_at: at, last_seen_at: at, expires_at: at + ABSOLUTE_TIMEOUT_MS, ip,
+        user_agent: (request.headers.get("user-agent") ?? "").slice(0, 200),
+      })
+      .execute(),
+  );
   return sessionCookie().serialize(token, { secure: isHttps(request), maxAge: ABSOLUTE_TIMEOUT_MS / 1000 });
 }
 
@@ -72,23 +77,26 @@ export async function sessionIdOf(request: Request): Promise<string | null> {
  * For a session row read with `revoked_at is null`: false (and revoked) when it has timed out;
  * otherwise true, noting the visit at most once a minute.
  */
-export function keepAlive(row: SessionRow): boolean {
+export async function keepAlive(row: SessionRow): Promise<boolean> {
   const at = now();
   if (at >= row.expires_at || at - row.last_seen_at >= IDLE_TIMEOUT_MS) {
-    revokeSession(row.id);
+    await revokeSession(row.id);
     return false;
   }
   if (at - row.last_seen_at > TOUCH_EVERY_MS) {
-    stmt("update sessions set last_seen_at = ? where id = ?").run(at, row.id);
+    await unitOfWork((tx) => tx.updateTable("sessions").set({ last_seen_at: at }).where("id", "=", row.id).execute());
   }
   return true;
 }
 
-export function revokeSession(id: string): void {
-  stmt("update sessions set revoked_at = ? where id = ? and revoked_at is null").run(now(), id);
+export async function revokeSession(id: string): Promise<void> {
+  await unitOfWork((tx) => tx.updateTable("sessions").set({ revoked_at: now() }).where("id", "=", id).where("revoked_at", "is", null).execute());
 }
 
-/** Used after a password change or reset: every other device must sign in again. */
+/**
+ * Used after a password change or reset: every other device must sign in again.
+ * Still synchronous: the people modules call it inside their synchronous transactions (decision 0029's transition).
+ */
 export function revokeUserSessions(userId: number, exceptId?: string): void {
   stmt("update sessions set revoked_at = ? where user_id = ? and revoked_at is null and id <> ?")
     .run(now(), userId, exceptId ?? "");
@@ -97,6 +105,6 @@ export function revokeUserSessions(userId: number, exceptId?: string): void {
 /** Revokes the request's session and returns a Set-Cookie header that clears the cookie. */
 export async function endSession(request: Request): Promise<string> {
   const id = await sessionIdOf(request);
-  if (id) revokeSession(id);
+  if (id) await revokeSession(id);
   return sessionCookie().serialize("", { maxAge: 0, secure: isHttps(request) });
 }

@@ -6,10 +6,10 @@
 // - address: one address over every account, a high ceiling that only spaces attempts out;
 // - session: the current-password check on the change form, per session.
 // Callers count an attempt *before* checking the password (see platform/auth.server.ts): the check of every
-// lane and the counting happen in one synchronous step, so guesses sent all at once cannot all slip
+// lane and the counting happen in one unit of work, so guesses sent all at once cannot all slip
 // past while the first ones are still hashing.
 import { now } from "./clock.server";
-import { stmt } from "./database.server";
+import { db, unitOfWork } from "./database.server";
 
 export type Lane = "device" | "pair" | "account" | "address" | "session";
 export interface Bucket {
@@ -48,14 +48,11 @@ export const POLICY: Record<Lane, Policy> = {
   address: { free: 100, baseMs: 10_000, maxMs: 10_000, windowMs: HOUR, ceiling: null, onSuccess: "forgive" },
 };
 
-interface Row {
-  failures: number;
-  first_failure_at: number;
-  blocked_until: number;
-}
-
 const key = (b: Bucket) => `${b.lane}:${b.id}`;
-const read = (b: Bucket) => stmt("select failures, first_failure_at, blocked_until from sign_in_throttle where key = ?").get(key(b)) as Row | undefined;
+
+function read(b: Bucket) {
+  return db().selectFrom("sign_in_throttle").select(["failures", "first_failure_at", "blocked_until"]).where("key", "=", key(b)).executeTakeFirst();
+}
 
 function blockedUntil(p: Policy, failures: number, first: number, at: number): number {
   if (p.ceiling !== null && failures >= p.ceiling) return first + p.windowMs;
@@ -63,80 +60,85 @@ function blockedUntil(p: Policy, failures: number, first: number, at: number): n
   return over > 0 ? at + Math.min(p.maxMs, p.baseMs * 2 ** (over - 1)) : 0;
 }
 
-function write(b: Bucket, failures: number, first: number, blocked: number): void {
-  const expires = Math.max(first + POLICY[b.lane].windowMs, blocked);
-  stmt(
-    `insert into sign_in_throttle (key, failures, first_failure_at, blocked_until, expires_at) values (?, ?, ?, ?, ?)
-     on conflict (key) do update set failures = excluded.failures, first_failure_at = excluded.first_failure_at,
-     blocked_until = excluded.blocked_until, expires_at = excluded.expires_at`,
-  ).run(key(b), failures, first, blocked, expires);
+async function write(b: Bucket, failures: number, first: number, blocked: number): Promise<void> {
+  const row = { key: key(b), failures, first_failure_at: first, blocked_until: blocked, expires_at: Math.max(first + POLICY[b.lane].windowMs, blocked) };
+  await db()
+    .insertInto("sign_in_throttle")
+    .values(row)
+    .onConflict((oc) => oc.column("key").doUpdateSet({ failures, first_failure_at: first, blocked_until: blocked, expires_at: row.expires_at }))
+    .execute();
 }
 
 /** Milliseconds the lane must still wait, 0 when a try is allowed. */
-export function waitMs(b: Bucket): number {
-  const row = read(b);
+async function waitMs(b: Bucket): Promise<number> {
+  const row = await read(b);
   return row ? Math.max(0, row.blocked_until - now()) : 0;
 }
 
-export function recordFailure(b: Bucket): void {
-  const at = now();
-  forgetExpired(at);
+async function recordFailure(b: Bucket, at: number): Promise<void> {
   const p = POLICY[b.lane];
-  const row = read(b);
+  const row = await read(b);
   const stale = !row || at - row.first_failure_at >= p.windowMs;
   const failures = stale ? 1 : row.failures + 1;
   const first = stale ? at : row.first_failure_at;
-  write(b, failures, first, blockedUntil(p, failures, first, at));
+  await write(b, failures, first, blockedUntil(p, failures, first, at));
 }
 
 /**
  * Checks every lane and, when none has to wait, counts the attempt as a failure in each, in one
- * synchronous step. Returns the longest wait and its lane, or null when the attempt may go ahead.
+ * unit of work (on SQLite it holds the writer, so concurrent attempts are checked one after
+ * another; on a server database the rows are locked). Returns the longest wait and its lane, or
+ * null when the attempt may go ahead.
  */
-export function beginAttempt(buckets: Bucket[]): { waitMs: number; lane: Lane } | null {
-  let worst: { waitMs: number; lane: Lane } | null = null;
-  for (const b of buckets) {
-    const w = waitMs(b);
-    if (w > 0 && (!worst || w > worst.waitMs)) worst = { waitMs: w, lane: b.lane };
-  }
-  if (worst) return worst;
-  for (const b of buckets) recordFailure(b);
-  return null;
+export function beginAttempt(buckets: Bucket[]): Promise<{ waitMs: number; lane: Lane } | null> {
+  return unitOfWork(async () => {
+    let worst: { waitMs: number; lane: Lane } | null = null;
+    for (const b of buckets) {
+      const w = await waitMs(b);
+      if (w > 0 && (!worst || w > worst.waitMs)) worst = { waitMs: w, lane: b.lane };
+    }
+    if (worst) return worst;
+    const at = now();
+    await forgetExpired(at);
+    for (const b of buckets) await recordFailure(b, at);
+    return null;
+  });
 }
 
 /** The password was right: each lane forgets its failures or takes back the attempt just counted. */
-export function attemptSucceeded(buckets: Bucket[]): void {
-  for (const b of buckets) {
-    if (POLICY[b.lane].onSuccess === "clear") {
-      stmt("delete from sign_in_throttle where key = ?").run(key(b));
-      continue;
+export function attemptSucceeded(buckets: Bucket[]): Promise<void> {
+  return unitOfWork(async () => {
+    for (const b of buckets) {
+      const row = POLICY[b.lane].onSuccess === "clear" ? null : await read(b);
+      const failures = row ? row.failures - 1 : 0;
+      if (!row || failures <= 0) {
+        await db().deleteFrom("sign_in_throttle").where("key", "=", key(b)).execute();
+        continue;
+      }
+      const p = POLICY[b.lane];
+      // Still over the ceiling: keep waiting for the window; past the free ones: keep the wait set.
+      const blocked = (p.ceiling !== null && failures >= p.ceiling) || failures > p.free ? row.blocked_until : 0;
+      await db().updateTable("sign_in_throttle").set({ failures, blocked_until: blocked }).where("key", "=", key(b)).execute();
     }
-    const row = read(b);
-    if (!row) continue;
-    const failures = row.failures - 1;
-    if (failures <= 0) {
-      stmt("delete from sign_in_throttle where key = ?").run(key(b));
-      continue;
-    }
-    const p = POLICY[b.lane];
-    // Still over the ceiling: keep waiting for the window; past the free ones: keep the wait set.
-    const blocked = p.ceiling !== null && failures >= p.ceiling ? row.blocked_until : failures > p.free ? row.blocked_until : 0;
-    stmt("update sign_in_throttle set failures = ?, blocked_until = ? where key = ?").run(failures, blocked, key(b));
-  }
+  });
 }
 
 /** After an admin reset: the account's unknown-browser lanes start over, so the owner can use the new password anywhere. */
-export function clearAccount(phone: string): void {
-  stmt("delete from sign_in_throttle where key = ? or (key >= ? and key < ?)").run(`account:${phone}`, `pair:${phone}|`, `pair:${phone}}`);
+export async function clearAccount(phone: string): Promise<void> {
+  // The pair lanes of this phone are the keys between "pair:<phone>|" and "pair:<phone>}" ("}" follows "|").
+  await db()
+    .deleteFrom("sign_in_throttle")
+    .where((eb) => eb.or([eb("key", "=", `account:${phone}`), eb.and([eb("key", ">=", `pair:${phone}|`), eb("key", "<", `pair:${phone}}`)])]))
+    .execute();
 }
 
 // Rows are deleted once their window and any wait are over, at most once a minute, so the table
 // holds about a day of failures however many phones and addresses are tried.
 let sweptAt = 0;
-function forgetExpired(at: number): void {
+async function forgetExpired(at: number): Promise<void> {
   if (Math.abs(at - sweptAt) < MINUTE) return;
   sweptAt = at;
-  stmt("delete from sign_in_throttle where expires_at < ?").run(at);
+  await db().deleteFrom("sign_in_throttle").where("expires_at", "<", at).execute();
 }
 
 export function waitMessage(ms: number): string {
