@@ -326,7 +326,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main()
+void main()
   .then(async (code) => {
     await cleanup();
     process.exit(code);
