@@ -36,7 +36,7 @@ export default function EditChecklist() {
         <FormOk message={result?.ok} />
         <FormError message={otherError} />
         {d.used ? <p className="muted small">已有 {d.used} 轮评比用过这张表。修改只影响以后新建的评比，已经建好的评比按建立时的表计分。</p> : null}
-        <ChecklistForm values={result?.intent === "checklist.save" && !result.ok ? result.values : d.values} errors={saveErrors} rules={d.rules} itemRows={d.itemRows} tierRows={d.tierRows} submit="保存修改" busy={busy} />
+        <ChecklistForm values={result?.intent === "checklist.save" && !result.ok ? result.values : d.values} errors={saveErrors} rules={d.rules} submit="保存修改" busy={busy} />
       </section>
       <section className="card">
         <h2>{d.active ? "停用" : "重新启用"}</h2>

@@ -27,7 +27,7 @@ export default function NewChecklist() {
     <section className="card">
       <p className="muted small"><Link className="back" to={`/v/${d.villageId}/admin/checklists`}>‹ 检查表</Link></p>
       <h2>新建卫生检查表</h2>
-      <ChecklistForm values={result?.values ?? d.values} errors={result?.errors ?? {}} rules={d.rules} itemRows={d.itemRows} tierRows={d.tierRows} submit="保存检查表" busy={busy} />
+      <ChecklistForm values={result?.values ?? d.values} errors={result?.errors ?? {}} rules={d.rules} submit="保存检查表" busy={busy} />
     </section>
   );
 }

@@ -44,7 +44,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const selected = detail.members.some((x) => x.id === m) ? m : null;
   // The relation list comes through the loader: households.server never reaches the browser.
   return {
-    villageId, ...detail, relations: [...RELATIONS], selected, created: url.searchParams.get("created") === "1", inspections: inspectionHistory(householdId, 12),
+    villageId, ...detail, relations: [...RELATIONS], selected, created: url.searchParams.get("created") === "1", inspections: await inspectionHistory(householdId, 12),
     // Honour campaigns: who is a village representative, and the household's honours.
     representatives: householdRepresentatives(householdId), honours: householdHonours(householdId),
   };

@@ -23,8 +23,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return data(out.reply, { status: out.status });
 }
 
-const CLAIM_WORDS: Record<string, string> = { pending: "待审核", rejected: "已驳回", notice: "公示中", objected: "有异议", credited: "已入账", revoked: "已撤销" };
-
 export default function RoundPage() {
   const d = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Reply | undefined;
@@ -138,7 +136,7 @@ export default function RoundPage() {
                   {t.returned_reason ? ` · 退回：${t.returned_reason}` : null}
                   {t.note ? ` · ${t.note}` : null}
                   {" · "}检查员 {t.inspector} · {formatTime(t.saved_at ?? 0).slice(5)}
-                  {t.claim_status ? <> · 申报<Link to={`/v/${d.villageId}/review/${t.claim_id}`}>{CLAIM_WORDS[t.claim_status] ?? t.claim_status}</Link></> : null}
+                  {t.claim_label ? <> · 申报<Link to={`/v/${d.villageId}/review/${t.claim_id}`}>{t.claim_label}</Link></> : null}
                 </div>
               ) : null}
               {t.photos.length ? (

@@ -1,9 +1,10 @@
 // Inspectors per grid: one checkbox per grid and inspector (a grid may have several inspectors).
 import { Check } from "~/ui/form-parts";
+import type { GridChoice, InspectorChoice } from "./rounds.server";
 
 export function AssignChecks({ grids, inspectors, checked, error }: {
-  grids: { id: number; name: string; households: number }[];
-  inspectors: { id: number; name: string }[];
+  grids: GridChoice[];
+  inspectors: InspectorChoice[];
   checked: string[];
   error?: string;
 }) {

@@ -1,16 +1,16 @@
 // Checklist templates (检查表) kept by the village admin: items with a maximum score, and tiers by
 // total, each mapped to a rule of the village's catalogue (points plus or minus). A round copies the template
 // whole when it is created, so editing a template never changes a round already under way.
+import type { Selectable } from "kysely";
 import { z } from "zod";
+import type { ChecklistTable } from "../../db/schema";
 import { fail, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
-import { maxTotal, SANITATION_MAX, type ChecklistItem, type ChecklistSpec, type ChecklistTier } from "./labels";
+import { db, unitOfWork, type Db } from "~/platform/database.server";
+import { ITEM_ROWS, maxTotal, SANITATION_MAX, TIER_ROWS, type ChecklistItem, type ChecklistSpec, type ChecklistTier } from "./labels";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
 
-export const ITEM_ROWS = 10;
-export const TIER_ROWS = 5;
 const BAD_REQUEST = "请求有误，请刷新页面后再试";
 
 export interface ChecklistRow {
@@ -23,37 +23,41 @@ export interface ChecklistRow {
   updated_at: number;
 }
 
-interface StoredRow {
-  id: number;
-  village_id: number;
-  name: string;
-  items_json: string;
-  tiers_json: string;
-  active: number;
-  updated_at: number;
-}
+const CHECKLIST_COLUMNS = ["id", "village_id", "name", "items_json", "tiers_json", "active", "updated_at"] as const;
 
-const parse = (r: StoredRow): ChecklistRow => ({
+// The JSON columns are written only by this module (from a checked ChecklistSpec).
+const parse = (r: Pick<Selectable<ChecklistTable>, (typeof CHECKLIST_COLUMNS)[number]>): ChecklistRow => ({
   id: r.id, village_id: r.village_id, name: r.name, items: JSON.parse(r.items_json), tiers: JSON.parse(r.tiers_json), active: r.active, updated_at: r.updated_at,
 });
 
-export function listChecklists(villageId: number, activeOnly = false): ChecklistRow[] {
-  const rows = stmt("select * from checklists where village_id = ? and (? = 0 or active = 1) order by active desc, id").all(villageId, activeOnly ? 1 : 0) as StoredRow[];
+export async function listChecklists(villageId: number, activeOnly = false): Promise<ChecklistRow[]> {
+  let q = db().selectFrom("checklists").select(CHECKLIST_COLUMNS).where("village_id", "=", villageId);
+  if (activeOnly) q = q.where("active", "=", 1);
+  const rows = await q.orderBy("active", "desc").orderBy("id").execute();
   return rows.map(parse);
 }
 
-export function checklistIn(villageId: number, id: number): ChecklistRow | null {
-  const row = stmt("select * from checklists where id = ? and village_id = ?").get(id, villageId) as StoredRow | undefined;
+export async function checklistIn(villageId: number, id: number): Promise<ChecklistRow | null> {
+  const row = await db().selectFrom("checklists").select(CHECKLIST_COLUMNS).where("id", "=", id).where("village_id", "=", villageId).executeTakeFirst();
   return row ? parse(row) : null;
 }
 
 /** Rules a tier may pay or deduct by: the village's active 环境卫生 and 村规民约 rules, per time. */
-export function tierRuleChoices(villageId: number): { id: number; name: string; points: number; category: string }[] {
-  return stmt(
-    `select id, name, points, category from rules where village_id = ? and active = 1 and unit = 'time'
-     and category in ('sanitation', 'village_rules') order by category, points desc, id`,
-  ).all(villageId) as { id: number; name: string; points: number; category: string }[];
+export function tierRuleChoices(villageId: number) {
+  return db()
+    .selectFrom("rules")
+    .select(["id", "name", "points", "category"])
+    .where("village_id", "=", villageId)
+    .where("active", "=", 1)
+    .where("unit", "=", "time")
+    .where("category", "in", ["sanitation", "village_rules"])
+    .orderBy("category")
+    .orderBy("points", "desc")
+    .orderBy("id")
+    .execute();
 }
+
+export type TierRuleChoice = Awaited<ReturnType<typeof tierRuleChoices>>[number];
 
 // ---- the form ----------------------------------------------------------------------
 
@@ -70,7 +74,7 @@ const ITEM_MAX = "满分应为 1 到 100 的整数";
 const TIER_MIN = "起评分应为 0 到 1000 的整数";
 
 /** The template form: name, up to ITEM_ROWS item rows and TIER_ROWS tier rows; empty rows are skipped. */
-export function checklistFromForm(villageId: number, raw: Record<string, string>): { ok: true; spec: ChecklistSpec } | { ok: false; errors: Record<string, string> } {
+export async function checklistFromForm(villageId: number, raw: Record<string, string>): Promise<{ ok: true; spec: ChecklistSpec } | { ok: false; errors: Record<string, string> }> {
   const errors: Record<string, string> = {};
   const name = textSchema("检查表名称", SANITATION_MAX.checklistName).safeParse(raw.name ?? "");
   if (!name.success) errors.name = name.error.issues[0].message;
@@ -95,7 +99,7 @@ export function checklistFromForm(villageId: number, raw: Record<string, string>
   if (items.length === 0 && !Object.keys(errors).some((k) => k.startsWith("item"))) errors.item0Name = "至少要有一个检查项目";
   const total = maxTotal(items);
   const itemsValid = !Object.keys(errors).some((k) => k.startsWith("item"));
-  const rules = new Map(tierRuleChoices(villageId).map((r) => [r.id, r]));
+  const rules = new Map((await tierRuleChoices(villageId)).map((r) => [r.id, r]));
   const tiers: ChecklistTier[] = [];
   for (let i = 0; i < TIER_ROWS; i++) {
     const n = tierNameSchema.safeParse(raw[`tier${i}Name`] ?? "");
@@ -148,55 +152,80 @@ export function checklistFormValues(c: Pick<ChecklistSpec, "name" | "items" | "t
 
 // ---- writes ---------------------------------------------------------------------------
 
-export function insertChecklist(villageId: number, spec: ChecklistSpec, createdBy: number | null): number {
+async function insertRow(tx: Db, villageId: number, spec: ChecklistSpec, createdBy: number | null): Promise<number> {
   const at = now();
-  return Number(
-    stmt("insert into checklists (village_id, name, items_json, tiers_json, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)").run(
-      villageId, spec.name, JSON.stringify(spec.items), JSON.stringify(spec.tiers), createdBy, at, at,
-    ).lastInsertRowid,
-  );
+  const row = await tx
+    .insertInto("checklists")
+    .values({ village_id: villageId, name: spec.name, items_json: JSON.stringify(spec.items), tiers_json: JSON.stringify(spec.tiers), created_by: createdBy, created_at: at, updated_at: at })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** A template as it is (the demo's seed): no form, no audit. */
+export function insertChecklist(villageId: number, spec: ChecklistSpec, createdBy: number | null): Promise<number> {
+  return unitOfWork((tx) => insertRow(tx, villageId, spec, createdBy));
 }
 
 export const checklistIntent = z.object({ intent: z.enum(["checklist.save", "checklist.retire", "checklist.restore"], { error: BAD_REQUEST }) });
 
+/** Another active template of the village with this name (names tell templates apart in the round form). */
+async function nameTaken(tx: Db, villageId: number, name: string, exceptId: number | null): Promise<boolean> {
+  let q = tx.selectFrom("checklists").select("id").where("village_id", "=", villageId).where("name", "=", name).where("active", "=", 1);
+  if (exceptId !== null) q = q.where("id", "<>", exceptId);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
 /** Creates (id null) or updates a template from the form. */
-export function saveChecklist(actor: StaffActor, villageId: number, id: number | null, raw: Record<string, string>): Outcome<{ id: number }> {
-  const parsed = checklistFromForm(villageId, raw);
+export async function saveChecklist(actor: StaffActor, villageId: number, id: number | null, raw: Record<string, string>): Promise<Outcome<{ id: number }>> {
+  const parsed = await checklistFromForm(villageId, raw);
   if (!parsed.ok) return { ok: false, errors: parsed.errors, status: 400 };
   const { spec } = parsed;
-  return transact((): Outcome<{ id: number }> => {
-    const clash = stmt("select id from checklists where village_id = ? and name = ? and active = 1 and id <> ?").get(villageId, spec.name, id ?? 0);
-    if (clash) return fail("name", "已经有同名的在用检查表");
+  return unitOfWork(async (tx): Promise<Outcome<{ id: number }>> => {
+    if (await nameTaken(tx, villageId, spec.name, id)) return fail("name", "已经有同名的在用检查表");
     if (id === null) {
-      const newId = insertChecklist(villageId, spec, actor.userId);
+      const newId = await insertRow(tx, villageId, spec, actor.userId);
       audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "checklist.create", targetType: "checklist", targetId: newId, after: spec });
       return { ok: true, id: newId };
     }
-    const before = checklistIn(villageId, id);
+    const before = await checklistIn(villageId, id);
     if (!before) return fail("_form", "找不到这张检查表", 404);
-    stmt("update checklists set name = ?, items_json = ?, tiers_json = ?, updated_at = ? where id = ?").run(spec.name, JSON.stringify(spec.items), JSON.stringify(spec.tiers), now(), id);
+    await tx
+      .updateTable("checklists")
+      .set({ name: spec.name, items_json: JSON.stringify(spec.items), tiers_json: JSON.stringify(spec.tiers), updated_at: now() })
+      .where("id", "=", id)
+      .execute();
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "checklist.update", targetType: "checklist", targetId: id, before: { name: before.name, items: before.items, tiers: before.tiers }, after: spec });
     return { ok: true, id };
   });
 }
 
 /** Retired templates stay (rounds point at them) but are not offered for new rounds. */
-export function setChecklistActive(actor: StaffActor, villageId: number, id: number, active: boolean): Outcome<{ id: number }> {
-  return transact((): Outcome<{ id: number }> => {
-    const c = checklistIn(villageId, id);
+export function setChecklistActive(actor: StaffActor, villageId: number, id: number, active: boolean): Promise<Outcome<{ id: number }>> {
+  return unitOfWork(async (tx): Promise<Outcome<{ id: number }>> => {
+    const c = await checklistIn(villageId, id);
     if (!c) return fail("_form", "找不到这张检查表", 404);
-    if (active && stmt("select 1 from checklists where village_id = ? and name = ? and active = 1 and id <> ?").get(villageId, c.name, id)) {
-      return fail("_form", "已经有同名的在用检查表，请先改名");
-    }
-    stmt("update checklists set active = ?, updated_at = ? where id = ?").run(active ? 1 : 0, now(), id);
+    if (active && (await nameTaken(tx, villageId, c.name, id))) return fail("_form", "已经有同名的在用检查表，请先改名");
+    await tx.updateTable("checklists").set({ active: active ? 1 : 0, updated_at: now() }).where("id", "=", id).execute();
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: active ? "checklist.restore" : "checklist.retire", targetType: "checklist", targetId: id });
     return { ok: true, id };
   });
 }
 
+const DEFAULT_TIER_RULES = { 优秀: "环境卫生评比·优秀", 良好: "环境卫生评比·良好", 合格: "环境卫生评比·合格", 不合格: "乱堆乱放柴草杂物" } as const;
+
 /** The template every village starts with (the demo's, and a sensible default for a new one). */
-export function defaultChecklist(villageId: number): ChecklistSpec {
-  const rule = (name: string) => (stmt("select id from rules where village_id = ? and name = ? and active = 1").get(villageId, name) as { id: number } | undefined)?.id ?? null;
+export async function defaultChecklist(villageId: number): Promise<ChecklistSpec> {
+  const rules = await db()
+    .selectFrom("rules")
+    .select(["id", "name"])
+    .where("village_id", "=", villageId)
+    .where("name", "in", Object.values(DEFAULT_TIER_RULES))
+    .where("active", "=", 1)
+    .orderBy("id")
+    .execute();
+  // The first active rule of that name, as a lookup by name would find it.
+  const rule = (tier: keyof typeof DEFAULT_TIER_RULES) => rules.find((r) => r.name === DEFAULT_TIER_RULES[tier])?.id ?? null;
   return {
     name: "农户环境卫生检查表",
     items: [
@@ -207,10 +236,10 @@ export function defaultChecklist(villageId: number): ChecklistSpec {
       { name: "畜禽圈养", max: 15 },
     ],
     tiers: [
-      { name: "优秀", min: 90, ruleId: rule("环境卫生评比·优秀") },
-      { name: "良好", min: 75, ruleId: rule("环境卫生评比·良好") },
-      { name: "合格", min: 60, ruleId: rule("环境卫生评比·合格") },
-      { name: "不合格", min: 0, ruleId: rule("乱堆乱放柴草杂物") },
+      { name: "优秀", min: 90, ruleId: rule("优秀") },
+      { name: "良好", min: 75, ruleId: rule("良好") },
+      { name: "合格", min: 60, ruleId: rule("合格") },
+      { name: "不合格", min: 0, ruleId: rule("不合格") },
     ],
   };
 }

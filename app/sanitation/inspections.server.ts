@@ -7,123 +7,133 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import type { InspectionStatus } from "../../db/schema";
+import type { Inspection } from "../../db/schema";
 import { notFound } from "~/platform/access.server";
 import { audit } from "~/audit/audit.server";
 import { checkPhotos, newPhotoKey, photoFolder, removePhotos, storePhotos, uploadedFiles } from "~/claims/photos.server";
 import { householdOfUser, type StoredPhoto } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { roundIn, type RoundRow } from "./rounds.server";
 import { lastDayLabel, SANITATION_MAX, tierOf, type ChecklistSpec } from "./labels";
 import { fieldErrors, normalizeDigits, textSchema } from "~/platform/validation.server";
 
 const BAD_REQUEST = "请求有误，请刷新页面后再试";
 
-export interface InspectionRow {
-  id: number;
-  village_id: number;
-  round_id: number;
-  household_id: number;
-  status: InspectionStatus;
-  scores_json: string | null;
-  total: number | null;
-  tier: string | null;
-  note: string;
-  absent_reason: string | null;
-  returned_reason: string | null;
-  inspector_user_id: number;
-  version: number;
-  saved_at: number;
-  claim_id: number | null;
-}
+export type InspectionRow = Inspection;
 
-export function inspectionOf(roundId: number, householdId: number): InspectionRow | null {
-  return (stmt("select * from inspections where round_id = ? and household_id = ?").get(roundId, householdId) as InspectionRow | undefined) ?? null;
-}
-
-export interface InspectionPhotoRow {
-  key: string;
-  file: string;
-  mime: string;
-  bytes: number;
-  cleaned_at: number | null;
-}
-
-export function photosOf(inspectionId: number): InspectionPhotoRow[] {
-  return stmt("select key, file, mime, bytes, cleaned_at from inspection_photos where inspection_id = ? order by id").all(inspectionId) as InspectionPhotoRow[];
+export async function inspectionOf(roundId: number, householdId: number): Promise<InspectionRow | null> {
+  return (await db().selectFrom("inspections").selectAll().where("round_id", "=", roundId).where("household_id", "=", householdId).executeTakeFirst()) ?? null;
 }
 
 // ---- who may score whom --------------------------------------------------------------------------
 
-export function gridsOf(roundId: number, userId: number): number[] {
-  return (stmt("select grid_id from round_inspectors where round_id = ? and user_id = ? order by grid_id").all(roundId, userId) as { grid_id: number }[]).map((r) => r.grid_id);
+export async function gridsOf(roundId: number, userId: number): Promise<number[]> {
+  const rows = await db().selectFrom("round_inspectors").select("grid_id").where("round_id", "=", roundId).where("user_id", "=", userId).orderBy("grid_id").execute();
+  return rows.map((r) => r.grid_id);
 }
 
 /** Why this inspector must not score this household, or null: their own household, or a declared relative's. */
-export function conflictOf(userId: number, householdId: number): string | null {
-  if (householdOfUser(userId) === householdId) return "不能给自己家评分，请由本网格的其他检查员评分";
-  if (stmt("select 1 from inspection_recusals where user_id = ? and household_id = ?").get(userId, householdId)) {
-    return "你已申报与这户是亲属（回避），请由本网格的其他检查员评分";
-  }
+function conflictMessage(ownHousehold: boolean, recused: boolean): string | null {
+  if (ownHousehold) return "不能给自己家评分，请由本网格的其他检查员评分";
+  if (recused) return "你已申报与这户是亲属（回避），请由本网格的其他检查员评分";
   return null;
 }
 
-export interface ScoringListRow {
-  id: number;
-  number: string;
-  address: string;
-  head: string | null;
-  grid: string;
-  status: InspectionStatus | null;
-  total: number | null;
-  tier: string | null;
-  conflict: boolean;
+/**
+ * One household of the round's village as this inspector sees it: whether it is in one of their
+ * grids (`assigned`) and whether they declared it a relative's (`recused`), as 0/1 (a CASE, since
+ * EXISTS reads back as 0/1 on SQLite but as a boolean on PostgreSQL).
+ */
+function householdFor(round: RoundRow, userId: number, householdId: number) {
+  return db()
+    .selectFrom("households as h")
+    .select((eb) => [
+      "h.id", "h.grid_id",
+      eb.case()
+        .when(eb.exists(eb.selectFrom("round_inspectors as ri").select("ri.id").where("ri.round_id", "=", round.id).where("ri.user_id", "=", userId).whereRef("ri.grid_id", "=", "h.grid_id")))
+        .then(1).else(0).end().as("assigned"),
+      eb.case()
+        .when(eb.exists(eb.selectFrom("inspection_recusals as x").select("x.id").where("x.user_id", "=", userId).whereRef("x.household_id", "=", "h.id")))
+        .then(1).else(0).end().as("recused"),
+    ])
+    .where("h.id", "=", householdId)
+    .where("h.village_id", "=", round.village_id);
 }
 
 /** The households of the inspector's grids in this round, with what is done (for the progress line). */
-export function scoringList(round: RoundRow, userId: number): { rows: ScoringListRow[]; done: number; total: number; recused: number } {
-  const grids = gridsOf(round.id, userId);
+export async function scoringList(round: RoundRow, userId: number) {
+  const grids = await gridsOf(round.id, userId);
   if (grids.length === 0) notFound();
-  const rows = stmt(
-    `select h.id, h.number, h.address, g.name as grid,
-       (select m.name from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1 limit 1) as head,
-       i.status, i.total, i.tier
-     from households h join grids g on g.id = h.grid_id
-     left join inspections i on i.round_id = ? and i.household_id = h.id
-     where h.village_id = ? and h.grid_id in (${grids.map(() => "?").join(",")})
-     order by g.id, h.number`,
-  ).all(round.id, round.village_id, ...grids) as Omit<ScoringListRow, "conflict">[];
-  const out = rows.map((r) => ({ ...r, conflict: conflictOf(userId, r.id) !== null }));
+  const rows = await db()
+    .selectFrom("households as h")
+    .innerJoin("grids as g", "g.id", "h.grid_id")
+    .leftJoin("inspections as i", (j) => j.on("i.round_id", "=", round.id).onRef("i.household_id", "=", "h.id"))
+    // At most one active head per household (unique index members_one_head): the join adds no rows.
+    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", 1).on("m.active", "=", 1))
+    .select((eb) => [
+      "h.id", "h.number", "h.address", "g.name as grid", "m.name as head", "i.status", "i.total", "i.tier",
+      eb.case()
+        .when(eb.exists(eb.selectFrom("inspection_recusals as x").select("x.id").where("x.user_id", "=", userId).whereRef("x.household_id", "=", "h.id")))
+        .then(1).else(0).end().as("recused"),
+    ])
+    .where("h.village_id", "=", round.village_id)
+    .where("h.grid_id", "in", grids)
+    .orderBy("g.id")
+    .orderBy("h.number")
+    .execute();
+  const own = householdOfUser(userId);
+  const out = rows.map(({ recused, ...r }) => ({ ...r, conflict: conflictMessage(r.id === own, recused === 1) !== null }));
   // Progress counts the households this inspector can score; 回避 ones are another inspector's.
   const mine = out.filter((r) => !r.conflict);
   const done = mine.filter((r) => r.status === "scored" || r.status === "absent").length;
   return { rows: out, done, total: mine.length, recused: out.length - mine.length };
 }
 
+export type ScoringListRow = Awaited<ReturnType<typeof scoringList>>["rows"][number];
+
 /** A household this inspector may open in this round (in one of their grids), or a 404. */
-export function scoringHousehold(round: RoundRow, userId: number, householdId: number) {
-  const grids = gridsOf(round.id, userId);
-  const h = stmt(
-    `select h.id, h.number, h.address, h.grid_id, g.name as grid,
-       (select m.name from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1 limit 1) as head
-     from households h left join grids g on g.id = h.grid_id where h.id = ? and h.village_id = ?`,
-  ).get(householdId, round.village_id) as { id: number; number: string; address: string; grid_id: number | null; grid: string | null; head: string | null } | undefined;
-  if (!h || h.grid_id === null || !grids.includes(h.grid_id)) notFound();
-  const inspection = inspectionOf(round.id, householdId);
-  const inspector = inspection ? (stmt("select display_name from users where id = ?").get(inspection.inspector_user_id) as { display_name: string }).display_name : null;
-  return { household: h, inspection, inspector, photos: inspection ? photosOf(inspection.id).map((p) => p.key) : [], conflict: conflictOf(userId, householdId) };
+export async function scoringHousehold(round: RoundRow, userId: number, householdId: number) {
+  // One row per photo of its inspection (none: one row with a null photo).
+  const rows = await householdFor(round, userId, householdId)
+    .leftJoin("grids as g", "g.id", "h.grid_id")
+    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", 1).on("m.active", "=", 1))
+    .leftJoin("inspections as i", (j) => j.on("i.round_id", "=", round.id).onRef("i.household_id", "=", "h.id"))
+    .leftJoin("users as u", "u.id", "i.inspector_user_id")
+    .leftJoin("inspection_photos as p", "p.inspection_id", "i.id")
+    .select(["h.number", "h.address", "g.name as grid", "m.name as head", "u.display_name as inspector", "p.key as photo"])
+    .orderBy("p.id")
+    .execute();
+  const h = rows[0];
+  if (!h || h.grid_id === null || h.assigned !== 1) notFound();
+  const inspection = await inspectionOf(round.id, householdId);
+  return {
+    household: { id: h.id, number: h.number, address: h.address, grid_id: h.grid_id, grid: h.grid, head: h.head },
+    inspection,
+    inspector: h.inspector,
+    photos: rows.flatMap((r) => (r.photo === null ? [] : [r.photo])),
+    conflict: conflictMessage(householdOfUser(userId) === householdId, h.recused === 1),
+  };
 }
 
 /** Why saving is closed for this household now, or null. A published round reopens only for an accepted re-inspection. */
-function closedReason(round: RoundRow, householdId: number): string | null {
+async function closedReason(round: RoundRow, householdId: number): Promise<string | null> {
   if (round.status === "draft") return "评比还没开始，村委开始评比后才能评分";
-  if (round.status === "published") {
-    const accepted = stmt("select 1 from reinspection_requests where round_id = ? and household_id = ? and status = 'accepted'").get(round.id, householdId);
-    return accepted ? null : "评比已公布，不能再改分";
-  }
+  if (round.status === "published") return (await reinspectionAccepted(round.id, householdId)) ? null : "评比已公布，不能再改分";
   if (now() < round.starts_at) return "还没到这轮评比的检查时间";
   return null;
+}
+
+/** A committee member accepted this household's re-inspection request: it may be scored again after publishing. */
+export async function reinspectionAccepted(roundId: number, householdId: number): Promise<boolean> {
+  const row = await db()
+    .selectFrom("reinspection_requests")
+    .select("id")
+    .where("round_id", "=", roundId)
+    .where("household_id", "=", householdId)
+    .where("status", "=", "accepted")
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** An open round past its last day: only households sent back (退回重评) may still be scored. */
@@ -175,69 +185,95 @@ function sameValues(row: InspectionRow, v: Values): boolean {
   return row.status === "scored" && row.scores_json === JSON.stringify(v.scores) && row.note === v.note;
 }
 
-/** The checks and the upsert, in one IMMEDIATE transaction (synchronous). */
-function writeInspection(by: Inspector, round: RoundRow, householdId: number, version: number, v: Values, photos: StoredPhoto[]): SaveResult {
-  return transact((): SaveResult => {
-    const fresh = roundIn(round.village_id, round.id); // the round as it is now, not as the page loaded it
-    scoringHousehold(fresh, by.userId, householdId); // 404 when not one of this inspector's households
-    const closed = closedReason(fresh, householdId);
-    if (closed) return { ok: false, errors: { _form: closed }, status: 400 };
-    const conflict = conflictOf(by.userId, householdId);
-    if (conflict) return { ok: false, errors: { _form: conflict }, status: 403 };
-    const row = inspectionOf(round.id, householdId);
+const refused = (status: number, message: string): SaveResult => ({ ok: false, errors: { _form: message }, status });
+const RACED = "这户刚由其他检查员保存，没有保存你的评分。请返回列表刷新后再看";
+
+/**
+ * The checks and the write in one unit of work, so two saves of one household never both pass the
+ * version check. Returns the photo files the save replaced (to remove once committed).
+ */
+function writeInspection(by: Inspector, round: RoundRow, householdId: number, version: number, v: Values, photos: StoredPhoto[]): Promise<{ result: SaveResult; replaced: string[] }> {
+  return unitOfWork(async (tx) => {
+    const done = (result: SaveResult) => ({ result, replaced: [] });
+    const fresh = await roundIn(round.village_id, round.id); // the round as it is now, not as the page loaded it
+    const target = await householdFor(fresh, by.userId, householdId).executeTakeFirst();
+    if (!target || target.grid_id === null || target.assigned !== 1) notFound(); // not one of this inspector's households
+    const closed = await closedReason(fresh, householdId);
+    if (closed) return done(refused(400, closed));
+    const conflict = conflictMessage(householdOfUser(by.userId) === householdId, target.recused === 1);
+    if (conflict) return done(refused(403, conflict));
+    const row = await inspectionOf(round.id, householdId);
     // A send-back is the committee's decision: a form from before it (a retry, the back button) must
     // not turn the row back into the old score, whoever posts it, the original inspector included.
     if (row && row.status === "returned" && row.version !== version) {
-      return { ok: false, errors: { _form: `这户已被村委退回重评（${row.returned_reason ?? ""}），你提交的是退回前的页面，没有保存。请重新打开这户再评分` }, status: 409 };
+      return done(refused(409, `这户已被村委退回重评（${row.returned_reason ?? ""}），你提交的是退回前的页面，没有保存。请重新打开这户再评分`));
     }
     if (row && row.version !== version && row.inspector_user_id !== by.userId) {
-      const name = (stmt("select display_name from users where id = ?").get(row.inspector_user_id) as { display_name: string }).display_name;
+      const who = await tx.selectFrom("users").select("display_name").where("id", "=", row.inspector_user_id).executeTakeFirstOrThrow();
       const what = row.status === "absent" ? "标记为未检查" : `评了 ${row.total} 分（${row.tier}）`;
-      return { ok: false, errors: { _form: `这户刚由${name}${what}，没有保存你的评分。请返回列表刷新后再看` }, status: 409 };
+      return done(refused(409, `这户刚由${who.display_name}${what}，没有保存你的评分。请返回列表刷新后再看`));
     }
     if (row && row.status !== "returned" && row.inspector_user_id === by.userId && photos.length === 0 && sameValues(row, v)) {
-      return { ok: true, inspectionId: row.id, total: row.total, tier: row.tier, repeated: true }; // a double tap or a resent form
+      return done({ ok: true, inspectionId: row.id, total: row.total, tier: row.tier, repeated: true }); // a double tap or a resent form
     }
     // After the last day a late save would land in the next month's caps; a send-back is the way to rescore.
-    if (roundEnded(fresh) && row?.status !== "returned") return { ok: false, errors: { _form: endedMessage(fresh) }, status: 400 };
+    if (roundEnded(fresh) && row?.status !== "returned") return done(refused(400, endedMessage(fresh)));
     const at = now();
     const cols = v.kind === "scored"
-      ? { status: "scored", scores: JSON.stringify(v.scores), total: v.total, tier: v.tier, note: v.note, reason: null }
-      : { status: "absent", scores: null, total: null, tier: null, note: "", reason: v.reason };
+      ? { status: "scored" as const, scores_json: JSON.stringify(v.scores), total: v.total, tier: v.tier, note: v.note, absent_reason: null }
+      : { status: "absent" as const, scores_json: null, total: null, tier: null, note: "", absent_reason: v.reason };
     let id: number;
     if (row) {
+      // Guarded by the version read above: a writer that got in between (possible where the engine
+      // does not serialise units of work) leaves this one with nothing updated, and it is refused.
+      const updated = await tx
+        .updateTable("inspections")
+        .set((eb) => ({ ...cols, returned_reason: null, inspector_user_id: by.userId, version: eb("version", "+", 1), saved_at: at }))
+        .where("id", "=", row.id)
+        .where("version", "=", row.version)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) return done(refused(409, RACED));
       id = row.id;
-      stmt(
-        `update inspections set status = ?, scores_json = ?, total = ?, tier = ?, note = ?, absent_reason = ?, returned_reason = null,
-           inspector_user_id = ?, version = version + 1, saved_at = ? where id = ?`,
-      ).run(cols.status, cols.scores, cols.total, cols.tier, cols.note, cols.reason, by.userId, at, id);
     } else {
-      id = Number(
-        stmt(
-          `insert into inspections (village_id, round_id, household_id, status, scores_json, total, tier, note, absent_reason, inspector_user_id, version, saved_at, created_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
-        ).run(round.village_id, round.id, householdId, cols.status, cols.scores, cols.total, cols.tier, cols.note, cols.reason, by.userId, at, at).lastInsertRowid,
-      );
+      const inserted = await tx
+        .insertInto("inspections")
+        .values({ ...cols, village_id: round.village_id, round_id: round.id, household_id: householdId, inspector_user_id: by.userId, version: 1, saved_at: at, created_at: at })
+        .onConflict((oc) => oc.columns(["round_id", "household_id"]).doNothing())
+        .returning("id")
+        .executeTakeFirst();
+      if (!inserted) return done(refused(409, RACED));
+      id = inserted.id;
     }
+    let replaced: string[] = [];
     if (photos.length || v.kind === "absent") {
-      stmt("delete from inspection_photos where inspection_id = ?").run(id);
-      const add = stmt("insert into inspection_photos (village_id, inspection_id, key, file, mime, bytes, created_at, cleaned_at) values (?, ?, ?, ?, ?, ?, ?, ?)");
-      for (const p of photos) add.run(round.village_id, id, newPhotoKey(), p.file, p.mime, p.bytes, at, p.cleanedAt);
+      replaced = (await tx.deleteFrom("inspection_photos").where("inspection_id", "=", id).returning("file").execute()).map((p) => p.file);
+      if (photos.length) {
+        await tx
+          .insertInto("inspection_photos")
+          .values(photos.map((p) => ({ village_id: round.village_id, inspection_id: id, key: newPhotoKey(), file: p.file, mime: p.mime, bytes: p.bytes, created_at: at, cleaned_at: p.cleanedAt })))
+          .execute();
+      }
     }
     audit({
       actorUserId: by.userId, actorRole: by.role, villageId: round.village_id, action: v.kind === "scored" ? "inspection.score" : "inspection.absent",
-      targetType: "inspection", targetId: id, before: row ? { status: row.status, total: row.total, tier: row.tier } : null, after: { ...cols, photos: photos.length },
+      targetType: "inspection", targetId: id, before: row ? { status: row.status, total: row.total, tier: row.tier } : null,
+      after: { status: cols.status, scores: cols.scores_json, total: cols.total, tier: cols.tier, note: cols.note, reason: cols.absent_reason, photos: photos.length },
     });
-    return { ok: true, inspectionId: id, total: cols.total, tier: cols.tier, repeated: false };
+    return { result: { ok: true, inspectionId: id, total: cols.total, tier: cols.tier, repeated: false }, replaced };
   });
 }
 
 /** Photo files no row points at any more (replaced by a later save) are removed after the commit. */
-function sweepFiles(files: string[]): void {
-  for (const file of files) {
-    const used = stmt("select 1 from inspection_photos where file = ? union all select 1 from claim_photos where file = ? limit 1").get(file, file);
-    if (!used) fs.rmSync(path.join(photoFolder(), file), { force: true });
-  }
+async function sweepFiles(files: string[]): Promise<void> {
+  if (files.length === 0) return;
+  const used = await db()
+    .selectFrom("inspection_photos")
+    .select("file")
+    .where("file", "in", files)
+    .unionAll(db().selectFrom("claim_photos").select("file").where("file", "in", files))
+    .execute();
+  const kept = new Set(used.map((r) => r.file));
+  for (const file of files) if (!kept.has(file)) fs.rmSync(path.join(photoFolder(), file), { force: true });
 }
 
 /** Saves one household's scores from the scoring form; writes nothing (no file either) when refused. */
@@ -254,42 +290,42 @@ export async function saveScores(by: Inspector, round: RoundRow, householdId: nu
   const scores = round.checklist.items.map((_, i) => data[`s${i}`] as number);
   const total = scores.reduce((a, b) => a + b, 0);
   const values: Values = { kind: "scored", scores, total, tier: tierOf(round.checklist.tiers, total).name, note: data.note as string };
-  const old = inspectionOf(round.id, householdId);
-  const oldFiles = old && checked.photos.length ? photosOf(old.id).map((p) => p.file) : [];
-  const stored = storePhotos(round.village_id, checked.photos);
+  const stored = storePhotos(round.village_id, checked.photos); // file I/O before the unit of work, never inside it
+  let out: Awaited<ReturnType<typeof writeInspection>>;
   try {
-    const out = writeInspection(by, round, householdId, data.version as number, values, stored);
-    if (!out.ok) removePhotos(stored);
-    else sweepFiles(oldFiles);
-    return out;
+    out = await writeInspection(by, round, householdId, data.version as number, values, stored);
   } catch (e) {
     removePhotos(stored);
     throw e;
   }
+  if (!out.result.ok) removePhotos(stored);
+  else await sweepFiles(out.replaced);
+  return out.result;
 }
 
 /** Marks a household 未检查 (nobody home) with a reason. */
-export function markAbsent(by: Inspector, round: RoundRow, householdId: number, raw: Record<string, string>): SaveResult {
+export async function markAbsent(by: Inspector, round: RoundRow, householdId: number, raw: Record<string, string>): Promise<SaveResult> {
   const parsed = absentSchema.safeParse(raw);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
     if (errors.version) errors._form = errors.version;
     return { ok: false, errors, status: 400 };
   }
-  const old = inspectionOf(round.id, householdId);
-  const oldFiles = old ? photosOf(old.id).map((p) => p.file) : [];
-  const out = writeInspection(by, round, householdId, parsed.data.version, { kind: "absent", reason: parsed.data.reason }, []);
-  if (out.ok) sweepFiles(oldFiles);
-  return out;
+  const out = await writeInspection(by, round, householdId, parsed.data.version, { kind: "absent", reason: parsed.data.reason }, []);
+  if (out.result.ok) await sweepFiles(out.replaced);
+  return out.result;
 }
 
-/** The next household to score after this one: the next not done in list order, wrapping round; null when all are done. */
-export function nextHousehold(round: RoundRow, userId: number, after: number): number | null {
-  const { rows } = scoringList(round, userId);
+/**
+ * The next household to score after this one: the next not done in list order, wrapping round; null
+ * when all are done. `rows` is the inspector's list when the caller has it already.
+ */
+export async function nextHousehold(round: RoundRow, userId: number, after: number, rows?: ScoringListRow[]): Promise<number | null> {
+  const list = rows ?? (await scoringList(round, userId)).rows;
   const ended = roundEnded(round);
   const todo = (r: ScoringListRow) => !r.conflict && (r.status === "returned" || (r.status === null && !ended));
-  const i = rows.findIndex((r) => r.id === after);
-  const next = [...rows.slice(i + 1), ...rows.slice(0, Math.max(i, 0))].find(todo);
+  const i = list.findIndex((r) => r.id === after);
+  const next = [...list.slice(i + 1), ...list.slice(0, Math.max(i, 0))].find(todo);
   return next?.id ?? null;
 }
 
@@ -308,17 +344,21 @@ export const recusalIntent = z.discriminatedUnion(
   { error: BAD_REQUEST },
 );
 
-export function recusalsOf(userId: number, villageId: number): { id: number; household_id: number; number: string; head: string | null; relation: string }[] {
-  return stmt(
-    `select r.id, r.household_id, h.number, r.relation,
-       (select m.name from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1 limit 1) as head
-     from inspection_recusals r join households h on h.id = r.household_id where r.user_id = ? and r.village_id = ? order by h.number`,
-  ).all(userId, villageId) as { id: number; household_id: number; number: string; head: string | null; relation: string }[];
+export function recusalsOf(userId: number, villageId: number) {
+  return db()
+    .selectFrom("inspection_recusals as r")
+    .innerJoin("households as h", "h.id", "r.household_id")
+    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", 1).on("m.active", "=", 1))
+    .select(["r.id", "r.household_id", "h.number", "r.relation", "m.name as head"])
+    .where("r.user_id", "=", userId)
+    .where("r.village_id", "=", villageId)
+    .orderBy("h.number")
+    .execute();
 }
 
 export type RecusalResult = { ok: true; message: string } | { ok: false; errors: Record<string, string>; status: number };
 
-export function changeRecusals(by: Inspector, villageId: number, raw: Record<string, string>): RecusalResult {
+export async function changeRecusals(by: Inspector, villageId: number, raw: Record<string, string>): Promise<RecusalResult> {
   const parsed = recusalIntent.safeParse(raw);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
@@ -326,21 +366,26 @@ export function changeRecusals(by: Inspector, villageId: number, raw: Record<str
     return { ok: false, errors, status: 400 };
   }
   const i = parsed.data;
-  return transact((): RecusalResult => {
+  return unitOfWork(async (tx): Promise<RecusalResult> => {
     if (i.intent === "recusal.remove") {
-      const row = stmt("select id, household_id from inspection_recusals where id = ? and user_id = ? and village_id = ?").get(i.recusalId, by.userId, villageId) as { id: number; household_id: number } | undefined;
+      const row = await tx
+        .selectFrom("inspection_recusals")
+        .select(["id", "household_id"])
+        .where("id", "=", i.recusalId)
+        .where("user_id", "=", by.userId)
+        .where("village_id", "=", villageId)
+        .executeTakeFirst();
       if (!row) return { ok: false, errors: { _form: "找不到这条回避申报" }, status: 400 };
-      stmt("delete from inspection_recusals where id = ?").run(row.id);
+      await tx.deleteFrom("inspection_recusals").where("id", "=", row.id).execute();
       audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "recusal.remove", targetType: "household", targetId: row.household_id });
       return { ok: true, message: "已取消回避" };
     }
-    const h = stmt("select id from households where village_id = ? and number = ?").get(villageId, i.number) as { id: number } | undefined;
+    const h = await tx.selectFrom("households").select("id").where("village_id", "=", villageId).where("number", "=", i.number).executeTakeFirst();
     if (!h) return { ok: false, errors: { number: "本村没有这个户号" }, status: 400 };
     if (householdOfUser(by.userId) === h.id) return { ok: false, errors: { number: "这是你自己家，本来就不能给自己家评分，不用申报" }, status: 400 };
-    if (stmt("select 1 from inspection_recusals where user_id = ? and household_id = ?").get(by.userId, h.id)) {
-      return { ok: false, errors: { number: "这户已经申报过回避了" }, status: 400 };
-    }
-    stmt("insert into inspection_recusals (village_id, user_id, household_id, relation, created_at) values (?, ?, ?, ?, ?)").run(villageId, by.userId, h.id, i.relation, now());
+    const declared = await tx.selectFrom("inspection_recusals").select("id").where("user_id", "=", by.userId).where("household_id", "=", h.id).executeTakeFirst();
+    if (declared) return { ok: false, errors: { number: "这户已经申报过回避了" }, status: 400 };
+    await tx.insertInto("inspection_recusals").values({ village_id: villageId, user_id: by.userId, household_id: h.id, relation: i.relation, created_at: now() }).execute();
     audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "recusal.add", targetType: "household", targetId: h.id, after: { relation: i.relation } });
     return { ok: true, message: `已申报回避 ${i.number} 号户` };
   });

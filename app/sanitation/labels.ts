@@ -44,6 +44,10 @@ export const SANITATION_MAX = {
   relation: 20,
 } as const;
 
+/** Rows the checklist form offers: the server reads that many, the form draws that many. */
+export const ITEM_ROWS = 10;
+export const TIER_ROWS = 5;
+
 export const ROUND_STATUS_LABELS: Record<RoundStatus, string> = { draft: "未开始", open: "检查中", published: "已公布" };
 export const INSPECTION_STATUS_LABELS: Record<InspectionStatus | "todo", string> = {
   todo: "未评",

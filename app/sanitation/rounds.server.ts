@@ -1,14 +1,14 @@
 // Sanitation rounds (卫生评比) as the committee runs them: create with a checklist, a date range and
 // inspectors per grid; open; read the round's table; send a household back for re-inspection.
-// Scoring lives in sanitation/inspections.server.ts, publishing in sanitation-publish.server.ts.
+// Scoring lives in sanitation/inspections.server.ts, publishing in sanitation/publish.server.ts.
 import { z } from "zod";
-import type { InspectionStatus, RoundStatus } from "../../db/schema";
+import type { RoundStatus } from "../../db/schema";
 import { fail, formIdSchema, notFound, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { db, unitOfWork, type Db } from "~/platform/database.server";
 import { householdOfUser } from "~/claims/claims.server";
-import { checklistIn, listChecklists } from "./checklists.server";
+import { checklistIn } from "./checklists.server";
 import { SANITATION_MAX, type ChecklistSpec } from "./labels";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
 
@@ -32,47 +32,52 @@ export interface RoundRow {
   redblack_json: string | null;
 }
 
-type StoredRound = Omit<RoundRow, "checklist"> & { checklist_json: string };
-
-const parseRound = (r: StoredRound): RoundRow => {
-  const { checklist_json, ...rest } = r;
-  return { ...rest, checklist: JSON.parse(checklist_json) as ChecklistSpec };
-};
-
 /** A round of this village, or a 404 (never a hint that it exists elsewhere). */
-export function roundIn(villageId: number, roundId: number): RoundRow {
-  const r = stmt("select * from sanitation_rounds where id = ? and village_id = ?").get(roundId, villageId) as StoredRound | undefined;
+export async function roundIn(villageId: number, roundId: number): Promise<RoundRow> {
+  const r = await db()
+    .selectFrom("sanitation_rounds")
+    .select(["id", "village_id", "title", "checklist_id", "checklist_json", "starts_at", "ends_at", "status", "created_at", "opened_at", "published_at", "published_by", "redblack_json"])
+    .where("id", "=", roundId)
+    .where("village_id", "=", villageId)
+    .executeTakeFirst();
   if (!r) notFound();
-  return parseRound(r);
-}
-
-export function roundById(roundId: number): RoundRow | null {
-  const r = stmt("select * from sanitation_rounds where id = ?").get(roundId) as StoredRound | undefined;
-  return r ? parseRound(r) : null;
-}
-
-export interface RoundListRow {
-  id: number;
-  title: string;
-  status: RoundStatus;
-  starts_at: number;
-  ends_at: number;
-  households: number;
-  done: number;
+  const { checklist_json, ...rest } = r;
+  // Written once, from a checked template, when the round was created.
+  const checklist: ChecklistSpec = JSON.parse(checklist_json);
+  return { ...rest, checklist };
 }
 
 /** The village's rounds, newest first, with how many households are done; an inspector sees only theirs. */
-export function listRounds(villageId: number, inspectorUserId: number | null = null): RoundListRow[] {
-  return stmt(
-    `select r.id, r.title, r.status, r.starts_at, r.ends_at,
-       (select count(*) from households h where h.village_id = r.village_id
-          and h.grid_id in (select grid_id from round_inspectors ri where ri.round_id = r.id)) as households,
-       (select count(*) from inspections i where i.round_id = r.id and i.status <> 'returned') as done
-     from sanitation_rounds r where r.village_id = ?
-       and (? is null or exists (select 1 from round_inspectors ri where ri.round_id = r.id and ri.user_id = ?))
-     order by r.starts_at desc, r.id desc`,
-  ).all(villageId, inspectorUserId, inspectorUserId) as RoundListRow[];
+export async function listRounds(villageId: number, inspectorUserId: number | null = null) {
+  let q = db()
+    .selectFrom("sanitation_rounds as r")
+    .select((eb) => [
+      "r.id", "r.title", "r.status", "r.starts_at", "r.ends_at",
+      eb.fn
+        .coalesce(
+          eb.selectFrom("households as h")
+            .select(eb.fn.countAll<number>().as("n"))
+            .whereRef("h.village_id", "=", "r.village_id")
+            .where("h.grid_id", "in", eb.selectFrom("round_inspectors as ri").select("ri.grid_id").whereRef("ri.round_id", "=", "r.id"))
+            .$asScalar(),
+          eb.lit(0),
+        )
+        .as("households"),
+      eb.fn
+        .coalesce(
+          eb.selectFrom("inspections as i").select(eb.fn.countAll<number>().as("n")).whereRef("i.round_id", "=", "r.id").where("i.status", "<>", "returned").$asScalar(),
+          eb.lit(0),
+        )
+        .as("done"),
+    ])
+    .where("r.village_id", "=", villageId);
+  if (inspectorUserId !== null) {
+    q = q.where((eb) => eb.exists(eb.selectFrom("round_inspectors as ri").select("ri.id").whereRef("ri.round_id", "=", "r.id").where("ri.user_id", "=", inspectorUserId)));
+  }
+  return q.orderBy("r.starts_at", "desc").orderBy("r.id", "desc").execute();
 }
+
+export type RoundListRow = Awaited<ReturnType<typeof listRounds>>[number];
 
 // ---- creating and assigning ------------------------------------------------------------------
 
@@ -121,40 +126,54 @@ function parseAssignments(values: string[]): { gridId: number; userId: number }[
   return out;
 }
 
-export interface InspectorChoice {
-  id: number;
-  name: string;
-}
-
 /** The village's inspectors (active logins holding the role there). */
-export function inspectorChoices(villageId: number): InspectorChoice[] {
-  return stmt(
-    `select distinct u.id, u.display_name as name from users u join user_roles r on r.user_id = u.id
-     where r.village_id = ? and r.role = 'inspector' and u.disabled = 0 order by u.display_name, u.id`,
-  ).all(villageId) as InspectorChoice[];
+export function inspectorChoices(villageId: number) {
+  return db()
+    .selectFrom("users as u")
+    .select(["u.id", "u.display_name as name"])
+    .where("u.disabled", "=", 0)
+    .where((eb) => eb.exists(eb.selectFrom("user_roles as r").select("r.id").whereRef("r.user_id", "=", "u.id").where("r.village_id", "=", villageId).where("r.role", "=", "inspector")))
+    .orderBy("u.display_name")
+    .orderBy("u.id")
+    .execute();
 }
 
-export function gridChoices(villageId: number): { id: number; name: string; households: number }[] {
-  return stmt(
-    "select g.id, g.name, (select count(*) from households h where h.grid_id = g.id) as households from grids g where g.village_id = ? order by g.id",
-  ).all(villageId) as { id: number; name: string; households: number }[];
+export type InspectorChoice = Awaited<ReturnType<typeof inspectorChoices>>[number];
+
+export function gridChoices(villageId: number) {
+  return db()
+    .selectFrom("grids as g")
+    .select((eb) => [
+      "g.id", "g.name",
+      eb.fn.coalesce(eb.selectFrom("households as h").select(eb.fn.countAll<number>().as("n")).whereRef("h.grid_id", "=", "g.id").$asScalar(), eb.lit(0)).as("households"),
+    ])
+    .where("g.village_id", "=", villageId)
+    .orderBy("g.id")
+    .execute();
 }
 
-function checkAssignments(villageId: number, pairs: { gridId: number; userId: number }[]): string | null {
+export type GridChoice = Awaited<ReturnType<typeof gridChoices>>[number];
+
+async function checkAssignments(villageId: number, pairs: { gridId: number; userId: number }[]): Promise<string | null> {
   if (pairs.length === 0) return "请至少给一个网格勾选检查员";
-  const grids = new Set(gridChoices(villageId).map((g) => g.id));
-  const inspectors = new Set(inspectorChoices(villageId).map((i) => i.id));
+  const grids = new Set((await gridChoices(villageId)).map((g) => g.id));
+  const inspectors = new Set((await inspectorChoices(villageId)).map((i) => i.id));
   for (const p of pairs) if (!grids.has(p.gridId) || !inspectors.has(p.userId)) return "请从列表中选择本村的网格和检查员";
   return null;
 }
 
-function writeAssignments(villageId: number, roundId: number, pairs: { gridId: number; userId: number }[]): void {
-  stmt("delete from round_inspectors where round_id = ?").run(roundId);
-  const add = stmt("insert or ignore into round_inspectors (village_id, round_id, grid_id, user_id) values (?, ?, ?, ?)");
-  for (const p of pairs) add.run(villageId, roundId, p.gridId, p.userId);
+async function writeAssignments(tx: Db, villageId: number, roundId: number, pairs: { gridId: number; userId: number }[]): Promise<void> {
+  await tx.deleteFrom("round_inspectors").where("round_id", "=", roundId).execute();
+  // A checkbox posted twice is one assignment (the table holds each pair once).
+  const unique = [...new Map(pairs.map((p) => [`${p.gridId}-${p.userId}`, p])).values()];
+  if (unique.length === 0) return;
+  await tx
+    .insertInto("round_inspectors")
+    .values(unique.map((p) => ({ village_id: villageId, round_id: roundId, grid_id: p.gridId, user_id: p.userId })))
+    .execute();
 }
 
-export function createRound(actor: StaffActor, villageId: number, raw: Record<string, string>, assign: string[]): Outcome<{ roundId: number }> {
+export async function createRound(actor: StaffActor, villageId: number, raw: Record<string, string>, assign: string[]): Promise<Outcome<{ roundId: number }>> {
   const parsed = roundFieldsSchema.safeParse(raw);
   const pairs = parseAssignments(assign);
   if (!parsed.success) {
@@ -164,66 +183,79 @@ export function createRound(actor: StaffActor, villageId: number, raw: Record<st
   }
   if (!pairs) return fail("assign", BAD_REQUEST);
   const f = parsed.data;
-  const checklist = checklistIn(villageId, f.checklistId);
+  const checklist = await checklistIn(villageId, f.checklistId);
   if (!checklist || !checklist.active) return fail("checklistId", "请从列表中选择本村在用的检查表");
-  const bad = checkAssignments(villageId, pairs);
+  const bad = await checkAssignments(villageId, pairs);
   if (bad) return fail("assign", bad);
-  return transact(() => {
+  return unitOfWork(async (tx) => {
     const at = now();
     const spec: ChecklistSpec = { name: checklist.name, items: checklist.items, tiers: checklist.tiers };
-    const roundId = Number(
-      stmt(
-        `insert into sanitation_rounds (village_id, title, checklist_id, checklist_json, starts_at, ends_at, status, created_by, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, 'draft', ?, ?, ?)`,
-      ).run(villageId, f.title, checklist.id, JSON.stringify(spec), f.startsOn, f.endsOn + DAY, actor.userId, at, at).lastInsertRowid,
-    );
-    writeAssignments(villageId, roundId, pairs);
+    const { id: roundId } = await tx
+      .insertInto("sanitation_rounds")
+      .values({
+        village_id: villageId, title: f.title, checklist_id: checklist.id, checklist_json: JSON.stringify(spec), starts_at: f.startsOn, ends_at: f.endsOn + DAY,
+        status: "draft", created_by: actor.userId, created_at: at, updated_at: at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await writeAssignments(tx, villageId, roundId, pairs);
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "round.create", targetType: "round", targetId: roundId, after: { title: f.title, checklist: checklist.name, assignments: pairs } });
     return { ok: true as const, roundId };
   });
 }
 
-export function assignInspectors(actor: StaffActor, villageId: number, roundId: number, assign: string[]): Outcome {
+export async function assignInspectors(actor: StaffActor, villageId: number, roundId: number, assign: string[]): Promise<Outcome> {
   const pairs = parseAssignments(assign);
   if (!pairs) return fail("assign", BAD_REQUEST);
-  const bad = checkAssignments(villageId, pairs);
+  const bad = await checkAssignments(villageId, pairs);
   if (bad) return fail("assign", bad);
-  return transact((): Outcome => {
-    const round = roundIn(villageId, roundId);
+  return unitOfWork(async (tx): Promise<Outcome> => {
+    const round = await roundIn(villageId, roundId);
     if (round.status === "published") return fail("assign", "评比已公布，不能再改分工");
-    const before = assignments(roundId);
-    writeAssignments(villageId, roundId, pairs);
+    const before = await assignments(roundId);
+    await writeAssignments(tx, villageId, roundId, pairs);
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "round.assign", targetType: "round", targetId: roundId, before, after: pairs });
     return { ok: true };
   });
 }
 
-export function assignments(roundId: number): { gridId: number; userId: number }[] {
-  return stmt("select grid_id as gridId, user_id as userId from round_inspectors where round_id = ? order by grid_id, user_id").all(roundId) as { gridId: number; userId: number }[];
+export function assignments(roundId: number) {
+  return db()
+    .selectFrom("round_inspectors")
+    .select(["grid_id as gridId", "user_id as userId"])
+    .where("round_id", "=", roundId)
+    .orderBy("grid_id")
+    .orderBy("user_id")
+    .execute();
 }
 
-export function openRound(actor: StaffActor, villageId: number, roundId: number): Outcome {
-  return transact((): Outcome => {
-    const round = roundIn(villageId, roundId);
+export function openRound(actor: StaffActor, villageId: number, roundId: number): Promise<Outcome> {
+  return unitOfWork(async (tx): Promise<Outcome> => {
+    const round = await roundIn(villageId, roundId);
     if (round.status !== "draft") return fail("_form", round.status === "open" ? "评比已经开始了" : "评比已公布");
-    if (assignments(roundId).length === 0) return fail("_form", "请先给网格分配检查员，再开始评比");
-    stmt("update sanitation_rounds set status = 'open', opened_at = ?, opened_by = ?, updated_at = ? where id = ?").run(now(), actor.userId, now(), roundId);
+    if ((await assignments(roundId)).length === 0) return fail("_form", "请先给网格分配检查员，再开始评比");
+    const at = now();
+    await tx.updateTable("sanitation_rounds").set({ status: "open", opened_at: at, opened_by: actor.userId, updated_at: at }).where("id", "=", roundId).execute();
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "round.open", targetType: "round", targetId: roundId });
     return { ok: true };
   });
 }
 
 /** Before publishing: a scored (or 未检查) household goes back to the inspectors with a reason, by a committee member not of that household. */
-export function sendBack(actor: StaffActor, villageId: number, roundId: number, householdId: number, reason: string): Outcome {
-  return transact((): Outcome => {
-    const round = roundIn(villageId, roundId);
+export function sendBack(actor: StaffActor, villageId: number, roundId: number, householdId: number, reason: string): Promise<Outcome> {
+  return unitOfWork(async (tx): Promise<Outcome> => {
+    const round = await roundIn(villageId, roundId);
     if (round.status !== "open") return fail("_form", round.status === "published" ? "评比已公布，请通过复查申请改分" : "评比还没开始");
-    const row = stmt("select id, status from inspections where round_id = ? and household_id = ?").get(roundId, householdId) as { id: number; status: InspectionStatus } | undefined;
+    const row = await tx.selectFrom("inspections").select(["id", "status"]).where("round_id", "=", roundId).where("household_id", "=", householdId).executeTakeFirst();
     if (!row) return fail("_form", "这户还没有评分，不用退回");
     if (row.status === "returned") return fail("_form", "这户已经退回重评了");
     // As for every committee decision (claims/claims.server.ts checkDecider): never on one's own household.
     if (householdOfUser(actor.userId) === householdId) return fail("_form", "不能处理本户的评分，请由另一位村委委员处理");
-    stmt("update inspections set status = 'returned', returned_reason = ?, version = version + 1 where id = ?").run(reason, row.id);
+    await tx
+      .updateTable("inspections")
+      .set((eb) => ({ status: "returned", returned_reason: reason, version: eb("version", "+", 1) }))
+      .where("id", "=", row.id)
+      .execute();
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "inspection.return", targetType: "inspection", targetId: row.id, before: { status: row.status }, after: { reason } });
     return { ok: true };
   });
@@ -231,44 +263,55 @@ export function sendBack(actor: StaffActor, villageId: number, roundId: number, 
 
 // ---- the round's table -------------------------------------------------------------------------
 
-export interface TableRow {
-  household_id: number;
-  number: string;
-  head: string | null;
-  grid: string | null;
-  inspection_id: number | null;
-  status: InspectionStatus | null;
-  scores_json: string | null;
-  total: number | null;
-  tier: string | null;
-  note: string | null;
-  absent_reason: string | null;
-  returned_reason: string | null;
-  inspector: string | null;
-  inspector_user_id: number | null;
-  saved_at: number | null;
-  claim_id: number | null;
-  claim_status: string | null;
-  photos: string | null; // comma-separated photo keys (base64url: no commas)
+/** The households a round covers: those of its inspectors' grids, and any already inspected in it (moved since). */
+function roundHouseholds(roundId: number) {
+  return db()
+    .selectFrom("households as h")
+    .innerJoin("sanitation_rounds as r", (j) => j.on("r.id", "=", roundId).onRef("r.village_id", "=", "h.village_id"))
+    .leftJoin("inspections as i", (j) => j.onRef("i.round_id", "=", "r.id").onRef("i.household_id", "=", "h.id"))
+    .where((eb) =>
+      eb.or([
+        eb("h.grid_id", "in", eb.selectFrom("round_inspectors as ri").select("ri.grid_id").whereRef("ri.round_id", "=", "r.id")),
+        eb("i.id", "is not", null),
+      ]),
+    );
+}
+
+/** How many households the round covers (the 红黑榜's count). */
+export async function roundHouseholdCount(roundId: number): Promise<number> {
+  const { n } = await roundHouseholds(roundId).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  return n;
 }
 
 /** Every household of the round's grids with its inspection (if any), in grid and number order. */
-export function roundTable(roundId: number): TableRow[] {
-  return stmt(
-    `select h.id as household_id, h.number, (select m.name from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1 limit 1) as head,
-       g.name as grid, i.id as inspection_id, i.status, i.scores_json, i.total, i.tier, i.note, i.absent_reason, i.returned_reason,
-       u.display_name as inspector, i.inspector_user_id, i.saved_at, i.claim_id, c.status as claim_status,
-       (select group_concat(p.key) from inspection_photos p where p.inspection_id = i.id) as photos
-     from households h join sanitation_rounds r on r.id = ? and r.village_id = h.village_id
-     left join grids g on g.id = h.grid_id
-     left join inspections i on i.round_id = r.id and i.household_id = h.id
-     left join users u on u.id = i.inspector_user_id
-     left join claims c on c.id = i.claim_id
-     where h.grid_id in (select grid_id from round_inspectors where round_id = r.id)
-        or i.id is not null
-     order by g.id, h.number`,
-  ).all(roundId) as TableRow[];
+export async function roundTable(roundId: number) {
+  // One row per photo (none: one row with a null photo), folded per household below.
+  const rows = await roundHouseholds(roundId)
+    .leftJoin("grids as g", "g.id", "h.grid_id")
+    // At most one active head per household (unique index members_one_head): the join adds no rows.
+    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", 1).on("m.active", "=", 1))
+    .leftJoin("users as u", "u.id", "i.inspector_user_id")
+    .leftJoin("claims as c", "c.id", "i.claim_id")
+    .leftJoin("inspection_photos as p", "p.inspection_id", "i.id")
+    .select([
+      "h.id as household_id", "h.number", "m.name as head", "g.name as grid", "i.id as inspection_id", "i.status", "i.scores_json", "i.total", "i.tier", "i.note",
+      "i.absent_reason", "i.returned_reason", "u.display_name as inspector", "i.inspector_user_id", "i.saved_at", "i.claim_id", "c.status as claim_status", "p.key as photo",
+    ])
+    // Households without a grid first, as SQLite orders nulls (said explicitly: PostgreSQL orders them last).
+    .orderBy("g.id", (ob) => ob.asc().nullsFirst())
+    .orderBy("h.number")
+    .orderBy("p.id")
+    .execute();
+  const table = new Map<number, Omit<(typeof rows)[number], "photo"> & { photos: string[] }>();
+  for (const { photo, ...row } of rows) {
+    const seen = table.get(row.household_id);
+    if (!seen) table.set(row.household_id, { ...row, photos: photo === null ? [] : [photo] });
+    else if (photo !== null) seen.photos.push(photo);
+  }
+  return [...table.values()];
 }
+
+export type TableRow = Awaited<ReturnType<typeof roundTable>>[number];
 
 // ---- the committee page's posts ----------------------------------------------------------------
 

@@ -2,26 +2,8 @@
 import { Link } from "@remix-run/react";
 import { formatTime } from "~/platform/format";
 import { INSPECTION_STATUS_LABELS, REQUEST_STATUS_LABELS, tierRange, type ChecklistSpec } from "./labels";
-
-interface BoardEntry {
-  householdId: number;
-  number: string;
-  head: string | null;
-  total: number;
-  tier: string;
-}
-
-export interface Board {
-  roundId: number;
-  title: string;
-  publishedAt: number;
-  households: number;
-  scored: number;
-  absent: number;
-  tiers: { name: string; min: number; count: number }[];
-  red: BoardEntry[];
-  black: BoardEntry[];
-}
+import type { BoardEntry, RedBlack } from "./redblack.server";
+import type { HistoryEntry } from "./history.server";
 
 function BoardList({ rows, empty }: { rows: BoardEntry[]; empty: string }) {
   if (rows.length === 0) return <p className="muted">{empty}</p>;
@@ -39,7 +21,7 @@ function BoardList({ rows, empty }: { rows: BoardEntry[]; empty: string }) {
 }
 
 /** The frozen 红黑榜 of one round: red (highest totals) and black (lowest) side by side when there is room. */
-export function RedBlackBoard({ board, village }: { board: Board; village?: string }) {
+export function RedBlackBoard({ board, village }: { board: RedBlack; village?: string }) {
   return (
     <div className="redblack" data-testid="redblack">
       <h2 className="board-title">{village ?? ""}{board.title}环境卫生红黑榜</h2>
@@ -62,7 +44,7 @@ export function RedBlackBoard({ board, village }: { board: Board; village?: stri
 }
 
 /** The notice board's section: the latest board and a link to its A3 poster. */
-export function RedBlackSection({ board, villageId, print }: { board: Board | null; villageId: number; print: boolean }) {
+export function RedBlackSection({ board, villageId, print }: { board: RedBlack | null; villageId: number; print: boolean }) {
   if (!board) return null;
   return (
     <section className="card redblack-card">
@@ -91,25 +73,6 @@ export function ChecklistFacts({ checklist }: { checklist: ChecklistSpec }) {
   );
 }
 
-export interface HistoryEntry {
-  roundId: number;
-  title: string;
-  status: "scored" | "absent" | "returned";
-  total: number | null;
-  tier: string | null;
-  items: { name: string; max: number; score: number | null }[];
-  note: string;
-  absentReason: string | null;
-  inspector: string;
-  photos: string[]; // URL keys
-  claimStatus: string | null;
-  claimPoints: number | null;
-  request: { status: string; reason: string; note: string | null } | null;
-  canRequestUntil: number | null;
-}
-
-const CLAIM_WORDS: Record<string, string> = { pending: "待审核", rejected: "已驳回", notice: "公示中", objected: "有异议", credited: "已入账", revoked: "已撤销" };
-
 /** A household's inspections month by month (newest first). */
 export function InspectionHistory({ entries, villageId, more }: { entries: HistoryEntry[]; villageId: number; more?: boolean }) {
   return (
@@ -129,7 +92,7 @@ export function InspectionHistory({ entries, villageId, more }: { entries: Histo
               <div className="when">
                 检查员 {e.inspector}
                 {e.note ? ` · ${e.note}` : ""}
-                {e.claimStatus ? ` · 积分${e.claimPoints! > 0 ? "+" : ""}${e.claimPoints}（${CLAIM_WORDS[e.claimStatus] ?? e.claimStatus}）` : ""}
+                {e.claimLabel ? ` · 积分${e.claimPoints! > 0 ? "+" : ""}${e.claimPoints}（${e.claimLabel}）` : ""}
               </div>
               {e.photos.length ? (
                 <div className="photos">
@@ -139,7 +102,7 @@ export function InspectionHistory({ entries, villageId, more }: { entries: Histo
                 </div>
               ) : null}
               {e.request ? (
-                <div className="when">复查申请：{REQUEST_STATUS_LABELS[e.request.status as keyof typeof REQUEST_STATUS_LABELS] ?? e.request.status}{e.request.note ? `（${e.request.note}）` : ""}</div>
+                <div className="when">复查申请：{REQUEST_STATUS_LABELS[e.request.status]}{e.request.note ? `（${e.request.note}）` : ""}</div>
               ) : null}
             </div>
             <div className="amount">{e.status === "scored" || e.status === "returned" ? `${e.total}分` : "—"}</div>

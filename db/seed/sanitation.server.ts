@@ -48,7 +48,7 @@ function split(items: ChecklistItem[], total: number): number[] {
 
 async function score(villageId: number, roundId: number, inspector: number, householdId: number, at: number, withPhoto: boolean): Promise<void> {
   clockControl.set(at);
-  const round = roundIn(villageId, roundId);
+  const round = await roundIn(villageId, roundId);
   const scores = split(round.checklist.items, totalFor(householdId * 31 + roundId));
   const raw: Record<string, string> = { note: "" };
   scores.forEach((s, k) => (raw[`s${k}`] = String(s)));
@@ -80,7 +80,7 @@ export async function seedDemoSanitation(today: number): Promise<void> {
       const admin = staff(villageId, "village_admin");
       if (!inspector || !committee) continue;
       clockControl.set(lastStart - 5 * DAY);
-      const checklistId = insertChecklist(villageId, defaultChecklist(villageId), admin);
+      const checklistId = await insertChecklist(villageId, await defaultChecklist(villageId), admin);
       const grids = (stmt("select id from grids where village_id = ? order by id").all(villageId) as { id: number }[]).map((g) => g.id);
       const actor = { userId: committee, role: "committee", villageId };
 
@@ -88,22 +88,22 @@ export async function seedDemoSanitation(today: number): Promise<void> {
       // ended, so the scheduler credits the claims at start-up, and households may still ask for 复查.
       const publishAt = today - 4 * DAY;
       const scoreEnd = Math.min(monthStart, publishAt) - HOUR;
-      const last = createRound(actor, villageId, { title: formatMonth(lastMonth), checklistId: String(checklistId), startsOn: day(lastStart), endsOn: day(monthStart - DAY) }, grids.map((g) => `${g}-${inspector}`));
+      const last = await createRound(actor, villageId, { title: formatMonth(lastMonth), checklistId: String(checklistId), startsOn: day(lastStart), endsOn: day(monthStart - DAY) }, grids.map((g) => `${g}-${inspector}`));
       if (!last.ok) throw new Error(JSON.stringify(last.errors));
       clockControl.set(scoreEnd - 10 * DAY);
-      openRound(actor, villageId, last.roundId);
+      await openRound(actor, villageId, last.roundId);
       const all = households(villageId, null);
       for (const [i, h] of all.entries()) {
         const at = scoreEnd - 9 * DAY + Math.floor((i * 9 * DAY) / all.length);
         if (i % 23 === 11) {
           clockControl.set(at);
-          markAbsent({ userId: inspector, role: "inspector" }, roundIn(villageId, last.roundId), h.id, { reason: "家里没人，外出打工", version: "0" });
+          await markAbsent({ userId: inspector, role: "inspector" }, await roundIn(villageId, last.roundId), h.id, { reason: "家里没人，外出打工", version: "0" });
           continue;
         }
         await score(villageId, last.roundId, inspector, h.id, at, totalFor(h.id * 31 + last.roundId) < 60);
       }
       clockControl.set(publishAt);
-      const published = publishRound({ userId: committee, role: "committee" }, villageId, last.roundId);
+      const published = await publishRound({ userId: committee, role: "committee" }, villageId, last.roundId);
       if (!published.ok) throw new Error(`演示评比未能公布：${JSON.stringify(published.errors)}`);
 
       // This month: open, the inspector on the grid of their own household (shown as 回避), five already scored.
@@ -112,9 +112,9 @@ export async function seedDemoSanitation(today: number): Promise<void> {
         | { household_id: number; grid_id: number }
         | undefined;
       const grid = home?.grid_id ?? grids[0];
-      const now = createRound(actor, villageId, { title: formatMonth(thisMonth), checklistId: String(checklistId), startsOn: day(monthStart), endsOn: day(chinaMonthStart(chinaMonth(monthStart + 32 * DAY)) - DAY) }, [`${grid}-${inspector}`]);
+      const now = await createRound(actor, villageId, { title: formatMonth(thisMonth), checklistId: String(checklistId), startsOn: day(monthStart), endsOn: day(chinaMonthStart(chinaMonth(monthStart + 32 * DAY)) - DAY) }, [`${grid}-${inspector}`]);
       if (!now.ok) throw new Error(JSON.stringify(now.errors));
-      openRound(actor, villageId, now.roundId);
+      await openRound(actor, villageId, now.roundId);
       const mine = households(villageId, [grid]).filter((h) => h.id !== home?.household_id).slice(0, 5);
       for (const [i, h] of mine.entries()) await score(villageId, now.roundId, inspector, h.id, monthStart + Math.floor(((today - monthStart) * (i + 1)) / 7), false);
     }

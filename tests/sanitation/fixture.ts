@@ -1,9 +1,9 @@
 // A small village for sanitation tests: grid 一 with households A (the first inspector lives there),
 // B (the second committee member lives there), C and D; grid 二 with household E. Inspector 2 also
-// sits on the committee (to test that whoever scored cannot publish). Synchronous, in the test's database.
+// sits on the committee (to test that whoever scored cannot publish). In the test's database.
 import { createHousehold } from "~/people/households.server";
 import { insertRule, type RuleInput } from "~/rules/rules.server";
-import { stmt, transact } from "~/platform/database.server";
+import { engine, transact } from "~/platform/database.server";
 import { insertUser } from "~/people/users.server";
 import { createVillage, ensureGrid, ensureTownship } from "~/people/villages.server";
 import type { Role } from "~/platform/roles";
@@ -66,28 +66,28 @@ export function checklistForm(v: SanitationVillage): Record<string, string> {
 }
 
 /** A round of November 2026 over both grids: inspector 1 and 2 on grid 一, inspector 2 on grid 二; opened. */
-export function openNovemberRound(v: SanitationVillage, dates = { startsOn: "2026-11-01", endsOn: "2026-11-30" }): number {
-  const made = saveChecklist({ userId: v.admin, role: "village_admin", villageId: v.villageId }, v.villageId, null, checklistForm(v));
+export async function openNovemberRound(v: SanitationVillage, dates = { startsOn: "2026-11-01", endsOn: "2026-11-30" }): Promise<number> {
+  const made = await saveChecklist({ userId: v.admin, role: "village_admin", villageId: v.villageId }, v.villageId, null, checklistForm(v));
   if (!made.ok) throw new Error(JSON.stringify(made.errors));
   const committee = { userId: v.committee1, role: "committee", villageId: v.villageId };
-  const round = createRound(committee, v.villageId, { title: "2026年11月", checklistId: String(made.id), ...dates }, [
+  const round = await createRound(committee, v.villageId, { title: "2026年11月", checklistId: String(made.id), ...dates }, [
     `${v.g1}-${v.inspector1}`, `${v.g1}-${v.inspector2}`, `${v.g2}-${v.inspector2}`,
   ]);
   if (!round.ok) throw new Error(JSON.stringify(round.errors));
-  const opened = openRound(committee, v.villageId, round.roundId);
+  const opened = await openRound(committee, v.villageId, round.roundId);
   if (!opened.ok) throw new Error(JSON.stringify(opened.errors));
   return round.roundId;
 }
 
-export function score(v: SanitationVillage, inspector: number, roundId: number, householdId: number, scores: [number, number], extra: Record<string, string> = {}) {
+export async function score(v: SanitationVillage, inspector: number, roundId: number, householdId: number, scores: [number, number], extra: Record<string, string> = {}) {
   const raw = { s0: String(scores[0]), s1: String(scores[1]), note: "", ...extra };
   const form = new FormData();
   for (const [k, val] of Object.entries(raw)) form.append(k, val);
-  return saveScores({ userId: inspector, role: "inspector" }, roundIn(v.villageId, roundId), householdId, form, raw);
+  return await saveScores({ userId: inspector, role: "inspector" }, await roundIn(v.villageId, roundId), householdId, form, raw);
 }
 
-export function absent(v: SanitationVillage, inspector: number, roundId: number, householdId: number, reason: string, version = "0") {
-  return markAbsent({ userId: inspector, role: "inspector" }, roundIn(v.villageId, roundId), householdId, { reason, version });
+export async function absent(v: SanitationVillage, inspector: number, roundId: number, householdId: number, reason: string, version = "0") {
+  return await markAbsent({ userId: inspector, role: "inspector" }, await roundIn(v.villageId, roundId), householdId, { reason, version });
 }
 
-export const count = (sql: string, ...args: unknown[]) => (stmt(sql).get(...args) as { n: number }).n;
+export const count = (sql: string, ...args: unknown[]) => (engine().sqlite.prepare(sql).get(...args) as { n: number }).n;

@@ -23,15 +23,15 @@ describe("the 红黑榜", () => {
     const extra = Array.from({ length: 24 }, (_, i) => createHousehold({
       villageId: v.villageId, gridId: v.g1, number: String(i + 6).padStart(3, "0"), address: "", members: [{ name: `户主${i + 6}`, relation: "户主" }],
     }).householdId);
-    const roundId = openNovemberRound(v);
+    const roundId = await openNovemberRound(v);
     const totals = new Map<number, number>();
     for (const [i, h] of [v.C, v.D, v.E, ...extra].entries()) {
       const total = 60 + i; // 60 (合格) to 86 (良好): no 优秀, no 不合格
       totals.set(h, total);
       expect(await score(v, v.inspector2, roundId, h, [Math.min(total, 50), total - Math.min(total, 50)])).toMatchObject({ ok: true });
     }
-    expect(publishRound(publisher(v), v.villageId, roundId)).toMatchObject({ ok: true, claims: 27 });
-    const board = roundRedBlack(v.villageId, roundId)!;
+    expect(await publishRound(publisher(v), v.villageId, roundId)).toMatchObject({ ok: true, claims: 27 });
+    const board = (await roundRedBlack(v.villageId, roundId))!;
     expect(BOARD_SIZE).toBe(10);
     expect(board.red.map((r) => r.total)).toEqual([86, 85, 84, 83, 82, 81, 80, 79, 78, 77]);
     expect(board.black.map((r) => r.total)).toEqual([60, 61, 62, 63, 64, 65, 66, 67, 68, 69]);
@@ -44,12 +44,12 @@ describe("the 红黑榜", () => {
   it("splits a small round between the lists, so no household is on both", async () => {
     clockControl.set(china(2026, 11, 10));
     const v = sanitationVillage("RBS");
-    const roundId = openNovemberRound(v);
+    const roundId = await openNovemberRound(v);
     await score(v, v.inspector2, roundId, v.C, [45, 45]); // 90 优秀
     await score(v, v.inspector2, roundId, v.D, [40, 35]); // 75 良好
     await score(v, v.inspector2, roundId, v.E, [35, 35]); // 70 合格
-    expect(publishRound(publisher(v), v.villageId, roundId)).toMatchObject({ ok: true });
-    const board = roundRedBlack(v.villageId, roundId)!;
+    expect(await publishRound(publisher(v), v.villageId, roundId)).toMatchObject({ ok: true });
+    const board = (await roundRedBlack(v.villageId, roundId))!;
     expect(rows(board.red)).toEqual([["003", 90, "优秀"], ["004", 75, "良好"]]);
     expect(rows(board.black)).toEqual([["005", 70, "合格"]]);
   });
@@ -57,17 +57,17 @@ describe("the 红黑榜", () => {
   it("on the notice board: the latest round by its dates, whatever order the rounds were published in", async () => {
     clockControl.set(china(2026, 10, 10));
     const v = sanitationVillage("RBL");
-    const october = openNovemberRound(v, { startsOn: "2026-10-01", endsOn: "2026-10-31" });
+    const october = await openNovemberRound(v, { startsOn: "2026-10-01", endsOn: "2026-10-31" });
     await score(v, v.inspector2, october, v.C, [30, 30]);
     clockControl.set(china(2026, 11, 10));
     const committee = { userId: v.committee1, role: "committee", villageId: v.villageId };
-    const made = createRound(committee, v.villageId, { title: "2026年11月", checklistId: String(roundIn(v.villageId, october).checklist_id), startsOn: "2026-11-01", endsOn: "2026-11-30" }, [`${v.g1}-${v.inspector2}`]);
+    const made = await createRound(committee, v.villageId, { title: "2026年11月", checklistId: String((await roundIn(v.villageId, october)).checklist_id), startsOn: "2026-11-01", endsOn: "2026-11-30" }, [`${v.g1}-${v.inspector2}`]);
     if (!made.ok) throw new Error(JSON.stringify(made.errors));
-    openRound(committee, v.villageId, made.roundId);
+    await openRound(committee, v.villageId, made.roundId);
     await score(v, v.inspector2, made.roundId, v.C, [45, 45]);
-    expect(publishRound(publisher(v), v.villageId, made.roundId)).toMatchObject({ ok: true });
+    expect(await publishRound(publisher(v), v.villageId, made.roundId)).toMatchObject({ ok: true });
     clockControl.set(china(2026, 11, 12)); // October is published late, after November
-    expect(publishRound(publisher(v), v.villageId, october)).toMatchObject({ ok: true });
-    expect(latestRedBlack(v.villageId)).toMatchObject({ roundId: made.roundId, red: [{ total: 90 }] });
+    expect(await publishRound(publisher(v), v.villageId, october)).toMatchObject({ ok: true });
+    expect(await latestRedBlack(v.villageId)).toMatchObject({ roundId: made.roundId, red: [{ total: 90 }] });
   });
 });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimRow, creditDueClaims } from "~/claims/claims.server";
 import { clockControl } from "~/platform/clock.server";
-import { engine, stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { acceptRequest, requestReinspection } from "~/sanitation/reinspection.server";
 import { inspectionOf } from "~/sanitation/inspections.server";
 import { checkLedger } from "~/ledger/check.server";
@@ -27,10 +27,10 @@ let requestId: number;
 beforeAll(async () => {
   clockControl.set(china(2026, 11, 10));
   v = sanitationVillage("REIN");
-  roundId = openNovemberRound(v);
+  roundId = await openNovemberRound(v);
   expect(await score(v, v.inspector2, roundId, v.C, [30, 25])).toMatchObject({ ok: true, total: 55, tier: "不合格" });
-  expect(publishRound(committee1(v), v.villageId, roundId)).toMatchObject({ ok: true, claims: 1 });
-  oldClaim = inspectionOf(roundId, v.C)!.claim_id!;
+  expect(await publishRound(committee1(v), v.villageId, roundId)).toMatchObject({ ok: true, claims: 1 });
+  oldClaim = (await inspectionOf(roundId, v.C))!.claim_id!;
 });
 afterAll(() => clockControl.reset());
 
@@ -44,21 +44,21 @@ describe("re-inspection after the old score was credited", () => {
   });
 
   it("accepted and rescored, applying reverses the credited claim on the statement and files the new one", async () => {
-    const asked = requestReinspection({ userId: v.headC, householdId: v.C, villageId: v.villageId }, { roundId: String(roundId), reason: "检查那天刚好在翻修院子" });
+    const asked = await requestReinspection({ userId: v.headC, householdId: v.C, villageId: v.villageId }, { roundId: String(roundId), reason: "检查那天刚好在翻修院子" });
     if (!asked.ok) throw new Error(JSON.stringify(asked.errors));
     requestId = asked.requestId;
-    expect(acceptRequest(committee1(v), v.villageId, requestId)).toMatchObject({ ok: true });
+    expect(await acceptRequest(committee1(v), v.villageId, requestId)).toMatchObject({ ok: true });
     clockControl.advance(DAY);
-    const version = String(inspectionOf(roundId, v.C)!.version);
+    const version = String((await inspectionOf(roundId, v.C))!.version);
     expect(await score(v, v.inspector2, roundId, v.C, [46, 46], { version })).toMatchObject({ ok: true, total: 92, tier: "优秀" });
     expect(householdBalance(v.C).balance).toBe(-5); // nothing moves until a committee member applies it
 
-    const applied = applyReinspection(committee1(v), v.villageId, requestId);
+    const applied = await applyReinspection(committee1(v), v.villageId, requestId);
     if (!applied.ok || applied.claimId === null) throw new Error(JSON.stringify(applied));
     const old = claimRow(oldClaim);
     expect(old).toMatchObject({ status: "revoked", reason: "复查后重新评分" });
     expect(old.revoke_txn_id).not.toBeNull();
-    const reversal = stmt("select kind, reverses_id, memo from ledger_transactions where id = ?").get(old.revoke_txn_id) as { kind: string; reverses_id: number; memo: string };
+    const reversal = engine().sqlite.prepare("select kind, reverses_id, memo from ledger_transactions where id = ?").get(old.revoke_txn_id) as { kind: string; reverses_id: number; memo: string };
     expect(reversal).toMatchObject({ kind: "reversal", reverses_id: old.credit_txn_id, memo: `撤销申报 #${oldClaim}：复查后重新评分` });
     // The statement shows the deduction (marked reversed) and the reversal giving the 5 points back.
     const [latest, ...earlier] = latestEntries(v.C);
@@ -68,16 +68,16 @@ describe("re-inspection after the old score was credited", () => {
 
     const fresh = claimRow(applied.claimId);
     expect(fresh).toMatchObject({ household_id: v.C, points: 10, status: "notice", filer_user_id: v.inspector2, source_kind: "round", source_id: roundId });
-    const round = roundIn(v.villageId, roundId);
+    const round = await roundIn(v.villageId, roundId);
     expect(fresh.occurred_at).toBeGreaterThanOrEqual(round.starts_at);
     expect(fresh.occurred_at).toBeLessThan(round.ends_at);
-    expect(stmt("select status, old_claim_id, new_claim_id from reinspection_requests where id = ?").get(requestId)).toEqual({ status: "applied", old_claim_id: oldClaim, new_claim_id: applied.claimId });
+    expect(engine().sqlite.prepare("select status, old_claim_id, new_claim_id from reinspection_requests where id = ?").get(requestId)).toEqual({ status: "applied", old_claim_id: oldClaim, new_claim_id: applied.claimId });
     ledgerOk();
   });
 
-  it("applying again moves nothing, and the new award is credited after its 公示", () => {
+  it("applying again moves nothing, and the new award is credited after its 公示", async () => {
     const reversals = count("select count(*) as n from ledger_transactions where kind = 'reversal'");
-    expect(applyReinspection(committee1(v), v.villageId, requestId)).toMatchObject({ ok: false, errors: { _form: "这条复查申请不在待复查状态" } });
+    expect(await applyReinspection(committee1(v), v.villageId, requestId)).toMatchObject({ ok: false, errors: { _form: "这条复查申请不在待复查状态" } });
     expect(count("select count(*) as n from ledger_transactions where kind = 'reversal'")).toBe(reversals);
     expect(count("select count(*) as n from claims where household_id = ?", v.C)).toBe(2);
     clockControl.advance(3 * DAY + 1);

@@ -4,7 +4,7 @@
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { publishRound } from "~/sanitation/publish.server";
 import { exited, spawnWorker } from "../ledger/helpers";
 import { count, openNovemberRound, sanitationVillage } from "./fixture";
@@ -36,7 +36,7 @@ describe("two inspectors save the same household at once", () => {
   it("in separate processes: one result, the other refused, no duplicate claim (three households)", async () => {
     const v = sanitationVillage("RACE");
     // Worker processes run on the real clock: a round around today.
-    const roundId = openNovemberRound(v, { startsOn: chinaDate(Date.now() - DAY), endsOn: chinaDate(Date.now() + DAY) });
+    const roundId = await openNovemberRound(v, { startsOn: chinaDate(Date.now() - DAY), endsOn: chinaDate(Date.now() + DAY) });
     for (const householdId of [v.B, v.C, v.D]) {
       const a = start({ villageId: v.villageId, roundId, householdId, userId: v.inspector1, scores: [45, 45] });
       const b = start({ villageId: v.villageId, roundId, householdId, userId: v.inspector2, scores: [40, 40] });
@@ -49,13 +49,13 @@ describe("two inspectors save the same household at once", () => {
       const lost = outs.find((o) => !o.startsWith("OK "))!;
       expect(lost).toMatch(/^REFUSED 409 这户刚由检查员[一二]评了 (90|80) 分/);
       expect(count("select count(*) as n from inspections where round_id = ? and household_id = ?", roundId, householdId)).toBe(1);
-      const row = stmt("select total, version from inspections where round_id = ? and household_id = ?").get(roundId, householdId) as { total: number; version: number };
+      const row = engine().sqlite.prepare("select total, version from inspections where round_id = ? and household_id = ?").get(roundId, householdId) as { total: number; version: number };
       expect(`OK ${row.total}`).toBe(won[0]);
       expect(row.version).toBe(1);
     }
-    const out = publishRound({ userId: v.committee1, role: "committee" }, v.villageId, roundId);
+    const out = await publishRound({ userId: v.committee1, role: "committee" }, v.villageId, roundId);
     expect(out.ok).toBe(true);
-    const perHousehold = stmt("select household_id, count(*) as n from claims where source_kind = 'round' and source_id = ? group by household_id").all(roundId) as { n: number }[];
+    const perHousehold = engine().sqlite.prepare("select household_id, count(*) as n from claims where source_kind = 'round' and source_id = ? group by household_id").all(roundId) as { n: number }[];
     // Both racing scores (90 优秀, 80 良好) carry a rule: exactly one claim for each household.
     expect(perHousehold).toHaveLength(3);
     expect(perHousehold.every((c) => c.n === 1)).toBe(true);

@@ -9,7 +9,7 @@ import { roundIn } from "~/sanitation/rounds.server";
 const cfg = JSON.parse(process.env.CONFIG!) as { villageId: number; roundId: number; householdId: number; userId: number; scores: number[] };
 const say = (line: string) => fs.writeSync(1, `${line}\n`);
 engine(); // open the database before the start signal, so both start level
-const round = roundIn(cfg.villageId, cfg.roundId);
+const round = await roundIn(cfg.villageId, cfg.roundId);
 say("READY");
 const buf = Buffer.alloc(64);
 fs.readSync(0, buf, 0, buf.length, null);
