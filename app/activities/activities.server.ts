@@ -10,11 +10,12 @@ import { stmt, transact } from "~/platform/database.server";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
 import type { Selectable } from "kysely";
 import type { ActivityTable, RuleUnit } from "../../db/schema";
+import { CAPACITY_MAX, MAX_HOURS, TEXT_LIMITS } from "./labels";
 
 const HOUR = 3600_000;
 const CHINA_OFFSET_MS = 8 * HOUR;
 /** Longer than a day is not one activity: hours per attendee are capped at 24 as well. */
-export const MAX_DURATION_MS = 24 * HOUR;
+export const MAX_DURATION_MS = MAX_HOURS * HOUR;
 
 // ---- forms ------------------------------------------------------------------
 
@@ -44,6 +45,8 @@ export function chinaTimeSchema(label: string) {
     );
 }
 
+const CAPACITY_MSG = `名额应为 1 到 ${CAPACITY_MAX} 的整数`;
+
 const capacitySchema = z
   .string({ error: "请填写名额" })
   .transform((s) => normalizeDigits(s))
@@ -51,19 +54,19 @@ const capacitySchema = z
     z
       .string()
       .min(1, "请填写名额")
-      .regex(/^\d{1,4}$/, "名额应为 1 到 1000 的整数")
+      .regex(new RegExp(`^\\d{1,${TEXT_LIMITS.capacityDigits}}$`), CAPACITY_MSG)
       .transform(Number)
-      .pipe(z.number().int().min(1, "名额应为 1 到 1000 的整数").max(1000, "名额应为 1 到 1000 的整数")),
+      .pipe(z.number().int().min(1, CAPACITY_MSG).max(CAPACITY_MAX, CAPACITY_MSG)),
   );
 
 const choiceSchema = (message: string) => z.string({ error: message }).regex(/^\d{1,12}$/, message).transform(Number);
 
 export const activityFieldsSchema = z
   .object({
-    title: textSchema("活动名称", 40),
+    title: textSchema("活动名称", TEXT_LIMITS.title),
     // Optional: a form without the field means no description.
-    description: z.string().optional().transform((s) => s ?? "").pipe(textSchema("活动说明", 500, false, true)),
-    place: textSchema("地点", 60),
+    description: z.string().optional().transform((s) => s ?? "").pipe(textSchema("活动说明", TEXT_LIMITS.description, false, true)),
+    place: textSchema("地点", TEXT_LIMITS.place),
     startsAt: chinaTimeSchema("开始时间"),
     endsAt: chinaTimeSchema("结束时间"),
     deadline: chinaTimeSchema("报名截止时间"),
@@ -78,9 +81,9 @@ export const activityFieldsSchema = z
   });
 export type ActivityFields = z.infer<typeof activityFieldsSchema>;
 
-export const cancelActivitySchema = z.object({ reason: textSchema("取消原因", 100, true, true) });
+export const cancelActivitySchema = z.object({ reason: textSchema("取消原因", TEXT_LIMITS.cancelReason, true, true) });
 
-const HOURS_MSG = "小时数应为 0.5 到 24，按半小时计，如 2 或 2.5";
+const HOURS_MSG = `小时数应为 0.5 到 ${MAX_HOURS}，按半小时计，如 2 或 2.5`;
 
 /** The manage page's posts (attendance intents are in activities/checkin.server.ts). */
 export const manageIntent = z.discriminatedUnion(
@@ -98,7 +101,7 @@ export const manageIntent = z.discriminatedUnion(
         .string({ error: "请填写小时数" })
         .transform((s) => normalizeDigits(s))
         .pipe(z.string().min(1, "请填写小时数").regex(/^\d{1,2}(\.[05])?$/, HOURS_MSG).transform(Number))
-        .pipe(z.number().min(0.5, HOURS_MSG).max(24, HOURS_MSG)),
+        .pipe(z.number().min(0.5, HOURS_MSG).max(MAX_HOURS, HOURS_MSG)),
     }),
   ],
   { error: "请求有误，请刷新页面后再试" },
@@ -136,10 +139,6 @@ export function organiserChoices(villageId: number): OrganiserChoice[] {
      where r.village_id = ? and r.role in ('committee', 'inspector') and u.disabled = 0
      group by u.id order by rank, u.display_name`,
   ).all(villageId) as OrganiserChoice[];
-}
-
-export function ruleLabel(r: { points: number; unit: string }): string {
-  return r.unit === "hour" ? `每小时 ${r.points} 分` : `每次 ${r.points} 分`;
 }
 
 // ---- reading -----------------------------------------------------------------
