@@ -1,20 +1,19 @@
 // Volunteer activities as the committee runs them: create, edit, cancel, list, read one.
 // Sign-ups live in activities/signups.server.ts, check-in and attendance in activities/checkin.server.ts,
-// closing (attendance → claims) in activity-close.server.ts.
+// closing (attendance → claims) in activities/close.server.ts.
 import { z } from "zod";
 import { findGrant, forbidden, requireRole, type Access } from "~/platform/access.server";
 import { fail, formIdSchema, notFound, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
-import type { Selectable } from "kysely";
-import type { ActivityTable, RuleUnit } from "../../db/schema";
+import { CAPACITY_MAX, MAX_HOURS, TEXT_LIMITS } from "./labels";
 
 const HOUR = 3600_000;
 const CHINA_OFFSET_MS = 8 * HOUR;
 /** Longer than a day is not one activity: hours per attendee are capped at 24 as well. */
-export const MAX_DURATION_MS = 24 * HOUR;
+export const MAX_DURATION_MS = MAX_HOURS * HOUR;
 
 // ---- forms ------------------------------------------------------------------
 
@@ -44,6 +43,8 @@ export function chinaTimeSchema(label: string) {
     );
 }
 
+const CAPACITY_MSG = `名额应为 1 到 ${CAPACITY_MAX} 的整数`;
+
 const capacitySchema = z
   .string({ error: "请填写名额" })
   .transform((s) => normalizeDigits(s))
@@ -51,19 +52,19 @@ const capacitySchema = z
     z
       .string()
       .min(1, "请填写名额")
-      .regex(/^\d{1,4}$/, "名额应为 1 到 1000 的整数")
+      .regex(new RegExp(`^\\d{1,${TEXT_LIMITS.capacityDigits}}$`), CAPACITY_MSG)
       .transform(Number)
-      .pipe(z.number().int().min(1, "名额应为 1 到 1000 的整数").max(1000, "名额应为 1 到 1000 的整数")),
+      .pipe(z.number().int().min(1, CAPACITY_MSG).max(CAPACITY_MAX, CAPACITY_MSG)),
   );
 
 const choiceSchema = (message: string) => z.string({ error: message }).regex(/^\d{1,12}$/, message).transform(Number);
 
 export const activityFieldsSchema = z
   .object({
-    title: textSchema("活动名称", 40),
+    title: textSchema("活动名称", TEXT_LIMITS.title),
     // Optional: a form without the field means no description.
-    description: z.string().optional().transform((s) => s ?? "").pipe(textSchema("活动说明", 500, false, true)),
-    place: textSchema("地点", 60),
+    description: z.string().optional().transform((s) => s ?? "").pipe(textSchema("活动说明", TEXT_LIMITS.description, false, true)),
+    place: textSchema("地点", TEXT_LIMITS.place),
     startsAt: chinaTimeSchema("开始时间"),
     endsAt: chinaTimeSchema("结束时间"),
     deadline: chinaTimeSchema("报名截止时间"),
@@ -78,9 +79,9 @@ export const activityFieldsSchema = z
   });
 export type ActivityFields = z.infer<typeof activityFieldsSchema>;
 
-export const cancelActivitySchema = z.object({ reason: textSchema("取消原因", 100, true, true) });
+export const cancelActivitySchema = z.object({ reason: textSchema("取消原因", TEXT_LIMITS.cancelReason, true, true) });
 
-const HOURS_MSG = "小时数应为 0.5 到 24，按半小时计，如 2 或 2.5";
+const HOURS_MSG = `小时数应为 0.5 到 ${MAX_HOURS}，按半小时计，如 2 或 2.5`;
 
 /** The manage page's posts (attendance intents are in activities/checkin.server.ts). */
 export const manageIntent = z.discriminatedUnion(
@@ -98,7 +99,7 @@ export const manageIntent = z.discriminatedUnion(
         .string({ error: "请填写小时数" })
         .transform((s) => normalizeDigits(s))
         .pipe(z.string().min(1, "请填写小时数").regex(/^\d{1,2}(\.[05])?$/, HOURS_MSG).transform(Number))
-        .pipe(z.number().min(0.5, HOURS_MSG).max(24, HOURS_MSG)),
+        .pipe(z.number().min(0.5, HOURS_MSG).max(MAX_HOURS, HOURS_MSG)),
     }),
   ],
   { error: "请求有误，请刷新页面后再试" },
@@ -106,73 +107,98 @@ export const manageIntent = z.discriminatedUnion(
 
 // ---- choices on the form ---------------------------------------------------------
 
-export interface RuleChoice {
-  id: number;
-  name: string;
-  points: number;
-  unit: "time" | "hour";
-}
-
 /** Rules an activity can pay by: active, awarding points. Volunteer ones first. */
-export function ruleChoices(villageId: number): RuleChoice[] {
-  return stmt(
-    `select id, name, points, unit from rules where village_id = ? and active = 1 and points > 0
-     order by category <> 'volunteer', name`,
-  ).all(villageId) as RuleChoice[];
+export function ruleChoices(villageId: number) {
+  return db()
+    .selectFrom("rules")
+    .select(["id", "name", "points", "unit"])
+    .where("village_id", "=", villageId)
+    .where("active", "=", 1)
+    .where("points", ">", 0)
+    .orderBy((eb) => eb.case().when("category", "=", "volunteer").then(0).else(1).end())
+    .orderBy("name")
+    .execute();
 }
+export type RuleChoice = Awaited<ReturnType<typeof ruleChoices>>[number];
 
-export interface OrganiserChoice {
-  id: number;
-  name: string;
-  role: string;
-}
+const ORGANISER_ROLES = ["committee", "inspector"] as const;
 
 /** Organisers are the village's committee members and inspectors (they mark attendance anyway). */
-export function organiserChoices(villageId: number): OrganiserChoice[] {
-  return stmt(
-    `select u.id, u.display_name as name, min(case r.role when 'committee' then 0 else 1 end) as rank,
-            case min(case r.role when 'committee' then 0 else 1 end) when 0 then '村委委员' else '网格员' end as role
-     from users u join user_roles r on r.user_id = u.id
-     where r.village_id = ? and r.role in ('committee', 'inspector') and u.disabled = 0
-     group by u.id order by rank, u.display_name`,
-  ).all(villageId) as OrganiserChoice[];
+export async function organiserChoices(villageId: number) {
+  const rows = await db()
+    .selectFrom("users as u")
+    .innerJoin("user_roles as r", "r.user_id", "u.id")
+    // 0 for a committee member (listed first, even when also an inspector), 1 for an inspector.
+    .select((eb) => ["u.id", "u.display_name as name", eb.fn.min<number>(eb.case().when("r.role", "=", "committee").then(0).else(1).end()).as("rank")])
+    .where("r.village_id", "=", villageId)
+    .where("r.role", "in", ORGANISER_ROLES)
+    .where("u.disabled", "=", 0)
+    .groupBy(["u.id", "u.display_name"])
+    .orderBy("rank")
+    .orderBy("u.display_name")
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, role: r.rank === 0 ? "村委委员" : "网格员" }));
 }
-
-export function ruleLabel(r: { points: number; unit: string }): string {
-  return r.unit === "hour" ? `每小时 ${r.points} 分` : `每次 ${r.points} 分`;
-}
+export type OrganiserChoice = Awaited<ReturnType<typeof organiserChoices>>[number];
 
 // ---- reading -----------------------------------------------------------------
 
-/** An activity as ACTIVITY_SELECT reads it: its own columns, plus organiser, rule and counts. */
-export type ActivityRow = Pick<
-  Selectable<ActivityTable>,
-  "id" | "village_id" | "title" | "description" | "place" | "starts_at" | "ends_at" | "signup_deadline" | "capacity"
-  | "organiser_user_id" | "rule_id" | "status" | "cancel_reason" | "closed_at"
-> & { organiser_name: string; rule_name: string; rule_points: number; rule_unit: RuleUnit; signed_up: number; attended: number };
-
-const ACTIVITY_SELECT = `select a.id, a.village_id, a.title, a.description, a.place, a.starts_at, a.ends_at, a.signup_deadline,
-    a.capacity, a.organiser_user_id, u.display_name as organiser_name, a.rule_id, r.name as rule_name,
-    r.points as rule_points, r.unit as rule_unit, a.status, a.cancel_reason, a.closed_at,
-    (select count(*) from activity_signups s where s.activity_id = a.id and s.status = 'active') as signed_up,
-    (select count(*) from activity_attendance t where t.activity_id = a.id) as attended
-  from activities a join users u on u.id = a.organiser_user_id join rules r on r.id = a.rule_id`;
+/** An activity with its organiser, its rule and its counts: one statement for every page that shows one. */
+function activitySelect() {
+  return db()
+    .selectFrom("activities as a")
+    .innerJoin("users as u", "u.id", "a.organiser_user_id")
+    .innerJoin("rules as r", "r.id", "a.rule_id")
+    .select((eb) => [
+      "a.id", "a.village_id", "a.title", "a.description", "a.place", "a.starts_at", "a.ends_at", "a.signup_deadline", "a.capacity",
+      "a.organiser_user_id", "u.display_name as organiser_name", "a.rule_id", "r.name as rule_name", "r.points as rule_points",
+      "r.unit as rule_unit", "a.status", "a.cancel_reason", "a.closed_at",
+      eb
+        .selectFrom("activity_signups as s")
+        .select((c) => c.fn.countAll<number>().as("n"))
+        .whereRef("s.activity_id", "=", "a.id")
+        .where("s.status", "=", "active")
+        .$asScalar()
+        .as("signed_up"),
+      eb
+        .selectFrom("activity_attendance as t")
+        .select((c) => c.fn.countAll<number>().as("n"))
+        .whereRef("t.activity_id", "=", "a.id")
+        .$asScalar()
+        .as("attended"),
+    ]);
+}
 
 /** The activity of this village, or a 404 (another village's id is not a hint that it exists). */
-export function activityIn(villageId: number, activityId: number): ActivityRow {
-  const row = stmt(`${ACTIVITY_SELECT} where a.id = ? and a.village_id = ?`).get(activityId, villageId) as ActivityRow | undefined;
+export async function activityIn(villageId: number, activityId: number) {
+  const row = await activitySelect().where("a.id", "=", activityId).where("a.village_id", "=", villageId).executeTakeFirst();
+  return row ?? notFound();
+}
+export type ActivityRow = Awaited<ReturnType<typeof activityIn>>;
+
+/** Only what a write checks (state, places, deadline), or a 404: no joins, no counts. */
+export async function activityState(villageId: number, activityId: number) {
+  const row = await db()
+    .selectFrom("activities")
+    .select(["id", "title", "status", "capacity", "signup_deadline"])
+    .where("id", "=", activityId)
+    .where("village_id", "=", villageId)
+    .executeTakeFirst();
   return row ?? notFound();
 }
 
 /** The village's activities: upcoming and running first (soonest first), then the rest (latest first). */
-export function listActivities(villageId: number, opts: { organiserUserId?: number } = {}): ActivityRow[] {
-  const org = opts.organiserUserId ?? null;
-  return stmt(
-    `${ACTIVITY_SELECT} where a.village_id = ? and (? is null or a.organiser_user_id = ?)
-     order by (a.status = 'open' and a.ends_at >= ?) desc,
-              case when a.status = 'open' and a.ends_at >= ? then a.starts_at else -a.starts_at end
-     limit 200`,
-  ).all(villageId, org, org, now(), now()) as ActivityRow[];
+export function listActivities(villageId: number, opts: { organiserUserId?: number } = {}): Promise<ActivityRow[]> {
+  const at = now();
+  let q = activitySelect().where("a.village_id", "=", villageId);
+  if (opts.organiserUserId !== undefined) q = q.where("a.organiser_user_id", "=", opts.organiserUserId);
+  return q
+    .orderBy((eb) => eb.case().when(eb.and([eb("a.status", "=", "open"), eb("a.ends_at", ">=", at)])).then(0).else(1).end())
+    .orderBy((eb) =>
+      eb.case().when(eb.and([eb("a.status", "=", "open"), eb("a.ends_at", ">=", at)])).then(eb.ref("a.starts_at")).else(eb.neg(eb.ref("a.starts_at"))).end(),
+    )
+    .limit(200)
+    .execute();
 }
 
 /** May this login run the activity's day (QR, attendance, close)? The organiser and any committee member. */
@@ -194,8 +220,8 @@ export async function activityStaff(request: Request, villageId: number): Promis
 }
 
 /** The activity, if this staff member may see it: an inspector only sees what they organise. */
-export function activityForStaff(access: Access, villageId: number, activityId: number): ActivityRow {
-  const a = activityIn(villageId, activityId);
+export async function activityForStaff(access: Access, villageId: number, activityId: number): Promise<ActivityRow> {
+  const a = await activityIn(villageId, activityId);
   if (access.role === "inspector" && a.organiser_user_id !== access.viewer.userId) throw forbidden();
   return a;
 }
@@ -212,9 +238,33 @@ export function requireRunner(access: Access, a: { organiser_user_id: number }):
 
 // ---- writing ---------------------------------------------------------------------
 
-function checkChoices(villageId: number, f: ActivityFields): Outcome | null {
-  if (!organiserChoices(villageId).some((o) => o.id === f.organiserId)) return fail("organiserId", "请从列表中选择组织者");
-  if (!ruleChoices(villageId).some((r) => r.id === f.ruleId)) return fail("ruleId", "请从列表中选择积分细则");
+type Refusal = ReturnType<typeof fail>;
+
+/** The organiser and the rule must be among the form's choices; both checked in one statement. */
+async function checkChoices(villageId: number, f: ActivityFields): Promise<Refusal | null> {
+  const found = await db()
+    .selectNoFrom((eb) => [
+      eb
+        .exists(
+          eb
+            .selectFrom("users as u")
+            .innerJoin("user_roles as r", "r.user_id", "u.id")
+            .select("u.id")
+            .where("u.id", "=", f.organiserId)
+            .where("u.disabled", "=", 0)
+            .where("r.village_id", "=", villageId)
+            .where("r.role", "in", ORGANISER_ROLES),
+        )
+        .as("organiser"),
+      eb
+        .exists(
+          eb.selectFrom("rules").select("id").where("id", "=", f.ruleId).where("village_id", "=", villageId).where("active", "=", 1).where("points", ">", 0),
+        )
+        .as("rule"),
+    ])
+    .executeTakeFirstOrThrow();
+  if (!found.organiser) return fail("organiserId", "请从列表中选择组织者");
+  if (!found.rule) return fail("ruleId", "请从列表中选择积分细则");
   return null;
 }
 
@@ -225,35 +275,29 @@ function snapshot(f: ActivityFields) {
   };
 }
 
-export function createActivity(actor: StaffActor & { userId: number }, villageId: number, f: ActivityFields): Outcome<{ activityId: number }> {
-  const bad = checkChoices(villageId, f);
-  if (bad) return bad as Outcome<{ activityId: number }>;
-  return transact(() => {
+export function createActivity(actor: StaffActor & { userId: number }, villageId: number, f: ActivityFields): Promise<Outcome<{ activityId: number }>> {
+  return unitOfWork(async (tx): Promise<Outcome<{ activityId: number }>> => {
+    const bad = await checkChoices(villageId, f);
+    if (bad) return bad;
     const at = now();
-    const activityId = Number(
-      stmt(
-        `insert into activities (village_id, title, description, place, starts_at, ends_at, signup_deadline, capacity,
-           organiser_user_id, rule_id, created_by, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(villageId, f.title, f.description, f.place, f.startsAt, f.endsAt, f.deadline, f.capacity, f.organiserId, f.ruleId, actor.userId, at, at)
-        .lastInsertRowid,
-    );
+    const { id: activityId } = await tx
+      .insertInto("activities")
+      .values({ village_id: villageId, ...snapshot(f), created_by: actor.userId, created_at: at, updated_at: at })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.create", targetType: "activity", targetId: activityId, after: snapshot(f) });
-    return { ok: true as const, activityId };
+    return { ok: true, activityId };
   });
 }
 
-export function updateActivity(actor: StaffActor, villageId: number, activityId: number, f: ActivityFields): Outcome {
-  const bad = checkChoices(villageId, f);
-  if (bad) return bad;
-  return transact((): Outcome => {
-    const a = activityIn(villageId, activityId);
+export function updateActivity(actor: StaffActor, villageId: number, activityId: number, f: ActivityFields): Promise<Outcome> {
+  return unitOfWork(async (tx): Promise<Outcome> => {
+    const bad = await checkChoices(villageId, f);
+    if (bad) return bad;
+    const a = await activityIn(villageId, activityId);
     if (a.status !== "open") return fail("_form", a.status === "cancelled" ? "活动已取消，不能再修改" : "活动已结束，不能再修改");
     if (f.capacity < a.signed_up) return fail("capacity", `已有 ${a.signed_up} 人报名，名额不能少于 ${a.signed_up}`);
-    stmt(
-      `update activities set title = ?, description = ?, place = ?, starts_at = ?, ends_at = ?, signup_deadline = ?, capacity = ?,
-         organiser_user_id = ?, rule_id = ?, updated_at = ? where id = ?`,
-    ).run(f.title, f.description, f.place, f.startsAt, f.endsAt, f.deadline, f.capacity, f.organiserId, f.ruleId, now(), activityId);
+    await tx.updateTable("activities").set({ ...snapshot(f), updated_at: now() }).where("id", "=", activityId).execute();
     audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.update", targetType: "activity", targetId: activityId,
       before: {
@@ -267,11 +311,11 @@ export function updateActivity(actor: StaffActor, villageId: number, activityId:
 }
 
 /** Cancelling keeps every sign-up: the households see the activity as cancelled, with the reason. */
-export function cancelActivity(actor: StaffActor, villageId: number, activityId: number, reason: string): Outcome {
-  return transact((): Outcome => {
-    const a = activityIn(villageId, activityId);
+export function cancelActivity(actor: StaffActor, villageId: number, activityId: number, reason: string): Promise<Outcome> {
+  return unitOfWork(async (tx): Promise<Outcome> => {
+    const a = await activityState(villageId, activityId);
     if (a.status !== "open") return fail("_form", a.status === "cancelled" ? "活动已经取消了" : "活动已结束，不能取消");
-    stmt("update activities set status = 'cancelled', cancel_reason = ?, updated_at = ? where id = ?").run(reason, now(), activityId);
+    await tx.updateTable("activities").set({ status: "cancelled", cancel_reason: reason, updated_at: now() }).where("id", "=", activityId).execute();
     audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.cancel", targetType: "activity", targetId: activityId,
       before: { status: a.status }, after: { status: "cancelled", cancel_reason: reason },
@@ -280,7 +324,6 @@ export function cancelActivity(actor: StaffActor, villageId: number, activityId:
   });
 }
 
-/** China-time "YYYY-MM-DDTHH:MM" for a datetime-local input. */
 // The new-activity form offers tomorrow 08:30–11:30 (China time) with sign-up until 20:00 the
 // evening before. Late in the evening that deadline has passed, and the form would publish an
 // activity nobody can join: then it offers the day after.
@@ -292,6 +335,7 @@ export function defaultActivityTimes(at: number) {
   return { start, end: start + 3 * 3600_000, deadline: start - 12.5 * 3600_000 };
 }
 
+/** China-time "YYYY-MM-DDTHH:MM" for a datetime-local input. */
 export function toLocalInput(ms: number): string {
   return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 16);
 }

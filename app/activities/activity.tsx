@@ -4,34 +4,21 @@ import { Form } from "@remix-run/react";
 import { SelectField, Tag } from "~/ui/form-parts";
 import { Field, FormError } from "~/ui/field";
 import { formatTime } from "~/platform/format";
+import type { ActivityRow, OrganiserChoice, RuleChoice } from "./activities.server";
+import { pointsLabel, TEXT_LIMITS } from "./labels";
 
-export interface ActivityFacts {
-  title: string;
-  description: string;
-  place: string;
-  starts_at: number;
-  ends_at: number;
-  signup_deadline: number;
-  capacity: number;
-  organiser_name: string;
-  rule_name: string;
-  rule_points: number;
-  rule_unit: "time" | "hour";
-  status: "open" | "cancelled" | "closed";
-  cancel_reason: string | null;
-  signed_up: number;
-  attended: number;
-}
+/** What the facts list shows of an activity (the server's row, as the loader sends it). */
+export type ActivityFacts = Pick<
+  ActivityRow,
+  "title" | "description" | "place" | "starts_at" | "ends_at" | "signup_deadline" | "capacity" | "organiser_name" | "rule_name"
+  | "rule_points" | "rule_unit" | "status" | "cancel_reason" | "signed_up" | "attended"
+>;
 
 /** "2026-11-25 08:30 – 11:30" (the day once when start and end share it). */
 export function timeRange(start: number, end: number): string {
   const a = formatTime(start);
   const b = formatTime(end);
   return a.slice(0, 10) === b.slice(0, 10) ? `${a} – ${b.slice(11)}` : `${a} – ${b}`;
-}
-
-export function pointsLabel(a: { rule_points: number; rule_unit: string }): string {
-  return a.rule_unit === "hour" ? `每小时 ${a.rule_points} 分` : `每次 ${a.rule_points} 分`;
 }
 
 export function StatusTag({ a, at }: { a: { status: string; ends_at: number; starts_at: number; signup_deadline: number }; at: number }) {
@@ -57,7 +44,7 @@ export function Facts({ a }: { a: ActivityFacts }) {
       <dd>{a.place}</dd>
       <dt>积分</dt>
       <dd>
-        {a.rule_name} · {pointsLabel(a)}
+        {a.rule_name} · {pointsLabel({ points: a.rule_points, unit: a.rule_unit })}
       </dd>
       <dt>名额</dt>
       <dd>
@@ -100,8 +87,8 @@ export interface ActivityFormProps {
   intent?: string;
   values: Record<string, string>;
   errors: Record<string, string | undefined>;
-  organisers: { id: number; name: string; role: string }[];
-  rules: { id: number; name: string; points: number; unit: "time" | "hour" }[];
+  organisers: OrganiserChoice[];
+  rules: RuleChoice[];
   submit: string;
   busy: boolean;
 }
@@ -111,13 +98,13 @@ export function ActivityForm({ intent, values: v, errors, organisers, rules, sub
     <Form method="post" noValidate>
       {intent ? <input type="hidden" name="intent" value={intent} /> : null}
       <FormError message={errors._form} />
-      <Field label="活动名称" name="title" defaultValue={v.title} error={errors.title} maxLength={80} autoComplete="off" hint="如：清扫村道、看望孤寡老人" />
-      <TextArea label="活动说明（可不填）" name="description" defaultValue={v.description} error={errors.description} maxLength={1000} />
-      <Field label="地点" name="place" defaultValue={v.place} error={errors.place} maxLength={120} autoComplete="off" />
+      <Field label="活动名称" name="title" defaultValue={v.title} error={errors.title} maxLength={TEXT_LIMITS.title} autoComplete="off" hint="如：清扫村道、看望孤寡老人" />
+      <TextArea label="活动说明（可不填）" name="description" defaultValue={v.description} error={errors.description} maxLength={TEXT_LIMITS.description} />
+      <Field label="地点" name="place" defaultValue={v.place} error={errors.place} maxLength={TEXT_LIMITS.place} autoComplete="off" />
       <Field label="开始时间" name="startsAt" type="datetime-local" defaultValue={v.startsAt} error={errors.startsAt} />
       <Field label="结束时间" name="endsAt" type="datetime-local" defaultValue={v.endsAt} error={errors.endsAt} />
       <Field label="报名截止时间" name="deadline" type="datetime-local" defaultValue={v.deadline} error={errors.deadline} hint="截止前村民可以报名和取消报名" />
-      <Field label="名额（人）" name="capacity" inputMode="numeric" defaultValue={v.capacity} error={errors.capacity} maxLength={8} autoComplete="off" />
+      <Field label="名额（人）" name="capacity" inputMode="numeric" defaultValue={v.capacity} error={errors.capacity} maxLength={TEXT_LIMITS.capacityDigits} autoComplete="off" />
       <SelectField
         label="组织者"
         name="organiserId"
@@ -132,7 +119,7 @@ export function ActivityForm({ intent, values: v, errors, organisers, rules, sub
         error={errors.ruleId}
         options={[
           { value: "", label: rules.length ? "请选择" : "本村还没有可用的积分细则" },
-          ...rules.map((r) => ({ value: String(r.id), label: `${r.name}（${r.unit === "hour" ? `每小时 ${r.points} 分` : `每次 ${r.points} 分`}）` })),
+          ...rules.map((r) => ({ value: String(r.id), label: `${r.name}（${pointsLabel(r)}）` })),
         ]}
       />
       <button type="submit" className="primary block" disabled={busy}>{busy ? "正在保存……" : submit}</button>

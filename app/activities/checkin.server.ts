@@ -7,14 +7,16 @@
 // photo of the QR is useless a minute later (the current and the previous window are accepted).
 import crypto from "node:crypto";
 import { redirect } from "@remix-run/node";
+import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import QRCode from "qrcode";
 import { forbidden, getViewer, requireViewer } from "~/platform/access.server";
 import { fail, notFound, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { sessionSecret } from "~/platform/env.server";
-import { activityIn, MAX_DURATION_MS } from "./activities.server";
+import type { Database } from "../../db/schema";
+import { activityState, MAX_DURATION_MS } from "./activities.server";
 
 export const WINDOW_MS = 30_000;
 /** A villager who must sign in first gets this long from a valid scan (typing a password takes a while). */
@@ -106,86 +108,107 @@ export type CheckinResult =
   | { ok: true; already: boolean; title: string; memberName: string }
   | { ok: false; message: string; status: number };
 
-/** The scanning villager checks themself in. Writes at most one row, ever, per member and activity. */
-export function checkInByScan(viewer: { userId: number; memberId: number | null; homeVillageId: number | null }, villageId: number, activityId: number): CheckinResult {
-  return transact((): CheckinResult => {
-    const a = stmt("select id, title, status from activities where id = ? and village_id = ?").get(activityId, villageId) as
-      | { id: number; title: string; status: string }
-      | undefined;
-    if (!a) notFound();
-    const member = viewer.memberId
-      ? (stmt("select id, name, village_id from members where id = ? and active = 1").get(viewer.memberId) as { id: number; name: string; village_id: number } | undefined)
-      : undefined;
+/**
+ * The scanning villager checks themself in. Writes at most one row, ever, per member and activity:
+ * the read and the insert are one unit of work, so two scans at once cannot both insert.
+ */
+export function checkInByScan(viewer: { userId: number; memberId: number | null; homeVillageId: number | null }, villageId: number, activityId: number): Promise<CheckinResult> {
+  return unitOfWork(async (tx): Promise<CheckinResult> => {
+    const a = await activityState(villageId, activityId);
+    const member = viewer.memberId === null ? undefined : await scanningMember(viewer.memberId, activityId);
     if (!member) return { ok: false, status: 403, message: "你的账号没有关联本村村民，不能签到。请找组织者手工登记。" };
     if (member.village_id !== villageId) return { ok: false, status: 403, message: "这是别的村的活动，你不能在这里签到。" };
     if (a.status === "cancelled") return { ok: false, status: 400, message: "这个活动已取消，不能签到。" };
     if (a.status === "closed") return { ok: false, status: 400, message: "这个活动已结束，不能再签到。" };
     // Read first: a replayed scan writes nothing at all (an ignored insert would still move the id sequence).
-    if (attended(activityId, member.id)) return { ok: true, already: true, title: a.title, memberName: member.name };
-    stmt(
-      `insert into activity_attendance (village_id, activity_id, member_id, method, recorded_by, created_at)
-       values (?, ?, ?, 'scan', ?, ?)`,
-    ).run(villageId, activityId, member.id, viewer.userId, now());
+    if (member.attended) return { ok: true, already: true, title: a.title, memberName: member.name };
+    await tx
+      .insertInto("activity_attendance")
+      .values({ village_id: villageId, activity_id: activityId, member_id: member.id, method: "scan", recorded_by: viewer.userId, created_at: now() })
+      .execute();
     return { ok: true, already: false, title: a.title, memberName: member.name };
   });
 }
 
-function attended(activityId: number, memberId: number): boolean {
-  return !!stmt("select 1 from activity_attendance where activity_id = ? and member_id = ?").get(activityId, memberId);
+/** The login's member, with whether they are already checked in to the activity (1 or 0). */
+function scanningMember(memberId: number, activityId: number) {
+  return db()
+    .selectFrom("members as m")
+    .select((eb) => ["m.id", "m.name", "m.village_id", attendedFlag(eb.exists(attendanceOf(eb, activityId))).as("attended")])
+    .where("m.id", "=", memberId)
+    .where("m.active", "=", 1)
+    .executeTakeFirst();
 }
 
-function openActivity(villageId: number, activityId: number): Outcome | null {
-  const a = activityIn(villageId, activityId);
+/** 1 or 0 on every engine (an exists alone answers true/false on PostgreSQL). */
+function attendedFlag(cond: Expression<SqlBool>) {
+  return expressionBuilder<Database>().case().when(cond).then(1).else(0).end();
+}
+
+/** The member's attendance at the activity (a subquery for `exists`). */
+function attendanceOf(eb: ExpressionBuilder<Database & { m: Database["members"] }, "m">, activityId: number) {
+  return eb.selectFrom("activity_attendance as t").select("t.id").where("t.activity_id", "=", activityId).whereRef("t.member_id", "=", "m.id");
+}
+
+/** Attendance can change while the activity is open; anything else is a refusal (or a 404). */
+async function openActivity(villageId: number, activityId: number): Promise<ReturnType<typeof fail> | null> {
+  const a = await activityState(villageId, activityId);
   if (a.status === "cancelled") return fail("_form", "活动已取消");
   if (a.status === "closed") return fail("_form", "活动已结束，考勤不能再改");
   return null;
 }
 
-function villageMember(villageId: number, memberId: number, activeOnly = true): { id: number; name: string } {
-  const m = stmt(`select id, name from members where id = ? and village_id = ?${activeOnly ? " and active = 1" : ""}`).get(memberId, villageId) as { id: number; name: string } | undefined;
-  return m ?? notFound();
+/** A member of the village (active only, unless taking off someone who left), with their attendance row if any. */
+async function villageMember(villageId: number, memberId: number, activityId: number, activeOnly = true) {
+  let q = db()
+    .selectFrom("members as m")
+    .leftJoin("activity_attendance as t", (j) => j.onRef("t.member_id", "=", "m.id").on("t.activity_id", "=", activityId))
+    .select(["m.id", "m.name", "t.id as attendance_id", "t.hours"])
+    .where("m.id", "=", memberId)
+    .where("m.village_id", "=", villageId);
+  if (activeOnly) q = q.where("m.active", "=", 1);
+  return (await q.executeTakeFirst()) ?? notFound();
 }
 
 /** The organiser marks a member of the village as present (signed up or not). */
-export function markAttendance(actor: StaffActor & { userId: number }, villageId: number, activityId: number, memberId: number): Outcome<{ name: string }> {
-  return transact((): Outcome<{ name: string }> => {
-    const closed = openActivity(villageId, activityId);
-    if (closed) return closed as Outcome<{ name: string }>;
-    const m = villageMember(villageId, memberId);
-    if (attended(activityId, memberId)) return fail("_form", `${m.name}已经签到了`);
-    stmt(
-      `insert into activity_attendance (village_id, activity_id, member_id, method, recorded_by, created_at)
-       values (?, ?, ?, 'manual', ?, ?)`,
-    ).run(villageId, activityId, memberId, actor.userId, now());
+export function markAttendance(actor: StaffActor & { userId: number }, villageId: number, activityId: number, memberId: number): Promise<Outcome<{ name: string }>> {
+  return unitOfWork(async (tx): Promise<Outcome<{ name: string }>> => {
+    const closed = await openActivity(villageId, activityId);
+    if (closed) return closed;
+    const m = await villageMember(villageId, memberId, activityId);
+    if (m.attendance_id !== null) return fail("_form", `${m.name}已经签到了`);
+    await tx
+      .insertInto("activity_attendance")
+      .values({ village_id: villageId, activity_id: activityId, member_id: memberId, method: "manual", recorded_by: actor.userId, created_at: now() })
+      .execute();
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.attend", targetType: "activity", targetId: activityId, after: { member_id: memberId } });
     return { ok: true, name: m.name };
   });
 }
 
-export function removeAttendance(actor: StaffActor, villageId: number, activityId: number, memberId: number): Outcome<{ name: string }> {
-  return transact((): Outcome<{ name: string }> => {
-    const closed = openActivity(villageId, activityId);
-    if (closed) return closed as Outcome<{ name: string }>;
+export function removeAttendance(actor: StaffActor, villageId: number, activityId: number, memberId: number): Promise<Outcome<{ name: string }>> {
+  return unitOfWork(async (tx): Promise<Outcome<{ name: string }>> => {
+    const closed = await openActivity(villageId, activityId);
+    if (closed) return closed;
     // A member who left the roster since can still be taken off: their attendance would block the close.
-    const m = villageMember(villageId, memberId, false);
-    const removed = stmt("delete from activity_attendance where activity_id = ? and member_id = ?").run(activityId, memberId).changes;
-    if (!removed) return fail("_form", `${m.name}没有签到记录`);
+    const m = await villageMember(villageId, memberId, activityId, false);
+    if (m.attendance_id === null) return fail("_form", `${m.name}没有签到记录`);
+    await tx.deleteFrom("activity_attendance").where("id", "=", m.attendance_id).execute();
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.unattend", targetType: "activity", targetId: activityId, before: { member_id: memberId } });
     return { ok: true, name: m.name };
   });
 }
 
-export function setHours(actor: StaffActor, villageId: number, activityId: number, memberId: number, hours: number): Outcome<{ name: string }> {
-  return transact((): Outcome<{ name: string }> => {
-    const closed = openActivity(villageId, activityId);
-    if (closed) return closed as Outcome<{ name: string }>;
-    const m = villageMember(villageId, memberId);
-    const row = stmt("select hours from activity_attendance where activity_id = ? and member_id = ?").get(activityId, memberId) as { hours: number | null } | undefined;
-    if (!row) return fail("_form", `${m.name}还没有签到，先签到再记时长`);
-    stmt("update activity_attendance set hours = ? where activity_id = ? and member_id = ?").run(hours, activityId, memberId);
+export function setHours(actor: StaffActor, villageId: number, activityId: number, memberId: number, hours: number): Promise<Outcome<{ name: string }>> {
+  return unitOfWork(async (tx): Promise<Outcome<{ name: string }>> => {
+    const closed = await openActivity(villageId, activityId);
+    if (closed) return closed;
+    const m = await villageMember(villageId, memberId, activityId);
+    if (m.attendance_id === null) return fail("_form", `${m.name}还没有签到，先签到再记时长`);
+    await tx.updateTable("activity_attendance").set({ hours }).where("id", "=", m.attendance_id).execute();
     audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.hours", targetType: "activity", targetId: activityId,
-      before: { member_id: memberId, hours: row.hours }, after: { member_id: memberId, hours },
+      before: { member_id: memberId, hours: m.hours }, after: { member_id: memberId, hours },
     });
     return { ok: true, name: m.name };
   });
@@ -197,42 +220,70 @@ export function defaultHours(a: { starts_at: number; ends_at: number }): number 
   return Math.max(1, Math.min(48, halves)) / 2;
 }
 
-export interface RosterRow {
-  member_id: number;
-  name: string;
-  relation: string;
-  household_number: string;
-  signed_up: number;
-  attended: number;
-  method: "scan" | "manual" | null;
-  hours: number | null;
-  checked_in_at: number | null;
+/** Who signed up and who came (walk-ins included), for the organiser's page. */
+export function activityRoster(activityId: number) {
+  return db()
+    .with("people", (q) =>
+      q
+        .selectFrom("activity_signups")
+        .select("member_id")
+        .where("activity_id", "=", activityId)
+        .where("status", "=", "active")
+        .union(q.selectFrom("activity_attendance").select("member_id").where("activity_id", "=", activityId)),
+    )
+    .selectFrom("people as p")
+    .innerJoin("members as m", "m.id", "p.member_id")
+    .innerJoin("households as h", "h.id", "m.household_id")
+    .leftJoin("activity_attendance as t", (j) => j.onRef("t.member_id", "=", "m.id").on("t.activity_id", "=", activityId))
+    .select((eb) => [
+      "m.id as member_id", "m.name", "m.relation", "h.number as household_number",
+      attendedFlag(
+        eb.exists(
+          eb.selectFrom("activity_signups as s").select("s.id").where("s.activity_id", "=", activityId).whereRef("s.member_id", "=", "m.id").where("s.status", "=", "active"),
+        ),
+      ).as("signed_up"),
+      attendedFlag(eb("t.id", "is not", null)).as("attended"),
+      "t.method", "t.hours", "t.created_at as checked_in_at",
+    ])
+    // Who came first, the latest arrival on top (the others have no time: the order of null is moot).
+    .orderBy("attended", "desc")
+    .orderBy("t.created_at", "desc")
+    .orderBy("h.number")
+    .orderBy("m.id")
+    .execute();
+}
+export type RosterRow = Awaited<ReturnType<typeof activityRoster>>[number];
+
+/** `%text%` for LIKE with its wildcards taken literally (escaped with a backslash), in lower case. */
+function containing(q: string): string {
+  return `%${q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Who signed up and who came (walk-ins included), for the organiser's page. */
-export function activityRoster(activityId: number): RosterRow[] {
-  return stmt(
-    `with people as (
-       select member_id from activity_signups where activity_id = @a and status = 'active'
-       union select member_id from activity_attendance where activity_id = @a)
-     select m.id as member_id, m.name, m.relation, h.number as household_number,
-            exists (select 1 from activity_signups s where s.activity_id = @a and s.member_id = m.id and s.status = 'active') as signed_up,
-            (t.id is not null) as attended, t.method, t.hours, t.created_at as checked_in_at
-     from people p join members m on m.id = p.member_id join households h on h.id = m.household_id
-     left join activity_attendance t on t.activity_id = @a and t.member_id = m.id
-     order by attended desc, t.created_at desc, h.number, m.id`,
-  ).all({ a: activityId }) as RosterRow[];
+/**
+ * Does the column contain the text? LIKE's ESCAPE clause has no builder method: written out, it
+ * means the same on SQLite and PostgreSQL (whose LIKE would otherwise escape with a backslash, and
+ * SQLite's not at all). Both sides in lower case: PostgreSQL's LIKE minds case, SQLite's does not
+ * (for A–Z, as in a 户号 with letters).
+ */
+function contains(column: Expression<string | null>, pattern: string) {
+  return sql<SqlBool>`lower(${column}) like ${pattern} escape '\\'`;
 }
 
 /** Members of the village matching a name, 户号 or phone: to add someone who did not sign up. */
-export function findVillageMembers(villageId: number, q: string): { id: number; name: string; relation: string; household_number: string }[] {
+export async function findVillageMembers(villageId: number, q: string) {
   if (!q) return [];
-  const like = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-  return stmt(
-    `select m.id, m.name, m.relation, h.number as household_number from members m join households h on h.id = m.household_id
-     where m.village_id = ? and m.active = 1 and (m.name like ? escape '\\' or h.number like ? escape '\\' or m.phone like ? escape '\\')
-     order by h.number, m.id limit 20`,
-  ).all(villageId, like, like, like) as { id: number; name: string; relation: string; household_number: string }[];
+  const like = containing(q);
+  return db()
+    .selectFrom("members as m")
+    .innerJoin("households as h", "h.id", "m.household_id")
+    .select(["m.id", "m.name", "m.relation", "h.number as household_number"])
+    .where("m.village_id", "=", villageId)
+    .where("m.active", "=", 1)
+    .where((eb) => eb.or([contains(eb.ref("m.name"), like), contains(eb.ref("h.number"), like), contains(eb.ref("m.phone"), like)]))
+    .orderBy("h.number")
+    .orderBy("m.id")
+    .limit(20)
+    .execute();
 }
 
 // ---- the page a villager's camera opens ------------------------------------------------
@@ -260,7 +311,7 @@ export async function checkinPage(request: Request, villageId: number, activityI
     throw redirect(`/login?next=${encodeURIComponent(next)}`, { headers: { "Set-Cookie": passCookie(request, villageId, activityId, pass) } });
   }
   await requireViewer(request); // a forced password change comes first
-  const result = checkInByScan(viewer, villageId, activityId);
+  const result = await checkInByScan(viewer, villageId, activityId);
   if (!result.ok && result.status === 403) throw forbidden(result.message);
   if (!result.ok) return { body: { ok: false, message: result.message }, status: result.status };
   return { body: result, status: 200 };

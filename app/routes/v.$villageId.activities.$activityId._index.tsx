@@ -5,6 +5,7 @@ import adminStyles from "~/people/admin.css";
 import styles from "~/activities/activities.css";
 import { Tag } from "~/ui/form-parts";
 import { ActivityForm, Cancelled, Facts, StatusTag, TextArea } from "~/activities/activity";
+import { TEXT_LIMITS } from "~/activities/labels";
 import { FormError, FormOk } from "~/ui/field";
 import { idParam } from "~/platform/access.server";
 import { actorOf, echoValues } from "~/platform/forms.server";
@@ -96,7 +97,7 @@ export default function ManageActivity() {
                             <input type="hidden" name="memberId" value={r.member_id} />
                             <div>
                               <label htmlFor={`h${r.member_id}`} className="sr-only">{r.name}的服务小时数</label>
-                              <input id={`h${r.member_id}`} name="hours" inputMode="decimal" defaultValue={String(r.hours ?? d.defaultHours)} maxLength={4} aria-invalid={hourErr ? true : undefined} aria-describedby={hourErr ? `h${r.member_id}-err` : undefined} />
+                              <input id={`h${r.member_id}`} name="hours" inputMode="decimal" defaultValue={String(r.hours ?? d.defaultHours)} maxLength={TEXT_LIMITS.hours} aria-invalid={hourErr ? true : undefined} aria-describedby={hourErr ? `h${r.member_id}-err` : undefined} />
                               {hourErr ? <p className="field-error" id={`h${r.member_id}-err`}>{hourErr}</p> : null}
                             </div>
                             <button type="submit" className="secondary" disabled={busy}>记小时</button>
@@ -128,7 +129,7 @@ export default function ManageActivity() {
           <h2>登记没报名的村民</h2>
           <Form method="get" className="search">
             <label htmlFor="q" className="sr-only">姓名、户号或手机号</label>
-            <input id="q" name="q" defaultValue={d.q} placeholder="姓名、户号或手机号" maxLength={20} />
+            <input id="q" name="q" defaultValue={d.q} placeholder="姓名、户号或手机号" maxLength={TEXT_LIMITS.search} />
             <button type="submit" className="secondary">查找</button>
           </Form>
           {d.q && d.found.length === 0 ? <p className="muted">没有找到</p> : null}
@@ -182,7 +183,7 @@ export default function ManageActivity() {
             <Form method="post" noValidate>
               <input type="hidden" name="intent" value="activity.cancel" />
               <FormError message={errs("activity.cancel")._form} />
-              <TextArea label="取消原因" name="reason" error={errs("activity.cancel").reason} maxLength={200} rows={2} defaultValue={result && !result.ok && result.intent === "activity.cancel" ? result.values.reason : undefined} />
+              <TextArea label="取消原因" name="reason" error={errs("activity.cancel").reason} maxLength={TEXT_LIMITS.cancelReason} rows={2} defaultValue={result && !result.ok && result.intent === "activity.cancel" ? result.values.reason : undefined} />
               <button type="submit" className="secondary block" disabled={busy}>取消活动</button>
             </Form>
           </section>

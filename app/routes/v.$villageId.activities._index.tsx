@@ -19,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     canCreate: access.role === "committee",
     mineOnly,
     at: now(),
-    activities: listActivities(villageId, mineOnly ? { organiserUserId: access.viewer.userId } : {}).map((a) => ({
+    activities: (await listActivities(villageId, mineOnly ? { organiserUserId: access.viewer.userId } : {})).map((a) => ({
       id: a.id, title: a.title, place: a.place, starts_at: a.starts_at, ends_at: a.ends_at, signup_deadline: a.signup_deadline,
       status: a.status, signed_up: a.signed_up, capacity: a.capacity, attended: a.attended, organiser_name: a.organiser_name,
     })),

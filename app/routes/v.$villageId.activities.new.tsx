@@ -19,18 +19,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await activityStaff(request, villageId);
   requireCommittee(access);
   const { start, end, deadline } = defaultActivityTimes(now());
-  return {
-    villageId,
-    organisers: organiserChoices(villageId),
-    rules: ruleChoices(villageId),
-    defaults: {
-      startsAt: toLocalInput(start),
-      endsAt: toLocalInput(end),
-      deadline: toLocalInput(deadline),
-      capacity: "20",
-      organiserId: String(access.viewer.userId),
-    } as Record<string, string>,
+  const [organisers, rules] = await Promise.all([organiserChoices(villageId), ruleChoices(villageId)]);
+  const defaults: Record<string, string> = {
+    startsAt: toLocalInput(start),
+    endsAt: toLocalInput(end),
+    deadline: toLocalInput(deadline),
+    capacity: "20",
+    organiserId: String(access.viewer.userId),
   };
+  return { villageId, organisers, rules, defaults };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -41,7 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const values = echoValues(form, FIELDS);
   const parsed = activityFieldsSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values }, { status: 400 });
-  const out = createActivity({ ...actorOf(access), userId: access.viewer.userId }, villageId, parsed.data);
+  const out = await createActivity({ ...actorOf(access), userId: access.viewer.userId }, villageId, parsed.data);
   if (!out.ok) return data({ errors: out.errors, values }, { status: out.status ?? 400 });
   return redirect(`/v/${villageId}/activities/${out.activityId}?created=1`);
 }

@@ -58,7 +58,7 @@ interface Plan {
   signups: number;
 }
 
-export function seedDemoActivities(today: number): void {
+export async function seedDemoActivities(today: number): Promise<void> {
   const villages = stmt("select id from villages order by id").all() as { id: number }[];
   for (const { id: villageId } of villages) {
     const committee = staff(villageId, "committee");
@@ -87,7 +87,7 @@ export function seedDemoActivities(today: number): void {
       return out;
     };
 
-    transact(() => {
+    const held = transact(() => {
       clockControl.set(today);
       for (const p of plans) {
         const id = insertActivity(villageId, p, volunteerRule(villageId, p.unit, today, p.rule), p.organiser === "committee" ? committee : inspector, committee, today - 7 * DAY);
@@ -119,12 +119,14 @@ export function seedDemoActivities(today: number): void {
       const came = take(8);
       for (const m of came) signUp(villageId, finished, m, committee, heldAt - 2 * DAY);
       came.slice(0, 7).forEach((m, i) => attend(villageId, finished, m, i < 5 ? "scan" : "manual", inspector, heldAt + 10 * MINUTE + i * MINUTE, i === 0 ? 2 : null));
-      clockControl.set(heldAt + 4 * HOUR);
-      const closed = closeActivity({ userId: inspector, role: "inspector" }, villageId, finished);
-      // A village catalogue with tight caps may refuse the batch: the activity then stays open to close by hand.
-      if (!closed.ok) console.warn(`演示活动未能结束：${closed.errors._form}`);
-      clockControl.set(today);
+      return { id: finished, heldAt };
     });
+    // Closing is a unit of work of its own, after the synchronous transaction above has committed.
+    clockControl.set(held.heldAt + 4 * HOUR);
+    const closed = await closeActivity({ userId: inspector, role: "inspector" }, villageId, held.id);
+    // A village catalogue with tight caps may refuse the batch: the activity then stays open to close by hand.
+    if (!closed.ok) console.warn(`演示活动未能结束：${closed.errors._form}`);
+    clockControl.set(today);
   }
 }
 

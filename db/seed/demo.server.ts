@@ -335,7 +335,7 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     runEvents(events);
     clockControl.reset();
     for (const v of built.villages) await seedDemoClaims(v.id);
-    seedDemoActivities(now());
+    await seedDemoActivities(now());
     await seedDemoStores();
     await seedDemoSanitation(now());
     seedDemoCampaigns(now());

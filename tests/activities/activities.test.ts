@@ -7,7 +7,7 @@ import { cancelActivity, defaultActivityTimes } from "~/activities/activities.se
 import { checkinPage, checkinPass, checkinToken, markAttendance, PASS_MS, setHours, WINDOW_MS, windowOf } from "~/activities/checkin.server";
 import { closeActivity } from "~/activities/close.server";
 import { clockControl, now } from "~/platform/clock.server";
-import { stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { startSession } from "~/platform/session.server";
 import { activityVillage, newActivity, type ActivityVillage, type Villager } from "./fixture";
 
@@ -20,8 +20,10 @@ function signer(v: Villager) {
   return { userId: v.userId, householdId: v.householdId, villageId: v.villageId };
 }
 
-const attendance = (activityId: number) => stmt("select member_id, method from activity_attendance where activity_id = ? order by member_id").all(activityId);
-const countAll = () => (stmt("select (select count(*) from activity_attendance) + (select count(*) from activity_signups) + (select count(*) from claims) as n").get() as { n: number }).n;
+/** Independent reads and setup writes, on the raw connection. */
+const sql = (source: string) => engine().sqlite.prepare(source);
+const attendance = (activityId: number) => sql("select member_id, method from activity_attendance where activity_id = ? order by member_id").all(activityId);
+const countAll = () => (sql("select (select count(*) from activity_attendance) + (select count(*) from activity_signups) + (select count(*) from claims) as n").get() as { n: number }).n;
 
 /** A request from a signed-in user's phone opening the check-in URL with `query`. */
 async function scan(userId: number | null, v: { villageId: number }, activityId: number, query: string, passCookie = "") {
@@ -40,35 +42,45 @@ async function scan(userId: number | null, v: { villageId: number }, activityId:
 }
 
 describe("sign-up", () => {
-  it("signs up any member of the own household, refuses after the deadline and for cancelled activities", () => {
+  it("signs up any member of the own household, refuses after the deadline and for cancelled activities", async () => {
     clockControl.set(T0);
     const v = activityVillage("SU");
     const [a] = v.villagers;
-    const id = newActivity(v, { startsIn: 24 * HOUR });
-    expect(signUp(signer(a), id, v.elder)).toMatchObject({ ok: true, name: "老人甲" });
-    expect(signUp(signer(a), id, v.elder)).toMatchObject({ ok: false, errors: { _form: "老人甲已经报过名了" } });
+    const id = await newActivity(v, { startsIn: 24 * HOUR });
+    expect(await signUp(signer(a), id, v.elder)).toMatchObject({ ok: true, name: "老人甲" });
+    expect(await signUp(signer(a), id, v.elder)).toMatchObject({ ok: false, errors: { _form: "老人甲已经报过名了" } });
     // A member of another household is not the signer's to sign up: 404, nothing written.
     const before = countAll();
-    expect(() => signUp(signer(a), id, v.villagers[1].memberId)).toThrow(Response);
+    await expect(signUp(signer(a), id, v.villagers[1].memberId)).rejects.toThrow(Response);
     expect(countAll()).toBe(before);
-    expect(cancelSignUp(signer(a), id, v.elder)).toMatchObject({ ok: true });
+    expect(await cancelSignUp(signer(a), id, v.elder)).toMatchObject({ ok: true });
     clockControl.set(T0 + 23 * HOUR); // the deadline is an hour before the start
-    expect(signUp(signer(a), id, a.memberId)).toMatchObject({ ok: false, errors: { _form: "报名已截止" } });
-    expect(cancelSignUp(signer(a), id, v.elder)).toMatchObject({ ok: false, errors: { _form: "报名已截止" } });
+    expect(await signUp(signer(a), id, a.memberId)).toMatchObject({ ok: false, errors: { _form: "报名已截止" } });
+    expect(await cancelSignUp(signer(a), id, v.elder)).toMatchObject({ ok: false, errors: { _form: "报名已截止" } });
   });
 
-  it("shows a cancelled activity, with its reason, to the households that signed up, and only to them", () => {
+  it("gives the last places to exactly as many sign-ups as there are places when they arrive at once in one process", async () => {
+    clockControl.set(T0);
+    const v = activityVillage("SU2", 4);
+    const id = await newActivity(v, { capacity: 2 });
+    const replies = await Promise.all(v.villagers.map((x) => signUp(signer(x), id, x.memberId)));
+    expect(replies.filter((r) => r.ok)).toHaveLength(2);
+    expect(replies.filter((r) => !r.ok).map((r) => (r.ok ? null : r.errors._form))).toEqual(["名额已满", "名额已满"]);
+    expect(sql("select count(*) as n from activity_signups where activity_id = ? and status = 'active'").get(id)).toEqual({ n: 2 });
+  });
+
+  it("shows a cancelled activity, with its reason, to the households that signed up, and only to them", async () => {
     clockControl.set(T0);
     const v = activityVillage("CX");
     const [a, b] = v.villagers;
-    const id = newActivity(v);
-    signUp(signer(a), id, a.memberId);
-    expect(cancelActivity({ userId: v.committee, role: "committee", villageId: v.villageId }, v.villageId, id, "大风预警，改期")).toEqual({ ok: true });
-    const seenByA = activitiesForHousehold(v.villageId, a.householdId).upcoming.find((x) => x.id === id);
+    const id = await newActivity(v);
+    await signUp(signer(a), id, a.memberId);
+    expect(await cancelActivity({ userId: v.committee, role: "committee", villageId: v.villageId }, v.villageId, id, "大风预警，改期")).toEqual({ ok: true });
+    const seenByA = (await activitiesForHousehold(v.villageId, a.householdId)).upcoming.find((x) => x.id === id);
     expect(seenByA).toMatchObject({ status: "cancelled", cancel_reason: "大风预警，改期", canSignUp: false });
     expect(seenByA!.mine.map((s) => [s.member_name, s.status])).toEqual([["户主0", "active"]]);
-    expect(activitiesForHousehold(v.villageId, b.householdId).upcoming.find((x) => x.id === id)).toBeUndefined();
-    expect(signUp(signer(b), id, b.memberId)).toMatchObject({ ok: false, errors: { _form: "活动已取消" } });
+    expect((await activitiesForHousehold(v.villageId, b.householdId)).upcoming.find((x) => x.id === id)).toBeUndefined();
+    expect(await signUp(signer(b), id, b.memberId)).toMatchObject({ ok: false, errors: { _form: "活动已取消" } });
   });
 });
 
@@ -87,15 +99,15 @@ describe("the new-activity form's suggested times", () => {
 });
 
 describe("check-in by the rotating code", () => {
-  function setup(code: string) {
+  async function setup(code: string) {
     clockControl.set(T0);
     const v = activityVillage(code);
-    const id = newActivity(v, { startsIn: -HOUR }); // under way
+    const id = await newActivity(v, { startsIn: -HOUR }); // under way
     return { v, id, w: windowOf(T0) };
   }
 
   it("checks a villager in once: scanning again records nothing more", async () => {
-    const { v, id, w } = setup("CK1");
+    const { v, id, w } = await setup("CK1");
     const [a] = v.villagers;
     const t = `t=${checkinToken(v.villageId, id, w)}`;
     expect(await scan(a.userId, v, id, t)).toEqual({ status: 200, body: { ok: true, already: false, title: "清扫村道", memberName: "户主0" } });
@@ -103,8 +115,17 @@ describe("check-in by the rotating code", () => {
     expect(attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
   });
 
+  it("checks a villager in once when the same code arrives twice at the same moment (a double tap)", async () => {
+    const { v, id, w } = await setup("CK5");
+    const [a] = v.villagers;
+    const t = `t=${checkinToken(v.villageId, id, w)}`;
+    const replies = await Promise.all([scan(a.userId, v, id, t), scan(a.userId, v, id, t)]);
+    expect(replies.map((r) => (r as { status: number; body: { already: boolean } }).body.already).sort()).toEqual([false, true]);
+    expect(attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
+  });
+
   it("accepts the previous window's code and refuses one from two windows ago, or from the future", async () => {
-    const { v, id, w } = setup("CK2");
+    const { v, id, w } = await setup("CK2");
     const [a, b, c] = v.villagers;
     expect(await scan(a.userId, v, id, `t=${checkinToken(v.villageId, id, w - 1)}`)).toMatchObject({ status: 200, body: { ok: true } });
     const old = await scan(b.userId, v, id, `t=${checkinToken(v.villageId, id, w - 2)}`);
@@ -119,11 +140,11 @@ describe("check-in by the rotating code", () => {
   });
 
   it("refuses another activity's code, another village's code, a forged one and a villager of another village", async () => {
-    const { v, id, w } = setup("CK3");
+    const { v, id, w } = await setup("CK3");
     const [a] = v.villagers;
-    const other = newActivity(v, { startsIn: -HOUR, title: "看望老人" });
+    const other = await newActivity(v, { startsIn: -HOUR, title: "看望老人" });
     const v2 = activityVillage("CK3B");
-    const foreign = newActivity(v2, { startsIn: -HOUR });
+    const foreign = await newActivity(v2, { startsIn: -HOUR });
     const forgedMessage = "这个二维码无效";
     const refused = async (query: string, user = a.userId) => {
       const r = await scan(user, v, id, query);
@@ -147,7 +168,7 @@ describe("check-in by the rotating code", () => {
   });
 
   it("sends a signed-out villager to sign in with a pass that works for 10 minutes", async () => {
-    const { v, id, w } = setup("CK4");
+    const { v, id, w } = await setup("CK4");
     const [a, b] = v.villagers;
     const r = await scan(null, v, id, `t=${checkinToken(v.villageId, id, w)}`);
     const location = (r as { thrown: Response }).thrown.headers.get("location")!;
@@ -172,32 +193,32 @@ describe("check-in by the rotating code", () => {
 
 describe("closing turns attendance into claims", () => {
   /** A village and a per-time activity starting in an hour. */
-  function held(code: string) {
+  async function held(code: string) {
     clockControl.set(T0);
     const v = activityVillage(code);
-    return { v, id: newActivity(v, { startsIn: HOUR }) };
+    return { v, id: await newActivity(v, { startsIn: HOUR }) };
   }
   const organiser = (v: ActivityVillage) => ({ userId: v.organiser, role: "inspector" as const, villageId: v.villageId });
   const claims = (id: number) =>
-    stmt("select member_id, rule_id, quantity, points, status, filer_user_id, filer_role, source_kind from claims where source_id = ? order by member_id").all(id);
+    sql("select member_id, rule_id, quantity, points, status, filer_user_id, filer_role, source_kind from claims where source_id = ? order by member_id").all(id);
 
-  it("files one claim per attending member, hours priced by a per-hour rule, in one batch with closing", () => {
-    const { v } = held("CL1");
-    const id = newActivity(v, { startsIn: HOUR, ruleId: v.rules.perHour }); // 3 hours planned
+  it("files one claim per attending member, hours priced by a per-hour rule, in one batch with closing", async () => {
+    const { v } = await held("CL1");
+    const id = await newActivity(v, { startsIn: HOUR, ruleId: v.rules.perHour }); // 3 hours planned
     const [a, b, c] = v.villagers;
-    signUp(signer(a), id, a.memberId);
-    signUp(signer(a), id, v.elder);
-    signUp(signer(c), id, c.memberId); // signed up, never came: no claim
-    markAttendance(organiser(v), v.villageId, id, a.memberId);
-    markAttendance(organiser(v), v.villageId, id, v.elder);
-    markAttendance(organiser(v), v.villageId, id, b.memberId); // came without signing up
-    expect(setHours(organiser(v), v.villageId, id, v.elder, 2.5)).toMatchObject({ ok: true });
-    expect(setHours(organiser(v), v.villageId, id, b.memberId, 1)).toMatchObject({ ok: true });
-    expect(closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id)).toMatchObject({ ok: false, errors: { _form: "活动还没开始，不能结束" } });
+    await signUp(signer(a), id, a.memberId);
+    await signUp(signer(a), id, v.elder);
+    await signUp(signer(c), id, c.memberId); // signed up, never came: no claim
+    await markAttendance(organiser(v), v.villageId, id, a.memberId);
+    await markAttendance(organiser(v), v.villageId, id, v.elder);
+    await markAttendance(organiser(v), v.villageId, id, b.memberId); // came without signing up
+    expect(await setHours(organiser(v), v.villageId, id, v.elder, 2.5)).toMatchObject({ ok: true });
+    expect(await setHours(organiser(v), v.villageId, id, b.memberId, 1)).toMatchObject({ ok: true });
+    expect(await closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id)).toMatchObject({ ok: false, errors: { _form: "活动还没开始，不能结束" } });
     expect(claims(id)).toEqual([]);
 
     clockControl.set(T0 + 5 * HOUR);
-    expect(closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id)).toEqual({ ok: true, claims: 3 });
+    expect(await closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id)).toEqual({ ok: true, claims: 3 });
     const base = { rule_id: v.rules.perHour, status: "pending", filer_user_id: v.organiser, filer_role: "inspector", source_kind: "activity" };
     expect(claims(id)).toEqual(
       [
@@ -206,41 +227,41 @@ describe("closing turns attendance into claims", () => {
         { member_id: b.memberId, quantity: 1, points: 2, ...base },
       ].sort((x, y) => x.member_id - y.member_id),
     );
-    expect(stmt("select status from activities where id = ?").get(id)).toEqual({ status: "closed" });
-    expect(stmt("select count(*) as n from activity_attendance where activity_id = ? and claim_id is null").get(id)).toEqual({ n: 0 });
+    expect(sql("select status from activities where id = ?").get(id)).toEqual({ status: "closed" });
+    expect(sql("select count(*) as n from activity_attendance where activity_id = ? and claim_id is null").get(id)).toEqual({ n: 0 });
     // Closed means closed: no second batch, no attendance changes.
-    expect(closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toMatchObject({ ok: false });
-    expect(markAttendance(organiser(v), v.villageId, id, c.memberId)).toMatchObject({ ok: false });
+    expect(await closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toMatchObject({ ok: false });
+    expect(await markAttendance(organiser(v), v.villageId, id, c.memberId)).toMatchObject({ ok: false });
     expect(claims(id)).toHaveLength(3);
   });
 
-  it("files one fixed-points claim per member for a per-time rule", () => {
-    const { v, id } = held("CL2");
+  it("files one fixed-points claim per member for a per-time rule", async () => {
+    const { v, id } = await held("CL2");
     const [a, b] = v.villagers;
-    markAttendance(organiser(v), v.villageId, id, a.memberId);
-    markAttendance(organiser(v), v.villageId, id, b.memberId);
+    await markAttendance(organiser(v), v.villageId, id, a.memberId);
+    await markAttendance(organiser(v), v.villageId, id, b.memberId);
     clockControl.set(T0 + 2 * HOUR);
-    expect(closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toEqual({ ok: true, claims: 2 });
+    expect(await closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toEqual({ ok: true, claims: 2 });
     expect(claims(id).map((c) => [(c as { quantity: number }).quantity, (c as { points: number }).points])).toEqual([[1, 5], [1, 5]]);
   });
 
-  it("writes nothing when one claim of the batch is refused (a cap): the activity stays open", () => {
-    const { v } = held("CL3");
-    stmt("update rules set cap_member_day = 4 where id = ?").run(v.rules.perHour);
-    const id = newActivity(v, { startsIn: HOUR, ruleId: v.rules.perHour });
+  it("writes nothing when one claim of the batch is refused (a cap): the activity stays open", async () => {
+    const { v } = await held("CL3");
+    sql("update rules set cap_member_day = 4 where id = ?").run(v.rules.perHour);
+    const id = await newActivity(v, { startsIn: HOUR, ruleId: v.rules.perHour });
     const [a, b] = v.villagers;
-    markAttendance(organiser(v), v.villageId, id, a.memberId);
-    markAttendance(organiser(v), v.villageId, id, b.memberId);
-    setHours(organiser(v), v.villageId, id, a.memberId, 1);
+    await markAttendance(organiser(v), v.villageId, id, a.memberId);
+    await markAttendance(organiser(v), v.villageId, id, b.memberId);
+    await setHours(organiser(v), v.villageId, id, a.memberId, 1);
     clockControl.set(T0 + 5 * HOUR);
     const before = countAll();
-    const out = closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id);
+    const out = await closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id);
     expect(out.ok).toBe(false);
     expect(JSON.stringify(out)).toContain("户主1");
     expect(countAll()).toBe(before);
-    expect(stmt("select status from activities where id = ?").get(id)).toEqual({ status: "open" });
+    expect(sql("select status from activities where id = ?").get(id)).toEqual({ status: "open" });
     // The organiser corrects the hours and closes.
-    setHours(organiser(v), v.villageId, id, b.memberId, 2);
-    expect(closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id)).toEqual({ ok: true, claims: 2 });
+    await setHours(organiser(v), v.villageId, id, b.memberId, 2);
+    expect(await closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id)).toEqual({ ok: true, claims: 2 });
   });
 });

@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { activityVillage, newActivity } from "./fixture";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -27,7 +27,8 @@ function run(env: Record<string, string>): Promise<{ code: number | null; out: s
 describe("activity capacity under concurrency", () => {
   it(`${PROCESSES} processes race for ${CAPACITY} places, ${ROUNDS} times: exactly ${CAPACITY} get in each time`, async () => {
     const v = activityVillage("RACE", PROCESSES);
-    const activities = Array.from({ length: ROUNDS }, () => newActivity(v, { capacity: CAPACITY }));
+    const activities: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) activities.push(await newActivity(v, { capacity: CAPACITY }));
     // Far enough ahead for every process to start tsx and open the database first.
     const startAt = Date.now() + 4000;
     const results = await Promise.all(
@@ -43,7 +44,7 @@ describe("activity capacity under concurrency", () => {
       expect(mine.filter((r) => r.ok)).toHaveLength(CAPACITY);
       // Every refusal is the capacity one (not a busy database or a crash).
       expect(mine.filter((r) => !r.ok).map((r) => r.message)).toEqual(Array(PROCESSES - CAPACITY).fill("名额已满"));
-      const rows = stmt("select count(*) as n from activity_signups where activity_id = ? and status = 'active'").get(a) as { n: number };
+      const rows = engine().sqlite.prepare("select count(*) as n from activity_signups where activity_id = ? and status = 'active'").get(a) as { n: number };
       expect(rows.n).toBe(CAPACITY);
     }
   });

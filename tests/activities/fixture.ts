@@ -1,7 +1,7 @@
 // A small village for activity tests: households with logins, a committee member, an organising
-// inspector, and a per-time and a per-hour volunteer rule. Synchronous, in the test's own database.
+// inspector, and a per-time and a per-hour volunteer rule, in the test's own database.
 import { createHousehold } from "~/people/households.server";
-import { stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { now } from "~/platform/clock.server";
 import { insertUser } from "~/people/users.server";
 import { createVillage, ensureTownship } from "~/people/villages.server";
@@ -20,8 +20,9 @@ function user(villageId: number, name: string, roles: Role[], memberId: number |
 
 function rule(villageId: number, name: string, points: number, unit: "time" | "hour"): number {
   return Number(
-    stmt("insert into rules (village_id, category, name, points, unit, created_at, updated_at) values (?, 'volunteer', ?, ?, ?, 0, 0)").run(villageId, name, points, unit)
-      .lastInsertRowid,
+    engine()
+      .sqlite.prepare("insert into rules (village_id, category, name, points, unit, created_at, updated_at) values (?, 'volunteer', ?, ?, ?, 0, 0)")
+      .run(villageId, name, points, unit).lastInsertRowid,
   );
 }
 
@@ -55,13 +56,13 @@ export type ActivityVillage = ReturnType<typeof activityVillage>;
 const HOUR = 3600_000;
 
 /** An activity starting in `startsIn` ms, 3 hours long, sign-up until an hour before it starts. */
-export function newActivity(v: ActivityVillage, over: Partial<ActivityFields> & { startsIn?: number } = {}): number {
+export async function newActivity(v: ActivityVillage, over: Partial<ActivityFields> & { startsIn?: number } = {}): Promise<number> {
   const starts = now() + (over.startsIn ?? 24 * HOUR);
   const fields: ActivityFields = {
     title: "清扫村道", description: "", place: "村委会", startsAt: starts, endsAt: starts + 3 * HOUR, deadline: starts - HOUR, capacity: 10,
     organiserId: v.organiser, ruleId: v.rules.perTime, ...over,
   };
-  const out = createActivity({ userId: v.committee, role: "committee", villageId: v.villageId }, v.villageId, fields);
+  const out = await createActivity({ userId: v.committee, role: "committee", villageId: v.villageId }, v.villageId, fields);
   if (!out.ok) throw new Error(JSON.stringify(out.errors));
   return out.activityId;
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { markAttendance, removeAttendance } from "~/activities/checkin.server";
 import { closeActivity } from "~/activities/close.server";
 import { clockControl } from "~/platform/clock.server";
-import { stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { activityVillage, newActivity } from "./fixture";
 
 const HOUR = 3600_000;
@@ -11,18 +11,18 @@ const T0 = Date.UTC(2026, 10, 20, 1, 0, 7);
 afterEach(() => clockControl.reset());
 
 describe("attendance of a member who left the roster", () => {
-  it("can be removed, so the activity can still be closed for everyone else", () => {
+  it("can be removed, so the activity can still be closed for everyone else", async () => {
     clockControl.set(T0);
     const v = activityVillage("RA1");
-    const id = newActivity(v, { startsIn: HOUR });
+    const id = await newActivity(v, { startsIn: HOUR });
     const organiser = { userId: v.organiser, role: "inspector" as const, villageId: v.villageId };
     const [a, b] = v.villagers;
-    markAttendance(organiser, v.villageId, id, a.memberId);
-    markAttendance(organiser, v.villageId, id, b.memberId);
-    stmt("update members set active = 0 where id = ?").run(b.memberId); // moved away before the close
+    await markAttendance(organiser, v.villageId, id, a.memberId);
+    await markAttendance(organiser, v.villageId, id, b.memberId);
+    engine().sqlite.prepare("update members set active = 0 where id = ?").run(b.memberId); // moved away before the close
     clockControl.set(T0 + 5 * HOUR);
-    expect(closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toMatchObject({ ok: false });
-    expect(removeAttendance(organiser, v.villageId, id, b.memberId)).toMatchObject({ ok: true });
-    expect(closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toEqual({ ok: true, claims: 1 });
+    expect(await closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toMatchObject({ ok: false });
+    expect(await removeAttendance(organiser, v.villageId, id, b.memberId)).toMatchObject({ ok: true });
+    expect(await closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toEqual({ ok: true, claims: 1 });
   });
 });
