@@ -8,6 +8,7 @@ import { z } from "zod";
 import { fail, formIdSchema, type Outcome } from "~/platform/forms.server";
 import { nomineeKey } from "./nominations.server";
 import { campaignIn, categoryOf } from "./campaigns.server";
+import { MAX_WINNERS } from "./labels";
 import { freezeElectorateInTxn, voterOf, type VoterIdentity } from "./voters.server";
 import { now } from "~/platform/clock.server";
 import { stmt, transact } from "~/platform/database.server";
@@ -16,8 +17,8 @@ const BAD_REQUEST = "请求有误，请刷新页面后再试";
 
 export const ballotSchema = z.object({
   categoryId: formIdSchema,
-  // Checkbox values; more than 20 is never a real form.
-  choices: z.array(z.string().regex(/^\d{1,12}$/, BAD_REQUEST).transform(Number), { error: BAD_REQUEST }).max(20, BAD_REQUEST),
+  // Checkbox values; a category never has more places than MAX_WINNERS, so more is never a real form.
+  choices: z.array(z.string().regex(/^\d{1,12}$/, BAD_REQUEST).transform(Number), { error: BAD_REQUEST }).max(MAX_WINNERS, BAD_REQUEST),
 });
 
 export interface Voter extends VoterIdentity {

@@ -4,7 +4,7 @@ import { SelectField, Tag } from "~/ui/form-parts";
 import { TextArea } from "~/activities/activity";
 import { Field, FormError } from "~/ui/field";
 import type { CampaignState } from "./labels";
-import { TEXT_LIMITS, VOTER_LABELS } from "./labels";
+import { KIND_CHOICES, MAX_QUORUM, TEXT_LIMITS, VOTER_CHOICES, VOTER_LABELS } from "./labels";
 import { formatTime } from "~/platform/format";
 
 export function StateTag({ state, label }: { state: CampaignState; label: string }) {
@@ -69,14 +69,11 @@ export function CampaignForm({ values: v, errors, rules, rows, busy }: CampaignF
       <SelectField
         label="谁投票"
         name="voters"
-        defaultValue={v.voters ?? "representatives"}
+        defaultValue={v.voters ?? VOTER_CHOICES[0].value}
         error={errors.voters}
-        options={[
-          { value: "representatives", label: "村民代表（每人一票）" },
-          { value: "household", label: "每户一票" },
-        ]}
+        options={[...VOTER_CHOICES]}
       />
-      <Field label="最低投票率（%）" name="quorum" inputMode="numeric" defaultValue={v.quorum} error={errors.quorum} maxLength={TEXT_LIMITS.quorumDigits} autoComplete="off" hint="投票的人数占能投票人数的比例，0 到 100" />
+      <Field label="最低投票率（%）" name="quorum" inputMode="numeric" defaultValue={v.quorum} error={errors.quorum} maxLength={TEXT_LIMITS.quorumDigits} autoComplete="off" hint={`投票的人数占能投票人数的比例，0 到 ${MAX_QUORUM}`} />
       {Array.from({ length: rows }, (_, k) => k + 1).map((i) => (
         <fieldset key={i} className="category-row">
           <legend>评选类别 {i}{i > 1 ? "（不用可留空）" : ""}</legend>
@@ -84,12 +81,9 @@ export function CampaignForm({ values: v, errors, rules, rows, busy }: CampaignF
           <SelectField
             label="评家庭还是评个人"
             name={`cat${i}Kind`}
-            defaultValue={v[`cat${i}Kind`] ?? "member"}
+            defaultValue={v[`cat${i}Kind`] ?? KIND_CHOICES[0].value}
             error={errors[`cat${i}Kind`]}
-            options={[
-              { value: "member", label: "评个人（如好婆婆、好媳妇）" },
-              { value: "household", label: "评家庭（如文明家庭、最美家庭）" },
-            ]}
+            options={[...KIND_CHOICES]}
           />
           <Field label="评选名额" name={`cat${i}Winners`} inputMode="numeric" defaultValue={v[`cat${i}Winners`]} error={errors[`cat${i}Winners`]} maxLength={TEXT_LIMITS.winnersDigits} autoComplete="off" />
           <SelectField

@@ -2,12 +2,12 @@
 // campaigns/nominations.server.ts, voters and ballots in campaign-voters / campaign-ballots, counting,
 // ties and confirming in campaign-results.server.ts. See docs/decisions/0020…0022.
 import { z } from "zod";
-import type { Campaign, CampaignCategory, CampaignKind, CampaignVoters } from "../../db/schema";
+import type { Campaign, CampaignCategory, CampaignKind } from "../../db/schema";
 import { findGrant, forbidden, notFound, requireRole, type Access } from "~/platform/access.server";
 import { chinaTimeSchema } from "~/activities/activities.server";
 import { fail, formIdSchema, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
-import { KIND_LABELS, MAX_CATEGORIES, stateOf, TEXT_LIMITS, VOTER_LABELS, type CampaignState } from "./labels";
+import { KIND_CHOICES, KIND_LABELS, MAX_CATEGORIES, MAX_QUORUM, MAX_WINNERS, stateOf, TEXT_LIMITS, VOTER_CHOICES, VOTER_LABELS, type CampaignState } from "./labels";
 import { now } from "~/platform/clock.server";
 import { stmt, transact } from "~/platform/database.server";
 import { formatTime } from "~/platform/format";
@@ -19,12 +19,15 @@ const MAX_SPAN_MS = 120 * DAY;
 
 // ---- the create form ------------------------------------------------------------
 
+const WINNERS_MESSAGE = `评选名额应为 1 到 ${MAX_WINNERS} 的整数`;
 const winnersSchema = z
   .string()
   .optional()
   .transform((s) => normalizeDigits(s ?? ""))
-  .pipe(z.string().regex(/^\d{1,2}$/, "评选名额应为 1 到 20 的整数").transform(Number))
-  .pipe(z.number().int().min(1, "评选名额应为 1 到 20 的整数").max(20, "评选名额应为 1 到 20 的整数"));
+  .pipe(z.string().regex(new RegExp(`^\\d{1,${TEXT_LIMITS.winnersDigits}}$`), WINNERS_MESSAGE).transform(Number))
+  .pipe(z.number().int().min(1, WINNERS_MESSAGE).max(MAX_WINNERS, WINNERS_MESSAGE));
+const QUORUM_MESSAGE = `最低投票率应为 0 到 ${MAX_QUORUM} 的整数`;
+const KINDS = KIND_CHOICES.map((k) => k.value);
 
 const categoryFields = Object.fromEntries(
   Array.from({ length: MAX_CATEGORIES }, (_, k) => k + 1).flatMap((i) => [
@@ -52,12 +55,12 @@ export const campaignFieldsSchema = z
     nominateUntil: chinaTimeSchema("提名截止时间"),
     voteFrom: chinaTimeSchema("投票开始时间"),
     voteUntil: chinaTimeSchema("投票截止时间"),
-    voters: z.enum(["representatives", "household"], { error: "请选择由谁投票" }),
+    voters: z.enum(VOTER_CHOICES.map((v) => v.value), { error: "请选择由谁投票" }),
     quorum: z
       .string({ error: "请填写最低投票率" })
       .transform(normalizeDigits)
-      .pipe(z.string().min(1, "请填写最低投票率").regex(/^\d{1,3}$/, "最低投票率应为 0 到 100 的整数").transform(Number))
-      .pipe(z.number().int().max(100, "最低投票率应为 0 到 100 的整数")),
+      .pipe(z.string().min(1, "请填写最低投票率").regex(new RegExp(`^\\d{1,${TEXT_LIMITS.quorumDigits}}$`), QUORUM_MESSAGE).transform(Number))
+      .pipe(z.number().int().max(MAX_QUORUM, QUORUM_MESSAGE)),
     ...categoryFields,
   })
   .transform((f, ctx) => {
@@ -67,14 +70,14 @@ export const campaignFieldsSchema = z
     for (let i = 1; i <= MAX_CATEGORIES; i++) {
       const name = cell(`cat${i}Name`) ?? "";
       if (!name) continue; // a row left empty is not a category
-      const kind = cell(`cat${i}Kind`);
-      if (kind !== "household" && kind !== "member") ctx.addIssue({ code: "custom", path: [`cat${i}Kind`], message: "请选择评家庭还是评个人" });
+      const kind = KINDS.find((k) => k === cell(`cat${i}Kind`));
+      if (!kind) ctx.addIssue({ code: "custom", path: [`cat${i}Kind`], message: "请选择评家庭还是评个人" });
       const winners = winnersSchema.safeParse(cell(`cat${i}Winners`));
       if (!winners.success) ctx.addIssue({ code: "custom", path: [`cat${i}Winners`], message: winners.error.issues[0]?.message ?? "评选名额应为 1 到 20 的整数" });
       const rule = formIdSchema.safeParse(cell(`cat${i}Rule`));
       if (!rule.success) ctx.addIssue({ code: "custom", path: [`cat${i}Rule`], message: "请从列表中选择奖励积分的细则" });
       if (categories.some((c) => c.name === name)) ctx.addIssue({ code: "custom", path: [`cat${i}Name`], message: "类别名称重复了" });
-      if (winners.success && rule.success && (kind === "household" || kind === "member")) categories.push({ row: i, name, kind, winners: winners.data, ruleId: rule.data });
+      if (winners.success && rule.success && kind) categories.push({ row: i, name, kind, winners: winners.data, ruleId: rule.data });
     }
     if (categories.length === 0 && !Object.keys(f).some((k) => /^cat\dName$/.test(k) && cell(k))) ctx.addIssue({ code: "custom", path: ["cat1Name"], message: "请至少填写一个评选类别，如“好婆婆”" });
     if (f.nominateUntil <= f.nominateFrom) ctx.addIssue({ code: "custom", path: ["nominateUntil"], message: "提名截止要晚于提名开始" });
@@ -83,7 +86,7 @@ export const campaignFieldsSchema = z
     else if (f.voteUntil - f.nominateFrom > MAX_SPAN_MS) ctx.addIssue({ code: "custom", path: ["voteUntil"], message: "从提名开始到投票截止最长 120 天" });
     return {
       title: f.title, description: f.description, nominateFrom: f.nominateFrom, nominateUntil: f.nominateUntil, voteFrom: f.voteFrom,
-      voteUntil: f.voteUntil, voters: f.voters as CampaignVoters, quorum: f.quorum, categories,
+      voteUntil: f.voteUntil, voters: f.voters, quorum: f.quorum, categories,
     };
   });
 export type CampaignFields = z.output<typeof campaignFieldsSchema>;
