@@ -3,6 +3,9 @@ import { Form } from "@remix-run/react";
 import { SelectField, Tag } from "~/ui/form-parts";
 import { TextArea } from "~/activities/activity";
 import { Field, FormError } from "~/ui/field";
+import type { CampaignVoters } from "../../db/schema";
+import type { AwardRule, CategoryRow } from "./campaigns.server";
+import type { CampaignFactsView, NomineeSearchView, ResultView } from "./pages.server";
 import type { CampaignState } from "./labels";
 import { KIND_CHOICES, MAX_QUORUM, TEXT_LIMITS, VOTER_CHOICES, VOTER_LABELS } from "./labels";
 import { formatTime } from "~/platform/format";
@@ -19,17 +22,7 @@ export function windowText(from: number, until: number): string {
   return `${a} 至 ${a.slice(0, 4) === b.slice(0, 4) ? b.slice(5) : b}`;
 }
 
-export interface Facts {
-  nominate_from: number;
-  nominate_until: number;
-  vote_from: number;
-  vote_until: number;
-  voters: "representatives" | "household";
-  quorum: number;
-  electorate: number;
-}
-
-export function CampaignFacts({ c }: { c: Facts }) {
+export function CampaignFacts({ c }: { c: CampaignFactsView }) {
   return (
     <dl className="facts">
       <dt>提名</dt>
@@ -51,7 +44,7 @@ export function CampaignFacts({ c }: { c: Facts }) {
 export interface CampaignFormProps {
   values: Record<string, string>;
   errors: Record<string, string | undefined>;
-  rules: { id: number; name: string; points: number }[];
+  rules: AwardRule[];
   rows: number;
   busy: boolean;
 }
@@ -103,8 +96,8 @@ export function CampaignForm({ values: v, errors, rules, rows, busy }: CampaignF
 // ---- nominating ----------------------------------------------------------------------------
 
 export interface NominateBoxProps {
-  categories: { id: number; name: string; kind: "household" | "member" }[];
-  search: { cat: number | null; q: string; found: { id: number; label: string; sub: string }[] };
+  categories: Pick<CategoryRow, "id" | "name" | "kind">[];
+  search: NomineeSearchView;
   errors: Record<string, string | undefined>;
   values?: Record<string, string>;
   busy: boolean;
@@ -155,19 +148,8 @@ export function NominateBox({ categories, search, errors, values, busy, resetKey
 // ---- the result ------------------------------------------------------------------------------
 
 export interface ResultProps {
-  result: {
-    turnout: { voters: number; electorate: number; percent: number; quorum: number; met: boolean };
-    blockers: string[];
-    categories: {
-      id: number;
-      name: string;
-      winners: number;
-      tiePlaces: number;
-      tieDecided: { choice: number[]; reason: string; by: string; at: number } | null;
-      rows: { id: number; label: string; votes: number; place: number; outcome: "win" | "tie" | "out"; won: boolean }[];
-    }[];
-  };
-  voters: "representatives" | "household";
+  result: ResultView;
+  voters: CampaignVoters;
 }
 
 export function Turnout({ result, voters }: ResultProps) {
