@@ -2,24 +2,9 @@
 // honour history. Only ui/styles.css classes here (those pages load no campaign stylesheet).
 import { Link } from "@remix-run/react";
 import { formatTime } from "~/platform/format";
+import type { campaignNotice, HonourRow } from "./views.server";
 
-export interface Honour {
-  campaign_id: number;
-  title: string;
-  category: string;
-  label: string;
-  votes: number;
-  by_tie: number;
-  tie_reason: string | null;
-  confirmed_at: number;
-  points: number;
-  claim_status_label: string;
-}
-
-export interface CampaignNoticeData {
-  running: { id: number; title: string; stateLabel: string; until: number | null }[];
-  confirmed: { id: number; title: string; confirmed_at: number; winners: Honour[] }[];
-}
+type CampaignNoticeData = Awaited<ReturnType<typeof campaignNotice>>;
 
 /** `link`: where a campaign's page is for this viewer ("/campaigns" for a villager, the committee's page for staff), or null. */
 export function CampaignNotice({ data, link }: { data: CampaignNoticeData; link: string | null }) {
@@ -67,7 +52,7 @@ export function CampaignNotice({ data, link }: { data: CampaignNoticeData; link:
   );
 }
 
-export function HonourHistory({ rows }: { rows: Honour[] }) {
+export function HonourHistory({ rows }: { rows: HonourRow[] }) {
   return (
     <section className="card" data-testid="honours">
       <h2 style={{ marginTop: 0 }}>荣誉记录</h2>

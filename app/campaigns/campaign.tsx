@@ -3,8 +3,11 @@ import { Form } from "@remix-run/react";
 import { SelectField, Tag } from "~/ui/form-parts";
 import { TextArea } from "~/activities/activity";
 import { Field, FormError } from "~/ui/field";
+import type { CampaignVoters } from "../../db/schema";
+import type { AwardRule, CategoryRow } from "./campaigns.server";
+import type { CampaignFactsView, NomineeSearchView, ResultView } from "./pages.server";
 import type { CampaignState } from "./labels";
-import { TEXT_LIMITS, VOTER_LABELS } from "./labels";
+import { KIND_CHOICES, MAX_QUORUM, TEXT_LIMITS, VOTER_CHOICES, VOTER_LABELS } from "./labels";
 import { formatTime } from "~/platform/format";
 
 export function StateTag({ state, label }: { state: CampaignState; label: string }) {
@@ -19,17 +22,7 @@ export function windowText(from: number, until: number): string {
   return `${a} 至 ${a.slice(0, 4) === b.slice(0, 4) ? b.slice(5) : b}`;
 }
 
-export interface Facts {
-  nominate_from: number;
-  nominate_until: number;
-  vote_from: number;
-  vote_until: number;
-  voters: "representatives" | "household";
-  quorum: number;
-  electorate: number;
-}
-
-export function CampaignFacts({ c }: { c: Facts }) {
+export function CampaignFacts({ c }: { c: CampaignFactsView }) {
   return (
     <dl className="facts">
       <dt>提名</dt>
@@ -51,7 +44,7 @@ export function CampaignFacts({ c }: { c: Facts }) {
 export interface CampaignFormProps {
   values: Record<string, string>;
   errors: Record<string, string | undefined>;
-  rules: { id: number; name: string; points: number }[];
+  rules: AwardRule[];
   rows: number;
   busy: boolean;
 }
@@ -69,14 +62,11 @@ export function CampaignForm({ values: v, errors, rules, rows, busy }: CampaignF
       <SelectField
         label="谁投票"
         name="voters"
-        defaultValue={v.voters ?? "representatives"}
+        defaultValue={v.voters ?? VOTER_CHOICES[0].value}
         error={errors.voters}
-        options={[
-          { value: "representatives", label: "村民代表（每人一票）" },
-          { value: "household", label: "每户一票" },
-        ]}
+        options={[...VOTER_CHOICES]}
       />
-      <Field label="最低投票率（%）" name="quorum" inputMode="numeric" defaultValue={v.quorum} error={errors.quorum} maxLength={TEXT_LIMITS.quorumDigits} autoComplete="off" hint="投票的人数占能投票人数的比例，0 到 100" />
+      <Field label="最低投票率（%）" name="quorum" inputMode="numeric" defaultValue={v.quorum} error={errors.quorum} maxLength={TEXT_LIMITS.quorumDigits} autoComplete="off" hint={`投票的人数占能投票人数的比例，0 到 ${MAX_QUORUM}`} />
       {Array.from({ length: rows }, (_, k) => k + 1).map((i) => (
         <fieldset key={i} className="category-row">
           <legend>评选类别 {i}{i > 1 ? "（不用可留空）" : ""}</legend>
@@ -84,12 +74,9 @@ export function CampaignForm({ values: v, errors, rules, rows, busy }: CampaignF
           <SelectField
             label="评家庭还是评个人"
             name={`cat${i}Kind`}
-            defaultValue={v[`cat${i}Kind`] ?? "member"}
+            defaultValue={v[`cat${i}Kind`] ?? KIND_CHOICES[0].value}
             error={errors[`cat${i}Kind`]}
-            options={[
-              { value: "member", label: "评个人（如好婆婆、好媳妇）" },
-              { value: "household", label: "评家庭（如文明家庭、最美家庭）" },
-            ]}
+            options={[...KIND_CHOICES]}
           />
           <Field label="评选名额" name={`cat${i}Winners`} inputMode="numeric" defaultValue={v[`cat${i}Winners`]} error={errors[`cat${i}Winners`]} maxLength={TEXT_LIMITS.winnersDigits} autoComplete="off" />
           <SelectField
@@ -109,8 +96,8 @@ export function CampaignForm({ values: v, errors, rules, rows, busy }: CampaignF
 // ---- nominating ----------------------------------------------------------------------------
 
 export interface NominateBoxProps {
-  categories: { id: number; name: string; kind: "household" | "member" }[];
-  search: { cat: number | null; q: string; found: { id: number; label: string; sub: string }[] };
+  categories: Pick<CategoryRow, "id" | "name" | "kind">[];
+  search: NomineeSearchView;
   errors: Record<string, string | undefined>;
   values?: Record<string, string>;
   busy: boolean;
@@ -161,19 +148,8 @@ export function NominateBox({ categories, search, errors, values, busy, resetKey
 // ---- the result ------------------------------------------------------------------------------
 
 export interface ResultProps {
-  result: {
-    turnout: { voters: number; electorate: number; percent: number; quorum: number; met: boolean };
-    blockers: string[];
-    categories: {
-      id: number;
-      name: string;
-      winners: number;
-      tiePlaces: number;
-      tieDecided: { choice: number[]; reason: string; by: string; at: number } | null;
-      rows: { id: number; label: string; votes: number; place: number; outcome: "win" | "tie" | "out"; won: boolean }[];
-    }[];
-  };
-  voters: "representatives" | "household";
+  result: ResultView;
+  voters: CampaignVoters;
 }
 
 export function Turnout({ result, voters }: ResultProps) {

@@ -7,15 +7,32 @@ export const REPRESENTATIVE_INTENT = "member.representative";
 /** Category rows on the create form. */
 export const MAX_CATEGORIES = 4;
 
+/** Places per category: the create form's 评选名额 and the most a ballot may tick. */
+export const MAX_WINNERS = 20;
+/** The minimum turnout is a whole percent, 0 to this. */
+export const MAX_QUORUM = 100;
+
 /**
  * The longest text each campaign field takes, in characters: the server's schemas and the forms'
  * maxLength both read these, so a form never lets a villager type more than the server keeps.
- * Numbers: quorum 0–100 (3 digits), winners 1–20 (2 digits).
+ * Numbers: quorum 0–MAX_QUORUM, winners 1–MAX_WINNERS, as many digits as those take.
  */
 export const TEXT_LIMITS = {
-  title: 40, description: 500, categoryName: 12, quorumDigits: 3, winnersDigits: 2,
+  title: 40, description: 500, categoryName: 12, quorumDigits: String(MAX_QUORUM).length, winnersDigits: String(MAX_WINNERS).length,
   nominationReason: 200, rejectNote: 100, tieReason: 200, search: 20,
 } as const;
+
+/** Who may vote, as the create form offers it (first: the default); the schema accepts exactly these. */
+export const VOTER_CHOICES = [
+  { value: "representatives", label: "村民代表（每人一票）" },
+  { value: "household", label: "每户一票" },
+] as const satisfies readonly { value: CampaignVoters; label: string }[];
+
+/** What a category honours, as the create form offers it (first: the default); the schema accepts exactly these. */
+export const KIND_CHOICES = [
+  { value: "member", label: "评个人（如好婆婆、好媳妇）" },
+  { value: "household", label: "评家庭（如文明家庭、最美家庭）" },
+] as const satisfies readonly { value: CampaignKind; label: string }[];
 
 export type CampaignState = "draft" | "nominating" | "between" | "voting" | "closed" | "confirmed";
 

@@ -2,14 +2,15 @@
 // reason while the nomination window is open; the committee accepts (a nomination stands only
 // then), rejects with a note, or merges duplicates, until voting opens. Every write is audited.
 import { z } from "zod";
-import type { CampaignKind, NominationStatus } from "../../db/schema";
+import { expressionBuilder, sql, type Expression, type SqlBool } from "kysely";
+import type { CampaignKind, Database, NominationStatus } from "../../db/schema";
 import { fail, formIdSchema, notFound, type Outcome } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { nomineeLabel, TEXT_LIMITS } from "./labels";
 import { campaignIn, categoryOf, type CampaignRow } from "./campaigns.server";
 import { householdOfUser } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import type { Role } from "~/platform/roles";
 import { textSchema } from "~/platform/validation.server";
 
@@ -35,107 +36,149 @@ export interface NomineeChoice {
   sub: string;
 }
 
+/** The name of the household's head (active), as a subquery: how a household is named to villagers. */
+export function headNameOf(household: Expression<number>) {
+  return expressionBuilder<Database>()
+    .selectFrom("members as hm")
+    .select("hm.name")
+    .where("hm.household_id", "=", household)
+    .where("hm.is_head", "=", 1)
+    .where("hm.active", "=", 1);
+}
+
+/**
+ * `column LIKE pattern ESCAPE '\'`, the pattern's own % _ \ escaped by the caller. Written with `sql`
+ * because the builder's `like` has no ESCAPE clause, and one must be named: SQLite has no default
+ * escape character (PostgreSQL's is the backslash). Standard SQL, the same on both engines.
+ */
+function contains(column: "h.number" | "m.name", pattern: string) {
+  return sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
+}
+
 /** Households (by 户号 or any member's name) or members (by name or 户号) of the village, at most 20. */
-export function findNominees(villageId: number, kind: CampaignKind, q: string): NomineeChoice[] {
+export async function findNominees(villageId: number, kind: CampaignKind, q: string): Promise<NomineeChoice[]> {
   const term = q.trim().slice(0, TEXT_LIMITS.search);
   if (!term) return [];
   const like = `%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
   if (kind === "household") {
-    const rows = stmt(
-      `select h.id, h.number, h.address, (select name from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1) as head
-       from households h where h.village_id = ? and (h.number like ? escape '\\' or exists
-         (select 1 from members m where m.household_id = h.id and m.active = 1 and m.name like ? escape '\\'))
-       order by h.number limit 20`,
-    ).all(villageId, like, like) as { id: number; number: string; address: string; head: string | null }[];
+    const rows = await db()
+      .selectFrom("households as h")
+      .select((eb) => ["h.id", "h.number", "h.address", headNameOf(eb.ref("h.id")).as("head")])
+      .where("h.village_id", "=", villageId)
+      .where((eb) =>
+        eb.or([
+          contains("h.number", like),
+          eb.exists(eb.selectFrom("members as m").select("m.id").whereRef("m.household_id", "=", "h.id").where("m.active", "=", 1).where(contains("m.name", like))),
+        ]),
+      )
+      .orderBy("h.number")
+      .limit(20)
+      .execute();
     return rows.map((r) => ({ id: r.id, label: nomineeLabel({ household_number: r.number, person: r.head, member_id: null }), sub: r.address }));
   }
-  const rows = stmt(
-    `select m.id, m.name, m.relation, h.number from members m join households h on h.id = m.household_id
-     where m.village_id = ? and m.active = 1 and (m.name like ? escape '\\' or h.number like ? escape '\\') order by h.number, m.id limit 20`,
-  ).all(villageId, like, like) as { id: number; name: string; relation: string; number: string }[];
+  const rows = await db()
+    .selectFrom("members as m")
+    .innerJoin("households as h", "h.id", "m.household_id")
+    .select(["m.id", "m.name", "m.relation", "h.number"])
+    .where("m.village_id", "=", villageId)
+    .where("m.active", "=", 1)
+    .where((eb) => eb.or([contains("m.name", like), contains("h.number", like)]))
+    .orderBy("h.number")
+    .orderBy("m.id")
+    .limit(20)
+    .execute();
   return rows.map((r) => ({ id: r.id, label: nomineeLabel({ household_number: r.number, person: r.name, member_id: r.id }), sub: r.relation }));
 }
 
 // ---- nominating -----------------------------------------------------------------------------
 
-function nomineeOf(villageId: number, kind: CampaignKind, id: number): { householdId: number; memberId: number | null } | null {
+async function nomineeOf(villageId: number, kind: CampaignKind, id: number): Promise<{ householdId: number; memberId: number | null } | null> {
   if (kind === "household") {
-    const h = stmt("select id from households where id = ? and village_id = ?").get(id, villageId) as { id: number } | undefined;
+    const h = await db().selectFrom("households").select("id").where("id", "=", id).where("village_id", "=", villageId).executeTakeFirst();
     return h ? { householdId: h.id, memberId: null } : null;
   }
-  const m = stmt("select id, household_id from members where id = ? and village_id = ? and active = 1").get(id, villageId) as { id: number; household_id: number } | undefined;
+  const m = await db().selectFrom("members").select(["id", "household_id"]).where("id", "=", id).where("village_id", "=", villageId).where("active", "=", 1).executeTakeFirst();
   return m ? { householdId: m.household_id, memberId: m.id } : null;
 }
 
 /** Files one nomination while the window is open. */
-export function nominate(by: Nominator, villageId: number, campaignId: number, f: NominateFields): Outcome<{ nominationId: number; label: string }> {
-  return transact((): Outcome<{ nominationId: number; label: string }> => {
-    const c = campaignIn(villageId, campaignId);
+export function nominate(by: Nominator, villageId: number, campaignId: number, f: NominateFields): Promise<Outcome<{ nominationId: number; label: string }>> {
+  return unitOfWork(async (tx): Promise<Outcome<{ nominationId: number; label: string }>> => {
+    const c = await campaignIn(villageId, campaignId);
     if (c.state !== "nominating") return fail("_form", c.state === "draft" ? "提名还没有开始" : "提名已经截止了");
-    const cat = categoryOf(campaignId, f.categoryId);
+    const cat = await categoryOf(campaignId, f.categoryId);
     if (!cat) return fail("_form", "请从本次评选的类别中选择");
-    const who = nomineeOf(villageId, cat.kind, f.nomineeId);
+    const who = await nomineeOf(villageId, cat.kind, f.nomineeId);
     if (!who) return fail("nomineeId", cat.kind === "household" ? "请从搜索结果中选择本村的一户" : "请从搜索结果中选择本村的一位村民");
-    const dup = stmt(
-      "select 1 from campaign_nominations where category_id = ? and household_id = ? and coalesce(member_id, 0) = ? and nominated_by = ?",
-    ).get(cat.id, who.householdId, who.memberId ?? 0, by.userId);
+    // The same expression as the unique index campaign_nominations_once, which it can use.
+    const dup = await tx
+      .selectFrom("campaign_nominations")
+      .select("id")
+      .where("category_id", "=", cat.id)
+      .where("household_id", "=", who.householdId)
+      .where((eb) => eb(eb.fn.coalesce("member_id", eb.lit(0)), "=", who.memberId ?? 0))
+      .where("nominated_by", "=", by.userId)
+      .executeTakeFirst();
     if (dup) return fail("nomineeId", `你已经在“${cat.name}”里提名过这${cat.kind === "household" ? "户" : "位"}了`);
     const at = now();
-    const nominationId = Number(
-      stmt(
-        `insert into campaign_nominations (campaign_id, category_id, village_id, household_id, member_id, reason, nominated_by, nominator_role, status, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?)`,
-      ).run(campaignId, cat.id, villageId, who.householdId, who.memberId, f.reason, by.userId, by.role, at).lastInsertRowid,
-    );
+    const { id: nominationId } = await tx
+      .insertInto("campaign_nominations")
+      .values({
+        campaign_id: campaignId, category_id: cat.id, village_id: villageId, household_id: who.householdId, member_id: who.memberId, reason: f.reason,
+        nominated_by: by.userId, nominator_role: by.role, status: "proposed", created_at: at,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     audit({
       actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nominate", targetType: "campaign", targetId: campaignId,
       after: { nomination: nominationId, category: cat.name, household_id: who.householdId, member_id: who.memberId, reason: f.reason },
     });
-    return { ok: true, nominationId, label: labelOf(nominationId) };
+    return { ok: true, nominationId, label: await labelOf(nominationId) };
   });
 }
 
 // ---- reading ------------------------------------------------------------------------------------
 
-export interface NominationRow {
-  id: number;
-  category_id: number;
-  household_id: number;
-  member_id: number | null;
-  household_number: string;
-  person: string | null;
-  label: string;
-  reason: string;
-  status: NominationStatus;
-  merged_into: number | null;
-  nominated_by: number;
-  nominator: string;
-  decision_note: string | null;
-  created_at: number;
+/** Nominations with the nominee's 户号 and name (the person, or the household's head) and who nominated. */
+function nominations() {
+  return db()
+    .selectFrom("campaign_nominations as n")
+    .innerJoin("households as h", "h.id", "n.household_id")
+    .leftJoin("members as m", "m.id", "n.member_id")
+    .innerJoin("users as u", "u.id", "n.nominated_by")
+    .select((eb) => [
+      "n.id", "n.category_id", "n.household_id", "n.member_id", "h.number as household_number",
+      eb.fn.coalesce("m.name", headNameOf(eb.ref("n.household_id"))).as("person"),
+      "n.reason", "n.status", "n.merged_into", "n.nominated_by", "u.display_name as nominator", "n.decision_note", "n.created_at",
+    ]);
 }
 
-const NOMINATION_SELECT = `select n.id, n.category_id, n.household_id, n.member_id, h.number as household_number,
-    coalesce(m.name, (select name from members hm where hm.household_id = n.household_id and hm.is_head = 1 and hm.active = 1)) as person,
-    n.reason, n.status, n.merged_into, n.nominated_by, u.display_name as nominator, n.decision_note, n.created_at
-  from campaign_nominations n join households h on h.id = n.household_id left join members m on m.id = n.member_id
-  join users u on u.id = n.nominated_by`;
+type NominationRaw = Awaited<ReturnType<ReturnType<typeof nominations>["executeTakeFirstOrThrow"]>>;
+export type NominationRow = NominationRaw & { label: string };
 
-function labelled(rows: Omit<NominationRow, "label">[]): NominationRow[] {
-  return rows.map((r) => ({ ...r, label: nomineeLabel(r) }));
+function labelled(row: NominationRaw): NominationRow {
+  return { ...row, label: nomineeLabel(row) };
 }
 
-function labelOf(nominationId: number): string {
-  return labelled([stmt(`${NOMINATION_SELECT} where n.id = ?`).get(nominationId) as Omit<NominationRow, "label">])[0].label;
+async function labelOf(nominationId: number): Promise<string> {
+  return labelled(await nominations().where("n.id", "=", nominationId).executeTakeFirstOrThrow()).label;
 }
 
 /** Every nomination of the campaign, for the committee (with who nominated). */
-export function nominationsOf(campaignId: number): NominationRow[] {
-  return labelled(stmt(`${NOMINATION_SELECT} where n.campaign_id = ? order by n.category_id, n.household_id, coalesce(n.member_id, 0), n.id`).all(campaignId) as Omit<NominationRow, "label">[]);
+export async function nominationsOf(campaignId: number): Promise<NominationRow[]> {
+  const rows = await nominations()
+    .where("n.campaign_id", "=", campaignId)
+    .orderBy("n.category_id")
+    .orderBy("n.household_id")
+    .orderBy((eb) => eb.fn.coalesce("n.member_id", eb.lit(0)))
+    .orderBy("n.id")
+    .execute();
+  return rows.map(labelled);
 }
 
 /** What a villager may see of nominations: their own. */
-export function myNominations(campaignId: number, userId: number): NominationRow[] {
-  return labelled(stmt(`${NOMINATION_SELECT} where n.campaign_id = ? and n.nominated_by = ? order by n.id`).all(campaignId, userId) as Omit<NominationRow, "label">[]);
+export async function myNominations(campaignId: number, userId: number): Promise<NominationRow[]> {
+  return (await nominations().where("n.campaign_id", "=", campaignId).where("n.nominated_by", "=", userId).orderBy("n.id").execute()).map(labelled);
 }
 
 export interface Candidate {
@@ -158,8 +201,8 @@ export function nomineeKey(n: { category_id: number; household_id: number; membe
  * The standing candidates: accepted nominations, one per nominee, with the reasons of the duplicates
  * merged into them. Never a vote count.
  */
-export function candidatesOf(campaignId: number): Candidate[] {
-  const rows = nominationsOf(campaignId);
+export async function candidatesOf(campaignId: number): Promise<Candidate[]> {
+  const rows = await nominationsOf(campaignId);
   const byNominee = new Map<string, Candidate>();
   for (const r of rows.filter((x) => x.status === "accepted")) {
     const reasons = [r, ...rows.filter((x) => x.merged_into === r.id)].map((x) => x.reason);
@@ -191,9 +234,9 @@ export const decideSchema = z.discriminatedUnion(
   { error: BAD_REQUEST },
 );
 
-function nominationIn(campaignId: number, id: number): NominationRow {
-  const row = stmt(`${NOMINATION_SELECT} where n.id = ? and n.campaign_id = ?`).get(id, campaignId) as Omit<NominationRow, "label"> | undefined;
-  return row ? labelled([row])[0] : notFound();
+async function nominationIn(campaignId: number, id: number): Promise<NominationRow> {
+  const row = await nominations().where("n.id", "=", id).where("n.campaign_id", "=", campaignId).executeTakeFirst();
+  return row ? labelled(row) : notFound();
 }
 
 /** Decisions on nominations are open until voting starts: after that the ballot's candidates are fixed. */
@@ -208,10 +251,12 @@ function ownHousehold(by: Decider, ...rows: NominationRow[]): Outcome | null {
   return home !== null && rows.some((n) => n.household_id === home) ? fail("_form", "不能处理本户的提名，请由另一位村委委员处理") : null;
 }
 
-function setNomination(id: number, status: NominationStatus, by: Decider, extra: { note?: string; into?: number } = {}): void {
-  stmt("update campaign_nominations set status = ?, decided_by = ?, decided_at = ?, decision_note = ?, merged_into = ? where id = ?").run(
-    status, by.userId, now(), extra.note ?? null, extra.into ?? null, id,
-  );
+async function setNomination(id: number, status: NominationStatus, by: Decider, extra: { note?: string; into?: number } = {}): Promise<void> {
+  await db()
+    .updateTable("campaign_nominations")
+    .set({ status, decided_by: by.userId, decided_at: now(), decision_note: extra.note ?? null, merged_into: extra.into ?? null })
+    .where("id", "=", id)
+    .execute();
 }
 
 /**
@@ -219,52 +264,58 @@ function setNomination(id: number, status: NominationStatus, by: Decider, extra:
  * household category, the same person in a member category), if any: a second one would be a second
  * candidate for one nominee, who could then take two places and be paid twice.
  */
-function standingTwin(n: NominationRow): NominationRow | null {
-  const row = stmt(
-    `${NOMINATION_SELECT} where n.category_id = ? and n.id <> ? and n.status = 'accepted' and n.household_id = ? and coalesce(n.member_id, 0) = ? order by n.id limit 1`,
-  ).get(n.category_id, n.id, n.household_id, n.member_id ?? 0) as Omit<NominationRow, "label"> | undefined;
-  return row ? labelled([row])[0] : null;
+async function standingTwin(n: NominationRow): Promise<NominationRow | null> {
+  const row = await nominations()
+    .where("n.category_id", "=", n.category_id)
+    .where("n.id", "<>", n.id)
+    .where("n.status", "=", "accepted")
+    .where("n.household_id", "=", n.household_id)
+    .where((eb) => eb(eb.fn.coalesce("n.member_id", eb.lit(0)), "=", n.member_id ?? 0))
+    .orderBy("n.id")
+    .limit(1)
+    .executeTakeFirst();
+  return row ? labelled(row) : null;
 }
 
 /** Accepts a nomination; one whose nominee already stands is merged into that candidate instead (its reason kept). */
-export function acceptNomination(by: Decider, villageId: number, campaignId: number, nominationId: number): Outcome<{ label: string; mergedInto?: number }> {
-  return transact((): Outcome<{ label: string; mergedInto?: number }> => {
-    const c = campaignIn(villageId, campaignId);
-    const n = nominationIn(campaignId, nominationId);
+export function acceptNomination(by: Decider, villageId: number, campaignId: number, nominationId: number): Promise<Outcome<{ label: string; mergedInto?: number }>> {
+  return unitOfWork(async (): Promise<Outcome<{ label: string; mergedInto?: number }>> => {
+    const c = await campaignIn(villageId, campaignId);
+    const n = await nominationIn(campaignId, nominationId);
     const refused = stillOpen(c) ?? ownHousehold(by, n);
     if (refused) return refused as Outcome<{ label: string }>;
     if (n.status === "accepted") return { ok: true, label: n.label };
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
-    const twin = standingTwin(n);
+    const twin = await standingTwin(n);
     if (twin) {
-      mergeInto(n, twin, by, villageId, campaignId);
+      await mergeInto(n, twin, by, villageId, campaignId);
       return { ok: true, label: n.label, mergedInto: twin.id };
     }
-    setNomination(n.id, "accepted", by);
+    await setNomination(n.id, "accepted", by);
     audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_accept", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "accepted" } });
     return { ok: true, label: n.label };
   });
 }
 
-export function rejectNomination(by: Decider, villageId: number, campaignId: number, nominationId: number, note: string): Outcome<{ label: string }> {
-  return transact((): Outcome<{ label: string }> => {
-    const c = campaignIn(villageId, campaignId);
-    const n = nominationIn(campaignId, nominationId);
+export function rejectNomination(by: Decider, villageId: number, campaignId: number, nominationId: number, note: string): Promise<Outcome<{ label: string }>> {
+  return unitOfWork(async (): Promise<Outcome<{ label: string }>> => {
+    const c = await campaignIn(villageId, campaignId);
+    const n = await nominationIn(campaignId, nominationId);
     const refused = stillOpen(c) ?? ownHousehold(by, n);
     if (refused) return refused as Outcome<{ label: string }>;
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
-    setNomination(n.id, "rejected", by, { note });
+    await setNomination(n.id, "rejected", by, { note });
     audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_reject", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "rejected", note } });
     return { ok: true, label: n.label };
   });
 }
 
 /** Merges a duplicate (same category, same nominee) into another nomination; the kept one stands if either did. */
-export function mergeNomination(by: Decider, villageId: number, campaignId: number, nominationId: number, intoId: number): Outcome<{ label: string }> {
-  return transact((): Outcome<{ label: string }> => {
-    const c = campaignIn(villageId, campaignId);
-    const n = nominationIn(campaignId, nominationId);
-    const into = nominationIn(campaignId, intoId);
+export function mergeNomination(by: Decider, villageId: number, campaignId: number, nominationId: number, intoId: number): Promise<Outcome<{ label: string }>> {
+  return unitOfWork(async (): Promise<Outcome<{ label: string }>> => {
+    const c = await campaignIn(villageId, campaignId);
+    const n = await nominationIn(campaignId, nominationId);
+    const into = await nominationIn(campaignId, intoId);
     const refused = stillOpen(c) ?? ownHousehold(by, n, into);
     if (refused) return refused as Outcome<{ label: string }>;
     if (n.id === into.id) return fail("_form", "不能合并到自己");
@@ -273,16 +324,16 @@ export function mergeNomination(by: Decider, villageId: number, campaignId: numb
     }
     const live = (s: NominationStatus) => s === "proposed" || s === "accepted";
     if (!live(n.status) || !live(into.status)) return fail("_form", "只能合并待审核或已确定的提名");
-    mergeInto(n, into, by, villageId, campaignId);
+    await mergeInto(n, into, by, villageId, campaignId);
     return { ok: true, label: into.label };
   });
 }
 
-/** Inside the caller's transaction: `n` becomes part of `into`, which stands if either did. */
-function mergeInto(n: NominationRow, into: NominationRow, by: Decider, villageId: number, campaignId: number): void {
-  setNomination(n.id, "merged", by, { into: into.id });
+/** Inside the caller's unit of work: `n` becomes part of `into`, which stands if either did. */
+async function mergeInto(n: NominationRow, into: NominationRow, by: Decider, villageId: number, campaignId: number): Promise<void> {
+  await setNomination(n.id, "merged", by, { into: into.id });
   // Nominations merged into the one merged away follow it, so none points at a merged row.
-  stmt("update campaign_nominations set merged_into = ? where merged_into = ?").run(into.id, n.id);
-  if (n.status === "accepted" && into.status !== "accepted") setNomination(into.id, "accepted", by);
+  await db().updateTable("campaign_nominations").set({ merged_into: into.id }).where("merged_into", "=", n.id).execute();
+  if (n.status === "accepted" && into.status !== "accepted") await setNomination(into.id, "accepted", by);
   audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_merge", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "merged", into: into.id } });
 }

@@ -3,17 +3,9 @@ import { Form } from "@remix-run/react";
 import { Tag } from "~/ui/form-parts";
 import { FormOk } from "~/ui/field";
 import { REPRESENTATIVE_INTENT } from "./labels";
+import type { RepresentativeRow } from "./voters.server";
 
-export interface RepresentativeMember {
-  id: number;
-  name: string;
-  relation: string;
-  active: number;
-  is_representative: number;
-  has_login: number;
-}
-
-export function Representatives({ members, action, ok, busy }: { members: RepresentativeMember[]; action: string; ok: string | null; busy: boolean }) {
+export function Representatives({ members, action, ok, busy }: { members: RepresentativeRow[]; action: string; ok: string | null; busy: boolean }) {
   const shown = members.filter((m) => m.active || m.is_representative);
   return (
     <section className="card" data-testid="representatives">

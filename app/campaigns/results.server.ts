@@ -2,7 +2,7 @@
 // voting window closes: no page, for anyone, can show a count earlier. After the close it shows
 // counts and turnout, never who voted for whom. Winners need at least one vote; a tie at the last
 // winning place is decided by the committee with a reason. Confirming files one claim per winner
-// (filer: the confirming committee member) in the same transaction that records the winners; the
+// (filer: the confirming committee member) in the same unit of work that records the winners; the
 // claims then go through review and 公示 like any other. See docs/decisions/0021, 0022.
 import { z } from "zod";
 import { fail, formIdSchema, type Outcome } from "~/platform/forms.server";
@@ -10,10 +10,10 @@ import { audit } from "~/audit/audit.server";
 import { TEXT_LIMITS } from "./labels";
 import { campaignIn, categoriesOf, type CampaignRow, type CategoryRow } from "./campaigns.server";
 import { candidatesOf, type Candidate } from "./nominations.server";
-import { electorateSize, freezeElectorateInTxn } from "./voters.server";
+import { electorateSize, freezeElectorate } from "./voters.server";
 import { ClaimError, fileClaimBatch, householdOfUser } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import type { Role } from "~/platform/roles";
 import { textSchema } from "~/platform/validation.server";
 
@@ -58,21 +58,32 @@ function closedOrThrow(c: CampaignRow): void {
   if (c.state !== "closed" && c.state !== "confirmed") throw new TooEarly();
 }
 
-export function turnoutOf(c: CampaignRow): Turnout {
+export async function turnoutOf(c: CampaignRow): Promise<Turnout> {
   closedOrThrow(c);
-  const voters = (stmt("select count(distinct voter_key) as n from campaign_ballots where campaign_id = ?").get(c.id) as { n: number }).n;
-  const electorate = electorateSize(c);
+  const { voters } = await db()
+    .selectFrom("campaign_ballots")
+    .select((eb) => eb.fn.count<number>("voter_key").distinct().as("voters"))
+    .where("campaign_id", "=", c.id)
+    .executeTakeFirstOrThrow();
+  const electorate = await electorateSize(c);
   const percent = electorate === 0 ? 0 : Math.floor((voters * 100) / electorate);
   return { voters, electorate, percent, quorum: c.quorum, met: voters * 100 >= c.quorum * electorate && (electorate > 0 || c.quorum === 0) };
 }
 
+/** Every ticked choice of the campaign (ballot, nomination, category): read once, counted per category below. */
+function choicesOf(campaignId: number) {
+  return db()
+    .selectFrom("campaign_ballot_choices as ch")
+    .innerJoin("campaign_ballots as b", "b.id", "ch.ballot_id")
+    .select(["ch.nomination_id as id", "ch.ballot_id as ballot", "b.category_id"])
+    .where("b.campaign_id", "=", campaignId)
+    .execute();
+}
+type Choice = Awaited<ReturnType<typeof choicesOf>>[number];
+
 /** Ballots per candidate: a ballot counts once for a nominee, however many of the nominee's nominations it ticked. */
-function votesOf(categoryId: number, candidates: Candidate[]): Map<number, number> {
-  const rows = stmt(
-    `select ch.nomination_id as id, ch.ballot_id as ballot from campaign_ballot_choices ch join campaign_ballots b on b.id = ch.ballot_id
-     where b.category_id = ?`,
-  ).all(categoryId) as { id: number; ballot: number }[];
-  return new Map(candidates.map((x) => [x.id, new Set(rows.filter((r) => x.ids.includes(r.id)).map((r) => r.ballot)).size]));
+function votesOf(choices: Choice[], candidates: Candidate[]): Map<number, number> {
+  return new Map(candidates.map((x) => [x.id, new Set(choices.filter((r) => x.ids.includes(r.id)).map((r) => r.ballot)).size]));
 }
 
 /**
@@ -90,9 +101,9 @@ function tieChoiceOf(cat: CategoryRow, rows: ResultRow[], tiePlaces: number): nu
   return (choice as number[]).sort((a, b) => a - b);
 }
 
-function categoryResult(cat: CategoryRow, candidates: Candidate[]): CategoryResult {
+function categoryResult(cat: CategoryRow, candidates: Candidate[], choices: Choice[]): CategoryResult {
   const mine = candidates.filter((x) => x.category_id === cat.id);
-  const votes = votesOf(cat.id, mine);
+  const votes = votesOf(choices.filter((r) => r.category_id === cat.id), mine);
   const sorted = mine
     .map((x) => ({ ...x, votes: votes.get(x.id) ?? 0 }))
     .sort((a, b) => b.votes - a.votes || a.id - b.id);
@@ -113,18 +124,18 @@ function categoryResult(cat: CategoryRow, candidates: Candidate[]): CategoryResu
     }
   }
   const choice = tiePlaces > 0 ? tieChoiceOf(cat, rows, tiePlaces) : null;
-  const decider = cat.tie_by === null ? null : (stmt("select display_name from users where id = ?").get(cat.tie_by) as { display_name: string } | undefined)?.display_name ?? "";
-  const tieDecided = tiePlaces > 0 && choice && cat.tie_reason !== null ? { choice, reason: cat.tie_reason, by: decider ?? "", at: cat.tie_at ?? 0 } : null;
+  const tieDecided = tiePlaces > 0 && choice && cat.tie_reason !== null ? { choice, reason: cat.tie_reason, by: cat.tie_by_name ?? "", at: cat.tie_at ?? 0 } : null;
   const winners = rows.filter((r) => r.outcome === "win" || (r.outcome === "tie" && tieDecided?.choice.includes(r.id)));
   return { category: cat, rows, tiePlaces, tieDecided, winners };
 }
 
 /** The result, once voting has closed. Throws TooEarly before: callers must not even ask. */
-export function resultOf(c: CampaignRow): CampaignResult {
+export async function resultOf(c: CampaignRow): Promise<CampaignResult> {
   closedOrThrow(c);
-  const turnout = turnoutOf(c);
-  const candidates = candidatesOf(c.id);
-  const categories = categoriesOf(c.id).map((cat) => categoryResult(cat, candidates));
+  const turnout = await turnoutOf(c);
+  const candidates = await candidatesOf(c.id);
+  const choices = await choicesOf(c.id);
+  const categories = (await categoriesOf(c.id)).map((cat) => categoryResult(cat, candidates, choices));
   const blockers: string[] = [];
   if (!turnout.met) blockers.push(`投票率 ${turnout.percent}%，没有达到最低投票率 ${turnout.quorum}%，结果无效，不能确认`);
   for (const r of categories) if (r.tiePlaces > 0 && !r.tieDecided) blockers.push(`“${r.category.name}”最后 ${r.tiePlaces} 个名额有同票，请村委先决定并写明理由`);
@@ -145,12 +156,12 @@ export interface Committee {
 }
 
 /** Records (or replaces, until confirmed) the committee's pick among tied candidates, with the reason. */
-export function decideTie(by: Committee, villageId: number, campaignId: number, categoryId: number, picks: number[], reason: string): Outcome {
-  return transact((): Outcome => {
-    const c = campaignIn(villageId, campaignId);
+export function decideTie(by: Committee, villageId: number, campaignId: number, categoryId: number, picks: number[], reason: string): Promise<Outcome> {
+  return unitOfWork(async (tx): Promise<Outcome> => {
+    const c = await campaignIn(villageId, campaignId);
     if (c.state === "confirmed") return fail("_form", "结果已经确认公布，不能再改");
     if (c.state !== "closed") return fail("_form", "投票截止后才能处理同票");
-    const result = resultOf(c);
+    const result = await resultOf(c);
     if (!result.turnout.met) return fail("_form", "没有达到最低投票率，结果无效，不用处理同票");
     const r = result.categories.find((x) => x.category.id === categoryId);
     if (!r) return fail("_form", "请从本次评选的类别中选择");
@@ -163,7 +174,11 @@ export function decideTie(by: Committee, villageId: number, campaignId: number, 
     if (chosen.some((id) => !tied.has(id))) return fail(`pick-${categoryId}`, "只能从同票的候选人里选");
     if (chosen.length !== r.tiePlaces) return fail(`pick-${categoryId}`, `请选出 ${r.tiePlaces} 个，你选了 ${chosen.length} 个`);
     const before = r.tieDecided ? { choice: r.tieDecided.choice, reason: r.tieDecided.reason } : null;
-    stmt("update campaign_categories set tie_choice = ?, tie_reason = ?, tie_by = ?, tie_at = ? where id = ?").run(JSON.stringify(chosen.sort((a, b) => a - b)), reason, by.userId, now(), categoryId);
+    await tx
+      .updateTable("campaign_categories")
+      .set({ tie_choice: JSON.stringify(chosen.sort((a, b) => a - b)), tie_reason: reason, tie_by: by.userId, tie_at: now() })
+      .where("id", "=", categoryId)
+      .execute();
     audit({
       actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.tie", targetType: "campaign", targetId: campaignId,
       before, after: { category: r.category.name, choice: chosen, tied: [...tied], reason },
@@ -174,52 +189,71 @@ export function decideTie(by: Committee, villageId: number, campaignId: number, 
 
 // ---- confirming -------------------------------------------------------------------------------------
 
+type Member = { id: number; household_id: number; is_head: number; active: number };
+
+/** The winners' households' members and the winning members themselves: what recipient() decides from, in one read. */
+async function membersOfWinners(winners: ResultRow[]): Promise<Member[]> {
+  if (winners.length === 0) return [];
+  const households = [...new Set(winners.map((w) => w.household_id))];
+  const people = winners.flatMap((w) => (w.member_id === null ? [] : [w.member_id]));
+  return db()
+    .selectFrom("members")
+    .select(["id", "household_id", "is_head", "active"])
+    .where((eb) => eb.or([eb("household_id", "in", households), ...(people.length ? [eb("id", "in", people)] : [])]))
+    .execute();
+}
+
 /**
  * Who receives the claim: a person's honour that person, a household honour the household's head (the
  * points belong to the household anyway). A person who has left the roster since the vote cannot hold
  * a claim, so their household's head receives it (the note says so) while the household has one;
  * otherwise the confirm names the winner and what the village admin must put right.
  */
-function recipient(w: ResultRow, cat: CategoryRow): { memberId: number; note: string } {
-  const head = stmt("select id from members where household_id = ? and is_head = 1 and active = 1").get(w.household_id) as { id: number } | undefined;
+function recipient(w: ResultRow, cat: CategoryRow, members: Member[]): { memberId: number; note: string } {
+  const head = members.find((m) => m.household_id === w.household_id && m.is_head === 1 && m.active === 1);
   if (w.member_id === null) {
     if (!head) throw new ClaimError(`${w.label}没有在册的户主，请村管理员先在花名册里设好户主`);
     return { memberId: head.id, note: "" };
   }
-  const person = stmt("select active from members where id = ?").get(w.member_id) as { active: number } | undefined;
+  const person = members.find((m) => m.id === w.member_id);
   if (person?.active === 1) return { memberId: w.member_id, note: "" };
   if (!head) throw new ClaimError(`“${cat.name}”当选者${w.label}已不在册，本户也没有在册的户主。请村管理员在花名册里重新启用这位成员，或给本户设好户主，再来确认`);
   return { memberId: head.id, note: `；当选者${w.label}已不在册，积分记在户主名下` };
 }
 
 /**
- * Confirms the winners: one transaction records them, files their claims (source: this campaign)
+ * Confirms the winners: one unit of work records them, files their claims (source: this campaign)
  * and marks the campaign confirmed. A second confirm changes nothing and says so.
  */
-export function confirmCampaign(by: Committee, villageId: number, campaignId: number): Outcome<{ claims: number; already: boolean }> {
+export async function confirmCampaign(by: Committee, villageId: number, campaignId: number): Promise<Outcome<{ claims: number; already: boolean }>> {
   try {
-    return transact((): Outcome<{ claims: number; already: boolean }> => {
-      const c = campaignIn(villageId, campaignId);
+    return await unitOfWork(async (tx): Promise<Outcome<{ claims: number; already: boolean }>> => {
+      const c = await campaignIn(villageId, campaignId);
       if (by.role !== "committee") return fail("_form", "只有村委委员可以确认结果", 403);
       if (c.state === "confirmed") return { ok: true, claims: 0, already: true };
       if (c.state !== "closed") return fail("_form", "投票截止后才能确认结果");
-      freezeElectorateInTxn(c); // nobody voted: the list is frozen now, so the turnout shown stays what it was
-      const fresh = campaignIn(villageId, campaignId);
-      const result = resultOf(fresh);
+      await freezeElectorate(c); // nobody voted: the list is frozen now, so the turnout shown stays what it was
+      const fresh = await campaignIn(villageId, campaignId);
+      const result = await resultOf(fresh);
       if (result.blockers.length) return fail("_form", result.blockers[0]);
       const winners = result.categories.flatMap((r) => r.winners.map((w) => ({ w, cat: r.category, byTie: r.tieDecided?.choice.includes(w.id) ?? false })));
+      const members = await membersOfWinners(winners.map(({ w }) => w));
       const items = winners.map(({ w, cat }) => {
-        const to = recipient(w, cat);
+        const to = recipient(w, cat, members);
         return { memberId: to.memberId, ruleId: cat.rule_id, occurredAt: c.vote_until, quantity: 1, note: `民主评议：${c.title}·${cat.name}（${w.votes} 票）${to.note}` };
       });
       const claimIds = items.length ? fileClaimBatch({ villageId, filer: by, source: { kind: "campaign", id: campaignId }, items }) : [];
       const at = now();
-      const insert = stmt(
-        `insert into campaign_winners (campaign_id, category_id, nomination_id, village_id, household_id, member_id, votes, by_tie, claim_id, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
-      winners.forEach(({ w, cat, byTie }, i) => insert.run(campaignId, cat.id, w.id, villageId, w.household_id, w.member_id, w.votes, byTie ? 1 : 0, claimIds[i], at));
-      stmt("update campaigns set confirmed_at = ?, confirmed_by = ? where id = ?").run(at, by.userId, campaignId);
+      if (winners.length) {
+        await tx
+          .insertInto("campaign_winners")
+          .values(winners.map(({ w, cat, byTie }, i) => ({
+            campaign_id: campaignId, category_id: cat.id, nomination_id: w.id, village_id: villageId, household_id: w.household_id, member_id: w.member_id,
+            votes: w.votes, by_tie: byTie ? 1 : 0, claim_id: claimIds[i], created_at: at,
+          })))
+          .execute();
+      }
+      await tx.updateTable("campaigns").set({ confirmed_at: at, confirmed_by: by.userId }).where("id", "=", campaignId).execute();
       audit({
         actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.confirm", targetType: "campaign", targetId: campaignId,
         // Readable on the audit page: words, not nested objects.

@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const changed = new URL(request.url).searchParams.get("changed") === "1";
   const roles = [...new Set(viewer.roles.map((r) => ROLE_LABELS[r.role]))];
   if (viewer.householdId === null) return { home: null, links, changed, roles };
-  const join = viewer.homeVillageId === null ? [] : campaignsToJoin(viewer.homeVillageId);
+  const join = viewer.homeVillageId === null ? [] : await campaignsToJoin(viewer.homeVillageId);
   return { home: householdHome(viewer.householdId), links, changed, roles, pinLock: pinLockNotice(viewer.householdId), join };
 }
 

@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "我的家庭 · 积分超市"
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireHousehold(request);
   const isHead = !!findGrant(viewer, ["household_head"], viewer.homeVillageId);
-  return { isHead, members: householdMembers(viewer.householdId), villageId: viewer.homeVillageId, inspections: await inspectionHistory(viewer.householdId, 3), honours: householdHonours(viewer.householdId) };
+  return { isHead, members: householdMembers(viewer.householdId), villageId: viewer.homeVillageId, inspections: await inspectionHistory(viewer.householdId, 3), honours: await householdHonours(viewer.householdId) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {

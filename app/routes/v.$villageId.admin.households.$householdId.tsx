@@ -46,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     villageId, ...detail, relations: [...RELATIONS], selected, created: url.searchParams.get("created") === "1", inspections: await inspectionHistory(householdId, 12),
     // Honour campaigns: who is a village representative, and the household's honours.
-    representatives: householdRepresentatives(householdId), honours: householdHonours(householdId),
+    representatives: await householdRepresentatives(householdId), honours: await householdHonours(householdId),
   };
 }
 
@@ -67,7 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   householdInVillage(villageId, householdId);
   const form = formToObject(await readForm(request));
   if (form.intent === REPRESENTATIVE_INTENT) {
-    const { status, ...rest } = representativeFromForm(actorOf(access), villageId, householdId, form);
+    const { status, ...rest } = await representativeFromForm(actorOf(access), villageId, householdId, form);
     return data<Reply>(rest, { status });
   }
   const parsed = householdPageIntent.safeParse(form);

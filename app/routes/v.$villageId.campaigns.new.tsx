@@ -33,10 +33,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     nominateFrom: toLocalInput(w.nominateFrom), nominateUntil: toLocalInput(w.nominateUntil), voteFrom: toLocalInput(w.voteFrom),
     voteUntil: toLocalInput(w.voteUntil), voters: "representatives", quorum: "50",
   };
-  defaultCategories(villageId).forEach((c, k) => {
+  (await defaultCategories(villageId)).forEach((c, k) => {
     Object.assign(values, { [`cat${k + 1}Name`]: c.name, [`cat${k + 1}Kind`]: c.kind, [`cat${k + 1}Winners`]: c.winners, [`cat${k + 1}Rule`]: c.ruleId });
   });
-  return { villageId, rules: awardRules(villageId), values };
+  return { villageId, rules: await awardRules(villageId), values };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -47,7 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const values = echoValues(form, FIELDS);
   const parsed = campaignFieldsSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values }, { status: 400 });
-  const out = createCampaign({ ...actorOf(access), userId: access.viewer.userId }, villageId, parsed.data);
+  const out = await createCampaign({ ...actorOf(access), userId: access.viewer.userId }, villageId, parsed.data);
   if (!out.ok) return data({ errors: out.errors, values }, { status: out.status ?? 400 });
   return redirect(`/v/${villageId}/campaigns/${out.campaignId}?created=1`);
 }

@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const campaignLink = canObject ? "/campaigns" : committee ? `/v/${villageId}/campaigns` : null;
   return {
     villageId, print, canObject, committee, ledgerHead: print ? currentLedgerHead() : null, ...noticeBoard(villageId, viewer.userId),
-    redblack: await latestRedBlack(villageId), campaigns: campaignNotice(villageId), campaignLink,
+    redblack: await latestRedBlack(villageId), campaigns: await campaignNotice(villageId), campaignLink,
   };
 }
 

@@ -7,10 +7,10 @@ import { approveClaim } from "../../app/claims/claims.server";
 import { castBallot } from "../../app/campaigns/ballots.server";
 import { acceptNomination, nominate } from "../../app/campaigns/nominations.server";
 import { confirmCampaign } from "../../app/campaigns/results.server";
-import { markRepresentativesInTxn } from "../../app/campaigns/voters.server";
+import { markRepresentatives } from "../../app/campaigns/voters.server";
 import { categoriesOf, createCampaign, type CategoryInput } from "../../app/campaigns/campaigns.server";
 import { chinaYear, clockControl } from "../../app/platform/clock.server";
-import { stmt, transact } from "../../app/platform/database.server";
+import { stmt, unitOfWork } from "../../app/platform/database.server";
 import { insertRule } from "../../app/rules/rules.server";
 
 const HOUR = 3600_000;
@@ -75,16 +75,16 @@ const REASONS = {
   family: ["家风好，夫妻和睦，孩子考上大学", "庭院干净整洁，连续评为卫生优秀户", "热心公益，修路时主动让出自家地", "勤劳致富，还带着邻居一起种果树"],
 } as const;
 
-export function seedDemoCampaigns(today: number): void {
+export async function seedDemoCampaigns(today: number): Promise<void> {
   const villages = stmt("select id from villages order by id").all() as { id: number }[];
   for (const { id: villageId } of villages) {
     const [committee, secondCommittee] = staff(villageId, "committee");
     if (!committee || !secondCommittee) continue;
     const reps = chooseRepresentatives(villageId);
-    transact(() => {
-      markRepresentativesInTxn(reps.map((r) => r.member_id));
-      finishedCampaign(villageId, today, reps, committee, secondCommittee);
-      openCampaign(villageId, today, reps, committee);
+    await unitOfWork(async () => {
+      await markRepresentatives(reps.map((r) => r.member_id));
+      await finishedCampaign(villageId, today, reps, committee, secondCommittee);
+      await openCampaign(villageId, today, reps, committee);
       clockControl.set(today);
     });
   }
@@ -96,9 +96,9 @@ function must<T extends { ok: boolean }>(out: T, what: string): T & { ok: true }
 }
 
 /** `start` is 08:00 of a day: a week of nominations to 18:00, a day for the committee, three days of voting to 18:00. */
-function create(villageId: number, committee: number, title: string, start: number, categories: CategoryInput[], description: string): number {
+async function create(villageId: number, committee: number, title: string, start: number, categories: CategoryInput[], description: string): Promise<number> {
   clockControl.set(start - DAY);
-  const out = createCampaign({ userId: committee, role: "committee", villageId }, villageId, {
+  const out = await createCampaign({ userId: committee, role: "committee", villageId }, villageId, {
     title, description, nominateFrom: start, nominateUntil: start + 6 * DAY + 10 * HOUR, voteFrom: start + 8 * DAY, voteUntil: start + 10 * DAY + 10 * HOUR,
     voters: "representatives", quorum: 50, categories,
   });
@@ -112,68 +112,73 @@ function create(villageId: number, committee: number, title: string, start: numb
  * a later clock move (the end-to-end tests move it three days) from crediting the demo household's
  * honour in the middle of a test that expects its balance to rise by its own claim only.
  */
-function finishedCampaign(villageId: number, today: number, reps: Person[], committee: number, checker: number): void {
+async function finishedCampaign(villageId: number, today: number, reps: Person[], committee: number, checker: number): Promise<void> {
   const start = dayAt(today, -17, 8);
   const year = chinaYear(start);
-  const id = create(villageId, committee, `${year}年“好婆婆”“好媳妇”“最美家庭”评选`, start, [
+  const id = await create(villageId, committee, `${year}年“好婆婆”“好媳妇”“最美家庭”评选`, start, [
     { row: 1, name: "好婆婆", kind: "member", winners: 2, ruleId: ruleId(villageId, "好婆婆") },
     { row: 2, name: "好媳妇", kind: "member", winners: 2, ruleId: ruleId(villageId, "好媳妇") },
     { row: 3, name: "最美家庭", kind: "household", winners: 3, ruleId: ruleId(villageId, "最美家庭") },
   ], "弘扬孝老爱亲、勤俭持家的好家风。由村民代表投票，村两委确认后公示。");
   const voters = reps.filter((r): r is Person & { user_id: number } => r.user_id !== null);
-  const cats = categoriesOf(id);
+  const cats = await categoriesOf(id);
   // The demo villager's household is among the 最美家庭 candidates (and wins): its page shows the honour.
   const home = reps[0];
   const picks = [candidates(villageId, "popo", 0, 4), candidates(villageId, "xifu", 0, 4), [{ id: home.household_id, household_id: home.household_id }, ...candidates(villageId, "family", 0, 5).filter((h) => h.household_id !== home.household_id).slice(0, 4)]];
   clockControl.set(start + 2 * DAY);
-  const nominations = cats.map((cat, k) =>
-    picks[k].map((p, i) => {
+  const nominations: number[][] = [];
+  for (const [k, cat] of cats.entries()) {
+    const ids: number[] = [];
+    for (const [i, p] of picks[k].entries()) {
       const by = voters[(i + k) % voters.length];
       const reason = REASONS[(["popo", "xifu", "family"] as const)[k]][i % 4];
-      return must(nominate({ userId: by.user_id, role: "villager" }, villageId, id, { categoryId: cat.id, nomineeId: p.id, reason }), "提名").nominationId;
-    }),
-  );
+      ids.push(must(await nominate({ userId: by.user_id, role: "villager" }, villageId, id, { categoryId: cat.id, nomineeId: p.id, reason }), "提名").nominationId);
+    }
+    nominations.push(ids);
+  }
   clockControl.set(start + 7 * DAY + 9 * HOUR);
-  for (const n of nominations.flat()) must(acceptNomination({ userId: committee, role: "committee" }, villageId, id, n), "确定候选");
+  for (const n of nominations.flat()) must(await acceptNomination({ userId: committee, role: "committee" }, villageId, id, n), "确定候选");
   // Most representatives vote: clear winners, no tie.
-  voters.slice(0, Math.max(1, voters.length - 2)).forEach((v, i) => {
+  for (const [i, v] of voters.slice(0, Math.max(1, voters.length - 2)).entries()) {
     clockControl.set(start + 8 * DAY + (i + 1) * HOUR);
     const who = { userId: v.user_id, villageId, householdId: v.household_id, memberId: v.member_id };
-    cats.forEach((cat, k) => {
+    for (const [k, cat] of cats.entries()) {
       const ns = nominations[k];
       // Two places: the first two candidates lead; three places: the first three.
       const choice = cat.winners === 2 ? [ns[0], i % 3 === 0 ? ns[2] : ns[1]] : [ns[0], ns[1], i % 3 === 0 ? ns[3] : ns[2]];
-      must(castBallot(who, id, cat.id, choice), "投票");
-    });
-  });
+      must(await castBallot(who, id, cat.id, choice), "投票");
+    }
+  }
   clockControl.set(dayAt(today, -6, 10));
-  must(confirmCampaign({ userId: committee, role: "committee" }, villageId, id), "确认");
+  must(await confirmCampaign({ userId: committee, role: "committee" }, villageId, id), "确认");
   clockControl.set(dayAt(today, -5, 9)); // with the village's 3 days of 公示: ended two days ago
   const claims = stmt("select claim_id from campaign_winners where campaign_id = ? order by id").all(id) as { claim_id: number }[];
   for (const c of claims) approveClaim(villageId, c.claim_id, { userId: checker, role: "committee" });
 }
 
 /** In its nomination window: a few nominations waiting for the committee, two already accepted, one a duplicate. */
-function openCampaign(villageId: number, today: number, reps: Person[], committee: number): void {
+async function openCampaign(villageId: number, today: number, reps: Person[], committee: number): Promise<void> {
   const start = dayAt(today, -2, 8);
   const year = chinaYear(today);
-  const id = create(villageId, committee, `${year}年度“文明家庭”“孝老爱亲”评选`, start, [
+  const id = await create(villageId, committee, `${year}年度“文明家庭”“孝老爱亲”评选`, start, [
     { row: 1, name: "文明家庭", kind: "household", winners: 5, ruleId: ruleId(villageId, "文明家庭") },
     { row: 2, name: "孝老爱亲", kind: "member", winners: 3, ruleId: ruleId(villageId, "孝老爱亲事迹") },
   ], "请推荐身边家风好、孝敬老人的家庭和个人，写清具体事迹。");
   const voters = reps.filter((r): r is Person & { user_id: number } => r.user_id !== null).slice(1); // the demo villager nominates by hand
-  const [family, filial] = categoriesOf(id);
+  const [family, filial] = await categoriesOf(id);
   const households = candidates(villageId, "family", 10, 3);
   const people = candidates(villageId, "xifu", 6, 2);
-  const made = [
+  const planned = [
     ...households.map((h, i) => ({ cat: family.id, nominee: h.id, by: voters[i], reason: REASONS.family[(i + 1) % 4] })),
     { cat: family.id, nominee: households[0].id, by: voters[4], reason: "这户人家孝顺老人、邻里和睦，大家都知道" },
     ...people.map((p, i) => ({ cat: filial.id, nominee: p.id, by: voters[5 + i], reason: REASONS.xifu[i] })),
-  ].map((x, i) => {
+  ];
+  const made: number[] = [];
+  for (const [i, x] of planned.entries()) {
     clockControl.set(start + i * 2 * HOUR);
-    return must(nominate({ userId: x.by.user_id, role: "villager" }, villageId, id, { categoryId: x.cat, nomineeId: x.nominee, reason: x.reason }), "提名").nominationId;
-  });
+    made.push(must(await nominate({ userId: x.by.user_id, role: "villager" }, villageId, id, { categoryId: x.cat, nomineeId: x.nominee, reason: x.reason }), "提名").nominationId);
+  }
   clockControl.set(start + DAY);
-  must(acceptNomination({ userId: committee, role: "committee" }, villageId, id, made[0]), "确定候选");
-  must(acceptNomination({ userId: committee, role: "committee" }, villageId, id, made[4]), "确定候选");
+  must(await acceptNomination({ userId: committee, role: "committee" }, villageId, id, made[0]), "确定候选");
+  must(await acceptNomination({ userId: committee, role: "committee" }, villageId, id, made[4]), "确定候选");
 }

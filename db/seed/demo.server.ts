@@ -338,7 +338,7 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     await seedDemoActivities(now());
     await seedDemoStores();
     await seedDemoSanitation(now());
-    seedDemoCampaigns(now());
+    await seedDemoCampaigns(now());
     return built.logins;
   } finally {
     clockControl.reset();

@@ -10,7 +10,7 @@ import { resultOf } from "~/campaigns/results.server";
 import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
 import { clockControl, now } from "~/platform/clock.server";
 import { engine } from "~/platform/database.server";
-import { campaignVillage, DAY, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
+import { campaignVillage, DAY, inOrder, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const ROUNDS = 12;
@@ -31,22 +31,22 @@ function run(config: object): Promise<{ code: number | null; out: string; err: s
 afterEach(() => clockControl.reset());
 
 /** A campaign with one household category (2 places) and four standing candidates; returns what the workers need. */
-function setUp(v: CampaignVillage, voters: "household" | "representatives") {
+async function setUp(v: CampaignVillage, voters: "household" | "representatives") {
   const t0 = now();
   clockControl.set(t0);
-  const id = newCampaign(v, { voters, quorum: 0 });
-  const family = categoriesOf(id).find((k) => k.kind === "household")!;
-  const nominations = [1, 2, 3, 4].map((i) => {
-    const out = nominate({ userId: v.homes[5].headUser, role: "household_head" }, v.villageId, id, { categoryId: family.id, nomineeId: v.homes[i].householdId, reason: "好" });
+  const id = await newCampaign(v, { voters, quorum: 0 });
+  const family = (await categoriesOf(id)).find((k) => k.kind === "household")!;
+  const nominations = await inOrder([1, 2, 3, 4], async (i) => {
+    const out = await nominate({ userId: v.homes[5].headUser, role: "household_head" }, v.villageId, id, { categoryId: family.id, nomineeId: v.homes[i].householdId, reason: "好" });
     if (!out.ok) throw new Error(JSON.stringify(out));
-    acceptNomination({ userId: v.committee1, role: "committee" }, v.villageId, id, out.nominationId);
+    await acceptNomination({ userId: v.committee1, role: "committee" }, v.villageId, id, out.nominationId);
     return out.nominationId;
   });
   return { id, family, nominations, votingAt: t0 + DAY + 60_000, closedAt: t0 + 2 * DAY + 60_000 };
 }
 
 async function race(v: CampaignVillage, phones: { userId: number; memberId: number }[], voters: "household" | "representatives") {
-  const { id, family, nominations: n, votingAt, closedAt } = setUp(v, voters);
+  const { id, family, nominations: n, votingAt, closedAt } = await setUp(v, voters);
   // Phone A always picks the first two, phone B the last two: a mixed ballot would show up.
   const picks = [[n[0], n[1]], [n[2], n[3]]];
   const startAt = Date.now() + 4000; // time for both to start tsx and open the database
@@ -68,9 +68,9 @@ async function race(v: CampaignVillage, phones: { userId: number; memberId: numb
   expect([picks[0], picks[1]].map((p) => JSON.stringify(p))).toContain(JSON.stringify(chosen));
   // The electorate was frozen once, whichever phone got there first.
   const electors = (engine().sqlite.prepare("select count(*) as n from campaign_electors where campaign_id = ?").get(id) as { n: number }).n;
-  expect(electors).toBe(campaignIn(v.villageId, id).electorate);
+  expect(electors).toBe((await campaignIn(v.villageId, id)).electorate);
   clockControl.set(closedAt);
-  const r = resultOf(campaignIn(v.villageId, id));
+  const r = await resultOf(await campaignIn(v.villageId, id));
   expect(r.turnout.voters).toBe(1);
   const votes = r.categories.find((k) => k.category.id === family.id)!.rows;
   expect(votes.reduce((s, x) => s + x.votes, 0)).toBe(2); // one ballot of two choices, counted once

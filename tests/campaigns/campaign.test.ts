@@ -14,7 +14,7 @@ import { campaignFieldsSchema, campaignIn, categoriesOf, createCampaign } from "
 import { approveClaim, claimRow } from "~/claims/claims.server";
 import { clockControl, now } from "~/platform/clock.server";
 import { engine } from "~/platform/database.server";
-import { at, campaignVillage, DAY, HOUR, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
+import { at, campaignVillage, DAY, HOUR, inOrder, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const count = (sql: string, ...args: unknown[]) => (engine().sqlite.prepare(sql).get(...args) as { n: number }).n;
 const T0 = Date.UTC(2026, 4, 10, 1, 0); // 2026-05-10 09:00 China time
@@ -31,8 +31,8 @@ function villager(v: CampaignVillage, i: number) {
 function voter(v: CampaignVillage, i: number) {
   return { userId: v.homes[i].headUser, villageId: v.villageId, householdId: v.homes[i].householdId, memberId: v.homes[i].head };
 }
-function cats(campaignId: number) {
-  const [popo, family] = categoriesOf(campaignId);
+async function cats(campaignId: number) {
+  const [popo, family] = await categoriesOf(campaignId);
   return { popo, family };
 }
 const ok = <T extends { ok: boolean }>(out: T): T & { ok: true } => {
@@ -75,111 +75,111 @@ describe("creating a campaign", () => {
     expect(errors({ voters: "everyone" })).toEqual({ voters: "请选择由谁投票" });
   });
 
-  it("refuses a rule of another village and a nomination window already over, writing nothing", () => {
+  it("refuses a rule of another village and a nomination window already over, writing nothing", async () => {
     const v = campaignVillage("CC1");
     const other = campaignVillage("CC2");
     const before = count("select count(*) as n from campaigns");
     const fields = campaignFieldsSchema.parse(form({ cat1Rule: String(other.rules.popo) }));
     const actor = { userId: v.committee1, role: "committee", villageId: v.villageId };
-    expect(createCampaign(actor, v.villageId, fields)).toEqual({ ok: false, errors: { cat1Rule: "请从列表中选择本村奖励积分的细则" }, status: 400 });
+    expect(await createCampaign(actor, v.villageId, fields)).toEqual({ ok: false, errors: { cat1Rule: "请从列表中选择本村奖励积分的细则" }, status: 400 });
     at(Date.UTC(2026, 4, 18));
     const late = campaignFieldsSchema.parse(form({ cat1Rule: String(v.rules.popo) }));
-    expect(createCampaign(actor, v.villageId, late)).toEqual({ ok: false, errors: { nominateUntil: "提名截止时间已经过了，请选一个以后的时间" }, status: 400 });
+    expect(await createCampaign(actor, v.villageId, late)).toEqual({ ok: false, errors: { nominateUntil: "提名截止时间已经过了，请选一个以后的时间" }, status: 400 });
     expect(count("select count(*) as n from campaigns")).toBe(before);
   });
 });
 
 describe("a whole campaign by representatives", () => {
-  it("nominations, windows, ballots, secrecy, a tie decided with a reason, confirm filing claims once", () => {
+  it("nominations, windows, ballots, secrecy, a tie decided with a reason, confirm filing claims once", async () => {
     const v = campaignVillage("WHOLE");
     // Representatives: heads of households 0–3 (all with logins). 4 voters.
     markRepresentatives(v.homes.slice(0, 4).map((h) => h.head));
-    const id = newCampaign(v, { startsIn: 2 * HOUR, quorum: 50 });
-    const { popo, family } = cats(id);
+    const id = await newCampaign(v, { startsIn: 2 * HOUR, quorum: 50 });
+    const { popo, family } = await cats(id);
     const c = () => campaignIn(v.villageId, id);
-    expect(c().state).toBe("draft");
+    expect((await c()).state).toBe("draft");
 
     // Before the window: nobody nominates.
-    expect(nominate(villager(v, 1), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "孝顺" })).toMatchObject({ ok: false, errors: { _form: "提名还没有开始" } });
+    expect(await nominate(villager(v, 1), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "孝顺" })).toMatchObject({ ok: false, errors: { _form: "提名还没有开始" } });
 
     at(T0 + 3 * HOUR);
-    expect(c().state).toBe("nominating");
+    expect((await c()).state).toBe("nominating");
     // The search finds households and members of this village only.
-    expect(findNominees(v.villageId, "member", "奶奶甲").map((x) => x.id)).toEqual([v.grandmother]);
-    expect(findNominees(v.villageId, "household", "001").map((x) => x.id)).toEqual([v.homes[0].householdId]);
-    expect(findNominees(v.villageId, "member", "")).toEqual([]);
+    expect((await findNominees(v.villageId, "member", "奶奶甲")).map((x) => x.id)).toEqual([v.grandmother]);
+    expect((await findNominees(v.villageId, "household", "001")).map((x) => x.id)).toEqual([v.homes[0].householdId]);
+    expect(await findNominees(v.villageId, "member", "")).toEqual([]);
 
-    const n1 = ok(nominate(villager(v, 1), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "照顾瘫痪的老伴十年" })).nominationId;
-    const n1dup = ok(nominate(villager(v, 2), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "待儿媳像亲闺女" })).nominationId;
+    const n1 = ok(await nominate(villager(v, 1), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "照顾瘫痪的老伴十年" })).nominationId;
+    const n1dup = ok(await nominate(villager(v, 2), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "待儿媳像亲闺女" })).nominationId;
     // The same nominator cannot nominate the same person twice in one category.
-    expect(nominate(villager(v, 1), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "再提一次" })).toMatchObject({ ok: false, errors: { nomineeId: "你已经在“好婆婆”里提名过这位了" } });
+    expect(await nominate(villager(v, 1), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "再提一次" })).toMatchObject({ ok: false, errors: { nomineeId: "你已经在“好婆婆”里提名过这位了" } });
     // A member category takes a member; a household id there is someone else or nobody.
-    expect(nominate(villager(v, 1), v.villageId, id, { categoryId: popo.id, nomineeId: 99_999_999, reason: "x" })).toMatchObject({ ok: false, errors: { nomineeId: "请从搜索结果中选择本村的一位村民" } });
-    const n2 = ok(nominate(committee(v), v.villageId, id, { categoryId: popo.id, nomineeId: v.homes[3].head, reason: "村里公认的好婆婆" })).nominationId;
-    const fam = [0, 1, 2, 3].map((i) => ok(nominate(villager(v, (i + 1) % 6), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[i].householdId, reason: `第${i}户家风好` })).nominationId);
-    const famRejected = ok(nominate(villager(v, 5), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[5].householdId, reason: "我家很好" })).nominationId;
+    expect(await nominate(villager(v, 1), v.villageId, id, { categoryId: popo.id, nomineeId: 99_999_999, reason: "x" })).toMatchObject({ ok: false, errors: { nomineeId: "请从搜索结果中选择本村的一位村民" } });
+    const n2 = ok(await nominate(committee(v), v.villageId, id, { categoryId: popo.id, nomineeId: v.homes[3].head, reason: "村里公认的好婆婆" })).nominationId;
+    const fam = await inOrder([0, 1, 2, 3], async (i) => ok(await nominate(villager(v, (i + 1) % 6), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[i].householdId, reason: `第${i}户家风好` })).nominationId);
+    const famRejected = ok(await nominate(villager(v, 5), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[5].householdId, reason: "我家很好" })).nominationId;
 
     // Proposed nominations do not stand yet.
-    expect(candidatesOf(id)).toEqual([]);
-    ok(acceptNomination(committee(v), v.villageId, id, n1));
-    ok(mergeNomination(committee(v), v.villageId, id, n1dup, n1));
-    expect(mergeNomination(committee(v), v.villageId, id, n2, n1)).toMatchObject({ ok: false, errors: { _form: "只能合并同一类别里提名同一人（户）的重复提名" } });
-    ok(acceptNomination(committee(v, 2), v.villageId, id, n2));
-    for (const f of fam) ok(acceptNomination(committee(v), v.villageId, id, f));
-    ok(rejectNomination(committee(v), v.villageId, id, famRejected, "自己提名自己，且本户今年有违规记录"));
-    const standing = candidatesOf(id);
+    expect(await candidatesOf(id)).toEqual([]);
+    ok(await acceptNomination(committee(v), v.villageId, id, n1));
+    ok(await mergeNomination(committee(v), v.villageId, id, n1dup, n1));
+    expect(await mergeNomination(committee(v), v.villageId, id, n2, n1)).toMatchObject({ ok: false, errors: { _form: "只能合并同一类别里提名同一人（户）的重复提名" } });
+    ok(await acceptNomination(committee(v, 2), v.villageId, id, n2));
+    for (const f of fam) ok(await acceptNomination(committee(v), v.villageId, id, f));
+    ok(await rejectNomination(committee(v), v.villageId, id, famRejected, "自己提名自己，且本户今年有违规记录"));
+    const standing = await candidatesOf(id);
     expect(standing.map((x) => x.id).sort((a, b) => a - b)).toEqual([n1, n2, ...fam].sort((a, b) => a - b));
     expect(standing.find((x) => x.id === n1)!.reasons).toEqual(["照顾瘫痪的老伴十年", "待儿媳像亲闺女"]);
-    expect(myNominations(id, v.homes[5].headUser)).toMatchObject([{ id: famRejected, status: "rejected", decision_note: "自己提名自己，且本户今年有违规记录" }]);
+    expect(await myNominations(id, v.homes[5].headUser)).toMatchObject([{ id: famRejected, status: "rejected", decision_note: "自己提名自己，且本户今年有违规记录" }]);
 
     // No ballot before voting opens, and no count at any time before the close.
-    expect(castBallot(voter(v, 0), id, popo.id, [n1])).toMatchObject({ ok: false, errors: { _form: "投票还没有开始" } });
-    expect(() => resultOf(c())).toThrow(TooEarly);
+    expect(await castBallot(voter(v, 0), id, popo.id, [n1])).toMatchObject({ ok: false, errors: { _form: "投票还没有开始" } });
+    await expect(resultOf(await c())).rejects.toThrow(TooEarly);
 
     at(T0 + 2 * HOUR + DAY + 1);
-    expect(c().state).toBe("voting");
+    expect((await c()).state).toBe("voting");
     // The candidate list is fixed once voting opens.
-    expect(acceptNomination(committee(v), v.villageId, id, famRejected)).toMatchObject({ ok: false, errors: { _form: "投票已经开始，候选名单不能再改" } });
-    expect(nominate(villager(v, 1), v.villageId, id, { categoryId: popo.id, nomineeId: v.homes[2].head, reason: "晚了" })).toMatchObject({ ok: false, errors: { _form: "提名已经截止了" } });
-    expect(() => resultOf(c())).toThrow(TooEarly);
-    expect(() => turnoutOf(c())).toThrow(TooEarly);
+    expect(await acceptNomination(committee(v), v.villageId, id, famRejected)).toMatchObject({ ok: false, errors: { _form: "投票已经开始，候选名单不能再改" } });
+    expect(await nominate(villager(v, 1), v.villageId, id, { categoryId: popo.id, nomineeId: v.homes[2].head, reason: "晚了" })).toMatchObject({ ok: false, errors: { _form: "提名已经截止了" } });
+    await expect(resultOf(await c())).rejects.toThrow(TooEarly);
+    await expect(turnoutOf(await c())).rejects.toThrow(TooEarly);
 
     // Ballot limits: at most N, only standing candidates of that category, at least one.
-    expect(castBallot(voter(v, 0), id, popo.id, [n1, n2])).toMatchObject({ ok: false, errors: { [`choice-${popo.id}`]: "“好婆婆”最多选 1 个，你选了 2 个" } });
-    expect(castBallot(voter(v, 0), id, popo.id, [fam[0]])).toMatchObject({ ok: false, errors: { [`choice-${popo.id}`]: "只能从这个类别的候选人里选" } });
-    expect(castBallot(voter(v, 0), id, family.id, [famRejected])).toMatchObject({ ok: false, errors: { [`choice-${family.id}`]: "只能从这个类别的候选人里选" } });
-    expect(castBallot(voter(v, 0), id, popo.id, [n1dup])).toMatchObject({ ok: false, errors: { [`choice-${popo.id}`]: "只能从这个类别的候选人里选" } });
-    expect(castBallot(voter(v, 0), id, popo.id, [])).toMatchObject({ ok: false, errors: { [`choice-${popo.id}`]: "请至少选一位候选人" } });
+    expect(await castBallot(voter(v, 0), id, popo.id, [n1, n2])).toMatchObject({ ok: false, errors: { [`choice-${popo.id}`]: "“好婆婆”最多选 1 个，你选了 2 个" } });
+    expect(await castBallot(voter(v, 0), id, popo.id, [fam[0]])).toMatchObject({ ok: false, errors: { [`choice-${popo.id}`]: "只能从这个类别的候选人里选" } });
+    expect(await castBallot(voter(v, 0), id, family.id, [famRejected])).toMatchObject({ ok: false, errors: { [`choice-${family.id}`]: "只能从这个类别的候选人里选" } });
+    expect(await castBallot(voter(v, 0), id, popo.id, [n1dup])).toMatchObject({ ok: false, errors: { [`choice-${popo.id}`]: "只能从这个类别的候选人里选" } });
+    expect(await castBallot(voter(v, 0), id, popo.id, [])).toMatchObject({ ok: false, errors: { [`choice-${popo.id}`]: "请至少选一位候选人" } });
     // Not a representative: refused, and nothing written.
     const ballots = () => count("select count(*) as n from campaign_ballots");
-    expect(castBallot(voter(v, 4), id, popo.id, [n1])).toMatchObject({ ok: false, status: 403 });
+    expect(await castBallot(voter(v, 4), id, popo.id, [n1])).toMatchObject({ ok: false, status: 403 });
     expect(ballots()).toBe(0);
-    expect(campaignIn(v.villageId, id).electorate_at).toBeNull();
+    expect((await campaignIn(v.villageId, id)).electorate_at).toBeNull();
 
     // 好婆婆 (1 place): 2 votes for n1 against 2 for n2 → a tie for the one place.
-    ok(castBallot(voter(v, 0), id, popo.id, [n2])); // changed below: counted once
-    expect(ok(castBallot(voter(v, 0), id, popo.id, [n1])).changed).toBe(true);
-    expect(ownChoices(id, `member:${v.homes[0].head}`).get(popo.id)).toEqual([n1]);
-    ok(castBallot(voter(v, 1), id, popo.id, [n1]));
-    ok(castBallot(voter(v, 2), id, popo.id, [n2]));
-    ok(castBallot(voter(v, 3), id, popo.id, [n2]));
+    ok(await castBallot(voter(v, 0), id, popo.id, [n2])); // changed below: counted once
+    expect(ok(await castBallot(voter(v, 0), id, popo.id, [n1])).changed).toBe(true);
+    expect((await ownChoices(id, `member:${v.homes[0].head}`)).get(popo.id)).toEqual([n1]);
+    ok(await castBallot(voter(v, 1), id, popo.id, [n1]));
+    ok(await castBallot(voter(v, 2), id, popo.id, [n2]));
+    ok(await castBallot(voter(v, 3), id, popo.id, [n2]));
     // 文明家庭 (2 places): fam0 3 votes, fam1 2, fam2 2, fam3 0 → fam0 wins, fam1 and fam2 tie for the second place.
-    ok(castBallot(voter(v, 0), id, family.id, [fam[0], fam[1]]));
-    ok(castBallot(voter(v, 1), id, family.id, [fam[0], fam[2]]));
-    ok(castBallot(voter(v, 2), id, family.id, [fam[0], fam[1]]));
-    ok(castBallot(voter(v, 2), id, family.id, [fam[0], fam[2]])); // changed again: still one ballot
-    ok(castBallot(voter(v, 3), id, family.id, [fam[1]]));
+    ok(await castBallot(voter(v, 0), id, family.id, [fam[0], fam[1]]));
+    ok(await castBallot(voter(v, 1), id, family.id, [fam[0], fam[2]]));
+    ok(await castBallot(voter(v, 2), id, family.id, [fam[0], fam[1]]));
+    ok(await castBallot(voter(v, 2), id, family.id, [fam[0], fam[2]])); // changed again: still one ballot
+    ok(await castBallot(voter(v, 3), id, family.id, [fam[1]]));
     expect(ballots()).toBe(8); // 4 voters × 2 categories, however often changed
     // The list of voters froze at the first ballot: a representative marked now cannot vote.
-    expect(campaignIn(v.villageId, id).electorate).toBe(4);
+    expect((await campaignIn(v.villageId, id)).electorate).toBe(4);
     markRepresentatives([v.homes[4].head]);
-    expect(castBallot(voter(v, 4), id, popo.id, [n1])).toMatchObject({ ok: false, errors: { _form: "投票开始后才登记的村民代表不能参加这次投票。" }, status: 403 });
-    expect(electorateSize(campaignIn(v.villageId, id))).toBe(4);
+    expect(await castBallot(voter(v, 4), id, popo.id, [n1])).toMatchObject({ ok: false, errors: { _form: "投票开始后才登记的村民代表不能参加这次投票。" }, status: 403 });
+    expect(await electorateSize(await campaignIn(v.villageId, id))).toBe(4);
 
     at(T0 + 2 * HOUR + 2 * DAY);
-    expect(c().state).toBe("closed");
-    expect(castBallot(voter(v, 1), id, popo.id, [n2])).toMatchObject({ ok: false, errors: { _form: "投票已经截止了" } });
-    const r = resultOf(c());
+    expect((await c()).state).toBe("closed");
+    expect(await castBallot(voter(v, 1), id, popo.id, [n2])).toMatchObject({ ok: false, errors: { _form: "投票已经截止了" } });
+    const r = await resultOf(await c());
     expect(r.turnout).toEqual({ voters: 4, electorate: 4, percent: 100, quorum: 50, met: true });
     const pr = r.categories.find((x) => x.category.id === popo.id)!;
     expect(pr.rows.map((x) => [x.id, x.votes, x.outcome])).toEqual([[n1, 2, "tie"], [n2, 2, "tie"]]);
@@ -192,19 +192,19 @@ describe("a whole campaign by representatives", () => {
 
     // Ties block confirming until decided, with a reason, choosing exactly the open places among the tied.
     const claims = () => count("select count(*) as n from claims where source_kind = 'campaign'");
-    expect(confirmCampaign(committee(v), v.villageId, id)).toMatchObject({ ok: false, errors: { _form: r.blockers[0] } });
-    expect(decideTie(committee(v), v.villageId, id, popo.id, [n1, n2], "都好")).toMatchObject({ ok: false, errors: { [`pick-${popo.id}`]: "请选出 1 个，你选了 2 个" } });
-    expect(decideTie(committee(v), v.villageId, id, family.id, [fam[3]], "x")).toMatchObject({ ok: false, errors: { [`pick-${family.id}`]: "只能从同票的候选人里选" } });
-    ok(decideTie(committee(v), v.villageId, id, popo.id, [n2], "村委会议表决：该户照顾孤寡老人事迹更突出"));
-    ok(decideTie(committee(v, 2), v.villageId, id, family.id, [fam[2]], "两户同票，抽签决定"));
-    const decided = resultOf(c());
+    expect(await confirmCampaign(committee(v), v.villageId, id)).toMatchObject({ ok: false, errors: { _form: r.blockers[0] } });
+    expect(await decideTie(committee(v), v.villageId, id, popo.id, [n1, n2], "都好")).toMatchObject({ ok: false, errors: { [`pick-${popo.id}`]: "请选出 1 个，你选了 2 个" } });
+    expect(await decideTie(committee(v), v.villageId, id, family.id, [fam[3]], "x")).toMatchObject({ ok: false, errors: { [`pick-${family.id}`]: "只能从同票的候选人里选" } });
+    ok(await decideTie(committee(v), v.villageId, id, popo.id, [n2], "村委会议表决：该户照顾孤寡老人事迹更突出"));
+    ok(await decideTie(committee(v, 2), v.villageId, id, family.id, [fam[2]], "两户同票，抽签决定"));
+    const decided = await resultOf(await c());
     expect(decided.blockers).toEqual([]);
     expect(decided.categories.find((x) => x.category.id === popo.id)!.tieDecided).toMatchObject({ choice: [n2], reason: "村委会议表决：该户照顾孤寡老人事迹更突出", by: "村委甲" });
     expect(claims()).toBe(0);
 
-    const confirmed = ok(confirmCampaign(committee(v), v.villageId, id));
+    const confirmed = ok(await confirmCampaign(committee(v), v.villageId, id));
     expect(confirmed).toEqual({ ok: true, claims: 3, already: false });
-    expect(c().state).toBe("confirmed");
+    expect((await c()).state).toBe("confirmed");
     const filed = engine().sqlite.prepare("select * from claims where source_kind = 'campaign' and source_id = ? order by id").all(id) as ReturnType<typeof claimRow>[];
     expect(filed.map((x) => [x.member_id, x.rule_id, x.points, x.status, x.filer_user_id, x.filer_role])).toEqual([
       [v.homes[3].head, v.rules.popo, 20, "pending", v.committee1, "committee"], // a person's honour: that person
@@ -213,89 +213,89 @@ describe("a whole campaign by representatives", () => {
     ]);
     expect(filed[0].note).toBe("民主评议：年度评选·好婆婆（2 票）");
     // A second confirm files nothing more.
-    expect(confirmCampaign(committee(v, 2), v.villageId, id)).toEqual({ ok: true, claims: 0, already: true });
+    expect(await confirmCampaign(committee(v, 2), v.villageId, id)).toEqual({ ok: true, claims: 0, already: true });
     expect(claims()).toBe(3);
-    expect(decideTie(committee(v), v.villageId, id, popo.id, [n1], "改主意")).toMatchObject({ ok: false, errors: { _form: "结果已经确认公布，不能再改" } });
+    expect(await decideTie(committee(v), v.villageId, id, popo.id, [n1], "改主意")).toMatchObject({ ok: false, errors: { _form: "结果已经确认公布，不能再改" } });
     // The claims go through review like any other: the filer cannot approve, the other member can.
     expect(() => approveClaim(v.villageId, filed[0].id, committee(v))).toThrow("不能审核自己提交的申报");
     expect(approveClaim(v.villageId, filed[0].id, committee(v, 2))).toBe("approved");
     expect(claimRow(filed[0].id).status).toBe("notice");
 
     // Winners on the household page and the notice board, with the tie's reason.
-    expect(householdHonours(v.homes[3].householdId)).toMatchObject([
+    expect(await householdHonours(v.homes[3].householdId)).toMatchObject([
       { title: "年度评选", category: "好婆婆", label: "户主3（004号户）", votes: 2, by_tie: 1, tie_reason: "村委会议表决：该户照顾孤寡老人事迹更突出", points: 20, claim_status: "notice" },
     ]);
-    expect(householdHonours(v.homes[1].householdId)).toEqual([]);
-    const board = campaignNotice(v.villageId);
+    expect(await householdHonours(v.homes[1].householdId)).toEqual([]);
+    const board = await campaignNotice(v.villageId);
     expect(board.confirmed).toHaveLength(1);
     expect(board.confirmed[0].winners.map((w) => w.label)).toEqual(["户主3（004号户）", "001号户 户主0家", "003号户 户主2家"]);
     // Every decision is in the audit log; no ballot is.
     const actions = (engine().sqlite.prepare("select action from audit_log where target_type = 'campaign' and target_id = ?").all(String(id)) as { action: string }[]).map((a) => a.action);
     expect(new Set(actions)).toEqual(new Set(["campaign.create", "campaign.nominate", "campaign.nomination_accept", "campaign.nomination_merge", "campaign.nomination_reject", "campaign.tie", "campaign.confirm"]));
     expect(count("select count(*) as n from audit_log where after_json like '%ballot%'")).toBe(0);
-    expect(nominationsOf(id).find((x) => x.id === n1dup)).toMatchObject({ status: "merged", merged_into: n1 });
+    expect((await nominationsOf(id)).find((x) => x.id === n1dup)).toMatchObject({ status: "merged", merged_into: n1 });
   });
 });
 
 describe("quorum", () => {
-  it("a turnout under the quorum says so and cannot be confirmed; ties are not asked for", () => {
+  it("a turnout under the quorum says so and cannot be confirmed; ties are not asked for", async () => {
     const v = campaignVillage("QUORUM");
-    const id = newCampaign(v, { voters: "household", quorum: 60, categories: [{ row: 1, name: "文明家庭", kind: "household", winners: 1, ruleId: v.rules.family }] });
-    const [cat] = categoriesOf(id);
-    const n = [0, 1].map((i) => ok(nominate(villager(v, 2), v.villageId, id, { categoryId: cat.id, nomineeId: v.homes[i].householdId, reason: "好" })).nominationId);
-    for (const x of n) ok(acceptNomination(committee(v), v.villageId, id, x));
+    const id = await newCampaign(v, { voters: "household", quorum: 60, categories: [{ row: 1, name: "文明家庭", kind: "household", winners: 1, ruleId: v.rules.family }] });
+    const [cat] = await categoriesOf(id);
+    const n = await inOrder([0, 1], async (i) => ok(await nominate(villager(v, 2), v.villageId, id, { categoryId: cat.id, nomineeId: v.homes[i].householdId, reason: "好" })).nominationId);
+    for (const x of n) ok(await acceptNomination(committee(v), v.villageId, id, x));
     at(T0 + DAY);
     // 6 households can vote; 3 do: 50 % < 60 %.
-    ok(castBallot(voter(v, 0), id, cat.id, [n[0]]));
-    ok(castBallot(voter(v, 1), id, cat.id, [n[1]]));
-    ok(castBallot(voter(v, 2), id, cat.id, [n[1]]));
+    ok(await castBallot(voter(v, 0), id, cat.id, [n[0]]));
+    ok(await castBallot(voter(v, 1), id, cat.id, [n[1]]));
+    ok(await castBallot(voter(v, 2), id, cat.id, [n[1]]));
     at(T0 + 2 * DAY);
-    const r = resultOf(campaignIn(v.villageId, id));
+    const r = await resultOf(await campaignIn(v.villageId, id));
     expect(r.turnout).toEqual({ voters: 3, electorate: 6, percent: 50, quorum: 60, met: false });
     expect(r.blockers).toEqual(["投票率 50%，没有达到最低投票率 60%，结果无效，不能确认"]);
-    expect(confirmCampaign(committee(v), v.villageId, id)).toMatchObject({ ok: false, errors: { _form: r.blockers[0] } });
-    expect(campaignIn(v.villageId, id).state).toBe("closed");
+    expect(await confirmCampaign(committee(v), v.villageId, id)).toMatchObject({ ok: false, errors: { _form: r.blockers[0] } });
+    expect((await campaignIn(v.villageId, id)).state).toBe("closed");
     expect(count("select count(*) as n from claims where source_kind = 'campaign' and source_id = ?", id)).toBe(0);
   });
 
-  it("quorum 0 with nobody voting confirms with no winners and files nothing", () => {
+  it("quorum 0 with nobody voting confirms with no winners and files nothing", async () => {
     const v = campaignVillage("NOBODY");
-    const id = newCampaign(v, { quorum: 0 });
+    const id = await newCampaign(v, { quorum: 0 });
     at(T0 + 2 * DAY);
-    expect(ok(confirmCampaign(committee(v), v.villageId, id))).toEqual({ ok: true, claims: 0, already: false });
-    expect(campaignIn(v.villageId, id)).toMatchObject({ state: "confirmed", electorate: 0 });
+    expect(ok(await confirmCampaign(committee(v), v.villageId, id))).toEqual({ ok: true, claims: 0, already: false });
+    expect(await campaignIn(v.villageId, id)).toMatchObject({ state: "confirmed", electorate: 0 });
   });
 });
 
 describe("one ballot per household", () => {
-  it("any login of the household casts or changes it; the last change is the household's one ballot", () => {
+  it("any login of the household casts or changes it; the last change is the household's one ballot", async () => {
     const v = campaignVillage("HOUSE");
-    const id = newCampaign(v, { voters: "household", quorum: 10 });
-    const { family } = cats(id);
-    const n = [1, 2].map((i) => ok(nominate(villager(v, 3), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[i].householdId, reason: "好" })).nominationId);
-    for (const x of n) ok(acceptNomination(committee(v), v.villageId, id, x));
+    const id = await newCampaign(v, { voters: "household", quorum: 10 });
+    const { family } = await cats(id);
+    const n = await inOrder([1, 2], async (i) => ok(await nominate(villager(v, 3), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[i].householdId, reason: "好" })).nominationId);
+    for (const x of n) ok(await acceptNomination(committee(v), v.villageId, id, x));
     at(T0 + DAY);
     const head = voter(v, 0);
     const daughterInLaw = { ...head, userId: v.daughterInLaw.user, memberId: v.daughterInLaw.member };
-    ok(castBallot(head, id, family.id, [n[0]]));
-    expect(ok(castBallot(daughterInLaw, id, family.id, [n[1]])).changed).toBe(true);
+    ok(await castBallot(head, id, family.id, [n[0]]));
+    expect(ok(await castBallot(daughterInLaw, id, family.id, [n[1]])).changed).toBe(true);
     expect(count("select count(*) as n from campaign_ballots where campaign_id = ?", id)).toBe(1);
-    expect(ownChoices(id, `household:${v.homes[0].householdId}`).get(family.id)).toEqual([n[1]]);
+    expect((await ownChoices(id, `household:${v.homes[0].householdId}`)).get(family.id)).toEqual([n[1]]);
     at(T0 + 2 * DAY);
-    const r = resultOf(campaignIn(v.villageId, id));
+    const r = await resultOf(await campaignIn(v.villageId, id));
     expect(r.turnout).toMatchObject({ voters: 1, electorate: 6 });
     // Two places, but a candidate without a single vote does not win one.
     expect(r.categories.find((x) => x.category.id === family.id)!.rows.map((x) => [x.id, x.votes, x.outcome])).toEqual([[n[1], 1, "win"], [n[0], 0, "out"]]);
   });
 });
 
-it("campaign pages of another village's id are not found", () => {
+it("campaign pages of another village's id are not found", async () => {
   const v = campaignVillage("MINE");
   const w = campaignVillage("THEIRS");
-  const id = newCampaign(w);
-  expect(() => campaignIn(v.villageId, id)).toThrow();
+  const id = await newCampaign(w);
+  await expect(campaignIn(v.villageId, id)).rejects.toThrow();
   try {
-    campaignIn(v.villageId, id);
+    await campaignIn(v.villageId, id);
   } catch (e) {
     expect((e as Response).status).toBe(404);
   }

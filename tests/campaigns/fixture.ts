@@ -1,9 +1,10 @@
 // A small village for campaign tests: households whose heads have logins (household 0 also has a
 // daughter-in-law with her own login and a grandmother without one), two committee members without
-// a household, representatives, and the family rules that pay honours. Synchronous.
+// a household, representatives, and the family rules that pay honours. The village is built
+// synchronously; a campaign through the (async) campaign module.
 import { createCampaign, type CampaignFields, type CategoryInput } from "~/campaigns/campaigns.server";
 import { clockControl, now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { createHousehold } from "~/people/households.server";
 import { insertRule } from "~/rules/rules.server";
 import type { Role } from "~/platform/roles";
@@ -46,17 +47,19 @@ export function campaignVillage(code: string, households = 6) {
   }
   const committee1 = user(villageId, "村委甲", ["committee"], null);
   const committee2 = user(villageId, "村委乙", ["committee"], null);
-  const rules = transact(() => ({
+  const rules = {
     popo: insertRule(villageId, { category: "family", name: "好婆婆", points: 20, unit: "time", evidenceRequired: true, caps: { member_year: 20 } }),
     family: insertRule(villageId, { category: "family", name: "文明家庭", points: 30, unit: "time", evidenceRequired: false, caps: { household_year: 30 } }),
-  }));
+  };
   return { villageId, homes, daughterInLaw, grandmother, committee1, committee2, rules };
 }
 
 export type CampaignVillage = ReturnType<typeof campaignVillage>;
 
+/** Marks representatives straight in the table, as the roster would (tests set up state with raw SQL). */
 export function markRepresentatives(memberIds: number[]): void {
-  for (const id of memberIds) stmt("update members set is_representative = 1 where id = ?").run(id);
+  const mark = engine().sqlite.prepare("update members set is_representative = 1 where id = ?");
+  for (const id of memberIds) mark.run(id);
 }
 
 export const HOUR = 3600_000;
@@ -66,7 +69,7 @@ export const DAY = 24 * HOUR;
  * A campaign created at `at` (default now): nominations from then for a day, voting the day after.
  * Categories: 好婆婆 (member, 1 winner) and 文明家庭 (household, 2 winners) unless given.
  */
-export function newCampaign(v: CampaignVillage, over: Partial<CampaignFields> & { startsIn?: number } = {}): number {
+export async function newCampaign(v: CampaignVillage, over: Partial<CampaignFields> & { startsIn?: number } = {}): Promise<number> {
   const start = now() + (over.startsIn ?? 0);
   const categories: CategoryInput[] = over.categories ?? [
     { row: 1, name: "好婆婆", kind: "member", winners: 1, ruleId: v.rules.popo },
@@ -76,9 +79,16 @@ export function newCampaign(v: CampaignVillage, over: Partial<CampaignFields> & 
     title: "年度评选", description: "", nominateFrom: start, nominateUntil: start + DAY, voteFrom: start + DAY, voteUntil: start + 2 * DAY,
     voters: "representatives", quorum: 50, ...over, categories,
   };
-  const out = createCampaign({ userId: v.committee1, role: "committee", villageId: v.villageId }, v.villageId, fields);
+  const out = await createCampaign({ userId: v.committee1, role: "committee", villageId: v.villageId }, v.villageId, fields);
   if (!out.ok) throw new Error(JSON.stringify(out.errors));
   return out.campaignId;
+}
+
+/** fn over xs one after another (ids come out in order, as the campaign's own calls would). */
+export async function inOrder<T, R>(xs: readonly T[], fn: (x: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const [i, x] of xs.entries()) out.push(await fn(x, i));
+  return out;
 }
 
 /** Moves the injectable clock to an absolute time. */

@@ -9,7 +9,7 @@ import { decideTie, resultOf } from "~/campaigns/results.server";
 import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
 import { clockControl } from "~/platform/clock.server";
 import { engine } from "~/platform/database.server";
-import { at, campaignVillage, DAY, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
+import { at, campaignVillage, DAY, inOrder, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const T0 = Date.UTC(2026, 4, 10, 1, 0);
 const OWN = "不能处理本户的提名，请由另一位村委委员处理";
@@ -29,61 +29,61 @@ const ok = <T extends { ok: boolean }>(out: T): T & { ok: true } => {
 };
 
 describe("nominations of the committee member's own household", () => {
-  it("accept, reject and merge are refused for a household or a member of it; another member decides", () => {
+  it("accept, reject and merge are refused for a household or a member of it; another member decides", async () => {
     const v = campaignVillage("OWNNOM");
-    const id = newCampaign(v);
-    const [popo, family] = categoriesOf(id);
+    const id = await newCampaign(v);
+    const [popo, family] = await categoriesOf(id);
     const mine = livingCommittee(v, 0);
-    const house = ok(nominate(villager(v, 2), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[0].householdId, reason: "家风好" })).nominationId;
-    const houseDup = ok(nominate(villager(v, 3), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[0].householdId, reason: "和睦" })).nominationId;
-    const grandma = ok(nominate(villager(v, 2), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "孝顺" })).nominationId;
-    const neighbour = ok(nominate(villager(v, 2), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[1].householdId, reason: "勤劳" })).nominationId;
+    const house = ok(await nominate(villager(v, 2), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[0].householdId, reason: "家风好" })).nominationId;
+    const houseDup = ok(await nominate(villager(v, 3), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[0].householdId, reason: "和睦" })).nominationId;
+    const grandma = ok(await nominate(villager(v, 2), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "孝顺" })).nominationId;
+    const neighbour = ok(await nominate(villager(v, 2), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[1].householdId, reason: "勤劳" })).nominationId;
     const before = fingerprint();
 
-    expect(acceptNomination(mine, v.villageId, id, house)).toEqual({ ok: false, errors: { _form: OWN }, status: 400 });
-    expect(acceptNomination(mine, v.villageId, id, grandma)).toEqual({ ok: false, errors: { _form: OWN }, status: 400 });
-    expect(rejectNomination(mine, v.villageId, id, grandma, "不符合条件")).toEqual({ ok: false, errors: { _form: OWN }, status: 400 });
-    expect(mergeNomination(mine, v.villageId, id, houseDup, house)).toEqual({ ok: false, errors: { _form: OWN }, status: 400 });
+    expect(await acceptNomination(mine, v.villageId, id, house)).toEqual({ ok: false, errors: { _form: OWN }, status: 400 });
+    expect(await acceptNomination(mine, v.villageId, id, grandma)).toEqual({ ok: false, errors: { _form: OWN }, status: 400 });
+    expect(await rejectNomination(mine, v.villageId, id, grandma, "不符合条件")).toEqual({ ok: false, errors: { _form: OWN }, status: 400 });
+    expect(await mergeNomination(mine, v.villageId, id, houseDup, house)).toEqual({ ok: false, errors: { _form: OWN }, status: 400 });
     expect(fingerprint()).toBe(before);
 
     // Another household's nomination is theirs to decide; their own is another member's.
-    ok(acceptNomination(mine, v.villageId, id, neighbour));
-    ok(acceptNomination(otherCommittee(v), v.villageId, id, house));
-    ok(rejectNomination(otherCommittee(v), v.villageId, id, grandma, "不符合条件"));
-    ok(mergeNomination(otherCommittee(v), v.villageId, id, houseDup, house));
-    expect(nominationsOf(id).map((n) => [n.id, n.status])).toEqual(
+    ok(await acceptNomination(mine, v.villageId, id, neighbour));
+    ok(await acceptNomination(otherCommittee(v), v.villageId, id, house));
+    ok(await rejectNomination(otherCommittee(v), v.villageId, id, grandma, "不符合条件"));
+    ok(await mergeNomination(otherCommittee(v), v.villageId, id, houseDup, house));
+    expect((await nominationsOf(id)).map((n) => [n.id, n.status])).toEqual(
       expect.arrayContaining([[house, "accepted"], [houseDup, "merged"], [grandma, "rejected"], [neighbour, "accepted"]]),
     );
   });
 });
 
 describe("a tie that involves the committee member's own household", () => {
-  it("is decided by another committee member", () => {
+  it("is decided by another committee member", async () => {
     const v = campaignVillage("OWNTIE");
     markRepresentatives(v.homes.slice(0, 4).map((h) => h.head));
-    const id = newCampaign(v, { quorum: 10 });
-    const [popo, family] = categoriesOf(id);
-    const n = [0, 1, 2].map((i) => ok(nominate(villager(v, 5), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[i].householdId, reason: "好" })).nominationId);
-    const p = [v.grandmother, v.homes[2].head, v.homes[3].head].map((m) => ok(nominate(villager(v, 5), v.villageId, id, { categoryId: popo.id, nomineeId: m, reason: "好" })).nominationId);
-    for (const x of [...n, ...p]) ok(acceptNomination(otherCommittee(v), v.villageId, id, x));
+    const id = await newCampaign(v, { quorum: 10 });
+    const [popo, family] = await categoriesOf(id);
+    const n = await inOrder([0, 1, 2], async (i) => ok(await nominate(villager(v, 5), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[i].householdId, reason: "好" })).nominationId);
+    const p = await inOrder([v.grandmother, v.homes[2].head, v.homes[3].head], async (m) => ok(await nominate(villager(v, 5), v.villageId, id, { categoryId: popo.id, nomineeId: m, reason: "好" })).nominationId);
+    for (const x of [...n, ...p]) ok(await acceptNomination(otherCommittee(v), v.villageId, id, x));
     at(T0 + DAY);
     // 文明家庭, 2 places: households 0, 1 and 2 one vote each. 好婆婆, 1 place: 户主2 and 户主3 one vote each.
-    ok(castBallot(voter(v, 0), id, family.id, [n[0], n[1]]));
-    ok(castBallot(voter(v, 1), id, family.id, [n[2]]));
-    ok(castBallot(voter(v, 0), id, popo.id, [p[1]]));
-    ok(castBallot(voter(v, 1), id, popo.id, [p[2]]));
+    ok(await castBallot(voter(v, 0), id, family.id, [n[0], n[1]]));
+    ok(await castBallot(voter(v, 1), id, family.id, [n[2]]));
+    ok(await castBallot(voter(v, 0), id, popo.id, [p[1]]));
+    ok(await castBallot(voter(v, 1), id, popo.id, [p[2]]));
     at(T0 + 2 * DAY);
-    const r = resultOf(campaignIn(v.villageId, id));
+    const r = await resultOf(await campaignIn(v.villageId, id));
     expect(r.categories.map((k) => k.tiePlaces)).toEqual([1, 2]);
     const before = fingerprint();
     const mine = livingCommittee(v, 0);
     // Household 0 is among the tied households: not theirs to decide, whichever way they would pick.
-    expect(decideTie(mine, v.villageId, id, family.id, [n[1], n[2]], "抽签")).toEqual({ ok: false, errors: { _form: "同票的候选里有你家，请由另一位村委委员处理" }, status: 400 });
-    expect(decideTie(livingCommittee(v, 2), v.villageId, id, popo.id, [p[2]], "抽签")).toEqual({ ok: false, errors: { _form: "同票的候选里有你家，请由另一位村委委员处理" }, status: 400 });
+    expect(await decideTie(mine, v.villageId, id, family.id, [n[1], n[2]], "抽签")).toEqual({ ok: false, errors: { _form: "同票的候选里有你家，请由另一位村委委员处理" }, status: 400 });
+    expect(await decideTie(livingCommittee(v, 2), v.villageId, id, popo.id, [p[2]], "抽签")).toEqual({ ok: false, errors: { _form: "同票的候选里有你家，请由另一位村委委员处理" }, status: 400 });
     expect(fingerprint()).toBe(before);
     // A tie among other households is theirs to decide; their own is another member's.
-    ok(decideTie(mine, v.villageId, id, popo.id, [p[2]], "事迹更突出"));
-    ok(decideTie(otherCommittee(v), v.villageId, id, family.id, [n[1], n[2]], "抽签"));
-    expect(resultOf(campaignIn(v.villageId, id)).blockers).toEqual([]);
+    ok(await decideTie(mine, v.villageId, id, popo.id, [p[2]], "事迹更突出"));
+    ok(await decideTie(otherCommittee(v), v.villageId, id, family.id, [n[1], n[2]], "抽签"));
+    expect((await resultOf(await campaignIn(v.villageId, id))).blockers).toEqual([]);
   });
 });

@@ -43,31 +43,31 @@ describe("the roster import's 村民代表 column", () => {
 });
 
 describe("marking on the household page", () => {
-  it("sets and clears, audited once per change, refuses an inactive member and another household's", () => {
+  it("sets and clears, audited once per change, refuses an inactive member and another household's", async () => {
     const v = campaignVillage("RPAGE");
     const admin = { userId: v.committee1, role: "village_admin", villageId: v.villageId };
     const home = v.homes[0];
     const audits = () => count("select count(*) as n from audit_log where action = 'member.representative'");
-    expect(setRepresentative(admin, v.villageId, home.householdId, home.head, true)).toEqual({ ok: true, name: "户主0" });
-    expect(setRepresentative(admin, v.villageId, home.householdId, home.head, true)).toEqual({ ok: true, name: "户主0" }); // no change, no row
+    expect(await setRepresentative(admin, v.villageId, home.householdId, home.head, true)).toEqual({ ok: true, name: "户主0" });
+    expect(await setRepresentative(admin, v.villageId, home.householdId, home.head, true)).toEqual({ ok: true, name: "户主0" }); // no change, no row
     expect(audits()).toBe(1);
-    expect(setRepresentative(admin, v.villageId, home.householdId, home.head, false).ok).toBe(true);
+    expect((await setRepresentative(admin, v.villageId, home.householdId, home.head, false)).ok).toBe(true);
     expect(audits()).toBe(2);
     engine().sqlite.prepare("update members set active = 0 where id = ?").run(v.grandmother);
-    expect(setRepresentative(admin, v.villageId, home.householdId, v.grandmother, true)).toEqual({ ok: false, errors: { _form: "奶奶甲已停用，不能设为村民代表" }, status: 400 });
-    expect(() => setRepresentative(admin, v.villageId, v.homes[1].householdId, home.head, true)).toThrow();
+    expect(await setRepresentative(admin, v.villageId, home.householdId, v.grandmother, true)).toEqual({ ok: false, errors: { _form: "奶奶甲已停用，不能设为村民代表" }, status: 400 });
+    await expect(setRepresentative(admin, v.villageId, v.homes[1].householdId, home.head, true)).rejects.toThrow();
     expect(audits()).toBe(2);
   });
 });
 
 describe("who can vote", () => {
-  it("representatives with an enabled login; households with at least one", () => {
+  it("representatives with an enabled login; households with at least one", async () => {
     const v = campaignVillage("RVOTE");
     markRepresentatives([v.homes[0].head, v.homes[1].head, v.grandmother]); // the grandmother has no login
     engine().sqlite.prepare("update users set disabled = 1 where id = ?").run(v.homes[1].headUser);
-    expect(liveElectorate({ village_id: v.villageId, voters: "representatives" })).toEqual([`member:${v.homes[0].head}`]);
+    expect(await liveElectorate({ village_id: v.villageId, voters: "representatives" })).toEqual([`member:${v.homes[0].head}`]);
     engine().sqlite.prepare("update users set disabled = 1 where id in (?, ?)").run(v.homes[0].headUser, v.daughterInLaw.user);
     // Household 0 has no enabled login left; household 1 neither.
-    expect(liveElectorate({ village_id: v.villageId, voters: "household" })).toEqual(v.homes.slice(2).map((h) => `household:${h.householdId}`));
+    expect(await liveElectorate({ village_id: v.villageId, voters: "household" })).toEqual(v.homes.slice(2).map((h) => `household:${h.householdId}`));
   });
 });

@@ -8,12 +8,12 @@ const cfg = JSON.parse(process.env.CONFIG!) as { voter: Voter; campaignId: numbe
 clockControl.set(cfg.clockAt); // the campaign's voting window, on the injectable clock
 engine(); // open and warm the connection before the start line
 const results: { ok: boolean; message: string | null }[] = [];
-cfg.rounds.forEach((choices, round) => {
+for (const [round, choices] of cfg.rounds.entries()) {
   const at = cfg.startAt + round * 150;
   while (Date.now() < at) {
     /* spin: a sleep would blur the start */
   }
-  const out = castBallot(cfg.voter, cfg.campaignId, cfg.categoryId, choices);
+  const out = await castBallot(cfg.voter, cfg.campaignId, cfg.categoryId, choices);
   results.push({ ok: out.ok, message: out.ok ? null : JSON.stringify(out.errors) });
-});
+}
 process.stdout.write(JSON.stringify(results));
