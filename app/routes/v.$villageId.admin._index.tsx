@@ -11,7 +11,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const q = searchTerm(url.searchParams.get("q"));
   const page = pageSchema.parse(url.searchParams.get("page"));
-  return { villageId, q, ...householdList(villageId, q, page) };
+  return { villageId, q, ...(await householdList(villageId, q, page)) };
 }
 
 export default function Households() {

@@ -16,7 +16,7 @@ const ADMIN = ["village_admin", "township_admin"] as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
-  return { grids: gridsWithCounts(villageId) };
+  return { grids: await gridsWithCounts(villageId) };
 }
 
 interface Reply {
@@ -43,11 +43,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const i = parsed.data;
   const actor = actorOf(access);
   if (i.intent === "grid.create") {
-    const out = createGrid(actor, villageId, i.name);
+    const out = await createGrid(actor, villageId, i.name);
     if (!out.ok) return data<Reply>({ intent: i.intent, gridId: null, errors: out.errors, values }, { status: out.status ?? 400 });
     return data<Reply>({ intent: i.intent, gridId: out.gridId, errors: {}, ok: `已新增网格 ${i.name}`, stamp: Date.now() });
   }
-  const out = renameGrid(actor, villageId, i.gridId, i.name);
+  const out = await renameGrid(actor, villageId, i.gridId, i.name);
   if (!out.ok) return data<Reply>({ intent: i.intent, gridId: i.gridId, errors: out.errors, values }, { status: out.status ?? 400 });
   return data<Reply>({ intent: i.intent, gridId: i.gridId, errors: {}, ok: "已改名", stamp: Date.now() });
 }

@@ -38,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
   const householdId = idParam(params.householdId);
-  const detail = householdDetail(villageId, householdId);
+  const detail = await householdDetail(villageId, householdId);
   const url = new URL(request.url);
   const m = Number(url.searchParams.get("m"));
   const selected = detail.members.some((x) => x.id === m) ? m : null;
@@ -64,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, ADMIN, villageId);
   const householdId = idParam(params.householdId);
-  householdInVillage(villageId, householdId);
+  await householdInVillage(villageId, householdId);
   const form = formToObject(await readForm(request));
   if (form.intent === REPRESENTATIVE_INTENT) {
     const { status, ...rest } = representativeFromForm(actorOf(access), villageId, householdId, form);
@@ -81,7 +81,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = actorOf(access);
   const memberId = "memberId" in i ? i.memberId : null;
   // An id from the form must name a member of this very household, or it is a 404.
-  const member = memberId !== null ? memberInHousehold(villageId, householdId, memberId) : null;
+  const member = memberId !== null ? await memberInHousehold(villageId, householdId, memberId) : null;
   const reply = (out: Outcome, ok: string, extra: Partial<Reply> = {}) =>
     out.ok
       ? data<Reply>({ intent: i.intent, memberId, errors: {}, ok, stamp: Date.now(), ...extra })
@@ -90,17 +90,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   switch (i.intent) {
     case "household.update":
-      return reply(updateHouseholdByAdmin(actor, villageId, householdId, i), "户信息已保存");
+      return reply(await updateHouseholdByAdmin(actor, villageId, householdId, i), "户信息已保存");
     case "member.add": {
-      const out = addMemberByAdmin(actor, villageId, householdId, i);
+      const out = await addMemberByAdmin(actor, villageId, householdId, i);
       return reply(out, `已添加成员 ${i.name}`);
     }
     case "member.update":
-      return reply(updateMemberByAdmin(actor, villageId, householdId, i.memberId, i), "成员信息已保存");
+      return reply(await updateMemberByAdmin(actor, villageId, householdId, i.memberId, i), "成员信息已保存");
     case "member.deactivate":
-      return reply(setMemberActiveByAdmin(actor, villageId, householdId, i.memberId, false), "成员已停用");
+      return reply(await setMemberActiveByAdmin(actor, villageId, householdId, i.memberId, false), "成员已停用");
     case "member.activate":
-      return reply(setMemberActiveByAdmin(actor, villageId, householdId, i.memberId, true), "成员已启用");
+      return reply(await setMemberActiveByAdmin(actor, villageId, householdId, i.memberId, true), "成员已启用");
     case "login.create": {
       const out = await createMemberLogin(actor, villageId, householdId, i.memberId, { phone: i.phone, password: i.password });
       const generated = out.ok && out.generated ? { phone: i.phone, password: out.generated, title: `已为 ${member!.name} 开通登录` } : undefined;
@@ -116,7 +116,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "login.enable": {
       if (member!.user_id === null) return reply(noLogin, "");
       const off = i.intent === "login.disable";
-      return reply(setLoginDisabled(actor, villageId, member!.user_id, off), off ? "登录已停用" : "登录已启用");
+      return reply(await setLoginDisabled(actor, villageId, member!.user_id, off), off ? "登录已停用" : "登录已启用");
     }
   }
 }

@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: "新增住户 · 积分超市"
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ["village_admin", "township_admin"], villageId);
-  return { villageId, grids: listGrids(villageId) };
+  return { villageId, grids: await listGrids(villageId) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -24,7 +24,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const values = echoValues(form, ["number", "gridId", "address", "headName", "headPhone"]);
   const parsed = newHouseholdSchema.safeParse(form);
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), values }, { status: 400 });
-  const out = createHouseholdByAdmin(actorOf(access), villageId, parsed.data);
+  const out = await createHouseholdByAdmin(actorOf(access), villageId, parsed.data);
   if (!out.ok) return data({ errors: out.errors, values }, { status: out.status ?? 400 });
   return redirect(`/v/${villageId}/admin/households/${out.householdId}?created=1`);
 }

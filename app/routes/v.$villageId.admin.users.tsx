@@ -42,17 +42,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const userId = idQuery(url.searchParams.get("user"));
   const memberId = idQuery(url.searchParams.get("member"));
   const mq = searchTerm(url.searchParams.get("mq"));
-  const linked = memberId !== null ? villageMember(villageId, memberId) : undefined;
+  const linked = memberId !== null ? await villageMember(villageId, memberId) : undefined;
   return {
     villageId,
     viewerId: access.viewer.userId,
     township: access.role === "township_admin",
     q,
     all,
-    list: villageUsers(villageId, q, !all, page),
-    selected: userId !== null ? userInVillage(villageId, userId) : null,
+    list: await villageUsers(villageId, q, !all, page),
+    selected: userId !== null ? await userInVillage(villageId, userId) : null,
     mq,
-    candidates: searchLinkableMembers(villageId, mq),
+    candidates: await searchLinkableMembers(villageId, mq),
     linked: linked && !linked.has_login ? linked : null,
   };
 }
@@ -85,7 +85,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = actorOf(access);
   const userId = "userId" in i ? i.userId : null;
   // An id from the form must name a login of this village, or it is a 404.
-  const target = userId !== null ? userInVillage(villageId, userId) : null;
+  const target = userId !== null ? await userInVillage(villageId, userId) : null;
   const reply = (out: Outcome, ok: string, extra: Partial<Reply> = {}) =>
     out.ok
       ? data<Reply>({ intent: i.intent, userId, errors: {}, ok, stamp: Date.now(), ...extra })
@@ -101,7 +101,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       });
     }
     case "user.roles":
-      return reply(changeVillageRoles(actor, villageId, i.userId, i.roles), "角色已保存");
+      return reply(await changeVillageRoles(actor, villageId, i.userId, i.roles), "角色已保存");
     case "user.reset": {
       const out = await resetUserPassword(actor, villageId, i.userId, i.password);
       return reply(out, `${target!.display_name} 的密码已重置，下次登录须修改密码`, {
@@ -111,7 +111,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "user.disable":
     case "user.enable": {
       const off = i.intent === "user.disable";
-      return reply(setLoginDisabled(actor, villageId, i.userId, off), off ? "登录已停用" : "登录已启用");
+      return reply(await setLoginDisabled(actor, villageId, i.userId, off), off ? "登录已停用" : "登录已启用");
     }
   }
 }
