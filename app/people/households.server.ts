@@ -6,8 +6,6 @@ import { db, stmt, transact } from "~/platform/database.server";
 import { openHouseholdAccount } from "~/ledger/ledger.server";
 import { containsText } from "./search.server";
 
-export { RELATIONS } from "./limits";
-
 export interface NewMemberInput {
   name: string;
   relation: string;

@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError, FormOk } from "~/ui/field";
 import { idParam, requireRole } from "~/platform/access.server";
+import { TEXT_LIMITS } from "~/people/limits";
 import { actorOf, echoValues } from "~/platform/forms.server";
 import { gridsPageIntent } from "~/people/admin-forms.server";
 import { createGrid, gridsWithCounts, renameGrid } from "~/people/village-admin.server";
@@ -73,7 +74,7 @@ export default function Grids() {
               id="new-grid"
               name="name"
               placeholder="网格名称"
-              maxLength={40}
+              maxLength={TEXT_LIMITS.gridName}
               autoComplete="off"
               defaultValue={result?.intent === "grid.create" && !result.ok ? result.values?.name : undefined}
               aria-invalid={createErr.name ? true : undefined}
@@ -106,7 +107,7 @@ export default function Grids() {
                     id={`g${g.id}`}
                     name="name"
                     defaultValue={mine && !mine.ok ? mine.values?.name : g.name}
-                    maxLength={40}
+                    maxLength={TEXT_LIMITS.gridName}
                     autoComplete="off"
                     aria-invalid={err ? true : undefined}
                     aria-describedby={err ? `g${g.id}-err` : undefined}

@@ -5,6 +5,7 @@ import { PasswordOnce, RoleChecks, Tag } from "~/ui/form-parts";
 import { Pager } from "~/ui/pager";
 import { Field, FormError, FormOk } from "~/ui/field";
 import { idParam, requireRole } from "~/platform/access.server";
+import { SPACED_INPUT_LIMITS, TEXT_LIMITS } from "~/people/limits";
 import { actorOf, echoValues, type Outcome } from "~/platform/forms.server";
 import { usersPageIntent } from "~/people/admin-forms.server";
 import { searchTerm } from "~/people/household-admin.server";
@@ -230,7 +231,7 @@ export default function Users() {
         <h2 style={{ marginTop: 0 }}>{d.all ? "全部账号" : "工作人员账号"}</h2>
         <Form method="get" className="search" role="search">
           <label htmlFor="uq" className="sr-only">搜索账号</label>
-          <input id="uq" name="q" type="search" defaultValue={d.q} placeholder="姓名或手机号" maxLength={50} />
+          <input id="uq" name="q" type="search" defaultValue={d.q} placeholder="姓名或手机号" maxLength={TEXT_LIMITS.search} />
           {d.all ? <input type="hidden" name="show" value="all" /> : null}
           <button type="submit" className="secondary">搜索</button>
         </Form>
@@ -282,7 +283,7 @@ export default function Users() {
             <>
               <Form method="get" action={`${base}#new`} className="search" role="search">
                 <label htmlFor="mq" className="sr-only">查找村民</label>
-                <input id="mq" name="mq" type="search" defaultValue={d.mq} placeholder="姓名、手机号或户号" maxLength={50} />
+                <input id="mq" name="mq" type="search" defaultValue={d.mq} placeholder="姓名、手机号或户号" maxLength={TEXT_LIMITS.search} />
                 <button type="submit" className="secondary">查找</button>
               </Form>
               {d.mq && d.candidates.length === 0 ? <p className="muted small">没有找到未开通登录的在册村民</p> : null}
@@ -309,7 +310,7 @@ export default function Users() {
             <input type="hidden" name="intent" value="user.create" />
             <input type="hidden" name="memberId" value={d.linked?.id ?? ""} />
             <FormError message={createErrors._form ?? createErrors.memberId} />
-            <Field label="姓名" id="new-name" name="displayName" defaultValue={createValues?.displayName ?? d.linked?.name ?? ""} error={createErrors.displayName} maxLength={60} autoComplete="off" />
+            <Field label="姓名" id="new-name" name="displayName" defaultValue={createValues?.displayName ?? d.linked?.name ?? ""} error={createErrors.displayName} maxLength={TEXT_LIMITS.personName} autoComplete="off" />
             <Field
               label="登录手机号"
               id="new-phone"
@@ -318,7 +319,7 @@ export default function Users() {
               inputMode="numeric"
               defaultValue={createValues?.phone ?? d.linked?.phone ?? ""}
               error={createErrors.phone}
-              maxLength={20}
+              maxLength={SPACED_INPUT_LIMITS.phone}
               autoComplete="off"
             />
             <Field
