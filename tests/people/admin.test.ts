@@ -377,6 +377,29 @@ describe("grids, villages and the audit log", () => {
   });
 });
 
+describe("two admins at once", () => {
+  it("adding the same 户号, or a second head, at the same moment: one wins, the other is told why", async () => {
+    const before = count("households");
+    const both = await Promise.all(
+      ["同号甲", "同号乙"].map((headName) => createHouseholdByAdmin(adminA, villageA, { number: "C01", gridId: null, address: "", headName, headPhone: null })),
+    );
+    expect(both.filter((o) => o.ok)).toHaveLength(1);
+    expect(both.find((o) => !o.ok)).toMatchObject({ ok: false, errors: { number: "本村已有这个户号" } });
+    expect(count("households")).toBe(before + 1);
+
+    const householdId = (both.find((o) => o.ok) as { householdId: number }).householdId;
+    await updateMemberByAdmin(adminA, villageA, householdId, (sqlite().prepare("select id from members where household_id = ?").get(householdId) as { id: number }).id, {
+      name: "原户主", relation: "其他", phone: null, canRedeem: true,
+    });
+    const heads = await Promise.all(
+      ["新户主甲", "新户主乙"].map((name) => addMemberByAdmin(adminA, villageA, householdId, { name, relation: "户主", phone: null, canRedeem: true })),
+    );
+    expect(heads.filter((o) => o.ok)).toHaveLength(1);
+    expect(heads.find((o) => !o.ok)).toMatchObject({ ok: false, errors: { relation: expect.stringContaining("已有户主") } });
+    expect(sqlite().prepare("select count(*) as n from members where household_id = ? and is_head = 1 and active = 1").get(householdId)).toEqual({ n: 1 });
+  });
+});
+
 describe("guards found in review", () => {
   it("a village admin cannot lock out, by deactivating the member, a login that also serves another village", async () => {
     const out = await createHouseholdByAdmin(adminA, villageA, { number: "R01", gridId: gridA, address: "", headName: "孙跨村", headPhone: "13700000301" });

@@ -170,6 +170,20 @@ describe("importRoster", () => {
     expect(again.errors.map((e) => e.row)).toEqual([2, 5, 8, 10]);
   });
 
+  it("imports a file sent twice at once only once, and tells the second upload which rows", async () => {
+    const v = newVillage();
+    const before = counts();
+    // Both are checked before either writes; the second finds the 户号 taken when it writes.
+    const [a, b] = await Promise.all([importRoster(v, actor, fixture("valid-utf8.csv")), importRoster(v, actor, fixture("valid-utf8.csv"))]);
+    expect([a.ok, b.ok].sort()).toEqual([false, true]);
+    const refused = expectFailure(a.ok ? b : a);
+    expect(refused.errors.map((e) => e.row)).toEqual([2, 5, 8, 10]);
+    expect(refused.errors[0]).toMatchObject({ column: "户号", message: "户号 1001 本村已经有了，不能重复导入" });
+    expect(counts()).toEqual({
+      households: before.households + 4, members: before.members + 8, grids: before.grids + 2, accounts: before.accounts + 4, audit: before.audit + 1,
+    });
+  });
+
   it("refuses two 户主 in one household and a household without one", async () => {
     const v = newVillage();
     const two = expectFailure(await importRoster(v, actor, utf8(`${HEADER}\n7001,,,甲,户主,\n7001,,,乙,户主,\n`)));
