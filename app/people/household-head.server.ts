@@ -9,14 +9,18 @@ export const canRedeemSchema = z.object({
   canRedeem: z.enum(["0", "1"], { error: "请求有误，请刷新页面后再试" }).transform((v) => v === "1"),
 });
 
-/** The household's active members, the head first; has_login is 1 for a login that is not disabled. */
+/**
+ * The household's active members, the head first; has_login is 1 for a login that is not disabled
+ * (a CASE of literals: a condition in the select list would be 0/1 on SQLite but a boolean on
+ * PostgreSQL, and bound parameters in a CASE would come back as text there).
+ */
 export function householdMembers(householdId: number) {
   return db()
     .selectFrom("members as m")
     .leftJoin("users as u", "u.member_id", "m.id")
     .select((eb) => [
       "m.id", "m.name", "m.relation", "m.is_head", "m.can_redeem",
-      eb.case().when(eb.and([eb("u.id", "is not", null), eb("u.disabled", "=", 0)])).then(1).else(0).end().as("has_login"),
+      eb.case().when(eb.and([eb("u.id", "is not", null), eb("u.disabled", "=", 0)])).then(eb.lit(1)).else(eb.lit(0)).end().as("has_login"),
     ])
     .where("m.household_id", "=", householdId)
     .where("m.active", "=", 1)

@@ -90,9 +90,10 @@ function withColumns(query: ReturnType<typeof inVillage>, villageId: number) {
       .selectFrom("user_roles as r")
       .select((r) => {
         const [first, ...rest] = ROLES;
-        let bits = r.case("r.role").when(first).then(roleBit(first));
-        for (const role of rest) bits = bits.when(role).then(roleBit(role));
-        return r.fn.sum<number>(bits.else(0).end()).as("bits");
+        // Literals, not parameters: PostgreSQL would type parameters in a CASE as text, and not sum them.
+        let bits = r.case("r.role").when(first).then(r.lit(roleBit(first)));
+        for (const role of rest) bits = bits.when(role).then(r.lit(roleBit(role)));
+        return r.fn.sum<number>(bits.else(r.lit(0)).end()).as("bits");
       })
       .whereRef("r.user_id", "=", "u.id")
       .where("r.village_id", "=", villageId)
@@ -111,8 +112,8 @@ function withColumns(query: ReturnType<typeof inVillage>, villageId: number) {
           eb("m.village_id", "<>", villageId),
         ]),
       )
-      .then(1)
-      .else(0)
+      .then(eb.lit(1))
+      .else(eb.lit(0))
       .end()
       .as("elsewhere"),
   ]);
@@ -194,7 +195,7 @@ export type LinkableMember = Awaited<ReturnType<typeof searchLinkableMembers>>[n
 export function villageMember(villageId: number, memberId: number) {
   return villageMembers(villageId)
     .select((eb) =>
-      eb.case().when(eb.exists(eb.selectFrom("users as u").select("u.id").whereRef("u.member_id", "=", "m.id"))).then(1).else(0).end().as("has_login"),
+      eb.case().when(eb.exists(eb.selectFrom("users as u").select("u.id").whereRef("u.member_id", "=", "m.id"))).then(eb.lit(1)).else(eb.lit(0)).end().as("has_login"),
     )
     .where("m.id", "=", memberId)
     .executeTakeFirst();
