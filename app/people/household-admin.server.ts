@@ -1,15 +1,16 @@
-// A village admin's work on households and members. Every write runs in one transaction with its audit row.
+// A village admin's work on households and members. Every write runs in one unit of work with its audit row.
 // Members are never deleted (ledger rows reference them): they are deactivated instead.
-import { listGrids } from "./villages.server";
 import { z } from "zod";
 import { fail, isUniqueViolation, notFound, checkboxSchema, formIdSchema, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
-import { db, transact, stmt } from "~/platform/database.server";
-import { RELATIONS, getHousehold, insertHousehold, insertMember, searchHouseholds, type HouseholdRow } from "./households.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { revokeUserSessions } from "~/platform/session.server";
 import { normalizeDigits, optionalPhoneSchema, textSchema } from "~/platform/validation.server";
 import { now } from "~/platform/clock.server";
+import { addHousehold, addMember, getHousehold, searchHouseholds, type HouseholdRow } from "./households.server";
+import { RELATIONS, TEXT_LIMITS } from "./limits";
+import { listGrids } from "./villages.server";
 
 // ---- form rules -----------------------------------------------------------
 
@@ -21,7 +22,7 @@ export const householdNumberSchema = z
     z
       .string()
       .min(1, "请填写户号")
-      .max(20, "户号最多 20 个字")
+      .max(TEXT_LIMITS.householdNumber, `户号最多 ${TEXT_LIMITS.householdNumber} 个字`)
       .regex(/^[0-9A-Za-z\-\u4e00-\u9fff]+$/, "户号只能用数字、字母、汉字和 -"),
   );
 
@@ -47,16 +48,16 @@ export const relationSchema = z.enum(RELATIONS, { error: "请选择与户主的�
 export const householdFieldsSchema = z.object({
   number: householdNumberSchema,
   gridId: gridChoiceSchema,
-  address: optionalText("门牌地址", 100),
+  address: optionalText("门牌地址", TEXT_LIMITS.address),
 });
 
 export const newHouseholdSchema = householdFieldsSchema.extend({
-  headName: textSchema("户主姓名", 30),
+  headName: textSchema("户主姓名", TEXT_LIMITS.personName),
   headPhone: optionalPhoneSchema,
 });
 
 export const memberFieldsSchema = z.object({
-  name: textSchema("姓名", 30),
+  name: textSchema("姓名", TEXT_LIMITS.personName),
   relation: relationSchema,
   phone: optionalPhoneSchema,
   canRedeem: checkboxSchema,
@@ -69,72 +70,46 @@ export type MemberFields = z.infer<typeof memberFieldsSchema>;
 // ---- reads ----------------------------------------------------------------
 
 /** The household if it belongs to the village; otherwise a 404. */
-export function householdInVillage(villageId: number, householdId: number): HouseholdRow {
-  const h = getHousehold(householdId);
+export async function householdInVillage(villageId: number, householdId: number): Promise<HouseholdRow> {
+  const h = await getHousehold(householdId);
   if (!h || h.village_id !== villageId) notFound();
   return h;
 }
 
-export interface AdminMemberRow {
-  id: number;
-  household_id: number;
-  village_id: number;
-  name: string;
-  relation: string;
-  phone: string | null;
-  is_head: number;
-  can_redeem: number;
-  active: number;
-  user_id: number | null;
-  login_phone: string | null;
-  login_disabled: number | null;
-  must_change_password: number | null;
+function members() {
+  return db()
+    .selectFrom("members as m")
+    .leftJoin("users as u", "u.member_id", "m.id")
+    .select([
+      "m.id", "m.household_id", "m.village_id", "m.name", "m.relation", "m.phone", "m.is_head", "m.can_redeem", "m.active",
+      "u.id as user_id", "u.phone as login_phone", "u.disabled as login_disabled", "u.must_change_password",
+    ]);
 }
 
-const MEMBER_COLUMNS = `m.id, m.household_id, m.village_id, m.name, m.relation, m.phone, m.is_head, m.can_redeem, m.active,
-  u.id as user_id, u.phone as login_phone, u.disabled as login_disabled, u.must_change_password`;
-
 /** The member if it belongs to this household of this village; otherwise a 404. */
-export function memberInHousehold(villageId: number, householdId: number, memberId: number): AdminMemberRow {
-  const m = stmt(`select ${MEMBER_COLUMNS} from members m left join users u on u.member_id = m.id where m.id = ?`)
-    .get(memberId) as AdminMemberRow | undefined;
+export async function memberInHousehold(villageId: number, householdId: number, memberId: number) {
+  const m = await members().where("m.id", "=", memberId).executeTakeFirst();
   if (!m || m.village_id !== villageId || m.household_id !== householdId) notFound();
   return m;
 }
 
-export function householdMembers(householdId: number): AdminMemberRow[] {
-  return stmt(
-      `select ${MEMBER_COLUMNS} from members m left join users u on u.member_id = m.id
-       where m.household_id = ? order by m.active desc, m.is_head desc, m.id`,
-    )
-    .all(householdId) as AdminMemberRow[];
+export type AdminMemberRow = Awaited<ReturnType<typeof memberInHousehold>>;
+
+export function householdMembers(householdId: number): Promise<AdminMemberRow[]> {
+  return members().where("m.household_id", "=", householdId).orderBy("m.active", "desc").orderBy("m.is_head", "desc").orderBy("m.id").execute();
 }
 
-
-export function householdDetail(villageId: number, householdId: number) {
-  const household = householdInVillage(villageId, householdId);
-  return { household, members: householdMembers(householdId), balance: householdBalance(householdId), grids: listGrids(villageId) };
+export async function householdDetail(villageId: number, householdId: number) {
+  const household = await householdInVillage(villageId, householdId);
+  const members = await householdMembers(householdId);
+  return { household, members, balance: householdBalance(householdId), grids: await listGrids(villageId) };
 }
 
 export const HOUSEHOLD_PAGE_SIZE = 30;
 
-export function householdList(villageId: number, q: string, page: number) {
-  const { rows, total } = searchHouseholds(villageId, q, page, HOUSEHOLD_PAGE_SIZE);
-  const counts = new Map<number, number>();
-  if (rows.length) {
-    const ids = rows.map((r) => r.id);
-    const found = stmt(
-        `select household_id, count(*) as n from members where active = 1 and household_id in (${ids.map(() => "?").join(",")}) group by household_id`,
-      )
-      .all(...ids) as { household_id: number; n: number }[];
-    for (const f of found) counts.set(f.household_id, f.n);
-  }
-  return {
-    rows: rows.map((r) => ({ ...r, members: counts.get(r.id) ?? 0 })),
-    total,
-    page,
-    pages: Math.max(1, Math.ceil(total / HOUSEHOLD_PAGE_SIZE)),
-  };
+export async function householdList(villageId: number, q: string, page: number) {
+  const { rows, total } = await searchHouseholds(villageId, q, page, HOUSEHOLD_PAGE_SIZE);
+  return { rows, total, page, pages: Math.max(1, Math.ceil(total / HOUSEHOLD_PAGE_SIZE)) };
 }
 
 /** A search term as typed: trimmed, full-width digits made ASCII, bounded. */
@@ -142,32 +117,43 @@ export function searchTerm(raw: string | null): string {
   return (raw ?? "")
     .replace(/[\uFF10-\uFF19]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
     .trim()
-    .slice(0, 50);
+    .slice(0, TEXT_LIMITS.search);
 }
 
 // ---- writes ---------------------------------------------------------------
+// Each runs its checks and its writes in one unit of work with the audit row. A unique index
+// (户号, one active head) still refuses what a check could not see: isUniqueViolation turns that
+// refusal into the same message, after the unit of work has rolled back.
 
-function gridName(villageId: number, gridId: number | null): string | null | undefined {
+/** The grid's name if it is one of the village's grids, null for none, undefined for a foreign or unknown id. */
+async function gridName(villageId: number, gridId: number | null): Promise<string | null | undefined> {
   if (gridId === null) return null;
-  const row = stmt("select name, village_id from grids where id = ?").get(gridId) as { name: string; village_id: number } | undefined;
+  const row = await db().selectFrom("grids").select(["name", "village_id"]).where("id", "=", gridId).executeTakeFirst();
   return row && row.village_id === villageId ? row.name : undefined;
 }
 
-function numberTaken(villageId: number, number: string, exceptId: number | null): boolean {
-  return !!stmt("select 1 from households where village_id = ? and number = ? and id <> ?").get(villageId, number, exceptId ?? -1);
+async function numberTaken(villageId: number, number: string, exceptId: number | null): Promise<boolean> {
+  const row = await db()
+    .selectFrom("households")
+    .select("id")
+    .where("village_id", "=", villageId)
+    .where("number", "=", number)
+    .where("id", "<>", exceptId ?? -1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 const NUMBER_TAKEN = "本村已有这个户号";
 const GRID_WRONG = "请从列表中选择本村的网格";
 const HEAD_TAKEN = "这户已有户主。请先把原户主的关系改成其他，再设新户主";
 
-export function createHouseholdByAdmin(actor: StaffActor, villageId: number, f: NewHouseholdFields): Outcome<{ householdId: number }> {
-  const grid = gridName(villageId, f.gridId);
-  if (grid === undefined) return fail("gridId", GRID_WRONG);
-  if (numberTaken(villageId, f.number, null)) return fail("number", NUMBER_TAKEN);
+export async function createHouseholdByAdmin(actor: StaffActor, villageId: number, f: NewHouseholdFields): Promise<Outcome<{ householdId: number }>> {
   try {
-    return transact(() => {
-      const { householdId, memberIds } = insertHousehold({
+    return await unitOfWork<Outcome<{ householdId: number }>>(async () => {
+      const grid = await gridName(villageId, f.gridId);
+      if (grid === undefined) return fail("gridId", GRID_WRONG);
+      if (await numberTaken(villageId, f.number, null)) return fail("number", NUMBER_TAKEN);
+      const { householdId, memberIds } = await addHousehold({
         villageId,
         gridId: f.gridId,
         number: f.number,
@@ -178,7 +164,7 @@ export function createHouseholdByAdmin(actor: StaffActor, villageId: number, f: 
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "household.create", targetType: "household", targetId: householdId,
         after: { number: f.number, grid, address: f.address, head: f.headName, head_phone: f.headPhone, head_member_id: memberIds[0] },
       });
-      return { ok: true as const, householdId };
+      return { ok: true, householdId };
     });
   } catch (e) {
     if (isUniqueViolation(e, "households.")) return fail("number", NUMBER_TAKEN);
@@ -186,51 +172,61 @@ export function createHouseholdByAdmin(actor: StaffActor, villageId: number, f: 
   }
 }
 
-export function updateHouseholdByAdmin(actor: StaffActor, villageId: number, householdId: number, f: HouseholdFields): Outcome {
-  const before = householdInVillage(villageId, householdId);
-  const grid = gridName(villageId, f.gridId);
-  if (grid === undefined) return fail("gridId", GRID_WRONG);
-  if (numberTaken(villageId, f.number, householdId)) return fail("number", NUMBER_TAKEN);
-  const was = { number: before.number, grid: before.grid_name, address: before.address };
-  const will = { number: f.number, grid, address: f.address };
-  if (JSON.stringify(was) === JSON.stringify(will)) return { ok: true };
+export async function updateHouseholdByAdmin(actor: StaffActor, villageId: number, householdId: number, f: HouseholdFields): Promise<Outcome> {
   try {
-    transact(() => {
-      stmt("update households set number = ?, grid_id = ?, address = ? where id = ? and village_id = ?")
-        .run(f.number, f.gridId, f.address, householdId, villageId);
+    return await unitOfWork<Outcome>(async () => {
+      const before = await householdInVillage(villageId, householdId);
+      const grid = await gridName(villageId, f.gridId);
+      if (grid === undefined) return fail("gridId", GRID_WRONG);
+      if (await numberTaken(villageId, f.number, householdId)) return fail("number", NUMBER_TAKEN);
+      const was = { number: before.number, grid: before.grid_name, address: before.address };
+      const will = { number: f.number, grid, address: f.address };
+      if (JSON.stringify(was) === JSON.stringify(will)) return { ok: true };
+      await db()
+        .updateTable("households")
+        .set({ number: f.number, grid_id: f.gridId, address: f.address })
+        .where("id", "=", householdId)
+        .where("village_id", "=", villageId)
+        .execute();
       audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "household.update", targetType: "household", targetId: householdId,
         before: was, after: will,
       });
+      return { ok: true };
     });
   } catch (e) {
     if (isUniqueViolation(e, "households.")) return fail("number", NUMBER_TAKEN);
     throw e;
   }
-  return { ok: true };
 }
 
 function memberSnapshot(m: { name: string; relation: string; phone: string | null; can_redeem: number; active: number }) {
   return { name: m.name, relation: m.relation, phone: m.phone, can_redeem: m.can_redeem === 1, active: m.active === 1 };
 }
 
-function headTaken(householdId: number, exceptMemberId: number | null): boolean {
-  return !!stmt("select 1 from members where household_id = ? and is_head = 1 and active = 1 and id <> ?")
-    .get(householdId, exceptMemberId ?? -1);
+async function headTaken(householdId: number, exceptMemberId: number | null): Promise<boolean> {
+  const row = await db()
+    .selectFrom("members")
+    .select("id")
+    .where("household_id", "=", householdId)
+    .where("is_head", "=", 1)
+    .where("active", "=", 1)
+    .where("id", "<>", exceptMemberId ?? -1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
-export function addMemberByAdmin(actor: StaffActor, villageId: number, householdId: number, f: MemberFields): Outcome<{ memberId: number }> {
-  householdInVillage(villageId, householdId);
-  const isHead = f.relation === "户主";
-  if (isHead && headTaken(householdId, null)) return fail("relation", HEAD_TAKEN);
+export async function addMemberByAdmin(actor: StaffActor, villageId: number, householdId: number, f: MemberFields): Promise<Outcome<{ memberId: number }>> {
   try {
-    return transact(() => {
-      const memberId = insertMember(villageId, householdId, f);
+    return await unitOfWork<Outcome<{ memberId: number }>>(async () => {
+      await householdInVillage(villageId, householdId);
+      if (f.relation === "户主" && (await headTaken(householdId, null))) return fail("relation", HEAD_TAKEN);
+      const memberId = await addMember(villageId, householdId, f);
       audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "member.create", targetType: "member", targetId: memberId,
         after: { household_id: householdId, ...memberSnapshot({ ...f, can_redeem: f.canRedeem ? 1 : 0, active: 1 }) },
       });
-      return { ok: true as const, memberId };
+      return { ok: true, memberId };
     });
   } catch (e) {
     if (isUniqueViolation(e, "members.household_id")) return fail("relation", HEAD_TAKEN);
@@ -238,12 +234,23 @@ export function addMemberByAdmin(actor: StaffActor, villageId: number, household
   }
 }
 
-/** Keeps a login's household_head role in step with the member being the head, audited. Inside a transaction. */
-function syncHeadRole(actor: StaffActor, userId: number | null, villageId: number, isHead: boolean): void {
+/** Keeps a login's household_head role in step with the member being the head, audited. Inside a unit of work. */
+async function syncHeadRole(actor: StaffActor, userId: number | null, villageId: number, isHead: boolean): Promise<void> {
   if (userId === null) return;
   const changed = isHead
-    ? stmt("insert or ignore into user_roles (user_id, role, village_id, created_at) values (?, 'household_head', ?, ?)").run(userId, villageId, now()).changes
-    : stmt("delete from user_roles where user_id = ? and role = 'household_head' and village_id = ?").run(userId, villageId).changes;
+    ? (await db()
+        .insertInto("user_roles")
+        .values({ user_id: userId, role: "household_head", village_id: villageId, created_at: now() })
+        // Already granted: nothing to add (the unique index is on an expression, so no conflict target).
+        .onConflict((oc) => oc.doNothing())
+        .returning("id")
+        .executeTakeFirst()) !== undefined
+    : (await db()
+        .deleteFrom("user_roles")
+        .where("user_id", "=", userId)
+        .where("role", "=", "household_head")
+        .where("village_id", "=", villageId)
+        .executeTakeFirst()).numDeletedRows > 0n;
   if (!changed) return;
   audit({
     actorUserId: actor.userId, actorRole: actor.role, villageId, action: "user.roles", targetType: "user", targetId: userId,
@@ -252,66 +259,75 @@ function syncHeadRole(actor: StaffActor, userId: number | null, villageId: numbe
 }
 
 /** A login that also holds roles in another village or the township is the township admin's to disable. */
-function loginSpansElsewhere(userId: number, villageId: number): boolean {
-  return !!stmt("select 1 from user_roles where user_id = ? and (village_id is null or village_id <> ?)").get(userId, villageId);
+async function loginSpansElsewhere(userId: number, villageId: number): Promise<boolean> {
+  const row = await db()
+    .selectFrom("user_roles")
+    .select("id")
+    .where("user_id", "=", userId)
+    .where((eb) => eb.or([eb("village_id", "is", null), eb("village_id", "<>", villageId)]))
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
-export function updateMemberByAdmin(
+export async function updateMemberByAdmin(
   actor: StaffActor,
   villageId: number,
   householdId: number,
   memberId: number,
   f: MemberFields,
-): Outcome {
-  const before = memberInHousehold(villageId, householdId, memberId);
-  const isHead = f.relation === "户主";
-  if (isHead && headTaken(householdId, memberId)) return fail("relation", HEAD_TAKEN);
-  const was = memberSnapshot(before);
-  const will = memberSnapshot({ ...f, can_redeem: f.canRedeem ? 1 : 0, active: before.active });
-  if (JSON.stringify(was) === JSON.stringify(will)) return { ok: true };
+): Promise<Outcome> {
   try {
-    transact(() => {
-      stmt("update members set name = ?, relation = ?, phone = ?, is_head = ?, can_redeem = ? where id = ?")
-        .run(f.name, f.relation, f.phone, isHead ? 1 : 0, f.canRedeem ? 1 : 0, memberId);
-      if ((before.is_head === 1) !== isHead) syncHeadRole(actor, before.user_id, villageId, isHead);
+    return await unitOfWork<Outcome>(async () => {
+      const before = await memberInHousehold(villageId, householdId, memberId);
+      const isHead = f.relation === "户主";
+      if (isHead && (await headTaken(householdId, memberId))) return fail("relation", HEAD_TAKEN);
+      const was = memberSnapshot(before);
+      const will = memberSnapshot({ ...f, can_redeem: f.canRedeem ? 1 : 0, active: before.active });
+      if (JSON.stringify(was) === JSON.stringify(will)) return { ok: true };
+      await db()
+        .updateTable("members")
+        .set({ name: f.name, relation: f.relation, phone: f.phone, is_head: isHead ? 1 : 0, can_redeem: f.canRedeem ? 1 : 0 })
+        .where("id", "=", memberId)
+        .execute();
+      if ((before.is_head === 1) !== isHead) await syncHeadRole(actor, before.user_id, villageId, isHead);
       audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "member.update", targetType: "member", targetId: memberId,
         before: was, after: will,
       });
+      return { ok: true };
     });
   } catch (e) {
     if (isUniqueViolation(e, "members.household_id")) return fail("relation", HEAD_TAKEN);
     throw e;
   }
-  return { ok: true };
 }
 
 /**
  * Deactivating a member (moved away, deceased) keeps the row for the ledger and also
  * disables the member's login and signs it out everywhere. Reactivating leaves the login disabled.
  */
-export function setMemberActiveByAdmin(
+export async function setMemberActiveByAdmin(
   actor: StaffActor,
   villageId: number,
   householdId: number,
   memberId: number,
   active: boolean,
-): Outcome {
-  const before = memberInHousehold(villageId, householdId, memberId);
-  if ((before.active === 1) === active) return { ok: true };
-  if (active && before.is_head === 1 && headTaken(householdId, memberId)) {
-    return fail("_form", "这户已有户主，不能再启用另一位户主。请先把这位成员的关系改成其他");
-  }
-  if (!active && before.user_id !== null && actor.role !== "township_admin" && loginSpansElsewhere(before.user_id, villageId)) {
-    return fail("_form", "这位成员的账号在其他村或乡镇也有角色，请联系乡镇管理员处理", 403);
-  }
+): Promise<Outcome> {
   try {
-    transact(() => {
-      stmt("update members set active = ? where id = ?").run(active ? 1 : 0, memberId);
+    return await unitOfWork<Outcome>(async () => {
+      const before = await memberInHousehold(villageId, householdId, memberId);
+      if ((before.active === 1) === active) return { ok: true };
+      if (active && before.is_head === 1 && (await headTaken(householdId, memberId))) {
+        return fail("_form", "这户已有户主，不能再启用另一位户主。请先把这位成员的关系改成其他");
+      }
+      if (!active && before.user_id !== null && actor.role !== "township_admin" && (await loginSpansElsewhere(before.user_id, villageId))) {
+        return fail("_form", "这位成员的账号在其他村或乡镇也有角色，请联系乡镇管理员处理", 403);
+      }
+      await db().updateTable("members").set({ active: active ? 1 : 0 }).where("id", "=", memberId).execute();
       const loginWasOn = before.user_id !== null && before.login_disabled === 0;
-      if (!active && loginWasOn) {
-        stmt("update users set disabled = 1 where id = ?").run(before.user_id);
-        revokeUserSessions(before.user_id!);
+      if (!active && before.user_id !== null && loginWasOn) {
+        await db().updateTable("users").set({ disabled: 1 }).where("id", "=", before.user_id).execute();
+        revokeUserSessions(before.user_id);
       }
       audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId,
@@ -319,10 +335,10 @@ export function setMemberActiveByAdmin(
         before: { active: before.active === 1, ...(loginWasOn && !active ? { login_disabled: false } : {}) },
         after: { active, ...(loginWasOn && !active ? { login_disabled: true } : {}) },
       });
+      return { ok: true };
     });
   } catch (e) {
     if (isUniqueViolation(e, "members.household_id")) return fail("_form", HEAD_TAKEN);
     throw e;
   }
-  return { ok: true };
 }

@@ -1,9 +1,10 @@
-// Households and their members. Creating a household opens its points account in the same transaction.
+// Households and their members. Creating a household opens its points account in the same unit of work.
+import type { ExpressionBuilder } from "kysely";
+import type { Database } from "../../db/schema";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { db, stmt, transact } from "~/platform/database.server";
 import { openHouseholdAccount } from "~/ledger/ledger.server";
-
-export const RELATIONS = ["户主", "配偶", "子女", "儿媳", "女婿", "父母", "公婆", "岳父母", "孙子女", "兄弟姐妹", "其他"] as const;
+import { containsText } from "./search.server";
 
 export interface NewMemberInput {
   name: string;
@@ -20,59 +21,130 @@ export interface NewHouseholdInput {
   members: NewMemberInput[]; // the first member whose relation is 户主 becomes the head
 }
 
-/** Must run inside a transaction (see transact). */
+function memberValues(villageId: number, householdId: number, m: NewMemberInput) {
+  return {
+    village_id: villageId, household_id: householdId, name: m.name, relation: m.relation, phone: m.phone ?? null,
+    is_head: m.relation === "户主" ? 1 : 0, can_redeem: m.canRedeem === false ? 0 : 1, created_at: now(),
+  };
+}
+
+// ---- writes (inside a unit of work) ---------------------------------------------------------------
+
+/** A household, its points account and its members. */
+export async function addHousehold(h: NewHouseholdInput): Promise<{ householdId: number; memberIds: number[] }> {
+  const { id: householdId } = await db()
+    .insertInto("households")
+    .values({ village_id: h.villageId, grid_id: h.gridId, number: h.number, address: h.address, created_at: now() })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  openHouseholdAccount(h.villageId, householdId);
+  const memberIds: number[] = [];
+  // One at a time, in order: the ids follow the list (the head first where the caller put it first).
+  for (const m of h.members) memberIds.push(await addMember(h.villageId, householdId, m));
+  return { householdId, memberIds };
+}
+
+/** A member whose relation is 户主 becomes the head (the database allows one active head). */
+export async function addMember(villageId: number, householdId: number, m: NewMemberInput): Promise<number> {
+  const row = await db().insertInto("members").values(memberValues(villageId, householdId, m)).returning("id").executeTakeFirstOrThrow();
+  return row.id;
+}
+
+// ---- the synchronous versions (to be removed) ---------------------------------------------------
+// db/seed and scripts/bench build households inside one synchronous transaction, and the other
+// capabilities' test fixtures create theirs synchronously (some inside `transact`); they cannot await yet.
+
+/** Must run inside a transaction (see transact). @deprecated For db/seed, the bench and test fixtures; the app uses `addHousehold`. */
 export function insertHousehold(h: NewHouseholdInput): { householdId: number; memberIds: number[] } {
   const householdId = Number(
     stmt("insert into households (village_id, grid_id, number, address, created_at) values (?, ?, ?, ?, ?)")
       .run(h.villageId, h.gridId, h.number, h.address, now()).lastInsertRowid,
   );
   openHouseholdAccount(h.villageId, householdId);
-  const memberIds = h.members.map((m) => insertMember(h.villageId, householdId, m));
+  const memberIds = h.members.map((m) => {
+    const v = memberValues(h.villageId, householdId, m);
+    return Number(
+      stmt(
+        `insert into members (village_id, household_id, name, relation, phone, is_head, can_redeem, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(v.village_id, v.household_id, v.name, v.relation, v.phone, v.is_head, v.can_redeem, v.created_at).lastInsertRowid,
+    );
+  });
   return { householdId, memberIds };
 }
 
-/** A member whose relation is 户主 becomes the head (the database allows one active head). */
-export function insertMember(villageId: number, householdId: number, m: NewMemberInput): number {
-  return Number(
-    stmt(
-      `insert into members (village_id, household_id, name, relation, phone, is_head, can_redeem, created_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(villageId, householdId, m.name, m.relation, m.phone ?? null, m.relation === "户主" ? 1 : 0, m.canRedeem === false ? 0 : 1, now())
-      .lastInsertRowid,
-  );
-}
-
+/** @deprecated For test fixtures that cannot await yet; the app uses `addHousehold` in a unit of work. */
 export function createHousehold(h: NewHouseholdInput): { householdId: number; memberIds: number[] } {
   return transact(() => insertHousehold(h));
 }
 
-export interface HouseholdRow {
-  id: number;
-  village_id: number;
-  grid_id: number | null;
-  grid_name: string | null;
-  number: string;
-  address: string;
-  head_name: string | null;
+// ---- reads --------------------------------------------------------------------------------------
+
+/** The name of the household's current head, as a column of a query over `households as h`. */
+function headName(eb: ExpressionBuilder<Database, "households">) {
+  return eb
+    .selectFrom("members as hm")
+    .select("hm.name")
+    .whereRef("hm.household_id", "=", "households.id")
+    .where("hm.is_head", "=", 1)
+    .where("hm.active", "=", 1)
+    .as("head_name");
 }
 
 // One household with its grid and current head, as every list and page shows it.
-const HOUSEHOLD_SELECT = `select h.id, h.village_id, h.grid_id, g.name as grid_name, h.number, h.address,
-  (select name from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1) as head_name
-  from households h left join grids g on g.id = h.grid_id`;
-
-export function getHousehold(id: number): HouseholdRow | undefined {
-  return stmt(`${HOUSEHOLD_SELECT} where h.id = ?`).get(id) as HouseholdRow | undefined;
+function households() {
+  return db()
+    .selectFrom("households")
+    .leftJoin("grids", "grids.id", "households.grid_id")
+    .select((eb) => [
+      "households.id", "households.village_id", "households.grid_id", "grids.name as grid_name", "households.number",
+      "households.address", headName(eb),
+    ]);
 }
 
-export function searchHouseholds(villageId: number, q: string, page: number, pageSize = 30): { rows: HouseholdRow[]; total: number } {
-  const like = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-  const where = `h.village_id = ? and (? = '' or h.number like ? escape '\\' or h.address like ? escape '\\'
-                 or exists (select 1 from members m where m.household_id = h.id and (m.name like ? escape '\\' or m.phone like ? escape '\\')))`;
-  const params = [villageId, q, like, like, like, like];
-  const total = (stmt(`select count(*) as n from households h where ${where}`).get(...params) as { n: number }).n;
-  const rows = stmt(`${HOUSEHOLD_SELECT} where ${where} order by h.number limit ? offset ?`).all(
-    ...params, pageSize, (page - 1) * pageSize,
-  ) as HouseholdRow[];
-  return { rows, total };
+export function getHousehold(id: number) {
+  return households().where("households.id", "=", id).executeTakeFirst();
+}
+
+export type HouseholdRow = NonNullable<Awaited<ReturnType<typeof getHousehold>>>;
+
+/** A page of the village's households matching q (户号, address, a member's name or phone), with active members counted. */
+export async function searchHouseholds(villageId: number, q: string, page: number, pageSize = 30) {
+  const matches = (eb: ExpressionBuilder<Database, "households">) =>
+    q === ""
+      ? eb("households.village_id", "=", villageId)
+      : eb.and([
+          eb("households.village_id", "=", villageId),
+          eb.or([
+            containsText(eb.ref("households.number"), q),
+            containsText(eb.ref("households.address"), q),
+            eb.exists(
+              eb
+                .selectFrom("members as sm")
+                .select("sm.id")
+                .whereRef("sm.household_id", "=", "households.id")
+                .where((s) => s.or([containsText(s.ref("sm.name"), q), containsText(s.ref("sm.phone"), q)])),
+            ),
+          ]),
+        ]);
+  const { n: total } = await db()
+    .selectFrom("households")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where(matches)
+    .executeTakeFirstOrThrow();
+  const rows = await households()
+    .select((eb) =>
+      eb
+        .selectFrom("members as cm")
+        .select((c) => c.fn.countAll<number>().as("n"))
+        .whereRef("cm.household_id", "=", "households.id")
+        .where("cm.active", "=", 1)
+        .as("members"),
+    )
+    .where(matches)
+    .orderBy("households.number")
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .execute();
+  return { rows: rows.map((r) => ({ ...r, members: r.members ?? 0 })), total };
 }

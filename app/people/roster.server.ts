@@ -1,13 +1,15 @@
 // 花名册导入: a village admin uploads a CSV of households and members. The whole file is checked
-// first; any problem imports nothing. A valid file is imported in one transaction with one audit row.
+// first; any problem imports nothing. A valid file is imported in one unit of work with one audit row.
 import { CsvError, parse } from "csv-parse/sync";
 import { z } from "zod";
 import { audit } from "~/audit/audit.server";
-import { db, transact, stmt } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
+import { isUniqueViolation } from "~/platform/forms.server";
 import { householdNumberSchema } from "./household-admin.server";
-import { insertHousehold, RELATIONS } from "./households.server";
+import { addHousehold } from "./households.server";
+import { RELATIONS, TEXT_LIMITS } from "./limits";
 import { markRepresentativesInTxn } from "~/campaigns/voters.server";
-import { ensureGrid, listGrids } from "./villages.server";
+import { addGrid, listGrids } from "./villages.server";
 import { hasInvisible, invisibleMessage, normalizeDigits, textSchema } from "~/platform/validation.server";
 
 export const ROSTER_MAX_BYTES = 2_000_000;
@@ -25,8 +27,8 @@ export interface RosterColumn {
 export const ROSTER_COLUMNS: readonly RosterColumn[] = [
   { name: "户号", required: true, description: "本村唯一的户编号，可用数字、字母、汉字和 -。同一户的成员填相同户号，不能和本村已有的户号重复。", example: "1001" },
   { name: "网格", required: false, description: "住户所在网格。没有的网格会自动新建。同一户每行要填得一样。", example: "第一网格" },
-  { name: "门牌地址", required: false, description: "门牌号或住址。同一户每行要填得一样。最多 100 个字。", example: "东街 12 号" },
-  { name: "姓名", required: true, description: "成员姓名，每行一人。最多 20 个字。", example: "王建国" },
+  { name: "门牌地址", required: false, description: `门牌号或住址。同一户每行要填得一样。最多 ${TEXT_LIMITS.address} 个字。`, example: "东街 12 号" },
+  { name: "姓名", required: true, description: `成员姓名，每行一人。最多 ${TEXT_LIMITS.rosterName} 个字。`, example: "王建国" },
   { name: "与户主关系", required: true, description: `每户有且只有一个“户主”。可填：${RELATIONS.join("、")}。`, example: "户主" },
   { name: "手机号", required: false, description: "11 位手机号，可以不填。同一个文件里不能重复。", example: "13800000001" },
   { name: "村民代表", required: false, description: "是村民代表填“是”，不是填“否”或不填。在“由村民代表投票”的评选里投票。没有这一列也可以导入。", example: "否" },
@@ -145,7 +147,7 @@ function notText(): RosterFileError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Parsing and checking (no database access except reading which 户号 already exist)
+// Parsing and checking (no database access: the 户号 the village already has are given)
 
 /** Cell text: trimmed, inner whitespace (including line breaks inside a cell) collapsed to one space. */
 function cell(s: string | undefined): string {
@@ -175,9 +177,9 @@ const relationSchema = z
 
 const rowSchema = z.object({
   户号: householdNumberSchema,
-  网格: textSchema("网格", 20, false),
-  门牌地址: textSchema("门牌地址", 100, false),
-  姓名: textSchema("姓名", 20),
+  网格: textSchema("网格", TEXT_LIMITS.gridName, false),
+  门牌地址: textSchema("门牌地址", TEXT_LIMITS.address, false),
+  姓名: textSchema("姓名", TEXT_LIMITS.rosterName),
   与户主关系: relationSchema,
   手机号: z
     .string()
@@ -205,7 +207,12 @@ function headerName(s: string): string {
 }
 
 /** Checks a decoded file against the rules and the village's existing 户号. Reads, never writes. */
-export function parseRoster(text: string, villageId: number): ParseResult {
+export async function parseRoster(text: string, villageId: number): Promise<ParseResult> {
+  return checkRoster(text, await existingHouseholdNumbers(villageId));
+}
+
+/** Checks a decoded file against the rules and the 户号 that already exist. */
+export function checkRoster(text: string, existingNumbers: ReadonlySet<string>): ParseResult {
   if (text.startsWith("\uFEFF")) text = text.slice(1);
   if (text.trim() === "") return fileError("文件是空的，请选择填好的花名册 CSV 文件。");
 
@@ -251,7 +258,6 @@ export function parseRoster(text: string, villageId: number): ParseResult {
     return fileError(`一次最多导入 ${ROSTER_MAX_ROWS} 行，这个文件有 ${dataRows.length} 行。请分成几个文件上传。`);
   }
 
-  const existingNumbers = existingHouseholdNumbers(villageId);
   const households = new Map<string, ParsedHousehold>();
   const headRow = new Map<string, number>();
   const phoneRow = new Map<string, number>();
@@ -350,13 +356,18 @@ export function parseRoster(text: string, villageId: number): ParseResult {
 // ---------------------------------------------------------------------------------------------
 // Import
 
-export function existingHouseholdNumbers(villageId: number): Set<string> {
-  const rows = stmt("select number from households where village_id = ?").all(villageId) as { number: string }[];
+export async function existingHouseholdNumbers(villageId: number): Promise<Set<string>> {
+  const rows = await db().selectFrom("households").select("number").where("village_id", "=", villageId).execute();
   return new Set(rows.map((r) => r.number));
 }
 
-/** Checks the whole file, then creates grids, households (with their points accounts) and members in one transaction. */
-export function importRoster(villageId: number, actor: { userId: number | null; role: string }, bytes: Uint8Array): ImportResult {
+/**
+ * Checks the whole file, then creates grids, households (with their points accounts) and members in
+ * one unit of work. The file is read and checked before it (a large file takes a while, and a unit
+ * of work holds the only writer); a 户号 someone adds in between is refused by the unique index,
+ * which rolls the whole import back, and the file is checked again to say which rows.
+ */
+export async function importRoster(villageId: number, actor: { userId: number | null; role: string }, bytes: Uint8Array): Promise<ImportResult> {
   if (bytes.length > ROSTER_MAX_BYTES) return fileError(`文件太大了：最大 2 MB（约 ${ROSTER_MAX_ROWS} 行）。请分成几个文件上传。`);
   let text: string;
   try {
@@ -365,57 +376,64 @@ export function importRoster(villageId: number, actor: { userId: number | null; 
     if (e instanceof RosterFileError) return fileError(e.message);
     throw e;
   }
-  // The check against existing 户号 and every write happen under one write lock.
-  return transact((): ImportResult => {
-    const checked = parseRoster(text, villageId);
-    if (!checked.ok) return checked;
+  const checked = await parseRoster(text, villageId);
+  if (!checked.ok) return checked;
+  try {
+    return await unitOfWork(() => writeRoster(villageId, actor, checked));
+  } catch (e) {
+    if (!isUniqueViolation(e, "households.")) throw e;
+    const again = await parseRoster(text, villageId);
+    if (!again.ok) return again;
+    throw e;
+  }
+}
 
-    const gridIds = new Map(listGrids(villageId).map((g) => [g.name, g.id]));
-    const newGrids: string[] = [];
-    const created: ImportedHousehold[] = [];
-    let members = 0;
-    let representatives = 0;
-    for (const h of checked.households) {
-      let gridId: number | null = null;
-      if (h.grid) {
-        gridId = gridIds.get(h.grid) ?? null;
-        if (gridId === null) {
-          gridId = ensureGrid(villageId, h.grid);
-          gridIds.set(h.grid, gridId);
-          newGrids.push(h.grid);
-        }
+async function writeRoster(villageId: number, actor: { userId: number | null; role: string }, checked: Extract<ParseResult, { ok: true }>): Promise<ImportResult> {
+  const gridIds = new Map((await listGrids(villageId)).map((g) => [g.name, g.id]));
+  const newGrids: string[] = [];
+  const created: ImportedHousehold[] = [];
+  let members = 0;
+  let representatives = 0;
+  for (const h of checked.households) {
+    let gridId: number | null = null;
+    if (h.grid) {
+      gridId = gridIds.get(h.grid) ?? null;
+      if (gridId === null) {
+        gridId = await addGrid(villageId, h.grid);
+        gridIds.set(h.grid, gridId);
+        newGrids.push(h.grid);
       }
-      // The head first, so lists that keep insertion order show the head at the top.
-      const ordered = [...h.members].sort((a, b) => Number(b.relation === "户主") - Number(a.relation === "户主"));
-      const { householdId, memberIds } = insertHousehold({
-        villageId,
-        gridId,
-        number: h.number,
-        address: h.address,
-        members: ordered.map((m) => ({ name: m.name, relation: m.relation, phone: m.phone })),
-      });
-      members += ordered.length;
-      const reps = memberIds.filter((_, k) => ordered[k]!.representative);
-      markRepresentativesInTxn(reps);
-      representatives += reps.length;
-      created.push({
-        id: householdId,
-        number: h.number,
-        grid: h.grid,
-        address: h.address,
-        head: ordered[0]!.name,
-        members: ordered.length,
-      });
     }
-    audit({
-      actorUserId: actor.userId,
-      actorRole: actor.role,
+    // The head first, so lists that keep insertion order show the head at the top.
+    const ordered = [...h.members].sort((a, b) => Number(b.relation === "户主") - Number(a.relation === "户主"));
+    const { householdId, memberIds } = await addHousehold({
       villageId,
-      action: "import_roster",
-      targetType: "village",
-      targetId: villageId,
-      after: { rows: checked.rows, households: created.length, members, newGrids: newGrids.length, ...(representatives ? { representatives } : {}) },
+      gridId,
+      number: h.number,
+      address: h.address,
+      members: ordered.map((m) => ({ name: m.name, relation: m.relation, phone: m.phone })),
     });
-    return { ok: true, households: created, members, newGrids };
+    members += ordered.length;
+    const reps = memberIds.filter((_, k) => ordered[k]!.representative);
+    markRepresentativesInTxn(reps);
+    representatives += reps.length;
+    created.push({
+      id: householdId,
+      number: h.number,
+      grid: h.grid,
+      address: h.address,
+      head: ordered[0]!.name,
+      members: ordered.length,
+    });
+  }
+  audit({
+    actorUserId: actor.userId,
+    actorRole: actor.role,
+    villageId,
+    action: "import_roster",
+    targetType: "village",
+    targetId: villageId,
+    after: { rows: checked.rows, households: created.length, members, newGrids: newGrids.length, ...(representatives ? { representatives } : {}) },
   });
+  return { ok: true, households: created, members, newGrids };
 }

@@ -1,5 +1,5 @@
 // Logins and roles inside one village: create logins (for members or staff), reset passwords,
-// disable and enable logins, change roles. Passwords are hashed before the synchronous transaction.
+// disable and enable logins, change roles. Passwords are hashed before the unit of work (it awaits only the database).
 import { z } from "zod";
 import {
   fail,
@@ -13,8 +13,10 @@ import {
 } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { resetPassword } from "~/platform/auth.server";
-import { engine, transact, stmt } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { memberInHousehold } from "./household-admin.server";
+import { TEXT_LIMITS } from "./limits";
+import { containsText } from "./search.server";
 import { hashPassword } from "~/platform/password.server";
 import { ROLES, VILLAGE_ROLES, type Role } from "~/platform/roles";
 import { revokeUserSessions } from "~/platform/session.server";
@@ -39,7 +41,7 @@ export const villageRolesSchema = z
   .pipe(z.array(z.enum(VILLAGE_ROLES as [Role, ...Role[]], { error: "请从列表中选择角色" })).min(1, ROLE_REQUIRED));
 
 export const staffLoginSchema = z.object({
-  displayName: textSchema("姓名", 30),
+  displayName: textSchema("姓名", TEXT_LIMITS.personName),
   phone: phoneSchema,
   password: initialPasswordSchema,
   memberId: z
@@ -58,44 +60,77 @@ export type StaffLoginFields = z.infer<typeof staffLoginSchema>;
 
 // ---- reads ----------------------------------------------------------------
 
-export interface VillageUserRow {
-  id: number;
-  phone: string;
-  display_name: string;
-  disabled: number;
-  must_change_password: number;
-  member_id: number | null;
-  member_name: string | null;
-  member_active: number | null;
-  household_id: number | null;
-  household_number: string | null;
-  roles: Role[];
-  elsewhere: boolean; // has roles outside this village, or is a member of another village
+/** Logins of the village: a role in it, or a member of it. */
+function inVillage(villageId: number) {
+  return db()
+    .selectFrom("users as u")
+    .leftJoin("members as m", "m.id", "u.member_id")
+    .where((eb) =>
+      eb.or([
+        eb.exists(eb.selectFrom("user_roles as r").select("r.id").whereRef("r.user_id", "=", "u.id").where("r.village_id", "=", villageId)),
+        eb("m.village_id", "=", villageId),
+      ]),
+    );
 }
 
-interface RawUserRow extends Omit<VillageUserRow, "roles" | "elsewhere"> {
-  roles: string | null;
-  elsewhere: number;
+/** A role's bit in `role_bits`: its place in ROLES. */
+const roleBit = (role: Role) => 2 ** ROLES.indexOf(role);
+
+/**
+ * The columns the accounts page shows. The roles held in the village come as one number, a bit per
+ * role (each role is held at most once per village: a unique index), because the engines join
+ * strings differently (group_concat, string_agg) and a query of its own would cost a statement.
+ * `elsewhere`: roles outside this village, or a member of another village.
+ */
+function withColumns(query: ReturnType<typeof inVillage>, villageId: number) {
+  return query.leftJoin("households as h", "h.id", "m.household_id").select((eb) => [
+    "u.id", "u.phone", "u.display_name", "u.disabled", "u.must_change_password", "u.member_id",
+    "m.name as member_name", "m.active as member_active", "h.id as household_id", "h.number as household_number",
+    eb
+      .selectFrom("user_roles as r")
+      .select((r) => {
+        const [first, ...rest] = ROLES;
+        // Literals, not parameters: PostgreSQL would type parameters in a CASE as text, and not sum them.
+        let bits = r.case("r.role").when(first).then(r.lit(roleBit(first)));
+        for (const role of rest) bits = bits.when(role).then(r.lit(roleBit(role)));
+        return r.fn.sum<number>(bits.else(r.lit(0)).end()).as("bits");
+      })
+      .whereRef("r.user_id", "=", "u.id")
+      .where("r.village_id", "=", villageId)
+      .as("role_bits"),
+    eb
+      .case()
+      .when(
+        eb.or([
+          eb.exists(
+            eb
+              .selectFrom("user_roles as r")
+              .select("r.id")
+              .whereRef("r.user_id", "=", "u.id")
+              .where((r) => r.or([r("r.village_id", "is", null), r("r.village_id", "<>", villageId)])),
+          ),
+          eb("m.village_id", "<>", villageId),
+        ]),
+      )
+      .then(eb.lit(1))
+      .else(eb.lit(0))
+      .end()
+      .as("elsewhere"),
+  ]);
 }
 
-const USER_SELECT = `select u.id, u.phone, u.display_name, u.disabled, u.must_change_password, u.member_id,
-    m.name as member_name, m.active as member_active, h.id as household_id, h.number as household_number,
-    (select group_concat(r.role) from user_roles r where r.user_id = u.id and r.village_id = @v) as roles,
-    (exists (select 1 from user_roles r where r.user_id = u.id and (r.village_id is null or r.village_id <> @v))
-      or coalesce(m.village_id <> @v, 0)) as elsewhere
-  from users u left join members m on m.id = u.member_id left join households h on h.id = m.household_id`;
+type RawUserRow = Awaited<ReturnType<ReturnType<typeof withColumns>["executeTakeFirstOrThrow"]>>;
 
-const IN_VILLAGE = `(exists (select 1 from user_roles r where r.user_id = u.id and r.village_id = @v) or m.village_id = @v)`;
-
-function toUserRow(r: RawUserRow): VillageUserRow {
-  const order = (role: string) => ROLES.indexOf(role as Role);
-  const roles = (r.roles ? r.roles.split(",") : []).sort((a, b) => order(a) - order(b)) as Role[];
-  return { ...r, roles, elsewhere: r.elsewhere === 1 };
+function toUserRow({ role_bits, elsewhere, ...r }: RawUserRow) {
+  const roles = ROLES.filter((role) => ((role_bits ?? 0) & roleBit(role)) !== 0);
+  return { ...r, roles, elsewhere: elsewhere === 1 };
 }
+
+export type VillageUserRow = ReturnType<typeof toUserRow>;
 
 /** The user if they have a role in the village or are a member of it; otherwise a 404. */
-export function userInVillage(villageId: number, userId: number): VillageUserRow {
-  const row = stmt(`${USER_SELECT} where u.id = @id and ${IN_VILLAGE}`).get({ v: villageId, id: userId }) as RawUserRow | undefined;
+export async function userInVillage(villageId: number, userId: number): Promise<VillageUserRow> {
+  const row = await withColumns(inVillage(villageId).where("u.id", "=", userId), villageId).executeTakeFirst();
   if (!row) notFound();
   return toUserRow(row);
 }
@@ -103,59 +138,67 @@ export function userInVillage(villageId: number, userId: number): VillageUserRow
 export const USER_PAGE_SIZE = 30;
 
 /** Logins of the village; staffOnly leaves out plain villagers and household heads. */
-export function villageUsers(villageId: number, q: string, staffOnly: boolean, page: number) {
-  const like = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-  const where = `${IN_VILLAGE}
-    and (@q = '' or u.display_name like @like escape '\\' or u.phone like @like escape '\\')
-    and (@staff = 0 or exists (select 1 from user_roles r where r.user_id = u.id and r.village_id = @v
-                               and r.role not in ('villager', 'household_head')))`;
-  const params = { v: villageId, q, like, staff: staffOnly ? 1 : 0 };
-  const sqlite = engine().sqlite;
-  const total = (
-    sqlite
-      .prepare(`select count(*) as n from users u left join members m on m.id = u.member_id where ${where}`)
-      .get(params) as { n: number }
-  ).n;
-  const rows = (
-    sqlite
-      .prepare(`${USER_SELECT} where ${where} order by u.disabled, u.id limit @limit offset @offset`)
-      .all({ ...params, limit: USER_PAGE_SIZE, offset: (page - 1) * USER_PAGE_SIZE }) as RawUserRow[]
-  ).map(toUserRow);
-  return { rows, total, page, pages: Math.max(1, Math.ceil(total / USER_PAGE_SIZE)) };
+export async function villageUsers(villageId: number, q: string, staffOnly: boolean, page: number) {
+  const matching = inVillage(villageId)
+    .$if(q !== "", (qb) => qb.where((eb) => eb.or([containsText(eb.ref("u.display_name"), q), containsText(eb.ref("u.phone"), q)])))
+    .$if(staffOnly, (qb) =>
+      qb.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("user_roles as r")
+            .select("r.id")
+            .whereRef("r.user_id", "=", "u.id")
+            .where("r.village_id", "=", villageId)
+            .where("r.role", "not in", ["villager", "household_head"]),
+        ),
+      ),
+    );
+  const { n: total } = await matching.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const rows = await withColumns(matching, villageId)
+    .orderBy("u.disabled")
+    .orderBy("u.id")
+    .limit(USER_PAGE_SIZE)
+    .offset((page - 1) * USER_PAGE_SIZE)
+    .execute();
+  return { rows: rows.map(toUserRow), total, page, pages: Math.max(1, Math.ceil(total / USER_PAGE_SIZE)) };
 }
 
-export interface LinkableMember {
-  id: number;
-  name: string;
-  relation: string;
-  phone: string | null;
-  is_head: number;
-  household_id: number;
-  household_number: string;
+function villageMembers(villageId: number) {
+  return db()
+    .selectFrom("members as m")
+    .innerJoin("households as h", "h.id", "m.household_id")
+    .select(["m.id", "m.name", "m.relation", "m.phone", "m.is_head", "h.id as household_id", "h.number as household_number"])
+    .where("m.village_id", "=", villageId)
+    .where("m.active", "=", 1);
 }
 
 /** Active members of the village without a login, for linking a new login to a person. */
-export function searchLinkableMembers(villageId: number, q: string, limit = 20): LinkableMember[] {
+export async function searchLinkableMembers(villageId: number, q: string, limit = 20) {
   if (!q) return [];
-  const like = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-  return stmt(
-      `select m.id, m.name, m.relation, m.phone, m.is_head, h.id as household_id, h.number as household_number
-       from members m join households h on h.id = m.household_id
-       where m.village_id = ? and m.active = 1 and not exists (select 1 from users u where u.member_id = m.id)
-         and (m.name like ? escape '\\' or m.phone like ? escape '\\' or h.number like ? escape '\\')
-       order by h.number, m.is_head desc, m.id limit ?`,
+  return villageMembers(villageId)
+    .where((eb) =>
+      eb.and([
+        eb.not(eb.exists(eb.selectFrom("users as u").select("u.id").whereRef("u.member_id", "=", "m.id"))),
+        eb.or([containsText(eb.ref("m.name"), q), containsText(eb.ref("m.phone"), q), containsText(eb.ref("h.number"), q)]),
+      ]),
     )
-    .all(villageId, like, like, like, limit) as LinkableMember[];
+    .orderBy("h.number")
+    .orderBy("m.is_head", "desc")
+    .orderBy("m.id")
+    .limit(limit)
+    .execute();
 }
 
+export type LinkableMember = Awaited<ReturnType<typeof searchLinkableMembers>>[number];
+
 /** An active member of the village, with or without a login; undefined if none. */
-export function villageMember(villageId: number, memberId: number): (LinkableMember & { has_login: number }) | undefined {
-  return stmt(
-      `select m.id, m.name, m.relation, m.phone, m.is_head, h.id as household_id, h.number as household_number,
-              exists (select 1 from users u where u.member_id = m.id) as has_login
-       from members m join households h on h.id = m.household_id where m.id = ? and m.village_id = ? and m.active = 1`,
+export function villageMember(villageId: number, memberId: number) {
+  return villageMembers(villageId)
+    .select((eb) =>
+      eb.case().when(eb.exists(eb.selectFrom("users as u").select("u.id").whereRef("u.member_id", "=", "m.id"))).then(eb.lit(1)).else(eb.lit(0)).end().as("has_login"),
     )
-    .get(memberId, villageId) as (LinkableMember & { has_login: number }) | undefined;
+    .where("m.id", "=", memberId)
+    .executeTakeFirst();
 }
 
 // ---- guards ---------------------------------------------------------------
@@ -201,7 +244,7 @@ export async function createLogin(actor: StaffActor, villageId: number, n: NewLo
   let memberName: string | null = null;
   let isHead = false;
   if (n.memberId !== null) {
-    const m = villageMember(villageId, n.memberId);
+    const m = await villageMember(villageId, n.memberId);
     if (!m) return fail("memberId", "找不到这位村民，请重新选择");
     if (m.has_login) return fail("memberId", MEMBER_HAS_LOGIN);
     memberName = m.name;
@@ -213,7 +256,7 @@ export async function createLogin(actor: StaffActor, villageId: number, n: NewLo
   const generated = n.password === null ? generatePassword() : null;
   const hash = await hashPassword(n.password ?? generated!);
   try {
-    const userId = transact(() => {
+    const userId = await unitOfWork(async () => {
       const id = insertUser({
         phone: n.phone,
         passwordHash: hash,
@@ -244,7 +287,7 @@ export async function createMemberLogin(
   memberId: number,
   f: { phone: string; password: string | null },
 ): Promise<Outcome<{ userId: number; generated: string | null }>> {
-  const m = memberInHousehold(villageId, householdId, memberId);
+  const m = await memberInHousehold(villageId, householdId, memberId);
   if (m.active !== 1) return fail("_form", "这位成员已停用，请先启用再开通登录");
   if (m.user_id !== null) return fail("_form", MEMBER_HAS_LOGIN);
   const roles: Role[] = m.is_head === 1 ? ["villager", "household_head"] : ["villager"];
@@ -260,7 +303,7 @@ export async function resetUserPassword(
   userId: number,
   password: string | null,
 ): Promise<Outcome<{ generated: string | null }>> {
-  const user = userInVillage(villageId, userId);
+  const user = await userInVillage(villageId, userId);
   const refused = accountGuard(actor, user);
   if (refused) return refused as Outcome<{ generated: string | null }>;
   const generated = password === null ? generatePassword() : null;
@@ -269,46 +312,55 @@ export async function resetUserPassword(
 }
 
 /** 停用/启用登录. Disabling also ends every session of the account. */
-export function setLoginDisabled(actor: StaffActor, villageId: number, userId: number, disabled: boolean): Outcome {
-  const user = userInVillage(villageId, userId);
-  const refused = accountGuard(actor, user);
-  if (refused) return refused;
-  if ((user.disabled === 1) === disabled) return { ok: true };
-  if (!disabled && user.member_id !== null && user.member_active === 0) {
-    return fail("_form", "这位成员已停用，请先在住户页启用成员");
-  }
-  transact(() => {
-    stmt("update users set disabled = ? where id = ?").run(disabled ? 1 : 0, user.id);
+export function setLoginDisabled(actor: StaffActor, villageId: number, userId: number, disabled: boolean): Promise<Outcome> {
+  return unitOfWork<Outcome>(async () => {
+    const user = await userInVillage(villageId, userId);
+    const refused = accountGuard(actor, user);
+    if (refused) return refused;
+    if ((user.disabled === 1) === disabled) return { ok: true };
+    if (!disabled && user.member_id !== null && user.member_active === 0) {
+      return fail("_form", "这位成员已停用，请先在住户页启用成员");
+    }
+    await db().updateTable("users").set({ disabled: disabled ? 1 : 0 }).where("id", "=", user.id).execute();
     if (disabled) revokeUserSessions(user.id);
     audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: disabled ? "user.disable" : "user.enable", targetType: "user", targetId: user.id,
       before: { disabled: !disabled }, after: { disabled },
     });
+    return { ok: true };
   });
-  return { ok: true };
 }
 
 /**
  * Replaces the user's roles in this village. A village admin cannot take away their own
  * village_admin role, so a village is never left without someone to manage it.
  */
-export function changeVillageRoles(actor: StaffActor, villageId: number, userId: number, roles: Role[]): Outcome {
-  const user = userInVillage(villageId, userId);
-  const head = user.member_id === null ? undefined : (stmt("select is_head from members where id = ? and village_id = ? and active = 1").get(user.member_id, villageId) as { is_head: number } | undefined);
-  const next = headRoleFromRoster(roles, head?.is_head === 1);
-  if (next.length === 0) return fail("roles", `${ROLE_REQUIRED}；不再需要这个账号请停用登录`);
-  if (user.id === actor.userId && user.roles.includes("village_admin") && !next.includes("village_admin") && actor.role !== "township_admin") {
-    return fail("roles", "不能取消自己的村管理员角色，以免本村没人能管理。请让其他管理员或乡镇管理员操作");
-  }
-  const before = user.roles;
-  const after = [...next].sort((a, b) => ROLES.indexOf(a) - ROLES.indexOf(b));
-  if (JSON.stringify(before) === JSON.stringify(after)) return { ok: true };
-  transact(() => {
+export function changeVillageRoles(actor: StaffActor, villageId: number, userId: number, roles: Role[]): Promise<Outcome> {
+  return unitOfWork<Outcome>(async () => {
+    const user = await userInVillage(villageId, userId);
+    const head =
+      user.member_id === null
+        ? undefined
+        : await db()
+            .selectFrom("members")
+            .select("is_head")
+            .where("id", "=", user.member_id)
+            .where("village_id", "=", villageId)
+            .where("active", "=", 1)
+            .executeTakeFirst();
+    const next = headRoleFromRoster(roles, head?.is_head === 1);
+    if (next.length === 0) return fail("roles", `${ROLE_REQUIRED}；不再需要这个账号请停用登录`);
+    if (user.id === actor.userId && user.roles.includes("village_admin") && !next.includes("village_admin") && actor.role !== "township_admin") {
+      return fail("roles", "不能取消自己的村管理员角色，以免本村没人能管理。请让其他管理员或乡镇管理员操作");
+    }
+    const before = user.roles;
+    const after = [...next].sort((a, b) => ROLES.indexOf(a) - ROLES.indexOf(b));
+    if (JSON.stringify(before) === JSON.stringify(after)) return { ok: true };
     setVillageRoles(user.id, villageId, after);
     audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "user.roles", targetType: "user", targetId: user.id,
       before: { roles: before }, after: { roles: after },
     });
+    return { ok: true };
   });
-  return { ok: true };
 }

@@ -4,18 +4,19 @@ import { z } from "zod";
 import { fail, generatePassword, initialPasswordSchema, isUniqueViolation, notFound, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { chinaYear, now } from "~/platform/clock.server";
-import { engine, transact, stmt } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { hashPassword } from "~/platform/password.server";
 import { PHONE_TAKEN } from "./staff.server";
 import { findUserByPhone, insertUser } from "./users.server";
 import { normalizeDigits, phoneSchema, textSchema } from "~/platform/validation.server";
-import { createVillage, ensureTownship, getVillage, townshipName, type VillageRow } from "./villages.server";
+import { TEXT_LIMITS } from "./limits";
+import { addGrid, addVillage, findOrAddTownship, getVillage, townshipName, type VillageRow } from "./villages.server";
 
 // ---- villages -------------------------------------------------------------
 
 /** The village, or a 404 for an id that does not exist. */
-export function villageOr404(villageId: number): VillageRow {
-  return getVillage(villageId) ?? notFound();
+export async function villageOr404(villageId: number): Promise<VillageRow> {
+  return (await getVillage(villageId)) ?? notFound();
 }
 
 export const villageCodeSchema = z
@@ -36,60 +37,88 @@ export const noticeDaysSchema = z
   );
 
 export const newVillageSchema = z.object({
-  name: textSchema("村名", 30),
+  name: textSchema("村名", TEXT_LIMITS.villageName),
   code: villageCodeSchema,
   noticeDays: noticeDaysSchema,
-  adminName: textSchema("管理员姓名", 30),
+  adminName: textSchema("管理员姓名", TEXT_LIMITS.personName),
   adminPhone: phoneSchema,
   adminPassword: initialPasswordSchema,
 });
 export type NewVillageFields = z.infer<typeof newVillageSchema>;
 
-export interface VillageSummary {
-  id: number;
-  name: string;
-  code: string;
-  notice_days: number;
-  households: number;
-  members: number;
-  logins: number;
-  balance: number;
-  score: number;
+/** Every village side by side: households, active members, active logins, points held, this year's score. */
+export async function townshipOverview(year = chinaYear(now())) {
+  const villages = await db()
+    .selectFrom("villages as v")
+    .select((eb) => [
+      "v.id", "v.name", "v.code", "v.notice_days",
+      eb.selectFrom("households as h").select((c) => c.fn.countAll<number>().as("n")).whereRef("h.village_id", "=", "v.id").as("households"),
+      eb
+        .selectFrom("members as m")
+        .select((c) => c.fn.countAll<number>().as("n"))
+        .whereRef("m.village_id", "=", "v.id")
+        .where("m.active", "=", 1)
+        .as("members"),
+      eb
+        .selectFrom("users as u")
+        .select((c) => c.fn.countAll<number>().as("n"))
+        .where("u.disabled", "=", 0)
+        .where((c) =>
+          c.or([
+            c.exists(c.selectFrom("user_roles as r").select("r.id").whereRef("r.user_id", "=", "u.id").whereRef("r.village_id", "=", "v.id")),
+            c.exists(c.selectFrom("members as lm").select("lm.id").whereRef("lm.id", "=", "u.member_id").whereRef("lm.village_id", "=", "v.id")),
+          ]),
+        )
+        .as("logins"),
+      eb
+        .selectFrom("accounts as a")
+        .select((c) => c.fn.coalesce(c.fn.sum<number>("a.balance"), c.lit(0)).as("n"))
+        .whereRef("a.village_id", "=", "v.id")
+        .where("a.kind", "=", "household")
+        .as("balance"),
+      eb
+        .selectFrom("account_scores as s")
+        .innerJoin("accounts as sa", "sa.id", "s.account_id")
+        .select((c) => c.fn.coalesce(c.fn.sum<number>("s.score"), c.lit(0)).as("n"))
+        .whereRef("sa.village_id", "=", "v.id")
+        .where("sa.kind", "=", "household")
+        .where("s.year", "=", year)
+        .as("score"),
+    ])
+    .orderBy("v.id")
+    .execute();
+  return {
+    township: await townshipName(),
+    year,
+    // An aggregate without a group always answers one row: the subqueries are never empty.
+    villages: villages.map((v) => ({
+      ...v, households: v.households ?? 0, members: v.members ?? 0, logins: v.logins ?? 0, balance: v.balance ?? 0, score: v.score ?? 0,
+    })),
+  };
 }
 
-/** Every village side by side: households, active members, active logins, points held, this year's score. */
-export function townshipOverview(year = chinaYear(now())): { township: string; year: number; villages: VillageSummary[] } {
-  const villages = stmt(
-      `select v.id, v.name, v.code, v.notice_days,
-        (select count(*) from households h where h.village_id = v.id) as households,
-        (select count(*) from members m where m.village_id = v.id and m.active = 1) as members,
-        (select count(*) from users u where u.disabled = 0 and (
-            exists (select 1 from user_roles r where r.user_id = u.id and r.village_id = v.id)
-            or exists (select 1 from members m where m.id = u.member_id and m.village_id = v.id))) as logins,
-        (select coalesce(sum(a.balance), 0) from accounts a where a.village_id = v.id and a.kind = 'household') as balance,
-        (select coalesce(sum(s.score), 0) from account_scores s join accounts a on a.id = s.account_id
-          where a.village_id = v.id and a.kind = 'household' and s.year = ?) as score
-       from villages v order by v.id`,
-    )
-    .all(year) as VillageSummary[];
-  return { township: townshipName(), year, villages };
-}
+export type VillageSummary = Awaited<ReturnType<typeof townshipOverview>>["villages"][number];
 
 /** Creates a village and its first village admin, who must change the password at first sign-in. */
 export async function createVillageWithAdmin(
   actor: StaffActor,
   f: NewVillageFields,
 ): Promise<Outcome<{ villageId: number; generated: string | null }>> {
-  const sqlite = engine().sqlite;
-  if (sqlite.prepare("select 1 from villages where code = ?").get(f.code)) return fail("code", "这个村代码已被使用");
-  if (sqlite.prepare("select 1 from villages where name = ?").get(f.name)) return fail("name", "已经有同名的村");
+  // Checked before the password is hashed (slow), and again by the unique indexes.
+  const taken = await db()
+    .selectFrom("villages")
+    .select(["code", "name"])
+    .where((eb) => eb.or([eb("code", "=", f.code), eb("name", "=", f.name)]))
+    .execute();
+  if (taken.some((v) => v.code === f.code)) return fail("code", "这个村代码已被使用");
+  if (taken.length) return fail("name", "已经有同名的村");
   if (findUserByPhone(f.adminPhone)) return fail("adminPhone", PHONE_TAKEN);
   const generated = f.adminPassword === null ? generatePassword() : null;
   const hash = await hashPassword(f.adminPassword ?? generated!);
   try {
-    const villageId = transact(() => {
-      const townshipId = ensureTownship(townshipName() || "本乡镇");
-      const id = createVillage({ townshipId, name: f.name, code: f.code, noticeDays: f.noticeDays });
+    const villageId = await unitOfWork(async () => {
+      const townshipId = await findOrAddTownship((await townshipName()) || "本乡镇");
+      const id = await addVillage({ townshipId, name: f.name, code: f.code, noticeDays: f.noticeDays });
       audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId: id, action: "village.create", targetType: "village", targetId: id,
         after: { name: f.name, code: f.code, notice_days: f.noticeDays },
@@ -119,22 +148,27 @@ export async function createVillageWithAdmin(
 
 // ---- grids ----------------------------------------------------------------
 
-export const gridNameSchema = z.object({ name: textSchema("网格名称", 20) });
+export const gridNameSchema = z.object({ name: textSchema("网格名称", TEXT_LIMITS.gridName) });
 
-export function gridsWithCounts(villageId: number): { id: number; name: string; households: number }[] {
-  return stmt(
-      `select g.id, g.name, (select count(*) from households h where h.grid_id = g.id) as households
-       from grids g where g.village_id = ? order by g.id`,
-    )
-    .all(villageId) as { id: number; name: string; households: number }[];
+export async function gridsWithCounts(villageId: number) {
+  const rows = await db()
+    .selectFrom("grids as g")
+    .select((eb) => [
+      "g.id", "g.name",
+      eb.selectFrom("households as h").select((c) => c.fn.countAll<number>().as("n")).whereRef("h.grid_id", "=", "g.id").as("households"),
+    ])
+    .where("g.village_id", "=", villageId)
+    .orderBy("g.id")
+    .execute();
+  return rows.map((g) => ({ ...g, households: g.households ?? 0 }));
 }
 
 const GRID_TAKEN = "本村已有这个网格";
 
-export function createGrid(actor: StaffActor, villageId: number, name: string): Outcome<{ gridId: number }> {
+export async function createGrid(actor: StaffActor, villageId: number, name: string): Promise<Outcome<{ gridId: number }>> {
   try {
-    return transact(() => {
-      const gridId = Number(stmt("insert into grids (village_id, name) values (?, ?)").run(villageId, name).lastInsertRowid);
+    return await unitOfWork(async () => {
+      const gridId = await addGrid(villageId, name);
       audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "grid.create", targetType: "grid", targetId: gridId, after: { name } });
       return { ok: true as const, gridId };
     });
@@ -144,44 +178,28 @@ export function createGrid(actor: StaffActor, villageId: number, name: string): 
   }
 }
 
-export function renameGrid(actor: StaffActor, villageId: number, gridId: number, name: string): Outcome {
-  const grid = stmt("select id, name from grids where id = ? and village_id = ?").get(gridId, villageId) as
-    | { id: number; name: string }
-    | undefined;
-  if (!grid) notFound();
-  if (grid.name === name) return { ok: true };
+export async function renameGrid(actor: StaffActor, villageId: number, gridId: number, name: string): Promise<Outcome> {
   try {
-    transact(() => {
-      stmt("update grids set name = ? where id = ?").run(name, gridId);
+    return await unitOfWork<Outcome>(async () => {
+      const grid = await db().selectFrom("grids").select(["id", "name"]).where("id", "=", gridId).where("village_id", "=", villageId).executeTakeFirst();
+      if (!grid) notFound();
+      if (grid.name === name) return { ok: true };
+      await db().updateTable("grids").set({ name }).where("id", "=", gridId).execute();
       audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "grid.rename", targetType: "grid", targetId: gridId,
         before: { name: grid.name }, after: { name },
       });
+      return { ok: true };
     });
   } catch (e) {
     if (isUniqueViolation(e, "grids.")) return fail("name", GRID_TAKEN);
     throw e;
   }
-  return { ok: true };
 }
 
 // ---- audit log --------------------------------------------------------------
 
 export const AUDIT_PAGE_SIZE = 30;
-
-export interface AuditView {
-  id: number;
-  at: number;
-  actor_name: string | null;
-  actor_phone: string | null;
-  actor_role: string;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  target_label: string | null;
-  before: unknown;
-  after: unknown;
-}
 
 function parseJson(text: string | null): unknown {
   if (text === null) return null;
@@ -192,37 +210,68 @@ function parseJson(text: string | null): unknown {
   }
 }
 
+/** How a target reads in the log: "12号户", "王芳（12号户）", "王芳 139…", or its name. */
+function targetLabel(type: string, name: string | null, extra: string | null): string | null {
+  if (name === null) return null;
+  if (type === "household") return `${name}号户`;
+  if (type === "member") return `${name}（${extra ?? ""}号户）`;
+  if (type === "user") return `${name} ${extra ?? ""}`;
+  return name;
+}
+
 /** One page of the village's audit log, newest first, with a readable name for each target. */
-export function villageAuditPage(villageId: number, page: number) {
-  const sqlite = engine().sqlite;
-  const total = (sqlite.prepare("select count(*) as n from audit_log where village_id = ?").get(villageId) as { n: number }).n;
-  const rows = sqlite
-    .prepare(
-      `select a.id, a.at, u.display_name as actor_name, u.phone as actor_phone, a.actor_role, a.action, a.target_type, a.target_id,
-         a.before_json, a.after_json,
-         case a.target_type
-           when 'household' then (select h.number || '号户' from households h where h.id = cast(a.target_id as integer))
-           when 'member' then (select m.name || '（' || h.number || '号户）' from members m join households h on h.id = m.household_id
-                               where m.id = cast(a.target_id as integer))
-           when 'user' then (select t.display_name || ' ' || t.phone from users t where t.id = cast(a.target_id as integer))
-           when 'grid' then (select g.name from grids g where g.id = cast(a.target_id as integer))
-           when 'village' then (select v.name from villages v where v.id = cast(a.target_id as integer))
-           when 'activity' then (select t.title from activities t where t.id = cast(a.target_id as integer))
-           when 'good' then (select g.name from goods g where g.id = cast(a.target_id as integer))
-           when 'rule' then (select r.name from rules r where r.id = cast(a.target_id as integer))
-           when 'store' then (select s.name from stores s where s.id = cast(a.target_id as integer))
-         end as target_label
-       from audit_log a left join users u on u.id = a.actor_user_id
-       where a.village_id = ? order by a.id desc limit ? offset ?`,
-    )
-    .all(villageId, AUDIT_PAGE_SIZE, (page - 1) * AUDIT_PAGE_SIZE) as (Omit<AuditView, "before" | "after"> & {
-    before_json: string | null;
-    after_json: string | null;
-  })[];
+export async function villageAuditPage(villageId: number, page: number) {
+  const { n: total } = await db()
+    .selectFrom("audit_log")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("village_id", "=", villageId)
+    .executeTakeFirstOrThrow();
+  const rows = await db()
+    .selectFrom("audit_log as a")
+    .leftJoin("users as u", "u.id", "a.actor_user_id")
+    .select((eb) => {
+      // target_id is text (ids of any kind); the targets named here all have integer ids.
+      const target = eb.cast<number>("a.target_id", "integer");
+      // Only the branch of the row's type runs its lookup; the label is put together in JS.
+      const name = eb
+        .case("a.target_type")
+        .when("household").then(eb.selectFrom("households as h").select("h.number").where("h.id", "=", target).$asScalar())
+        .when("member").then(eb.selectFrom("members as m").select("m.name").where("m.id", "=", target).$asScalar())
+        .when("user").then(eb.selectFrom("users as t").select("t.display_name").where("t.id", "=", target).$asScalar())
+        .when("grid").then(eb.selectFrom("grids as g").select("g.name").where("g.id", "=", target).$asScalar())
+        .when("village").then(eb.selectFrom("villages as v").select("v.name").where("v.id", "=", target).$asScalar())
+        .when("activity").then(eb.selectFrom("activities as t").select("t.title").where("t.id", "=", target).$asScalar())
+        .when("good").then(eb.selectFrom("goods as g").select("g.name").where("g.id", "=", target).$asScalar())
+        .when("rule").then(eb.selectFrom("rules as r").select("r.name").where("r.id", "=", target).$asScalar())
+        .when("store").then(eb.selectFrom("stores as s").select("s.name").where("s.id", "=", target).$asScalar())
+        .end();
+      const extra = eb
+        .case("a.target_type")
+        .when("member")
+        .then(eb.selectFrom("members as m").innerJoin("households as h", "h.id", "m.household_id").select("h.number").where("m.id", "=", target).$asScalar())
+        .when("user").then(eb.selectFrom("users as t").select("t.phone").where("t.id", "=", target).$asScalar())
+        .end();
+      return [
+        "a.id", "a.at", "u.display_name as actor_name", "u.phone as actor_phone", "a.actor_role", "a.action", "a.target_type",
+        "a.target_id", "a.before_json", "a.after_json", name.as("target_name"), extra.as("target_extra"),
+      ];
+    })
+    .where("a.village_id", "=", villageId)
+    .orderBy("a.id", "desc")
+    .limit(AUDIT_PAGE_SIZE)
+    .offset((page - 1) * AUDIT_PAGE_SIZE)
+    .execute();
   return {
-    rows: rows.map(({ before_json, after_json, ...r }) => ({ ...r, before: parseJson(before_json), after: parseJson(after_json) })),
+    rows: rows.map(({ before_json, after_json, target_name, target_extra, ...r }) => ({
+      ...r,
+      target_label: targetLabel(r.target_type, target_name, target_extra),
+      before: parseJson(before_json),
+      after: parseJson(after_json),
+    })),
     total,
     page,
     pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
   };
 }
+
+export type AuditView = Awaited<ReturnType<typeof villageAuditPage>>["rows"][number];

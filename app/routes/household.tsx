@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "我的家庭 · 积分超市"
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireHousehold(request);
   const isHead = !!findGrant(viewer, ["household_head"], viewer.homeVillageId);
-  return { isHead, members: householdMembers(viewer.householdId), villageId: viewer.homeVillageId, inspections: await inspectionHistory(viewer.householdId, 3), honours: await householdHonours(viewer.householdId) };
+  return { isHead, members: await householdMembers(viewer.householdId), villageId: viewer.homeVillageId, inspections: await inspectionHistory(viewer.householdId, 3), honours: await householdHonours(viewer.householdId) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -25,7 +25,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return data({ ok: null, error: fieldErrors(parsed.error)._form ?? "请求有误，请刷新页面后再试" }, { status: 400 });
   const { memberId, canRedeem } = parsed.data;
   const actor = { userId: viewer.userId, role: access.role, villageId: viewer.homeVillageId };
-  const out = setCanRedeem(actor, viewer.householdId, memberId, canRedeem);
+  const out = await setCanRedeem(actor, viewer.householdId, memberId, canRedeem);
   if (!out.ok) return data({ ok: null, error: out.errors._form }, { status: out.status ?? 400 });
   return { ok: canRedeem ? `已允许 ${out.name} 兑换` : `已停止 ${out.name} 兑换`, error: null };
 }

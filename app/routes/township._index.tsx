@@ -5,6 +5,7 @@ import adminStyles from "~/people/admin.css";
 import { PasswordOnce } from "~/ui/form-parts";
 import { Field, FormError, FormOk } from "~/ui/field";
 import { requireRole } from "~/platform/access.server";
+import { SPACED_INPUT_LIMITS, TEXT_LIMITS } from "~/people/limits";
 import { actorOf, echoValues } from "~/platform/forms.server";
 import { createVillageWithAdmin, newVillageSchema, townshipOverview } from "~/people/village-admin.server";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
@@ -94,12 +95,12 @@ export default function Township() {
         <div className="body">
           <Form method="post" noValidate key={`v-${result?.stamp ?? 0}`}>
             <FormError message={errors._form} />
-            <Field label="村名" name="name" defaultValue={v?.name} error={errors.name} maxLength={60} autoComplete="off" hint="如 大庄村" />
-            <Field label="村代码" name="code" defaultValue={v?.code} error={errors.code} maxLength={20} autoComplete="off" autoCapitalize="characters" hint="2 到 10 位大写字母或数字，如 DZC，不能和别的村重复" />
-            <Field label="公示天数" name="noticeDays" type="text" inputMode="numeric" defaultValue={v?.noticeDays ?? "3"} error={errors.noticeDays} maxLength={5} hint="加分批准后公示几天再到账；0 表示立即到账" />
+            <Field label="村名" name="name" defaultValue={v?.name} error={errors.name} maxLength={TEXT_LIMITS.villageName} autoComplete="off" hint="如 大庄村" />
+            <Field label="村代码" name="code" defaultValue={v?.code} error={errors.code} maxLength={SPACED_INPUT_LIMITS.villageCode} autoComplete="off" autoCapitalize="characters" hint="2 到 10 位大写字母或数字，如 DZC，不能和别的村重复" />
+            <Field label="公示天数" name="noticeDays" type="text" inputMode="numeric" defaultValue={v?.noticeDays ?? "3"} error={errors.noticeDays} maxLength={SPACED_INPUT_LIMITS.noticeDays} hint="加分批准后公示几天再到账；0 表示立即到账" />
             <h3 className="subhead">第一位村管理员</h3>
-            <Field label="姓名" name="adminName" defaultValue={v?.adminName} error={errors.adminName} maxLength={60} autoComplete="off" />
-            <Field label="手机号" name="adminPhone" type="tel" inputMode="numeric" defaultValue={v?.adminPhone} error={errors.adminPhone} maxLength={20} autoComplete="off" />
+            <Field label="姓名" name="adminName" defaultValue={v?.adminName} error={errors.adminName} maxLength={TEXT_LIMITS.personName} autoComplete="off" />
+            <Field label="手机号" name="adminPhone" type="tel" inputMode="numeric" defaultValue={v?.adminPhone} error={errors.adminPhone} maxLength={SPACED_INPUT_LIMITS.phone} autoComplete="off" />
             <Field label="初始密码（可不填）" name="adminPassword" type="text" autoComplete="off" error={errors.adminPassword} hint="至少 8 位；不填则自动生成 8 位数字。首次登录须修改。" />
             <button type="submit" className="primary block" disabled={busy}>新建村</button>
           </Form>

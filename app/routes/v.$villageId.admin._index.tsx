@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { Pager } from "~/ui/pager";
 import { idParam, requireRole } from "~/platform/access.server";
+import { TEXT_LIMITS } from "~/people/limits";
 import { householdList, searchTerm } from "~/people/household-admin.server";
 import { pageSchema } from "~/platform/validation.server";
 
@@ -11,7 +12,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const q = searchTerm(url.searchParams.get("q"));
   const page = pageSchema.parse(url.searchParams.get("page"));
-  return { villageId, q, ...householdList(villageId, q, page) };
+  return { villageId, q, ...(await householdList(villageId, q, page)) };
 }
 
 export default function Households() {
@@ -26,7 +27,7 @@ export default function Households() {
       </div>
       <Form method="get" className="search" role="search">
         <label htmlFor="q" className="sr-only">搜索住户</label>
-        <input id="q" name="q" type="search" defaultValue={q} placeholder="户号 姓名 手机 地址" maxLength={50} />
+        <input id="q" name="q" type="search" defaultValue={q} placeholder="户号 姓名 手机 地址" maxLength={TEXT_LIMITS.search} />
         <button type="submit" className="secondary">搜索</button>
       </Form>
       <p className="muted small count">

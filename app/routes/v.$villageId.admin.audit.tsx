@@ -13,7 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ["village_admin", "township_admin"], villageId);
   const page = pageSchema.parse(new URL(request.url).searchParams.get("page"));
-  return { villageId, ...villageAuditPage(villageId, page) };
+  return { villageId, ...(await villageAuditPage(villageId, page)) };
 }
 
 const TARGET_LABELS: Record<string, string> = {

@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { FormError, FormOk } from "~/ui/field";
 import { idParam, requireRole } from "~/platform/access.server";
+import { TEXT_LIMITS } from "~/people/limits";
 import { actorOf, echoValues } from "~/platform/forms.server";
 import { gridsPageIntent } from "~/people/admin-forms.server";
 import { createGrid, gridsWithCounts, renameGrid } from "~/people/village-admin.server";
@@ -16,7 +17,7 @@ const ADMIN = ["village_admin", "township_admin"] as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
-  return { grids: gridsWithCounts(villageId) };
+  return { grids: await gridsWithCounts(villageId) };
 }
 
 interface Reply {
@@ -43,11 +44,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const i = parsed.data;
   const actor = actorOf(access);
   if (i.intent === "grid.create") {
-    const out = createGrid(actor, villageId, i.name);
+    const out = await createGrid(actor, villageId, i.name);
     if (!out.ok) return data<Reply>({ intent: i.intent, gridId: null, errors: out.errors, values }, { status: out.status ?? 400 });
     return data<Reply>({ intent: i.intent, gridId: out.gridId, errors: {}, ok: `已新增网格 ${i.name}`, stamp: Date.now() });
   }
-  const out = renameGrid(actor, villageId, i.gridId, i.name);
+  const out = await renameGrid(actor, villageId, i.gridId, i.name);
   if (!out.ok) return data<Reply>({ intent: i.intent, gridId: i.gridId, errors: out.errors, values }, { status: out.status ?? 400 });
   return data<Reply>({ intent: i.intent, gridId: i.gridId, errors: {}, ok: "已改名", stamp: Date.now() });
 }
@@ -73,7 +74,7 @@ export default function Grids() {
               id="new-grid"
               name="name"
               placeholder="网格名称"
-              maxLength={40}
+              maxLength={TEXT_LIMITS.gridName}
               autoComplete="off"
               defaultValue={result?.intent === "grid.create" && !result.ok ? result.values?.name : undefined}
               aria-invalid={createErr.name ? true : undefined}
@@ -106,7 +107,7 @@ export default function Grids() {
                     id={`g${g.id}`}
                     name="name"
                     defaultValue={mine && !mine.ok ? mine.values?.name : g.name}
-                    maxLength={40}
+                    maxLength={TEXT_LIMITS.gridName}
                     autoComplete="off"
                     aria-invalid={err ? true : undefined}
                     aria-describedby={err ? `g${g.id}-err` : undefined}

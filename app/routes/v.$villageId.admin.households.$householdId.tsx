@@ -19,9 +19,9 @@ import {
   setMemberActiveByAdmin,
   updateHouseholdByAdmin,
   updateMemberByAdmin,
-  type AdminMemberRow,
 } from "~/people/household-admin.server";
-import { RELATIONS } from "~/people/households.server";
+import type { AdminMemberRow } from "~/people/household-admin.server";
+import { RELATIONS, SPACED_INPUT_LIMITS, TEXT_LIMITS } from "~/people/limits";
 import { createMemberLogin, resetUserPassword, setLoginDisabled } from "~/people/staff.server";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 import { InspectionHistory } from "~/sanitation/sanitation";
@@ -38,13 +38,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
   const householdId = idParam(params.householdId);
-  const detail = householdDetail(villageId, householdId);
+  const detail = await householdDetail(villageId, householdId);
   const url = new URL(request.url);
   const m = Number(url.searchParams.get("m"));
   const selected = detail.members.some((x) => x.id === m) ? m : null;
-  // The relation list comes through the loader: households.server never reaches the browser.
   return {
-    villageId, ...detail, relations: [...RELATIONS], selected, created: url.searchParams.get("created") === "1", inspections: await inspectionHistory(householdId, 12),
+    villageId, ...detail, selected, created: url.searchParams.get("created") === "1", inspections: await inspectionHistory(householdId, 12),
     // Honour campaigns: who is a village representative, and the household's honours.
     representatives: await householdRepresentatives(householdId), honours: await householdHonours(householdId),
   };
@@ -64,7 +63,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, ADMIN, villageId);
   const householdId = idParam(params.householdId);
-  householdInVillage(villageId, householdId);
+  await householdInVillage(villageId, householdId);
   const form = formToObject(await readForm(request));
   if (form.intent === REPRESENTATIVE_INTENT) {
     const { status, ...rest } = await representativeFromForm(actorOf(access), villageId, householdId, form);
@@ -81,7 +80,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = actorOf(access);
   const memberId = "memberId" in i ? i.memberId : null;
   // An id from the form must name a member of this very household, or it is a 404.
-  const member = memberId !== null ? memberInHousehold(villageId, householdId, memberId) : null;
+  const member = memberId !== null ? await memberInHousehold(villageId, householdId, memberId) : null;
   const reply = (out: Outcome, ok: string, extra: Partial<Reply> = {}) =>
     out.ok
       ? data<Reply>({ intent: i.intent, memberId, errors: {}, ok, stamp: Date.now(), ...extra })
@@ -90,17 +89,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
   switch (i.intent) {
     case "household.update":
-      return reply(updateHouseholdByAdmin(actor, villageId, householdId, i), "户信息已保存");
+      return reply(await updateHouseholdByAdmin(actor, villageId, householdId, i), "户信息已保存");
     case "member.add": {
-      const out = addMemberByAdmin(actor, villageId, householdId, i);
+      const out = await addMemberByAdmin(actor, villageId, householdId, i);
       return reply(out, `已添加成员 ${i.name}`);
     }
     case "member.update":
-      return reply(updateMemberByAdmin(actor, villageId, householdId, i.memberId, i), "成员信息已保存");
+      return reply(await updateMemberByAdmin(actor, villageId, householdId, i.memberId, i), "成员信息已保存");
     case "member.deactivate":
-      return reply(setMemberActiveByAdmin(actor, villageId, householdId, i.memberId, false), "成员已停用");
+      return reply(await setMemberActiveByAdmin(actor, villageId, householdId, i.memberId, false), "成员已停用");
     case "member.activate":
-      return reply(setMemberActiveByAdmin(actor, villageId, householdId, i.memberId, true), "成员已启用");
+      return reply(await setMemberActiveByAdmin(actor, villageId, householdId, i.memberId, true), "成员已启用");
     case "login.create": {
       const out = await createMemberLogin(actor, villageId, householdId, i.memberId, { phone: i.phone, password: i.password });
       const generated = out.ok && out.generated ? { phone: i.phone, password: out.generated, title: `已为 ${member!.name} 开通登录` } : undefined;
@@ -116,7 +115,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "login.enable": {
       if (member!.user_id === null) return reply(noLogin, "");
       const off = i.intent === "login.disable";
-      return reply(setLoginDisabled(actor, villageId, member!.user_id, off), off ? "登录已停用" : "登录已启用");
+      return reply(await setLoginDisabled(actor, villageId, member!.user_id, off), off ? "登录已停用" : "登录已启用");
     }
   }
 }
@@ -169,7 +168,7 @@ export default function HouseholdPage() {
         <h2 style={{ marginTop: 0 }}>家庭成员（{active} 人在册）</h2>
         {members.length === 0 ? <p className="muted">还没有成员</p> : null}
         {members.map((m) => (
-          <MemberCard key={m.id} m={m} relations={d.relations} selected={m.id === d.selected} base={base} result={result} busy={busy} />
+          <MemberCard key={m.id} m={m} selected={m.id === d.selected} base={base} result={result} busy={busy} />
         ))}
       </section>
 
@@ -181,7 +180,7 @@ export default function HouseholdPage() {
         <div className="body">
           <Form method="post" action={base} noValidate key={`add-${result?.intent === "member.add" && result.ok ? result.stamp : 0}`}>
             <input type="hidden" name="intent" value="member.add" />
-            <MemberFields relations={d.relations} idPrefix="add" errors={addErrors} values={addValues} defaults={{ name: "", relation: "子女", phone: "", canRedeem: true }} />
+            <MemberFields idPrefix="add" errors={addErrors} values={addValues} defaults={{ name: "", relation: "子女", phone: "", canRedeem: true }} />
             <button type="submit" className="primary block" disabled={busy}>添加成员</button>
           </Form>
         </div>
@@ -193,7 +192,7 @@ export default function HouseholdPage() {
           <Form method="post" action={`${base}${d.selected ? `?m=${d.selected}` : ""}`} noValidate>
             <input type="hidden" name="intent" value="household.update" />
             <FormError message={hhErrors._form} />
-            <Field label="户号" id="hh-number" name="number" defaultValue={hhValues?.number ?? h.number} error={hhErrors.number} maxLength={40} autoComplete="off" />
+            <Field label="户号" id="hh-number" name="number" defaultValue={hhValues?.number ?? h.number} error={hhErrors.number} maxLength={TEXT_LIMITS.householdNumber} autoComplete="off" />
             <SelectField
               label="网格"
               id="hh-grid"
@@ -202,7 +201,7 @@ export default function HouseholdPage() {
               error={hhErrors.gridId}
               options={[{ value: "", label: "暂不分网格" }, ...d.grids.map((g) => ({ value: String(g.id), label: g.name }))]}
             />
-            <Field label="门牌地址" id="hh-address" name="address" defaultValue={hhValues?.address ?? h.address} error={hhErrors.address} maxLength={200} autoComplete="off" />
+            <Field label="门牌地址" id="hh-address" name="address" defaultValue={hhValues?.address ?? h.address} error={hhErrors.address} maxLength={TEXT_LIMITS.address} autoComplete="off" />
             <button type="submit" className="primary block" disabled={busy}>保存户信息</button>
           </Form>
         </div>
@@ -217,9 +216,7 @@ function MemberFields({
   errors,
   values,
   defaults,
-  relations,
 }: {
-  relations: readonly string[];
   idPrefix: string;
   errors: Record<string, string | undefined>;
   values?: Record<string, string>;
@@ -228,14 +225,14 @@ function MemberFields({
   return (
     <>
       <FormError message={errors._form} />
-      <Field label="姓名" id={`${idPrefix}-name`} name="name" defaultValue={values?.name ?? defaults.name} error={errors.name} maxLength={60} autoComplete="off" />
+      <Field label="姓名" id={`${idPrefix}-name`} name="name" defaultValue={values?.name ?? defaults.name} error={errors.name} maxLength={TEXT_LIMITS.personName} autoComplete="off" />
       <SelectField
         label="与户主关系"
         id={`${idPrefix}-relation`}
         name="relation"
         defaultValue={values?.relation ?? defaults.relation}
         error={errors.relation}
-        options={relations.map((r) => ({ value: r, label: r }))}
+        options={RELATIONS.map((r) => ({ value: r, label: r }))}
       />
       <Field
         label="手机号（可不填）"
@@ -245,7 +242,7 @@ function MemberFields({
         inputMode="numeric"
         defaultValue={values?.phone ?? defaults.phone}
         error={errors.phone}
-        maxLength={20}
+        maxLength={SPACED_INPUT_LIMITS.phone}
         autoComplete="off"
       />
       <Check name="canRedeem" label="可以兑换积分" hint="（不勾选则只能攒分，不能在超市兑换）" defaultChecked={values ? values.canRedeem === "on" : defaults.canRedeem} />
@@ -253,7 +250,7 @@ function MemberFields({
   );
 }
 
-function MemberCard({ m, relations, selected, base, result, busy }: { m: AdminMemberRow; relations: readonly string[]; selected: boolean; base: string; result?: Reply; busy: boolean }) {
+function MemberCard({ m, selected, base, result, busy }: { m: AdminMemberRow; selected: boolean; base: string; result?: Reply; busy: boolean }) {
   const mine = result && result.memberId === m.id ? result : undefined;
   // Forms this card shows for the member; a failure of any other (a stale page, a forged post) shows on the card itself.
   const shown = [
@@ -299,7 +296,6 @@ function MemberCard({ m, relations, selected, base, result, busy }: { m: AdminMe
             <input type="hidden" name="intent" value="member.update" />
             <input type="hidden" name="memberId" value={m.id} />
             <MemberFields
-              relations={relations}
               idPrefix={`m${m.id}`}
               errors={errorsFor("member.update")}
               values={valuesFor("member.update")}
@@ -392,7 +388,7 @@ function LoginCreate({
         inputMode="numeric"
         defaultValue={values?.phone ?? m.phone ?? ""}
         error={errors.phone}
-        maxLength={20}
+        maxLength={SPACED_INPUT_LIMITS.phone}
         autoComplete="off"
       />
       <Field

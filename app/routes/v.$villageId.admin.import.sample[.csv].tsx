@@ -7,7 +7,7 @@ import { getVillage } from "~/people/villages.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ["village_admin", "township_admin"], villageId);
-  if (!getVillage(villageId)) throw new Response("找不到这个村", { status: 404 });
+  if (!(await getVillage(villageId))) throw new Response("找不到这个村", { status: 404 });
   return new Response(ROSTER_SAMPLE_CSV, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

@@ -21,7 +21,7 @@ const MAX_LISTED = 200;
 async function access(request: Request, villageIdParam: string | undefined) {
   const villageId = idParam(villageIdParam);
   const acc = await requireRole(request, ROLES, villageId);
-  const village = getVillage(villageId);
+  const village = await getVillage(villageId);
   if (!village) throw new Response("找不到这个村", { status: 404 });
   return { ...acc, villageId, village };
 }
@@ -48,7 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!file || typeof file === "string" || (file.size === 0 && !file.name)) {
     return data({ ok: false as const, message: "请先选择要上传的花名册 CSV 文件。", fileError: true, errors: [], totalErrors: 0 }, { status: 400 });
   }
-  const result = importRoster(villageId, { userId: viewer.userId, role }, new Uint8Array(await file.arrayBuffer()));
+  const result = await importRoster(villageId, { userId: viewer.userId, role }, new Uint8Array(await file.arrayBuffer()));
   if (!result.ok) return data({ ...result, fileError: result.errors.length === 0 }, { status: 400 });
   return {
     ok: true as const,

@@ -11,7 +11,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, ["village_admin", "township_admin"], villageId);
-  const village = villageOr404(villageId);
+  const village = await villageOr404(villageId);
   return { village: { id: village.id, name: village.name, code: village.code }, township: access.role === "township_admin" };
 }
 

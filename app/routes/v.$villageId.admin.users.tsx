@@ -5,6 +5,7 @@ import { PasswordOnce, RoleChecks, Tag } from "~/ui/form-parts";
 import { Pager } from "~/ui/pager";
 import { Field, FormError, FormOk } from "~/ui/field";
 import { idParam, requireRole } from "~/platform/access.server";
+import { SPACED_INPUT_LIMITS, TEXT_LIMITS } from "~/people/limits";
 import { actorOf, echoValues, type Outcome } from "~/platform/forms.server";
 import { usersPageIntent } from "~/people/admin-forms.server";
 import { searchTerm } from "~/people/household-admin.server";
@@ -42,17 +43,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const userId = idQuery(url.searchParams.get("user"));
   const memberId = idQuery(url.searchParams.get("member"));
   const mq = searchTerm(url.searchParams.get("mq"));
-  const linked = memberId !== null ? villageMember(villageId, memberId) : undefined;
+  const linked = memberId !== null ? await villageMember(villageId, memberId) : undefined;
   return {
     villageId,
     viewerId: access.viewer.userId,
     township: access.role === "township_admin",
     q,
     all,
-    list: villageUsers(villageId, q, !all, page),
-    selected: userId !== null ? userInVillage(villageId, userId) : null,
+    list: await villageUsers(villageId, q, !all, page),
+    selected: userId !== null ? await userInVillage(villageId, userId) : null,
     mq,
-    candidates: searchLinkableMembers(villageId, mq),
+    candidates: await searchLinkableMembers(villageId, mq),
     linked: linked && !linked.has_login ? linked : null,
   };
 }
@@ -85,7 +86,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = actorOf(access);
   const userId = "userId" in i ? i.userId : null;
   // An id from the form must name a login of this village, or it is a 404.
-  const target = userId !== null ? userInVillage(villageId, userId) : null;
+  const target = userId !== null ? await userInVillage(villageId, userId) : null;
   const reply = (out: Outcome, ok: string, extra: Partial<Reply> = {}) =>
     out.ok
       ? data<Reply>({ intent: i.intent, userId, errors: {}, ok, stamp: Date.now(), ...extra })
@@ -101,7 +102,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       });
     }
     case "user.roles":
-      return reply(changeVillageRoles(actor, villageId, i.userId, i.roles), "角色已保存");
+      return reply(await changeVillageRoles(actor, villageId, i.userId, i.roles), "角色已保存");
     case "user.reset": {
       const out = await resetUserPassword(actor, villageId, i.userId, i.password);
       return reply(out, `${target!.display_name} 的密码已重置，下次登录须修改密码`, {
@@ -111,7 +112,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     case "user.disable":
     case "user.enable": {
       const off = i.intent === "user.disable";
-      return reply(setLoginDisabled(actor, villageId, i.userId, off), off ? "登录已停用" : "登录已启用");
+      return reply(await setLoginDisabled(actor, villageId, i.userId, off), off ? "登录已停用" : "登录已启用");
     }
   }
 }
@@ -230,7 +231,7 @@ export default function Users() {
         <h2 style={{ marginTop: 0 }}>{d.all ? "全部账号" : "工作人员账号"}</h2>
         <Form method="get" className="search" role="search">
           <label htmlFor="uq" className="sr-only">搜索账号</label>
-          <input id="uq" name="q" type="search" defaultValue={d.q} placeholder="姓名或手机号" maxLength={50} />
+          <input id="uq" name="q" type="search" defaultValue={d.q} placeholder="姓名或手机号" maxLength={TEXT_LIMITS.search} />
           {d.all ? <input type="hidden" name="show" value="all" /> : null}
           <button type="submit" className="secondary">搜索</button>
         </Form>
@@ -282,7 +283,7 @@ export default function Users() {
             <>
               <Form method="get" action={`${base}#new`} className="search" role="search">
                 <label htmlFor="mq" className="sr-only">查找村民</label>
-                <input id="mq" name="mq" type="search" defaultValue={d.mq} placeholder="姓名、手机号或户号" maxLength={50} />
+                <input id="mq" name="mq" type="search" defaultValue={d.mq} placeholder="姓名、手机号或户号" maxLength={TEXT_LIMITS.search} />
                 <button type="submit" className="secondary">查找</button>
               </Form>
               {d.mq && d.candidates.length === 0 ? <p className="muted small">没有找到未开通登录的在册村民</p> : null}
@@ -309,7 +310,7 @@ export default function Users() {
             <input type="hidden" name="intent" value="user.create" />
             <input type="hidden" name="memberId" value={d.linked?.id ?? ""} />
             <FormError message={createErrors._form ?? createErrors.memberId} />
-            <Field label="姓名" id="new-name" name="displayName" defaultValue={createValues?.displayName ?? d.linked?.name ?? ""} error={createErrors.displayName} maxLength={60} autoComplete="off" />
+            <Field label="姓名" id="new-name" name="displayName" defaultValue={createValues?.displayName ?? d.linked?.name ?? ""} error={createErrors.displayName} maxLength={TEXT_LIMITS.personName} autoComplete="off" />
             <Field
               label="登录手机号"
               id="new-phone"
@@ -318,7 +319,7 @@ export default function Users() {
               inputMode="numeric"
               defaultValue={createValues?.phone ?? d.linked?.phone ?? ""}
               error={createErrors.phone}
-              maxLength={20}
+              maxLength={SPACED_INPUT_LIMITS.phone}
               autoComplete="off"
             />
             <Field

@@ -18,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const show = householdId !== null || gridId !== null || url.searchParams.get("all") === "1";
   const batch = num(url.searchParams.get("batch")) ?? 1;
   const found = show ? await householdCards(villageId, { householdId, gridId, batch }) : { cards: [], total: 0, first: 0 };
-  return { village: villageOr404(villageId).name, grids, gridId, ...found, show, batchSize: CARDS_PER_BATCH };
+  return { village: (await villageOr404(villageId)).name, grids, gridId, ...found, show, batchSize: CARDS_PER_BATCH };
 }
 
 export default function Cards() {

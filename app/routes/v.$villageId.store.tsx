@@ -15,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, ["store_keeper", "committee", "village_admin", "township_admin"], villageId);
   const roles = access.viewer.roles.filter((r) => r.villageId === villageId || r.role === "township_admin").map((r) => r.role);
-  return { village: { id: villageId, name: villageOr404(villageId).name }, roles };
+  return { village: { id: villageId, name: (await villageOr404(villageId)).name }, roles };
 }
 
 export default function StoreLayout() {

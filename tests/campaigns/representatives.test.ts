@@ -12,10 +12,10 @@ const rows = (sql: string, ...args: unknown[]) => engine().sqlite.prepare(sql).a
 const count = (sql: string, ...args: unknown[]) => (engine().sqlite.prepare(sql).get(...args) as { n: number }).n;
 
 describe("the roster import's 村民代表 column", () => {
-  it("marks 是, leaves 否 and blank, and is optional", () => {
+  it("marks 是, leaves 否 and blank, and is optional", async () => {
     const v = campaignVillage("RIMP");
     const text = "户号,网格,门牌地址,姓名,与户主关系,手机号,村民代表\n9001,,,赵大,户主,, 是 \n9001,,,钱二,配偶,,否\n9002,,,孙三,户主,,\n";
-    const r = importRoster(v.villageId, actor, utf8(text));
+    const r = await importRoster(v.villageId, actor, utf8(text));
     expect(r.ok).toBe(true);
     expect(rows("select name, is_representative from members where village_id = ? and name in ('赵大', '钱二', '孙三') order by name", v.villageId)).toEqual([
       { name: "孙三", is_representative: 0 }, { name: "赵大", is_representative: 1 }, { name: "钱二", is_representative: 0 },
@@ -23,21 +23,21 @@ describe("the roster import's 村民代表 column", () => {
     const log = engine().sqlite.prepare("select after_json from audit_log where action = 'import_roster' order by id desc limit 1").get() as { after_json: string };
     expect(JSON.parse(log.after_json)).toMatchObject({ members: 3, representatives: 1 });
     // A file without the column still imports, with nobody marked.
-    const old = importRoster(v.villageId, actor, utf8("户号,网格,门牌地址,姓名,与户主关系,手机号\n9003,,,李四,户主,\n"));
+    const old = await importRoster(v.villageId, actor, utf8("户号,网格,门牌地址,姓名,与户主关系,手机号\n9003,,,李四,户主,\n"));
     expect(old.ok).toBe(true);
     expect(rows("select is_representative from members where name = '李四'")).toEqual([{ is_representative: 0 }]);
   });
 
-  it("refuses any other value with the row and column, importing nothing", () => {
+  it("refuses any other value with the row and column, importing nothing", async () => {
     const v = campaignVillage("RBAD");
     const before = count("select count(*) as n from members");
-    const r = parseRoster("户号,网格,门牌地址,姓名,与户主关系,手机号,村民代表\n9101,,,周五,户主,,Y\n9102,,,吴六,户主,,<b>\n", v.villageId);
+    const r = await parseRoster("户号,网格,门牌地址,姓名,与户主关系,手机号,村民代表\n9101,,,周五,户主,,Y\n9102,,,吴六,户主,,<b>\n", v.villageId);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors).toEqual([
       { row: 2, column: "村民代表", message: "村民代表只能填“是”或“否”，不是村民代表也可以不填" },
       { row: 3, column: "村民代表", message: "村民代表不能包含 < 或 > 符号" },
     ]);
-    expect(importRoster(v.villageId, actor, utf8("户号,网格,门牌地址,姓名,与户主关系,手机号,村民代表\n9101,,,周五,户主,,1\n")).ok).toBe(false);
+    expect((await importRoster(v.villageId, actor, utf8("户号,网格,门牌地址,姓名,与户主关系,手机号,村民代表\n9101,,,周五,户主,,1\n"))).ok).toBe(false);
     expect(count("select count(*) as n from members")).toBe(before);
   });
 });

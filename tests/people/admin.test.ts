@@ -85,7 +85,7 @@ beforeAll(async () => {
 });
 
 describe("form rules", () => {
-  it("accepts full-width digits and rejects markup, empty and huge input", () => {
+  it("accepts full-width digits and rejects markup, empty and huge input", async () => {
     const ok = newHouseholdSchema.safeParse({ number: "０１２", gridId: "", address: "东街 3 号", headName: " 王大山 ", headPhone: "１３８００１３８０００" });
     expect(ok.success && ok.data).toEqual({ number: "012", gridId: null, address: "东街 3 号", headName: "王大山", headPhone: "13800138000" });
     const bad = newHouseholdSchema.safeParse({ number: "", gridId: "abc", address: "x".repeat(500), headName: "<script>alert(1)</script>", headPhone: "12345" });
@@ -97,7 +97,7 @@ describe("form rules", () => {
     expect(memberFieldsSchema.parse({ name: "李四", relation: "子女", phone: "", canRedeem: "on" })).toMatchObject({ canRedeem: true, phone: null });
   });
 
-  it("checks login and village forms", () => {
+  it("checks login and village forms", async () => {
     expect(staffLoginSchema.safeParse({ displayName: "赵", phone: "13700000009", password: "short", memberId: "", roles: ["inspector"] }).error!.issues[0].message).toBe("密码至少 8 位");
     expect(staffLoginSchema.safeParse({ displayName: "赵", phone: "13700000009", password: "", memberId: "", roles: [] }).error!.issues[0].message).toBe("请至少选一个角色");
     expect(staffLoginSchema.safeParse({ displayName: "赵", phone: "13700000009", memberId: "", roles: ["township_admin"] }).success).toBe(false);
@@ -114,11 +114,11 @@ describe("households and members", () => {
   let householdId: number;
   let headId: number;
 
-  it("creates a household with its head and account, audited", () => {
-    const out = createHouseholdByAdmin(adminA, villageA, { number: "001", gridId: gridA, address: "东街 1 号", headName: "王大山", headPhone: "13800000001" });
+  it("creates a household with its head and account, audited", async () => {
+    const out = await createHouseholdByAdmin(adminA, villageA, { number: "001", gridId: gridA, address: "东街 1 号", headName: "王大山", headPhone: "13800000001" });
     expect(out.ok).toBe(true);
     householdId = (out as { householdId: number }).householdId;
-    const h = householdInVillage(villageA, householdId);
+    const h = await householdInVillage(villageA, householdId);
     expect(h).toMatchObject({ number: "001", grid_name: "一组", head_name: "王大山" });
     expect(sqlite().prepare("select count(*) as n from accounts where household_id = ?").get(householdId)).toEqual({ n: 1 });
     const a = lastAudit();
@@ -127,24 +127,24 @@ describe("households and members", () => {
     headId = (sqlite().prepare("select id from members where household_id = ?").get(householdId) as { id: number }).id;
   });
 
-  it("refuses a taken number or a foreign grid and writes nothing", () => {
+  it("refuses a taken number or a foreign grid and writes nothing", async () => {
     const before = [count("households"), count("audit_log"), count("members")];
-    expect(createHouseholdByAdmin(adminA, villageA, { number: "001", gridId: null, address: "", headName: "重号", headPhone: null })).toMatchObject({ ok: false, errors: { number: "本村已有这个户号" } });
-    expect(createHouseholdByAdmin(adminA, villageA, { number: "002", gridId: gridB, address: "", headName: "外网格", headPhone: null })).toMatchObject({ ok: false, errors: { gridId: expect.any(String) } });
+    expect(await createHouseholdByAdmin(adminA, villageA, { number: "001", gridId: null, address: "", headName: "重号", headPhone: null })).toMatchObject({ ok: false, errors: { number: "本村已有这个户号" } });
+    expect(await createHouseholdByAdmin(adminA, villageA, { number: "002", gridId: gridB, address: "", headName: "外网格", headPhone: null })).toMatchObject({ ok: false, errors: { gridId: expect.any(String) } });
     expect([count("households"), count("audit_log"), count("members")]).toEqual(before);
     // The same number is fine in another village.
-    expect(createHouseholdByAdmin(adminA, villageB, { number: "001", gridId: gridB, address: "", headName: "乙村户", headPhone: null }).ok).toBe(true);
+    expect((await createHouseholdByAdmin(adminA, villageB, { number: "001", gridId: gridB, address: "", headName: "乙村户", headPhone: null })).ok).toBe(true);
   });
 
-  it("edits number, grid and address with before/after", () => {
+  it("edits number, grid and address with before/after", async () => {
     const grid2 = ensureGrid(villageA, "二组");
-    expect(updateHouseholdByAdmin(adminA, villageA, householdId, { number: "001A", gridId: grid2, address: "西街 2 号" })).toEqual({ ok: true });
+    expect(await updateHouseholdByAdmin(adminA, villageA, householdId, { number: "001A", gridId: grid2, address: "西街 2 号" })).toEqual({ ok: true });
     const a = lastAudit();
     expect(a.action).toBe("household.update");
     expect(JSON.parse(a.before_json!)).toEqual({ number: "001", grid: "一组", address: "东街 1 号" });
     expect(JSON.parse(a.after_json!)).toEqual({ number: "001A", grid: "二组", address: "西街 2 号" });
     const n = count("audit_log");
-    expect(updateHouseholdByAdmin(adminA, villageA, householdId, { number: "001A", gridId: grid2, address: "西街 2 号" })).toEqual({ ok: true });
+    expect(await updateHouseholdByAdmin(adminA, villageA, householdId, { number: "001A", gridId: grid2, address: "西街 2 号" })).toEqual({ ok: true });
     expect(count("audit_log")).toBe(n); // nothing changed, nothing recorded
   });
 
@@ -153,22 +153,22 @@ describe("households and members", () => {
     expect(await is404(() => updateHouseholdByAdmin(adminA, villageB, householdId, { number: "X", gridId: null, address: "" }))).toBe(true);
     expect(await is404(() => addMemberByAdmin(adminA, villageB, householdId, { name: "越界", relation: "子女", phone: null, canRedeem: true }))).toBe(true);
     expect(await is404(() => memberInHousehold(villageB, householdId, headId))).toBe(true);
-    const other = createHouseholdByAdmin(adminA, villageA, { number: "009", gridId: null, address: "", headName: "别户", headPhone: null }) as { householdId: number };
+    const other = await createHouseholdByAdmin(adminA, villageA, { number: "009", gridId: null, address: "", headName: "别户", headPhone: null }) as { householdId: number };
     expect(await is404(() => memberInHousehold(villageA, other.householdId, headId))).toBe(true);
-    expect(householdList(villageB, "", 1).rows.map((r) => r.head_name)).toEqual(["乙村户"]);
-    expect(householdList(villageA, "王大", 1).rows.map((r) => r.number)).toEqual(["001A"]);
-    expect(householdList(villageA, "13800000001", 1).total).toBe(1);
+    expect((await householdList(villageB, "", 1)).rows.map((r) => r.head_name)).toEqual(["乙村户"]);
+    expect((await householdList(villageA, "王大", 1)).rows.map((r) => r.number)).toEqual(["001A"]);
+    expect((await householdList(villageA, "13800000001", 1)).total).toBe(1);
   });
 
-  it("adds and edits members; one head per household", () => {
-    expect(addMemberByAdmin(adminA, villageA, householdId, { name: "第二户主", relation: "户主", phone: null, canRedeem: true })).toMatchObject({ ok: false, errors: { relation: expect.stringContaining("已有户主") } });
-    const out = addMemberByAdmin(adminA, villageA, householdId, { name: "王小丫", relation: "子女", phone: null, canRedeem: false });
+  it("adds and edits members; one head per household", async () => {
+    expect(await addMemberByAdmin(adminA, villageA, householdId, { name: "第二户主", relation: "户主", phone: null, canRedeem: true })).toMatchObject({ ok: false, errors: { relation: expect.stringContaining("已有户主") } });
+    const out = await addMemberByAdmin(adminA, villageA, householdId, { name: "王小丫", relation: "子女", phone: null, canRedeem: false });
     expect(out.ok).toBe(true);
     const memberId = (out as { memberId: number }).memberId;
-    expect(memberInHousehold(villageA, householdId, memberId)).toMatchObject({ can_redeem: 0, is_head: 0, active: 1 });
+    expect(await memberInHousehold(villageA, householdId, memberId)).toMatchObject({ can_redeem: 0, is_head: 0, active: 1 });
     expect(lastAudit()).toMatchObject({ action: "member.create", target_id: String(memberId) });
-    expect(updateMemberByAdmin(adminA, villageA, householdId, memberId, { name: "王小雅", relation: "户主", phone: null, canRedeem: true })).toMatchObject({ ok: false, errors: { relation: expect.any(String) } });
-    expect(updateMemberByAdmin(adminA, villageA, householdId, memberId, { name: "王小雅", relation: "子女", phone: "13800000002", canRedeem: true })).toEqual({ ok: true });
+    expect(await updateMemberByAdmin(adminA, villageA, householdId, memberId, { name: "王小雅", relation: "户主", phone: null, canRedeem: true })).toMatchObject({ ok: false, errors: { relation: expect.any(String) } });
+    expect(await updateMemberByAdmin(adminA, villageA, householdId, memberId, { name: "王小雅", relation: "子女", phone: "13800000002", canRedeem: true })).toEqual({ ok: true });
     const a = lastAudit();
     expect(JSON.parse(a.before_json!)).toMatchObject({ name: "王小丫", can_redeem: false, phone: null });
     expect(JSON.parse(a.after_json!)).toMatchObject({ name: "王小雅", can_redeem: true, phone: "13800000002" });
@@ -201,42 +201,42 @@ describe("households and members", () => {
   it("gives 户主 only to the roster's head, whatever the role form says", async () => {
     const kid = (sqlite().prepare("select id from members where household_id = ? and is_head = 0").get(householdId) as { id: number }).id;
     const kidUser = (sqlite().prepare("select id from users where member_id = ?").get(kid) as { id: number }).id;
-    const head = memberInHousehold(villageA, householdId, headId);
-    expect(changeVillageRoles(adminA, villageA, kidUser, ["villager", "household_head"])).toEqual({ ok: true });
+    const head = await memberInHousehold(villageA, householdId, headId);
+    expect(await changeVillageRoles(adminA, villageA, kidUser, ["villager", "household_head"])).toEqual({ ok: true });
     expect(rolesOf(kidUser).map((r) => r.role)).toEqual(["villager"]);
-    expect(changeVillageRoles(adminA, villageA, kidUser, ["household_head"])).toMatchObject({ ok: false, errors: { roles: expect.any(String) } });
+    expect(await changeVillageRoles(adminA, villageA, kidUser, ["household_head"])).toMatchObject({ ok: false, errors: { roles: expect.any(String) } });
     // The head keeps it when the form leaves 户主 unticked (the checkbox is not offered).
-    expect(changeVillageRoles(adminA, villageA, head.user_id!, ["villager", "inspector"])).toEqual({ ok: true });
+    expect(await changeVillageRoles(adminA, villageA, head.user_id!, ["villager", "inspector"])).toEqual({ ok: true });
     expect(rolesOf(head.user_id!).map((r) => r.role).sort()).toEqual(["household_head", "inspector", "villager"]);
-    expect(changeVillageRoles(adminA, villageA, head.user_id!, ["villager"])).toEqual({ ok: true });
+    expect(await changeVillageRoles(adminA, villageA, head.user_id!, ["villager"])).toEqual({ ok: true });
     // A staff login with no member can never be a head.
     const staff = await createLogin(adminA, villageA, { displayName: "假户主", phone: "13700000099", password: null, memberId: null, roles: ["household_head", "inspector"] });
     expect(rolesOf((staff as { userId: number }).userId).map((r) => r.role)).toEqual(["inspector"]);
   });
 
   it("moves the household_head role with the head relation", async () => {
-    const head = memberInHousehold(villageA, householdId, headId);
-    expect(updateMemberByAdmin(adminA, villageA, householdId, headId, { name: head.name, relation: "其他", phone: head.phone, canRedeem: true })).toEqual({ ok: true });
+    const head = await memberInHousehold(villageA, householdId, headId);
+    expect(await updateMemberByAdmin(adminA, villageA, householdId, headId, { name: head.name, relation: "其他", phone: head.phone, canRedeem: true })).toEqual({ ok: true });
     expect(rolesOf(head.user_id!).map((r) => r.role)).toEqual(["villager"]);
-    expect(updateMemberByAdmin(adminA, villageA, householdId, headId, { name: head.name, relation: "户主", phone: head.phone, canRedeem: true })).toEqual({ ok: true });
+    expect(await updateMemberByAdmin(adminA, villageA, householdId, headId, { name: head.name, relation: "户主", phone: head.phone, canRedeem: true })).toEqual({ ok: true });
     expect(rolesOf(head.user_id!).map((r) => r.role).sort()).toEqual(["household_head", "villager"]);
   });
 
-  it("deactivates a member (never deletes), disabling the login and its sessions", () => {
+  it("deactivates a member (never deletes), disabling the login and its sessions", async () => {
     const kid = (sqlite().prepare("select m.id, u.id as user_id from members m join users u on u.member_id = m.id where m.household_id = ? and m.is_head = 0").get(householdId)) as { id: number; user_id: number };
     addSession(kid.user_id, "kid-session");
     const members = count("members");
-    expect(setMemberActiveByAdmin(adminA, villageA, householdId, kid.id, false)).toEqual({ ok: true });
+    expect(await setMemberActiveByAdmin(adminA, villageA, householdId, kid.id, false)).toEqual({ ok: true });
     expect(count("members")).toBe(members);
-    expect(memberInHousehold(villageA, householdId, kid.id)).toMatchObject({ active: 0, login_disabled: 1 });
+    expect(await memberInHousehold(villageA, householdId, kid.id)).toMatchObject({ active: 0, login_disabled: 1 });
     expect(liveSessions(kid.user_id)).toBe(0);
     const a = lastAudit();
     expect(a.action).toBe("member.deactivate");
     expect(JSON.parse(a.after_json!)).toEqual({ active: false, login_disabled: true });
     // the login cannot be enabled while the member is inactive
-    expect(setLoginDisabled(adminA, villageA, kid.user_id, false)).toMatchObject({ ok: false });
-    expect(setMemberActiveByAdmin(adminA, villageA, householdId, kid.id, true)).toEqual({ ok: true });
-    expect(setLoginDisabled(adminA, villageA, kid.user_id, false)).toEqual({ ok: true });
+    expect(await setLoginDisabled(adminA, villageA, kid.user_id, false)).toMatchObject({ ok: false });
+    expect(await setMemberActiveByAdmin(adminA, villageA, householdId, kid.id, true)).toEqual({ ok: true });
+    expect(await setLoginDisabled(adminA, villageA, kid.user_id, false)).toEqual({ ok: true });
     expect(getUser(kid.user_id)!.disabled).toBe(0);
   });
 });
@@ -260,20 +260,20 @@ describe("staff logins and roles", () => {
     expect(count("users")).toBe(n);
   });
 
-  it("changes roles with before/after, and never lets an admin drop their own village_admin", () => {
-    expect(changeVillageRoles(adminA, villageA, inspectorId, ["inspector", "store_keeper"])).toEqual({ ok: true });
+  it("changes roles with before/after, and never lets an admin drop their own village_admin", async () => {
+    expect(await changeVillageRoles(adminA, villageA, inspectorId, ["inspector", "store_keeper"])).toEqual({ ok: true });
     const a = lastAudit();
     expect(a).toMatchObject({ action: "user.roles", target_id: String(inspectorId) });
     expect(JSON.parse(a.before_json!)).toEqual({ roles: ["inspector", "committee"] });
     expect(JSON.parse(a.after_json!)).toEqual({ roles: ["inspector", "store_keeper"] });
-    expect(changeVillageRoles(adminA, villageA, inspectorId, [])).toMatchObject({ ok: false, errors: { roles: expect.any(String) } });
+    expect(await changeVillageRoles(adminA, villageA, inspectorId, [])).toMatchObject({ ok: false, errors: { roles: expect.any(String) } });
 
     const n = count("audit_log");
-    expect(changeVillageRoles(adminA, villageA, adminA.userId, ["committee"])).toMatchObject({ ok: false, errors: { roles: expect.stringContaining("不能取消自己") } });
+    expect(await changeVillageRoles(adminA, villageA, adminA.userId, ["committee"])).toMatchObject({ ok: false, errors: { roles: expect.stringContaining("不能取消自己") } });
     expect(rolesOf(adminA.userId)).toEqual([{ role: "village_admin", villageId: villageA }]);
     expect(count("audit_log")).toBe(n);
     // adding roles to oneself is fine
-    expect(changeVillageRoles(adminA, villageA, adminA.userId, ["village_admin", "committee"])).toEqual({ ok: true });
+    expect(await changeVillageRoles(adminA, villageA, adminA.userId, ["village_admin", "committee"])).toEqual({ ok: true });
   });
 
   it("resets a password: temporary, must change, sessions revoked, audited", async () => {
@@ -294,23 +294,23 @@ describe("staff logins and roles", () => {
       phone: "13700000005", passwordHash: hash, displayName: "两村网格员", memberId: null, mustChangePassword: false,
       roles: [{ role: "inspector", villageId: villageA }, { role: "village_admin", villageId: villageB }],
     });
-    expect(userInVillage(villageA, wide).elsewhere).toBe(true);
+    expect((await userInVillage(villageA, wide)).elsewhere).toBe(true);
     expect(await resetUserPassword(adminA, villageA, wide, "new-pass-99")).toMatchObject({ ok: false, status: 403 });
-    expect(setLoginDisabled(adminA, villageA, wide, true)).toMatchObject({ ok: false, status: 403 });
+    expect(await setLoginDisabled(adminA, villageA, wide, true)).toMatchObject({ ok: false, status: 403 });
     expect(getUser(wide)!.disabled).toBe(0);
     // roles inside the admin's own village may still change; the other village's grant stays
-    expect(changeVillageRoles(adminA, villageA, wide, ["committee"])).toEqual({ ok: true });
+    expect(await changeVillageRoles(adminA, villageA, wide, ["committee"])).toEqual({ ok: true });
     expect(rolesOf(wide)).toContainEqual({ role: "village_admin", villageId: villageB });
     expect(await resetUserPassword(townshipActor, villageA, wide, "new-pass-99")).toEqual({ ok: true, generated: null });
   });
 
-  it("disables a login and ends its sessions", () => {
+  it("disables a login and ends its sessions", async () => {
     addSession(inspectorId, "insp-2");
-    expect(setLoginDisabled(adminA, villageA, inspectorId, true)).toEqual({ ok: true });
+    expect(await setLoginDisabled(adminA, villageA, inspectorId, true)).toEqual({ ok: true });
     expect(getUser(inspectorId)!.disabled).toBe(1);
     expect(liveSessions(inspectorId)).toBe(0);
     expect(lastAudit()).toMatchObject({ action: "user.disable" });
-    expect(setLoginDisabled(adminA, villageA, adminA.userId, true)).toMatchObject({ ok: false });
+    expect(await setLoginDisabled(adminA, villageA, adminA.userId, true)).toMatchObject({ ok: false });
   });
 
   it("scopes users to the village", async () => {
@@ -319,22 +319,22 @@ describe("staff logins and roles", () => {
     expect(await is404(() => changeVillageRoles(adminA, villageA, onlyB, ["inspector"]))).toBe(true);
     expect(await is404(() => resetUserPassword(adminA, villageA, onlyB, null))).toBe(true);
     expect(rolesOf(onlyB)).toEqual([{ role: "store_keeper", villageId: villageB }]);
-    const staffA = villageUsers(villageA, "", true, 1).rows.map((u) => u.display_name);
+    const staffA = (await villageUsers(villageA, "", true, 1)).rows.map((u) => u.display_name);
     expect(staffA).toContain("钱网格");
     expect(staffA).not.toContain("乙村店主");
     expect(staffA).not.toContain("王大山"); // a plain villager is not staff
-    expect(villageUsers(villageA, "", false, 1).rows.map((u) => u.display_name)).toContain("王大山");
-    expect(villageUsers(villageB, "", false, 1).rows.map((u) => u.display_name)).toEqual(expect.arrayContaining(["乙村店主", "两村网格员"]));
+    expect((await villageUsers(villageA, "", false, 1)).rows.map((u) => u.display_name)).toContain("王大山");
+    expect((await villageUsers(villageB, "", false, 1)).rows.map((u) => u.display_name)).toEqual(expect.arrayContaining(["乙村店主", "两村网格员"]));
   });
 });
 
 describe("grids, villages and the audit log", () => {
   it("adds and renames grids, refusing duplicates and foreign grids", async () => {
-    const out = createGrid(adminA, villageA, "三组");
+    const out = await createGrid(adminA, villageA, "三组");
     expect(out.ok).toBe(true);
-    expect(createGrid(adminA, villageA, "三组")).toMatchObject({ ok: false, errors: { name: "本村已有这个网格" } });
-    expect(renameGrid(adminA, villageA, (out as { gridId: number }).gridId, "二组")).toMatchObject({ ok: false, errors: { name: expect.any(String) } });
-    expect(renameGrid(adminA, villageA, (out as { gridId: number }).gridId, "东片")).toEqual({ ok: true });
+    expect(await createGrid(adminA, villageA, "三组")).toMatchObject({ ok: false, errors: { name: "本村已有这个网格" } });
+    expect(await renameGrid(adminA, villageA, (out as { gridId: number }).gridId, "二组")).toMatchObject({ ok: false, errors: { name: expect.any(String) } });
+    expect(await renameGrid(adminA, villageA, (out as { gridId: number }).gridId, "东片")).toEqual({ ok: true });
     expect(JSON.parse(lastAudit().before_json!)).toEqual({ name: "三组" });
     expect(await is404(() => renameGrid(adminA, villageA, gridB, "抢来的"))).toBe(true);
   });
@@ -358,14 +358,14 @@ describe("grids, villages and the audit log", () => {
     expect(await createVillageWithAdmin(actor, { name: "丁村", code: "DING", noticeDays: 3, adminName: "丁", adminPhone: "13700000030", adminPassword: null })).toMatchObject({ ok: false, errors: { adminPhone: "该手机号已有账号" } });
     expect(count("villages")).toBe(n);
 
-    const overview = townshipOverview();
+    const overview = await townshipOverview();
     expect(overview.villages.map((v) => v.name)).toEqual(["甲村", "乙村", "丙村"]);
     expect(overview.villages.find((v) => v.name === "丙村")).toMatchObject({ households: 0, members: 0, logins: 1, balance: 0, score: 0 });
     expect(overview.villages.find((v) => v.name === "甲村")!.households).toBe(2);
   });
 
-  it("shows each village only its own audit rows, newest first", () => {
-    const a = villageAuditPage(villageA, 1);
+  it("shows each village only its own audit rows, newest first", async () => {
+    const a = await villageAuditPage(villageA, 1);
     expect(a.total).toBeGreaterThan(10);
     expect(a.rows.every((r) => r.id > 0)).toBe(true);
     const villageOfRow = sqlite().prepare("select village_id from audit_log where id = ?");
@@ -373,43 +373,66 @@ describe("grids, villages and the audit log", () => {
     expect(a.rows[0].id).toBeGreaterThan(a.rows[1].id);
     const hh = a.rows.find((r) => r.action === "household.update");
     expect(hh).toMatchObject({ actor_name: "甲管理员", target_label: "001A号户" });
-    expect(villageAuditPage(villageB, 1).rows.some((r) => r.action === "household.update")).toBe(false);
+    expect((await villageAuditPage(villageB, 1)).rows.some((r) => r.action === "household.update")).toBe(false);
+  });
+});
+
+describe("two admins at once", () => {
+  it("adding the same 户号, or a second head, at the same moment: one wins, the other is told why", async () => {
+    const before = count("households");
+    const both = await Promise.all(
+      ["同号甲", "同号乙"].map((headName) => createHouseholdByAdmin(adminA, villageA, { number: "C01", gridId: null, address: "", headName, headPhone: null })),
+    );
+    expect(both.filter((o) => o.ok)).toHaveLength(1);
+    expect(both.find((o) => !o.ok)).toMatchObject({ ok: false, errors: { number: "本村已有这个户号" } });
+    expect(count("households")).toBe(before + 1);
+
+    const householdId = (both.find((o) => o.ok) as { householdId: number }).householdId;
+    await updateMemberByAdmin(adminA, villageA, householdId, (sqlite().prepare("select id from members where household_id = ?").get(householdId) as { id: number }).id, {
+      name: "原户主", relation: "其他", phone: null, canRedeem: true,
+    });
+    const heads = await Promise.all(
+      ["新户主甲", "新户主乙"].map((name) => addMemberByAdmin(adminA, villageA, householdId, { name, relation: "户主", phone: null, canRedeem: true })),
+    );
+    expect(heads.filter((o) => o.ok)).toHaveLength(1);
+    expect(heads.find((o) => !o.ok)).toMatchObject({ ok: false, errors: { relation: expect.stringContaining("已有户主") } });
+    expect(sqlite().prepare("select count(*) as n from members where household_id = ? and is_head = 1 and active = 1").get(householdId)).toEqual({ n: 1 });
   });
 });
 
 describe("guards found in review", () => {
   it("a village admin cannot lock out, by deactivating the member, a login that also serves another village", async () => {
-    const out = createHouseholdByAdmin(adminA, villageA, { number: "R01", gridId: gridA, address: "", headName: "孙跨村", headPhone: "13700000301" });
+    const out = await createHouseholdByAdmin(adminA, villageA, { number: "R01", gridId: gridA, address: "", headName: "孙跨村", headPhone: "13700000301" });
     const householdId = (out as { householdId: number }).householdId;
     const memberId = (sqlite().prepare("select id from members where household_id = ?").get(householdId) as { id: number }).id;
     const userId = insertUser({
       phone: "13700000301", passwordHash: hash, displayName: "孙跨村", memberId, mustChangePassword: false,
       roles: [{ role: "villager", villageId: villageA }, { role: "village_admin", villageId: villageB }],
     });
-    const refused = setMemberActiveByAdmin(adminA, villageA, householdId, memberId, false);
+    const refused = await setMemberActiveByAdmin(adminA, villageA, householdId, memberId, false);
     expect(refused).toMatchObject({ ok: false, status: 403 });
     expect(getUser(userId)!.disabled).toBe(0);
-    expect(memberInHousehold(villageA, householdId, memberId).active).toBe(1);
-    expect(setMemberActiveByAdmin(townshipActor, villageA, householdId, memberId, false).ok).toBe(true);
+    expect((await memberInHousehold(villageA, householdId, memberId)).active).toBe(1);
+    expect((await setMemberActiveByAdmin(townshipActor, villageA, householdId, memberId, false)).ok).toBe(true);
   });
 
   it("an inactive member cannot become a second head, and head role changes are audited", async () => {
-    const out = createHouseholdByAdmin(adminA, villageA, { number: "R02", gridId: gridA, address: "", headName: "钱户主", headPhone: "" });
+    const out = await createHouseholdByAdmin(adminA, villageA, { number: "R02", gridId: gridA, address: "", headName: "钱户主", headPhone: "" });
     const householdId = (out as { householdId: number }).householdId;
-    const add = addMemberByAdmin(adminA, villageA, householdId, { name: "钱二", relation: "子女", phone: null, canRedeem: true });
+    const add = await addMemberByAdmin(adminA, villageA, householdId, { name: "钱二", relation: "子女", phone: null, canRedeem: true });
     expect(add.ok).toBe(true);
     const second = (sqlite().prepare("select id from members where household_id = ? and is_head = 0").get(householdId) as { id: number }).id;
-    expect(setMemberActiveByAdmin(adminA, villageA, householdId, second, false).ok).toBe(true);
-    const made = updateMemberByAdmin(adminA, villageA, householdId, second, { name: "钱二", relation: "户主", phone: null, canRedeem: true });
+    expect((await setMemberActiveByAdmin(adminA, villageA, householdId, second, false)).ok).toBe(true);
+    const made = await updateMemberByAdmin(adminA, villageA, householdId, second, { name: "钱二", relation: "户主", phone: null, canRedeem: true });
     expect(made).toMatchObject({ ok: false });
-    expect(memberInHousehold(villageA, householdId, second).is_head).toBe(0);
+    expect((await memberInHousehold(villageA, householdId, second)).is_head).toBe(0);
 
     const head = (sqlite().prepare("select id from members where household_id = ? and is_head = 1").get(householdId) as { id: number }).id;
     const login = await createMemberLogin(adminA, villageA, householdId, head, { phone: "13700000302", password: "first-pass-1" });
     expect(login.ok).toBe(true);
     const userId = (sqlite().prepare("select id from users where member_id = ?").get(head) as { id: number }).id;
     expect(rolesOf(userId).map((r) => r.role)).toContain("household_head");
-    expect(updateMemberByAdmin(adminA, villageA, householdId, head, { name: "钱户主", relation: "配偶", phone: null, canRedeem: true }).ok).toBe(true);
+    expect((await updateMemberByAdmin(adminA, villageA, householdId, head, { name: "钱户主", relation: "配偶", phone: null, canRedeem: true })).ok).toBe(true);
     expect(rolesOf(userId).map((r) => r.role)).not.toContain("household_head");
     const roleAudit = sqlite().prepare("select * from audit_log where action = 'user.roles' and target_id = ? order by id desc limit 1").get(String(userId)) as { after_json: string };
     expect(JSON.parse(roleAudit.after_json)).toEqual({ household_head: false });

@@ -65,7 +65,7 @@ beforeAll(() => {
 });
 
 describe("decodeRosterFile", () => {
-  it("reads UTF-8, UTF-8 with BOM and GBK to the same text", () => {
+  it("reads UTF-8, UTF-8 with BOM and GBK to the same text", async () => {
     const plain = decodeRosterFile(fixture("valid-utf8.csv"));
     expect(plain.startsWith(HEADER)).toBe(true);
     expect(decodeRosterFile(fixture("valid-utf8-bom.csv"))).toBe(plain);
@@ -73,7 +73,7 @@ describe("decodeRosterFile", () => {
     expect(decodeRosterFile(fixture("valid-gbk.csv"))).toBe(plain);
   });
 
-  it("refuses empty, binary and Excel workbook files with a message", () => {
+  it("refuses empty, binary and Excel workbook files with a message", async () => {
     expect(() => decodeRosterFile(new Uint8Array())).toThrow(/空的/);
     expect(() => decodeRosterFile(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0, 0, 1]))).toThrow(/Excel 工作簿/);
     expect(() => decodeRosterFile(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]))).toThrow(/无法识别/);
@@ -82,11 +82,12 @@ describe("decodeRosterFile", () => {
 });
 
 describe("importRoster", () => {
-  it("imports the same households and members from UTF-8, UTF-8 with BOM and GBK", () => {
-    const results = ["valid-utf8.csv", "valid-utf8-bom.csv", "valid-gbk.csv"].map((file) => {
+  it("imports the same households and members from UTF-8, UTF-8 with BOM and GBK", async () => {
+    const results = [];
+    for (const file of ["valid-utf8.csv", "valid-utf8-bom.csv", "valid-gbk.csv"]) {
       const v = newVillage();
       const before = counts();
-      const r = importRoster(v, actor, fixture(file));
+      const r = await importRoster(v, actor, fixture(file));
       if (!r.ok) throw new Error(`${file}: ${JSON.stringify(r)}`);
       expect(r.households.map((h) => [h.number, h.head, h.members])).toEqual([
         ["1001", "王建国", 3],
@@ -109,8 +110,8 @@ describe("importRoster", () => {
         .get() as { action: string; actor_role: string; village_id: number; after_json: string };
       expect(log).toMatchObject({ action: "import_roster", actor_role: "village_admin", village_id: v });
       expect(JSON.parse(log.after_json)).toEqual({ rows: 8, households: 4, members: 8, newGrids: 2 });
-      return roster(v);
-    });
+      results.push(roster(v));
+    }
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual(results[0]);
     const { households, members } = results[0]!;
@@ -122,17 +123,17 @@ describe("importRoster", () => {
     expect(members).toContainEqual({ number: "1001", name: "王建国", relation: "户主", phone: "13800000001", is_head: 1 });
   });
 
-  it("reuses grids that already exist and only reports new ones", () => {
+  it("reuses grids that already exist and only reports new ones", async () => {
     const v = newVillage();
     engine().sqlite.prepare("insert into grids (village_id, name) values (?, '第一网格')").run(v);
-    const r = importRoster(v, actor, fixture("valid-utf8.csv"));
+    const r = await importRoster(v, actor, fixture("valid-utf8.csv"));
     expect(r.ok && r.newGrids).toEqual(["第二网格"]);
   });
 
-  it("reports every problem with its Excel row number and writes nothing", () => {
+  it("reports every problem with its Excel row number and writes nothing", async () => {
     const v = newVillage();
     const before = counts();
-    const r = expectFailure(importRoster(v, actor, fixture("invalid.csv")));
+    const r = expectFailure(await importRoster(v, actor, fixture("invalid.csv")));
     expect(counts()).toEqual(before);
     expect(r.message).toMatch(/没有导入任何数据/);
     const got = r.errors.map((e) => [e.row, e.column]);
@@ -154,41 +155,55 @@ describe("importRoster", () => {
     expect(roster(v).households).toEqual([]);
   });
 
-  it("refuses 户号 that already exist in the village, but not in another village", () => {
+  it("refuses 户号 that already exist in the village, but not in another village", async () => {
     const v = newVillage();
     createHousehold({ villageId: v, gridId: null, number: "1002", address: "", members: [{ name: "老住户", relation: "户主" }] });
     const before = counts();
-    const r = expectFailure(importRoster(v, actor, fixture("valid-utf8.csv")));
+    const r = expectFailure(await importRoster(v, actor, fixture("valid-utf8.csv")));
     expect(r.errors).toEqual([{ row: 5, column: "户号", message: "户号 1002 本村已经有了，不能重复导入" }]);
     expect(counts()).toEqual(before);
 
     // importing the same file twice: the second time every household is refused
     const w = newVillage();
-    expect(importRoster(w, actor, fixture("valid-utf8.csv")).ok).toBe(true);
-    const again = expectFailure(importRoster(w, actor, fixture("valid-utf8.csv")));
+    expect((await importRoster(w, actor, fixture("valid-utf8.csv"))).ok).toBe(true);
+    const again = expectFailure(await importRoster(w, actor, fixture("valid-utf8.csv")));
     expect(again.errors.map((e) => e.row)).toEqual([2, 5, 8, 10]);
   });
 
-  it("refuses two 户主 in one household and a household without one", () => {
+  it("imports a file sent twice at once only once, and tells the second upload which rows", async () => {
     const v = newVillage();
-    const two = expectFailure(importRoster(v, actor, utf8(`${HEADER}\n7001,,,甲,户主,\n7001,,,乙,户主,\n`)));
+    const before = counts();
+    // Both are checked before either writes; the second finds the 户号 taken when it writes.
+    const [a, b] = await Promise.all([importRoster(v, actor, fixture("valid-utf8.csv")), importRoster(v, actor, fixture("valid-utf8.csv"))]);
+    expect([a.ok, b.ok].sort()).toEqual([false, true]);
+    const refused = expectFailure(a.ok ? b : a);
+    expect(refused.errors.map((e) => e.row)).toEqual([2, 5, 8, 10]);
+    expect(refused.errors[0]).toMatchObject({ column: "户号", message: "户号 1001 本村已经有了，不能重复导入" });
+    expect(counts()).toEqual({
+      households: before.households + 4, members: before.members + 8, grids: before.grids + 2, accounts: before.accounts + 4, audit: before.audit + 1,
+    });
+  });
+
+  it("refuses two 户主 in one household and a household without one", async () => {
+    const v = newVillage();
+    const two = expectFailure(await importRoster(v, actor, utf8(`${HEADER}\n7001,,,甲,户主,\n7001,,,乙,户主,\n`)));
     expect(two.errors).toEqual([{ row: 3, column: "与户主关系", message: "户号 7001 已有户主（第 2 行），每户只能有一个户主" }]);
-    const none = expectFailure(importRoster(v, actor, utf8(`${HEADER}\n7001,,,甲,配偶,\n`)));
+    const none = expectFailure(await importRoster(v, actor, utf8(`${HEADER}\n7001,,,甲,配偶,\n`)));
     expect(none.errors).toEqual([{ row: 2, column: "与户主关系", message: "户号 7001 没有户主，每户要有一个人填“户主”" }]);
   });
 
-  it("accepts full-width digits in phone numbers and 户号", () => {
+  it("accepts full-width digits in phone numbers and 户号", async () => {
     const v = newVillage();
-    const r = importRoster(v, actor, utf8(`${HEADER}\n８００１,,,钱多多,户主,１３９ １２３４ ５６７８\n`));
+    const r = await importRoster(v, actor, utf8(`${HEADER}\n８００１,,,钱多多,户主,１３９ １２３４ ５６７８\n`));
     expect(r.ok).toBe(true);
     expect(roster(v).members).toEqual([{ number: "8001", name: "钱多多", relation: "户主", phone: "13912345678", is_head: 1 }]);
   });
 
-  it("refuses markup in any cell", () => {
+  it("refuses markup in any cell", async () => {
     const v = newVillage();
     const before = counts();
     const r = expectFailure(
-      importRoster(v, actor, utf8(`${HEADER}\n9001,<b>网格</b>,"<img src=x onerror=alert(1)>",张三,户主,\n9002,,,李四>,户主,\n`)),
+      await importRoster(v, actor, utf8(`${HEADER}\n9001,<b>网格</b>,"<img src=x onerror=alert(1)>",张三,户主,\n9002,,,李四>,户主,\n`)),
     );
     expect(r.errors.map((e) => [e.row, e.column])).toEqual([
       [2, "网格"],
@@ -198,10 +213,10 @@ describe("importRoster", () => {
     expect(counts()).toEqual(before);
   });
 
-  it("refuses duplicate phones, bad phones and names that are too long", () => {
+  it("refuses duplicate phones, bad phones and names that are too long", async () => {
     const v = newVillage();
     const r = expectFailure(
-      importRoster(
+      await importRoster(
         v,
         actor,
         utf8(`${HEADER}\n1,,,张三,户主,13800000001\n2,,,李四,户主,13800000001\n3,,,王五,户主,1.38E+10\n4,,,${"长".repeat(21)},户主,23800000001\n`),
@@ -215,51 +230,51 @@ describe("importRoster", () => {
     ]);
   });
 
-  it("gives a clear message for empty, header-only, binary, oversized and malformed files", () => {
+  it("gives a clear message for empty, header-only, binary, oversized and malformed files", async () => {
     const v = newVillage();
     const before = counts();
-    const message = (bytes: Uint8Array) => expectFailure(importRoster(v, actor, bytes)).message;
-    expect(message(new Uint8Array())).toMatch(/文件是空的/);
-    expect(message(utf8("\uFEFF  \r\n"))).toMatch(/文件是空的/);
-    expect(message(utf8(`${HEADER}\r\n,,,,,\r\n`))).toMatch(/只有表头/);
+    const message = async (bytes: Uint8Array) => expectFailure(await importRoster(v, actor, bytes)).message;
+    expect(await message(new Uint8Array())).toMatch(/文件是空的/);
+    expect(await message(utf8("\uFEFF  \r\n"))).toMatch(/文件是空的/);
+    expect(await message(utf8(`${HEADER}\r\n,,,,,\r\n`))).toMatch(/只有表头/);
     const png = new Uint8Array(64).map((_, i) => (i * 37 + 11) % 256);
     png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    expect(message(png)).toMatch(/不是文本格式的 CSV/);
-    expect(message(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]))).toMatch(/另存为/);
-    expect(message(new Uint8Array(ROSTER_MAX_BYTES + 1).fill(0x41))).toMatch(/文件太大/);
+    expect(await message(png)).toMatch(/不是文本格式的 CSV/);
+    expect(await message(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 0, 0]))).toMatch(/另存为/);
+    expect(await message(new Uint8Array(ROSTER_MAX_BYTES + 1).fill(0x41))).toMatch(/文件太大/);
     const tooMany = [HEADER, ...Array.from({ length: 5001 }, (_, i) => `${i + 1},,,张${i},户主,`)].join("\n");
-    expect(message(utf8(tooMany))).toMatch(/最多导入 5000 行.*5001 行/);
+    expect(await message(utf8(tooMany))).toMatch(/最多导入 5000 行.*5001 行/);
     // a header that is not ours
-    const header = expectFailure(importRoster(v, actor, utf8("name,phone\n张三,13800000001\n")));
+    const header = expectFailure(await importRoster(v, actor, utf8("name,phone\n张三,13800000001\n")));
     expect(header.errors[0]).toMatchObject({ row: 1 });
     expect(header.errors[0]!.message).toMatch(/缺少这些列：户号、网格、门牌地址、姓名、与户主关系、手机号/);
     // an unclosed quote
-    const quote = expectFailure(importRoster(v, actor, utf8(`${HEADER}\n1,,,张三,户主,\n2,,"东街,李四,户主,\n`)));
+    const quote = expectFailure(await importRoster(v, actor, utf8(`${HEADER}\n1,,,张三,户主,\n2,,"东街,李四,户主,\n`)));
     expect(quote.errors).toEqual([{ row: 3, message: expect.stringMatching(/引号没有成对/) }]);
     expect(counts()).toEqual(before);
   });
 
-  it("numbers rows as Excel does when cells span lines and blank rows are present", () => {
+  it("numbers rows as Excel does when cells span lines and blank rows are present", async () => {
     const v = newVillage();
-    const r = expectFailure(importRoster(v, actor, utf8(`${HEADER}\n1,,"东街\n12号",张三,户主,\n\n2,,,<李四>,户主,\n`)));
+    const r = expectFailure(await importRoster(v, actor, utf8(`${HEADER}\n1,,"东街\n12号",张三,户主,\n\n2,,,<李四>,户主,\n`)));
     expect(r.errors).toEqual([{ row: 4, column: "姓名", message: "姓名不能包含 < 或 > 符号" }]);
   });
 
-  it("tolerates header decorations, extra columns, tabs and column order", () => {
+  it("tolerates header decorations, extra columns, tabs and column order", async () => {
     const v = newVillage();
     const text = "序号\t姓名\t户号*\t与户主关系\t手机号（选填）\t网格\t门牌地址\n1\t孙悟空\tA-1\t户主\t\t花果山\t水帘洞\n";
-    const r = importRoster(v, actor, utf8(text));
+    const r = await importRoster(v, actor, utf8(text));
     expect(r.ok && r.households).toEqual([{ id: expect.any(Number), number: "A-1", grid: "花果山", address: "水帘洞", head: "孙悟空", members: 1 }]);
   });
 });
 
 describe("sample file", () => {
-  it("is UTF-8 with BOM, has the documented columns and imports cleanly", () => {
+  it("is UTF-8 with BOM, has the documented columns and imports cleanly", async () => {
     expect(ROSTER_SAMPLE_CSV.startsWith("\uFEFF")).toBe(true);
     expect(ROSTER_SAMPLE_CSV.split("\r\n")[0]).toBe(`\uFEFF${ROSTER_COLUMNS.map((c) => c.name).join(",")}`);
     const v = newVillage();
-    const parsed = parseRoster(decodeRosterFile(utf8(ROSTER_SAMPLE_CSV)), v);
+    const parsed = await parseRoster(decodeRosterFile(utf8(ROSTER_SAMPLE_CSV)), v);
     expect(parsed.ok).toBe(true);
-    expect(importRoster(v, actor, utf8(ROSTER_SAMPLE_CSV)).ok).toBe(true);
+    expect((await importRoster(v, actor, utf8(ROSTER_SAMPLE_CSV))).ok).toBe(true);
   });
 });
