@@ -16,7 +16,7 @@ export const meta: MetaFunction = () => [{ title: "积分超市 · 兑换商品"
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireHousehold(request);
-  return storefront(viewer.householdId, viewer.homeVillageId, viewer.memberId, new URL(request.url).searchParams.get("store"));
+  return await storefront(viewer.householdId, viewer.homeVillageId, viewer.memberId, new URL(request.url).searchParams.get("store"));
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -15,7 +15,7 @@ const ADMIN = ["village_admin", "township_admin"] as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
-  return { stores: storesWithKeepers(villageId) };
+  return { stores: await storesWithKeepers(villageId) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -34,9 +34,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const i = parsed.data;
   const actor = actorOf(access);
   const out =
-    i.intent === "store.create" ? createStore(actor, villageId, i.name)
-    : i.intent === "store.update" ? updateStore(actor, villageId, i.storeId, i.name, i.active)
-    : setKeepers(actor, villageId, i.storeId, i.keepers);
+    i.intent === "store.create" ? await createStore(actor, villageId, i.name)
+    : i.intent === "store.update" ? await updateStore(actor, villageId, i.storeId, i.name, i.active)
+    : await setKeepers(actor, villageId, i.storeId, i.keepers);
   if (!out.ok) return data({ intent: i.intent, storeId, errors: out.errors, ok: null }, { status: out.status ?? 400 });
   return { intent: i.intent, storeId, errors: {} as Record<string, string>, ok: "已保存" };
 }

@@ -25,18 +25,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const store = pickStore(ctx, url.searchParams.get("store"));
   const q = counterQuerySchema.parse({ household: url.searchParams.get("household"), number: url.searchParams.get("number") });
   if (q.household === null && q.number) {
-    const h = householdByNumber(villageId, normalizeDigits(q.number));
+    const h = await householdByNumber(villageId, normalizeDigits(q.number));
     if (h) throw redirect(`/v/${villageId}/store/counter?household=${h.id}`);
     return { store, household: null, notFound: `本村没有 ${q.number} 这个户号，请核对户卡`, goods: [], money: null, nonce: "" };
   }
-  const household = q.household !== null ? counterHousehold(villageId, q.household) : null;
+  const household = q.household !== null ? await counterHousehold(villageId, q.household) : null;
   if (q.household !== null && !household) return { store, household: null, notFound: "本村没有这一户，请重新扫户卡", goods: [], money: null, nonce: "" };
   // A counter sale may not take what live codes hold: the keeper sees what is free to sell.
-  const held = household ? heldByGood(store.id) : new Map<number, number>();
+  const held = household ? await heldByGood(store.id) : new Map<number, number>();
   const goods = household
-    ? storeGoods(store.id, true).map((g) => ({ id: g.id, name: g.name, unit: g.unit, price: g.price, stock: g.stock, held: held.get(g.id) ?? 0, photo: photoUrl(g) }))
+    ? (await storeGoods(store.id, true)).map((g) => ({ id: g.id, name: g.name, unit: g.unit, price: g.price, stock: g.stock, held: held.get(g.id) ?? 0, photo: photoUrl(g) }))
     : [];
-  return { store, household, notFound: null, goods, money: household ? householdMoney(household.id) : null, nonce: newNonce() };
+  return { store, household, notFound: null, goods, money: household ? await householdMoney(household.id) : null, nonce: newNonce() };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -52,7 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ errors, values, receipt: null }, { status: 400 });
   }
   if (Object.keys(cart.errors).length) return data({ errors: cart.errors, values, receipt: null }, { status: 400 });
-  if (!counterHousehold(villageId, parsed.data.householdId)) return data({ errors: { _form: "本村没有这一户，请重新扫户卡" }, values, receipt: null }, { status: 404 });
+  if (!(await counterHousehold(villageId, parsed.data.householdId))) return data({ errors: { _form: "本村没有这一户，请重新扫户卡" }, values, receipt: null }, { status: 404 });
   const out = await counterCheckout(keeperOf(ctx), { ...parsed.data, lines: cart.lines });
   if (!out.ok) return data({ errors: { [out.field]: out.message }, values, receipt: null }, { status: out.code === "locked" ? 423 : 400 });
   return { errors: {} as Record<string, string>, values: {}, receipt: { order: out.order, replay: !out.created } };

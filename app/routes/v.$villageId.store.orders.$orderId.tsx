@@ -12,8 +12,8 @@ export const meta: MetaFunction = () => [{ title: "兑换单 · 积分超市" }]
 
 const VIEW = ["store_keeper", "committee", "village_admin", "township_admin"] as const;
 
-function load(villageId: number, orderId: number) {
-  const order = orderView(orderId);
+async function load(villageId: number, orderId: number) {
+  const order = await orderView(orderId);
   if (!order || order.villageId !== villageId || (order.status !== "confirmed" && order.status !== "voided")) notFound();
   return order;
 }
@@ -21,8 +21,8 @@ function load(villageId: number, orderId: number) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, VIEW, villageId);
-  const order = load(villageId, idParam(params.orderId));
-  if (!maySeeOrder(access.viewer, villageId, order.storeId)) notFound();
+  const order = await load(villageId, idParam(params.orderId));
+  if (!(await maySeeOrder(access.viewer, villageId, order.storeId))) notFound();
   const voidAs = (["committee", "store_keeper"] as const).find((r) => findGrant(access.viewer, [r], villageId) && mayVoid(r, order.closedAt)) ?? null;
   return { order, canVoid: order.status === "confirmed" && voidAs !== null, lateForKeeper: !!findGrant(access.viewer, ["store_keeper"], villageId) && !voidAs };
 }
@@ -30,13 +30,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, ["store_keeper", "committee"], villageId);
-  const order = load(villageId, idParam(params.orderId));
+  const order = await load(villageId, idParam(params.orderId));
   const parsed = voidSchema.safeParse(formToObject(await readForm(request)));
   if (!parsed.success) return data({ error: fieldErrors(parsed.error).reason ?? "请填写作废原因", field: "reason", ok: null }, { status: 400 });
   // A committee member who is also a keeper voids as committee (allowed any day).
   const role = findGrant(access.viewer, ["committee"], villageId) ? "committee" : "store_keeper";
-  const storeIds = role === "store_keeper" ? storesOfKeeper(access.viewer.userId, villageId, role).map((s) => s.id) : undefined;
-  const out = voidOrder({ userId: access.viewer.userId, role, villageId, storeIds }, order.id, parsed.data.reason);
+  const storeIds = role === "store_keeper" ? (await storesOfKeeper(access.viewer.userId, villageId, role)).map((s) => s.id) : undefined;
+  const out = await voidOrder({ userId: access.viewer.userId, role, villageId, storeIds }, order.id, parsed.data.reason);
   if (!out.ok) return data({ error: out.message, field: "_form", ok: null }, { status: 400 });
   return { error: null, field: null, ok: "已作废：积分已退回这户，商品已退回库存" };
 }

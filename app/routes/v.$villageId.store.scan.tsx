@@ -31,12 +31,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ step: "error" as const, error: e.code ?? e._form ?? e.intent ?? "请求有误，请刷新页面后再试", field: e.code ? "code" : "_form" }, { status: 400 });
   }
   if (parsed.data.intent === "lookup") {
-    const out = lookupOrderByCode(keeper, parsed.data.code, { typed: parsed.data.via === "typed" });
+    const out = await lookupOrderByCode(keeper, parsed.data.code, { typed: parsed.data.via === "typed" });
     if (!out.ok) return data({ step: "error" as const, error: out.message, field: "code" }, { status: out.code === "throttled" ? 429 : 400 });
     if (out.scanned.kind === "card") throw redirect(`/v/${villageId}/store/counter?household=${out.scanned.householdId}`);
     const order = out.scanned.order;
     // The review's confirm button carries the code back: confirming needs the code, not just the order id.
-    return { step: "review" as const, order, code: parsed.data.code, money: householdMoney(order.household.id) };
+    return { step: "review" as const, order, code: parsed.data.code, money: await householdMoney(order.household.id) };
   }
   const out = await confirmOrder(keeper, parsed.data.orderId, parsed.data.code);
   if (!out.ok) return data({ step: "error" as const, error: out.message, field: "_form" }, { status: out.code === "throttled" ? 429 : 400 });

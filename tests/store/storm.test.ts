@@ -25,7 +25,7 @@ const REPLAYS = 50;
 describe("checkout storm across processes", () => {
   it(`${WORKERS} processes: exactly the affordable orders and the units in stock succeed, a replayed confirm succeeds once`, async () => {
     await migrateToLatest();
-    const f = storeFixture("st", {
+    const f = await storeFixture("st", {
       households: 3 + RACE_ORDERS,
       points: [BALANCE, 1000, 0, ...Array(RACE_ORDERS).fill(100)],
       goods: [{ name: "大米", price: PRICE, stock: 500 }, { name: "食用油", price: 80, stock: RACE_UNITS }, { name: "香皂", price: 8, stock: 10 }],
