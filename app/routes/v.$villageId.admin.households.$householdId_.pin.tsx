@@ -4,17 +4,16 @@ import { Link, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { PinForm } from "~/store/pin-form";
 import { idParam, notFound, requireRole } from "~/platform/access.server";
 import { actorOf } from "~/platform/forms.server";
-import { stmt } from "~/platform/database.server";
 import { formatTime } from "~/platform/format";
-import { pinFormAction, pinState } from "~/store/pin.server";
+import { householdOfVillage, pinFormAction, pinState } from "~/store/pin.server";
 import { formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "兑换密码 · 村务管理 · 积分超市" }];
 
 const ADMIN = ["village_admin", "township_admin"] as const;
 
-function household(villageId: number, householdId: number): { id: number; number: string } {
-  const h = stmt("select id, number from households where id = ? and village_id = ?").get(householdId, villageId) as { id: number; number: string } | undefined;
+async function household(villageId: number, householdId: number) {
+  const h = await householdOfVillage(villageId, householdId);
   if (!h) notFound();
   return h;
 }
@@ -22,14 +21,14 @@ function household(villageId: number, householdId: number): { id: number; number
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
-  const h = household(villageId, idParam(params.householdId));
+  const h = await household(villageId, idParam(params.householdId));
   return { household: h, pin: await pinState(h.id) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, ADMIN, villageId);
-  const h = household(villageId, idParam(params.householdId));
+  const h = await household(villageId, idParam(params.householdId));
   const out = await pinFormAction(actorOf(access), h.id, villageId, formToObject(await readForm(request)));
   return data({ errors: out.errors, ok: out.ok }, { status: out.status });
 }

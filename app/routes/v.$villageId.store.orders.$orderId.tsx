@@ -6,6 +6,7 @@ import { Receipt } from "~/store/receipt";
 import { findGrant, idParam, notFound, requireRole } from "~/platform/access.server";
 import { maySeeOrder, mayVoid, orderView, voidOrder, voidSchema } from "~/store/order-void.server";
 import { storesOfKeeper } from "~/store/access.server";
+import { TEXT_LIMITS } from "~/store/labels";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "兑换单 · 积分超市" }];
@@ -57,7 +58,7 @@ export default function OrderDetail() {
           <p className="muted small">村民退回商品或录错时使用。作废会把积分退回这户、商品退回库存，并记在积分明细里。</p>
           <Form method="post" noValidate>
             <label htmlFor="reason">作废原因</label>
-            <input id="reason" name="reason" maxLength={100} autoComplete="off" aria-invalid={result?.field === "reason" ? true : undefined} aria-describedby={result?.field === "reason" ? "reason-err" : undefined} />
+            <input id="reason" name="reason" maxLength={TEXT_LIMITS.voidReason} autoComplete="off" aria-invalid={result?.field === "reason" ? true : undefined} aria-describedby={result?.field === "reason" ? "reason-err" : undefined} />
             {result?.field === "reason" ? <p className="field-error" id="reason-err">{result.error}</p> : null}
             <button type="submit" className="primary block" disabled={busy}>确认作废</button>
           </Form>

@@ -9,6 +9,7 @@ import { idParam } from "~/platform/access.server";
 import { confirmOrder, lookupOrderByCode } from "~/store/checkout.server";
 import { householdMoney, keeperOf, scanIntentSchema } from "~/store/keeper-desk.server";
 import { requireKeeper } from "~/store/access.server";
+import { TEXT_LIMITS } from "~/store/labels";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "扫码核销 · 积分超市" }];
@@ -99,7 +100,7 @@ export default function Scan() {
             <div>
               <label htmlFor="code">输入 8 位兑换码</label>
               <input
-                ref={codeRef} id="code" name="code" inputMode="numeric" autoComplete="off" maxLength={40} placeholder="例如 1234 5678"
+                ref={codeRef} id="code" name="code" inputMode="numeric" autoComplete="off" maxLength={TEXT_LIMITS.code} placeholder="例如 1234 5678"
                 aria-invalid={result?.step === "error" && result.field === "code" ? true : undefined} aria-describedby={result?.step === "error" && result.field === "code" ? "code-err" : undefined}
               />
               {result?.step === "error" && result.field === "code" ? <p className="field-error" id="code-err" role="alert">{result.error}</p> : null}

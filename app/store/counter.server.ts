@@ -1,18 +1,11 @@
 // Counter checkout for villagers without phones: the keeper scans or types the household card,
 // builds the cart, the villager types the household PIN on the keeper's device, and the sale is
 // confirmed in one unit of work (order, stock, ledger debit).
-import { z } from "zod";
 import { checkoutAttempt, CheckoutError, counterSaleInUnit, orderView, precheckCounterSale, type CartLine, type Keeper, type OrderView, type Receipt, type Result } from "./checkout.server";
 import { db, unitOfWork } from "~/platform/database.server";
 import { redeem } from "~/ledger/ledger.server";
-import { TEXT_LIMITS } from "./labels";
 import { checkPin } from "./pin.server";
 import { normalizeDigits } from "~/platform/validation.server";
-
-export const cardNumberSchema = z
-  .string({ error: "请输入户号或扫描户卡" })
-  .transform((s) => normalizeDigits(s).trim())
-  .pipe(z.string().min(1, "请输入户号或扫描户卡").max(TEXT_LIMITS.cardNumber, "户号太长了，请核对"));
 
 /** A household of the keeper's village by its 户号 (what is printed on the card). */
 export function householdByNumber(villageId: number, number: string) {

@@ -44,5 +44,5 @@ export const counterSellSchema = z.object({
 
 export const counterQuerySchema = z.object({
   household: z.string().nullish().transform((s) => (s && /^\d{1,12}$/.test(s) ? Number(s) : null)),
-  number: z.string().nullish().transform((s) => (s ?? "").trim().slice(0, 40)),
+  number: z.string().nullish().transform((s) => (s ?? "").trim().slice(0, TEXT_LIMITS.cardNumber)),
 });

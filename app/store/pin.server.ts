@@ -109,6 +109,11 @@ export async function checkPin(householdId: number, pin: string): Promise<PinChe
   });
 }
 
+/** A household of the village, for the admin's PIN page (ids in URLs are typed by anyone). */
+export function householdOfVillage(villageId: number, householdId: number) {
+  return db().selectFrom("households").select(["id", "number"]).where("id", "=", householdId).where("village_id", "=", villageId).executeTakeFirst();
+}
+
 /** The PIN form's action for a household: parse, hash, store. */
 export async function pinFormAction(actor: StaffActor, householdId: number, villageId: number, form: Record<string, string>): Promise<{ errors: Record<string, string>; ok: string | null; status: number }> {
   const parsed = newPinSchema.safeParse(form);

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { checkLedger } from "~/ledger/check.server";
 import { clockControl } from "~/platform/clock.server";
-import { engine, stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import {
   cancelOrder, confirmOrder, createOrder, expireOrders, lookupOrderByCode, monthTakenQuery, orderView, refreshOrder, type Result,
 } from "~/store/checkout.server";
@@ -13,7 +13,7 @@ import { householdBalance } from "~/ledger/ledger.server";
 import { voidOrder } from "~/store/order-void.server";
 import { checkPin, pinState, setPin } from "~/store/pin.server";
 import { statementPage } from "~/ledger/statement.server";
-import { headOf, planOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
+import { raw, headOf, planOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
 
 afterEach(() => clockControl.reset());
 
@@ -32,7 +32,7 @@ function refused<T>(r: Result<T>) {
   if (r.ok) throw new Error("expected a refusal");
   return r;
 }
-const codeOf = (orderId: number) => (stmt("select code from orders where id = ?").get(orderId) as { code: string }).code;
+const codeOf = (orderId: number) => (raw("select code from orders where id = ?").get(orderId) as { code: string }).code;
 const ledgerOk = () => expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
 
 describe("phone checkout", () => {
@@ -75,8 +75,8 @@ describe("phone checkout", () => {
     expect(householdBalance(h)).toMatchObject({ balance: 26, held: 0 });
     expect(stockOf(f.goods["大米"])).toBe(9);
     expect(stockOf(f.goods["牙膏"])).toBe(18);
-    expect(stmt("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(orderId)).toEqual({ n: 1 });
-    expect(stmt("select actor_role, actor_user_id from audit_log where action = 'order.confirm' and target_id = ?").all(String(orderId))).toEqual([
+    expect(raw("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(orderId)).toEqual({ n: 1 });
+    expect(raw("select actor_role, actor_user_id from audit_log where action = 'order.confirm' and target_id = ?").all(String(orderId))).toEqual([
       { actor_role: "store_keeper", actor_user_id: f.keeper.userId },
     ]);
     expect(statementPage(h, null, 1).rows[0]).toMatchObject({ kind: "redemption", amount: -74 });
@@ -149,7 +149,7 @@ describe("checkouts that share one commit (group commit)", () => {
     const orderId = ok(made.find((r) => r.ok)!).orderId;
     const confirms = await Promise.all(Array.from({ length: 10 }, () => confirmOrder(f.keeper, orderId, codeOf(orderId))));
     expect(confirms.map((r) => ok(r).created).filter(Boolean)).toHaveLength(1);
-    expect(stmt("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(orderId)).toEqual({ n: 1 });
+    expect(raw("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(orderId)).toEqual({ n: 1 });
     // Three codes asked at once for the last two bottles of oil: a code holds its bottle, so the third
     // is refused when it is asked for, not at the counter; the two issued are confirmed at once.
     expect(refused(await order(f, 0, [["食用油", 1]])).code).toBe("balance"); // 20 points left to spend
@@ -202,11 +202,11 @@ describe("codes that cannot be used", () => {
     expect((await orderView(expiring.orderId))!.status).toBe("expired");
     expect((await msg(expCode)).code).toBe("expired");
     expect(refused(await confirmOrder(f.keeper, expiring.orderId, codeOf(expiring.orderId))).code).toBe("expired");
-    expect(stmt("select status from orders where id = ?").get(expiring.orderId)).toEqual({ status: "expired" });
+    expect(raw("select status from orders where id = ?").get(expiring.orderId)).toEqual({ status: "expired" });
     // The scheduler's sweep releases every other expired order and its hold without anyone acting.
     expect(await expireOrders()).toBeGreaterThanOrEqual(1);
-    expect(stmt("select status from orders where id = ?").get(fresh.orderId)).toEqual({ status: "expired" });
-    expect(stmt("select count(*) as n from holds where village_id = ? and status = 'active'").get(f.villageId)).toEqual({ n: 0 });
+    expect(raw("select status from orders where id = ?").get(fresh.orderId)).toEqual({ status: "expired" });
+    expect(raw("select count(*) as n from holds where village_id = ? and status = 'active'").get(f.villageId)).toEqual({ n: 0 });
 
     const foreign = ok(await order(other, 0, [["大米", 1]]));
     expect(await msg(codeOf(foreign.orderId))).toMatchObject({ code: "foreign", message: "这是其他村的兑换码，本店不能核销" });
@@ -214,14 +214,14 @@ describe("codes that cannot be used", () => {
     expect(refused(await confirmOrder(f.keeper, foreign.orderId, codeOf(foreign.orderId))).code).toBe("not_found");
 
     let guess = "00000000";
-    while (stmt("select 1 from orders where code = ?").get(guess)) guess = String(Number(guess) + 1).padStart(8, "0");
+    while (raw("select 1 from orders where code = ?").get(guess)) guess = String(Number(guess) + 1).padStart(8, "0");
     expect(await msg(guess)).toMatchObject({ code: "not_found", message: "没有这个兑换码，请核对 8 位数字" });
     for (const bad of ["hello", "http://example.com/x", "JFDH:short", "JFDH:" + "a".repeat(40), "<script>", "", "JFHK:abc"]) {
       expect((await msg(bad, false)).code, bad).toBe("malformed");
     }
     expect((await msg("1234567")).message).toBe("兑换码是 8 位数字，请核对后重新输入");
     expect((await msg("１２３４５６７８")).code).not.toBe("malformed"); // full-width digits are read as digits
-    expect(stmt("select count(*) as n from orders where village_id = ? and status = 'confirmed'").get(f.villageId)).toEqual({ n: 1 });
+    expect(raw("select count(*) as n from orders where village_id = ? and status = 'confirmed'").get(f.villageId)).toEqual({ n: 1 });
     ledgerOk();
   });
 
@@ -250,7 +250,7 @@ describe("codes that cannot be used", () => {
     for (let i = 0; i < 5; i++) expect(refused(await lookupOrderByCode(keeper2, codeOf(abroad.orderId), { typed: true })).code).toBe("foreign");
     expect(refused(await lookupOrderByCode(keeper2, codeOf(abroad.orderId), { typed: true })).code).toBe("throttled");
     // The camera reading the same used code is not a guess and is not counted.
-    expect(refused(await lookupOrderByCode(f.keeper, (await orderView(used.orderId))!.qrPayload ?? `JFDH:${(stmt("select token from orders where id = ?").get(used.orderId) as { token: string }).token}`, { typed: false })).code).toBe("used");
+    expect(refused(await lookupOrderByCode(f.keeper, (await orderView(used.orderId))!.qrPayload ?? `JFDH:${(raw("select token from orders where id = ?").get(used.orderId) as { token: string }).token}`, { typed: false })).code).toBe("used");
     expect(ok(await lookupOrderByCode(f.keeper, codeOf(ok(await order(f, 1, [["牙膏", 1]])).orderId), { typed: true })).scanned.kind).toBe("order");
   });
 });
@@ -279,7 +279,7 @@ describe("voids", () => {
     expect(ok(await voidOrder(f.committee, b.orderId, "核对后作废")).created).toBe(true);
     const pending = ok(await order(f, 1, [["大米", 1]]));
     expect(refused(await voidOrder(f.committee, pending.orderId, "x")).code).toBe("void_rule");
-    expect(stmt("select count(*) as n from audit_log where action = 'order.void'").get()).toEqual({ n: 2 });
+    expect(raw("select count(*) as n from audit_log where action = 'order.void'").get()).toEqual({ n: 2 });
     ledgerOk();
   });
 });
@@ -315,7 +315,7 @@ describe("counter checkout with the household PIN", () => {
       const rows = JSON.stringify(engine().sqlite.prepare(`select * from "${t}"`).raw().all(), (_k, v) => (Buffer.isBuffer(v) ? "" : v));
       expect(rows.includes("135790"), t).toBe(false);
     }
-    expect((stmt("select pin_hash from household_pins where household_id = ?").get(h) as { pin_hash: string }).pin_hash).toMatch(/^\$2[aby]\$1\d\$/);
+    expect((raw("select pin_hash from household_pins where household_id = ?").get(h) as { pin_hash: string }).pin_hash).toMatch(/^\$2[aby]\$1\d\$/);
     ledgerOk();
   });
 

@@ -5,10 +5,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clockControl } from "~/platform/clock.server";
 import { confirmOrder, createOrder, lookupOrderByCode, orderView, type Result } from "~/store/checkout.server";
-import { engine, stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
 import { householdBalance } from "~/ledger/ledger.server";
-import { codeOf as qrOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
+import { raw, codeOf as qrOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
 import { runRace } from "./race";
 
 afterEach(() => clockControl.reset());
@@ -17,16 +17,16 @@ let nonce = 0;
 async function pending(f: StoreFixture, h = 0): Promise<{ orderId: number; code: string; qr: string }> {
   const r = await createOrder({ householdId: f.householdIds[h], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: `g${++nonce}` });
   if (!r.ok) throw new Error(r.message);
-  return { orderId: r.orderId, code: (stmt("select code from orders where id = ?").get(r.orderId) as { code: string }).code, qr: qrOf(r.orderId) };
+  return { orderId: r.orderId, code: (raw("select code from orders where id = ?").get(r.orderId) as { code: string }).code, qr: qrOf(r.orderId) };
 }
 /** Another 8-digit code than the order's (the first digit changed). */
 const wrong = (code: string, i = 0) => `${(Number(code[0]) + 1 + (i % 9)) % 10}${code.slice(1)}`;
 const codeOfResult = <T>(r: Result<T>) => (r.ok ? "ok" : r.code);
-const misses = (userId: number) => (stmt("select failures from login_throttle where key = ?").get(`code:${userId}`) as { failures: number } | undefined)?.failures ?? 0;
+const misses = (userId: number) => (raw("select failures from login_throttle where key = ?").get(`code:${userId}`) as { failures: number } | undefined)?.failures ?? 0;
 const fakeQr = (i: number) => `JFDH:${String(i).padStart(22, "Z")}`;
 
 async function snapshot(f: StoreFixture, orderId: number) {
-  return { balance: householdBalance(f.householdIds[0]), stock: stockOf(f.goods["大米"]), status: (await orderView(orderId))!.status, ledger: stmt("select count(*) as n from ledger_entries").get() };
+  return { balance: householdBalance(f.householdIds[0]), stock: stockOf(f.goods["大米"]), status: (await orderView(orderId))!.status, ledger: raw("select count(*) as n from ledger_entries").get() };
 }
 
 describe("wrong redemption codes, counted on every path", () => {

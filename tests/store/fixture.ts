@@ -45,8 +45,12 @@ export async function storeFixture(tag: string, opts: { households?: number; poi
   };
 }
 
-// Independent checks read the database directly (raw SQL on the writer's own handle), not through the code under test.
-const one = <T>(sql: string, ...args: unknown[]) => engine().sqlite.prepare(sql).get(...args) as T;
+/** Independent checks read (and set up) the database directly: raw SQL on the writer's own handle, not through the code under test. */
+export function raw(sql: string) {
+  return engine().sqlite.prepare(sql);
+}
+
+const one = <T>(sql: string, ...args: unknown[]) => raw(sql).get(...args) as T;
 
 export function stockOf(goodId: number): number {
   return one<{ stock: number }>("select stock from goods where id = ?", goodId).stock;

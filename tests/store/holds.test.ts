@@ -5,14 +5,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clockControl } from "~/platform/clock.server";
 import { cancelOrder, confirmOrder, createOrder, refreshOrder, type Result } from "~/store/checkout.server";
 import { counterCheckout } from "~/store/counter.server";
-import { engine, stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { setPin } from "~/store/pin.server";
 import { heldQuery, heldQty } from "~/store/stock.server";
 import { storefront } from "~/store/storefront.server";
 import { failedChecks } from "../ledger/helpers";
-import { codeOf, headOf, planOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
+import { raw, codeOf, headOf, planOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
 import { runRace } from "./race";
 
 afterEach(() => clockControl.reset());
@@ -56,7 +56,7 @@ describe("stock held by pending codes", () => {
     expect((await code(f, 2)).ok).toBe(false);
     // a expires (10 minutes after it was made); nobody has swept it yet.
     clockControl.advance(5 * 60_000);
-    expect(stmt("select status from orders where id = ?").get(a.orderId)).toEqual({ status: "pending" });
+    expect(raw("select status from orders where id = ?").get(a.orderId)).toEqual({ status: "pending" });
     const c = ok(await code(f, 2, 2));
     expect((await code(f, 3)).ok).toBe(false);
     ok(await cancelOrder(f.householdIds[1], b.orderId));
@@ -80,7 +80,7 @@ describe("stock held by pending codes", () => {
     clockControl.advance(10 * 60_000 + 1);
     const other = ok(await code(f, 1, 1));
     expect(await refreshOrder(f.householdIds[0], fresh.orderId, f.villagerUserId, null)).toMatchObject({ ok: false, code: "stock", message: "香皂库存不足：还剩 2 袋，其中 1 袋已被别人的兑换码预留" });
-    expect(stmt("select status from orders where id = ?").get(fresh.orderId)).toEqual({ status: "pending" }); // the refused refresh changed nothing
+    expect(raw("select status from orders where id = ?").get(fresh.orderId)).toEqual({ status: "pending" }); // the refused refresh changed nothing
     expect((await confirmOrder(f.keeper, other.orderId, codeOf(other.orderId))).ok).toBe(true);
     ledgerOk();
   });
@@ -94,7 +94,7 @@ describe("stock held by pending codes", () => {
     const a = ok(await code(f, 0, 2));
     expect(await sale(2, "135790", "c1")).toMatchObject({ ok: false, code: "stock", message: "香皂库存不足：还剩 3 袋，其中 2 袋已被别人的兑换码预留" });
     expect(await sale(2, "000001", "c2")).toMatchObject({ ok: false, code: "stock" }); // not a PIN try
-    expect(stmt("select failures from household_pins where household_id = ?").get(h)).toEqual({ failures: 0 });
+    expect(raw("select failures from household_pins where household_id = ?").get(h)).toEqual({ failures: 0 });
     expect(ok(await sale(1, "135790", "c3")).created).toBe(true);
     expect(await sale(1, "135790", "c4")).toMatchObject({ ok: false, code: "stock" });
     expect(ok(await confirmOrder(f.keeper, a.orderId, codeOf(a.orderId))).created).toBe(true);
@@ -133,11 +133,11 @@ describe("stock held by pending codes", () => {
     const refused = reports.flatMap((r) => r.refused);
     expect(refused).toHaveLength(N - 3);
     for (const r of refused) expect(r).toEqual({ code: "stock", message: "香皂库存不足：还剩 3 袋，其中 3 袋已被别人的兑换码预留" });
-    expect(stmt("select count(*) as n from orders where status = 'pending' and store_id = ?").get(f.storeId)).toEqual({ n: 3 });
+    expect(raw("select count(*) as n from orders where status = 'pending' and store_id = ?").get(f.storeId)).toEqual({ n: 3 });
     for (const id of issued) expect(await confirmOrder(f.keeper, id, codeOf(id))).toMatchObject({ ok: true, created: true });
     expect(stockOf(f.goods["香皂"])).toBe(0);
-    expect(stmt("select count(*) as n from stock_movements where good_id = ? and stock_after < 0").get(f.goods["香皂"])).toEqual({ n: 0 });
-    expect(stmt("select count(*) as n from goods g where stock <> (select coalesce(sum(delta), 0) from stock_movements s where s.good_id = g.id)").get()).toEqual({ n: 0 });
+    expect(raw("select count(*) as n from stock_movements where good_id = ? and stock_after < 0").get(f.goods["香皂"])).toEqual({ n: 0 });
+    expect(raw("select count(*) as n from goods g where stock <> (select coalesce(sum(delta), 0) from stock_movements s where s.good_id = g.id)").get()).toEqual({ n: 0 });
     ledgerOk();
   });
 });

@@ -2,11 +2,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { confirmOrder, createOrder } from "~/store/checkout.server";
 import { clockControl } from "~/platform/clock.server";
-import { engine, stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { changeStock, goodOf, updateGood } from "~/store/goods.server";
 import { voidOrder } from "~/store/order-void.server";
 import { closeDay, dayReport, monthReport, settleMonth, settlementCsv } from "~/store/reports.server";
-import { stockOf, storeFixture, codeOf } from "./fixture";
+import { raw, stockOf, storeFixture, codeOf } from "./fixture";
 
 afterEach(() => clockControl.reset());
 
@@ -17,7 +17,7 @@ describe("stock", () => {
     const rice = f.goods["大米"];
     expect(await changeStock(admin, f.villageId, rice, { intent: "stock.restock", qty: 5, source: "乡贤捐赠", note: "王老板捐" })).toMatchObject({ ok: true, stock: 15 });
     expect(await changeStock(admin, f.villageId, rice, { intent: "stock.correct", count: 12, note: "盘点少 3 袋" })).toMatchObject({ ok: true, stock: 12 });
-    const moves = stmt("select kind, delta, stock_after, source from stock_movements where good_id = ? order by id").all(rice);
+    const moves = raw("select kind, delta, stock_after, source from stock_movements where good_id = ? order by id").all(rice);
     expect(moves).toEqual([
       { kind: "restock", delta: 10, stock_after: 10, source: "村集体" },
       { kind: "restock", delta: 5, stock_after: 15, source: "乡贤捐赠" },
@@ -26,7 +26,7 @@ describe("stock", () => {
     expect(() => engine().sqlite.prepare("update goods set stock = -1 where id = ?").run(rice)).toThrow(/CHECK/);
     expect(() => engine().sqlite.prepare("update stock_movements set delta = 1").run()).toThrow(/append-only/);
     expect(() => engine().sqlite.prepare("delete from stock_movements").run()).toThrow(/append-only/);
-    expect(stmt("select count(*) as n from audit_log where action in ('stock.restock', 'stock.correct') and target_id = ?").get(String(rice))).toEqual({ n: 3 });
+    expect(raw("select count(*) as n from audit_log where action in ('stock.restock', 'stock.correct') and target_id = ?").get(String(rice))).toEqual({ n: 3 });
   });
 });
 
@@ -66,7 +66,7 @@ describe("day close and settlement", () => {
     clockControl.set(Date.UTC(2026, 10, 2, 2));
     expect(await settleMonth(committee, f.storeId, "2026-10")).toEqual({ ok: true });
     expect(await settleMonth(committee, f.storeId, "2026-10")).toMatchObject({ ok: false, errors: { _form: "这个月已经结算过了" } });
-    expect(stmt("select points, cost_fen from settlements where store_id = ?").get(f.storeId)).toEqual({ points: 127, cost_fen: 550 });
+    expect(raw("select points, cost_fen from settlements where store_id = ?").get(f.storeId)).toEqual({ points: 127, cost_fen: 550 });
 
     const csv = settlementCsv("=超市", await monthReport(f.storeId, "2026-10"));
     expect(csv.startsWith("\uFEFF超市,月份,商品,单位,数量,积分,成本（元）\r\n")).toBe(true);

@@ -2,11 +2,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clockControl } from "~/platform/clock.server";
 import { confirmOrder, createOrder, parseCart, type Result } from "~/store/checkout.server";
-import { stmt } from "~/platform/database.server";
 import { maySeeOrder, voidOrder } from "~/store/order-void.server";
 import { insertUser } from "~/people/users.server";
 import { closeDay, dayQuerySchema, monthReport, settleMonth } from "~/store/reports.server";
-import { headOf, storeFixture, codeOf } from "./fixture";
+import { raw, headOf, storeFixture, codeOf } from "./fixture";
 
 afterEach(() => clockControl.reset());
 
@@ -50,13 +49,13 @@ describe("void is a keeper's own store's business", () => {
     const made = await createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv2a" });
     if (!made.ok) throw new Error(made.message);
     expect((await confirmOrder(f.keeper, made.orderId, codeOf(made.orderId))).ok).toBe(true);
-    const other = Number(stmt("insert into stores (village_id, name, created_at) values (?, ?, 0)").run(f.villageId, "二号超市").lastInsertRowid);
+    const other = Number(raw("insert into stores (village_id, name, created_at) values (?, ?, 0)").run(f.villageId, "二号超市").lastInsertRowid);
     const stranger = { userId: insertUser({ phone: "13700000002", passwordHash: "x", displayName: "二号店主", memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId: f.villageId }] }), role: "store_keeper" as const, villageId: f.villageId, storeIds: [other] };
     expect(refused(await voidOrder(stranger, made.orderId, "误操作")).code).toBe("other_store");
-    expect(stmt("select status from orders where id = ?").get(made.orderId)).toEqual({ status: "confirmed" });
+    expect(raw("select status from orders where id = ?").get(made.orderId)).toEqual({ status: "confirmed" });
     expect((await voidOrder({ ...f.keeper }, made.orderId, "误操作")).ok).toBe(true);
     // Nor does that keeper (assigned to the other store) open the order's page; the committee sees every store's orders.
-    stmt("insert into store_keepers (store_id, user_id, village_id, created_at) values (?, ?, ?, 0)").run(other, stranger.userId, f.villageId);
+    raw("insert into store_keepers (store_id, user_id, village_id, created_at) values (?, ?, ?, 0)").run(other, stranger.userId, f.villageId);
     const as = (role: "store_keeper" | "committee", villageId = f.villageId) => ({ userId: stranger.userId, roles: [{ role, villageId }] });
     expect(await maySeeOrder(as("store_keeper"), f.villageId, f.storeId)).toBe(false);
     expect(await maySeeOrder(as("store_keeper"), f.villageId, other)).toBe(true);
@@ -88,7 +87,7 @@ describe("day close takes only real days", () => {
     expect(dayQuerySchema.parse("2026-02-31")).toBe("2026-11-02");
     expect((await closeDay(keeper, f.storeId, "2026-02-31")).ok).toBe(false);
     expect((await closeDay(keeper, f.storeId, "0000-00-00")).ok).toBe(false);
-    expect(stmt("select count(*) as n from day_closes where store_id = ?").get(f.storeId)).toEqual({ n: 0 });
+    expect(raw("select count(*) as n from day_closes where store_id = ?").get(f.storeId)).toEqual({ n: 0 });
     expect((await closeDay(keeper, f.storeId, "2026-02-28")).ok).toBe(true);
   });
 });
