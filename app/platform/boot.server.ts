@@ -1,5 +1,5 @@
 // What the server does before it listens and after it stops.
-import { engine, closeDatabase, migrateToLatest } from "./database.server";
+import { engine, closeDatabase, migrateToLatest, unitOfWork } from "./database.server";
 import { demoEnabled } from "./env.server";
 import { existingDemoLogins, isEmpty, seedDemo, seedEmpty } from "../../db/seed/demo.server";
 import { expireOrders } from "~/store/checkout.server";
@@ -49,22 +49,24 @@ function printDemoLogins(heading: string, logins: { phone: string; role: string;
 
 /** Every minute and at start-up: the periodic jobs in `tick`. */
 function startScheduler(): void {
-  tick();
-  timer = setInterval(tick, 60_000);
+  void tick();
+  timer = setInterval(() => void tick(), 60_000);
   timer.unref();
 }
 
 /** One round of the periodic jobs; also run by the test clock right after it moves time. */
-export function tick(): void {
+export async function tick(): Promise<void> {
   try {
-    expireOrders(); // first: an expired order shows as expired and releases its own hold
-    releaseExpiredHolds();
+    // Claims whose 公示 ended with no open objection; idempotent, so a restart mid-way is safe.
+    // Still synchronous: it runs before this round awaits anything.
+    creditDueClaims();
   } catch (e) {
     console.error("定时任务出错", e);
   }
   try {
-    // Claims whose 公示 ended with no open objection; idempotent, so a restart mid-way is safe.
-    creditDueClaims();
+    await expireOrders(); // first: an expired order shows as expired and releases its own hold
+    // The ledger's sweep is still synchronous; inside a unit of work it waits its turn for the writer.
+    await unitOfWork(async () => releaseExpiredHolds());
   } catch (e) {
     console.error("定时任务出错", e);
   }

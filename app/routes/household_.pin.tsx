@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "兑换密码 · 积分超市"
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireHousehold(request);
-  return { isHead: !!findGrant(viewer, ["household_head"], viewer.homeVillageId), pin: pinState(viewer.householdId) };
+  return { isHead: !!findGrant(viewer, ["household_head"], viewer.homeVillageId), pin: await pinState(viewer.householdId) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -7,6 +7,7 @@ import { requireHousehold } from "~/platform/access.server";
 import { createOrder, parseCart } from "~/store/checkout.server";
 import { formatTime } from "~/platform/format";
 import { receiptNo } from "~/store/format";
+import { NUMBER_LIMITS } from "~/store/labels";
 import { createOrderSchema, storefront } from "~/store/storefront.server";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 import { ListRow } from "~/ui/list-row";
@@ -16,7 +17,7 @@ export const meta: MetaFunction = () => [{ title: "积分超市 · 兑换商品"
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireHousehold(request);
-  return storefront(viewer.householdId, viewer.homeVillageId, viewer.memberId, new URL(request.url).searchParams.get("store"));
+  return await storefront(viewer.householdId, viewer.homeVillageId, viewer.memberId, new URL(request.url).searchParams.get("store"));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -85,7 +86,7 @@ export default function Store() {
                   <div>
                     <label htmlFor={`q${g.id}`}>数量</label>
                     <input
-                      id={`q${g.id}`} name={key} type="number" inputMode="numeric" min={0} max={99} placeholder="0"
+                      id={`q${g.id}`} name={key} type="number" inputMode="numeric" min={0} max={NUMBER_LIMITS.lineQty[1]} placeholder="0"
                       defaultValue={values[key]} aria-invalid={err ? true : undefined} aria-describedby={err ? `q${g.id}-err` : undefined}
                     />
                     {err ? <p className="field-error" id={`q${g.id}-err`}>{err}</p> : null}

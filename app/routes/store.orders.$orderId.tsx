@@ -18,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "兑换码 · 积分超市" }]
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireHousehold(request);
-  const order = householdOrder(viewer.householdId, idParam(params.orderId));
+  const order = await householdOrder(viewer.householdId, idParam(params.orderId));
   if (!order) notFound();
   const qr = order.qrPayload ? await qrDataUrl(order.qrPayload) : null;
   return { order, qr, serverNow: now(), spendable: householdBalance(viewer.householdId).spendable };
@@ -27,15 +27,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireHousehold(request);
   const orderId = idParam(params.orderId);
-  if (!householdOrder(viewer.householdId, orderId)) notFound();
+  if (!(await householdOrder(viewer.householdId, orderId))) notFound();
   const parsed = orderIntentSchema.safeParse(formToObject(await readForm(request)));
   if (!parsed.success) return data({ error: "请求有误，请刷新页面后再试" }, { status: 400 });
   if (parsed.data.intent === "cancel") {
-    const out = cancelOrder(viewer.householdId, orderId);
+    const out = await cancelOrder(viewer.householdId, orderId);
     if (!out.ok) return data({ error: out.message }, { status: 400 });
     throw redirect("/store");
   }
-  const out = refreshOrder(viewer.householdId, orderId, viewer.userId, viewer.memberId);
+  const out = await refreshOrder(viewer.householdId, orderId, viewer.userId, viewer.memberId);
   if (!out.ok) return data({ error: out.message }, { status: 400 });
   throw redirect(`/store/orders/${out.orderId}`);
 }

@@ -20,16 +20,16 @@ const ADMIN = ["village_admin", "township_admin"] as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
-  const good = goodOf(villageId, idParam(params.goodId));
+  const good = await goodOf(villageId, idParam(params.goodId));
   if (!good) notFound();
-  return { good: { ...good, photo: photoUrl(good) }, movements: movementsOf(good.id), created: new URL(request.url).searchParams.get("created") === "1" };
+  return { good: { ...good, photo: photoUrl(good) }, movements: await movementsOf(good.id), created: new URL(request.url).searchParams.get("created") === "1" };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, ADMIN, villageId);
   const goodId = idParam(params.goodId);
-  if (!goodOf(villageId, goodId)) notFound();
+  if (!(await goodOf(villageId, goodId))) notFound();
   const form = await readForm(request);
   const intent = form.get("intent");
   if (intent === "stock.restock" || intent === "stock.correct") return stockAction(access, villageId, formToObject(form), { goodId });
@@ -38,7 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const errors: Record<string, string> = parsed.success ? {} : fieldErrors(parsed.error);
   if (photoError) errors.photo = photoError;
   if (!parsed.success || photoError) return data({ intent: "good.save", errors, ok: null, values: { ...fields, active: fields.active === "on" } }, { status: 400 });
-  const out = updateGood(actorOf(access), villageId, goodId, parsed.data, photo);
+  const out = await updateGood(actorOf(access), villageId, goodId, parsed.data, photo);
   if (!out.ok) return data({ intent: "good.save", errors: out.errors, ok: null, values: { ...fields, active: fields.active === "on" } }, { status: out.status ?? 400 });
   return { intent: "good.save", errors: {} as Record<string, string>, ok: "已保存" };
 }

@@ -11,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "商品 · 村务管理 · 积
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ["village_admin", "township_admin"], villageId);
-  return { goods: villageGoods(villageId).map((g) => ({ ...g, photo: photoUrl(g), cost: yuan(g.cost_fen) })) };
+  return { goods: (await villageGoods(villageId)).map((g) => ({ ...g, photo: photoUrl(g), cost: yuan(g.cost_fen) })) };
 }
 
 export default function Goods() {

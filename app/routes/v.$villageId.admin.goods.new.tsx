@@ -15,7 +15,7 @@ const ADMIN = ["village_admin", "township_admin"] as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
-  return { stores: villageStores(villageId, false).map((s) => ({ id: s.id, name: s.name })) };
+  return { stores: (await villageStores(villageId, false)).map((s) => ({ id: s.id, name: s.name })) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -28,7 +28,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (photoError) errors.photo = photoError;
   const values = { ...fields, active: fields.active === "on" };
   if (!parsed.success || !store.success || photoError) return data({ errors, values }, { status: 400 });
-  const out = createGood(actorOf(access), villageId, store.data, parsed.data, photo);
+  const out = await createGood(actorOf(access), villageId, store.data, parsed.data, photo);
   if (!out.ok) return data({ errors: out.errors, values }, { status: out.status ?? 400 });
   throw redirect(`/v/${villageId}/admin/goods/${out.goodId}?created=1`);
 }

@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
   const h = await household(villageId, idParam(params.householdId));
-  return { household: h, pin: pinState(h.id) };
+  return { household: h, pin: await pinState(h.id) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -6,6 +6,7 @@ import { Field, FormError, FormOk } from "~/ui/field";
 import { idParam, requireRole } from "~/platform/access.server";
 import { actorOf } from "~/platform/forms.server";
 import { createStore, setKeepers, storeIntentSchema, storesWithKeepers, updateStore } from "~/store/admin.server";
+import { TEXT_LIMITS } from "~/store/labels";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "超市与店主 · 村务管理 · 积分超市" }];
@@ -15,7 +16,7 @@ const ADMIN = ["village_admin", "township_admin"] as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
-  return { stores: storesWithKeepers(villageId) };
+  return { stores: await storesWithKeepers(villageId) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -34,9 +35,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const i = parsed.data;
   const actor = actorOf(access);
   const out =
-    i.intent === "store.create" ? createStore(actor, villageId, i.name)
-    : i.intent === "store.update" ? updateStore(actor, villageId, i.storeId, i.name, i.active)
-    : setKeepers(actor, villageId, i.storeId, i.keepers);
+    i.intent === "store.create" ? await createStore(actor, villageId, i.name)
+    : i.intent === "store.update" ? await updateStore(actor, villageId, i.storeId, i.name, i.active)
+    : await setKeepers(actor, villageId, i.storeId, i.keepers);
   if (!out.ok) return data({ intent: i.intent, storeId, errors: out.errors, ok: null }, { status: out.status ?? 400 });
   return { intent: i.intent, storeId, errors: {} as Record<string, string>, ok: "已保存" };
 }
@@ -60,7 +61,7 @@ export default function Stores() {
               <input type="hidden" name="storeId" value={s.id} />
               <FormOk message={u?.ok} />
               <FormError message={u?.errors._form} />
-              <Field label="超市名称" name="name" id={`s${s.id}-name`} defaultValue={s.name} maxLength={30} error={u?.errors.name} />
+              <Field label="超市名称" name="name" id={`s${s.id}-name`} defaultValue={s.name} maxLength={TEXT_LIMITS.storeName} error={u?.errors.name} />
               <Check name="active" label="营业中" defaultChecked={s.active === 1} />
               <button type="submit" className="secondary" disabled={busy}>保存</button>
             </Form>
@@ -83,7 +84,7 @@ export default function Stores() {
         <h2>新增超市</h2>
         <Form method="post" noValidate key={mine("store.create", null)?.ok ?? "new"}>
           <input type="hidden" name="intent" value="store.create" />
-          <Field label="超市名称" name="name" id="new-store-name" maxLength={30} error={mine("store.create", null)?.errors.name} />
+          <Field label="超市名称" name="name" id="new-store-name" maxLength={TEXT_LIMITS.storeName} error={mine("store.create", null)?.errors.name} />
           <FormOk message={mine("store.create", null)?.ok} />
           <button type="submit" className="primary" disabled={busy}>新增</button>
         </Form>

@@ -4,18 +4,19 @@ import { idParam } from "~/platform/access.server";
 import { storeGoods } from "~/store/goods.server";
 import { chinaDay } from "~/store/order-void.server";
 import { now } from "~/platform/clock.server";
-import { dayReport } from "~/store/reports.server";
+import { dayTotals } from "~/store/reports.server";
 import { requireKeeper } from "~/store/access.server";
 
 export const meta: MetaFunction = () => [{ title: "店务 · 积分超市" }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireKeeper(request, idParam(params.villageId), ["store_keeper", "committee", "village_admin", "township_admin"]);
-  const stores = ctx.stores.map((s) => {
-    const today = dayReport(s.id, chinaDay(now()));
-    const low = storeGoods(s.id, true).filter((g) => g.stock <= g.low_stock).map((g) => ({ id: g.id, name: g.name, stock: g.stock }));
-    return { id: s.id, name: s.name, orders: today.orders, points: today.points, low };
-  });
+  const stores = [];
+  for (const s of ctx.stores) {
+    const today = await dayTotals(s.id, chinaDay(now()));
+    const low = (await storeGoods(s.id, true)).filter((g) => g.stock <= g.low_stock).map((g) => ({ id: g.id, name: g.name, stock: g.stock }));
+    stores.push({ id: s.id, name: s.name, orders: today.orders, points: today.points, low });
+  }
   return { stores, keeper: ctx.role === "store_keeper" };
 }
 

@@ -14,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const householdId = num(url.searchParams.get("household"));
   const gridId = num(url.searchParams.get("grid"));
-  const grids = villageGrids(villageId);
+  const grids = await villageGrids(villageId);
   const show = householdId !== null || gridId !== null || url.searchParams.get("all") === "1";
   const batch = num(url.searchParams.get("batch")) ?? 1;
   const found = show ? await householdCards(villageId, { householdId, gridId, batch }) : { cards: [], total: 0, first: 0 };

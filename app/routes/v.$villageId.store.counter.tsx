@@ -10,6 +10,7 @@ import { formatTime } from "~/platform/format";
 import { storeGoods } from "~/store/goods.server";
 import { counterQuerySchema, counterSellSchema, householdMoney, keeperOf } from "~/store/keeper-desk.server";
 import { heldByGood } from "~/store/stock.server";
+import { NUMBER_LIMITS, TEXT_LIMITS } from "~/store/labels";
 import { pickStore, requireKeeper } from "~/store/access.server";
 import { newNonce, photoUrl } from "~/store/storefront.server";
 import { normalizeDigits, fieldErrors, formToObject, readForm } from "~/platform/validation.server";
@@ -25,18 +26,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const store = pickStore(ctx, url.searchParams.get("store"));
   const q = counterQuerySchema.parse({ household: url.searchParams.get("household"), number: url.searchParams.get("number") });
   if (q.household === null && q.number) {
-    const h = householdByNumber(villageId, normalizeDigits(q.number));
+    const h = await householdByNumber(villageId, normalizeDigits(q.number));
     if (h) throw redirect(`/v/${villageId}/store/counter?household=${h.id}`);
     return { store, household: null, notFound: `本村没有 ${q.number} 这个户号，请核对户卡`, goods: [], money: null, nonce: "" };
   }
-  const household = q.household !== null ? counterHousehold(villageId, q.household) : null;
+  const household = q.household !== null ? await counterHousehold(villageId, q.household) : null;
   if (q.household !== null && !household) return { store, household: null, notFound: "本村没有这一户，请重新扫户卡", goods: [], money: null, nonce: "" };
   // A counter sale may not take what live codes hold: the keeper sees what is free to sell.
-  const held = household ? heldByGood(store.id) : new Map<number, number>();
+  const held = household ? await heldByGood(store.id) : new Map<number, number>();
   const goods = household
-    ? storeGoods(store.id, true).map((g) => ({ id: g.id, name: g.name, unit: g.unit, price: g.price, stock: g.stock, held: held.get(g.id) ?? 0, photo: photoUrl(g) }))
+    ? (await storeGoods(store.id, true)).map((g) => ({ id: g.id, name: g.name, unit: g.unit, price: g.price, stock: g.stock, held: held.get(g.id) ?? 0, photo: photoUrl(g) }))
     : [];
-  return { store, household, notFound: null, goods, money: household ? householdMoney(household.id) : null, nonce: newNonce() };
+  return { store, household, notFound: null, goods, money: household ? await householdMoney(household.id) : null, nonce: newNonce() };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -52,7 +53,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ errors, values, receipt: null }, { status: 400 });
   }
   if (Object.keys(cart.errors).length) return data({ errors: cart.errors, values, receipt: null }, { status: 400 });
-  if (!counterHousehold(villageId, parsed.data.householdId)) return data({ errors: { _form: "本村没有这一户，请重新扫户卡" }, values, receipt: null }, { status: 404 });
+  if (!(await counterHousehold(villageId, parsed.data.householdId))) return data({ errors: { _form: "本村没有这一户，请重新扫户卡" }, values, receipt: null }, { status: 404 });
   const out = await counterCheckout(keeperOf(ctx), { ...parsed.data, lines: cart.lines });
   if (!out.ok) return data({ errors: { [out.field]: out.message }, values, receipt: null }, { status: out.code === "locked" ? 423 : 400 });
   return { errors: {} as Record<string, string>, values: {}, receipt: { order: out.order, replay: !out.created } };
@@ -83,7 +84,7 @@ export default function Counter() {
           <Form method="get" noValidate className="stack">
             <div>
               <label htmlFor="number">户号（户卡上的号码）</label>
-              <input id="number" name="number" autoComplete="off" maxLength={40} aria-invalid={s.notFound ? true : undefined} aria-describedby={s.notFound ? "number-err" : undefined} />
+              <input id="number" name="number" autoComplete="off" maxLength={TEXT_LIMITS.cardNumber} aria-invalid={s.notFound ? true : undefined} aria-describedby={s.notFound ? "number-err" : undefined} />
               {s.notFound ? <p className="field-error" id="number-err">{s.notFound}</p> : null}
             </div>
             <button type="submit" className="primary">找这一户</button>
@@ -118,7 +119,7 @@ export default function Counter() {
                     {g.name} <span className="muted small">{g.price} 分/{g.unit} · {g.stock === 0 ? "已兑完" : g.held > 0 ? `库存 ${g.stock}，兑换码预留 ${g.held}，可兑 ${free}` : `库存 ${g.stock}`}</span>
                   </label>
                   {free > 0 ? (
-                    <input id={`c${g.id}`} name={key} type="number" inputMode="numeric" min={0} max={99} placeholder="0" defaultValue={values[key]}
+                    <input id={`c${g.id}`} name={key} type="number" inputMode="numeric" min={0} max={NUMBER_LIMITS.lineQty[1]} placeholder="0" defaultValue={values[key]}
                       aria-invalid={errors[key] ? true : undefined} aria-describedby={errors[key] ? `c${g.id}-err` : undefined} />
                   ) : <span />}
                   {errors[key] ? <p className="field-error" id={`c${g.id}-err`}>{errors[key]}</p> : null}
@@ -128,7 +129,7 @@ export default function Counter() {
           </ul>
           <section className="card">
             <label htmlFor="pin">请村民输入 6 位兑换密码</label>
-            <input id="pin" name="pin" type="password" inputMode="numeric" autoComplete="off" maxLength={6}
+            <input id="pin" name="pin" type="password" inputMode="numeric" autoComplete="off" maxLength={TEXT_LIMITS.pin}
               aria-invalid={errors.pin ? true : undefined} aria-describedby={errors.pin ? "pin-err" : undefined} />
             {errors.pin ? <p className="field-error" id="pin-err" role="alert">{errors.pin}</p> : null}
             <button type="submit" className="primary block" disabled={busy}>确认兑换</button>

@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const store = pickStore(ctx, url.searchParams.get("store"));
   const day = dayQuerySchema.parse(url.searchParams.get("day"));
-  return { store, stores: ctx.stores, keeper: ctx.role === "store_keeper", report: dayReport(store.id, day) };
+  return { store, stores: ctx.stores, keeper: ctx.role === "store_keeper", report: await dayReport(store.id, day) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -32,7 +32,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (bad) return data({ ok: null, error: "请求有误，请刷新页面后再试" }, { status: 400 });
   const store = pickStore(ctx, form.storeId);
   // A malformed day is refused by closeDay, never silently turned into today.
-  const out = closeDay({ ...actorOf(ctx.access), villageId }, store.id, form.day ?? dayQuerySchema.parse(null));
+  const out = await closeDay({ ...actorOf(ctx.access), villageId }, store.id, form.day ?? dayQuerySchema.parse(null));
   if (!out.ok) return data({ ok: null, error: out.errors._form }, { status: 400 });
   return { ok: "已日结，今天的数字已记下", error: null };
 }

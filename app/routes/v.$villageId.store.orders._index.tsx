@@ -19,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const store = pickStore(ctx, url.searchParams.get("store"));
   const day = dayQuerySchema.parse(url.searchParams.get("day"));
   const from = dayStart(day);
-  const orders = storeOrders(store.id, from, from + 24 * 3600_000).map((o) => ({ ...o, no: receiptNo(o.id) }));
+  const orders = (await storeOrders(store.id, from, from + 24 * 3600_000)).map((o) => ({ ...o, no: receiptNo(o.id) }));
   return { store, stores: ctx.stores, day, orders };
 }
 

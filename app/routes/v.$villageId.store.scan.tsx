@@ -9,6 +9,7 @@ import { idParam } from "~/platform/access.server";
 import { confirmOrder, lookupOrderByCode } from "~/store/checkout.server";
 import { householdMoney, keeperOf, scanIntentSchema } from "~/store/keeper-desk.server";
 import { requireKeeper } from "~/store/access.server";
+import { TEXT_LIMITS } from "~/store/labels";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "扫码核销 · 积分超市" }];
@@ -31,12 +32,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data({ step: "error" as const, error: e.code ?? e._form ?? e.intent ?? "请求有误，请刷新页面后再试", field: e.code ? "code" : "_form" }, { status: 400 });
   }
   if (parsed.data.intent === "lookup") {
-    const out = lookupOrderByCode(keeper, parsed.data.code, { typed: parsed.data.via === "typed" });
+    const out = await lookupOrderByCode(keeper, parsed.data.code, { typed: parsed.data.via === "typed" });
     if (!out.ok) return data({ step: "error" as const, error: out.message, field: "code" }, { status: out.code === "throttled" ? 429 : 400 });
     if (out.scanned.kind === "card") throw redirect(`/v/${villageId}/store/counter?household=${out.scanned.householdId}`);
     const order = out.scanned.order;
     // The review's confirm button carries the code back: confirming needs the code, not just the order id.
-    return { step: "review" as const, order, code: parsed.data.code, money: householdMoney(order.household.id) };
+    return { step: "review" as const, order, code: parsed.data.code, money: await householdMoney(order.household.id) };
   }
   const out = await confirmOrder(keeper, parsed.data.orderId, parsed.data.code);
   if (!out.ok) return data({ step: "error" as const, error: out.message, field: "_form" }, { status: out.code === "throttled" ? 429 : 400 });
@@ -99,7 +100,7 @@ export default function Scan() {
             <div>
               <label htmlFor="code">输入 8 位兑换码</label>
               <input
-                ref={codeRef} id="code" name="code" inputMode="numeric" autoComplete="off" maxLength={40} placeholder="例如 1234 5678"
+                ref={codeRef} id="code" name="code" inputMode="numeric" autoComplete="off" maxLength={TEXT_LIMITS.code} placeholder="例如 1234 5678"
                 aria-invalid={result?.step === "error" && result.field === "code" ? true : undefined} aria-describedby={result?.step === "error" && result.field === "code" ? "code-err" : undefined}
               />
               {result?.step === "error" && result.field === "code" ? <p className="field-error" id="code-err" role="alert">{result.error}</p> : null}

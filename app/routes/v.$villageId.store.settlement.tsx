@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const store = pickStore(ctx, url.searchParams.get("store"));
   const month = monthQuerySchema.parse(url.searchParams.get("month"));
-  return { store, stores: ctx.stores, report: monthReport(store.id, month), committee: !!findGrant(ctx.access.viewer, ["committee"], villageId) };
+  return { store, stores: ctx.stores, report: await monthReport(store.id, month), committee: !!findGrant(ctx.access.viewer, ["committee"], villageId) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -29,7 +29,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const access = await requireRole(request, ["committee"], villageId);
   const parsed = settleSchema.safeParse(formToObject(await readForm(request)));
   if (!parsed.success) return data({ ok: null, error: fieldErrors(parsed.error)._form ?? Object.values(fieldErrors(parsed.error))[0] }, { status: 400 });
-  const out = settleMonth({ ...actorOf(access), villageId }, parsed.data.storeId, parsed.data.month);
+  const out = await settleMonth({ ...actorOf(access), villageId }, parsed.data.storeId, parsed.data.month);
   if (!out.ok) return data({ ok: null, error: out.errors._form }, { status: out.status ?? 400 });
   return { ok: "已标记为结算完成", error: null };
 }

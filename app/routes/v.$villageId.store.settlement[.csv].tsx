@@ -8,7 +8,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const store = pickStore(ctx, url.searchParams.get("store"));
   const month = monthQuerySchema.parse(url.searchParams.get("month"));
-  const body = settlementCsv(store.name, monthReport(store.id, month));
+  const body = settlementCsv(store.name, await monthReport(store.id, month));
   return new Response(body, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

@@ -19,14 +19,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const store = pickStore(ctx, url.searchParams.get("store"));
   const goodParam = url.searchParams.get("good");
-  const good = goodParam && /^\d{1,12}$/.test(goodParam) ? goodOf(villageId, Number(goodParam)) ?? null : null;
+  const good = goodParam && /^\d{1,12}$/.test(goodParam) ? (await goodOf(villageId, Number(goodParam))) ?? null : null;
   const shown = good && ctx.stores.some((s) => s.id === good.store_id) ? good : null;
   return {
-    store, goods: storeGoods(store.id, false),
+    store, goods: await storeGoods(store.id, false),
     // Units that live codes hold: on the shelf still, but promised to villagers on their way.
-    held: Object.fromEntries(heldByGood(store.id)) as Record<number, number>,
-    good: shown, goodHeld: shown ? heldQty(shown.store_id, shown.id) : 0,
-    movements: shown ? movementsOf(shown.id) : [],
+    held: Object.fromEntries(await heldByGood(store.id)),
+    good: shown, goodHeld: shown ? await heldQty(shown.store_id, shown.id) : 0,
+    movements: shown ? await movementsOf(shown.id) : [],
   };
 }
 

@@ -1,15 +1,12 @@
 // Who may work at which store: keepers assigned to stores; a keeper with no assignment, and the
 // village admin, work at every active store of the village.
+import type { Selectable } from "kysely";
 import type { Role } from "~/platform/roles";
 import { forbidden, requireRole, type Access } from "~/platform/access.server";
-import { stmt } from "~/platform/database.server";
+import { db } from "~/platform/database.server";
+import type { StoreTable } from "../../db/schema";
 
-export interface StoreRow {
-  id: number;
-  village_id: number;
-  name: string;
-  active: number;
-}
+export type StoreRow = Pick<Selectable<StoreTable>, "id" | "village_id" | "name" | "active">;
 
 export interface KeeperCtx {
   userId: number;
@@ -18,20 +15,27 @@ export interface KeeperCtx {
   stores: StoreRow[];
 }
 
-export function villageStores(villageId: number, activeOnly = true): StoreRow[] {
-  return stmt(`select id, village_id, name, active from stores where village_id = ? ${activeOnly ? "and active = 1" : ""} order by id`).all(villageId) as StoreRow[];
+export function villageStores(villageId: number, activeOnly = true): Promise<StoreRow[]> {
+  let q = db().selectFrom("stores").select(["id", "village_id", "name", "active"]).where("village_id", "=", villageId);
+  if (activeOnly) q = q.where("active", "=", 1);
+  return q.orderBy("id").execute();
 }
 
 /** A keeper assigned to some stores works at those; one assigned to none (or an admin) at all of the village's. */
-export function storesOfKeeper(userId: number, villageId: number, role: Role): StoreRow[] {
+export function storesOfKeeper(userId: number, villageId: number, role: Role): Promise<StoreRow[]> {
   if (role !== "store_keeper") return villageStores(villageId);
   // One statement instead of two: keepers run this on every scan and confirm.
-  return stmt(
-    `select s.id, s.village_id, s.name, s.active from stores s where s.village_id = ? and s.active = 1
-       and (s.id in (select store_id from store_keepers k where k.user_id = ? and k.village_id = s.village_id)
-         or not exists (select 1 from store_keepers k where k.user_id = ? and k.village_id = s.village_id))
-     order by s.id`,
-  ).all(villageId, userId, userId) as StoreRow[];
+  return db()
+    .selectFrom("stores as s")
+    .select(["s.id", "s.village_id", "s.name", "s.active"])
+    .where("s.village_id", "=", villageId)
+    .where("s.active", "=", 1)
+    .where((eb) => {
+      const assigned = () => eb.selectFrom("store_keepers as k").select("k.store_id").where("k.user_id", "=", userId).whereRef("k.village_id", "=", "s.village_id");
+      return eb.or([eb("s.id", "in", assigned()), eb.not(eb.exists(assigned()))]);
+    })
+    .orderBy("s.id")
+    .execute();
 }
 
 export const KEEPER_ROLES = ["store_keeper", "village_admin", "township_admin"] as const;
@@ -39,7 +43,7 @@ export const KEEPER_ROLES = ["store_keeper", "village_admin", "township_admin"] 
 /** The keeper (or admin) of a village, with the stores they may work at. */
 export async function requireKeeper(request: Request, villageId: number, roles: readonly Role[] = KEEPER_ROLES): Promise<KeeperCtx & { access: Access }> {
   const access = await requireRole(request, roles, villageId);
-  const stores = storesOfKeeper(access.viewer.userId, villageId, access.role);
+  const stores = await storesOfKeeper(access.viewer.userId, villageId, access.role);
   return { access, userId: access.viewer.userId, role: access.role, villageId, stores };
 }
 

@@ -3,65 +3,82 @@ import { z } from "zod";
 import { checkboxSchema, fail, formIdSchema, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { openStoreAccount } from "~/ledger/ledger.server";
 import { textSchema } from "~/platform/validation.server";
+import { TEXT_LIMITS } from "./labels";
 
 export const storeIntentSchema = z.discriminatedUnion(
   "intent",
   [
-    z.object({ intent: z.literal("store.create"), name: textSchema("超市名称", 30) }),
-    z.object({ intent: z.literal("store.update"), storeId: formIdSchema, name: textSchema("超市名称", 30), active: checkboxSchema }),
+    z.object({ intent: z.literal("store.create"), name: textSchema("超市名称", TEXT_LIMITS.storeName) }),
+    z.object({ intent: z.literal("store.update"), storeId: formIdSchema, name: textSchema("超市名称", TEXT_LIMITS.storeName), active: checkboxSchema }),
     z.object({ intent: z.literal("store.keepers"), storeId: formIdSchema, keepers: z.array(formIdSchema, { error: "请求有误，请刷新页面后再试" }).max(50, "请求有误，请刷新页面后再试") }),
   ],
   { error: "请求有误，请刷新页面后再试" },
 );
 
-export function storesWithKeepers(villageId: number) {
-  const stores = stmt("select id, name, active from stores where village_id = ? order by id").all(villageId) as { id: number; name: string; active: number }[];
-  const keepers = stmt(
-    `select u.id, u.display_name as name, u.phone from users u join user_roles r on r.user_id = u.id
-     where r.village_id = ? and r.role = 'store_keeper' and u.disabled = 0 order by u.id`,
-  ).all(villageId) as { id: number; name: string; phone: string }[];
-  const assigned = stmt("select store_id, user_id from store_keepers where village_id = ?").all(villageId) as { store_id: number; user_id: number }[];
+export async function storesWithKeepers(villageId: number) {
+  const stores = await db().selectFrom("stores").select(["id", "name", "active"]).where("village_id", "=", villageId).orderBy("id").execute();
+  const keepers = await db()
+    .selectFrom("users as u")
+    .innerJoin("user_roles as r", "r.user_id", "u.id")
+    .select(["u.id", "u.display_name as name", "u.phone"])
+    .where("r.village_id", "=", villageId)
+    .where("r.role", "=", "store_keeper")
+    .where("u.disabled", "=", 0)
+    .orderBy("u.id")
+    .execute();
+  const assigned = await db().selectFrom("store_keepers").select(["store_id", "user_id"]).where("village_id", "=", villageId).execute();
   return stores.map((s) => ({ ...s, keepers: keepers.map((k) => ({ ...k, assigned: assigned.some((a) => a.store_id === s.id && a.user_id === k.id) })) }));
 }
 
-export function createStore(actor: StaffActor, villageId: number, name: string): Outcome<{ storeId: number }> {
-  if (stmt("select 1 from stores where village_id = ? and name = ?").get(villageId, name)) return fail("name", "本村已有同名的超市");
-  const storeId = transact(() => {
-    const id = Number(stmt("insert into stores (village_id, name, created_at) values (?, ?, ?)").run(villageId, name, now()).lastInsertRowid);
+/** Another store of the village with the name (villagers pick stores by name). */
+async function nameTaken(villageId: number, name: string, exceptId: number | null): Promise<boolean> {
+  let q = db().selectFrom("stores").select("id").where("village_id", "=", villageId).where("name", "=", name);
+  if (exceptId !== null) q = q.where("id", "<>", exceptId);
+  return (await q.executeTakeFirst()) !== undefined;
+}
+
+export function createStore(actor: StaffActor, villageId: number, name: string): Promise<Outcome<{ storeId: number }>> {
+  return unitOfWork(async (): Promise<Outcome<{ storeId: number }>> => {
+    if (await nameTaken(villageId, name, null)) return fail("name", "本村已有同名的超市");
+    const { id } = await db().insertInto("stores").values({ village_id: villageId, name, created_at: now() }).returning("id").executeTakeFirstOrThrow();
     openStoreAccount(villageId, id);
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "store.create", targetType: "store", targetId: id, after: { name } });
-    return id;
+    return { ok: true, storeId: id };
   });
-  return { ok: true, storeId };
 }
 
 function storeOf(villageId: number, storeId: number) {
-  return stmt("select id, name, active from stores where id = ? and village_id = ?").get(storeId, villageId) as { id: number; name: string; active: number } | undefined;
+  return db().selectFrom("stores").select(["id", "name", "active"]).where("id", "=", storeId).where("village_id", "=", villageId).executeTakeFirst();
 }
 
-export function updateStore(actor: StaffActor, villageId: number, storeId: number, name: string, active: boolean): Outcome {
-  const s = storeOf(villageId, storeId);
-  if (!s) throw new Response("找不到这个超市", { status: 404 });
-  if (stmt("select 1 from stores where village_id = ? and name = ? and id <> ?").get(villageId, name, storeId)) return fail("name", "本村已有同名的超市");
-  transact(() => {
-    stmt("update stores set name = ?, active = ? where id = ?").run(name, active ? 1 : 0, storeId);
+export function updateStore(actor: StaffActor, villageId: number, storeId: number, name: string, active: boolean): Promise<Outcome> {
+  return unitOfWork(async (): Promise<Outcome> => {
+    const s = await storeOf(villageId, storeId);
+    if (!s) throw new Response("找不到这个超市", { status: 404 });
+    if (await nameTaken(villageId, name, storeId)) return fail("name", "本村已有同名的超市");
+    await db().updateTable("stores").set({ name, active: active ? 1 : 0 }).where("id", "=", storeId).execute();
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "store.update", targetType: "store", targetId: storeId, before: { name: s.name, active: s.active === 1 }, after: { name, active } });
+    return { ok: true };
   });
-  return { ok: true };
 }
 
 /** Only users holding the store keeper role in this village can be assigned. */
-export function setKeepers(actor: StaffActor, villageId: number, storeId: number, userIds: number[]): Outcome {
-  if (!storeOf(villageId, storeId)) throw new Response("找不到这个超市", { status: 404 });
-  const allowed = new Set((stmt("select user_id from user_roles where village_id = ? and role = 'store_keeper'").all(villageId) as { user_id: number }[]).map((r) => r.user_id));
-  if (userIds.some((u) => !allowed.has(u))) return fail("keepers", "只能选择本村的店主");
-  transact(() => {
-    stmt("delete from store_keepers where store_id = ?").run(storeId);
-    for (const u of new Set(userIds)) stmt("insert into store_keepers (store_id, user_id, village_id, created_at) values (?, ?, ?, ?)").run(storeId, u, villageId, now());
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "store.keepers", targetType: "store", targetId: storeId, after: { keepers: [...new Set(userIds)] } });
+export function setKeepers(actor: StaffActor, villageId: number, storeId: number, userIds: number[]): Promise<Outcome> {
+  return unitOfWork(async (): Promise<Outcome> => {
+    if (!(await storeOf(villageId, storeId))) throw new Response("找不到这个超市", { status: 404 });
+    const keepers = await db().selectFrom("user_roles").select("user_id").where("village_id", "=", villageId).where("role", "=", "store_keeper").execute();
+    const allowed = new Set(keepers.map((r) => r.user_id));
+    if (userIds.some((u) => !allowed.has(u))) return fail("keepers", "只能选择本村的店主");
+    const chosen = [...new Set(userIds)];
+    await db().deleteFrom("store_keepers").where("store_id", "=", storeId).execute();
+    if (chosen.length) {
+      const at = now();
+      await db().insertInto("store_keepers").values(chosen.map((u) => ({ store_id: storeId, user_id: u, village_id: villageId, created_at: at }))).execute();
+    }
+    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "store.keepers", targetType: "store", targetId: storeId, after: { keepers: chosen } });
+    return { ok: true };
   });
-  return { ok: true };
 }

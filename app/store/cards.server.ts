@@ -2,7 +2,7 @@
 // the household (JFHK:<id>); spending still needs the household PIN at the counter.
 import QRCode from "qrcode";
 import { CARD_QR_PREFIX } from "./checkout.server";
-import { stmt } from "~/platform/database.server";
+import { db } from "~/platform/database.server";
 
 export interface HouseholdCard {
   id: number;
@@ -20,16 +20,19 @@ export async function householdCards(
   villageId: number,
   opts: { householdId?: number | null; gridId?: number | null; batch?: number },
 ): Promise<{ cards: HouseholdCard[]; total: number; first: number }> {
-  const where = "h.village_id = ? and (? is null or h.id = ?) and (? is null or h.grid_id = ?)";
-  const args = [villageId, opts.householdId ?? null, opts.householdId ?? null, opts.gridId ?? null, opts.gridId ?? null];
-  const total = (stmt(`select count(*) as n from households h where ${where}`).get(...args) as { n: number }).n;
+  let households = db().selectFrom("households as h").where("h.village_id", "=", villageId);
+  if (opts.householdId != null) households = households.where("h.id", "=", opts.householdId);
+  if (opts.gridId != null) households = households.where("h.grid_id", "=", opts.gridId);
+  const { n: total } = await households.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const first = Math.min(Math.max(0, (opts.batch ?? 1) - 1) * CARDS_PER_BATCH, Math.max(0, total - 1));
-  const rows = stmt(
-    `select h.id, h.number, h.address, g.name as grid,
-       (select name from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1) as head
-     from households h left join grids g on g.id = h.grid_id
-     where ${where} order by h.number limit ? offset ?`,
-  ).all(...args, CARDS_PER_BATCH, first) as Omit<HouseholdCard, "qr">[];
+  const rows = await households
+    .leftJoin("grids as g", "g.id", "h.grid_id")
+    .leftJoin("members as hm", (j) => j.onRef("hm.household_id", "=", "h.id").on((eb) => eb.and([eb("hm.is_head", "=", eb.lit(1)), eb("hm.active", "=", eb.lit(1))])))
+    .select(["h.id", "h.number", "h.address", "g.name as grid", "hm.name as head"])
+    .orderBy("h.number")
+    .limit(CARDS_PER_BATCH)
+    .offset(first)
+    .execute();
   const cards = await Promise.all(
     rows.map(async (r) => {
       // Fixed mask: a whole grid of cards is drawn per request (see qrDataUrl).
@@ -40,6 +43,6 @@ export async function householdCards(
   return { cards, total, first };
 }
 
-export function villageGrids(villageId: number): { id: number; name: string }[] {
-  return stmt("select id, name from grids where village_id = ? order by id").all(villageId) as { id: number; name: string }[];
+export function villageGrids(villageId: number): Promise<{ id: number; name: string }[]> {
+  return db().selectFrom("grids").select(["id", "name"]).where("village_id", "=", villageId).orderBy("id").execute();
 }

@@ -1,40 +1,35 @@
 // Counter checkout for villagers without phones: the keeper scans or types the household card,
 // builds the cart, the villager types the household PIN on the keeper's device, and the sale is
-// confirmed in one transaction (order, stock, ledger debit).
-import { z } from "zod";
-import { checkoutAttempt, CheckoutError, counterSaleInTxn, orderView, precheckCounterSale, type CartLine, type Keeper, type Receipt, type Result } from "./checkout.server";
-import { transact, stmt } from "~/platform/database.server";
+// confirmed in one unit of work (order, stock, ledger debit).
+import { checkoutAttempt, CheckoutError, counterSaleInUnit, orderView, precheckCounterSale, type CartLine, type Keeper, type OrderView, type Receipt, type Result } from "./checkout.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { redeem } from "~/ledger/ledger.server";
 import { checkPin } from "./pin.server";
 import { normalizeDigits } from "~/platform/validation.server";
 
-export const cardNumberSchema = z
-  .string({ error: "请输入户号或扫描户卡" })
-  .transform((s) => normalizeDigits(s).trim())
-  .pipe(z.string().min(1, "请输入户号或扫描户卡").max(40, "户号太长了，请核对"));
-
 /** A household of the keeper's village by its 户号 (what is printed on the card). */
-export function householdByNumber(villageId: number, number: string): { id: number; number: string } | undefined {
-  return stmt("select id, number from households where village_id = ? and number = ?").get(villageId, number) as { id: number; number: string } | undefined;
+export function householdByNumber(villageId: number, number: string) {
+  return db().selectFrom("households").select(["id", "number"]).where("village_id", "=", villageId).where("number", "=", number).executeTakeFirst();
 }
 
-export interface CounterHousehold {
-  id: number;
-  number: string;
-  address: string;
-  members: { id: number; name: string; relation: string; can_redeem: number; is_head: number }[];
-}
-
-export function counterHousehold(villageId: number, householdId: number): CounterHousehold | null {
-  const h = stmt("select id, number, address from households where id = ? and village_id = ?").get(householdId, villageId) as
-    | { id: number; number: string; address: string }
-    | undefined;
+/** The household the counter serves, with the members who may be named as the one redeeming. */
+export async function counterHousehold(villageId: number, householdId: number) {
+  const h = await db().selectFrom("households").select(["id", "number", "address"]).where("id", "=", householdId).where("village_id", "=", villageId).executeTakeFirst();
   if (!h) return null;
-  const members = stmt(
-    "select id, name, relation, can_redeem, is_head from members where household_id = ? and active = 1 order by is_head desc, id",
-  ).all(householdId) as CounterHousehold["members"];
+  const members = await db()
+    .selectFrom("members")
+    .select(["id", "name", "relation", "can_redeem", "is_head"])
+    .where("household_id", "=", householdId)
+    // A literal, as everywhere members are filtered by flag: SQLite weighs the partial index
+    // members_one_head (is_head = 1 and active = 1) against it (see stock.server.ts orderStatus).
+    .where((eb) => eb("active", "=", eb.lit(1)))
+    .orderBy("is_head", "desc")
+    .orderBy("id")
+    .execute();
   return { ...h, members };
 }
+
+export type CounterHousehold = NonNullable<Awaited<ReturnType<typeof counterHousehold>>>;
 
 export interface CounterInput {
   householdId: number;
@@ -45,25 +40,29 @@ export interface CounterInput {
   nonce: string;
 }
 
-/** Checks the cart, then the PIN (counted, lockable), then sells in one transaction (which checks again). A replayed nonce returns the same receipt. */
+async function receiptOf(orderId: number): Promise<OrderView> {
+  const order = await orderView(orderId);
+  if (!order) throw new Error(`counter order ${orderId} not found`);
+  return order;
+}
+
+/** Checks the cart, then the PIN (counted, lockable), then sells in one unit of work (which checks again). A replayed nonce returns the same receipt. */
 export async function counterCheckout(keeper: Keeper, input: CounterInput): Promise<Result<Receipt>> {
-  const idemKey = `order:counter:${input.householdId}:${input.nonce}`;
-  const done = stmt("select id from orders where idem_key = ?").get(idemKey) as { id: number } | undefined;
-  if (done) return { ok: true, order: orderView(done.id)!, created: false };
-  const pre = precheckCounterSale(keeper, input);
+  const pre = await precheckCounterSale(keeper, input);
   if (!pre.ok) return pre;
+  if (pre.existing !== null) return { ok: true, order: await receiptOf(pre.existing), created: false };
   const pin = await checkPin(input.householdId, normalizeDigits(input.pin));
   if (!pin.ok) return { ok: false, code: pin.code, field: "pin", message: pin.message };
-  return checkoutAttempt(() => {
-    const sale = transact(() =>
-      counterSaleInTxn(keeper, input, (o) =>
+  return checkoutAttempt(async () => {
+    const sale = await unitOfWork(() =>
+      counterSaleInUnit(keeper, input, (o) =>
         redeem({
           householdId: input.householdId, storeAccountId: o.storeAccountId, amount: o.total, idemKey: `order:${o.orderId}:counter`,
           actor: { userId: keeper.userId, role: keeper.role }, memberId: input.memberId, cause: { kind: "order", id: o.orderId }, memo: o.memo,
         }).txnId,
       ),
     );
-    return { order: orderView(sale.orderId)!, created: sale.created };
+    return { order: await receiptOf(sale.orderId), created: sale.created };
   });
 }
 

@@ -6,6 +6,7 @@ import type { Keeper } from "./checkout.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { pinSchema, pinState } from "./pin.server";
 import type { KeeperCtx } from "./access.server";
+import { TEXT_LIMITS } from "./labels";
 
 export function keeperOf(ctx: KeeperCtx): Keeper {
   return { userId: ctx.userId, role: ctx.role, villageId: ctx.villageId, storeIds: ctx.stores.map((s) => s.id) };
@@ -16,17 +17,17 @@ export const scanIntentSchema = z.discriminatedUnion(
   [
     z.object({
       intent: z.literal("lookup"),
-      code: z.string({ error: "请输入 8 位兑换码" }).max(500, "这不是积分超市的兑换码，请扫描村民手机上的兑换码").refine((s) => s.trim() !== "", "请输入 8 位兑换码"),
+      code: z.string({ error: "请输入 8 位兑换码" }).max(TEXT_LIMITS.code, "这不是积分超市的兑换码，请扫描村民手机上的兑换码").refine((s) => s.trim() !== "", "请输入 8 位兑换码"),
       via: z.enum(["typed", "camera", "photo"]).catch("typed"),
     }),
-    z.object({ intent: z.literal("confirm"), orderId: formIdSchema, code: z.string().max(500).catch("") }),
+    z.object({ intent: z.literal("confirm"), orderId: formIdSchema, code: z.string().max(TEXT_LIMITS.code).catch("") }),
   ],
   { error: "请求有误，请刷新页面后再试" },
 );
 
-export function householdMoney(householdId: number) {
+export async function householdMoney(householdId: number) {
   const b = householdBalance(householdId);
-  return { spendable: b.spendable, balance: b.balance, lock: pinState(householdId).lockedUntil };
+  return { spendable: b.spendable, balance: b.balance, lock: (await pinState(householdId)).lockedUntil };
 }
 
 export const counterSellSchema = z.object({
@@ -43,5 +44,5 @@ export const counterSellSchema = z.object({
 
 export const counterQuerySchema = z.object({
   household: z.string().nullish().transform((s) => (s && /^\d{1,12}$/.test(s) ? Number(s) : null)),
-  number: z.string().nullish().transform((s) => (s ?? "").trim().slice(0, 40)),
+  number: z.string().nullish().transform((s) => (s ?? "").trim().slice(0, TEXT_LIMITS.cardNumber)),
 });

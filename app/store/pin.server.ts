@@ -4,10 +4,11 @@
 import { z } from "zod";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { hashPassword, verifyPassword } from "~/platform/password.server";
 import { normalizeDigits } from "~/platform/validation.server";
 import type { StaffActor } from "~/platform/forms.server";
+import { TEXT_LIMITS } from "./labels";
 
 export const PIN_MAX_FAILURES = 5;
 export const PIN_LOCK_MS = 15 * 60_000;
@@ -15,7 +16,7 @@ export const PIN_LOCK_MS = 15 * 60_000;
 export const pinSchema = z
   .string({ error: "请输入 6 位数字密码" })
   .transform(normalizeDigits)
-  .pipe(z.string().min(1, "请输入 6 位数字密码").max(6, "兑换密码是 6 位数字").regex(/^\d{6}$/, "兑换密码是 6 位数字"));
+  .pipe(z.string().min(1, "请输入 6 位数字密码").max(TEXT_LIMITS.pin, "兑换密码是 6 位数字").regex(/^\d{6}$/, "兑换密码是 6 位数字"));
 
 /** A new PIN: 6 digits, not all the same and not a run like 123456. */
 export const newPinSchema = z
@@ -26,18 +27,15 @@ export const newPinSchema = z
     } else if (v.confirm !== v.pin) ctx.addIssue({ code: "custom", path: ["confirm"], message: "两次输入的密码不一样" });
   });
 
-interface PinRow {
-  household_id: number;
-  pin_hash: string;
-  failures: number;
-  locked_until: number;
-  last_failure_at: number | null;
-  set_at: number;
+function pinRow(householdId: number) {
+  return db()
+    .selectFrom("household_pins")
+    .select(["pin_hash", "failures", "locked_until", "last_failure_at", "set_at"])
+    .where("household_id", "=", householdId)
+    .executeTakeFirst();
 }
 
-function pinRow(householdId: number): PinRow | undefined {
-  return stmt("select * from household_pins where household_id = ?").get(householdId) as PinRow | undefined;
-}
+type PinRow = NonNullable<Awaited<ReturnType<typeof pinRow>>>;
 
 export interface PinState {
   set: boolean;
@@ -46,8 +44,8 @@ export interface PinState {
   failures: number;
 }
 
-export function pinState(householdId: number): PinState {
-  const row = pinRow(householdId);
+export async function pinState(householdId: number): Promise<PinState> {
+  const row = await pinRow(householdId);
   if (!row) return { set: false, setAt: null, lockedUntil: null, failures: 0 };
   const locked = row.locked_until > now() ? row.locked_until : null;
   return { set: true, setAt: row.set_at, lockedUntil: locked, failures: locked ? row.failures : freshFailures(row) };
@@ -61,14 +59,16 @@ function freshFailures(row: PinRow): number {
 /** Set by the household head (own household) or an admin; clears any lock. */
 export async function setPin(actor: StaffActor, householdId: number, villageId: number, pin: string): Promise<void> {
   const hash = await hashPassword(pin);
-  transact(() => {
-    const had = !!pinRow(householdId);
-    stmt(
-      `insert into household_pins (household_id, village_id, pin_hash, set_by, set_at, failures, locked_until, last_failure_at)
-       values (?, ?, ?, ?, ?, 0, 0, null)
-       on conflict (household_id) do update set pin_hash = excluded.pin_hash, set_by = excluded.set_by, set_at = excluded.set_at,
-         failures = 0, locked_until = 0, last_failure_at = null`,
-    ).run(householdId, villageId, hash, actor.userId, now());
+  await unitOfWork(async () => {
+    const had = !!(await pinRow(householdId));
+    const at = now();
+    await db()
+      .insertInto("household_pins")
+      .values({ household_id: householdId, village_id: villageId, pin_hash: hash, set_by: actor.userId, set_at: at, failures: 0, locked_until: 0, last_failure_at: null })
+      .onConflict((oc) =>
+        oc.column("household_id").doUpdateSet({ pin_hash: hash, set_by: actor.userId, set_at: at, failures: 0, locked_until: 0, last_failure_at: null }),
+      )
+      .execute();
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: had ? "pin.change" : "pin.set", targetType: "household", targetId: householdId });
   });
 }
@@ -81,26 +81,28 @@ function lockedMessage(until: number): string {
 
 /** Counts the try first, then compares; a right PIN takes the try back and clears the count. */
 export async function checkPin(householdId: number, pin: string): Promise<PinCheck> {
-  const pre = transact((): PinCheck | PinRow => {
-    const row = pinRow(householdId);
+  const pre = await unitOfWork(async (): Promise<PinCheck | PinRow> => {
+    const row = await pinRow(householdId);
     if (!row) return { ok: false, code: "no_pin", message: "这户还没有设置兑换密码，请户主在“我的家庭”里设置，或请村管理员设置" };
     if (row.locked_until > now()) return { ok: false, code: "locked", message: lockedMessage(row.locked_until) };
     const failures = freshFailures(row);
     if (failures >= PIN_MAX_FAILURES) return { ok: false, code: "locked", message: lockedMessage(now() + PIN_LOCK_MS) };
-    stmt("update household_pins set failures = ?, last_failure_at = ?, locked_until = 0 where household_id = ?").run(failures + 1, now(), householdId);
+    await db().updateTable("household_pins").set({ failures: failures + 1, last_failure_at: now(), locked_until: 0 }).where("household_id", "=", householdId).execute();
     return row;
   });
   if ("ok" in pre) return pre;
+  // bcrypt runs between the two units of work, never inside one.
   const right = /^\d{6}$/.test(pin) && (await verifyPassword(pin, pre.pin_hash));
-  return transact((): PinCheck => {
-    const row = pinRow(householdId)!;
+  return unitOfWork(async (): Promise<PinCheck> => {
+    const row = await pinRow(householdId);
+    if (!row) return { ok: false, code: "no_pin", message: "这户还没有设置兑换密码，请户主在“我的家庭”里设置，或请村管理员设置" };
     if (right) {
-      stmt("update household_pins set failures = 0, last_failure_at = null where household_id = ?").run(householdId);
+      await db().updateTable("household_pins").set({ failures: 0, last_failure_at: null }).where("household_id", "=", householdId).execute();
       return { ok: true };
     }
     if (row.failures >= PIN_MAX_FAILURES) {
       const until = now() + PIN_LOCK_MS;
-      stmt("update household_pins set locked_until = ? where household_id = ?").run(until, householdId);
+      await db().updateTable("household_pins").set({ locked_until: until }).where("household_id", "=", householdId).execute();
       return { ok: false, code: "locked", message: lockedMessage(until) };
     }
     return { ok: false, code: "pin", message: `兑换密码不对，还可以再试 ${PIN_MAX_FAILURES - row.failures} 次` };

@@ -1,20 +1,8 @@
 // The receipt both sides see after a confirm: number, time, items, points, balance after.
 import { formatTime } from "~/platform/format";
+import type { OrderView } from "./checkout.server";
 
-interface ReceiptOrder {
-  no: string;
-  status: string;
-  channel: string;
-  store: string;
-  closedAt: number | null;
-  household: { number: string; head: string | null };
-  member: string | null;
-  keeper: string | null;
-  items: { goodId: number; name: string; unit: string; price: number; qty: number }[];
-  total: number;
-  balanceAfter: number | null;
-  voidReason: string | null;
-}
+type ReceiptOrder = Pick<OrderView, "no" | "status" | "channel" | "store" | "closedAt" | "household" | "member" | "keeper" | "items" | "total" | "balanceAfter" | "voidReason">;
 
 export function Receipt({ order, side, replay }: { order: ReceiptOrder; side: "villager" | "keeper"; replay?: boolean }) {
   const voided = order.status === "voided";

@@ -1,18 +1,22 @@
 // Stock changes only through movements: each one updates the good's cached stock in the same
-// transaction and records the stock after it. The database refuses a negative stock.
+// unit of work and records the stock after it. The database refuses a negative stock.
+import { sql, type Selectable } from "kysely";
 import { now } from "~/platform/clock.server";
-import { stmt } from "~/platform/database.server";
-import type { Selectable } from "kysely";
-import type { StockKind, StockMovementTable } from "../../db/schema";
+import { db } from "~/platform/database.server";
+import type { OrderStatus, StockKind, StockMovementTable } from "../../db/schema";
 
-export const RESTOCK_SOURCES = ["上级拨款", "乡贤捐赠", "村集体", "其他"] as const;
+export { RESTOCK_SOURCES, STOCK_KIND_LABELS } from "./labels";
 
-export const STOCK_KIND_LABELS: Record<StockKind, string> = {
-  restock: "入库",
-  redemption: "兑换出库",
-  void: "作废退回",
-  correction: "盘点修正",
-};
+/**
+ * An order status written into the SQL text, not bound. SQLite compares a query's `status = …`
+ * with the partial indexes on pending orders (orders_pending_store, orders_live_code,
+ * orders_pending_expiry): against a literal it decides once, against a bound value it re-prepares the
+ * statement on every run to look at the value (~20 µs against ~1 µs a run, measured). The builder
+ * binds every string, hence `sql.lit`; a quoted literal is the same SQL on PostgreSQL.
+ */
+export function orderStatus(s: OrderStatus) {
+  return sql.lit(s);
+}
 
 /** What live pending orders hold of a good, for the refusal's wording. */
 export interface HeldStock {
@@ -43,33 +47,46 @@ function heldMessage(name: string, stock: number, { held, own, unit }: HeldStock
 // the stock they were held in.)
 //
 // Starts from the store's live pending orders (partial index orders_pending_store, 0009), never from
-// every past sale of the good. `+i.good_id` makes `i.good_id = ?` unusable as an index lookup, so the
-// planner can never start from order_items_good, which grows with every sale the good ever had (the
-// same trick as checkout's MONTH_TAKEN_SQL, where the planner did pick it). Today's plan is the same
-// without it, with or without ANALYZE statistics, but that is the planner's choice, not a guarantee;
-// tests/store/holds.test.ts pins the plan.
-export const HELD_SQL = `select coalesce(sum(i.qty), 0) as n from orders o join order_items i on i.order_id = o.id
-  where o.store_id = ? and o.status = 'pending' and o.expires_at > ? and +i.good_id = ?`;
+// every past sale of the good. `i.good_id + 0` makes `good_id = ?` unusable as an index lookup, so
+// the planner can never start from order_items_good, which grows with every sale the good ever had
+// (the same trick as checkout's monthTakenQuery, where the planner did pick it). Today's plan is the
+// same without it, with or without ANALYZE statistics, but that is the planner's choice, not a
+// guarantee; tests/store/holds.test.ts pins the plan.
+
+/** The sum of one good held by live pending orders of its store (the query, for the plan test). */
+export function heldQuery(storeId: number, goodId: number, at: number) {
+  return db()
+    .selectFrom("orders as o")
+    .innerJoin("order_items as i", "i.order_id", "o.id")
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("i.qty"), eb.lit(0)).as("n"))
+    .where("o.store_id", "=", storeId)
+    .where("o.status", "=", orderStatus("pending"))
+    .where("o.expires_at", ">", at)
+    .where((eb) => eb(eb("i.good_id", "+", eb.lit(0)), "=", goodId));
+}
 
 /** Units of the good held by live pending orders of its store. */
-export function heldQty(storeId: number, goodId: number, at = now()): number {
-  return (stmt(HELD_SQL).get(storeId, at, goodId) as { n: number }).n;
+export async function heldQty(storeId: number, goodId: number, at = now()): Promise<number> {
+  return (await heldQuery(storeId, goodId, at).executeTakeFirstOrThrow()).n;
 }
 
 /** What one household's own live pending orders hold of the good (only for a refusal's wording). */
-export function heldByHousehold(storeId: number, goodId: number, householdId: number, at = now()): number {
-  return (
-    stmt(`${HELD_SQL} and o.household_id = ?`).get(storeId, at, goodId, householdId) as { n: number }
-  ).n;
+export async function heldByHousehold(storeId: number, goodId: number, householdId: number, at = now()): Promise<number> {
+  return (await heldQuery(storeId, goodId, at).where("o.household_id", "=", householdId).executeTakeFirstOrThrow()).n;
 }
 
 /** Every good of the store that live pending orders hold, with the units held (for pages). */
-export function heldByGood(storeId: number, at = now()): Map<number, number> {
-  const rows = stmt(
-    `select i.good_id as goodId, sum(i.qty) as n from orders o join order_items i on i.order_id = o.id
-     where o.store_id = ? and o.status = 'pending' and o.expires_at > ? group by i.good_id`,
-  ).all(storeId, at) as { goodId: number; n: number }[];
-  return new Map(rows.map((r) => [r.goodId, r.n]));
+export async function heldByGood(storeId: number, at = now()): Promise<Map<number, number>> {
+  const rows = await db()
+    .selectFrom("orders as o")
+    .innerJoin("order_items as i", "i.order_id", "o.id")
+    .select((eb) => ["i.good_id", eb.fn.sum<number>("i.qty").as("n")])
+    .where("o.store_id", "=", storeId)
+    .where("o.status", "=", orderStatus("pending"))
+    .where("o.expires_at", ">", at)
+    .groupBy("i.good_id")
+    .execute();
+  return new Map(rows.map((r) => [r.good_id, r.n]));
 }
 
 interface Move {
@@ -83,21 +100,31 @@ interface Move {
   actorUserId: number | null;
 }
 
-/** Must run inside a transaction. Throws StockShortError instead of letting stock go below zero. */
-export function moveStock(m: Move): number {
-  const good = stmt("select name, stock from goods where id = ? and village_id = ?").get(m.goodId, m.villageId) as
-    | { name: string; stock: number }
-    | undefined;
-  if (!good) throw new Error(`good ${m.goodId} not in village ${m.villageId}`);
-  const after = good.stock + m.delta;
-  if (after < 0) throw new StockShortError(m.goodId, good.name, good.stock);
+/** Must run inside a unit of work. Throws StockShortError instead of letting stock go below zero. */
+export async function moveStock(m: Move): Promise<number> {
   const at = now();
-  stmt("update goods set stock = ?, updated_at = ? where id = ?").run(after, at, m.goodId);
-  stmt(
-    `insert into stock_movements (village_id, good_id, kind, delta, stock_after, source, note, order_id, actor_user_id, created_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(m.villageId, m.goodId, m.kind, m.delta, after, m.source ?? null, m.note ?? "", m.orderId ?? null, m.actorUserId, at);
-  return after;
+  // One statement on the way that succeeds: the update refuses to go below zero and returns the new stock.
+  const moved = await db()
+    .updateTable("goods")
+    .set((eb) => ({ stock: eb("stock", "+", m.delta), updated_at: at }))
+    .where("id", "=", m.goodId)
+    .where("village_id", "=", m.villageId)
+    .where((eb) => eb(eb("stock", "+", m.delta), ">=", 0))
+    .returning("stock")
+    .executeTakeFirst();
+  if (!moved) {
+    const good = await db().selectFrom("goods").select(["name", "stock"]).where("id", "=", m.goodId).where("village_id", "=", m.villageId).executeTakeFirst();
+    if (!good) throw new Error(`good ${m.goodId} not in village ${m.villageId}`);
+    throw new StockShortError(m.goodId, good.name, good.stock);
+  }
+  await db()
+    .insertInto("stock_movements")
+    .values({
+      village_id: m.villageId, good_id: m.goodId, kind: m.kind, delta: m.delta, stock_after: moved.stock, source: m.source ?? null,
+      note: m.note ?? "", order_id: m.orderId ?? null, actor_user_id: m.actorUserId, created_at: at,
+    })
+    .execute();
+  return moved.stock;
 }
 
 /** A stock movement with the name of who made it. */
@@ -105,9 +132,13 @@ export type MovementView = Pick<Selectable<StockMovementTable>, "id" | "kind" | 
   actor: string | null;
 };
 
-export function movementsOf(goodId: number, limit = 30): MovementView[] {
-  return stmt(
-    `select s.id, s.kind, s.delta, s.stock_after, s.source, s.note, s.order_id, u.display_name as actor, s.created_at
-     from stock_movements s left join users u on u.id = s.actor_user_id where s.good_id = ? order by s.id desc limit ?`,
-  ).all(goodId, limit) as MovementView[];
+export function movementsOf(goodId: number, limit = 30): Promise<MovementView[]> {
+  return db()
+    .selectFrom("stock_movements as s")
+    .leftJoin("users as u", "u.id", "s.actor_user_id")
+    .select(["s.id", "s.kind", "s.delta", "s.stock_after", "s.source", "s.note", "s.order_id", "u.display_name as actor", "s.created_at"])
+    .where("s.good_id", "=", goodId)
+    .orderBy("s.id", "desc")
+    .limit(limit)
+    .execute();
 }

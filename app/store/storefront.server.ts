@@ -4,13 +4,13 @@ import crypto from "node:crypto";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { formIdSchema } from "~/platform/forms.server";
-import { householdOrders, monthTaken } from "./checkout.server";
+import { householdOrders, monthTakenByGood } from "./checkout.server";
 import { now } from "~/platform/clock.server";
-import { stmt } from "~/platform/database.server";
+import { db } from "~/platform/database.server";
 import { storeGoods } from "./goods.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { pinState } from "./pin.server";
-import { heldByGood } from "./stock.server";
+import { heldByGood, orderStatus } from "./stock.server";
 import { villageStores } from "./access.server";
 
 export const orderIntentSchema = z.object({ intent: z.enum(["cancel", "refresh"], { error: "请求有误，请刷新页面后再试" }) });
@@ -44,39 +44,47 @@ export function photoUrl(g: { id: number; has_photo: number; photo_version: numb
   return g.has_photo ? `/photos/goods/${g.id}?v=${g.photo_version}` : null;
 }
 
-export function storefront(householdId: number, villageId: number, memberId: number | null, storeParam: string | null) {
-  const stores = villageStores(villageId);
+export async function storefront(householdId: number, villageId: number, memberId: number | null, storeParam: string | null) {
+  const stores = await villageStores(villageId);
   const store = stores.find((s) => String(s.id) === storeParam) ?? stores[0] ?? null;
   const balance = householdBalance(householdId);
-  const member = memberId ? (stmt("select can_redeem from members where id = ?").get(memberId) as { can_redeem: number } | undefined) : undefined;
-  const held = store ? heldByGood(store.id) : new Map<number, number>();
-  const goods: ShelfItem[] = store
-    ? storeGoods(store.id, true).map((g) => {
-        const limitLeft = g.monthly_limit === null ? null : Math.max(0, g.monthly_limit - monthTaken(householdId, g.id));
-        const affordable = balance.spendable > 0 ? Math.floor(balance.spendable / g.price) : 0;
-        const available = Math.max(0, g.stock - (held.get(g.id) ?? 0));
-        return {
-          id: g.id, name: g.name, category: g.category, unit: g.unit, price: g.price, stock: g.stock, available, photo: photoUrl(g),
-          limit: g.monthly_limit, limitLeft, canTake: Math.min(available, limitLeft ?? Infinity, affordable, 99),
-        };
-      })
-    : [];
+  const member = memberId ? await db().selectFrom("members").select("can_redeem").where("id", "=", memberId).executeTakeFirst() : undefined;
+  const held = store ? await heldByGood(store.id) : new Map<number, number>();
+  const shelf = store ? await storeGoods(store.id, true) : [];
+  // What the household took this month, for every limited good at once (none: no statement).
+  const taken = shelf.some((g) => g.monthly_limit !== null) ? await monthTakenByGood(householdId) : new Map<number, number>();
+  const goods: ShelfItem[] = shelf.map((g) => {
+    const limitLeft = g.monthly_limit === null ? null : Math.max(0, g.monthly_limit - (taken.get(g.id) ?? 0));
+    const affordable = balance.spendable > 0 ? Math.floor(balance.spendable / g.price) : 0;
+    const available = Math.max(0, g.stock - (held.get(g.id) ?? 0));
+    return {
+      id: g.id, name: g.name, category: g.category, unit: g.unit, price: g.price, stock: g.stock, available, photo: photoUrl(g),
+      limit: g.monthly_limit, limitLeft, canTake: Math.min(available, limitLeft ?? Infinity, affordable, 99),
+    };
+  });
   return {
     stores: stores.map((s) => ({ id: s.id, name: s.name })),
     store: store && { id: store.id, name: store.name },
     balance,
     canRedeem: member ? member.can_redeem === 1 : true,
     goods,
-    pending: pendingOrders(householdId),
-    recent: householdOrders(householdId, 5).filter((o) => o.status !== "pending"),
+    pending: await pendingOrders(householdId),
+    recent: (await householdOrders(householdId, 5)).filter((o) => o.status !== "pending"),
     nonce: newNonce(),
   };
 }
 
-function pendingOrders(householdId: number): { id: number; total: number; expires_at: number }[] {
-  return stmt("select id, total, expires_at from orders where household_id = ? and status = 'pending' and expires_at > ? order by id desc").all(
-    householdId, now(),
-  ) as { id: number; total: number; expires_at: number }[];
+/** The household's live codes (a pending order always has its expiry). */
+async function pendingOrders(householdId: number): Promise<{ id: number; total: number; expires_at: number }[]> {
+  const rows = await db()
+    .selectFrom("orders")
+    .select(["id", "total", "expires_at"])
+    .where("household_id", "=", householdId)
+    .where("status", "=", orderStatus("pending"))
+    .where("expires_at", ">", now())
+    .orderBy("id", "desc")
+    .execute();
+  return rows.flatMap(({ id, total, expires_at }) => (expires_at === null ? [] : [{ id, total, expires_at }]));
 }
 
 // The code page asks again every 3 s while it waits for the keeper: draw each payload once.
@@ -98,7 +106,7 @@ export async function qrDataUrl(payload: string): Promise<string> {
 }
 
 /** The lock the household head sees on the home page after 5 wrong PINs at the counter. */
-export function pinLockNotice(householdId: number): { until: number } | null {
-  const s = pinState(householdId);
+export async function pinLockNotice(householdId: number): Promise<{ until: number } | null> {
+  const s = await pinState(householdId);
   return s.lockedUntil ? { until: s.lockedUntil } : null;
 }

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { now } from "../../app/platform/clock.server";
-import { stmt, transact } from "../../app/platform/database.server";
+import { stmt, unitOfWork } from "../../app/platform/database.server";
 import { DEMO_GOODS } from "./goods";
 import { cleanGoodPhoto, type Photo } from "../../app/store/goods.server";
 import { setPin } from "../../app/store/pin.server";
@@ -22,7 +22,8 @@ export async function seedDemoStores(): Promise<void> {
   // Decoded before the transaction: image work is async and must not run inside one.
   const photos = new Map<string, Photo | null>();
   for (const g of DEMO_GOODS) photos.set(g.file, await photo(g.file));
-  transact(() => {
+  // The store module writes through units of work: the seed's statements join this one.
+  await unitOfWork(async () => {
     for (const [si, s] of stores.entries()) {
       const keeper = stmt("select user_id from user_roles where village_id = ? and role = 'store_keeper' order by user_id limit 1").get(s.village_id) as
         | { user_id: number }
@@ -39,7 +40,7 @@ export async function seedDemoStores(): Promise<void> {
         );
         // A spread of stock levels so the demo shows 库存不足 and 已兑完 too.
         const qty = gi === 11 + si ? 0 : gi % 6 === 5 ? 3 : 20 + ((gi * 13 + si * 5) % 40);
-        if (qty > 0) moveStock({ villageId: s.village_id, goodId, kind: "restock", delta: qty, source: gi % 3 === 0 ? "上级拨款" : gi % 3 === 1 ? "村集体" : "乡贤捐赠", note: "开业备货", actorUserId: keeper?.user_id ?? null });
+        if (qty > 0) await moveStock({ villageId: s.village_id, goodId, kind: "restock", delta: qty, source: gi % 3 === 0 ? "上级拨款" : gi % 3 === 1 ? "村集体" : "乡贤捐赠", note: "开业备货", actorUserId: keeper?.user_id ?? null });
       }
     }
   });

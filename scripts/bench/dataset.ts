@@ -173,15 +173,15 @@ for (let k = 0; k < CHECKOUT_PAIRS; k++) {
   const keeperPhone = `1370000${String(k).padStart(4, "0")}`;
   const keeperId = insertUser({ phone: keeperPhone, passwordHash: benchHash, displayName: `店主${k}`, memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId }] });
   const keepers = (sqlite.prepare("select user_id from store_keepers where store_id = ?").all(storeId) as { user_id: number }[]).map((r) => r.user_id);
-  const ok = setKeepers(admin, villageId, storeId, [...keepers, keeperId]);
+  const ok = await setKeepers(admin, villageId, storeId, [...keepers, keeperId]);
   if (!ok.ok) throw new Error("setKeepers failed");
   let goodIds = (sqlite.prepare("select id from goods where store_id = ? order by id").all(storeId) as { id: number }[]).map((r) => r.id);
   if (!goodIds.length) {
     for (const [name, category, unit, price] of BENCH_GOODS) {
-      const g = createGood(admin, villageId, storeId, goodSchema.parse({ name, category, unit, price: String(price), cost: "2.50", monthlyLimit: "", lowStock: "5", active: "on" }), null);
+      const g = await createGood(admin, villageId, storeId, goodSchema.parse({ name, category, unit, price: String(price), cost: "2.50", monthlyLimit: "", lowStock: "5", active: "on" }), null);
       if (!g.ok) throw new Error("createGood failed");
       for (let r = 0; r < 5; r++) {
-        const moved = changeStock(admin, villageId, g.goodId, stockSchema.parse({ intent: "stock.restock", qty: "99999", source: "村集体", note: "压测备货" }));
+        const moved = await changeStock(admin, villageId, g.goodId, stockSchema.parse({ intent: "stock.restock", qty: "99999", source: "村集体", note: "压测备货" }));
         if (!moved.ok) throw new Error("restock failed");
       }
     }

@@ -82,7 +82,7 @@ describe("the boot pass over photos stored before 0008", () => {
       items: [{ memberId: v.memberA, ruleId: v.rules.litter, occurredAt: Date.now() - 3600_000, quantity: 1, note: "旧照片", photos: Object.keys(originals).map(photo) }],
     });
     const shop = seedVillage("PC2", 1);
-    const made = createGood({ userId: v.committee1, role: "village_admin", villageId: shop.villageId }, shop.villageId, shop.storeId, {
+    const made = await createGood({ userId: v.committee1, role: "village_admin", villageId: shop.villageId }, shop.villageId, shop.storeId, {
       name: "旧照片香皂", category: "日用", unit: "块", price: 5, cost: 200, monthlyLimit: null, lowStock: 2, active: true,
     }, null);
     if (!made.ok) throw new Error(JSON.stringify(made.errors));

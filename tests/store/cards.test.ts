@@ -1,7 +1,7 @@
 // 户卡 printing: a village bigger than one batch prints batch after batch, every household once.
 import { describe, expect, it } from "vitest";
 import { CARDS_PER_BATCH, householdCards } from "~/store/cards.server";
-import { transact } from "~/platform/database.server";
+import { unitOfWork } from "~/platform/database.server";
 import { createHousehold } from "~/people/households.server";
 import { createVillage, ensureTownship } from "~/people/villages.server";
 
@@ -9,7 +9,7 @@ describe("household cards", () => {
   it("prints every household exactly once across batches, never cut off silently", async () => {
     const villageId = createVillage({ townshipId: ensureTownship("测试镇"), name: "户卡村", code: "HK" });
     const n = CARDS_PER_BATCH + 12;
-    transact(() => {
+    await unitOfWork(async () => {
       for (let i = 1; i <= n; i++) createHousehold({ villageId, gridId: null, number: String(i).padStart(3, "0"), address: "", members: [{ name: `户主${i}`, relation: "户主" }] });
     });
     const one = await householdCards(villageId, { batch: 1 });

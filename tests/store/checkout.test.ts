@@ -3,9 +3,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { checkLedger } from "~/ledger/check.server";
 import { clockControl } from "~/platform/clock.server";
-import { engine, stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import {
-  cancelOrder, confirmOrder, createOrder, expireOrders, lookupOrderByCode, MONTH_TAKEN_SQL, orderView, refreshOrder, type Result,
+  cancelOrder, confirmOrder, createOrder, expireOrders, lookupOrderByCode, monthTakenQuery, orderView, refreshOrder, type Result,
 } from "~/store/checkout.server";
 import { counterCheckout } from "~/store/counter.server";
 import { goodOf, updateGood } from "~/store/goods.server";
@@ -13,12 +13,12 @@ import { householdBalance } from "~/ledger/ledger.server";
 import { voidOrder } from "~/store/order-void.server";
 import { checkPin, pinState, setPin } from "~/store/pin.server";
 import { statementPage } from "~/ledger/statement.server";
-import { headOf, stockOf, storeFixture } from "./fixture";
+import { raw, headOf, planOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
 
 afterEach(() => clockControl.reset());
 
 let nonce = 0;
-async function order(f: ReturnType<typeof storeFixture>, h: number, lines: [string, number][]) {
+async function order(f: StoreFixture, h: number, lines: [string, number][]) {
   return await createOrder({
     householdId: f.householdIds[h], memberId: headOf(f.householdIds[h]), userId: f.villagerUserId, storeId: f.storeId,
     lines: lines.map(([name, qty]) => ({ goodId: f.goods[name], qty })), nonce: `n${++nonce}`,
@@ -32,12 +32,12 @@ function refused<T>(r: Result<T>) {
   if (r.ok) throw new Error("expected a refusal");
   return r;
 }
-const codeOf = (orderId: number) => (stmt("select code from orders where id = ?").get(orderId) as { code: string }).code;
+const codeOf = (orderId: number) => (raw("select code from orders where id = ?").get(orderId) as { code: string }).code;
 const ledgerOk = () => expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
 
 describe("phone checkout", () => {
   it("confirms only with the villager's code: an order id with no code, a wrong or another order's code moves nothing", async () => {
-    const f = storeFixture("p0");
+    const f = await storeFixture("p0");
     const h = f.householdIds[0];
     const { orderId } = ok(await order(f, 0, [["大米", 1]]));
     const other = ok(await order(f, 1, [["牙膏", 1]]));
@@ -47,7 +47,7 @@ describe("phone checkout", () => {
     }
     expect(householdBalance(h)).toEqual(before);
     expect(stockOf(f.goods["大米"])).toBe(10);
-    expect(orderView(orderId)!.status).toBe("pending");
+    expect((await orderView(orderId))!.status).toBe("pending");
     // The 8 digits as typed (full-width, with a space) and the QR payload both work.
     const typed = codeOf(orderId).replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
     expect(ok(await confirmOrder(f.keeper, orderId, `${typed.slice(0, 4)} ${typed.slice(4)}`)).created).toBe(true);
@@ -55,15 +55,15 @@ describe("phone checkout", () => {
   });
 
   it("holds the points, confirms once, moves stock and points atomically, and replays return the same receipt", async () => {
-    const f = storeFixture("p1");
+    const f = await storeFixture("p1");
     const h = f.householdIds[0];
     const { orderId } = ok(await order(f, 0, [["大米", 1], ["牙膏", 2]]));
     expect(householdBalance(h)).toMatchObject({ balance: 100, held: 74, spendable: 26 });
-    const view = orderView(orderId)!;
+    const view = (await orderView(orderId))!;
     expect(view.code).toMatch(/^\d{8}$/);
     expect(view.qrPayload).toMatch(/^JFDH:/);
-    const byCode = ok(lookupOrderByCode(f.keeper, view.code!, { typed: true }));
-    const byQr = ok(lookupOrderByCode(f.keeper, view.qrPayload!, { typed: false }));
+    const byCode = ok(await lookupOrderByCode(f.keeper, view.code!, { typed: true }));
+    const byQr = ok(await lookupOrderByCode(f.keeper, view.qrPayload!, { typed: false }));
     expect(byCode.scanned).toMatchObject({ kind: "order", order: { id: orderId, total: 74 } });
     expect(byQr.scanned).toMatchObject({ kind: "order", order: { id: orderId } });
 
@@ -75,8 +75,8 @@ describe("phone checkout", () => {
     expect(householdBalance(h)).toMatchObject({ balance: 26, held: 0 });
     expect(stockOf(f.goods["大米"])).toBe(9);
     expect(stockOf(f.goods["牙膏"])).toBe(18);
-    expect(stmt("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(orderId)).toEqual({ n: 1 });
-    expect(stmt("select actor_role, actor_user_id from audit_log where action = 'order.confirm' and target_id = ?").all(String(orderId))).toEqual([
+    expect(raw("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(orderId)).toEqual({ n: 1 });
+    expect(raw("select actor_role, actor_user_id from audit_log where action = 'order.confirm' and target_id = ?").all(String(orderId))).toEqual([
       { actor_role: "store_keeper", actor_user_id: f.keeper.userId },
     ]);
     expect(statementPage(h, null, 1).rows[0]).toMatchObject({ kind: "redemption", amount: -74 });
@@ -87,23 +87,23 @@ describe("phone checkout", () => {
   });
 
   it("refuses what the household cannot afford, goods out of stock and goods of another store", async () => {
-    const f = storeFixture("p2", { points: [60, 100, 0], goods: [{ name: "大米", price: 50, stock: 1 }, { name: "食用油", price: 80, stock: 0 }] });
+    const f = await storeFixture("p2", { points: [60, 100, 0], goods: [{ name: "大米", price: 50, stock: 1 }, { name: "食用油", price: 80, stock: 0 }] });
     expect(refused(await order(f, 0, [["大米", 2]])).message).toMatch(/库存不足，只剩 1 件/);
     expect(refused(await order(f, 0, [["食用油", 1]])).message).toBe("食用油已兑完");
     // Asked while the bag is still free (a live code now holds what it takes, see holds.test.ts).
     expect(refused(await order(f, 2, [["大米", 1]])).message).toMatch(/可用积分不足/);
     ok(await order(f, 0, [["大米", 1]]));
     expect(refused(await order(f, 0, [])).message).toBe("请至少选一件商品");
-    const other = storeFixture("p2b");
+    const other = await storeFixture("p2b");
     const r = await createOrder({ householdId: f.householdIds[1], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: other.goods["大米"], qty: 1 }], nonce: "x-store" });
     expect(refused(r).message).toMatch(/商品不存在/);
   });
 
   it("keeps the price of the moment the order was made", async () => {
-    const f = storeFixture("p3");
+    const f = await storeFixture("p3");
     const { orderId } = ok(await order(f, 0, [["大米", 1]]));
-    const g = goodOf(f.villageId, f.goods["大米"])!;
-    const changed = updateGood({ userId: f.keeper.userId, role: "village_admin", villageId: f.villageId }, f.villageId, g.id, {
+    const g = (await goodOf(f.villageId, f.goods["大米"]))!;
+    const changed = await updateGood({ userId: f.keeper.userId, role: "village_admin", villageId: f.villageId }, f.villageId, g.id, {
       name: g.name, category: "粮油", unit: "袋", price: 70, cost: 100, monthlyLimit: null, lowStock: 2, active: true,
     }, null);
     expect(changed.ok).toBe(true);
@@ -112,19 +112,19 @@ describe("phone checkout", () => {
     expect(r.order.items[0].price).toBe(50);
     expect(householdBalance(f.householdIds[0]).balance).toBe(50);
     const next = ok(await order(f, 1, [["大米", 1]]));
-    expect(orderView(next.orderId)!.total).toBe(70);
+    expect((await orderView(next.orderId))!.total).toBe(70);
   });
 
   it("reads the monthly limit from the household's own orders, not from every sale of the good", async () => {
-    storeFixture("plan");
-    const plan = (engine().sqlite.prepare(`explain query plan ${MONTH_TAKEN_SQL}`).all(1, 1, 0, 0) as { detail: string }[]).map((r) => r.detail);
+    await storeFixture("plan");
+    const plan = planOf(monthTakenQuery(1, 1, 0));
     expect(plan[0]).toMatch(/^SEARCH o USING INDEX orders_household/);
     expect(plan.join("\n")).not.toContain("order_items_good");
   });
 
   it("enforces the monthly limit per household, counting live pending orders, and starts again next month", async () => {
     clockControl.set(Date.UTC(2026, 9, 20, 4)); // 20 Oct, China time noon
-    const f = storeFixture("p4", { points: [500, 500, 0] });
+    const f = await storeFixture("p4", { points: [500, 500, 0] });
     const a = ok(await order(f, 0, [["牙膏", 1]]));
     ok(await confirmOrder(f.keeper, a.orderId, codeOf(a.orderId)));
     ok(await order(f, 0, [["牙膏", 1]])); // pending, counts
@@ -138,7 +138,7 @@ describe("phone checkout", () => {
 
 describe("checkouts that share one commit (group commit)", () => {
   it("creates and confirms sent at once: exactly the affordable orders and the stock there is, each order confirmed once", async () => {
-    const f = storeFixture("g1", { points: [120, 500, 500], goods: [{ name: "大米", price: 50, stock: 10 }, { name: "食用油", price: 80, stock: 2 }] });
+    const f = await storeFixture("g1", { points: [120, 500, 500], goods: [{ name: "大米", price: 50, stock: 10 }, { name: "食用油", price: 80, stock: 2 }] });
     const h = f.householdIds[0];
     // Five 50-point orders at once against 120 points: two fit, and the rest are refused, not half-made.
     const made = await Promise.all(Array.from({ length: 5 }, () => order(f, 0, [["大米", 1]])));
@@ -149,7 +149,7 @@ describe("checkouts that share one commit (group commit)", () => {
     const orderId = ok(made.find((r) => r.ok)!).orderId;
     const confirms = await Promise.all(Array.from({ length: 10 }, () => confirmOrder(f.keeper, orderId, codeOf(orderId))));
     expect(confirms.map((r) => ok(r).created).filter(Boolean)).toHaveLength(1);
-    expect(stmt("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(orderId)).toEqual({ n: 1 });
+    expect(raw("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(orderId)).toEqual({ n: 1 });
     // Three codes asked at once for the last two bottles of oil: a code holds its bottle, so the third
     // is refused when it is asked for, not at the counter; the two issued are confirmed at once.
     expect(refused(await order(f, 0, [["食用油", 1]])).code).toBe("balance"); // 20 points left to spend
@@ -167,104 +167,104 @@ describe("checkouts that share one commit (group commit)", () => {
 describe("codes that cannot be used", () => {
   it("used, expired, cancelled, replaced, another village's, a random guess and malformed payloads each get their own message", async () => {
     clockControl.set(Date.UTC(2026, 10, 10, 2));
-    const f = storeFixture("c1", { points: [500, 500, 500] });
-    const other = storeFixture("c1b", { points: [500, 0, 0] });
-    const msg = (raw: string, typed = true) => refused(lookupOrderByCode(f.keeper, raw, { typed }));
+    const f = await storeFixture("c1", { points: [500, 500, 500] });
+    const other = await storeFixture("c1b", { points: [500, 0, 0] });
+    const msg = async (raw: string, typed = true) => refused(await lookupOrderByCode(f.keeper, raw, { typed }));
 
     const used = ok(await order(f, 0, [["大米", 1]]));
     const usedCode = codeOf(used.orderId);
-    const usedQr = orderView(used.orderId)!.qrPayload!;
+    const usedQr = (await orderView(used.orderId))!.qrPayload!;
     ok(await confirmOrder(f.keeper, used.orderId, codeOf(used.orderId)));
-    expect(msg(usedCode)).toMatchObject({ code: "used" });
-    expect(msg(usedQr, false).message).toMatch(/已经用过了/);
+    expect(await msg(usedCode)).toMatchObject({ code: "used" });
+    expect((await msg(usedQr, false)).message).toMatch(/已经用过了/);
 
     const cancelled = ok(await order(f, 1, [["大米", 1]]));
     const cancelledCode = codeOf(cancelled.orderId);
-    ok(cancelOrder(f.householdIds[1], cancelled.orderId));
+    ok(await cancelOrder(f.householdIds[1], cancelled.orderId));
     expect(householdBalance(f.householdIds[1]).held).toBe(0);
-    expect(msg(cancelledCode)).toMatchObject({ code: "cancelled", message: "村民已取消这次兑换，请让村民重新生成兑换码" });
+    expect(await msg(cancelledCode)).toMatchObject({ code: "cancelled", message: "村民已取消这次兑换，请让村民重新生成兑换码" });
     expect(refused(await confirmOrder(f.keeper, cancelled.orderId, codeOf(cancelled.orderId))).code).toBe("cancelled");
     // A late 换一个新码 after 取消兑换 neither revives the order nor holds points again.
-    expect(refused(refreshOrder(f.householdIds[1], cancelled.orderId, f.villagerUserId, null)).code).toBe("cancelled");
+    expect(refused(await refreshOrder(f.householdIds[1], cancelled.orderId, f.villagerUserId, null)).code).toBe("cancelled");
     expect(householdBalance(f.householdIds[1]).held).toBe(0);
 
     const old = ok(await order(f, 2, [["大米", 1]]));
     const oldCode = codeOf(old.orderId);
-    const fresh = ok(refreshOrder(f.householdIds[2], old.orderId, f.villagerUserId, null));
+    const fresh = ok(await refreshOrder(f.householdIds[2], old.orderId, f.villagerUserId, null));
     expect(fresh.orderId).not.toBe(old.orderId);
-    expect(ok(refreshOrder(f.householdIds[2], old.orderId, f.villagerUserId, null)).orderId).toBe(fresh.orderId); // double tap
-    expect(msg(oldCode).code).toBe("replaced");
+    expect(ok(await refreshOrder(f.householdIds[2], old.orderId, f.villagerUserId, null)).orderId).toBe(fresh.orderId); // double tap
+    expect((await msg(oldCode)).code).toBe("replaced");
     expect(householdBalance(f.householdIds[2]).held).toBe(50); // only the fresh order holds
 
     const expiring = ok(await order(f, 0, [["大米", 1]]));
     const expCode = codeOf(expiring.orderId);
     clockControl.advance(10 * 60_000 + 1);
-    expect(orderView(expiring.orderId)!.status).toBe("expired");
-    expect(msg(expCode).code).toBe("expired");
+    expect((await orderView(expiring.orderId))!.status).toBe("expired");
+    expect((await msg(expCode)).code).toBe("expired");
     expect(refused(await confirmOrder(f.keeper, expiring.orderId, codeOf(expiring.orderId))).code).toBe("expired");
-    expect(stmt("select status from orders where id = ?").get(expiring.orderId)).toEqual({ status: "expired" });
+    expect(raw("select status from orders where id = ?").get(expiring.orderId)).toEqual({ status: "expired" });
     // The scheduler's sweep releases every other expired order and its hold without anyone acting.
-    expect(expireOrders()).toBeGreaterThanOrEqual(1);
-    expect(stmt("select status from orders where id = ?").get(fresh.orderId)).toEqual({ status: "expired" });
-    expect(stmt("select count(*) as n from holds where village_id = ? and status = 'active'").get(f.villageId)).toEqual({ n: 0 });
+    expect(await expireOrders()).toBeGreaterThanOrEqual(1);
+    expect(raw("select status from orders where id = ?").get(fresh.orderId)).toEqual({ status: "expired" });
+    expect(raw("select count(*) as n from holds where village_id = ? and status = 'active'").get(f.villageId)).toEqual({ n: 0 });
 
     const foreign = ok(await order(other, 0, [["大米", 1]]));
-    expect(msg(codeOf(foreign.orderId))).toMatchObject({ code: "foreign", message: "这是其他村的兑换码，本店不能核销" });
-    expect(msg(orderView(foreign.orderId)!.qrPayload!, false).code).toBe("foreign");
+    expect(await msg(codeOf(foreign.orderId))).toMatchObject({ code: "foreign", message: "这是其他村的兑换码，本店不能核销" });
+    expect((await msg((await orderView(foreign.orderId))!.qrPayload!, false)).code).toBe("foreign");
     expect(refused(await confirmOrder(f.keeper, foreign.orderId, codeOf(foreign.orderId))).code).toBe("not_found");
 
     let guess = "00000000";
-    while (stmt("select 1 from orders where code = ?").get(guess)) guess = String(Number(guess) + 1).padStart(8, "0");
-    expect(msg(guess)).toMatchObject({ code: "not_found", message: "没有这个兑换码，请核对 8 位数字" });
+    while (raw("select 1 from orders where code = ?").get(guess)) guess = String(Number(guess) + 1).padStart(8, "0");
+    expect(await msg(guess)).toMatchObject({ code: "not_found", message: "没有这个兑换码，请核对 8 位数字" });
     for (const bad of ["hello", "http://example.com/x", "JFDH:short", "JFDH:" + "a".repeat(40), "<script>", "", "JFHK:abc"]) {
-      expect(msg(bad, false).code, bad).toBe("malformed");
+      expect((await msg(bad, false)).code, bad).toBe("malformed");
     }
-    expect(msg("1234567").message).toBe("兑换码是 8 位数字，请核对后重新输入");
-    expect(msg("１２３４５６７８").code).not.toBe("malformed"); // full-width digits are read as digits
-    expect(stmt("select count(*) as n from orders where village_id = ? and status = 'confirmed'").get(f.villageId)).toEqual({ n: 1 });
+    expect((await msg("1234567")).message).toBe("兑换码是 8 位数字，请核对后重新输入");
+    expect((await msg("１２３４５６７８")).code).not.toBe("malformed"); // full-width digits are read as digits
+    expect(raw("select count(*) as n from orders where village_id = ? and status = 'confirmed'").get(f.villageId)).toEqual({ n: 1 });
     ledgerOk();
   });
 
   it("limits typed lookups that find nothing, per keeper", async () => {
-    const f = storeFixture("c2");
+    const f = await storeFixture("c2");
     const other = { ...f.keeper, userId: f.committee.userId };
-    for (let i = 0; i < 10; i++) expect(refused(lookupOrderByCode(f.keeper, String(90000000 + i), { typed: true })).code).toBe("not_found");
-    expect(refused(lookupOrderByCode(f.keeper, "90000099", { typed: true })).code).toBe("throttled");
+    for (let i = 0; i < 10; i++) expect(refused(await lookupOrderByCode(f.keeper, String(90000000 + i), { typed: true })).code).toBe("not_found");
+    expect(refused(await lookupOrderByCode(f.keeper, "90000099", { typed: true })).code).toBe("throttled");
     const o = ok(await order(f, 0, [["大米", 1]]));
-    expect(refused(lookupOrderByCode(f.keeper, codeOf(o.orderId), { typed: true })).code).toBe("throttled");
+    expect(refused(await lookupOrderByCode(f.keeper, codeOf(o.orderId), { typed: true })).code).toBe("throttled");
     // Scanning is blocked too (every path that takes a code, see code-guess.test.ts); another keeper is not affected.
-    expect(refused(lookupOrderByCode(f.keeper, orderView(o.orderId)!.qrPayload!, { typed: false })).code).toBe("throttled");
-    expect(ok(lookupOrderByCode(other, codeOf(o.orderId), { typed: true })).scanned.kind).toBe("order");
+    expect(refused(await lookupOrderByCode(f.keeper, (await orderView(o.orderId))!.qrPayload!, { typed: false })).code).toBe("throttled");
+    expect(ok(await lookupOrderByCode(other, codeOf(o.orderId), { typed: true })).scanned.kind).toBe("order");
     clockControl.advance(10 * 60_000 + 1);
-    expect(refused(lookupOrderByCode(f.keeper, "90000099", { typed: true })).code).toBe("not_found");
+    expect(refused(await lookupOrderByCode(f.keeper, "90000099", { typed: true })).code).toBe("not_found");
   });
 
   it("counts typed codes that exist but cannot be used (used, cancelled, another village's) like misses", async () => {
-    const f = storeFixture("c3");
-    const foreign = storeFixture("c3b");
+    const f = await storeFixture("c3");
+    const foreign = await storeFixture("c3b");
     const keeper2 = { ...f.keeper, userId: f.committee.userId };
     const used = ok(await order(f, 0, [["大米", 1]]));
     ok(await confirmOrder(f.keeper, used.orderId, codeOf(used.orderId)));
     const abroad = ok(await order(foreign, 0, [["大米", 1]]));
-    for (let i = 0; i < 5; i++) expect(refused(lookupOrderByCode(keeper2, codeOf(used.orderId), { typed: true })).code).toBe("used");
-    for (let i = 0; i < 5; i++) expect(refused(lookupOrderByCode(keeper2, codeOf(abroad.orderId), { typed: true })).code).toBe("foreign");
-    expect(refused(lookupOrderByCode(keeper2, codeOf(abroad.orderId), { typed: true })).code).toBe("throttled");
+    for (let i = 0; i < 5; i++) expect(refused(await lookupOrderByCode(keeper2, codeOf(used.orderId), { typed: true })).code).toBe("used");
+    for (let i = 0; i < 5; i++) expect(refused(await lookupOrderByCode(keeper2, codeOf(abroad.orderId), { typed: true })).code).toBe("foreign");
+    expect(refused(await lookupOrderByCode(keeper2, codeOf(abroad.orderId), { typed: true })).code).toBe("throttled");
     // The camera reading the same used code is not a guess and is not counted.
-    expect(refused(lookupOrderByCode(f.keeper, orderView(used.orderId)!.qrPayload ?? `JFDH:${(stmt("select token from orders where id = ?").get(used.orderId) as { token: string }).token}`, { typed: false })).code).toBe("used");
-    expect(ok(lookupOrderByCode(f.keeper, codeOf(ok(await order(f, 1, [["牙膏", 1]])).orderId), { typed: true })).scanned.kind).toBe("order");
+    expect(refused(await lookupOrderByCode(f.keeper, (await orderView(used.orderId))!.qrPayload ?? `JFDH:${(raw("select token from orders where id = ?").get(used.orderId) as { token: string }).token}`, { typed: false })).code).toBe("used");
+    expect(ok(await lookupOrderByCode(f.keeper, codeOf(ok(await order(f, 1, [["牙膏", 1]])).orderId), { typed: true })).scanned.kind).toBe("order");
   });
 });
 
 describe("voids", () => {
   it("keeper the same day, committee later; reversal and stock back, shown on the statement, once", async () => {
     clockControl.set(Date.UTC(2026, 10, 10, 2)); // 10:00 China time
-    const f = storeFixture("v1", { points: [500, 500, 0] });
+    const f = await storeFixture("v1", { points: [500, 500, 0] });
     const a = ok(await order(f, 0, [["大米", 2]]));
     ok(await confirmOrder(f.keeper, a.orderId, codeOf(a.orderId)));
     expect(stockOf(f.goods["大米"])).toBe(8);
     const keeper = { userId: f.keeper.userId, role: "store_keeper" as const, villageId: f.villageId };
-    expect(ok(voidOrder(keeper, a.orderId, "村民退回")).created).toBe(true);
-    expect(ok(voidOrder(keeper, a.orderId, "村民退回")).created).toBe(false);
+    expect(ok(await voidOrder(keeper, a.orderId, "村民退回")).created).toBe(true);
+    expect(ok(await voidOrder(keeper, a.orderId, "村民退回")).created).toBe(false);
     expect(stockOf(f.goods["大米"])).toBe(10);
     expect(householdBalance(f.householdIds[0]).balance).toBe(500);
     const rows = statementPage(f.householdIds[0], null, 1).rows;
@@ -275,11 +275,11 @@ describe("voids", () => {
     const b = ok(await order(f, 1, [["大米", 1]]));
     ok(await confirmOrder(f.keeper, b.orderId, codeOf(b.orderId)));
     clockControl.advance(15 * 3600_000); // next day, 01:00 China time
-    expect(refused(voidOrder(keeper, b.orderId, "晚了")).message).toBe("店主只能作废当天的兑换单，之前的请村委委员作废");
-    expect(ok(voidOrder(f.committee, b.orderId, "核对后作废")).created).toBe(true);
+    expect(refused(await voidOrder(keeper, b.orderId, "晚了")).message).toBe("店主只能作废当天的兑换单，之前的请村委委员作废");
+    expect(ok(await voidOrder(f.committee, b.orderId, "核对后作废")).created).toBe(true);
     const pending = ok(await order(f, 1, [["大米", 1]]));
-    expect(refused(voidOrder(f.committee, pending.orderId, "x")).code).toBe("void_rule");
-    expect(stmt("select count(*) as n from audit_log where action = 'order.void'").get()).toEqual({ n: 2 });
+    expect(refused(await voidOrder(f.committee, pending.orderId, "x")).code).toBe("void_rule");
+    expect(raw("select count(*) as n from audit_log where action = 'order.void'").get()).toEqual({ n: 2 });
     ledgerOk();
   });
 });
@@ -287,7 +287,7 @@ describe("voids", () => {
 describe("counter checkout with the household PIN", () => {
   it("locks after 5 wrong PINs, unlocks after 15 minutes, never stores the PIN in plain", async () => {
     clockControl.set(Date.UTC(2026, 10, 10, 2));
-    const f = storeFixture("k1", { points: [300, 0, 0] });
+    const f = await storeFixture("k1", { points: [300, 0, 0] });
     const h = f.householdIds[0];
     const sale = (pin: string, n: string) =>
       counterCheckout(f.keeper, { householdId: h, memberId: headOf(h), storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], pin, nonce: n });
@@ -295,11 +295,11 @@ describe("counter checkout with the household PIN", () => {
     await setPin({ userId: f.villagerUserId, role: "household_head", villageId: f.villageId }, h, f.villageId, "135790");
     for (let i = 1; i <= 4; i++) expect(refused(await sale("000001", `w${i}`))).toMatchObject({ code: "pin", message: `兑换密码不对，还可以再试 ${5 - i} 次` });
     expect(refused(await sale("000001", "w5")).code).toBe("locked");
-    expect(pinState(h).lockedUntil).not.toBeNull();
+    expect((await pinState(h)).lockedUntil).not.toBeNull();
     expect(refused(await sale("135790", "r1")).code).toBe("locked"); // even the right PIN while locked
     expect(householdBalance(h).balance).toBe(300);
     clockControl.advance(15 * 60_000 + 1);
-    expect(pinState(h).lockedUntil).toBeNull();
+    expect((await pinState(h)).lockedUntil).toBeNull();
     const done = ok(await sale("135790", "r2"));
     expect(done).toMatchObject({ created: true, order: { status: "confirmed", channel: "counter", total: 50, balanceAfter: 250 } });
     expect(ok(await sale("135790", "r2"))).toMatchObject({ created: false, order: { id: done.order.id } });
@@ -308,19 +308,19 @@ describe("counter checkout with the household PIN", () => {
     // Concurrent guesses cannot get more than 5 compares in before the lock.
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => checkPin(h, String(200000 + i))));
     expect(results.filter((r) => !r.ok && r.code === "pin").length).toBeLessThanOrEqual(4);
-    expect(pinState(h).lockedUntil).not.toBeNull();
+    expect((await pinState(h)).lockedUntil).not.toBeNull();
     // No table holds the PIN in plain.
     const tables = (engine().sqlite.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((t) => t.name);
     for (const t of tables) {
       const rows = JSON.stringify(engine().sqlite.prepare(`select * from "${t}"`).raw().all(), (_k, v) => (Buffer.isBuffer(v) ? "" : v));
       expect(rows.includes("135790"), t).toBe(false);
     }
-    expect((stmt("select pin_hash from household_pins where household_id = ?").get(h) as { pin_hash: string }).pin_hash).toMatch(/^\$2[aby]\$1\d\$/);
+    expect((raw("select pin_hash from household_pins where household_id = ?").get(h) as { pin_hash: string }).pin_hash).toMatch(/^\$2[aby]\$1\d\$/);
     ledgerOk();
   });
 
   it("refuses a cart that cannot be sold before the PIN is checked, so it uses up no try and reveals nothing", async () => {
-    const f = storeFixture("k2", { points: [30, 0, 0] });
+    const f = await storeFixture("k2", { points: [30, 0, 0] });
     const h = f.householdIds[0];
     await setPin({ userId: f.villagerUserId, role: "household_head", villageId: f.villageId }, h, f.villageId, "135790");
     const sale = (lines: { goodId: number; qty: number }[], pin: string, n: string) =>
@@ -330,7 +330,7 @@ describe("counter checkout with the household PIN", () => {
       expect(refused(await sale(lines, "000001", `x${i}`)).code).not.toMatch(/^(pin|locked)$/);
       expect(refused(await sale(lines, "135790", `y${i}`)).code).not.toMatch(/^(pin|locked)$/);
     }
-    expect(pinState(h).lockedUntil).toBeNull();
+    expect((await pinState(h)).lockedUntil).toBeNull();
     expect(refused(await sale([{ goodId: f.goods["牙膏"], qty: 1 }], "000001", "z1"))).toMatchObject({ code: "pin", message: "兑换密码不对，还可以再试 4 次" });
   });
 });

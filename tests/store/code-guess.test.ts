@@ -5,10 +5,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clockControl } from "~/platform/clock.server";
 import { confirmOrder, createOrder, lookupOrderByCode, orderView, type Result } from "~/store/checkout.server";
-import { engine, stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
 import { householdBalance } from "~/ledger/ledger.server";
-import { codeOf as qrOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
+import { raw, codeOf as qrOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
 import { runRace } from "./race";
 
 afterEach(() => clockControl.reset());
@@ -17,24 +17,24 @@ let nonce = 0;
 async function pending(f: StoreFixture, h = 0): Promise<{ orderId: number; code: string; qr: string }> {
   const r = await createOrder({ householdId: f.householdIds[h], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: `g${++nonce}` });
   if (!r.ok) throw new Error(r.message);
-  return { orderId: r.orderId, code: (stmt("select code from orders where id = ?").get(r.orderId) as { code: string }).code, qr: qrOf(r.orderId) };
+  return { orderId: r.orderId, code: (raw("select code from orders where id = ?").get(r.orderId) as { code: string }).code, qr: qrOf(r.orderId) };
 }
 /** Another 8-digit code than the order's (the first digit changed). */
 const wrong = (code: string, i = 0) => `${(Number(code[0]) + 1 + (i % 9)) % 10}${code.slice(1)}`;
 const codeOfResult = <T>(r: Result<T>) => (r.ok ? "ok" : r.code);
-const misses = (userId: number) => (stmt("select failures from login_throttle where key = ?").get(`code:${userId}`) as { failures: number } | undefined)?.failures ?? 0;
+const misses = (userId: number) => (raw("select failures from login_throttle where key = ?").get(`code:${userId}`) as { failures: number } | undefined)?.failures ?? 0;
 const fakeQr = (i: number) => `JFDH:${String(i).padStart(22, "Z")}`;
 
-function snapshot(f: StoreFixture, orderId: number) {
-  return { balance: householdBalance(f.householdIds[0]), stock: stockOf(f.goods["大米"]), status: orderView(orderId)!.status, ledger: stmt("select count(*) as n from ledger_entries").get() };
+async function snapshot(f: StoreFixture, orderId: number) {
+  return { balance: householdBalance(f.householdIds[0]), stock: stockOf(f.goods["大米"]), status: (await orderView(orderId))!.status, ledger: raw("select count(*) as n from ledger_entries").get() };
 }
 
 describe("wrong redemption codes, counted on every path", () => {
   it("the confirm post counts wrong codes: after 10, the right code is refused and nothing moves", async () => {
     clockControl.set(Date.UTC(2026, 10, 10, 2));
-    const f = storeFixture("gc1");
+    const f = await storeFixture("gc1");
     const o = await pending(f);
-    const before = snapshot(f, o.orderId);
+    const before = await snapshot(f, o.orderId);
     for (let i = 0; i < 10; i++) {
       expect(await confirmOrder(f.keeper, o.orderId, wrong(o.code, i))).toMatchObject({ ok: false, code: "not_found", message: "找不到这次兑换，请重新扫码" });
       // Counted and kept although the confirm itself was refused (its savepoint returned, not rolled back).
@@ -43,16 +43,16 @@ describe("wrong redemption codes, counted on every path", () => {
     const right = await confirmOrder(f.keeper, o.orderId, o.code);
     expect(right).toMatchObject({ ok: false, code: "throttled", message: "输错次数太多，请 10 分钟后再试" });
     expect(await confirmOrder(f.keeper, o.orderId, o.qr)).toMatchObject({ ok: false, code: "throttled" });
-    expect(snapshot(f, o.orderId)).toEqual(before);
+    expect((await snapshot(f, o.orderId))).toEqual(before);
     expect(misses(f.keeper.userId)).toBe(10); // refusals while blocked are not counted on top
 
     // Blocked means blocked on every path: the typed code and the QR, the right ones included.
-    expect(codeOfResult(lookupOrderByCode(f.keeper, o.code, { typed: true }))).toBe("throttled");
-    expect(codeOfResult(lookupOrderByCode(f.keeper, o.qr, { typed: false }))).toBe("throttled");
+    expect(codeOfResult(await lookupOrderByCode(f.keeper, o.code, { typed: true }))).toBe("throttled");
+    expect(codeOfResult(await lookupOrderByCode(f.keeper, o.qr, { typed: false }))).toBe("throttled");
 
     // Another keeper of the same store is not affected.
     const other = { ...f.keeper, userId: f.committee.userId };
-    expect(codeOfResult(lookupOrderByCode(other, o.code, { typed: true }))).toBe("ok");
+    expect(codeOfResult(await lookupOrderByCode(other, o.code, { typed: true }))).toBe("ok");
 
     // After the window the right code works again (the first code expired meanwhile: the villager makes a new one).
     clockControl.advance(10 * 60_000 + 1);
@@ -65,30 +65,30 @@ describe("wrong redemption codes, counted on every path", () => {
   });
 
   it("an unknown QR token counts like a wrong typed code; a real one that was used does not", async () => {
-    const f = storeFixture("gc2");
+    const f = await storeFixture("gc2");
     const o = await pending(f);
     const used = await pending(f, 1);
     expect((await confirmOrder(f.keeper, used.orderId, used.qr)).ok).toBe(true);
-    for (let i = 0; i < 3; i++) expect(codeOfResult(lookupOrderByCode(f.keeper, used.qr, { typed: false }))).toBe("used");
+    for (let i = 0; i < 3; i++) expect(codeOfResult(await lookupOrderByCode(f.keeper, used.qr, { typed: false }))).toBe("used");
     expect(misses(f.keeper.userId)).toBe(0);
-    for (let i = 0; i < 10; i++) expect(lookupOrderByCode(f.keeper, fakeQr(i), { typed: false })).toMatchObject({ ok: false, code: "not_found", message: "兑换码无效，请让村民重新生成" });
-    expect(codeOfResult(lookupOrderByCode(f.keeper, o.qr, { typed: false }))).toBe("throttled");
-    expect(codeOfResult(lookupOrderByCode(f.keeper, o.code, { typed: true }))).toBe("throttled");
+    for (let i = 0; i < 10; i++) expect(await lookupOrderByCode(f.keeper, fakeQr(i), { typed: false })).toMatchObject({ ok: false, code: "not_found", message: "兑换码无效，请让村民重新生成" });
+    expect(codeOfResult(await lookupOrderByCode(f.keeper, o.qr, { typed: false }))).toBe("throttled");
+    expect(codeOfResult(await lookupOrderByCode(f.keeper, o.code, { typed: true }))).toBe("throttled");
     expect(codeOfResult(await confirmOrder(f.keeper, o.orderId, o.qr))).toBe("throttled");
-    expect(orderView(o.orderId)!.status).toBe("pending");
+    expect((await orderView(o.orderId))!.status).toBe("pending");
     // A card is not a code: the counter (which asks for the PIN) stays open to a blocked keeper.
-    expect(lookupOrderByCode(f.keeper, `JFHK:${f.householdIds[0]}`, { typed: false })).toMatchObject({ ok: true, scanned: { kind: "card" } });
+    expect(await lookupOrderByCode(f.keeper, `JFHK:${f.householdIds[0]}`, { typed: false })).toMatchObject({ ok: true, scanned: { kind: "card" } });
   });
 
   it("misses on different paths add up to one limit", async () => {
-    const f = storeFixture("gc3");
+    const f = await storeFixture("gc3");
     const o = await pending(f);
     for (let i = 0; i < 4; i++) expect(codeOfResult(await confirmOrder(f.keeper, o.orderId, wrong(o.code, i)))).toBe("not_found");
-    for (let i = 0; i < 3; i++) expect(codeOfResult(lookupOrderByCode(f.keeper, fakeQr(i), { typed: false }))).toBe("not_found");
-    for (let i = 0; i < 3; i++) expect(codeOfResult(lookupOrderByCode(f.keeper, wrong(o.code, i), { typed: true }))).toBe("not_found");
+    for (let i = 0; i < 3; i++) expect(codeOfResult(await lookupOrderByCode(f.keeper, fakeQr(i), { typed: false }))).toBe("not_found");
+    for (let i = 0; i < 3; i++) expect(codeOfResult(await lookupOrderByCode(f.keeper, wrong(o.code, i), { typed: true }))).toBe("not_found");
     expect(codeOfResult(await confirmOrder(f.keeper, o.orderId, o.code))).toBe("throttled");
     // Confirming another village's order, or one that does not exist, is a wrong code too.
-    const g = storeFixture("gc3b");
+    const g = await storeFixture("gc3b");
     const k2 = { ...g.keeper };
     const abroad = await pending(f, 1);
     for (let i = 0; i < 9; i++) expect(codeOfResult(await confirmOrder(k2, abroad.orderId, abroad.code))).toBe("not_found");
@@ -97,21 +97,21 @@ describe("wrong redemption codes, counted on every path", () => {
   });
 
   it("wrong codes sent at once in one commit batch get 10 answers, the rest are refused as blocked", async () => {
-    const f = storeFixture("gc4");
+    const f = await storeFixture("gc4");
     const o = await pending(f);
-    const before = snapshot(f, o.orderId);
+    const before = await snapshot(f, o.orderId);
     const tries = await Promise.all(Array.from({ length: 30 }, (_, i) => confirmOrder(f.keeper, o.orderId, wrong(o.code, i))));
     expect(tries.filter((r) => codeOfResult(r) === "not_found")).toHaveLength(10);
     expect(tries.filter((r) => codeOfResult(r) === "throttled")).toHaveLength(20);
     expect(misses(f.keeper.userId)).toBe(10);
     expect(codeOfResult(await confirmOrder(f.keeper, o.orderId, o.code))).toBe("throttled");
-    expect(snapshot(f, o.orderId)).toEqual(before);
+    expect((await snapshot(f, o.orderId))).toEqual(before);
   });
 
   it("wrong codes sent at once from 4 processes get 10 answers in all", async () => {
-    const f = storeFixture("gc5");
+    const f = await storeFixture("gc5");
     const o = await pending(f);
-    const before = snapshot(f, o.orderId);
+    const before = await snapshot(f, o.orderId);
     const startAt = Date.now() + 2500;
     const reports = await runRace(
       Array.from({ length: 4 }, (_, w) => ({ mode: "guess" as const, startAt, keeper: f.keeper, orderId: o.orderId, guesses: Array.from({ length: 8 }, (_, i) => wrong(o.code, w * 8 + i)) })),
@@ -122,6 +122,6 @@ describe("wrong redemption codes, counted on every path", () => {
     expect(refused.filter((c) => c === "throttled")).toHaveLength(22);
     expect(misses(f.keeper.userId)).toBe(10);
     expect(codeOfResult(await confirmOrder(f.keeper, o.orderId, o.code))).toBe("throttled");
-    expect(snapshot(f, o.orderId)).toEqual(before);
+    expect((await snapshot(f, o.orderId))).toEqual(before);
   });
 });

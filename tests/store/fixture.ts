@@ -1,5 +1,6 @@
 // A village with a store, goods in stock, a keeper, a committee member and households with points.
-import { stmt } from "~/platform/database.server";
+import type { Compilable } from "kysely";
+import { engine } from "~/platform/database.server";
 import { changeStock, createGood } from "~/store/goods.server";
 import { award } from "~/ledger/ledger.server";
 import { insertUser } from "~/people/users.server";
@@ -15,7 +16,7 @@ export interface StoreFixture extends SeededVillage {
   goods: Record<string, number>;
 }
 
-export function storeFixture(tag: string, opts: { households?: number; points?: number[]; goods?: { name: string; price: number; stock: number; limit?: number | null }[] } = {}): StoreFixture {
+export async function storeFixture(tag: string, opts: { households?: number; points?: number[]; goods?: { name: string; price: number; stock: number; limit?: number | null }[] } = {}): Promise<StoreFixture> {
   const v = seedVillage(tag, opts.households ?? 3);
   const user = (role: "store_keeper" | "committee" | "villager") =>
     insertUser({ phone: String(++phones), passwordHash: "x", displayName: `${role}${tag}`, memberId: null, mustChangePassword: false, roles: [{ role, villageId: v.villageId }] });
@@ -25,12 +26,12 @@ export function storeFixture(tag: string, opts: { households?: number; points?: 
   const actor = { userId: keeperId, role: "village_admin", villageId: v.villageId };
   const goods: Record<string, number> = {};
   for (const g of opts.goods ?? [{ name: "大米", price: 50, stock: 10 }, { name: "牙膏", price: 12, stock: 20, limit: 2 }]) {
-    const out = createGood(actor, v.villageId, v.storeId, {
+    const out = await createGood(actor, v.villageId, v.storeId, {
       name: g.name, category: "粮油", unit: "袋", price: g.price, cost: 100, monthlyLimit: g.limit ?? null, lowStock: 2, active: true,
     }, null);
     if (!out.ok) throw new Error(JSON.stringify(out.errors));
     goods[g.name] = out.goodId;
-    if (g.stock > 0) changeStock(actor, v.villageId, out.goodId, { intent: "stock.restock", qty: g.stock, source: "村集体", note: "开业备货" });
+    if (g.stock > 0) await changeStock(actor, v.villageId, out.goodId, { intent: "stock.restock", qty: g.stock, source: "村集体", note: "开业备货" });
   }
   (opts.points ?? [100, 100, 100]).forEach((p, i) => {
     if (p > 0) award({ householdId: v.householdIds[i], amount: p, idemKey: `fx:${tag}:${i}`, actor: { userId: null, role: "system" }, memo: "测试奖励" });
@@ -44,16 +45,28 @@ export function storeFixture(tag: string, opts: { households?: number; points?: 
   };
 }
 
+/** Independent checks read (and set up) the database directly: raw SQL on the writer's own handle, not through the code under test. */
+export function raw(sql: string) {
+  return engine().sqlite.prepare(sql);
+}
+
+const one = <T>(sql: string, ...args: unknown[]) => raw(sql).get(...args) as T;
+
 export function stockOf(goodId: number): number {
-  return (stmt("select stock from goods where id = ?").get(goodId) as { stock: number }).stock;
+  return one<{ stock: number }>("select stock from goods where id = ?", goodId).stock;
 }
 
 export function headOf(householdId: number): number {
-  return (stmt("select id from members where household_id = ? and is_head = 1").get(householdId) as { id: number }).id;
+  return one<{ id: number }>("select id from members where household_id = ? and is_head = 1", householdId).id;
 }
 
 /** What the keeper's camera reads off the villager's phone: the order's QR payload (kept after the order closes). */
 export function codeOf(orderId: number): string {
-  const o = stmt("select token from orders where id = ?").get(orderId) as { token: string };
-  return `JFDH:${o.token}`;
+  return `JFDH:${one<{ token: string }>("select token from orders where id = ?", orderId).token}`;
+}
+
+/** SQLite's plan for a query as the module builds it. */
+export function planOf(query: Compilable): string[] {
+  const { sql, parameters } = query.compile();
+  return (engine().sqlite.prepare(`explain query plan ${sql}`).all(...parameters) as { detail: string }[]).map((r) => r.detail);
 }

@@ -5,14 +5,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clockControl } from "~/platform/clock.server";
 import { cancelOrder, confirmOrder, createOrder, refreshOrder, type Result } from "~/store/checkout.server";
 import { counterCheckout } from "~/store/counter.server";
-import { engine, stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { setPin } from "~/store/pin.server";
-import { HELD_SQL, heldQty } from "~/store/stock.server";
+import { heldQuery, heldQty } from "~/store/stock.server";
 import { storefront } from "~/store/storefront.server";
 import { failedChecks } from "../ledger/helpers";
-import { codeOf, headOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
+import { raw, codeOf, headOf, planOf, stockOf, storeFixture, type StoreFixture } from "./fixture";
 import { runRace } from "./race";
 
 afterEach(() => clockControl.reset());
@@ -30,7 +30,7 @@ const ledgerOk = () => expect(failedChecks(checkLedger(engine().sqlite))).toEqua
 
 describe("stock held by pending codes", () => {
   it("10 households ask for codes for 3 bars of soap: 3 codes are issued, 7 are told why, and all 3 codes are honoured", async () => {
-    const f = storeFixture("hd1", { households: 10, points: Array(10).fill(100), goods: [SOAP] });
+    const f = await storeFixture("hd1", { households: 10, points: Array(10).fill(100), goods: [SOAP] });
     const made: Result<{ orderId: number }>[] = [];
     for (let h = 0; h < 10; h++) made.push(await code(f, h));
     const issued = made.filter((r) => r.ok).map((r) => ok(r).orderId);
@@ -43,23 +43,23 @@ describe("stock held by pending codes", () => {
     // Every household that got a code gets the goods at the counter, though nothing is left to promise.
     for (const id of issued) expect(await confirmOrder(f.keeper, id, codeOf(id))).toMatchObject({ ok: true, created: true });
     expect(stockOf(f.goods["香皂"])).toBe(0);
-    expect(heldQty(f.storeId, f.goods["香皂"])).toBe(0);
+    expect(await heldQty(f.storeId, f.goods["香皂"])).toBe(0);
     ledgerOk();
   });
 
   it("an expired code stops holding at its expiry, before the scheduler marks it; a cancelled one at once", async () => {
     clockControl.set(Date.UTC(2026, 10, 10, 2));
-    const f = storeFixture("hd2", { households: 4, points: Array(4).fill(100), goods: [SOAP] });
+    const f = await storeFixture("hd2", { households: 4, points: Array(4).fill(100), goods: [SOAP] });
     const a = ok(await code(f, 0, 2));
     clockControl.advance(5 * 60_000);
     const b = ok(await code(f, 1, 1));
     expect((await code(f, 2)).ok).toBe(false);
     // a expires (10 minutes after it was made); nobody has swept it yet.
     clockControl.advance(5 * 60_000);
-    expect(stmt("select status from orders where id = ?").get(a.orderId)).toEqual({ status: "pending" });
+    expect(raw("select status from orders where id = ?").get(a.orderId)).toEqual({ status: "pending" });
     const c = ok(await code(f, 2, 2));
     expect((await code(f, 3)).ok).toBe(false);
-    ok(cancelOrder(f.householdIds[1], b.orderId));
+    ok(await cancelOrder(f.householdIds[1], b.orderId));
     const d = ok(await code(f, 3, 1));
     for (const id of [c.orderId, d.orderId]) expect((await confirmOrder(f.keeper, id, codeOf(id))).ok).toBe(true);
     expect(stockOf(f.goods["香皂"])).toBe(0);
@@ -68,25 +68,25 @@ describe("stock held by pending codes", () => {
 
   it("换一个新码 keeps the goods for the same household, and the old code's hold does not block it", async () => {
     clockControl.set(Date.UTC(2026, 10, 10, 2));
-    const f = storeFixture("hd3", { households: 3, points: [100, 100, 100], goods: [{ ...SOAP, stock: 2 }] });
+    const f = await storeFixture("hd3", { households: 3, points: [100, 100, 100], goods: [{ ...SOAP, stock: 2 }] });
     const a = ok(await code(f, 0, 2));
     expect(await code(f, 1)).toMatchObject({ ok: false, code: "stock" });
-    const fresh = ok(refreshOrder(f.householdIds[0], a.orderId, f.villagerUserId, null));
-    expect(heldQty(f.storeId, f.goods["香皂"])).toBe(2);
+    const fresh = ok(await refreshOrder(f.householdIds[0], a.orderId, f.villagerUserId, null));
+    expect(await heldQty(f.storeId, f.goods["香皂"])).toBe(2);
     expect(await code(f, 1)).toMatchObject({ ok: false, code: "stock" });
     // The household's own second code meets its own hold: the message says whose code holds the soap.
     expect(await code(f, 0)).toMatchObject({ ok: false, message: "香皂库存不足：还剩 2 袋，其中 2 袋已被本户的兑换码预留" });
     // A code refreshed after it expired gets the goods only if nobody took them meanwhile.
     clockControl.advance(10 * 60_000 + 1);
     const other = ok(await code(f, 1, 1));
-    expect(refreshOrder(f.householdIds[0], fresh.orderId, f.villagerUserId, null)).toMatchObject({ ok: false, code: "stock", message: "香皂库存不足：还剩 2 袋，其中 1 袋已被别人的兑换码预留" });
-    expect(stmt("select status from orders where id = ?").get(fresh.orderId)).toEqual({ status: "pending" }); // the refused refresh changed nothing
+    expect(await refreshOrder(f.householdIds[0], fresh.orderId, f.villagerUserId, null)).toMatchObject({ ok: false, code: "stock", message: "香皂库存不足：还剩 2 袋，其中 1 袋已被别人的兑换码预留" });
+    expect(raw("select status from orders where id = ?").get(fresh.orderId)).toEqual({ status: "pending" }); // the refused refresh changed nothing
     expect((await confirmOrder(f.keeper, other.orderId, codeOf(other.orderId))).ok).toBe(true);
     ledgerOk();
   });
 
   it("a counter sale cannot take what a code holds, and is refused before the PIN is asked", async () => {
-    const f = storeFixture("hd4", { households: 3, points: [100, 100, 100], goods: [SOAP] });
+    const f = await storeFixture("hd4", { households: 3, points: [100, 100, 100], goods: [SOAP] });
     const h = f.householdIds[2];
     await setPin({ userId: f.villagerUserId, role: "household_head", villageId: f.villageId }, h, f.villageId, "135790");
     const sale = (qty: number, pin: string, n: string) =>
@@ -94,7 +94,7 @@ describe("stock held by pending codes", () => {
     const a = ok(await code(f, 0, 2));
     expect(await sale(2, "135790", "c1")).toMatchObject({ ok: false, code: "stock", message: "香皂库存不足：还剩 3 袋，其中 2 袋已被别人的兑换码预留" });
     expect(await sale(2, "000001", "c2")).toMatchObject({ ok: false, code: "stock" }); // not a PIN try
-    expect(stmt("select failures from household_pins where household_id = ?").get(h)).toEqual({ failures: 0 });
+    expect(raw("select failures from household_pins where household_id = ?").get(h)).toEqual({ failures: 0 });
     expect(ok(await sale(1, "135790", "c3")).created).toBe(true);
     expect(await sale(1, "135790", "c4")).toMatchObject({ ok: false, code: "stock" });
     expect(ok(await confirmOrder(f.keeper, a.orderId, codeOf(a.orderId))).created).toBe(true);
@@ -103,24 +103,24 @@ describe("stock held by pending codes", () => {
   });
 
   it("the storefront promises only what codes leave", async () => {
-    const f = storeFixture("hd5", { households: 3, points: [100, 100, 100], goods: [SOAP] });
+    const f = await storeFixture("hd5", { households: 3, points: [100, 100, 100], goods: [SOAP] });
     ok(await code(f, 0, 2));
-    const shelf = (i: number) => storefront(f.householdIds[i], f.villageId, null, null).goods.find((g) => g.id === f.goods["香皂"])!;
-    expect(shelf(1)).toMatchObject({ stock: 3, available: 1, canTake: 1 });
+    const shelf = async (i: number) => (await storefront(f.householdIds[i], f.villageId, null, null)).goods.find((g) => g.id === f.goods["香皂"])!;
+    expect(await shelf(1)).toMatchObject({ stock: 3, available: 1, canTake: 1 });
     ok(await code(f, 1, 1));
-    expect(shelf(2)).toMatchObject({ stock: 3, available: 0, canTake: 0 });
+    expect(await shelf(2)).toMatchObject({ stock: 3, available: 0, canTake: 0 });
   });
 
-  it("sums the hold from the store's live pending orders, not from every sale of the good", () => {
-    storeFixture("hdplan");
-    const plan = (engine().sqlite.prepare(`explain query plan ${HELD_SQL}`).all(1, 0, 1) as { detail: string }[]).map((r) => r.detail);
+  it("sums the hold from the store's live pending orders, not from every sale of the good", async () => {
+    await storeFixture("hdplan");
+    const plan = planOf(heldQuery(1, 1, 0));
     expect(plan[0]).toMatch(/^SEARCH o USING (COVERING )?INDEX orders_pending_store \(store_id=\? AND expires_at>\?\)/);
     expect(plan.join("\n")).not.toContain("order_items_good");
   });
 
   it("households racing from 4 processes for 3 bars: exactly 3 codes, all honoured, stock never negative", async () => {
     const N = 16;
-    const f = storeFixture("hd6", { households: N, points: Array(N).fill(500), goods: [SOAP] });
+    const f = await storeFixture("hd6", { households: N, points: Array(N).fill(500), goods: [SOAP] });
     const startAt = Date.now() + 2500;
     const reports = await runRace(
       Array.from({ length: 4 }, (_, w) => ({
@@ -133,11 +133,11 @@ describe("stock held by pending codes", () => {
     const refused = reports.flatMap((r) => r.refused);
     expect(refused).toHaveLength(N - 3);
     for (const r of refused) expect(r).toEqual({ code: "stock", message: "香皂库存不足：还剩 3 袋，其中 3 袋已被别人的兑换码预留" });
-    expect(stmt("select count(*) as n from orders where status = 'pending' and store_id = ?").get(f.storeId)).toEqual({ n: 3 });
+    expect(raw("select count(*) as n from orders where status = 'pending' and store_id = ?").get(f.storeId)).toEqual({ n: 3 });
     for (const id of issued) expect(await confirmOrder(f.keeper, id, codeOf(id))).toMatchObject({ ok: true, created: true });
     expect(stockOf(f.goods["香皂"])).toBe(0);
-    expect(stmt("select count(*) as n from stock_movements where good_id = ? and stock_after < 0").get(f.goods["香皂"])).toEqual({ n: 0 });
-    expect(stmt("select count(*) as n from goods g where stock <> (select coalesce(sum(delta), 0) from stock_movements s where s.good_id = g.id)").get()).toEqual({ n: 0 });
+    expect(raw("select count(*) as n from stock_movements where good_id = ? and stock_after < 0").get(f.goods["香皂"])).toEqual({ n: 0 });
+    expect(raw("select count(*) as n from goods g where stock <> (select coalesce(sum(delta), 0) from stock_movements s where s.good_id = g.id)").get()).toEqual({ n: 0 });
     ledgerOk();
   });
 });

@@ -2,22 +2,22 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { confirmOrder, createOrder } from "~/store/checkout.server";
 import { clockControl } from "~/platform/clock.server";
-import { engine, stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { changeStock, goodOf, updateGood } from "~/store/goods.server";
 import { voidOrder } from "~/store/order-void.server";
 import { closeDay, dayReport, monthReport, settleMonth, settlementCsv } from "~/store/reports.server";
-import { stockOf, storeFixture, codeOf } from "./fixture";
+import { raw, stockOf, storeFixture, codeOf } from "./fixture";
 
 afterEach(() => clockControl.reset());
 
 describe("stock", () => {
   it("changes only through append-only movements and never goes negative", async () => {
-    const f = storeFixture("s1");
+    const f = await storeFixture("s1");
     const admin = { userId: f.keeper.userId, role: "village_admin", villageId: f.villageId };
     const rice = f.goods["大米"];
-    expect(changeStock(admin, f.villageId, rice, { intent: "stock.restock", qty: 5, source: "乡贤捐赠", note: "王老板捐" })).toMatchObject({ ok: true, stock: 15 });
-    expect(changeStock(admin, f.villageId, rice, { intent: "stock.correct", count: 12, note: "盘点少 3 袋" })).toMatchObject({ ok: true, stock: 12 });
-    const moves = stmt("select kind, delta, stock_after, source from stock_movements where good_id = ? order by id").all(rice);
+    expect(await changeStock(admin, f.villageId, rice, { intent: "stock.restock", qty: 5, source: "乡贤捐赠", note: "王老板捐" })).toMatchObject({ ok: true, stock: 15 });
+    expect(await changeStock(admin, f.villageId, rice, { intent: "stock.correct", count: 12, note: "盘点少 3 袋" })).toMatchObject({ ok: true, stock: 12 });
+    const moves = raw("select kind, delta, stock_after, source from stock_movements where good_id = ? order by id").all(rice);
     expect(moves).toEqual([
       { kind: "restock", delta: 10, stock_after: 10, source: "村集体" },
       { kind: "restock", delta: 5, stock_after: 15, source: "乡贤捐赠" },
@@ -26,14 +26,14 @@ describe("stock", () => {
     expect(() => engine().sqlite.prepare("update goods set stock = -1 where id = ?").run(rice)).toThrow(/CHECK/);
     expect(() => engine().sqlite.prepare("update stock_movements set delta = 1").run()).toThrow(/append-only/);
     expect(() => engine().sqlite.prepare("delete from stock_movements").run()).toThrow(/append-only/);
-    expect(stmt("select count(*) as n from audit_log where action in ('stock.restock', 'stock.correct') and target_id = ?").get(String(rice))).toEqual({ n: 3 });
+    expect(raw("select count(*) as n from audit_log where action in ('stock.restock', 'stock.correct') and target_id = ?").get(String(rice))).toEqual({ n: 3 });
   });
 });
 
 describe("day close and settlement", () => {
   it("count confirmed orders at their own cost, leave voided ones out, and settle a finished month once", async () => {
     clockControl.set(Date.UTC(2026, 9, 15, 2)); // 15 Oct, 10:00 China time
-    const f = storeFixture("r1", { points: [1000, 1000, 0] });
+    const f = await storeFixture("r1", { points: [1000, 1000, 0] });
     const committee = f.committee;
     const sell = async (h: number, name: string, qty: number, nonce: string) => {
       const o = await createOrder({ householdId: f.householdIds[h], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods[name], qty }], nonce });
@@ -44,31 +44,31 @@ describe("day close and settlement", () => {
     };
     await sell(0, "大米", 2, "a"); // 2 × 50 points, cost 1.00 yuan each
     const voided = await sell(1, "大米", 1, "b");
-    const g = goodOf(f.villageId, f.goods["牙膏"])!;
+    const g = (await goodOf(f.villageId, f.goods["牙膏"]))!;
     await sell(1, "牙膏", 1, "c"); // 12 points, cost 1.00
-    updateGood({ userId: f.keeper.userId, role: "village_admin", villageId: f.villageId }, f.villageId, g.id, {
+    await updateGood({ userId: f.keeper.userId, role: "village_admin", villageId: f.villageId }, f.villageId, g.id, {
       name: g.name, category: "洗护", unit: "支", price: 15, cost: 250, monthlyLimit: 2, lowStock: 2, active: true,
     }, null);
     await sell(0, "牙膏", 1, "d"); // 15 points, cost 2.50
-    expect(voidOrder({ userId: f.keeper.userId, role: "store_keeper", villageId: f.villageId }, voided, "拿错了").ok).toBe(true);
+    expect((await voidOrder({ userId: f.keeper.userId, role: "store_keeper", villageId: f.villageId }, voided, "拿错了")).ok).toBe(true);
 
-    const day = dayReport(f.storeId, "2026-10-15");
+    const day = await dayReport(f.storeId, "2026-10-15");
     expect(day).toMatchObject({ orders: 3, points: 127, counter: 0 });
     expect(day.voids.map((v) => v.id)).toEqual([voided]);
     expect(day.items.map((i) => [i.name, i.qty])).toEqual([["大米", 2], ["牙膏", 2]]);
     expect(day.stock.find((s) => s.id === f.goods["大米"])!.stock).toBe(8);
-    expect(closeDay({ ...committee, userId: f.keeper.userId, role: "store_keeper" }, f.storeId, "2026-10-15")).toEqual({ ok: true });
-    expect(closeDay({ ...committee, userId: f.keeper.userId, role: "store_keeper" }, f.storeId, "2099-01-01").ok).toBe(false);
+    expect(await closeDay({ ...committee, userId: f.keeper.userId, role: "store_keeper" }, f.storeId, "2026-10-15")).toEqual({ ok: true });
+    expect((await closeDay({ ...committee, userId: f.keeper.userId, role: "store_keeper" }, f.storeId, "2099-01-01")).ok).toBe(false);
 
-    const month = monthReport(f.storeId, "2026-10");
+    const month = await monthReport(f.storeId, "2026-10");
     expect(month.total).toEqual({ qty: 4, points: 127, cost_fen: 200 + 100 + 250 });
-    expect(settleMonth(committee, f.storeId, "2026-10")).toMatchObject({ ok: false, errors: { _form: "这个月还没过完，月底之后才能结算" } });
+    expect(await settleMonth(committee, f.storeId, "2026-10")).toMatchObject({ ok: false, errors: { _form: "这个月还没过完，月底之后才能结算" } });
     clockControl.set(Date.UTC(2026, 10, 2, 2));
-    expect(settleMonth(committee, f.storeId, "2026-10")).toEqual({ ok: true });
-    expect(settleMonth(committee, f.storeId, "2026-10")).toMatchObject({ ok: false, errors: { _form: "这个月已经结算过了" } });
-    expect(stmt("select points, cost_fen from settlements where store_id = ?").get(f.storeId)).toEqual({ points: 127, cost_fen: 550 });
+    expect(await settleMonth(committee, f.storeId, "2026-10")).toEqual({ ok: true });
+    expect(await settleMonth(committee, f.storeId, "2026-10")).toMatchObject({ ok: false, errors: { _form: "这个月已经结算过了" } });
+    expect(raw("select points, cost_fen from settlements where store_id = ?").get(f.storeId)).toEqual({ points: 127, cost_fen: 550 });
 
-    const csv = settlementCsv("=超市", monthReport(f.storeId, "2026-10"));
+    const csv = settlementCsv("=超市", await monthReport(f.storeId, "2026-10"));
     expect(csv.startsWith("\uFEFF超市,月份,商品,单位,数量,积分,成本（元）\r\n")).toBe(true);
     expect(csv).toContain("'=超市,2026-10,大米,袋,2,100,2.00\r\n");
     expect(csv).toContain("合计,,4,127,5.50");

@@ -2,11 +2,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { clockControl } from "~/platform/clock.server";
 import { confirmOrder, createOrder, parseCart, type Result } from "~/store/checkout.server";
-import { stmt } from "~/platform/database.server";
 import { maySeeOrder, voidOrder } from "~/store/order-void.server";
 import { insertUser } from "~/people/users.server";
 import { closeDay, dayQuerySchema, monthReport, settleMonth } from "~/store/reports.server";
-import { headOf, storeFixture, codeOf } from "./fixture";
+import { raw, headOf, storeFixture, codeOf } from "./fixture";
 
 afterEach(() => clockControl.reset());
 
@@ -17,7 +16,7 @@ function refused<T>(r: Result<T>) {
 
 describe("cart lines for the same good", () => {
   it("qty.5 and qty.05 name the same good: the monthly limit counts both", async () => {
-    const f = storeFixture("rv1");
+    const f = await storeFixture("rv1");
     const g = f.goods["牙膏"]; // limit 2 per month
     const cart = parseCart({ [`qty.${g}`]: "2", [`qty.0${g}`]: "2" });
     const h = f.householdIds[0];
@@ -28,7 +27,7 @@ describe("cart lines for the same good", () => {
 
 describe("the monthly limit at the turn of the month", () => {
   it("an order made before midnight on the last day and confirmed after counts in the new month", async () => {
-    const f = storeFixture("rv6");
+    const f = await storeFixture("rv6");
     const g = f.goods["牙膏"]; // limit 2 per month
     const h = f.householdIds[0];
     const order = (qty: number, nonce: string) =>
@@ -45,50 +44,50 @@ describe("the monthly limit at the turn of the month", () => {
 
 describe("void is a keeper's own store's business", () => {
   it("a keeper of another store of the village cannot void the order; the store's own keeper can", async () => {
-    const f = storeFixture("rv2");
+    const f = await storeFixture("rv2");
     const h = f.householdIds[0];
     const made = await createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv2a" });
     if (!made.ok) throw new Error(made.message);
     expect((await confirmOrder(f.keeper, made.orderId, codeOf(made.orderId))).ok).toBe(true);
-    const other = Number(stmt("insert into stores (village_id, name, created_at) values (?, ?, 0)").run(f.villageId, "二号超市").lastInsertRowid);
+    const other = Number(raw("insert into stores (village_id, name, created_at) values (?, ?, 0)").run(f.villageId, "二号超市").lastInsertRowid);
     const stranger = { userId: insertUser({ phone: "13700000002", passwordHash: "x", displayName: "二号店主", memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId: f.villageId }] }), role: "store_keeper" as const, villageId: f.villageId, storeIds: [other] };
-    expect(refused(voidOrder(stranger, made.orderId, "误操作")).code).toBe("other_store");
-    expect(stmt("select status from orders where id = ?").get(made.orderId)).toEqual({ status: "confirmed" });
-    expect(voidOrder({ ...f.keeper }, made.orderId, "误操作").ok).toBe(true);
+    expect(refused(await voidOrder(stranger, made.orderId, "误操作")).code).toBe("other_store");
+    expect(raw("select status from orders where id = ?").get(made.orderId)).toEqual({ status: "confirmed" });
+    expect((await voidOrder({ ...f.keeper }, made.orderId, "误操作")).ok).toBe(true);
     // Nor does that keeper (assigned to the other store) open the order's page; the committee sees every store's orders.
-    stmt("insert into store_keepers (store_id, user_id, village_id, created_at) values (?, ?, ?, 0)").run(other, stranger.userId, f.villageId);
+    raw("insert into store_keepers (store_id, user_id, village_id, created_at) values (?, ?, ?, 0)").run(other, stranger.userId, f.villageId);
     const as = (role: "store_keeper" | "committee", villageId = f.villageId) => ({ userId: stranger.userId, roles: [{ role, villageId }] });
-    expect(maySeeOrder(as("store_keeper"), f.villageId, f.storeId)).toBe(false);
-    expect(maySeeOrder(as("store_keeper"), f.villageId, other)).toBe(true);
-    expect(maySeeOrder(as("committee"), f.villageId, f.storeId)).toBe(true);
-    expect(maySeeOrder(as("store_keeper", f.villageId + 1), f.villageId, other)).toBe(false);
+    expect(await maySeeOrder(as("store_keeper"), f.villageId, f.storeId)).toBe(false);
+    expect(await maySeeOrder(as("store_keeper"), f.villageId, other)).toBe(true);
+    expect(await maySeeOrder(as("committee"), f.villageId, f.storeId)).toBe(true);
+    expect(await maySeeOrder(as("store_keeper", f.villageId + 1), f.villageId, other)).toBe(false);
   });
 });
 
 describe("a settled month stays settled", () => {
   it("an order of a month the committee has settled cannot be voided afterwards (the village paid the store for it)", async () => {
     clockControl.set(Date.UTC(2026, 9, 20, 2)); // 2026-10-20 10:00 China time
-    const f = storeFixture("rv3");
+    const f = await storeFixture("rv3");
     const h = f.householdIds[0];
     const made = await createOrder({ householdId: h, memberId: headOf(h), userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: "rv3a" });
     if (!made.ok) throw new Error(made.message);
     expect((await confirmOrder(f.keeper, made.orderId, codeOf(made.orderId))).ok).toBe(true);
     clockControl.set(Date.UTC(2026, 10, 2, 2));
-    expect(settleMonth(f.committee, f.storeId, "2026-10")).toEqual({ ok: true });
-    expect(refused(voidOrder(f.committee, made.orderId, "补录错误")).code).toBe("void_rule");
-    expect(monthReport(f.storeId, "2026-10").total.points).toBe(50);
+    expect(await settleMonth(f.committee, f.storeId, "2026-10")).toEqual({ ok: true });
+    expect(refused(await voidOrder(f.committee, made.orderId, "补录错误")).code).toBe("void_rule");
+    expect((await monthReport(f.storeId, "2026-10")).total.points).toBe(50);
   });
 });
 
 describe("day close takes only real days", () => {
   it("2026-02-31 is refused and writes nothing, instead of a day close for a day that does not exist", async () => {
     clockControl.set(Date.UTC(2026, 10, 2, 2));
-    const f = storeFixture("rv4");
+    const f = await storeFixture("rv4");
     const keeper = { userId: f.keeper.userId, role: "store_keeper", villageId: f.villageId };
     expect(dayQuerySchema.parse("2026-02-31")).toBe("2026-11-02");
-    expect(closeDay(keeper, f.storeId, "2026-02-31").ok).toBe(false);
-    expect(closeDay(keeper, f.storeId, "0000-00-00").ok).toBe(false);
-    expect(stmt("select count(*) as n from day_closes where store_id = ?").get(f.storeId)).toEqual({ n: 0 });
-    expect(closeDay(keeper, f.storeId, "2026-02-28").ok).toBe(true);
+    expect((await closeDay(keeper, f.storeId, "2026-02-31")).ok).toBe(false);
+    expect((await closeDay(keeper, f.storeId, "0000-00-00")).ok).toBe(false);
+    expect(raw("select count(*) as n from day_closes where store_id = ?").get(f.storeId)).toEqual({ n: 0 });
+    expect((await closeDay(keeper, f.storeId, "2026-02-28")).ok).toBe(true);
   });
 });

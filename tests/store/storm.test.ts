@@ -7,12 +7,12 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createOrder } from "~/store/checkout.server";
-import { engine, migrateToLatest, stmt } from "~/platform/database.server";
+import { engine, migrateToLatest } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { setPin } from "~/store/pin.server";
 import { exited, failedChecks, spawnWorker } from "../ledger/helpers";
-import { headOf, stockOf, storeFixture } from "./fixture";
+import { raw, headOf, stockOf, storeFixture } from "./fixture";
 import type { StormConfig, StormReport } from "./workers/storm-worker";
 
 const WORKERS = 4;
@@ -25,7 +25,7 @@ const REPLAYS = 50;
 describe("checkout storm across processes", () => {
   it(`${WORKERS} processes: exactly the affordable orders and the units in stock succeed, a replayed confirm succeeds once`, async () => {
     await migrateToLatest();
-    const f = storeFixture("st", {
+    const f = await storeFixture("st", {
       households: 3 + RACE_ORDERS,
       points: [BALANCE, 1000, 0, ...Array(RACE_ORDERS).fill(100)],
       goods: [{ name: "大米", price: PRICE, stock: 500 }, { name: "食用油", price: 80, stock: RACE_UNITS }, { name: "香皂", price: 8, stock: 10 }],
@@ -75,7 +75,7 @@ describe("checkout storm across processes", () => {
     expect(sold.length).toBe(Math.floor(BALANCE / PRICE));
     expect(new Set(sold).size).toBe(sold.length);
     expect(householdBalance(poor)).toMatchObject({ balance: BALANCE - sold.length * PRICE, held: 0 });
-    expect(stmt("select count(*) as n from orders where household_id = ? and status = 'confirmed'").get(poor)).toEqual({ n: sold.length });
+    expect(raw("select count(*) as n from orders where household_id = ? and status = 'confirmed'").get(poor)).toEqual({ n: sold.length });
     expect(reports.reduce((n, r) => n + (r.refusals.balance ?? 0) + (r.refusals["counter:balance"] ?? 0), 0)).toBeGreaterThan(0);
     expect(stockOf(f.goods["大米"])).toBe(500 - sold.length);
 
@@ -84,19 +84,19 @@ describe("checkout storm across processes", () => {
     expect(raceOk.length).toBe(RACE_UNITS);
     expect(new Set(raceOk).size).toBe(RACE_UNITS);
     expect(stockOf(f.goods["食用油"])).toBe(0);
-    expect(stmt(`select count(*) as n from orders where id in (${race.join(",")}) and status = 'confirmed'`).get()).toEqual({ n: RACE_UNITS });
+    expect(raw(`select count(*) as n from orders where id in (${race.join(",")}) and status = 'confirmed'`).get()).toEqual({ n: RACE_UNITS });
     expect(reports.reduce((n, r) => n + (r.refusals["race:stock"] ?? 0), 0)).toBe(0);
 
     // The replayed confirm: 50 calls, one confirmation, one ledger transaction, the same receipt for all.
     expect(reports.reduce((n, r) => n + r.replayOk, 0)).toBe(REPLAYS);
     expect(reports.reduce((n, r) => n + r.replayCreated, 0)).toBe(1);
-    expect(stmt("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(replay.orderId)).toEqual({ n: 1 });
+    expect(raw("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(replay.orderId)).toEqual({ n: 1 });
     expect(stockOf(f.goods["香皂"])).toBe(8);
 
     // Nothing negative, stock equals its movements, and check:ledger passes.
-    expect(stmt("select count(*) as n from goods where stock < 0").get()).toEqual({ n: 0 });
-    expect(stmt("select count(*) as n from goods g where stock <> (select coalesce(sum(delta), 0) from stock_movements s where s.good_id = g.id)").get()).toEqual({ n: 0 });
-    expect(stmt("select count(*) as n from accounts where kind = 'household' and balance < 0").get()).toEqual({ n: 0 });
+    expect(raw("select count(*) as n from goods where stock < 0").get()).toEqual({ n: 0 });
+    expect(raw("select count(*) as n from goods g where stock <> (select coalesce(sum(delta), 0) from stock_movements s where s.good_id = g.id)").get()).toEqual({ n: 0 });
+    expect(raw("select count(*) as n from accounts where kind = 'household' and balance < 0").get()).toEqual({ n: 0 });
     expect(failedChecks(checkLedger(engine().sqlite))).toEqual([]);
   });
 });
