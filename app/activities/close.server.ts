@@ -5,15 +5,15 @@ import { fail, type Outcome } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { ClaimError, fileClaimBatch } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { stmt, unitOfWork } from "~/platform/database.server";
 import { formatTime } from "~/platform/format";
 import { activityIn } from "./activities.server";
 import { defaultHours } from "./checkin.server";
 import type { Role } from "~/platform/roles";
 
-export function closeActivity(closer: { userId: number; role: Role }, villageId: number, activityId: number): Outcome<{ claims: number }> {
+export async function closeActivity(closer: { userId: number; role: Role }, villageId: number, activityId: number): Promise<Outcome<{ claims: number }>> {
   try {
-    return transact((): Outcome<{ claims: number }> => {
+    return await unitOfWork(async (): Promise<Outcome<{ claims: number }>> => {
       const a = activityIn(villageId, activityId);
       if (a.status === "cancelled") return fail("_form", "活动已取消，不能结束");
       if (a.status === "closed") return fail("_form", "活动已经结束了，积分申报已提交过");
@@ -31,7 +31,7 @@ export function closeActivity(closer: { userId: number; role: Role }, villageId:
         return { memberId: r.member_id, ruleId: a.rule_id, occurredAt: a.starts_at, quantity, note };
       });
       const ids = items.length
-        ? fileClaimBatch({ villageId, filer: closer, source: { kind: "activity", id: activityId }, items })
+        ? await fileClaimBatch({ villageId, filer: closer, source: { kind: "activity", id: activityId }, items })
         : [];
       const link = stmt("update activity_attendance set claim_id = ? where id = ?");
       rows.forEach((r, i) => link.run(ids[i], r.id));

@@ -86,7 +86,7 @@ export async function manageActivity(request: Request, villageId: number, activi
       return reply(out, out.ok ? `已记录 ${out.name} 服务 ${i.hours} 小时` : "");
     }
     case "activity.close": {
-      const out = closeActivity({ userId: access.viewer.userId, role: access.role }, villageId, activityId);
+      const out = await closeActivity({ userId: access.viewer.userId, role: access.role }, villageId, activityId);
       return reply(out, out.ok ? `活动已结束，已提交 ${out.claims} 条积分申报，等待村委审核` : "");
     }
   }

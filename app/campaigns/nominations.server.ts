@@ -9,7 +9,7 @@ import { nomineeLabel, TEXT_LIMITS } from "./labels";
 import { campaignIn, categoryOf, type CampaignRow } from "./campaigns.server";
 import { householdOfUser } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { stmt, transact, unitOfWork } from "~/platform/database.server";
 import type { Role } from "~/platform/roles";
 import { textSchema } from "~/platform/validation.server";
 
@@ -203,8 +203,8 @@ function stillOpen(c: CampaignRow): Outcome | null {
 }
 
 /** As for claims: a committee member does not decide on a nomination of their own household (or of one of its members). */
-function ownHousehold(by: Decider, ...rows: NominationRow[]): Outcome | null {
-  const home = householdOfUser(by.userId);
+async function ownHousehold(by: Decider, ...rows: NominationRow[]): Promise<Outcome | null> {
+  const home = await householdOfUser(by.userId);
   return home !== null && rows.some((n) => n.household_id === home) ? fail("_form", "不能处理本户的提名，请由另一位村委委员处理") : null;
 }
 
@@ -227,11 +227,11 @@ function standingTwin(n: NominationRow): NominationRow | null {
 }
 
 /** Accepts a nomination; one whose nominee already stands is merged into that candidate instead (its reason kept). */
-export function acceptNomination(by: Decider, villageId: number, campaignId: number, nominationId: number): Outcome<{ label: string; mergedInto?: number }> {
-  return transact((): Outcome<{ label: string; mergedInto?: number }> => {
+export async function acceptNomination(by: Decider, villageId: number, campaignId: number, nominationId: number): Promise<Outcome<{ label: string; mergedInto?: number }>> {
+  return unitOfWork(async (): Promise<Outcome<{ label: string; mergedInto?: number }>> => {
     const c = campaignIn(villageId, campaignId);
     const n = nominationIn(campaignId, nominationId);
-    const refused = stillOpen(c) ?? ownHousehold(by, n);
+    const refused = stillOpen(c) ?? (await ownHousehold(by, n));
     if (refused) return refused as Outcome<{ label: string }>;
     if (n.status === "accepted") return { ok: true, label: n.label };
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
@@ -246,11 +246,11 @@ export function acceptNomination(by: Decider, villageId: number, campaignId: num
   });
 }
 
-export function rejectNomination(by: Decider, villageId: number, campaignId: number, nominationId: number, note: string): Outcome<{ label: string }> {
-  return transact((): Outcome<{ label: string }> => {
+export async function rejectNomination(by: Decider, villageId: number, campaignId: number, nominationId: number, note: string): Promise<Outcome<{ label: string }>> {
+  return unitOfWork(async (): Promise<Outcome<{ label: string }>> => {
     const c = campaignIn(villageId, campaignId);
     const n = nominationIn(campaignId, nominationId);
-    const refused = stillOpen(c) ?? ownHousehold(by, n);
+    const refused = stillOpen(c) ?? (await ownHousehold(by, n));
     if (refused) return refused as Outcome<{ label: string }>;
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
     setNomination(n.id, "rejected", by, { note });
@@ -260,12 +260,12 @@ export function rejectNomination(by: Decider, villageId: number, campaignId: num
 }
 
 /** Merges a duplicate (same category, same nominee) into another nomination; the kept one stands if either did. */
-export function mergeNomination(by: Decider, villageId: number, campaignId: number, nominationId: number, intoId: number): Outcome<{ label: string }> {
-  return transact((): Outcome<{ label: string }> => {
+export async function mergeNomination(by: Decider, villageId: number, campaignId: number, nominationId: number, intoId: number): Promise<Outcome<{ label: string }>> {
+  return unitOfWork(async (): Promise<Outcome<{ label: string }>> => {
     const c = campaignIn(villageId, campaignId);
     const n = nominationIn(campaignId, nominationId);
     const into = nominationIn(campaignId, intoId);
-    const refused = stillOpen(c) ?? ownHousehold(by, n, into);
+    const refused = stillOpen(c) ?? (await ownHousehold(by, n, into));
     if (refused) return refused as Outcome<{ label: string }>;
     if (n.id === into.id) return fail("_form", "不能合并到自己");
     if (n.category_id !== into.category_id || n.household_id !== into.household_id || n.member_id !== into.member_id) {

@@ -85,7 +85,7 @@ export async function committeeCampaignPage(request: Request, villageId: number,
   const beforeVoting = c.state === "draft" || c.state === "nominating" || c.state === "between";
   const result = resultFor(c);
   // The member's own household: its nominations and ties are another committee member's to decide.
-  const home = householdOfUser(access.viewer.userId);
+  const home = await householdOfUser(access.viewer.userId);
   const ownTies = result && home !== null ? resultOf(c).categories.filter((k) => k.rows.some((x) => x.outcome === "tie" && x.household_id === home)).map((k) => k.category.id) : [];
   return {
     villageId, at: now(), created: opts.created, canAct, campaign: facts(c), categories: categoryFacts(campaignId),
@@ -145,15 +145,15 @@ export async function committeeCampaignAction(request: Request, villageId: numbe
     case "nomination.accept":
     case "nomination.reject":
     case "nomination.merge":
-      return decisionReply(by, villageId, campaignId, form);
+      return await decisionReply(by, villageId, campaignId, form);
     case "tie.decide": {
       const target = targetOf(form, "categoryId");
       const parsed = tieSchema.safeParse({ ...form, picks: multi.picks });
       if (!parsed.success) return refused(intent, target, parsed.error, ["picks"]);
-      return reply(intent, target, decideTie(by, villageId, campaignId, parsed.data.categoryId, parsed.data.picks, parsed.data.reason), "已记录村委的决定和理由");
+      return reply(intent, target, await decideTie(by, villageId, campaignId, parsed.data.categoryId, parsed.data.picks, parsed.data.reason), "已记录村委的决定和理由");
     }
     case "campaign.confirm": {
-      const out = confirmCampaign(by, villageId, campaignId);
+      const out = await confirmCampaign(by, villageId, campaignId);
       const ok = out.ok ? (out.already ? "结果已经确认过了，没有重复提交积分申报" : `结果已确认公布，${out.claims} 条积分申报已提交，等另一位村委委员审核后进入公示`) : "";
       return reply(intent, null, out, ok);
     }
@@ -162,7 +162,7 @@ export async function committeeCampaignAction(request: Request, villageId: numbe
   }
 }
 
-function decisionReply(by: Nominator, villageId: number, campaignId: number, form: Record<string, string>): PageReply {
+async function decisionReply(by: Nominator, villageId: number, campaignId: number, form: Record<string, string>): Promise<PageReply> {
   const intent = form.intent ?? "";
   const target = targetOf(form, "nominationId");
   const parsed = decideSchema.safeParse(form);
@@ -170,16 +170,16 @@ function decisionReply(by: Nominator, villageId: number, campaignId: number, for
   const d = parsed.data;
   switch (d.intent) {
     case "nomination.accept": {
-      const out = acceptNomination(by, villageId, campaignId, d.nominationId);
+      const out = await acceptNomination(by, villageId, campaignId, d.nominationId);
       const ok = !out.ok ? "" : out.mergedInto ? `${out.label} 已经是候选，这条提名已合并到 #${out.mergedInto}，理由一并保留` : `${out.label} 已确定为候选`;
       return reply(intent, target, out, ok);
     }
     case "nomination.reject": {
-      const out = rejectNomination(by, villageId, campaignId, d.nominationId, d.note);
+      const out = await rejectNomination(by, villageId, campaignId, d.nominationId, d.note);
       return reply(intent, target, out, out.ok ? `已不采纳对 ${out.label} 的提名` : "");
     }
     case "nomination.merge": {
-      const out = mergeNomination(by, villageId, campaignId, d.nominationId, d.intoId);
+      const out = await mergeNomination(by, villageId, campaignId, d.nominationId, d.intoId);
       return reply(intent, target, out, out.ok ? `已合并到对 ${out.label} 的提名` : "");
     }
   }

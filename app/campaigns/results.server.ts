@@ -13,7 +13,7 @@ import { candidatesOf, type Candidate } from "./nominations.server";
 import { electorateSize, freezeElectorateInTxn } from "./voters.server";
 import { ClaimError, fileClaimBatch, householdOfUser } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { stmt, unitOfWork } from "~/platform/database.server";
 import type { Role } from "~/platform/roles";
 import { textSchema } from "~/platform/validation.server";
 
@@ -145,8 +145,8 @@ export interface Committee {
 }
 
 /** Records (or replaces, until confirmed) the committee's pick among tied candidates, with the reason. */
-export function decideTie(by: Committee, villageId: number, campaignId: number, categoryId: number, picks: number[], reason: string): Outcome {
-  return transact((): Outcome => {
+export async function decideTie(by: Committee, villageId: number, campaignId: number, categoryId: number, picks: number[], reason: string): Promise<Outcome> {
+  return unitOfWork(async (): Promise<Outcome> => {
     const c = campaignIn(villageId, campaignId);
     if (c.state === "confirmed") return fail("_form", "结果已经确认公布，不能再改");
     if (c.state !== "closed") return fail("_form", "投票截止后才能处理同票");
@@ -156,7 +156,7 @@ export function decideTie(by: Committee, villageId: number, campaignId: number, 
     if (!r) return fail("_form", "请从本次评选的类别中选择");
     if (r.tiePlaces === 0) return fail("_form", `“${r.category.name}”没有需要决定的同票`);
     // As for claims: nobody decides where their own household stands to gain or lose a place.
-    const home = householdOfUser(by.userId);
+    const home = await householdOfUser(by.userId);
     if (home !== null && r.rows.some((x) => x.outcome === "tie" && x.household_id === home)) return fail("_form", "同票的候选里有你家，请由另一位村委委员处理");
     const tied = new Set(r.rows.filter((x) => x.outcome === "tie").map((x) => x.id));
     const chosen = [...new Set(picks)];
@@ -196,9 +196,9 @@ function recipient(w: ResultRow, cat: CategoryRow): { memberId: number; note: st
  * Confirms the winners: one transaction records them, files their claims (source: this campaign)
  * and marks the campaign confirmed. A second confirm changes nothing and says so.
  */
-export function confirmCampaign(by: Committee, villageId: number, campaignId: number): Outcome<{ claims: number; already: boolean }> {
+export async function confirmCampaign(by: Committee, villageId: number, campaignId: number): Promise<Outcome<{ claims: number; already: boolean }>> {
   try {
-    return transact((): Outcome<{ claims: number; already: boolean }> => {
+    return await unitOfWork(async (): Promise<Outcome<{ claims: number; already: boolean }>> => {
       const c = campaignIn(villageId, campaignId);
       if (by.role !== "committee") return fail("_form", "只有村委委员可以确认结果", 403);
       if (c.state === "confirmed") return { ok: true, claims: 0, already: true };
@@ -212,7 +212,7 @@ export function confirmCampaign(by: Committee, villageId: number, campaignId: nu
         const to = recipient(w, cat);
         return { memberId: to.memberId, ruleId: cat.rule_id, occurredAt: c.vote_until, quantity: 1, note: `民主评议：${c.title}·${cat.name}（${w.votes} 票）${to.note}` };
       });
-      const claimIds = items.length ? fileClaimBatch({ villageId, filer: by, source: { kind: "campaign", id: campaignId }, items }) : [];
+      const claimIds = items.length ? await fileClaimBatch({ villageId, filer: by, source: { kind: "campaign", id: campaignId }, items }) : [];
       const at = now();
       const insert = stmt(
         `insert into campaign_winners (campaign_id, category_id, nomination_id, village_id, household_id, member_id, votes, by_tie, claim_id, created_at)

@@ -11,6 +11,8 @@ import { describeTestClock } from "./test-clock.server";
 import { ROLE_LABELS, type Role } from "./roles";
 
 let timer: NodeJS.Timeout | undefined;
+/** The scheduler's latest round: shutdown lets it finish before the database closes. */
+let scheduled: Promise<void> = Promise.resolve();
 
 export async function boot(): Promise<void> {
   const applied = await migrateToLatest();
@@ -47,15 +49,21 @@ function printDemoLogins(heading: string, logins: { phone: string; role: string;
   console.log(`  13900000001 一家的柜台兑换密码（PIN，初始）：${DEMO_PIN}`);
 }
 
-/** Every minute and at start-up: the periodic jobs in `tick`. */
+/** Every minute and at start-up: the periodic jobs in `tick` (which catches its own errors). */
 function startScheduler(): void {
-  tick();
-  timer = setInterval(tick, 60_000);
+  const run = () => {
+    scheduled = tick();
+  };
+  run();
+  timer = setInterval(run, 60_000);
   timer.unref();
 }
 
-/** One round of the periodic jobs; also run by the test clock right after it moves time. */
-export function tick(): void {
+/**
+ * One round of the periodic jobs; also run (and awaited) by the test clock right after it moves
+ * time. Two rounds may overlap (a slow round, the test clock's): crediting is safe under that.
+ */
+export async function tick(): Promise<void> {
   try {
     expireOrders(); // first: an expired order shows as expired and releases its own hold
     releaseExpiredHolds();
@@ -63,8 +71,9 @@ export function tick(): void {
     console.error("定时任务出错", e);
   }
   try {
-    // Claims whose 公示 ended with no open objection; idempotent, so a restart mid-way is safe.
-    creditDueClaims();
+    // Claims whose 公示 ended with no open objection; idempotent, so a restart mid-way is safe, and
+    // each credit re-reads its claim in its own unit of work, so two rounds credit a claim once.
+    await creditDueClaims();
   } catch (e) {
     console.error("定时任务出错", e);
   }
@@ -72,5 +81,6 @@ export function tick(): void {
 
 export async function shutdown(): Promise<void> {
   if (timer) clearInterval(timer);
+  await scheduled;
   await closeDatabase();
 }

@@ -2,7 +2,7 @@
 // the check-in QR), one cancelled that the demo villager had signed up for, and one finished whose
 // attendance was turned into claims waiting for review.
 import { clockControl } from "../../app/platform/clock.server";
-import { stmt, transact } from "../../app/platform/database.server";
+import { stmt, unitOfWork } from "../../app/platform/database.server";
 import { closeActivity } from "../../app/activities/close.server";
 
 const MINUTE = 60_000;
@@ -58,7 +58,7 @@ interface Plan {
   signups: number;
 }
 
-export function seedDemoActivities(today: number): void {
+export async function seedDemoActivities(today: number): Promise<void> {
   const villages = stmt("select id from villages order by id").all() as { id: number }[];
   for (const { id: villageId } of villages) {
     const committee = staff(villageId, "committee");
@@ -87,7 +87,7 @@ export function seedDemoActivities(today: number): void {
       return out;
     };
 
-    transact(() => {
+    await unitOfWork(async () => {
       clockControl.set(today);
       for (const p of plans) {
         const id = insertActivity(villageId, p, volunteerRule(villageId, p.unit, today, p.rule), p.organiser === "committee" ? committee : inspector, committee, today - 7 * DAY);
@@ -120,7 +120,7 @@ export function seedDemoActivities(today: number): void {
       for (const m of came) signUp(villageId, finished, m, committee, heldAt - 2 * DAY);
       came.slice(0, 7).forEach((m, i) => attend(villageId, finished, m, i < 5 ? "scan" : "manual", inspector, heldAt + 10 * MINUTE + i * MINUTE, i === 0 ? 2 : null));
       clockControl.set(heldAt + 4 * HOUR);
-      const closed = closeActivity({ userId: inspector, role: "inspector" }, villageId, finished);
+      const closed = await closeActivity({ userId: inspector, role: "inspector" }, villageId, finished);
       // A village catalogue with tight caps may refuse the batch: the activity then stays open to close by hand.
       if (!closed.ok) console.warn(`演示活动未能结束：${closed.errors._form}`);
       clockControl.set(today);
