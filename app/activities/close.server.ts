@@ -27,7 +27,7 @@ export async function closeActivity(closer: { userId: number; role: Role }, vill
         return { memberId: r.member_id, ruleId: a.rule_id, occurredAt: a.starts_at, quantity, note };
       });
       const ids = items.length
-        ? fileClaimBatch({ villageId, filer: closer, source: { kind: "activity", id: activityId }, items })
+        ? await fileClaimBatch({ villageId, filer: closer, source: { kind: "activity", id: activityId }, items })
         : [];
       if (rows.length) {
         // Each attendance row gets its claim in one statement (kysely writes a number in THEN as a

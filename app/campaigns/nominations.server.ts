@@ -246,8 +246,8 @@ function stillOpen(c: CampaignRow): Outcome | null {
 }
 
 /** As for claims: a committee member does not decide on a nomination of their own household (or of one of its members). */
-function ownHousehold(by: Decider, ...rows: NominationRow[]): Outcome | null {
-  const home = householdOfUser(by.userId);
+async function ownHousehold(by: Decider, ...rows: NominationRow[]): Promise<Outcome | null> {
+  const home = await householdOfUser(by.userId);
   return home !== null && rows.some((n) => n.household_id === home) ? fail("_form", "不能处理本户的提名，请由另一位村委委员处理") : null;
 }
 
@@ -282,7 +282,7 @@ export function acceptNomination(by: Decider, villageId: number, campaignId: num
   return unitOfWork(async (): Promise<Outcome<{ label: string; mergedInto?: number }>> => {
     const c = await campaignIn(villageId, campaignId);
     const n = await nominationIn(campaignId, nominationId);
-    const refused = stillOpen(c) ?? ownHousehold(by, n);
+    const refused = stillOpen(c) ?? (await ownHousehold(by, n));
     if (refused) return refused as Outcome<{ label: string }>;
     if (n.status === "accepted") return { ok: true, label: n.label };
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
@@ -301,7 +301,7 @@ export function rejectNomination(by: Decider, villageId: number, campaignId: num
   return unitOfWork(async (): Promise<Outcome<{ label: string }>> => {
     const c = await campaignIn(villageId, campaignId);
     const n = await nominationIn(campaignId, nominationId);
-    const refused = stillOpen(c) ?? ownHousehold(by, n);
+    const refused = stillOpen(c) ?? (await ownHousehold(by, n));
     if (refused) return refused as Outcome<{ label: string }>;
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
     await setNomination(n.id, "rejected", by, { note });
@@ -316,7 +316,7 @@ export function mergeNomination(by: Decider, villageId: number, campaignId: numb
     const c = await campaignIn(villageId, campaignId);
     const n = await nominationIn(campaignId, nominationId);
     const into = await nominationIn(campaignId, intoId);
-    const refused = stillOpen(c) ?? ownHousehold(by, n, into);
+    const refused = stillOpen(c) ?? (await ownHousehold(by, n, into));
     if (refused) return refused as Outcome<{ label: string }>;
     if (n.id === into.id) return fail("_form", "不能合并到自己");
     if (n.category_id !== into.category_id || n.household_id !== into.household_id || n.member_id !== into.member_id) {

@@ -102,7 +102,7 @@ export async function committeeCampaignPage(request: Request, villageId: number,
   const beforeVoting = c.state === "draft" || c.state === "nominating" || c.state === "between";
   const counted = await closedResult(c);
   // The member's own household: its nominations and ties are another committee member's to decide.
-  const home = householdOfUser(access.viewer.userId);
+  const home = await householdOfUser(access.viewer.userId);
   const ownTies = counted && home !== null ? counted.categories.filter((k) => k.rows.some((x) => x.outcome === "tie" && x.household_id === home)).map((k) => k.category.id) : [];
   const cats = await categoriesOf(campaignId);
   return {
@@ -163,7 +163,7 @@ export async function committeeCampaignAction(request: Request, villageId: numbe
     case "nomination.accept":
     case "nomination.reject":
     case "nomination.merge":
-      return decisionReply(by, villageId, campaignId, form);
+      return await decisionReply(by, villageId, campaignId, form);
     case "tie.decide": {
       const target = targetOf(form, "categoryId");
       const parsed = tieSchema.safeParse({ ...form, picks: multi.picks });

@@ -167,7 +167,7 @@ export function decideTie(by: Committee, villageId: number, campaignId: number, 
     if (!r) return fail("_form", "请从本次评选的类别中选择");
     if (r.tiePlaces === 0) return fail("_form", `“${r.category.name}”没有需要决定的同票`);
     // As for claims: nobody decides where their own household stands to gain or lose a place.
-    const home = householdOfUser(by.userId);
+    const home = await householdOfUser(by.userId);
     if (home !== null && r.rows.some((x) => x.outcome === "tie" && x.household_id === home)) return fail("_form", "同票的候选里有你家，请由另一位村委委员处理");
     const tied = new Set(r.rows.filter((x) => x.outcome === "tie").map((x) => x.id));
     const chosen = [...new Set(picks)];
@@ -242,7 +242,7 @@ export async function confirmCampaign(by: Committee, villageId: number, campaign
         const to = recipient(w, cat, members);
         return { memberId: to.memberId, ruleId: cat.rule_id, occurredAt: c.vote_until, quantity: 1, note: `民主评议：${c.title}·${cat.name}（${w.votes} 票）${to.note}` };
       });
-      const claimIds = items.length ? fileClaimBatch({ villageId, filer: by, source: { kind: "campaign", id: campaignId }, items }) : [];
+      const claimIds = items.length ? await fileClaimBatch({ villageId, filer: by, source: { kind: "campaign", id: campaignId }, items }) : [];
       const at = now();
       if (winners.length) {
         await tx

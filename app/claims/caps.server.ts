@@ -1,11 +1,11 @@
 // Caps (上限) of a rule: absolute points under the rule in the China-time day, month or year of
 // the claim's date, for one member and for one household. What counts: claims already approved
 // (公示中, 有异议, 已入账), and at a villager's or inspector's own filing also those waiting for review.
-// Filing and approval both check; approval runs inside the same IMMEDIATE
-// transaction as its write, so two approvals racing for the last unit are serialised.
-import type { Rule } from "../../db/schema";
+// Filing and approval both check, inside the same unit of work as their write (on SQLite an
+// IMMEDIATE transaction), so two approvals racing for the last unit are serialised.
+import type { ClaimStatus, Rule } from "../../db/schema";
 import { chinaMonthStart } from "~/platform/clock.server";
-import { stmt } from "~/platform/database.server";
+import { db } from "~/platform/database.server";
 
 /** What a cap check needs of a rule. */
 export type CapRule = Pick<Rule, "id" | "cap_member_day" | "cap_member_month" | "cap_member_year" | "cap_household_day" | "cap_household_month" | "cap_household_year">;
@@ -39,21 +39,46 @@ export interface CapCandidate {
   points: number;
 }
 
-interface Counted {
+/** A claim not yet in the table that counts too (an earlier item of the same batch). */
+export interface Counted {
   member_id: number;
   household_id: number;
   occurred_at: number;
   points: number;
 }
 
-function usedSoFar(ruleId: number, scope: Scope, who: number, [start, end]: [number, number], countPending: boolean): number {
-  const col = scope === "member" ? "member_id" : "household_id";
-  const statuses = countPending ? "'pending', 'notice', 'objected', 'credited'" : "'notice', 'objected', 'credited'";
-  const row = stmt(
-    `select coalesce(sum(abs(points)), 0) as used from claims where rule_id = ? and ${col} = ?
-     and occurred_at >= ? and occurred_at < ? and status in (${statuses})`,
-  ).get(ruleId, who, start, end) as { used: number };
-  return row.used;
+type CapKey = `${Scope}_${Period}`;
+const CAP_ORDER: { scope: Scope; period: Period; key: CapKey }[] = (["member", "household"] as const).flatMap((scope) =>
+  (["day", "month", "year"] as const).map((period) => ({ scope, period, key: `${scope}_${period}` as const })),
+);
+const WIDER: Record<Period, number> = { day: 0, month: 1, year: 2 };
+
+/**
+ * Points already used under the rule, per cap the rule has, in ONE statement: each cap is a sum
+ * over its own scope and period; the rows read are the rule's in the widest period asked for (day
+ * within month within year, all China time), through the index on (rule_id, occurred_at).
+ */
+async function usedSoFar(ruleId: number, c: CapCandidate, caps: typeof CAP_ORDER, countPending: boolean) {
+  const statuses: ClaimStatus[] = countPending ? ["pending", "notice", "objected", "credited"] : ["notice", "objected", "credited"];
+  const widest = caps.reduce<Period>((w, k) => (WIDER[k.period] > WIDER[w] ? k.period : w), "day");
+  const [from, to] = periodBounds(widest, c.occurredAt);
+  return db()
+    .selectFrom("claims")
+    .select((eb) =>
+      caps.map(({ scope, period, key }) => {
+        const [start, end] = periodBounds(period, c.occurredAt);
+        const who = scope === "member" ? eb("member_id", "=", c.memberId) : eb("household_id", "=", c.householdId);
+        const counts = eb.and([who, eb("occurred_at", ">=", start), eb("occurred_at", "<", end)]);
+        const points = eb.case().when(counts).then(eb.fn<number>("abs", ["points"])).else(eb.lit(0)).end();
+        return eb.fn.coalesce(eb.fn.sum<number>(points), eb.lit(0)).as(key);
+      }),
+    )
+    .where("rule_id", "=", ruleId)
+    .where("occurred_at", ">=", from)
+    .where("occurred_at", "<", to)
+    .where("status", "in", statuses)
+    .where((eb) => eb.or([eb("member_id", "=", c.memberId), eb("household_id", "=", c.householdId)]))
+    .executeTakeFirstOrThrow(); // an aggregate without group by: always one row
 }
 
 /**
@@ -62,23 +87,25 @@ function usedSoFar(ruleId: number, scope: Scope, who: number, [start, end]: [num
  * `countPending` also counts claims still waiting for review: a villager filing by hand cannot pile
  * up claims beyond the cap while the committee has not looked yet.
  */
-export function capViolation(rule: CapRule, c: CapCandidate, alsoCounting: Counted[] = [], countPending = false): string | null {
+export async function capViolation(rule: CapRule, c: CapCandidate, alsoCounting: Counted[] = [], countPending = false): Promise<string | null> {
+  const caps = CAP_ORDER.flatMap((k) => {
+    const cap = rule[`cap_${k.key}`];
+    return cap === null ? [] : [{ ...k, cap }];
+  });
+  if (caps.length === 0) return null;
+  const usedBefore = await usedSoFar(rule.id, c, caps, countPending);
   const want = Math.abs(c.points);
-  for (const scope of ["member", "household"] as Scope[]) {
-    for (const period of ["day", "month", "year"] as Period[]) {
-      const cap = rule[`cap_${scope}_${period}`];
-      if (cap === null) continue;
-      const bounds = periodBounds(period, c.occurredAt);
-      const who = scope === "member" ? c.memberId : c.householdId;
-      const extra = alsoCounting
-        .filter((x) => (scope === "member" ? x.member_id : x.household_id) === who && x.occurred_at >= bounds[0] && x.occurred_at < bounds[1])
-        .reduce((s, x) => s + Math.abs(x.points), 0);
-      const used = usedSoFar(rule.id, scope, who, bounds, countPending) + extra;
-      if (used + want > cap) {
-        const [every, that] = PERIOD_WORDS[period];
-        const left = Math.max(cap - used, 0);
-        return `超出上限：这条细则${SCOPE_WORDS[scope]}${every}最多 ${cap} 分，${that}已有 ${used} 分${countPending ? "（含待审核）" : ""}，还剩 ${left} 分，本次 ${want} 分`;
-      }
+  for (const { scope, period, key, cap } of caps) {
+    const bounds = periodBounds(period, c.occurredAt);
+    const who = scope === "member" ? c.memberId : c.householdId;
+    const extra = alsoCounting
+      .filter((x) => (scope === "member" ? x.member_id : x.household_id) === who && x.occurred_at >= bounds[0] && x.occurred_at < bounds[1])
+      .reduce((s, x) => s + Math.abs(x.points), 0);
+    const used = usedBefore[key] + extra;
+    if (used + want > cap) {
+      const [every, that] = PERIOD_WORDS[period];
+      const left = Math.max(cap - used, 0);
+      return `超出上限：这条细则${SCOPE_WORDS[scope]}${every}最多 ${cap} 分，${that}已有 ${used} 分${countPending ? "（含待审核）" : ""}，还剩 ${left} 分，本次 ${want} 分`;
     }
   }
   return null;

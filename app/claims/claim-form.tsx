@@ -2,11 +2,10 @@
 // A plain multipart form: works without JavaScript.
 import { Form } from "@remix-run/react";
 import { FormError } from "~/ui/field";
+import type { ClaimFormOptions } from "./forms.server";
+import { CLAIM_LIMITS, MAX_PHOTO_MB, MAX_PHOTOS, PHOTO_ACCEPT } from "./labels";
 
-export interface ClaimFormProps {
-  members: { id: number; name: string; relation: string; household: string }[];
-  rules: { id: number; category: string; name: string; points: number; unit: string; evidence_required: number }[];
-  today: string;
+export interface ClaimFormProps extends ClaimFormOptions {
   showHousehold: boolean;
   errors?: Record<string, string>;
   values?: Record<string, string>;
@@ -50,14 +49,14 @@ export function ClaimForm({ members, rules, today, showHousehold, errors, values
       <input id="f-date" name="date" type="date" max={today} defaultValue={values?.date ?? today} {...aria(errors, "date")} />
       {err(errors, "date")}
       <label htmlFor="f-quantity">次数或小时数</label>
-      <input id="f-quantity" name="quantity" inputMode="decimal" defaultValue={values?.quantity ?? "1"} autoComplete="off" {...aria(errors, "quantity")} />
+      <input id="f-quantity" name="quantity" inputMode="decimal" maxLength={CLAIM_LIMITS.quantityChars} defaultValue={values?.quantity ?? "1"} autoComplete="off" {...aria(errors, "quantity")} />
       {errors?.quantity ? null : <p className="muted small">按次计分的填次数；按小时计分的填小时数，可填 1.5</p>}
       {err(errors, "quantity")}
       <label htmlFor="f-note">说明（选填）</label>
-      <textarea id="f-note" name="note" rows={3} maxLength={200} defaultValue={values?.note ?? ""} {...aria(errors, "note")} />
+      <textarea id="f-note" name="note" rows={3} maxLength={CLAIM_LIMITS.note} defaultValue={values?.note ?? ""} {...aria(errors, "note")} />
       {err(errors, "note")}
-      <label htmlFor="f-photos">照片（选填，最多 3 张，每张不超过 5 MB）</label>
-      <input id="f-photos" name="photos" type="file" accept="image/jpeg,image/png,image/webp" multiple {...aria(errors, "photos")} />
+      <label htmlFor="f-photos">照片（选填，最多 {MAX_PHOTOS} 张，每张不超过 {MAX_PHOTO_MB} MB）</label>
+      <input id="f-photos" name="photos" type="file" accept={PHOTO_ACCEPT} multiple {...aria(errors, "photos")} />
       {err(errors, "photos")}
       <button type="submit" className="primary block" disabled={busy}>提交申报</button>
     </Form>

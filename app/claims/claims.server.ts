@@ -1,29 +1,25 @@
 // Claims (积分申报): filing, caps, review (maker-checker), 公示 with objections, crediting, revoking.
-// Every write is one synchronous transaction; points move only through ledger/ledger.server.ts, with
-// idempotency keys derived from the claim id, so a retried or restarted credit moves points once.
-import type { Claim, ClaimStatus, Rule } from "../../db/schema";
+// Every write is one unit of work (a savepoint when the caller already has one open: an activity's
+// close, a round's publication); points move only through ledger/ledger.server.ts, with idempotency
+// keys derived from the claim id, so a retried or restarted credit moves points once.
+import type { Updateable } from "kysely";
+import type { Claim, ClaimStatus, ClaimTable, Rule } from "../../db/schema";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { award, deduct, reverse } from "~/ledger/ledger.server";
-import { capViolation } from "./caps.server";
+import { capViolation, type Counted } from "./caps.server";
+import { CLAIM_LIMITS, CLAIM_STATUS_LABELS, MAX_PHOTOS } from "./labels";
 import { newPhotoKey } from "./photos.server";
 import type { Role } from "~/platform/roles";
+
+export { CLAIM_STATUS_LABELS } from "./labels";
 
 export class ClaimError extends Error {
   constructor(message: string, readonly field: string = "_form", readonly status = 400) {
     super(message);
   }
 }
-
-export const CLAIM_STATUS_LABELS: Record<ClaimStatus, string> = {
-  pending: "待审核",
-  rejected: "已驳回",
-  notice: "公示中",
-  objected: "有异议",
-  credited: "已入账",
-  revoked: "已撤销",
-};
 
 const DAY_MS = 86_400_000;
 /** Claims older than this are stale: the committee cannot check them any more. */
@@ -56,25 +52,20 @@ export interface FileClaimBatchInput {
   items: ClaimItem[];
 }
 
-interface MemberRow {
-  id: number;
-  household_id: number;
-  village_id: number;
-  active: number;
-  name: string;
-}
-
-function ruleOf(villageId: number, ruleId: number): Rule {
-  const rule = stmt("select * from rules where id = ? and village_id = ?").get(ruleId, villageId) as Rule | undefined;
+async function ruleOf(villageId: number, ruleId: number): Promise<Rule> {
+  const rule = await db().selectFrom("rules").selectAll().where("id", "=", ruleId).where("village_id", "=", villageId).executeTakeFirst();
   if (!rule) throw new ClaimError("请从列表中选择本村的积分细则", "ruleId");
   return rule;
 }
 
 /** The household of a user's own member record (null for staff who do not live in the village). */
-export function householdOfUser(userId: number): number | null {
-  const row = stmt(
-    "select m.household_id from users u join members m on m.id = u.member_id and m.active = 1 where u.id = ?",
-  ).get(userId) as { household_id: number } | undefined;
+export async function householdOfUser(userId: number): Promise<number | null> {
+  const row = await db()
+    .selectFrom("users as u")
+    .innerJoin("members as m", (j) => j.onRef("m.id", "=", "u.member_id").on("m.active", "=", 1))
+    .select("m.household_id")
+    .where("u.id", "=", userId)
+    .executeTakeFirst();
   return row?.household_id ?? null;
 }
 
@@ -92,26 +83,32 @@ export function pointsFor(rule: { points: number; unit: string }, quantity: numb
   return points;
 }
 
-function checkFiler(input: FileClaimBatchInput, rule: Rule, member: MemberRow): void {
+async function memberOf(memberId: number) {
+  return db().selectFrom("members").select(["id", "household_id", "village_id", "active", "name"]).where("id", "=", memberId).executeTakeFirst();
+}
+
+type MemberRow = NonNullable<Awaited<ReturnType<typeof memberOf>>>;
+
+async function checkFiler(input: FileClaimBatchInput, rule: Rule, member: MemberRow): Promise<void> {
   const { role, userId } = input.filer;
   if (!FILER_ROLES.includes(role)) throw new ClaimError("你的角色不能提交积分申报", "_form", 403);
   if (STAFF_FILERS.includes(role)) return;
-  if (householdOfUser(userId) !== member.household_id) throw new ClaimError("只能为本户成员申报", "memberId");
+  if ((await householdOfUser(userId)) !== member.household_id) throw new ClaimError("只能为本户成员申报", "memberId");
   if (rule.points < 0) throw new ClaimError("扣分只能由检查员或村委登记", "ruleId");
 }
 
-function checkItem(input: FileClaimBatchInput, item: ClaimItem): { rule: Rule; member: MemberRow; points: number } {
-  const rule = ruleOf(input.villageId, item.ruleId);
+async function checkItem(input: FileClaimBatchInput, item: ClaimItem): Promise<{ rule: Rule; member: MemberRow; points: number }> {
+  const rule = await ruleOf(input.villageId, item.ruleId);
   if (!rule.active) throw new ClaimError(`细则“${rule.name}”已停用，不能再申报`, "ruleId");
-  const member = stmt("select id, household_id, village_id, active, name from members where id = ?").get(item.memberId) as MemberRow | undefined;
+  const member = await memberOf(item.memberId);
   if (!member || member.village_id !== input.villageId || !member.active) throw new ClaimError("请从列表中选择本村的成员", "memberId");
-  checkFiler(input, rule, member);
+  await checkFiler(input, rule, member);
   const at = now();
   if (!Number.isSafeInteger(item.occurredAt) || item.occurredAt > at) throw new ClaimError("日期不能晚于今天", "occurredAt");
   if (item.occurredAt < at - MAX_AGE_MS) throw new ClaimError("只能申报一年以内的事项", "occurredAt");
-  if (item.note.length > 200) throw new ClaimError("说明最多 200 个字", "note");
+  if (item.note.length > CLAIM_LIMITS.note) throw new ClaimError(`说明最多 ${CLAIM_LIMITS.note} 个字`, "note");
   const photos = item.photos ?? [];
-  if (photos.length > 3) throw new ClaimError("最多上传 3 张照片", "photos");
+  if (photos.length > MAX_PHOTOS) throw new ClaimError(`最多上传 ${MAX_PHOTOS} 张照片`, "photos");
   // An activity's attendance record is its evidence; a claim filed by hand needs photos when the rule says so.
   if (rule.evidence_required && !input.source && photos.length === 0) {
     throw new ClaimError(`细则“${rule.name}”需要上传照片作为证据`, "photos");
@@ -119,41 +116,52 @@ function checkItem(input: FileClaimBatchInput, item: ClaimItem): { rule: Rule; m
   return { rule, member, points: pointsFor(rule, item.quantity) };
 }
 
-/** Files claims in one batch inside the caller's transaction (synchronous). Caps are checked per item as at filing; returns the new claim ids, or throws a ClaimError whose message is Chinese. */
-export function fileClaimBatch(input: FileClaimBatchInput): number[] {
+/**
+ * Files claims in one batch: one unit of work, or a savepoint of the caller's. Caps are checked per
+ * item inside it, so a check and its insert are atomic. Returns the new claim ids, or throws a
+ * ClaimError whose message is Chinese (then nothing of the batch is written).
+ */
+export async function fileClaimBatch(input: FileClaimBatchInput): Promise<number[]> {
   if (input.items.length === 0) throw new ClaimError("没有要申报的事项");
-  return transact(() => {
+  return unitOfWork(async (tx) => {
     const ids: number[] = [];
+    const filed: (Counted & { rule_id: number })[] = [];
     for (const item of input.items) {
-      const { rule, member, points } = checkItem(input, item);
+      const { rule, member, points } = await checkItem(input, item);
       // A claim filed by hand counts every claim not rejected, pending ones included. A batch from an
       // activity, a round or a campaign counts approved claims and its own earlier items, so claims
       // someone else filed by hand and the committee has not reviewed cannot block it.
       const handFiled = !input.source;
-      const batch = handFiled ? [] : ids.map((id) => claimRow(id)).filter((c) => c.rule_id === rule.id);
-      const over = capViolation(rule, { memberId: member.id, householdId: member.household_id, occurredAt: item.occurredAt, points }, batch, handFiled);
+      const batch = handFiled ? [] : filed.filter((c) => c.rule_id === rule.id);
+      const candidate = { memberId: member.id, householdId: member.household_id, occurredAt: item.occurredAt, points };
+      const over = await capViolation(rule, candidate, batch, handFiled);
       if (over) throw new ClaimError(input.items.length > 1 ? `${member.name}：${over}` : over, "quantity");
       const at = now();
-      const id = Number(
-        stmt(
-          `insert into claims (village_id, household_id, member_id, rule_id, occurred_at, quantity, points, note, status,
-            filer_user_id, filer_role, source_kind, source_id, created_at, updated_at)
-           values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          input.villageId, member.household_id, member.id, rule.id, item.occurredAt, item.quantity, points, item.note,
-          input.filer.userId, input.filer.role, input.source?.kind ?? null, input.source?.id ?? null, at, at,
-        ).lastInsertRowid,
-      );
-      for (const p of item.photos ?? []) {
-        stmt("insert into claim_photos (village_id, claim_id, key, file, mime, bytes, created_at, cleaned_at) values (?, ?, ?, ?, ?, ?, ?, ?)").run(
-          input.villageId, id, newPhotoKey(), p.file, p.mime, p.bytes, at, p.cleanedAt,
-        );
+      const { id } = await tx
+        .insertInto("claims")
+        .values({
+          village_id: input.villageId, household_id: member.household_id, member_id: member.id, rule_id: rule.id,
+          occurred_at: item.occurredAt, quantity: item.quantity, points, note: item.note, status: "pending",
+          filer_user_id: input.filer.userId, filer_role: input.filer.role, source_kind: input.source?.kind ?? null,
+          source_id: input.source?.id ?? null, created_at: at, updated_at: at,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      const photos = item.photos ?? [];
+      if (photos.length) {
+        await tx
+          .insertInto("claim_photos")
+          .values(photos.map((p) => ({
+            village_id: input.villageId, claim_id: id, key: newPhotoKey(), file: p.file, mime: p.mime, bytes: p.bytes, created_at: at, cleaned_at: p.cleanedAt,
+          })))
+          .execute();
       }
       audit({
         actorUserId: input.filer.userId, actorRole: input.filer.role, villageId: input.villageId, action: "claim.file",
         targetType: "claim", targetId: id, after: { memberId: member.id, ruleId: rule.id, points, source: input.source ?? null },
       });
       ids.push(id);
+      filed.push({ rule_id: rule.id, member_id: member.id, household_id: member.household_id, occurred_at: item.occurredAt, points });
     }
     return ids;
   });
@@ -161,16 +169,15 @@ export function fileClaimBatch(input: FileClaimBatchInput): number[] {
 
 // ---- reading -------------------------------------------------------------
 
-
-export function claimRow(id: number): Claim {
-  const row = stmt("select * from claims where id = ?").get(id) as Claim | undefined;
+export async function claimRow(id: number): Promise<Claim> {
+  const row = await db().selectFrom("claims").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row) throw new ClaimError("找不到这条申报", "_form", 404);
   return row;
 }
 
 /** A claim of this village, or a 404-style error (never a hint that it exists elsewhere). */
-export function villageClaim(villageId: number, id: number): Claim {
-  const row = stmt("select * from claims where id = ? and village_id = ?").get(id, villageId) as Claim | undefined;
+export async function villageClaim(villageId: number, id: number): Promise<Claim> {
+  const row = await db().selectFrom("claims").selectAll().where("id", "=", id).where("village_id", "=", villageId).executeTakeFirst();
   if (!row) throw new ClaimError("找不到这条申报", "_form", 404);
   return row;
 }
@@ -183,60 +190,67 @@ export interface Decider {
 }
 
 /** Maker-checker: nobody decides on a claim they filed or one for their own household. */
-function checkDecider(claim: Claim, by: Decider): void {
+async function checkDecider(claim: Claim, by: Decider): Promise<void> {
   if (by.role !== "committee") throw new ClaimError("只有村委委员可以审核申报", "_form", 403);
   if (claim.filer_user_id === by.userId) throw new ClaimError("不能审核自己提交的申报，请由另一位村委委员审核");
-  if (householdOfUser(by.userId) === claim.household_id) throw new ClaimError("不能审核本户的申报，请由另一位村委委员审核");
+  if ((await householdOfUser(by.userId)) === claim.household_id) throw new ClaimError("不能审核本户的申报，请由另一位村委委员审核");
 }
 
-function setStatus(id: number, status: ClaimStatus, extra: Record<string, number | string | null> = {}): void {
-  const cols = Object.keys(extra);
-  stmt(`update claims set status = ?, updated_at = ?${cols.map((c) => `, ${c} = ?`).join("")} where id = ?`).run(
-    status, now(), ...cols.map((c) => extra[c]), id,
-  );
+async function setStatus(id: number, status: ClaimStatus, extra: Updateable<ClaimTable> = {}): Promise<void> {
+  await db().updateTable("claims").set({ ...extra, status, updated_at: now() }).where("id", "=", id).execute();
 }
 
-function approvalsNeeded(villageId: number): { approvals: number; noticeDays: number } {
-  return stmt("select approvals_needed as approvals, notice_days as noticeDays from villages where id = ?").get(villageId) as {
-    approvals: number;
-    noticeDays: number;
-  };
+/** The approvals a claim has (and whether this user gave one), with what the village asks for: one statement. */
+async function approvalState(villageId: number, claimId: number, userId: number) {
+  return db()
+    .selectFrom("villages as v")
+    .select((eb) => [
+      "v.approvals_needed as needed",
+      "v.notice_days as noticeDays",
+      eb.selectFrom("claim_approvals as a").select(eb.fn.countAll<number>().as("n")).where("a.claim_id", "=", claimId).as("given"),
+      eb.exists(eb.selectFrom("claim_approvals as a").select("a.id").where("a.claim_id", "=", claimId).where("a.user_id", "=", userId)).as("mine"),
+    ])
+    .where("v.id", "=", villageId)
+    .executeTakeFirstOrThrow();
 }
 
 export type ApproveResult = "approved" | "needs_more" | "credited";
 
-/** One committee approval; the last one needed starts 公示 (or credits at once when the period is 0 days). */
-export function approveClaim(villageId: number, claimId: number, by: Decider): ApproveResult {
-  return transact(() => {
-    const claim = villageClaim(villageId, claimId);
+/**
+ * One committee approval; the last one needed starts 公示 (or credits at once when the period is 0
+ * days). The cap is checked again here, inside the same unit of work as the approval's write: on
+ * SQLite that unit holds the only writer (BEGIN IMMEDIATE), so two approvals racing for the last
+ * unit of a cap, in any process, are serialised and the second sees the first.
+ */
+export async function approveClaim(villageId: number, claimId: number, by: Decider): Promise<ApproveResult> {
+  return unitOfWork(async (tx) => {
+    const claim = await villageClaim(villageId, claimId);
     if (claim.status !== "pending") throw new ClaimError(`这条申报${CLAIM_STATUS_LABELS[claim.status]}，不能再审核`);
-    checkDecider(claim, by);
-    if (stmt("select 1 from claim_approvals where claim_id = ? and user_id = ?").get(claimId, by.userId)) {
-      throw new ClaimError("你已经审核通过了这条申报，还需要另一位村委委员审核");
-    }
-    const rule = ruleOf(villageId, claim.rule_id);
-    const over = capViolation(rule, { memberId: claim.member_id, householdId: claim.household_id, occurredAt: claim.occurred_at, points: claim.points });
+    await checkDecider(claim, by);
+    const state = await approvalState(villageId, claimId, by.userId);
+    if (state.mine) throw new ClaimError("你已经审核通过了这条申报，还需要另一位村委委员审核");
+    const rule = await ruleOf(villageId, claim.rule_id);
+    const over = await capViolation(rule, { memberId: claim.member_id, householdId: claim.household_id, occurredAt: claim.occurred_at, points: claim.points });
     if (over) throw new ClaimError(over);
     const at = now();
-    stmt("insert into claim_approvals (village_id, claim_id, user_id, role, created_at) values (?, ?, ?, ?, ?)").run(villageId, claimId, by.userId, by.role, at);
-    const count = (stmt("select count(*) as n from claim_approvals where claim_id = ?").get(claimId) as { n: number }).n;
-    const { approvals, noticeDays } = approvalsNeeded(villageId);
+    await tx.insertInto("claim_approvals").values({ village_id: villageId, claim_id: claimId, user_id: by.userId, role: by.role, created_at: at }).execute();
+    const count = (state.given ?? 0) + 1;
     let result: ApproveResult = "needs_more";
-    if (count >= approvals) {
-      setStatus(claimId, "notice", { approved_at: at, notice_until: at + noticeDays * DAY_MS, decided_by_user_id: by.userId });
-      result = noticeDays === 0 && creditClaimInTxn(claimId) ? "credited" : "approved";
+    if (count >= state.needed) {
+      await setStatus(claimId, "notice", { approved_at: at, notice_until: at + state.noticeDays * DAY_MS, decided_by_user_id: by.userId });
+      result = state.noticeDays === 0 && (await creditClaimInTxn(claimId)) ? "credited" : "approved";
     }
     audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.approve", targetType: "claim", targetId: claimId, after: { result, approvals: count } });
     return result;
   });
 }
 
-export function rejectClaim(villageId: number, claimId: number, by: Decider, reason: string): void {
-  transact(() => {
-    const claim = villageClaim(villageId, claimId);
+export async function rejectClaim(villageId: number, claimId: number, by: Decider, reason: string): Promise<void> {
+  await unitOfWork(async () => {
+    const claim = await villageClaim(villageId, claimId);
     if (claim.status !== "pending") throw new ClaimError(`这条申报${CLAIM_STATUS_LABELS[claim.status]}，不能再审核`);
-    checkDecider(claim, by);
-    setStatus(claimId, "rejected", { reason, decided_by_user_id: by.userId });
+    await checkDecider(claim, by);
+    await setStatus(claimId, "rejected", { reason, decided_by_user_id: by.userId });
     audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.reject", targetType: "claim", targetId: claimId, after: { reason } });
   });
 }
@@ -246,12 +260,12 @@ export interface BatchOutcome {
   failed: { claimId: number; message: string }[];
 }
 
-/** Approves many claims; each one is its own transaction, so one refusal does not undo the rest. */
-export function approveClaims(villageId: number, claimIds: number[], by: Decider): BatchOutcome {
+/** Approves many claims; each one is its own unit of work, so one refusal does not undo the rest. */
+export async function approveClaims(villageId: number, claimIds: number[], by: Decider): Promise<BatchOutcome> {
   const out: BatchOutcome = { approved: [], failed: [] };
   for (const id of claimIds) {
     try {
-      approveClaim(villageId, id, by);
+      await approveClaim(villageId, id, by);
       out.approved.push(id);
     } catch (e) {
       if (!(e instanceof ClaimError)) throw e;
@@ -264,66 +278,57 @@ export function approveClaims(villageId: number, claimIds: number[], by: Decider
 // ---- 公示 and objections ------------------------------------------------------
 
 /** The village a user lives in (has an active member record in), or null. */
-function villageOfUser(userId: number): number | null {
-  const row = stmt("select m.village_id from users u join members m on m.id = u.member_id and m.active = 1 where u.id = ?").get(userId) as
-    | { village_id: number }
-    | undefined;
+async function villageOfUser(userId: number): Promise<number | null> {
+  const row = await db()
+    .selectFrom("users as u")
+    .innerJoin("members as m", (j) => j.onRef("m.id", "=", "u.member_id").on("m.active", "=", 1))
+    .select("m.village_id")
+    .where("u.id", "=", userId)
+    .executeTakeFirst();
   return row?.village_id ?? null;
 }
 
 /** Any villager of the village may object once per claim while it is in 公示. */
-export function objectToClaim(villageId: number, claimId: number, userId: number, reason: string): number {
-  return transact(() => {
-    const claim = villageClaim(villageId, claimId);
-    if (villageOfUser(userId) !== villageId) throw new ClaimError("只有本村村民可以提出异议", "_form", 403);
+export async function objectToClaim(villageId: number, claimId: number, userId: number, reason: string): Promise<number> {
+  return unitOfWork(async (tx) => {
+    const claim = await villageClaim(villageId, claimId);
+    if ((await villageOfUser(userId)) !== villageId) throw new ClaimError("只有本村村民可以提出异议", "_form", 403);
     if ((claim.status !== "notice" && claim.status !== "objected") || (claim.notice_until ?? 0) <= now()) {
       throw new ClaimError("这条申报不在公示期内，不能提出异议");
     }
-    if (stmt("select 1 from objections where claim_id = ? and objector_user_id = ?").get(claimId, userId)) {
-      throw new ClaimError("你已经对这条公示提过异议了");
-    }
-    const id = Number(
-      stmt("insert into objections (village_id, claim_id, objector_user_id, reason, status, created_at) values (?, ?, ?, ?, 'open', ?)").run(
-        villageId, claimId, userId, reason, now(),
-      ).lastInsertRowid,
-    );
-    setStatus(claimId, "objected");
+    const already = await tx.selectFrom("objections").select("id").where("claim_id", "=", claimId).where("objector_user_id", "=", userId).executeTakeFirst();
+    if (already) throw new ClaimError("你已经对这条公示提过异议了");
+    const { id } = await tx
+      .insertInto("objections")
+      .values({ village_id: villageId, claim_id: claimId, objector_user_id: userId, reason, status: "open", created_at: now() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await setStatus(claimId, "objected");
     return id;
   });
 }
 
-export interface ObjectionRow {
-  id: number;
-  claim_id: number;
-  objector_user_id: number;
-  reason: string;
-  status: "open" | "upheld" | "dismissed";
-  resolution: string | null;
-}
-
 /** Upheld: the claim is rejected with the reason. Dismissed: 公示 continues (credited when due). */
-export function resolveObjection(villageId: number, objectionId: number, by: Decider, verdict: "uphold" | "dismiss", note: string): void {
-  transact(() => {
-    const o = stmt("select * from objections where id = ? and village_id = ?").get(objectionId, villageId) as ObjectionRow | undefined;
+export async function resolveObjection(villageId: number, objectionId: number, by: Decider, verdict: "uphold" | "dismiss", note: string): Promise<void> {
+  await unitOfWork(async (tx) => {
+    const o = await tx.selectFrom("objections").selectAll().where("id", "=", objectionId).where("village_id", "=", villageId).executeTakeFirst();
     if (!o) throw new ClaimError("找不到这条异议", "_form", 404);
     if (o.status !== "open") throw new ClaimError("这条异议已经处理过了");
     if (by.role !== "committee") throw new ClaimError("只有村委委员可以处理异议", "_form", 403);
     if (o.objector_user_id === by.userId) throw new ClaimError("不能处理自己提出的异议，请由另一位村委委员处理");
-    const claim = villageClaim(villageId, o.claim_id);
-    if (householdOfUser(by.userId) === claim.household_id) throw new ClaimError("不能处理本户申报的异议，请由另一位村委委员处理");
-    const at = now();
-    const close = stmt("update objections set status = ?, resolved_by_user_id = ?, resolution = ?, resolved_at = ? where id = ?");
+    const claim = await villageClaim(villageId, o.claim_id);
+    if ((await householdOfUser(by.userId)) === claim.household_id) throw new ClaimError("不能处理本户申报的异议，请由另一位村委委员处理");
+    const closed = { resolved_by_user_id: by.userId, resolution: note, resolved_at: now() };
     if (verdict === "uphold") {
       // One upheld objection settles the claim: the others open on it are closed with it.
-      const open = stmt("select id from objections where claim_id = ? and status = 'open'").all(o.claim_id) as { id: number }[];
-      for (const { id } of open) close.run("upheld", by.userId, note, at, id);
-      setStatus(o.claim_id, "rejected", { reason: `异议成立：${note}`, decided_by_user_id: by.userId });
+      await tx.updateTable("objections").set({ ...closed, status: "upheld" }).where("claim_id", "=", o.claim_id).where("status", "=", "open").execute();
+      await setStatus(o.claim_id, "rejected", { reason: `异议成立：${note}`, decided_by_user_id: by.userId });
     } else {
-      close.run("dismissed", by.userId, note, at, o.id);
-      const left = stmt("select count(*) as n from objections where claim_id = ? and status = 'open'").get(o.claim_id) as { n: number };
-      if (left.n === 0) {
-        setStatus(o.claim_id, "notice");
-        creditClaimInTxn(o.claim_id); // a period that ended while the objection was open credits now
+      await tx.updateTable("objections").set({ ...closed, status: "dismissed" }).where("id", "=", o.id).execute();
+      const left = await tx.selectFrom("objections").select("id").where("claim_id", "=", o.claim_id).where("status", "=", "open").executeTakeFirst();
+      if (!left) {
+        await setStatus(o.claim_id, "notice");
+        await creditClaimInTxn(o.claim_id); // a period that ended while the objection was open credits now
       }
     }
     audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: `objection.${verdict}`, targetType: "objection", targetId: o.id, after: { claimId: o.claim_id, note } });
@@ -334,32 +339,41 @@ export function resolveObjection(villageId: number, objectionId: number, by: Dec
 
 const SYSTEM = { userId: null, role: "system" };
 
-/** Credits one claim if it is due. Inside a transaction; the ledger key makes a replay a no-op. */
-function creditClaimInTxn(claimId: number): boolean {
-  const claim = claimRow(claimId);
+/**
+ * Credits one claim if it is due. Inside a unit of work: the claim is read there, so of two
+ * crediters (two processes, or a scheduler round overlapping the test clock's) the second finds it
+ * credited already; the ledger key makes a replay after a crash a no-op too.
+ */
+async function creditClaimInTxn(claimId: number): Promise<boolean> {
+  const claim = await db()
+    .selectFrom("claims as c")
+    .innerJoin("rules as r", "r.id", "c.rule_id")
+    .select(["c.id", "c.status", "c.notice_until", "c.household_id", "c.member_id", "c.rule_id", "c.points", "r.name as rule"])
+    .where("c.id", "=", claimId)
+    .executeTakeFirst();
+  if (!claim) throw new ClaimError("找不到这条申报", "_form", 404);
   if (claim.status !== "notice" || claim.notice_until === null || claim.notice_until > now()) return false;
-  const rule = stmt("select name from rules where id = ?").get(claim.rule_id) as { name: string };
   const move = {
     householdId: claim.household_id, amount: Math.abs(claim.points), idemKey: `claim:${claim.id}:credit`, actor: SYSTEM,
-    memberId: claim.member_id, ruleId: claim.rule_id, cause: { kind: "claim", id: claim.id }, memo: `${rule.name}（申报 #${claim.id}）`,
+    memberId: claim.member_id, ruleId: claim.rule_id, cause: { kind: "claim", id: claim.id }, memo: `${claim.rule}（申报 #${claim.id}）`,
   };
   const { txnId } = claim.points > 0 ? award(move) : deduct(move);
-  setStatus(claim.id, "credited", { credit_txn_id: txnId, credited_at: now() });
+  await setStatus(claim.id, "credited", { credit_txn_id: txnId, credited_at: now() });
   return true;
 }
 
-export function creditClaim(claimId: number): boolean {
-  return transact(() => creditClaimInTxn(claimId));
+export async function creditClaim(claimId: number): Promise<boolean> {
+  return unitOfWork(() => creditClaimInTxn(claimId));
 }
 
-/** The scheduler's job: every claim whose 公示 ended with no open objection, one transaction each. */
-export function creditDueClaims(limit = 500, onCredited?: (claimId: number) => void): number {
-  const due = stmt("select id from claims where status = 'notice' and notice_until <= ? order by id limit ?").all(now(), limit) as { id: number }[];
+/** The scheduler's job: every claim whose 公示 ended with no open objection, one unit of work each. */
+export async function creditDueClaims(limit = 500, onCredited?: (claimId: number) => void): Promise<number> {
+  const due = await db().selectFrom("claims").select("id").where("status", "=", "notice").where("notice_until", "<=", now()).orderBy("id").limit(limit).execute();
   let credited = 0;
   for (const { id } of due) {
     // One claim that cannot be credited (it is logged and retried next round) must not hold up the rest.
     try {
-      if (!creditClaim(id)) continue;
+      if (!(await creditClaim(id))) continue;
     } catch (e) {
       console.error(`申报 #${id} 入账失败，下一轮再试`, e);
       continue;
@@ -375,30 +389,32 @@ export function creditDueClaims(limit = 500, onCredited?: (claimId: number) => v
  * reason, nothing is credited, and objections still open on it are closed as upheld (the claim did
  * not stand). Used when the committee replaces a score during 公示, e.g. after a re-inspection.
  */
-export function withdrawClaim(villageId: number, claimId: number, by: Decider, reason: string): void {
-  transact(() => {
-    const claim = villageClaim(villageId, claimId);
+export async function withdrawClaim(villageId: number, claimId: number, by: Decider, reason: string): Promise<void> {
+  await unitOfWork(async (tx) => {
+    const claim = await villageClaim(villageId, claimId);
     if (claim.status !== "notice" && claim.status !== "objected") throw new ClaimError("只有公示中的申报可以撤回");
     if (by.role !== "committee") throw new ClaimError("只有村委委员可以撤回申报", "_form", 403);
-    if (householdOfUser(by.userId) === claim.household_id) throw new ClaimError("不能撤回本户的申报，请由另一位村委委员处理");
-    const at = now();
-    stmt("update objections set status = 'upheld', resolved_by_user_id = ?, resolution = ?, resolved_at = ? where claim_id = ? and status = 'open'").run(
-      by.userId, `申报已撤回：${reason}`, at, claimId,
-    );
-    setStatus(claimId, "rejected", { reason, decided_by_user_id: by.userId });
+    if ((await householdOfUser(by.userId)) === claim.household_id) throw new ClaimError("不能撤回本户的申报，请由另一位村委委员处理");
+    await tx
+      .updateTable("objections")
+      .set({ status: "upheld", resolved_by_user_id: by.userId, resolution: `申报已撤回：${reason}`, resolved_at: now() })
+      .where("claim_id", "=", claimId)
+      .where("status", "=", "open")
+      .execute();
+    await setStatus(claimId, "rejected", { reason, decided_by_user_id: by.userId });
     audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.withdraw", targetType: "claim", targetId: claimId, after: { reason } });
   });
 }
 
 /** 红冲 of a credited claim: the reversal shows on the household's statement. */
-export function revokeClaim(villageId: number, claimId: number, by: Decider, reason: string): void {
-  transact(() => {
-    const claim = villageClaim(villageId, claimId);
+export async function revokeClaim(villageId: number, claimId: number, by: Decider, reason: string): Promise<void> {
+  await unitOfWork(async () => {
+    const claim = await villageClaim(villageId, claimId);
     if (claim.status !== "credited" || claim.credit_txn_id === null) throw new ClaimError("只有已入账的申报可以撤销");
     if (by.role !== "committee") throw new ClaimError("只有村委委员可以撤销", "_form", 403);
-    if (householdOfUser(by.userId) === claim.household_id) throw new ClaimError("不能撤销本户的申报，请由另一位村委委员处理");
+    if ((await householdOfUser(by.userId)) === claim.household_id) throw new ClaimError("不能撤销本户的申报，请由另一位村委委员处理");
     const { txnId } = reverse({ txnId: claim.credit_txn_id, idemKey: `claim:${claim.id}:revoke`, actor: { userId: by.userId, role: by.role }, memo: `撤销申报 #${claim.id}：${reason}` });
-    setStatus(claimId, "revoked", { revoke_txn_id: txnId, reason, decided_by_user_id: by.userId });
+    await setStatus(claimId, "revoked", { revoke_txn_id: txnId, reason, decided_by_user_id: by.userId });
     audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.revoke", targetType: "claim", targetId: claimId, after: { reason, txnId } });
   });
 }

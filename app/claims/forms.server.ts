@@ -7,7 +7,8 @@ import {
   approveClaim, approveClaims, ClaimError, fileClaimBatch, objectToClaim, rejectClaim, resolveObjection, revokeClaim, type Decider,
 } from "./claims.server";
 import { now } from "~/platform/clock.server";
-import { stmt } from "~/platform/database.server";
+import { db } from "~/platform/database.server";
+import { CLAIM_LIMITS } from "./labels";
 import type { Role } from "~/platform/roles";
 import { fieldErrors, formToObject, normalizeDigits, textSchema } from "~/platform/validation.server";
 
@@ -45,7 +46,7 @@ export const claimFormSchema = z.object({
     .transform(normalizeDigits)
     .pipe(z.string().regex(/^\d{1,3}(\.\d)?$/, "数量应为正数，如 1 或 2.5"))
     .transform(Number),
-  note: textSchema("说明", 200, false, true).optional().transform((s) => s ?? ""),
+  note: textSchema("说明", CLAIM_LIMITS.note, false, true).optional().transform((s) => s ?? ""),
 });
 
 export type FormResult = { ok: true; ids: number[] } | { ok: false; errors: Record<string, string>; status: number };
@@ -70,7 +71,7 @@ export async function fileClaimFromForm(villageId: number, filer: { userId: numb
   }
   const stored = storePhotos(villageId, checked.photos);
   try {
-    const ids = fileClaimBatch({
+    const ids = await fileClaimBatch({
       villageId, filer,
       items: [{ memberId: parsed.data.memberId, ruleId: parsed.data.ruleId, occurredAt: parsed.data.date, quantity: parsed.data.quantity, note: parsed.data.note, photos: stored }],
     });
@@ -81,22 +82,36 @@ export async function fileClaimFromForm(villageId: number, filer: { userId: numb
   }
 }
 
-/** What the claim form offers: the members the filer may claim for, and the rules. */
-export function claimFormOptions(villageId: number, householdId: number | null) {
-  const members = stmt(
-    `select m.id, m.name, m.relation, h.number as household from members m join households h on h.id = m.household_id
-     where m.village_id = ? and m.active = 1 and (? is null or m.household_id = ?) order by h.number, m.is_head desc, m.id`,
-  ).all(villageId, householdId, householdId) as { id: number; name: string; relation: string; household: string }[];
-  const rules = stmt(
-    `select id, category, name, points, unit, evidence_required from rules where village_id = ? and active = 1
-     and (? = 0 or points > 0) order by category, points desc, id`,
-  ).all(villageId, householdId === null ? 0 : 1) as { id: number; category: string; name: string; points: number; unit: string; evidence_required: number }[];
-  return { members, rules, today: chinaToday() };
+/**
+ * What the claim form offers: the members the filer may claim for (one household's for a villager,
+ * the village's for staff), and the rules (a villager files awards only).
+ */
+export async function claimFormOptions(villageId: number, householdId: number | null) {
+  let members = db()
+    .selectFrom("members as m")
+    .innerJoin("households as h", "h.id", "m.household_id")
+    .select(["m.id", "m.name", "m.relation", "h.number as household"])
+    .where("m.village_id", "=", villageId)
+    .where("m.active", "=", 1);
+  if (householdId !== null) members = members.where("m.household_id", "=", householdId);
+  let rules = db()
+    .selectFrom("rules")
+    .select(["id", "category", "name", "points", "unit", "evidence_required"])
+    .where("village_id", "=", villageId)
+    .where("active", "=", 1);
+  if (householdId !== null) rules = rules.where("points", ">", 0);
+  return {
+    members: await members.orderBy("h.number").orderBy("m.is_head", "desc").orderBy("m.id").execute(),
+    rules: await rules.orderBy("category").orderBy("points", "desc").orderBy("id").execute(),
+    today: chinaToday(),
+  };
 }
+
+export type ClaimFormOptions = Awaited<ReturnType<typeof claimFormOptions>>;
 
 // ---- review, 公示 and revoke actions ----------------------------------------------
 
-const reasonSchema = (label: string) => textSchema(label, 200);
+const reasonSchema = (label: string) => textSchema(label, CLAIM_LIMITS.reason);
 
 export const reviewIntent = z.discriminatedUnion(
   "intent",
@@ -112,9 +127,9 @@ export const reviewIntent = z.discriminatedUnion(
 
 export type ActionResult = { ok: true; message: string } | { ok: false; errors: Record<string, string>; status: number };
 
-function attempt(fn: () => string): ActionResult {
+async function attempt(fn: () => Promise<string>): Promise<ActionResult> {
   try {
-    return { ok: true, message: fn() };
+    return { ok: true, message: await fn() };
   } catch (e) {
     const r = claimErrorResult(e);
     return r;
@@ -122,7 +137,7 @@ function attempt(fn: () => string): ActionResult {
 }
 
 /** One decision on one claim (the detail page). */
-export function decideFromForm(villageId: number, claimId: number, by: Decider, raw: Record<string, string>): ActionResult {
+export async function decideFromForm(villageId: number, claimId: number, by: Decider, raw: Record<string, string>): Promise<ActionResult> {
   const parsed = reviewIntent.safeParse(raw);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
@@ -132,28 +147,33 @@ export function decideFromForm(villageId: number, claimId: number, by: Decider, 
   const i = parsed.data;
   switch (i.intent) {
     case "approve":
-      return attempt(() => {
-        const r = approveClaim(villageId, claimId, by);
+      return attempt(async () => {
+        const r = await approveClaim(villageId, claimId, by);
         return r === "needs_more" ? "已审核通过，还需要另一位村委委员审核" : r === "credited" ? "已通过并入账" : "已通过，进入公示";
       });
     case "reject":
-      return attempt(() => (rejectClaim(villageId, claimId, by, i.reason), "已驳回"));
+      return attempt(async () => (await rejectClaim(villageId, claimId, by, i.reason), "已驳回"));
     case "revoke":
-      return attempt(() => (revokeClaim(villageId, claimId, by, i.reason), "已撤销，积分已冲正"));
+      return attempt(async () => (await revokeClaim(villageId, claimId, by, i.reason), "已撤销，积分已冲正"));
     case "uphold":
     case "dismiss":
-      return attempt(() => {
-        objectionOfClaim(villageId, claimId, i.objectionId);
-        resolveObjection(villageId, i.objectionId, by, i.intent, i.note);
+      return attempt(async () => {
+        await objectionOfClaim(villageId, claimId, i.objectionId);
+        await resolveObjection(villageId, i.objectionId, by, i.intent, i.note);
         return i.intent === "uphold" ? "异议成立，申报已驳回" : "异议不成立，继续公示";
       });
   }
 }
 
-function objectionOfClaim(villageId: number, claimId: number, objectionId: number): void {
-  if (!stmt("select 1 from objections where id = ? and claim_id = ? and village_id = ?").get(objectionId, claimId, villageId)) {
-    throw new ClaimError("找不到这条异议");
-  }
+async function objectionOfClaim(villageId: number, claimId: number, objectionId: number): Promise<void> {
+  const found = await db()
+    .selectFrom("objections")
+    .select("id")
+    .where("id", "=", objectionId)
+    .where("claim_id", "=", claimId)
+    .where("village_id", "=", villageId)
+    .executeTakeFirst();
+  if (!found) throw new ClaimError("找不到这条异议");
 }
 
 export const batchApproveSchema = z.object({
@@ -161,18 +181,18 @@ export const batchApproveSchema = z.object({
 });
 
 /** Approve many at once from the queue; each refusal is reported with its claim. */
-export function approveManyFromForm(villageId: number, by: Decider, form: FormData): ActionResult & { failed?: { claimId: number; message: string }[] } {
+export async function approveManyFromForm(villageId: number, by: Decider, form: FormData): Promise<ActionResult & { failed?: { claimId: number; message: string }[] }> {
   const ids = form.getAll("claimId").filter((v): v is string => typeof v === "string");
   const parsed = batchApproveSchema.safeParse({ claimIds: ids });
   if (!parsed.success) return { ok: false, errors: { _form: fieldErrors(parsed.error).claimIds ?? BAD_REQUEST }, status: 400 };
-  const out = approveClaims(villageId, [...new Set(parsed.data.claimIds)], by);
+  const out = await approveClaims(villageId, [...new Set(parsed.data.claimIds)], by);
   if (out.approved.length === 0) return { ok: false, errors: { _form: out.failed.map((f) => `#${f.claimId}：${f.message}`).join("；") }, status: 400 };
   return { ok: true, message: `已通过 ${out.approved.length} 条${out.failed.length ? `，${out.failed.length} 条未通过` : ""}`, failed: out.failed };
 }
 
-export const objectionSchema = z.object({ claimId: formIdSchema, reason: textSchema("异议理由", 200) });
+export const objectionSchema = z.object({ claimId: formIdSchema, reason: textSchema("异议理由", CLAIM_LIMITS.reason) });
 
-export function objectFromForm(villageId: number, userId: number, raw: Record<string, string>): ActionResult & { claimId?: number } {
+export async function objectFromForm(villageId: number, userId: number, raw: Record<string, string>): Promise<ActionResult & { claimId?: number }> {
   const parsed = objectionSchema.safeParse(raw);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
@@ -180,6 +200,6 @@ export function objectFromForm(villageId: number, userId: number, raw: Record<st
     const claimId = /^\d{1,12}$/.test(raw.claimId ?? "") ? Number(raw.claimId) : undefined;
     return { ok: false, errors, status: 400, claimId };
   }
-  const r = attempt(() => (objectToClaim(villageId, parsed.data.claimId, userId, parsed.data.reason), "已提交异议，村委会核实处理"));
+  const r = await attempt(async () => (await objectToClaim(villageId, parsed.data.claimId, userId, parsed.data.reason), "已提交异议，村委会核实处理"));
   return { ...r, claimId: parsed.data.claimId };
 }

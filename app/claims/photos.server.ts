@@ -8,12 +8,12 @@ import path from "node:path";
 import { findGrant, isOfVillage, notFound, type Viewer } from "~/platform/access.server";
 import { now } from "~/platform/clock.server";
 import { dataFolder } from "~/platform/env.server";
-import { stmt } from "~/platform/database.server";
+import { db } from "~/platform/database.server";
 import { cleanImage, EVIDENCE } from "~/photos/clean.server";
 import type { StoredPhoto } from "./claims.server";
+import { MAX_PHOTO_BYTES, MAX_PHOTO_MB, MAX_PHOTOS } from "./labels";
 
-export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
-export const MAX_PHOTOS = 3;
+export { MAX_PHOTO_BYTES, MAX_PHOTOS } from "./labels";
 
 const KINDS: { mime: string; ext: string; test: (b: Buffer) => boolean }[] = [
   { mime: "image/jpeg", ext: "jpg", test: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
@@ -46,7 +46,7 @@ export async function checkPhotos(files: File[]): Promise<{ ok: true; photos: Ch
   if (files.length > MAX_PHOTOS) return { ok: false, message: `最多上传 ${MAX_PHOTOS} 张照片` };
   const originals: Buffer[] = [];
   for (const [i, f] of files.entries()) {
-    if (f.size > MAX_PHOTO_BYTES) return { ok: false, message: `第 ${i + 1} 张照片超过 5 MB，请换一张小一些的` };
+    if (f.size > MAX_PHOTO_BYTES) return { ok: false, message: `第 ${i + 1} 张照片超过 ${MAX_PHOTO_MB} MB，请换一张小一些的` };
     const bytes = Buffer.from(await f.arrayBuffer());
     if (!KINDS.some((k) => k.test(bytes))) return { ok: false, message: `第 ${i + 1} 张不是照片，只能上传 JPG、PNG 或 WebP 图片` };
     originals.push(bytes);
@@ -97,14 +97,6 @@ export function readPhotoFile(file: string): Buffer | null {
   }
 }
 
-interface ClaimPhotoRow {
-  file: string;
-  mime: string;
-  household_id: number;
-  filer_user_id: number;
-  approved_at: number | null;
-}
-
 /**
  * A claim's photo for this viewer (the caller has checked the viewer belongs to the village), or
  * null, the same for a photo that does not exist and one the viewer may not see. Until the claim
@@ -113,11 +105,14 @@ interface ClaimPhotoRow {
  * or rejected after an upheld objection or a withdrawal) it was posted, and anyone of the village
  * may see it. approved_at is set exactly when a claim enters 公示 and never cleared.
  */
-export function claimPhoto(viewer: Viewer, villageId: number, key: string): { body: Buffer; mime: string } | null {
-  const row = stmt(
-    `select p.file, p.mime, c.household_id, c.filer_user_id, c.approved_at
-     from claim_photos p join claims c on c.id = p.claim_id where p.key = ? and p.village_id = ?`,
-  ).get(key, villageId) as ClaimPhotoRow | undefined;
+export async function claimPhoto(viewer: Viewer, villageId: number, key: string): Promise<{ body: Buffer; mime: string } | null> {
+  const row = await db()
+    .selectFrom("claim_photos as p")
+    .innerJoin("claims as c", "c.id", "p.claim_id")
+    .select(["p.file", "p.mime", "c.household_id", "c.filer_user_id", "c.approved_at"])
+    .where("p.key", "=", key)
+    .where("p.village_id", "=", villageId)
+    .executeTakeFirst();
   if (!row) return null;
   const posted = row.approved_at !== null && isOfVillage(viewer, villageId);
   const involved = viewer.householdId === row.household_id || viewer.userId === row.filer_user_id || !!findGrant(viewer, ["committee"], villageId);

@@ -1,15 +1,8 @@
 // Small pieces the claim pages share: a claim's state in words.
 import { formatTime } from "~/platform/format";
+import type { ClaimListRow } from "./views.server";
 
-export interface ClaimStatusInfo {
-  status: string;
-  status_label: string;
-  reason: string | null;
-  notice_until: number | null;
-  credited_at: number | null;
-  credit_memo: string | null;
-  revoke_memo: string | null;
-}
+export type ClaimStatusInfo = Pick<ClaimListRow, "status" | "status_label" | "reason" | "notice_until" | "credited_at" | "credit_memo" | "revoke_memo">;
 
 export function ClaimStatusLine({ claim: c }: { claim: ClaimStatusInfo }) {
   return (

@@ -1,49 +1,43 @@
 // Read-only views of claims: a household's claims, the review queue, one claim in detail, the 公示栏.
+import type { ExpressionBuilder } from "kysely";
 import { z } from "zod";
-import type { ClaimStatus } from "../../db/schema";
-import { CLAIM_STATUS_LABELS } from "./claims.server";
+import type { ClaimTable, HouseholdTable } from "../../db/schema";
+import { CLAIM_STATUS_LABELS } from "./labels";
 import { now } from "~/platform/clock.server";
-import { stmt } from "~/platform/database.server";
+import { db } from "~/platform/database.server";
 import { latestEntries } from "~/ledger/statement.server";
 
 const DAY_MS = 86_400_000;
 
-export interface ClaimListRow {
-  id: number;
-  status: ClaimStatus;
-  status_label: string;
-  rule: string;
-  member: string;
-  household: string;
-  points: number;
-  quantity: number;
-  unit: string;
-  occurred_at: number;
-  note: string;
-  reason: string | null;
-  notice_until: number | null;
-  credited_at: number | null;
-  credit_memo: string | null;
-  revoke_memo: string | null;
-  filer: string;
-  photos: number;
-  source_kind: string | null;
-  source_id: number | null;
+/** A claim as every list shows it: one statement with its rule, member, household, filer, entries and photo count. */
+function claimList() {
+  return db()
+    .selectFrom("claims as c")
+    .innerJoin("rules as r", "r.id", "c.rule_id")
+    .innerJoin("members as m", "m.id", "c.member_id")
+    .innerJoin("households as h", "h.id", "c.household_id")
+    .innerJoin("users as u", "u.id", "c.filer_user_id")
+    .leftJoin("ledger_transactions as ct", "ct.id", "c.credit_txn_id")
+    .leftJoin("ledger_transactions as rt", "rt.id", "c.revoke_txn_id")
+    .select((eb) => [
+      "c.id", "c.status", "r.name as rule", "r.unit", "m.name as member", "h.number as household", "c.points", "c.quantity",
+      "c.occurred_at", "c.note", "c.reason", "c.notice_until", "c.credited_at", "ct.memo as credit_memo", "rt.memo as revoke_memo",
+      "u.display_name as filer", "c.source_kind", "c.source_id",
+      eb.selectFrom("claim_photos as p").select(eb.fn.countAll<number>().as("n")).whereRef("p.claim_id", "=", "c.id").as("photos"),
+    ]);
 }
 
-const LIST_SQL = `select c.id, c.status, r.name as rule, r.unit, m.name as member, h.number as household, c.points, c.quantity,
-  c.occurred_at, c.note, c.reason, c.notice_until, c.credited_at, ct.memo as credit_memo, rt.memo as revoke_memo,
-  u.display_name as filer, (select count(*) from claim_photos p where p.claim_id = c.id) as photos, c.source_kind, c.source_id
-  from claims c join rules r on r.id = c.rule_id join members m on m.id = c.member_id join households h on h.id = c.household_id
-  join users u on u.id = c.filer_user_id left join ledger_transactions ct on ct.id = c.credit_txn_id
-  left join ledger_transactions rt on rt.id = c.revoke_txn_id`;
+type ListedRow = Awaited<ReturnType<ReturnType<typeof claimList>["execute"]>>[number];
 
-function labelled(rows: Omit<ClaimListRow, "status_label">[]): ClaimListRow[] {
-  return rows.map((r) => ({ ...r, status_label: CLAIM_STATUS_LABELS[r.status] }));
+function labelled<T extends ListedRow>(rows: T[]) {
+  return rows.map((r) => ({ ...r, photos: r.photos ?? 0, status_label: CLAIM_STATUS_LABELS[r.status] }));
 }
 
-export function householdClaims(householdId: number, limit = 100): ClaimListRow[] {
-  return labelled(stmt(`${LIST_SQL} where c.household_id = ? order by c.id desc limit ?`).all(householdId, limit) as ClaimListRow[]);
+/** One claim as the lists show it (the pages' components take their props from this type). */
+export type ClaimListRow = ReturnType<typeof labelled<ListedRow>>[number];
+
+export async function householdClaims(householdId: number, limit = 100): Promise<ClaimListRow[]> {
+  return labelled(await claimList().where("c.household_id", "=", householdId).orderBy("c.id", "desc").limit(limit).execute());
 }
 
 // ---- review queue -----------------------------------------------------------
@@ -57,92 +51,156 @@ export const queueFilterSchema = z.object({ rule: optionalId, grid: optionalId, 
 export type QueueFilter = z.infer<typeof queueFilterSchema>;
 
 export const REVIEW_PAGE_SIZE = 50;
-const QUEUE_WHERE = `c.village_id = ? and c.status = 'pending' and (? is null or c.rule_id = ?)
-     and (? is null or h.grid_id = ?) and (? is null or c.filer_user_id = ?)`;
+
+type QueueTables = { c: ClaimTable; h: HouseholdTable };
+
+/** The queue's filter, for the count and the page alike (both join the claim's household as h). */
+function queueWhere(villageId: number, f: QueueFilter) {
+  return (eb: ExpressionBuilder<QueueTables, keyof QueueTables>) => {
+    const parts = [eb("c.village_id", "=", villageId), eb("c.status", "=", "pending")];
+    if (f.rule !== null) parts.push(eb("c.rule_id", "=", f.rule));
+    if (f.grid !== null) parts.push(eb("h.grid_id", "=", f.grid));
+    if (f.filer !== null) parts.push(eb("c.filer_user_id", "=", f.filer));
+    return eb.and(parts);
+  };
+}
 
 /** The pending claims matching the filter, oldest first, a page at a time (50 fit one approve-many form). */
-export function reviewQueue(villageId: number, f: QueueFilter, page = 1) {
-  const args = [villageId, f.rule, f.rule, f.grid, f.grid, f.filer, f.filer];
-  const total = (stmt(`select count(*) as n from claims c join households h on h.id = c.household_id where ${QUEUE_WHERE}`).get(...args) as { n: number }).n;
+export async function reviewQueue(villageId: number, f: QueueFilter, page = 1) {
+  const { n: total } = await db()
+    .selectFrom("claims as c")
+    .innerJoin("households as h", "h.id", "c.household_id")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where(queueWhere(villageId, f))
+    .executeTakeFirstOrThrow();
   const pages = Math.max(1, Math.ceil(total / REVIEW_PAGE_SIZE));
   const current = Math.min(page, pages);
-  const rows = stmt(`${LIST_SQL} where ${QUEUE_WHERE} order by c.id limit ? offset ?`).all(...args, REVIEW_PAGE_SIZE, (current - 1) * REVIEW_PAGE_SIZE) as ClaimListRow[];
-  const approvals = stmt(
-    `select a.claim_id, u.display_name as name from claim_approvals a join users u on u.id = a.user_id
-     join claims c on c.id = a.claim_id where c.village_id = ? and c.status = 'pending'`,
-  ).all(villageId) as { claim_id: number; name: string }[];
-  const options = {
-    rules: stmt("select distinct r.id, r.name from claims c join rules r on r.id = c.rule_id where c.village_id = ? and c.status = 'pending' order by r.name").all(villageId) as { id: number; name: string }[],
-    grids: stmt("select id, name from grids where village_id = ? order by name").all(villageId) as { id: number; name: string }[],
-    filers: stmt("select distinct u.id, u.display_name as name from claims c join users u on u.id = c.filer_user_id where c.village_id = ? and c.status = 'pending' order by u.display_name").all(villageId) as { id: number; name: string }[],
-  };
-  const approvalsNeeded = (stmt("select approvals_needed as n from villages where id = ?").get(villageId) as { n: number }).n;
+  const rows = await claimList().where(queueWhere(villageId, f)).orderBy("c.id").limit(REVIEW_PAGE_SIZE).offset((current - 1) * REVIEW_PAGE_SIZE).execute();
+  const approvals = rows.length
+    ? await db()
+        .selectFrom("claim_approvals as a")
+        .innerJoin("users as u", "u.id", "a.user_id")
+        .select(["a.claim_id", "u.display_name as name"])
+        .where("a.claim_id", "in", rows.map((r) => r.id))
+        .execute()
+    : [];
+  const rules = await db()
+    .selectFrom("claims as c")
+    .innerJoin("rules as r", "r.id", "c.rule_id")
+    .select(["r.id", "r.name"])
+    .distinct()
+    .where("c.village_id", "=", villageId)
+    .where("c.status", "=", "pending")
+    .orderBy("r.name")
+    .execute();
+  const grids = await db().selectFrom("grids").select(["id", "name"]).where("village_id", "=", villageId).orderBy("name").execute();
+  const filers = await db()
+    .selectFrom("claims as c")
+    .innerJoin("users as u", "u.id", "c.filer_user_id")
+    .select(["u.id", "u.display_name as name"])
+    .distinct()
+    .where("c.village_id", "=", villageId)
+    .where("c.status", "=", "pending")
+    .orderBy("u.display_name")
+    .execute();
+  const village = await db().selectFrom("villages").select("approvals_needed").where("id", "=", villageId).executeTakeFirstOrThrow();
   return {
     rows: labelled(rows).map((r) => ({ ...r, approvedBy: approvals.filter((a) => a.claim_id === r.id).map((a) => a.name) })),
-    options, approvalsNeeded, total, page: current, pages,
+    options: { rules, grids, filers }, approvalsNeeded: village.approvals_needed, total, page: current, pages,
   };
 }
 
 // ---- one claim ----------------------------------------------------------------
 
-export function claimDetail(villageId: number, claimId: number) {
-  const row = stmt(`${LIST_SQL} where c.id = ? and c.village_id = ?`).get(claimId, villageId) as ClaimListRow | undefined;
+export async function claimDetail(villageId: number, claimId: number) {
+  const row = await claimList()
+    .leftJoin("grids as g", "g.id", "h.grid_id")
+    .select(["c.household_id", "c.filer_user_id", "g.name as grid"])
+    .where("c.id", "=", claimId)
+    .where("c.village_id", "=", villageId)
+    .executeTakeFirst();
   if (!row) return null;
   const [claim] = labelled([row]);
-  const meta = stmt(
-    "select c.household_id, c.filer_user_id, g.name as grid from claims c join households h on h.id = c.household_id left join grids g on g.id = h.grid_id where c.id = ?",
-  ).get(claimId) as { household_id: number; filer_user_id: number; grid: string | null };
-  const photos = stmt("select key from claim_photos where claim_id = ? order by id").all(claimId) as { key: string }[];
-  const approvals = stmt("select u.display_name as name, a.created_at as at from claim_approvals a join users u on u.id = a.user_id where a.claim_id = ? order by a.id").all(claimId) as { name: string; at: number }[];
-  const objections = stmt(
-    `select o.id, o.reason, o.status, o.resolution, o.created_at as at, o.objector_user_id, u.display_name as objector
-     from objections o join users u on u.id = o.objector_user_id where o.claim_id = ? order by o.id`,
-  ).all(claimId) as { id: number; reason: string; status: string; resolution: string | null; at: number; objector_user_id: number; objector: string }[];
-  const recentClaims = householdClaims(meta.household_id, 8).filter((c) => c.id !== claimId);
-  return { claim, grid: meta.grid, filerUserId: meta.filer_user_id, photos, approvals, objections, recentClaims, recentEntries: latestEntries(meta.household_id, 8) };
+  const photos = await db().selectFrom("claim_photos").select("key").where("claim_id", "=", claimId).orderBy("id").execute();
+  const approvals = await db()
+    .selectFrom("claim_approvals as a")
+    .innerJoin("users as u", "u.id", "a.user_id")
+    .select(["u.display_name as name", "a.created_at as at"])
+    .where("a.claim_id", "=", claimId)
+    .orderBy("a.id")
+    .execute();
+  const objections = await db()
+    .selectFrom("objections as o")
+    .innerJoin("users as u", "u.id", "o.objector_user_id")
+    .select(["o.id", "o.reason", "o.status", "o.resolution", "o.created_at as at", "o.objector_user_id", "u.display_name as objector"])
+    .where("o.claim_id", "=", claimId)
+    .orderBy("o.id")
+    .execute();
+  const recentClaims = (await householdClaims(row.household_id, 8)).filter((c) => c.id !== claimId);
+  return { claim, grid: row.grid, filerUserId: row.filer_user_id, photos, approvals, objections, recentClaims, recentEntries: latestEntries(row.household_id, 8) };
 }
 
 // ---- the 公示栏 -----------------------------------------------------------------
 
-const SOURCE_TITLES: Record<string, { sql: string; label: (title: string) => string }> = {
-  round: { sql: "select title from sanitation_rounds where id = ? and village_id = ?", label: (t) => (t.includes("评比") ? t : `${t}卫生评比`) },
-  activity: { sql: "select title from activities where id = ? and village_id = ?", label: (t) => `志愿活动：${t}` },
-  campaign: { sql: "select title from campaigns where id = ? and village_id = ?", label: (t) => `评选：${t}` },
-};
-
-/** "round:3" → "2026年11月卫生评比": what the 公示栏 calls a batch of claims filed together. */
-function sourceTitles(villageId: number, rows: { source_kind: string | null; source_id: number | null }[]): Record<string, string> {
+/** "round:3" → "2026年11月卫生评比": what the 公示栏 calls a batch of claims filed together; one statement per kind present. */
+async function sourceTitles(villageId: number, rows: { source_kind: string | null; source_id: number | null }[]): Promise<Record<string, string>> {
+  const idsOf = (kind: string) => [...new Set(rows.filter((r) => r.source_kind === kind && r.source_id !== null).map((r) => r.source_id!))];
   const out: Record<string, string> = {};
-  for (const r of rows) {
-    const key = `${r.source_kind}:${r.source_id}`;
-    const known = r.source_kind ? SOURCE_TITLES[r.source_kind] : undefined;
-    if (!known || r.source_id === null || key in out) continue;
-    const row = stmt(known.sql).get(r.source_id, villageId) as { title: string } | undefined;
-    if (row) out[key] = known.label(row.title);
+  const put = (kind: string, found: { id: number; title: string }[], label: (t: string) => string) => {
+    for (const f of found) out[`${kind}:${f.id}`] = label(f.title);
+  };
+  const rounds = idsOf("round");
+  if (rounds.length) {
+    const found = await db().selectFrom("sanitation_rounds").select(["id", "title"]).where("id", "in", rounds).where("village_id", "=", villageId).execute();
+    put("round", found, (t) => (t.includes("评比") ? t : `${t}卫生评比`));
+  }
+  const activities = idsOf("activity");
+  if (activities.length) {
+    const found = await db().selectFrom("activities").select(["id", "title"]).where("id", "in", activities).where("village_id", "=", villageId).execute();
+    put("activity", found, (t) => `志愿活动：${t}`);
+  }
+  const campaigns = idsOf("campaign");
+  if (campaigns.length) {
+    const found = await db().selectFrom("campaigns").select(["id", "title"]).where("id", "in", campaigns).where("village_id", "=", villageId).execute();
+    put("campaign", found, (t) => `评选：${t}`);
   }
   return out;
 }
 
-export function noticeBoard(villageId: number, viewerUserId: number) {
+export async function noticeBoard(villageId: number, viewerUserId: number) {
   const at = now();
   const since = at - 30 * DAY_MS;
   const inNotice = labelled(
-    stmt(`${LIST_SQL} where c.village_id = ? and c.status in ('notice', 'objected') order by c.notice_until, c.id`).all(villageId) as ClaimListRow[],
+    await claimList().where("c.village_id", "=", villageId).where("c.status", "in", ["notice", "objected"]).orderBy("c.notice_until").orderBy("c.id").execute(),
   ).map((c) => ({ ...c, daysLeft: Math.max(0, Math.ceil(((c.notice_until ?? at) - at) / DAY_MS)) }));
   const mine = new Set(
-    (stmt("select claim_id from objections where village_id = ? and objector_user_id = ?").all(villageId, viewerUserId) as { claim_id: number }[]).map((r) => r.claim_id),
+    (await db().selectFrom("objections").select("claim_id").where("village_id", "=", villageId).where("objector_user_id", "=", viewerUserId).execute()).map((r) => r.claim_id),
   );
   const credited = labelled(
-    stmt(`${LIST_SQL} where c.village_id = ? and c.status = 'credited' and c.credited_at >= ? order by c.credited_at desc limit 200`).all(villageId, since) as ClaimListRow[],
+    await claimList()
+      .where("c.village_id", "=", villageId)
+      .where("c.status", "=", "credited")
+      .where("c.credited_at", ">=", since)
+      .orderBy("c.credited_at", "desc")
+      .limit(200)
+      .execute(),
   );
-  const resolved = stmt(
-    `select o.id, o.status, o.reason, o.resolution, o.resolved_at, r.name as rule, m.name as member, h.number as household
-     from objections o join claims c on c.id = o.claim_id join rules r on r.id = c.rule_id join members m on m.id = c.member_id
-     join households h on h.id = c.household_id where o.village_id = ? and o.status <> 'open' and o.resolved_at >= ? order by o.resolved_at desc limit 100`,
-  ).all(villageId, since) as { id: number; status: string; reason: string; resolution: string | null; resolved_at: number; rule: string; member: string; household: string }[];
-  const village = stmt("select name, notice_days from villages where id = ?").get(villageId) as { name: string; notice_days: number };
+  const resolved = await db()
+    .selectFrom("objections as o")
+    .innerJoin("claims as c", "c.id", "o.claim_id")
+    .innerJoin("rules as r", "r.id", "c.rule_id")
+    .innerJoin("members as m", "m.id", "c.member_id")
+    .innerJoin("households as h", "h.id", "c.household_id")
+    .select(["o.id", "o.status", "o.reason", "o.resolution", "o.resolved_at", "r.name as rule", "m.name as member", "h.number as household"])
+    .where("o.village_id", "=", villageId)
+    .where("o.status", "<>", "open")
+    .where("o.resolved_at", ">=", since)
+    .orderBy("o.resolved_at", "desc")
+    .limit(100)
+    .execute();
+  const village = await db().selectFrom("villages").select(["name", "notice_days"]).where("id", "=", villageId).executeTakeFirstOrThrow();
   return {
-    village, now: at, sources: sourceTitles(villageId, [...inNotice, ...credited]),
+    village, now: at, sources: await sourceTitles(villageId, [...inNotice, ...credited]),
     inNotice: inNotice.map((c) => ({ ...c, objectedByMe: mine.has(c.id) })),
     awards: credited.filter((c) => c.points > 0),
     deductions: credited.filter((c) => c.points < 0),

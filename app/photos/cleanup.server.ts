@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { photoFolder } from "~/claims/photos.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { cleanImage, EVIDENCE } from "./clean.server";
 import { cleanGoodPhoto } from "~/store/goods.server";
 
@@ -22,9 +22,13 @@ export interface CleanupReport {
 /** Cleans every photo file and goods picture not yet re-encoded; a no-op once all are. */
 export async function cleanStoredPhotos(): Promise<CleanupReport> {
   const report: CleanupReport = { files: 0, removed: [], goods: 0 };
-  const files = stmt(
-    "select file from claim_photos where cleaned_at is null union select file from inspection_photos where cleaned_at is null order by file",
-  ).all() as { file: string }[];
+  const files = await db()
+    .selectFrom("claim_photos")
+    .select("file")
+    .where("cleaned_at", "is", null)
+    .union(db().selectFrom("inspection_photos").select("file").where("cleaned_at", "is", null))
+    .orderBy("file")
+    .execute();
   for (const { file } of files) {
     const full = path.join(photoFolder(), file);
     let bytes: Buffer | null = null;
@@ -42,23 +46,28 @@ export async function cleanStoredPhotos(): Promise<CleanupReport> {
       fs.rmSync(full, { force: true });
       report.removed.push(file);
     }
-    transact(() => {
-      for (const table of ["claim_photos", "inspection_photos"]) {
-        if (clean) stmt(`update ${table} set mime = ?, bytes = ?, cleaned_at = ? where file = ? and cleaned_at is null`).run(EVIDENCE.mime, clean.length, now(), file);
-        else stmt(`update ${table} set cleaned_at = ? where file = ? and cleaned_at is null`).run(now(), file);
-      }
+    // Cleaned: the new file's type and size; removed: only the mark, so the row is not tried again.
+    const done = clean ? { mime: EVIDENCE.mime, bytes: clean.length, cleaned_at: now() } : { cleaned_at: now() };
+    await unitOfWork(async (tx) => {
+      await tx.updateTable("claim_photos").set(done).where("file", "=", file).where("cleaned_at", "is", null).execute();
+      await tx.updateTable("inspection_photos").set(done).where("file", "=", file).where("cleaned_at", "is", null).execute();
     });
     report.files++;
   }
-  const goods = stmt("select id from goods where photo is not null and photo_cleaned_at is null order by id").all() as { id: number }[];
+  const goods = await db().selectFrom("goods").select("id").where("photo", "is not", null).where("photo_cleaned_at", "is", null).orderBy("id").execute();
   for (const { id } of goods) {
-    const { photo } = stmt("select photo from goods where id = ?").get(id) as { photo: Buffer };
-    const clean = await cleanGoodPhoto(photo);
+    // One picture in memory at a time (up to a few hundred KB each), not all of them at once.
+    const row = await db().selectFrom("goods").select("photo").where("id", "=", id).executeTakeFirst();
+    if (!row?.photo) continue;
+    const clean = await cleanGoodPhoto(row.photo);
     // A picture that cannot be decoded is dropped: the good shows 暂无照片 until the admin uploads one.
-    transact(() =>
-      stmt(
-        "update goods set photo = ?, photo_type = ?, photo_version = photo_version + 1, photo_cleaned_at = ? where id = ? and photo_cleaned_at is null",
-      ).run(clean?.bytes ?? null, clean?.type ?? null, now(), id),
+    await unitOfWork((tx) =>
+      tx
+        .updateTable("goods")
+        .set((eb) => ({ photo: clean?.bytes ?? null, photo_type: clean?.type ?? null, photo_version: eb("photo_version", "+", 1), photo_cleaned_at: now() }))
+        .where("id", "=", id)
+        .where("photo_cleaned_at", "is", null)
+        .execute(),
     );
     report.goods++;
   }

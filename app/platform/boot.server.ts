@@ -1,5 +1,5 @@
 // What the server does before it listens and after it stops.
-import { engine, closeDatabase, migrateToLatest, unitOfWork } from "./database.server";
+import { engine, closeDatabase, migrateToLatest } from "./database.server";
 import { demoEnabled } from "./env.server";
 import { existingDemoLogins, isEmpty, seedDemo, seedEmpty } from "../../db/seed/demo.server";
 import { expireOrders } from "~/store/checkout.server";
@@ -11,6 +11,8 @@ import { describeTestClock } from "./test-clock.server";
 import { ROLE_LABELS, type Role } from "./roles";
 
 let timer: NodeJS.Timeout | undefined;
+/** The scheduler's latest round: shutdown lets it finish before the database closes. */
+let scheduled: Promise<void> = Promise.resolve();
 
 export async function boot(): Promise<void> {
   const applied = await migrateToLatest();
@@ -47,26 +49,31 @@ function printDemoLogins(heading: string, logins: { phone: string; role: string;
   console.log(`  13900000001 一家的柜台兑换密码（PIN，初始）：${DEMO_PIN}`);
 }
 
-/** Every minute and at start-up: the periodic jobs in `tick`. */
+/** Every minute and at start-up: the periodic jobs in `tick` (which catches its own errors). */
 function startScheduler(): void {
-  void tick();
-  timer = setInterval(() => void tick(), 60_000);
+  const run = () => {
+    scheduled = tick();
+  };
+  run();
+  timer = setInterval(run, 60_000);
   timer.unref();
 }
 
-/** One round of the periodic jobs; also run by the test clock right after it moves time. */
+/**
+ * One round of the periodic jobs; also run (and awaited) by the test clock right after it moves
+ * time. Two rounds may overlap (a slow round, the test clock's): each job is safe under that.
+ */
 export async function tick(): Promise<void> {
   try {
-    // Claims whose 公示 ended with no open objection; idempotent, so a restart mid-way is safe.
-    // Still synchronous: it runs before this round awaits anything.
-    creditDueClaims();
+    await expireOrders(); // first: an expired order shows as expired and releases its own hold
+    await releaseExpiredHolds();
   } catch (e) {
     console.error("定时任务出错", e);
   }
   try {
-    await expireOrders(); // first: an expired order shows as expired and releases its own hold
-    // The ledger's sweep is still synchronous; inside a unit of work it waits its turn for the writer.
-    await unitOfWork(async () => releaseExpiredHolds());
+    // Claims whose 公示 ended with no open objection; idempotent, so a restart mid-way is safe, and
+    // each credit re-reads its claim in its own unit of work, so two rounds credit a claim once.
+    await creditDueClaims();
   } catch (e) {
     console.error("定时任务出错", e);
   }
@@ -74,5 +81,6 @@ export async function tick(): Promise<void> {
 
 export async function shutdown(): Promise<void> {
   if (timer) clearInterval(timer);
+  await scheduled;
   await closeDatabase();
 }

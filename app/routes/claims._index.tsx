@@ -10,7 +10,7 @@ export const meta: MetaFunction = () => [{ title: "我的申报 · 积分超市"
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireHousehold(request);
   const filed = new URL(request.url).searchParams.get("filed") === "1";
-  return { claims: householdClaims(viewer.householdId), villageId: viewer.homeVillageId, filed };
+  return { claims: await householdClaims(viewer.householdId), villageId: viewer.homeVillageId, filed };
 }
 
 export default function HouseholdClaims() {

@@ -19,7 +19,7 @@ async function filer(request: Request) {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { viewer } = await filer(request);
-  return claimFormOptions(viewer.homeVillageId, viewer.householdId);
+  return await claimFormOptions(viewer.homeVillageId, viewer.householdId);
 }
 
 export async function action({ request }: ActionFunctionArgs) {

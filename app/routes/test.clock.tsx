@@ -16,6 +16,6 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = advanceSchema.safeParse(formToObject(await readForm(request)));
   if (!parsed.success) return new Response("advanceMs 应为毫秒数", { status: 400 });
   const at = advanceTestClock(parsed.data.advanceMs);
-  await tick();
+  await tick(); // the answer comes after the jobs, so the test sees what they credited
   return Response.json({ now: at });
 }

@@ -5,19 +5,19 @@ import { FormError, FormOk } from "~/ui/field";
 import { RuleFields } from "~/rules/rule-form";
 import { idParam, requireRole } from "~/platform/access.server";
 import { actorOf, echoValues } from "~/platform/forms.server";
-import { RULE_CATEGORIES } from "~/rules/labels";
+import { CAP_FIELDS, CAP_LABELS, RULE_CATEGORIES } from "~/rules/labels";
 import { createRule, ruleFromForm, rulesPageIntent, setRuleActive, updateRule, villageRules } from "~/rules/rules.server";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "积分细则 · 村务管理 · 积分超市" }];
 
 const ADMIN = ["village_admin", "township_admin"] as const;
-const FIELDS = ["name", "category", "points", "unit", "evidence", "member_day", "member_month", "member_year", "household_day", "household_month", "household_year"];
+const FIELDS = ["name", "category", "points", "unit", "evidence", ...CAP_FIELDS];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
-  return { rules: villageRules(villageId) };
+  return { rules: await villageRules(villageId) };
 }
 
 interface Reply {
@@ -45,9 +45,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const i = parsed.data;
   const actor = actorOf(access);
   const out =
-    i.intent === "rule.create" ? createRule(actor, villageId, ruleFromForm(i))
-    : i.intent === "rule.update" ? updateRule(actor, villageId, i.ruleId, ruleFromForm(i))
-    : setRuleActive(actor, villageId, i.ruleId, i.intent === "rule.activate");
+    i.intent === "rule.create" ? await createRule(actor, villageId, ruleFromForm(i))
+    : i.intent === "rule.update" ? await updateRule(actor, villageId, i.ruleId, ruleFromForm(i))
+    : await setRuleActive(actor, villageId, i.ruleId, i.intent === "rule.activate");
   if (!out.ok) return reply({ errors: out.errors, values }, out.status === 404 ? 404 : out.status ?? 400);
   const ok = { "rule.create": "已新增细则", "rule.update": "已保存", "rule.retire": "已停用，已有的申报和记录不受影响", "rule.activate": "已重新启用" }[i.intent];
   return reply({ errors: {}, ok, stamp: Date.now() });
@@ -83,10 +83,7 @@ export default function Rules() {
         {rules.map((r) => {
           const mine = result?.ruleId === r.id && result.intent !== "rule.create" ? result : undefined;
           const errs = mine && !mine.ok ? mine.errors : {};
-          const caps = [
-            ["每人每天", r.cap_member_day], ["每人每月", r.cap_member_month], ["每人每年", r.cap_member_year],
-            ["每户每天", r.cap_household_day], ["每户每月", r.cap_household_month], ["每户每年", r.cap_household_year],
-          ].filter(([, v]) => v !== null);
+          const caps = CAP_FIELDS.map((c) => [CAP_LABELS[c], r[`cap_${c}`]] as const).filter(([, v]) => v !== null);
           return (
             <div key={r.id} className={r.active ? "rule-row" : "rule-row retired"} data-testid={`rule-${r.id}`}>
               <p style={{ margin: 0 }}>

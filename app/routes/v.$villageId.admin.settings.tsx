@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { Field, FormOk } from "~/ui/field";
 import { idParam, requireRole } from "~/platform/access.server";
 import { actorOf, echoValues } from "~/platform/forms.server";
+import { APPROVALS_CHOICES, NOTICE_DAYS_MAX } from "~/rules/labels";
 import { settingsSchema, updateVillageSettings, villageSettings } from "~/rules/rules.server";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
@@ -14,7 +15,7 @@ const ADMIN = ["village_admin", "township_admin"] as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
-  return villageSettings(villageId);
+  return await villageSettings(villageId);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -23,7 +24,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = formToObject(await readForm(request));
   const parsed = settingsSchema.safeParse(form);
   if (!parsed.success) return data({ ok: null, errors: fieldErrors(parsed.error), values: echoValues(form, ["noticeDays", "approvalsNeeded"]) }, { status: 400 });
-  updateVillageSettings(actorOf(access), villageId, parsed.data);
+  await updateVillageSettings(actorOf(access), villageId, parsed.data);
   return { ok: "已保存。新设置对之后审核通过的申报生效。", errors: {} as Record<string, string>, values: null };
 }
 
@@ -41,9 +42,10 @@ export default function Settings() {
           label="公示天数"
           name="noticeDays"
           inputMode="numeric"
+          maxLength={String(NOTICE_DAYS_MAX).length}
           defaultValue={result?.values?.noticeDays ?? String(s.noticeDays)}
           error={errors.noticeDays}
-          hint="审核通过后在公示栏公示的天数，0 到 30。填 0 表示审核通过立即入账。"
+          hint={`审核通过后在公示栏公示的天数，0 到 ${NOTICE_DAYS_MAX}。填 0 表示审核通过立即入账。`}
         />
         <label htmlFor="f-approvalsNeeded">每条申报需要几位村委审核通过</label>
         <select
@@ -53,8 +55,7 @@ export default function Settings() {
           aria-invalid={errors.approvalsNeeded ? true : undefined}
           aria-describedby={errors.approvalsNeeded ? "f-approvalsNeeded-err" : undefined}
         >
-          <option value="1">1 位</option>
-          <option value="2">2 位</option>
+          {APPROVALS_CHOICES.map((n) => <option key={n} value={n}>{n} 位</option>)}
         </select>
         {errors.approvalsNeeded ? <p className="field-error" id="f-approvalsNeeded-err">{errors.approvalsNeeded}</p> : null}
         <button type="submit" className="primary block" disabled={busy}>保存</button>

@@ -15,7 +15,7 @@ const STAFF = ["committee", "inspector"] as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, STAFF, villageId);
-  return claimFormOptions(villageId, null);
+  return await claimFormOptions(villageId, null);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

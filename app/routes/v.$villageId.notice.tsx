@@ -7,6 +7,7 @@ import { CampaignNotice } from "~/campaigns/campaign-honours";
 import { findGrant, idParam, requireVillagePerson } from "~/platform/access.server";
 import { campaignNotice } from "~/campaigns/views.server";
 import { objectFromForm } from "~/claims/forms.server";
+import { CLAIM_LIMITS } from "~/claims/labels";
 import { noticeBoard } from "~/claims/views.server";
 import { currentLedgerHead } from "~/ledger/check.server";
 import { formatTime } from "~/platform/format";
@@ -28,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Honour campaigns: villagers open a campaign from their own pages, the committee from its page.
   const campaignLink = canObject ? "/campaigns" : committee ? `/v/${villageId}/campaigns` : null;
   return {
-    villageId, print, canObject, committee, ledgerHead: print ? currentLedgerHead() : null, ...noticeBoard(villageId, viewer.userId),
+    villageId, print, canObject, committee, ledgerHead: print ? currentLedgerHead() : null, ...(await noticeBoard(villageId, viewer.userId)),
     redblack: await latestRedBlack(villageId), campaigns: await campaignNotice(villageId), campaignLink,
   };
 }
@@ -37,7 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const viewer = await requireVillagePerson(request, villageId);
   const raw = formToObject(await readForm(request));
-  const out = objectFromForm(villageId, viewer.userId, raw);
+  const out = await objectFromForm(villageId, viewer.userId, raw);
   if (!out.ok) return data({ ok: null, claimId: out.claimId ?? null, errors: out.errors }, { status: out.status });
   return { ok: out.message, claimId: out.claimId ?? null, errors: {} as Record<string, string> };
 }
@@ -76,7 +77,7 @@ export default function NoticeBoard() {
               <Form method="post" noValidate>
                 <input type="hidden" name="claimId" value={c.id} />
                 <label htmlFor={`o-${c.id}`}>异议理由</label>
-                <input id={`o-${c.id}`} name="reason" maxLength={200} autoComplete="off" aria-invalid={error ? true : undefined} aria-describedby={error ? `o-${c.id}-err` : undefined} />
+                <input id={`o-${c.id}`} name="reason" maxLength={CLAIM_LIMITS.reason} autoComplete="off" aria-invalid={error ? true : undefined} aria-describedby={error ? `o-${c.id}-err` : undefined} />
                 {error ? <p className="field-error" id={`o-${c.id}-err`}>{error}</p> : null}
                 <button type="submit" className="secondary block" disabled={busy}>提交异议</button>
               </Form>

@@ -8,7 +8,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   const key = photoKeyParam(params.photoId);
   const viewer = await requireVillagePerson(request, villageId);
-  const photo = claimPhoto(viewer, villageId, key);
+  const photo = await claimPhoto(viewer, villageId, key);
   if (!photo) notFound();
   return new Response(new Uint8Array(photo.body), {
     headers: { "content-type": photo.mime, "cache-control": "private, no-store", "content-disposition": "inline" },

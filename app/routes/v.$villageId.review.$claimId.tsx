@@ -6,6 +6,7 @@ import { EntryList } from "~/ledger/entries";
 import { FormError, FormOk } from "~/ui/field";
 import { idParam, notFound, requireRole } from "~/platform/access.server";
 import { decideFromForm } from "~/claims/forms.server";
+import { CLAIM_LIMITS } from "~/claims/labels";
 import { claimDetail } from "~/claims/views.server";
 import { formatTime } from "~/platform/format";
 import { formToObject, readForm } from "~/platform/validation.server";
@@ -18,7 +19,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   const claimId = idParam(params.claimId);
   const access = await requireRole(request, COMMITTEE, villageId);
-  const detail = claimDetail(villageId, claimId);
+  const detail = await claimDetail(villageId, claimId);
   if (!detail) notFound();
   return { villageId, me: access.viewer.userId, ...detail };
 }
@@ -27,9 +28,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const claimId = idParam(params.claimId);
   const access = await requireRole(request, COMMITTEE, villageId);
-  if (!claimDetail(villageId, claimId)) notFound();
+  if (!(await claimDetail(villageId, claimId))) notFound();
   const raw = formToObject(await readForm(request));
-  const out = decideFromForm(villageId, claimId, { userId: access.viewer.userId, role: access.role }, raw);
+  const out = await decideFromForm(villageId, claimId, { userId: access.viewer.userId, role: access.role }, raw);
   if (!out.ok) return data({ ok: null, intent: raw.intent ?? "", objectionId: raw.objectionId ?? "", errors: out.errors }, { status: out.status });
   return { ok: out.message, intent: raw.intent ?? "", objectionId: "", errors: {} as Record<string, string> };
 }
@@ -43,7 +44,7 @@ function ReasonForm({ intent, label, button, errors, busy, extra }: { intent: st
       <input type="hidden" name="intent" value={intent} />
       {extra ? Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />) : null}
       <label htmlFor={id}>{label}</label>
-      <input id={id} name={name} maxLength={200} autoComplete="off" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} />
+      <input id={id} name={name} maxLength={CLAIM_LIMITS.reason} autoComplete="off" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} />
       {error ? <p className="field-error" id={`${id}-err`}>{error}</p> : null}
       <button type="submit" className="secondary block" disabled={busy}>{button}</button>
     </Form>
@@ -58,7 +59,7 @@ function ResolveForm({ objectionId, errors, busy }: { objectionId: number; error
     <Form method="post" noValidate>
       <input type="hidden" name="objectionId" value={objectionId} />
       <label htmlFor={id}>核实情况</label>
-      <input id={id} name="note" maxLength={200} autoComplete="off" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} />
+      <input id={id} name="note" maxLength={CLAIM_LIMITS.reason} autoComplete="off" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} />
       {error ? <p className="field-error" id={`${id}-err`}>{error}</p> : null}
       <button type="submit" name="intent" value="dismiss" className="secondary block" disabled={busy}>异议不成立，继续公示</button>
       <button type="submit" name="intent" value="uphold" className="secondary block" disabled={busy}>异议成立，驳回申报</button>

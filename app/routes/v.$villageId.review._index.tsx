@@ -18,13 +18,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireRole(request, COMMITTEE, villageId);
   const q = new URL(request.url).searchParams;
   const filter = queueFilterSchema.parse({ rule: q.get("rule"), grid: q.get("grid"), filer: q.get("filer") });
-  return { villageId, filter, ...reviewQueue(villageId, filter, pageSchema.parse(q.get("page"))) };
+  return { villageId, filter, ...(await reviewQueue(villageId, filter, pageSchema.parse(q.get("page")))) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, COMMITTEE, villageId);
-  const out = approveManyFromForm(villageId, { userId: access.viewer.userId, role: access.role }, await readForm(request));
+  const out = await approveManyFromForm(villageId, { userId: access.viewer.userId, role: access.role }, await readForm(request));
   if (!out.ok) return data({ ok: null, error: out.errors._form, failed: [] }, { status: out.status });
   return { ok: out.message, error: null, failed: out.failed ?? [] };
 }

@@ -1,9 +1,6 @@
-// The fields of one rule (积分细则), for the new-rule form and each rule's edit form.
-const CATEGORIES: [string, string][] = [["volunteer", "志愿服务"], ["sanitation", "环境卫生"], ["family", "家庭美德"], ["village_rules", "村规民约"], ["other", "其他"]];
-const CAPS: [string, string][] = [
-  ["member_day", "每人每天"], ["member_month", "每人每月"], ["member_year", "每人每年"],
-  ["household_day", "每户每天"], ["household_month", "每户每月"], ["household_year", "每户每年"],
-];
+// The fields of one rule (积分细则), for the new-rule form and each rule's edit form. Options and
+// lengths come from ./labels, which the server's schema reads too.
+import { CAP_FIELDS, CAP_LABELS, RULE_CATEGORIES, RULE_LIMITS, RULE_UNITS } from "./labels";
 
 export interface RuleValues {
   category?: string;
@@ -21,20 +18,19 @@ export function RuleFields({ prefix, values, errors }: { prefix: string; values:
   return (
     <>
       <label htmlFor={id("name")}>名称</label>
-      <input id={id("name")} name="name" maxLength={40} defaultValue={values.name ?? ""} autoComplete="off" {...a("name")} />
+      <input id={id("name")} name="name" maxLength={RULE_LIMITS.name} defaultValue={values.name ?? ""} autoComplete="off" {...a("name")} />
       {e("name")}
       <label htmlFor={id("category")}>类别</label>
       <select id={id("category")} name="category" defaultValue={values.category ?? "volunteer"} {...a("category")}>
-        {CATEGORIES.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+        {Object.entries(RULE_CATEGORIES).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
       </select>
       {e("category")}
       <label htmlFor={id("points")}>分值（扣分填负数）</label>
-      <input id={id("points")} name="points" inputMode="numeric" defaultValue={values.points ?? ""} autoComplete="off" {...a("points")} />
+      <input id={id("points")} name="points" inputMode="numeric" maxLength={RULE_LIMITS.pointsDigits + 1} defaultValue={values.points ?? ""} autoComplete="off" {...a("points")} />
       {e("points")}
       <label htmlFor={id("unit")}>计分单位</label>
       <select id={id("unit")} name="unit" defaultValue={values.unit ?? "time"} {...a("unit")}>
-        <option value="time">每次</option>
-        <option value="hour">每小时</option>
+        {Object.entries(RULE_UNITS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
       </select>
       {e("unit")}
       <label htmlFor={id("evidence")}>是否需要照片证据</label>
@@ -47,10 +43,10 @@ export function RuleFields({ prefix, values, errors }: { prefix: string; values:
       <fieldset className="caps">
         <legend>上限（分，不限请留空）</legend>
         <div className="cap-grid">
-          {CAPS.map(([c, l]) => (
+          {CAP_FIELDS.map((c) => (
             <div key={c}>
-              <label htmlFor={id(c)}>{l}</label>
-              <input id={id(c)} name={c} inputMode="numeric" defaultValue={values[c] == null ? "" : String(values[c])} autoComplete="off" {...a(c)} />
+              <label htmlFor={id(c)}>{CAP_LABELS[c]}</label>
+              <input id={id(c)} name={c} inputMode="numeric" maxLength={RULE_LIMITS.capDigits} defaultValue={values[c] == null ? "" : String(values[c])} autoComplete="off" {...a(c)} />
               {e(c)}
             </div>
           ))}

@@ -5,13 +5,11 @@ import type { Rule, RuleCategory, RuleUnit } from "../../db/schema";
 import { audit } from "~/audit/audit.server";
 import { fail, formIdSchema, isUniqueViolation, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { now } from "~/platform/clock.server";
-import { stmt, transact } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
-import { RULE_CATEGORIES } from "./labels";
+import { APPROVALS_CHOICES, CAP_FIELDS, NOTICE_DAYS_MAX, RULE_CATEGORIES, RULE_LIMITS, RULE_UNITS, type CapField } from "./labels";
 
-export { RULE_CATEGORIES, RULE_UNITS } from "./labels";
-export const CAP_FIELDS = ["member_day", "member_month", "member_year", "household_day", "household_month", "household_year"] as const;
-export type CapField = (typeof CAP_FIELDS)[number];
+export { CAP_FIELDS, RULE_CATEGORIES, RULE_UNITS, type CapField } from "./labels";
 
 export interface RuleInput {
   category: RuleCategory;
@@ -25,24 +23,27 @@ export interface RuleInput {
 
 // ---- form schema ----------------------------------------------------------
 
+const CAP_MESSAGE = `上限应为 1 到 ${10 ** RULE_LIMITS.capDigits - 1} 的整数，不限请留空`;
+const POINTS_MAX = 10 ** RULE_LIMITS.pointsDigits - 1;
+
 const capSchema = z
   .string()
   .optional()
   .transform((s) => normalizeDigits(s ?? ""))
-  .pipe(z.union([z.literal(""), z.string().regex(/^\d{1,6}$/, "上限应为 1 到 999999 的整数，不限请留空")]))
+  .pipe(z.union([z.literal(""), z.string().regex(new RegExp(`^\\d{1,${RULE_LIMITS.capDigits}}$`), CAP_MESSAGE)]))
   .transform((s) => (s === "" ? null : Number(s)))
-  .refine((n) => n === null || n > 0, "上限应为 1 到 999999 的整数，不限请留空");
+  .refine((n) => n === null || n > 0, CAP_MESSAGE);
 
 export const ruleFieldsSchema = z.object({
   category: z.enum(Object.keys(RULE_CATEGORIES) as [RuleCategory, ...RuleCategory[]], { error: "请选择类别" }),
-  name: textSchema("细则名称", 40),
+  name: textSchema("细则名称", RULE_LIMITS.name),
   points: z
     .string({ error: "请填写分值" })
     .transform(normalizeDigits)
-    .pipe(z.string().regex(/^-?\d{1,4}$/, "分值应为 -9999 到 9999 的整数，扣分填负数"))
+    .pipe(z.string().regex(new RegExp(`^-?\\d{1,${RULE_LIMITS.pointsDigits}}$`), `分值应为 -${POINTS_MAX} 到 ${POINTS_MAX} 的整数，扣分填负数`))
     .transform(Number)
     .refine((n) => n !== 0, "分值不能为 0"),
-  unit: z.enum(["time", "hour"], { error: "请选择计分单位" }),
+  unit: z.enum(Object.keys(RULE_UNITS) as [RuleUnit, ...RuleUnit[]], { error: "请选择计分单位" }),
   evidence: z.enum(["", "0", "1"], { error: "请选择是否需要照片" }).optional(),
   member_day: capSchema,
   member_month: capSchema,
@@ -60,35 +61,55 @@ export function ruleFromForm(f: z.infer<typeof ruleFieldsSchema>): RuleInput {
 
 // ---- reads ---------------------------------------------------------------
 
-export function villageRules(villageId: number, activeOnly = false): Rule[] {
-  return stmt(`select * from rules where village_id = ? ${activeOnly ? "and active = 1" : ""} order by active desc,
-    case category when 'volunteer' then 1 when 'sanitation' then 2 when 'family' then 3 when 'village_rules' then 4 else 5 end, points desc, id`).all(villageId) as Rule[];
+/** The catalogue as the admin page lists it: in use first, by category, the biggest awards first. */
+export async function villageRules(villageId: number, activeOnly = false): Promise<Rule[]> {
+  let q = db().selectFrom("rules").selectAll().where("village_id", "=", villageId);
+  if (activeOnly) q = q.where("active", "=", 1);
+  return q
+    .orderBy("active", "desc")
+    .orderBy((eb) =>
+      eb.case("category").when("volunteer").then(1).when("sanitation").then(2).when("family").then(3).when("village_rules").then(4).else(5).end(),
+    )
+    .orderBy("points", "desc")
+    .orderBy("id")
+    .execute();
 }
 
-export function ruleInVillage(villageId: number, ruleId: number): Rule | undefined {
-  return stmt("select * from rules where id = ? and village_id = ?").get(ruleId, villageId) as Rule | undefined;
+export async function ruleInVillage(villageId: number, ruleId: number): Promise<Rule | undefined> {
+  return db().selectFrom("rules").selectAll().where("id", "=", ruleId).where("village_id", "=", villageId).executeTakeFirst();
 }
 
 // ---- writes --------------------------------------------------------------
 
-/** Inside a transaction. Used by the admin page and the demo seed. */
-export function insertRule(villageId: number, r: RuleInput): number {
+function capColumns(caps: RuleInput["caps"]) {
+  return {
+    cap_member_day: caps.member_day ?? null, cap_member_month: caps.member_month ?? null, cap_member_year: caps.member_year ?? null,
+    cap_household_day: caps.household_day ?? null, cap_household_month: caps.household_month ?? null, cap_household_year: caps.household_year ?? null,
+  };
+}
+
+/** In its own unit of work, or the caller's. Used by the admin page and the demo seed. */
+export async function insertRule(villageId: number, r: RuleInput): Promise<number> {
   const at = now();
-  return Number(
-    stmt(
-      `insert into rules (village_id, category, name, points, unit, evidence_required, active, created_at, updated_at,
-        ${CAP_FIELDS.map((c) => `cap_${c}`).join(", ")}) values (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(villageId, r.category, r.name, r.points, r.unit, r.evidenceRequired ? 1 : 0, at, at, ...CAP_FIELDS.map((c) => r.caps[c] ?? null))
-      .lastInsertRowid,
+  const { id } = await unitOfWork((tx) =>
+    tx
+      .insertInto("rules")
+      .values({
+        village_id: villageId, category: r.category, name: r.name, points: r.points, unit: r.unit,
+        evidence_required: r.evidenceRequired ? 1 : 0, active: 1, created_at: at, updated_at: at, ...capColumns(r.caps),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow(),
   );
+  return id;
 }
 
 const NAME_TAKEN = "已经有同名的在用细则";
 
-export function createRule(actor: StaffActor, villageId: number, r: RuleInput): Outcome<{ ruleId: number }> {
+export async function createRule(actor: StaffActor, villageId: number, r: RuleInput): Promise<Outcome<{ ruleId: number }>> {
   try {
-    return transact(() => {
-      const ruleId = insertRule(villageId, r);
+    return await unitOfWork(async () => {
+      const ruleId = await insertRule(villageId, r);
       audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "rule.create", targetType: "rule", targetId: ruleId, after: r });
       return { ok: true as const, ruleId };
     });
@@ -99,22 +120,23 @@ export function createRule(actor: StaffActor, villageId: number, r: RuleInput): 
 }
 
 /** Changes apply to claims filed from now on; a filed claim keeps the points it was filed with. */
-export function updateRule(actor: StaffActor, villageId: number, ruleId: number, r: RuleInput): Outcome {
-  const before = ruleInVillage(villageId, ruleId);
-  if (!before) return fail("_form", "找不到这条细则", 404);
-  // Open activities and rounds price their claims by the rule when they close: turning an award
-  // into a deduction would fine the people who volunteered.
-  if (Math.sign(r.points) !== Math.sign(before.points)) {
-    return fail("points", before.points > 0 ? "加分细则不能改成扣分。请停用这条，另建一条扣分细则" : "扣分细则不能改成加分。请停用这条，另建一条加分细则");
-  }
+export async function updateRule(actor: StaffActor, villageId: number, ruleId: number, r: RuleInput): Promise<Outcome> {
   try {
-    return transact(() => {
-      stmt(
-        `update rules set category = ?, name = ?, points = ?, unit = ?, evidence_required = ?, updated_at = ?,
-          ${CAP_FIELDS.map((c) => `cap_${c} = ?`).join(", ")} where id = ?`,
-      ).run(r.category, r.name, r.points, r.unit, r.evidenceRequired ? 1 : 0, now(), ...CAP_FIELDS.map((c) => r.caps[c] ?? null), ruleId);
+    return await unitOfWork(async (tx): Promise<Outcome> => {
+      const before = await ruleInVillage(villageId, ruleId);
+      if (!before) return fail("_form", "找不到这条细则", 404);
+      // Open activities and rounds price their claims by the rule when they close: turning an award
+      // into a deduction would fine the people who volunteered.
+      if (Math.sign(r.points) !== Math.sign(before.points)) {
+        return fail("points", before.points > 0 ? "加分细则不能改成扣分。请停用这条，另建一条扣分细则" : "扣分细则不能改成加分。请停用这条，另建一条加分细则");
+      }
+      await tx
+        .updateTable("rules")
+        .set({ category: r.category, name: r.name, points: r.points, unit: r.unit, evidence_required: r.evidenceRequired ? 1 : 0, updated_at: now(), ...capColumns(r.caps) })
+        .where("id", "=", ruleId)
+        .execute();
       audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "rule.update", targetType: "rule", targetId: ruleId, before, after: r });
-      return { ok: true as const };
+      return { ok: true };
     });
   } catch (e) {
     if (isUniqueViolation(e, "rules")) return fail("name", NAME_TAKEN);
@@ -123,14 +145,13 @@ export function updateRule(actor: StaffActor, villageId: number, ruleId: number,
 }
 
 /** Retire (停用) or bring back; never delete. */
-export function setRuleActive(actor: StaffActor, villageId: number, ruleId: number, active: boolean): Outcome {
-  const before = ruleInVillage(villageId, ruleId);
-  if (!before) return fail("_form", "找不到这条细则", 404);
+export async function setRuleActive(actor: StaffActor, villageId: number, ruleId: number, active: boolean): Promise<Outcome> {
   try {
-    return transact(() => {
-      stmt("update rules set active = ?, updated_at = ? where id = ?").run(active ? 1 : 0, now(), ruleId);
+    return await unitOfWork(async (tx): Promise<Outcome> => {
+      if (!(await ruleInVillage(villageId, ruleId))) return fail("_form", "找不到这条细则", 404);
+      await tx.updateTable("rules").set({ active: active ? 1 : 0, updated_at: now() }).where("id", "=", ruleId).execute();
       audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: active ? "rule.activate" : "rule.retire", targetType: "rule", targetId: ruleId });
-      return { ok: true as const };
+      return { ok: true };
     });
   } catch (e) {
     if (isUniqueViolation(e, "rules")) return fail("_form", "已经有同名的在用细则，请先改名再启用");
@@ -144,24 +165,25 @@ export const settingsSchema = z.object({
   noticeDays: z
     .string({ error: "请填写公示天数" })
     .transform(normalizeDigits)
-    .pipe(z.string().regex(/^\d{1,2}$/, "公示天数应为 0 到 30 的整数"))
+    .pipe(z.string().regex(/^\d{1,2}$/, `公示天数应为 0 到 ${NOTICE_DAYS_MAX} 的整数`))
     .transform(Number)
-    .refine((n) => n <= 30, "公示天数应为 0 到 30 的整数"),
-  approvalsNeeded: z.enum(["1", "2"], { error: "请选择需要几位村委审核" }).transform(Number),
+    .refine((n) => n <= NOTICE_DAYS_MAX, `公示天数应为 0 到 ${NOTICE_DAYS_MAX} 的整数`),
+  approvalsNeeded: z.enum(APPROVALS_CHOICES, { error: "请选择需要几位村委审核" }).transform(Number),
 });
 
-export function villageSettings(villageId: number): { noticeDays: number; approvalsNeeded: number } {
-  return stmt("select notice_days as noticeDays, approvals_needed as approvalsNeeded from villages where id = ?").get(villageId) as {
-    noticeDays: number;
-    approvalsNeeded: number;
-  };
+export async function villageSettings(villageId: number): Promise<{ noticeDays: number; approvalsNeeded: number }> {
+  return db()
+    .selectFrom("villages")
+    .select(["notice_days as noticeDays", "approvals_needed as approvalsNeeded"])
+    .where("id", "=", villageId)
+    .executeTakeFirstOrThrow();
 }
 
 /** Applies to claims approved from now on; a claim already in 公示 keeps its end date. */
-export function updateVillageSettings(actor: StaffActor, villageId: number, s: { noticeDays: number; approvalsNeeded: number }): Outcome {
-  return transact(() => {
-    const before = villageSettings(villageId);
-    stmt("update villages set notice_days = ?, approvals_needed = ? where id = ?").run(s.noticeDays, s.approvalsNeeded, villageId);
+export async function updateVillageSettings(actor: StaffActor, villageId: number, s: { noticeDays: number; approvalsNeeded: number }): Promise<Outcome> {
+  return unitOfWork(async (tx) => {
+    const before = await villageSettings(villageId);
+    await tx.updateTable("villages").set({ notice_days: s.noticeDays, approvals_needed: s.approvalsNeeded }).where("id", "=", villageId).execute();
     audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "village.settings", targetType: "village", targetId: villageId, before, after: s });
     return { ok: true as const };
   });

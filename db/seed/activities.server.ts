@@ -2,7 +2,7 @@
 // the check-in QR), one cancelled that the demo villager had signed up for, and one finished whose
 // attendance was turned into claims waiting for review.
 import { clockControl } from "../../app/platform/clock.server";
-import { stmt, transact } from "../../app/platform/database.server";
+import { stmt, unitOfWork } from "../../app/platform/database.server";
 import { closeActivity } from "../../app/activities/close.server";
 
 const MINUTE = 60_000;
