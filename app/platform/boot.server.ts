@@ -35,7 +35,7 @@ export async function boot(): Promise<void> {
   }
   const clockNote = describeTestClock();
   if (clockNote) console.log(clockNote);
-  startScheduler();
+  await startScheduler();
 }
 
 function printDemoLogins(heading: string, logins: { phone: string; role: string; village: string | null }[]): void {
@@ -48,17 +48,17 @@ function printDemoLogins(heading: string, logins: { phone: string; role: string;
 }
 
 /** Every minute and at start-up: the periodic jobs in `tick`. */
-function startScheduler(): void {
-  tick();
+async function startScheduler(): Promise<void> {
+  await tick();
   timer = setInterval(tick, 60_000);
   timer.unref();
 }
 
 /** One round of the periodic jobs; also run by the test clock right after it moves time. */
-export function tick(): void {
+export async function tick(): Promise<void> {
   try {
     expireOrders(); // first: an expired order shows as expired and releases its own hold
-    releaseExpiredHolds();
+    await releaseExpiredHolds();
   } catch (e) {
     console.error("定时任务出错", e);
   }

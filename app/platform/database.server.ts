@@ -129,6 +129,11 @@ export function openReadOnly(file: string): SQLite.Database {
   return sqlite;
 }
 
+/** The same, for kysely queries (the ledger check); `destroy()` closes it. */
+export function inspect(file: string): Kysely<Database> {
+  return sqliteKysely(openReadOnly(file));
+}
+
 // ---- the process-wide database -----------------------------------------------------------------------
 
 let current: Engine | undefined;
@@ -180,6 +185,15 @@ export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       writing--;
     }
   });
+}
+
+/**
+ * fn as part of the caller's unit of work when there is one (no savepoint: for a single statement,
+ * or work whose failure fails the caller too), otherwise in a unit of its own.
+ */
+export function atomically<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const outer = open.getStore();
+  return outer ? fn(outer) : unitOfWork(fn);
 }
 
 /** fn's writes inside tx, rolled back alone if fn throws (the error is rethrown). */
