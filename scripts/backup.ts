@@ -8,7 +8,7 @@ if (!fs.existsSync(databasePath())) {
   console.error(`找不到数据库文件：${databasePath()}（请设置 DATABASE_PATH）`);
   process.exit(2);
 }
-const { engine, openReadOnly } = await import("../app/platform/database.server");
+const { engine, inspect } = await import("../app/platform/database.server");
 const { checkLedger } = await import("../app/ledger/check.server");
 
 const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
@@ -20,9 +20,9 @@ if (fs.existsSync(target)) {
 }
 await engine().sqlite.backup(target);
 // Read-only: the copy stays exactly as the backup API wrote it.
-const copy = openReadOnly(target);
-const failed = checkLedger(copy).filter((r) => !r.ok);
-copy.close();
+const copy = inspect(target);
+const failed = (await checkLedger(copy)).filter((r) => !r.ok);
+await copy.destroy();
 console.log(`已备份到 ${target}（${(fs.statSync(target).size / 1024).toFixed(0)} KB）`);
 if (failed.length) {
   console.error(`备份的账本检查未通过：${failed.map((f) => f.name).join("、")}`);

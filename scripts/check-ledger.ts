@@ -12,27 +12,28 @@ if (!fs.existsSync(file)) {
   console.error(`找不到数据库文件：${file}`);
   process.exit(2);
 }
-const { openReadOnly } = await import("../app/platform/database.server");
+const { inspect } = await import("../app/platform/database.server");
 const { checkLedger, ledgerHead, matchesAnchor } = await import("../app/ledger/check.server");
 
-let sqlite: ReturnType<typeof openReadOnly>;
+let k: ReturnType<typeof inspect>;
 try {
-  sqlite = openReadOnly(file);
-  sqlite.prepare("select count(*) from ledger_entries").get();
+  k = inspect(file);
+  await k.selectFrom("ledger_entries").select("id").limit(1).execute();
 } catch (e) {
   console.error(`无法读取这个数据库文件：${file}（${(e as Error).message}）`);
   process.exit(2);
 }
 console.log(`检查账本：${file}`);
-const results = checkLedger(sqlite);
+const results = await checkLedger(k);
 if (anchor) {
   const [id, hash] = anchor.split(":");
-  const ok = /^\d+$/.test(id ?? "") && !!hash && matchesAnchor(sqlite, Number(id), hash);
+  const ok = /^\d+$/.test(id ?? "") && !!hash && (await matchesAnchor(k, Number(id), hash));
   results.push({ name: "与记下的锚点一致", ok, detail: ok ? `第 ${id} 条分录哈希一致` : `第 ${id} 条分录的哈希与记下的不同，或已不存在` });
 }
 for (const r of results) console.log(`${r.ok ? "✓" : "✗"} ${r.name}：${r.detail}`);
-const head = ledgerHead(sqlite);
+const head = await ledgerHead(k);
 if (head) console.log(`账本末尾（可抄下备查）：${head.id}:${head.hash}`);
 const failed = results.filter((r) => !r.ok).length;
 console.log(failed ? `发现 ${failed} 项问题` : `全部 ${results.length} 项检查通过`);
+await k.destroy();
 process.exit(failed ? 1 : 0);

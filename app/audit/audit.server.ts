@@ -1,6 +1,6 @@
 // Every staff write is recorded: who, under which role, in which village, what, before and after.
 import { now } from "~/platform/clock.server";
-import { db, stmt } from "~/platform/database.server";
+import { atomically, db } from "~/platform/database.server";
 
 export interface AuditInput {
   actorUserId: number | null;
@@ -13,37 +13,29 @@ export interface AuditInput {
   after?: unknown;
 }
 
-/** Call inside the same transaction as the write it records. */
-export function audit(a: AuditInput): void {
-  stmt(
-      `insert into audit_log (at, actor_user_id, actor_role, village_id, action, target_type, target_id, before_json, after_json)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      now(), a.actorUserId, a.actorRole, a.villageId, a.action, a.targetType,
-      a.targetId == null ? null : String(a.targetId),
-      a.before === undefined ? null : JSON.stringify(a.before),
-      a.after === undefined ? null : JSON.stringify(a.after),
-    );
+/** Call inside the same unit of work as the write it records. */
+export async function audit(a: AuditInput): Promise<void> {
+  await atomically((tx) =>
+    tx
+      .insertInto("audit_log")
+      .values({
+        at: now(), actor_user_id: a.actorUserId, actor_role: a.actorRole, village_id: a.villageId, action: a.action, target_type: a.targetType,
+        target_id: a.targetId == null ? null : String(a.targetId),
+        before_json: a.before === undefined ? null : JSON.stringify(a.before),
+        after_json: a.after === undefined ? null : JSON.stringify(a.after),
+      })
+      .execute(),
+  );
 }
 
-export interface AuditRow {
-  id: number;
-  at: number;
-  actor_name: string | null;
-  actor_role: string;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  before_json: string | null;
-  after_json: string | null;
-}
+export type AuditRow = Awaited<ReturnType<typeof listAudit>>[number];
 
-export function listAudit(villageId: number | null, page: number, pageSize = 50): AuditRow[] {
-  return stmt(
-      `select a.id, a.at, u.display_name as actor_name, a.actor_role, a.action, a.target_type, a.target_id, a.before_json, a.after_json
-       from audit_log a left join users u on u.id = a.actor_user_id
-       where (? is null or a.village_id = ?) order by a.id desc limit ? offset ?`,
-    )
-    .all(villageId, villageId, pageSize, (page - 1) * pageSize) as AuditRow[];
+/** A page of the log, newest first: one village's, or the whole township's (villageId null). */
+export function listAudit(villageId: number | null, page: number, pageSize = 50) {
+  let q = db()
+    .selectFrom("audit_log as a")
+    .leftJoin("users as u", "u.id", "a.actor_user_id")
+    .select(["a.id", "a.at", "u.display_name as actor_name", "a.actor_role", "a.action", "a.target_type", "a.target_id", "a.before_json", "a.after_json"]);
+  if (villageId !== null) q = q.where("a.village_id", "=", villageId);
+  return q.orderBy("a.id", "desc").limit(pageSize).offset((page - 1) * pageSize).execute();
 }

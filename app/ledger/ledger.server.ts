@@ -1,11 +1,11 @@
-// The only module that moves points. Every write is one synchronous IMMEDIATE
-// transaction on the single connection (never await inside), carries an
-// idempotency key, and appends hash-chained entries that sum to zero.
+// The only module that moves points. Every write is one unit of work (a savepoint of the caller's
+// when it already has one), carries an idempotency key, and appends hash-chained entries that sum
+// to zero.
 import crypto from "node:crypto";
-import type SQLite from "better-sqlite3";
-import type { TxnKind } from "../../db/schema";
+import type { Selectable } from "kysely";
+import type { LedgerTransactionTable, TxnKind } from "../../db/schema";
 import { chinaMonth, chinaYear, now } from "~/platform/clock.server";
-import { engine, stmt, transact } from "~/platform/database.server";
+import { atomically, db, unitOfWork } from "~/platform/database.server";
 
 export interface Actor {
   userId: number | null;
@@ -42,71 +42,25 @@ export class LedgerError extends Error {
 
 const GENESIS = "0".repeat(64);
 
-// ---- prepared statements, one set per connection -------------------------
-
-/** What an account has on hold (its live holds), for the spend check and the balance page alike; one parameter: the time. */
-const heldSql = (account: string) =>
-  `select coalesce(sum(amount), 0) as held from holds where account_id = ${account} and status = 'active' and expires_at > ?`;
-
-function prepare(sqlite: SQLite.Database) {
-  return {
-    txnByKey: sqlite.prepare("select id, request_hash from ledger_transactions where idem_key = ?"),
-    txnById: sqlite.prepare("select * from ledger_transactions where id = ?"),
-    insertTxn: sqlite.prepare(
-      `insert into ledger_transactions (village_id, kind, idem_key, request_hash, reverses_id, actor_user_id,
-        actor_role, member_id, rule_id, cause_kind, cause_id, memo, created_at)
-       values (@village_id, @kind, @idem_key, @request_hash, @reverses_id, @actor_user_id,
-        @actor_role, @member_id, @rule_id, @cause_kind, @cause_id, @memo, @created_at)`,
-    ),
-    lastEntry: sqlite.prepare("select id, hash from ledger_entries order by id desc limit 1"),
-    insertEntry: sqlite.prepare(
-      `insert into ledger_entries (id, txn_id, account_id, amount, score_delta, score_year, created_at, prev_hash, hash)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    entriesOfTxn: sqlite.prepare(
-      `select e.account_id, e.amount, e.score_delta, e.score_year, a.kind from ledger_entries e
-       join accounts a on a.id = e.account_id where e.txn_id = ? order by e.id`,
-    ),
-    account: sqlite.prepare("select id, village_id, kind, household_id, store_id, balance from accounts where id = ?"),
-    addBalance: sqlite.prepare("update accounts set balance = balance + ? where id = ?"),
-    addMonth: sqlite.prepare(
-      `insert into account_months (account_id, month, entries, income, spent) values (?, ?, 1, ?, ?)
-       on conflict (account_id, month) do update set entries = entries + 1, income = income + excluded.income, spent = spent + excluded.spent`,
-    ),
-    addScore: sqlite.prepare(
-      `insert into account_scores (account_id, year, score) values (?, ?, ?)
-       on conflict (account_id, year) do update set score = score + excluded.score`,
-    ),
-    heldOn: sqlite.prepare(`${heldSql("?")} and id <> ?`),
-    holdByKey: sqlite.prepare("select id, request_hash from holds where idem_key = ?"),
-    holdById: sqlite.prepare("select * from holds where id = ?"),
-    insertHold: sqlite.prepare(
-      `insert into holds (village_id, account_id, amount, status, idem_key, request_hash, cause_kind, cause_id,
-        actor_user_id, created_at, expires_at) values (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    settleHold: sqlite.prepare("update holds set status = ?, settled_at = ?, settled_txn_id = ? where id = ?"),
-    expiredHolds: sqlite.prepare("select id from holds where status = 'active' and expires_at <= ? limit 500"),
-    // The balance page's four reads in one statement (each statement costs 10-20 µs under load).
-    householdBalance: sqlite.prepare(
-      `select a.balance,
-         (${heldSql("a.id")}) as held,
-         coalesce((select score from account_scores where account_id = a.id and year = ?), 0) as score
-       from accounts a where a.household_id = ?`,
-    ),
-    householdAccounts: sqlite.prepare(
-      `select h.id, h.village_id, i.id as issuance from accounts h
-       join accounts i on i.village_id = h.village_id and i.kind = 'issuance' where h.household_id = ?`,
-    ),
-  };
+/** What an account has on hold right now (its live holds), for the spend check and the balance page alike. */
+async function heldOn(accountId: number, at: number, exceptHoldId = -1): Promise<number> {
+  const row = await db()
+    .selectFrom("holds")
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("amount"), eb.lit(0)).as("held"))
+    .where("account_id", "=", accountId)
+    .where("status", "=", "active")
+    .where("expires_at", ">", at)
+    .where("id", "<>", exceptHoldId)
+    .executeTakeFirstOrThrow();
+  return row.held;
 }
-type Statements = ReturnType<typeof prepare>;
-const cache = new WeakMap<SQLite.Database, Statements>();
 
-function stmts(): Statements {
-  const sqlite = engine().sqlite;
-  let s = cache.get(sqlite);
-  if (!s) cache.set(sqlite, (s = prepare(sqlite)));
-  return s;
+function txnByKey(idemKey: string) {
+  return db().selectFrom("ledger_transactions").select(["id", "request_hash"]).where("idem_key", "=", idemKey).executeTakeFirst();
+}
+
+function accountById(accountId: number) {
+  return db().selectFrom("accounts").select(["id", "village_id", "kind", "household_id", "store_id", "balance"]).where("id", "=", accountId).executeTakeFirst();
 }
 
 // ---- hashing ---------------------------------------------------------------
@@ -115,22 +69,7 @@ function sha256(text: string): string {
   return crypto.createHash("sha256").update(text).digest("hex");
 }
 
-export interface TxnRow {
-  id: number;
-  village_id: number;
-  kind: TxnKind;
-  idem_key: string;
-  request_hash: string;
-  reverses_id: number | null;
-  actor_user_id: number | null;
-  actor_role: string;
-  member_id: number | null;
-  rule_id: number | null;
-  cause_kind: string | null;
-  cause_id: number | null;
-  memo: string;
-  created_at: number;
-}
+export type TxnRow = Selectable<LedgerTransactionTable>;
 
 /** A digest of the transaction's fields, shared by the hashes of its entries. */
 export function txnDigest(t: TxnRow): string {
@@ -193,9 +132,9 @@ function assertLegs(legs: Leg[]): void {
   if (sum !== 0) throw new LedgerError("invalid", "借贷不平衡");
 }
 
-/** Must run inside a transaction. Returns the existing txn for a replayed key. */
-function postInTxn(s: Statements, input: PostInput, hash: string): PostResult {
-  const existing = s.txnByKey.get(input.idemKey) as { id: number; request_hash: string } | undefined;
+/** Must run inside a unit of work. Returns the existing txn for a replayed key. */
+async function postInTxn(input: PostInput, hash: string): Promise<PostResult> {
+  const existing = await txnByKey(input.idemKey);
   if (existing) {
     if (existing.request_hash !== hash) throw new LedgerError("idempotency_conflict", "该请求编号已用于另一笔操作");
     return { txnId: existing.id, created: false };
@@ -203,7 +142,7 @@ function postInTxn(s: Statements, input: PostInput, hash: string): PostResult {
   assertLegs(input.legs);
   const at = now();
   // Awards and deductions build their legs from accounts just read together, and never overdraw-check.
-  if (!input.legsFromHousehold) for (const leg of input.legs) checkAccount(s, input, leg, at);
+  if (!input.legsFromHousehold) for (const leg of input.legs) await checkAccount(input, leg, at);
   const row = {
     village_id: input.villageId,
     kind: input.kind,
@@ -219,9 +158,10 @@ function postInTxn(s: Statements, input: PostInput, hash: string): PostResult {
     memo: input.memo,
     created_at: at,
   };
-  const txnId = Number(s.insertTxn.run(row).lastInsertRowid);
+  const { id: txnId } = await db().insertInto("ledger_transactions").values(row).returning("id").executeTakeFirstOrThrow();
   const txn: TxnRow = { id: txnId, ...row };
-  const last = s.lastEntry.get() as { id: number; hash: string } | undefined;
+  // The chain's head: ledger writes are serialised by the one writer (SQLite) for now.
+  const last = await db().selectFrom("ledger_entries").select(["id", "hash"]).orderBy("id", "desc").limit(1).executeTakeFirst();
   const digest = txnDigest(txn);
   const month = chinaMonth(at);
   let prevHash = last?.hash ?? GENESIS;
@@ -229,75 +169,96 @@ function postInTxn(s: Statements, input: PostInput, hash: string): PostResult {
   for (const leg of input.legs) {
     const e = { id: nextId++, account_id: leg.accountId, amount: leg.amount, score_delta: leg.scoreDelta, score_year: leg.scoreYear };
     const h = chainHash(prevHash, e, digest);
-    s.insertEntry.run(e.id, txnId, e.account_id, e.amount, e.score_delta, e.score_year, at, prevHash, h);
-    s.addBalance.run(leg.amount, leg.accountId);
-    if (!leg.issuance) s.addMonth.run(leg.accountId, month, Math.max(leg.amount, 0), Math.max(-leg.amount, 0));
-    if (leg.scoreDelta !== 0) s.addScore.run(leg.accountId, leg.scoreYear, leg.scoreDelta);
+    await db().insertInto("ledger_entries").values({ ...e, txn_id: txnId, created_at: at, prev_hash: prevHash, hash: h }).execute();
+    await db().updateTable("accounts").set((eb) => ({ balance: eb("balance", "+", leg.amount) })).where("id", "=", leg.accountId).execute();
+    if (!leg.issuance) {
+      const income = Math.max(leg.amount, 0);
+      const spent = Math.max(-leg.amount, 0);
+      await db()
+        .insertInto("account_months")
+        .values({ account_id: leg.accountId, month, entries: 1, income, spent })
+        .onConflict((oc) =>
+          oc.columns(["account_id", "month"]).doUpdateSet((eb) => ({
+            entries: eb("account_months.entries", "+", 1),
+            income: eb("account_months.income", "+", eb.ref("excluded.income")),
+            spent: eb("account_months.spent", "+", eb.ref("excluded.spent")),
+          })),
+        )
+        .execute();
+    }
+    if (leg.scoreDelta !== 0) {
+      await db()
+        .insertInto("account_scores")
+        .values({ account_id: leg.accountId, year: leg.scoreYear, score: leg.scoreDelta })
+        .onConflict((oc) => oc.columns(["account_id", "year"]).doUpdateSet((eb) => ({ score: eb("account_scores.score", "+", eb.ref("excluded.score")) })))
+        .execute();
+    }
     prevHash = h;
   }
   return { txnId, created: true };
 }
 
-function checkAccount(s: Statements, input: PostInput, leg: Leg, at: number): void {
-  const acc = s.account.get(leg.accountId) as { village_id: number; kind: string; balance: number } | undefined;
+async function checkAccount(input: PostInput, leg: Leg, at: number): Promise<void> {
+  const acc = await accountById(leg.accountId);
   if (!acc) throw new LedgerError("not_found", "账户不存在");
   if (acc.village_id !== input.villageId) throw new LedgerError("invalid", "不能跨村记账");
   if (leg.scoreDelta !== 0 && acc.kind !== "household") throw new LedgerError("invalid", "只有农户账户有累计积分");
   if (leg.amount > 0 || acc.kind !== "household" || input.allowOverdraft) return;
-  const held = (s.heldOn.get(leg.accountId, at, input.convertingHoldId ?? -1) as { held: number }).held;
+  const held = await heldOn(leg.accountId, at, input.convertingHoldId);
   if (acc.balance - held + leg.amount < 0) {
     throw new LedgerError("insufficient", `可用积分不足：可用 ${acc.balance - held}，需要 ${-leg.amount}`);
   }
 }
 
-export function post(input: PostInput): PostResult {
-  const s = stmts();
+export function post(input: PostInput): Promise<PostResult> {
   const { idemKey: _k, request, ...rest } = input;
   // Hash what the caller asked, not values derived from the clock (a retry across New Year is the same request).
   const hash = requestHash(request ?? rest);
-  return transact(() => postInTxn(s, input, hash));
+  return unitOfWork(() => postInTxn(input, hash));
 }
 
 // ---- accounts -------------------------------------------------------------
 
 /** Finds an account, or opens it: one issuance account per village, one per household, one per store. */
-function openAccount(villageId: number, kind: "issuance" | "household" | "store", ownerId: number | null): number {
-  const found = (
-    kind === "issuance"
-      ? stmt("select id from accounts where village_id = ? and kind = 'issuance'").get(villageId)
-      : stmt(`select id from accounts where ${kind}_id = ?`).get(ownerId)
-  ) as { id: number } | undefined;
-  if (found) return found.id;
-  return Number(
-    stmt("insert into accounts (village_id, kind, household_id, store_id, created_at) values (?, ?, ?, ?, ?)").run(
-      villageId, kind, kind === "household" ? ownerId : null, kind === "store" ? ownerId : null, now(),
-    ).lastInsertRowid,
-  );
+async function openAccount(villageId: number, kind: "issuance" | "household" | "store", ownerId: number | null): Promise<number> {
+  // Looked up and opened in one unit of work (usually the caller's): two first uses never open two.
+  return atomically(async (tx) => {
+    let q = tx.selectFrom("accounts").select("id");
+    if (kind === "issuance") q = q.where("village_id", "=", villageId).where("kind", "=", "issuance");
+    else if (kind === "household") q = q.where("household_id", "=", ownerId);
+    else q = q.where("store_id", "=", ownerId);
+    const found = await q.executeTakeFirst();
+    if (found) return found.id;
+    const row = await tx
+      .insertInto("accounts")
+      .values({ village_id: villageId, kind, household_id: kind === "household" ? ownerId : null, store_id: kind === "store" ? ownerId : null, created_at: now() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
 }
 
-export function issuanceAccountId(villageId: number): number {
+export function issuanceAccountId(villageId: number): Promise<number> {
   return openAccount(villageId, "issuance", null);
 }
 
-/** Called when a household is created, in the same transaction. */
-export function openHouseholdAccount(villageId: number, householdId: number): number {
+/** Called when a household is created, in the same unit of work. */
+export function openHouseholdAccount(villageId: number, householdId: number): Promise<number> {
   return openAccount(villageId, "household", householdId);
 }
 
-export function openStoreAccount(villageId: number, storeId: number): number {
+export function openStoreAccount(villageId: number, storeId: number): Promise<number> {
   return openAccount(villageId, "store", storeId);
 }
 
-function assertStoreAccount(s: Statements, accountId: number, villageId: number): void {
-  const acc = s.account.get(accountId) as { kind: string; village_id: number } | undefined;
+async function assertStoreAccount(accountId: number, villageId: number): Promise<void> {
+  const acc = await accountById(accountId);
   if (!acc || acc.kind !== "store") throw new LedgerError("invalid", "兑换只能记入本村超市的账户");
   if (acc.village_id !== villageId) throw new LedgerError("invalid", "不能跨村兑换");
 }
 
-function householdAccount(householdId: number): { id: number; village_id: number } {
-  const acc = stmt("select id, village_id from accounts where household_id = ?").get(householdId) as
-    | { id: number; village_id: number }
-    | undefined;
+async function householdAccount(householdId: number): Promise<{ id: number; village_id: number }> {
+  const acc = await db().selectFrom("accounts").select(["id", "village_id"]).where("household_id", "=", householdId).executeTakeFirst();
   if (!acc) throw new LedgerError("not_found", "该户没有积分账户");
   return acc;
 }
@@ -309,10 +270,27 @@ export interface Balance {
   score: number;
 }
 
-export function householdBalance(householdId: number, year = chinaYear(now())): Balance {
-  const row = stmts().householdBalance.get(now(), year, householdId) as { balance: number; held: number; score: number } | undefined;
+/** The balance page's four reads in one statement (each statement costs 10-20 µs under load). */
+export async function householdBalance(householdId: number, year = chinaYear(now())): Promise<Balance> {
+  const at = now();
+  const row = await db()
+    .selectFrom("accounts as a")
+    .select((eb) => [
+      "a.balance",
+      eb
+        .selectFrom("holds")
+        .select((h) => h.fn.coalesce(h.fn.sum<number>("amount"), h.lit(0)).as("held"))
+        .whereRef("account_id", "=", "a.id")
+        .where("status", "=", "active")
+        .where("expires_at", ">", at)
+        .as("held"),
+      eb.fn.coalesce(eb.selectFrom("account_scores").select("score").whereRef("account_id", "=", "a.id").where("year", "=", year), eb.lit(0)).as("score"),
+    ])
+    .where("a.household_id", "=", householdId)
+    .executeTakeFirst();
   if (!row) throw new LedgerError("not_found", "该户没有积分账户");
-  return { balance: row.balance, held: row.held, spendable: row.balance - row.held, score: row.score };
+  const held = row.held ?? 0;
+  return { balance: row.balance, held, spendable: row.balance - held, score: row.score };
 }
 
 // ---- the operations other modules call -----------------------------------
@@ -338,7 +316,7 @@ function positive(amount: number): void {
 }
 
 /** Village issues points to a household: raises balance and this year's score. */
-export function award(m: HouseholdMove): PostResult {
+export function award(m: HouseholdMove): Promise<PostResult> {
   positive(m.amount);
   return householdPost("award", m, false, (acc, year) => [
     { accountId: acc.issuance, amount: -m.amount, scoreDelta: 0, scoreYear: year, issuance: true },
@@ -347,7 +325,7 @@ export function award(m: HouseholdMove): PostResult {
 }
 
 /** A rule-breaking deduction: lowers balance and score, may push the balance below zero. */
-export function deduct(m: HouseholdMove): PostResult {
+export function deduct(m: HouseholdMove): Promise<PostResult> {
   positive(m.amount);
   return householdPost("deduction", m, true, (acc, year) => [
     { accountId: acc.id, amount: -m.amount, scoreDelta: -m.amount, scoreYear: year },
@@ -361,42 +339,57 @@ interface HouseholdAccounts {
   issuance: number;
 }
 
-/** Looks the accounts up inside the transaction: a read outside one costs a WAL snapshot of its own. */
-function householdPost(kind: TxnKind, m: HouseholdMove, allowOverdraft: boolean, legs: (acc: HouseholdAccounts, year: number) => Leg[]): PostResult {
-  const s = stmts();
+/** Looks the accounts up inside the unit of work, the household's and its village's issuance in one statement. */
+function householdPost(kind: TxnKind, m: HouseholdMove, allowOverdraft: boolean, legs: (acc: HouseholdAccounts, year: number) => Leg[]): Promise<PostResult> {
   const hash = requestHash(moveRequest(kind, m));
-  return transact(() => {
-    const acc = s.householdAccounts.get(m.householdId) as HouseholdAccounts | undefined;
+  return unitOfWork(async (tx) => {
+    const acc = await tx
+      .selectFrom("accounts as h")
+      .innerJoin("accounts as i", (j) => j.onRef("i.village_id", "=", "h.village_id").on("i.kind", "=", "issuance"))
+      .select(["h.id", "h.village_id", "i.id as issuance"])
+      .where("h.household_id", "=", m.householdId)
+      .executeTakeFirst();
     if (!acc) throw new LedgerError("not_found", "该户没有积分账户");
     return postInTxn(
-    s,
-    {
-      villageId: acc.village_id, kind, idemKey: m.idemKey, actor: m.actor, memo: m.memo, memberId: m.memberId,
-      ruleId: m.ruleId, cause: m.cause, allowOverdraft, legs: legs(acc, chinaYear(now())),
-    },
-    hash,
+      {
+        villageId: acc.village_id, kind, idemKey: m.idemKey, actor: m.actor, memo: m.memo, memberId: m.memberId,
+        ruleId: m.ruleId, cause: m.cause, allowOverdraft, legs: legs(acc, chinaYear(now())),
+      },
+      hash,
     );
   });
 }
 
+/** A replayed request: the transaction its key already names (or the conflict if the request differs). */
+async function replayed(idemKey: string, hash: string): Promise<PostResult | null> {
+  const existing = await txnByKey(idemKey);
+  if (!existing) return null;
+  if (existing.request_hash !== hash) throw new LedgerError("idempotency_conflict", "该请求编号已用于另一笔操作");
+  return { txnId: existing.id, created: false };
+}
+
 /** 红冲: a new transaction that negates every leg of the original and points at it. */
-export function reverse(r: { txnId: number; idemKey: string; actor: Actor; memo: string }): PostResult {
-  const s = stmts();
+export function reverse(r: { txnId: number; idemKey: string; actor: Actor; memo: string }): Promise<PostResult> {
   const hash = requestHash({ reverse: r.txnId, memo: r.memo, actor: r.actor });
-  return transact(() => {
-    const replay = s.txnByKey.get(r.idemKey) as { id: number; request_hash: string } | undefined;
-    if (replay) return postInTxn(s, { idemKey: r.idemKey } as PostInput, hash);
-    const orig = s.txnById.get(r.txnId) as TxnRow | undefined;
+  return unitOfWork(async (tx) => {
+    const replay = await replayed(r.idemKey, hash);
+    if (replay) return replay;
+    const orig = await tx.selectFrom("ledger_transactions").selectAll().where("id", "=", r.txnId).executeTakeFirst();
     if (!orig) throw new LedgerError("not_found", "要冲正的记录不存在");
     if (orig.kind === "reversal") throw new LedgerError("invalid", "冲正记录不能再冲正");
-    const done = stmt("select id from ledger_transactions where reverses_id = ?").get(r.txnId);
+    const done = await tx.selectFrom("ledger_transactions").select("id").where("reverses_id", "=", r.txnId).executeTakeFirst();
     if (done) throw new LedgerError("already_reversed", "这笔记录已经冲正过了");
-    const entries = s.entriesOfTxn.all(r.txnId) as { account_id: number; amount: number; score_delta: number; score_year: number; kind: string }[];
+    const entries = await tx
+      .selectFrom("ledger_entries as e")
+      .innerJoin("accounts as a", "a.id", "e.account_id")
+      .select(["e.account_id", "e.amount", "e.score_delta", "e.score_year", "a.kind"])
+      .where("e.txn_id", "=", r.txnId)
+      .orderBy("e.id")
+      .execute();
     const legs = entries.map((e) => ({
       accountId: e.account_id, amount: -e.amount, scoreDelta: -e.score_delta, scoreYear: e.score_year, issuance: e.kind === "issuance",
     }));
     return postInTxn(
-      s,
       {
         villageId: orig.village_id, kind: "reversal", idemKey: r.idemKey, actor: r.actor, memo: r.memo,
         legs, reversesId: orig.id, memberId: orig.member_id, ruleId: orig.rule_id,
@@ -422,56 +415,61 @@ export function placeHold(h: {
   idemKey: string;
   actor: Actor;
   cause?: Cause | null;
-}): HoldResult {
+}): Promise<HoldResult> {
   positive(h.amount);
-  const s = stmts();
   // expiresAt is left out: a retry computes its own "now + 10 min" and is still the same request.
   const hash = requestHash({ hold: h.householdId, amount: h.amount, cause: h.cause ?? null });
-  return transact(() => {
-    const existing = s.holdByKey.get(h.idemKey) as { id: number; request_hash: string } | undefined;
+  return unitOfWork(async (tx) => {
+    const existing = await tx.selectFrom("holds").select(["id", "request_hash"]).where("idem_key", "=", h.idemKey).executeTakeFirst();
     if (existing) {
       if (existing.request_hash !== hash) throw new LedgerError("idempotency_conflict", "该请求编号已用于另一笔操作");
       return { holdId: existing.id, created: false };
     }
-    const acc = householdAccount(h.householdId);
     const at = now();
     if (h.expiresAt <= at) throw new LedgerError("invalid", "冻结的到期时间必须在将来");
-    const balance = (s.account.get(acc.id) as { balance: number }).balance;
-    const held = (s.heldOn.get(acc.id, at, -1) as { held: number }).held;
-    if (balance - held < h.amount) throw new LedgerError("insufficient", `可用积分不足：可用 ${balance - held}，需要 ${h.amount}`);
-    const info = s.insertHold.run(acc.village_id, acc.id, h.amount, h.idemKey, hash, h.cause?.kind ?? null, h.cause?.id ?? null, h.actor.userId, at, h.expiresAt);
-    return { holdId: Number(info.lastInsertRowid), created: true };
+    const acc = await tx.selectFrom("accounts").select(["id", "village_id", "balance"]).where("household_id", "=", h.householdId).executeTakeFirst();
+    if (!acc) throw new LedgerError("not_found", "该户没有积分账户");
+    const held = await heldOn(acc.id, at);
+    if (acc.balance - held < h.amount) throw new LedgerError("insufficient", `可用积分不足：可用 ${acc.balance - held}，需要 ${h.amount}`);
+    const row = await tx
+      .insertInto("holds")
+      .values({
+        village_id: acc.village_id, account_id: acc.id, amount: h.amount, status: "active", idem_key: h.idemKey, request_hash: hash,
+        cause_kind: h.cause?.kind ?? null, cause_id: h.cause?.id ?? null, actor_user_id: h.actor.userId, created_at: at, expires_at: h.expiresAt,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return { holdId: row.id, created: true };
   });
 }
 
-interface HoldRow {
-  id: number;
-  village_id: number;
-  account_id: number;
-  amount: number;
-  status: string;
-  expires_at: number;
-  settled_txn_id: number | null;
+function settleHold(holdId: number, status: "released" | "converted", txnId: number | null) {
+  return db().updateTable("holds").set({ status, settled_at: now(), settled_txn_id: txnId }).where("id", "=", holdId).execute();
+}
+
+function holdById(holdId: number) {
+  return db().selectFrom("holds").select(["id", "village_id", "account_id", "amount", "status", "expires_at"]).where("id", "=", holdId).executeTakeFirst();
 }
 
 /** Cancels a hold. Releasing an already released hold is a no-op (idempotent). */
-export function releaseHold(holdId: number): void {
-  const s = stmts();
-  transact(() => {
-    const hold = s.holdById.get(holdId) as HoldRow | undefined;
+export function releaseHold(holdId: number): Promise<void> {
+  return unitOfWork(async () => {
+    const hold = await holdById(holdId);
     if (!hold) throw new LedgerError("not_found", "冻结记录不存在");
     if (hold.status === "released") return;
     if (hold.status === "converted") throw new LedgerError("hold_settled", "已经核销，不能取消");
-    s.settleHold.run("released", now(), null, holdId);
+    await settleHold(holdId, "released", null);
   });
 }
 
 /** Marks expired holds released, so the table shows what the balance check already ignores. */
-export function releaseExpiredHolds(): number {
-  const s = stmts();
-  return transact(() => {
-    const ids = s.expiredHolds.all(now()) as { id: number }[];
-    for (const { id } of ids) s.settleHold.run("released", now(), null, id);
+export function releaseExpiredHolds(): Promise<number> {
+  return unitOfWork(async (tx) => {
+    const at = now();
+    const ids = await tx.selectFrom("holds").select("id").where("status", "=", "active").where("expires_at", "<=", at).limit(500).execute();
+    if (ids.length) {
+      await tx.updateTable("holds").set({ status: "released", settled_at: at, settled_txn_id: null }).where("id", "in", ids.map((r) => r.id)).execute();
+    }
     return ids.length;
   });
 }
@@ -485,20 +483,18 @@ export function convertHold(c: {
   memberId?: number | null;
   cause?: Cause | null;
   memo: string;
-}): PostResult {
-  const s = stmts();
+}): Promise<PostResult> {
   const hash = requestHash({ convert: c.holdId, store: c.storeAccountId, memberId: c.memberId ?? null, cause: c.cause ?? null, memo: c.memo, actor: c.actor });
-  return transact(() => {
-    const replay = s.txnByKey.get(c.idemKey);
-    if (replay) return postInTxn(s, { idemKey: c.idemKey } as PostInput, hash);
-    const hold = s.holdById.get(c.holdId) as HoldRow | undefined;
+  return unitOfWork(async () => {
+    const replay = await replayed(c.idemKey, hash);
+    if (replay) return replay;
+    const hold = await holdById(c.holdId);
     if (!hold) throw new LedgerError("not_found", "冻结记录不存在");
     if (hold.status !== "active") throw new LedgerError("hold_settled", "这笔兑换已经处理过了");
     if (hold.expires_at <= now()) throw new LedgerError("hold_settled", "兑换码已过期");
-    assertStoreAccount(s, c.storeAccountId, hold.village_id);
+    await assertStoreAccount(c.storeAccountId, hold.village_id);
     const year = chinaYear(now());
-    const result = postInTxn(
-      s,
+    const result = await postInTxn(
       {
         villageId: hold.village_id, kind: "redemption", idemKey: c.idemKey, actor: c.actor, memo: c.memo,
         memberId: c.memberId, cause: c.cause, convertingHoldId: hold.id,
@@ -509,13 +505,13 @@ export function convertHold(c: {
       },
       hash,
     );
-    s.settleHold.run("converted", now(), result.txnId, hold.id);
+    await settleHold(hold.id, "converted", result.txnId);
     return result;
   });
 }
 
 /** A direct redemption without a prior hold (counter checkout confirms in one step). */
-export function redeem(r: {
+export async function redeem(r: {
   householdId: number;
   storeAccountId: number;
   amount: number;
@@ -524,19 +520,21 @@ export function redeem(r: {
   memberId?: number | null;
   cause?: Cause | null;
   memo: string;
-}): PostResult {
+}): Promise<PostResult> {
   positive(r.amount);
-  const acc = householdAccount(r.householdId);
-  assertStoreAccount(stmts(), r.storeAccountId, acc.village_id);
-  const year = chinaYear(now());
   const { idemKey: _k, ...request } = r;
-  return post({
-    request: { kind: "redemption", ...request },
-    villageId: acc.village_id, kind: "redemption", idemKey: r.idemKey, actor: r.actor, memo: r.memo,
-    memberId: r.memberId, cause: r.cause,
-    legs: [
-      { accountId: acc.id, amount: -r.amount, scoreDelta: 0, scoreYear: year },
-      { accountId: r.storeAccountId, amount: r.amount, scoreDelta: 0, scoreYear: year },
-    ],
+  return unitOfWork(async () => {
+    const acc = await householdAccount(r.householdId);
+    await assertStoreAccount(r.storeAccountId, acc.village_id);
+    const year = chinaYear(now());
+    return post({
+      request: { kind: "redemption", ...request },
+      villageId: acc.village_id, kind: "redemption", idemKey: r.idemKey, actor: r.actor, memo: r.memo,
+      memberId: r.memberId, cause: r.cause,
+      legs: [
+        { accountId: acc.id, amount: -r.amount, scoreDelta: 0, scoreYear: year },
+        { accountId: r.storeAccountId, amount: r.amount, scoreDelta: 0, scoreYear: year },
+      ],
+    });
   });
 }

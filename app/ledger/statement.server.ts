@@ -1,7 +1,9 @@
 import { z } from "zod";
 // Read-only views of a household's points: balances, members, entries.
 import { chinaMonth, chinaMonthStart, chinaYear, now } from "~/platform/clock.server";
-import { db, stmt } from "~/platform/database.server";
+import { sql, type Selectable } from "kysely";
+import type { AccountMonthTable } from "../../db/schema";
+import { db } from "~/platform/database.server";
 import { householdBalance } from "./ledger.server";
 import { pageSchema } from "~/platform/validation.server";
 
@@ -24,42 +26,71 @@ export interface EntryView {
   reversed: number;
 }
 
-const ENTRY_COLUMNS = `e.id, e.created_at as at, t.kind, t.memo, e.amount, m.name as member,
-  exists (select 1 from ledger_transactions r where r.reverses_id = t.id) as reversed`;
-
-// The page's ids come from the (account_id, created_at, id, amount) index alone; only those rows are joined.
-// The limit is written into the SQL (one statement per page size): SQLite runs this about twice as
-// fast with a literal LIMIT as with a bound one (~17 against ~35 µs for 8 rows on the bench data).
-function pageSql(limit: number): string {
+/**
+ * One page of an account's entries, newest first, between two instants. The page's ids come from the
+ * (account_id, created_at, id, amount) index alone; only those rows are joined. The limit is written
+ * into the SQL as a literal: SQLite runs this about twice as fast with a literal LIMIT as with a
+ * bound one (~17 against ~35 µs for 8 rows on the bench data).
+ */
+function entryPage(account: number, from: number, until: number, limit: number, offset: number): Promise<EntryView[]> {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`page size must be a positive integer: ${limit}`);
-  return `select ${ENTRY_COLUMNS}
-  from (select id from ledger_entries where account_id = ? and created_at >= ? and created_at < ?
-        order by created_at desc, id desc limit ${limit} offset ?) p
-  join ledger_entries e on e.id = p.id join ledger_transactions t on t.id = e.txn_id
-  left join members m on m.id = t.member_id order by e.created_at desc, e.id desc`;
+  return db()
+    .selectFrom((eb) =>
+      eb
+        .selectFrom("ledger_entries")
+        .select("id")
+        .where("account_id", "=", account)
+        .where("created_at", ">=", from)
+        .where("created_at", "<", until)
+        .orderBy("created_at", "desc")
+        .orderBy("id", "desc")
+        .limit(sql.lit(limit))
+        .offset(offset)
+        .as("p"),
+    )
+    .innerJoin("ledger_entries as e", "e.id", "p.id")
+    .innerJoin("ledger_transactions as t", "t.id", "e.txn_id")
+    .leftJoin("members as m", "m.id", "t.member_id")
+    .select((eb) => [
+      "e.id", "e.created_at as at", "t.kind", "t.memo", "e.amount", "m.name as member",
+      // 0/1 on every engine (a bare EXISTS is a boolean on PostgreSQL).
+      eb.case().when(eb.exists(eb.selectFrom("ledger_transactions as r").select("r.id").whereRef("r.reverses_id", "=", "t.id"))).then(1).else(0).end().as("reversed"),
+    ])
+    .orderBy("e.created_at", "desc")
+    .orderBy("e.id", "desc")
+    .execute();
 }
 
-// Month rows newest first; the statement's totals and its page boundaries come from here.
-const MONTHS_SQL = `select month, entries, income, spent from account_months
-  where account_id = ? and month >= ? and month <= ? order by month desc`;
-
-function accountOf(householdId: number): number {
-  return (stmt("select id from accounts where household_id = ?").get(householdId) as { id: number }).id;
+async function accountOf(householdId: number): Promise<number> {
+  const row = await db().selectFrom("accounts").select("id").where("household_id", "=", householdId).executeTakeFirstOrThrow();
+  return row.id;
 }
 
-export function latestEntries(householdId: number, limit = 8): EntryView[] {
-  return stmt(pageSql(limit)).all(accountOf(householdId), 0, Number.MAX_SAFE_INTEGER, 0) as EntryView[];
+export async function latestEntries(householdId: number, limit = 8): Promise<EntryView[]> {
+  return entryPage(await accountOf(householdId), 0, Number.MAX_SAFE_INTEGER, limit, 0);
 }
 
-export function householdHome(householdId: number) {
-  const household = stmt(
-    `select h.number, h.address, v.name as village, g.name as grid from households h join villages v on v.id = h.village_id
-     left join grids g on g.id = h.grid_id where h.id = ?`,
-  ).get(householdId) as { number: string; address: string; village: string; grid: string | null };
-  const members = stmt(
-    "select id, name, relation, is_head from members where household_id = ? and active = 1 order by is_head desc, id",
-  ).all(householdId) as { id: number; name: string; relation: string; is_head: number }[];
-  return { household, members, balance: householdBalance(householdId), year: chinaYear(now()), entries: latestEntries(householdId) };
+export async function householdHome(householdId: number) {
+  const [household, members, balance, entries] = await Promise.all([
+    db()
+      .selectFrom("households as h")
+      .innerJoin("villages as v", "v.id", "h.village_id")
+      .leftJoin("grids as g", "g.id", "h.grid_id")
+      .select(["h.number", "h.address", "v.name as village", "g.name as grid"])
+      .where("h.id", "=", householdId)
+      .executeTakeFirstOrThrow(),
+    db()
+      .selectFrom("members")
+      .select(["id", "name", "relation", "is_head"])
+      .where("household_id", "=", householdId)
+      .where("active", "=", 1)
+      .orderBy("is_head", "desc")
+      .orderBy("id")
+      .execute(),
+    householdBalance(householdId),
+    latestEntries(householdId),
+  ]);
+  return { household, members, balance, year: chinaYear(now()), entries };
 }
 
 export interface StatementPage {
@@ -74,33 +105,36 @@ export interface StatementPage {
 const PAGE_SIZE = 20;
 
 /** One page of the statement, newest first, optionally for one China-time month ("YYYY-MM"). */
-export function statementPage(householdId: number, month: string | null, page: number): StatementPage {
-  const account = accountOf(householdId);
-  const months = stmt(MONTHS_SQL).all(account, month ?? "0000-00", month ?? "9999-99") as MonthRow[];
+export async function statementPage(householdId: number, month: string | null, page: number): Promise<StatementPage> {
+  const account = await accountOf(householdId);
+  // Month rows newest first; the statement's totals and its page boundaries come from here.
+  const months = await db()
+    .selectFrom("account_months")
+    .select(["month", "entries", "income", "spent"])
+    .where("account_id", "=", account)
+    .where("month", ">=", month ?? "0000-00")
+    .where("month", "<=", month ?? "9999-99")
+    .orderBy("month", "desc")
+    .execute();
   const total = months.reduce((n, m) => n + m.entries, 0);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const current = Math.min(page, pages);
-  const rows = pageRows(account, months, (current - 1) * PAGE_SIZE);
+  const [rows, withEntries] = await Promise.all([pageRows(account, months, (current - 1) * PAGE_SIZE), monthsWithEntries(account)]);
   const totals = { income: months.reduce((n, m) => n + m.income, 0), spent: months.reduce((n, m) => n + m.spent, 0) };
-  return { rows, total, page: current, pages, months: monthsWithEntries(account), totals };
+  return { rows, total, page: current, pages, months: withEntries, totals };
 }
 
-interface MonthRow {
-  month: string;
-  entries: number;
-  income: number;
-  spent: number;
-}
+type MonthRow = Pick<Selectable<AccountMonthTable>, "month" | "entries" | "income" | "spent">;
 
 /** Skips whole months by their counts, so the index is only walked inside the month the page starts in. */
-function pageRows(account: number, months: MonthRow[], offset: number): EntryView[] {
+async function pageRows(account: number, months: MonthRow[], offset: number): Promise<EntryView[]> {
   let skip = offset;
   let i = 0;
   while (i < months.length - 1 && skip >= months[i].entries) skip -= months[i++].entries;
   if (months.length === 0) return [];
   const from = chinaMonthStart(months[months.length - 1].month);
   const until = nextMonthStart(months[i].month);
-  return stmt(pageSql(PAGE_SIZE)).all(account, from, until, skip) as EntryView[];
+  return entryPage(account, from, until, PAGE_SIZE, skip);
 }
 
 function nextMonthStart(month: string): number {
@@ -109,8 +143,8 @@ function nextMonthStart(month: string): number {
 }
 
 /** The months the filter offers: every month this household has entries in (older years too), newest first, and always the current one. */
-function monthsWithEntries(account: number): string[] {
-  const rows = stmt("select month from account_months where account_id = ? and entries > 0 order by month desc").all(account) as { month: string }[];
+async function monthsWithEntries(account: number): Promise<string[]> {
+  const rows = await db().selectFrom("account_months").select("month").where("account_id", "=", account).where("entries", ">", 0).orderBy("month", "desc").execute();
   const current = chinaMonth(now());
   const months = rows.map((r) => r.month);
   return months[0] === current ? months : [current, ...months.filter((m) => m !== current)];

@@ -1,41 +1,31 @@
 // Logins (phone + password) and their roles. A login may belong to a household member or to staff only.
 import type { Role } from "~/platform/roles";
 import { now } from "~/platform/clock.server";
-import { db, transact, stmt } from "~/platform/database.server";
+import { atomically, db, unitOfWork } from "~/platform/database.server";
 
-export interface UserRow {
-  id: number;
-  phone: string;
-  password_hash: string;
-  display_name: string;
-  member_id: number | null;
-  must_change_password: number;
-  disabled: number;
-}
+export type UserRow = NonNullable<Awaited<ReturnType<typeof findUserByPhone>>>;
 
 export interface RoleGrant {
   role: Role;
   villageId: number | null;
 }
 
-export function findUserByPhone(phone: string): UserRow | undefined {
-  return stmt("select * from users where phone = ?").get(phone) as UserRow | undefined;
+const USER_COLUMNS = ["id", "phone", "password_hash", "display_name", "member_id", "must_change_password", "disabled"] as const;
+
+export function findUserByPhone(phone: string) {
+  return db().selectFrom("users").select(USER_COLUMNS).where("phone", "=", phone).executeTakeFirst();
 }
 
-export function getUser(id: number): UserRow | undefined {
-  return stmt("select * from users where id = ?").get(id) as UserRow | undefined;
+export function getUser(id: number) {
+  return db().selectFrom("users").select(USER_COLUMNS).where("id", "=", id).executeTakeFirst();
 }
 
-export function rolesOf(userId: number): RoleGrant[] {
-  return (
-    stmt("select role, village_id from user_roles where user_id = ? order by id").all(userId) as {
-      role: Role;
-      village_id: number | null;
-    }[]
-  ).map((r) => ({ role: r.role, villageId: r.village_id }));
+export async function rolesOf(userId: number): Promise<RoleGrant[]> {
+  const rows = await db().selectFrom("user_roles").select(["role", "village_id"]).where("user_id", "=", userId).orderBy("id").execute();
+  return rows.map((r) => ({ role: r.role, villageId: r.village_id }));
 }
 
-/** Inserts a login with a hash computed beforehand (hashing is async; the transaction is not). */
+/** Inserts a login with a hash computed beforehand (hashing is slow: never inside a unit of work). */
 export function insertUser(u: {
   phone: string;
   passwordHash: string;
@@ -43,37 +33,43 @@ export function insertUser(u: {
   memberId: number | null;
   mustChangePassword: boolean;
   roles: RoleGrant[];
-}): number {
-  return transact(() => {
-    const id = Number(
-      stmt(
-          "insert into users (phone, password_hash, display_name, member_id, must_change_password, created_at) values (?, ?, ?, ?, ?, ?)",
-        )
-        .run(u.phone, u.passwordHash, u.displayName, u.memberId, u.mustChangePassword ? 1 : 0, now()).lastInsertRowid,
-    );
-    insertRoles(id, u.roles);
+}): Promise<number> {
+  return unitOfWork(async (tx) => {
+    const { id } = await tx
+      .insertInto("users")
+      .values({ phone: u.phone, password_hash: u.passwordHash, display_name: u.displayName, member_id: u.memberId, must_change_password: u.mustChangePassword ? 1 : 0, created_at: now() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await insertRoles(id, u.roles);
     return id;
   });
 }
 
-function insertRoles(userId: number, roles: RoleGrant[]): void {
-  const insert = stmt("insert or ignore into user_roles (user_id, role, village_id, created_at) values (?, ?, ?, ?)");
-  for (const r of roles) insert.run(userId, r.role, r.villageId, now());
+async function insertRoles(userId: number, roles: RoleGrant[]): Promise<void> {
+  if (roles.length === 0) return;
+  const at = now();
+  // A grant held already is kept as it is (the unique index covers user, role and village).
+  await db()
+    .insertInto("user_roles")
+    .values(roles.map((r) => ({ user_id: userId, role: r.role, village_id: r.villageId, created_at: at })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }
 
 /** Replaces the user's roles within one village (other villages' grants stay). */
-export function setVillageRoles(userId: number, villageId: number, roles: Role[]): void {
-  transact(() => {
-    stmt("delete from user_roles where user_id = ? and village_id = ?").run(userId, villageId);
-    insertRoles(userId, roles.map((role) => ({ role, villageId })));
+export function setVillageRoles(userId: number, villageId: number, roles: Role[]): Promise<void> {
+  return unitOfWork(async (tx) => {
+    await tx.deleteFrom("user_roles").where("user_id", "=", userId).where("village_id", "=", villageId).execute();
+    await insertRoles(userId, roles.map((role) => ({ role, villageId })));
   });
 }
 
-export function setPasswordHash(userId: number, hash: string, mustChange: boolean): void {
-  stmt("update users set password_hash = ?, must_change_password = ?, password_changed_at = ? where id = ?")
-    .run(hash, mustChange ? 1 : 0, now(), userId);
+export async function setPasswordHash(userId: number, hash: string, mustChange: boolean): Promise<void> {
+  await atomically((tx) =>
+    tx.updateTable("users").set({ password_hash: hash, must_change_password: mustChange ? 1 : 0, password_changed_at: now() }).where("id", "=", userId).execute(),
+  );
 }
 
-export function setDisabled(userId: number, disabled: boolean): void {
-  stmt("update users set disabled = ? where id = ?").run(disabled ? 1 : 0, userId);
+export async function setDisabled(userId: number, disabled: boolean): Promise<void> {
+  await atomically((tx) => tx.updateTable("users").set({ disabled: disabled ? 1 : 0 }).where("id", "=", userId).execute());
 }

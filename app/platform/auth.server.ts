@@ -33,7 +33,7 @@ function lanesOf(phone: string, ip: string, userId: number | undefined, device: 
 }
 
 export async function signIn(request: Request, phone: string, password: string, ip: string): Promise<SignInResult> {
-  const user = findUserByPhone(phone);
+  const user = await findUserByPhone(phone);
   const device = user ? await knownDeviceOf(request, user.id) : null;
   const lanes = lanesOf(phone, ip, user?.id, device);
   // Checked and counted in one unit of work before the (slow) hash check, so concurrent guesses are
@@ -66,7 +66,7 @@ export const changePasswordSchema = z
 
 /** Changes the signed-in user's own password and signs out their other devices. */
 export async function changeOwnPassword(userId: number, sessionId: string, current: string, next: string): Promise<string | null> {
-  const user = getUser(userId);
+  const user = await getUser(userId);
   if (!user) return "原密码不正确";
   // A borrowed or stolen session must not be a way to guess the owner's password quickly; its own
   // lane, so a stranger's guesses at the sign-in form do not stop the owner changing it.
@@ -76,13 +76,13 @@ export async function changeOwnPassword(userId: number, sessionId: string, curre
   if (!(await verifyPassword(current, user.password_hash))) return "原密码不正确";
   await attemptSucceeded(lanes);
   const hash = await hashPassword(next);
-  const roles = rolesOf(userId);
+  const roles = await rolesOf(userId);
   await unitOfWork(async () => {
-    setPasswordHash(userId, hash, false);
-    revokeUserSessions(userId, sessionId);
+    await setPasswordHash(userId, hash, false);
+    await revokeUserSessions(userId, sessionId);
     const staff = roles.find((r) => r.role !== "villager" && r.role !== "household_head");
     if (staff) {
-      audit({ actorUserId: userId, actorRole: staff.role, villageId: staff.villageId, action: "change_own_password", targetType: "user", targetId: userId });
+      await audit({ actorUserId: userId, actorRole: staff.role, villageId: staff.villageId, action: "change_own_password", targetType: "user", targetId: userId });
     }
   });
   return null;
@@ -95,12 +95,12 @@ export async function resetPassword(
   temporary: string,
 ): Promise<void> {
   const hash = await hashPassword(temporary);
-  const phone = getUser(targetUserId)?.phone;
+  const phone = (await getUser(targetUserId))?.phone;
   await unitOfWork(async () => {
-    setPasswordHash(targetUserId, hash, true);
-    revokeUserSessions(targetUserId);
+    await setPasswordHash(targetUserId, hash, true);
+    await revokeUserSessions(targetUserId);
     // A stranger's guesses must not keep the owner from using the new password on a new phone.
     if (phone) await clearAccount(phone);
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action: "reset_password", targetType: "user", targetId: targetUserId });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action: "reset_password", targetType: "user", targetId: targetUserId });
   });
 }

@@ -129,6 +129,11 @@ export function openReadOnly(file: string): SQLite.Database {
   return sqlite;
 }
 
+/** The same, for kysely queries (the ledger check); `destroy()` closes it. */
+export function inspect(file: string): Kysely<Database> {
+  return sqliteKysely(openReadOnly(file));
+}
+
 // ---- the process-wide database -----------------------------------------------------------------------
 
 let current: Engine | undefined;
@@ -182,6 +187,15 @@ export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   });
 }
 
+/**
+ * fn as part of the caller's unit of work when there is one (no savepoint: for a single statement,
+ * or work whose failure fails the caller too), otherwise in a unit of its own.
+ */
+export function atomically<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const outer = open.getStore();
+  return outer ? fn(outer) : unitOfWork(fn);
+}
+
 /** fn's writes inside tx, rolled back alone if fn throws (the error is rethrown). */
 export async function savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
   // A dynamic name per nesting level; kysely's typed savepoints track names in the type, so the
@@ -197,6 +211,70 @@ export async function savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<
     await sql`release savepoint ${name}`.execute(tx);
     throw error;
   }
+}
+
+// ---- group commit (decision 0025, kept by 0029) -------------------------------------------------------
+
+interface QueuedUnit {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+let grouped: QueuedUnit[] = [];
+
+class GroupLost extends Error {
+  constructor(cause: unknown) {
+    super("写入没有完成，请重试", { cause });
+  }
+}
+
+/**
+ * A unit of work that may share its transaction, and its commit's fsync, with the others queued in
+ * the same turn of the event loop: each runs in its own savepoint, one after another, and every
+ * promise settles only after the shared commit, so an answer never reports a write that is not on
+ * disk. If fn throws, only its savepoint rolls back and only its promise rejects; if the commit
+ * itself fails, every write of the batch rejects and none is kept. Inside a unit of work it is
+ * simply a savepoint of it.
+ */
+export function groupedUnitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const outer = open.getStore();
+  if (outer) return savepoint(outer, fn);
+  return new Promise<T>((resolve, reject) => {
+    if (grouped.length === 0) setImmediate(() => void commitGrouped());
+    grouped.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+  });
+}
+
+async function commitGrouped(): Promise<void> {
+  const batch = grouped;
+  grouped = [];
+  const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  try {
+    await engine().writer.transaction().execute(async (tx) => {
+      writing++;
+      try {
+        for (const q of batch) {
+          try {
+            outcomes.push({ ok: true, value: await open.run(tx, () => savepoint(tx, q.fn)) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      } finally {
+        writing--;
+      }
+    });
+  } catch (error) {
+    // Each gets its own error object: one request's refusal must not be shown on another's page.
+    for (const q of batch) q.reject(new GroupLost(error));
+    return;
+  }
+  batch.forEach((q, i) => {
+    const o = outcomes[i];
+    if (o.ok) q.resolve(o.value);
+    else q.reject(o.error);
+  });
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -2,7 +2,7 @@
 import crypto from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import { now } from "./clock.server";
-import { stmt, unitOfWork } from "./database.server";
+import { atomically, unitOfWork } from "./database.server";
 import { sessionSecret } from "./env.server";
 
 export const IDLE_TIMEOUT_MS = 7 * 24 * 3600_000;
@@ -93,13 +93,11 @@ export async function revokeSession(id: string): Promise<void> {
   await unitOfWork((tx) => tx.updateTable("sessions").set({ revoked_at: now() }).where("id", "=", id).where("revoked_at", "is", null).execute());
 }
 
-/**
- * Used after a password change or reset: every other device must sign in again.
- * Still synchronous: the people modules call it inside their synchronous transactions (decision 0029's transition).
- */
-export function revokeUserSessions(userId: number, exceptId?: string): void {
-  stmt("update sessions set revoked_at = ? where user_id = ? and revoked_at is null and id <> ?")
-    .run(now(), userId, exceptId ?? "");
+/** Used after a password change or reset: every other device must sign in again. */
+export async function revokeUserSessions(userId: number, exceptId?: string): Promise<void> {
+  await atomically((tx) =>
+    tx.updateTable("sessions").set({ revoked_at: now() }).where("user_id", "=", userId).where("revoked_at", "is", null).where("id", "<>", exceptId ?? "").execute(),
+  );
 }
 
 /** Revokes the request's session and returns a Set-Cookie header that clears the cookie. */

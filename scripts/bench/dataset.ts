@@ -60,12 +60,12 @@ const households: { id: number; village: number; store: number; members: number[
 for (let v = 0; v < VILLAGES; v++) {
   const villageName = `${VILLAGE_NAMES[v]}村`;
   const villageId = createVillage({ townshipId, name: villageName, code: `QS${String(v + 1).padStart(2, "0")}` });
-  transact(() => {
+  transact(async () => {
     const storeId = Number(
       sqlite.prepare("insert into stores (village_id, name, created_at) values (?, ?, ?)").run(villageId, `${villageName}积分超市`, start - 30 * DAY)
         .lastInsertRowid,
     );
-    const store = ledger.openStoreAccount(villageId, storeId);
+    const store = await ledger.openStoreAccount(villageId, storeId);
     const grids = [1, 2, 3, 4].map((g) => ensureGrid(villageId, `第${"一二三四"[g - 1]}网格`));
     for (let h = 0; h < HOUSEHOLDS_PER_VILLAGE; h++) {
       const surname = SURNAMES[Math.floor(rng() * SURNAMES.length)];
@@ -105,7 +105,7 @@ let reversals = 0;
 let lastReport = 0;
 const ledgerStarted = performance.now();
 
-function transfer(i: number): void {
+async function transfer(i: number): Promise<void> {
   const idx = i % DEEP_EVERY === 0 ? DEEP_INDEX : Math.floor(rng() * households.length);
   const h = households[idx];
   const key = `bench-${String(i).padStart(7, "0")}`;
@@ -114,25 +114,25 @@ function transfer(i: number): void {
   const r = rng();
   if (r < 0.005 && recentAwards.length) {
     const a = recentAwards.splice(Math.floor(rng() * recentAwards.length), 1)[0];
-    ledger.reverse({ txnId: a.txnId, idemKey: key, actor: system, memo: "录入有误，冲正" });
+    await ledger.reverse({ txnId: a.txnId, idemKey: key, actor: system, memo: "录入有误，冲正" });
     balances[a.h] -= a.amount;
     reversals++;
     return;
   }
   if (r < 0.085) {
     const amount = between(1, 10);
-    ledger.deduct({ householdId: h.id, amount, idemKey: key, actor: system, memberId, memo: `违反村规民约：${pick(DEDUCTIONS)}` });
+    await ledger.deduct({ householdId: h.id, amount, idemKey: key, actor: system, memberId, memo: `违反村规民约：${pick(DEDUCTIONS)}` });
     balances[idx] -= amount;
     return;
   }
   const price = between(5, 60);
   if (r < 0.3 && balances[idx] >= price) {
-    ledger.redeem({ householdId: h.id, storeAccountId: h.store, amount: price, idemKey: key, actor: system, memberId, memo: `兑换：${pick(GOODS)}` });
+    await ledger.redeem({ householdId: h.id, storeAccountId: h.store, amount: price, idemKey: key, actor: system, memberId, memo: `兑换：${pick(GOODS)}` });
     balances[idx] -= price;
     return;
   }
   const amount = between(1, 20);
-  const { txnId } = ledger.award({ householdId: h.id, amount, idemKey: key, actor: system, memberId, memo: pick(AWARDS) });
+  const { txnId } = await ledger.award({ householdId: h.id, amount, idemKey: key, actor: system, memberId, memo: pick(AWARDS) });
   balances[idx] += amount;
   recentAwards.push({ txnId, h: idx, amount });
   if (recentAwards.length > 500) recentAwards.shift();
@@ -140,8 +140,8 @@ function transfer(i: number): void {
 
 while (posted < TRANSFERS) {
   const upTo = Math.min(TRANSFERS, posted + BATCH);
-  transact(() => {
-    for (let i = posted; i < upTo; i++) transfer(i);
+  transact(async () => {
+    for (let i = posted; i < upTo; i++) await transfer(i);
   });
   posted = upTo;
   const pct = (posted / TRANSFERS) * 100;
@@ -161,7 +161,7 @@ const { createGood, changeStock, goodSchema, stockSchema } = await import("../..
 const { setKeepers } = await import("../../app/store/admin.server");
 clockControl.set(end);
 const benchHash = await hashPassword(BENCH_PASSWORD);
-const adminId = insertUser({ phone: "13700009999", passwordHash: benchHash, displayName: "压测管理员", memberId: null, mustChangePassword: false, roles: [{ role: "township_admin", villageId: null }] });
+const adminId = await insertUser({ phone: "13700009999", passwordHash: benchHash, displayName: "压测管理员", memberId: null, mustChangePassword: false, roles: [{ role: "township_admin", villageId: null }] });
 const admin = { userId: adminId, role: "township_admin", villageId: null };
 const BENCH_GOODS: [string, string, string, number][] = [["洗衣粉", "洗护", "袋", 3], ["香皂", "洗护", "块", 2], ["酱油", "调味", "瓶", 4], ["毛巾", "日用", "条", 5], ["牙膏", "洗护", "支", 3]];
 const checkout: CheckoutPair[] = [];
@@ -171,7 +171,7 @@ for (let k = 0; k < CHECKOUT_PAIRS; k++) {
   const villageId = villageIds[v];
   const storeId = (sqlite.prepare("select id from stores where village_id = ?").get(villageId) as { id: number }).id;
   const keeperPhone = `1370000${String(k).padStart(4, "0")}`;
-  const keeperId = insertUser({ phone: keeperPhone, passwordHash: benchHash, displayName: `店主${k}`, memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId }] });
+  const keeperId = await insertUser({ phone: keeperPhone, passwordHash: benchHash, displayName: `店主${k}`, memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId }] });
   const keepers = (sqlite.prepare("select user_id from store_keepers where store_id = ?").all(storeId) as { user_id: number }[]).map((r) => r.user_id);
   const ok = await setKeepers(admin, villageId, storeId, [...keepers, keeperId]);
   if (!ok.ok) throw new Error("setKeepers failed");
@@ -190,9 +190,9 @@ for (let k = 0; k < CHECKOUT_PAIRS; k++) {
   const h = households[v * HOUSEHOLDS_PER_VILLAGE + 300 + Math.floor(k / villageIds.length)];
   const villagerPhone = `1380000${String(k).padStart(4, "0")}`;
   const head = sqlite.prepare("select id, name from members where id = ?").get(h.members[0]) as { id: number; name: string };
-  insertUser({ phone: villagerPhone, passwordHash: benchHash, displayName: head.name, memberId: head.id, mustChangePassword: false, roles: [{ role: "villager", villageId }] });
+  await insertUser({ phone: villagerPhone, passwordHash: benchHash, displayName: head.name, memberId: head.id, mustChangePassword: false, roles: [{ role: "villager", villageId }] });
   // Enough points that no checkout of the load is refused for the balance.
-  ledger.award({ householdId: h.id, amount: 10_000_000, idemKey: `bench:checkout:${k}`, actor: system, memberId: head.id, memo: "压测备用积分" });
+  await ledger.award({ householdId: h.id, amount: 10_000_000, idemKey: `bench:checkout:${k}`, actor: system, memberId: head.id, memo: "压测备用积分" });
   checkout.push({ villageId, storeId, goodIds, keeperPhone, villagerPhone });
 }
 clockControl.reset();
@@ -201,13 +201,13 @@ clockControl.reset();
 
 clockControl.set(end);
 const hash = benchHash;
-function login(idx: number, phone: string): void {
+async function login(idx: number, phone: string): Promise<void> {
   const h = households[idx];
   const head = sqlite.prepare("select id, name from members where id = ?").get(h.members[0]) as { id: number; name: string };
-  insertUser({ phone, passwordHash: hash, displayName: head.name, memberId: head.id, mustChangePassword: false, roles: [{ role: "villager", villageId: h.village }] });
+  await insertUser({ phone, passwordHash: hash, displayName: head.name, memberId: head.id, mustChangePassword: false, roles: [{ role: "villager", villageId: h.village }] });
 }
-login(DEEP_INDEX, "13900000001");
-login(TYPICAL_INDEX, "13900000002");
+await login(DEEP_INDEX, "13900000001");
+await login(TYPICAL_INDEX, "13900000002");
 clockControl.reset();
 
 const count = (sql: string, ...p: unknown[]) => (sqlite.prepare(sql).get(...p) as { n: number }).n;

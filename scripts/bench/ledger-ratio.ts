@@ -26,7 +26,7 @@ try {
   await migrateToLatest();
   const sqlite = engine().sqlite;
   const villageId = createVillage({ townshipId: ensureTownship("基准镇"), name: "基准村", code: "BENCH" });
-  const issuance = ledger.issuanceAccountId(villageId);
+  const issuance = await ledger.issuanceAccountId(villageId);
   const households = transact(() =>
     Array.from({ length: HOUSEHOLDS }, (_, h) => {
       const r = insertHousehold({ villageId, gridId: null, number: String(h + 1), address: "", members: [{ name: `户主${h + 1}`, relation: "户主" }] });
@@ -37,10 +37,10 @@ try {
   const actor = { userId: null, role: "committee" };
 
   // A: the ledger module, as a route's action would call it.
-  function viaLedger(keys: string[], from: number, to: number): void {
+  async function viaLedger(keys: string[], from: number, to: number): Promise<void> {
     for (let i = from; i < to; i++) {
       const h = households[i % HOUSEHOLDS];
-      ledger.award({ householdId: h.id, amount: 1 + (i % 20), idemKey: keys[i], actor, memberId: h.member, memo: "志愿服务" });
+      await ledger.award({ householdId: h.id, amount: 1 + (i % 20), idemKey: keys[i], actor, memberId: h.member, memo: "志愿服务" });
     }
   }
 

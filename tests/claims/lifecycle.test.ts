@@ -28,7 +28,7 @@ function file(v: ClaimVillage, over: Partial<{ memberId: number; ruleId: number;
 
 const c1 = (v: ClaimVillage) => ({ userId: v.committee1, role: "committee" as const });
 const c2 = (v: ClaimVillage) => ({ userId: v.committee2, role: "committee" as const });
-const ledgerOk = () => expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
+const ledgerOk = () => expect(checkLedger(engine().writer).filter((r) => !r.ok)).toEqual([]);
 
 describe("claim lifecycle", () => {
   it("pending → rejected with a reason, nothing credited", () => {

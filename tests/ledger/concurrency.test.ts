@@ -26,7 +26,7 @@ describe("concurrent writers on one database file", () => {
     await migrateToLatest();
     expect(fs.existsSync(file)).toBe(true);
     expect(engine().sqlite.prepare("select count(*) as n from ledger_transactions").get()).toEqual({ n: 0 });
-    const v = seedVillage("cc", HOUSEHOLDS);
+    const v = await seedVillage("cc", HOUSEHOLDS);
     const cfg: WorkerConfig = {
       householdIds: v.householdIds,
       naughty: NAUGHTY,
@@ -80,7 +80,7 @@ describe("concurrent writers on one database file", () => {
     const sqlite = engine().sqlite;
 
     // 1. The full invariant check.
-    expect(failedChecks(checkLedger(sqlite)), `seed ${SEED}`).toEqual([]);
+    expect(failedChecks(await checkLedger(engine().writer)), `seed ${SEED}`).toEqual([]);
     expect(sqlite.prepare("select coalesce(sum(amount), 0) as t from ledger_entries").get()).toEqual({ t: 0 });
 
     // 2. Each idempotency key was applied once: one row per key, exactly one caller was told
@@ -130,7 +130,7 @@ describe("concurrent writers on one database file", () => {
       }
     }
     for (let h = 0; h < HOUSEHOLDS; h++) {
-      expect(householdBalance(v.householdIds[h]), `household ${h}`).toMatchObject({ balance: balance[h], score: score[h] });
+      expect(await householdBalance(v.householdIds[h]), `household ${h}`).toMatchObject({ balance: balance[h], score: score[h] });
     }
     expect((sqlite.prepare("select balance from accounts where id = ?").get(v.storeAccountId) as { balance: number }).balance).toBe(store);
 
@@ -169,7 +169,7 @@ describe("concurrent writers on one database file", () => {
     expect(negativeSamples.slice(0, 10), `${negativeSamples.length} of ${samples} samples`).toEqual([]);
     expect(samples).toBeGreaterThan(50);
     for (let h = 0; h < HOUSEHOLDS; h++) {
-      if (h !== NAUGHTY) expect(householdBalance(v.householdIds[h]).spendable, `household ${h} spendable`).toBeGreaterThanOrEqual(0);
+      if (h !== NAUGHTY) expect((await householdBalance(v.householdIds[h])).spendable, `household ${h} spendable`).toBeGreaterThanOrEqual(0);
     }
 
     // 6. The run was a real contest, not a quiet sequence.
@@ -190,7 +190,7 @@ describe("concurrent writers on one database file", () => {
       replays: recs.filter((r) => !r.created && r.key).length,
       refusals,
       busyRetries: reports.reduce((s, r) => s + r.busyRetries, 0),
-      naughtyBalance: householdBalance(v.householdIds[NAUGHTY]).balance,
+      naughtyBalance: (await householdBalance(v.householdIds[NAUGHTY])).balance,
       naughtyBelowZero,
       spendableSamples: samples,
     };

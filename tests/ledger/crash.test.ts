@@ -88,7 +88,7 @@ describe("SIGKILL in the middle of committing", () => {
   it(`${LOOPS} kills: every reported commit survives, nothing is half-written, retries apply once`, async () => {
     const started = Date.now();
     await migrateToLatest();
-    const v = seedVillage("crash", 4);
+    const v = await seedVillage("crash", 4);
     const file = process.env.DATABASE_PATH!;
     const env = { DATABASE_PATH: file, CONFIG: JSON.stringify({ householdIds: v.householdIds, storeAccountId: v.storeAccountId }) };
     const rand = mulberry32(SEED);
@@ -147,13 +147,13 @@ describe("SIGKILL in the middle of committing", () => {
           stats.killedInFlight++;
           if (committed(current) !== null) stats.inFlightHadCommitted++;
         }
-        if (loop % 10 === 9) expect(failedChecks(checkLedger(engine().sqlite)), `after loop ${loop} (seed ${SEED})`).toEqual([]);
+        if (loop % 10 === 9) expect(failedChecks(await checkLedger(engine().writer)), `after loop ${loop} (seed ${SEED})`).toEqual([]);
       }
     } finally {
       for (const c of queue) c.proc.kill("SIGKILL");
     }
 
-    expect(failedChecks(checkLedger(engine().sqlite)), `seed ${SEED}`).toEqual([]);
+    expect(failedChecks(await checkLedger(engine().writer)), `seed ${SEED}`).toEqual([]);
     const counts = engine().sqlite.prepare("select (select count(*) from ledger_transactions) as txns, (select count(*) from ledger_entries) as entries").get();
     const cli = spawnSync("npx", ["tsx", "scripts/check-ledger.ts", file], { cwd: ROOT, encoding: "utf8" });
     expect(cli.status, `check:ledger output:\n${cli.stdout}\n${cli.stderr}`).toBe(0);

@@ -20,7 +20,7 @@ export interface SeededVillage {
 }
 
 /** A new village with `households` households and one store, all with accounts. */
-export function seedVillage(tag: string, households: number): SeededVillage {
+export async function seedVillage(tag: string, households: number): Promise<SeededVillage> {
   const townshipId = ensureTownship("测试镇");
   const villageId = createVillage({ townshipId, name: `村${tag}`, code: `V${tag}` });
   const householdIds: number[] = [];
@@ -46,8 +46,8 @@ export function seedVillage(tag: string, households: number): SeededVillage {
     householdIds,
     householdAccountIds,
     storeId,
-    storeAccountId: openStoreAccount(villageId, storeId),
-    issuanceAccountId: issuanceAccountId(villageId),
+    storeAccountId: await openStoreAccount(villageId, storeId),
+    issuanceAccountId: await issuanceAccountId(villageId),
   };
 }
 

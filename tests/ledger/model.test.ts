@@ -135,12 +135,12 @@ function accountBalance(id: number): number {
   return (engine().sqlite.prepare("select balance from accounts where id = ?").get(id) as { balance: number }).balance;
 }
 
-function verify(m: Model, context: string): void {
+async function verify(m: Model, context: string): Promise<void> {
   const at = now();
   for (let h = 0; h < H; h++) {
     const balance = m.balance(m.acc(h));
     const held = m.held(h, at);
-    expect(householdBalance(m.v.householdIds[h]), `household ${h} after ${context}`).toEqual({
+    expect(await householdBalance(m.v.householdIds[h]), `household ${h} after ${context}`).toEqual({
       balance,
       held,
       spendable: balance - held,
@@ -155,8 +155,8 @@ function verify(m: Model, context: string): void {
   );
 }
 
-function expectFullCheck(context: string): void {
-  expect(failedChecks(checkLedger(engine().sqlite)), `checkLedger after ${context}`).toEqual([]);
+async function expectFullCheck(context: string): Promise<void> {
+  expect(failedChecks(await checkLedger(engine().writer)), `checkLedger after ${context}`).toEqual([]);
 }
 
 let runNo = 0;
@@ -168,7 +168,7 @@ function tally(op: Op, o: Outcome): Outcome {
 }
 
 /** Runs one op against ledger and model; returns the expected change in row counts. */
-function step(m: Model, op: Op, key: string): Partial<Counts> {
+async function step(m: Model, op: Op, key: string): Promise<Partial<Counts>> {
   const v = m.v;
   const at = now();
   const ctx = JSON.stringify(op);
@@ -322,7 +322,7 @@ function step(m: Model, op: Op, key: string): Partial<Counts> {
       return {};
     case "expire": {
       const due = m.holds.filter((x) => x.status === "active" && x.expiresAt <= at);
-      const n = releaseExpiredHolds();
+      const n = await releaseExpiredHolds();
       expect(n, ctx).toBe(due.length);
       if (n > 0) tally(op, { ok: false, code: "released", message: "" });
       for (const x of due) x.status = "released";
@@ -371,23 +371,23 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-function runSequence(ops: Op[]): void {
+async function runSequence(ops: Op[]): Promise<void> {
   runNo++;
   // Settle every hold left by earlier sequences so releaseExpiredHolds counts only ours.
   clockControl.advance(3_600_000);
-  while (releaseExpiredHolds() > 0);
-  const m = new Model(seedVillage(`m${runNo}`, H));
-  verify(m, "seeding");
-  ops.forEach((op, i) => {
+  while (await releaseExpiredHolds() > 0);
+  const m = new Model(await seedVillage(`m${runNo}`, H));
+  await verify(m, "seeding");
+  ops.forEach(async (op, i) => {
     const before = rowCounts(m.v.villageId);
-    const delta = step(m, op, `run${runNo}-op${i}`);
+    const delta = await step(m, op, `run${runNo}-op${i}`);
     const expected = { ...before };
     for (const [k, d] of Object.entries(delta)) expected[k as keyof Counts] += d;
     expect(rowCounts(m.v.villageId), `row counts after step ${i} ${JSON.stringify(op)}`).toEqual(expected);
-    verify(m, `step ${i} ${JSON.stringify(op)}`);
-    if (i % FULL_CHECK_EVERY === FULL_CHECK_EVERY - 1) expectFullCheck(`step ${i}`);
+    await verify(m, `step ${i} ${JSON.stringify(op)}`);
+    if (i % FULL_CHECK_EVERY === FULL_CHECK_EVERY - 1) await expectFullCheck(`step ${i}`);
   });
-  expectFullCheck(`run ${runNo}`);
+  await expectFullCheck(`run ${runNo}`);
 }
 
 const MODEL_SEED = process.env.MODEL_SEED === "random" ? undefined : Number(process.env.MODEL_SEED ?? 20261123);
@@ -402,9 +402,9 @@ describe("ledger against an in-memory model", () => {
   });
   afterAll(() => clockControl.reset());
 
-  it("random operation sequences keep balances, holds and invariants in step with the model", () => {
+  it("random operation sequences keep balances, holds and invariants in step with the model", async () => {
     const started = Date.now();
-    fc.assert(fc.property(fc.array(opArb, { minLength: 1, maxLength: 60, size: "max" }), runSequence), {
+    await fc.assert(fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 60, size: "max" }), runSequence), {
       numRuns: NUM_RUNS,
       // A fixed seed by default: the coverage checks below must not depend on luck (with a random
       // seed, "a hold expired" was missed about one run in ten). MODEL_SEED=random explores anew;
@@ -433,14 +433,14 @@ describe("ledger against an in-memory model", () => {
     }
   }, 150_000);
 
-  it("refuses a redemption, hold or confirmation that would overdraw (holds included) and writes nothing", () => {
+  it("refuses a redemption, hold or confirmation that would overdraw (holds included) and writes nothing", async () => {
     clockControl.advance(3_600_000);
-    const v = seedVillage("od", 2);
+    const v = await seedVillage("od", 2);
     const [h, other] = v.householdIds;
     const t = () => now() + 600_000;
-    award({ householdId: h, amount: 100, idemKey: "od-a", actor: SYSTEM, memo: "奖励" });
-    award({ householdId: other, amount: 1000, idemKey: "od-b", actor: SYSTEM, memo: "奖励" });
-    const hold = placeHold({ householdId: h, amount: 60, expiresAt: t(), idemKey: "od-h1", actor: SYSTEM });
+    await award({ householdId: h, amount: 100, idemKey: "od-a", actor: SYSTEM, memo: "奖励" });
+    await award({ householdId: other, amount: 1000, idemKey: "od-b", actor: SYSTEM, memo: "奖励" });
+    const hold = await placeHold({ householdId: h, amount: 60, expiresAt: t(), idemKey: "od-h1", actor: SYSTEM });
     const before = rowCounts(v.villageId);
     const code = (fn: () => unknown) => (outcome(fn) as { code?: string }).code;
 
@@ -450,33 +450,33 @@ describe("ledger against an in-memory model", () => {
     expect(rowCounts(v.villageId)).toEqual(before);
     expect(engine().sqlite.prepare("select count(*) as n from ledger_transactions where idem_key in ('od-r1')").get()).toEqual({ n: 0 });
     expect(engine().sqlite.prepare("select count(*) as n from holds where idem_key in ('od-h2')").get()).toEqual({ n: 0 });
-    expect(householdBalance(h)).toMatchObject({ balance: 100, held: 60, spendable: 40 });
+    expect(await householdBalance(h)).toMatchObject({ balance: 100, held: 60, spendable: 40 });
 
     // A deduction erodes the balance under the hold: the hold can no longer be confirmed.
-    deduct({ householdId: h, amount: 50, idemKey: "od-d1", actor: SYSTEM, memo: "违规" });
+    await deduct({ householdId: h, amount: 50, idemKey: "od-d1", actor: SYSTEM, memo: "违规" });
     const before2 = rowCounts(v.villageId);
     expect(code(() => convertHold({ holdId: hold.holdId, storeAccountId: v.storeAccountId, idemKey: "od-c1", actor: SYSTEM, memo: "核销" }))).toBe("insufficient");
     expect(rowCounts(v.villageId)).toEqual(before2);
-    releaseHold(hold.holdId);
+    await releaseHold(hold.holdId);
 
     // Below zero after deductions: no redemption at all until it is positive again.
-    deduct({ householdId: h, amount: 60, idemKey: "od-d2", actor: SYSTEM, memo: "违规" });
-    expect(householdBalance(h)).toMatchObject({ balance: -10, held: 0, spendable: -10 });
+    await deduct({ householdId: h, amount: 60, idemKey: "od-d2", actor: SYSTEM, memo: "违规" });
+    expect(await householdBalance(h)).toMatchObject({ balance: -10, held: 0, spendable: -10 });
     const before3 = rowCounts(v.villageId);
     expect(code(() => redeem({ householdId: h, storeAccountId: v.storeAccountId, amount: 1, idemKey: "od-r2", actor: SYSTEM, memo: "兑换" }))).toBe("insufficient");
     expect(code(() => placeHold({ householdId: h, amount: 1, expiresAt: t(), idemKey: "od-h3", actor: SYSTEM }))).toBe("insufficient");
     expect(rowCounts(v.villageId)).toEqual(before3);
-    award({ householdId: h, amount: 11, idemKey: "od-a2", actor: SYSTEM, memo: "奖励" });
-    expect(redeem({ householdId: h, storeAccountId: v.storeAccountId, amount: 1, idemKey: "od-r3", actor: SYSTEM, memo: "兑换" }).created).toBe(true);
-    expect(householdBalance(h)).toMatchObject({ balance: 0, spendable: 0 });
+    await award({ householdId: h, amount: 11, idemKey: "od-a2", actor: SYSTEM, memo: "奖励" });
+    expect((await redeem({ householdId: h, storeAccountId: v.storeAccountId, amount: 1, idemKey: "od-r3", actor: SYSTEM, memo: "兑换" })).created).toBe(true);
+    expect(await householdBalance(h)).toMatchObject({ balance: 0, spendable: 0 });
 
     // Exactly the spendable amount is allowed; an expired hold no longer counts.
-    const h2 = placeHold({ householdId: other, amount: 999, expiresAt: now() + 1000, idemKey: "od-h4", actor: SYSTEM });
+    const h2 = await placeHold({ householdId: other, amount: 999, expiresAt: now() + 1000, idemKey: "od-h4", actor: SYSTEM });
     expect(code(() => redeem({ householdId: other, storeAccountId: v.storeAccountId, amount: 2, idemKey: "od-r4", actor: SYSTEM, memo: "兑换" }))).toBe("insufficient");
-    expect(redeem({ householdId: other, storeAccountId: v.storeAccountId, amount: 1, idemKey: "od-r5", actor: SYSTEM, memo: "兑换" }).created).toBe(true);
+    expect((await redeem({ householdId: other, storeAccountId: v.storeAccountId, amount: 1, idemKey: "od-r5", actor: SYSTEM, memo: "兑换" })).created).toBe(true);
     clockControl.advance(1000);
-    expect(householdBalance(other)).toMatchObject({ balance: 999, held: 0, spendable: 999 });
+    expect(await householdBalance(other)).toMatchObject({ balance: 999, held: 0, spendable: 999 });
     expect(code(() => convertHold({ holdId: h2.holdId, storeAccountId: v.storeAccountId, idemKey: "od-c2", actor: SYSTEM, memo: "核销" }))).toBe("hold_settled");
-    expectFullCheck("overdraw scenario");
+    await expectFullCheck("overdraw scenario");
   });
 });

@@ -14,19 +14,19 @@ const actor = { userId: null, role: "system" };
 const SEP_LAST = Date.UTC(2026, 8, 30, 15, 30);
 const OCT_FIRST = Date.UTC(2026, 8, 30, 16, 10);
 
-beforeAll(() => {
+beforeAll(async () => {
   const v = createVillage({ townshipId: ensureTownship("测试镇"), name: "明细村", code: "ST" });
   householdId = createHousehold({ villageId: v, gridId: null, number: "001", address: "", members: [{ name: "周明", relation: "户主" }] }).householdId;
   // 23 entries in August, 17 around the September/October boundary, 9 in November.
   let n = 0;
   const at = (ms: number) => clockControl.set(ms);
-  for (let i = 0; i < 23; i++, n++) (at(Date.UTC(2026, 7, 2, 2, i)), award({ householdId, amount: 5, idemKey: `st-${n}`, actor, memo: `八月 ${i}` }));
-  for (let i = 0; i < 8; i++, n++) (at(SEP_LAST + i * 1000), award({ householdId, amount: 3, idemKey: `st-${n}`, actor, memo: `九月 ${i}` }));
-  for (let i = 0; i < 9; i++, n++) (at(OCT_FIRST + i * 1000), award({ householdId, amount: 2, idemKey: `st-${n}`, actor, memo: `十月 ${i}` }));
+  for (let i = 0; i < 23; i++, n++) (at(Date.UTC(2026, 7, 2, 2, i)), await award({ householdId, amount: 5, idemKey: `st-${n}`, actor, memo: `八月 ${i}` }));
+  for (let i = 0; i < 8; i++, n++) (at(SEP_LAST + i * 1000), await award({ householdId, amount: 3, idemKey: `st-${n}`, actor, memo: `九月 ${i}` }));
+  for (let i = 0; i < 9; i++, n++) (at(OCT_FIRST + i * 1000), await award({ householdId, amount: 2, idemKey: `st-${n}`, actor, memo: `十月 ${i}` }));
   at(Date.UTC(2026, 10, 5, 2));
-  for (let i = 0; i < 8; i++, n++) deduct({ householdId, amount: 1, idemKey: `st-${n}`, actor, memo: `十一月扣分 ${i}` });
+  for (let i = 0; i < 8; i++, n++) await deduct({ householdId, amount: 1, idemKey: `st-${n}`, actor, memo: `十一月扣分 ${i}` });
   const first = engine().sqlite.prepare("select id from ledger_transactions where idem_key = 'st-0'").get() as { id: number };
-  reverse({ txnId: first.id, idemKey: "st-rev", actor, memo: "八月第一条录错" });
+  await reverse({ txnId: first.id, idemKey: "st-rev", actor, memo: "八月第一条录错" });
   clockControl.set(Date.UTC(2026, 10, 20, 2));
 });
 afterAll(() => clockControl.reset());
@@ -43,40 +43,40 @@ function naive(month: string | null) {
 }
 
 describe("statement", () => {
-  it("offers the months that have entries (and the current one) in the month filter, newest first", () => {
-    expect(statementPage(householdId, null, 1).months).toEqual(["2026-11", "2026-10", "2026-09", "2026-08"]);
+  it("offers the months that have entries (and the current one) in the month filter, newest first", async () => {
+    expect((await statementPage(householdId, null, 1)).months).toEqual(["2026-11", "2026-10", "2026-09", "2026-08"]);
     clockControl.set(Date.UTC(2027, 0, 3, 2));
-    expect(statementPage(householdId, "2026-09", 1).months).toEqual(["2027-01", "2026-11", "2026-10", "2026-09", "2026-08"]);
+    expect((await statementPage(householdId, "2026-09", 1)).months).toEqual(["2027-01", "2026-11", "2026-10", "2026-09", "2026-08"]);
     clockControl.set(Date.UTC(2026, 10, 20, 2));
   });
 
-  it("pages through every entry exactly once, newest first, across month boundaries", () => {
+  it("pages through every entry exactly once, newest first, across month boundaries", async () => {
     for (const month of [null, "2026-08", "2026-09", "2026-10", "2026-11", "2026-07"]) {
       const expected = naive(month);
-      const first = statementPage(householdId, month, 1);
+      const first = await statementPage(householdId, month, 1);
       expect(first.total, String(month)).toBe(expected.length);
       expect(first.totals).toEqual({
         income: expected.filter((r) => r.amount > 0).reduce((n, r) => n + r.amount, 0),
         spent: expected.filter((r) => r.amount < 0).reduce((n, r) => n - r.amount, 0),
       });
       const seen: number[] = [];
-      for (let p = 1; p <= first.pages; p++) seen.push(...statementPage(householdId, month, p).rows.map((r) => r.id));
+      for (let p = 1; p <= first.pages; p++) seen.push(...(await statementPage(householdId, month, p)).rows.map((r) => r.id));
       expect(seen, String(month)).toEqual(expected.map((r) => r.id));
     }
   });
 
-  it("clamps a page past the end to the last page and marks reversed entries", () => {
-    const s = statementPage(householdId, null, 999);
+  it("clamps a page past the end to the last page and marks reversed entries", async () => {
+    const s = await statementPage(householdId, null, 999);
     expect(s.page).toBe(s.pages);
-    const august = statementPage(householdId, "2026-08", 2);
+    const august = await statementPage(householdId, "2026-08", 2);
     expect(august.rows.find((r) => r.memo === "八月 0")?.reversed).toBe(1);
-    expect(statementPage(householdId, "2026-11", 1).rows[0]).toMatchObject({ kind: "reversal", memo: "八月第一条录错", amount: -5 });
+    expect((await statementPage(householdId, "2026-11", 1)).rows[0]).toMatchObject({ kind: "reversal", memo: "八月第一条录错", amount: -5 });
   });
 
-  it("shows the latest entries on the home page and the ledger stays consistent", () => {
-    const home = householdHome(householdId);
+  it("shows the latest entries on the home page and the ledger stays consistent", async () => {
+    const home = await householdHome(householdId);
     expect(home.entries.map((e) => e.id)).toEqual(naive(null).slice(0, 8).map((r) => r.id));
     expect(home.balance).toMatchObject({ balance: 23 * 5 - 5 + 8 * 3 + 9 * 2 - 8, score: 23 * 5 - 5 + 8 * 3 + 9 * 2 - 8 });
-    expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
+    expect((await checkLedger(engine().writer)).filter((r) => !r.ok)).toEqual([]);
   });
 });

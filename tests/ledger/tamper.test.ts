@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import SQLite from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { now } from "~/platform/clock.server";
-import { engine, migrateToLatest } from "~/platform/database.server";
+import { engine, inspect, migrateToLatest } from "~/platform/database.server";
 import { award, convertHold, deduct, placeHold, redeem, releaseHold, reverse } from "~/ledger/ledger.server";
 import { checkLedger } from "~/ledger/check.server";
 import { entryHash } from "~/ledger/ledger.server";
@@ -74,12 +74,12 @@ async function cli(file: string, ...extra: string[]): Promise<{ code: number; ou
   }
 }
 
-function inProcess(file: string) {
-  const raw = new SQLite(file, { readonly: true });
+async function inProcess(file: string) {
+  const k = inspect(file);
   try {
-    return failedChecks(checkLedger(raw)).map((r) => r.name);
+    return failedChecks(await checkLedger(k)).map((r) => r.name);
   } finally {
-    raw.close();
+    await k.destroy();
   }
 }
 
@@ -96,20 +96,20 @@ function entriesOf(raw: SQLite.Database, txnId: number) {
 beforeAll(async () => {
   await migrateToLatest();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "jifen-tamper-"));
-  v = seedVillage("tamper", 3);
+  v = await seedVillage("tamper", 3);
   const [a, b, c] = v.householdIds;
   const later = () => now() + 600_000;
-  txn.awardA = award({ householdId: a, amount: 50, idemKey: "t-a1", actor: SYSTEM, memo: "打扫村道" }).txnId;
-  txn.awardB = award({ householdId: b, amount: 80, idemKey: "t-b1", actor: SYSTEM, memo: "志愿服务" }).txnId;
-  txn.awardC = award({ householdId: c, amount: 30, idemKey: "t-c1", actor: SYSTEM, memo: "垃圾分类" }).txnId;
-  txn.redeemB = redeem({ householdId: b, storeAccountId: v.storeAccountId, amount: 20, idemKey: "t-b2", actor: SYSTEM, memo: "兑换肥皂" }).txnId;
-  const hold = placeHold({ householdId: a, amount: 15, expiresAt: later(), idemKey: "t-a2", actor: SYSTEM });
-  txn.convertA = convertHold({ holdId: hold.holdId, storeAccountId: v.storeAccountId, idemKey: "t-a3", actor: SYSTEM, memo: "兑换大米" }).txnId;
-  releaseHold(placeHold({ householdId: c, amount: 5, expiresAt: later(), idemKey: "t-c2", actor: SYSTEM }).holdId);
-  txn.deductC = deduct({ householdId: c, amount: 10, idemKey: "t-c3", actor: SYSTEM, memo: "乱倒垃圾" }).txnId;
-  txn.reverseDeductC = reverse({ txnId: txn.deductC, idemKey: "t-c4", actor: SYSTEM, memo: "录错了" }).txnId;
-  txn.awardA2 = award({ householdId: a, amount: 12, idemKey: "t-a4", actor: SYSTEM, memo: "孝老爱亲" }).txnId;
-  expect(failedChecks(checkLedger(engine().sqlite))).toEqual([]);
+  txn.awardA = (await award({ householdId: a, amount: 50, idemKey: "t-a1", actor: SYSTEM, memo: "打扫村道" })).txnId;
+  txn.awardB = (await award({ householdId: b, amount: 80, idemKey: "t-b1", actor: SYSTEM, memo: "志愿服务" })).txnId;
+  txn.awardC = (await award({ householdId: c, amount: 30, idemKey: "t-c1", actor: SYSTEM, memo: "垃圾分类" })).txnId;
+  txn.redeemB = (await redeem({ householdId: b, storeAccountId: v.storeAccountId, amount: 20, idemKey: "t-b2", actor: SYSTEM, memo: "兑换肥皂" })).txnId;
+  const hold = await placeHold({ householdId: a, amount: 15, expiresAt: later(), idemKey: "t-a2", actor: SYSTEM });
+  txn.convertA = (await convertHold({ holdId: hold.holdId, storeAccountId: v.storeAccountId, idemKey: "t-a3", actor: SYSTEM, memo: "兑换大米" })).txnId;
+  await releaseHold((await placeHold({ householdId: c, amount: 5, expiresAt: later(), idemKey: "t-c2", actor: SYSTEM })).holdId);
+  txn.deductC = (await deduct({ householdId: c, amount: 10, idemKey: "t-c3", actor: SYSTEM, memo: "乱倒垃圾" })).txnId;
+  txn.reverseDeductC = (await reverse({ txnId: txn.deductC, idemKey: "t-c4", actor: SYSTEM, memo: "录错了" })).txnId;
+  txn.awardA2 = (await award({ householdId: a, amount: 12, idemKey: "t-a4", actor: SYSTEM, memo: "孝老爱亲" })).txnId;
+  expect(failedChecks(await checkLedger(engine().writer))).toEqual([]);
 });
 
 afterAll(() => {
@@ -149,7 +149,7 @@ describe("the database refuses to change ledger rows", () => {
     expect(fingerprint()).toBe(before);
   });
 
-  it("update and delete fail on a raw connection too (the triggers live in the file, not the code)", () => {
+  it("update and delete fail on a raw connection too (the triggers live in the file, not the code)", async () => {
     const raw = new SQLite(process.env.DATABASE_PATH!);
     try {
       raw.pragma("busy_timeout = 5000");
@@ -163,7 +163,7 @@ describe("the database refuses to change ledger rows", () => {
     } finally {
       raw.close();
     }
-    expect(failedChecks(checkLedger(engine().sqlite))).toEqual([]);
+    expect(failedChecks(await checkLedger(engine().writer))).toEqual([]);
   });
 });
 
@@ -266,15 +266,15 @@ describe("check:ledger catches an offline edit", () => {
     expect(clean.code, clean.out).toBe(0);
     expect(clean.out).toMatch(/全部 \d+ 项检查通过/);
     expect(clean.out).not.toContain("✗");
-    expect(inProcess(pristine)).toEqual([]);
-    scenarios.forEach((s, i) => {
+    expect(await inProcess(pristine)).toEqual([]);
+    for (const [i, s] of scenarios.entries()) {
       const r = edited[i];
       expect(r.code, `${s.name}:\n${r.out}`).toBe(1);
       for (const name of s.failing) expect(r.out, s.name).toContain(`✗ ${name}`);
       // The edit was made to look right: no other check notices it, only the one named.
-      expect(inProcess(files[i]).sort(), s.name).toEqual([...s.failing].sort());
+      expect((await inProcess(files[i])).sort(), s.name).toEqual([...s.failing].sort());
       expect(r.out.match(/✗/g)?.length, `${s.name}:\n${r.out}`).toBe(s.failing.length);
-    });
+    }
   }, 60_000);
 });
 

@@ -17,7 +17,7 @@ import { count, openNovemberRound, sanitationVillage, score, type SanitationVill
 const DAY = 86_400_000;
 const china = (y: number, m: number, d: number, h = 10) => Date.UTC(y, m - 1, d, h - 8);
 const committee1 = (v: SanitationVillage) => ({ userId: v.committee1, role: "committee" as const });
-const ledgerOk = () => expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
+const ledgerOk = () => expect(checkLedger(engine().writer).filter((r) => !r.ok)).toEqual([]);
 
 let v: SanitationVillage;
 let roundId: number;

@@ -137,7 +137,7 @@ describe("demo seed", () => {
   });
 
   it("writes a year of realistic, balanced ledger history ending today", () => {
-    expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
+    expect(checkLedger(engine().writer).filter((r) => !r.ok)).toEqual([]);
     expect(count("select count(*) as n from accounts where kind = 'household' and balance < 0")).toBe(0);
     expect(count("select count(*) as n from ledger_transactions where idem_key not like 'demo:v1:%'")).toBe(0);
     expect(count("select count(*) as n from ledger_transactions where cause_kind <> 'demo' or actor_user_id is null")).toBe(0);

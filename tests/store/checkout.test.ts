@@ -33,7 +33,7 @@ function refused<T>(r: Result<T>) {
   return r;
 }
 const codeOf = (orderId: number) => (raw("select code from orders where id = ?").get(orderId) as { code: string }).code;
-const ledgerOk = () => expect(checkLedger(engine().sqlite).filter((r) => !r.ok)).toEqual([]);
+const ledgerOk = async () => expect((await checkLedger(engine().writer)).filter((r) => !r.ok)).toEqual([]);
 
 describe("phone checkout", () => {
   it("confirms only with the villager's code: an order id with no code, a wrong or another order's code moves nothing", async () => {
@@ -51,7 +51,7 @@ describe("phone checkout", () => {
     // The 8 digits as typed (full-width, with a space) and the QR payload both work.
     const typed = codeOf(orderId).replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
     expect(ok(await confirmOrder(f.keeper, orderId, `${typed.slice(0, 4)} ${typed.slice(4)}`)).created).toBe(true);
-    ledgerOk();
+    await ledgerOk();
   });
 
   it("holds the points, confirms once, moves stock and points atomically, and replays return the same receipt", async () => {
@@ -83,7 +83,7 @@ describe("phone checkout", () => {
     // The same nonce (double tap on 生成兑换码) is the same order.
     const again2 = await createOrder({ householdId: h, memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: `n${nonce}` });
     expect(ok(again2)).toMatchObject({ orderId, created: false });
-    ledgerOk();
+    await ledgerOk();
   });
 
   it("refuses what the household cannot afford, goods out of stock and goods of another store", async () => {
@@ -160,7 +160,7 @@ describe("checkouts that share one commit (group commit)", () => {
     const race = await Promise.all(racers.map((id) => confirmOrder(f.keeper, id, codeOf(id))));
     expect(race.filter((r) => r.ok)).toHaveLength(2);
     expect(stockOf(f.goods["食用油"])).toBe(0);
-    ledgerOk();
+    await ledgerOk();
   });
 });
 
@@ -222,7 +222,7 @@ describe("codes that cannot be used", () => {
     expect((await msg("1234567")).message).toBe("兑换码是 8 位数字，请核对后重新输入");
     expect((await msg("１２３４５６７８")).code).not.toBe("malformed"); // full-width digits are read as digits
     expect(raw("select count(*) as n from orders where village_id = ? and status = 'confirmed'").get(f.villageId)).toEqual({ n: 1 });
-    ledgerOk();
+    await ledgerOk();
   });
 
   it("limits typed lookups that find nothing, per keeper", async () => {
@@ -280,7 +280,7 @@ describe("voids", () => {
     const pending = ok(await order(f, 1, [["大米", 1]]));
     expect(refused(await voidOrder(f.committee, pending.orderId, "x")).code).toBe("void_rule");
     expect(raw("select count(*) as n from audit_log where action = 'order.void'").get()).toEqual({ n: 2 });
-    ledgerOk();
+    await ledgerOk();
   });
 });
 
@@ -316,7 +316,7 @@ describe("counter checkout with the household PIN", () => {
       expect(rows.includes("135790"), t).toBe(false);
     }
     expect((raw("select pin_hash from household_pins where household_id = ?").get(h) as { pin_hash: string }).pin_hash).toMatch(/^\$2[aby]\$1\d\$/);
-    ledgerOk();
+    await ledgerOk();
   });
 
   it("refuses a cart that cannot be sold before the PIN is checked, so it uses up no try and reveals nothing", async () => {

@@ -26,7 +26,7 @@ function ok<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`expected ok, got ${r.code}: ${r.message}`);
   return r as T;
 }
-const ledgerOk = () => expect(failedChecks(checkLedger(engine().sqlite))).toEqual([]);
+const ledgerOk = () => expect(failedChecks(checkLedger(engine().writer))).toEqual([]);
 
 describe("stock held by pending codes", () => {
   it("10 households ask for codes for 3 bars of soap: 3 codes are issued, 7 are told why, and all 3 codes are honoured", async () => {

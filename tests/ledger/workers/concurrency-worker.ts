@@ -53,17 +53,17 @@ const H = cfg.householdIds.length;
 
 const report: Report = { worker, ops: 0, recs: [], refusals: {}, busyRetries: 0, violations: [] };
 const myHolds: number[] = [];
-const done: { op: Rec["op"]; call: () => { created: boolean; txnId?: number; holdId?: number }; id: number }[] = [];
+const done: { op: Rec["op"]; call: () => Promise<{ created: boolean; txnId?: number; holdId?: number }>; id: number }[] = [];
 
 function sleep(ms: number) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /** Runs a ledger call; retries the very same request on SQLITE_BUSY (which is what idempotency keys are for). */
-function attempt<T>(fn: () => T): T | LedgerError {
+async function attempt<T>(fn: () => Promise<T>): Promise<T | LedgerError> {
   for (let tries = 0; ; tries++) {
     try {
-      return fn();
+      return await fn();
     } catch (e) {
       if (e instanceof LedgerError) return e;
       const code = (e as { code?: string }).code;
@@ -83,8 +83,8 @@ function refused(op: string, e: LedgerError, allowed: string[]) {
   if (!allowed.includes(e.code)) report.violations.push(`${op} refused with unexpected ${e.code}: ${e.message}`);
 }
 
-function expire() {
-  const res = attempt(() => releaseExpiredHolds());
+async function expire() {
+  const res = await attempt(() => releaseExpiredHolds());
   if (res instanceof LedgerError) refused("expire", res, []);
 }
 
@@ -103,7 +103,7 @@ for (let i = 0; i < OPS; i++) {
     const amount = j === null ? randInt(rand, 1, 20) : 1 + (j % 20);
     const key = j === null ? `a-${uniq}` : `a-shared-${j}`;
     const call = () => award({ householdId: cfg.householdIds[h], amount, idemKey: key, actor, memo: j === null ? "奖励" : "共享奖励" });
-    const res = attempt(call);
+    const res = await attempt(call);
     if (res instanceof LedgerError) refused("award", res, []);
     else {
       report.recs.push({ op: "award", key, id: res.txnId, created: res.created, h, amount });
@@ -116,7 +116,7 @@ for (let i = 0; i < OPS; i++) {
     const key = j === null ? `r-${uniq}` : `r-shared-${j}`;
     const call = () =>
       redeem({ householdId: cfg.householdIds[h], storeAccountId: cfg.storeAccountId, amount, idemKey: key, actor, memo: "兑换" });
-    const res = attempt(call);
+    const res = await attempt(call);
     if (res instanceof LedgerError) refused("redeem", res, ["insufficient"]);
     else {
       report.recs.push({ op: "redeem", key, id: res.txnId, created: res.created, h, amount });
@@ -130,7 +130,7 @@ for (let i = 0; i < OPS; i++) {
     const short = j === null && rand() < 0.3;
     const expiresAt = j !== null ? cfg.sharedExpiresAt : short ? Date.now() + randInt(rand, 20, 400) : Date.now() + 3_600_000;
     const call = () => placeHold({ householdId: cfg.householdIds[h], amount, expiresAt, idemKey: key, actor, cause: { kind: "order", id: j } });
-    const res = attempt(call);
+    const res = await attempt(call);
     // A short hold may already be past its expiry by the time the write lock is ours.
     if (res instanceof LedgerError) refused("hold", res, short ? ["insufficient", "invalid"] : ["insufficient"]);
     else {
@@ -140,7 +140,7 @@ for (let i = 0; i < OPS; i++) {
     }
   } else if (r < 0.8) {
     if (!myHolds.length) {
-      expire();
+      await expire();
       continue;
     }
     const holdId = pick(rand, myHolds);
@@ -148,7 +148,7 @@ for (let i = 0; i < OPS; i++) {
     // send the same request; now and then a stray key competes for the same hold.
     const key = rand() < 0.9 ? `c-hold-${holdId}` : `c-${uniq}`;
     const call = () => convertHold({ holdId, storeAccountId: cfg.storeAccountId, idemKey: key, actor, memo: "核销" });
-    const res = attempt(call);
+    const res = await attempt(call);
     if (res instanceof LedgerError) refused("convert", res, ["hold_settled", "insufficient"]);
     else {
       report.recs.push({ op: "convert", key, id: res.txnId, created: res.created, h: -1, amount: 0, holdId });
@@ -156,11 +156,11 @@ for (let i = 0; i < OPS; i++) {
     }
   } else if (r < 0.9) {
     if (!myHolds.length) {
-      expire();
+      await expire();
       continue;
     }
     const holdId = pick(rand, myHolds);
-    const res = attempt(() => releaseHold(holdId));
+    const res = await attempt(() => releaseHold(holdId));
     if (res instanceof LedgerError) refused("release", res, ["hold_settled"]);
     else report.recs.push({ op: "release", key: "", id: holdId, created: false, h: -1, amount: 0, holdId });
   } else if (r < 0.93) {
@@ -168,22 +168,22 @@ for (let i = 0; i < OPS; i++) {
     const amount = randInt(rand, 1, 30);
     const key = `d-${uniq}`;
     const call = () => deduct({ householdId: cfg.householdIds[h], amount, idemKey: key, actor, memo: "违规" });
-    const res = attempt(call);
+    const res = await attempt(call);
     if (res instanceof LedgerError) refused("deduct", res, []);
     else {
       report.recs.push({ op: "deduct", key, id: res.txnId, created: res.created, h, amount });
       done.push({ op: "deduct", call, id: res.txnId });
     }
   } else if (r < 0.95) {
-    expire();
+    await expire();
   } else {
     // Replay one of this process's earlier requests: same answer, nothing new.
     if (!done.length) {
-      expire();
+      await expire();
       continue;
     }
     const d = pick(rand, done);
-    const res = attempt(d.call);
+    const res = await attempt(d.call);
     const id = res instanceof LedgerError ? null : (res.txnId ?? res.holdId);
     if (res instanceof LedgerError || res.created || id !== d.id) {
       report.violations.push(`replay of ${d.op} #${d.id} gave ${res instanceof LedgerError ? res.code : JSON.stringify(res)}`);

@@ -52,11 +52,11 @@ function replyLag(): void {
 }
 
 /** Sends one request; returns the txn or hold id it committed, or null when refused. */
-function send(req: CrashRequest): number | null {
+async function send(req: CrashRequest): Promise<number | null> {
   say(`B ${JSON.stringify(req)}`);
   try {
     if (req.op === "hold") {
-      const r = placeHold(req.args);
+      const r = await placeHold(req.args);
       replyLag();
       say(`H ${r.holdId} ${r.created}`);
       return r.holdId;
@@ -64,19 +64,19 @@ function send(req: CrashRequest): number | null {
     let r: { txnId: number; created: boolean };
     switch (req.op) {
       case "award":
-        r = award(req.args);
+        r = await award(req.args);
         break;
       case "deduct":
-        r = deduct(req.args);
+        r = await deduct(req.args);
         break;
       case "redeem":
-        r = redeem(req.args);
+        r = await redeem(req.args);
         break;
       case "convert":
-        r = convertHold(req.args);
+        r = await convertHold(req.args);
         break;
       case "reverse":
-        r = reverse(req.args);
+        r = await reverse(req.args);
         break;
     }
     replyLag();
@@ -89,10 +89,10 @@ function send(req: CrashRequest): number | null {
   }
 }
 
-householdBalance(cfg.householdIds[0]); // open the database and prepare statements before the clock starts
+await householdBalance(cfg.householdIds[0]); // open the database and prepare statements before the clock starts
 say("READY");
 const go = JSON.parse(readLine().slice(3)) as { loop: number; retry: CrashRequest | null };
-if (go.retry) send(go.retry);
+if (go.retry) await send(go.retry);
 
 const rand = mulberry32(go.loop + 1);
 const lagRand = mulberry32(go.loop + 7919);
@@ -104,24 +104,24 @@ for (let i = 0; Date.now() < deadline; i++) {
   const householdId = pick(rand, cfg.householdIds);
   const r = rand();
   if (r < 0.35) {
-    const id = send({ op: "award", args: { householdId, amount: randInt(rand, 1, 50), idemKey: key, actor, memo: "奖励" } });
+    const id = await send({ op: "award", args: { householdId, amount: randInt(rand, 1, 50), idemKey: key, actor, memo: "奖励" } });
     if (id) mine.push(id);
   } else if (r < 0.6) {
     const args = { householdId, storeAccountId: cfg.storeAccountId, amount: randInt(rand, 1, 30), idemKey: key, actor, memo: "兑换" };
-    const id = send({ op: "redeem", args });
+    const id = await send({ op: "redeem", args });
     if (id) mine.push(id);
   } else if (r < 0.85) {
-    const holdId = send({
+    const holdId = await send({
       op: "hold",
       args: { householdId, amount: randInt(rand, 1, 30), expiresAt: Date.now() + 3_600_000, idemKey: `${key}-h`, actor },
     });
     if (holdId) {
-      const id = send({ op: "convert", args: { holdId, storeAccountId: cfg.storeAccountId, idemKey: `${key}-c`, actor, memo: "核销" } });
+      const id = await send({ op: "convert", args: { holdId, storeAccountId: cfg.storeAccountId, idemKey: `${key}-c`, actor, memo: "核销" } });
       if (id) mine.push(id);
     }
   } else if (r < 0.95) {
-    if (mine.length) send({ op: "reverse", args: { txnId: mine.splice(randInt(rand, 0, mine.length - 1), 1)[0], idemKey: key, actor, memo: "冲正" } });
+    if (mine.length) await send({ op: "reverse", args: { txnId: mine.splice(randInt(rand, 0, mine.length - 1), 1)[0], idemKey: key, actor, memo: "冲正" } });
   } else {
-    send({ op: "deduct", args: { householdId, amount: randInt(rand, 1, 10), idemKey: key, actor, memo: "违规" } });
+    await send({ op: "deduct", args: { householdId, amount: randInt(rand, 1, 10), idemKey: key, actor, memo: "违规" } });
   }
 }
