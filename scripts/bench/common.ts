@@ -36,17 +36,6 @@ export interface CheckoutPair {
   villagerPhone: string;
 }
 
-export interface LedgerRatioResult {
-  n: number;
-  ledger: number[]; // transfers per second, one per round
-  bare: number[];
-  ledgerCpuUs: number[]; // CPU microseconds per transfer, one per round
-  bareCpuUs: number[];
-  ledgerMedian: number;
-  bareMedian: number;
-  ratio: number;
-}
-
 // ---- statistics ---------------------------------------------------------------
 
 export function median(xs: number[]): number {

@@ -1,6 +1,6 @@
-// npm run bench: the township dataset, the ledger against bare SQLite, and the production server
-// under load, in one run. Prints every figure with its target; exits 0 when the run completed
-// (even if a target is missed) and non-zero when it could not measure honestly.
+// npm run bench: the township dataset and the production server under load, in one run. Prints
+// every figure with its target; exits 0 when the run completed (even if a target is missed) and
+// non-zero when it could not measure honestly.
 // `npm run bench -- --against <git ref>` runs that commit's server beside this one, alternating,
 // and prints both with their ratio. Method: docs/decisions/bench-method.md.
 import { execSync } from "node:child_process";
@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import {
   BENCH_PASSWORD, DATASET_FILE, DATASET_META, DATASET_VERSION, bytes, duration, fixed, gc, int, median, runChild,
-  type DatasetMeta, type LedgerRatioResult,
+  type DatasetMeta,
 } from "./common";
 import { prepareBaseline } from "./baseline";
 import { CHECKOUT_CONNECTIONS, checkoutLoad, signPairs, type CheckoutResult, type SignedPair } from "./checkout";
@@ -234,11 +234,6 @@ async function main(): Promise<number> {
   }
   sides.push(side("this checkout", process.cwd(), meta, DATASET_FILE));
 
-  section("ledger module vs bare better-sqlite3 (temporary database, same pragmas; diagnostic)");
-  // Dirty pages of a fresh dataset would otherwise be written back during the fsync-bound rounds.
-  execSync("sync");
-  const ratio = await runChild<LedgerRatioResult>("ledger-ratio.ts");
-
   const h = await http(sides);
   const crash = crashLoops();
 
@@ -289,8 +284,6 @@ async function main(): Promise<number> {
   row("checkouts per second", (s) => median(s.checkout.map((x) => x.checkoutsPerSecond)), rps, "— (diagnostic)", null);
   row("/healthz req/s", (s) => med(all(s, "healthz"), "rps"), rps, "— (diagnostic)", null);
   const pad = (cells: string[]) => rows.push(base ? [cells[0], "", cells[1], "", cells[2], cells[3]] : cells);
-  pad(["ledger / bare transfers per second", `${fixed(ratio.ratio, 2)} (${int(ratio.ledgerMedian)} / ${int(ratio.bareMedian)} per s)`, "— (diagnostic)", ""]);
-  pad(["  CPU per transfer, ledger / bare", `${int(median(ratio.ledgerCpuUs))} / ${int(median(ratio.bareCpuUs))} µs`, "— (diagnostic)", ""]);
   const weight = (label: string, list: Asset[], limit: number | null) => {
     const total = list.reduce((n, a) => n + a.gzip, 0);
     const by = (k: string) => list.filter((a) => a.kind === k).reduce((n, a) => n + a.gzip, 0);
