@@ -24,7 +24,7 @@ export async function boot(): Promise<void> {
     console.log(`旧照片已去除位置等信息并压缩：${cleaned.files} 个照片文件，${cleaned.goods} 张商品照片`);
     if (cleaned.removed.length) console.warn(`无法识别、已删除的照片文件：${cleaned.removed.join(", ")}`);
   }
-  if (isEmpty()) {
+  if (await isEmpty()) {
     if (demoEnabled()) printDemoLogins("演示数据已生成。", await seedDemo());
     else {
       const admin = await seedEmpty();
@@ -32,7 +32,7 @@ export async function boot(): Promise<void> {
     }
   } else if (demoEnabled()) {
     // A restart of the demo: the README promises the logins at start, not only at the first one.
-    const logins = existingDemoLogins();
+    const logins = await existingDemoLogins();
     if (logins.length) printDemoLogins("使用已有的演示数据（密码若已修改，以修改后的为准）。", logins);
   }
   const clockNote = describeTestClock();

@@ -4,8 +4,8 @@
 // Everything is deterministic: a seeded generator picks names, phones and events.
 import crypto from "node:crypto";
 import { chinaMonth, chinaMonthStart, clockControl, now } from "../../app/platform/clock.server";
-import { engine, transact, stmt } from "../../app/platform/database.server";
-import { insertHousehold } from "../../app/people/households.server";
+import { db, unitOfWork } from "../../app/platform/database.server";
+import { addHousehold } from "../../app/people/households.server";
 import { award, deduct, householdBalance, openStoreAccount, redeem, reverse, type Actor, type PostResult } from "../../app/ledger/ledger.server";
 import { hashPassword } from "../../app/platform/password.server";
 import { seedDemoClaims, seedDemoRules } from "./rules.server";
@@ -30,34 +30,53 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /** No township yet: the database has never been seeded. */
-export function isEmpty(): boolean {
-  return !stmt("select 1 from townships limit 1").get();
+export async function isEmpty(): Promise<boolean> {
+  return !(await db().selectFrom("townships").select("id").limit(1).executeTakeFirst());
 }
+
+const DEMO_LOGIN = /^139000000\d\d$/;
 
 /**
  * The demo logins still present in an existing database (same phones the seed prints), so a
  * restart can print them again, roles in the order they were granted.
  */
-export function existingDemoLogins(): DemoLogin[] {
-  const rows = stmt(
-    `select u.phone, group_concat(r.role, ',' order by r.id) as role, min(v.name) as village
-     from users u join user_roles r on r.user_id = u.id left join villages v on v.id = r.village_id
-     where u.phone glob '139000000[0-9][0-9]' group by u.id order by u.phone`,
-  ).all() as { phone: string; role: string; village: string | null }[];
-  return rows;
+export async function existingDemoLogins(): Promise<DemoLogin[]> {
+  // One row per grant; `like` narrows to the demo range on any engine, the two digits are checked here.
+  const grants = await db()
+    .selectFrom("users as u")
+    .innerJoin("user_roles as r", "r.user_id", "u.id")
+    .leftJoin("villages as v", "v.id", "r.village_id")
+    .select(["u.phone", "r.role", "v.name as village"])
+    .where("u.phone", "like", "139000000%")
+    .orderBy("u.phone")
+    .orderBy("r.id")
+    .execute();
+  const logins: DemoLogin[] = [];
+  for (const g of grants) {
+    if (!DEMO_LOGIN.test(g.phone)) continue;
+    const last = logins.at(-1);
+    if (last?.phone !== g.phone) {
+      logins.push({ phone: g.phone, role: g.role, village: g.village });
+      continue;
+    }
+    last.role += `,${g.role}`;
+    // The first village name in sort order, as min() over the grants would give.
+    if (g.village !== null && (last.village === null || g.village < last.village)) last.village = g.village;
+  }
+  return logins;
 }
 
 // ---- DEMO=0: a township and its first admin, nothing else -------------------
 
 /** Creates 青山镇 and a township admin with a random temporary password (must be changed at first sign-in). */
 export async function seedEmpty(): Promise<{ phone: string; password: string }> {
-  if (!isEmpty()) throw new Error("数据库里已经有乡镇了，不能再初始化");
+  if (!(await isEmpty())) throw new Error("数据库里已经有乡镇了，不能再初始化");
   const password = temporaryPassword();
   const hash = await hashPassword(password);
-  transact(() => {
-    if (!isEmpty()) throw new Error("数据库里已经有乡镇了，不能再初始化");
-    ensureTownship(DEMO_TOWNSHIP);
-    insertUser({
+  await unitOfWork(async () => {
+    if (!(await isEmpty())) throw new Error("数据库里已经有乡镇了，不能再初始化");
+    await ensureTownship(DEMO_TOWNSHIP);
+    await insertUser({
       phone: TOWNSHIP_ADMIN_PHONE, passwordHash: hash, displayName: "乡镇管理员", memberId: null,
       mustChangePassword: true, roles: [{ role: "township_admin", villageId: null }],
     });
@@ -323,16 +342,16 @@ interface SeedVillage {
  * logins, and a year of ledger history ending now. Does nothing (returns []) otherwise.
  */
 export async function seedDemo(): Promise<DemoLogin[]> {
-  if (!isEmpty()) return [];
+  if (!(await isEmpty())) return [];
   const passwordHash = await hashPassword(DEMO_PASSWORD); // once: bcrypt is slow on purpose
   const today = now();
   const start = today - 365 * DAY;
   try {
     clockControl.set(start);
-    const built = transact(() => (isEmpty() ? buildRoster(passwordHash) : null));
+    const built = await unitOfWork(async () => ((await isEmpty()) ? await buildRoster(passwordHash) : null));
     if (!built) return [];
     const events = planHistory(built.villages, start, today);
-    runEvents(events);
+    await runEvents(events);
     clockControl.reset();
     for (const v of built.villages) await seedDemoClaims(v.id);
     await seedDemoActivities(now());
@@ -347,18 +366,18 @@ export async function seedDemo(): Promise<DemoLogin[]> {
 
 // ---- roster -------------------------------------------------------------------
 
-function buildRoster(passwordHash: string): { villages: SeedVillage[]; logins: DemoLogin[] } {
-  const sqlite = engine().sqlite;
-  const townshipId = ensureTownship(DEMO_TOWNSHIP);
+/** Inside the seed's unit of work. */
+async function buildRoster(passwordHash: string): Promise<{ villages: SeedVillage[]; logins: DemoLogin[] }> {
+  const townshipId = await ensureTownship(DEMO_TOWNSHIP);
   const takenPhones = new Set<string>();
   const logins: DemoLogin[] = [];
   const villages: SeedVillage[] = [];
   const userIds = new Map<string, number>();
 
-  const addUser = (phone: string, displayName: string, memberId: number | null, roles: RoleGrant[], village: string | null) => {
-    const id = insertUser({ phone, passwordHash, displayName, memberId, mustChangePassword: false, roles });
+  const addUser = async (phone: string, displayName: string, memberId: number | null, roles: RoleGrant[], village: string | null) => {
+    const id = await insertUser({ phone, passwordHash, displayName, memberId, mustChangePassword: false, roles });
     userIds.set(phone, id);
-    if (/^139000000\d\d$/.test(phone)) {
+    if (DEMO_LOGIN.test(phone)) {
       logins.push({ phone, role: roles.map((g) => g.role).join(","), village });
     }
     return id;
@@ -366,13 +385,16 @@ function buildRoster(passwordHash: string): { villages: SeedVillage[]; logins: D
 
   for (const [vi, spec] of VILLAGES.entries()) {
     const r = rng(spec.seed);
-    const villageId = createVillage({ townshipId, name: spec.name, code: spec.code });
-    const gridIds = GRID_NAMES.slice(0, spec.grids).map((g) => ensureGrid(villageId, g));
-    seedDemoRules(villageId);
-    const storeId = Number(
-      sqlite.prepare("insert into stores (village_id, name, created_at) values (?, ?, ?)").run(villageId, `${spec.name}积分超市`, now()).lastInsertRowid,
-    );
-    const storeAccountId = openStoreAccount(villageId, storeId);
+    const villageId = await createVillage({ townshipId, name: spec.name, code: spec.code });
+    const gridIds: number[] = [];
+    for (const g of GRID_NAMES.slice(0, spec.grids)) gridIds.push(await ensureGrid(villageId, g));
+    await seedDemoRules(villageId);
+    const { id: storeId } = await db()
+      .insertInto("stores")
+      .values({ village_id: villageId, name: `${spec.name}积分超市`, created_at: now() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const storeAccountId = await openStoreAccount(villageId, storeId);
 
     const households: SeedHousehold[] = [];
     const perGrid = Math.ceil(spec.households / spec.grids);
@@ -388,7 +410,7 @@ function buildRoster(passwordHash: string): { villages: SeedVillage[]; logins: D
       const n = (houseNo.get(group) ?? 0) + r.int(1, 3);
       houseNo.set(group, n);
       const number = String(i + 1).padStart(3, "0");
-      const { householdId, memberIds } = insertHousehold({
+      const { householdId, memberIds } = await addHousehold({
         villageId, gridId: gridIds[gridIndex], number, address: `${spec.name}${group}组${n}号`,
         // children hold no spending right
         members: people.map((p) => ({ name: p.name, relation: p.relation, phone: p.phone, canRedeem: p.age >= 16 })),
@@ -406,7 +428,7 @@ function buildRoster(passwordHash: string): { villages: SeedVillage[]; logins: D
 
     // staff who do not live in a household here
     for (const s of STAFF_ONLY.filter((x) => x.village === vi)) {
-      addUser(s.phone, s.name, null, [{ role: s.role, villageId }], spec.name);
+      await addUser(s.phone, s.name, null, [{ role: s.role, villageId }], spec.name);
     }
     // members with a login: the fixed demo ones, then about a third of the rest with a phone
     for (const h of households) {
@@ -418,7 +440,7 @@ function buildRoster(passwordHash: string): { villages: SeedVillage[]; logins: D
         if (link?.staff) roles.push({ role: link.staff, villageId });
         roles.push({ role: "villager", villageId });
         if (k === 0) roles.push({ role: "household_head", villageId });
-        addUser(m.p.phone, m.p.name, m.id, roles, spec.name);
+        await addUser(m.p.phone, m.p.name, m.id, roles, spec.name);
       }
     }
     const committee = userIds.get(vi === 0 ? "13900000003" : "13900000013")!;
@@ -430,7 +452,7 @@ function buildRoster(passwordHash: string): { villages: SeedVillage[]; logins: D
     });
   }
   const admin = STAFF_ONLY.find((s) => s.village === null)!;
-  addUser(admin.phone, admin.name, null, [{ role: "township_admin", villageId: null }], null);
+  await addUser(admin.phone, admin.name, null, [{ role: "township_admin", villageId: null }], null);
   logins.sort((a, b) => a.phone.localeCompare(b.phone));
   return { villages, logins };
 }
@@ -440,7 +462,7 @@ function buildRoster(passwordHash: string): { villages: SeedVillage[]; logins: D
 interface SeedEvent {
   at: number;
   seq: number;
-  run: () => void;
+  run: () => Promise<void> | void;
 }
 
 const SANITATION = { 优秀: 10, 良好: 5 } as const;
@@ -492,8 +514,8 @@ function at(month: string, day: number, hour: number, minute = 0): number {
   return chinaMonthStart(month) + (day - 1) * DAY + hour * HOUR + minute * MINUTE;
 }
 
-function spendable(h: SeedHousehold): number {
-  return householdBalance(h.id).spendable - h.reserve;
+async function spendable(h: SeedHousehold): Promise<number> {
+  return (await householdBalance(h.id)).spendable - h.reserve;
 }
 
 /** A member old enough to do the work or go shopping (never a child). */
@@ -541,7 +563,7 @@ function cart(r: Rng, max: number): { total: number; memo: string } | null {
 function planHistory(villages: SeedVillage[], start: number, today: number): SeedEvent[] {
   const events: SeedEvent[] = [];
   let seq = 0;
-  const schedule = (t: number, run: () => void) => {
+  const schedule = (t: number, run: SeedEvent["run"]) => {
     if (t > start + HOUR && t < today - MINUTE) events.push({ at: t, seq: seq++, run });
   };
   const cause = { kind: "demo", id: null };
@@ -577,33 +599,33 @@ function planHistory(villages: SeedVillage[], start: number, today: number): See
           const idemKey = `demo:v1:${h.key}:${month}:sanitation`;
           const memberId = h.members[0].id;
           if (tier === "不合格") {
-            schedule(t, () => {
-              if (spendable(h) < 5) return;
-              deduct({ householdId: h.id, amount: 5, idemKey, actor: committee, memberId, cause, memo: `环境卫生评比·不合格（${label}）` });
+            schedule(t, async () => {
+              if (await spendable(h) < 5) return;
+              await deduct({ householdId: h.id, amount: 5, idemKey, actor: committee, memberId, cause, memo: `环境卫生评比·不合格（${label}）` });
             });
           } else if (tier === "良好" && month === fixMonth && !fixPlanned && !h.demoHome) {
             // 红冲: the inspector typed 优秀; the committee corrects it the next morning.
             fixPlanned = true;
             let wrong: PostResult | null = null;
-            schedule(t, () => {
-              wrong = award({ householdId: h.id, amount: SANITATION.优秀, idemKey, actor: committee, memberId, cause, memo: `环境卫生评比·优秀（${label}）` });
+            schedule(t, async () => {
+              wrong = await award({ householdId: h.id, amount: SANITATION.优秀, idemKey, actor: committee, memberId, cause, memo: `环境卫生评比·优秀（${label}）` });
               h.reserve += SANITATION.优秀;
             });
-            schedule(t + DAY - 30 * MINUTE, () => {
+            schedule(t + DAY - 30 * MINUTE, async () => {
               if (!wrong) return;
               h.reserve -= SANITATION.优秀;
-              reverse({
+              await reverse({
                 txnId: wrong.txnId, idemKey: `demo:v1:${h.key}:${month}:sanitation-reversal`, actor: committee,
                 memo: `红冲：${label}环境卫生评比录入有误，原记“优秀”，复核为“良好”，改记 5 分`,
               });
-              award({
+              await award({
                 householdId: h.id, amount: SANITATION.良好, idemKey: `demo:v1:${h.key}:${month}:sanitation-fix`, actor: committee,
                 memberId, cause, memo: `环境卫生评比·良好（${label}，更正）`,
               });
             });
           } else if (tier === "优秀" || tier === "良好") {
-            schedule(t, () => {
-              award({ householdId: h.id, amount: SANITATION[tier], idemKey, actor: committee, memberId, cause, memo: `环境卫生评比·${tier}（${label}）` });
+            schedule(t, async () => {
+              await award({ householdId: h.id, amount: SANITATION[tier], idemKey, actor: committee, memberId, cause, memo: `环境卫生评比·${tier}（${label}）` });
             });
           }
         });
@@ -614,8 +636,8 @@ function planHistory(villages: SeedVillage[], start: number, today: number): See
         const quarter = `${month.slice(0, 4)}年第${"一二三四"[mm / 3 - 1]}季度`;
         const t0 = at(month, 28, 15) + offset;
         drawHouseholds(r, v.households, r.int(6, 10), (h) => h.diligence ** 3).forEach((h, i) => {
-          schedule(t0 + i * 30_000, () => {
-            award({
+          schedule(t0 + i * 30_000, async () => {
+            await award({
               householdId: h.id, amount: 15, idemKey: `demo:v1:${h.key}:${month}:courtyard`, actor: committee,
               memberId: h.members[0].id, cause, memo: `美丽庭院评比（${quarter}）`,
             });
@@ -643,21 +665,21 @@ function planHistory(villages: SeedVillage[], start: number, today: number): See
         who.forEach((h, pi) => {
           const t = credited + pi * 15_000;
           const idemKey = `demo:v1:${h.key}:${month}:volunteer${k + 1}`;
-          schedule(t, () => {
+          schedule(t, async () => {
             const m = adult(x, h);
-            award({ householdId: h.id, amount: points, idemKey, actor: committee, memberId: m?.id ?? null, cause, memo });
+            await award({ householdId: h.id, amount: points, idemKey, actor: committee, memberId: m?.id ?? null, cause, memo });
           });
           if (month === dupMonth && k === 0 && pi === 0) {
             // 红冲: the same attendance was entered twice; the committee spots it the next day.
             let dup: PostResult | null = null;
-            schedule(t + 40_000, () => {
-              dup = award({ householdId: h.id, amount: points, idemKey: `${idemKey}-dup`, actor: committee, cause, memo });
+            schedule(t + 40_000, async () => {
+              dup = await award({ householdId: h.id, amount: points, idemKey: `${idemKey}-dup`, actor: committee, cause, memo });
               h.reserve += points;
             });
-            schedule(t + DAY + 30 * MINUTE, () => {
+            schedule(t + DAY + 30 * MINUTE, async () => {
               if (!dup) return;
               h.reserve -= points;
-              reverse({
+              await reverse({
                 txnId: dup.txnId, idemKey: `${idemKey}-dup-reversal`, actor: committee,
                 memo: `红冲：${act.name}（${dayLabel(held)}）同一次志愿服务重复登记，撤销多记的一笔`,
               });
@@ -674,8 +696,8 @@ function planHistory(villages: SeedVillage[], start: number, today: number): See
         const year = mm === 1 ? `${Number(month.slice(0, 4)) - 1}年度` : `${month.slice(0, 4)}年`;
         winners.forEach((h, i) => {
           const member = eligible(h);
-          schedule(t0 + i * 30_000, () => {
-            award({
+          schedule(t0 + i * 30_000, async () => {
+            await award({
               householdId: h.id, amount: points, idemKey: `demo:v1:${h.key}:${month}:honour-${slug}`, actor: committee,
               memberId: member?.id ?? h.members[0].id, cause, memo: `民主评议·${title}（${year}）`,
             });
@@ -712,9 +734,9 @@ function planHistory(villages: SeedVillage[], start: number, today: number): See
         const detail = r.pick(rule.detail);
         const [h] = drawHouseholds(r, v.households.filter((y) => !y.demoHome), 1, (y) => 1 - y.diligence);
         const t = at(month, r.int(1, 28), r.int(9, 16), r.int(0, 59));
-        schedule(t, () => {
-          if (spendable(h) < rule.points) return;
-          deduct({
+        schedule(t, async () => {
+          if (await spendable(h) < rule.points) return;
+          await deduct({
             householdId: h.id, amount: rule.points, idemKey: `demo:v1:${h.key}:${month}:deduct${k + 1}`, actor: committee,
             memberId: h.members[0].id, cause, memo: `村规民约·${rule.name}：${detail}（${label}）`,
           });
@@ -726,8 +748,9 @@ function planHistory(villages: SeedVillage[], start: number, today: number): See
         const times = r.chance(0.6) ? (r.chance(0.2) ? 2 : 1) : 0;
         for (let j = 0; j < times; j++) {
           const t = at(month, r.int(1, 28), r.int(8, 18), r.int(0, 59)) + offset;
-          schedule(t, () => {
-            if (spendable(h) >= h.saveUpTo) redeemOnce(x, v, h, `demo:v1:${h.key}:${month}:redeem${j + 1}`);
+          schedule(t, async () => {
+            const available = await spendable(h);
+            if (available >= h.saveUpTo) await redeemOnce(x, v, h, available, `demo:v1:${h.key}:${month}:redeem${j + 1}`);
           });
         }
       }
@@ -736,15 +759,21 @@ function planHistory(villages: SeedVillage[], start: number, today: number): See
       if (month === voidMonth) {
         const t = at(month, 12, 10, 5) + offset;
         let done: { txnId: number; memo: string; key: string } | null = null;
-        schedule(t, () => {
-          const others = v.households.filter((h) => !h.demoHome);
-          const h = others.reduce((best, y) => (spendable(y) > spendable(best) ? y : best), others[0]);
-          const r1 = redeemOnce(x, v, h, `demo:v1:${h.key}:${month}:redeem-void`);
+        schedule(t, async () => {
+          // The household with the most to spend (the first of them on a tie).
+          const others = v.households.filter((y) => !y.demoHome);
+          let h = others[0];
+          let most = await spendable(h);
+          for (const y of others.slice(1)) {
+            const s = await spendable(y);
+            if (s > most) [h, most] = [y, s];
+          }
+          const r1 = await redeemOnce(x, v, h, most, `demo:v1:${h.key}:${month}:redeem-void`);
           done = r1 && { ...r1, key: h.key };
         });
-        schedule(t + 12 * MINUTE, () => {
+        schedule(t + 12 * MINUTE, async () => {
           if (!done) return;
-          reverse({
+          await reverse({
             txnId: done.txnId, idemKey: `demo:v1:${done.key}:${month}:redeem-void-reversal`, actor: storeKeeper,
             memo: `红冲：兑换作废，村民当场退回商品（${done.memo}），积分退回`,
           });
@@ -756,26 +785,27 @@ function planHistory(villages: SeedVillage[], start: number, today: number): See
   return events;
 }
 
-function redeemOnce(x: Rng, v: SeedVillage, h: SeedHousehold, idemKey: string): { txnId: number; memo: string } | null {
-  const c = cart(x, spendable(h));
+/** `available`: what the household may spend, just read. */
+async function redeemOnce(x: Rng, v: SeedVillage, h: SeedHousehold, available: number, idemKey: string): Promise<{ txnId: number; memo: string } | null> {
+  const c = cart(x, available);
   if (!c) return null;
   const spenders = h.members.filter((m) => m.p.age >= 16);
   const m = spenders.find((s) => s.p.phone) && x.chance(0.7) ? spenders.find((s) => s.p.phone)! : x.pick(spenders);
-  const res = redeem({
+  const res = await redeem({
     householdId: h.id, storeAccountId: v.storeAccountId, amount: c.total, idemKey, actor: v.storeKeeper,
     memberId: m.id, cause: { kind: "demo", id: null }, memo: `积分超市兑换：${c.memo}`,
   });
   return { txnId: res.txnId, memo: c.memo };
 }
 
-/** Posts in time order with the clock at each event, a few hundred per transaction. */
-function runEvents(events: SeedEvent[]): void {
+/** Posts in time order with the clock at each event, a few hundred per unit of work. */
+async function runEvents(events: SeedEvent[]): Promise<void> {
   const BATCH = 500;
   for (let i = 0; i < events.length; i += BATCH) {
-    transact(() => {
+    await unitOfWork(async () => {
       for (const e of events.slice(i, i + BATCH)) {
         clockControl.set(e.at);
-        e.run();
+        await e.run();
       }
     });
   }

@@ -16,9 +16,9 @@ describe("demo seed", () => {
   let villages: { id: number; name: string; code: string }[] = [];
 
   it("seeds an empty database", async () => {
-    expect(isEmpty()).toBe(true);
+    expect(await isEmpty()).toBe(true);
     logins = await seedDemo();
-    expect(isEmpty()).toBe(false);
+    expect(await isEmpty()).toBe(false);
     villages = engine().sqlite.prepare("select id, name, code from villages order by id").all() as typeof villages;
     const rows = {
       households: count("select count(*) as n from households"),
@@ -70,11 +70,11 @@ describe("demo seed", () => {
     expect(logins.map((l) => l.phone)).toEqual(expected.map(([p]) => p));
     const villageId = (name: string | null) => (name === null ? null : villages.find((v) => v.name === name)!.id);
     for (const [phone, roles, village] of expected) {
-      const user = findUserByPhone(phone);
+      const user = await findUserByPhone(phone);
       expect(user, phone).toBeDefined();
       expect(user!.must_change_password).toBe(0);
       expect(await verifyPassword(DEMO_PASSWORD, user!.password_hash)).toBe(true);
-      const grants = rolesOf(user!.id);
+      const grants = await rolesOf(user!.id);
       for (const role of roles) expect(grants, phone).toContainEqual({ role, villageId: villageId(village) });
       expect(grants.every((g) => g.villageId === villageId(village)), phone).toBe(true);
       const login = logins.find((l) => l.phone === phone)!;
@@ -82,18 +82,18 @@ describe("demo seed", () => {
       expect(login.role.split(",").sort()).toEqual(grants.map((g) => g.role).sort());
     }
     // the township admin spans the township and belongs to no household
-    expect(rolesOf(findUserByPhone("13900000000")!.id)).toEqual([{ role: "township_admin", villageId: null }]);
-    expect(findUserByPhone("13900000000")!.member_id).toBeNull();
+    expect(await rolesOf((await findUserByPhone("13900000000"))!.id)).toEqual([{ role: "township_admin", villageId: null }]);
+    expect((await findUserByPhone("13900000000"))!.member_id).toBeNull();
   });
 
-  it("links 13900000001 to the head of a real household with a healthy balance and history", () => {
-    const user = findUserByPhone("13900000001")!;
+  it("links 13900000001 to the head of a real household with a healthy balance and history", async () => {
+    const user = (await findUserByPhone("13900000001"))!;
     const member = engine().sqlite.prepare("select * from members where id = ?").get(user.member_id) as {
       household_id: number; village_id: number; is_head: number; phone: string; relation: string;
     };
     expect(member).toMatchObject({ village_id: villages[0].id, is_head: 1, phone: "13900000001", relation: "户主" });
     expect(count("select count(*) as n from members where household_id = ?", member.household_id)).toBeGreaterThanOrEqual(3);
-    const b = householdBalance(member.household_id);
+    const b = await householdBalance(member.household_id);
     expect(b.balance).toBeGreaterThanOrEqual(100);
     expect(b.score).toBeGreaterThan(0);
     const kinds = engine().sqlite.prepare(
@@ -104,7 +104,7 @@ describe("demo seed", () => {
     expect(byKind.award).toBeGreaterThanOrEqual(12);
     expect(byKind.redemption ?? 0).toBeGreaterThanOrEqual(1);
 
-    const v2 = findUserByPhone("13900000011")!;
+    const v2 = (await findUserByPhone("13900000011"))!;
     const m2 = engine().sqlite.prepare("select village_id, is_head from members where id = ?").get(v2.member_id) as { village_id: number; is_head: number };
     expect(m2).toEqual({ village_id: villages[1].id, is_head: 0 });
   });
@@ -136,8 +136,8 @@ describe("demo seed", () => {
     expect(count("select count(*) as n from users where must_change_password <> 0")).toBe(0);
   });
 
-  it("writes a year of realistic, balanced ledger history ending today", () => {
-    expect(checkLedger(engine().writer).filter((r) => !r.ok)).toEqual([]);
+  it("writes a year of realistic, balanced ledger history ending today", async () => {
+    expect((await checkLedger(engine().writer)).filter((r) => !r.ok)).toEqual([]);
     expect(count("select count(*) as n from accounts where kind = 'household' and balance < 0")).toBe(0);
     expect(count("select count(*) as n from ledger_transactions where idem_key not like 'demo:v1:%'")).toBe(0);
     expect(count("select count(*) as n from ledger_transactions where cause_kind <> 'demo' or actor_user_id is null")).toBe(0);
@@ -230,19 +230,19 @@ describe("demo seed", () => {
     process.env.DATABASE_PATH = path.join(path.dirname(original), "empty.sqlite");
     try {
       await migrateToLatest();
-      expect(isEmpty()).toBe(true);
+      expect(await isEmpty()).toBe(true);
       const { phone, password } = await seedEmpty();
       expect(phone).toBe("13900000000");
       expect(password.length).toBeGreaterThanOrEqual(8);
       expect(password).not.toBe(DEMO_PASSWORD);
-      const user = findUserByPhone(phone)!;
+      const user = (await findUserByPhone(phone))!;
       expect(user.must_change_password).toBe(1);
       expect(await verifyPassword(password, user.password_hash)).toBe(true);
-      expect(rolesOf(user.id)).toEqual([{ role: "township_admin", villageId: null }]);
+      expect(await rolesOf(user.id)).toEqual([{ role: "township_admin", villageId: null }]);
       expect((engine().sqlite.prepare("select name from townships").all() as { name: string }[]).map((t) => t.name)).toEqual(["青山镇"]);
       expect(count("select count(*) as n from villages")).toBe(0);
       expect(count("select count(*) as n from ledger_transactions")).toBe(0);
-      expect(isEmpty()).toBe(false);
+      expect(await isEmpty()).toBe(false);
     } finally {
       await closeDatabase();
       process.env.DATABASE_PATH = original;
