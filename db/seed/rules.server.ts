@@ -3,7 +3,7 @@ import type { RuleCategory, RuleUnit } from "../schema";
 import { approveClaim, fileClaimBatch, householdOfUser, objectToClaim, resolveObjection } from "../../app/claims/claims.server";
 import { checkPhotos, storePhotos } from "../../app/claims/photos.server";
 import { now } from "../../app/platform/clock.server";
-import { stmt, transact } from "../../app/platform/database.server";
+import { db, unitOfWork } from "../../app/platform/database.server";
 import { insertRule, type CapField } from "../../app/rules/rules.server";
 
 type Spec = [RuleCategory, string, number, RuleUnit, boolean, Partial<Record<CapField, number>>?];
@@ -39,11 +39,11 @@ const RULES: Spec[] = [
   ["other", "参加农业技能培训", 3, "time", false, { member_month: 6 }],
 ];
 
-/** Inside the seed's transaction. Returns rule ids by name. */
-export function seedDemoRules(villageId: number): Map<string, number> {
+/** Inside the seed's unit of work. Returns rule ids by name. */
+export async function seedDemoRules(villageId: number): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const [category, name, points, unit, evidenceRequired, caps] of RULES) {
-    ids.set(name, insertRule(villageId, { category, name, points, unit, evidenceRequired, caps: caps ?? {} }));
+    ids.set(name, await insertRule(villageId, { category, name, points, unit, evidenceRequired, caps: caps ?? {} }));
   }
   return ids;
 }
@@ -54,17 +54,19 @@ export function seedDemoRules(villageId: number): Map<string, number> {
  * credit when their 公示 ends, through the scheduler like any other).
  */
 export async function seedDemoClaims(villageId: number): Promise<void> {
-  const staff = (role: string) =>
-    (stmt("select r.user_id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = ? order by u.phone limit 1").get(villageId, role) as { user_id: number } | undefined)?.user_id;
-  const committee = staff("committee");
-  const inspector = staff("inspector");
+  const committee = await firstStaff(villageId, "committee");
+  const inspector = await firstStaff(villageId, "inspector");
   if (!committee || !inspector) return;
-  const committeeHousehold = householdOfUser(committee);
-  const villagers = stmt(
-    `select u.id as user_id, m.id as member_id, m.household_id from users u join members m on m.id = u.member_id
-     join user_roles r on r.user_id = u.id and r.role = 'household_head' and r.village_id = ? order by u.id limit 12`,
-  ).all(villageId) as { user_id: number; member_id: number; household_id: number }[];
-  const rule = (name: string) => (stmt("select id from rules where village_id = ? and name = ?").get(villageId, name) as { id: number }).id;
+  const committeeHousehold = await householdOfUser(committee);
+  const villagers = await db()
+    .selectFrom("users as u")
+    .innerJoin("members as m", "m.id", "u.member_id")
+    .innerJoin("user_roles as r", (j) => j.onRef("r.user_id", "=", "u.id").on("r.role", "=", "household_head").on("r.village_id", "=", villageId))
+    .select(["u.id as user_id", "m.id as member_id", "m.household_id"])
+    .orderBy("u.id")
+    .limit(12)
+    .execute();
+  const rule = await ruleIds(villageId);
   const day = 86_400_000;
   const plan: [string, number, string][] = [
     ["清扫村道", 1, "清扫村口到小学的路段"],
@@ -77,18 +79,44 @@ export async function seedDemoClaims(villageId: number): Promise<void> {
     ["参加农业技能培训", 1, "果树修剪培训"],
   ];
   const inFlight = villagers.slice(0, 8);
-  transact(() => {
-    inFlight.forEach((v, i) => {
+  await unitOfWork(async () => {
+    for (const [i, v] of inFlight.entries()) {
       const [name, quantity, note] = plan[i % plan.length];
-      const [id] = fileClaimBatch({
+      const [id] = await fileClaimBatch({
         villageId, filer: { userId: v.user_id, role: "household_head" },
         items: [{ memberId: v.member_id, ruleId: rule(name), occurredAt: now() - (i + 1) * day, quantity, note }],
       });
       // Half go straight into 公示 (approved by the committee, never its own household's).
-      if (i % 2 === 0 && v.household_id !== committeeHousehold) approveClaim(villageId, id, { userId: committee, role: "committee" });
-    });
+      if (i % 2 === 0 && v.household_id !== committeeHousehold) await approveClaim(villageId, id, { userId: committee, role: "committee" });
+    }
   });
   await seedObjectedClaims(villageId, villagers.slice(8), committee, inspector, committeeHousehold);
+}
+
+/** The village's first login (by phone) holding a staff role. */
+async function firstStaff(villageId: number, role: "committee" | "inspector"): Promise<number | undefined> {
+  const row = await db()
+    .selectFrom("user_roles as r")
+    .innerJoin("users as u", "u.id", "r.user_id")
+    .select("r.user_id")
+    .where("r.village_id", "=", villageId)
+    .where("r.role", "=", role)
+    .orderBy("u.phone")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.user_id;
+}
+
+/** The village's rule ids by name, read once; a name the catalogue lacks is a bug in the seed. */
+async function ruleIds(villageId: number): Promise<(name: string) => number> {
+  const rows = await db().selectFrom("rules").select(["id", "name"]).where("village_id", "=", villageId).orderBy("id").execute();
+  const ids = new Map<string, number>();
+  for (const r of rows) if (!ids.has(r.name)) ids.set(r.name, r.id);
+  return (name) => {
+    const id = ids.get(name);
+    if (id === undefined) throw new Error(`演示细则不存在：${name}`);
+    return id;
+  };
 }
 
 // A 1×1 PNG: the demo's evidence photo, checked and cleaned like any upload (checkPhotos).
@@ -102,20 +130,20 @@ const DEMO_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADU
 async function seedObjectedClaims(villageId: number, villagers: { user_id: number; member_id: number; household_id: number }[], committee: number, inspector: number, committeeHousehold: number | null): Promise<void> {
   const others = villagers.filter((v) => v.household_id !== committeeHousehold);
   if (others.length < 2) return;
-  const rule = (name: string) => (stmt("select id from rules where village_id = ? and name = ?").get(villageId, name) as { id: number }).id;
+  const rule = await ruleIds(villageId);
   const checked = await checkPhotos([new File([new Uint8Array(DEMO_PNG)], "photo.png", { type: "image/png" })]);
   if (!checked.ok) throw new Error(`演示照片无法处理：${checked.message}`);
   const photos = storePhotos(villageId, checked.photos);
-  transact(() => {
-    const file = (filer: number, role: "household_head" | "inspector", v: (typeof others)[number], name: string, note: string, withPhoto: boolean) =>
-      fileClaimBatch({
+  await unitOfWork(async () => {
+    const file = async (filer: number, role: "household_head" | "inspector", v: (typeof others)[number], name: string, note: string, withPhoto: boolean) =>
+      (await fileClaimBatch({
         villageId, filer: { userId: filer, role },
         items: [{ memberId: v.member_id, ruleId: rule(name), occurredAt: now() - 2 * 86_400_000, quantity: 1, note, photos: withPhoto ? photos : [] }],
-      })[0];
-    const deduction = file(inspector, "inspector", others[0], "乱堆乱放柴草杂物", "柴草堆占用村道，劝说两次未清理", true);
-    const planted = file(others[1].user_id, "household_head", others[1], "义务植树", "村西河堤补种柳树", false);
-    for (const id of [deduction, planted]) approveClaim(villageId, id, { userId: committee, role: "committee" });
-    const objection = objectToClaim(villageId, planted, others[0].user_id, "那天下雨，好像没有植树");
-    resolveObjection(villageId, objection, { userId: committee, role: "committee" }, "dismiss", "经查看现场，新栽柳树 12 棵，属实");
+      }))[0];
+    const deduction = await file(inspector, "inspector", others[0], "乱堆乱放柴草杂物", "柴草堆占用村道，劝说两次未清理", true);
+    const planted = await file(others[1].user_id, "household_head", others[1], "义务植树", "村西河堤补种柳树", false);
+    for (const id of [deduction, planted]) await approveClaim(villageId, id, { userId: committee, role: "committee" });
+    const objection = await objectToClaim(villageId, planted, others[0].user_id, "那天下雨，好像没有植树");
+    await resolveObjection(villageId, objection, { userId: committee, role: "committee" }, "dismiss", "经查看现场，新栽柳树 12 棵，属实");
   });
 }
