@@ -2,7 +2,7 @@
 // the check-in QR), one cancelled that the demo villager had signed up for, and one finished whose
 // attendance was turned into claims waiting for review.
 import { clockControl } from "../../app/platform/clock.server";
-import { stmt, unitOfWork } from "../../app/platform/database.server";
+import { db, unitOfWork } from "../../app/platform/database.server";
 import { closeActivity } from "../../app/activities/close.server";
 
 const MINUTE = 60_000;
@@ -11,31 +11,56 @@ const DAY = 24 * HOUR;
 const CHINA = 8 * HOUR;
 
 /** The rules activities pay by: the village's own volunteer rule of that name or unit when it has one, else two demo ones. */
-function volunteerRule(villageId: number, unit: "time" | "hour", at: number, preferred = ""): number {
-  const found = stmt(
-    `select id from rules where village_id = ? and category = 'volunteer' and unit = ? and active = 1 and points > 0
-     order by name <> ?, id limit 1`,
-  ).get(villageId, unit, preferred) as { id: number } | undefined;
+async function volunteerRule(villageId: number, unit: "time" | "hour", at: number, preferred = ""): Promise<number> {
+  const found = await db()
+    .selectFrom("rules")
+    .select("id")
+    .where("village_id", "=", villageId)
+    .where("category", "=", "volunteer")
+    .where("unit", "=", unit)
+    .where("active", "=", 1)
+    .where("points", ">", 0)
+    .orderBy((eb) => eb.case().when("name", "=", preferred).then(0).else(1).end())
+    .orderBy("id")
+    .limit(1)
+    .executeTakeFirst();
   if (found) return found.id;
-  const [name, points] = unit === "time" ? ["志愿活动签到（每次）", 5] : ["志愿活动服务时长（每小时）", 2];
-  return Number(
-    stmt(
-      `insert into rules (village_id, category, name, points, unit, evidence_required, active, created_at, updated_at, cap_member_day)
-       values (?, 'volunteer', ?, ?, ?, 0, 1, ?, ?, ?)`,
-    ).run(villageId, name, points, unit, at, at, unit === "time" ? 20 : 24).lastInsertRowid,
-  );
+  const [name, points] = unit === "time" ? ["志愿活动签到（每次）", 5] as const : ["志愿活动服务时长（每小时）", 2] as const;
+  const { id } = await db()
+    .insertInto("rules")
+    .values({
+      village_id: villageId, category: "volunteer", name, points, unit, evidence_required: 0, active: 1, created_at: at, updated_at: at,
+      cap_member_day: unit === "time" ? 20 : 24,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
 }
 
-function staff(villageId: number, role: string): number {
-  return (stmt("select r.user_id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = ? order by u.phone limit 1").get(villageId, role) as { user_id: number }).user_id;
+async function staff(villageId: number, role: "committee" | "inspector"): Promise<number> {
+  const row = await db()
+    .selectFrom("user_roles as r")
+    .innerJoin("users as u", "u.id", "r.user_id")
+    .select("r.user_id")
+    .where("r.village_id", "=", villageId)
+    .where("r.role", "=", role)
+    .orderBy("u.phone")
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  return row.user_id;
 }
 
 /** Adults with a relation that means grown-up, household by household in a fixed order. */
-function adults(villageId: number): { id: number; household_id: number }[] {
-  return stmt(
-    `select id, household_id from members where village_id = ? and active = 1 and relation in ('户主', '配偶', '儿媳')
-     order by household_id, id`,
-  ).all(villageId) as { id: number; household_id: number }[];
+function adults(villageId: number) {
+  return db()
+    .selectFrom("members")
+    .select(["id", "household_id"])
+    .where("village_id", "=", villageId)
+    .where("active", "=", 1)
+    .where("relation", "in", ["户主", "配偶", "儿媳"])
+    .orderBy("household_id")
+    .orderBy("id")
+    .execute();
 }
 
 /** China-time day offset from today at hh:mm. */
@@ -59,19 +84,31 @@ interface Plan {
 }
 
 export async function seedDemoActivities(today: number): Promise<void> {
-  const villages = stmt("select id from villages order by id").all() as { id: number }[];
+  const villages = await db().selectFrom("villages").select("id").orderBy("id").execute();
   for (const { id: villageId } of villages) {
-    const committee = staff(villageId, "committee");
-    const inspector = staff(villageId, "inspector");
-    const people = adults(villageId);
-    const demoHome = (stmt(
-      `select m.id, m.household_id from users u join members m on m.id = u.member_id
-       join user_roles r on r.user_id = u.id and r.role = 'villager' and r.village_id = ?
-       where u.phone in ('13900000001', '13900000011')`,
-    ).get(villageId) as { id: number; household_id: number } | undefined) ?? null;
+    const committee = await staff(villageId, "committee");
+    const inspector = await staff(villageId, "inspector");
+    const people = await adults(villageId);
+    const demoHome = await db()
+      .selectFrom("users as u")
+      .innerJoin("members as m", "m.id", "u.member_id")
+      .innerJoin("user_roles as r", (j) => j.onRef("r.user_id", "=", "u.id").on("r.role", "=", "villager").on("r.village_id", "=", villageId))
+      .select(["m.id", "m.household_id"])
+      .where("u.phone", "in", ["13900000001", "13900000011"])
+      .orderBy("m.id")
+      .limit(1)
+      .executeTakeFirst();
     // The demo villager's household: a member other than the login itself signs up (a parent without a phone).
     const homeOther = demoHome
-      ? (stmt("select id from members where household_id = ? and id <> ? and active = 1 order by id limit 1").get(demoHome.household_id, demoHome.id) as { id: number } | undefined)
+      ? await db()
+        .selectFrom("members")
+        .select("id")
+        .where("household_id", "=", demoHome.household_id)
+        .where("id", "<>", demoHome.id)
+        .where("active", "=", 1)
+        .orderBy("id")
+        .limit(1)
+        .executeTakeFirst()
       : undefined;
 
     const plans: Plan[] = [
@@ -87,41 +124,48 @@ export async function seedDemoActivities(today: number): Promise<void> {
       return out;
     };
 
-    const held = transact(() => {
+    const held = await unitOfWork(async (tx) => {
       clockControl.set(today);
       for (const p of plans) {
-        const id = insertActivity(villageId, p, volunteerRule(villageId, p.unit, today, p.rule), p.organiser === "committee" ? committee : inspector, committee, today - 7 * DAY);
+        const rule = await volunteerRule(villageId, p.unit, today, p.rule);
+        const id = await insertActivity(villageId, p, rule, p.organiser === "committee" ? committee : inspector, committee, today - 7 * DAY);
         const members = take(p.signups);
         if (p.title === "清扫村道" && homeOther && !members.includes(homeOther.id)) members.push(homeOther.id);
-        for (const m of members) signUp(villageId, id, m, committee, today - 3 * DAY);
+        await signUp(villageId, id, members, committee, today - 3 * DAY);
         // Under way: a few have scanned the QR already (never the demo villager, who can try it).
-        if (p.starts < today) for (const m of members.slice(0, 3)) attend(villageId, id, m, "scan", committee, today - 30 * MINUTE);
+        if (p.starts < today) await attend(villageId, id, members.slice(0, 3).map((m) => ({ m, method: "scan", by: committee, at: today - 30 * MINUTE })));
       }
 
       // Cancelled for the weather: the demo household had signed up and sees it cancelled.
-      const cancelled = insertActivity(
+      const cancelled = await insertActivity(
         villageId,
         { title: "植树护绿", description: "在村东坡地补种树苗。", place: "村东坡地", starts: dayAt(today, 3, 8), hours: 3, capacity: 20, unit: "time", organiser: "committee", signups: 0 },
-        volunteerRule(villageId, "time", today, "义务植树"), committee, committee, today - 6 * DAY,
+        await volunteerRule(villageId, "time", today, "义务植树"), committee, committee, today - 6 * DAY,
       );
       const cancelledMembers = [...new Set([...take(5), ...(homeOther ? [homeOther.id] : [])])];
-      for (const m of cancelledMembers) signUp(villageId, cancelled, m, committee, today - 4 * DAY);
-      stmt("update activities set status = 'cancelled', cancel_reason = ?, updated_at = ? where id = ?").run("气象台发布大风预警，改期另行通知", today - DAY, cancelled);
+      await signUp(villageId, cancelled, cancelledMembers, committee, today - 4 * DAY);
+      await tx
+        .updateTable("activities")
+        .set({ status: "cancelled", cancel_reason: "气象台发布大风预警，改期另行通知", updated_at: today - DAY })
+        .where("id", "=", cancelled)
+        .execute();
 
       // Finished ten days ago, organised by the inspector, who closed it into claims: the demo's
       // committee member did not file them, so can review them (maker-checker).
       const heldAt = dayAt(today, -10, 8, 30);
-      const finished = insertActivity(
+      const finished = await insertActivity(
         villageId,
         { title: "扫雪除冰", description: "清扫村道和学校门口的积雪。", place: "村小学门口", starts: heldAt, hours: 3, capacity: 15, unit: "hour", organiser: "inspector", signups: 0 },
-        volunteerRule(villageId, "hour", today), inspector, committee, heldAt - 5 * DAY,
+        await volunteerRule(villageId, "hour", today), inspector, committee, heldAt - 5 * DAY,
       );
       const came = take(8);
-      for (const m of came) signUp(villageId, finished, m, committee, heldAt - 2 * DAY);
-      came.slice(0, 7).forEach((m, i) => attend(villageId, finished, m, i < 5 ? "scan" : "manual", inspector, heldAt + 10 * MINUTE + i * MINUTE, i === 0 ? 2 : null));
+      await signUp(villageId, finished, came, committee, heldAt - 2 * DAY);
+      await attend(villageId, finished, came.slice(0, 7).map((m, i) => ({
+        m, method: i < 5 ? "scan" : "manual", by: inspector, at: heldAt + 10 * MINUTE + i * MINUTE, hours: i === 0 ? 2 : null,
+      })));
       return { id: finished, heldAt };
     });
-    // Closing is a unit of work of its own, after the synchronous transaction above has committed.
+    // Closing is a unit of work of its own, after the one above has committed.
     clockControl.set(held.heldAt + 4 * HOUR);
     const closed = await closeActivity({ userId: inspector, role: "inspector" }, villageId, held.id);
     // A village catalogue with tight caps may refuse the batch: the activity then stays open to close by hand.
@@ -130,27 +174,41 @@ export async function seedDemoActivities(today: number): Promise<void> {
   }
 }
 
-function insertActivity(villageId: number, p: Plan, ruleId: number, organiser: number, createdBy: number, createdAt: number): number {
-  return Number(
-    stmt(
-      `insert into activities (village_id, title, description, place, starts_at, ends_at, signup_deadline, capacity,
-         organiser_user_id, rule_id, created_by, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(villageId, p.title, p.description, p.place, p.starts, p.starts + p.hours * HOUR, p.starts - 12 * HOUR, p.capacity, organiser, ruleId, createdBy, createdAt, createdAt)
-      .lastInsertRowid,
-  );
+async function insertActivity(villageId: number, p: Plan, ruleId: number, organiser: number, createdBy: number, createdAt: number): Promise<number> {
+  const { id } = await db()
+    .insertInto("activities")
+    .values({
+      village_id: villageId, title: p.title, description: p.description, place: p.place, starts_at: p.starts, ends_at: p.starts + p.hours * HOUR,
+      signup_deadline: p.starts - 12 * HOUR, capacity: p.capacity, organiser_user_id: organiser, rule_id: ruleId, created_by: createdBy,
+      created_at: createdAt, updated_at: createdAt,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
 }
 
-function signUp(villageId: number, activityId: number, memberId: number, by: number, at: number): void {
-  stmt(
-    `insert into activity_signups (village_id, activity_id, member_id, status, signed_up_by, created_at, updated_at)
-     values (?, ?, ?, 'active', ?, ?, ?)`,
-  ).run(villageId, activityId, memberId, by, at, at);
+/** The members signed up, in one statement (ids follow the list's order). */
+async function signUp(villageId: number, activityId: number, memberIds: number[], by: number, at: number): Promise<void> {
+  if (!memberIds.length) return;
+  await db()
+    .insertInto("activity_signups")
+    .values(memberIds.map((m) => ({ village_id: villageId, activity_id: activityId, member_id: m, status: "active" as const, signed_up_by: by, created_at: at, updated_at: at })))
+    .execute();
 }
 
-function attend(villageId: number, activityId: number, memberId: number, method: "scan" | "manual", by: number, at: number, hours: number | null = null): void {
-  stmt(
-    `insert into activity_attendance (village_id, activity_id, member_id, method, hours, recorded_by, created_at)
-     values (?, ?, ?, ?, ?, ?, ?)`,
-  ).run(villageId, activityId, memberId, method, hours, by, at);
+interface Attendance {
+  m: number;
+  method: "scan" | "manual";
+  by: number;
+  at: number;
+  hours?: number | null;
+}
+
+/** Attendance records in one statement (ids follow the list's order: closing files claims by id). */
+async function attend(villageId: number, activityId: number, rows: Attendance[]): Promise<void> {
+  if (!rows.length) return;
+  await db()
+    .insertInto("activity_attendance")
+    .values(rows.map((r) => ({ village_id: villageId, activity_id: activityId, member_id: r.m, method: r.method, hours: r.hours ?? null, recorded_by: r.by, created_at: r.at })))
+    .execute();
 }
