@@ -10,7 +10,7 @@ import { confirmCampaign } from "../../app/campaigns/results.server";
 import { markRepresentatives } from "../../app/campaigns/voters.server";
 import { categoriesOf, createCampaign, type CategoryInput } from "../../app/campaigns/campaigns.server";
 import { chinaYear, clockControl } from "../../app/platform/clock.server";
-import { stmt, unitOfWork } from "../../app/platform/database.server";
+import { db, unitOfWork } from "../../app/platform/database.server";
 import { insertRule } from "../../app/rules/rules.server";
 
 const HOUR = 3600_000;
@@ -29,44 +29,84 @@ interface Person {
   user_id: number | null;
 }
 
-function staff(villageId: number, role: string): number[] {
-  return (stmt("select r.user_id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = ? order by u.phone").all(villageId, role) as { user_id: number }[]).map((r) => r.user_id);
+async function staff(villageId: number, role: "committee"): Promise<number[]> {
+  const rows = await db()
+    .selectFrom("user_roles as r")
+    .innerJoin("users as u", "u.id", "r.user_id")
+    .select("r.user_id")
+    .where("r.village_id", "=", villageId)
+    .where("r.role", "=", role)
+    .orderBy("u.phone")
+    .execute();
+  return rows.map((r) => r.user_id);
 }
 
-function ruleId(villageId: number, name: string): number {
-  const found = stmt("select id from rules where village_id = ? and name = ? and active = 1").get(villageId, name) as { id: number } | undefined;
-  return found?.id ?? insertRule(villageId, { category: "family", name, points: 30, unit: "time", evidenceRequired: false, caps: { household_year: 30 } });
+async function ruleId(villageId: number, name: string): Promise<number> {
+  const found = await db().selectFrom("rules").select("id").where("village_id", "=", villageId).where("name", "=", name).where("active", "=", 1).executeTakeFirst();
+  return found?.id ?? await insertRule(villageId, { category: "family", name, points: 30, unit: "time", evidenceRequired: false, caps: { household_year: 30 } });
 }
 
 /** The demo logins' members first, then one grown-up login per household spread over the village, then two without a login. */
-function chooseRepresentatives(villageId: number): Person[] {
-  const fixed = stmt(
-    `select m.id as member_id, m.household_id, u.id as user_id from users u join members m on m.id = u.member_id
-     where m.village_id = ? and u.phone in (${DEMO_PHONES.map(() => "?").join(",")}) order by u.phone`,
-  ).all(villageId, ...DEMO_PHONES) as Person[];
-  const withLogin = stmt(
-    `select m.id as member_id, m.household_id, min(u.id) as user_id from members m join users u on u.member_id = m.id
-     join user_roles r on r.user_id = u.id and r.role = 'villager' and r.village_id = m.village_id
-     where m.village_id = ? and m.active = 1 and m.relation in ('户主', '配偶', '子女', '儿媳') group by m.household_id order by m.household_id`,
-  ).all(villageId) as Person[];
-  const without = stmt(
-    `select m.id as member_id, m.household_id, null as user_id from members m where m.village_id = ? and m.active = 1 and m.relation = '户主'
-     and not exists (select 1 from users u where u.member_id = m.id) order by m.household_id desc limit 2`,
-  ).all(villageId) as Person[];
+async function chooseRepresentatives(villageId: number): Promise<Person[]> {
+  const fixed = await db()
+    .selectFrom("users as u")
+    .innerJoin("members as m", "m.id", "u.member_id")
+    .select(["m.id as member_id", "m.household_id", "u.id as user_id"])
+    .where("m.village_id", "=", villageId)
+    .where("u.phone", "in", DEMO_PHONES)
+    .orderBy("u.phone")
+    .execute();
+  // Every grown-up villager login, household by household; each household's first login (the lowest
+  // user id) is kept below, with its member.
+  const logins = await db()
+    .selectFrom("members as m")
+    .innerJoin("users as u", "u.member_id", "m.id")
+    .innerJoin("user_roles as r", (j) => j.onRef("r.user_id", "=", "u.id").on("r.role", "=", "villager").onRef("r.village_id", "=", "m.village_id"))
+    .select(["m.id as member_id", "m.household_id", "u.id as user_id"])
+    .where("m.village_id", "=", villageId)
+    .where("m.active", "=", 1)
+    .where("m.relation", "in", ["户主", "配偶", "子女", "儿媳"])
+    .orderBy("m.household_id")
+    .orderBy("u.id")
+    .execute();
+  const withLogin: Person[] = [];
+  for (const p of logins) if (withLogin.at(-1)?.household_id !== p.household_id) withLogin.push(p);
+  const without = await db()
+    .selectFrom("members as m")
+    .select(["m.id as member_id", "m.household_id"])
+    .where("m.village_id", "=", villageId)
+    .where("m.active", "=", 1)
+    .where("m.relation", "=", "户主")
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("users as u").select("u.id").whereRef("u.member_id", "=", "m.id"))))
+    .orderBy("m.household_id", "desc")
+    .limit(2)
+    .execute();
   const taken = new Set(fixed.map((p) => p.household_id));
   const spread = withLogin.filter((p) => !taken.has(p.household_id)).filter((_, i) => i % 3 === 0).slice(0, 13 - fixed.length);
-  return [...fixed, ...spread, ...without];
+  return [...fixed, ...spread, ...without.map((p) => ({ ...p, user_id: null }))];
 }
 
 /** Candidates of a kind: grandmothers (the spouse in a household with a daughter-in-law), daughters-in-law, or households. */
-function candidates(villageId: number, kind: "popo" | "xifu" | "family", skip: number, n: number): { id: number; household_id: number }[] {
-  const sql = {
-    popo: `select m.id, m.household_id from members m where m.village_id = ? and m.active = 1 and m.relation = '配偶'
-           and exists (select 1 from members d where d.household_id = m.household_id and d.relation = '儿媳' and d.active = 1) order by m.household_id`,
-    xifu: `select m.id, m.household_id from members m where m.village_id = ? and m.active = 1 and m.relation = '儿媳' order by m.household_id desc`,
-    family: `select h.id, h.id as household_id from households h where h.village_id = ? order by (h.number * 7) % 31, h.id`,
-  }[kind];
-  return (stmt(sql).all(villageId) as { id: number; household_id: number }[]).slice(skip, skip + n);
+async function candidates(villageId: number, kind: "popo" | "xifu" | "family", skip: number, n: number): Promise<{ id: number; household_id: number }[]> {
+  const members = db().selectFrom("members as m").select(["m.id", "m.household_id"]).where("m.village_id", "=", villageId).where("m.active", "=", 1);
+  let rows: { id: number; household_id: number }[];
+  if (kind === "popo") {
+    rows = await members
+      .where("m.relation", "=", "配偶")
+      .where((eb) => eb.exists(eb.selectFrom("members as d").select("d.id").whereRef("d.household_id", "=", "m.household_id").where("d.relation", "=", "儿媳").where("d.active", "=", 1)))
+      .orderBy("m.household_id")
+      .execute();
+  } else if (kind === "xifu") {
+    rows = await members.where("m.relation", "=", "儿媳").orderBy("m.household_id", "desc").execute();
+  } else {
+    // A fixed scatter over the village rather than the first households in number order.
+    const households = await db().selectFrom("households").select(["id", "number"]).where("village_id", "=", villageId).orderBy("id").execute();
+    rows = households
+      .map((h) => ({ id: h.id, household_id: h.id, key: (Number(h.number) * 7) % 31 }))
+      .sort((a, b) => a.key - b.key || a.id - b.id)
+      .map(({ id, household_id }) => ({ id, household_id }));
+  }
+  return rows.slice(skip, skip + n);
 }
 
 const REASONS = {
@@ -76,11 +116,11 @@ const REASONS = {
 } as const;
 
 export async function seedDemoCampaigns(today: number): Promise<void> {
-  const villages = stmt("select id from villages order by id").all() as { id: number }[];
+  const villages = await db().selectFrom("villages").select("id").orderBy("id").execute();
   for (const { id: villageId } of villages) {
-    const [committee, secondCommittee] = staff(villageId, "committee");
+    const [committee, secondCommittee] = await staff(villageId, "committee");
     if (!committee || !secondCommittee) continue;
-    const reps = chooseRepresentatives(villageId);
+    const reps = await chooseRepresentatives(villageId);
     await unitOfWork(async () => {
       await markRepresentatives(reps.map((r) => r.member_id));
       await finishedCampaign(villageId, today, reps, committee, secondCommittee);
@@ -116,15 +156,16 @@ async function finishedCampaign(villageId: number, today: number, reps: Person[]
   const start = dayAt(today, -17, 8);
   const year = chinaYear(start);
   const id = await create(villageId, committee, `${year}年“好婆婆”“好媳妇”“最美家庭”评选`, start, [
-    { row: 1, name: "好婆婆", kind: "member", winners: 2, ruleId: ruleId(villageId, "好婆婆") },
-    { row: 2, name: "好媳妇", kind: "member", winners: 2, ruleId: ruleId(villageId, "好媳妇") },
-    { row: 3, name: "最美家庭", kind: "household", winners: 3, ruleId: ruleId(villageId, "最美家庭") },
+    { row: 1, name: "好婆婆", kind: "member", winners: 2, ruleId: await ruleId(villageId, "好婆婆") },
+    { row: 2, name: "好媳妇", kind: "member", winners: 2, ruleId: await ruleId(villageId, "好媳妇") },
+    { row: 3, name: "最美家庭", kind: "household", winners: 3, ruleId: await ruleId(villageId, "最美家庭") },
   ], "弘扬孝老爱亲、勤俭持家的好家风。由村民代表投票，村两委确认后公示。");
   const voters = reps.filter((r): r is Person & { user_id: number } => r.user_id !== null);
   const cats = await categoriesOf(id);
   // The demo villager's household is among the 最美家庭 candidates (and wins): its page shows the honour.
   const home = reps[0];
-  const picks = [candidates(villageId, "popo", 0, 4), candidates(villageId, "xifu", 0, 4), [{ id: home.household_id, household_id: home.household_id }, ...candidates(villageId, "family", 0, 5).filter((h) => h.household_id !== home.household_id).slice(0, 4)]];
+  const families = (await candidates(villageId, "family", 0, 5)).filter((h) => h.household_id !== home.household_id).slice(0, 4);
+  const picks = [await candidates(villageId, "popo", 0, 4), await candidates(villageId, "xifu", 0, 4), [{ id: home.household_id, household_id: home.household_id }, ...families]];
   clockControl.set(start + 2 * DAY);
   const nominations: number[][] = [];
   for (const [k, cat] of cats.entries()) {
@@ -152,8 +193,8 @@ async function finishedCampaign(villageId: number, today: number, reps: Person[]
   clockControl.set(dayAt(today, -6, 10));
   must(await confirmCampaign({ userId: committee, role: "committee" }, villageId, id), "确认");
   clockControl.set(dayAt(today, -5, 9)); // with the village's 3 days of 公示: ended two days ago
-  const claims = stmt("select claim_id from campaign_winners where campaign_id = ? order by id").all(id) as { claim_id: number }[];
-  for (const c of claims) approveClaim(villageId, c.claim_id, { userId: checker, role: "committee" });
+  const claims = await db().selectFrom("campaign_winners").select("claim_id").where("campaign_id", "=", id).orderBy("id").execute();
+  for (const c of claims) await approveClaim(villageId, c.claim_id, { userId: checker, role: "committee" });
 }
 
 /** In its nomination window: a few nominations waiting for the committee, two already accepted, one a duplicate. */
@@ -161,13 +202,13 @@ async function openCampaign(villageId: number, today: number, reps: Person[], co
   const start = dayAt(today, -2, 8);
   const year = chinaYear(today);
   const id = await create(villageId, committee, `${year}年度“文明家庭”“孝老爱亲”评选`, start, [
-    { row: 1, name: "文明家庭", kind: "household", winners: 5, ruleId: ruleId(villageId, "文明家庭") },
-    { row: 2, name: "孝老爱亲", kind: "member", winners: 3, ruleId: ruleId(villageId, "孝老爱亲事迹") },
+    { row: 1, name: "文明家庭", kind: "household", winners: 5, ruleId: await ruleId(villageId, "文明家庭") },
+    { row: 2, name: "孝老爱亲", kind: "member", winners: 3, ruleId: await ruleId(villageId, "孝老爱亲事迹") },
   ], "请推荐身边家风好、孝敬老人的家庭和个人，写清具体事迹。");
   const voters = reps.filter((r): r is Person & { user_id: number } => r.user_id !== null).slice(1); // the demo villager nominates by hand
   const [family, filial] = await categoriesOf(id);
-  const households = candidates(villageId, "family", 10, 3);
-  const people = candidates(villageId, "xifu", 6, 2);
+  const households = await candidates(villageId, "family", 10, 3);
+  const people = await candidates(villageId, "xifu", 6, 2);
   const planned = [
     ...households.map((h, i) => ({ cat: family.id, nominee: h.id, by: voters[i], reason: REASONS.family[(i + 1) % 4] })),
     { cat: family.id, nominee: households[0].id, by: voters[4], reason: "这户人家孝顺老人、邻里和睦，大家都知道" },
