@@ -5,20 +5,28 @@
 // the inspector on the grid they live in and a few households already scored. Everything goes
 // through the same modules the pages use; no points move here.
 import { chinaMonth, chinaMonthStart, clockControl } from "../../app/platform/clock.server";
-import { stmt } from "../../app/platform/database.server";
+import { db } from "../../app/platform/database.server";
 import { formatMonth } from "../../app/platform/format";
 import { markAbsent, saveScores } from "../../app/sanitation/inspections.server";
 import { defaultChecklist, insertChecklist } from "../../app/sanitation/checklists.server";
 import { publishRound } from "../../app/sanitation/publish.server";
-import { createRound, openRound, roundIn } from "../../app/sanitation/rounds.server";
+import { createRound, openRound, roundIn, type RoundRow } from "../../app/sanitation/rounds.server";
 import type { ChecklistItem } from "../../app/sanitation/labels";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
-function staff(villageId: number, role: string): number | null {
-  const row = stmt("select r.user_id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = ? order by u.phone limit 1").get(villageId, role) as { user_id: number } | undefined;
+async function staff(villageId: number, role: "inspector" | "committee" | "village_admin"): Promise<number | null> {
+  const row = await db()
+    .selectFrom("user_roles as r")
+    .innerJoin("users as u", "u.id", "r.user_id")
+    .select("r.user_id")
+    .where("r.village_id", "=", villageId)
+    .where("r.role", "=", role)
+    .orderBy("u.phone")
+    .limit(1)
+    .executeTakeFirst();
   return row?.user_id ?? null;
 }
 
@@ -46,10 +54,10 @@ function split(items: ChecklistItem[], total: number): number[] {
   return scores;
 }
 
-async function score(villageId: number, roundId: number, inspector: number, householdId: number, at: number, withPhoto: boolean): Promise<void> {
+/** `round` as read once after it opened: scoring changes none of its fields. */
+async function score(round: RoundRow, inspector: number, householdId: number, at: number, withPhoto: boolean): Promise<void> {
   clockControl.set(at);
-  const round = await roundIn(villageId, roundId);
-  const scores = split(round.checklist.items, totalFor(householdId * 31 + roundId));
+  const scores = split(round.checklist.items, totalFor(householdId * 31 + round.id));
   const raw: Record<string, string> = { note: "" };
   scores.forEach((s, k) => (raw[`s${k}`] = String(s)));
   const total = scores.reduce((a, b) => a + b, 0);
@@ -61,13 +69,13 @@ async function score(villageId: number, roundId: number, inspector: number, hous
   if (!out.ok && out.status !== 403) throw new Error(`演示评分失败：${JSON.stringify(out.errors)}`);
 }
 
-function households(villageId: number, gridIds: number[] | null): { id: number; grid_id: number }[] {
-  const all = stmt("select id, grid_id from households where village_id = ? order by grid_id, number").all(villageId) as { id: number; grid_id: number }[];
-  return gridIds ? all.filter((h) => gridIds.includes(h.grid_id)) : all;
+async function households(villageId: number, gridIds: number[] | null): Promise<{ id: number; grid_id: number | null }[]> {
+  const all = await db().selectFrom("households").select(["id", "grid_id"]).where("village_id", "=", villageId).orderBy("grid_id").orderBy("number").execute();
+  return gridIds ? all.filter((h) => h.grid_id !== null && gridIds.includes(h.grid_id)) : all;
 }
 
 export async function seedDemoSanitation(today: number): Promise<void> {
-  const villages = stmt("select id from villages order by id").all() as { id: number }[];
+  const villages = await db().selectFrom("villages").select("id").orderBy("id").execute();
   const thisMonth = chinaMonth(today);
   const monthStart = chinaMonthStart(thisMonth);
   const lastMonth = chinaMonth(monthStart - DAY);
@@ -75,13 +83,13 @@ export async function seedDemoSanitation(today: number): Promise<void> {
   const day = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 10);
   try {
     for (const { id: villageId } of villages) {
-      const inspector = staff(villageId, "inspector");
-      const committee = staff(villageId, "committee");
-      const admin = staff(villageId, "village_admin");
+      const inspector = await staff(villageId, "inspector");
+      const committee = await staff(villageId, "committee");
+      const admin = await staff(villageId, "village_admin");
       if (!inspector || !committee) continue;
       clockControl.set(lastStart - 5 * DAY);
       const checklistId = await insertChecklist(villageId, await defaultChecklist(villageId), admin);
-      const grids = (stmt("select id from grids where village_id = ? order by id").all(villageId) as { id: number }[]).map((g) => g.id);
+      const grids = (await db().selectFrom("grids").select("id").where("village_id", "=", villageId).orderBy("id").execute()).map((g) => g.id);
       const actor = { userId: committee, role: "committee", villageId };
 
       // Last month: every grid, scored over nine days, published four days ago: its 公示 (3 days) has
@@ -92,15 +100,16 @@ export async function seedDemoSanitation(today: number): Promise<void> {
       if (!last.ok) throw new Error(JSON.stringify(last.errors));
       clockControl.set(scoreEnd - 10 * DAY);
       await openRound(actor, villageId, last.roundId);
-      const all = households(villageId, null);
+      const lastRound = await roundIn(villageId, last.roundId);
+      const all = await households(villageId, null);
       for (const [i, h] of all.entries()) {
         const at = scoreEnd - 9 * DAY + Math.floor((i * 9 * DAY) / all.length);
         if (i % 23 === 11) {
           clockControl.set(at);
-          await markAbsent({ userId: inspector, role: "inspector" }, await roundIn(villageId, last.roundId), h.id, { reason: "家里没人，外出打工", version: "0" });
+          await markAbsent({ userId: inspector, role: "inspector" }, lastRound, h.id, { reason: "家里没人，外出打工", version: "0" });
           continue;
         }
-        await score(villageId, last.roundId, inspector, h.id, at, totalFor(h.id * 31 + last.roundId) < 60);
+        await score(lastRound, inspector, h.id, at, totalFor(h.id * 31 + last.roundId) < 60);
       }
       clockControl.set(publishAt);
       const published = await publishRound({ userId: committee, role: "committee" }, villageId, last.roundId);
@@ -108,15 +117,20 @@ export async function seedDemoSanitation(today: number): Promise<void> {
 
       // This month: open, the inspector on the grid of their own household (shown as 回避), five already scored.
       clockControl.set(Math.max(monthStart, today - 3 * DAY));
-      const home = stmt("select m.household_id, h.grid_id from users u join members m on m.id = u.member_id join households h on h.id = m.household_id where u.id = ?").get(inspector) as
-        | { household_id: number; grid_id: number }
-        | undefined;
+      const home = await db()
+        .selectFrom("users as u")
+        .innerJoin("members as m", "m.id", "u.member_id")
+        .innerJoin("households as h", "h.id", "m.household_id")
+        .select(["m.household_id", "h.grid_id"])
+        .where("u.id", "=", inspector)
+        .executeTakeFirst();
       const grid = home?.grid_id ?? grids[0];
       const now = await createRound(actor, villageId, { title: formatMonth(thisMonth), checklistId: String(checklistId), startsOn: day(monthStart), endsOn: day(chinaMonthStart(chinaMonth(monthStart + 32 * DAY)) - DAY) }, [`${grid}-${inspector}`]);
       if (!now.ok) throw new Error(JSON.stringify(now.errors));
       await openRound(actor, villageId, now.roundId);
-      const mine = households(villageId, [grid]).filter((h) => h.id !== home?.household_id).slice(0, 5);
-      for (const [i, h] of mine.entries()) await score(villageId, now.roundId, inspector, h.id, monthStart + Math.floor(((today - monthStart) * (i + 1)) / 7), false);
+      const mine = (await households(villageId, [grid])).filter((h) => h.id !== home?.household_id).slice(0, 5);
+      const nowRound = await roundIn(villageId, now.roundId);
+      for (const [i, h] of mine.entries()) await score(nowRound, inspector, h.id, monthStart + Math.floor(((today - monthStart) * (i + 1)) / 7), false);
     }
   } finally {
     clockControl.reset();
