@@ -285,7 +285,7 @@ export function createActivity(actor: StaffActor & { userId: number }, villageId
       .values({ village_id: villageId, ...snapshot(f), created_by: actor.userId, created_at: at, updated_at: at })
       .returning("id")
       .executeTakeFirstOrThrow();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.create", targetType: "activity", targetId: activityId, after: snapshot(f) });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.create", targetType: "activity", targetId: activityId, after: snapshot(f) });
     return { ok: true, activityId };
   });
 }
@@ -298,7 +298,7 @@ export function updateActivity(actor: StaffActor, villageId: number, activityId:
     if (a.status !== "open") return fail("_form", a.status === "cancelled" ? "活动已取消，不能再修改" : "活动已结束，不能再修改");
     if (f.capacity < a.signed_up) return fail("capacity", `已有 ${a.signed_up} 人报名，名额不能少于 ${a.signed_up}`);
     await tx.updateTable("activities").set({ ...snapshot(f), updated_at: now() }).where("id", "=", activityId).execute();
-    audit({
+    await audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.update", targetType: "activity", targetId: activityId,
       before: {
         title: a.title, description: a.description, place: a.place, starts_at: a.starts_at, ends_at: a.ends_at,
@@ -316,7 +316,7 @@ export function cancelActivity(actor: StaffActor, villageId: number, activityId:
     const a = await activityState(villageId, activityId);
     if (a.status !== "open") return fail("_form", a.status === "cancelled" ? "活动已经取消了" : "活动已结束，不能取消");
     await tx.updateTable("activities").set({ status: "cancelled", cancel_reason: reason, updated_at: now() }).where("id", "=", activityId).execute();
-    audit({
+    await audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.cancel", targetType: "activity", targetId: activityId,
       before: { status: a.status }, after: { status: "cancelled", cancel_reason: reason },
     });

@@ -181,7 +181,7 @@ export function markAttendance(actor: StaffActor & { userId: number }, villageId
       .insertInto("activity_attendance")
       .values({ village_id: villageId, activity_id: activityId, member_id: memberId, method: "manual", recorded_by: actor.userId, created_at: now() })
       .execute();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.attend", targetType: "activity", targetId: activityId, after: { member_id: memberId } });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.attend", targetType: "activity", targetId: activityId, after: { member_id: memberId } });
     return { ok: true, name: m.name };
   });
 }
@@ -194,7 +194,7 @@ export function removeAttendance(actor: StaffActor, villageId: number, activityI
     const m = await villageMember(villageId, memberId, activityId, false);
     if (m.attendance_id === null) return fail("_form", `${m.name}没有签到记录`);
     await tx.deleteFrom("activity_attendance").where("id", "=", m.attendance_id).execute();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.unattend", targetType: "activity", targetId: activityId, before: { member_id: memberId } });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.unattend", targetType: "activity", targetId: activityId, before: { member_id: memberId } });
     return { ok: true, name: m.name };
   });
 }
@@ -206,7 +206,7 @@ export function setHours(actor: StaffActor, villageId: number, activityId: numbe
     const m = await villageMember(villageId, memberId, activityId);
     if (m.attendance_id === null) return fail("_form", `${m.name}还没有签到，先签到再记时长`);
     await tx.updateTable("activity_attendance").set({ hours }).where("id", "=", m.attendance_id).execute();
-    audit({
+    await audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.hours", targetType: "activity", targetId: activityId,
       before: { member_id: memberId, hours: m.hours }, after: { member_id: memberId, hours },
     });

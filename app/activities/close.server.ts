@@ -44,7 +44,7 @@ export async function closeActivity(closer: { userId: number; role: Role }, vill
           .execute();
       }
       await tx.updateTable("activities").set({ status: "closed", closed_at: now(), closed_by: closer.userId, updated_at: now() }).where("id", "=", activityId).execute();
-      audit({
+      await audit({
         actorUserId: closer.userId, actorRole: closer.role, villageId, action: "activity.close", targetType: "activity", targetId: activityId,
         before: { status: "open" }, after: { status: "closed", claims: ids },
       });

@@ -18,10 +18,10 @@ export async function manageActivityPage(request: Request, villageId: number, ac
   const committee = access.role === "committee";
   const [roster, claims, found, organisers, rules] = await Promise.all([
     activityRoster(activityId),
-    a.status === "closed" ? claimsOfActivity(activityId) : 0,
-    canRun && a.status === "open" ? findVillageMembers(villageId, q) : [],
-    committee ? organiserChoices(villageId) : [],
-    committee ? ruleChoices(villageId) : [],
+    a.status === "closed" ? await claimsOfActivity(activityId) : 0,
+    canRun && a.status === "open" ? await findVillageMembers(villageId, q) : [],
+    committee ? await organiserChoices(villageId) : [],
+    committee ? await ruleChoices(villageId) : [],
   ]);
   const form: Record<string, string> = {
     title: a.title, description: a.description, place: a.place, startsAt: toLocalInput(a.starts_at), endsAt: toLocalInput(a.ends_at),

@@ -78,7 +78,7 @@ export function signUp(s: Signer, activityId: number, memberId: number): Promise
         })),
       )
       .execute();
-    audit({ actorUserId: s.userId, actorRole: "villager", villageId: s.villageId, action: "activity.signup", targetType: "activity", targetId: activityId, after: { member_id: memberId } });
+    await audit({ actorUserId: s.userId, actorRole: "villager", villageId: s.villageId, action: "activity.signup", targetType: "activity", targetId: activityId, after: { member_id: memberId } });
     return { ok: true, name: m.name };
   });
 }
@@ -98,7 +98,7 @@ export function cancelSignUp(s: Signer, activityId: number, memberId: number): P
       .returning("id")
       .executeTakeFirst();
     if (!changed) return fail("_form", `${m.name}没有报名这个活动`);
-    audit({ actorUserId: s.userId, actorRole: "villager", villageId: s.villageId, action: "activity.signup_cancel", targetType: "activity", targetId: activityId, before: { member_id: memberId } });
+    await audit({ actorUserId: s.userId, actorRole: "villager", villageId: s.villageId, action: "activity.signup_cancel", targetType: "activity", targetId: activityId, before: { member_id: memberId } });
     return { ok: true, name: m.name };
   });
 }
@@ -195,7 +195,7 @@ export async function villagerSignupAction(request: Request, activityId: number,
   if (!parsed.success) return { intent, ok: null, error: parsed.error.issues[0]?.message ?? "请求有误，请刷新页面后再试", status: 400 };
   const signer = { userId: viewer.userId, householdId: viewer.householdId, villageId: viewer.homeVillageId };
   const { memberId } = parsed.data;
-  const out = await (parsed.data.intent === "signup" ? signUp(signer, activityId, memberId) : cancelSignUp(signer, activityId, memberId));
+  const out = await (parsed.data.intent === "signup" ? await signUp(signer, activityId, memberId) : await cancelSignUp(signer, activityId, memberId));
   if (!out.ok) return { intent, ok: null, error: out.errors._form ?? "请求有误，请刷新页面后再试", status: out.status ?? 400 };
   return { intent, ok: parsed.data.intent === "signup" ? `${out.name}报名成功` : `已取消${out.name}的报名`, error: null, status: 200 };
 }

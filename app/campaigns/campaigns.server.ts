@@ -234,7 +234,7 @@ export async function createCampaign(actor: StaffActor & { userId: number }, vil
         .values(f.categories.map((c, i) => ({ campaign_id: campaignId, village_id: villageId, position: i + 1, name: c.name, kind: c.kind, winners: c.winners, rule_id: c.ruleId })))
         .execute();
     }
-    audit({
+    await audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "campaign.create", targetType: "campaign", targetId: campaignId,
       // Readable as the audit page shows it: times in China time, categories in words.
       after: {

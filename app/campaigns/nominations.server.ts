@@ -129,7 +129,7 @@ export function nominate(by: Nominator, villageId: number, campaignId: number, f
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    audit({
+    await audit({
       actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nominate", targetType: "campaign", targetId: campaignId,
       after: { nomination: nominationId, category: cat.name, household_id: who.householdId, member_id: who.memberId, reason: f.reason },
     });
@@ -292,7 +292,7 @@ export function acceptNomination(by: Decider, villageId: number, campaignId: num
       return { ok: true, label: n.label, mergedInto: twin.id };
     }
     await setNomination(n.id, "accepted", by);
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_accept", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "accepted" } });
+    await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_accept", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "accepted" } });
     return { ok: true, label: n.label };
   });
 }
@@ -305,7 +305,7 @@ export function rejectNomination(by: Decider, villageId: number, campaignId: num
     if (refused) return refused as Outcome<{ label: string }>;
     if (n.status === "merged") return fail("_form", "这条提名已合并到另一条，请处理合并后的那条");
     await setNomination(n.id, "rejected", by, { note });
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_reject", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "rejected", note } });
+    await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_reject", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "rejected", note } });
     return { ok: true, label: n.label };
   });
 }
@@ -335,5 +335,5 @@ async function mergeInto(n: NominationRow, into: NominationRow, by: Decider, vil
   // Nominations merged into the one merged away follow it, so none points at a merged row.
   await db().updateTable("campaign_nominations").set({ merged_into: into.id }).where("merged_into", "=", n.id).execute();
   if (n.status === "accepted" && into.status !== "accepted") await setNomination(into.id, "accepted", by);
-  audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_merge", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "merged", into: into.id } });
+  await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.nomination_merge", targetType: "campaign", targetId: campaignId, before: { nomination: n.id, nomination_status: n.status }, after: { nomination_status: "merged", into: into.id } });
 }

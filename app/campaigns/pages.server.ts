@@ -67,8 +67,8 @@ function resultView(r: CampaignResult | null) {
 export type ResultView = NonNullable<ReturnType<typeof resultView>>;
 
 /** Counted only once voting has closed: resultOf refuses earlier. */
-function closedResult(c: CampaignRow): Promise<CampaignResult> | null {
-  return c.state === "closed" || c.state === "confirmed" ? resultOf(c) : null;
+async function closedResult(c: CampaignRow): Promise<CampaignResult | null> {
+  return c.state === "closed" || c.state === "confirmed" ? await resultOf(c) : null;
 }
 
 async function winnerClaims(campaignId: number) {

@@ -179,7 +179,7 @@ export function decideTie(by: Committee, villageId: number, campaignId: number, 
       .set({ tie_choice: JSON.stringify(chosen.sort((a, b) => a - b)), tie_reason: reason, tie_by: by.userId, tie_at: now() })
       .where("id", "=", categoryId)
       .execute();
-    audit({
+    await audit({
       actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.tie", targetType: "campaign", targetId: campaignId,
       before, after: { category: r.category.name, choice: chosen, tied: [...tied], reason },
     });
@@ -254,7 +254,7 @@ export async function confirmCampaign(by: Committee, villageId: number, campaign
           .execute();
       }
       await tx.updateTable("campaigns").set({ confirmed_at: at, confirmed_by: by.userId }).where("id", "=", campaignId).execute();
-      audit({
+      await audit({
         actorUserId: by.userId, actorRole: by.role, villageId, action: "campaign.confirm", targetType: "campaign", targetId: campaignId,
         // Readable on the audit page: words, not nested objects.
         after: {

@@ -11,7 +11,7 @@ import { audit } from "~/audit/audit.server";
 import type { CampaignRow } from "./campaigns.server";
 import { REPRESENTATIVE_INTENT } from "./labels";
 import { now } from "~/platform/clock.server";
-import { db, stmt, unitOfWork } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import type { Database } from "../../db/schema";
 
 // ---- representatives on the roster ----------------------------------------------------------
@@ -61,7 +61,7 @@ export function setRepresentative(actor: StaffActor, villageId: number, househol
     if (on && !m.active) return fail("_form", `${m.name}已停用，不能设为村民代表`);
     if ((m.is_representative === 1) === on) return { ok: true, name: m.name };
     await tx.updateTable("members").set({ is_representative: on ? 1 : 0 }).where("id", "=", memberId).execute();
-    audit({
+    await audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "member.representative", targetType: "member", targetId: memberId,
       before: { is_representative: !on }, after: { is_representative: on },
     });
@@ -83,18 +83,9 @@ export async function representativeFromForm(actor: StaffActor, villageId: numbe
   return { intent: REPRESENTATIVE_INTENT, memberId, errors: {}, ok: on ? `已把${out.name}设为村民代表` : `已取消${out.name}的村民代表`, status: 200 };
 }
 
-/** Marks members as representatives inside the caller's unit of work (the demo seed; the roster import once it moves). */
+/** Marks members as representatives inside the caller's unit of work (the roster import, the demo seed). */
 export async function markRepresentatives(memberIds: number[]): Promise<void> {
   if (memberIds.length) await db().updateTable("members").set({ is_representative: 1 }).where("id", "in", memberIds).execute();
-}
-
-/**
- * The roster import's synchronous transaction (app/people, not yet on units of work) marks the members
- * it has just inserted. Transition only: when the import moves, it awaits markRepresentatives and this goes.
- * @deprecated Use markRepresentatives.
- */
-export function markRepresentativesInTxn(memberIds: number[]): void {
-  for (const id of memberIds) stmt("update members set is_representative = 1 where id = ?").run(id);
 }
 
 // ---- the electorate ---------------------------------------------------------------------------

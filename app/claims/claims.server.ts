@@ -156,7 +156,7 @@ export async function fileClaimBatch(input: FileClaimBatchInput): Promise<number
           })))
           .execute();
       }
-      audit({
+      await audit({
         actorUserId: input.filer.userId, actorRole: input.filer.role, villageId: input.villageId, action: "claim.file",
         targetType: "claim", targetId: id, after: { memberId: member.id, ruleId: rule.id, points, source: input.source ?? null },
       });
@@ -240,7 +240,7 @@ export async function approveClaim(villageId: number, claimId: number, by: Decid
       await setStatus(claimId, "notice", { approved_at: at, notice_until: at + state.noticeDays * DAY_MS, decided_by_user_id: by.userId });
       result = state.noticeDays === 0 && (await creditClaimInTxn(claimId)) ? "credited" : "approved";
     }
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.approve", targetType: "claim", targetId: claimId, after: { result, approvals: count } });
+    await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.approve", targetType: "claim", targetId: claimId, after: { result, approvals: count } });
     return result;
   });
 }
@@ -251,7 +251,7 @@ export async function rejectClaim(villageId: number, claimId: number, by: Decide
     if (claim.status !== "pending") throw new ClaimError(`这条申报${CLAIM_STATUS_LABELS[claim.status]}，不能再审核`);
     await checkDecider(claim, by);
     await setStatus(claimId, "rejected", { reason, decided_by_user_id: by.userId });
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.reject", targetType: "claim", targetId: claimId, after: { reason } });
+    await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.reject", targetType: "claim", targetId: claimId, after: { reason } });
   });
 }
 
@@ -331,7 +331,7 @@ export async function resolveObjection(villageId: number, objectionId: number, b
         await creditClaimInTxn(o.claim_id); // a period that ended while the objection was open credits now
       }
     }
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: `objection.${verdict}`, targetType: "objection", targetId: o.id, after: { claimId: o.claim_id, note } });
+    await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: `objection.${verdict}`, targetType: "objection", targetId: o.id, after: { claimId: o.claim_id, note } });
   });
 }
 
@@ -357,7 +357,7 @@ async function creditClaimInTxn(claimId: number): Promise<boolean> {
     householdId: claim.household_id, amount: Math.abs(claim.points), idemKey: `claim:${claim.id}:credit`, actor: SYSTEM,
     memberId: claim.member_id, ruleId: claim.rule_id, cause: { kind: "claim", id: claim.id }, memo: `${claim.rule}（申报 #${claim.id}）`,
   };
-  const { txnId } = claim.points > 0 ? award(move) : deduct(move);
+  const { txnId } = claim.points > 0 ? await award(move) : await deduct(move);
   await setStatus(claim.id, "credited", { credit_txn_id: txnId, credited_at: now() });
   return true;
 }
@@ -402,7 +402,7 @@ export async function withdrawClaim(villageId: number, claimId: number, by: Deci
       .where("status", "=", "open")
       .execute();
     await setStatus(claimId, "rejected", { reason, decided_by_user_id: by.userId });
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.withdraw", targetType: "claim", targetId: claimId, after: { reason } });
+    await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.withdraw", targetType: "claim", targetId: claimId, after: { reason } });
   });
 }
 
@@ -413,8 +413,8 @@ export async function revokeClaim(villageId: number, claimId: number, by: Decide
     if (claim.status !== "credited" || claim.credit_txn_id === null) throw new ClaimError("只有已入账的申报可以撤销");
     if (by.role !== "committee") throw new ClaimError("只有村委委员可以撤销", "_form", 403);
     if ((await householdOfUser(by.userId)) === claim.household_id) throw new ClaimError("不能撤销本户的申报，请由另一位村委委员处理");
-    const { txnId } = reverse({ txnId: claim.credit_txn_id, idemKey: `claim:${claim.id}:revoke`, actor: { userId: by.userId, role: by.role }, memo: `撤销申报 #${claim.id}：${reason}` });
+    const { txnId } = await reverse({ txnId: claim.credit_txn_id, idemKey: `claim:${claim.id}:revoke`, actor: { userId: by.userId, role: by.role }, memo: `撤销申报 #${claim.id}：${reason}` });
     await setStatus(claimId, "revoked", { revoke_txn_id: txnId, reason, decided_by_user_id: by.userId });
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.revoke", targetType: "claim", targetId: claimId, after: { reason, txnId } });
+    await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.revoke", targetType: "claim", targetId: claimId, after: { reason, txnId } });
   });
 }

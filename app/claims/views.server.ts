@@ -137,7 +137,7 @@ export async function claimDetail(villageId: number, claimId: number) {
     .orderBy("o.id")
     .execute();
   const recentClaims = (await householdClaims(row.household_id, 8)).filter((c) => c.id !== claimId);
-  return { claim, grid: row.grid, filerUserId: row.filer_user_id, photos, approvals, objections, recentClaims, recentEntries: latestEntries(row.household_id, 8) };
+  return { claim, grid: row.grid, filerUserId: row.filer_user_id, photos, approvals, objections, recentClaims, recentEntries: await latestEntries(row.household_id, 8) };
 }
 
 // ---- the 公示栏 -----------------------------------------------------------------

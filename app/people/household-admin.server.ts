@@ -102,7 +102,7 @@ export function householdMembers(householdId: number): Promise<AdminMemberRow[]>
 export async function householdDetail(villageId: number, householdId: number) {
   const household = await householdInVillage(villageId, householdId);
   const members = await householdMembers(householdId);
-  return { household, members, balance: householdBalance(householdId), grids: await listGrids(villageId) };
+  return { household, members, balance: await householdBalance(householdId), grids: await listGrids(villageId) };
 }
 
 export const HOUSEHOLD_PAGE_SIZE = 30;
@@ -160,7 +160,7 @@ export async function createHouseholdByAdmin(actor: StaffActor, villageId: numbe
         address: f.address,
         members: [{ name: f.headName, relation: "户主", phone: f.headPhone }],
       });
-      audit({
+      await audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "household.create", targetType: "household", targetId: householdId,
         after: { number: f.number, grid, address: f.address, head: f.headName, head_phone: f.headPhone, head_member_id: memberIds[0] },
       });
@@ -188,7 +188,7 @@ export async function updateHouseholdByAdmin(actor: StaffActor, villageId: numbe
         .where("id", "=", householdId)
         .where("village_id", "=", villageId)
         .execute();
-      audit({
+      await audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "household.update", targetType: "household", targetId: householdId,
         before: was, after: will,
       });
@@ -222,7 +222,7 @@ export async function addMemberByAdmin(actor: StaffActor, villageId: number, hou
       await householdInVillage(villageId, householdId);
       if (f.relation === "户主" && (await headTaken(householdId, null))) return fail("relation", HEAD_TAKEN);
       const memberId = await addMember(villageId, householdId, f);
-      audit({
+      await audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "member.create", targetType: "member", targetId: memberId,
         after: { household_id: householdId, ...memberSnapshot({ ...f, can_redeem: f.canRedeem ? 1 : 0, active: 1 }) },
       });
@@ -252,7 +252,7 @@ async function syncHeadRole(actor: StaffActor, userId: number | null, villageId:
         .where("village_id", "=", villageId)
         .executeTakeFirst()).numDeletedRows > 0n;
   if (!changed) return;
-  audit({
+  await audit({
     actorUserId: actor.userId, actorRole: actor.role, villageId, action: "user.roles", targetType: "user", targetId: userId,
     before: { household_head: !isHead }, after: { household_head: isHead },
   });
@@ -290,7 +290,7 @@ export async function updateMemberByAdmin(
         .where("id", "=", memberId)
         .execute();
       if ((before.is_head === 1) !== isHead) await syncHeadRole(actor, before.user_id, villageId, isHead);
-      audit({
+      await audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "member.update", targetType: "member", targetId: memberId,
         before: was, after: will,
       });
@@ -327,9 +327,9 @@ export async function setMemberActiveByAdmin(
       const loginWasOn = before.user_id !== null && before.login_disabled === 0;
       if (!active && before.user_id !== null && loginWasOn) {
         await db().updateTable("users").set({ disabled: 1 }).where("id", "=", before.user_id).execute();
-        revokeUserSessions(before.user_id);
+        await revokeUserSessions(before.user_id);
       }
-      audit({
+      await audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId,
         action: active ? "member.activate" : "member.deactivate", targetType: "member", targetId: memberId,
         before: { active: before.active === 1, ...(loginWasOn && !active ? { login_disabled: false } : {}) },

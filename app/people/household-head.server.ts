@@ -45,7 +45,7 @@ export function setCanRedeem(actor: StaffActor, householdId: number, memberId: n
     if (member.is_head === 1 && !canRedeem) return fail("_form", "户主本人总是可以兑换");
     if ((member.can_redeem === 1) === canRedeem) return { ok: true, name: member.name };
     await db().updateTable("members").set({ can_redeem: canRedeem ? 1 : 0 }).where("id", "=", memberId).execute();
-    audit({
+    await audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action: "member.can_redeem",
       targetType: "member", targetId: memberId, before: { can_redeem: member.can_redeem === 1 }, after: { can_redeem: canRedeem },
     });

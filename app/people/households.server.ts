@@ -2,7 +2,7 @@
 import type { ExpressionBuilder } from "kysely";
 import type { Database } from "../../db/schema";
 import { now } from "~/platform/clock.server";
-import { db, stmt, transact } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { openHouseholdAccount } from "~/ledger/ledger.server";
 import { containsText } from "./search.server";
 
@@ -37,7 +37,7 @@ export async function addHousehold(h: NewHouseholdInput): Promise<{ householdId:
     .values({ village_id: h.villageId, grid_id: h.gridId, number: h.number, address: h.address, created_at: now() })
     .returning("id")
     .executeTakeFirstOrThrow();
-  openHouseholdAccount(h.villageId, householdId);
+  await openHouseholdAccount(h.villageId, householdId);
   const memberIds: number[] = [];
   // One at a time, in order: the ids follow the list (the head first where the caller put it first).
   for (const m of h.members) memberIds.push(await addMember(h.villageId, householdId, m));
@@ -50,32 +50,9 @@ export async function addMember(villageId: number, householdId: number, m: NewMe
   return row.id;
 }
 
-// ---- the synchronous versions (to be removed) ---------------------------------------------------
-// db/seed and scripts/bench build households inside one synchronous transaction, and the other
-// capabilities' test fixtures create theirs synchronously (some inside `transact`); they cannot await yet.
-
-/** Must run inside a transaction (see transact). @deprecated For db/seed, the bench and test fixtures; the app uses `addHousehold`. */
-export function insertHousehold(h: NewHouseholdInput): { householdId: number; memberIds: number[] } {
-  const householdId = Number(
-    stmt("insert into households (village_id, grid_id, number, address, created_at) values (?, ?, ?, ?, ?)")
-      .run(h.villageId, h.gridId, h.number, h.address, now()).lastInsertRowid,
-  );
-  openHouseholdAccount(h.villageId, householdId);
-  const memberIds = h.members.map((m) => {
-    const v = memberValues(h.villageId, householdId, m);
-    return Number(
-      stmt(
-        `insert into members (village_id, household_id, name, relation, phone, is_head, can_redeem, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(v.village_id, v.household_id, v.name, v.relation, v.phone, v.is_head, v.can_redeem, v.created_at).lastInsertRowid,
-    );
-  });
-  return { householdId, memberIds };
-}
-
-/** @deprecated For test fixtures that cannot await yet; the app uses `addHousehold` in a unit of work. */
-export function createHousehold(h: NewHouseholdInput): { householdId: number; memberIds: number[] } {
-  return transact(() => insertHousehold(h));
+/** A household with its members in one step (its own unit of work, or a savepoint): db/seed, the bench and test fixtures. */
+export function createHousehold(h: NewHouseholdInput): Promise<{ householdId: number; memberIds: number[] }> {
+  return unitOfWork(() => addHousehold(h));
 }
 
 // ---- reads --------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { isUniqueViolation } from "~/platform/forms.server";
 import { householdNumberSchema } from "./household-admin.server";
 import { addHousehold } from "./households.server";
 import { RELATIONS, TEXT_LIMITS } from "./limits";
-import { markRepresentativesInTxn } from "~/campaigns/voters.server";
+import { markRepresentatives } from "~/campaigns/voters.server";
 import { addGrid, listGrids } from "./villages.server";
 import { hasInvisible, invisibleMessage, normalizeDigits, textSchema } from "~/platform/validation.server";
 
@@ -415,7 +415,7 @@ async function writeRoster(villageId: number, actor: { userId: number | null; ro
     });
     members += ordered.length;
     const reps = memberIds.filter((_, k) => ordered[k]!.representative);
-    markRepresentativesInTxn(reps);
+    await markRepresentatives(reps);
     representatives += reps.length;
     created.push({
       id: householdId,
@@ -426,7 +426,7 @@ async function writeRoster(villageId: number, actor: { userId: number | null; ro
       members: ordered.length,
     });
   }
-  audit({
+  await audit({
     actorUserId: actor.userId,
     actorRole: actor.role,
     villageId,

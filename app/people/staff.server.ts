@@ -252,12 +252,12 @@ export async function createLogin(actor: StaffActor, villageId: number, n: NewLo
   }
   const roles = headRoleFromRoster(n.roles, isHead);
   if (roles.length === 0) return fail("roles", ROLE_REQUIRED);
-  if (findUserByPhone(n.phone)) return fail("phone", PHONE_TAKEN);
+  if (await findUserByPhone(n.phone)) return fail("phone", PHONE_TAKEN);
   const generated = n.password === null ? generatePassword() : null;
   const hash = await hashPassword(n.password ?? generated!);
   try {
     const userId = await unitOfWork(async () => {
-      const id = insertUser({
+      const id = await insertUser({
         phone: n.phone,
         passwordHash: hash,
         displayName: n.displayName,
@@ -265,7 +265,7 @@ export async function createLogin(actor: StaffActor, villageId: number, n: NewLo
         mustChangePassword: true,
         roles: roles.map((role) => ({ role, villageId })),
       });
-      audit({
+      await audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "user.create", targetType: "user", targetId: id,
         after: { name: n.displayName, phone: n.phone, member: memberName, member_id: n.memberId, roles, must_change_password: true },
       });
@@ -322,8 +322,8 @@ export function setLoginDisabled(actor: StaffActor, villageId: number, userId: n
       return fail("_form", "这位成员已停用，请先在住户页启用成员");
     }
     await db().updateTable("users").set({ disabled: disabled ? 1 : 0 }).where("id", "=", user.id).execute();
-    if (disabled) revokeUserSessions(user.id);
-    audit({
+    if (disabled) await revokeUserSessions(user.id);
+    await audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: disabled ? "user.disable" : "user.enable", targetType: "user", targetId: user.id,
       before: { disabled: !disabled }, after: { disabled },
     });
@@ -356,8 +356,8 @@ export function changeVillageRoles(actor: StaffActor, villageId: number, userId:
     const before = user.roles;
     const after = [...next].sort((a, b) => ROLES.indexOf(a) - ROLES.indexOf(b));
     if (JSON.stringify(before) === JSON.stringify(after)) return { ok: true };
-    setVillageRoles(user.id, villageId, after);
-    audit({
+    await setVillageRoles(user.id, villageId, after);
+    await audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "user.roles", targetType: "user", targetId: user.id,
       before: { roles: before }, after: { roles: after },
     });

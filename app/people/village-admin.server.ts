@@ -112,18 +112,18 @@ export async function createVillageWithAdmin(
     .execute();
   if (taken.some((v) => v.code === f.code)) return fail("code", "这个村代码已被使用");
   if (taken.length) return fail("name", "已经有同名的村");
-  if (findUserByPhone(f.adminPhone)) return fail("adminPhone", PHONE_TAKEN);
+  if (await findUserByPhone(f.adminPhone)) return fail("adminPhone", PHONE_TAKEN);
   const generated = f.adminPassword === null ? generatePassword() : null;
   const hash = await hashPassword(f.adminPassword ?? generated!);
   try {
     const villageId = await unitOfWork(async () => {
       const townshipId = await findOrAddTownship((await townshipName()) || "本乡镇");
       const id = await addVillage({ townshipId, name: f.name, code: f.code, noticeDays: f.noticeDays });
-      audit({
+      await audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId: id, action: "village.create", targetType: "village", targetId: id,
         after: { name: f.name, code: f.code, notice_days: f.noticeDays },
       });
-      const userId = insertUser({
+      const userId = await insertUser({
         phone: f.adminPhone,
         passwordHash: hash,
         displayName: f.adminName,
@@ -131,7 +131,7 @@ export async function createVillageWithAdmin(
         mustChangePassword: true,
         roles: [{ role: "village_admin", villageId: id }],
       });
-      audit({
+      await audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId: id, action: "user.create", targetType: "user", targetId: userId,
         after: { name: f.adminName, phone: f.adminPhone, roles: ["village_admin"], must_change_password: true },
       });
@@ -169,7 +169,7 @@ export async function createGrid(actor: StaffActor, villageId: number, name: str
   try {
     return await unitOfWork(async () => {
       const gridId = await addGrid(villageId, name);
-      audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "grid.create", targetType: "grid", targetId: gridId, after: { name } });
+      await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "grid.create", targetType: "grid", targetId: gridId, after: { name } });
       return { ok: true as const, gridId };
     });
   } catch (e) {
@@ -185,7 +185,7 @@ export async function renameGrid(actor: StaffActor, villageId: number, gridId: n
       if (!grid) notFound();
       if (grid.name === name) return { ok: true };
       await db().updateTable("grids").set({ name }).where("id", "=", gridId).execute();
-      audit({
+      await audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "grid.rename", targetType: "grid", targetId: gridId,
         before: { name: grid.name }, after: { name },
       });

@@ -1,39 +1,7 @@
 // Township, villages and grids.
 import { now } from "~/platform/clock.server";
-import { db, engine, transact, stmt } from "~/platform/database.server";
+import { db, unitOfWork } from "~/platform/database.server";
 import { issuanceAccountId } from "~/ledger/ledger.server";
-
-// ---- the synchronous versions (to be removed) ---------------------------------------------------
-// db/seed and scripts/bench (dataset.ts, ledger-ratio.ts) build their data inside one synchronous
-// transaction and cannot await yet; the app uses the units of work further down.
-
-/** @deprecated For db/seed and the bench inside `transact`; the app uses `findOrAddTownship`. */
-export function ensureTownship(name: string): number {
-  const sqlite = engine().sqlite;
-  const row = sqlite.prepare("select id from townships order by id limit 1").get() as { id: number } | undefined;
-  if (row) return row.id;
-  return Number(sqlite.prepare("insert into townships (name, created_at) values (?, ?)").run(name, now()).lastInsertRowid);
-}
-
-/** Creates a village with its issuance account in one transaction. @deprecated For db/seed and the bench; the app uses `addVillage`. */
-export function createVillage(input: { townshipId: number; name: string; code: string; noticeDays?: number }): number {
-  return transact(() => {
-    const id = Number(
-      stmt("insert into villages (township_id, name, code, notice_days, created_at) values (?, ?, ?, ?, ?)")
-        .run(input.townshipId, input.name, input.code, input.noticeDays ?? 3, now()).lastInsertRowid,
-    );
-    issuanceAccountId(id);
-    return id;
-  });
-}
-
-/** @deprecated For db/seed and the bench inside `transact`; the app uses `addGrid`. */
-export function ensureGrid(villageId: number, name: string): number {
-  const sqlite = engine().sqlite;
-  const row = sqlite.prepare("select id from grids where village_id = ? and name = ?").get(villageId, name) as { id: number } | undefined;
-  if (row) return row.id;
-  return Number(sqlite.prepare("insert into grids (village_id, name) values (?, ?)").run(villageId, name).lastInsertRowid);
-}
 
 // ---- reads --------------------------------------------------------------------------------------
 
@@ -69,10 +37,29 @@ export async function addVillage(input: { townshipId: number; name: string; code
     .values({ township_id: input.townshipId, name: input.name, code: input.code, notice_days: input.noticeDays, created_at: now() })
     .returning("id")
     .executeTakeFirstOrThrow();
-  issuanceAccountId(id);
+  await issuanceAccountId(id);
   return id;
 }
 
 export async function addGrid(villageId: number, name: string): Promise<number> {
   return (await db().insertInto("grids").values({ village_id: villageId, name }).returning("id").executeTakeFirstOrThrow()).id;
+}
+
+// ---- places in one step, for db/seed, the bench and test fixtures -------------------------------
+// Each runs as its own unit of work, or joins the caller's as a savepoint.
+
+export function ensureTownship(name: string): Promise<number> {
+  return unitOfWork(() => findOrAddTownship(name));
+}
+
+export function createVillage(input: { townshipId: number; name: string; code: string; noticeDays?: number }): Promise<number> {
+  return unitOfWork(() => addVillage({ noticeDays: 3, ...input }));
+}
+
+/** The village's grid of this name, added when missing. */
+export function ensureGrid(villageId: number, name: string): Promise<number> {
+  return unitOfWork(async () => {
+    const row = await db().selectFrom("grids").select("id").where("village_id", "=", villageId).where("name", "=", name).executeTakeFirst();
+    return row ? row.id : addGrid(villageId, name);
+  });
 }

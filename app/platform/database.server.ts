@@ -32,6 +32,8 @@ export interface Engine {
   reader: () => Kysely<Database>;
   /** The reader's own handle (the writer's for ":memory:"). */
   readerSqlite: () => SQLite.Database;
+  /** The writer's transaction is still open (SQLite ends one by itself on disk-full or I/O errors). */
+  inTransaction: () => boolean;
   close: () => Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export function openDatabase(file: string): Engine {
     sqlite,
     writer,
     readerSqlite,
+    inTransaction: () => sqlite.inTransaction,
     reader: () => {
       if (file === ":memory:") return writer;
       return (reader ??= sqliteKysely(readerSqlite()));
@@ -137,7 +140,6 @@ export function inspect(file: string): Kysely<Database> {
 // ---- the process-wide database -----------------------------------------------------------------------
 
 let current: Engine | undefined;
-let statements = new Map<SQLite.Database, Map<string, SQLite.Statement>>();
 
 /** The process-wide engine (one per process; see decision 0029). */
 export function engine(): Engine {
@@ -149,16 +151,12 @@ export async function closeDatabase(): Promise<void> {
   if (!current) return;
   const closing = current;
   current = undefined;
-  statements = new Map();
-  runner = undefined;
   await closing.close();
 }
 
 // ---- units of work -----------------------------------------------------------------------------------
 
 const open = new AsyncLocalStorage<Tx>();
-/** A unit of work is open on the writer (whatever async context it belongs to). */
-let writing = 0;
 let savepoints = 0;
 
 /**
@@ -177,23 +175,16 @@ export function db(): Db {
 export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const outer = open.getStore();
   if (outer) return savepoint(outer, fn);
-  return engine().writer.transaction().execute(async (tx) => {
-    writing++;
-    try {
-      return await open.run(tx, () => fn(tx));
-    } finally {
-      writing--;
-    }
-  });
+  return engine().writer.transaction().execute((tx) => open.run(tx, () => fn(tx)));
 }
 
 /**
  * fn as part of the caller's unit of work when there is one (no savepoint: for a single statement,
  * or work whose failure fails the caller too), otherwise in a unit of its own.
  */
-export function atomically<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function atomically<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const outer = open.getStore();
-  return outer ? fn(outer) : unitOfWork(fn);
+  return outer ? await fn(outer) : await unitOfWork(fn);
 }
 
 /** fn's writes inside tx, rolled back alone if fn throws (the error is rethrown). */
@@ -207,8 +198,15 @@ export async function savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<
     await sql`release savepoint ${name}`.execute(tx);
     return out;
   } catch (error) {
-    await sql`rollback to savepoint ${name}`.execute(tx);
-    await sql`release savepoint ${name}`.execute(tx);
+    try {
+      await sql`rollback to savepoint ${name}`.execute(tx);
+      await sql`release savepoint ${name}`.execute(tx);
+    } catch {
+      // No savepoint to roll back to: the engine has ended the whole transaction (disk full, I/O),
+      // or cannot undo this part of it. End it for certain, so no commit keeps half of fn's
+      // writes, and report the error that caused it.
+      await sql`rollback`.execute(tx).catch(() => {});
+    }
     throw error;
   }
 }
@@ -250,24 +248,26 @@ async function commitGrouped(): Promise<void> {
   const batch = grouped;
   grouped = [];
   const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+  let culprit: { q: QueuedUnit; error: unknown } | undefined;
   try {
     await engine().writer.transaction().execute(async (tx) => {
-      writing++;
-      try {
-        for (const q of batch) {
-          try {
-            outcomes.push({ ok: true, value: await open.run(tx, () => savepoint(tx, q.fn)) });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
+      for (const q of batch) {
+        try {
+          outcomes.push({ ok: true, value: await open.run(tx, () => savepoint(tx, q.fn)) });
+        } catch (error) {
+          // An error the engine answers by ending the whole transaction (disk full, I/O) undid the
+          // earlier savepoints too, and the next unit would run outside any transaction.
+          if (!engine().inTransaction()) {
+            culprit = { q, error };
+            throw error;
           }
+          outcomes.push({ ok: false, error });
         }
-      } finally {
-        writing--;
       }
     });
   } catch (error) {
-    // Each gets its own error object: one request's refusal must not be shown on another's page.
-    for (const q of batch) q.reject(new GroupLost(error));
+    // The others get their own error object: one request's refusal must not be shown on another's page.
+    for (const q of batch) q.reject(q === culprit?.q ? culprit.error : new GroupLost(culprit?.error ?? error));
     return;
   }
   batch.forEach((q, i) => {
@@ -285,121 +285,4 @@ export async function migrateToLatest(target: Engine = engine()): Promise<string
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
-}
-
-// ---- the synchronous layer, while modules move to the one above (to be removed) ---------------------
-
-/**
- * The old synchronous statements run on the writer's connection, where a unit of work may be open
- * for another request (it awaits between its queries). A read outside any transaction goes to the
- * reader instead, so it never sees that unit's uncommitted writes; a write from another request
- * would join that transaction and share its fate, so it is refused, loudly. Inside the unit of
- * work's own async context (a converted module calling one not yet converted) it is part of it.
- */
-function syncStatement(source: string): SQLite.Statement {
-  const e = engine();
-  const onWriter = prepared(e.sqlite, source);
-  if (open.getStore()) return onWriter;
-  const syncTransaction = writing === 0 && e.sqlite.inTransaction;
-  if (onWriter.reader && !syncTransaction) return prepared(e.readerSqlite(), source);
-  if (writing > 0) throw new Error("同步语句不能在另一个未完成的写入事务中执行");
-  return onWriter;
-}
-
-function prepared(sqlite: SQLite.Database, source: string): SQLite.Statement {
-  let perConnection = statements.get(sqlite);
-  if (!perConnection) statements.set(sqlite, (perConnection = new Map()));
-  let s = perConnection.get(source);
-  if (!s) perConnection.set(source, (s = sqlite.prepare(source)));
-  return s;
-}
-
-/**
- * A prepared statement on the process-wide connection, compiled once per SQL text.
- * @deprecated Write the query with kysely (`db()` / `unitOfWork`).
- */
-export function stmt(source: string): SQLite.Statement {
-  return syncStatement(source);
-}
-
-let runner: { sqlite: SQLite.Database; run: SQLite.Transaction<(fn: () => unknown) => unknown> } | undefined;
-
-/**
- * Runs fn in one synchronous IMMEDIATE transaction (a savepoint when nested). fn must not await.
- * @deprecated Use `unitOfWork`.
- */
-export function transact<T>(fn: () => T): T {
-  const sqlite = engine().sqlite;
-  if (writing > 0 && !open.getStore()) throw new Error("同步事务不能在另一个未完成的写入事务中开始");
-  // One wrapper per connection: building a new one costs more than a whole small transaction.
-  if (runner?.sqlite !== sqlite) runner = { sqlite, run: sqlite.transaction((f: () => unknown) => f()) };
-  return runner.run.immediate(fn) as T;
-}
-
-interface Queued {
-  fn: () => unknown;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
-let queued: Queued[] = [];
-
-/**
- * Group commit (decision 0025): fn runs in its own savepoint inside ONE synchronous IMMEDIATE
- * transaction shared with the other writes queued during this turn of the event loop, and the
- * promise settles only after that transaction has committed, so an answer never reports a write
- * that is not on disk. fn must not await, and must not catch SQLite's errors and go on writing.
- * If fn throws, only its own savepoint is rolled back and only its promise rejects. If the
- * transaction itself fails (begin, commit, or an error SQLite answers with a full rollback), every
- * write of the batch rejects and none is kept.
- * @deprecated Use `unitOfWork`.
- */
-export function transactGrouped<T>(fn: () => T): Promise<T> {
-  // Inside a transaction the write would commit apart from it, outside its rollback.
-  if (engine().sqlite.inTransaction) return Promise.reject(new Error("transactGrouped called inside a transaction"));
-  return new Promise<T>((resolve, reject) => {
-    if (queued.length === 0) setImmediate(commitQueued);
-    queued.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-  });
-}
-
-class BatchLost extends Error {
-  constructor(cause: unknown) {
-    super("写入没有完成，请重试", { cause });
-  }
-}
-
-function commitQueued(): void {
-  const batch = queued;
-  queued = [];
-  const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-  let culprit: Queued | undefined;
-  try {
-    // A batch that began inside an open transaction would settle at its savepoint's release, not at a commit.
-    if (engine().sqlite.inTransaction) throw new Error("group commit found a transaction already open");
-    transact(() => {
-      for (const q of batch) {
-        try {
-          outcomes.push({ ok: true, value: transact(q.fn) });
-        } catch (error) {
-          // An error SQLite answers with a rollback of the whole transaction (disk full, I/O) undoes
-          // the earlier savepoints too: then nothing of the batch may be reported as written.
-          if (!engine().sqlite.inTransaction) {
-            culprit = q;
-            throw error;
-          }
-          outcomes.push({ ok: false, error });
-        }
-      }
-    });
-  } catch (error) {
-    // The others get their own error object: one request's refusal must not be shown on another's page.
-    for (const q of batch) q.reject(q === culprit ? error : new BatchLost(error));
-    return;
-  }
-  batch.forEach((q, i) => {
-    const o = outcomes[i];
-    if (o.ok) q.resolve(o.value);
-    else q.reject(o.error);
-  });
 }

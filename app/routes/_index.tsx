@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const roles = [...new Set(viewer.roles.map((r) => ROLE_LABELS[r.role]))];
   if (viewer.householdId === null) return { home: null, links, changed, roles };
   const join = viewer.homeVillageId === null ? [] : await campaignsToJoin(viewer.homeVillageId);
-  return { home: householdHome(viewer.householdId), links, changed, roles, pinLock: await pinLockNotice(viewer.householdId), join };
+  return { home: await householdHome(viewer.householdId), links, changed, roles, pinLock: await pinLockNotice(viewer.householdId), join };
 }
 
 export default function Home() {

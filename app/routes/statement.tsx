@@ -12,7 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireHousehold(request);
   const url = new URL(request.url);
   const q = statementQuerySchema.parse({ month: url.searchParams.get("month"), page: url.searchParams.get("page") });
-  return { month: q.month, ...statementPage(viewer.householdId, q.month, q.page) };
+  return { month: q.month, ...await statementPage(viewer.householdId, q.month, q.page) };
 }
 
 export default function Statement() {

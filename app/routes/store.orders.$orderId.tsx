@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const order = await householdOrder(viewer.householdId, idParam(params.orderId));
   if (!order) notFound();
   const qr = order.qrPayload ? await qrDataUrl(order.qrPayload) : null;
-  return { order, qr, serverNow: now(), spendable: householdBalance(viewer.householdId).spendable };
+  return { order, qr, serverNow: now(), spendable: (await householdBalance(viewer.householdId)).spendable };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

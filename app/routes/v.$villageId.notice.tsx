@@ -29,7 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Honour campaigns: villagers open a campaign from their own pages, the committee from its page.
   const campaignLink = canObject ? "/campaigns" : committee ? `/v/${villageId}/campaigns` : null;
   return {
-    villageId, print, canObject, committee, ledgerHead: print ? currentLedgerHead() : null, ...(await noticeBoard(villageId, viewer.userId)),
+    villageId, print, canObject, committee, ledgerHead: print ? await currentLedgerHead() : null, ...(await noticeBoard(villageId, viewer.userId)),
     redblack: await latestRedBlack(villageId), campaigns: await campaignNotice(villageId), campaignLink,
   };
 }

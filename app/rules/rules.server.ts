@@ -110,7 +110,7 @@ export async function createRule(actor: StaffActor, villageId: number, r: RuleIn
   try {
     return await unitOfWork(async () => {
       const ruleId = await insertRule(villageId, r);
-      audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "rule.create", targetType: "rule", targetId: ruleId, after: r });
+      await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "rule.create", targetType: "rule", targetId: ruleId, after: r });
       return { ok: true as const, ruleId };
     });
   } catch (e) {
@@ -135,7 +135,7 @@ export async function updateRule(actor: StaffActor, villageId: number, ruleId: n
         .set({ category: r.category, name: r.name, points: r.points, unit: r.unit, evidence_required: r.evidenceRequired ? 1 : 0, updated_at: now(), ...capColumns(r.caps) })
         .where("id", "=", ruleId)
         .execute();
-      audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "rule.update", targetType: "rule", targetId: ruleId, before, after: r });
+      await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "rule.update", targetType: "rule", targetId: ruleId, before, after: r });
       return { ok: true };
     });
   } catch (e) {
@@ -150,7 +150,7 @@ export async function setRuleActive(actor: StaffActor, villageId: number, ruleId
     return await unitOfWork(async (tx): Promise<Outcome> => {
       if (!(await ruleInVillage(villageId, ruleId))) return fail("_form", "找不到这条细则", 404);
       await tx.updateTable("rules").set({ active: active ? 1 : 0, updated_at: now() }).where("id", "=", ruleId).execute();
-      audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: active ? "rule.activate" : "rule.retire", targetType: "rule", targetId: ruleId });
+      await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: active ? "rule.activate" : "rule.retire", targetType: "rule", targetId: ruleId });
       return { ok: true };
     });
   } catch (e) {
@@ -184,7 +184,7 @@ export async function updateVillageSettings(actor: StaffActor, villageId: number
   return unitOfWork(async (tx) => {
     const before = await villageSettings(villageId);
     await tx.updateTable("villages").set({ notice_days: s.noticeDays, approvals_needed: s.approvalsNeeded }).where("id", "=", villageId).execute();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "village.settings", targetType: "village", targetId: villageId, before, after: s });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "village.settings", targetType: "village", targetId: villageId, before, after: s });
     return { ok: true as const };
   });
 }

@@ -185,7 +185,7 @@ export async function saveChecklist(actor: StaffActor, villageId: number, id: nu
     if (await nameTaken(tx, villageId, spec.name, id)) return fail("name", "已经有同名的在用检查表");
     if (id === null) {
       const newId = await insertRow(tx, villageId, spec, actor.userId);
-      audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "checklist.create", targetType: "checklist", targetId: newId, after: spec });
+      await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "checklist.create", targetType: "checklist", targetId: newId, after: spec });
       return { ok: true, id: newId };
     }
     const before = await checklistIn(villageId, id);
@@ -195,7 +195,7 @@ export async function saveChecklist(actor: StaffActor, villageId: number, id: nu
       .set({ name: spec.name, items_json: JSON.stringify(spec.items), tiers_json: JSON.stringify(spec.tiers), updated_at: now() })
       .where("id", "=", id)
       .execute();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "checklist.update", targetType: "checklist", targetId: id, before: { name: before.name, items: before.items, tiers: before.tiers }, after: spec });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "checklist.update", targetType: "checklist", targetId: id, before: { name: before.name, items: before.items, tiers: before.tiers }, after: spec });
     return { ok: true, id };
   });
 }
@@ -207,7 +207,7 @@ export function setChecklistActive(actor: StaffActor, villageId: number, id: num
     if (!c) return fail("_form", "找不到这张检查表", 404);
     if (active && (await nameTaken(tx, villageId, c.name, id))) return fail("_form", "已经有同名的在用检查表，请先改名");
     await tx.updateTable("checklists").set({ active: active ? 1 : 0, updated_at: now() }).where("id", "=", id).execute();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: active ? "checklist.restore" : "checklist.retire", targetType: "checklist", targetId: id });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: active ? "checklist.restore" : "checklist.retire", targetType: "checklist", targetId: id });
     return { ok: true, id };
   });
 }

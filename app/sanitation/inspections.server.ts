@@ -82,7 +82,7 @@ export async function scoringList(round: RoundRow, userId: number) {
     .orderBy("g.id")
     .orderBy("h.number")
     .execute();
-  const own = householdOfUser(userId);
+  const own = await householdOfUser(userId);
   const out = rows.map(({ recused, ...r }) => ({ ...r, conflict: conflictMessage(r.id === own, recused === 1) !== null }));
   // Progress counts the households this inspector can score; 回避 ones are another inspector's.
   const mine = out.filter((r) => !r.conflict);
@@ -112,7 +112,7 @@ export async function scoringHousehold(round: RoundRow, userId: number, househol
     inspection,
     inspector: h.inspector,
     photos: rows.flatMap((r) => (r.photo === null ? [] : [r.photo])),
-    conflict: conflictMessage(householdOfUser(userId) === householdId, h.recused === 1),
+    conflict: conflictMessage(await householdOfUser(userId) === householdId, h.recused === 1),
   };
 }
 
@@ -200,7 +200,7 @@ function writeInspection(by: Inspector, round: RoundRow, householdId: number, ve
     if (!target || target.grid_id === null || target.assigned !== 1) notFound(); // not one of this inspector's households
     const closed = await closedReason(fresh, householdId);
     if (closed) return done(refused(400, closed));
-    const conflict = conflictMessage(householdOfUser(by.userId) === householdId, target.recused === 1);
+    const conflict = conflictMessage(await householdOfUser(by.userId) === householdId, target.recused === 1);
     if (conflict) return done(refused(403, conflict));
     const row = await inspectionOf(round.id, householdId);
     // A send-back is the committee's decision: a form from before it (a retry, the back button) must
@@ -254,7 +254,7 @@ function writeInspection(by: Inspector, round: RoundRow, householdId: number, ve
           .execute();
       }
     }
-    audit({
+    await audit({
       actorUserId: by.userId, actorRole: by.role, villageId: round.village_id, action: v.kind === "scored" ? "inspection.score" : "inspection.absent",
       targetType: "inspection", targetId: id, before: row ? { status: row.status, total: row.total, tier: row.tier } : null,
       after: { status: cols.status, scores: cols.scores_json, total: cols.total, tier: cols.tier, note: cols.note, reason: cols.absent_reason, photos: photos.length },
@@ -377,16 +377,16 @@ export async function changeRecusals(by: Inspector, villageId: number, raw: Reco
         .executeTakeFirst();
       if (!row) return { ok: false, errors: { _form: "找不到这条回避申报" }, status: 400 };
       await tx.deleteFrom("inspection_recusals").where("id", "=", row.id).execute();
-      audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "recusal.remove", targetType: "household", targetId: row.household_id });
+      await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "recusal.remove", targetType: "household", targetId: row.household_id });
       return { ok: true, message: "已取消回避" };
     }
     const h = await tx.selectFrom("households").select("id").where("village_id", "=", villageId).where("number", "=", i.number).executeTakeFirst();
     if (!h) return { ok: false, errors: { number: "本村没有这个户号" }, status: 400 };
-    if (householdOfUser(by.userId) === h.id) return { ok: false, errors: { number: "这是你自己家，本来就不能给自己家评分，不用申报" }, status: 400 };
+    if (await householdOfUser(by.userId) === h.id) return { ok: false, errors: { number: "这是你自己家，本来就不能给自己家评分，不用申报" }, status: 400 };
     const declared = await tx.selectFrom("inspection_recusals").select("id").where("user_id", "=", by.userId).where("household_id", "=", h.id).executeTakeFirst();
     if (declared) return { ok: false, errors: { number: "这户已经申报过回避了" }, status: 400 };
     await tx.insertInto("inspection_recusals").values({ village_id: villageId, user_id: by.userId, household_id: h.id, relation: i.relation, created_at: now() }).execute();
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "recusal.add", targetType: "household", targetId: h.id, after: { relation: i.relation } });
+    await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "recusal.add", targetType: "household", targetId: h.id, after: { relation: i.relation } });
     return { ok: true, message: `已申报回避 ${i.number} 号户` };
   });
 }

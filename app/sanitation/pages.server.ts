@@ -122,7 +122,7 @@ export async function roundPage(request: Request, villageId: number, roundId: nu
   return {
     villageId,
     me,
-    myHousehold: householdOfUser(me),
+    myHousehold: await householdOfUser(me),
     round: { id: round.id, title: round.title, status: round.status, starts_at: round.starts_at, ends_at: round.ends_at, published_at: round.published_at, checklist: round.checklist },
     table: table.map((r) => ({ ...r, scores: r.scores_json ? parseScores(r.scores_json) : null, claim_label: r.claim_status === null ? null : CLAIM_STATUS_LABELS[r.claim_status] })),
     grids: await gridChoices(villageId),

@@ -55,7 +55,7 @@ async function filingFor(rows: InspectionRow[], by: Decider): Promise<Filing> {
       photos.set(p.inspection_id, list);
     }
   }
-  return { members, photos, publisherHousehold: householdOfUser(by.userId) };
+  return { members, photos, publisherHousehold: await householdOfUser(by.userId) };
 }
 
 interface Filed {
@@ -73,20 +73,20 @@ export function roundClaimDate(round: Pick<RoundRow, "starts_at" | "ends_at">, s
 }
 
 /** Files (and approves, where the decider may) the claim for one inspection, inside the caller's unit of work. */
-function fileFor(round: RoundRow, row: InspectionRow, by: Decider, filing: Filing): Filed {
+async function fileFor(round: RoundRow, row: InspectionRow, by: Decider, filing: Filing): Promise<Filed> {
   if (row.status !== "scored" || row.tier === null) return { claimId: null, waiting: false };
   const tier = round.checklist.tiers.find((t) => t.name === row.tier);
   if (!tier || tier.ruleId === null) return { claimId: null, waiting: false }; // only a template saved before rules were required
   const memberId = filing.members.get(row.household_id);
   if (memberId === undefined) throw new ClaimError("有一户没有在册成员，无法登记积分，请先在花名册里补上");
-  const [claimId] = fileClaimBatch({
+  const [claimId] = await fileClaimBatch({
     villageId: round.village_id,
     filer: { userId: row.inspector_user_id, role: "inspector" },
     source: { kind: "round", id: round.id },
     items: [{ memberId, ruleId: tier.ruleId, occurredAt: roundClaimDate(round, row.saved_at), quantity: 1, note: `${round.title}卫生评比：${row.tier}，${row.total} 分`, photos: filing.photos.get(row.id) ?? [] }],
   });
   if (filing.publisherHousehold === row.household_id) return { claimId, waiting: true };
-  const result = approveClaim(round.village_id, claimId, by);
+  const result = await approveClaim(round.village_id, claimId, by);
   return { claimId, waiting: result === "needs_more" };
 }
 
@@ -112,7 +112,7 @@ export async function publishRound(by: Decider, villageId: number, roundId: numb
       let waiting = 0;
       let ownHousehold = false;
       for (const row of rows) {
-        const f = fileFor(round, row, by, filing);
+        const f = await fileFor(round, row, by, filing);
         if (f.claimId === null) continue;
         await tx.updateTable("inspections").set({ claim_id: f.claimId }).where("id", "=", row.id).execute();
         claims++;
@@ -127,7 +127,7 @@ export async function publishRound(by: Decider, villageId: number, roundId: numb
         .set({ status: "published", published_at: at, published_by: by.userId, redblack_json: JSON.stringify(board), updated_at: at })
         .where("id", "=", roundId)
         .execute();
-      audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "round.publish", targetType: "round", targetId: roundId, after: { claims, waiting } });
+      await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "round.publish", targetType: "round", targetId: roundId, after: { claims, waiting } });
       return { ok: true, claims, waiting, ownHousehold };
     });
   } catch (e) {
@@ -140,11 +140,11 @@ export async function publishRound(by: Decider, villageId: number, roundId: numb
 // ---- applying a re-inspection ------------------------------------------------------------------
 
 /** Takes the old claim out of the way: a reversal when credited, a withdrawal during 公示, a rejection while pending. */
-function retireOldClaim(villageId: number, claimId: number, by: Decider): void {
-  const c = claimRow(claimId);
-  if (c.status === "credited") revokeClaim(villageId, claimId, by, RESCORE_REASON);
-  else if (c.status === "notice" || c.status === "objected") withdrawClaim(villageId, claimId, by, RESCORE_REASON);
-  else if (c.status === "pending") rejectClaim(villageId, claimId, by, RESCORE_REASON);
+async function retireOldClaim(villageId: number, claimId: number, by: Decider): Promise<void> {
+  const c = await claimRow(claimId);
+  if (c.status === "credited") await revokeClaim(villageId, claimId, by, RESCORE_REASON);
+  else if (c.status === "notice" || c.status === "objected") await withdrawClaim(villageId, claimId, by, RESCORE_REASON);
+  else if (c.status === "pending") await rejectClaim(villageId, claimId, by, RESCORE_REASON);
 }
 
 export async function applyReinspection(by: Decider, villageId: number, requestId: number): Promise<Outcome<{ claimId: number | null }>> {
@@ -164,15 +164,15 @@ export async function applyReinspection(by: Decider, villageId: number, requestI
       if (!row || row.status === "returned") return fail("_form", "检查员还没有重新评分，评分后再确认");
       if (row.inspector_user_id === by.userId) return fail("_form", "复查分数是你评的，请由另一位村委委员确认");
       const old = row.claim_id;
-      if (old !== null) retireOldClaim(villageId, old, by);
-      const filed = fileFor(round, row, by, await filingFor([row], by));
+      if (old !== null) await retireOldClaim(villageId, old, by);
+      const filed = await fileFor(round, row, by, await filingFor([row], by));
       await tx.updateTable("inspections").set({ claim_id: filed.claimId }).where("id", "=", row.id).execute();
       await tx
         .updateTable("reinspection_requests")
         .set({ status: "applied", old_claim_id: old, new_claim_id: filed.claimId, applied_at: now() })
         .where("id", "=", req.id)
         .execute();
-      audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "reinspection.apply", targetType: "inspection", targetId: row.id, after: { oldClaim: old, newClaim: filed.claimId, total: row.total, tier: row.tier } });
+      await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "reinspection.apply", targetType: "inspection", targetId: row.id, after: { oldClaim: old, newClaim: filed.claimId, total: row.total, tier: row.tier } });
       return { ok: true, claimId: filed.claimId };
     });
   } catch (e) {

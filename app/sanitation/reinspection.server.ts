@@ -71,7 +71,7 @@ export async function requestReinspection(head: { userId: number; householdId: n
       .values({ village_id: head.villageId, round_id: roundId, household_id: head.householdId, requested_by: head.userId, reason, status: "open", created_at: now() })
       .returning("id")
       .executeTakeFirstOrThrow();
-    audit({ actorUserId: head.userId, actorRole: "household_head", villageId: head.villageId, action: "reinspection.request", targetType: "round", targetId: roundId, after: { householdId: head.householdId, reason } });
+    await audit({ actorUserId: head.userId, actorRole: "household_head", villageId: head.villageId, action: "reinspection.request", targetType: "round", targetId: roundId, after: { householdId: head.householdId, reason } });
     return { ok: true, requestId };
   });
 }
@@ -86,7 +86,7 @@ async function openRequest(tx: Db, villageId: number, requestId: number, by: Dec
     .executeTakeFirst();
   if (!q) return "找不到这条复查申请";
   if (q.status !== "open") return "这条复查申请已经处理过了";
-  if (householdOfUser(by.userId) === q.household_id) return "不能处理本户的复查申请，请由另一位村委委员处理";
+  if (await householdOfUser(by.userId) === q.household_id) return "不能处理本户的复查申请，请由另一位村委委员处理";
   return q;
 }
 
@@ -105,7 +105,7 @@ export async function acceptRequest(by: Decider, villageId: number, requestId: n
       .where("round_id", "=", q.round_id)
       .where("household_id", "=", q.household_id)
       .execute();
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "reinspection.accept", targetType: "reinspection", targetId: q.id });
+    await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "reinspection.accept", targetType: "reinspection", targetId: q.id });
     return { ok: true };
   });
 }
@@ -116,7 +116,7 @@ export async function declineRequest(by: Decider, villageId: number, requestId: 
     const q = await openRequest(tx, villageId, requestId, by);
     if (typeof q === "string") return fail("_form", q);
     await tx.updateTable("reinspection_requests").set({ status: "declined", decided_by: by.userId, decided_at: now(), decision_note: note }).where("id", "=", q.id).execute();
-    audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "reinspection.decline", targetType: "reinspection", targetId: q.id, after: { note } });
+    await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "reinspection.decline", targetType: "reinspection", targetId: q.id, after: { note } });
     return { ok: true };
   });
 }

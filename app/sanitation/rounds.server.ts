@@ -199,7 +199,7 @@ export async function createRound(actor: StaffActor, villageId: number, raw: Rec
       .returning("id")
       .executeTakeFirstOrThrow();
     await writeAssignments(tx, villageId, roundId, pairs);
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "round.create", targetType: "round", targetId: roundId, after: { title: f.title, checklist: checklist.name, assignments: pairs } });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "round.create", targetType: "round", targetId: roundId, after: { title: f.title, checklist: checklist.name, assignments: pairs } });
     return { ok: true as const, roundId };
   });
 }
@@ -214,7 +214,7 @@ export async function assignInspectors(actor: StaffActor, villageId: number, rou
     if (round.status === "published") return fail("assign", "评比已公布，不能再改分工");
     const before = await assignments(roundId);
     await writeAssignments(tx, villageId, roundId, pairs);
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "round.assign", targetType: "round", targetId: roundId, before, after: pairs });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "round.assign", targetType: "round", targetId: roundId, before, after: pairs });
     return { ok: true };
   });
 }
@@ -236,7 +236,7 @@ export function openRound(actor: StaffActor, villageId: number, roundId: number)
     if ((await assignments(roundId)).length === 0) return fail("_form", "请先给网格分配检查员，再开始评比");
     const at = now();
     await tx.updateTable("sanitation_rounds").set({ status: "open", opened_at: at, opened_by: actor.userId, updated_at: at }).where("id", "=", roundId).execute();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "round.open", targetType: "round", targetId: roundId });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "round.open", targetType: "round", targetId: roundId });
     return { ok: true };
   });
 }
@@ -250,13 +250,13 @@ export function sendBack(actor: StaffActor, villageId: number, roundId: number, 
     if (!row) return fail("_form", "这户还没有评分，不用退回");
     if (row.status === "returned") return fail("_form", "这户已经退回重评了");
     // As for every committee decision (claims/claims.server.ts checkDecider): never on one's own household.
-    if (householdOfUser(actor.userId) === householdId) return fail("_form", "不能处理本户的评分，请由另一位村委委员处理");
+    if (await householdOfUser(actor.userId) === householdId) return fail("_form", "不能处理本户的评分，请由另一位村委委员处理");
     await tx
       .updateTable("inspections")
       .set((eb) => ({ status: "returned", returned_reason: reason, version: eb("version", "+", 1) }))
       .where("id", "=", row.id)
       .execute();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "inspection.return", targetType: "inspection", targetId: row.id, before: { status: row.status }, after: { reason } });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "inspection.return", targetType: "inspection", targetId: row.id, before: { status: row.status }, after: { reason } });
     return { ok: true };
   });
 }

@@ -44,8 +44,8 @@ export function createStore(actor: StaffActor, villageId: number, name: string):
   return unitOfWork(async (): Promise<Outcome<{ storeId: number }>> => {
     if (await nameTaken(villageId, name, null)) return fail("name", "本村已有同名的超市");
     const { id } = await db().insertInto("stores").values({ village_id: villageId, name, created_at: now() }).returning("id").executeTakeFirstOrThrow();
-    openStoreAccount(villageId, id);
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "store.create", targetType: "store", targetId: id, after: { name } });
+    await openStoreAccount(villageId, id);
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "store.create", targetType: "store", targetId: id, after: { name } });
     return { ok: true, storeId: id };
   });
 }
@@ -60,7 +60,7 @@ export function updateStore(actor: StaffActor, villageId: number, storeId: numbe
     if (!s) throw new Response("找不到这个超市", { status: 404 });
     if (await nameTaken(villageId, name, storeId)) return fail("name", "本村已有同名的超市");
     await db().updateTable("stores").set({ name, active: active ? 1 : 0 }).where("id", "=", storeId).execute();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "store.update", targetType: "store", targetId: storeId, before: { name: s.name, active: s.active === 1 }, after: { name, active } });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "store.update", targetType: "store", targetId: storeId, before: { name: s.name, active: s.active === 1 }, after: { name, active } });
     return { ok: true };
   });
 }
@@ -78,7 +78,7 @@ export function setKeepers(actor: StaffActor, villageId: number, storeId: number
       const at = now();
       await db().insertInto("store_keepers").values(chosen.map((u) => ({ store_id: storeId, user_id: u, village_id: villageId, created_at: at }))).execute();
     }
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "store.keepers", targetType: "store", targetId: storeId, after: { keepers: chosen } });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "store.keepers", targetType: "store", targetId: storeId, after: { keepers: chosen } });
     return { ok: true };
   });
 }

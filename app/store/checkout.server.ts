@@ -255,7 +255,7 @@ async function insertPending(input: CreateOrderInput, villageId: number, idemKey
     .returning("id")
     .executeTakeFirstOrThrow();
   await insertItems(orderId, villageId, priced);
-  const hold = placeHold({
+  const hold = await placeHold({
     householdId: input.householdId, amount: total, expiresAt: at + ORDER_TTL_MS, idemKey: `${idemKey}:hold`,
     actor: { userId: input.userId, role: "villager" }, cause: { kind: "order", id: orderId },
   });
@@ -290,7 +290,7 @@ async function expire(orders: Pick<Order, "id" | "hold_id">[]): Promise<void> {
     .where("id", "in", orders.map((o) => o.id))
     .where("status", "=", orderStatus("pending"))
     .execute();
-  for (const o of orders) if (o.hold_id) releaseHold(o.hold_id);
+  for (const o of orders) if (o.hold_id) await releaseHold(o.hold_id);
 }
 
 /** Run by the scheduler every minute: an expired order shows as expired and its hold is released. */
@@ -322,7 +322,7 @@ export function cancelOrder(householdId: number, orderId: number): Promise<Resul
       if (o.status === "cancelled" || o.status === "expired" || o.status === "replaced") return { status: o.status };
       if (o.status !== "pending") throw new CheckoutError("used", "店主已经核销，不能取消了");
       await db().updateTable("orders").set({ status: "cancelled", closed_at: now() }).where("id", "=", o.id).execute();
-      if (o.hold_id) releaseHold(o.hold_id);
+      if (o.hold_id) await releaseHold(o.hold_id);
       const status: OrderStatus = "cancelled";
       return { status };
     }),
@@ -341,7 +341,7 @@ export function refreshOrder(householdId: number, orderId: number, userId: numbe
       const lines = await db().selectFrom("order_items").select(["good_id as goodId", "qty"]).where("order_id", "=", o.id).execute();
       if (o.status === "pending") {
         await db().updateTable("orders").set({ status: "replaced", closed_at: now() }).where("id", "=", o.id).execute();
-        if (o.hold_id) releaseHold(o.hold_id);
+        if (o.hold_id) await releaseHold(o.hold_id);
       }
       const idemKey = `order:refresh:${o.id}`;
       assertSpender(memberId, (await checkoutHead(householdId, idemKey, o.store_id, memberId)).can_redeem);
@@ -593,17 +593,17 @@ export function confirmOrder(keeper: Keeper, orderId: number, presented: string)
       await takeStock(o, keeper.userId, v.items);
       if (o.hold_id === null) throw new Error(`pending order ${o.id} has no hold`);
       const actor: Actor = { userId: keeper.userId, role: keeper.role };
-      const txn = convertHold({
-        holdId: o.hold_id, storeAccountId: openStoreAccount(o.village_id, o.store_id), idemKey: `order:${o.id}:confirm`, actor,
+      const txn = await convertHold({
+        holdId: o.hold_id, storeAccountId: await openStoreAccount(o.village_id, o.store_id), idemKey: `order:${o.id}:confirm`, actor,
         memberId: o.member_id, cause: { kind: "order", id: o.id }, memo: memoOf(o.id, v.items),
       });
-      const after = householdBalance(o.household_id).balance;
+      const after = (await householdBalance(o.household_id)).balance;
       await db()
         .updateTable("orders")
         .set({ status: "confirmed", txn_id: txn.txnId, closed_at: now(), confirmed_by: keeper.userId, balance_after: after })
         .where("id", "=", o.id)
         .execute();
-      auditOrder(keeper, "order.confirm", o.id, { total: o.total, txn: txn.txnId });
+      await auditOrder(keeper, "order.confirm", o.id, { total: o.total, txn: txn.txnId });
       return { created: true, order: null };
     });
     if ("refusal" in out) throw out.refusal;
@@ -629,7 +629,7 @@ const counterKey = (input: { householdId: number; nonce: string }) => `order:cou
 export async function counterSaleInUnit(
   keeper: Keeper,
   input: CounterSaleInput,
-  redeemFn: (o: { orderId: number; total: number; memo: string; storeAccountId: number }) => number,
+  redeemFn: (o: { orderId: number; total: number; memo: string; storeAccountId: number }) => Promise<number>,
 ): Promise<{ orderId: number; created: boolean }> {
   const idemKey = counterKey(input);
   const head = await checkoutHead(input.householdId, idemKey, input.storeId, input.memberId);
@@ -650,9 +650,9 @@ export async function counterSaleInUnit(
     .executeTakeFirstOrThrow();
   await insertItems(orderId, villageId, priced);
   await takeStock({ id: orderId, village_id: villageId }, keeper.userId, priced);
-  const txnId = redeemFn({ orderId, total, memo: memoOf(orderId, priced.map((p) => ({ name: p.good.name, qty: p.qty, unit: p.good.unit }))), storeAccountId: openStoreAccount(villageId, input.storeId) });
-  await db().updateTable("orders").set({ txn_id: txnId, balance_after: householdBalance(input.householdId).balance }).where("id", "=", orderId).execute();
-  auditOrder(keeper, "order.counter", orderId, { total, txn: txnId });
+  const txnId = await redeemFn({ orderId, total, memo: memoOf(orderId, priced.map((p) => ({ name: p.good.name, qty: p.qty, unit: p.good.unit }))), storeAccountId: await openStoreAccount(villageId, input.storeId) });
+  await db().updateTable("orders").set({ txn_id: txnId, balance_after: (await householdBalance(input.householdId)).balance }).where("id", "=", orderId).execute();
+  await auditOrder(keeper, "order.counter", orderId, { total, txn: txnId });
   return { orderId, created: true };
 }
 
@@ -670,7 +670,7 @@ export function precheckCounterSale(keeper: Keeper, input: CounterSaleInput): Pr
     if (!keeper.storeIds.includes(input.storeId)) throw new CheckoutError("other_store", "你不是这个超市的店主");
     assertSpender(input.memberId, head.can_redeem);
     const { total } = await priceCart(head.village_id, input.storeId, input.householdId, input.lines);
-    const { spendable } = householdBalance(input.householdId);
+    const { spendable } = await householdBalance(input.householdId);
     if (spendable < total) throw new CheckoutError("balance", `可用积分不足：可用 ${spendable}，需要 ${total}`);
     return { total, existing: null };
   });
@@ -709,6 +709,6 @@ export function storeOrders(storeId: number, from: number, until: number, limit 
 }
 
 /** A keeper's confirm or counter sale in the audit log (inside the same unit of work). */
-export function auditOrder(actor: { userId: number; role: string; villageId: number }, action: string, orderId: number, after: unknown): void {
-  audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action, targetType: "order", targetId: orderId, after });
+export async function auditOrder(actor: { userId: number; role: string; villageId: number }, action: string, orderId: number, after: unknown): Promise<void> {
+  await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action, targetType: "order", targetId: orderId, after });
 }

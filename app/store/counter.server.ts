@@ -55,11 +55,11 @@ export async function counterCheckout(keeper: Keeper, input: CounterInput): Prom
   if (!pin.ok) return { ok: false, code: pin.code, field: "pin", message: pin.message };
   return checkoutAttempt(async () => {
     const sale = await unitOfWork(() =>
-      counterSaleInUnit(keeper, input, (o) =>
-        redeem({
+      counterSaleInUnit(keeper, input, async (o) =>
+        (await redeem({
           householdId: input.householdId, storeAccountId: o.storeAccountId, amount: o.total, idemKey: `order:${o.orderId}:counter`,
           actor: { userId: keeper.userId, role: keeper.role }, memberId: input.memberId, cause: { kind: "order", id: o.orderId }, memo: o.memo,
-        }).txnId,
+        })).txnId,
       ),
     );
     return { order: await receiptOf(sale.orderId), created: sale.created };

@@ -184,7 +184,7 @@ export function createGood(actor: StaffActor, villageId: number, storeId: number
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "good.create", targetType: "good", targetId: id, after: snapshot(g) });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "good.create", targetType: "good", targetId: id, after: snapshot(g) });
     return { ok: true, goodId: id };
   });
 }
@@ -214,7 +214,7 @@ export function updateGood(actor: StaffActor, villageId: number, goodId: number,
       .where("id", "=", goodId);
     if (photo) update = update.set((eb) => ({ photo: photo.bytes, photo_type: photo.type, photo_version: eb("photo_version", "+", 1), photo_cleaned_at: at }));
     await update.execute();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "good.update", targetType: "good", targetId: goodId, before, after: { ...snapshot(g), photo: !!photo } });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "good.update", targetType: "good", targetId: goodId, before, after: { ...snapshot(g), photo: !!photo } });
     return { ok: true };
   });
 }
@@ -234,7 +234,7 @@ export async function changeStock(actor: StaffActor, villageId: number, goodId: 
           : input.count === current
             ? current
             : await moveStock({ villageId, goodId, kind: "correction", delta: input.count - current, note: input.note, actorUserId: actor.userId });
-      audit({
+      await audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: input.intent, targetType: "good", targetId: goodId,
         before: { stock: current }, after: { stock: after, ...(input.intent === "stock.restock" ? { source: input.source } : {}), note: input.note },
       });

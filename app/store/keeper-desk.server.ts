@@ -26,7 +26,7 @@ export const scanIntentSchema = z.discriminatedUnion(
 );
 
 export async function householdMoney(householdId: number) {
-  const b = householdBalance(householdId);
+  const b = await householdBalance(householdId);
   return { spendable: b.spendable, balance: b.balance, lock: (await pinState(householdId)).lockedUntil };
 }
 

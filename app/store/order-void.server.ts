@@ -62,7 +62,7 @@ export function voidOrder(actor: Voider, orderId: number, reason: string): Promi
       if (await db().selectFrom("settlements").select("id").where("store_id", "=", o.store_id).where("month", "=", month).executeTakeFirst()) {
         throw new CheckoutError("void_rule", `${month} 已经结算，这张兑换单不能再作废`);
       }
-      const rev = reverse({
+      const rev = await reverse({
         txnId: o.txn_id, idemKey: `order:${o.id}:void`, actor: { userId: actor.userId, role: actor.role },
         memo: `作废兑换单 ${receiptNo(o.id)}：${reason}`,
       });
@@ -73,7 +73,7 @@ export function voidOrder(actor: Voider, orderId: number, reason: string): Promi
         .set({ status: "voided", void_txn_id: rev.txnId, voided_by: actor.userId, voided_role: actor.role, voided_at: now(), void_reason: reason })
         .where("id", "=", o.id)
         .execute();
-      audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action: "order.void", targetType: "order", targetId: o.id, after: { reason } });
+      await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action: "order.void", targetType: "order", targetId: o.id, after: { reason } });
       return { created: true };
     }),
   );

@@ -69,7 +69,7 @@ export async function setPin(actor: StaffActor, householdId: number, villageId: 
         oc.column("household_id").doUpdateSet({ pin_hash: hash, set_by: actor.userId, set_at: at, failures: 0, locked_until: 0, last_failure_at: null }),
       )
       .execute();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: had ? "pin.change" : "pin.set", targetType: "household", targetId: householdId });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: had ? "pin.change" : "pin.set", targetType: "household", targetId: householdId });
   });
 }
 

@@ -123,7 +123,7 @@ export async function closeDay(actor: StaffActor & { villageId: number }, storeI
       .insertInto("day_closes")
       .values({ village_id: actor.villageId, store_id: storeId, day, closed_by: actor.userId, closed_at: now(), summary_json: JSON.stringify(summary) })
       .execute();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action: "store.day_close", targetType: "store", targetId: storeId, after: { day, ...summary } });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action: "store.day_close", targetType: "store", targetId: storeId, after: { day, ...summary } });
     return { ok: true };
   });
 }
@@ -158,7 +158,7 @@ export function settleMonth(actor: StaffActor & { villageId: number }, storeId: 
       .insertInto("settlements")
       .values({ village_id: actor.villageId, store_id: storeId, month, points: r.total.points, cost_fen: r.total.cost_fen, settled_by: actor.userId, settled_at: now() })
       .execute();
-    audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action: "store.settle", targetType: "store", targetId: storeId, after: { month, points: r.total.points, cost_yuan: r.total.cost_fen / 100 } });
+    await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action: "store.settle", targetType: "store", targetId: storeId, after: { month, points: r.total.points, cost_yuan: r.total.cost_fen / 100 } });
     return { ok: true };
   });
 }

@@ -47,7 +47,7 @@ export function photoUrl(g: { id: number; has_photo: number; photo_version: numb
 export async function storefront(householdId: number, villageId: number, memberId: number | null, storeParam: string | null) {
   const stores = await villageStores(villageId);
   const store = stores.find((s) => String(s.id) === storeParam) ?? stores[0] ?? null;
-  const balance = householdBalance(householdId);
+  const balance = await householdBalance(householdId);
   const member = memberId ? await db().selectFrom("members").select("can_redeem").where("id", "=", memberId).executeTakeFirst() : undefined;
   const held = store ? await heldByGood(store.id) : new Map<number, number>();
   const shelf = store ? await storeGoods(store.id, true) : [];

@@ -44,7 +44,7 @@ async function scan(userId: number | null, v: { villageId: number }, activityId:
 describe("sign-up", () => {
   it("signs up any member of the own household, refuses after the deadline and for cancelled activities", async () => {
     clockControl.set(T0);
-    const v = activityVillage("SU");
+    const v = await activityVillage("SU");
     const [a] = v.villagers;
     const id = await newActivity(v, { startsIn: 24 * HOUR });
     expect(await signUp(signer(a), id, v.elder)).toMatchObject({ ok: true, name: "老人甲" });
@@ -61,7 +61,7 @@ describe("sign-up", () => {
 
   it("gives the last places to exactly as many sign-ups as there are places when they arrive at once in one process", async () => {
     clockControl.set(T0);
-    const v = activityVillage("SU2", 4);
+    const v = await activityVillage("SU2", 4);
     const id = await newActivity(v, { capacity: 2 });
     const replies = await Promise.all(v.villagers.map((x) => signUp(signer(x), id, x.memberId)));
     expect(replies.filter((r) => r.ok)).toHaveLength(2);
@@ -71,7 +71,7 @@ describe("sign-up", () => {
 
   it("shows a cancelled activity, with its reason, to the households that signed up, and only to them", async () => {
     clockControl.set(T0);
-    const v = activityVillage("CX");
+    const v = await activityVillage("CX");
     const [a, b] = v.villagers;
     const id = await newActivity(v);
     await signUp(signer(a), id, a.memberId);
@@ -101,7 +101,7 @@ describe("the new-activity form's suggested times", () => {
 describe("check-in by the rotating code", () => {
   async function setup(code: string) {
     clockControl.set(T0);
-    const v = activityVillage(code);
+    const v = await activityVillage(code);
     const id = await newActivity(v, { startsIn: -HOUR }); // under way
     return { v, id, w: windowOf(T0) };
   }
@@ -143,7 +143,7 @@ describe("check-in by the rotating code", () => {
     const { v, id, w } = await setup("CK3");
     const [a] = v.villagers;
     const other = await newActivity(v, { startsIn: -HOUR, title: "看望老人" });
-    const v2 = activityVillage("CK3B");
+    const v2 = await activityVillage("CK3B");
     const foreign = await newActivity(v2, { startsIn: -HOUR });
     const forgedMessage = "这个二维码无效";
     const refused = async (query: string, user = a.userId) => {
@@ -195,7 +195,7 @@ describe("closing turns attendance into claims", () => {
   /** A village and a per-time activity starting in an hour. */
   async function held(code: string) {
     clockControl.set(T0);
-    const v = activityVillage(code);
+    const v = await activityVillage(code);
     return { v, id: await newActivity(v, { startsIn: HOUR }) };
   }
   const organiser = (v: ActivityVillage) => ({ userId: v.organiser, role: "inspector" as const, villageId: v.villageId });

@@ -26,7 +26,7 @@ function run(env: Record<string, string>): Promise<{ code: number | null; out: s
 
 describe("activity capacity under concurrency", () => {
   it(`${PROCESSES} processes race for ${CAPACITY} places, ${ROUNDS} times: exactly ${CAPACITY} get in each time`, async () => {
-    const v = activityVillage("RACE", PROCESSES);
+    const v = await activityVillage("RACE", PROCESSES);
     const activities: number[] = [];
     for (let i = 0; i < ROUNDS; i++) activities.push(await newActivity(v, { capacity: CAPACITY }));
     // Far enough ahead for every process to start tsx and open the database first.

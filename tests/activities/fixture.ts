@@ -10,7 +10,7 @@ import type { Role } from "~/platform/roles";
 
 let seq = 0;
 
-function user(villageId: number, name: string, roles: Role[], memberId: number | null): number {
+async function user(villageId: number, name: string, roles: Role[], memberId: number | null): Promise<number> {
   seq++;
   return insertUser({
     phone: `1370000${String(seq).padStart(4, "0")}`, passwordHash: "x", displayName: name, memberId, mustChangePassword: false,
@@ -34,24 +34,24 @@ export interface Villager {
 }
 
 /** `households` households of one member each with a login, plus household A with a member without a phone. */
-export function activityVillage(code: string, households = 3) {
-  const t = ensureTownship("测试镇");
-  const villageId = createVillage({ townshipId: t, name: `${code}村`, code });
+export async function activityVillage(code: string, households = 3) {
+  const t = await ensureTownship("测试镇");
+  const villageId = await createVillage({ townshipId: t, name: `${code}村`, code });
   const villagers: Villager[] = [];
   let elder = 0;
   for (let i = 0; i < households; i++) {
     const members = i === 0 ? [{ name: `户主${i}`, relation: "户主" }, { name: "老人甲", relation: "父母" }] : [{ name: `户主${i}`, relation: "户主" }];
-    const h = createHousehold({ villageId, gridId: null, number: String(i + 1).padStart(3, "0"), address: "", members });
+    const h = await createHousehold({ villageId, gridId: null, number: String(i + 1).padStart(3, "0"), address: "", members });
     if (i === 0) elder = h.memberIds[1];
-    villagers.push({ userId: user(villageId, `户主${i}`, ["villager", "household_head"], h.memberIds[0]), memberId: h.memberIds[0], householdId: h.householdId, villageId });
+    villagers.push({ userId: await user(villageId, `户主${i}`, ["villager", "household_head"], h.memberIds[0]), memberId: h.memberIds[0], householdId: h.householdId, villageId });
   }
-  const committee = user(villageId, "村委甲", ["committee"], null);
-  const organiser = user(villageId, "网格员乙", ["inspector"], null);
+  const committee = await user(villageId, "村委甲", ["committee"], null);
+  const organiser = await user(villageId, "网格员乙", ["inspector"], null);
   const rules = { perTime: rule(villageId, "志愿活动（每次）", 5, "time"), perHour: rule(villageId, "志愿服务（每小时）", 2, "hour") };
   return { villageId, villagers, elder, committee, organiser, rules };
 }
 
-export type ActivityVillage = ReturnType<typeof activityVillage>;
+export type ActivityVillage = Awaited<ReturnType<typeof activityVillage>>;
 
 const HOUR = 3600_000;
 

@@ -13,7 +13,7 @@ afterEach(() => clockControl.reset());
 describe("attendance of a member who left the roster", () => {
   it("can be removed, so the activity can still be closed for everyone else", async () => {
     clockControl.set(T0);
-    const v = activityVillage("RA1");
+    const v = await activityVillage("RA1");
     const id = await newActivity(v, { startsIn: HOUR });
     const organiser = { userId: v.organiser, role: "inspector" as const, villageId: v.villageId };
     const [a, b] = v.villagers;

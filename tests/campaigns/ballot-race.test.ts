@@ -80,13 +80,13 @@ async function race(v: CampaignVillage, phones: { userId: number; memberId: numb
 
 describe("one ballot under concurrent changes", () => {
   it(`two members of one household change its ballot at the same instants, ${ROUNDS} times: one ballot, one phone's choice`, async () => {
-    const v = campaignVillage("BRACE1");
+    const v = await campaignVillage("BRACE1");
     const { ballots } = await race(v, [{ userId: v.homes[0].headUser, memberId: v.homes[0].head }, { userId: v.daughterInLaw.user, memberId: v.daughterInLaw.member }], "household");
     expect(ballots[0].voter_key).toBe(`household:${v.homes[0].householdId}`);
   }, 60_000);
 
   it(`one representative signed in on two phones does the same: one ballot, one phone's choice`, async () => {
-    const v = campaignVillage("BRACE2");
+    const v = await campaignVillage("BRACE2");
     markRepresentatives([v.homes[0].head, v.homes[1].head, v.homes[2].head]);
     const phone = { userId: v.homes[0].headUser, memberId: v.homes[0].head };
     const { ballots } = await race(v, [phone, phone], "representatives");

@@ -76,8 +76,8 @@ describe("creating a campaign", () => {
   });
 
   it("refuses a rule of another village and a nomination window already over, writing nothing", async () => {
-    const v = campaignVillage("CC1");
-    const other = campaignVillage("CC2");
+    const v = await campaignVillage("CC1");
+    const other = await campaignVillage("CC2");
     const before = count("select count(*) as n from campaigns");
     const fields = campaignFieldsSchema.parse(form({ cat1Rule: String(other.rules.popo) }));
     const actor = { userId: v.committee1, role: "committee", villageId: v.villageId };
@@ -91,7 +91,7 @@ describe("creating a campaign", () => {
 
 describe("a whole campaign by representatives", () => {
   it("nominations, windows, ballots, secrecy, a tie decided with a reason, confirm filing claims once", async () => {
-    const v = campaignVillage("WHOLE");
+    const v = await campaignVillage("WHOLE");
     // Representatives: heads of households 0–3 (all with logins). 4 voters.
     markRepresentatives(v.homes.slice(0, 4).map((h) => h.head));
     const id = await newCampaign(v, { startsIn: 2 * HOUR, quorum: 50 });
@@ -205,7 +205,7 @@ describe("a whole campaign by representatives", () => {
     const confirmed = ok(await confirmCampaign(committee(v), v.villageId, id));
     expect(confirmed).toEqual({ ok: true, claims: 3, already: false });
     expect((await c()).state).toBe("confirmed");
-    const filed = engine().sqlite.prepare("select * from claims where source_kind = 'campaign' and source_id = ? order by id").all(id) as ReturnType<typeof claimRow>[];
+    const filed = engine().sqlite.prepare("select * from claims where source_kind = 'campaign' and source_id = ? order by id").all(id) as Awaited<ReturnType<typeof claimRow>>[];
     expect(filed.map((x) => [x.member_id, x.rule_id, x.points, x.status, x.filer_user_id, x.filer_role])).toEqual([
       [v.homes[3].head, v.rules.popo, 20, "pending", v.committee1, "committee"], // a person's honour: that person
       [v.homes[0].head, v.rules.family, 30, "pending", v.committee1, "committee"], // a household's: its head
@@ -217,9 +217,9 @@ describe("a whole campaign by representatives", () => {
     expect(claims()).toBe(3);
     expect(await decideTie(committee(v), v.villageId, id, popo.id, [n1], "改主意")).toMatchObject({ ok: false, errors: { _form: "结果已经确认公布，不能再改" } });
     // The claims go through review like any other: the filer cannot approve, the other member can.
-    expect(() => approveClaim(v.villageId, filed[0].id, committee(v))).toThrow("不能审核自己提交的申报");
-    expect(approveClaim(v.villageId, filed[0].id, committee(v, 2))).toBe("approved");
-    expect(claimRow(filed[0].id).status).toBe("notice");
+    await expect(approveClaim(v.villageId, filed[0].id, committee(v))).rejects.toThrow("不能审核自己提交的申报");
+    expect(await approveClaim(v.villageId, filed[0].id, committee(v, 2))).toBe("approved");
+    expect((await claimRow(filed[0].id)).status).toBe("notice");
 
     // Winners on the household page and the notice board, with the tie's reason.
     expect(await householdHonours(v.homes[3].householdId)).toMatchObject([
@@ -239,7 +239,7 @@ describe("a whole campaign by representatives", () => {
 
 describe("quorum", () => {
   it("a turnout under the quorum says so and cannot be confirmed; ties are not asked for", async () => {
-    const v = campaignVillage("QUORUM");
+    const v = await campaignVillage("QUORUM");
     const id = await newCampaign(v, { voters: "household", quorum: 60, categories: [{ row: 1, name: "文明家庭", kind: "household", winners: 1, ruleId: v.rules.family }] });
     const [cat] = await categoriesOf(id);
     const n = await inOrder([0, 1], async (i) => ok(await nominate(villager(v, 2), v.villageId, id, { categoryId: cat.id, nomineeId: v.homes[i].householdId, reason: "好" })).nominationId);
@@ -259,7 +259,7 @@ describe("quorum", () => {
   });
 
   it("quorum 0 with nobody voting confirms with no winners and files nothing", async () => {
-    const v = campaignVillage("NOBODY");
+    const v = await campaignVillage("NOBODY");
     const id = await newCampaign(v, { quorum: 0 });
     at(T0 + 2 * DAY);
     expect(ok(await confirmCampaign(committee(v), v.villageId, id))).toEqual({ ok: true, claims: 0, already: false });
@@ -269,7 +269,7 @@ describe("quorum", () => {
 
 describe("one ballot per household", () => {
   it("any login of the household casts or changes it; the last change is the household's one ballot", async () => {
-    const v = campaignVillage("HOUSE");
+    const v = await campaignVillage("HOUSE");
     const id = await newCampaign(v, { voters: "household", quorum: 10 });
     const { family } = await cats(id);
     const n = await inOrder([1, 2], async (i) => ok(await nominate(villager(v, 3), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[i].householdId, reason: "好" })).nominationId);
@@ -290,8 +290,8 @@ describe("one ballot per household", () => {
 });
 
 it("campaign pages of another village's id are not found", async () => {
-  const v = campaignVillage("MINE");
-  const w = campaignVillage("THEIRS");
+  const v = await campaignVillage("MINE");
+  const w = await campaignVillage("THEIRS");
   const id = await newCampaign(w);
   await expect(campaignIn(v.villageId, id)).rejects.toThrow();
   try {

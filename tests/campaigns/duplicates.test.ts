@@ -41,7 +41,7 @@ async function legacyBallot(v: CampaignVillage, i: number, campaignId: number, c
 
 describe("accepting a nomination of a nominee who already stands", () => {
   it("merges it into the standing candidate, keeping its reason and nominator, and says so", async () => {
-    const v = campaignVillage("DUPACC");
+    const v = await campaignVillage("DUPACC");
     const id = await newCampaign(v);
     const [popo, family] = await categoriesOf(id);
     const a = ok(await nominate(villager(v, 1), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "照顾老伴十年" })).nominationId;
@@ -65,7 +65,7 @@ describe("accepting a nomination of a nominee who already stands", () => {
   });
 
   it("two different people of one household stay two candidates in a member category", async () => {
-    const v = campaignVillage("DUPTWO");
+    const v = await campaignVillage("DUPTWO");
     const id = await newCampaign(v);
     const [popo] = await categoriesOf(id);
     const a = ok(await nominate(villager(v, 1), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "好" })).nominationId;
@@ -78,7 +78,7 @@ describe("accepting a nomination of a nominee who already stands", () => {
 
 describe("a campaign that already holds two accepted nominations of one nominee", () => {
   async function legacy(code: string) {
-    const v = campaignVillage(code);
+    const v = await campaignVillage(code);
     markRepresentatives(v.homes.slice(0, 5).map((h) => h.head));
     const id = await newCampaign(v, { quorum: 10 });
     const [popo, family] = await categoriesOf(id);

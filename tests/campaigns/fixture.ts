@@ -13,7 +13,7 @@ import { createVillage, ensureTownship } from "~/people/villages.server";
 
 let seq = 0;
 
-function user(villageId: number, name: string, roles: Role[], memberId: number | null): number {
+async function user(villageId: number, name: string, roles: Role[], memberId: number | null): Promise<number> {
   seq++;
   return insertUser({
     phone: `1360000${String(seq).padStart(4, "0")}`, passwordHash: "x", displayName: name, memberId, mustChangePassword: false,
@@ -27,9 +27,9 @@ export interface Home {
   headUser: number;
 }
 
-export function campaignVillage(code: string, households = 6) {
-  const t = ensureTownship("测试镇");
-  const villageId = createVillage({ townshipId: t, name: `${code}村`, code });
+export async function campaignVillage(code: string, households = 6) {
+  const t = await ensureTownship("测试镇");
+  const villageId = await createVillage({ townshipId: t, name: `${code}村`, code });
   const homes: Home[] = [];
   let daughterInLaw = { member: 0, user: 0 };
   let grandmother = 0;
@@ -37,24 +37,24 @@ export function campaignVillage(code: string, households = 6) {
     const members = i === 0
       ? [{ name: `户主${i}`, relation: "户主" }, { name: "儿媳甲", relation: "儿媳" }, { name: "奶奶甲", relation: "父母" }]
       : [{ name: `户主${i}`, relation: "户主" }];
-    const h = createHousehold({ villageId, gridId: null, number: String(i + 1).padStart(3, "0"), address: "", members });
-    const headUser = user(villageId, `户主${i}`, ["villager", "household_head"], h.memberIds[0]);
+    const h = await createHousehold({ villageId, gridId: null, number: String(i + 1).padStart(3, "0"), address: "", members });
+    const headUser = await user(villageId, `户主${i}`, ["villager", "household_head"], h.memberIds[0]);
     homes.push({ householdId: h.householdId, head: h.memberIds[0], headUser });
     if (i === 0) {
-      daughterInLaw = { member: h.memberIds[1], user: user(villageId, "儿媳甲", ["villager"], h.memberIds[1]) };
+      daughterInLaw = { member: h.memberIds[1], user: await user(villageId, "儿媳甲", ["villager"], h.memberIds[1]) };
       grandmother = h.memberIds[2];
     }
   }
-  const committee1 = user(villageId, "村委甲", ["committee"], null);
-  const committee2 = user(villageId, "村委乙", ["committee"], null);
+  const committee1 = await user(villageId, "村委甲", ["committee"], null);
+  const committee2 = await user(villageId, "村委乙", ["committee"], null);
   const rules = {
-    popo: insertRule(villageId, { category: "family", name: "好婆婆", points: 20, unit: "time", evidenceRequired: true, caps: { member_year: 20 } }),
-    family: insertRule(villageId, { category: "family", name: "文明家庭", points: 30, unit: "time", evidenceRequired: false, caps: { household_year: 30 } }),
+    popo: await insertRule(villageId, { category: "family", name: "好婆婆", points: 20, unit: "time", evidenceRequired: true, caps: { member_year: 20 } }),
+    family: await insertRule(villageId, { category: "family", name: "文明家庭", points: 30, unit: "time", evidenceRequired: false, caps: { household_year: 30 } }),
   };
   return { villageId, homes, daughterInLaw, grandmother, committee1, committee2, rules };
 }
 
-export type CampaignVillage = ReturnType<typeof campaignVillage>;
+export type CampaignVillage = Awaited<ReturnType<typeof campaignVillage>>;
 
 /** Marks representatives straight in the table, as the roster would (tests set up state with raw SQL). */
 export function markRepresentatives(memberIds: number[]): void {

@@ -18,7 +18,7 @@ afterEach(() => clockControl.reset());
 
 /** 好婆婆 (one place) won by 奶奶甲 of household 001, voting closed, not yet confirmed. */
 async function elected(code: string) {
-  const v = campaignVillage(code);
+  const v = await campaignVillage(code);
   markRepresentatives(v.homes.slice(0, 3).map((h) => h.head));
   const id = await newCampaign(v, { quorum: 10 });
   const [popo] = await categoriesOf(id);

@@ -30,7 +30,7 @@ const ok = <T extends { ok: boolean }>(out: T): T & { ok: true } => {
 
 describe("nominations of the committee member's own household", () => {
   it("accept, reject and merge are refused for a household or a member of it; another member decides", async () => {
-    const v = campaignVillage("OWNNOM");
+    const v = await campaignVillage("OWNNOM");
     const id = await newCampaign(v);
     const [popo, family] = await categoriesOf(id);
     const mine = livingCommittee(v, 0);
@@ -59,7 +59,7 @@ describe("nominations of the committee member's own household", () => {
 
 describe("a tie that involves the committee member's own household", () => {
   it("is decided by another committee member", async () => {
-    const v = campaignVillage("OWNTIE");
+    const v = await campaignVillage("OWNTIE");
     markRepresentatives(v.homes.slice(0, 4).map((h) => h.head));
     const id = await newCampaign(v, { quorum: 10 });
     const [popo, family] = await categoriesOf(id);

@@ -13,7 +13,7 @@ const count = (sql: string, ...args: unknown[]) => (engine().sqlite.prepare(sql)
 
 describe("the roster import's 村民代表 column", () => {
   it("marks 是, leaves 否 and blank, and is optional", async () => {
-    const v = campaignVillage("RIMP");
+    const v = await campaignVillage("RIMP");
     const text = "户号,网格,门牌地址,姓名,与户主关系,手机号,村民代表\n9001,,,赵大,户主,, 是 \n9001,,,钱二,配偶,,否\n9002,,,孙三,户主,,\n";
     const r = await importRoster(v.villageId, actor, utf8(text));
     expect(r.ok).toBe(true);
@@ -29,7 +29,7 @@ describe("the roster import's 村民代表 column", () => {
   });
 
   it("refuses any other value with the row and column, importing nothing", async () => {
-    const v = campaignVillage("RBAD");
+    const v = await campaignVillage("RBAD");
     const before = count("select count(*) as n from members");
     const r = await parseRoster("户号,网格,门牌地址,姓名,与户主关系,手机号,村民代表\n9101,,,周五,户主,,Y\n9102,,,吴六,户主,,<b>\n", v.villageId);
     expect(r.ok).toBe(false);
@@ -44,7 +44,7 @@ describe("the roster import's 村民代表 column", () => {
 
 describe("marking on the household page", () => {
   it("sets and clears, audited once per change, refuses an inactive member and another household's", async () => {
-    const v = campaignVillage("RPAGE");
+    const v = await campaignVillage("RPAGE");
     const admin = { userId: v.committee1, role: "village_admin", villageId: v.villageId };
     const home = v.homes[0];
     const audits = () => count("select count(*) as n from audit_log where action = 'member.representative'");
@@ -62,7 +62,7 @@ describe("marking on the household page", () => {
 
 describe("who can vote", () => {
   it("representatives with an enabled login; households with at least one", async () => {
-    const v = campaignVillage("RVOTE");
+    const v = await campaignVillage("RVOTE");
     markRepresentatives([v.homes[0].head, v.homes[1].head, v.grandmother]); // the grandmother has no login
     engine().sqlite.prepare("update users set disabled = 1 where id = ?").run(v.homes[1].headUser);
     expect(await liveElectorate({ village_id: v.villageId, voters: "representatives" })).toEqual([`member:${v.homes[0].head}`]);

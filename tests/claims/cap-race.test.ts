@@ -3,7 +3,7 @@
 import type { ChildProcess } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { approveClaim, claimRow, fileClaimBatch } from "~/claims/claims.server";
-import { stmt } from "~/platform/database.server";
+import { engine } from "~/platform/database.server";
 import { now } from "~/platform/clock.server";
 import { insertUser } from "~/people/users.server";
 import { exited, spawnWorker } from "../ledger/helpers";
@@ -33,21 +33,21 @@ function start(cfg: object): { proc: ChildProcess; out: Promise<string>; ready: 
 
 describe("two approvals race for the last unit of a cap", () => {
   it("in separate processes, exactly one wins, three rounds", async () => {
-    const v = claimVillage("RACE");
-    const third = insertUser({ phone: "13811112222", passwordHash: "x", displayName: "村委丙", memberId: null, mustChangePassword: false, roles: [{ role: "committee", villageId: v.villageId }] });
+    const v = await claimVillage("RACE");
+    const third = await insertUser({ phone: "13811112222", passwordHash: "x", displayName: "村委丙", memberId: null, mustChangePassword: false, roles: [{ role: "committee", villageId: v.villageId }] });
     for (let round = 0; round < 3; round++) {
       // member_month cap 20 at 10 a claim: one approved already leaves room for exactly one more.
       const memberId = [v.memberA, v.memberA2, v.memberB][round];
-      const file = () =>
-        fileClaimBatch({ villageId: v.villageId, filer: { userId: v.inspector, role: "inspector" }, items: [{ memberId, ruleId: v.rules.capped, occurredAt: now() - 60_000, quantity: 1, note: "" }] })[0];
+      const file = async () =>
+        (await fileClaimBatch({ villageId: v.villageId, filer: { userId: v.inspector, role: "inspector" }, items: [{ memberId, ruleId: v.rules.capped, occurredAt: now() - 60_000, quantity: 1, note: "" }] }))[0];
       // Filing counts pending claims too, so the two racing claims are filed while the cap is still
       // 30 and the committee lowers it to 20 before reviewing them.
-      stmt("update rules set cap_member_month = 30 where id = ?").run(v.rules.capped);
-      const first = file();
-      approveClaim(v.villageId, first, { userId: third, role: "committee" });
-      const a = file();
-      const b = file();
-      stmt("update rules set cap_member_month = 20 where id = ?").run(v.rules.capped);
+      engine().sqlite.prepare("update rules set cap_member_month = 30 where id = ?").run(v.rules.capped);
+      const first = await file();
+      await approveClaim(v.villageId, first, { userId: third, role: "committee" });
+      const a = await file();
+      const b = await file();
+      engine().sqlite.prepare("update rules set cap_member_month = 20 where id = ?").run(v.rules.capped);
       // committee2 lives in household B: in the round for B, committee1 and the third member race
       const [ua, ub] = memberId === v.memberB ? [v.committee1, third] : [v.committee1, v.committee2];
       const wa = start({ villageId: v.villageId, claimId: a, userId: ua });
@@ -58,7 +58,7 @@ describe("two approvals race for the last unit of a cap", () => {
       const outs = await Promise.all([wa.out, wb.out]);
       expect(outs.filter((o) => o === "OK"), outs.join(" | ")).toHaveLength(1);
       expect(outs.find((o) => o !== "OK")).toBe("ERR 超出上限：这条细则该成员每月最多 20 分，当月已有 20 分，还剩 0 分，本次 10 分");
-      const statuses = [claimRow(a).status, claimRow(b).status].sort();
+      const statuses = [(await claimRow(a)).status, (await claimRow(b)).status].sort();
       expect(statuses).toEqual(["notice", "pending"]);
     }
   }, 60_000);

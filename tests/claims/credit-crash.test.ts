@@ -28,20 +28,20 @@ function start(): { proc: ChildProcess; lines: string[]; ready: Promise<void>; d
     for (const l of parts) (l === "READY" ? onReady() : lines.push(l));
   });
   const done = exited(proc);
-  done.then(() => onReady());
+  void done.then(() => onReady());
   return { proc, lines, ready, done };
 }
 
 describe("crash between two credits, then restart", () => {
   it("credits each claim exactly once", async () => {
-    const v = claimVillage("CRASH");
+    const v = await claimVillage("CRASH");
     setVillage(v.villageId, 1, 1);
     const sqlite = engine().sqlite;
     const ids: number[] = [];
     for (let i = 0; i < CLAIMS; i++) {
       const memberId = [v.memberA, v.memberA2, v.memberB][i % 3];
-      const [id] = fileClaimBatch({ villageId: v.villageId, filer: { userId: v.inspector, role: "inspector" }, items: [{ memberId, ruleId: v.rules.sweep, occurredAt: now() - 60_000, quantity: 1 + (i % 4), note: "" }] });
-      approveClaim(v.villageId, id, { userId: memberId === v.memberB ? v.committee1 : v.committee2, role: "committee" });
+      const [id] = await fileClaimBatch({ villageId: v.villageId, filer: { userId: v.inspector, role: "inspector" }, items: [{ memberId, ruleId: v.rules.sweep, occurredAt: now() - 60_000, quantity: 1 + (i % 4), note: "" }] });
+      await approveClaim(v.villageId, id, { userId: memberId === v.memberB ? v.committee1 : v.committee2, role: "committee" });
       ids.push(id);
     }
     // The 公示 ended long ago (the children run on the real clock).
@@ -89,9 +89,9 @@ describe("crash between two credits, then restart", () => {
     const txns = (sqlite.prepare("select count(*) as n from ledger_transactions where cause_kind = 'claim' and village_id = ?").get(v.villageId) as { n: number }).n;
     expect(txns).toBe(CLAIMS);
     const expected = (h: number) => (sqlite.prepare("select coalesce(sum(points), 0) as s from claims where household_id = ?").get(h) as { s: number }).s;
-    expect(householdBalance(v.householdA).balance).toBe(expected(v.householdA));
-    expect(householdBalance(v.householdB).balance).toBe(expected(v.householdB));
-    expect(failedChecks(checkLedger(sqlite))).toEqual([]);
+    expect((await householdBalance(v.householdA)).balance).toBe(expected(v.householdA));
+    expect((await householdBalance(v.householdB)).balance).toBe(expected(v.householdB));
+    expect(failedChecks(await checkLedger(engine().writer))).toEqual([]);
     const cli = spawnSync("npx", ["tsx", "scripts/check-ledger.ts", process.env.DATABASE_PATH!], { cwd: ROOT, encoding: "utf8" });
     expect(cli.status, cli.stdout + cli.stderr).toBe(0);
   }, 120_000);

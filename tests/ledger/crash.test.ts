@@ -74,7 +74,7 @@ function start(env: Record<string, string>): Child {
   proc.stderr!.on("data", (d) => (stderr += d));
   const closed = new Promise((resolve) => proc.stdout!.on("close", resolve));
   const done = Promise.all([exited(proc), closed]).then(([r]) => ({ ...r, stderr }));
-  done.then(() => onReady()); // never hang on a child that died before READY
+  void done.then(() => onReady()); // never hang on a child that died before READY
   return { proc, lines, ready, done };
 }
 

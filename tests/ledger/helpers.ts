@@ -21,11 +21,11 @@ export interface SeededVillage {
 
 /** A new village with `households` households and one store, all with accounts. */
 export async function seedVillage(tag: string, households: number): Promise<SeededVillage> {
-  const townshipId = ensureTownship("测试镇");
-  const villageId = createVillage({ townshipId, name: `村${tag}`, code: `V${tag}` });
+  const townshipId = await ensureTownship("测试镇");
+  const villageId = await createVillage({ townshipId, name: `村${tag}`, code: `V${tag}` });
   const householdIds: number[] = [];
   for (let i = 0; i < households; i++) {
-    const { householdId } = createHousehold({
+    const { householdId } = await createHousehold({
       villageId,
       gridId: null,
       number: String(i + 1).padStart(3, "0"),

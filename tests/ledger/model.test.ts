@@ -79,9 +79,9 @@ function invoke(kind: Kind, args: unknown): unknown {
 }
 
 type Outcome = { ok: true; value: unknown } | { ok: false; code: string; message: string };
-function outcome(fn: () => unknown): Outcome {
+async function outcome(fn: () => unknown): Promise<Outcome> {
   try {
-    return { ok: true, value: fn() };
+    return { ok: true, value: await fn() };
   } catch (e) {
     if (e instanceof LedgerError) return { ok: false, code: e.code, message: e.message };
     throw e;
@@ -186,7 +186,7 @@ async function step(m: Model, op: Op, key: string): Promise<Partial<Counts>> {
   switch (op.t) {
     case "award": {
       const args = { householdId: v.householdIds[op.h], amount: op.amount, idemKey: key, actor: SYSTEM, memo: "志愿服务", ruleId: 7 };
-      const r = ok(outcome(() => award(args))) as { txnId: number };
+      const r = ok(await outcome(() => award(args))) as { txnId: number };
       created("award", args, r);
       m.post(r.txnId, "award", [
         { acc: v.issuanceAccountId, amount: -op.amount, score: 0 },
@@ -196,7 +196,7 @@ async function step(m: Model, op: Op, key: string): Promise<Partial<Counts>> {
     }
     case "deduct": {
       const args = { householdId: v.householdIds[op.h], amount: op.amount, idemKey: key, actor: SYSTEM, memo: "违规扣分" };
-      const r = ok(outcome(() => deduct(args))) as { txnId: number };
+      const r = ok(await outcome(() => deduct(args))) as { txnId: number };
       created("deduct", args, r);
       m.post(r.txnId, "deduction", [
         { acc: m.acc(op.h), amount: -op.amount, score: -op.amount },
@@ -206,7 +206,7 @@ async function step(m: Model, op: Op, key: string): Promise<Partial<Counts>> {
     }
     case "redeem": {
       const args = { householdId: v.householdIds[op.h], storeAccountId: v.storeAccountId, amount: op.amount, idemKey: key, actor: SYSTEM, memo: "柜台兑换" };
-      const o = outcome(() => redeem(args));
+      const o = await outcome(() => redeem(args));
       if (m.spendable(op.h, at) < op.amount) {
         refused(o, "insufficient");
         return {};
@@ -221,7 +221,7 @@ async function step(m: Model, op: Op, key: string): Promise<Partial<Counts>> {
     }
     case "hold": {
       const args = { householdId: v.householdIds[op.h], amount: op.amount, expiresAt: at + op.ttl, idemKey: key, actor: SYSTEM, cause: { kind: "order", id: runNo } };
-      const o = outcome(() => placeHold(args));
+      const o = await outcome(() => placeHold(args));
       if (m.spendable(op.h, at) < op.amount) {
         refused(o, "insufficient");
         return {};
@@ -234,7 +234,7 @@ async function step(m: Model, op: Op, key: string): Promise<Partial<Counts>> {
     case "release": {
       if (!m.holds.length) return {};
       const hold = m.holds[op.pick % m.holds.length];
-      const o = outcome(() => releaseHold(hold.id));
+      const o = await outcome(() => releaseHold(hold.id));
       if (hold.status === "converted") {
         refused(o, "hold_settled");
         return {};
@@ -248,7 +248,7 @@ async function step(m: Model, op: Op, key: string): Promise<Partial<Counts>> {
       if (!m.holds.length) return {};
       const hold = m.holds[op.pick % m.holds.length];
       const args = { holdId: hold.id, storeAccountId: v.storeAccountId, idemKey: key, actor: SYSTEM, memo: "核销" };
-      const o = outcome(() => convertHold(args));
+      const o = await outcome(() => convertHold(args));
       if (hold.status !== "active" || hold.expiresAt <= at) {
         refused(o, "hold_settled");
         return {};
@@ -268,12 +268,12 @@ async function step(m: Model, op: Op, key: string): Promise<Partial<Counts>> {
     }
     case "reverse": {
       if (op.missing || !m.txns.length) {
-        refused(outcome(() => reverse({ txnId: 1e9, idemKey: key, actor: SYSTEM, memo: "录错" })), "not_found");
+        refused(await outcome(() => reverse({ txnId: 1e9, idemKey: key, actor: SYSTEM, memo: "录错" })), "not_found");
         return {};
       }
       const orig = m.txns[op.pick % m.txns.length];
       const args = { txnId: orig.id, idemKey: key, actor: SYSTEM, memo: "录错" };
-      const o = outcome(() => reverse(args));
+      const o = await outcome(() => reverse(args));
       if (orig.kind === "reversal") {
         refused(o, "invalid");
         return {};
@@ -296,7 +296,7 @@ async function step(m: Model, op: Op, key: string): Promise<Partial<Counts>> {
       // The same request again (double tap, replayed form): same result, nothing moves.
       if (!m.calls.length) return {};
       const c = m.calls[op.pick % m.calls.length];
-      const o = outcome(() => invoke(c.kind, structuredClone(c.args)));
+      const o = await outcome(() => invoke(c.kind, structuredClone(c.args)));
       tally(op, o);
       expect(o, `${ctx} replaying ${c.kind} ${JSON.stringify(c.args)}`).toEqual({ ok: true, value: { ...c.result, created: false } });
       return {};
@@ -308,11 +308,11 @@ async function step(m: Model, op: Op, key: string): Promise<Partial<Counts>> {
       const args = structuredClone(c.args);
       let o: Outcome;
       if (op.cross && c.kind !== "hold") {
-        o = outcome(() => deduct({ householdId: v.householdIds[0], amount: 1, idemKey: args.idemKey, actor: SYSTEM, memo: "另一笔" }));
+        o = await outcome(() => deduct({ householdId: v.householdIds[0], amount: 1, idemKey: args.idemKey, actor: SYSTEM, memo: "另一笔" }));
       } else {
         if ("amount" in args) args.amount += 1;
         else args.memo += "（改）";
-        o = outcome(() => invoke(c.kind, args));
+        o = await outcome(() => invoke(c.kind, args));
       }
       refused(o, "idempotency_conflict");
       return {};
@@ -332,11 +332,11 @@ async function step(m: Model, op: Op, key: string): Promise<Partial<Counts>> {
       const householdId = v.householdIds[op.h];
       const base = { householdId, idemKey: key, actor: SYSTEM, memo: "无效" };
       const o =
-        op.fn === "award" ? outcome(() => award({ ...base, amount: op.amount }))
-        : op.fn === "deduct" ? outcome(() => deduct({ ...base, amount: op.amount }))
-        : op.fn === "redeem" ? outcome(() => redeem({ ...base, storeAccountId: v.storeAccountId, amount: op.amount }))
-        : op.fn === "hold" ? outcome(() => placeHold({ ...base, amount: op.amount, expiresAt: at + 60_000 }))
-        : outcome(() => placeHold({ ...base, amount: 1, expiresAt: at }));
+        op.fn === "award" ? await outcome(() => award({ ...base, amount: op.amount }))
+        : op.fn === "deduct" ? await outcome(() => deduct({ ...base, amount: op.amount }))
+        : op.fn === "redeem" ? await outcome(() => redeem({ ...base, storeAccountId: v.storeAccountId, amount: op.amount }))
+        : op.fn === "hold" ? await outcome(() => placeHold({ ...base, amount: op.amount, expiresAt: at + 60_000 }))
+        : await outcome(() => placeHold({ ...base, amount: 1, expiresAt: at }));
       refused(o, "invalid");
       return {};
     }
@@ -442,11 +442,11 @@ describe("ledger against an in-memory model", () => {
     await award({ householdId: other, amount: 1000, idemKey: "od-b", actor: SYSTEM, memo: "奖励" });
     const hold = await placeHold({ householdId: h, amount: 60, expiresAt: t(), idemKey: "od-h1", actor: SYSTEM });
     const before = rowCounts(v.villageId);
-    const code = (fn: () => unknown) => (outcome(fn) as { code?: string }).code;
+    const code = async (fn: () => unknown) => ((await outcome(fn)) as { code?: string }).code;
 
     // 100 balance, 60 held: 40 spendable.
-    expect(code(() => redeem({ householdId: h, storeAccountId: v.storeAccountId, amount: 41, idemKey: "od-r1", actor: SYSTEM, memo: "兑换" }))).toBe("insufficient");
-    expect(code(() => placeHold({ householdId: h, amount: 41, expiresAt: t(), idemKey: "od-h2", actor: SYSTEM }))).toBe("insufficient");
+    expect(await code(() => redeem({ householdId: h, storeAccountId: v.storeAccountId, amount: 41, idemKey: "od-r1", actor: SYSTEM, memo: "兑换" }))).toBe("insufficient");
+    expect(await code(() => placeHold({ householdId: h, amount: 41, expiresAt: t(), idemKey: "od-h2", actor: SYSTEM }))).toBe("insufficient");
     expect(rowCounts(v.villageId)).toEqual(before);
     expect(engine().sqlite.prepare("select count(*) as n from ledger_transactions where idem_key in ('od-r1')").get()).toEqual({ n: 0 });
     expect(engine().sqlite.prepare("select count(*) as n from holds where idem_key in ('od-h2')").get()).toEqual({ n: 0 });
@@ -455,7 +455,7 @@ describe("ledger against an in-memory model", () => {
     // A deduction erodes the balance under the hold: the hold can no longer be confirmed.
     await deduct({ householdId: h, amount: 50, idemKey: "od-d1", actor: SYSTEM, memo: "违规" });
     const before2 = rowCounts(v.villageId);
-    expect(code(() => convertHold({ holdId: hold.holdId, storeAccountId: v.storeAccountId, idemKey: "od-c1", actor: SYSTEM, memo: "核销" }))).toBe("insufficient");
+    expect(await code(() => convertHold({ holdId: hold.holdId, storeAccountId: v.storeAccountId, idemKey: "od-c1", actor: SYSTEM, memo: "核销" }))).toBe("insufficient");
     expect(rowCounts(v.villageId)).toEqual(before2);
     await releaseHold(hold.holdId);
 
@@ -463,8 +463,8 @@ describe("ledger against an in-memory model", () => {
     await deduct({ householdId: h, amount: 60, idemKey: "od-d2", actor: SYSTEM, memo: "违规" });
     expect(await householdBalance(h)).toMatchObject({ balance: -10, held: 0, spendable: -10 });
     const before3 = rowCounts(v.villageId);
-    expect(code(() => redeem({ householdId: h, storeAccountId: v.storeAccountId, amount: 1, idemKey: "od-r2", actor: SYSTEM, memo: "兑换" }))).toBe("insufficient");
-    expect(code(() => placeHold({ householdId: h, amount: 1, expiresAt: t(), idemKey: "od-h3", actor: SYSTEM }))).toBe("insufficient");
+    expect(await code(() => redeem({ householdId: h, storeAccountId: v.storeAccountId, amount: 1, idemKey: "od-r2", actor: SYSTEM, memo: "兑换" }))).toBe("insufficient");
+    expect(await code(() => placeHold({ householdId: h, amount: 1, expiresAt: t(), idemKey: "od-h3", actor: SYSTEM }))).toBe("insufficient");
     expect(rowCounts(v.villageId)).toEqual(before3);
     await award({ householdId: h, amount: 11, idemKey: "od-a2", actor: SYSTEM, memo: "奖励" });
     expect((await redeem({ householdId: h, storeAccountId: v.storeAccountId, amount: 1, idemKey: "od-r3", actor: SYSTEM, memo: "兑换" })).created).toBe(true);
@@ -472,11 +472,11 @@ describe("ledger against an in-memory model", () => {
 
     // Exactly the spendable amount is allowed; an expired hold no longer counts.
     const h2 = await placeHold({ householdId: other, amount: 999, expiresAt: now() + 1000, idemKey: "od-h4", actor: SYSTEM });
-    expect(code(() => redeem({ householdId: other, storeAccountId: v.storeAccountId, amount: 2, idemKey: "od-r4", actor: SYSTEM, memo: "兑换" }))).toBe("insufficient");
+    expect(await code(() => redeem({ householdId: other, storeAccountId: v.storeAccountId, amount: 2, idemKey: "od-r4", actor: SYSTEM, memo: "兑换" }))).toBe("insufficient");
     expect((await redeem({ householdId: other, storeAccountId: v.storeAccountId, amount: 1, idemKey: "od-r5", actor: SYSTEM, memo: "兑换" })).created).toBe(true);
     clockControl.advance(1000);
     expect(await householdBalance(other)).toMatchObject({ balance: 999, held: 0, spendable: 999 });
-    expect(code(() => convertHold({ holdId: h2.holdId, storeAccountId: v.storeAccountId, idemKey: "od-c2", actor: SYSTEM, memo: "核销" }))).toBe("hold_settled");
+    expect(await code(() => convertHold({ holdId: h2.holdId, storeAccountId: v.storeAccountId, idemKey: "od-c2", actor: SYSTEM, memo: "核销" }))).toBe("hold_settled");
     await expectFullCheck("overdraw scenario");
   });
 });

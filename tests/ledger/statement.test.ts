@@ -15,8 +15,8 @@ const SEP_LAST = Date.UTC(2026, 8, 30, 15, 30);
 const OCT_FIRST = Date.UTC(2026, 8, 30, 16, 10);
 
 beforeAll(async () => {
-  const v = createVillage({ townshipId: ensureTownship("测试镇"), name: "明细村", code: "ST" });
-  householdId = createHousehold({ villageId: v, gridId: null, number: "001", address: "", members: [{ name: "周明", relation: "户主" }] }).householdId;
+  const v = await createVillage({ townshipId: await ensureTownship("测试镇"), name: "明细村", code: "ST" });
+  householdId = (await createHousehold({ villageId: v, gridId: null, number: "001", address: "", members: [{ name: "周明", relation: "户主" }] })).householdId;
   // 23 entries in August, 17 around the September/October boundary, 9 in November.
   let n = 0;
   const at = (ms: number) => clockControl.set(ms);

@@ -72,14 +72,14 @@ let townshipActor: StaffActor;
 let hash: string;
 
 beforeAll(async () => {
-  townshipId = ensureTownship("测试镇");
-  villageA = createVillage({ townshipId, name: "甲村", code: "JIA" });
-  villageB = createVillage({ townshipId, name: "乙村", code: "YI" });
-  gridA = ensureGrid(villageA, "一组");
-  gridB = ensureGrid(villageB, "一组");
+  townshipId = await ensureTownship("测试镇");
+  villageA = await createVillage({ townshipId, name: "甲村", code: "JIA" });
+  villageB = await createVillage({ townshipId, name: "乙村", code: "YI" });
+  gridA = await ensureGrid(villageA, "一组");
+  gridB = await ensureGrid(villageB, "一组");
   hash = await hashPassword("admin-pass-1");
-  const adminId = insertUser({ phone: "13700000001", passwordHash: hash, displayName: "甲管理员", memberId: null, mustChangePassword: false, roles: [{ role: "village_admin", villageId: villageA }] });
-  const townId = insertUser({ phone: "13700000000", passwordHash: hash, displayName: "镇管理员", memberId: null, mustChangePassword: false, roles: [{ role: "township_admin", villageId: null }] });
+  const adminId = await insertUser({ phone: "13700000001", passwordHash: hash, displayName: "甲管理员", memberId: null, mustChangePassword: false, roles: [{ role: "village_admin", villageId: villageA }] });
+  const townId = await insertUser({ phone: "13700000000", passwordHash: hash, displayName: "镇管理员", memberId: null, mustChangePassword: false, roles: [{ role: "township_admin", villageId: null }] });
   adminA = { userId: adminId, role: "village_admin", villageId: villageA };
   townshipActor = { userId: townId, role: "township_admin", villageId: villageA };
 });
@@ -137,7 +137,7 @@ describe("households and members", () => {
   });
 
   it("edits number, grid and address with before/after", async () => {
-    const grid2 = ensureGrid(villageA, "二组");
+    const grid2 = await ensureGrid(villageA, "二组");
     expect(await updateHouseholdByAdmin(adminA, villageA, householdId, { number: "001A", gridId: grid2, address: "西街 2 号" })).toEqual({ ok: true });
     const a = lastAudit();
     expect(a.action).toBe("household.update");
@@ -179,10 +179,10 @@ describe("households and members", () => {
     expect(out.ok).toBe(true);
     const { userId, generated } = out as { userId: number; generated: string };
     expect(generated).toMatch(/^\d{8}$/);
-    const user = getUser(userId)!;
+    const user = (await getUser(userId))!;
     expect(user).toMatchObject({ must_change_password: 1, member_id: headId, display_name: "王大山", disabled: 0 });
     expect(await verifyPassword(generated, user.password_hash)).toBe(true);
-    expect(rolesOf(userId).map((r) => r.role).sort()).toEqual(["household_head", "villager"]);
+    expect((await rolesOf(userId)).map((r) => r.role).sort()).toEqual(["household_head", "villager"]);
     expect(lastAudit()).toMatchObject({ action: "user.create", target_type: "user", target_id: String(userId), village_id: villageA });
     expect(JSON.parse(lastAudit().after_json!)).not.toHaveProperty("password");
 
@@ -195,7 +195,7 @@ describe("households and members", () => {
 
     const typed = await createMemberLogin(adminA, villageA, householdId, kid, { phone: "13800000002", password: "kid-pass-123" });
     expect(typed).toMatchObject({ ok: true, generated: null });
-    expect(rolesOf((typed as { userId: number }).userId).map((r) => r.role)).toEqual(["villager"]);
+    expect((await rolesOf((typed as { userId: number }).userId)).map((r) => r.role)).toEqual(["villager"]);
   });
 
   it("gives 户主 only to the roster's head, whatever the role form says", async () => {
@@ -203,23 +203,23 @@ describe("households and members", () => {
     const kidUser = (sqlite().prepare("select id from users where member_id = ?").get(kid) as { id: number }).id;
     const head = await memberInHousehold(villageA, householdId, headId);
     expect(await changeVillageRoles(adminA, villageA, kidUser, ["villager", "household_head"])).toEqual({ ok: true });
-    expect(rolesOf(kidUser).map((r) => r.role)).toEqual(["villager"]);
+    expect((await rolesOf(kidUser)).map((r) => r.role)).toEqual(["villager"]);
     expect(await changeVillageRoles(adminA, villageA, kidUser, ["household_head"])).toMatchObject({ ok: false, errors: { roles: expect.any(String) } });
     // The head keeps it when the form leaves 户主 unticked (the checkbox is not offered).
     expect(await changeVillageRoles(adminA, villageA, head.user_id!, ["villager", "inspector"])).toEqual({ ok: true });
-    expect(rolesOf(head.user_id!).map((r) => r.role).sort()).toEqual(["household_head", "inspector", "villager"]);
+    expect((await rolesOf(head.user_id!)).map((r) => r.role).sort()).toEqual(["household_head", "inspector", "villager"]);
     expect(await changeVillageRoles(adminA, villageA, head.user_id!, ["villager"])).toEqual({ ok: true });
     // A staff login with no member can never be a head.
     const staff = await createLogin(adminA, villageA, { displayName: "假户主", phone: "13700000099", password: null, memberId: null, roles: ["household_head", "inspector"] });
-    expect(rolesOf((staff as { userId: number }).userId).map((r) => r.role)).toEqual(["inspector"]);
+    expect((await rolesOf((staff as { userId: number }).userId)).map((r) => r.role)).toEqual(["inspector"]);
   });
 
   it("moves the household_head role with the head relation", async () => {
     const head = await memberInHousehold(villageA, householdId, headId);
     expect(await updateMemberByAdmin(adminA, villageA, householdId, headId, { name: head.name, relation: "其他", phone: head.phone, canRedeem: true })).toEqual({ ok: true });
-    expect(rolesOf(head.user_id!).map((r) => r.role)).toEqual(["villager"]);
+    expect((await rolesOf(head.user_id!)).map((r) => r.role)).toEqual(["villager"]);
     expect(await updateMemberByAdmin(adminA, villageA, householdId, headId, { name: head.name, relation: "户主", phone: head.phone, canRedeem: true })).toEqual({ ok: true });
-    expect(rolesOf(head.user_id!).map((r) => r.role).sort()).toEqual(["household_head", "villager"]);
+    expect((await rolesOf(head.user_id!)).map((r) => r.role).sort()).toEqual(["household_head", "villager"]);
   });
 
   it("deactivates a member (never deletes), disabling the login and its sessions", async () => {
@@ -237,7 +237,7 @@ describe("households and members", () => {
     expect(await setLoginDisabled(adminA, villageA, kid.user_id, false)).toMatchObject({ ok: false });
     expect(await setMemberActiveByAdmin(adminA, villageA, householdId, kid.id, true)).toEqual({ ok: true });
     expect(await setLoginDisabled(adminA, villageA, kid.user_id, false)).toEqual({ ok: true });
-    expect(getUser(kid.user_id)!.disabled).toBe(0);
+    expect((await getUser(kid.user_id))!.disabled).toBe(0);
   });
 });
 
@@ -248,8 +248,8 @@ describe("staff logins and roles", () => {
     const out = await createLogin(adminA, villageA, { displayName: "钱网格", phone: "13700000002", password: "grid-pass-1", memberId: null, roles: ["inspector", "committee"] });
     expect(out).toMatchObject({ ok: true, generated: null });
     inspectorId = (out as { userId: number }).userId;
-    expect(getUser(inspectorId)!.must_change_password).toBe(1);
-    expect(rolesOf(inspectorId)).toEqual([{ role: "inspector", villageId: villageA }, { role: "committee", villageId: villageA }]);
+    expect((await getUser(inspectorId))!.must_change_password).toBe(1);
+    expect(await rolesOf(inspectorId)).toEqual([{ role: "inspector", villageId: villageA }, { role: "committee", villageId: villageA }]);
     expect(await createLogin(adminA, villageA, { displayName: "重复", phone: "13700000002", password: null, memberId: null, roles: ["inspector"] })).toMatchObject({ ok: false, errors: { phone: "该手机号已有账号" } });
   });
 
@@ -270,7 +270,7 @@ describe("staff logins and roles", () => {
 
     const n = count("audit_log");
     expect(await changeVillageRoles(adminA, villageA, adminA.userId, ["committee"])).toMatchObject({ ok: false, errors: { roles: expect.stringContaining("不能取消自己") } });
-    expect(rolesOf(adminA.userId)).toEqual([{ role: "village_admin", villageId: villageA }]);
+    expect(await rolesOf(adminA.userId)).toEqual([{ role: "village_admin", villageId: villageA }]);
     expect(count("audit_log")).toBe(n);
     // adding roles to oneself is fine
     expect(await changeVillageRoles(adminA, villageA, adminA.userId, ["village_admin", "committee"])).toEqual({ ok: true });
@@ -281,7 +281,7 @@ describe("staff logins and roles", () => {
     const out = await resetUserPassword(adminA, villageA, inspectorId, null);
     expect(out.ok).toBe(true);
     const temp = (out as { generated: string }).generated;
-    const user = getUser(inspectorId)!;
+    const user = (await getUser(inspectorId))!;
     expect(user.must_change_password).toBe(1);
     expect(await verifyPassword(temp, user.password_hash)).toBe(true);
     expect(liveSessions(inspectorId)).toBe(0);
@@ -290,35 +290,35 @@ describe("staff logins and roles", () => {
   });
 
   it("leaves accounts that reach beyond the village to the township admin", async () => {
-    const wide = insertUser({
+    const wide = await insertUser({
       phone: "13700000005", passwordHash: hash, displayName: "两村网格员", memberId: null, mustChangePassword: false,
       roles: [{ role: "inspector", villageId: villageA }, { role: "village_admin", villageId: villageB }],
     });
     expect((await userInVillage(villageA, wide)).elsewhere).toBe(true);
     expect(await resetUserPassword(adminA, villageA, wide, "new-pass-99")).toMatchObject({ ok: false, status: 403 });
     expect(await setLoginDisabled(adminA, villageA, wide, true)).toMatchObject({ ok: false, status: 403 });
-    expect(getUser(wide)!.disabled).toBe(0);
+    expect((await getUser(wide))!.disabled).toBe(0);
     // roles inside the admin's own village may still change; the other village's grant stays
     expect(await changeVillageRoles(adminA, villageA, wide, ["committee"])).toEqual({ ok: true });
-    expect(rolesOf(wide)).toContainEqual({ role: "village_admin", villageId: villageB });
+    expect(await rolesOf(wide)).toContainEqual({ role: "village_admin", villageId: villageB });
     expect(await resetUserPassword(townshipActor, villageA, wide, "new-pass-99")).toEqual({ ok: true, generated: null });
   });
 
   it("disables a login and ends its sessions", async () => {
     addSession(inspectorId, "insp-2");
     expect(await setLoginDisabled(adminA, villageA, inspectorId, true)).toEqual({ ok: true });
-    expect(getUser(inspectorId)!.disabled).toBe(1);
+    expect((await getUser(inspectorId))!.disabled).toBe(1);
     expect(liveSessions(inspectorId)).toBe(0);
     expect(lastAudit()).toMatchObject({ action: "user.disable" });
     expect(await setLoginDisabled(adminA, villageA, adminA.userId, true)).toMatchObject({ ok: false });
   });
 
   it("scopes users to the village", async () => {
-    const onlyB = insertUser({ phone: "13700000006", passwordHash: hash, displayName: "乙村店主", memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId: villageB }] });
+    const onlyB = await insertUser({ phone: "13700000006", passwordHash: hash, displayName: "乙村店主", memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId: villageB }] });
     expect(await is404(() => userInVillage(villageA, onlyB))).toBe(true);
     expect(await is404(() => changeVillageRoles(adminA, villageA, onlyB, ["inspector"]))).toBe(true);
     expect(await is404(() => resetUserPassword(adminA, villageA, onlyB, null))).toBe(true);
-    expect(rolesOf(onlyB)).toEqual([{ role: "store_keeper", villageId: villageB }]);
+    expect(await rolesOf(onlyB)).toEqual([{ role: "store_keeper", villageId: villageB }]);
     const staffA = (await villageUsers(villageA, "", true, 1)).rows.map((u) => u.display_name);
     expect(staffA).toContain("钱网格");
     expect(staffA).not.toContain("乙村店主");
@@ -348,7 +348,7 @@ describe("grids, villages and the audit log", () => {
     const admin = sqlite().prepare("select * from users where phone = '13700000030'").get() as { id: number; must_change_password: number; password_hash: string };
     expect(admin.must_change_password).toBe(1);
     expect(await verifyPassword(generated, admin.password_hash)).toBe(true);
-    expect(rolesOf(admin.id)).toEqual([{ role: "village_admin", villageId }]);
+    expect(await rolesOf(admin.id)).toEqual([{ role: "village_admin", villageId }]);
     expect(sqlite().prepare("select count(*) as n from accounts where village_id = ? and kind = 'issuance'").get(villageId)).toEqual({ n: 1 });
     const actions = (sqlite().prepare("select action from audit_log where village_id = ? order by id").all(villageId) as { action: string }[]).map((a) => a.action);
     expect(actions).toEqual(["village.create", "user.create"]);
@@ -405,13 +405,13 @@ describe("guards found in review", () => {
     const out = await createHouseholdByAdmin(adminA, villageA, { number: "R01", gridId: gridA, address: "", headName: "孙跨村", headPhone: "13700000301" });
     const householdId = (out as { householdId: number }).householdId;
     const memberId = (sqlite().prepare("select id from members where household_id = ?").get(householdId) as { id: number }).id;
-    const userId = insertUser({
+    const userId = await insertUser({
       phone: "13700000301", passwordHash: hash, displayName: "孙跨村", memberId, mustChangePassword: false,
       roles: [{ role: "villager", villageId: villageA }, { role: "village_admin", villageId: villageB }],
     });
     const refused = await setMemberActiveByAdmin(adminA, villageA, householdId, memberId, false);
     expect(refused).toMatchObject({ ok: false, status: 403 });
-    expect(getUser(userId)!.disabled).toBe(0);
+    expect((await getUser(userId))!.disabled).toBe(0);
     expect((await memberInHousehold(villageA, householdId, memberId)).active).toBe(1);
     expect((await setMemberActiveByAdmin(townshipActor, villageA, householdId, memberId, false)).ok).toBe(true);
   });
@@ -431,9 +431,9 @@ describe("guards found in review", () => {
     const login = await createMemberLogin(adminA, villageA, householdId, head, { phone: "13700000302", password: "first-pass-1" });
     expect(login.ok).toBe(true);
     const userId = (sqlite().prepare("select id from users where member_id = ?").get(head) as { id: number }).id;
-    expect(rolesOf(userId).map((r) => r.role)).toContain("household_head");
+    expect((await rolesOf(userId)).map((r) => r.role)).toContain("household_head");
     expect((await updateMemberByAdmin(adminA, villageA, householdId, head, { name: "钱户主", relation: "配偶", phone: null, canRedeem: true })).ok).toBe(true);
-    expect(rolesOf(userId).map((r) => r.role)).not.toContain("household_head");
+    expect((await rolesOf(userId)).map((r) => r.role)).not.toContain("household_head");
     const roleAudit = sqlite().prepare("select * from audit_log where action = 'user.roles' and target_id = ? order by id desc limit 1").get(String(userId)) as { after_json: string };
     expect(JSON.parse(roleAudit.after_json)).toEqual({ household_head: false });
   });

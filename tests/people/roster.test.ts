@@ -23,7 +23,7 @@ const actor = { userId: null, role: "village_admin" };
 
 let township = 0;
 let seq = 0;
-function newVillage(): number {
+async function newVillage(): Promise<number> {
   seq += 1;
   return createVillage({ townshipId: township, name: `测试${seq}村`, code: `RT${seq}` });
 }
@@ -60,8 +60,8 @@ function expectFailure(r: ImportResult) {
   return r;
 }
 
-beforeAll(() => {
-  township = ensureTownship("测试镇");
+beforeAll(async () => {
+  township = await ensureTownship("测试镇");
 });
 
 describe("decodeRosterFile", () => {
@@ -85,7 +85,7 @@ describe("importRoster", () => {
   it("imports the same households and members from UTF-8, UTF-8 with BOM and GBK", async () => {
     const results = [];
     for (const file of ["valid-utf8.csv", "valid-utf8-bom.csv", "valid-gbk.csv"]) {
-      const v = newVillage();
+      const v = await newVillage();
       const before = counts();
       const r = await importRoster(v, actor, fixture(file));
       if (!r.ok) throw new Error(`${file}: ${JSON.stringify(r)}`);
@@ -124,14 +124,14 @@ describe("importRoster", () => {
   });
 
   it("reuses grids that already exist and only reports new ones", async () => {
-    const v = newVillage();
+    const v = await newVillage();
     engine().sqlite.prepare("insert into grids (village_id, name) values (?, '第一网格')").run(v);
     const r = await importRoster(v, actor, fixture("valid-utf8.csv"));
     expect(r.ok && r.newGrids).toEqual(["第二网格"]);
   });
 
   it("reports every problem with its Excel row number and writes nothing", async () => {
-    const v = newVillage();
+    const v = await newVillage();
     const before = counts();
     const r = expectFailure(await importRoster(v, actor, fixture("invalid.csv")));
     expect(counts()).toEqual(before);
@@ -156,22 +156,22 @@ describe("importRoster", () => {
   });
 
   it("refuses 户号 that already exist in the village, but not in another village", async () => {
-    const v = newVillage();
-    createHousehold({ villageId: v, gridId: null, number: "1002", address: "", members: [{ name: "老住户", relation: "户主" }] });
+    const v = await newVillage();
+    await createHousehold({ villageId: v, gridId: null, number: "1002", address: "", members: [{ name: "老住户", relation: "户主" }] });
     const before = counts();
     const r = expectFailure(await importRoster(v, actor, fixture("valid-utf8.csv")));
     expect(r.errors).toEqual([{ row: 5, column: "户号", message: "户号 1002 本村已经有了，不能重复导入" }]);
     expect(counts()).toEqual(before);
 
     // importing the same file twice: the second time every household is refused
-    const w = newVillage();
+    const w = await newVillage();
     expect((await importRoster(w, actor, fixture("valid-utf8.csv"))).ok).toBe(true);
     const again = expectFailure(await importRoster(w, actor, fixture("valid-utf8.csv")));
     expect(again.errors.map((e) => e.row)).toEqual([2, 5, 8, 10]);
   });
 
   it("imports a file sent twice at once only once, and tells the second upload which rows", async () => {
-    const v = newVillage();
+    const v = await newVillage();
     const before = counts();
     // Both are checked before either writes; the second finds the 户号 taken when it writes.
     const [a, b] = await Promise.all([importRoster(v, actor, fixture("valid-utf8.csv")), importRoster(v, actor, fixture("valid-utf8.csv"))]);
@@ -185,7 +185,7 @@ describe("importRoster", () => {
   });
 
   it("refuses two 户主 in one household and a household without one", async () => {
-    const v = newVillage();
+    const v = await newVillage();
     const two = expectFailure(await importRoster(v, actor, utf8(`${HEADER}\n7001,,,甲,户主,\n7001,,,乙,户主,\n`)));
     expect(two.errors).toEqual([{ row: 3, column: "与户主关系", message: "户号 7001 已有户主（第 2 行），每户只能有一个户主" }]);
     const none = expectFailure(await importRoster(v, actor, utf8(`${HEADER}\n7001,,,甲,配偶,\n`)));
@@ -193,14 +193,14 @@ describe("importRoster", () => {
   });
 
   it("accepts full-width digits in phone numbers and 户号", async () => {
-    const v = newVillage();
+    const v = await newVillage();
     const r = await importRoster(v, actor, utf8(`${HEADER}\n８００１,,,钱多多,户主,１３９ １２３４ ５６７８\n`));
     expect(r.ok).toBe(true);
     expect(roster(v).members).toEqual([{ number: "8001", name: "钱多多", relation: "户主", phone: "13912345678", is_head: 1 }]);
   });
 
   it("refuses markup in any cell", async () => {
-    const v = newVillage();
+    const v = await newVillage();
     const before = counts();
     const r = expectFailure(
       await importRoster(v, actor, utf8(`${HEADER}\n9001,<b>网格</b>,"<img src=x onerror=alert(1)>",张三,户主,\n9002,,,李四>,户主,\n`)),
@@ -214,7 +214,7 @@ describe("importRoster", () => {
   });
 
   it("refuses duplicate phones, bad phones and names that are too long", async () => {
-    const v = newVillage();
+    const v = await newVillage();
     const r = expectFailure(
       await importRoster(
         v,
@@ -231,7 +231,7 @@ describe("importRoster", () => {
   });
 
   it("gives a clear message for empty, header-only, binary, oversized and malformed files", async () => {
-    const v = newVillage();
+    const v = await newVillage();
     const before = counts();
     const message = async (bytes: Uint8Array) => expectFailure(await importRoster(v, actor, bytes)).message;
     expect(await message(new Uint8Array())).toMatch(/文件是空的/);
@@ -255,13 +255,13 @@ describe("importRoster", () => {
   });
 
   it("numbers rows as Excel does when cells span lines and blank rows are present", async () => {
-    const v = newVillage();
+    const v = await newVillage();
     const r = expectFailure(await importRoster(v, actor, utf8(`${HEADER}\n1,,"东街\n12号",张三,户主,\n\n2,,,<李四>,户主,\n`)));
     expect(r.errors).toEqual([{ row: 4, column: "姓名", message: "姓名不能包含 < 或 > 符号" }]);
   });
 
   it("tolerates header decorations, extra columns, tabs and column order", async () => {
-    const v = newVillage();
+    const v = await newVillage();
     const text = "序号\t姓名\t户号*\t与户主关系\t手机号（选填）\t网格\t门牌地址\n1\t孙悟空\tA-1\t户主\t\t花果山\t水帘洞\n";
     const r = await importRoster(v, actor, utf8(text));
     expect(r.ok && r.households).toEqual([{ id: expect.any(Number), number: "A-1", grid: "花果山", address: "水帘洞", head: "孙悟空", members: 1 }]);
@@ -272,7 +272,7 @@ describe("sample file", () => {
   it("is UTF-8 with BOM, has the documented columns and imports cleanly", async () => {
     expect(ROSTER_SAMPLE_CSV.startsWith("\uFEFF")).toBe(true);
     expect(ROSTER_SAMPLE_CSV.split("\r\n")[0]).toBe(`\uFEFF${ROSTER_COLUMNS.map((c) => c.name).join(",")}`);
-    const v = newVillage();
+    const v = await newVillage();
     const parsed = await parseRoster(decodeRosterFile(utf8(ROSTER_SAMPLE_CSV)), v);
     expect(parsed.ok).toBe(true);
     expect((await importRoster(v, actor, utf8(ROSTER_SAMPLE_CSV))).ok).toBe(true);

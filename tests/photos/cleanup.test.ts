@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { migrations } from "../../db/migrations/index";
 import { fileClaimBatch } from "~/claims/claims.server";
 import { photoFolder } from "~/claims/photos.server";
-import { openDatabase, stmt } from "~/platform/database.server";
+import { engine, openDatabase } from "~/platform/database.server";
 import { createGood } from "~/store/goods.server";
 import { cleanStoredPhotos } from "~/photos/cleanup.server";
 import { claimVillage } from "../claims/fixture";
@@ -67,7 +67,7 @@ describe("migration 0008 on photos stored before it", () => {
 
 describe("the boot pass over photos stored before 0008", () => {
   it("re-encodes each file in place without metadata, shrinks it, drops the undecodable, cleans goods pictures, once", async () => {
-    const v = claimVillage("PC1");
+    const v = await claimVillage("PC1");
     const folder = photoFolder();
     fs.mkdirSync(path.join(folder, "legacy"), { recursive: true });
     const originals: Record<string, Buffer> = {
@@ -77,22 +77,22 @@ describe("the boot pass over photos stored before 0008", () => {
     };
     for (const [file, bytes] of Object.entries(originals)) fs.writeFileSync(path.join(folder, file), bytes);
     const photo = (file: string) => ({ file, mime: file.endsWith(".png") ? "image/png" : "image/jpeg", bytes: originals[file].length, cleanedAt: null });
-    const [claimId] = fileClaimBatch({
+    const [claimId] = await fileClaimBatch({
       villageId: v.villageId, filer: { userId: v.inspector, role: "inspector" },
       items: [{ memberId: v.memberA, ruleId: v.rules.litter, occurredAt: Date.now() - 3600_000, quantity: 1, note: "旧照片", photos: Object.keys(originals).map(photo) }],
     });
-    const shop = seedVillage("PC2", 1);
+    const shop = await seedVillage("PC2", 1);
     const made = await createGood({ userId: v.committee1, role: "village_admin", villageId: shop.villageId }, shop.villageId, shop.storeId, {
       name: "旧照片香皂", category: "日用", unit: "块", price: 5, cost: 200, monthlyLimit: null, lowStock: 2, active: true,
     }, null);
     if (!made.ok) throw new Error(JSON.stringify(made.errors));
     const goodId = made.goodId;
-    stmt("update goods set photo = ?, photo_type = 'image/jpeg', photo_version = 1, photo_cleaned_at = null where id = ?").run(await gpsJpeg(1200, 900), goodId);
+    engine().sqlite.prepare("update goods set photo = ?, photo_type = 'image/jpeg', photo_version = 1, photo_cleaned_at = null where id = ?").run(await gpsJpeg(1200, 900), goodId);
 
     const report = await cleanStoredPhotos();
     expect(report).toEqual({ files: 3, removed: ["legacy/broken.jpg"], goods: 1 });
 
-    const rows = stmt("select file, mime, bytes, cleaned_at from claim_photos where claim_id = ? order by file").all(claimId) as { file: string; mime: string; bytes: number; cleaned_at: number | null }[];
+    const rows = engine().sqlite.prepare("select file, mime, bytes, cleaned_at from claim_photos where claim_id = ? order by file").all(claimId) as { file: string; mime: string; bytes: number; cleaned_at: number | null }[];
     for (const r of rows) expect(r.cleaned_at, r.file).not.toBeNull();
     const big = fs.readFileSync(path.join(folder, "legacy/big.jpg"));
     const bigMeta = await sharp(big).metadata();
@@ -105,7 +105,7 @@ describe("the boot pass over photos stored before 0008", () => {
     expect(fs.existsSync(path.join(folder, "legacy/broken.jpg"))).toBe(false);
     expect(fs.readdirSync(path.join(folder, "legacy")).sort()).toEqual(["big.jpg", "small.png"]); // no temporary file left
 
-    const good = stmt("select photo, photo_type, photo_version, photo_cleaned_at from goods where id = ?").get(goodId) as { photo: Buffer; photo_type: string; photo_version: number; photo_cleaned_at: number | null };
+    const good = engine().sqlite.prepare("select photo, photo_type, photo_version, photo_cleaned_at from goods where id = ?").get(goodId) as { photo: Buffer; photo_type: string; photo_version: number; photo_cleaned_at: number | null };
     expect(good).toMatchObject({ photo_type: "image/webp", photo_version: 2 });
     expect(good.photo_cleaned_at).not.toBeNull();
     const goodMeta = await sharp(good.photo).metadata();

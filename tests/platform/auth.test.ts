@@ -22,8 +22,8 @@ const getUserByPhone = (phone: string) => (engine().sqlite.prepare("select id fr
 
 let userId: number;
 beforeAll(async () => {
-  ensureTownship("测试镇");
-  userId = insertUser({
+  await ensureTownship("测试镇");
+  userId = await insertUser({
     phone: "13800000001", passwordHash: await hashPassword("right-password"), displayName: "王大伯",
     memberId: null, mustChangePassword: false, roles: [{ role: "township_admin", villageId: null }],
   });
@@ -32,20 +32,20 @@ afterEach(() => clockControl.reset());
 
 describe("passwords", () => {
   it("hashes with bcrypt cost >= 10", async () => {
-    expect(getUser(userId)!.password_hash).toMatch(/^\$2[aby]\$1\d\$/);
+    expect((await getUser(userId))!.password_hash).toMatch(/^\$2[aby]\$1\d\$/);
   });
-  it("refuses new passwords over 72 bytes, counting Chinese characters as 3 bytes", () => {
+  it("refuses new passwords over 72 bytes, counting Chinese characters as 3 bytes", async () => {
     expect(newPasswordSchema.safeParse("a".repeat(72)).success).toBe(true);
     expect(newPasswordSchema.safeParse("a".repeat(73)).success).toBe(false);
     const chinese = "积".repeat(25); // 75 bytes, 25 characters
     const r = newPasswordSchema.safeParse(chinese);
     expect(r.success).toBe(false);
     expect(r.error?.issues[0].message).toMatch(/太长/);
-    expect(() => hashPassword("a".repeat(73))).toThrow();
+    await expect(hashPassword("a".repeat(73))).rejects.toThrow();
   });
   it("does not accept a password that only matches on its first 72 bytes", async () => {
     const long = "x".repeat(72);
-    const id = insertUser({ phone: "13800000009", passwordHash: await hashPassword(long), displayName: "长密码", memberId: null, mustChangePassword: false, roles: [] });
+    const id = await insertUser({ phone: "13800000009", passwordHash: await hashPassword(long), displayName: "长密码", memberId: null, mustChangePassword: false, roles: [] });
     expect(id).toBeGreaterThan(0);
     const r = await signIn(req(), "13800000009", long + "extra", "10.0.0.9");
     expect(r.ok).toBe(false);
@@ -94,7 +94,7 @@ describe("throttling", () => {
 describe("throttling without lockout (decision 0026)", () => {
   const OWNER = "13800000002";
   beforeAll(async () => {
-    insertUser({ phone: OWNER, passwordHash: await hashPassword("owner-password"), displayName: "李大妈", memberId: null, mustChangePassword: false, roles: [] });
+    await insertUser({ phone: OWNER, passwordHash: await hashPassword("owner-password"), displayName: "李大妈", memberId: null, mustChangePassword: false, roles: [] });
   });
 
   it("a stranger's 50 wrong passwords do not stop the owner signing in on a phone that signed in before", async () => {

@@ -1,8 +1,10 @@
-// Group commit (decision 0025): writes queued in one turn of the event loop share one transaction
-// and one commit, each in its own savepoint, and none settles before that commit is on disk.
+// Group commit (decision 0025, on the unit-of-work layer by 0029): units queued in one turn of the
+// event loop share one transaction and one commit, each in its own savepoint, and none settles
+// before that commit is on disk.
 import fs from "node:fs";
+import { sql } from "kysely";
 import { beforeEach, describe, expect, it } from "vitest";
-import { engine, openReadOnly, transact, transactGrouped } from "~/platform/database.server";
+import { engine, groupedUnitOfWork, openReadOnly, unitOfWork, type Tx } from "~/platform/database.server";
 
 /** Commit frames in the WAL file (a frame whose header carries the database size ends a commit). */
 function walCommits(): number {
@@ -14,7 +16,11 @@ function walCommits(): number {
   return commits;
 }
 
-const insert = (v: string) => engine().sqlite.prepare("insert into probe (v) values (?)").run(v);
+// A scratch table outside the Database interface: the probe is about transactions, not the schema.
+const insert = async (tx: Tx, v: string) => {
+  const r = await sql<never>`insert into probe (v) values (${v})`.execute(tx);
+  return Number(r.insertId);
+};
 const values = () => (engine().sqlite.prepare("select v from probe order by id").all() as { v: string }[]).map((r) => r.v);
 
 beforeEach(() => {
@@ -23,29 +29,29 @@ beforeEach(() => {
 });
 
 describe("group commit", () => {
-  it("commits the writes queued in one turn together, and settles them only once committed", async () => {
+  it("commits the units queued in one turn together, and settles them only once committed", async () => {
     const other = openReadOnly(engine().path);
-    const pending = ["a", "b", "c"].map((v) => transactGrouped(() => Number(insert(v).lastInsertRowid)));
+    const pending = ["a", "b", "c"].map((v) => groupedUnitOfWork((tx) => insert(tx, v)));
     expect(other.prepare("select count(*) as n from probe").get()).toEqual({ n: 0 }); // nothing ran yet
     const ids = await Promise.all(pending);
     expect(ids).toEqual([1, 2, 3].map((i) => ids[0] + i - 1));
     expect(other.prepare("select count(*) as n from probe").get()).toEqual({ n: 3 });
     other.close();
     expect(walCommits()).toBe(1);
-    // The same three writes one transaction each: three commits.
-    for (const v of ["d", "e", "f"]) transact(() => insert(v));
+    // The same three writes as plain units of work: three commits.
+    for (const v of ["d", "e", "f"]) await unitOfWork((tx) => insert(tx, v));
     expect(walCommits()).toBe(4);
   });
 
-  it("rolls back only the write that throws, and rejects only its promise", async () => {
+  it("rolls back only the unit that throws, and rejects only its promise", async () => {
     const failure = new Error("refused");
     const [a, b, c] = await Promise.allSettled([
-      transactGrouped(() => insert("a")),
-      transactGrouped(() => {
-        insert("b");
+      groupedUnitOfWork((tx) => insert(tx, "a")),
+      groupedUnitOfWork(async (tx) => {
+        await insert(tx, "b");
         throw failure;
       }),
-      transactGrouped(() => insert("c")),
+      groupedUnitOfWork((tx) => insert(tx, "c")),
     ]);
     expect([a.status, b.status, c.status]).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect((b as PromiseRejectedResult).reason).toBe(failure);
@@ -53,43 +59,44 @@ describe("group commit", () => {
     expect(walCommits()).toBe(1);
   });
 
-  it("rejects every write of the batch when the transaction itself is lost, and keeps none of them", async () => {
+  it("rejects every unit of the batch when the transaction itself is lost, and keeps none of them", async () => {
     // SQLite rolls a whole transaction back on some errors (disk full, I/O): simulated with a ROLLBACK.
     const outcomes = await Promise.allSettled([
-      transactGrouped(() => insert("a")),
-      transactGrouped(() => engine().sqlite.exec("rollback")),
-      transactGrouped(() => insert("c")),
+      groupedUnitOfWork((tx) => insert(tx, "a")),
+      groupedUnitOfWork(async (tx) => {
+        await sql`rollback`.execute(tx);
+        throw new Error("disk I/O error");
+      }),
+      groupedUnitOfWork((tx) => insert(tx, "c")),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected", "rejected"]);
-    // The others are told their write was not done, not the failing write's own error.
+    // The others are told their write was not done, not the failing unit's own error.
     const [a, b, c] = outcomes.map((o) => (o as PromiseRejectedResult).reason as Error);
+    expect(b.message).toBe("disk I/O error");
     expect([a.message, c.message]).toEqual(["写入没有完成，请重试", "写入没有完成，请重试"]);
     expect(a.cause).toBe(b);
     expect(values()).toEqual([]);
     expect(engine().sqlite.inTransaction).toBe(false);
     // The connection is usable afterwards.
-    await transactGrouped(() => insert("after"));
+    await groupedUnitOfWork((tx) => insert(tx, "after"));
     expect(values()).toEqual(["after"]);
   });
 
-  it("refuses to run inside an open transaction, where its write would escape that transaction's rollback", async () => {
-    let queuedInside: Promise<unknown> | undefined;
-    expect(() =>
-      transact(() => {
-        insert("outer");
-        queuedInside = transactGrouped(() => insert("inner"));
+  it("inside a unit of work is a savepoint of it, so the outer rollback takes it along", async () => {
+    await expect(
+      unitOfWork(async (tx) => {
+        await insert(tx, "outer");
+        await groupedUnitOfWork((inner) => insert(inner, "inner"));
         throw new Error("outer rolls back");
       }),
-    ).toThrow("outer rolls back");
-    await expect(queuedInside).rejects.toThrow("transactGrouped called inside a transaction");
-    await new Promise((r) => setImmediate(r));
+    ).rejects.toThrow("outer rolls back");
     expect(values()).toEqual([]);
   });
 
-  it("runs writes queued in a later turn in a later transaction, after the earlier one", async () => {
-    const first = transactGrouped(() => insert("first"));
+  it("runs units queued in a later turn in a later transaction, after the earlier one", async () => {
+    const first = groupedUnitOfWork((tx) => insert(tx, "first"));
     await new Promise((r) => setImmediate(r));
-    const second = transactGrouped(() => insert("second"));
+    const second = groupedUnitOfWork((tx) => insert(tx, "second"));
     await Promise.all([first, second]);
     expect(values()).toEqual(["first", "second"]);
     expect(walCommits()).toBe(2);

@@ -3,7 +3,7 @@
 // sits on the committee (to test that whoever scored cannot publish). In the test's database.
 import { createHousehold } from "~/people/households.server";
 import { insertRule, type RuleInput } from "~/rules/rules.server";
-import { engine, transact } from "~/platform/database.server";
+import { engine, unitOfWork } from "~/platform/database.server";
 import { insertUser } from "~/people/users.server";
 import { createVillage, ensureGrid, ensureTownship } from "~/people/villages.server";
 import type { Role } from "~/platform/roles";
@@ -13,7 +13,7 @@ import { saveScores, markAbsent } from "~/sanitation/inspections.server";
 
 let seq = 0;
 
-function user(villageId: number, name: string, roles: Role[], memberId: number | null): number {
+async function user(villageId: number, name: string, roles: Role[], memberId: number | null): Promise<number> {
   seq++;
   return insertUser({
     phone: `1370000${String(seq).padStart(4, "0")}`, passwordHash: "x", displayName: name, memberId, mustChangePassword: false,
@@ -25,34 +25,34 @@ const rule = (over: Partial<RuleInput> & { name: string }): RuleInput => ({
   category: "sanitation", points: 5, unit: "time", evidenceRequired: false, caps: {}, ...over,
 });
 
-export function sanitationVillage(code: string) {
-  const t = ensureTownship("测试镇");
-  const villageId = createVillage({ townshipId: t, name: `${code}村`, code });
-  const g1 = ensureGrid(villageId, "一网格");
-  const g2 = ensureGrid(villageId, "二网格");
+export async function sanitationVillage(code: string) {
+  const t = await ensureTownship("测试镇");
+  const villageId = await createVillage({ townshipId: t, name: `${code}村`, code });
+  const g1 = await ensureGrid(villageId, "一网格");
+  const g2 = await ensureGrid(villageId, "二网格");
   const hh = (number: string, grid: number, head: string) => createHousehold({ villageId, gridId: grid, number, address: `${number}号`, members: [{ name: head, relation: "户主" }] });
-  const [A, B, C, D] = [hh("001", g1, "甲"), hh("002", g1, "乙"), hh("003", g1, "丙"), hh("004", g1, "丁")];
-  const E = hh("005", g2, "戊");
-  const rules = transact(() => ({
-    excellent: insertRule(villageId, rule({ name: "环境卫生评比·优秀", points: 10, caps: { household_month: 10 } })),
-    good: insertRule(villageId, rule({ name: "环境卫生评比·良好", points: 5, caps: { household_month: 5 } })),
-    pass: insertRule(villageId, rule({ name: "环境卫生评比·合格", points: 2, caps: { household_month: 2 } })),
-    dirty: insertRule(villageId, rule({ name: "乱堆乱放", category: "village_rules", points: -5, evidenceRequired: true })),
+  const [A, B, C, D] = [await hh("001", g1, "甲"), await hh("002", g1, "乙"), await hh("003", g1, "丙"), await hh("004", g1, "丁")];
+  const E = await hh("005", g2, "戊");
+  const rules = await unitOfWork(async () => ({
+    excellent: await insertRule(villageId, rule({ name: "环境卫生评比·优秀", points: 10, caps: { household_month: 10 } })),
+    good: await insertRule(villageId, rule({ name: "环境卫生评比·良好", points: 5, caps: { household_month: 5 } })),
+    pass: await insertRule(villageId, rule({ name: "环境卫生评比·合格", points: 2, caps: { household_month: 2 } })),
+    dirty: await insertRule(villageId, rule({ name: "乱堆乱放", category: "village_rules", points: -5, evidenceRequired: true })),
   }));
-  const inspector1 = user(villageId, "检查员一", ["inspector"], A.memberIds[0]);
-  const inspector2 = user(villageId, "检查员二", ["inspector", "committee"], null);
-  const committee1 = user(villageId, "村委甲", ["committee"], null);
-  const committee2 = user(villageId, "村委乙", ["committee"], B.memberIds[0]);
-  const admin = user(villageId, "管理员", ["village_admin"], null);
-  const headC = user(villageId, "丙", ["villager", "household_head"], C.memberIds[0]);
-  const headE = user(villageId, "戊", ["villager", "household_head"], E.memberIds[0]);
+  const inspector1 = await user(villageId, "检查员一", ["inspector"], A.memberIds[0]);
+  const inspector2 = await user(villageId, "检查员二", ["inspector", "committee"], null);
+  const committee1 = await user(villageId, "村委甲", ["committee"], null);
+  const committee2 = await user(villageId, "村委乙", ["committee"], B.memberIds[0]);
+  const admin = await user(villageId, "管理员", ["village_admin"], null);
+  const headC = await user(villageId, "丙", ["villager", "household_head"], C.memberIds[0]);
+  const headE = await user(villageId, "戊", ["villager", "household_head"], E.memberIds[0]);
   return {
     villageId, g1, g2, rules, inspector1, inspector2, committee1, committee2, admin, headC, headE,
     A: A.householdId, B: B.householdId, C: C.householdId, D: D.householdId, E: E.householdId,
   };
 }
 
-export type SanitationVillage = ReturnType<typeof sanitationVillage>;
+export type SanitationVillage = Awaited<ReturnType<typeof sanitationVillage>>;
 
 /** The checklist form as the admin page posts it: 庭院整洁 50 + 垃圾分类 50; 优秀 ≥ 90 (+10), 良好 ≥ 75 (+5), 合格 ≥ 60 (+2), 不合格 (−5). */
 export function checklistForm(v: SanitationVillage): Record<string, string> {

@@ -18,11 +18,15 @@ afterAll(() => clockControl.reset());
 describe("the 红黑榜", () => {
   it("lists the 10 best and the 10 worst totals with tier and score, even when nobody is 不合格", async () => {
     clockControl.set(china(2026, 11, 10));
-    const v = sanitationVillage("RB");
+    const v = await sanitationVillage("RB");
     // 24 more households in grid 一, 006 to 029; with C, D and E every total from 60 to 86 but one.
-    const extra = Array.from({ length: 24 }, (_, i) => createHousehold({
-      villageId: v.villageId, gridId: v.g1, number: String(i + 6).padStart(3, "0"), address: "", members: [{ name: `户主${i + 6}`, relation: "户主" }],
-    }).householdId);
+    const extra: number[] = [];
+    for (let i = 0; i < 24; i++) {
+      const h = await createHousehold({
+        villageId: v.villageId, gridId: v.g1, number: String(i + 6).padStart(3, "0"), address: "", members: [{ name: `户主${i + 6}`, relation: "户主" }],
+      });
+      extra.push(h.householdId);
+    }
     const roundId = await openNovemberRound(v);
     const totals = new Map<number, number>();
     for (const [i, h] of [v.C, v.D, v.E, ...extra].entries()) {
@@ -43,7 +47,7 @@ describe("the 红黑榜", () => {
 
   it("splits a small round between the lists, so no household is on both", async () => {
     clockControl.set(china(2026, 11, 10));
-    const v = sanitationVillage("RBS");
+    const v = await sanitationVillage("RBS");
     const roundId = await openNovemberRound(v);
     await score(v, v.inspector2, roundId, v.C, [45, 45]); // 90 优秀
     await score(v, v.inspector2, roundId, v.D, [40, 35]); // 75 良好
@@ -56,7 +60,7 @@ describe("the 红黑榜", () => {
 
   it("on the notice board: the latest round by its dates, whatever order the rounds were published in", async () => {
     clockControl.set(china(2026, 10, 10));
-    const v = sanitationVillage("RBL");
+    const v = await sanitationVillage("RBL");
     const october = await openNovemberRound(v, { startsOn: "2026-10-01", endsOn: "2026-10-31" });
     await score(v, v.inspector2, october, v.C, [30, 30]);
     clockControl.set(china(2026, 11, 10));

@@ -17,7 +17,7 @@ import { count, openNovemberRound, sanitationVillage, score, type SanitationVill
 const DAY = 86_400_000;
 const china = (y: number, m: number, d: number, h = 10) => Date.UTC(y, m - 1, d, h - 8);
 const committee1 = (v: SanitationVillage) => ({ userId: v.committee1, role: "committee" as const });
-const ledgerOk = () => expect(checkLedger(engine().writer).filter((r) => !r.ok)).toEqual([]);
+const ledgerOk = async () => expect((await checkLedger(engine().writer)).filter((r) => !r.ok)).toEqual([]);
 
 let v: SanitationVillage;
 let roundId: number;
@@ -26,7 +26,7 @@ let requestId: number;
 
 beforeAll(async () => {
   clockControl.set(china(2026, 11, 10));
-  v = sanitationVillage("REIN");
+  v = await sanitationVillage("REIN");
   roundId = await openNovemberRound(v);
   expect(await score(v, v.inspector2, roundId, v.C, [30, 25])).toMatchObject({ ok: true, total: 55, tier: "不合格" });
   expect(await publishRound(committee1(v), v.villageId, roundId)).toMatchObject({ ok: true, claims: 1 });
@@ -35,12 +35,12 @@ beforeAll(async () => {
 afterAll(() => clockControl.reset());
 
 describe("re-inspection after the old score was credited", () => {
-  it("the old deduction is credited once its 公示 ends", () => {
+  it("the old deduction is credited once its 公示 ends", async () => {
     clockControl.advance(3 * DAY + 1);
-    expect(creditDueClaims()).toBe(1);
-    expect(claimRow(oldClaim)).toMatchObject({ status: "credited", points: -5 });
-    expect(householdBalance(v.C)).toMatchObject({ balance: -5, score: -5 });
-    ledgerOk();
+    expect(await creditDueClaims()).toBe(1);
+    expect(await claimRow(oldClaim)).toMatchObject({ status: "credited", points: -5 });
+    expect(await householdBalance(v.C)).toMatchObject({ balance: -5, score: -5 });
+    await ledgerOk();
   });
 
   it("accepted and rescored, applying reverses the credited claim on the statement and files the new one", async () => {
@@ -51,28 +51,28 @@ describe("re-inspection after the old score was credited", () => {
     clockControl.advance(DAY);
     const version = String((await inspectionOf(roundId, v.C))!.version);
     expect(await score(v, v.inspector2, roundId, v.C, [46, 46], { version })).toMatchObject({ ok: true, total: 92, tier: "优秀" });
-    expect(householdBalance(v.C).balance).toBe(-5); // nothing moves until a committee member applies it
+    expect((await householdBalance(v.C)).balance).toBe(-5); // nothing moves until a committee member applies it
 
     const applied = await applyReinspection(committee1(v), v.villageId, requestId);
     if (!applied.ok || applied.claimId === null) throw new Error(JSON.stringify(applied));
-    const old = claimRow(oldClaim);
+    const old = await claimRow(oldClaim);
     expect(old).toMatchObject({ status: "revoked", reason: "复查后重新评分" });
     expect(old.revoke_txn_id).not.toBeNull();
     const reversal = engine().sqlite.prepare("select kind, reverses_id, memo from ledger_transactions where id = ?").get(old.revoke_txn_id) as { kind: string; reverses_id: number; memo: string };
     expect(reversal).toMatchObject({ kind: "reversal", reverses_id: old.credit_txn_id, memo: `撤销申报 #${oldClaim}：复查后重新评分` });
     // The statement shows the deduction (marked reversed) and the reversal giving the 5 points back.
-    const [latest, ...earlier] = latestEntries(v.C);
+    const [latest, ...earlier] = await latestEntries(v.C);
     expect(latest).toMatchObject({ kind: "reversal", amount: 5, memo: `撤销申报 #${oldClaim}：复查后重新评分` });
     expect(earlier.find((e) => e.kind === "deduction")).toMatchObject({ amount: -5, reversed: 1 });
-    expect(householdBalance(v.C)).toMatchObject({ balance: 0, score: 0 });
+    expect(await householdBalance(v.C)).toMatchObject({ balance: 0, score: 0 });
 
-    const fresh = claimRow(applied.claimId);
+    const fresh = await claimRow(applied.claimId);
     expect(fresh).toMatchObject({ household_id: v.C, points: 10, status: "notice", filer_user_id: v.inspector2, source_kind: "round", source_id: roundId });
     const round = await roundIn(v.villageId, roundId);
     expect(fresh.occurred_at).toBeGreaterThanOrEqual(round.starts_at);
     expect(fresh.occurred_at).toBeLessThan(round.ends_at);
     expect(engine().sqlite.prepare("select status, old_claim_id, new_claim_id from reinspection_requests where id = ?").get(requestId)).toEqual({ status: "applied", old_claim_id: oldClaim, new_claim_id: applied.claimId });
-    ledgerOk();
+    await ledgerOk();
   });
 
   it("applying again moves nothing, and the new award is credited after its 公示", async () => {
@@ -81,9 +81,9 @@ describe("re-inspection after the old score was credited", () => {
     expect(count("select count(*) as n from ledger_transactions where kind = 'reversal'")).toBe(reversals);
     expect(count("select count(*) as n from claims where household_id = ?", v.C)).toBe(2);
     clockControl.advance(3 * DAY + 1);
-    expect(creditDueClaims()).toBe(1);
-    expect(householdBalance(v.C)).toMatchObject({ balance: 10, score: 10 });
-    expect(latestEntries(v.C)[0]).toMatchObject({ kind: "award", amount: 10 });
-    ledgerOk();
+    expect(await creditDueClaims()).toBe(1);
+    expect(await householdBalance(v.C)).toMatchObject({ balance: 10, score: 10 });
+    expect((await latestEntries(v.C))[0]).toMatchObject({ kind: "award", amount: 10 });
+    await ledgerOk();
   });
 });

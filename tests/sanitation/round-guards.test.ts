@@ -19,7 +19,7 @@ describe("a round's end date", () => {
 
   beforeAll(async () => {
     clockControl.set(china(2026, 11, 10));
-    v = sanitationVillage("END");
+    v = await sanitationVillage("END");
     roundId = await openNovemberRound(v); // 2026-11-01 to 2026-11-30
   });
 
@@ -80,7 +80,7 @@ describe("a household sent back (退回重评)", () => {
 
   beforeAll(async () => {
     clockControl.set(china(2026, 11, 10));
-    v = sanitationVillage("BACK");
+    v = await sanitationVillage("BACK");
     roundId = await openNovemberRound(v);
   });
 

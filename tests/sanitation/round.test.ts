@@ -25,7 +25,7 @@ const claimsOfRound = () => engine().sqlite.prepare("select * from claims where 
 
 beforeAll(async () => {
   clockControl.set(T0);
-  v = sanitationVillage("SAN");
+  v = await sanitationVillage("SAN");
   roundId = await openNovemberRound(v);
 });
 afterAll(() => clockControl.reset());
@@ -101,7 +101,7 @@ describe("a sanitation round", () => {
     expect(await publishRound({ userId: v.committee1, role: "committee" }, v.villageId, roundId)).toMatchObject({ ok: false });
     expect(claimsOfRound()).toHaveLength(4);
     // The waiting claim goes through ordinary review.
-    expect(approveClaim(v.villageId, claims[0].id, { userId: v.committee1, role: "committee" })).toBe("approved");
+    expect(await approveClaim(v.villageId, claims[0].id, { userId: v.committee1, role: "committee" })).toBe("approved");
   });
 
   it("freezes the 红黑榜 at publishing", async () => {
@@ -135,18 +135,18 @@ describe("a sanitation round", () => {
 
     // The old deduction is still in 公示: applying withdraws it (never credited) and files the new award.
     const old = claimsOfRound().find((c) => c.household_id === v.C)!;
-    expect(claimRow(old.id).status).toBe("notice");
+    expect((await claimRow(old.id)).status).toBe("notice");
     const applied = await applyReinspection({ userId: v.committee1, role: "committee" }, v.villageId, asked.requestId);
     expect(applied.ok).toBe(true);
-    expect(claimRow(old.id)).toMatchObject({ status: "rejected", reason: "复查后重新评分" });
-    const fresh = claimRow((applied as { claimId: number }).claimId);
+    expect(await claimRow(old.id)).toMatchObject({ status: "rejected", reason: "复查后重新评分" });
+    const fresh = await claimRow((applied as { claimId: number }).claimId);
     expect(fresh).toMatchObject({ household_id: v.C, points: 10, status: "notice", filer_user_id: v.inspector2, source_kind: "round", source_id: roundId });
     clockControl.advance(DAY);
-    creditDueClaims();
-    expect(householdBalance(v.C).balance).toBe(0); // the withdrawn −5 never reached the ledger; the +10 is still in 公示
+    await creditDueClaims();
+    expect((await householdBalance(v.C)).balance).toBe(0); // the withdrawn −5 never reached the ledger; the +10 is still in 公示
     clockControl.advance(6 * DAY);
-    creditDueClaims();
-    expect(householdBalance(v.C).balance).toBe(10);
+    await creditDueClaims();
+    expect((await householdBalance(v.C)).balance).toBe(10);
 
     // The 红黑榜 still shows the published result.
     expect((await latestRedBlack(v.villageId))!.black.map((r) => [r.number, r.total])).toEqual([["003", 55], ["001", 70]]);

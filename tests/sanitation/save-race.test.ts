@@ -34,7 +34,7 @@ function start(cfg: object): { proc: ChildProcess; out: Promise<string>; ready: 
 
 describe("two inspectors save the same household at once", () => {
   it("in separate processes: one result, the other refused, no duplicate claim (three households)", async () => {
-    const v = sanitationVillage("RACE");
+    const v = await sanitationVillage("RACE");
     // Worker processes run on the real clock: a round around today.
     const roundId = await openNovemberRound(v, { startsOn: chinaDate(Date.now() - DAY), endsOn: chinaDate(Date.now() + DAY) });
     for (const householdId of [v.B, v.C, v.D]) {

@@ -49,11 +49,11 @@ async function costs(v: SanitationVillage, roundId: number, household: number) {
 describe("scoring costs the same whatever the size of the grid", () => {
   it("5 households or 45: the same statements for the list, the next household, a household and a save", async () => {
     clockControl.set(Date.UTC(2026, 10, 10, 2));
-    const v = sanitationVillage("COST");
+    const v = await sanitationVillage("COST");
     const roundId = await openNovemberRound(v);
     const small = await costs(v, roundId, v.C);
     for (let i = 0; i < 40; i++) {
-      createHousehold({ villageId: v.villageId, gridId: v.g1, number: String(100 + i), address: "", members: [{ name: `户主${i}`, relation: "户主" }] });
+      await createHousehold({ villageId: v.villageId, gridId: v.g1, number: String(100 + i), address: "", members: [{ name: `户主${i}`, relation: "户主" }] });
     }
     const large = await costs(v, roundId, v.D);
     expect(large).toEqual(small);

@@ -7,10 +7,10 @@ import { createVillage, ensureTownship } from "~/people/villages.server";
 
 describe("household cards", () => {
   it("prints every household exactly once across batches, never cut off silently", async () => {
-    const villageId = createVillage({ townshipId: ensureTownship("测试镇"), name: "户卡村", code: "HK" });
+    const villageId = await createVillage({ townshipId: await ensureTownship("测试镇"), name: "户卡村", code: "HK" });
     const n = CARDS_PER_BATCH + 12;
     await unitOfWork(async () => {
-      for (let i = 1; i <= n; i++) createHousehold({ villageId, gridId: null, number: String(i).padStart(3, "0"), address: "", members: [{ name: `户主${i}`, relation: "户主" }] });
+      for (let i = 1; i <= n; i++) await createHousehold({ villageId, gridId: null, number: String(i).padStart(3, "0"), address: "", members: [{ name: `户主${i}`, relation: "户主" }] });
     });
     const one = await householdCards(villageId, { batch: 1 });
     const two = await householdCards(villageId, { batch: 2 });

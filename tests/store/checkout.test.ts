@@ -41,11 +41,11 @@ describe("phone checkout", () => {
     const h = f.householdIds[0];
     const { orderId } = ok(await order(f, 0, [["大米", 1]]));
     const other = ok(await order(f, 1, [["牙膏", 1]]));
-    const before = householdBalance(h);
+    const before = await householdBalance(h);
     for (const presented of ["", "00000000", codeOf(other.orderId), `JFDH:${"A".repeat(22)}`]) {
       expect(refused(await confirmOrder(f.keeper, orderId, presented))).toMatchObject({ code: "not_found", message: "找不到这次兑换，请重新扫码" });
     }
-    expect(householdBalance(h)).toEqual(before);
+    expect(await householdBalance(h)).toEqual(before);
     expect(stockOf(f.goods["大米"])).toBe(10);
     expect((await orderView(orderId))!.status).toBe("pending");
     // The 8 digits as typed (full-width, with a space) and the QR payload both work.
@@ -58,7 +58,7 @@ describe("phone checkout", () => {
     const f = await storeFixture("p1");
     const h = f.householdIds[0];
     const { orderId } = ok(await order(f, 0, [["大米", 1], ["牙膏", 2]]));
-    expect(householdBalance(h)).toMatchObject({ balance: 100, held: 74, spendable: 26 });
+    expect(await householdBalance(h)).toMatchObject({ balance: 100, held: 74, spendable: 26 });
     const view = (await orderView(orderId))!;
     expect(view.code).toMatch(/^\d{8}$/);
     expect(view.qrPayload).toMatch(/^JFDH:/);
@@ -72,14 +72,14 @@ describe("phone checkout", () => {
     expect(first.order).toMatchObject({ status: "confirmed", balanceAfter: 26, total: 74 });
     const again = ok(await confirmOrder(f.keeper, orderId, codeOf(orderId)));
     expect(again.created).toBe(false);
-    expect(householdBalance(h)).toMatchObject({ balance: 26, held: 0 });
+    expect(await householdBalance(h)).toMatchObject({ balance: 26, held: 0 });
     expect(stockOf(f.goods["大米"])).toBe(9);
     expect(stockOf(f.goods["牙膏"])).toBe(18);
     expect(raw("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(orderId)).toEqual({ n: 1 });
     expect(raw("select actor_role, actor_user_id from audit_log where action = 'order.confirm' and target_id = ?").all(String(orderId))).toEqual([
       { actor_role: "store_keeper", actor_user_id: f.keeper.userId },
     ]);
-    expect(statementPage(h, null, 1).rows[0]).toMatchObject({ kind: "redemption", amount: -74 });
+    expect((await statementPage(h, null, 1)).rows[0]).toMatchObject({ kind: "redemption", amount: -74 });
     // The same nonce (double tap on 生成兑换码) is the same order.
     const again2 = await createOrder({ householdId: h, memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: `n${nonce}` });
     expect(ok(again2)).toMatchObject({ orderId, created: false });
@@ -110,7 +110,7 @@ describe("phone checkout", () => {
     const r = ok(await confirmOrder(f.keeper, orderId, codeOf(orderId)));
     expect(r.order.total).toBe(50);
     expect(r.order.items[0].price).toBe(50);
-    expect(householdBalance(f.householdIds[0]).balance).toBe(50);
+    expect((await householdBalance(f.householdIds[0])).balance).toBe(50);
     const next = ok(await order(f, 1, [["大米", 1]]));
     expect((await orderView(next.orderId))!.total).toBe(70);
   });
@@ -144,7 +144,7 @@ describe("checkouts that share one commit (group commit)", () => {
     const made = await Promise.all(Array.from({ length: 5 }, () => order(f, 0, [["大米", 1]])));
     expect(made.filter((r) => r.ok)).toHaveLength(2);
     expect(made.filter((r) => !r.ok).map((r) => !r.ok && r.code)).toEqual(["balance", "balance", "balance"]);
-    expect(householdBalance(h)).toMatchObject({ balance: 120, held: 100, spendable: 20 });
+    expect(await householdBalance(h)).toMatchObject({ balance: 120, held: 100, spendable: 20 });
     // The same order confirmed ten times at once: one receipt made, nine replays of it.
     const orderId = ok(made.find((r) => r.ok)!).orderId;
     const confirms = await Promise.all(Array.from({ length: 10 }, () => confirmOrder(f.keeper, orderId, codeOf(orderId))));
@@ -181,12 +181,12 @@ describe("codes that cannot be used", () => {
     const cancelled = ok(await order(f, 1, [["大米", 1]]));
     const cancelledCode = codeOf(cancelled.orderId);
     ok(await cancelOrder(f.householdIds[1], cancelled.orderId));
-    expect(householdBalance(f.householdIds[1]).held).toBe(0);
+    expect((await householdBalance(f.householdIds[1])).held).toBe(0);
     expect(await msg(cancelledCode)).toMatchObject({ code: "cancelled", message: "村民已取消这次兑换，请让村民重新生成兑换码" });
     expect(refused(await confirmOrder(f.keeper, cancelled.orderId, codeOf(cancelled.orderId))).code).toBe("cancelled");
     // A late 换一个新码 after 取消兑换 neither revives the order nor holds points again.
     expect(refused(await refreshOrder(f.householdIds[1], cancelled.orderId, f.villagerUserId, null)).code).toBe("cancelled");
-    expect(householdBalance(f.householdIds[1]).held).toBe(0);
+    expect((await householdBalance(f.householdIds[1])).held).toBe(0);
 
     const old = ok(await order(f, 2, [["大米", 1]]));
     const oldCode = codeOf(old.orderId);
@@ -194,7 +194,7 @@ describe("codes that cannot be used", () => {
     expect(fresh.orderId).not.toBe(old.orderId);
     expect(ok(await refreshOrder(f.householdIds[2], old.orderId, f.villagerUserId, null)).orderId).toBe(fresh.orderId); // double tap
     expect((await msg(oldCode)).code).toBe("replaced");
-    expect(householdBalance(f.householdIds[2]).held).toBe(50); // only the fresh order holds
+    expect((await householdBalance(f.householdIds[2])).held).toBe(50); // only the fresh order holds
 
     const expiring = ok(await order(f, 0, [["大米", 1]]));
     const expCode = codeOf(expiring.orderId);
@@ -266,8 +266,8 @@ describe("voids", () => {
     expect(ok(await voidOrder(keeper, a.orderId, "村民退回")).created).toBe(true);
     expect(ok(await voidOrder(keeper, a.orderId, "村民退回")).created).toBe(false);
     expect(stockOf(f.goods["大米"])).toBe(10);
-    expect(householdBalance(f.householdIds[0]).balance).toBe(500);
-    const rows = statementPage(f.householdIds[0], null, 1).rows;
+    expect((await householdBalance(f.householdIds[0])).balance).toBe(500);
+    const rows = (await statementPage(f.householdIds[0], null, 1)).rows;
     expect(rows[0]).toMatchObject({ kind: "reversal", amount: 100 });
     expect(rows[0].memo).toContain("作废兑换单");
     expect(rows[1]).toMatchObject({ kind: "redemption", reversed: 1 });
@@ -297,13 +297,13 @@ describe("counter checkout with the household PIN", () => {
     expect(refused(await sale("000001", "w5")).code).toBe("locked");
     expect((await pinState(h)).lockedUntil).not.toBeNull();
     expect(refused(await sale("135790", "r1")).code).toBe("locked"); // even the right PIN while locked
-    expect(householdBalance(h).balance).toBe(300);
+    expect((await householdBalance(h)).balance).toBe(300);
     clockControl.advance(15 * 60_000 + 1);
     expect((await pinState(h)).lockedUntil).toBeNull();
     const done = ok(await sale("135790", "r2"));
     expect(done).toMatchObject({ created: true, order: { status: "confirmed", channel: "counter", total: 50, balanceAfter: 250 } });
     expect(ok(await sale("135790", "r2"))).toMatchObject({ created: false, order: { id: done.order.id } });
-    expect(householdBalance(h).balance).toBe(250);
+    expect((await householdBalance(h)).balance).toBe(250);
     expect(stockOf(f.goods["大米"])).toBe(9);
     // Concurrent guesses cannot get more than 5 compares in before the lock.
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => checkPin(h, String(200000 + i))));

@@ -26,7 +26,7 @@ const misses = (userId: number) => (raw("select failures from login_throttle whe
 const fakeQr = (i: number) => `JFDH:${String(i).padStart(22, "Z")}`;
 
 async function snapshot(f: StoreFixture, orderId: number) {
-  return { balance: householdBalance(f.householdIds[0]), stock: stockOf(f.goods["大米"]), status: (await orderView(orderId))!.status, ledger: raw("select count(*) as n from ledger_entries").get() };
+  return { balance: await householdBalance(f.householdIds[0]), stock: stockOf(f.goods["大米"]), status: (await orderView(orderId))!.status, ledger: raw("select count(*) as n from ledger_entries").get() };
 }
 
 describe("wrong redemption codes, counted on every path", () => {
@@ -61,7 +61,7 @@ describe("wrong redemption codes, counted on every path", () => {
     const done = await confirmOrder(f.keeper, fresh.orderId, fresh.code);
     expect(done).toMatchObject({ ok: true, created: true, order: { status: "confirmed" } });
     expect(stockOf(f.goods["大米"])).toBe(before.stock - 1);
-    expect(checkLedger(engine().writer).filter((r) => !r.ok)).toEqual([]);
+    expect((await checkLedger(engine().writer)).filter((r) => !r.ok)).toEqual([]);
   });
 
   it("an unknown QR token counts like a wrong typed code; a real one that was used does not", async () => {

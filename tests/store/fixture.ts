@@ -17,12 +17,12 @@ export interface StoreFixture extends SeededVillage {
 }
 
 export async function storeFixture(tag: string, opts: { households?: number; points?: number[]; goods?: { name: string; price: number; stock: number; limit?: number | null }[] } = {}): Promise<StoreFixture> {
-  const v = seedVillage(tag, opts.households ?? 3);
+  const v = await seedVillage(tag, opts.households ?? 3);
   const user = (role: "store_keeper" | "committee" | "villager") =>
     insertUser({ phone: String(++phones), passwordHash: "x", displayName: `${role}${tag}`, memberId: null, mustChangePassword: false, roles: [{ role, villageId: v.villageId }] });
-  const keeperId = user("store_keeper");
-  const committeeId = user("committee");
-  const villagerUserId = user("villager");
+  const keeperId = await user("store_keeper");
+  const committeeId = await user("committee");
+  const villagerUserId = await user("villager");
   const actor = { userId: keeperId, role: "village_admin", villageId: v.villageId };
   const goods: Record<string, number> = {};
   for (const g of opts.goods ?? [{ name: "大米", price: 50, stock: 10 }, { name: "牙膏", price: 12, stock: 20, limit: 2 }]) {
@@ -33,8 +33,8 @@ export async function storeFixture(tag: string, opts: { households?: number; poi
     goods[g.name] = out.goodId;
     if (g.stock > 0) await changeStock(actor, v.villageId, out.goodId, { intent: "stock.restock", qty: g.stock, source: "村集体", note: "开业备货" });
   }
-  (opts.points ?? [100, 100, 100]).forEach((p, i) => {
-    if (p > 0) award({ householdId: v.householdIds[i], amount: p, idemKey: `fx:${tag}:${i}`, actor: { userId: null, role: "system" }, memo: "测试奖励" });
+  (opts.points ?? [100, 100, 100]).forEach(async (p, i) => {
+    if (p > 0) await award({ householdId: v.householdIds[i], amount: p, idemKey: `fx:${tag}:${i}`, actor: { userId: null, role: "system" }, memo: "测试奖励" });
   });
   return {
     ...v,

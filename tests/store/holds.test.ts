@@ -26,7 +26,7 @@ function ok<T>(r: Result<T>): T {
   if (!r.ok) throw new Error(`expected ok, got ${r.code}: ${r.message}`);
   return r as T;
 }
-const ledgerOk = () => expect(failedChecks(checkLedger(engine().writer))).toEqual([]);
+const ledgerOk = async () => expect(failedChecks(await checkLedger(engine().writer))).toEqual([]);
 
 describe("stock held by pending codes", () => {
   it("10 households ask for codes for 3 bars of soap: 3 codes are issued, 7 are told why, and all 3 codes are honoured", async () => {
@@ -39,12 +39,12 @@ describe("stock held by pending codes", () => {
       expect(r).toMatchObject({ ok: false, code: "stock", field: `qty.${f.goods["香皂"]}`, message: "香皂库存不足：还剩 3 袋，其中 3 袋已被别人的兑换码预留" });
     }
     // The refused households hold no points either.
-    for (let h = 3; h < 10; h++) expect(householdBalance(f.householdIds[h]).held).toBe(0);
+    for (let h = 3; h < 10; h++) expect((await householdBalance(f.householdIds[h])).held).toBe(0);
     // Every household that got a code gets the goods at the counter, though nothing is left to promise.
     for (const id of issued) expect(await confirmOrder(f.keeper, id, codeOf(id))).toMatchObject({ ok: true, created: true });
     expect(stockOf(f.goods["香皂"])).toBe(0);
     expect(await heldQty(f.storeId, f.goods["香皂"])).toBe(0);
-    ledgerOk();
+    await ledgerOk();
   });
 
   it("an expired code stops holding at its expiry, before the scheduler marks it; a cancelled one at once", async () => {
@@ -63,7 +63,7 @@ describe("stock held by pending codes", () => {
     const d = ok(await code(f, 3, 1));
     for (const id of [c.orderId, d.orderId]) expect((await confirmOrder(f.keeper, id, codeOf(id))).ok).toBe(true);
     expect(stockOf(f.goods["香皂"])).toBe(0);
-    ledgerOk();
+    await ledgerOk();
   });
 
   it("换一个新码 keeps the goods for the same household, and the old code's hold does not block it", async () => {
@@ -82,7 +82,7 @@ describe("stock held by pending codes", () => {
     expect(await refreshOrder(f.householdIds[0], fresh.orderId, f.villagerUserId, null)).toMatchObject({ ok: false, code: "stock", message: "香皂库存不足：还剩 2 袋，其中 1 袋已被别人的兑换码预留" });
     expect(raw("select status from orders where id = ?").get(fresh.orderId)).toEqual({ status: "pending" }); // the refused refresh changed nothing
     expect((await confirmOrder(f.keeper, other.orderId, codeOf(other.orderId))).ok).toBe(true);
-    ledgerOk();
+    await ledgerOk();
   });
 
   it("a counter sale cannot take what a code holds, and is refused before the PIN is asked", async () => {
@@ -99,7 +99,7 @@ describe("stock held by pending codes", () => {
     expect(await sale(1, "135790", "c4")).toMatchObject({ ok: false, code: "stock" });
     expect(ok(await confirmOrder(f.keeper, a.orderId, codeOf(a.orderId))).created).toBe(true);
     expect(stockOf(f.goods["香皂"])).toBe(0);
-    ledgerOk();
+    await ledgerOk();
   });
 
   it("the storefront promises only what codes leave", async () => {
@@ -138,6 +138,6 @@ describe("stock held by pending codes", () => {
     expect(stockOf(f.goods["香皂"])).toBe(0);
     expect(raw("select count(*) as n from stock_movements where good_id = ? and stock_after < 0").get(f.goods["香皂"])).toEqual({ n: 0 });
     expect(raw("select count(*) as n from goods g where stock <> (select coalesce(sum(delta), 0) from stock_movements s where s.good_id = g.id)").get()).toEqual({ n: 0 });
-    ledgerOk();
+    await ledgerOk();
   });
 });

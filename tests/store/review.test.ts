@@ -50,7 +50,7 @@ describe("void is a keeper's own store's business", () => {
     if (!made.ok) throw new Error(made.message);
     expect((await confirmOrder(f.keeper, made.orderId, codeOf(made.orderId))).ok).toBe(true);
     const other = Number(raw("insert into stores (village_id, name, created_at) values (?, ?, 0)").run(f.villageId, "二号超市").lastInsertRowid);
-    const stranger = { userId: insertUser({ phone: "13700000002", passwordHash: "x", displayName: "二号店主", memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId: f.villageId }] }), role: "store_keeper" as const, villageId: f.villageId, storeIds: [other] };
+    const stranger = { userId: await insertUser({ phone: "13700000002", passwordHash: "x", displayName: "二号店主", memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId: f.villageId }] }), role: "store_keeper" as const, villageId: f.villageId, storeIds: [other] };
     expect(refused(await voidOrder(stranger, made.orderId, "误操作")).code).toBe("other_store");
     expect(raw("select status from orders where id = ?").get(made.orderId)).toEqual({ status: "confirmed" });
     expect((await voidOrder({ ...f.keeper }, made.orderId, "误操作")).ok).toBe(true);

@@ -74,7 +74,7 @@ describe("checkout storm across processes", () => {
     const sold = reports.flatMap((r) => [...r.phoneOk, ...r.counterOk]);
     expect(sold.length).toBe(Math.floor(BALANCE / PRICE));
     expect(new Set(sold).size).toBe(sold.length);
-    expect(householdBalance(poor)).toMatchObject({ balance: BALANCE - sold.length * PRICE, held: 0 });
+    expect(await householdBalance(poor)).toMatchObject({ balance: BALANCE - sold.length * PRICE, held: 0 });
     expect(raw("select count(*) as n from orders where household_id = ? and status = 'confirmed'").get(poor)).toEqual({ n: sold.length });
     expect(reports.reduce((n, r) => n + (r.refusals.balance ?? 0) + (r.refusals["counter:balance"] ?? 0), 0)).toBeGreaterThan(0);
     expect(stockOf(f.goods["大米"])).toBe(500 - sold.length);

@@ -11,7 +11,7 @@ say("READY");
 const buf = Buffer.alloc(64);
 fs.readSync(0, buf, 0, buf.length, null);
 try {
-  approveClaim(cfg.villageId, cfg.claimId, { userId: cfg.userId, role: "committee" });
+  await approveClaim(cfg.villageId, cfg.claimId, { userId: cfg.userId, role: "committee" });
   say("OK");
 } catch (e) {
   if (!(e instanceof ClaimError)) throw e;

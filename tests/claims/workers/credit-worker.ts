@@ -9,7 +9,7 @@ const say = (line: string) => fs.writeSync(1, `${line}\n`);
 say("READY");
 const buf = Buffer.alloc(64);
 fs.readSync(0, buf, 0, buf.length, null);
-creditDueClaims(500, (id) => {
+await creditDueClaims(500, (id) => {
   say(`C ${id}`);
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
 });
