@@ -156,15 +156,15 @@ export async function closeDatabase(): Promise<void> {
 
 // ---- units of work -----------------------------------------------------------------------------------
 
-const open = new AsyncLocalStorage<Tx>();
-let savepoints = 0;
+/** The unit of work open in this async context, and how many savepoints deep it is. */
+const open = new AsyncLocalStorage<{ tx: Tx; depth: number }>();
 
 /**
  * Where to read: inside a unit of work its own transaction (so it sees what it wrote), otherwise
  * the reader. Writing through it outside a unit of work fails: the reader is read-only.
  */
 export function db(): Db {
-  return open.getStore() ?? engine().reader();
+  return open.getStore()?.tx ?? engine().reader();
 }
 
 /**
@@ -174,8 +174,8 @@ export function db(): Db {
  */
 export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const outer = open.getStore();
-  if (outer) return savepoint(outer, fn);
-  return engine().writer.transaction().execute((tx) => open.run(tx, () => fn(tx)));
+  if (outer) return savepoint(outer.tx, fn);
+  return engine().writer.transaction().execute((tx) => open.run({ tx, depth: 0 }, () => fn(tx)));
 }
 
 /**
@@ -184,17 +184,20 @@ export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
  */
 export async function atomically<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const outer = open.getStore();
-  return outer ? await fn(outer) : await unitOfWork(fn);
+  return outer ? await fn(outer.tx) : await unitOfWork(fn);
 }
 
 /** fn's writes inside tx, rolled back alone if fn throws (the error is rethrown). */
 export async function savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  // A dynamic name per nesting level; kysely's typed savepoints track names in the type, so the
-  // three standard commands (the same on SQLite and PostgreSQL) are written out here.
-  const name = sql.id(`sp${++savepoints}`);
+  // Named by nesting depth, not by a running count: the statement cache keys on SQL text, and a
+  // new name per savepoint would fill it with one-off texts. kysely's typed savepoints track names
+  // in the type, so the three standard commands (the same on SQLite and PostgreSQL) are written out.
+  const outer = open.getStore();
+  const depth = outer?.tx === tx ? outer.depth + 1 : 1;
+  const name = sql.id(`sp${depth}`);
   await sql`savepoint ${name}`.execute(tx);
   try {
-    const out = await open.run(tx, () => fn(tx));
+    const out = await open.run({ tx, depth }, () => fn(tx));
     await sql`release savepoint ${name}`.execute(tx);
     return out;
   } catch (error) {
@@ -237,7 +240,7 @@ class GroupLost extends Error {
  */
 export function groupedUnitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const outer = open.getStore();
-  if (outer) return savepoint(outer, fn);
+  if (outer) return savepoint(outer.tx, fn);
   return new Promise<T>((resolve, reject) => {
     if (grouped.length === 0) setImmediate(() => void commitGrouped());
     grouped.push({ fn, resolve: resolve as (value: unknown) => void, reject });
@@ -253,7 +256,7 @@ async function commitGrouped(): Promise<void> {
     await engine().writer.transaction().execute(async (tx) => {
       for (const q of batch) {
         try {
-          outcomes.push({ ok: true, value: await open.run(tx, () => savepoint(tx, q.fn)) });
+          outcomes.push({ ok: true, value: await open.run({ tx, depth: 0 }, () => savepoint(tx, q.fn)) });
         } catch (error) {
           // An error the engine answers by ending the whole transaction (disk full, I/O) undid the
           // earlier savepoints too, and the next unit would run outside any transaction.

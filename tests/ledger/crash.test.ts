@@ -15,7 +15,9 @@ import { exited, failedChecks, mulberry32, ROOT, seedVillage, spawnWorker, WORKE
 import type { CrashRequest } from "./workers/crash-worker";
 
 const LOOPS = Number(process.env.CRASH_LOOPS ?? 50);
-const MAX_DELAY_MS = Number(process.env.CRASH_MAX_DELAY_MS ?? 150);
+// Long enough for several commits per child (each an async unit of work with an fsync), so that the
+// kills land mid-work as the checks at the end demand.
+const MAX_DELAY_MS = Number(process.env.CRASH_MAX_DELAY_MS ?? 250);
 const PRESPAWN = Number(process.env.CRASH_PRESPAWN ?? 2);
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
 // A child under tsx needs ~0.5 s of CPU to start; the same worker bundled by esbuild (what tsx

@@ -378,7 +378,7 @@ async function runSequence(ops: Op[]): Promise<void> {
   while (await releaseExpiredHolds() > 0);
   const m = new Model(await seedVillage(`m${runNo}`, H));
   await verify(m, "seeding");
-  ops.forEach(async (op, i) => {
+  for (const [i, op] of ops.entries()) {
     const before = rowCounts(m.v.villageId);
     const delta = await step(m, op, `run${runNo}-op${i}`);
     const expected = { ...before };
@@ -386,7 +386,7 @@ async function runSequence(ops: Op[]): Promise<void> {
     expect(rowCounts(m.v.villageId), `row counts after step ${i} ${JSON.stringify(op)}`).toEqual(expected);
     await verify(m, `step ${i} ${JSON.stringify(op)}`);
     if (i % FULL_CHECK_EVERY === FULL_CHECK_EVERY - 1) await expectFullCheck(`step ${i}`);
-  });
+  }
   await expectFullCheck(`run ${runNo}`);
 }
 

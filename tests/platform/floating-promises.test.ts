@@ -31,6 +31,15 @@ function floatingPromises(): string[] {
           found.push(`${path.relative(ROOT, sf.fileName)}:${line + 1}: ${node.getText().slice(0, 80)}`);
         }
       }
+      // forEach drops what its callback returns: an async callback's promises float.
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === "forEach") {
+        const callback = node.arguments[0];
+        const sig = callback && checker.getTypeAtLocation(callback).getCallSignatures()[0];
+        if (sig && checker.getReturnTypeOfSignature(sig).getSymbol()?.getName() === "Promise") {
+          const { line } = sf.getLineAndCharacterOfPosition(node.getStart());
+          found.push(`${path.relative(ROOT, sf.fileName)}:${line + 1}: ${node.getText().slice(0, 80)} (forEach of an async callback)`);
+        }
+      }
       if (ts.isCallExpression(node) && node.expression.getText(sf) === "expect" && node.arguments.length > 0) {
         const settles = ts.isPropertyAccessExpression(node.parent) && /^(rejects|resolves)$/.test(node.parent.name.text);
         if (!settles && isPromise(node.arguments[0])) {

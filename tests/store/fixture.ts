@@ -33,9 +33,9 @@ export async function storeFixture(tag: string, opts: { households?: number; poi
     goods[g.name] = out.goodId;
     if (g.stock > 0) await changeStock(actor, v.villageId, out.goodId, { intent: "stock.restock", qty: g.stock, source: "村集体", note: "开业备货" });
   }
-  (opts.points ?? [100, 100, 100]).forEach(async (p, i) => {
+  for (const [i, p] of (opts.points ?? [100, 100, 100]).entries()) {
     if (p > 0) await award({ householdId: v.householdIds[i], amount: p, idemKey: `fx:${tag}:${i}`, actor: { userId: null, role: "system" }, memo: "测试奖励" });
-  });
+  }
   return {
     ...v,
     keeper: { userId: keeperId, role: "store_keeper", villageId: v.villageId, storeIds: [v.storeId] },
