@@ -9,7 +9,7 @@ import {
 const VILLAGES = 30;
 const HOUSEHOLDS_PER_VILLAGE = 400;
 const TRANSFERS = 1_000_000;
-const BATCH = 2_000; // posts per outer transaction; each post nests as a savepoint
+const BATCH = 2_000; // posts per outer unit of work; each post nests as a savepoint
 const DEEP_EVERY = 125; // every 125th transfer goes to the deep household: 8,000 entries, 400 statement pages
 const DEEP_INDEX = 6; // 7th household of the first village
 const TYPICAL_INDEX = HOUSEHOLDS_PER_VILLAGE + 122; // a household of the second village
@@ -21,10 +21,10 @@ for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(DATASET_FILE + suffix, { fo
 fs.rmSync(DATASET_META, { force: true });
 process.env.DATABASE_PATH = DATASET_FILE;
 
-const { engine, migrateToLatest, transact, closeDatabase } = await import("../../app/platform/database.server");
+const { db, engine, migrateToLatest, unitOfWork, closeDatabase } = await import("../../app/platform/database.server");
 const { clockControl } = await import("../../app/platform/clock.server");
 const { createVillage, ensureGrid, ensureTownship } = await import("../../app/people/villages.server");
-const { insertHousehold } = await import("../../app/people/households.server");
+const { addHousehold } = await import("../../app/people/households.server");
 const ledger = await import("../../app/ledger/ledger.server");
 const { insertUser } = await import("../../app/people/users.server");
 const { hashPassword } = await import("../../app/platform/password.server");
@@ -55,25 +55,31 @@ const RELATIONS = ["配偶", "子女", "子女", "父母", "儿媳", "孙子女"
 const name = (surname: string) => surname + GIVEN[Math.floor(rng() * GIVEN.length)] + (rng() < 0.6 ? GIVEN[Math.floor(rng() * GIVEN.length)] : "");
 
 clockControl.set(start - 30 * DAY);
-const townshipId = transact(() => ensureTownship("青山镇"));
+const townshipId = await ensureTownship("青山镇");
 const households: { id: number; village: number; store: number; members: number[] }[] = [];
+const storeOf = new Map<number, number>(); // village id → its store's id
 for (let v = 0; v < VILLAGES; v++) {
   const villageName = `${VILLAGE_NAMES[v]}村`;
-  const villageId = createVillage({ townshipId, name: villageName, code: `QS${String(v + 1).padStart(2, "0")}` });
-  transact(async () => {
-    const storeId = Number(
-      sqlite.prepare("insert into stores (village_id, name, created_at) values (?, ?, ?)").run(villageId, `${villageName}积分超市`, start - 30 * DAY)
-        .lastInsertRowid,
-    );
+  const villageId = await createVillage({ townshipId, name: villageName, code: `QS${String(v + 1).padStart(2, "0")}` });
+  // One unit of work per village: its store, grids and 400 households commit together.
+  await unitOfWork(async (tx) => {
+    const { id: storeId } = await tx
+      .insertInto("stores")
+      .values({ village_id: villageId, name: `${villageName}积分超市`, created_at: start - 30 * DAY })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    storeOf.set(villageId, storeId);
     const store = await ledger.openStoreAccount(villageId, storeId);
-    const grids = [1, 2, 3, 4].map((g) => ensureGrid(villageId, `第${"一二三四"[g - 1]}网格`));
+    const grids: number[] = [];
+    // One after another: the grid ids follow the names.
+    for (const g of "一二三四") grids.push(await ensureGrid(villageId, `第${g}网格`));
     for (let h = 0; h < HOUSEHOLDS_PER_VILLAGE; h++) {
       const surname = SURNAMES[Math.floor(rng() * SURNAMES.length)];
       const size = between(1, 5);
       const members = [{ name: name(surname), relation: "户主" }];
       for (let m = 1; m < size; m++) members.push({ name: name(m === 1 ? pick(SURNAMES.split("")) : surname), relation: RELATIONS[m - 1] });
       const grid = Math.floor((h * grids.length) / HOUSEHOLDS_PER_VILLAGE);
-      const r = insertHousehold({
+      const r = await addHousehold({
         villageId,
         gridId: grids[grid],
         number: String(h + 1).padStart(4, "0"),
@@ -140,7 +146,7 @@ async function transfer(i: number): Promise<void> {
 
 while (posted < TRANSFERS) {
   const upTo = Math.min(TRANSFERS, posted + BATCH);
-  transact(async () => {
+  await unitOfWork(async () => {
     for (let i = posted; i < upTo; i++) await transfer(i);
   });
   posted = upTo;
@@ -155,70 +161,85 @@ while (posted < TRANSFERS) {
   }
 }
 
-// ---- the checkout load: 32 store keepers, each with a villager of the same village ----------
+// ---- the checkout load: 32 store keepers, each with a villager of the same village; the two logins ----
 
 const { createGood, changeStock, goodSchema, stockSchema } = await import("../../app/store/goods.server");
 const { setKeepers } = await import("../../app/store/admin.server");
 clockControl.set(end);
 const benchHash = await hashPassword(BENCH_PASSWORD);
-const adminId = await insertUser({ phone: "13700009999", passwordHash: benchHash, displayName: "压测管理员", memberId: null, mustChangePassword: false, roles: [{ role: "township_admin", villageId: null }] });
-const admin = { userId: adminId, role: "township_admin", villageId: null };
 const BENCH_GOODS: [string, string, string, number][] = [["洗衣粉", "洗护", "袋", 3], ["香皂", "洗护", "块", 2], ["酱油", "调味", "瓶", 4], ["毛巾", "日用", "条", 5], ["牙膏", "洗护", "支", 3]];
-const checkout: CheckoutPair[] = [];
+const goodsOf = async (storeId: number) =>
+  (await db().selectFrom("goods").select("id").where("store_id", "=", storeId).orderBy("id").execute()).map((r) => r.id);
+const memberOf = (id: number) => db().selectFrom("members").select(["id", "name"]).where("id", "=", id).executeTakeFirstOrThrow();
 const villageIds = [...new Set(households.map((h) => h.village))];
-for (let k = 0; k < CHECKOUT_PAIRS; k++) {
-  const v = k % villageIds.length;
-  const villageId = villageIds[v];
-  const storeId = (sqlite.prepare("select id from stores where village_id = ?").get(villageId) as { id: number }).id;
-  const keeperPhone = `1370000${String(k).padStart(4, "0")}`;
-  const keeperId = await insertUser({ phone: keeperPhone, passwordHash: benchHash, displayName: `店主${k}`, memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId }] });
-  const keepers = (sqlite.prepare("select user_id from store_keepers where store_id = ?").all(storeId) as { user_id: number }[]).map((r) => r.user_id);
-  const ok = await setKeepers(admin, villageId, storeId, [...keepers, keeperId]);
-  if (!ok.ok) throw new Error("setKeepers failed");
-  let goodIds = (sqlite.prepare("select id from goods where store_id = ? order by id").all(storeId) as { id: number }[]).map((r) => r.id);
-  if (!goodIds.length) {
-    for (const [name, category, unit, price] of BENCH_GOODS) {
-      const g = await createGood(admin, villageId, storeId, goodSchema.parse({ name, category, unit, price: String(price), cost: "2.50", monthlyLimit: "", lowStock: "5", active: "on" }), null);
-      if (!g.ok) throw new Error("createGood failed");
-      for (let r = 0; r < 5; r++) {
-        const moved = await changeStock(admin, villageId, g.goodId, stockSchema.parse({ intent: "stock.restock", qty: "99999", source: "村集体", note: "压测备货" }));
-        if (!moved.ok) throw new Error("restock failed");
-      }
-    }
-    goodIds = (sqlite.prepare("select id from goods where store_id = ? order by id").all(storeId) as { id: number }[]).map((r) => r.id);
-  }
-  const h = households[v * HOUSEHOLDS_PER_VILLAGE + 300 + Math.floor(k / villageIds.length)];
-  const villagerPhone = `1380000${String(k).padStart(4, "0")}`;
-  const head = sqlite.prepare("select id, name from members where id = ?").get(h.members[0]) as { id: number; name: string };
-  await insertUser({ phone: villagerPhone, passwordHash: benchHash, displayName: head.name, memberId: head.id, mustChangePassword: false, roles: [{ role: "villager", villageId }] });
-  // Enough points that no checkout of the load is refused for the balance.
-  await ledger.award({ householdId: h.id, amount: 10_000_000, idemKey: `bench:checkout:${k}`, actor: system, memberId: head.id, memo: "压测备用积分" });
-  checkout.push({ villageId, storeId, goodIds, keeperPhone, villagerPhone });
-}
-clockControl.reset();
 
-// ---- logins for the two households the benchmark signs in as --------------------------
-
-clockControl.set(end);
-const hash = benchHash;
+/** A login for the head of the household at this index (the two households the benchmark signs in as). */
 async function login(idx: number, phone: string): Promise<void> {
   const h = households[idx];
-  const head = sqlite.prepare("select id, name from members where id = ?").get(h.members[0]) as { id: number; name: string };
-  await insertUser({ phone, passwordHash: hash, displayName: head.name, memberId: head.id, mustChangePassword: false, roles: [{ role: "villager", villageId: h.village }] });
+  const head = await memberOf(h.members[0]);
+  await insertUser({ phone, passwordHash: benchHash, displayName: head.name, memberId: head.id, mustChangePassword: false, roles: [{ role: "villager", villageId: h.village }] });
 }
-await login(DEEP_INDEX, "13900000001");
-await login(TYPICAL_INDEX, "13900000002");
+
+// One unit of work for the cast and the logins: the ~1,000 small units of the store and people
+// modules (goods, restocks, keepers, users) nest as savepoints and share one commit, not one fsync each.
+const checkout = await unitOfWork(async () => {
+  const adminId = await insertUser({ phone: "13700009999", passwordHash: benchHash, displayName: "压测管理员", memberId: null, mustChangePassword: false, roles: [{ role: "township_admin", villageId: null }] });
+  const admin = { userId: adminId, role: "township_admin", villageId: null };
+  const pairs: CheckoutPair[] = [];
+  for (let k = 0; k < CHECKOUT_PAIRS; k++) {
+    const v = k % villageIds.length;
+    const villageId = villageIds[v];
+    const storeId = storeOf.get(villageId)!;
+    const keeperPhone = `1370000${String(k).padStart(4, "0")}`;
+    const keeperId = await insertUser({ phone: keeperPhone, passwordHash: benchHash, displayName: `店主${k}`, memberId: null, mustChangePassword: false, roles: [{ role: "store_keeper", villageId }] });
+    const keepers = (await db().selectFrom("store_keepers").select("user_id").where("store_id", "=", storeId).execute()).map((r) => r.user_id);
+    const ok = await setKeepers(admin, villageId, storeId, [...keepers, keeperId]);
+    if (!ok.ok) throw new Error("setKeepers failed");
+    let goodIds = await goodsOf(storeId);
+    if (!goodIds.length) {
+      for (const [name, category, unit, price] of BENCH_GOODS) {
+        const g = await createGood(admin, villageId, storeId, goodSchema.parse({ name, category, unit, price: String(price), cost: "2.50", monthlyLimit: "", lowStock: "5", active: "on" }), null);
+        if (!g.ok) throw new Error("createGood failed");
+        for (let r = 0; r < 5; r++) {
+          const moved = await changeStock(admin, villageId, g.goodId, stockSchema.parse({ intent: "stock.restock", qty: "99999", source: "村集体", note: "压测备货" }));
+          if (!moved.ok) throw new Error("restock failed");
+        }
+      }
+      goodIds = await goodsOf(storeId);
+    }
+    const h = households[v * HOUSEHOLDS_PER_VILLAGE + 300 + Math.floor(k / villageIds.length)];
+    const villagerPhone = `1380000${String(k).padStart(4, "0")}`;
+    const head = await memberOf(h.members[0]);
+    await insertUser({ phone: villagerPhone, passwordHash: benchHash, displayName: head.name, memberId: head.id, mustChangePassword: false, roles: [{ role: "villager", villageId }] });
+    // Enough points that no checkout of the load is refused for the balance.
+    await ledger.award({ householdId: h.id, amount: 10_000_000, idemKey: `bench:checkout:${k}`, actor: system, memberId: head.id, memo: "压测备用积分" });
+    pairs.push({ villageId, storeId, goodIds, keeperPhone, villagerPhone });
+  }
+  await login(DEEP_INDEX, "13900000001");
+  await login(TYPICAL_INDEX, "13900000002");
+  return pairs;
+});
 clockControl.reset();
 
-const count = (sql: string, ...p: unknown[]) => (sqlite.prepare(sql).get(...p) as { n: number }).n;
-const accountEntries = (idx: number) =>
-  count("select count(*) as n from ledger_entries e join accounts a on a.id = e.account_id where a.household_id = ?", households[idx].id);
-const deepEntries = accountEntries(DEEP_INDEX);
-const typicalEntries = accountEntries(TYPICAL_INDEX);
+const accountEntries = async (idx: number) =>
+  (
+    await db()
+      .selectFrom("ledger_entries as e")
+      .innerJoin("accounts as a", "a.id", "e.account_id")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("a.household_id", "=", households[idx].id)
+      .executeTakeFirstOrThrow()
+  ).n;
+const deepEntries = await accountEntries(DEEP_INDEX);
+const typicalEntries = await accountEntries(TYPICAL_INDEX);
 const deepPages = Math.ceil(deepEntries / 20);
-const entries = count("select count(*) as n from ledger_entries");
-const sum = count("select coalesce(sum(amount), 0) as n from ledger_entries");
+const { entries, sum } = await db()
+  .selectFrom("ledger_entries")
+  .select((eb) => [eb.fn.countAll<number>().as("entries"), eb.fn.coalesce(eb.fn.sum<number>("amount"), eb.lit(0)).as("sum")])
+  .executeTakeFirstOrThrow();
 if (sum !== 0) throw new Error(`generated ledger does not sum to zero: ${sum}`);
+// Two legs per transfer and per checkout villager's award: anything else means a post was lost or doubled.
+if (entries !== 2 * (TRANSFERS + CHECKOUT_PAIRS)) throw new Error(`generated ledger has ${entries} entries, expected ${2 * (TRANSFERS + CHECKOUT_PAIRS)}`);
 sqlite.pragma("wal_checkpoint(TRUNCATE)");
 await closeDatabase();
 
