@@ -7,13 +7,14 @@
 // photo of the QR is useless a minute later (the current and the previous window are accepted).
 import crypto from "node:crypto";
 import { redirect } from "@remix-run/node";
-import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
+import { expressionBuilder, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import QRCode from "qrcode";
 import { forbidden, getViewer, requireViewer } from "~/platform/access.server";
 import { fail, notFound, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
 import { db, unitOfWork } from "~/platform/database.server";
+import { containsText } from "~/platform/search.server";
 import { sessionSecret } from "~/platform/env.server";
 import type { Database } from "../../db/schema";
 import { activityState, MAX_DURATION_MS } from "./activities.server";
@@ -254,32 +255,16 @@ export function activityRoster(activityId: number) {
 }
 export type RosterRow = Awaited<ReturnType<typeof activityRoster>>[number];
 
-/** `%text%` for LIKE with its wildcards taken literally (escaped with a backslash), in lower case. */
-function containing(q: string): string {
-  return `%${q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-}
-
-/**
- * Does the column contain the text? LIKE's ESCAPE clause has no builder method: written out, it
- * means the same on SQLite and PostgreSQL (whose LIKE would otherwise escape with a backslash, and
- * SQLite's not at all). Both sides in lower case: PostgreSQL's LIKE minds case, SQLite's does not
- * (for A–Z, as in a 户号 with letters).
- */
-function contains(column: Expression<string | null>, pattern: string) {
-  return sql<SqlBool>`lower(${column}) like ${pattern} escape '\\'`;
-}
-
 /** Members of the village matching a name, 户号 or phone: to add someone who did not sign up. */
 export async function findVillageMembers(villageId: number, q: string) {
   if (!q) return [];
-  const like = containing(q);
   return db()
     .selectFrom("members as m")
     .innerJoin("households as h", "h.id", "m.household_id")
     .select(["m.id", "m.name", "m.relation", "h.number as household_number"])
     .where("m.village_id", "=", villageId)
     .where("m.active", "=", 1)
-    .where((eb) => eb.or([contains(eb.ref("m.name"), like), contains(eb.ref("h.number"), like), contains(eb.ref("m.phone"), like)]))
+    .where((eb) => eb.or([containsText(eb.ref("m.name"), q), containsText(eb.ref("h.number"), q), containsText(eb.ref("m.phone"), q)]))
     .orderBy("h.number")
     .orderBy("m.id")
     .limit(20)

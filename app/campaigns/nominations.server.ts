@@ -2,7 +2,7 @@
 // reason while the nomination window is open; the committee accepts (a nomination stands only
 // then), rejects with a note, or merges duplicates, until voting opens. Every write is audited.
 import { z } from "zod";
-import { expressionBuilder, sql, type Expression, type SqlBool } from "kysely";
+import { expressionBuilder, type Expression } from "kysely";
 import type { CampaignKind, Database, NominationStatus } from "../../db/schema";
 import { fail, formIdSchema, notFound, type Outcome } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
@@ -11,6 +11,7 @@ import { campaignIn, categoryOf, type CampaignRow } from "./campaigns.server";
 import { householdOfUser } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
 import { db, unitOfWork } from "~/platform/database.server";
+import { containsText } from "~/platform/search.server";
 import type { Role } from "~/platform/roles";
 import { textSchema } from "~/platform/validation.server";
 
@@ -46,20 +47,10 @@ export function headNameOf(household: Expression<number>) {
     .where("hm.active", "=", 1);
 }
 
-/**
- * `column LIKE pattern ESCAPE '\'`, the pattern's own % _ \ escaped by the caller. Written with `sql`
- * because the builder's `like` has no ESCAPE clause, and one must be named: SQLite has no default
- * escape character (PostgreSQL's is the backslash). Standard SQL, the same on both engines.
- */
-function contains(column: "h.number" | "m.name", pattern: string) {
-  return sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
-}
-
 /** Households (by 户号 or any member's name) or members (by name or 户号) of the village, at most 20. */
 export async function findNominees(villageId: number, kind: CampaignKind, q: string): Promise<NomineeChoice[]> {
   const term = q.trim().slice(0, TEXT_LIMITS.search);
   if (!term) return [];
-  const like = `%${term.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
   if (kind === "household") {
     const rows = await db()
       .selectFrom("households as h")
@@ -67,8 +58,8 @@ export async function findNominees(villageId: number, kind: CampaignKind, q: str
       .where("h.village_id", "=", villageId)
       .where((eb) =>
         eb.or([
-          contains("h.number", like),
-          eb.exists(eb.selectFrom("members as m").select("m.id").whereRef("m.household_id", "=", "h.id").where("m.active", "=", 1).where(contains("m.name", like))),
+          containsText(eb.ref("h.number"), term),
+          eb.exists(eb.selectFrom("members as m").select("m.id").whereRef("m.household_id", "=", "h.id").where("m.active", "=", 1).where((s) => containsText(s.ref("m.name"), term))),
         ]),
       )
       .orderBy("h.number")
@@ -82,7 +73,7 @@ export async function findNominees(villageId: number, kind: CampaignKind, q: str
     .select(["m.id", "m.name", "m.relation", "h.number"])
     .where("m.village_id", "=", villageId)
     .where("m.active", "=", 1)
-    .where((eb) => eb.or([contains("m.name", like), contains("h.number", like)]))
+    .where((eb) => eb.or([containsText(eb.ref("m.name"), term), containsText(eb.ref("h.number"), term)]))
     .orderBy("h.number")
     .orderBy("m.id")
     .limit(20)

@@ -4,7 +4,7 @@ import type { Database } from "../../db/schema";
 import { now } from "~/platform/clock.server";
 import { db, unitOfWork } from "~/platform/database.server";
 import { openHouseholdAccount } from "~/ledger/ledger.server";
-import { containsText } from "./search.server";
+import { containsText } from "~/platform/search.server";
 
 export interface NewMemberInput {
   name: string;

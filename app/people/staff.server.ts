@@ -16,7 +16,7 @@ import { resetPassword } from "~/platform/auth.server";
 import { db, unitOfWork } from "~/platform/database.server";
 import { memberInHousehold } from "./household-admin.server";
 import { TEXT_LIMITS } from "./limits";
-import { containsText } from "./search.server";
+import { containsText } from "~/platform/search.server";
 import { hashPassword } from "~/platform/password.server";
 import { ROLES, VILLAGE_ROLES, type Role } from "~/platform/roles";
 import { revokeUserSessions } from "~/platform/session.server";

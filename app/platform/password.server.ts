@@ -16,7 +16,7 @@ export const newPasswordSchema = z
   .refine((p) => Buffer.byteLength(p, "utf8") <= MAX_BYTES, "密码太长了（最多 72 个字节，约 24 个汉字）")
   .refine((p) => /\S/.test(p), "密码不能全是空格");
 
-export function hashPassword(plain: string): Promise<string> {
+export async function hashPassword(plain: string): Promise<string> {
   if (Buffer.byteLength(plain, "utf8") > MAX_BYTES) throw new Error("password longer than 72 bytes");
   return bcrypt.hash(plain, cost());
 }
