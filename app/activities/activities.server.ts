@@ -6,7 +6,7 @@ import { findGrant, forbidden, requireRole, type Access } from "~/platform/acces
 import { fail, formIdSchema, notFound, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
 import { CAPACITY_MAX, MAX_HOURS, TEXT_LIMITS } from "./labels";
 
@@ -113,7 +113,7 @@ export function ruleChoices(villageId: number) {
     .selectFrom("rules")
     .select(["id", "name", "points", "unit"])
     .where("village_id", "=", villageId)
-    .where("active", "=", 1)
+    .where("active", "=", constant(1))
     .where("points", ">", 0)
     .orderBy((eb) => eb.case().when("category", "=", "volunteer").then(0).else(1).end())
     .orderBy("name")
@@ -157,7 +157,7 @@ function activitySelect() {
         .selectFrom("activity_signups as s")
         .select((c) => c.fn.countAll<number>().as("n"))
         .whereRef("s.activity_id", "=", "a.id")
-        .where("s.status", "=", "active")
+        .where("s.status", "=", constant("active"))
         .$asScalar()
         .as("signed_up"),
       eb
@@ -258,7 +258,7 @@ async function checkChoices(villageId: number, f: ActivityFields): Promise<Refus
         .as("organiser"),
       eb
         .exists(
-          eb.selectFrom("rules").select("id").where("id", "=", f.ruleId).where("village_id", "=", villageId).where("active", "=", 1).where("points", ">", 0),
+          eb.selectFrom("rules").select("id").where("id", "=", f.ruleId).where("village_id", "=", villageId).where("active", "=", constant(1)).where("points", ">", 0),
         )
         .as("rule"),
     ])

@@ -13,7 +13,7 @@ import { forbidden, getViewer, requireViewer } from "~/platform/access.server";
 import { fail, notFound, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { containsText } from "~/platform/search.server";
 import { sessionSecret } from "~/platform/env.server";
 import type { Database } from "../../db/schema";
@@ -137,7 +137,7 @@ function scanningMember(memberId: number, activityId: number) {
     .selectFrom("members as m")
     .select((eb) => ["m.id", "m.name", "m.village_id", attendedFlag(eb.exists(attendanceOf(eb, activityId))).as("attended")])
     .where("m.id", "=", memberId)
-    .where("m.active", "=", 1)
+    .where("m.active", "=", constant(1))
     .executeTakeFirst();
 }
 
@@ -167,7 +167,7 @@ async function villageMember(villageId: number, memberId: number, activityId: nu
     .select(["m.id", "m.name", "t.id as attendance_id", "t.hours"])
     .where("m.id", "=", memberId)
     .where("m.village_id", "=", villageId);
-  if (activeOnly) q = q.where("m.active", "=", 1);
+  if (activeOnly) q = q.where("m.active", "=", constant(1));
   return (await q.executeTakeFirst()) ?? notFound();
 }
 
@@ -229,7 +229,7 @@ export function activityRoster(activityId: number) {
         .selectFrom("activity_signups")
         .select("member_id")
         .where("activity_id", "=", activityId)
-        .where("status", "=", "active")
+        .where("status", "=", constant("active"))
         .union(q.selectFrom("activity_attendance").select("member_id").where("activity_id", "=", activityId)),
     )
     .selectFrom("people as p")
@@ -240,7 +240,7 @@ export function activityRoster(activityId: number) {
       "m.id as member_id", "m.name", "m.relation", "h.number as household_number",
       attendedFlag(
         eb.exists(
-          eb.selectFrom("activity_signups as s").select("s.id").where("s.activity_id", "=", activityId).whereRef("s.member_id", "=", "m.id").where("s.status", "=", "active"),
+          eb.selectFrom("activity_signups as s").select("s.id").where("s.activity_id", "=", activityId).whereRef("s.member_id", "=", "m.id").where("s.status", "=", constant("active")),
         ),
       ).as("signed_up"),
       attendedFlag(eb("t.id", "is not", null)).as("attended"),
@@ -263,7 +263,7 @@ export async function findVillageMembers(villageId: number, q: string) {
     .innerJoin("households as h", "h.id", "m.household_id")
     .select(["m.id", "m.name", "m.relation", "h.number as household_number"])
     .where("m.village_id", "=", villageId)
-    .where("m.active", "=", 1)
+    .where("m.active", "=", constant(1))
     .where((eb) => eb.or([containsText(eb.ref("m.name"), q), containsText(eb.ref("h.number"), q), containsText(eb.ref("m.phone"), q)]))
     .orderBy("h.number")
     .orderBy("m.id")

@@ -7,7 +7,7 @@ import { requireHousehold } from "~/platform/access.server";
 import { fail, formIdSchema, notFound, type Outcome } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { activityIn, activityState, listActivities, type ActivityRow } from "./activities.server";
 
 export const signupIntent = z.discriminatedUnion(
@@ -23,7 +23,7 @@ export interface Signer {
 }
 
 async function ownMember(householdId: number, memberId: number) {
-  const m = await db().selectFrom("members").select(["id", "name"]).where("id", "=", memberId).where("household_id", "=", householdId).where("active", "=", 1).executeTakeFirst();
+  const m = await db().selectFrom("members").select(["id", "name"]).where("id", "=", memberId).where("household_id", "=", householdId).where("active", "=", constant(1)).executeTakeFirst();
   return m ?? notFound();
 }
 
@@ -44,7 +44,7 @@ async function placesOf(villageId: number, activityId: number, memberId: number)
         .selectFrom("activity_signups as s")
         .select((c) => c.fn.countAll<number>().as("n"))
         .whereRef("s.activity_id", "=", "a.id")
-        .where("s.status", "=", "active")
+        .where("s.status", "=", constant("active"))
         .$asScalar()
         .as("taken"),
       eb.selectFrom("activity_signups as s").select("s.status").whereRef("s.activity_id", "=", "a.id").where("s.member_id", "=", memberId).as("mine"),
@@ -94,7 +94,7 @@ export function cancelSignUp(s: Signer, activityId: number, memberId: number): P
       .set({ status: "cancelled", updated_at: now() })
       .where("activity_id", "=", activityId)
       .where("member_id", "=", memberId)
-      .where("status", "=", "active")
+      .where("status", "=", constant("active"))
       .returning("id")
       .executeTakeFirst();
     if (!changed) return fail("_form", `${m.name}没有报名这个活动`);
@@ -161,7 +161,7 @@ export async function activityForVillager(villageId: number, householdId: number
     .selectFrom("members")
     .select(["id", "name", "relation"])
     .where("household_id", "=", householdId)
-    .where("active", "=", 1)
+    .where("active", "=", constant(1))
     .orderBy("is_head", "desc")
     .orderBy("id")
     .execute();

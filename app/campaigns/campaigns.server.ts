@@ -9,7 +9,7 @@ import { fail, formIdSchema, type Outcome, type StaffActor } from "~/platform/fo
 import { audit } from "~/audit/audit.server";
 import { KIND_CHOICES, KIND_LABELS, MAX_CATEGORIES, MAX_QUORUM, MAX_WINNERS, stateOf, TEXT_LIMITS, VOTER_CHOICES, VOTER_LABELS, type CampaignState } from "./labels";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { formatTime } from "~/platform/format";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
 
@@ -99,7 +99,7 @@ export function awardRules(villageId: number) {
     .selectFrom("rules")
     .select(["id", "name", "points"])
     .where("village_id", "=", villageId)
-    .where("active", "=", 1)
+    .where("active", "=", constant(1))
     .where("points", ">", 0)
     .where("unit", "=", "time")
     .orderBy((eb) => eb.case().when("category", "=", "family").then(eb.lit(0)).else(eb.lit(1)).end())

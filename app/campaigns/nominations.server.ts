@@ -10,7 +10,7 @@ import { nomineeLabel, TEXT_LIMITS } from "./labels";
 import { campaignIn, categoryOf, type CampaignRow } from "./campaigns.server";
 import { householdOfUser } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { containsText } from "~/platform/search.server";
 import type { Role } from "~/platform/roles";
 import { textSchema } from "~/platform/validation.server";
@@ -43,8 +43,8 @@ export function headNameOf(household: Expression<number>) {
     .selectFrom("members as hm")
     .select("hm.name")
     .where("hm.household_id", "=", household)
-    .where("hm.is_head", "=", 1)
-    .where("hm.active", "=", 1);
+    .where("hm.is_head", "=", constant(1))
+    .where("hm.active", "=", constant(1));
 }
 
 /** Households (by 户号 or any member's name) or members (by name or 户号) of the village, at most 20. */
@@ -59,7 +59,7 @@ export async function findNominees(villageId: number, kind: CampaignKind, q: str
       .where((eb) =>
         eb.or([
           containsText(eb.ref("h.number"), term),
-          eb.exists(eb.selectFrom("members as m").select("m.id").whereRef("m.household_id", "=", "h.id").where("m.active", "=", 1).where((s) => containsText(s.ref("m.name"), term))),
+          eb.exists(eb.selectFrom("members as m").select("m.id").whereRef("m.household_id", "=", "h.id").where("m.active", "=", constant(1)).where((s) => containsText(s.ref("m.name"), term))),
         ]),
       )
       .orderBy("h.number")
@@ -72,7 +72,7 @@ export async function findNominees(villageId: number, kind: CampaignKind, q: str
     .innerJoin("households as h", "h.id", "m.household_id")
     .select(["m.id", "m.name", "m.relation", "h.number"])
     .where("m.village_id", "=", villageId)
-    .where("m.active", "=", 1)
+    .where("m.active", "=", constant(1))
     .where((eb) => eb.or([containsText(eb.ref("m.name"), term), containsText(eb.ref("h.number"), term)]))
     .orderBy("h.number")
     .orderBy("m.id")
@@ -88,7 +88,7 @@ async function nomineeOf(villageId: number, kind: CampaignKind, id: number): Pro
     const h = await db().selectFrom("households").select("id").where("id", "=", id).where("village_id", "=", villageId).executeTakeFirst();
     return h ? { householdId: h.id, memberId: null } : null;
   }
-  const m = await db().selectFrom("members").select(["id", "household_id"]).where("id", "=", id).where("village_id", "=", villageId).where("active", "=", 1).executeTakeFirst();
+  const m = await db().selectFrom("members").select(["id", "household_id"]).where("id", "=", id).where("village_id", "=", villageId).where("active", "=", constant(1)).executeTakeFirst();
   return m ? { householdId: m.household_id, memberId: m.id } : null;
 }
 

@@ -11,7 +11,7 @@ import { audit } from "~/audit/audit.server";
 import type { CampaignRow } from "./campaigns.server";
 import { REPRESENTATIVE_INTENT } from "./labels";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import type { Database } from "../../db/schema";
 
 // ---- representatives on the roster ----------------------------------------------------------
@@ -100,7 +100,7 @@ export async function liveElectorate(c: Pick<CampaignRow, "village_id" | "voters
   const q = db()
     .selectFrom("members as m")
     .where("m.village_id", "=", c.village_id)
-    .where("m.active", "=", 1)
+    .where("m.active", "=", constant(1))
     .where((eb) => eb.exists(loginOf(eb.ref("m.id"))));
   if (c.voters === "representatives") {
     const rows = await q.select("m.id").where("m.is_representative", "=", 1).orderBy("m.id").execute();
@@ -146,7 +146,7 @@ async function isElector(c: Electorate, who: { key: string; householdId: number;
     .selectFrom("members as m")
     .select("m.id")
     .where("m.village_id", "=", c.village_id)
-    .where("m.active", "=", 1)
+    .where("m.active", "=", constant(1))
     .where((eb) => eb.exists(loginOf(eb.ref("m.id"))));
   q = c.voters === "representatives" ? q.where("m.id", "=", who.memberId ?? 0).where("m.is_representative", "=", 1) : q.where("m.household_id", "=", who.householdId);
   return (await q.limit(1).executeTakeFirst()) !== undefined;
@@ -165,7 +165,7 @@ export async function voterOf(c: Electorate, who: VoterIdentity): Promise<{ key:
   if (c.voters === "representatives") {
     const rep =
       who.memberId !== null &&
-      (await db().selectFrom("members").select("id").where("id", "=", who.memberId).where("is_representative", "=", 1).where("active", "=", 1).executeTakeFirst()) !== undefined;
+      (await db().selectFrom("members").select("id").where("id", "=", who.memberId).where("is_representative", "=", 1).where("active", "=", constant(1)).executeTakeFirst()) !== undefined;
     if (!rep || who.memberId === null) return { key: null, why: "这次评选由村民代表投票，你不是村民代表。可以请你家所在组的村民代表反映意见。" };
     const key = memberKey(who.memberId);
     return (await isElector(c, { key, ...who })) ? { key } : { key: null, why: "投票开始后才登记的村民代表不能参加这次投票。" };

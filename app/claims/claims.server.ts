@@ -6,7 +6,7 @@ import type { Updateable } from "kysely";
 import type { Claim, ClaimStatus, ClaimTable, Rule } from "../../db/schema";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { award, deduct, reverse } from "~/ledger/ledger.server";
 import { capViolation, type Counted } from "./caps.server";
 import { CLAIM_LIMITS, CLAIM_STATUS_LABELS, MAX_PHOTOS } from "./labels";
@@ -62,7 +62,7 @@ async function ruleOf(villageId: number, ruleId: number): Promise<Rule> {
 export async function householdOfUser(userId: number): Promise<number | null> {
   const row = await db()
     .selectFrom("users as u")
-    .innerJoin("members as m", (j) => j.onRef("m.id", "=", "u.member_id").on("m.active", "=", 1))
+    .innerJoin("members as m", (j) => j.onRef("m.id", "=", "u.member_id").on("m.active", "=", constant(1)))
     .select("m.household_id")
     .where("u.id", "=", userId)
     .executeTakeFirst();
@@ -281,7 +281,7 @@ export async function approveClaims(villageId: number, claimIds: number[], by: D
 async function villageOfUser(userId: number): Promise<number | null> {
   const row = await db()
     .selectFrom("users as u")
-    .innerJoin("members as m", (j) => j.onRef("m.id", "=", "u.member_id").on("m.active", "=", 1))
+    .innerJoin("members as m", (j) => j.onRef("m.id", "=", "u.member_id").on("m.active", "=", constant(1)))
     .select("m.village_id")
     .where("u.id", "=", userId)
     .executeTakeFirst();

@@ -7,7 +7,7 @@ import {
   approveClaim, approveClaims, ClaimError, fileClaimBatch, objectToClaim, rejectClaim, resolveObjection, revokeClaim, type Decider,
 } from "./claims.server";
 import { now } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
+import { constant, db } from "~/platform/database.server";
 import { CLAIM_LIMITS } from "./labels";
 import type { Role } from "~/platform/roles";
 import { fieldErrors, formToObject, normalizeDigits, textSchema } from "~/platform/validation.server";
@@ -92,13 +92,13 @@ export async function claimFormOptions(villageId: number, householdId: number | 
     .innerJoin("households as h", "h.id", "m.household_id")
     .select(["m.id", "m.name", "m.relation", "h.number as household"])
     .where("m.village_id", "=", villageId)
-    .where("m.active", "=", 1);
+    .where("m.active", "=", constant(1));
   if (householdId !== null) members = members.where("m.household_id", "=", householdId);
   let rules = db()
     .selectFrom("rules")
     .select(["id", "category", "name", "points", "unit", "evidence_required"])
     .where("village_id", "=", villageId)
-    .where("active", "=", 1);
+    .where("active", "=", constant(1));
   if (householdId !== null) rules = rules.where("points", ">", 0);
   return {
     members: await members.orderBy("h.number").orderBy("m.is_head", "desc").orderBy("m.id").execute(),

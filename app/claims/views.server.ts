@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { ClaimTable, HouseholdTable } from "../../db/schema";
 import { CLAIM_STATUS_LABELS } from "./labels";
 import { now } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
+import { constant, db } from "~/platform/database.server";
 import { latestEntries } from "~/ledger/statement.server";
 
 const DAY_MS = 86_400_000;
@@ -57,7 +57,7 @@ type QueueTables = { c: ClaimTable; h: HouseholdTable };
 /** The queue's filter, for the count and the page alike (both join the claim's household as h). */
 function queueWhere(villageId: number, f: QueueFilter) {
   return (eb: ExpressionBuilder<QueueTables, keyof QueueTables>) => {
-    const parts = [eb("c.village_id", "=", villageId), eb("c.status", "=", "pending")];
+    const parts = [eb("c.village_id", "=", villageId), eb("c.status", "=", constant("pending"))];
     if (f.rule !== null) parts.push(eb("c.rule_id", "=", f.rule));
     if (f.grid !== null) parts.push(eb("h.grid_id", "=", f.grid));
     if (f.filer !== null) parts.push(eb("c.filer_user_id", "=", f.filer));
@@ -90,7 +90,7 @@ export async function reviewQueue(villageId: number, f: QueueFilter, page = 1) {
     .select(["r.id", "r.name"])
     .distinct()
     .where("c.village_id", "=", villageId)
-    .where("c.status", "=", "pending")
+    .where("c.status", "=", constant("pending"))
     .orderBy("r.name")
     .execute();
   const grids = await db().selectFrom("grids").select(["id", "name"]).where("village_id", "=", villageId).orderBy("name").execute();
@@ -100,7 +100,7 @@ export async function reviewQueue(villageId: number, f: QueueFilter, page = 1) {
     .select(["u.id", "u.display_name as name"])
     .distinct()
     .where("c.village_id", "=", villageId)
-    .where("c.status", "=", "pending")
+    .where("c.status", "=", constant("pending"))
     .orderBy("u.display_name")
     .execute();
   const village = await db().selectFrom("villages").select("approvals_needed").where("id", "=", villageId).executeTakeFirstOrThrow();

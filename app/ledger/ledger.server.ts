@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import type { Selectable } from "kysely";
 import type { LedgerTransactionTable, TxnKind } from "../../db/schema";
 import { chinaMonth, chinaYear, now } from "~/platform/clock.server";
-import { atomically, db, unitOfWork } from "~/platform/database.server";
+import { constant, atomically, db, unitOfWork } from "~/platform/database.server";
 
 export interface Actor {
   userId: number | null;
@@ -48,7 +48,7 @@ async function heldOn(accountId: number, at: number, exceptHoldId = -1): Promise
     .selectFrom("holds")
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("amount"), eb.lit(0)).as("held"))
     .where("account_id", "=", accountId)
-    .where("status", "=", "active")
+    .where("status", "=", constant("active"))
     .where("expires_at", ">", at)
     .where("id", "<>", exceptHoldId)
     .executeTakeFirstOrThrow();
@@ -224,7 +224,7 @@ async function openAccount(villageId: number, kind: "issuance" | "household" | "
   // Looked up and opened in one unit of work (usually the caller's): two first uses never open two.
   return atomically(async (tx) => {
     let q = tx.selectFrom("accounts").select("id");
-    if (kind === "issuance") q = q.where("village_id", "=", villageId).where("kind", "=", "issuance");
+    if (kind === "issuance") q = q.where("village_id", "=", villageId).where("kind", "=", constant("issuance"));
     else if (kind === "household") q = q.where("household_id", "=", ownerId);
     else q = q.where("store_id", "=", ownerId);
     const found = await q.executeTakeFirst();
@@ -281,7 +281,7 @@ export async function householdBalance(householdId: number, year = chinaYear(now
         .selectFrom("holds")
         .select((h) => h.fn.coalesce(h.fn.sum<number>("amount"), h.lit(0)).as("held"))
         .whereRef("account_id", "=", "a.id")
-        .where("status", "=", "active")
+        .where("status", "=", constant("active"))
         .where("expires_at", ">", at)
         .as("held"),
       eb.fn.coalesce(eb.selectFrom("account_scores").select("score").whereRef("account_id", "=", "a.id").where("year", "=", year), eb.lit(0)).as("score"),
@@ -345,7 +345,7 @@ function householdPost(kind: TxnKind, m: HouseholdMove, allowOverdraft: boolean,
   return unitOfWork(async (tx) => {
     const acc = await tx
       .selectFrom("accounts as h")
-      .innerJoin("accounts as i", (j) => j.onRef("i.village_id", "=", "h.village_id").on("i.kind", "=", "issuance"))
+      .innerJoin("accounts as i", (j) => j.onRef("i.village_id", "=", "h.village_id").on("i.kind", "=", constant("issuance")))
       .select(["h.id", "h.village_id", "i.id as issuance"])
       .where("h.household_id", "=", m.householdId)
       .executeTakeFirst();
@@ -466,7 +466,7 @@ export function releaseHold(holdId: number): Promise<void> {
 export function releaseExpiredHolds(): Promise<number> {
   return unitOfWork(async (tx) => {
     const at = now();
-    const ids = await tx.selectFrom("holds").select("id").where("status", "=", "active").where("expires_at", "<=", at).limit(500).execute();
+    const ids = await tx.selectFrom("holds").select("id").where("status", "=", constant("active")).where("expires_at", "<=", at).limit(500).execute();
     if (ids.length) {
       await tx.updateTable("holds").set({ status: "released", settled_at: at, settled_txn_id: null }).where("id", "in", ids.map((r) => r.id)).execute();
     }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { chinaMonth, chinaMonthStart, chinaYear, now } from "~/platform/clock.server";
 import { sql, type Selectable } from "kysely";
 import type { AccountMonthTable } from "../../db/schema";
-import { db } from "~/platform/database.server";
+import { constant, db } from "~/platform/database.server";
 import { householdBalance } from "./ledger.server";
 import { pageSchema } from "~/platform/validation.server";
 
@@ -83,7 +83,7 @@ export async function householdHome(householdId: number) {
       .selectFrom("members")
       .select(["id", "name", "relation", "is_head"])
       .where("household_id", "=", householdId)
-      .where("active", "=", 1)
+      .where("active", "=", constant(1))
       .orderBy("is_head", "desc")
       .orderBy("id")
       .execute(),

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { fail, isUniqueViolation, notFound, checkboxSchema, formIdSchema, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { revokeUserSessions } from "~/platform/session.server";
 import { normalizeDigits, optionalPhoneSchema, textSchema } from "~/platform/validation.server";
@@ -209,8 +209,8 @@ async function headTaken(householdId: number, exceptMemberId: number | null): Pr
     .selectFrom("members")
     .select("id")
     .where("household_id", "=", householdId)
-    .where("is_head", "=", 1)
-    .where("active", "=", 1)
+    .where("is_head", "=", constant(1))
+    .where("active", "=", constant(1))
     .where("id", "<>", exceptMemberId ?? -1)
     .executeTakeFirst();
   return row !== undefined;

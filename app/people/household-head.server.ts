@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { fail, formIdSchema, notFound, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 
 export const canRedeemSchema = z.object({
   memberId: formIdSchema,
@@ -23,7 +23,7 @@ export function householdMembers(householdId: number) {
       eb.case().when(eb.and([eb("u.id", "is not", null), eb("u.disabled", "=", 0)])).then(eb.lit(1)).else(eb.lit(0)).end().as("has_login"),
     ])
     .where("m.household_id", "=", householdId)
-    .where("m.active", "=", 1)
+    .where("m.active", "=", constant(1))
     .orderBy("m.is_head", "desc")
     .orderBy("m.id")
     .execute();
@@ -39,7 +39,7 @@ export function setCanRedeem(actor: StaffActor, householdId: number, memberId: n
       .select(["id", "name", "is_head", "can_redeem"])
       .where("id", "=", memberId)
       .where("household_id", "=", householdId)
-      .where("active", "=", 1)
+      .where("active", "=", constant(1))
       .executeTakeFirst();
     if (!member) notFound();
     if (member.is_head === 1 && !canRedeem) return fail("_form", "户主本人总是可以兑换");

@@ -2,7 +2,7 @@
 import type { ExpressionBuilder } from "kysely";
 import type { Database } from "../../db/schema";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { openHouseholdAccount } from "~/ledger/ledger.server";
 import { containsText } from "~/platform/search.server";
 
@@ -63,8 +63,8 @@ function headName(eb: ExpressionBuilder<Database, "households">) {
     .selectFrom("members as hm")
     .select("hm.name")
     .whereRef("hm.household_id", "=", "households.id")
-    .where("hm.is_head", "=", 1)
-    .where("hm.active", "=", 1)
+    .where("hm.is_head", "=", constant(1))
+    .where("hm.active", "=", constant(1))
     .as("head_name");
 }
 
@@ -115,7 +115,7 @@ export async function searchHouseholds(villageId: number, q: string, page: numbe
         .selectFrom("members as cm")
         .select((c) => c.fn.countAll<number>().as("n"))
         .whereRef("cm.household_id", "=", "households.id")
-        .where("cm.active", "=", 1)
+        .where("cm.active", "=", constant(1))
         .as("members"),
     )
     .where(matches)

@@ -13,7 +13,7 @@ import {
 } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { resetPassword } from "~/platform/auth.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { memberInHousehold } from "./household-admin.server";
 import { TEXT_LIMITS } from "./limits";
 import { containsText } from "~/platform/search.server";
@@ -169,7 +169,7 @@ function villageMembers(villageId: number) {
     .innerJoin("households as h", "h.id", "m.household_id")
     .select(["m.id", "m.name", "m.relation", "m.phone", "m.is_head", "h.id as household_id", "h.number as household_number"])
     .where("m.village_id", "=", villageId)
-    .where("m.active", "=", 1);
+    .where("m.active", "=", constant(1));
 }
 
 /** Active members of the village without a login, for linking a new login to a person. */
@@ -346,7 +346,7 @@ export function changeVillageRoles(actor: StaffActor, villageId: number, userId:
             .select("is_head")
             .where("id", "=", user.member_id)
             .where("village_id", "=", villageId)
-            .where("active", "=", 1)
+            .where("active", "=", constant(1))
             .executeTakeFirst();
     const next = headRoleFromRoster(roles, head?.is_head === 1);
     if (next.length === 0) return fail("roles", `${ROLE_REQUIRED}；不再需要这个账号请停用登录`);

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { fail, generatePassword, initialPasswordSchema, isUniqueViolation, notFound, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { chinaYear, now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { hashPassword } from "~/platform/password.server";
 import { PHONE_TAKEN } from "./staff.server";
 import { findUserByPhone, insertUser } from "./users.server";
@@ -57,7 +57,7 @@ export async function townshipOverview(year = chinaYear(now())) {
         .selectFrom("members as m")
         .select((c) => c.fn.countAll<number>().as("n"))
         .whereRef("m.village_id", "=", "v.id")
-        .where("m.active", "=", 1)
+        .where("m.active", "=", constant(1))
         .as("members"),
       eb
         .selectFrom("users as u")
@@ -74,14 +74,14 @@ export async function townshipOverview(year = chinaYear(now())) {
         .selectFrom("accounts as a")
         .select((c) => c.fn.coalesce(c.fn.sum<number>("a.balance"), c.lit(0)).as("n"))
         .whereRef("a.village_id", "=", "v.id")
-        .where("a.kind", "=", "household")
+        .where("a.kind", "=", constant("household"))
         .as("balance"),
       eb
         .selectFrom("account_scores as s")
         .innerJoin("accounts as sa", "sa.id", "s.account_id")
         .select((c) => c.fn.coalesce(c.fn.sum<number>("s.score"), c.lit(0)).as("n"))
         .whereRef("sa.village_id", "=", "v.id")
-        .where("sa.kind", "=", "household")
+        .where("sa.kind", "=", constant("household"))
         .where("s.year", "=", year)
         .as("score"),
     ])

@@ -1,4 +1,5 @@
 // The one access helper every loader and action uses: who is asking, in which role, for which village.
+import { constant } from "~/platform/database.server";
 import { redirect } from "@remix-run/node";
 import type { Role } from "./roles";
 import { db } from "./database.server";
@@ -35,7 +36,7 @@ function viewerRows(sessionId: string) {
   return db()
     .selectFrom("sessions as s")
     .innerJoin("users as u", "u.id", "s.user_id")
-    .leftJoin("members as m", (j) => j.onRef("m.id", "=", "u.member_id").on("m.active", "=", 1))
+    .leftJoin("members as m", (j) => j.onRef("m.id", "=", "u.member_id").on("m.active", "=", constant(1)))
     .leftJoin("user_roles as r", "r.user_id", "u.id")
     .select([
       "s.id", "s.user_id", "s.created_at", "s.last_seen_at", "s.expires_at",

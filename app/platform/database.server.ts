@@ -11,7 +11,7 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import {
   CompiledQuery, Kysely, Migrator, SqliteAdapter, SqliteDriver, SqliteIntrospector, SqliteQueryCompiler, sql,
-  type DatabaseConnection, type MigrationProvider, type SqliteDatabase, type Transaction,
+  type DatabaseConnection, type MigrationProvider, type RawBuilder, type SqliteDatabase, type Transaction,
 } from "kysely";
 import type { Database } from "../../db/schema";
 import { migrations } from "../../db/migrations/index";
@@ -165,6 +165,18 @@ const open = new AsyncLocalStorage<{ tx: Tx; depth: number }>();
  */
 export function db(): Db {
   return open.getStore()?.tx ?? engine().reader();
+}
+
+/**
+ * A constant written into the SQL text instead of bound as a parameter, for columns that a partial
+ * index filters on (members.is_head/active, accounts.kind, holds.status, orders.status). SQLite
+ * re-plans a statement on every run when such a column is compared with a parameter, since whether
+ * the index applies depends on the value: ~4 µs against ~0.5 µs per run, measured. The other fixed
+ * states and flags are written the same way, so one rule holds. Our own constants only, never
+ * input (sql.lit quotes strings).
+ */
+export function constant<T extends string | number>(value: T): RawBuilder<T> {
+  return sql.lit(value);
 }
 
 /**

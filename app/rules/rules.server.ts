@@ -5,7 +5,7 @@ import type { Rule, RuleCategory, RuleUnit } from "../../db/schema";
 import { audit } from "~/audit/audit.server";
 import { fail, formIdSchema, isUniqueViolation, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
 import { APPROVALS_CHOICES, CAP_FIELDS, NOTICE_DAYS_MAX, RULE_CATEGORIES, RULE_LIMITS, RULE_UNITS, type CapField } from "./labels";
 
@@ -64,7 +64,7 @@ export function ruleFromForm(f: z.infer<typeof ruleFieldsSchema>): RuleInput {
 /** The catalogue as the admin page lists it: in use first, by category, the biggest awards first. */
 export async function villageRules(villageId: number, activeOnly = false): Promise<Rule[]> {
   let q = db().selectFrom("rules").selectAll().where("village_id", "=", villageId);
-  if (activeOnly) q = q.where("active", "=", 1);
+  if (activeOnly) q = q.where("active", "=", constant(1));
   return q
     .orderBy("active", "desc")
     .orderBy((eb) =>

@@ -7,7 +7,7 @@ import type { ChecklistTable } from "../../db/schema";
 import { fail, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork, type Db } from "~/platform/database.server";
+import { constant, db, unitOfWork, type Db } from "~/platform/database.server";
 import { ITEM_ROWS, maxTotal, SANITATION_MAX, TIER_ROWS, type ChecklistItem, type ChecklistSpec, type ChecklistTier } from "./labels";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
 
@@ -32,7 +32,7 @@ const parse = (r: Pick<Selectable<ChecklistTable>, (typeof CHECKLIST_COLUMNS)[nu
 
 export async function listChecklists(villageId: number, activeOnly = false): Promise<ChecklistRow[]> {
   let q = db().selectFrom("checklists").select(CHECKLIST_COLUMNS).where("village_id", "=", villageId);
-  if (activeOnly) q = q.where("active", "=", 1);
+  if (activeOnly) q = q.where("active", "=", constant(1));
   const rows = await q.orderBy("active", "desc").orderBy("id").execute();
   return rows.map(parse);
 }
@@ -48,7 +48,7 @@ export function tierRuleChoices(villageId: number) {
     .selectFrom("rules")
     .select(["id", "name", "points", "category"])
     .where("village_id", "=", villageId)
-    .where("active", "=", 1)
+    .where("active", "=", constant(1))
     .where("unit", "=", "time")
     .where("category", "in", ["sanitation", "village_rules"])
     .orderBy("category")
@@ -171,7 +171,7 @@ export const checklistIntent = z.object({ intent: z.enum(["checklist.save", "che
 
 /** Another active template of the village with this name (names tell templates apart in the round form). */
 async function nameTaken(tx: Db, villageId: number, name: string, exceptId: number | null): Promise<boolean> {
-  let q = tx.selectFrom("checklists").select("id").where("village_id", "=", villageId).where("name", "=", name).where("active", "=", 1);
+  let q = tx.selectFrom("checklists").select("id").where("village_id", "=", villageId).where("name", "=", name).where("active", "=", constant(1));
   if (exceptId !== null) q = q.where("id", "<>", exceptId);
   return (await q.executeTakeFirst()) !== undefined;
 }
@@ -221,7 +221,7 @@ export async function defaultChecklist(villageId: number): Promise<ChecklistSpec
     .select(["id", "name"])
     .where("village_id", "=", villageId)
     .where("name", "in", Object.values(DEFAULT_TIER_RULES))
-    .where("active", "=", 1)
+    .where("active", "=", constant(1))
     .orderBy("id")
     .execute();
   // The first active rule of that name, as a lookup by name would find it.

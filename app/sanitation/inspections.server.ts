@@ -13,7 +13,7 @@ import { audit } from "~/audit/audit.server";
 import { checkPhotos, newPhotoKey, photoFolder, removePhotos, storePhotos, uploadedFiles } from "~/claims/photos.server";
 import { householdOfUser, type StoredPhoto } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { roundIn, type RoundRow } from "./rounds.server";
 import { lastDayLabel, SANITATION_MAX, tierOf, type ChecklistSpec } from "./labels";
 import { fieldErrors, normalizeDigits, textSchema } from "~/platform/validation.server";
@@ -70,7 +70,7 @@ export async function scoringList(round: RoundRow, userId: number) {
     .innerJoin("grids as g", "g.id", "h.grid_id")
     .leftJoin("inspections as i", (j) => j.on("i.round_id", "=", round.id).onRef("i.household_id", "=", "h.id"))
     // At most one active head per household (unique index members_one_head): the join adds no rows.
-    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", 1).on("m.active", "=", 1))
+    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", constant(1)).on("m.active", "=", constant(1)))
     .select((eb) => [
       "h.id", "h.number", "h.address", "g.name as grid", "m.name as head", "i.status", "i.total", "i.tier",
       eb.case()
@@ -97,7 +97,7 @@ export async function scoringHousehold(round: RoundRow, userId: number, househol
   // One row per photo of its inspection (none: one row with a null photo).
   const rows = await householdFor(round, userId, householdId)
     .leftJoin("grids as g", "g.id", "h.grid_id")
-    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", 1).on("m.active", "=", 1))
+    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", constant(1)).on("m.active", "=", constant(1)))
     .leftJoin("inspections as i", (j) => j.on("i.round_id", "=", round.id).onRef("i.household_id", "=", "h.id"))
     .leftJoin("users as u", "u.id", "i.inspector_user_id")
     .leftJoin("inspection_photos as p", "p.inspection_id", "i.id")
@@ -348,7 +348,7 @@ export function recusalsOf(userId: number, villageId: number) {
   return db()
     .selectFrom("inspection_recusals as r")
     .innerJoin("households as h", "h.id", "r.household_id")
-    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", 1).on("m.active", "=", 1))
+    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", constant(1)).on("m.active", "=", constant(1)))
     .select(["r.id", "r.household_id", "h.number", "r.relation", "m.name as head"])
     .where("r.user_id", "=", userId)
     .where("r.village_id", "=", villageId)

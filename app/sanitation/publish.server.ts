@@ -7,7 +7,7 @@ import { fail, type Outcome } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { approveClaim, claimRow, ClaimError, fileClaimBatch, householdOfUser, rejectClaim, revokeClaim, withdrawClaim, type Decider, type StoredPhoto } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { inspectionOf, type InspectionRow } from "./inspections.server";
 import { buildRedBlack } from "./redblack.server";
 import { roundHouseholdCount, roundIn, type RoundRow } from "./rounds.server";
@@ -33,7 +33,7 @@ async function filingFor(rows: InspectionRow[], by: Decider): Promise<Filing> {
       .selectFrom("members")
       .select(["id", "household_id"])
       .where("household_id", "in", households)
-      .where("active", "=", 1)
+      .where("active", "=", constant(1))
       .orderBy("household_id")
       .orderBy("is_head", "desc")
       .orderBy("id")

@@ -1,7 +1,7 @@
 // The 红黑榜 of a published round: the top and bottom households by total, with tier and score.
 // Computed once, at publishing, and stored frozen on the round (a database trigger refuses any later
 // change), so re-inspections and edits never alter a board that was already posted.
-import { db } from "~/platform/database.server";
+import { constant, db } from "~/platform/database.server";
 import type { ChecklistSpec } from "./labels";
 
 export const BOARD_SIZE = 10;
@@ -36,7 +36,7 @@ export async function buildRedBlack(round: { id: number; title: string; checklis
     .selectFrom("inspections as i")
     .innerJoin("households as h", "h.id", "i.household_id")
     // At most one active head per household (unique index members_one_head): the join adds no rows.
-    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", 1).on("m.active", "=", 1))
+    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", constant(1)).on("m.active", "=", constant(1)))
     .select(["i.household_id as householdId", "h.number", "m.name as head", "i.total", "i.tier", "i.status"])
     .where("i.round_id", "=", round.id)
     .orderBy("h.number")

@@ -6,7 +6,7 @@ import { fail, formIdSchema, type Outcome } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { householdOfUser, type Decider } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork, type Db } from "~/platform/database.server";
+import { constant, db, unitOfWork, type Db } from "~/platform/database.server";
 import { REINSPECTION_DAYS, SANITATION_MAX } from "./labels";
 import { textSchema } from "~/platform/validation.server";
 
@@ -20,7 +20,7 @@ export async function requestsOfRound(roundId: number) {
     .innerJoin("households as h", "h.id", "q.household_id")
     .innerJoin("users as u", "u.id", "q.requested_by")
     // At most one active head per household (unique index members_one_head): the join adds no rows.
-    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", 1).on("m.active", "=", 1))
+    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", constant(1)).on("m.active", "=", constant(1)))
     .leftJoin("inspections as i", (j) => j.onRef("i.round_id", "=", "q.round_id").onRef("i.household_id", "=", "q.household_id"))
     .select([
       "q.id", "q.round_id", "q.household_id", "h.number", "m.name as head", "q.reason", "q.status", "q.decision_note", "q.created_at", "u.display_name as requester",

@@ -6,7 +6,7 @@ import type { RoundStatus } from "../../db/schema";
 import { fail, formIdSchema, notFound, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork, type Db } from "~/platform/database.server";
+import { constant, db, unitOfWork, type Db } from "~/platform/database.server";
 import { householdOfUser } from "~/claims/claims.server";
 import { checklistIn } from "./checklists.server";
 import { SANITATION_MAX, type ChecklistSpec } from "./labels";
@@ -289,7 +289,7 @@ export async function roundTable(roundId: number) {
   const rows = await roundHouseholds(roundId)
     .leftJoin("grids as g", "g.id", "h.grid_id")
     // At most one active head per household (unique index members_one_head): the join adds no rows.
-    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", 1).on("m.active", "=", 1))
+    .leftJoin("members as m", (j) => j.onRef("m.household_id", "=", "h.id").on("m.is_head", "=", constant(1)).on("m.active", "=", constant(1)))
     .leftJoin("users as u", "u.id", "i.inspector_user_id")
     .leftJoin("claims as c", "c.id", "i.claim_id")
     .leftJoin("inspection_photos as p", "p.inspection_id", "i.id")

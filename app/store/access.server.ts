@@ -3,7 +3,7 @@
 import type { Selectable } from "kysely";
 import type { Role } from "~/platform/roles";
 import { forbidden, requireRole, type Access } from "~/platform/access.server";
-import { db } from "~/platform/database.server";
+import { constant, db } from "~/platform/database.server";
 import type { StoreTable } from "../../db/schema";
 
 export type StoreRow = Pick<Selectable<StoreTable>, "id" | "village_id" | "name" | "active">;
@@ -17,7 +17,7 @@ export interface KeeperCtx {
 
 export function villageStores(villageId: number, activeOnly = true): Promise<StoreRow[]> {
   let q = db().selectFrom("stores").select(["id", "village_id", "name", "active"]).where("village_id", "=", villageId);
-  if (activeOnly) q = q.where("active", "=", 1);
+  if (activeOnly) q = q.where("active", "=", constant(1));
   return q.orderBy("id").execute();
 }
 
@@ -29,7 +29,7 @@ export function storesOfKeeper(userId: number, villageId: number, role: Role): P
     .selectFrom("stores as s")
     .select(["s.id", "s.village_id", "s.name", "s.active"])
     .where("s.village_id", "=", villageId)
-    .where("s.active", "=", 1)
+    .where("s.active", "=", constant(1))
     .where((eb) => {
       const assigned = () => eb.selectFrom("store_keepers as k").select("k.store_id").where("k.user_id", "=", userId).whereRef("k.village_id", "=", "s.village_id");
       return eb.or([eb("s.id", "in", assigned()), eb.not(eb.exists(assigned()))]);

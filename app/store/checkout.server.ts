@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import { audit } from "~/audit/audit.server";
 import { chinaMonth, chinaMonthStart, now } from "~/platform/clock.server";
 import { codeBlockedMessage, codeBlockedMs, countCodeMiss } from "./code-guard.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { convertHold, householdBalance, LedgerError, openStoreAccount, placeHold, releaseHold, type Actor } from "~/ledger/ledger.server";
 import type { Role } from "~/platform/roles";
 import { heldByHousehold, heldQuery, moveStock, orderStatus, StockShortError } from "./stock.server";
@@ -193,7 +193,7 @@ function checkoutHead(householdId: number, idemKey: string, storeId: number, mem
     .select((eb) => [
       "h.village_id",
       eb.selectFrom("orders").select("id").where("idem_key", "=", idemKey).as("existing"),
-      eb.selectFrom("stores as s").select("s.id").where("s.id", "=", storeId).whereRef("s.village_id", "=", "h.village_id").where("s.active", "=", 1).as("open_store"),
+      eb.selectFrom("stores as s").select("s.id").where("s.id", "=", storeId).whereRef("s.village_id", "=", "h.village_id").where("s.active", "=", constant(1)).as("open_store"),
       eb
         .selectFrom("members as m")
         .select("m.can_redeem")

@@ -6,7 +6,7 @@ import type { Database, GoodTable } from "../../db/schema";
 import { fail, formIdSchema, checkboxSchema, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { cleanImage, GOODS } from "~/photos/clean.server";
 import { moveStock, StockShortError } from "./stock.server";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
@@ -118,7 +118,7 @@ export function villageGoods(villageId: number): Promise<GoodView[]> {
 /** The store's goods in shelf order: categories as listed in CATEGORIES, then by when they were added. */
 export async function storeGoods(storeId: number, activeOnly: boolean): Promise<GoodView[]> {
   let q = goodsWithStore().where("g.store_id", "=", storeId);
-  if (activeOnly) q = q.where("g.active", "=", 1);
+  if (activeOnly) q = q.where("g.active", "=", constant(1));
   const rows = await q.orderBy("g.id").execute();
   const rank = (c: string) => (CATEGORIES as readonly string[]).indexOf(c);
   return rows.sort((a, b) => rank(a.category) - rank(b.category) || a.id - b.id);
@@ -163,7 +163,7 @@ function snapshot(g: GoodFields) {
 
 /** Another active good of the store with the same name (the admin would not tell them apart). */
 async function sameName(storeId: number, name: string, exceptId: number | null): Promise<boolean> {
-  let q = db().selectFrom("goods").select("id").where("store_id", "=", storeId).where("name", "=", name).where("active", "=", 1);
+  let q = db().selectFrom("goods").select("id").where("store_id", "=", storeId).where("name", "=", name).where("active", "=", constant(1));
   if (exceptId !== null) q = q.where("id", "<>", exceptId);
   return (await q.executeTakeFirst()) !== undefined;
 }
