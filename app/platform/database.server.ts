@@ -32,8 +32,6 @@ export interface Engine {
   reader: () => Kysely<Database>;
   /** The reader's own handle (the writer's for ":memory:"). */
   readerSqlite: () => SQLite.Database;
-  /** The writer's transaction is still open (SQLite ends one by itself on disk-full or I/O errors). */
-  inTransaction: () => boolean;
   close: () => Promise<void>;
 }
 
@@ -44,11 +42,15 @@ export interface Engine {
  * prepared statement, measured on the bench data); statements are reused by SQL text instead. A
  * statement still being read by an iterator (a streamed export) is busy: then a fresh one is made.
  */
-function reusingStatements(sqlite: SQLite.Database): SqliteDatabase {
+function reusingStatements(sqlite: SQLite.Database, writer: boolean): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
     prepare(source: string) {
+      // SQLite ends a whole transaction by itself on some errors (disk full, I/O). A unit of work
+      // that went on after such an error (a caller catching a nested unit's refusal) would write
+      // outside any transaction, and those writes would stay: refuse them instead.
+      if (writer && open.getStore() && !sqlite.inTransaction) throw new Error("写入没有完成，请重试（数据库已结束这次事务）");
       const hit = cache.get(source);
       if (hit && !hit.busy) return hit;
       const fresh = sqlite.prepare(source);
@@ -65,8 +67,8 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 }
 
-function sqliteKysely(sqlite: SQLite.Database): Kysely<Database> {
-  const database = reusingStatements(sqlite);
+function sqliteKysely(sqlite: SQLite.Database, writer = false): Kysely<Database> {
+  const database = reusingStatements(sqlite, writer);
   return new Kysely<Database>({
     dialect: {
       createAdapter: () => new SqliteAdapter(),
@@ -84,8 +86,9 @@ function openSqlite(file: string): SQLite.Database {
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  // Savepoint journals stay in memory: a batch of grouped writes (decision 0025) journals more than
-  // the 64 KiB after which SQLite would otherwise create, write and delete a file in /var/tmp.
+  // Savepoint journals stay in memory: a unit of work with nested units (a round's publication, an
+  // activity's close) can journal more than the 64 KiB after which SQLite would otherwise create,
+  // write and delete a file in /var/tmp.
   sqlite.pragma("temp_store = MEMORY");
   sqlite.pragma("recursive_triggers = ON"); // else INSERT OR REPLACE deletes append-only rows without firing their delete triggers
   return sqlite;
@@ -93,7 +96,7 @@ function openSqlite(file: string): SQLite.Database {
 
 export function openDatabase(file: string): Engine {
   const sqlite = openSqlite(file);
-  const writer = sqliteKysely(sqlite);
+  const writer = sqliteKysely(sqlite, true);
   let reader: Kysely<Database> | undefined;
   let readSqlite: SQLite.Database | undefined;
   const readerSqlite = () => {
@@ -110,7 +113,6 @@ export function openDatabase(file: string): Engine {
     sqlite,
     writer,
     readerSqlite,
-    inTransaction: () => sqlite.inTransaction,
     reader: () => {
       if (file === ":memory:") return writer;
       return (reader ??= sqliteKysely(readerSqlite()));
@@ -224,72 +226,6 @@ export async function savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<
     }
     throw error;
   }
-}
-
-// ---- group commit (decision 0025, kept by 0029) -------------------------------------------------------
-
-interface QueuedUnit {
-  fn: (tx: Tx) => Promise<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
-let grouped: QueuedUnit[] = [];
-
-class GroupLost extends Error {
-  constructor(cause: unknown) {
-    super("写入没有完成，请重试", { cause });
-  }
-}
-
-/**
- * A unit of work that may share its transaction, and its commit's fsync, with the others queued in
- * the same turn of the event loop: each runs in its own savepoint, one after another, and every
- * promise settles only after the shared commit, so an answer never reports a write that is not on
- * disk. If fn throws, only its savepoint rolls back and only its promise rejects; if the commit
- * itself fails, every write of the batch rejects and none is kept. Inside a unit of work it is
- * simply a savepoint of it.
- */
-export function groupedUnitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const outer = open.getStore();
-  if (outer) return savepoint(outer.tx, fn);
-  return new Promise<T>((resolve, reject) => {
-    if (grouped.length === 0) setImmediate(() => void commitGrouped());
-    grouped.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-  });
-}
-
-async function commitGrouped(): Promise<void> {
-  const batch = grouped;
-  grouped = [];
-  const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-  let culprit: { q: QueuedUnit; error: unknown } | undefined;
-  try {
-    await engine().writer.transaction().execute(async (tx) => {
-      for (const q of batch) {
-        try {
-          outcomes.push({ ok: true, value: await open.run({ tx, depth: 0 }, () => savepoint(tx, q.fn)) });
-        } catch (error) {
-          // An error the engine answers by ending the whole transaction (disk full, I/O) undid the
-          // earlier savepoints too, and the next unit would run outside any transaction.
-          if (!engine().inTransaction()) {
-            culprit = { q, error };
-            throw error;
-          }
-          outcomes.push({ ok: false, error });
-        }
-      }
-    });
-  } catch (error) {
-    // The others get their own error object: one request's refusal must not be shown on another's page.
-    for (const q of batch) q.reject(q === culprit?.q ? culprit.error : new GroupLost(culprit?.error ?? error));
-    return;
-  }
-  batch.forEach((q, i) => {
-    const o = outcomes[i];
-    if (o.ok) q.resolve(o.value);
-    else q.reject(o.error);
-  });
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
