@@ -113,6 +113,10 @@ interface PostInput {
   legsFromHousehold?: boolean;
   /** The hold being converted: its own amount does not count against the balance. */
   convertingHoldId?: number;
+  /** The caller already looked the key up in this unit of work (`replayed`): no second read. */
+  keyChecked?: boolean;
+  /** Accounts the caller already checked in this unit of work (kind and village): not read again. */
+  checkedAccounts?: number[];
   /** What the caller asked for, hashed for idempotency; defaults to the whole input. */
   request?: object;
 }
@@ -134,7 +138,7 @@ function assertLegs(legs: Leg[]): void {
 
 /** Must run inside a unit of work. Returns the existing txn for a replayed key. */
 async function postInTxn(input: PostInput, hash: string): Promise<PostResult> {
-  const existing = await txnByKey(input.idemKey);
+  const existing = input.keyChecked ? undefined : await txnByKey(input.idemKey);
   if (existing) {
     if (existing.request_hash !== hash) throw new LedgerError("idempotency_conflict", "该请求编号已用于另一笔操作");
     return { txnId: existing.id, created: false };
@@ -142,7 +146,9 @@ async function postInTxn(input: PostInput, hash: string): Promise<PostResult> {
   assertLegs(input.legs);
   const at = now();
   // Awards and deductions build their legs from accounts just read together, and never overdraw-check.
-  if (!input.legsFromHousehold) for (const leg of input.legs) await checkAccount(input, leg, at);
+  if (!input.legsFromHousehold) {
+    for (const leg of input.legs) if (!input.checkedAccounts?.includes(leg.accountId)) await checkAccount(input, leg, at);
+  }
   const row = {
     village_id: input.villageId,
     kind: input.kind,
@@ -393,7 +399,7 @@ export function reverse(r: { txnId: number; idemKey: string; actor: Actor; memo:
       {
         villageId: orig.village_id, kind: "reversal", idemKey: r.idemKey, actor: r.actor, memo: r.memo,
         legs, reversesId: orig.id, memberId: orig.member_id, ruleId: orig.rule_id,
-        cause: orig.cause_kind ? { kind: orig.cause_kind, id: orig.cause_id } : null, allowOverdraft: true,
+        cause: orig.cause_kind ? { kind: orig.cause_kind, id: orig.cause_id } : null, allowOverdraft: true, keyChecked: true,
       },
       hash,
     );
@@ -497,7 +503,7 @@ export function convertHold(c: {
     const result = await postInTxn(
       {
         villageId: hold.village_id, kind: "redemption", idemKey: c.idemKey, actor: c.actor, memo: c.memo,
-        memberId: c.memberId, cause: c.cause, convertingHoldId: hold.id,
+        memberId: c.memberId, cause: c.cause, convertingHoldId: hold.id, keyChecked: true, checkedAccounts: [c.storeAccountId],
         legs: [
           { accountId: hold.account_id, amount: -hold.amount, scoreDelta: 0, scoreYear: year },
           { accountId: c.storeAccountId, amount: hold.amount, scoreDelta: 0, scoreYear: year },
