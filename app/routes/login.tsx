@@ -4,6 +4,7 @@ import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/
 import { Field, FormError } from "~/ui/field";
 import { getViewer } from "~/platform/access.server";
 import { signIn, signInSchema } from "~/platform/auth.server";
+import { SPACED_INPUT_LIMITS } from "~/people/limits";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 积分超市" }];
@@ -43,7 +44,7 @@ export default function Login() {
       <h1>登录</h1>
       <Form method="post" action={`/login${params.get("next") ? `?next=${encodeURIComponent(params.get("next")!)}` : ""}`} noValidate>
         <FormError message={errors._form} />
-        <Field label="手机号" name="phone" type="tel" inputMode="numeric" autoComplete="username" defaultValue={result?.phone} error={errors.phone} maxLength={20} />
+        <Field label="手机号" name="phone" type="tel" inputMode="numeric" autoComplete="username" defaultValue={result?.phone} error={errors.phone} maxLength={SPACED_INPUT_LIMITS.phone} />
         <Field label="密码" name="password" type="password" autoComplete="current-password" error={errors.password} />
         <button type="submit" className="primary block" disabled={busy}>{busy ? "正在登录……" : "登录"}</button>
       </Form>
