@@ -322,7 +322,7 @@ function positive(amount: number): void {
 }
 
 /** Village issues points to a household: raises balance and this year's score. */
-export function award(m: HouseholdMove): Promise<PostResult> {
+export async function award(m: HouseholdMove): Promise<PostResult> {
   positive(m.amount);
   return householdPost("award", m, false, (acc, year) => [
     { accountId: acc.issuance, amount: -m.amount, scoreDelta: 0, scoreYear: year, issuance: true },
@@ -331,7 +331,7 @@ export function award(m: HouseholdMove): Promise<PostResult> {
 }
 
 /** A rule-breaking deduction: lowers balance and score, may push the balance below zero. */
-export function deduct(m: HouseholdMove): Promise<PostResult> {
+export async function deduct(m: HouseholdMove): Promise<PostResult> {
   positive(m.amount);
   return householdPost("deduction", m, true, (acc, year) => [
     { accountId: acc.id, amount: -m.amount, scoreDelta: -m.amount, scoreYear: year },
@@ -414,7 +414,7 @@ export interface HoldResult {
 }
 
 /** Reserves points for a pending checkout; refuses when the spendable balance is short. */
-export function placeHold(h: {
+export async function placeHold(h: {
   householdId: number;
   amount: number;
   expiresAt: number;

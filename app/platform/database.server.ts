@@ -189,7 +189,24 @@ export function constant<T extends string | number>(value: T): RawBuilder<T> {
 export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const outer = open.getStore();
   if (outer) return savepoint(outer.tx, fn);
-  return engine().writer.transaction().execute((tx) => open.run({ tx, depth: 0 }, () => fn(tx)));
+  let failed: { error: unknown } | undefined;
+  try {
+    return await engine().writer.transaction().execute((tx) =>
+      open.run({ tx, depth: 0 }, async () => {
+        try {
+          return await fn(tx);
+        } catch (error) {
+          failed = { error };
+          throw error;
+        }
+      }),
+    );
+  } catch (error) {
+    // kysely rolls back after fn fails; when SQLite had already ended the transaction (disk full,
+    // I/O), that rollback fails too, and its "no transaction is active" would hide why.
+    if (failed && error !== failed.error) throw failed.error;
+    throw error;
+  }
 }
 
 /**

@@ -66,6 +66,17 @@ describe("units of work", () => {
     expect(values()).toEqual([]);
   });
 
+  it("reports the error that ended a unit's transaction, not the failed rollback after it", async () => {
+    await expect(
+      unitOfWork(async (tx) => {
+        await insert(tx, "lost");
+        await sql`rollback`.execute(tx);
+        throw new Error("disk I/O error");
+      }),
+    ).rejects.toThrow("disk I/O error");
+    expect(values()).toEqual([]);
+  });
+
   it("keeps nothing of a unit whose transaction the engine ended (disk full, I/O), even if the caller goes on", async () => {
     // SQLite rolls a whole transaction back on some errors: simulated with a ROLLBACK in a nested unit
     // whose caller catches the error and carries on, as a caller of a refused nested unit may.
@@ -78,7 +89,7 @@ describe("units of work", () => {
         }).catch(() => {});
         await insert(tx, "after"); // outside any transaction now, were it not stopped
       }),
-    ).rejects.toThrow();
+    ).rejects.toThrow("写入没有完成，请重试");
     expect(values()).toEqual([]);
     expect(engine().sqlite.inTransaction).toBe(false);
     await unitOfWork((tx) => insert(tx, "usable"));

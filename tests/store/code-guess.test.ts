@@ -96,7 +96,7 @@ describe("wrong redemption codes, counted on every path", () => {
     expect(codeOfResult(await confirmOrder(k2, abroad.orderId, abroad.code))).toBe("throttled");
   });
 
-  it("wrong codes sent at once in one commit batch get 10 answers, the rest are refused as blocked", async () => {
+  it("wrong codes sent at once get 10 answers, the rest are refused as blocked", async () => {
     const f = await storeFixture("gc4");
     const o = await pending(f);
     const before = await snapshot(f, o.orderId);

@@ -2,11 +2,11 @@
 // Prints READY, waits for a line on stdin (the start signal), approves, prints OK or ERR <message>.
 import fs from "node:fs";
 import { approveClaim, ClaimError } from "~/claims/claims.server";
-import { engine } from "~/platform/database.server";
+import { unitOfWork } from "~/platform/database.server";
 
 const cfg = JSON.parse(process.env.CONFIG!) as { villageId: number; claimId: number; userId: number };
 const say = (line: string) => fs.writeSync(1, `${line}\n`);
-engine(); // open the database before the start signal, so both start level
+await unitOfWork(async () => {}); // open the database before the start signal, so both start level (the driver, a first transaction)
 say("READY");
 const buf = Buffer.alloc(64);
 fs.readSync(0, buf, 0, buf.length, null);

@@ -1,7 +1,7 @@
 // One of several processes hammering the same database file (see ../concurrency.test.ts).
 // Env: DATABASE_PATH, WORKER_ID, OPS, SEED, CONFIG (JSON), OUT (file for the JSON report).
 import fs from "node:fs";
-import { engine } from "~/platform/database.server";
+import { unitOfWork } from "~/platform/database.server";
 import {
   award,
   convertHold,
@@ -92,7 +92,7 @@ function shared(): number | null {
   return rand() < 0.2 ? randInt(rand, 0, cfg.sharedKeys - 1) : null;
 }
 
-engine(); // open before the clock starts
+await unitOfWork(async () => {}); // open before the clock starts (the driver, a first transaction)
 for (let i = 0; i < OPS; i++) {
   const r = rand();
   const uniq = `w${worker}-${i}`;

@@ -2,13 +2,13 @@
 // Prints READY, waits for a line on stdin (the start signal), saves from a page that showed no
 // score yet (version 0), prints OK <total> or REFUSED <status> <message>.
 import fs from "node:fs";
-import { engine } from "~/platform/database.server";
+import { unitOfWork } from "~/platform/database.server";
 import { saveScores } from "~/sanitation/inspections.server";
 import { roundIn } from "~/sanitation/rounds.server";
 
 const cfg = JSON.parse(process.env.CONFIG!) as { villageId: number; roundId: number; householdId: number; userId: number; scores: number[] };
 const say = (line: string) => fs.writeSync(1, `${line}\n`);
-engine(); // open the database before the start signal, so both start level
+await unitOfWork(async () => {}); // open the database before the start signal, so both start level (the driver, a first transaction)
 const round = await roundIn(cfg.villageId, cfg.roundId);
 say("READY");
 const buf = Buffer.alloc(64);
