@@ -9,7 +9,7 @@ import { codeBlockedMessage, codeBlockedMs, countCodeMiss } from "./code-guard.s
 import { constant, db, unitOfWork } from "~/platform/database.server";
 import { convertHold, householdBalance, LedgerError, openStoreAccount, placeHold, releaseHold, type Actor } from "~/ledger/ledger.server";
 import type { Role } from "~/platform/roles";
-import { heldByHousehold, heldQuery, moveStock, orderStatus, StockShortError } from "./stock.server";
+import { heldByHousehold, heldQuery, moveStock, StockShortError } from "./stock.server";
 import { receiptNo } from "./format";
 import { NUMBER_LIMITS } from "./labels";
 import { normalizeDigits } from "~/platform/validation.server";
@@ -94,8 +94,8 @@ function takenThisMonth(householdId: number, at: number) {
     .where("o.household_id", "=", householdId)
     .where((eb) =>
       eb.or([
-        eb.and([eb("o.status", "=", orderStatus("confirmed")), eb("o.closed_at", ">=", from)]),
-        eb.and([eb("o.status", "=", orderStatus("pending")), eb("o.expires_at", ">", at)]),
+        eb.and([eb("o.status", "=", constant("confirmed")), eb("o.closed_at", ">=", from)]),
+        eb.and([eb("o.status", "=", constant("pending")), eb("o.expires_at", ">", at)]),
       ]),
     );
 }
@@ -219,7 +219,7 @@ async function newCode(): Promise<string> {
   // Unique among live orders (partial unique index); a clash with a live one just draws again.
   for (;;) {
     const code = String(crypto.randomInt(0, 100_000_000)).padStart(8, "0");
-    const clash = await db().selectFrom("orders").select("id").where("code", "=", code).where("status", "=", orderStatus("pending")).executeTakeFirst();
+    const clash = await db().selectFrom("orders").select("id").where("code", "=", code).where("status", "=", constant("pending")).executeTakeFirst();
     if (!clash) return code;
   }
 }
@@ -288,7 +288,7 @@ async function expire(orders: Pick<Order, "id" | "hold_id">[]): Promise<void> {
     .updateTable("orders")
     .set({ status: "expired", closed_at: now() })
     .where("id", "in", orders.map((o) => o.id))
-    .where("status", "=", orderStatus("pending"))
+    .where("status", "=", constant("pending"))
     .execute();
   for (const o of orders) if (o.hold_id) await releaseHold(o.hold_id);
 }
@@ -299,7 +299,7 @@ export function expireOrders(): Promise<number> {
     const due = await db()
       .selectFrom("orders")
       .select(["id", "hold_id"])
-      .where("status", "=", orderStatus("pending"))
+      .where("status", "=", constant("pending"))
       .where("expires_at", "<=", now())
       .limit(500)
       .execute();
@@ -686,7 +686,7 @@ export function householdOrders(householdId: number, limit = 20) {
     .selectFrom("orders")
     .select(["id", "status", "channel", "total", "created_at", "closed_at"])
     .where("household_id", "=", householdId)
-    .where("status", "in", [orderStatus("pending"), orderStatus("confirmed"), orderStatus("voided")])
+    .where("status", "in", [constant("pending"), constant("confirmed"), constant("voided")])
     .orderBy("id", "desc")
     .limit(limit)
     .execute();
@@ -700,7 +700,7 @@ export function storeOrders(storeId: number, from: number, until: number, limit 
     .leftJoin("members as hm", (j) => j.onRef("hm.household_id", "=", "h.id").on((eb) => eb.and([eb("hm.is_head", "=", eb.lit(1)), eb("hm.active", "=", eb.lit(1))])))
     .select(["o.id", "o.status", "o.channel", "o.total", "o.created_at", "o.closed_at", "h.number as household_number", "hm.name as head"])
     .where("o.store_id", "=", storeId)
-    .where("o.status", "in", [orderStatus("confirmed"), orderStatus("voided")])
+    .where("o.status", "in", [constant("confirmed"), constant("voided")])
     .where("o.closed_at", ">=", from)
     .where("o.closed_at", "<", until)
     .orderBy("o.closed_at", "desc")

@@ -21,7 +21,7 @@ export async function counterHousehold(villageId: number, householdId: number) {
     .select(["id", "name", "relation", "can_redeem", "is_head"])
     .where("household_id", "=", householdId)
     // A literal, as everywhere members are filtered by flag: SQLite weighs the partial index
-    // members_one_head (is_head = 1 and active = 1) against it (see stock.server.ts orderStatus).
+    // members_one_head (is_head = 1 and active = 1) against it (see `constant` in platform/database.server.ts).
     .where((eb) => eb("active", "=", eb.lit(1)))
     .orderBy("is_head", "desc")
     .orderBy("id")

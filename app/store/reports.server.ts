@@ -4,10 +4,9 @@ import { z } from "zod";
 import { fail, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { chinaMonth, chinaMonthStart, now } from "~/platform/clock.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { constant, db, unitOfWork } from "~/platform/database.server";
 import { storeGoods } from "./goods.server";
 import { chinaDay } from "./order-void.server";
-import { orderStatus } from "./stock.server";
 import { yuan } from "./format";
 
 const DAY_MS = 24 * 3600_000;
@@ -54,7 +53,7 @@ function linesBetween(storeId: number, from: number, until: number) {
       eb.fn.sum<number>(eb("i.qty", "*", eb.ref("i.cost_fen"))).as("cost_fen"),
     ])
     .where("o.store_id", "=", storeId)
-    .where("o.status", "=", orderStatus("confirmed"))
+    .where("o.status", "=", constant("confirmed"))
     .where("o.closed_at", ">=", from)
     .where("o.closed_at", "<", until)
     .groupBy("i.good_id")
@@ -77,7 +76,7 @@ export function dayTotals(storeId: number, day: string) {
       eb.fn.coalesce(eb.fn.sum<number>(eb.case().when("channel", "=", "counter").then(1).else(0).end()), eb.lit(0)).as("counter"),
     ])
     .where("store_id", "=", storeId)
-    .where("status", "=", orderStatus("confirmed"))
+    .where("status", "=", constant("confirmed"))
     .where("closed_at", ">=", from)
     .where("closed_at", "<", until)
     .executeTakeFirstOrThrow();
@@ -92,7 +91,7 @@ export async function dayReport(storeId: number, day: string) {
     .leftJoin("users as u", "u.id", "o.voided_by")
     .select(["o.id", "o.total", "o.void_reason", "o.voided_at", "u.display_name as by"])
     .where("o.store_id", "=", storeId)
-    .where("o.status", "=", orderStatus("voided"))
+    .where("o.status", "=", constant("voided"))
     .where("o.voided_at", ">=", from)
     .where("o.voided_at", "<", until)
     .orderBy("o.voided_at")

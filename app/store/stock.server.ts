@@ -1,22 +1,11 @@
 // Stock changes only through movements: each one updates the good's cached stock in the same
 // unit of work and records the stock after it. The database refuses a negative stock.
-import { sql, type Selectable } from "kysely";
+import type { Selectable } from "kysely";
 import { now } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
-import type { OrderStatus, StockKind, StockMovementTable } from "../../db/schema";
+import { constant, db } from "~/platform/database.server";
+import type { StockKind, StockMovementTable } from "../../db/schema";
 
 export { RESTOCK_SOURCES, STOCK_KIND_LABELS } from "./labels";
-
-/**
- * An order status written into the SQL text, not bound. SQLite compares a query's `status = …`
- * with the partial indexes on pending orders (orders_pending_store, orders_live_code,
- * orders_pending_expiry): against a literal it decides once, against a bound value it re-prepares the
- * statement on every run to look at the value (~20 µs against ~1 µs a run, measured). The builder
- * binds every string, hence `sql.lit`; a quoted literal is the same SQL on PostgreSQL.
- */
-export function orderStatus(s: OrderStatus) {
-  return sql.lit(s);
-}
 
 /** What live pending orders hold of a good, for the refusal's wording. */
 export interface HeldStock {
@@ -60,7 +49,7 @@ export function heldQuery(storeId: number, goodId: number, at: number) {
     .innerJoin("order_items as i", "i.order_id", "o.id")
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("i.qty"), eb.lit(0)).as("n"))
     .where("o.store_id", "=", storeId)
-    .where("o.status", "=", orderStatus("pending"))
+    .where("o.status", "=", constant("pending"))
     .where("o.expires_at", ">", at)
     .where((eb) => eb(eb("i.good_id", "+", eb.lit(0)), "=", goodId));
 }
@@ -82,7 +71,7 @@ export async function heldByGood(storeId: number, at = now()): Promise<Map<numbe
     .innerJoin("order_items as i", "i.order_id", "o.id")
     .select((eb) => ["i.good_id", eb.fn.sum<number>("i.qty").as("n")])
     .where("o.store_id", "=", storeId)
-    .where("o.status", "=", orderStatus("pending"))
+    .where("o.status", "=", constant("pending"))
     .where("o.expires_at", ">", at)
     .groupBy("i.good_id")
     .execute();

@@ -6,11 +6,11 @@ import { z } from "zod";
 import { formIdSchema } from "~/platform/forms.server";
 import { householdOrders, monthTakenByGood } from "./checkout.server";
 import { now } from "~/platform/clock.server";
-import { db } from "~/platform/database.server";
+import { constant, db } from "~/platform/database.server";
 import { storeGoods } from "./goods.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { pinState } from "./pin.server";
-import { heldByGood, orderStatus } from "./stock.server";
+import { heldByGood } from "./stock.server";
 import { villageStores } from "./access.server";
 
 export const orderIntentSchema = z.object({ intent: z.enum(["cancel", "refresh"], { error: "请求有误，请刷新页面后再试" }) });
@@ -80,7 +80,7 @@ async function pendingOrders(householdId: number): Promise<{ id: number; total: 
     .selectFrom("orders")
     .select(["id", "total", "expires_at"])
     .where("household_id", "=", householdId)
-    .where("status", "=", orderStatus("pending"))
+    .where("status", "=", constant("pending"))
     .where("expires_at", ">", now())
     .orderBy("id", "desc")
     .execute();
