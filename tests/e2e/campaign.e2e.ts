@@ -78,6 +78,8 @@ describe("an honour campaign", () => {
     await committee.getByRole("button", { name: "发起评选" }).click();
     await committee.waitForURL(/\/v\/1\/campaigns\/\d+\?created=1$/);
     const campaignId = Number(/campaigns\/(\d+)/.exec(committee.url())![1]);
+    // The address changes before the new page is drawn, and both pages have an h1: wait for the new one.
+    await committee.locator("h1", { hasText: "提名中" }).waitFor({ timeout: 10_000 });
     await expect(committee.locator("h1").textContent()).resolves.toContain("提名中");
     await shot(committee, "campaign-03-created");
 
