@@ -4,7 +4,7 @@
 // summary, the hash chain, and that no redemption ever overdrew a household. The stored tables are
 // then compared with what was recomputed. Everything but the database's own protections (its
 // triggers and id sequence, read from the engine's catalog) is the same query on every engine.
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { chinaMonth } from "~/platform/clock.server";
 import { db } from "~/platform/database.server";
@@ -232,11 +232,16 @@ async function checks(k: Kysely<Database>): Promise<CheckResult[]> {
 
 const TRIGGERS = ["ledger_entries_no_update", "ledger_entries_no_delete", "ledger_transactions_no_update", "ledger_transactions_no_delete"];
 
+/** SQLite's own catalog tables, which the Database interface does not describe. */
+function catalog(k: Kysely<Database>) {
+  return k.withTables<{ sqlite_master: { type: string; name: string }; sqlite_sequence: { name: string; seq: number } }>();
+}
+
 /** The database itself refuses updates and deletes of ledger rows: its triggers, from SQLite's catalog. */
 async function protections(k: Kysely<Database>): Promise<CheckResult> {
   // The catalog is the engine's own (sqlite_master), outside the Database interface.
-  const rows = await sql<{ name: string }>`select name from sqlite_master where type = 'trigger'`.execute(k);
-  const names = rows.rows.map((r) => r.name);
+  const rows = await catalog(k).selectFrom("sqlite_master").select("name").where("type", "=", "trigger").execute();
+  const names = rows.map((r) => r.name);
   const missing = TRIGGERS.filter((n) => !names.includes(n));
   return { name: "数据库拒绝修改和删除账目", ok: missing.length === 0, detail: missing.length ? `缺少触发器 ${missing.join(", ")}` : "触发器齐全" };
 }
@@ -245,8 +250,8 @@ async function protections(k: Kysely<Database>): Promise<CheckResult> {
 async function sequence(k: Kysely<Database>, txnCount: number): Promise<CheckResult> {
   const top = await k.selectFrom("ledger_transactions").select((eb) => eb.fn.coalesce(eb.fn.max("id"), eb.lit(0)).as("top")).executeTakeFirstOrThrow();
   // The id the engine handed out last (SQLite's AUTOINCREMENT table), outside the Database interface.
-  const seq = await sql<{ seq: number }>`select seq from sqlite_sequence where name = 'ledger_transactions'`.execute(k);
-  const given = seq.rows[0]?.seq ?? 0;
+  const seq = await catalog(k).selectFrom("sqlite_sequence").select("seq").where("name", "=", "ledger_transactions").executeTakeFirst();
+  const given = seq?.seq ?? 0;
   const ok = txnCount === top.top && given === top.top;
   return { name: "交易编号连续（没有删掉任何交易）", ok, detail: ok ? `编号 1–${top.top} 连续` : `共 ${txnCount} 笔，最大编号 ${top.top}，已分配到 ${given}` };
 }
