@@ -1,6 +1,7 @@
 // Demo volunteer activities for each demo village: a few coming up (one under way today, for trying
 // the check-in QR), one cancelled that the demo villager had signed up for, and one finished whose
 // attendance was turned into claims waiting for review.
+import { firstStaff } from "./staff.server";
 import { clockControl } from "../../app/platform/clock.server";
 import { db, unitOfWork } from "../../app/platform/database.server";
 import { closeActivity } from "../../app/activities/close.server";
@@ -35,19 +36,6 @@ async function volunteerRule(villageId: number, unit: "time" | "hour", at: numbe
     .returning("id")
     .executeTakeFirstOrThrow();
   return id;
-}
-
-async function staff(villageId: number, role: "committee" | "inspector"): Promise<number> {
-  const row = await db()
-    .selectFrom("user_roles as r")
-    .innerJoin("users as u", "u.id", "r.user_id")
-    .select("r.user_id")
-    .where("r.village_id", "=", villageId)
-    .where("r.role", "=", role)
-    .orderBy("u.phone")
-    .limit(1)
-    .executeTakeFirstOrThrow();
-  return row.user_id;
 }
 
 /** Adults with a relation that means grown-up, household by household in a fixed order. */
@@ -86,8 +74,9 @@ interface Plan {
 export async function seedDemoActivities(today: number): Promise<void> {
   const villages = await db().selectFrom("villages").select("id").orderBy("id").execute();
   for (const { id: villageId } of villages) {
-    const committee = await staff(villageId, "committee");
-    const inspector = await staff(villageId, "inspector");
+    const committee = await firstStaff(villageId, "committee");
+    const inspector = await firstStaff(villageId, "inspector");
+    if (committee === null || inspector === null) throw new Error(`演示村 ${villageId} 缺少村委委员或检查员`);
     const people = await adults(villageId);
     const demoHome = await db()
       .selectFrom("users as u")

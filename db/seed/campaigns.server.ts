@@ -3,6 +3,7 @@
 // were confirmed and their claims approved (the scheduler credits them when their 公示 has ended),
 // and one campaign in its nomination window with a few nominations. Everything goes through the
 // campaign and claims modules with the clock set to each step's time.
+import { staffOf } from "./staff.server";
 import { approveClaim } from "../../app/claims/claims.server";
 import { castBallot } from "../../app/campaigns/ballots.server";
 import { acceptNomination, nominate } from "../../app/campaigns/nominations.server";
@@ -27,18 +28,6 @@ interface Person {
   member_id: number;
   household_id: number;
   user_id: number | null;
-}
-
-async function staff(villageId: number, role: "committee"): Promise<number[]> {
-  const rows = await db()
-    .selectFrom("user_roles as r")
-    .innerJoin("users as u", "u.id", "r.user_id")
-    .select("r.user_id")
-    .where("r.village_id", "=", villageId)
-    .where("r.role", "=", role)
-    .orderBy("u.phone")
-    .execute();
-  return rows.map((r) => r.user_id);
 }
 
 async function ruleId(villageId: number, name: string): Promise<number> {
@@ -118,7 +107,7 @@ const REASONS = {
 export async function seedDemoCampaigns(today: number): Promise<void> {
   const villages = await db().selectFrom("villages").select("id").orderBy("id").execute();
   for (const { id: villageId } of villages) {
-    const [committee, secondCommittee] = await staff(villageId, "committee");
+    const [committee, secondCommittee] = await staffOf(villageId, "committee");
     if (!committee || !secondCommittee) continue;
     const reps = await chooseRepresentatives(villageId);
     await unitOfWork(async () => {

@@ -1,4 +1,5 @@
 // The demo villages' rules catalogue (积分细则): what a village's 积分制 actually lists.
+import { firstStaff } from "./staff.server";
 import type { RuleCategory, RuleUnit } from "../schema";
 import { approveClaim, fileClaimBatch, householdOfUser, objectToClaim, resolveObjection } from "../../app/claims/claims.server";
 import { checkPhotos, storePhotos } from "../../app/claims/photos.server";
@@ -91,20 +92,6 @@ export async function seedDemoClaims(villageId: number): Promise<void> {
     }
   });
   await seedObjectedClaims(villageId, villagers.slice(8), committee, inspector, committeeHousehold);
-}
-
-/** The village's first login (by phone) holding a staff role. */
-async function firstStaff(villageId: number, role: "committee" | "inspector"): Promise<number | undefined> {
-  const row = await db()
-    .selectFrom("user_roles as r")
-    .innerJoin("users as u", "u.id", "r.user_id")
-    .select("r.user_id")
-    .where("r.village_id", "=", villageId)
-    .where("r.role", "=", role)
-    .orderBy("u.phone")
-    .limit(1)
-    .executeTakeFirst();
-  return row?.user_id;
 }
 
 /** The village's rule ids by name, read once; a name the catalogue lacks is a bug in the seed. */

@@ -4,6 +4,7 @@
 // for re-inspection for three more days); and this month's round open, with
 // the inspector on the grid they live in and a few households already scored. Everything goes
 // through the same modules the pages use; no points move here.
+import { firstStaff } from "./staff.server";
 import { chinaMonth, chinaMonthStart, clockControl } from "../../app/platform/clock.server";
 import { db } from "../../app/platform/database.server";
 import { formatMonth } from "../../app/platform/format";
@@ -16,19 +17,6 @@ import type { ChecklistItem } from "../../app/sanitation/labels";
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
-
-async function staff(villageId: number, role: "inspector" | "committee" | "village_admin"): Promise<number | null> {
-  const row = await db()
-    .selectFrom("user_roles as r")
-    .innerJoin("users as u", "u.id", "r.user_id")
-    .select("r.user_id")
-    .where("r.village_id", "=", villageId)
-    .where("r.role", "=", role)
-    .orderBy("u.phone")
-    .limit(1)
-    .executeTakeFirst();
-  return row?.user_id ?? null;
-}
 
 /** A fixed, household-specific total: mostly 良好 and 优秀, some 合格, a few 不合格. */
 function totalFor(seed: number): number {
@@ -83,9 +71,9 @@ export async function seedDemoSanitation(today: number): Promise<void> {
   const day = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 10);
   try {
     for (const { id: villageId } of villages) {
-      const inspector = await staff(villageId, "inspector");
-      const committee = await staff(villageId, "committee");
-      const admin = await staff(villageId, "village_admin");
+      const inspector = await firstStaff(villageId, "inspector");
+      const committee = await firstStaff(villageId, "committee");
+      const admin = await firstStaff(villageId, "village_admin");
       if (!inspector || !committee) continue;
       clockControl.set(lastStart - 5 * DAY);
       const checklistId = await insertChecklist(villageId, await defaultChecklist(villageId), admin);
