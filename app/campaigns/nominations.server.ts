@@ -2,7 +2,6 @@
 // reason while the nomination window is open; the committee accepts (a nomination stands only
 // then), rejects with a note, or merges duplicates, until voting opens. Every write is audited.
 import { z } from "zod";
-import { expressionBuilder, type Expression } from "kysely";
 import type { CampaignKind, Database, NominationStatus } from "../../db/schema";
 import { fail, formIdSchema, notFound, type Outcome } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
@@ -12,6 +11,7 @@ import { householdOfUser } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
 import { constant, db, unitOfWork } from "~/platform/database.server";
 import { containsText } from "~/platform/search.server";
+import { headNameOf } from "~/people/households.server";
 import type { Role } from "~/platform/roles";
 import { textSchema } from "~/platform/validation.server";
 
@@ -35,16 +35,6 @@ export interface NomineeChoice {
   id: number; // a household id (household category) or a member id (member category)
   label: string;
   sub: string;
-}
-
-/** The name of the household's head (active), as a subquery: how a household is named to villagers. */
-export function headNameOf(household: Expression<number>) {
-  return expressionBuilder<Database>()
-    .selectFrom("members as hm")
-    .select("hm.name")
-    .where("hm.household_id", "=", household)
-    .where("hm.is_head", "=", constant(1))
-    .where("hm.active", "=", constant(1));
 }
 
 /** Households (by 户号 or any member's name) or members (by name or 户号) of the village, at most 20. */

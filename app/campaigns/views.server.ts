@@ -3,7 +3,7 @@
 import type { NotNull } from "kysely";
 import { nomineeLabel, STATE_LABELS } from "./labels";
 import { listCampaigns, withState } from "./campaigns.server";
-import { headNameOf } from "./nominations.server";
+import { headNameOf } from "~/people/households.server";
 import { CLAIM_STATUS_LABELS } from "~/claims/claims.server";
 import { now } from "~/platform/clock.server";
 import { db } from "~/platform/database.server";

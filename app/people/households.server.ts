@@ -1,5 +1,5 @@
 // Households and their members. Creating a household opens its points account in the same unit of work.
-import type { ExpressionBuilder } from "kysely";
+import { expressionBuilder, type Expression, type ExpressionBuilder } from "kysely";
 import type { Database } from "../../db/schema";
 import { now } from "~/platform/clock.server";
 import { constant, db, unitOfWork } from "~/platform/database.server";
@@ -57,15 +57,14 @@ export function createHousehold(h: NewHouseholdInput): Promise<{ householdId: nu
 
 // ---- reads --------------------------------------------------------------------------------------
 
-/** The name of the household's current head, as a column of a query over `households as h`. */
-function headName(eb: ExpressionBuilder<Database, "households">) {
-  return eb
+/** The name of the household's head (active), as a subquery: how a household is named to villagers. */
+export function headNameOf(household: Expression<number>) {
+  return expressionBuilder<Database>()
     .selectFrom("members as hm")
     .select("hm.name")
-    .whereRef("hm.household_id", "=", "households.id")
+    .where("hm.household_id", "=", household)
     .where("hm.is_head", "=", constant(1))
-    .where("hm.active", "=", constant(1))
-    .as("head_name");
+    .where("hm.active", "=", constant(1));
 }
 
 // One household with its grid and current head, as every list and page shows it.
@@ -75,7 +74,7 @@ function households() {
     .leftJoin("grids", "grids.id", "households.grid_id")
     .select((eb) => [
       "households.id", "households.village_id", "households.grid_id", "grids.name as grid_name", "households.number",
-      "households.address", headName(eb),
+      "households.address", headNameOf(eb.ref("households.id")).as("head_name"),
     ]);
 }
 
