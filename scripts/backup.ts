@@ -9,6 +9,11 @@ if (!fs.existsSync(databasePath())) {
   process.exit(2);
 }
 const { engine, inspect } = await import("../app/platform/database.server");
+const current = engine();
+if (current.kind !== "sqlite") {
+  console.error("PostgreSQL 数据库请用 pg_dump 备份，再用 npm run check:ledger 检查恢复出的副本（见 README「生产部署」）");
+  process.exit(2);
+}
 const { checkLedger } = await import("../app/ledger/check.server");
 
 const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-");
@@ -18,7 +23,7 @@ if (fs.existsSync(target)) {
   console.error(`目标文件已存在：${target}`);
   process.exit(2);
 }
-await engine().sqlite.backup(target);
+await current.sqlite.backup(target);
 // Read-only: the copy stays exactly as the backup API wrote it.
 const copy = inspect(target);
 const failed = (await checkLedger(copy)).filter((r) => !r.ok);

@@ -1,4 +1,5 @@
-// npm run check:ledger [path] [--anchor ID:HASH]: verifies every ledger invariant, exits 1 on any violation.
+// npm run check:ledger [file or postgres:// URL] [--anchor ID:HASH]: verifies every ledger invariant,
+// exits 1 on any violation. Without an argument: DATABASE_URL, else DATABASE_PATH, else the default file.
 // The printed head (id and hash of the newest entry) can be written down elsewhere; passing it back
 // as --anchor later proves the chain up to it was not rewritten, even by someone who recomputed hashes.
 import fs from "node:fs";
@@ -7,23 +8,27 @@ import path from "node:path";
 const args = process.argv.slice(2);
 const anchorAt = args.indexOf("--anchor");
 const anchor = anchorAt >= 0 ? args.splice(anchorAt, 2)[1] : undefined;
-const file = path.resolve(args[0] ?? process.env.DATABASE_PATH ?? "db/data/jifen.sqlite");
-if (!fs.existsSync(file)) {
+const given = args[0] ?? (process.env.DATABASE_URL?.trim() || process.env.DATABASE_PATH || "db/data/jifen.sqlite");
+const postgres = /^postgres(ql)?:\/\//.test(given);
+const file = postgres ? given : path.resolve(given);
+if (!postgres && !fs.existsSync(file)) {
   console.error(`找不到数据库文件：${file}`);
   process.exit(2);
 }
 const { inspect } = await import("../app/platform/database.server");
 const { checkLedger, ledgerHead, matchesAnchor } = await import("../app/ledger/check.server");
+const { redactUrl } = await import("../app/platform/postgres.server");
+const shown = postgres ? redactUrl(file) : file;
 
 let k: ReturnType<typeof inspect>;
 try {
   k = inspect(file);
   await k.selectFrom("ledger_entries").select("id").limit(1).execute();
 } catch (e) {
-  console.error(`无法读取这个数据库文件：${file}（${(e as Error).message}）`);
+  console.error(`无法读取这个数据库：${shown}（${(e as Error).message}）`);
   process.exit(2);
 }
-console.log(`检查账本：${file}`);
+console.log(`检查账本：${shown}`);
 const results = await checkLedger(k);
 if (anchor) {
   const [id, hash] = anchor.split(":");

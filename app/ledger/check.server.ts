@@ -4,7 +4,7 @@
 // summary, the hash chain, and that no redemption ever overdrew a household. The stored tables are
 // then compared with what was recomputed. Everything but the database's own protections (its
 // triggers and id sequence, read from the engine's catalog) is the same query on every engine.
-import type { Kysely } from "kysely";
+import { PostgresAdapter, type Kysely } from "kysely";
 import type { Database } from "../../db/schema";
 import { chinaMonth } from "~/platform/clock.server";
 import { db } from "~/platform/database.server";
@@ -232,26 +232,43 @@ async function checks(k: Kysely<Database>): Promise<CheckResult[]> {
 
 const TRIGGERS = ["ledger_entries_no_update", "ledger_entries_no_delete", "ledger_transactions_no_update", "ledger_transactions_no_delete"];
 
-/** SQLite's own catalog tables, which the Database interface does not describe. */
-function catalog(k: Kysely<Database>) {
-  return k.withTables<{ sqlite_master: { type: string; name: string }; sqlite_sequence: { name: string; seq: number } }>();
+/** Which engine `k` runs on: the database's own protections live in its own catalog. */
+function onPostgres(k: Kysely<Database>): boolean {
+  return k.getExecutor().adapter instanceof PostgresAdapter;
 }
 
-/** The database itself refuses updates and deletes of ledger rows: its triggers, from SQLite's catalog. */
+/** The engines' own catalog tables, which the Database interface does not describe. */
+function catalog(k: Kysely<Database>) {
+  return k.withTables<{
+    sqlite_master: { type: string; name: string };
+    sqlite_sequence: { name: string; seq: number };
+    pg_trigger: { tgname: string; tgenabled: string; tgisinternal: boolean };
+  }>();
+}
+
+/** The database itself refuses updates and deletes of ledger rows: its triggers, enabled. */
 async function protections(k: Kysely<Database>): Promise<CheckResult> {
-  // The catalog is the engine's own (sqlite_master), outside the Database interface.
-  const rows = await catalog(k).selectFrom("sqlite_master").select("name").where("type", "=", "trigger").execute();
+  const rows = onPostgres(k)
+    ? await catalog(k).selectFrom("pg_trigger").select("tgname as name").where("tgisinternal", "=", false).where("tgenabled", "<>", "D").execute()
+    : await catalog(k).selectFrom("sqlite_master").select("name").where("type", "=", "trigger").execute();
   const names = rows.map((r) => r.name);
   const missing = TRIGGERS.filter((n) => !names.includes(n));
-  return { name: "数据库拒绝修改和删除账目", ok: missing.length === 0, detail: missing.length ? `缺少触发器 ${missing.join(", ")}` : "触发器齐全" };
+  return { name: "数据库拒绝修改和删除账目", ok: missing.length === 0, detail: missing.length ? `缺少或停用了触发器 ${missing.join(", ")}` : "触发器齐全" };
 }
 
-/** Transaction ids run 1..n with none handed out beyond the last: no transaction was deleted. */
+/**
+ * Transaction ids run 1..n: no transaction was deleted. On SQLite also none handed out beyond the
+ * last (its AUTOINCREMENT table remembers the highest id ever given, so a deleted tail shows);
+ * PostgreSQL keeps no such record for ids the ledger assigns itself, and there the anchors printed
+ * by check:ledger and on the 公示 board prove the tail.
+ */
 async function sequence(k: Kysely<Database>, txnCount: number): Promise<CheckResult> {
   const top = await k.selectFrom("ledger_transactions").select((eb) => eb.fn.coalesce(eb.fn.max("id"), eb.lit(0)).as("top")).executeTakeFirstOrThrow();
-  // The id the engine handed out last (SQLite's AUTOINCREMENT table), outside the Database interface.
-  const seq = await catalog(k).selectFrom("sqlite_sequence").select("seq").where("name", "=", "ledger_transactions").executeTakeFirst();
-  const given = seq?.seq ?? 0;
+  let given = top.top;
+  if (!onPostgres(k)) {
+    const seq = await catalog(k).selectFrom("sqlite_sequence").select("seq").where("name", "=", "ledger_transactions").executeTakeFirst();
+    given = seq?.seq ?? 0;
+  }
   const ok = txnCount === top.top && given === top.top;
   return { name: "交易编号连续（没有删掉任何交易）", ok, detail: ok ? `编号 1–${top.top} 连续` : `共 ${txnCount} 笔，最大编号 ${top.top}，已分配到 ${given}` };
 }

@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import type { Selectable } from "kysely";
 import type { LedgerTransactionTable, TxnKind } from "../../db/schema";
 import { chinaMonth, chinaYear, now } from "~/platform/clock.server";
-import { constant, atomically, db, unitOfWork } from "~/platform/database.server";
+import { constant, atomically, db, lockLedgerChain, unitOfWork } from "~/platform/database.server";
 
 export interface Actor {
   userId: number | null;
@@ -138,6 +138,10 @@ function assertLegs(legs: Leg[]): void {
 
 /** Must run inside a unit of work. Returns the existing txn for a replayed key. */
 async function postInTxn(input: PostInput, hash: string): Promise<PostResult> {
+  // The chain is one for the whole database, and transaction ids run 1..n without gaps (check:ledger
+  // proves both): appends are serialised (decision 0032). Before the idempotency read, so that a
+  // retry racing its first attempt finds it.
+  lockLedgerChain();
   const existing = input.keyChecked ? undefined : await txnByKey(input.idemKey);
   if (existing) {
     if (existing.request_hash !== hash) throw new LedgerError("idempotency_conflict", "该请求编号已用于另一笔操作");
@@ -164,9 +168,12 @@ async function postInTxn(input: PostInput, hash: string): Promise<PostResult> {
     memo: input.memo,
     created_at: at,
   };
-  const { id: txnId } = await db().insertInto("ledger_transactions").values(row).returning("id").executeTakeFirstOrThrow();
+  // The next id, not the engine's sequence: PostgreSQL's never hands back a number a rolled-back
+  // transaction took, and a gap would read as a deleted transaction.
+  const top = await db().selectFrom("ledger_transactions").select("id").orderBy("id", "desc").limit(1).executeTakeFirst();
+  const txnId = (top?.id ?? 0) + 1;
+  await db().insertInto("ledger_transactions").values({ id: txnId, ...row }).execute();
   const txn: TxnRow = { id: txnId, ...row };
-  // The chain's head: ledger writes are serialised by the one writer (SQLite) for now.
   const last = await db().selectFrom("ledger_entries").select(["id", "hash"]).orderBy("id", "desc").limit(1).executeTakeFirst();
   const digest = txnDigest(txn);
   const month = chinaMonth(at);

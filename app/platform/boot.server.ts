@@ -1,5 +1,5 @@
 // What the server does before it listens and after it stops.
-import { engine, closeDatabase, migrateToLatest } from "./database.server";
+import { engine, closeDatabase, exclusively, migrateToLatest } from "./database.server";
 import { demoEnabled } from "./env.server";
 import { existingDemoLogins, isEmpty, seedDemo, seedEmpty } from "../../db/seed/demo.server";
 import { expireOrders } from "~/store/checkout.server";
@@ -17,7 +17,7 @@ let scheduled: Promise<void> = Promise.resolve();
 export async function boot(): Promise<void> {
   const applied = await migrateToLatest();
   if (applied.length) console.log(`数据库迁移：${applied.join(", ")}`);
-  console.log(`数据库：${engine().path}`);
+  console.log(`数据库：${engine().location}`);
   // Before anything is served: no photo stored before 0008 keeps its metadata (GPS) once we listen.
   const cleaned = await cleanStoredPhotos();
   if (cleaned.files || cleaned.goods) {
@@ -61,9 +61,19 @@ function startScheduler(): void {
 
 /**
  * One round of the periodic jobs; also run (and awaited) by the test clock right after it moves
- * time. Two rounds may overlap (a slow round, the test clock's): each job is safe under that.
+ * time. Two rounds may overlap (a slow round, the test clock's): each job is safe under that. With
+ * several app processes on one PostgreSQL database, a round runs in one process at a time; the
+ * others skip it (their next round a minute later finds anything still due).
  */
 export async function tick(): Promise<void> {
+  try {
+    await exclusively("scheduler", jobs);
+  } catch (e) {
+    console.error("定时任务出错", e);
+  }
+}
+
+async function jobs(): Promise<void> {
   try {
     await expireOrders(); // first: an expired order shows as expired and releases its own hold
     await releaseExpiredHolds();

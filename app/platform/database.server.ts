@@ -4,7 +4,9 @@
 // which engine answers. On SQLite (the default, one file) there is one writing connection, whose
 // transactions begin IMMEDIATE, and a second, read-only connection for reads outside a unit of
 // work: in WAL mode it sees every committed write and never an uncommitted one, and a reader is
-// never queued behind another request's open transaction.
+// never queued behind another request's open transaction. With DATABASE_URL=postgres://… the same
+// units run on PostgreSQL as serialisable transactions, retried a bounded number of times when the
+// server refuses one (decision 0032); see postgres.server.ts.
 import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
@@ -15,16 +17,22 @@ import {
 } from "kysely";
 import type { Database } from "../../db/schema";
 import { migrations } from "../../db/migrations/index";
-import { databasePath } from "./env.server";
+import { PostgresMigrations, REFUSE_FUNCTION } from "../../db/migrations/postgres";
+import { databasePath, databaseUrl } from "./env.server";
+import { inspectPostgres, isRetryable, openPostgres, type PostgresEngine } from "./postgres.server";
 
 /** A unit of work's transaction: what `unitOfWork` hands its callback (and `db()` returns inside it). */
 export type Tx = Transaction<Database>;
 /** Anything that runs queries: the reader, or a unit of work's transaction. */
 export type Db = Kysely<Database>;
 
-export interface Engine {
+/** The process's database: the embedded SQLite file, or a PostgreSQL server (DATABASE_URL). */
+export type Engine = SqliteEngine | PostgresEngine;
+
+export interface SqliteEngine {
   kind: "sqlite";
-  path: string;
+  /** Where the data is, for messages: the file. */
+  location: string;
   /** The writing connection's own handle: migrations' checks, backups, the tests' independent reads. */
   sqlite: SQLite.Database;
   writer: Kysely<Database>;
@@ -94,7 +102,12 @@ function openSqlite(file: string): SQLite.Database {
   return sqlite;
 }
 
-export function openDatabase(file: string): Engine {
+/** Opens the database at `location`: a postgres:// URL, otherwise a SQLite file. */
+export function openDatabase(location: string): Engine {
+  return isPostgresUrl(location) ? openPostgres(location) : openSqliteEngine(location);
+}
+
+function openSqliteEngine(file: string): SqliteEngine {
   const sqlite = openSqlite(file);
   const writer = sqliteKysely(sqlite, true);
   let reader: Kysely<Database> | undefined;
@@ -109,7 +122,7 @@ export function openDatabase(file: string): Engine {
   };
   return {
     kind: "sqlite",
-    path: file,
+    location: file,
     sqlite,
     writer,
     readerSqlite,
@@ -134,9 +147,13 @@ export function openReadOnly(file: string): SQLite.Database {
   return sqlite;
 }
 
-/** The same, for kysely queries (the ledger check); `destroy()` closes it. */
-export function inspect(file: string): Kysely<Database> {
-  return sqliteKysely(openReadOnly(file));
+/** The same, for kysely queries (the ledger check), on a file or a postgres:// URL; `destroy()` closes it. */
+export function inspect(location: string): Kysely<Database> {
+  return isPostgresUrl(location) ? inspectPostgres(location) : sqliteKysely(openReadOnly(location));
+}
+
+function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//.test(location);
 }
 
 // ---- the process-wide database -----------------------------------------------------------------------
@@ -145,7 +162,7 @@ let current: Engine | undefined;
 
 /** The process-wide engine (one per process; see decision 0029). */
 export function engine(): Engine {
-  if (!current) current = openDatabase(databasePath());
+  if (!current) current = openDatabase(databaseUrl() ?? databasePath());
   return current;
 }
 
@@ -158,8 +175,22 @@ export async function closeDatabase(): Promise<void> {
 
 // ---- units of work -----------------------------------------------------------------------------------
 
+/** The outermost unit's state, shared by its savepoints. */
+interface Unit {
+  /** PostgreSQL: the unit began by locking the ledger chain (see `lockLedgerChain`). */
+  chainLocked: boolean;
+  /** PostgreSQL: the unit reached a ledger append without the lock, so it must run again with it. */
+  needsChainLock: boolean;
+}
+
 /** The unit of work open in this async context, and how many savepoints deep it is. */
-const open = new AsyncLocalStorage<{ tx: Tx; depth: number }>();
+const open = new AsyncLocalStorage<{ tx: Tx; depth: number; unit: Unit }>();
+
+/** Thrown to end an attempt that must start again with the ledger chain locked. */
+class ChainLockNeeded extends Error {}
+
+/** How often a unit is tried when PostgreSQL refuses it (serialisation failure, deadlock). */
+const MAX_ATTEMPTS = 10;
 
 /**
  * Where to read: inside a unit of work its own transaction (so it sees what it wrote), otherwise
@@ -183,30 +214,74 @@ export function constant<T extends string | number>(value: T): RawBuilder<T> {
 
 /**
  * Runs fn as one atomic unit: everything it writes commits together or not at all. fn must await
- * nothing but the database: on SQLite the unit holds the only writer until it ends. Called inside
- * another unit of work, it runs as a savepoint of it: its writes roll back alone if it throws.
+ * nothing but the database: on SQLite the unit holds the only writer until it ends; on PostgreSQL
+ * fn may run again from the start (a serialisation failure or deadlock, up to MAX_ATTEMPTS times),
+ * so it must not change anything outside the database either. Called inside another unit of work,
+ * it runs as a savepoint of it: its writes roll back alone if it throws.
  */
 export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   const outer = open.getStore();
   if (outer) return savepoint(outer.tx, fn);
+  const current = engine();
+  if (current.kind === "sqlite") return once(current.writer, fn, { chainLocked: true, needsChainLock: false });
+  let chainLocked = false;
+  for (let attempt = 1; ; attempt++) {
+    const unit: Unit = { chainLocked, needsChainLock: false };
+    try {
+      return await once(current.writer, fn, unit);
+    } catch (error) {
+      if (unit.needsChainLock && !chainLocked) {
+        chainLocked = true; // no wait: the next attempt queues on the lock instead
+        continue;
+      }
+      if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+      // Jittered backoff, so the units that collided do not collide again at once.
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(2 ** attempt, 50)));
+    }
+  }
+}
+
+async function once<T>(writer: Kysely<Database>, fn: (tx: Tx) => Promise<T>, unit: Unit): Promise<T> {
   let failed: { error: unknown } | undefined;
+  const postgres = engine().kind === "postgres";
+  const begin = postgres ? writer.transaction().setIsolationLevel("serializable") : writer.transaction();
   try {
-    return await engine().writer.transaction().execute((tx) =>
-      open.run({ tx, depth: 0 }, async () => {
+    return await begin.execute(async (tx) => {
+      // Before anything else: PostgreSQL takes the transaction's snapshot at its first query, and
+      // LOCK TABLE is not one, so the chain's head read after it is the newest.
+      if (postgres && unit.chainLocked) await sql`lock table ledger_entries in share row exclusive mode`.execute(tx);
+      return open.run({ tx, depth: 0, unit }, async () => {
         try {
-          return await fn(tx);
+          const out = await fn(tx);
+          // fn caught the signal to start again (a caller handling errors broadly): still start again.
+          if (unit.needsChainLock) throw new ChainLockNeeded();
+          return out;
         } catch (error) {
           failed = { error };
           throw error;
         }
-      }),
-    );
+      });
+    });
   } catch (error) {
     // kysely rolls back after fn fails; when SQLite had already ended the transaction (disk full,
     // I/O), that rollback fails too, and its "no transaction is active" would hide why.
     if (failed && error !== failed.error) throw failed.error;
     throw error;
   }
+}
+
+/**
+ * Called by the ledger before it reads the chain's head to append to it. On SQLite the one writer
+ * already serialises appends. On PostgreSQL the unit must hold the chain's lock from its first
+ * statement (a serialisable snapshot taken earlier could not see the newest head); a unit that
+ * did not is rolled back here and run again with the lock (decision 0032).
+ */
+export function lockLedgerChain(): void {
+  const store = open.getStore();
+  if (!store) throw new Error("the ledger is appended to inside a unit of work only");
+  if (store.unit.chainLocked) return;
+  store.unit.needsChainLock = true;
+  throw new ChainLockNeeded("这次写入需要重试");
 }
 
 /**
@@ -224,11 +299,12 @@ export async function savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<
   // new name per savepoint would fill it with one-off texts. kysely's typed savepoints track names
   // in the type, so the three standard commands (the same on SQLite and PostgreSQL) are written out.
   const outer = open.getStore();
-  const depth = outer?.tx === tx ? outer.depth + 1 : 1;
+  if (!outer || outer.tx !== tx) throw new Error("a savepoint belongs to the unit of work open here");
+  const depth = outer.depth + 1;
   const name = sql.id(`sp${depth}`);
   await sql`savepoint ${name}`.execute(tx);
   try {
-    const out = await open.run({ tx, depth }, () => fn(tx));
+    const out = await open.run({ tx, depth, unit: outer.unit }, () => fn(tx));
     await sql`release savepoint ${name}`.execute(tx);
     return out;
   } catch (error) {
@@ -249,7 +325,48 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /** Runs before anything else touches the connection. */
 export async function migrateToLatest(target: Engine = engine()): Promise<string[]> {
-  const migrator = new Migrator({ db: target.writer, provider });
+  if (target.kind === "sqlite") return migrate(target.writer);
+  // Several app processes may start at once: one migrates while the others wait on the lock.
+  return target.writer.connection().execute(async (c) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(c);
+    try {
+      await sql.raw(REFUSE_FUNCTION).execute(c);
+      return await migrate(c.withPlugin(new PostgresMigrations()));
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(c);
+    }
+  });
+}
+
+/** PostgreSQL advisory lock keys of this app (any fixed numbers no other app on the server uses). */
+const MIGRATION_LOCK = 7_203_001;
+const LOCKS = { scheduler: 7_203_002 } as const;
+
+/**
+ * Runs fn unless another process is running work of the same name (several app processes on one
+ * PostgreSQL database); returns whether it ran. The lock is the database's, held by one connection
+ * for fn's duration and released with it, also when the process dies. SQLite serves one process.
+ */
+export async function exclusively(name: keyof typeof LOCKS, fn: () => Promise<void>): Promise<boolean> {
+  const current = engine();
+  if (current.kind === "sqlite") {
+    await fn();
+    return true;
+  }
+  return current.writer.connection().execute(async (c) => {
+    const { rows } = await sql<{ got: boolean }>`select pg_try_advisory_lock(${LOCKS[name]}) as got`.execute(c);
+    if (!rows[0]?.got) return false;
+    try {
+      await fn();
+      return true;
+    } finally {
+      await sql`select pg_advisory_unlock(${LOCKS[name]})`.execute(c);
+    }
+  });
+}
+
+async function migrate(k: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db: k, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);

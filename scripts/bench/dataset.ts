@@ -39,7 +39,9 @@ const end = Math.floor((Date.now() + CHINA) / DAY) * DAY - CHINA;
 const start = end - 365 * DAY;
 
 await migrateToLatest();
-const sqlite = engine().sqlite;
+const built = engine();
+if (built.kind !== "sqlite") throw new Error("the bench dataset is built as a SQLite file; PostgreSQL gets a copy of it (scripts/bench/run.ts)");
+const sqlite = built.sqlite;
 // A bigger page cache for this bulk writer only; the server opens its own connection with the defaults.
 sqlite.pragma("cache_size = -262144");
 

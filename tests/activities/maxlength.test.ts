@@ -66,7 +66,7 @@ function fieldMessages(c: Case, n: number): string[] {
 
 beforeAll(async () => {
   server = await startServer();
-  const db = new SQLite(server.dbPath, { readonly: true });
+  const db = new SQLite(server.database, { readonly: true });
   const one = (sql: string) => db.prepare(sql).get() as { village_id: number; id: number };
   // The demo's open activities: one still taking sign-ups, and the hourly one under way with people checked in.
   const open = one("select village_id, id from activities where status = 'open' and title = '清扫村道' order by id limit 1");

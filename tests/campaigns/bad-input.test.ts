@@ -47,7 +47,7 @@ const nominationOf = (campaign: string, member: string) =>
 
 beforeAll(async () => {
   server = await startServer({ TEST_CLOCK_CONTROL: "1" });
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
   const villager = clients.get("villager")!;
   const committee = clients.get("committee")!;

@@ -64,7 +64,7 @@ const campaignTables = () =>
 
 beforeAll(async () => {
   server = await startServer({ TEST_CLOCK_CONTROL: "1" });
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   for (const who of Object.keys(PHONES) as Who[]) {
     const client = new Client(server.url);
     await client.login(PHONES[who]);

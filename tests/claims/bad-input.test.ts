@@ -27,14 +27,14 @@ const fill = (s: string) => s.replace(/\{(\w+)\}/g, (m, k: string) => ids[k] ?? 
 
 const snapshot = () => [...tableFingerprints(database.sqlite, tables).values()].join(",");
 function photoFiles(): number {
-  const dir = path.join(path.dirname(server.dbPath), "photos");
+  const dir = path.join(path.dirname(server.database), "photos");
   if (!fs.existsSync(dir)) return 0;
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length;
 }
 
 beforeAll(async () => {
   server = await startServer();
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
   const [v, v2] = database.sqlite.prepare("select id from villages order by id").all() as { id: number }[];
   const me = one<{ id: number; household_id: number }>("select m.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);

@@ -15,7 +15,7 @@ const login = async (phone: string) => {
 
 beforeAll(async () => {
   server = await startServer(); // no TEST_CLOCK_CONTROL: a normal start
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
 });
 afterAll(async () => {
   database?.sqlite.close();
@@ -53,7 +53,7 @@ describe("claims over HTTP", () => {
     // keep-alive hides the server closing the pooled socket, and the next test's request on it fails.
     const { execFile } = await import("node:child_process");
     const cli = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) =>
-      execFile("npx", ["tsx", "scripts/check-ledger.ts", server.dbPath, "--anchor", `${head![1]}:${head![2]}`], { encoding: "utf8" }, (error, stdout, stderr) =>
+      execFile("npx", ["tsx", "scripts/check-ledger.ts", server.database, "--anchor", `${head![1]}:${head![2]}`], { encoding: "utf8" }, (error, stdout, stderr) =>
         resolve({ status: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
       ),
     );

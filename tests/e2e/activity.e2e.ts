@@ -14,7 +14,7 @@ let db: SQLite.Database;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launch()]);
-  db = new SQLite(server.dbPath, { readonly: true });
+  db = new SQLite(server.database, { readonly: true });
 });
 afterAll(async () => {
   db?.close();

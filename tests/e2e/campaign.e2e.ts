@@ -16,7 +16,7 @@ const DAY = 86_400_000;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer({ TEST_CLOCK_CONTROL: "1" }), launch()]);
-  database = new SQLite(server.dbPath, { readonly: true });
+  database = new SQLite(server.database, { readonly: true });
 });
 afterAll(async () => {
   database?.close();

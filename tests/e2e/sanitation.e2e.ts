@@ -18,7 +18,7 @@ const scored: string[] = [];
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launch()]);
-  db = new SQLite(server.dbPath, { readonly: true });
+  db = new SQLite(server.database, { readonly: true });
   const open = db.prepare("select id, village_id from sanitation_rounds where status = 'open' order by village_id, id limit 1").get() as { id: number; village_id: number };
   roundId = open.id;
   villageId = open.village_id;

@@ -17,7 +17,7 @@ const cameras: Browser[] = [];
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launch()]);
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
 });
 afterAll(async () => {
   database?.sqlite.close();

@@ -1,7 +1,7 @@
 // Shared helpers for the ledger test suite (not a test file itself).
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { createHousehold } from "~/people/households.server";
 import { issuanceAccountId, openStoreAccount } from "~/ledger/ledger.server";
 import { createVillage, ensureTownship } from "~/people/villages.server";
@@ -34,13 +34,10 @@ export async function seedVillage(tag: string, households: number): Promise<Seed
     });
     householdIds.push(householdId);
   }
-  const sqlite = engine().sqlite;
-  const householdAccountIds = householdIds.map(
-    (h) => (sqlite.prepare("select id from accounts where household_id = ?").get(h) as { id: number }).id,
-  );
-  const storeId = Number(
-    sqlite.prepare("insert into stores (village_id, name, created_at) values (?, ?, 0)").run(villageId, `超市${tag}`).lastInsertRowid,
-  );
+  const q = sqlOn();
+  const householdAccountIds: number[] = [];
+  for (const h of householdIds) householdAccountIds.push((await q.get<{ id: number }>("select id from accounts where household_id = ?", h))!.id);
+  const storeId = (await q.get<{ id: number }>("insert into stores (village_id, name, created_at) values (?, ?, 0) returning id", villageId, `超市${tag}`))!.id;
   return {
     villageId,
     householdIds,

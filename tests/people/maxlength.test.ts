@@ -59,7 +59,7 @@ const messages = (html: string) => [...shownErrors(html).map((e) => e.text), err
 
 beforeAll(async () => {
   server = await startServer();
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
   const admin = database.sqlite.prepare("select village_id from user_roles r join users u on u.id = r.user_id where u.phone = ? and r.role = 'village_admin'").get(PHONES.village_admin) as { village_id: number };
   ids.V = String(admin.village_id);

@@ -26,7 +26,7 @@ const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 1
 
 beforeAll(async () => {
   server = await startServer();
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   c = (await signInEach(server.url, PHONES)) as Map<Who, Client>;
   const me = one<{ household_id: number; village_id: number }>("select m.household_id, m.village_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);
   v = me.village_id;
@@ -180,7 +180,7 @@ describe("who sees a claim's evidence photos", () => {
 
 
 describe("what is stored of an uploaded photo", () => {
-  const folder = () => path.join(path.dirname(server.dbPath), "photos");
+  const folder = () => path.join(path.dirname(server.database), "photos");
   /** Every stored photo file: none may keep an original's metadata. */
   const allFiles = (dir = folder()): string[] =>
     fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? allFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]));

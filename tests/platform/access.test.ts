@@ -121,7 +121,7 @@ const campaigns = new Map<number, { open: number; done: number }>();
 
 beforeAll(async () => {
   server = await startServer();
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   const ids = database.sqlite.prepare("select id from villages order by id").all() as { id: number }[];
   villages.own = ids[0].id;
   villages.other = ids[1].id;

@@ -872,7 +872,7 @@ let startCounts: Record<string, number>;
 
 beforeAll(async () => {
   server = await startServer();
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   for (const who of Object.keys(PHONES) as (keyof typeof PHONES)[]) {
     const c = new Client(server.url);
     await c.login(PHONES[who]);

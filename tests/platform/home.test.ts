@@ -7,7 +7,7 @@ let server: TestServer;
 let database: Engine;
 beforeAll(async () => {
   server = await startServer();
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
 });
 afterAll(async () => {
   database?.sqlite.close();

@@ -13,7 +13,7 @@ describe("TRUST_PROXY names a proxy the client is not", () => {
   let db: Engine;
   beforeAll(async () => {
     server = await startServer({ TRUST_PROXY: "10.9.9.9" });
-    db = openDatabase(server.dbPath);
+    db = openDatabase(server.database);
   });
   afterAll(async () => {
     db?.sqlite.close();
@@ -70,7 +70,7 @@ describe("TRUST_PROXY=loopback with the proxy on this machine", () => {
   let db: Engine;
   beforeAll(async () => {
     server = await startServer({ TRUST_PROXY: "loopback" });
-    db = openDatabase(server.dbPath);
+    db = openDatabase(server.database);
   });
   afterAll(async () => {
     db?.sqlite.close();

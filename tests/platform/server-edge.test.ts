@@ -10,7 +10,7 @@ let db: Engine;
 let village = 0;
 beforeAll(async () => {
   server = await startServer();
-  db = openDatabase(server.dbPath);
+  db = openDatabase(server.database);
   village = (db.sqlite.prepare("select id from villages where name = '桃源村'").get() as { id: number }).id;
 });
 afterAll(async () => {
@@ -154,7 +154,7 @@ describe("a server error", () => {
     const c = new Client(broken.url);
     await c.login("13900000001");
     // What a half-restored backup or a failed migration would look like to the statement page.
-    const bdb = openDatabase(broken.dbPath);
+    const bdb = openDatabase(broken.database);
     bdb.sqlite.exec("alter table account_months rename to account_months_gone");
     bdb.sqlite.close();
     const r = await c.get("/statement");

@@ -12,7 +12,7 @@ let phones: string[] = [];
 
 beforeAll(async () => {
   server = await startServer({ TRUST_PROXY: "loopback" });
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   phones = (database.sqlite.prepare("select phone from users where phone not like '139%' and disabled = 0 and must_change_password = 0 order by phone").all() as { phone: string }[]).map(
     (r) => r.phone,
   );

@@ -43,7 +43,7 @@ const ids: { own: Ids; other: Ids } = {} as { own: Ids; other: Ids };
 
 beforeAll(async () => {
   server = await startServer();
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   const one = <T>(sql: string, ...a: unknown[]) => database.sqlite.prepare(sql).get(...a) as T;
   const villager = one<{ household_id: number }>("select m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager).household_id;
   const [own, other] = (database.sqlite.prepare("select id from villages order by id").all() as { id: number }[]).map(({ id: v }): Ids => {

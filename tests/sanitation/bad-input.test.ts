@@ -27,14 +27,14 @@ const one = <T>(sql: string, ...args: unknown[]) => database.sqlite.prepare(sql)
 const fill = (s: string) => s.replace(/\{(\w+)\}/g, (m, k: string) => ids[k] ?? (() => { throw new Error(`unknown ${m}`); })());
 const snapshot = () => [...tableFingerprints(database.sqlite, tables).values()].join(",");
 function photoFiles(): number {
-  const dir = path.join(path.dirname(server.dbPath), "photos");
+  const dir = path.join(path.dirname(server.database), "photos");
   if (!fs.existsSync(dir)) return 0;
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length;
 }
 
 beforeAll(async () => {
   server = await startServer();
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
   const [v, v2] = database.sqlite.prepare("select id from villages order by id").all() as { id: number }[];
   const round = (village: number, status: string) => String(one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = ?", village, status).id);

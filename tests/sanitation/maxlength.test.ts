@@ -69,7 +69,7 @@ const messages = (html: string) => [...shownErrors(html).map((e) => e.text), err
 
 beforeAll(async () => {
   server = await startServer();
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
   const v = one<{ id: number }>("select id from villages order by id limit 1").id;
   const round = (status: string) => one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = ?", v, status).id;

@@ -286,7 +286,7 @@ async function phoneOrder(who: Who, village: number): Promise<number> {
 
 beforeAll(async () => {
   server = await startServer();
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   for (const w of Object.keys(PHONES) as Who[]) {
     clients[w] = new Client(server.url);
     await clients[w].login(PHONES[w]);

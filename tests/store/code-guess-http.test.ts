@@ -18,7 +18,7 @@ const hidden = (html: string, name: string) => new RegExp(`name="${name}" value=
 
 beforeAll(async () => {
   server = await startServer({ TEST_CLOCK_CONTROL: "1" });
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   v1 = one<{ id: number }>("select id from villages order by id limit 1").id;
   // A second keeper of the same village (same demo password), with no store assignment: works at every store.
   const demo = one<{ password_hash: string }>("select password_hash from users where phone = '13900000002'");

@@ -24,7 +24,7 @@ const count = (sql: string, ...args: unknown[]) => one<{ n: number }>(sql, ...ar
 
 beforeAll(async () => {
   server = await startServer();
-  database = openDatabase(server.dbPath);
+  database = openDatabase(server.database);
   [v1, v2] = (database.sqlite.prepare("select id from villages order by id").all() as { id: number }[]).map((r) => r.id);
   await Promise.all((Object.keys(PHONES) as Who[]).map(async (w) => {
     c[w] = new Client(server.url);

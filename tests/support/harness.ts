@@ -5,21 +5,35 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { SERVER_NODE_FLAGS } from "../../scripts/server/node-flags.mjs";
+import { createTestDatabase, dropTestDatabase, testDatabaseUrl } from "./postgres";
 
 export interface TestServer {
   url: string;
-  dbPath: string;
+  /** The server's database: a SQLite file, or on PostgreSQL (TEST_DATABASE_URL) a URL; for openDatabase. */
+  database: string;
   output: () => string;
   /** What the server wrote to stderr alone (stack traces land there). */
   errors: () => string;
   stop: () => Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * A server on a database of its own, or on `options.database` (another server's, to restart on the
+ * same data; then the caller's to remove). Photos and the like go to a folder of its own. On
+ * PostgreSQL its own database is a copy of the demo township the global setup seeded, unless the
+ * test turns the demo off (DEMO=0) or watches the first boot seed it (`firstBoot`).
+ */
+export async function startServer(env: Record<string, string> = {}, options: { database?: string; firstBoot?: boolean } = {}): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jifen-http-"));
-  const dbPath = path.join(dir, "app.sqlite");
+  const owned = !options.database;
+  const seeded = env.DEMO !== "0" && !options.firstBoot;
+  const database = options.database ?? (testDatabaseUrl() ? await createTestDatabase(seeded) : path.join(dir, "app.sqlite"));
+  const postgres = database.startsWith("postgres");
+  const where = postgres
+    ? { DATABASE_URL: database, DATABASE_PATH: path.join(dir, "app.sqlite") }
+    : { DATABASE_URL: "", DATABASE_PATH: database };
   const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, "scripts/server.mjs"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: dbPath, SESSION_SECRET: "http-test", ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", ...where, SESSION_SECRET: "http-test", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   // Whatever happens to the test file (a failed hook, a crash), the server dies with the test process.
@@ -40,13 +54,14 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       }
     });
     child.on("exit", (code) => reject(new Error(`server exited ${code}:\n${out}`)));
-  }).catch((e) => {
+  }).catch(async (e) => {
     fs.rmSync(dir, { recursive: true, force: true });
+    if (owned && postgres) await dropTestDatabase(database);
     throw e;
   });
   return {
     url,
-    dbPath,
+    database,
     output: () => out,
     errors: () => err,
     stop: async () => {
@@ -56,6 +71,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
         await exited;
       }
       fs.rmSync(dir, { recursive: true, force: true });
+      if (owned && postgres) await dropTestDatabase(database);
     },
   };
 }

@@ -1,7 +1,8 @@
 // Pieces every bad-input sweep shares: what a page shows as an error, and a fingerprint of the
 // database that proves a refused request wrote nothing.
 import crypto from "node:crypto";
-import type SQLite from "better-sqlite3";
+import type { Engine } from "~/platform/database.server";
+import { sqlOn } from "./sql";
 
 /** An HTML fragment's visible text: tags, React's text separators and stray NULs gone, entities decoded. */
 export function htmlText(s: string): string {
@@ -41,11 +42,14 @@ export function errorPage(html: string): string | null {
  * One fingerprint per table ("<n> rows <sha1>"). A session's last_seen_at is touched by any
  * request now and then, so it is left out; everything else must stay.
  */
-export function tableFingerprints(sqlite: SQLite.Database, tables: string[]): Map<string, string> {
+export async function tableFingerprints(on: Engine, tables: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
+  const q = sqlOn(on);
   for (const t of tables) {
     const cols = t === "sessions" ? "id, user_id, created_at, expires_at, revoked_at" : "*";
-    const rows = sqlite.prepare(`select ${cols} from "${t}"`).raw().all();
+    // Sorted: PostgreSQL returns rows in no fixed order.
+    const rows = (await q.all(`select ${cols} from "${t}"`)).map((r) => Object.values(r));
+    rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
     const json = JSON.stringify(rows, (_k, v) => (Buffer.isBuffer(v) ? v.toString("base64") : v));
     out.set(t, `${rows.length} rows ${crypto.createHash("sha1").update(json).digest("hex")}`);
   }
@@ -79,3 +83,11 @@ export const INVISIBLES = [
 ] as const;
 export const invisibleText = (char: string) => `测试${char}文字`;
 export const invisibleMessage = (label: string) => `${label}不能包含看不见的特殊字符，请删掉后重新输入`;
+
+/** The app's tables (not the migrator's), by name, on either engine. */
+export async function appTables(on: Engine): Promise<string[]> {
+  const text = on.kind === "postgres"
+    ? "select tablename as name from pg_tables where schemaname = 'public' and tablename not like 'kysely%' order by tablename"
+    : "select name from sqlite_master where type = 'table' and name not like 'kysely%' and name <> 'sqlite_sequence' order by name";
+  return (await sqlOn(on).all<{ name: string }>(text)).map((r) => r.name);
+}
