@@ -1,6 +1,7 @@
 // A clock the end-to-end test can move over HTTP, to see 公示 end without waiting days.
 // Enabled only when TEST_CLOCK_CONTROL=1 AND the database lives under the OS temp folder (what the
-// test harness uses). A normal `npm start` (default database under db/data, or any real path)
+// test harness uses); on PostgreSQL, the data folder under it AND a database named as the harness
+// names its throwaway copies (jifen_t_<hex>). A normal `npm start` (default database under db/data, or any real path)
 // refuses, whatever NODE_ENV says: the built server always runs as production, so NODE_ENV
 // cannot tell a test from a village. See docs/decisions/0011-earn-test-clock.md.
 import fs from "node:fs";
@@ -8,11 +9,13 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { clockControl, now } from "./clock.server";
-import { databasePath } from "./env.server";
+import { databasePath, databaseUrl } from "./env.server";
 
 export function testClockEnabled(): boolean {
   if (process.env.TEST_CLOCK_CONTROL !== "1") return false;
   if (!process.env.DATABASE_PATH) return false;
+  const url = databaseUrl();
+  if (url && !/^\/jifen_t_[0-9a-f]+$/.test(new URL(url).pathname)) return false;
   const tmp = fs.realpathSync(os.tmpdir());
   let dir: string;
   try {
