@@ -24,7 +24,8 @@ export interface Server {
  * The production server of the checkout in `cwd` (this one, or a baseline's worktree) on a database
  * file, with the flags that checkout starts it with (a baseline from before node-flags.mjs had none).
  */
-export async function startServer(databasePath: string, opts: { cwd?: string; nodeArgs?: string[] } = {}): Promise<Server> {
+/** The production server on a SQLite file, or on PostgreSQL when `opts.databaseUrl` is given. */
+export async function startServer(databasePath: string, opts: { cwd?: string; nodeArgs?: string[]; databaseUrl?: string } = {}): Promise<Server> {
   const cwd = opts.cwd ?? process.cwd();
   const flagsFile = path.join(cwd, "scripts/server/node-flags.mjs");
   const flags: string[] = fs.existsSync(flagsFile) ? (await import(flagsFile)).SERVER_NODE_FLAGS : [];
@@ -36,6 +37,7 @@ export async function startServer(databasePath: string, opts: { cwd?: string; no
       PORT: "0",
       HOST: "127.0.0.1",
       DATABASE_PATH: databasePath,
+      DATABASE_URL: opts.databaseUrl ?? "",
       SESSION_SECRET: "bench-session-secret",
     },
     stdio: ["ignore", "pipe", "pipe"],

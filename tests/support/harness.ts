@@ -45,7 +45,7 @@ export async function startServer(env: Record<string, string> = {}, options: { d
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => ((out += d), (err += d)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 180_000); // a first boot seeding on PostgreSQL on a busy machine
     child.stdout!.on("data", () => {
       const m = /http:\/\/localhost:(\d+)/.exec(out);
       if (m) {
