@@ -24,11 +24,19 @@ export function fail(field: string, message: string, status = 400): { ok: false;
 
 export { notFound } from "./access.server";
 
-/** True when err is SQLite's unique-constraint failure whose message mentions `what` (a column or index name). */
+/**
+ * True when err is a unique-constraint failure on `what`, named as SQLite's message names it: the
+ * table's columns (`users.phone`), or `table.` for any of the table's. PostgreSQL's error (23505)
+ * names the table and the key's columns separately; they are put together the same way.
+ */
 export function isUniqueViolation(err: unknown, what: string): boolean {
   if (!(err instanceof Error)) return false;
-  const code = (err as { code?: unknown }).code;
-  return (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") && err.message.includes(what);
+  const e = err as { code?: unknown; table?: unknown; detail?: unknown };
+  if (e.code === "SQLITE_CONSTRAINT_UNIQUE" || e.code === "SQLITE_CONSTRAINT_PRIMARYKEY") return err.message.includes(what);
+  if (e.code !== "23505" || typeof e.table !== "string") return false;
+  const columns = /^Key \((.*?)\)=/.exec(typeof e.detail === "string" ? e.detail : "")?.[1]?.split(", ") ?? [];
+  const named = columns.length ? columns.map((c) => `${e.table}.${c}`).join(", ") : `${e.table}.`;
+  return named.includes(what);
 }
 
 /** A temporary password villagers can type on a number pad: 8 random digits. */
