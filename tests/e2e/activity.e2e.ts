@@ -1,23 +1,24 @@
 // Activity check-in seen through phones: the organiser shows the rotating QR, a villager's phone opens
 // the URL it encodes (signing in on the way), is checked in once, and the organiser sees them arrive.
-import SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Engine } from "../../app/platform/database.server";
 import { startServer, type TestServer } from "../support/harness";
+import { sqlOn } from "../support/sql";
 import { launch, phonePage, shot, signIn } from "./browser";
 
 let server: TestServer;
 let browser: Browser;
 let organiser: Page;
 let qrPath = "";
-let db: SQLite.Database;
+let db: Engine;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launch()]);
-  db = new SQLite(server.database, { readonly: true });
+  db = openDatabase(server.database);
 });
 afterAll(async () => {
-  db?.close();
+  await db?.close();
   await browser?.close();
   await server?.stop();
 });
@@ -82,13 +83,13 @@ describe("activity check-in by the rotating QR", () => {
   it("a forged code says so in Chinese and records nothing", async () => {
     const villager = await phonePage(browser, server.url);
     await signIn(villager, "13900000004");
-    const attendance = () => (db.prepare("select count(*) as n from activity_attendance").get() as { n: number }).n;
-    const before = attendance();
+    const attendance = async () => (await sqlOn(db).value<number>("select count(*) as n from activity_attendance"))!;
+    const before = await attendance();
     await villager.goto(`${qrPath.replace(/\/qr$/, "/checkin")}?t=${Math.floor(Date.now() / 30_000)}.AAAAAAAAAAAAAAAAAAAAAA`);
     const text = await villager.getByTestId("checkin-result").innerText();
     expect(text).toContain("签到没有成功");
     expect(text).toContain("这个二维码无效");
-    expect(attendance()).toBe(before);
+    expect(await attendance()).toBe(before);
     await shot(villager, "activity-checkin-forged");
   });
 

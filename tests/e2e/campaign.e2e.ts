@@ -5,24 +5,28 @@
 // approves the claim, and the winner shows on the notice board and on the household's page.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import SQLite from "better-sqlite3";
+import { openDatabase, type Engine } from "../../app/platform/database.server";
 import { startServer, type TestServer } from "../support/harness";
+import { sqlOn } from "../support/sql";
 import { launch, phonePage, shot, signIn } from "./browser";
 
 let server: TestServer;
 let browser: Browser;
-let database: SQLite.Database;
+let database: Engine;
 const DAY = 86_400_000;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer({ TEST_CLOCK_CONTROL: "1" }), launch()]);
-  database = new SQLite(server.database, { readonly: true });
+  database = openDatabase(server.database);
 });
 afterAll(async () => {
-  database?.close();
+  await database?.close();
   await browser?.close();
   await server?.stop();
 });
+
+const one = async <T>(text: string, ...args: unknown[]) => (await sqlOn(database).get<T>(text, ...args))!;
+const all = <T>(text: string, ...args: unknown[]) => sqlOn(database).all<T>(text, ...args);
 
 async function advance(page: Page, ms: number): Promise<void> {
   const moved = await page.request.post("/test/clock", { form: { advanceMs: String(ms) }, headers: { origin: server.url } });
@@ -38,13 +42,12 @@ function watch(page: Page): string[] {
 
 describe("an honour campaign", () => {
   it("nomination → acceptance → secret voting → close → confirm → claim approved → notice board and household page", async () => {
-    const one = <T>(sql: string, ...args: unknown[]) => database.prepare(sql).get(...args) as T;
     // A wife in one household, a head in another (not the demo villager's 008).
-    const nominee = one<{ id: number; name: string; number: string; household_id: number }>(
+    const nominee = await one<{ id: number; name: string; number: string; household_id: number }>(
       `select m.id, m.name, h.number, h.id as household_id from members m join households h on h.id = m.household_id
        where h.village_id = 1 and m.relation = '配偶' and h.number not in ('008') order by h.number limit 1`,
     );
-    const other = one<{ name: string; number: string }>(
+    const other = await one<{ name: string; number: string }>(
       `select m.name, h.number from members m join households h on h.id = m.household_id
        where h.village_id = 1 and m.is_head = 1 and h.number not in ('008', ?) order by h.number limit 1`, nominee.number,
     );
@@ -184,7 +187,7 @@ describe("an honour campaign", () => {
   it("the village admin marks a representative on the household page; the villager's household page shows its honours", async () => {
     const admin = await phonePage(browser, server.url);
     await signIn(admin, "13900000005");
-    const h = database.prepare("select h.id from households h where h.village_id = 1 and h.number = '010'").get() as { id: number };
+    const h = await one<{ id: number }>("select h.id from households h where h.village_id = 1 and h.number = '010'");
     await admin.goto(`/v/1/admin/households/${h.id}`);
     const section = admin.getByTestId("representatives");
     const before = await section.getByRole("button", { name: "设为代表" }).count();
@@ -212,18 +215,18 @@ describe("an honour campaign", () => {
     await committee.goto("/v/1/campaigns/new");
     const from = await committee.locator("#f-nominateFrom").inputValue();
     const at = (days: number) => new Date(Date.parse(`${from}Z`) + days * DAY).toISOString().slice(0, 16);
-    const rule = (database.prepare("select id from rules where village_id = 1 and name = '好媳妇'").get() as { id: number }).id;
-    const wives = database.prepare("select m.id from members m join households h on h.id = m.household_id where h.village_id = 1 and m.relation = '儿媳' order by h.number limit 3").all() as { id: number }[];
+    const rule = (await one<{ id: number }>("select id from rules where village_id = 1 and name = '好媳妇'")).id;
+    const wives = await all<{ id: number }>("select m.id from members m join households h on h.id = m.household_id where h.village_id = 1 and m.relation = '儿媳' order by h.number, m.id limit 3");
     const made: { id: number; category: number; nominations: number[] }[] = [];
     for (const [title, quorum] of [["同票的评选", "10"], ["投票率不够的评选", "90"]] as const) {
       await post(committee, "/v/1/campaigns/new", {
         title, nominateFrom: at(0), nominateUntil: at(1), voteFrom: at(1), voteUntil: at(2), voters: "representatives", quorum,
         cat1Name: "好媳妇", cat1Kind: "member", cat1Winners: "1", cat1Rule: String(rule),
       });
-      const id = (database.prepare("select max(id) as id from campaigns").get() as { id: number }).id;
-      const category = (database.prepare("select id from campaign_categories where campaign_id = ?").get(id) as { id: number }).id;
+      const id = (await one<{ id: number }>("select max(id) as id from campaigns")).id;
+      const category = (await one<{ id: number }>("select id from campaign_categories where campaign_id = ?", id)).id;
       for (const w of wives) await post(committee, `/v/1/campaigns/${id}`, { intent: "nominate", categoryId: String(category), nomineeId: String(w.id), reason: "孝敬老人" });
-      const nominations = (database.prepare("select id from campaign_nominations where campaign_id = ? order by id").all(id) as { id: number }[]).map((n) => n.id);
+      const nominations = (await all<{ id: number }>("select id from campaign_nominations where campaign_id = ? order by id", id)).map((n) => n.id);
       for (const n of nominations) await post(committee, `/v/1/campaigns/${id}`, { intent: "nomination.accept", nominationId: String(n) });
       made.push({ id, category, nominations });
     }
@@ -265,19 +268,19 @@ describe("an honour campaign", () => {
     await committee.goto("/v/1/campaigns/new");
     const from = await committee.locator("#f-nominateFrom").inputValue();
     const at = (days: number) => new Date(Date.parse(`${from}Z`) + days * DAY).toISOString().slice(0, 16);
-    const rule = (database.prepare("select id from rules where village_id = 1 and name = '好媳妇'").get() as { id: number }).id;
+    const rule = (await one<{ id: number }>("select id from rules where village_id = 1 and name = '好媳妇'")).id;
     await post("/v/1/campaigns/new", {
       title: "不用脚本也能投票", nominateFrom: at(0), nominateUntil: at(1), voteFrom: at(1), voteUntil: at(2), voters: "representatives", quorum: "10",
       cat1Name: "好媳妇", cat1Kind: "member", cat1Winners: "2", cat1Rule: String(rule),
     });
-    const id = (database.prepare("select max(id) as id from campaigns").get() as { id: number }).id;
-    const category = (database.prepare("select id from campaign_categories where campaign_id = ?").get(id) as { id: number }).id;
-    const wives = database.prepare(
+    const id = (await one<{ id: number }>("select max(id) as id from campaigns")).id;
+    const category = (await one<{ id: number }>("select id from campaign_categories where campaign_id = ?", id)).id;
+    const wives = await all<{ id: number; name: string; number: string }>(
       `select m.id, m.name, h.number from members m join households h on h.id = m.household_id
-       where h.village_id = 1 and m.relation = '儿媳' and m.active = 1 order by h.number desc limit 2`,
-    ).all() as { id: number; name: string; number: string }[];
+       where h.village_id = 1 and m.relation = '儿媳' and m.active = 1 order by h.number desc, m.id limit 2`,
+    );
     for (const w of wives) await post(`/v/1/campaigns/${id}`, { intent: "nominate", categoryId: String(category), nomineeId: String(w.id), reason: "孝敬老人" });
-    const nominations = (database.prepare("select id from campaign_nominations where campaign_id = ? order by id").all(id) as { id: number }[]).map((n) => n.id);
+    const nominations = (await all<{ id: number }>("select id from campaign_nominations where campaign_id = ? order by id", id)).map((n) => n.id);
     for (const n of nominations) await post(`/v/1/campaigns/${id}`, { intent: "nomination.accept", nominationId: String(n) });
     await advance(committee, DAY + 60_000);
 
@@ -300,10 +303,11 @@ describe("an honour campaign", () => {
     await expect(answered.getByRole("checkbox", { name: new RegExp(wives[1].name) }).isChecked()).resolves.toBe(true);
     await expect(answered.getByRole("button", { name: "改票" }).count()).resolves.toBe(1);
     await shot(villager, "campaign-21-nojs-voted");
-    const me = database.prepare("select u.member_id from users u where u.phone = '13900000001'").get() as { member_id: number };
-    expect(database.prepare(
+    const me = await one<{ member_id: number }>("select u.member_id from users u where u.phone = '13900000001'");
+    expect(await all(
       `select ch.nomination_id from campaign_ballots b join campaign_ballot_choices ch on ch.ballot_id = b.id where b.campaign_id = ? and b.voter_key = ?`,
-    ).all(id, `member:${me.member_id}`)).toEqual([{ nomination_id: nominations[1] }]);
+      id, `member:${me.member_id}`,
+    )).toEqual([{ nomination_id: nominations[1] }]);
   });
 
   it("every campaign page renders and hydrates without an error, for its role", async () => {

@@ -1,30 +1,33 @@
 // A sanitation round on phones: the demo inspector scores three households door to door (one with
 // a photo), the committee publishes the round, and its 红黑榜 appears on the notice board and as
 // an A3 poster. Screenshots at 390×844 are kept in tests/.artifacts.
-import SQLite from "better-sqlite3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Engine } from "../../app/platform/database.server";
 import { startServer, type TestServer } from "../support/harness";
+import { sqlOn } from "../support/sql";
 import fs from "node:fs";
 import path from "node:path";
 import { ARTIFACTS, launch, phonePage, shot, signIn } from "./browser";
 
 let server: TestServer;
 let browser: Browser;
-let db: SQLite.Database;
+let db: Engine;
 let roundId = 0;
 let villageId = 0;
 const scored: string[] = [];
+const one = async <T>(text: string, ...args: unknown[]) => (await sqlOn(db).get<T>(text, ...args))!;
+const all = <T>(text: string, ...args: unknown[]) => sqlOn(db).all<T>(text, ...args);
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launch()]);
-  db = new SQLite(server.database, { readonly: true });
-  const open = db.prepare("select id, village_id from sanitation_rounds where status = 'open' order by village_id, id limit 1").get() as { id: number; village_id: number };
+  db = openDatabase(server.database);
+  const open = await one<{ id: number; village_id: number }>("select id, village_id from sanitation_rounds where status = 'open' order by village_id, id limit 1");
   roundId = open.id;
   villageId = open.village_id;
 });
 afterAll(async () => {
-  db?.close();
+  await db?.close();
   await browser?.close();
   await server?.stop();
 });
@@ -97,10 +100,10 @@ describe("a sanitation round on the phone", () => {
     await page.goto(`/v/${villageId}/rounds/${roundId}/score`);
     expect(await progress(page)).toEqual([done0 + 3, total]);
     await shot(page, "sanitation-6-progress");
-    const rows = db.prepare("select h.number, i.total, i.tier from inspections i join households h on h.id = i.household_id where i.round_id = ? and h.number in (?, ?, ?)").all(roundId, ...scored) as { number: string; total: number; tier: string }[];
+    const rows = await all<{ number: string; total: number; tier: string }>("select h.number, i.total, i.tier from inspections i join households h on h.id = i.household_id where i.round_id = ? and h.number in (?, ?, ?)", roundId, ...scored);
     expect(rows).toHaveLength(3);
     expect(rows.find((r) => r.number === scored[0])).toMatchObject({ tier: "不合格" });
-    expect((db.prepare("select count(*) as n from inspection_photos p join inspections i on i.id = p.inspection_id join households h on h.id = i.household_id where i.round_id = ? and h.number = ?").get(roundId, scored[0]) as { n: number }).n).toBe(1);
+    expect((await one<{ n: number }>("select count(*) as n from inspection_photos p join inspections i on i.id = p.inspection_id join households h on h.id = i.household_id where i.round_id = ? and h.number = ?", roundId, scored[0])).n).toBe(1);
   });
 
   it("without JavaScript, a plain form post saves a household and opens the next one", async () => {
@@ -128,7 +131,7 @@ describe("a sanitation round on the phone", () => {
     expect((await page.getByTestId("household-title").innerText()).trim()).not.toBe(name);
     expect(await page.locator(".form-ok").first().innerText()).toContain(`已保存 ${number}号户`);
     await shot(page, "sanitation-5b-no-javascript-saved-next");
-    const row = db.prepare("select scores_json, note, total, status from inspections where round_id = ? and household_id = ?").get(roundId, householdId) as { scores_json: string; note: string; total: number; status: string };
+    const row = await one<{ scores_json: string; note: string; total: number; status: string }>("select scores_json, note, total, status from inspections where round_id = ? and household_id = ?", roundId, householdId);
     expect(row).toMatchObject({ status: "scored", note: "无脚本提交" });
     expect(JSON.parse(row.scores_json).slice(0, 2)).toEqual([20, 15]);
     await page.goto(`/v/${villageId}/rounds/${roundId}/score`);
@@ -143,15 +146,16 @@ describe("a sanitation round on the phone", () => {
     await page.getByTestId("publish").waitFor();
     await shot(page, "sanitation-7-round-table");
     await screen(page, "sanitation-7b-round-top");
-    const withRule = (db.prepare(
-      `select count(*) as n from inspections i join sanitation_rounds r on r.id = i.round_id, json_each(r.checklist_json, '$.tiers') t
-       where i.round_id = ? and i.status = 'scored' and json_extract(t.value, '$.name') = i.tier and json_extract(t.value, '$.ruleId') is not null`,
-    ).get(roundId) as { n: number }).n;
+    // Scored households whose tier carries a rule (the checklist is JSON text: read here, not with an engine's JSON functions).
+    const { checklist_json } = await one<{ checklist_json: string }>("select checklist_json from sanitation_rounds where id = ?", roundId);
+    const tiers = JSON.parse(checklist_json).tiers as { name: string; ruleId?: number | null }[];
+    const scoredTiers = await all<{ tier: string }>("select tier from inspections where round_id = ? and status = 'scored'", roundId);
+    const withRule = scoredTiers.filter((i) => tiers.some((t) => t.name === i.tier && t.ruleId != null)).length;
     await page.getByTestId("publish").click();
     await page.locator(".form-ok").first().waitFor();
     expect(await page.locator(".form-ok").first().innerText()).toContain(`生成 ${withRule} 条积分申报`);
     await shot(page, "sanitation-8-published");
-    const claims = db.prepare("select household_id, count(*) as n from claims where source_kind = 'round' and source_id = ? group by household_id").all(roundId) as { n: number }[];
+    const claims = await all<{ n: number }>("select household_id, count(*) as n from claims where source_kind = 'round' and source_id = ? group by household_id", roundId);
     expect(claims).toHaveLength(withRule);
     expect(claims.every((c) => c.n === 1)).toBe(true);
 
@@ -239,7 +243,7 @@ describe("a sanitation round on the phone", () => {
     await form.getByRole("button", { name: "提交复查申请" }).click();
     await villager.getByText("复查申请已提交").waitFor();
     await shot(villager, "sanitation-17-request-sent");
-    const published = (db.prepare("select id from sanitation_rounds where village_id = ? and status = 'published' and id <> ? order by id limit 1").get(villageId, roundId) as { id: number }).id;
+    const published = (await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = 'published' and id <> ? order by id limit 1", villageId, roundId)).id;
     await committee.goto(`/v/${villageId}/rounds/${published}`);
     await committee.getByRole("button", { name: "同意复查" }).click();
     await committee.getByText("已同意复查").waitFor();

@@ -8,6 +8,7 @@ import QRCode from "qrcode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "../../app/platform/database.server";
 import { startServer, type TestServer } from "../support/harness";
+import { sqlOn } from "../support/sql";
 import { ARTIFACTS, launch, phonePage, shot, signIn } from "./browser";
 
 let server: TestServer;
@@ -20,13 +21,13 @@ beforeAll(async () => {
   database = openDatabase(server.database);
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   for (const b of cameras) await b.close();
   await browser?.close();
   await server?.stop();
 });
 
-const one = <T>(sql: string, ...args: unknown[]) => database.sqlite.prepare(sql).get(...args) as T;
+const one = async <T>(text: string, ...args: unknown[]) => (await sqlOn(database).get<T>(text, ...args))!;
 
 const W = 640;
 const H = 480;
@@ -110,7 +111,7 @@ describe("phone checkout", () => {
     const villagerData = dataRequests(villager);
     await villager.locator("nav.mainnav").getByRole("link", { name: "积分超市" }).click();
     await villager.waitForURL("**/store");
-    const good = one<{ id: number; name: string; price: number; stock: number }>(
+    const good = await one<{ id: number; name: string; price: number; stock: number }>(
       "select id, name, price, stock from goods where village_id = 1 and active = 1 and stock > 3 and price <= 15 order by id limit 1",
     );
     await villager.locator(`input[name="qty.${good.id}"]`).fill("1");
@@ -142,8 +143,8 @@ describe("phone checkout", () => {
     await shot(villager, "store-villager-receipt");
     await villager.goto("/");
     expect(await spendable(villager)).toBe(before - good.price);
-    expect(one<{ stock: number }>("select stock from goods where id = ?", good.id).stock).toBe(good.stock - 1);
-    expect(one<{ status: string }>("select status from orders where id = ?", orderId).status).toBe("confirmed");
+    expect((await one<{ stock: number }>("select stock from goods where id = ?", good.id)).stock).toBe(good.stock - 1);
+    expect((await one<{ status: string }>("select status from orders where id = ?", orderId)).status).toBe("confirmed");
     // After a checkout step only the page's own loader runs again, not the root's or the store
     // layout's (app/platform/revalidate.ts); the bench's checkout replays exactly these requests.
     expect(villagerData).toContain("POST /store.data?index");
@@ -156,11 +157,11 @@ describe("phone checkout", () => {
 
 describe("counter checkout", () => {
   it("reads the household card with the camera, builds the cart, the villager types the PIN", async () => {
-    const household = one<{ id: number; number: string }>(
+    const household = await one<{ id: number; number: string }>(
       "select h.id, h.number from users u join members m on m.id = u.member_id join households h on h.id = m.household_id where u.phone = '13900000001'",
     );
-    const balance = () => one<{ balance: number }>("select balance from accounts where household_id = ?", household.id).balance;
-    const before = balance();
+    const balance = async () => (await one<{ balance: number }>("select balance from accounts where household_id = ?", household.id)).balance;
+    const before = await balance();
     const keeper = await keeperWithCamera(qrVideo(`JFHK:${household.id}`, "household-card"));
     await keeper.goto(`/v/1/store/cards?household=${household.id}`);
     expect(await keeper.getByTestId("household-card").count()).toBe(1);
@@ -169,20 +170,20 @@ describe("counter checkout", () => {
     await keeper.waitForURL(/\/store\/counter\?household=\d+/, { timeout: 30_000 });
     await keeper.getByTestId("counter-household").waitFor();
     expect(await keeper.getByTestId("counter-household").innerText()).toContain(`${household.number}号户`);
-    const good = one<{ id: number; price: number; stock: number }>("select id, price, stock from goods where village_id = 1 and active = 1 and stock > 3 and price <= 15 order by id desc limit 1");
+    const good = await one<{ id: number; price: number; stock: number }>("select id, price, stock from goods where village_id = 1 and active = 1 and stock > 3 and price <= 15 order by id desc limit 1");
     await keeper.locator(`input[name="qty.${good.id}"]`).fill("1");
     await keeper.getByLabel("请村民输入 6 位兑换密码").fill("000000");
     await keeper.getByRole("button", { name: "确认兑换" }).click();
     await keeper.locator("#pin-err").waitFor();
     expect(await keeper.locator("#pin-err").innerText()).toContain("兑换密码不对");
-    expect(balance()).toBe(before);
+    expect(await balance()).toBe(before);
     await keeper.getByLabel("请村民输入 6 位兑换密码").fill("135790");
     await keeper.getByRole("button", { name: "确认兑换" }).click();
     await keeper.getByTestId("receipt").waitFor();
     await shot(keeper, "store-counter-receipt");
     expect(await keeper.getByTestId("receipt").innerText()).toContain("柜台兑换");
-    expect(balance()).toBe(before - good.price);
-    expect(one<{ stock: number }>("select stock from goods where id = ?", good.id).stock).toBe(good.stock - 1);
+    expect(await balance()).toBe(before - good.price);
+    expect((await one<{ stock: number }>("select stock from goods where id = ?", good.id)).stock).toBe(good.stock - 1);
   });
 });
 
@@ -191,7 +192,7 @@ describe("without JavaScript", () => {
     const villager = await phonePage(browser, server.url, { javaScript: false });
     await signIn(villager, "13900000001");
     await villager.goto("/store");
-    const good = one<{ id: number }>("select id from goods where village_id = 1 and active = 1 and stock > 3 and price <= 10 order by id limit 1");
+    const good = await one<{ id: number }>("select id from goods where village_id = 1 and active = 1 and stock > 3 and price <= 10 order by id limit 1");
     await villager.locator(`input[name="qty.${good.id}"]`).fill("1");
     await villager.getByRole("button", { name: "生成兑换码" }).click();
     await villager.waitForURL(/\/store\/orders\/\d+/);

@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   root: path.resolve(import.meta.dirname, "../.."),
+  // tests/support/sql.ts imports the app as ~/…, like the app itself.
+  resolve: { alias: { "~": path.resolve(import.meta.dirname, "../../app") } },
   test: {
     include: ["tests/e2e/**/*.e2e.ts"],
     pool: "forks",

@@ -11,11 +11,12 @@ import { describe, expect, it } from "vitest";
 import { migrations } from "../../db/migrations/index";
 import { fileClaimBatch } from "~/claims/claims.server";
 import { photoFolder } from "~/claims/photos.server";
-import { engine, openDatabase } from "~/platform/database.server";
+import { openDatabase } from "~/platform/database.server";
 import { createGood } from "~/store/goods.server";
 import { cleanStoredPhotos } from "~/photos/cleanup.server";
 import { claimVillage } from "../claims/fixture";
 import { seedVillage } from "../ledger/helpers";
+import { onPostgres, sqlOn } from "../support/sql";
 
 /** A phone picture: EXIF with a GPS position (and a marker text), rotated by orientation 6. */
 async function gpsJpeg(width: number, height: number): Promise<Buffer> {
@@ -27,9 +28,12 @@ async function gpsJpeg(width: number, height: number): Promise<Buffer> {
 }
 
 describe("migration 0008 on photos stored before it", () => {
-  it("keeps every row, gives each a distinct random key, and leaves them marked not yet cleaned", async () => {
+  // SQLite only: a PostgreSQL database starts empty or is copied from a SQLite one at the latest
+  // migration (copy-to-postgres refuses any other), so 0008 never meets stored photos there.
+  it.skipIf(onPostgres())("keeps every row, gives each a distinct random key, and leaves them marked not yet cleaned", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jifen-0008-"));
     const old = openDatabase(path.join(dir, "old.sqlite"));
+    if (old.kind !== "sqlite") throw new Error("a file opens as SQLite");
     try {
       const migrator = new Migrator({ db: old.writer, provider: { getMigrations: async () => migrations } });
       const to7 = await migrator.migrateTo("0007_campaigns");
@@ -59,9 +63,24 @@ describe("migration 0008 on photos stored before it", () => {
       expect(() => old.sqlite.prepare("update inspection_photos set key = ? where id = 2").run(inspections[0].key)).toThrow(/UNIQUE/);
       expect(old.sqlite.prepare("select photo_cleaned_at from goods").all()).toEqual([]); // the column exists
     } finally {
-      old.sqlite.close();
+      await old.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("leaves the key required and unique, on either engine", async () => {
+    const v = await claimVillage("PK1");
+    const photo = (file: string) => ({ file, mime: "image/jpeg", bytes: 10, cleanedAt: Date.now() }); // clean: not for the boot pass below
+    const [claimId] = await fileClaimBatch({
+      villageId: v.villageId, filer: { userId: v.inspector, role: "inspector" },
+      items: [{ memberId: v.memberA, ruleId: v.rules.litter, occurredAt: Date.now() - 3600_000, quantity: 1, note: "照片键", photos: [photo("pk/a.jpg"), photo("pk/b.jpg")] }],
+    });
+    const q = sqlOn();
+    const [a, b] = await q.all<{ id: number; key: string }>("select id, key from claim_photos where claim_id = ? order by id", claimId);
+    expect(a.key).not.toBe(b.key);
+    await expect(q.run("insert into claim_photos (village_id, claim_id, file, mime, bytes, created_at) values (?, ?, 'pk/c.jpg', 'image/jpeg', 1, 1)", v.villageId, claimId))
+      .rejects.toThrow(/NOT NULL constraint failed|violates not-null constraint/);
+    await expect(q.run("update claim_photos set key = ? where id = ?", a.key, b.id)).rejects.toThrow(/UNIQUE constraint failed|violates unique constraint/);
   });
 });
 
@@ -87,12 +106,12 @@ describe("the boot pass over photos stored before 0008", () => {
     }, null);
     if (!made.ok) throw new Error(JSON.stringify(made.errors));
     const goodId = made.goodId;
-    engine().sqlite.prepare("update goods set photo = ?, photo_type = 'image/jpeg', photo_version = 1, photo_cleaned_at = null where id = ?").run(await gpsJpeg(1200, 900), goodId);
+    await sqlOn().run("update goods set photo = ?, photo_type = 'image/jpeg', photo_version = 1, photo_cleaned_at = null where id = ?", await gpsJpeg(1200, 900), goodId);
 
     const report = await cleanStoredPhotos();
     expect(report).toEqual({ files: 3, removed: ["legacy/broken.jpg"], goods: 1 });
 
-    const rows = engine().sqlite.prepare("select file, mime, bytes, cleaned_at from claim_photos where claim_id = ? order by file").all(claimId) as { file: string; mime: string; bytes: number; cleaned_at: number | null }[];
+    const rows = await sqlOn().all<{ file: string; mime: string; bytes: number; cleaned_at: number | null }>("select file, mime, bytes, cleaned_at from claim_photos where claim_id = ? order by file", claimId);
     for (const r of rows) expect(r.cleaned_at, r.file).not.toBeNull();
     const big = fs.readFileSync(path.join(folder, "legacy/big.jpg"));
     const bigMeta = await sharp(big).metadata();
@@ -105,7 +124,7 @@ describe("the boot pass over photos stored before 0008", () => {
     expect(fs.existsSync(path.join(folder, "legacy/broken.jpg"))).toBe(false);
     expect(fs.readdirSync(path.join(folder, "legacy")).sort()).toEqual(["big.jpg", "small.png"]); // no temporary file left
 
-    const good = engine().sqlite.prepare("select photo, photo_type, photo_version, photo_cleaned_at from goods where id = ?").get(goodId) as { photo: Buffer; photo_type: string; photo_version: number; photo_cleaned_at: number | null };
+    const good = (await sqlOn().get<{ photo: Buffer; photo_type: string; photo_version: number; photo_cleaned_at: number | null }>("select photo, photo_type, photo_version, photo_cleaned_at from goods where id = ?", goodId))!;
     expect(good).toMatchObject({ photo_type: "image/webp", photo_version: 2 });
     expect(good.photo_cleaned_at).not.toBeNull();
     const goodMeta = await sharp(good.photo).metadata();

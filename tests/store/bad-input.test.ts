@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type Reply, type TestServer } from "../support/harness";
-import { errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
+import { appTables, errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
+import { sqlOn } from "../support/sql";
 
 const KINDS = ["empty", "missing", "huge", "negative", "nonNumeric", "fullWidth", "markup", "bidi", "zeroWidth"] as const;
 type Kind = (typeof KINDS)[number];
@@ -265,19 +266,19 @@ const fill = (s: string) => s.replace(/\{([A-Z0-9_]+)\}/g, (m, k: string) => {
   return ids[k];
 });
 const fillMsg = (m: Msg) => (typeof m === "string" ? fill(m) : m);
-const one = <T>(sql: string, ...args: unknown[]) => {
-  const row = database.sqlite.prepare(sql).get(...args) as T | undefined;
-  if (row === undefined) throw new Error(`no row for ${sql}`);
+const one = async <T>(text: string, ...args: unknown[]) => {
+  const row = await sqlOn(database).get<T>(text, ...args);
+  if (row === undefined) throw new Error(`no row for ${text}`);
   return row;
 };
 
 let tables: string[] = [];
-const snapshot = () => [...tableFingerprints(database.sqlite, tables)].map(([t, f]) => `${t}:${f}`).join("\n");
+const snapshot = async () => [...(await tableFingerprints(database, tables))].map(([t, f]) => `${t}:${f}`).join("\n");
 let last = "";
 
 async function phoneOrder(who: Who, village: number): Promise<number> {
   const page = await clients[who].get("/store");
-  const good = one<{ id: number }>("select id from goods where village_id = ? and active = 1 and stock > 5 order by price limit 1", village);
+  const good = await one<{ id: number }>("select id from goods where village_id = ? and active = 1 and stock > 5 order by price, id limit 1", village);
   const hidden = (n: string) => new RegExp(`name="${n}" value="([^"]+)"`).exec(page.text)![1];
   const r = await clients[who].post("/store", { storeId: hidden("storeId"), nonce: hidden("nonce"), [`qty.${good.id}`]: "1" });
   if (r.status !== 302) throw new Error(r.text.slice(0, 300));
@@ -291,38 +292,38 @@ beforeAll(async () => {
     clients[w] = new Client(server.url);
     await clients[w].login(PHONES[w]);
   }
-  const [v, v2] = (database.sqlite.prepare("select id from villages order by id").all() as { id: number }[]).map((r) => r.id);
-  const s = one<{ id: number; name: string }>("select id, name from stores where village_id = ?", v);
-  const goods = database.sqlite.prepare("select id, name from goods where village_id = ? and active = 1 and stock > 5 and monthly_limit is null order by price limit 2").all(v) as { id: number; name: string }[];
-  const h = one<{ household_id: number; member_id: number }>("select m.household_id, m.id as member_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);
+  const q = sqlOn(database);
+  const [v, v2] = (await q.all<{ id: number }>("select id from villages order by id")).map((r) => r.id);
+  const s = await one<{ id: number; name: string }>("select id, name from stores where village_id = ? order by id", v);
+  const goods = await q.all<{ id: number; name: string }>("select id, name from goods where village_id = ? and active = 1 and stock > 5 and monthly_limit is null order by price, id limit 2", v);
+  const h = await one<{ household_id: number; member_id: number }>("select m.household_id, m.id as member_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);
   // A confirmed order of today (to void), a pending one, a cancelled one, and a pending order of the other village.
   const o = await phoneOrder("villager", v);
-  const qrOf = (id: number) => `JFDH:${one<{ token: string }>("select token from orders where id = ?", id).token}`;
-  await clients.keeper.post(`/v/${v}/store/scan`, { intent: "confirm", orderId: String(o), code: qrOf(o) });
+  const qrOf = async (id: number) => `JFDH:${(await one<{ token: string }>("select token from orders where id = ?", id)).token}`;
+  await clients.keeper.post(`/v/${v}/store/scan`, { intent: "confirm", orderId: String(o), code: await qrOf(o) });
   const cancelled = await phoneOrder("villager", v);
   await clients.villager.post(`/store/orders/${cancelled}`, { intent: "cancel" });
   const pending = await phoneOrder("villager", v);
   const o2 = await phoneOrder("villager2", v2);
   Object.assign(ids, {
-    V: String(v), V2: String(v2), S: String(s.id), S_NAME: s.name, S2: String(one<{ id: number }>("select id from stores where village_id = ?", v2).id),
+    V: String(v), V2: String(v2), S: String(s.id), S_NAME: s.name, S2: String((await one<{ id: number }>("select id from stores where village_id = ? order by id", v2)).id),
     G: String(goods[0].id), G_NAME: goods[0].name, GB_NAME: goods[1].name,
-    G2: String(one<{ id: number }>("select id from goods where village_id = ? limit 1", v2).id),
+    G2: String((await one<{ id: number }>("select id from goods where village_id = ? order by id limit 1", v2)).id),
     H: String(h.household_id), M: String(h.member_id),
-    MO: String(one<{ id: number }>("select id from members where village_id = ? and household_id <> ? limit 1", v, h.household_id).id),
-    H2: String(one<{ id: number }>("select id from households where village_id = ? limit 1", v2).id),
-    O: String(o), P: String(pending), C: String(cancelled), O2: String(o2), QR_P: qrOf(pending), QR_C: qrOf(cancelled), QR_O2: qrOf(o2),
-    K: String(one<{ id: number }>("select id from users where phone = ?", PHONES.keeper).id),
-    U_ADMIN: String(one<{ id: number }>("select id from users where phone = ?", PHONES.admin).id),
+    MO: String((await one<{ id: number }>("select id from members where village_id = ? and household_id <> ? order by id limit 1", v, h.household_id)).id),
+    H2: String((await one<{ id: number }>("select id from households where village_id = ? order by id limit 1", v2)).id),
+    O: String(o), P: String(pending), C: String(cancelled), O2: String(o2), QR_P: await qrOf(pending), QR_C: await qrOf(cancelled), QR_O2: await qrOf(o2),
+    K: String((await one<{ id: number }>("select id from users where phone = ?", PHONES.keeper)).id),
+    U_ADMIN: String((await one<{ id: number }>("select id from users where phone = ?", PHONES.admin)).id),
     MONTH: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7),
   });
-  expect(one<{ status: string }>("select status from orders where id = ?", o).status).toBe("confirmed");
-  tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%' order by name").all() as { name: string }[]).map((r) => r.name);
+  expect((await one<{ status: string }>("select status from orders where id = ?", o)).status).toBe("confirmed");
+  tables = await appTables(database);
   for (const t of ["goods", "orders", "order_items", "stock_movements", "household_pins", "stores", "store_keepers", "settlements", "day_closes"]) expect(tables).toContain(t);
-  last = snapshot();
-  lastVersion = dataVersion();
+  last = await snapshot();
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
 });
 
@@ -360,15 +361,8 @@ function casesOf(spec: Spec): Case[] {
   return out;
 }
 
-
-let lastVersion = 0;
-const dataVersion = () => database.sqlite.pragma("data_version", { simple: true }) as number;
-
-function verify(r: Reply, x: Expect, label: string): void {
-  // data_version moves only when another connection (the server) commits: hash the tables only then.
-  const version = dataVersion();
-  const now = version === lastVersion ? last : snapshot();
-  lastVersion = version;
+async function verify(r: Reply, x: Expect, label: string): Promise<void> {
+  const now = await snapshot();
   const changed = now.split("\n").filter((l, i) => l !== last.split("\n")[i]).map((l) => l.split(":")[0]);
   last = now;
   const shown = shownErrors(r.text);
@@ -377,7 +371,7 @@ function verify(r: Reply, x: Expect, label: string): void {
   if (x.miss) {
     // Counted before the answer, against the keeper who sent it (5 such cases: below the 10 that block).
     expect(changed, `${ctx}\nwritten`).toEqual(["login_throttle"]);
-    const keys = (database.sqlite.prepare("select key from login_throttle where key like 'code:%'").all() as { key: string }[]).map((k) => k.key);
+    const keys = (await sqlOn(database).all<{ key: string }>("select key from login_throttle where key like 'code:%'")).map((k) => k.key);
     expect(keys, ctx).toEqual([`code:${ids.K}`]);
   } else expect(changed, `${ctx}\nwritten`).toEqual([]);
   expect(r.status, ctx).toBe(x.status);
@@ -397,7 +391,7 @@ async function send(c: Case): Promise<Reply> {
 }
 
 describe.each(SPECS.map((s) => ({ form: s.form, cases: casesOf(s) })))("$form", ({ form, cases }) => {
-  it.each(cases)("$name", async (c) => verify(await send(c), c.expect, `${form} · ${c.name}`));
+  it.each(cases)("$name", async (c) => await verify(await send(c), c.expect, `${form} · ${c.name}`));
 });
 
 describe("photo uploads", () => {
@@ -408,17 +402,17 @@ describe("photo uploads", () => {
     return clients.admin.post(fill("/v/{V}/admin/goods/new"), fd);
   };
   it("refuses a file that is not a picture, whatever it claims to be", async () => {
-    verify(await upload(new TextEncoder().encode("not really a jpeg"), "image/jpeg"), e400("只能上传 JPG、PNG 或 WebP 照片", "f-photo-err"), "text as photo");
+    await verify(await upload(new TextEncoder().encode("not really a jpeg"), "image/jpeg"), e400("只能上传 JPG、PNG 或 WebP 照片", "f-photo-err"), "text as photo");
   });
   it("refuses a file with a picture's first bytes that no decoder can read", async () => {
     const broken = new Uint8Array(2000).fill(7);
     broken.set([0xff, 0xd8, 0xff, 0xe0]);
-    verify(await upload(broken, "image/jpeg"), e400("这张照片无法识别，请换一张", "f-photo-err"), "undecodable photo");
+    await verify(await upload(broken, "image/jpeg"), e400("这张照片无法识别，请换一张", "f-photo-err"), "undecodable photo");
   });
   it("refuses a photo over 300 KB", async () => {
     const big = new Uint8Array(400 * 1024);
     big.set([0xff, 0xd8, 0xff]);
-    verify(await upload(big, "image/jpeg"), e400("照片太大了", "f-photo-err"), "big photo");
+    await verify(await upload(big, "image/jpeg"), e400("照片太大了", "f-photo-err"), "big photo");
   });
 });
 
@@ -436,9 +430,7 @@ describe("bodies that are not a form", () => {
   const cases = RAW_TARGETS.flatMap((t) => RAW_BODIES.map((b) => ({ ...t, ...b, name: `${t.url} · ${b.kind} → 400, not 500` })));
   it.each(cases)("$name", async (x) => {
     const { status, text } = await clients[x.who].postRaw(fill(x.url), x);
-    const version = dataVersion();
-    const now = version === lastVersion ? last : snapshot();
-    lastVersion = version;
+    const now = await snapshot();
     expect(now === last, `${x.name}: written`).toBe(true);
     last = now;
     expect(status, `${x.name}\n${text.slice(0, 400)}`).toBe(400);

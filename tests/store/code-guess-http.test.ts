@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
+import { sqlOn } from "../support/sql";
 
 let server: TestServer;
 let database: Engine;
@@ -13,49 +14,51 @@ const villager = { c: null as unknown as Client };
 const keeperA = { c: null as unknown as Client };
 const keeperB = { c: null as unknown as Client };
 
-const one = <T>(sql: string, ...args: unknown[]) => database.sqlite.prepare(sql).get(...args) as T;
+const one = async <T>(text: string, ...args: unknown[]) => (await sqlOn(database).get<T>(text, ...args))!;
 const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1] ?? "";
 
 beforeAll(async () => {
   server = await startServer({ TEST_CLOCK_CONTROL: "1" });
   database = openDatabase(server.database);
-  v1 = one<{ id: number }>("select id from villages order by id limit 1").id;
+  v1 = (await one<{ id: number }>("select id from villages order by id limit 1")).id;
   // A second keeper of the same village (same demo password), with no store assignment: works at every store.
-  const demo = one<{ password_hash: string }>("select password_hash from users where phone = '13900000002'");
-  const b = Number(
-    database.sqlite.prepare("insert into users (phone, password_hash, display_name, member_id, must_change_password, created_at) values ('13900000092', ?, '钱二店', null, 0, ?)")
-      .run(demo.password_hash, Date.now()).lastInsertRowid,
-  );
-  database.sqlite.prepare("insert into user_roles (user_id, role, village_id, created_at) values (?, 'store_keeper', ?, ?)").run(b, v1, Date.now());
+  const demo = await one<{ password_hash: string }>("select password_hash from users where phone = '13900000002'");
+  const b = (
+    await one<{ id: number }>(
+      "insert into users (phone, password_hash, display_name, member_id, must_change_password, created_at) values ('13900000092', ?, '钱二店', null, 0, ?) returning id",
+      demo.password_hash, Date.now(),
+    )
+  ).id;
+  await sqlOn(database).run("insert into user_roles (user_id, role, village_id, created_at) values (?, 'store_keeper', ?, ?)", b, v1, Date.now());
   for (const [who, phone] of [[villager, "13900000001"], [keeperA, "13900000002"], [keeperB, "13900000092"]] as const) {
     who.c = new Client(server.url);
     await who.c.login(phone);
   }
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
 });
 
 async function phoneOrder(): Promise<{ orderId: number; code: string; qr: string; goodId: number }> {
   const page = await villager.c.get("/store");
-  const good = one<{ id: number }>("select id from goods where village_id = ? and active = 1 and stock > 5 and monthly_limit is null order by price limit 1", v1);
+  const good = await one<{ id: number }>("select id from goods where village_id = ? and active = 1 and stock > 5 and monthly_limit is null order by price, id limit 1", v1);
   const r = await villager.c.post("/store", { storeId: hidden(page.text, "storeId"), nonce: hidden(page.text, "nonce"), [`qty.${good.id}`]: "1" });
   expect(r.status, r.text.slice(0, 500)).toBe(302);
   const orderId = Number(/\/store\/orders\/(\d+)/.exec(r.location!)![1]);
-  return { orderId, ...codes(orderId), goodId: good.id };
+  return { orderId, ...(await codes(orderId)), goodId: good.id };
 }
-function codes(orderId: number): { code: string; qr: string } {
-  const o = one<{ code: string; token: string }>("select code, token from orders where id = ?", orderId);
+async function codes(orderId: number): Promise<{ code: string; qr: string }> {
+  const o = await one<{ code: string; token: string }>("select code, token from orders where id = ?", orderId);
   return { code: o.code, qr: `JFDH:${o.token}` };
 }
-function state(o: { orderId: number; goodId: number }) {
-  const hh = one<{ household_id: number }>("select household_id from orders where id = ?", o.orderId).household_id;
+async function state(o: { orderId: number; goodId: number }) {
+  const hh = (await one<{ household_id: number }>("select household_id from orders where id = ?", o.orderId)).household_id;
   return {
-    balance: one<{ balance: number }>("select balance from accounts where household_id = ?", hh).balance,
-    stock: one<{ stock: number }>("select stock from goods where id = ?", o.goodId).stock,
-    status: one<{ status: string }>("select status from orders where id = ?", o.orderId).status,
-    entries: one<{ n: number }>("select count(*) as n from ledger_entries").n,
+    balance: (await one<{ balance: number }>("select balance from accounts where household_id = ?", hh)).balance,
+    stock: (await one<{ stock: number }>("select stock from goods where id = ?", o.goodId)).stock,
+    status: (await one<{ status: string }>("select status from orders where id = ?", o.orderId)).status,
+    entries: (await one<{ n: number }>("select count(*) as n from ledger_entries")).n,
   };
 }
 const scan = (who: { c: Client }, body: Record<string, string>) => who.c.post(`/v/${v1}/store/scan`, body);
@@ -67,14 +70,14 @@ describe("guessing codes over HTTP", () => {
 
   it("the keeper's stock page shows what the pending code holds", async () => {
     order = await phoneOrder();
-    const stock = one<{ stock: number }>("select stock from goods where id = ?", order.goodId).stock;
+    const stock = (await one<{ stock: number }>("select stock from goods where id = ?", order.goodId)).stock;
     const page = await keeperA.c.get(`/v/${v1}/store/stock`);
     expect(page.status).toBe(200);
     expect(page.text).toMatch(new RegExp(`data-testid="held-${order.goodId}"[^>]*>预留 (<!-- -->)?1(<!-- -->)?，可兑 (<!-- -->)?${stock - 1}<`));
   });
 
   it("10 wrong codes on the confirm post, then the right code is refused with 429 and nothing moves", async () => {
-    const before = state(order);
+    const before = await state(order);
     for (let i = 0; i < 10; i++) {
       const r = await confirm(keeperA, order.orderId, wrongCode(order.code, i));
       expect(r.status, `try ${i + 1}`).toBe(400);
@@ -83,13 +86,13 @@ describe("guessing codes over HTTP", () => {
     const right = await confirm(keeperA, order.orderId, order.code);
     expect(right.status).toBe(429);
     expect(right.text).toContain("输错次数太多");
-    expect(state(order)).toEqual(before);
+    expect(await state(order)).toEqual(before);
     // Blocked on every path: the typed code and the scanned QR, both right.
     const typed = await scan(keeperA, { intent: "lookup", code: order.code, via: "typed" });
     const scanned = await scan(keeperA, { intent: "lookup", code: order.qr, via: "camera" });
     expect([typed.status, scanned.status]).toEqual([429, 429]);
     expect(scanned.text).toContain("输错次数太多");
-    expect(state(order)).toEqual(before);
+    expect(await state(order)).toEqual(before);
   });
 
   it("another keeper is not affected, and wrong QR tokens count for them too", async () => {
@@ -107,7 +110,7 @@ describe("guessing codes over HTTP", () => {
     }
     expect((await scan(keeperB, { intent: "lookup", code: order.qr, via: "camera" })).status).toBe(429);
     expect((await confirm(keeperB, order.orderId, order.qr)).status).toBe(429);
-    expect(state(order).status).toBe("pending");
+    expect((await state(order)).status).toBe("pending");
   });
 
   it("after the window the right code works again", async () => {
@@ -117,12 +120,12 @@ describe("guessing codes over HTTP", () => {
     const fresh = await villager.c.post(`/store/orders/${order.orderId}`, { intent: "refresh" });
     expect(fresh.status).toBe(302);
     const orderId = Number(/\/store\/orders\/(\d+)/.exec(fresh.location!)![1]);
-    const next = { orderId, goodId: order.goodId, ...codes(orderId) };
-    const before = state(next);
+    const next = { orderId, goodId: order.goodId, ...(await codes(orderId)) };
+    const before = await state(next);
     const done = await confirm(keeperA, next.orderId, next.code);
     expect(done.status).toBe(200);
     expect(done.text).toContain("兑换成功");
-    expect(state(next)).toMatchObject({ stock: before.stock - 1, status: "confirmed" });
+    expect(await state(next)).toMatchObject({ stock: before.stock - 1, status: "confirmed" });
     expect((await scan(keeperB, { intent: "lookup", code: next.qr, via: "camera" })).text).toContain("这个兑换码已经用过了");
   });
 });

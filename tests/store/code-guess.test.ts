@@ -17,16 +17,16 @@ let nonce = 0;
 async function pending(f: StoreFixture, h = 0): Promise<{ orderId: number; code: string; qr: string }> {
   const r = await createOrder({ householdId: f.householdIds[h], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods["大米"], qty: 1 }], nonce: `g${++nonce}` });
   if (!r.ok) throw new Error(r.message);
-  return { orderId: r.orderId, code: (raw("select code from orders where id = ?").get(r.orderId) as { code: string }).code, qr: qrOf(r.orderId) };
+  return { orderId: r.orderId, code: (await raw().value<string>("select code from orders where id = ?", r.orderId))!, qr: await qrOf(r.orderId) };
 }
 /** Another 8-digit code than the order's (the first digit changed). */
 const wrong = (code: string, i = 0) => `${(Number(code[0]) + 1 + (i % 9)) % 10}${code.slice(1)}`;
 const codeOfResult = <T>(r: Result<T>) => (r.ok ? "ok" : r.code);
-const misses = (userId: number) => (raw("select failures from login_throttle where key = ?").get(`code:${userId}`) as { failures: number } | undefined)?.failures ?? 0;
+const misses = async (userId: number) => (await raw().value<number>("select failures from login_throttle where key = ?", `code:${userId}`)) ?? 0;
 const fakeQr = (i: number) => `JFDH:${String(i).padStart(22, "Z")}`;
 
 async function snapshot(f: StoreFixture, orderId: number) {
-  return { balance: await householdBalance(f.householdIds[0]), stock: stockOf(f.goods["大米"]), status: (await orderView(orderId))!.status, ledger: raw("select count(*) as n from ledger_entries").get() };
+  return { balance: await householdBalance(f.householdIds[0]), stock: await stockOf(f.goods["大米"]), status: (await orderView(orderId))!.status, ledger: await raw().get("select count(*) as n from ledger_entries") };
 }
 
 describe("wrong redemption codes, counted on every path", () => {
@@ -38,13 +38,13 @@ describe("wrong redemption codes, counted on every path", () => {
     for (let i = 0; i < 10; i++) {
       expect(await confirmOrder(f.keeper, o.orderId, wrong(o.code, i))).toMatchObject({ ok: false, code: "not_found", message: "找不到这次兑换，请重新扫码" });
       // Counted and kept although the confirm itself was refused (its savepoint returned, not rolled back).
-      expect(misses(f.keeper.userId)).toBe(i + 1);
+      expect(await misses(f.keeper.userId)).toBe(i + 1);
     }
     const right = await confirmOrder(f.keeper, o.orderId, o.code);
     expect(right).toMatchObject({ ok: false, code: "throttled", message: "输错次数太多，请 10 分钟后再试" });
     expect(await confirmOrder(f.keeper, o.orderId, o.qr)).toMatchObject({ ok: false, code: "throttled" });
     expect((await snapshot(f, o.orderId))).toEqual(before);
-    expect(misses(f.keeper.userId)).toBe(10); // refusals while blocked are not counted on top
+    expect(await misses(f.keeper.userId)).toBe(10); // refusals while blocked are not counted on top
 
     // Blocked means blocked on every path: the typed code and the QR, the right ones included.
     expect(codeOfResult(await lookupOrderByCode(f.keeper, o.code, { typed: true }))).toBe("throttled");
@@ -60,7 +60,7 @@ describe("wrong redemption codes, counted on every path", () => {
     const fresh = await pending(f);
     const done = await confirmOrder(f.keeper, fresh.orderId, fresh.code);
     expect(done).toMatchObject({ ok: true, created: true, order: { status: "confirmed" } });
-    expect(stockOf(f.goods["大米"])).toBe(before.stock - 1);
+    expect(await stockOf(f.goods["大米"])).toBe(before.stock - 1);
     expect((await checkLedger(engine().writer)).filter((r) => !r.ok)).toEqual([]);
   });
 
@@ -70,7 +70,7 @@ describe("wrong redemption codes, counted on every path", () => {
     const used = await pending(f, 1);
     expect((await confirmOrder(f.keeper, used.orderId, used.qr)).ok).toBe(true);
     for (let i = 0; i < 3; i++) expect(codeOfResult(await lookupOrderByCode(f.keeper, used.qr, { typed: false }))).toBe("used");
-    expect(misses(f.keeper.userId)).toBe(0);
+    expect(await misses(f.keeper.userId)).toBe(0);
     for (let i = 0; i < 10; i++) expect(await lookupOrderByCode(f.keeper, fakeQr(i), { typed: false })).toMatchObject({ ok: false, code: "not_found", message: "兑换码无效，请让村民重新生成" });
     expect(codeOfResult(await lookupOrderByCode(f.keeper, o.qr, { typed: false }))).toBe("throttled");
     expect(codeOfResult(await lookupOrderByCode(f.keeper, o.code, { typed: true }))).toBe("throttled");
@@ -103,7 +103,7 @@ describe("wrong redemption codes, counted on every path", () => {
     const tries = await Promise.all(Array.from({ length: 30 }, (_, i) => confirmOrder(f.keeper, o.orderId, wrong(o.code, i))));
     expect(tries.filter((r) => codeOfResult(r) === "not_found")).toHaveLength(10);
     expect(tries.filter((r) => codeOfResult(r) === "throttled")).toHaveLength(20);
-    expect(misses(f.keeper.userId)).toBe(10);
+    expect(await misses(f.keeper.userId)).toBe(10);
     expect(codeOfResult(await confirmOrder(f.keeper, o.orderId, o.code))).toBe("throttled");
     expect((await snapshot(f, o.orderId))).toEqual(before);
   });
@@ -120,7 +120,7 @@ describe("wrong redemption codes, counted on every path", () => {
     expect(reports.flatMap((r) => r.ok)).toEqual([]);
     expect(refused.filter((c) => c === "not_found")).toHaveLength(10);
     expect(refused.filter((c) => c === "throttled")).toHaveLength(22);
-    expect(misses(f.keeper.userId)).toBe(10);
+    expect(await misses(f.keeper.userId)).toBe(10);
     expect(codeOfResult(await confirmOrder(f.keeper, o.orderId, o.code))).toBe("throttled");
     expect((await snapshot(f, o.orderId))).toEqual(before);
   });

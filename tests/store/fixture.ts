@@ -1,11 +1,12 @@
 // A village with a store, goods in stock, a keeper, a committee member and households with points.
-import type { Compilable } from "kysely";
+import { CompiledQuery, sql, type Compilable } from "kysely";
 import { engine } from "~/platform/database.server";
 import { changeStock, createGood } from "~/store/goods.server";
 import { award } from "~/ledger/ledger.server";
 import { insertUser } from "~/people/users.server";
 import type { Keeper } from "~/store/checkout.server";
 import { seedVillage, type SeededVillage } from "../ledger/helpers";
+import { sqlOn, type Sql } from "../support/sql";
 
 let phones = 13800000000;
 
@@ -45,28 +46,41 @@ export async function storeFixture(tag: string, opts: { households?: number; poi
   };
 }
 
-/** Independent checks read (and set up) the database directly: raw SQL on the writer's own handle, not through the code under test. */
-export function raw(sql: string) {
-  return engine().sqlite.prepare(sql);
+/** Independent checks read (and set up) the database directly: hand-written SQL on the writer, not through the code under test. */
+export function raw(): Sql {
+  return sqlOn();
 }
 
-const one = <T>(sql: string, ...args: unknown[]) => raw(sql).get(...args) as T;
-
-export function stockOf(goodId: number): number {
-  return one<{ stock: number }>("select stock from goods where id = ?", goodId).stock;
+export async function stockOf(goodId: number): Promise<number> {
+  return (await raw().value<number>("select stock from goods where id = ?", goodId))!;
 }
 
-export function headOf(householdId: number): number {
-  return one<{ id: number }>("select id from members where household_id = ? and is_head = 1", householdId).id;
+export async function headOf(householdId: number): Promise<number> {
+  return (await raw().value<number>("select id from members where household_id = ? and is_head = 1", householdId))!;
 }
 
 /** What the keeper's camera reads off the villager's phone: the order's QR payload (kept after the order closes). */
-export function codeOf(orderId: number): string {
-  return `JFDH:${one<{ token: string }>("select token from orders where id = ?", orderId).token}`;
+export async function codeOf(orderId: number): Promise<string> {
+  return `JFDH:${await raw().value<string>("select token from orders where id = ?", orderId)}`;
 }
 
-/** SQLite's plan for a query as the module builds it. */
-export function planOf(query: Compilable): string[] {
-  const { sql, parameters } = query.compile();
-  return (engine().sqlite.prepare(`explain query plan ${sql}`).all(...parameters) as { detail: string }[]).map((r) => r.detail);
+/**
+ * The engine's plan for a query as the module builds it, one line per step: SQLite's `explain query
+ * plan`, or PostgreSQL's `explain` with sequential scans priced out (on a test's few rows a scan is
+ * always cheapest, which says nothing about the indexes the query can use).
+ */
+export async function planOf(query: Compilable): Promise<string[]> {
+  const { sql: text, parameters } = query.compile();
+  const on = engine();
+  if (on.kind === "sqlite") return (on.sqlite.prepare(`explain query plan ${text}`).all(...parameters) as { detail: string }[]).map((r) => r.detail);
+  return await on.writer.transaction().execute(async (tx) => {
+    await sql`set local enable_seqscan = off`.execute(tx);
+    const rows = await tx.executeQuery<{ "QUERY PLAN": string }>(CompiledQuery.raw(`explain ${text}`, [...parameters]));
+    return rows.rows.map((r) => r["QUERY PLAN"].replace(/^\s*(->\s*)?/, ""));
+  });
+}
+
+/** The plan's first read of a table (the outer side of the join): SQLite's first line, PostgreSQL's first scan node. */
+export function firstRead(plan: string[]): string | undefined {
+  return engine().kind === "sqlite" ? plan[0] : plan.find((l) => /\bScan\b/.test(l));
 }

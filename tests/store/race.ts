@@ -1,4 +1,4 @@
-// Runs race-worker.ts in several OS processes against the test's database file and collects their reports.
+// Runs race-worker.ts in several OS processes against the test's database (file or PostgreSQL) and collects their reports.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";

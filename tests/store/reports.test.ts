@@ -2,7 +2,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { confirmOrder, createOrder } from "~/store/checkout.server";
 import { clockControl } from "~/platform/clock.server";
-import { engine } from "~/platform/database.server";
 import { changeStock, goodOf, updateGood } from "~/store/goods.server";
 import { voidOrder } from "~/store/order-void.server";
 import { closeDay, dayReport, monthReport, settleMonth, settlementCsv } from "~/store/reports.server";
@@ -17,16 +16,19 @@ describe("stock", () => {
     const rice = f.goods["大米"];
     expect(await changeStock(admin, f.villageId, rice, { intent: "stock.restock", qty: 5, source: "乡贤捐赠", note: "王老板捐" })).toMatchObject({ ok: true, stock: 15 });
     expect(await changeStock(admin, f.villageId, rice, { intent: "stock.correct", count: 12, note: "盘点少 3 袋" })).toMatchObject({ ok: true, stock: 12 });
-    const moves = raw("select kind, delta, stock_after, source from stock_movements where good_id = ? order by id").all(rice);
+    const moves = await raw().all("select kind, delta, stock_after, source from stock_movements where good_id = ? order by id", rice);
     expect(moves).toEqual([
       { kind: "restock", delta: 10, stock_after: 10, source: "村集体" },
       { kind: "restock", delta: 5, stock_after: 15, source: "乡贤捐赠" },
       { kind: "correction", delta: -3, stock_after: 12, source: null },
     ]);
-    expect(() => engine().sqlite.prepare("update goods set stock = -1 where id = ?").run(rice)).toThrow(/CHECK/);
-    expect(() => engine().sqlite.prepare("update stock_movements set delta = 1").run()).toThrow(/append-only/);
-    expect(() => engine().sqlite.prepare("delete from stock_movements").run()).toThrow(/append-only/);
-    expect(raw("select count(*) as n from audit_log where action in ('stock.restock', 'stock.correct') and target_id = ?").get(String(rice))).toEqual({ n: 3 });
+    // SQLite says "CHECK constraint failed", PostgreSQL "violates check constraint"; the trigger's message is the same on both.
+    await expect(raw().run("update goods set stock = -1 where id = ?", rice)).rejects.toThrow(/CHECK constraint failed|violates check constraint/);
+    await expect(raw().run("update stock_movements set delta = 1")).rejects.toThrow(/stock_movements is append-only/);
+    await expect(raw().run("delete from stock_movements")).rejects.toThrow(/stock_movements is append-only/);
+    expect(await stockOf(rice)).toBe(12);
+    expect(await raw().all("select kind, delta, stock_after, source from stock_movements where good_id = ? order by id", rice)).toEqual(moves);
+    expect(await raw().get("select count(*) as n from audit_log where action in ('stock.restock', 'stock.correct') and target_id = ?", String(rice))).toEqual({ n: 3 });
   });
 });
 
@@ -38,7 +40,7 @@ describe("day close and settlement", () => {
     const sell = async (h: number, name: string, qty: number, nonce: string) => {
       const o = await createOrder({ householdId: f.householdIds[h], memberId: null, userId: f.villagerUserId, storeId: f.storeId, lines: [{ goodId: f.goods[name], qty }], nonce });
       if (!o.ok) throw new Error(o.message);
-      const c = await confirmOrder(f.keeper, o.orderId, codeOf(o.orderId));
+      const c = await confirmOrder(f.keeper, o.orderId, await codeOf(o.orderId));
       if (!c.ok) throw new Error(c.message);
       return o.orderId;
     };
@@ -66,12 +68,12 @@ describe("day close and settlement", () => {
     clockControl.set(Date.UTC(2026, 10, 2, 2));
     expect(await settleMonth(committee, f.storeId, "2026-10")).toEqual({ ok: true });
     expect(await settleMonth(committee, f.storeId, "2026-10")).toMatchObject({ ok: false, errors: { _form: "这个月已经结算过了" } });
-    expect(raw("select points, cost_fen from settlements where store_id = ?").get(f.storeId)).toEqual({ points: 127, cost_fen: 550 });
+    expect(await raw().get("select points, cost_fen from settlements where store_id = ?", f.storeId)).toEqual({ points: 127, cost_fen: 550 });
 
     const csv = settlementCsv("=超市", await monthReport(f.storeId, "2026-10"));
     expect(csv.startsWith("\uFEFF超市,月份,商品,单位,数量,积分,成本（元）\r\n")).toBe(true);
     expect(csv).toContain("'=超市,2026-10,大米,袋,2,100,2.00\r\n");
     expect(csv).toContain("合计,,4,127,5.50");
-    expect(stockOf(f.goods["大米"])).toBe(8);
+    expect(await stockOf(f.goods["大米"])).toBe(8);
   });
 });

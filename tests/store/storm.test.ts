@@ -1,7 +1,7 @@
-// Several OS processes check out at once against one database file: the same household's orders
-// beyond its balance (phone and counter), the codes issued for the last units of a good, and one
-// order confirmed 50 times at once. Exactly the affordable number succeed, nothing goes negative,
-// each order is confirmed once, and every ledger invariant holds afterwards.
+// Several OS processes check out at once against one database (the SQLite file, or PostgreSQL): the
+// same household's orders beyond its balance (phone and counter), the codes issued for the last
+// units of a good, and one order confirmed 50 times at once. Exactly the affordable number succeed,
+// nothing goes negative, each order is confirmed once, and every ledger invariant holds afterwards.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -46,7 +46,7 @@ describe("checkout storm across processes", () => {
     if (!replay.ok) throw new Error(replay.message);
 
     const cfg: StormConfig = {
-      startAt: Date.now() + 2500, keeper: f.keeper, villagerUserId: f.villagerUserId, storeId: f.storeId, poor, poorMember: headOf(poor),
+      startAt: Date.now() + 2500, keeper: f.keeper, villagerUserId: f.villagerUserId, storeId: f.storeId, poor, poorMember: await headOf(poor),
       rice: f.goods["大米"], pin: "246810", attempts: 8, counterAttempts: 2, raceOrders: race, replayOrder: replay.orderId, replays: Math.floor(REPLAYS / WORKERS),
     };
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "jifen-storm-"));
@@ -75,28 +75,28 @@ describe("checkout storm across processes", () => {
     expect(sold.length).toBe(Math.floor(BALANCE / PRICE));
     expect(new Set(sold).size).toBe(sold.length);
     expect(await householdBalance(poor)).toMatchObject({ balance: BALANCE - sold.length * PRICE, held: 0 });
-    expect(raw("select count(*) as n from orders where household_id = ? and status = 'confirmed'").get(poor)).toEqual({ n: sold.length });
+    expect(await raw().get("select count(*) as n from orders where household_id = ? and status = 'confirmed'", poor)).toEqual({ n: sold.length });
     expect(reports.reduce((n, r) => n + (r.refusals.balance ?? 0) + (r.refusals["counter:balance"] ?? 0), 0)).toBeGreaterThan(0);
-    expect(stockOf(f.goods["大米"])).toBe(500 - sold.length);
+    expect(await stockOf(f.goods["大米"])).toBe(500 - sold.length);
 
     // The last units: every issued code confirmed exactly once by the racing workers, stock 0, none refused at the counter.
     const raceOk = reports.flatMap((r) => r.raceOk);
     expect(raceOk.length).toBe(RACE_UNITS);
     expect(new Set(raceOk).size).toBe(RACE_UNITS);
-    expect(stockOf(f.goods["食用油"])).toBe(0);
-    expect(raw(`select count(*) as n from orders where id in (${race.join(",")}) and status = 'confirmed'`).get()).toEqual({ n: RACE_UNITS });
+    expect(await stockOf(f.goods["食用油"])).toBe(0);
+    expect(await raw().get(`select count(*) as n from orders where id in (${race.join(",")}) and status = 'confirmed'`)).toEqual({ n: RACE_UNITS });
     expect(reports.reduce((n, r) => n + (r.refusals["race:stock"] ?? 0), 0)).toBe(0);
 
     // The replayed confirm: 50 calls, one confirmation, one ledger transaction, the same receipt for all.
     expect(reports.reduce((n, r) => n + r.replayOk, 0)).toBe(REPLAYS);
     expect(reports.reduce((n, r) => n + r.replayCreated, 0)).toBe(1);
-    expect(raw("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?").get(replay.orderId)).toEqual({ n: 1 });
-    expect(stockOf(f.goods["香皂"])).toBe(8);
+    expect(await raw().get("select count(*) as n from ledger_transactions where cause_kind = 'order' and cause_id = ?", replay.orderId)).toEqual({ n: 1 });
+    expect(await stockOf(f.goods["香皂"])).toBe(8);
 
     // Nothing negative, stock equals its movements, and check:ledger passes.
-    expect(raw("select count(*) as n from goods where stock < 0").get()).toEqual({ n: 0 });
-    expect(raw("select count(*) as n from goods g where stock <> (select coalesce(sum(delta), 0) from stock_movements s where s.good_id = g.id)").get()).toEqual({ n: 0 });
-    expect(raw("select count(*) as n from accounts where kind = 'household' and balance < 0").get()).toEqual({ n: 0 });
+    expect(await raw().get("select count(*) as n from goods where stock < 0")).toEqual({ n: 0 });
+    expect(await raw().get("select count(*) as n from goods g where stock <> (select coalesce(sum(delta), 0) from stock_movements s where s.good_id = g.id)")).toEqual({ n: 0 });
+    expect(await raw().get("select count(*) as n from accounts where kind = 'household' and balance < 0")).toEqual({ n: 0 });
     expect(failedChecks(await checkLedger(engine().writer))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-// One of several processes racing against one database file (see ../holds.test.ts and ../code-guess.test.ts).
-// Env: DATABASE_PATH, CONFIG (JSON), OUT (file for the JSON report).
+// One of several processes racing against one database (see ../holds.test.ts and ../code-guess.test.ts).
+// Env: DATABASE_PATH (or DATABASE_URL, inherited on PostgreSQL), CONFIG (JSON), OUT (file for the JSON report).
 // mode "create": 生成兑换码 for each household at once (one group commit batch per process).
 // mode "guess": the keeper's confirm post with a wrong code, sent `guesses` times at once.
 import fs from "node:fs";

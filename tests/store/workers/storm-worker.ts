@@ -1,5 +1,5 @@
-// One of several processes checking out against one database file (see ../storm.test.ts).
-// Env: DATABASE_PATH, WORKER_ID, CONFIG (JSON), OUT (file for the JSON report).
+// One of several processes checking out against one database (see ../storm.test.ts).
+// Env: DATABASE_PATH (or DATABASE_URL, inherited on PostgreSQL), WORKER_ID, CONFIG (JSON), OUT (file for the JSON report).
 import fs from "node:fs";
 import { confirmOrder, createOrder, type Keeper } from "~/store/checkout.server";
 import { counterCheckout } from "~/store/counter.server";
@@ -59,7 +59,7 @@ try {
       refuse(made.code);
       continue;
     }
-    const done = await retryBusy(() => confirmOrder(cfg.keeper, made.orderId, codeOf(made.orderId)));
+    const done = await retryBusy(async () => confirmOrder(cfg.keeper, made.orderId, await codeOf(made.orderId)));
     if (done.ok && done.created) report.phoneOk.push(made.orderId);
     else report.errors.push(`confirm of a fresh order: ${JSON.stringify(done)}`);
     if (i < cfg.counterAttempts) {
@@ -70,12 +70,12 @@ try {
   }
   const order = [...cfg.raceOrders].sort(() => Math.random() - 0.5);
   for (const id of order) {
-    const r = await retryBusy(() => confirmOrder(cfg.keeper, id, codeOf(id)));
+    const r = await retryBusy(async () => confirmOrder(cfg.keeper, id, await codeOf(id)));
     if (r.ok && r.created) report.raceOk.push(id);
     else if (!r.ok) refuse(`race:${r.code}`);
   }
   for (let i = 0; i < cfg.replays; i++) {
-    const r = await retryBusy(() => confirmOrder(cfg.keeper, cfg.replayOrder, codeOf(cfg.replayOrder)));
+    const r = await retryBusy(async () => confirmOrder(cfg.keeper, cfg.replayOrder, await codeOf(cfg.replayOrder)));
     if (r.ok) {
       report.replayOk++;
       if (r.created) report.replayCreated++;
