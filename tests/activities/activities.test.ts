@@ -7,8 +7,8 @@ import { cancelActivity, defaultActivityTimes } from "~/activities/activities.se
 import { checkinPage, checkinPass, checkinToken, markAttendance, PASS_MS, setHours, WINDOW_MS, windowOf } from "~/activities/checkin.server";
 import { closeActivity } from "~/activities/close.server";
 import { clockControl, now } from "~/platform/clock.server";
-import { engine } from "~/platform/database.server";
 import { startSession } from "~/platform/session.server";
+import { sqlOn } from "../support/sql";
 import { activityVillage, newActivity, type ActivityVillage, type Villager } from "./fixture";
 
 const HOUR = 3600_000;
@@ -20,10 +20,10 @@ function signer(v: Villager) {
   return { userId: v.userId, householdId: v.householdId, villageId: v.villageId };
 }
 
-/** Independent reads and setup writes, on the raw connection. */
-const sql = (source: string) => engine().sqlite.prepare(source);
-const attendance = (activityId: number) => sql("select member_id, method from activity_attendance where activity_id = ? order by member_id").all(activityId);
-const countAll = () => (sql("select (select count(*) from activity_attendance) + (select count(*) from activity_signups) + (select count(*) from claims) as n").get() as { n: number }).n;
+/** Independent reads and setup writes, outside any unit of work. */
+const sql = () => sqlOn();
+const attendance = (activityId: number) => sql().all("select member_id, method from activity_attendance where activity_id = ? order by member_id", activityId);
+const countAll = () => sql().value("select (select count(*) from activity_attendance) + (select count(*) from activity_signups) + (select count(*) from claims) as n");
 
 /** A request from a signed-in user's phone opening the check-in URL with `query`. */
 async function scan(userId: number | null, v: { villageId: number }, activityId: number, query: string, passCookie = "") {
@@ -50,9 +50,9 @@ describe("sign-up", () => {
     expect(await signUp(signer(a), id, v.elder)).toMatchObject({ ok: true, name: "老人甲" });
     expect(await signUp(signer(a), id, v.elder)).toMatchObject({ ok: false, errors: { _form: "老人甲已经报过名了" } });
     // A member of another household is not the signer's to sign up: 404, nothing written.
-    const before = countAll();
+    const before = await countAll();
     await expect(signUp(signer(a), id, v.villagers[1].memberId)).rejects.toThrow(Response);
-    expect(countAll()).toBe(before);
+    expect(await countAll()).toBe(before);
     expect(await cancelSignUp(signer(a), id, v.elder)).toMatchObject({ ok: true });
     clockControl.set(T0 + 23 * HOUR); // the deadline is an hour before the start
     expect(await signUp(signer(a), id, a.memberId)).toMatchObject({ ok: false, errors: { _form: "报名已截止" } });
@@ -66,7 +66,7 @@ describe("sign-up", () => {
     const replies = await Promise.all(v.villagers.map((x) => signUp(signer(x), id, x.memberId)));
     expect(replies.filter((r) => r.ok)).toHaveLength(2);
     expect(replies.filter((r) => !r.ok).map((r) => (r.ok ? null : r.errors._form))).toEqual(["名额已满", "名额已满"]);
-    expect(sql("select count(*) as n from activity_signups where activity_id = ? and status = 'active'").get(id)).toEqual({ n: 2 });
+    expect(await sql().get("select count(*) as n from activity_signups where activity_id = ? and status = 'active'", id)).toEqual({ n: 2 });
   });
 
   it("shows a cancelled activity, with its reason, to the households that signed up, and only to them", async () => {
@@ -112,7 +112,7 @@ describe("check-in by the rotating code", () => {
     const t = `t=${checkinToken(v.villageId, id, w)}`;
     expect(await scan(a.userId, v, id, t)).toEqual({ status: 200, body: { ok: true, already: false, title: "清扫村道", memberName: "户主0" } });
     expect(await scan(a.userId, v, id, t)).toMatchObject({ status: 200, body: { ok: true, already: true } });
-    expect(attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
+    expect(await attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
   });
 
   it("checks a villager in once when the same code arrives twice at the same moment (a double tap)", async () => {
@@ -121,7 +121,7 @@ describe("check-in by the rotating code", () => {
     const t = `t=${checkinToken(v.villageId, id, w)}`;
     const replies = await Promise.all([scan(a.userId, v, id, t), scan(a.userId, v, id, t)]);
     expect(replies.map((r) => (r as { status: number; body: { already: boolean } }).body.already).sort()).toEqual([false, true]);
-    expect(attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
+    expect(await attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
   });
 
   it("accepts the previous window's code and refuses one from two windows ago, or from the future", async () => {
@@ -136,7 +136,7 @@ describe("check-in by the rotating code", () => {
     const current = `t=${checkinToken(v.villageId, id, w)}`;
     clockControl.set(T0 + 2 * WINDOW_MS);
     expect(await scan(b.userId, v, id, current)).toMatchObject({ status: 400, body: { ok: false } });
-    expect(attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
+    expect(await attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
   });
 
   it("refuses another activity's code, another village's code, a forged one and a villager of another village", async () => {
@@ -163,8 +163,8 @@ describe("check-in by the rotating code", () => {
     const r = await scan(v2.villagers[0].userId, v, id, `t=${checkinToken(v.villageId, id, w)}`);
     expect((r as { thrown: Response }).thrown.status).toBe(403);
     expect(await (r as { thrown: Response }).thrown.text()).toContain("别的村");
-    expect(attendance(id)).toEqual([]);
-    expect(attendance(other)).toEqual([]);
+    expect(await attendance(id)).toEqual([]);
+    expect(await attendance(other)).toEqual([]);
   });
 
   it("sends a signed-out villager to sign in with a pass that works for 10 minutes", async () => {
@@ -187,7 +187,7 @@ describe("check-in by the rotating code", () => {
     // An expired code never earns a pass.
     const late = await scan(null, v, id, `t=${checkinToken(v.villageId, id, w - 2)}`);
     expect(late).toMatchObject({ status: 400 });
-    expect(attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
+    expect(await attendance(id)).toEqual([{ member_id: a.memberId, method: "scan" }]);
   });
 });
 
@@ -200,7 +200,7 @@ describe("closing turns attendance into claims", () => {
   }
   const organiser = (v: ActivityVillage) => ({ userId: v.organiser, role: "inspector" as const, villageId: v.villageId });
   const claims = (id: number) =>
-    sql("select member_id, rule_id, quantity, points, status, filer_user_id, filer_role, source_kind from claims where source_id = ? order by member_id").all(id);
+    sql().all("select member_id, rule_id, quantity, points, status, filer_user_id, filer_role, source_kind from claims where source_id = ? order by member_id", id);
 
   it("files one claim per attending member, hours priced by a per-hour rule, in one batch with closing", async () => {
     const { v } = await held("CL1");
@@ -215,24 +215,24 @@ describe("closing turns attendance into claims", () => {
     expect(await setHours(organiser(v), v.villageId, id, v.elder, 2.5)).toMatchObject({ ok: true });
     expect(await setHours(organiser(v), v.villageId, id, b.memberId, 1)).toMatchObject({ ok: true });
     expect(await closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id)).toMatchObject({ ok: false, errors: { _form: "活动还没开始，不能结束" } });
-    expect(claims(id)).toEqual([]);
+    expect(await claims(id)).toEqual([]);
 
     clockControl.set(T0 + 5 * HOUR);
     expect(await closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id)).toEqual({ ok: true, claims: 3 });
     const base = { rule_id: v.rules.perHour, status: "pending", filer_user_id: v.organiser, filer_role: "inspector", source_kind: "activity" };
-    expect(claims(id)).toEqual(
+    expect(await claims(id)).toEqual(
       [
         { member_id: a.memberId, quantity: 3, points: 6, ...base }, // no hours recorded: the planned 3 hours
         { member_id: v.elder, quantity: 2.5, points: 5, ...base },
         { member_id: b.memberId, quantity: 1, points: 2, ...base },
       ].sort((x, y) => x.member_id - y.member_id),
     );
-    expect(sql("select status from activities where id = ?").get(id)).toEqual({ status: "closed" });
-    expect(sql("select count(*) as n from activity_attendance where activity_id = ? and claim_id is null").get(id)).toEqual({ n: 0 });
+    expect(await sql().get("select status from activities where id = ?", id)).toEqual({ status: "closed" });
+    expect(await sql().get("select count(*) as n from activity_attendance where activity_id = ? and claim_id is null", id)).toEqual({ n: 0 });
     // Closed means closed: no second batch, no attendance changes.
     expect(await closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toMatchObject({ ok: false });
     expect(await markAttendance(organiser(v), v.villageId, id, c.memberId)).toMatchObject({ ok: false });
-    expect(claims(id)).toHaveLength(3);
+    expect(await claims(id)).toHaveLength(3);
   });
 
   it("files one fixed-points claim per member for a per-time rule", async () => {
@@ -242,24 +242,24 @@ describe("closing turns attendance into claims", () => {
     await markAttendance(organiser(v), v.villageId, id, b.memberId);
     clockControl.set(T0 + 2 * HOUR);
     expect(await closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toEqual({ ok: true, claims: 2 });
-    expect(claims(id).map((c) => [(c as { quantity: number }).quantity, (c as { points: number }).points])).toEqual([[1, 5], [1, 5]]);
+    expect((await claims(id)).map((c) => [(c as { quantity: number }).quantity, (c as { points: number }).points])).toEqual([[1, 5], [1, 5]]);
   });
 
   it("writes nothing when one claim of the batch is refused (a cap): the activity stays open", async () => {
     const { v } = await held("CL3");
-    sql("update rules set cap_member_day = 4 where id = ?").run(v.rules.perHour);
+    await sql().run("update rules set cap_member_day = 4 where id = ?", v.rules.perHour);
     const id = await newActivity(v, { startsIn: HOUR, ruleId: v.rules.perHour });
     const [a, b] = v.villagers;
     await markAttendance(organiser(v), v.villageId, id, a.memberId);
     await markAttendance(organiser(v), v.villageId, id, b.memberId);
     await setHours(organiser(v), v.villageId, id, a.memberId, 1);
     clockControl.set(T0 + 5 * HOUR);
-    const before = countAll();
+    const before = await countAll();
     const out = await closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id);
     expect(out.ok).toBe(false);
     expect(JSON.stringify(out)).toContain("户主1");
-    expect(countAll()).toBe(before);
-    expect(sql("select status from activities where id = ?").get(id)).toEqual({ status: "open" });
+    expect(await countAll()).toBe(before);
+    expect(await sql().get("select status from activities where id = ?", id)).toEqual({ status: "open" });
     // The organiser corrects the hours and closes.
     await setHours(organiser(v), v.villageId, id, b.memberId, 2);
     expect(await closeActivity({ userId: v.organiser, role: "inspector" }, v.villageId, id)).toEqual({ ok: true, claims: 2 });

@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { activityVillage, newActivity } from "./fixture";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -44,8 +44,8 @@ describe("activity capacity under concurrency", () => {
       expect(mine.filter((r) => r.ok)).toHaveLength(CAPACITY);
       // Every refusal is the capacity one (not a busy database or a crash).
       expect(mine.filter((r) => !r.ok).map((r) => r.message)).toEqual(Array(PROCESSES - CAPACITY).fill("名额已满"));
-      const rows = engine().sqlite.prepare("select count(*) as n from activity_signups where activity_id = ? and status = 'active'").get(a) as { n: number };
-      expect(rows.n).toBe(CAPACITY);
+      const rows = await sqlOn().value("select count(*) as n from activity_signups where activity_id = ? and status = 'active'", a);
+      expect(rows).toBe(CAPACITY);
     }
   });
 });

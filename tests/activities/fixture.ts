@@ -1,12 +1,12 @@
 // A small village for activity tests: households with logins, a committee member, an organising
 // inspector, and a per-time and a per-hour volunteer rule, in the test's own database.
 import { createHousehold } from "~/people/households.server";
-import { engine } from "~/platform/database.server";
 import { now } from "~/platform/clock.server";
 import { insertUser } from "~/people/users.server";
 import { createVillage, ensureTownship } from "~/people/villages.server";
 import { createActivity, type ActivityFields } from "~/activities/activities.server";
 import type { Role } from "~/platform/roles";
+import { sqlOn } from "../support/sql";
 
 let seq = 0;
 
@@ -18,12 +18,12 @@ async function user(villageId: number, name: string, roles: Role[], memberId: nu
   });
 }
 
-function rule(villageId: number, name: string, points: number, unit: "time" | "hour"): number {
-  return Number(
-    engine()
-      .sqlite.prepare("insert into rules (village_id, category, name, points, unit, created_at, updated_at) values (?, 'volunteer', ?, ?, ?, 0, 0)")
-      .run(villageId, name, points, unit).lastInsertRowid,
+async function rule(villageId: number, name: string, points: number, unit: "time" | "hour"): Promise<number> {
+  const id = await sqlOn().value<number>(
+    "insert into rules (village_id, category, name, points, unit, created_at, updated_at) values (?, 'volunteer', ?, ?, ?, 0, 0) returning id",
+    villageId, name, points, unit,
   );
+  return Number(id);
 }
 
 export interface Villager {
@@ -47,7 +47,7 @@ export async function activityVillage(code: string, households = 3) {
   }
   const committee = await user(villageId, "村委甲", ["committee"], null);
   const organiser = await user(villageId, "网格员乙", ["inspector"], null);
-  const rules = { perTime: rule(villageId, "志愿活动（每次）", 5, "time"), perHour: rule(villageId, "志愿服务（每小时）", 2, "hour") };
+  const rules = { perTime: await rule(villageId, "志愿活动（每次）", 5, "time"), perHour: await rule(villageId, "志愿服务（每小时）", 2, "hour") };
   return { villageId, villagers, elder, committee, organiser, rules };
 }
 

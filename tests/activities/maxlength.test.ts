@@ -3,11 +3,12 @@
 // own check in the server's schema, and one character more is refused with the field's message.
 // (A maxlength wider than the schema lets people type text that is then refused; a narrower one
 // cuts them off.) Nothing is posted: the schemas are the ones the actions parse with.
-import SQLite from "better-sqlite3";
 import type { z } from "zod";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { activityFieldsSchema, manageIntent } from "~/activities/activities.server";
+import { openDatabase } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
+import { sqlOn } from "../support/sql";
 
 let server: TestServer;
 const pages = new Map<string, string>(); // "new" | "open" | "hourly" → html
@@ -66,12 +67,12 @@ function fieldMessages(c: Case, n: number): string[] {
 
 beforeAll(async () => {
   server = await startServer();
-  const db = new SQLite(server.database, { readonly: true });
-  const one = (sql: string) => db.prepare(sql).get() as { village_id: number; id: number };
+  const database = openDatabase(server.database);
+  const one = async (sql: string, ...params: unknown[]) => (await sqlOn(database).get<{ village_id: number; id: number }>(sql, ...params))!;
   // The demo's open activities: one still taking sign-ups, and the hourly one under way with people checked in.
-  const open = one("select village_id, id from activities where status = 'open' and title = '清扫村道' order by id limit 1");
-  const hourly = one("select village_id, id from activities where status = 'open' and title = '垃圾分类宣传' and village_id = " + open.village_id);
-  db.close();
+  const open = await one("select village_id, id from activities where status = 'open' and title = '清扫村道' order by id limit 1");
+  const hourly = await one("select village_id, id from activities where status = 'open' and title = '垃圾分类宣传' and village_id = ? order by id limit 1", open.village_id);
+  await database.close();
   const committee = new Client(server.url);
   await committee.login("13900000003");
   for (const [key, path] of [

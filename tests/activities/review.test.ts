@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { markAttendance, removeAttendance } from "~/activities/checkin.server";
 import { closeActivity } from "~/activities/close.server";
 import { clockControl } from "~/platform/clock.server";
-import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { activityVillage, newActivity } from "./fixture";
 
 const HOUR = 3600_000;
@@ -19,7 +19,7 @@ describe("attendance of a member who left the roster", () => {
     const [a, b] = v.villagers;
     await markAttendance(organiser, v.villageId, id, a.memberId);
     await markAttendance(organiser, v.villageId, id, b.memberId);
-    engine().sqlite.prepare("update members set active = 0 where id = ?").run(b.memberId); // moved away before the close
+    await sqlOn().run("update members set active = 0 where id = ?", b.memberId); // moved away before the close
     clockControl.set(T0 + 5 * HOUR);
     expect(await closeActivity({ userId: v.committee, role: "committee" }, v.villageId, id)).toMatchObject({ ok: false });
     expect(await removeAttendance(organiser, v.villageId, id, b.memberId)).toMatchObject({ ok: true });

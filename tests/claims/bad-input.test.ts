@@ -3,12 +3,15 @@
 // never a 500, and writes nothing: every table is compared after every request, and no photo file
 // appears. Kept beside bad-input.test.ts (same rules, smaller harness) so the two tables merge apart.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type Reply, type TestServer, signInEach } from "../support/harness";
-import { errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
+import { testDatabaseUrl } from "../support/postgres";
+import { sqlOn } from "../support/sql";
+import { appTables, errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
 
 type Who = "villager" | "inspector" | "committee" | "village_admin";
 const PHONES: Record<Who, string> = { villager: "13900000001", inspector: "13900000004", committee: "13900000003", village_admin: "13900000005" };
@@ -22,51 +25,55 @@ const clients = new Map<Who, Client>();
 const ids: Record<string, string> = {};
 let tables: string[] = [];
 
-const one = <T>(sql: string, ...args: unknown[]) => database.sqlite.prepare(sql).get(...args) as T;
+const one = async <T>(sql: string, ...args: unknown[]) => (await sqlOn(database).get<T>(sql, ...args))!;
 const fill = (s: string) => s.replace(/\{(\w+)\}/g, (m, k: string) => ids[k] ?? (() => { throw new Error(`unknown ${m}`); })());
 
-const snapshot = () => [...tableFingerprints(database.sqlite, tables).values()].join(",");
+const snapshot = async () => [...(await tableFingerprints(database, tables)).values()].join(",");
+// The server keeps photos beside DATABASE_PATH. On PostgreSQL server.database is a URL, so the
+// server is given a data folder of ours (DATABASE_PATH names no database there).
+const dataDir = testDatabaseUrl() ? fs.mkdtempSync(path.join(os.tmpdir(), "jifen-claims-data-")) : null;
 function photoFiles(): number {
-  const dir = path.join(path.dirname(server.database), "photos");
+  const dir = path.join(dataDir ?? path.dirname(server.database), "photos");
   if (!fs.existsSync(dir)) return 0;
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length;
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer(dataDir ? { DATABASE_PATH: path.join(dataDir, "app.sqlite") } : {});
   database = openDatabase(server.database);
   for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
-  const [v, v2] = database.sqlite.prepare("select id from villages order by id").all() as { id: number }[];
-  const me = one<{ id: number; household_id: number }>("select m.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);
-  const committeeHousehold = one<{ household_id: number }>("select m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.committee).household_id;
-  const rule = (name: string, village = v.id) => String(one<{ id: number }>("select id from rules where village_id = ? and name = ?", village, name).id);
+  const [v, v2] = await sqlOn(database).all<{ id: number }>("select id from villages order by id");
+  const me = await one<{ id: number; household_id: number }>("select m.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);
+  const committeeHousehold = (await one<{ household_id: number }>("select m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.committee)).household_id;
+  const rule = async (name: string, village = v.id) => String((await one<{ id: number }>("select id from rules where village_id = ? and name = ?", village, name)).id);
   Object.assign(ids, {
     V: String(v.id),
     V2: String(v2.id),
     ME: String(me.id),
-    OTHER_MEMBER: String(one<{ id: number }>("select id from members where village_id = ? and household_id <> ? order by id limit 1", v.id, me.household_id).id),
-    M2: String(one<{ id: number }>("select id from members where village_id = ? order by id limit 1", v2.id).id),
-    SWEEP: rule("清扫村道"),
-    HOURS: rule("参加志愿服务（按小时）"),
-    PHOTO_RULE: rule("美丽庭院"),
-    LITTER: rule("乱扔垃圾"),
-    R2: rule("清扫村道", v2.id),
-    CREDITED: String(one<{ id: number }>("select id from claims where village_id = ? and status = 'credited' order by id limit 1", v.id).id),
-    PENDING: String(one<{ id: number }>("select id from claims where village_id = ? and status = 'pending' and household_id <> ? order by id limit 1", v.id, committeeHousehold).id),
-    NOTICE: String(one<{ id: number }>("select id from claims where village_id = ? and status = 'notice' order by id limit 1", v.id).id),
-    C2: String(one<{ id: number }>("select id from claims where village_id = ? order by id limit 1", v2.id).id),
+    OTHER_MEMBER: String((await one<{ id: number }>("select id from members where village_id = ? and household_id <> ? order by id limit 1", v.id, me.household_id)).id),
+    M2: String((await one<{ id: number }>("select id from members where village_id = ? order by id limit 1", v2.id)).id),
+    SWEEP: await rule("清扫村道"),
+    HOURS: await rule("参加志愿服务（按小时）"),
+    PHOTO_RULE: await rule("美丽庭院"),
+    LITTER: await rule("乱扔垃圾"),
+    R2: await rule("清扫村道", v2.id),
+    CREDITED: String((await one<{ id: number }>("select id from claims where village_id = ? and status = 'credited' order by id limit 1", v.id)).id),
+    PENDING: String((await one<{ id: number }>("select id from claims where village_id = ? and status = 'pending' and household_id <> ? order by id limit 1", v.id, committeeHousehold)).id),
+    NOTICE: String((await one<{ id: number }>("select id from claims where village_id = ? and status = 'notice' order by id limit 1", v.id)).id),
+    C2: String((await one<{ id: number }>("select id from claims where village_id = ? order by id limit 1", v2.id)).id),
   });
   // An open objection to resolve: raised by the villager before the sweeps start.
-  ids.NOTICE2 = String(one<{ id: number }>("select id from claims where village_id = ? and status = 'notice' and id <> ? order by id limit 1", v.id, Number(ids.NOTICE)).id);
+  ids.NOTICE2 = String((await one<{ id: number }>("select id from claims where village_id = ? and status = 'notice' and id <> ? order by id limit 1", v.id, Number(ids.NOTICE))).id);
   const raised = await clients.get("villager")!.post(`/v/${v.id}/notice`, new URLSearchParams({ claimId: ids.NOTICE2, reason: "那天没见他扫地" }));
   expect(raised.status).toBe(200);
-  ids.OBJ = String(one<{ id: number }>("select id from objections where claim_id = ?", Number(ids.NOTICE2)).id);
-  tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%'").all() as { name: string }[]).map((r) => r.name);
+  ids.OBJ = String((await one<{ id: number }>("select id from objections where claim_id = ?", Number(ids.NOTICE2))).id);
+  tables = await appTables(database);
   for (const t of ["claims", "claim_photos", "claim_approvals", "objections", "rules", "ledger_transactions"]) expect(tables).toContain(t);
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 // ---- what a refusal must look like -------------------------------------------------------------
@@ -95,12 +102,12 @@ async function send(c: Case): Promise<Reply> {
   return client.post(fill(c.url), form);
 }
 
-function check(c: Case, r: Reply, before: string, filesBefore: number): void {
+async function check(c: Case, r: Reply, before: string, filesBefore: number): Promise<void> {
   const s = shown(r.text);
   const ctx = `${c.name}: status ${r.status}; shown ${JSON.stringify(s).slice(0, 600)}`;
   expect(r.status, ctx).not.toBe(500);
   expect(r.status, ctx).toBe(c.status);
-  expect(snapshot(), `${ctx}\nsomething was written`).toBe(before);
+  expect(await snapshot(), `${ctx}\nsomething was written`).toBe(before);
   expect(photoFiles(), `${ctx}\na photo file was written`).toBe(filesBefore);
   for (const x of s) expect(x.text, ctx).toMatch(/[\u4e00-\u9fff]/);
   const where = c.at === "form" ? s.filter((x) => x.cls === "form-error") : c.at === "page" ? s.filter((x) => x.cls === "page") : s.filter((x) => x.id === fill(c.at));
@@ -300,10 +307,10 @@ const CASES: Case[] = [
 
 describe("claim forms refuse bad input", () => {
   it.each(CASES)("$name", async (c) => {
-    const before = snapshot();
+    const before = await snapshot();
     const files = photoFiles();
     const r = await send(c);
-    check(c, r, before, files);
+    await check(c, r, before, files);
   });
 });
 
@@ -311,11 +318,11 @@ describe("bodies that are not a form", () => {
   const targets: [Who, string][] = [["villager", VILLAGER_NEW], ["inspector", STAFF_NEW], ["committee", "/v/{V}/review"], ["committee", DETAIL], ["villager", NOTICE], ["village_admin", RULES], ["village_admin", SETTINGS]];
   const bodies = nonFormBodies('{"intent":"approve"}', "intent=approve");
   it.each(targets.flatMap(([who, url]) => bodies.map((b) => ({ who, url, ...b }))))("$url · $kind → 400", async (c) => {
-    const before = snapshot();
+    const before = await snapshot();
     const { status, text } = await clients.get(c.who)!.postRaw(fill(c.url), c);
     expect(status, text.slice(0, 300)).not.toBe(500);
     expect([400, 415]).toContain(status);
     expect(text).toMatch(/[\u4e00-\u9fff]/);
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 });

@@ -3,7 +3,7 @@
 import type { ChildProcess } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { approveClaim, claimRow, fileClaimBatch } from "~/claims/claims.server";
-import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { now } from "~/platform/clock.server";
 import { insertUser } from "~/people/users.server";
 import { exited, spawnWorker } from "../ledger/helpers";
@@ -42,12 +42,12 @@ describe("two approvals race for the last unit of a cap", () => {
         (await fileClaimBatch({ villageId: v.villageId, filer: { userId: v.inspector, role: "inspector" }, items: [{ memberId, ruleId: v.rules.capped, occurredAt: now() - 60_000, quantity: 1, note: "" }] }))[0];
       // Filing counts pending claims too, so the two racing claims are filed while the cap is still
       // 30 and the committee lowers it to 20 before reviewing them.
-      engine().sqlite.prepare("update rules set cap_member_month = 30 where id = ?").run(v.rules.capped);
+      await sqlOn().run("update rules set cap_member_month = 30 where id = ?", v.rules.capped);
       const first = await file();
       await approveClaim(v.villageId, first, { userId: third, role: "committee" });
       const a = await file();
       const b = await file();
-      engine().sqlite.prepare("update rules set cap_member_month = 20 where id = ?").run(v.rules.capped);
+      await sqlOn().run("update rules set cap_member_month = 20 where id = ?", v.rules.capped);
       // committee2 lives in household B: in the round for B, committee1 and the third member race
       const [ua, ub] = memberId === v.memberB ? [v.committee1, third] : [v.committee1, v.committee2];
       const wa = start({ villageId: v.villageId, claimId: a, userId: ua });

@@ -4,9 +4,11 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
+import { sqlOn, type Sql } from "../support/sql";
 
 let server: TestServer;
 let database: Engine;
+let q: Sql;
 const login = async (phone: string) => {
   const c = new Client(server.url);
   await c.login(phone);
@@ -16,9 +18,10 @@ const login = async (phone: string) => {
 beforeAll(async () => {
   server = await startServer(); // no TEST_CLOCK_CONTROL: a normal start
   database = openDatabase(server.database);
+  q = sqlOn(database);
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
 });
 
@@ -28,9 +31,9 @@ const PNG = new Uint8Array(await sharp({ create: { width: 64, height: 48, channe
 describe("claims over HTTP", () => {
   it("the notice board folds a sanitation round's claims into one line that opens to every household (open when printed)", async () => {
     const villager = await login("13900000001");
-    const v = (database.sqlite.prepare("select id from villages order by id").get() as { id: number }).id;
-    const round = database.sqlite.prepare("select id, title from sanitation_rounds where village_id = ? and status = 'published'").get(v) as { id: number; title: string };
-    const credited = (database.sqlite.prepare("select count(*) as n from claims where source_kind = 'round' and source_id = ? and status = 'credited' and points > 0").get(round.id) as { n: number }).n;
+    const v = (await q.get<{ id: number }>("select id from villages order by id"))!.id;
+    const round = (await q.get<{ id: number; title: string }>("select id, title from sanitation_rounds where village_id = ? and status = 'published'", v))!;
+    const credited = (await q.value<number>("select count(*) as n from claims where source_kind = 'round' and source_id = ? and status = 'credited' and points > 0", round.id))!;
     expect(credited).toBeGreaterThanOrEqual(5);
     const page = (await villager.get(`/v/${v}/notice`)).text;
     const group = new RegExp(`data-testid="batch-round:${round.id}"><details>[\\s\\S]*?${round.title}[\\s\\S]*?${credited}<!-- --> 条`).exec(page);
@@ -42,11 +45,11 @@ describe("claims over HTTP", () => {
 
   it("the printed notice board carries the ledger head, which check:ledger accepts as an anchor", async () => {
     const villager = await login("13900000001");
-    const v = (database.sqlite.prepare("select id from villages order by id").get() as { id: number }).id;
+    const v = (await q.get<{ id: number }>("select id from villages order by id"))!.id;
     const page = await villager.get(`/v/${v}/notice?print=1`);
     const head = /data-testid="ledger-head">[\s\S]*?<span class="mono">(\d+):([0-9a-f]{64})<\/span>/.exec(page.text);
     expect(head, page.text.slice(0, 500)).not.toBeNull();
-    const last = database.sqlite.prepare("select id, hash from ledger_entries order by id desc limit 1").get() as { id: number; hash: string };
+    const last = (await q.get<{ id: number; hash: string }>("select id, hash from ledger_entries order by id desc limit 1"))!;
     expect([Number(head![1]), head![2]]).toEqual([last.id, last.hash]);
     expect((await villager.get(`/v/${v}/notice`)).text).not.toContain("ledger-head");
     // Run without blocking the event loop: a synchronous spawn that outlasts the server's 5 s
@@ -63,9 +66,9 @@ describe("claims over HTTP", () => {
 
   it("a villager's claim with a photo: stored, served to the village only, reviewed by another member", async () => {
     const villager = await login("13900000001");
-    const v = (database.sqlite.prepare("select id from villages order by id").all() as { id: number }[]).map((r) => r.id);
-    const me = database.sqlite.prepare("select m.id from users u join members m on m.id = u.member_id where u.phone = ?").get("13900000001") as { id: number };
-    const rule = database.sqlite.prepare("select id from rules where village_id = ? and name = '美丽庭院'").get(v[0]) as { id: number };
+    const v = (await q.all<{ id: number }>("select id from villages order by id")).map((r) => r.id);
+    const me = (await q.get<{ id: number }>("select m.id from users u join members m on m.id = u.member_id where u.phone = ?", "13900000001"))!;
+    const rule = (await q.get<{ id: number }>("select id from rules where village_id = ? and name = '美丽庭院'", v[0]))!;
     const fd = new FormData();
     fd.append("memberId", String(me.id));
     fd.append("ruleId", String(rule.id));
@@ -76,9 +79,9 @@ describe("claims over HTTP", () => {
     const r = await villager.post("/claims/new", fd);
     expect(r.status, r.text.slice(0, 300)).toBe(302);
     expect(r.location).toBe("/claims?filed=1");
-    const claim = database.sqlite.prepare("select id, status, points from claims order by id desc limit 1").get() as { id: number; status: string; points: number };
+    const claim = (await q.get<{ id: number; status: string; points: number }>("select id, status, points from claims order by id desc limit 1"))!;
     expect(claim).toMatchObject({ status: "pending", points: 10 });
-    const photo = database.sqlite.prepare("select key, mime from claim_photos where claim_id = ?").get(claim.id) as { key: string; mime: string };
+    const photo = (await q.get<{ key: string; mime: string }>("select key, mime from claim_photos where claim_id = ?", claim.id))!;
     expect(photo.mime).toBe("image/jpeg"); // stored as the cleaned re-encoding, whatever came in
 
     const url = `/v/${v[0]}/photos/${photo.key}`;
@@ -103,7 +106,7 @@ describe("claims over HTTP", () => {
     mine.set("date", new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10));
     mine.append("photos", new Blob([PNG]), "a.png");
     expect((await committee.post(`/v/${v[0]}/claims/new`, mine)).status).toBe(200);
-    const filed = database.sqlite.prepare("select id from claims order by id desc limit 1").get() as { id: number };
+    const filed = (await q.get<{ id: number }>("select id from claims order by id desc limit 1"))!;
     const refused = await committee.post(`/v/${v[0]}/review/${filed.id}`, { intent: "approve" });
     expect(refused.status).toBe(400);
     expect(refused.text).toContain("不能审核自己提交的申报");

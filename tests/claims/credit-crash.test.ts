@@ -10,6 +10,7 @@ import { engine } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
 import { householdBalance } from "~/ledger/ledger.server";
 import { exited, failedChecks, mulberry32, ROOT, spawnWorker } from "../ledger/helpers";
+import { onPostgres, sqlOn } from "../support/sql";
 import { claimVillage, setVillage } from "./fixture";
 
 const WORKER = path.join("..", "..", "claims", "workers", "credit-worker.ts");
@@ -35,8 +36,8 @@ function start(): { proc: ChildProcess; lines: string[]; ready: Promise<void>; d
 describe("crash between two credits, then restart", () => {
   it("credits each claim exactly once", async () => {
     const v = await claimVillage("CRASH");
-    setVillage(v.villageId, 1, 1);
-    const sqlite = engine().sqlite;
+    await setVillage(v.villageId, 1, 1);
+    const q = sqlOn();
     const ids: number[] = [];
     for (let i = 0; i < CLAIMS; i++) {
       const memberId = [v.memberA, v.memberA2, v.memberB][i % 3];
@@ -45,7 +46,7 @@ describe("crash between two credits, then restart", () => {
       ids.push(id);
     }
     // The 公示 ended long ago (the children run on the real clock).
-    sqlite.prepare("update claims set notice_until = 1 where village_id = ?").run(v.villageId);
+    await q.run("update claims set notice_until = 1 where village_id = ?", v.villageId);
 
     const rand = mulberry32(Number(process.env.CRASH_SEED ?? Date.now() % 100_000));
     const reported = new Set<number>();
@@ -80,19 +81,22 @@ describe("crash between two credits, then restart", () => {
     }
     expect(kills).toBeGreaterThan(1);
     // Every claim credited, each by exactly one ledger transaction with its own key.
-    const statuses = sqlite.prepare("select status, count(*) as n from claims where village_id = ? group by status").all(v.villageId);
+    const statuses = await q.all("select status, count(*) as n from claims where village_id = ? group by status order by status", v.villageId);
     expect(statuses).toEqual([{ status: "credited", n: CLAIMS }]);
-    const perClaim = sqlite.prepare(
-      "select cause_id, count(*) as n from ledger_transactions where cause_kind = 'claim' and village_id = ? group by cause_id having n <> 1",
-    ).all(v.villageId);
+    const perClaim = await q.all(
+      "select cause_id, count(*) as n from ledger_transactions where cause_kind = 'claim' and village_id = ? group by cause_id having count(*) <> 1",
+      v.villageId,
+    );
     expect(perClaim).toEqual([]);
-    const txns = (sqlite.prepare("select count(*) as n from ledger_transactions where cause_kind = 'claim' and village_id = ?").get(v.villageId) as { n: number }).n;
+    const txns = await q.value("select count(*) as n from ledger_transactions where cause_kind = 'claim' and village_id = ?", v.villageId);
     expect(txns).toBe(CLAIMS);
-    const expected = (h: number) => (sqlite.prepare("select coalesce(sum(points), 0) as s from claims where household_id = ?").get(h) as { s: number }).s;
-    expect((await householdBalance(v.householdA)).balance).toBe(expected(v.householdA));
-    expect((await householdBalance(v.householdB)).balance).toBe(expected(v.householdB));
+    const expected = (h: number) => q.value("select coalesce(sum(points), 0) as s from claims where household_id = ?", h);
+    expect((await householdBalance(v.householdA)).balance).toBe(await expected(v.householdA));
+    expect((await householdBalance(v.householdB)).balance).toBe(await expected(v.householdB));
     expect(failedChecks(await checkLedger(engine().writer))).toEqual([]);
-    const cli = spawnSync("npx", ["tsx", "scripts/check-ledger.ts", process.env.DATABASE_PATH!], { cwd: ROOT, encoding: "utf8" });
+    // The script takes the file or, on PostgreSQL, the database's URL.
+    const where = onPostgres() ? process.env.DATABASE_URL! : process.env.DATABASE_PATH!;
+    const cli = spawnSync("npx", ["tsx", "scripts/check-ledger.ts", where], { cwd: ROOT, encoding: "utf8" });
     expect(cli.status, cli.stdout + cli.stderr).toBe(0);
   }, 120_000);
 });

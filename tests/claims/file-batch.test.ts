@@ -1,11 +1,12 @@
 // The contract other features (activities, rounds, campaigns) use to file claims in one batch.
 import { describe, expect, it } from "vitest";
 import { ClaimError, claimRow, fileClaimBatch } from "~/claims/claims.server";
-import { engine, unitOfWork } from "~/platform/database.server";
+import { unitOfWork } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { now } from "~/platform/clock.server";
 import { claimVillage } from "./fixture";
 
-const count = () => (engine().sqlite.prepare("select count(*) as n from claims").get() as { n: number }).n;
+const count = async () => Number(await sqlOn().value("select count(*) as n from claims"));
 
 describe("fileClaimBatch", () => {
   it("files one pending claim per item inside the caller's transaction, with points from the rule", async () => {
@@ -29,7 +30,7 @@ describe("fileClaimBatch", () => {
 
   it("writes nothing when any item is refused, and says why in Chinese", async () => {
     const v = await claimVillage("FB2");
-    const before = count();
+    const before = await count();
     const at = now() - 3600_000;
     const file = (items: Parameters<typeof fileClaimBatch>[0]["items"], role: "villager" | "committee" = "committee", userId = v.committee1) =>
       fileClaimBatch({ villageId: v.villageId, filer: { userId, role }, items });
@@ -43,6 +44,6 @@ describe("fileClaimBatch", () => {
     const capped = { ...ok, ruleId: v.rules.capped };
     await expect(file([capped, capped, capped])).rejects.toThrow(ClaimError);
     await expect(file([capped, capped, capped])).rejects.toThrow(/张三：超出上限：这条细则该成员每月最多 20 分，当月已有 20 分（含待审核），还剩 0 分/);
-    expect(count()).toBe(before);
+    expect(await count()).toBe(before);
   });
 });

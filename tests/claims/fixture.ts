@@ -1,8 +1,9 @@
 // A small village for claim tests: two households, a villager, an inspector, two committee members
-// (one of whom lives in household B), and a few rules. Synchronous, inside the test's own database.
+// (one of whom lives in household B), and a few rules, inside the test's own database.
 import { createHousehold } from "~/people/households.server";
 import { insertRule, type RuleInput } from "~/rules/rules.server";
-import { engine, unitOfWork } from "~/platform/database.server";
+import { unitOfWork } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { insertUser } from "~/people/users.server";
 import { createVillage, ensureTownship } from "~/people/villages.server";
 import type { Role } from "~/platform/roles";
@@ -45,6 +46,6 @@ export async function claimVillage(code: string) {
 
 export type ClaimVillage = Awaited<ReturnType<typeof claimVillage>>;
 
-export function setVillage(villageId: number, noticeDays: number, approvals: number): void {
-  engine().sqlite.prepare("update villages set notice_days = ?, approvals_needed = ? where id = ?").run(noticeDays, approvals, villageId);
+export async function setVillage(villageId: number, noticeDays: number, approvals: number): Promise<void> {
+  await sqlOn().run("update villages set notice_days = ?, approvals_needed = ? where id = ?", noticeDays, approvals, villageId);
 }

@@ -6,6 +6,7 @@ import {
 } from "~/claims/claims.server";
 import { clockControl, now } from "~/platform/clock.server";
 import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { checkLedger } from "~/ledger/check.server";
 import { award, householdBalance } from "~/ledger/ledger.server";
 import { statementPage } from "~/ledger/statement.server";
@@ -42,7 +43,7 @@ describe("claim lifecycle", () => {
 
   it("approved → 公示中 until period end → credited by the scheduler → revoked with a reversal on the statement", async () => {
     const v = await claimVillage("LC2");
-    setVillage(v.villageId, 3, 1);
+    await setVillage(v.villageId, 3, 1);
     const id = await file(v);
     expect(await approveClaim(v.villageId, id, c1(v))).toBe("approved");
     const c = await claimRow(id);
@@ -69,7 +70,7 @@ describe("claim lifecycle", () => {
 
   it("objection upheld rejects the claim; dismissed lets it continue to credit; one objection per villager", async () => {
     const v = await claimVillage("LC3");
-    setVillage(v.villageId, 2, 1);
+    await setVillage(v.villageId, 2, 1);
     const upheld = await file(v);
     const dismissed = await file(v);
     await approveClaim(v.villageId, upheld, c1(v));
@@ -94,7 +95,7 @@ describe("claim lifecycle", () => {
 
   it("two approvals when the village asks for two; 0 days of 公示 credits at once", async () => {
     const v = await claimVillage("LC4");
-    setVillage(v.villageId, 0, 2);
+    await setVillage(v.villageId, 0, 2);
     const id = await file(v, { ruleId: v.rules.litter, memberId: v.memberA2, userId: v.inspector, role: "inspector", photos: true });
     expect(await approveClaim(v.villageId, id, c1(v))).toBe("needs_more");
     expect((await claimRow(id)).status).toBe("pending");
@@ -132,9 +133,9 @@ describe("claim lifecycle", () => {
   it("caps are checked again at approval and name what remains", async () => {
     const v = await claimVillage("LC6");
     // Filed while the cap was 30; the village then lowered it to 20 before the committee reviewed.
-    engine().sqlite.prepare("update rules set cap_member_month = 30 where id = ?").run(v.rules.capped);
+    await sqlOn().run("update rules set cap_member_month = 30 where id = ?", v.rules.capped);
     const ids = [await file(v, { ruleId: v.rules.capped }), await file(v, { ruleId: v.rules.capped }), await file(v, { ruleId: v.rules.capped })];
-    engine().sqlite.prepare("update rules set cap_member_month = 20 where id = ?").run(v.rules.capped);
+    await sqlOn().run("update rules set cap_member_month = 20 where id = ?", v.rules.capped);
     await approveClaim(v.villageId, ids[0], c1(v));
     await approveClaim(v.villageId, ids[1], c1(v));
     await expect(approveClaim(v.villageId, ids[2], c1(v))).rejects.toThrow("超出上限：这条细则该成员每月最多 20 分，当月已有 20 分，还剩 0 分，本次 10 分");
@@ -144,14 +145,14 @@ describe("claim lifecycle", () => {
   });
   it("a claim in 公示 can be withdrawn by the committee: rejected with the reason, open objections closed, nothing credited", async () => {
     const v = await claimVillage("LC8");
-    setVillage(v.villageId, 2, 1);
+    await setVillage(v.villageId, 2, 1);
     const id = await file(v);
     await approveClaim(v.villageId, id, c1(v));
     await objectToClaim(v.villageId, id, v.committee2, "那天没见他来");
     await expect(withdrawClaim(v.villageId, id, { userId: v.inspector, role: "inspector" }, "改分")).rejects.toThrow(/只有村委委员/);
     await withdrawClaim(v.villageId, id, c1(v), "复查后重新评分");
     expect(await claimRow(id)).toMatchObject({ status: "rejected", reason: "复查后重新评分" });
-    expect(engine().sqlite.prepare("select status, resolution from objections where claim_id = ?").all(id)).toEqual([{ status: "upheld", resolution: "申报已撤回：复查后重新评分" }]);
+    expect(await sqlOn().all("select status, resolution from objections where claim_id = ? order by id", id)).toEqual([{ status: "upheld", resolution: "申报已撤回：复查后重新评分" }]);
     clockControl.advance(3 * DAY);
     await creditDueClaims();
     expect((await householdBalance(v.householdA)).balance).toBe(0);
@@ -162,7 +163,7 @@ describe("claim lifecycle", () => {
   // Last in the file: the broken claim stays in 公示 and every later scheduler run would log it again.
   it("a claim that cannot be credited does not hold up the claims after it", async () => {
     const v = await claimVillage("LC9");
-    setVillage(v.villageId, 1, 1);
+    await setVillage(v.villageId, 1, 1);
     const [bad, good] = [await file(v), await file(v, { memberId: v.memberA2 })];
     for (const id of [bad, good]) await approveClaim(v.villageId, id, c1(v));
     // Another request already used the first claim's ledger key: crediting it is an idempotency conflict.

@@ -1,7 +1,7 @@
 // One of several processes signing up at the same instant (see ../capacity-race.test.ts).
-// Env: DATABASE_PATH, SIGNER (JSON Villager), ACTIVITIES (JSON number[]), START_AT (epoch ms). Prints a JSON report.
+// Env: DATABASE_PATH (or the inherited DATABASE_URL), SIGNER (JSON Villager), ACTIVITIES (JSON number[]), START_AT (epoch ms). Prints a JSON report.
 import { signUp } from "~/activities/signups.server";
-import { unitOfWork } from "~/platform/database.server";
+import { closeDatabase, unitOfWork } from "~/platform/database.server";
 
 const signer = JSON.parse(process.env.SIGNER!) as { userId: number; memberId: number; householdId: number; villageId: number };
 const activities = JSON.parse(process.env.ACTIVITIES!) as number[];
@@ -19,3 +19,5 @@ for (const activityId of activities) {
   results.push({ activityId, ok: out.ok, message: out.ok ? null : (out.errors._form ?? null) });
 }
 process.stdout.write(JSON.stringify(results));
+// On PostgreSQL the idle pool would keep the process alive for another 10 s.
+await closeDatabase();

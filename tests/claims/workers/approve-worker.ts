@@ -2,7 +2,7 @@
 // Prints READY, waits for a line on stdin (the start signal), approves, prints OK or ERR <message>.
 import fs from "node:fs";
 import { approveClaim, ClaimError } from "~/claims/claims.server";
-import { unitOfWork } from "~/platform/database.server";
+import { closeDatabase, unitOfWork } from "~/platform/database.server";
 
 const cfg = JSON.parse(process.env.CONFIG!) as { villageId: number; claimId: number; userId: number };
 const say = (line: string) => fs.writeSync(1, `${line}\n`);
@@ -17,3 +17,5 @@ try {
   if (!(e instanceof ClaimError)) throw e;
   say(`ERR ${e.message}`);
 }
+// On PostgreSQL the idle pool would keep the process alive for another 10 s.
+await closeDatabase();
