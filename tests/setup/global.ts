@@ -16,8 +16,14 @@ export default async function setup(): Promise<() => Promise<void>> {
   // round trip per statement), once; test servers start from a copy of it.
   const demo = await copyDatabase(url, demoTemplate());
   const { startServer } = await import("../support/harness");
-  const first = await startServer({}, { database: demo });
-  await first.stop();
+  try {
+    const first = await startServer({}, { database: demo });
+    await first.stop();
+  } catch (e) {
+    await dropTestDatabase(demo);
+    await dropTestDatabase(url);
+    throw e;
+  }
   console.log(`PostgreSQL：每个测试文件使用从 ${template()} 复制的数据库`);
   return async () => {
     await dropTestDatabase(demo);

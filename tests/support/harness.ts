@@ -11,6 +11,8 @@ export interface TestServer {
   url: string;
   /** The server's database: a SQLite file, or on PostgreSQL (TEST_DATABASE_URL) a URL; for openDatabase. */
   database: string;
+  /** The server's data folder (photos, the generated secret), whatever the engine. */
+  folder: string;
   output: () => string;
   /** What the server wrote to stderr alone (stack traces land there). */
   errors: () => string;
@@ -62,6 +64,7 @@ export async function startServer(env: Record<string, string> = {}, options: { d
   return {
     url,
     database,
+    folder: postgres ? dir : path.dirname(database),
     output: () => out,
     errors: () => err,
     stop: async () => {
