@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type Reply, type TestServer, signInEach } from "../support/harness";
-import { errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
+import { sqlOn } from "../support/sql";
+import { appTables, errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
 
 type Who = "villager" | "committee" | "village_admin";
 const PHONES: Record<Who, string> = { villager: "13900000001", committee: "13900000003", village_admin: "13900000005" };
@@ -21,9 +22,9 @@ const clients = new Map<Who, Client>();
 const ids: Record<string, string> = {};
 let tables: string[] = [];
 
-const one = <T>(sql: string, ...args: unknown[]) => database.sqlite.prepare(sql).get(...args) as T;
+const one = async <T>(sql: string, ...args: unknown[]) => (await sqlOn(database).get<T>(sql, ...args)) as T;
 const fill = (s: string) => s.replace(/\{(\w+)\}/g, (m, k: string) => ids[k] ?? (() => { throw new Error(`unknown ${m}`); })());
-const snapshot = () => [...tableFingerprints(database.sqlite, tables).values()].join(",");
+const snapshot = async () => [...(await tableFingerprints(database, tables)).values()].join(",");
 const chinaInput = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16);
 
 async function ok(r: Promise<Reply>, status = 200): Promise<Reply> {
@@ -39,11 +40,11 @@ async function campaign(title: string, from: number, nominateUntil: number, vote
     voters: "representatives", quorum: "10", cat1Name: "好婆婆", cat1Kind: "member", cat1Winners: "1", cat1Rule: ids.RULE,
   }), 302);
   const id = /campaigns\/(\d+)\?/.exec(r.location!)![1];
-  return [id, String(one<{ id: number }>("select id from campaign_categories where campaign_id = ?", Number(id)).id)];
+  return [id, String((await one<{ id: number }>("select id from campaign_categories where campaign_id = ?", Number(id))).id)];
 }
 
-const nominationOf = (campaign: string, member: string) =>
-  String(one<{ id: number }>("select id from campaign_nominations where campaign_id = ? and member_id = ? order by id limit 1", Number(campaign), Number(member)).id);
+const nominationOf = async (campaign: string, member: string) =>
+  String((await one<{ id: number }>("select id from campaign_nominations where campaign_id = ? and member_id = ? order by id limit 1", Number(campaign), Number(member))).id);
 
 beforeAll(async () => {
   server = await startServer({ TEST_CLOCK_CONTROL: "1" });
@@ -51,17 +52,17 @@ beforeAll(async () => {
   for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
   const villager = clients.get("villager")!;
   const committee = clients.get("committee")!;
-  const wives = database.sqlite.prepare(
+  const wives = await sqlOn(database).all<{ id: number; number: string; household_id: number }>(
     `select m.id, h.number, h.id as household_id from members m join households h on h.id = m.household_id
-     where h.village_id = 1 and m.relation = '配偶' and m.active = 1 order by h.number limit 4`,
-  ).all() as { id: number; number: string; household_id: number }[];
+     where h.village_id = 1 and m.relation = '配偶' and m.active = 1 order by h.number, m.id limit 4`,
+  );
   Object.assign(ids, {
-    RULE: String(one<{ id: number }>("select id from rules where village_id = 1 and name = '好婆婆'").id),
-    RULE2: String(one<{ id: number }>("select id from rules where village_id = 2 and name = '好婆婆'").id),
-    LITTER: String(one<{ id: number }>("select id from rules where village_id = 1 and name = '乱扔垃圾'").id),
+    RULE: String((await one<{ id: number }>("select id from rules where village_id = 1 and name = '好婆婆'")).id),
+    RULE2: String((await one<{ id: number }>("select id from rules where village_id = 2 and name = '好婆婆'")).id),
+    LITTER: String((await one<{ id: number }>("select id from rules where village_id = 1 and name = '乱扔垃圾'")).id),
     M0: String(wives[0].id), M1: String(wives[1].id), M2: String(wives[2].id), Q: wives[0].number, H0: String(wives[0].household_id),
-    OTHER_MEMBER: String(one<{ id: number }>("select id from members where village_id = 2 order by id limit 1").id),
-    OTHER_HOUSEHOLD_MEMBER: String(one<{ id: number }>("select id from members where village_id = 1 and household_id <> ? order by id limit 1", wives[0].household_id).id),
+    OTHER_MEMBER: String((await one<{ id: number }>("select id from members where village_id = 2 order by id limit 1")).id),
+    OTHER_HOUSEHOLD_MEMBER: String((await one<{ id: number }>("select id from members where village_id = 1 and household_id <> ? order by id limit 1", wives[0].household_id)).id),
   });
   const t0 = Date.now();
   // Y keeps nominating; X is voting and Z closed (with a tie) once the clock has moved two days.
@@ -69,7 +70,7 @@ beforeAll(async () => {
   [ids.X, ids.CX] = await campaign("投票中的评选", t0 - 3600_000, t0 + DAY, t0 + 3 * DAY);
   [ids.Z, ids.CZ] = await campaign("已截止的评选", t0 - 3600_000, t0 + DAY, t0 + 2 * DAY);
   const nominate = (c: Client, path: string, cat: string, member: string) => ok(c.post(path, { intent: "nominate", categoryId: cat, nomineeId: member, reason: "孝顺" }));
-  const accept = (campaign: string, member: string) => ok(committee.post(`/v/1/campaigns/${campaign}`, { intent: "nomination.accept", nominationId: nominationOf(campaign, member) }));
+  const accept = async (campaign: string, member: string) => ok(committee.post(`/v/1/campaigns/${campaign}`, { intent: "nomination.accept", nominationId: await nominationOf(campaign, member) }));
   await nominate(villager, `/campaigns/${ids.Y}`, ids.CY, ids.M0);
   await nominate(committee, `/v/1/campaigns/${ids.Y}`, ids.CY, ids.M1);
   for (const m of [ids.M0, ids.M1]) await nominate(villager, `/campaigns/${ids.X}`, ids.CX, m);
@@ -79,19 +80,19 @@ beforeAll(async () => {
     await accept(ids.Z, m);
   }
   Object.assign(ids, {
-    NY0: nominationOf(ids.Y, ids.M0), NY1: nominationOf(ids.Y, ids.M1), NX0: nominationOf(ids.X, ids.M0), NX1: nominationOf(ids.X, ids.M1),
-    NZ0: nominationOf(ids.Z, ids.M0), NZ1: nominationOf(ids.Z, ids.M1), NZ2: nominationOf(ids.Z, ids.M2),
+    NY0: await nominationOf(ids.Y, ids.M0), NY1: await nominationOf(ids.Y, ids.M1), NX0: await nominationOf(ids.X, ids.M0), NX1: await nominationOf(ids.X, ids.M1),
+    NZ0: await nominationOf(ids.Z, ids.M0), NZ1: await nominationOf(ids.Z, ids.M1), NZ2: await nominationOf(ids.Z, ids.M2),
   });
   await ok(committee.post("/test/clock", { advanceMs: String(DAY + 60_000) }));
   await ok(villager.post(`/campaigns/${ids.Z}`, { intent: "ballot", categoryId: ids.CZ, choice: ids.NZ0 }));
   await ok(committee.post(`/campaigns/${ids.Z}`, { intent: "ballot", categoryId: ids.CZ, choice: ids.NZ1 }));
   await ok(committee.post("/test/clock", { advanceMs: String(DAY) }));
-  ids.OTHER_CAMPAIGN = String(one<{ id: number }>("select id from campaigns where village_id = 2 order by id limit 1").id);
-  tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%'").all() as { name: string }[]).map((r) => r.name);
+  ids.OTHER_CAMPAIGN = String((await one<{ id: number }>("select id from campaigns where village_id = 2 order by id limit 1")).id);
+  tables = await appTables(database);
   for (const t of ["campaigns", "campaign_nominations", "campaign_ballots", "campaign_ballot_choices", "campaign_electors", "campaign_winners", "claims", "audit_log"]) expect(tables).toContain(t);
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
 });
 
@@ -119,12 +120,12 @@ async function send(c: Case): Promise<Reply> {
   return clients.get(c.who)!.post(fill(c.url), form);
 }
 
-function check(c: Case, r: Reply, before: string): void {
+async function check(c: Case, r: Reply, before: string): Promise<void> {
   const s = shown(r.text);
   const ctx = `${c.name}: status ${r.status}; shown ${JSON.stringify(s).slice(0, 600)}`;
   expect(r.status, ctx).not.toBe(500);
   expect(r.status, ctx).toBe(c.status);
-  expect(snapshot(), `${ctx}\nsomething was written`).toBe(before);
+  expect(await snapshot(), `${ctx}\nsomething was written`).toBe(before);
   for (const x of s) expect(x.text, ctx).toMatch(/[\u4e00-\u9fff]/);
   const where = c.at === "form" ? s.filter((x) => x.cls === "form-error") : c.at === "page" ? s.filter((x) => x.cls === "page") : s.filter((x) => x.id === fill(c.at));
   const msg = typeof c.msg === "string" ? fill(c.msg) : c.msg;
@@ -292,9 +293,9 @@ const CASES = [...CREATE_CASES, ...NOMINATE_CASES, ...DECIDE_CASES, ...BALLOT_CA
 
 describe("campaign forms refuse bad input", () => {
   it.each(CASES)("$name", async (c) => {
-    const before = snapshot();
+    const before = await snapshot();
     const r = await send(c);
-    check(c, r, before);
+    await check(c, r, before);
   });
 });
 
@@ -305,12 +306,12 @@ describe("bodies that are not a form", () => {
   ];
   const bodies = nonFormBodies('{"intent":"ballot"}', "intent=ballot");
   it.each(targets.flatMap(([who, url]) => bodies.map((b) => ({ who, url, ...b }))))("$url · $kind → 400", async (c) => {
-    const before = snapshot();
+    const before = await snapshot();
     const { status, text } = await clients.get(c.who)!.postRaw(fill(c.url), c);
     expect(status, text.slice(0, 300)).not.toBe(500);
     expect([400, 415]).toContain(status);
     expect(text).toMatch(/[\u4e00-\u9fff]/);
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decode } from "turbo-stream";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
+import { sqlOn } from "../support/sql";
 import { tableFingerprints } from "../support/sweep";
 
 type Who = "villager" | "committee" | "checker" | "inspector" | "store_keeper" | "village_admin" | "township_admin" | "other_villager";
@@ -27,7 +28,7 @@ let server: TestServer;
 let database: Engine;
 const clients = new Map<Who, Client>();
 const c = (who: Who) => clients.get(who)!;
-const one = <T>(sql: string, ...args: unknown[]) => database.sqlite.prepare(sql).get(...args) as T;
+const one = async <T>(sql: string, ...args: unknown[]) => (await sqlOn(database).get<T>(sql, ...args)) as T;
 let campaignId = 0;
 let categoryId = 0;
 let nominations: number[] = [];
@@ -59,8 +60,8 @@ function objects(v: unknown, out: Record<string, unknown>[] = []): Record<string
   return out;
 }
 
-const campaignTables = () =>
-  [...tableFingerprints(database.sqlite, ["campaigns", "campaign_categories", "campaign_nominations", "campaign_electors", "campaign_ballots", "campaign_ballot_choices", "campaign_winners", "claims", "audit_log"]).values()].join(",");
+const campaignTables = async () =>
+  [...(await tableFingerprints(database, ["campaigns", "campaign_categories", "campaign_nominations", "campaign_electors", "campaign_ballots", "campaign_ballot_choices", "campaign_winners", "claims", "audit_log"])).values()].join(",");
 
 beforeAll(async () => {
   server = await startServer({ TEST_CLOCK_CONTROL: "1" });
@@ -70,20 +71,20 @@ beforeAll(async () => {
     await client.login(PHONES[who]);
     clients.set(who, client);
   }
-  nominees = database.sqlite.prepare(
+  nominees = await sqlOn(database).all<(typeof nominees)[number]>(
     `select m.id, m.name, m.household_id from members m join households h on h.id = m.household_id
-     where h.village_id = 1 and m.relation = '配偶' and m.active = 1 order by h.number limit 2`,
-  ).all() as typeof nominees;
-  otherVillageCampaign = one<{ id: number }>("select id from campaigns where village_id = 2 order by id desc limit 1").id;
+     where h.village_id = 1 and m.relation = '配偶' and m.active = 1 order by h.number, m.id limit 2`,
+  );
+  otherVillageCampaign = (await one<{ id: number }>("select id from campaigns where village_id = 2 order by id desc limit 1")).id;
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
 });
 
 describe("a campaign over HTTP", () => {
   it("the demo's waiting duplicate nomination, once accepted, joins the household's standing candidacy instead of becoming a second one", async () => {
-    const dup = one<{ id: number; campaign_id: number; standing: number }>(
+    const dup = await one<{ id: number; campaign_id: number; standing: number }>(
       `select n.id, n.campaign_id, s.id as standing from campaign_nominations n join campaign_nominations s
          on s.category_id = n.category_id and s.household_id = n.household_id and coalesce(s.member_id, 0) = coalesce(n.member_id, 0) and s.status = 'accepted'
        where n.village_id = 1 and n.status = 'proposed' order by n.id limit 1`,
@@ -92,8 +93,8 @@ describe("a campaign over HTTP", () => {
     const r = await c("checker").post(`/v/1/campaigns/${dup.campaign_id}`, { intent: "nomination.accept", nominationId: String(dup.id) });
     expect(r.status).toBe(200);
     expect(r.text).toContain(`已经是候选，这条提名已合并到 #${dup.standing}，理由一并保留`);
-    expect(one<{ status: string; merged_into: number }>("select status, merged_into from campaign_nominations where id = ?", dup.id)).toEqual({ status: "merged", merged_into: dup.standing });
-    const standing = one<{ n: number }>(
+    expect(await one<{ status: string; merged_into: number }>("select status, merged_into from campaign_nominations where id = ?", dup.id)).toEqual({ status: "merged", merged_into: dup.standing });
+    const standing = await one<{ n: number }>(
       "select count(*) as n from campaign_nominations where category_id = (select category_id from campaign_nominations where id = ?) and household_id = (select household_id from campaign_nominations where id = ?) and status = 'accepted'", dup.id, dup.id,
     );
     expect(standing.n).toBe(1);
@@ -101,53 +102,53 @@ describe("a campaign over HTTP", () => {
 
   it("is created by the committee and nominated by a villager and the committee; the committee accepts", async () => {
     const now = Date.now();
-    const rule = one<{ id: number }>("select id from rules where village_id = 1 and name = '好婆婆'").id;
+    const rule = (await one<{ id: number }>("select id from rules where village_id = 1 and name = '好婆婆'")).id;
     const r = await c("committee").post("/v/1/campaigns/new", {
       title: TITLE, nominateFrom: chinaInput(now - 3600_000), nominateUntil: chinaInput(now + DAY), voteFrom: chinaInput(now + DAY),
       voteUntil: chinaInput(now + 2 * DAY), voters: "representatives", quorum: "10", cat1Name: "好婆婆", cat1Kind: "member", cat1Winners: "1", cat1Rule: String(rule),
     });
     expect(r.status, r.text.slice(0, 300)).toBe(302);
     campaignId = Number(/\/v\/1\/campaigns\/(\d+)\?created=1$/.exec(r.location ?? "")![1]);
-    categoryId = one<{ id: number }>("select id from campaign_categories where campaign_id = ?", campaignId).id;
+    categoryId = (await one<{ id: number }>("select id from campaign_categories where campaign_id = ?", campaignId)).id;
 
     const a = await c("villager").post(`/campaigns/${campaignId}`, { intent: "nominate", categoryId: String(categoryId), nomineeId: String(nominees[0].id), reason: "照顾老人" });
     expect(a.status).toBe(200);
     expect(a.text).toContain(`已提名 ${nominees[0].name}`);
     const b = await c("committee").post(`/v/1/campaigns/${campaignId}`, { intent: "nominate", categoryId: String(categoryId), nomineeId: String(nominees[1].id), reason: "邻里称赞" });
     expect(b.status).toBe(200);
-    nominations = (database.sqlite.prepare("select id from campaign_nominations where campaign_id = ? order by id").all(campaignId) as { id: number }[]).map((x) => x.id);
+    nominations = (await sqlOn(database).all<{ id: number }>("select id from campaign_nominations where campaign_id = ? order by id", campaignId)).map((x) => x.id);
     expect(nominations).toHaveLength(2);
     for (const id of nominations) {
       const ok = await c("committee").post(`/v/1/campaigns/${campaignId}`, { intent: "nomination.accept", nominationId: String(id) });
       expect(ok.status).toBe(200);
     }
-    expect(one<{ n: number }>("select count(*) as n from campaign_nominations where campaign_id = ? and status = 'accepted'", campaignId).n).toBe(2);
+    expect((await one<{ n: number }>("select count(*) as n from campaign_nominations where campaign_id = ? and status = 'accepted'", campaignId)).n).toBe(2);
   });
 
   it("a nomination of the committee member's own household is another committee member's to decide", async () => {
-    const own = one<{ member_id: number; name: string }>("select m.id as member_id, m.name from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.committee);
+    const own = await one<{ member_id: number; name: string }>("select m.id as member_id, m.name from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.committee);
     const filed = await c("villager").post(`/campaigns/${campaignId}`, { intent: "nominate", categoryId: String(categoryId), nomineeId: String(own.member_id), reason: "热心肠" });
     expect(filed.status).toBe(200);
-    const id = one<{ id: number }>("select id from campaign_nominations where campaign_id = ? and member_id = ?", campaignId, own.member_id).id;
+    const id = (await one<{ id: number }>("select id from campaign_nominations where campaign_id = ? and member_id = ?", campaignId, own.member_id)).id;
     // The page offers no decision on it to him, and says who decides.
     const page = await c("committee").get(`/v/1/campaigns/${campaignId}`);
     const block = page.text.slice(page.text.indexOf(`data-nomination="${id}"`)).split("data-nomination=")[1];
     expect(block).toContain("这是你家的提名，请由另一位村委委员处理");
     expect(block).not.toContain("确定为候选");
     expect(block).not.toContain("不采纳");
-    const before = campaignTables();
+    const before = await campaignTables();
     const refused = await c("committee").post(`/v/1/campaigns/${campaignId}`, { intent: "nomination.accept", nominationId: String(id) });
     expect(refused.status).toBe(400);
     expect(refused.text).toContain("不能处理本户的提名，请由另一位村委委员处理");
-    expect(campaignTables()).toBe(before);
+    expect(await campaignTables()).toBe(before);
     // The other committee member decides (here: not taken up, so the candidates stay the two above).
     const rejected = await c("checker").post(`/v/1/campaigns/${campaignId}`, { intent: "nomination.reject", nominationId: String(id), note: "本次只评一位" });
     expect(rejected.status).toBe(200);
-    expect(one<{ status: string }>("select status from campaign_nominations where id = ?", id).status).toBe("rejected");
+    expect((await one<{ status: string }>("select status from campaign_nominations where id = ?", id)).status).toBe("rejected");
   });
 
   it("refuses writes by the wrong role or from another village, writing nothing", async () => {
-    const before = campaignTables();
+    const before = await campaignTables();
     const create = { title: "偷偷发起", nominateFrom: "2030-01-01T08:00", nominateUntil: "2030-01-02T08:00", voteFrom: "2030-01-02T08:00", voteUntil: "2030-01-03T08:00", voters: "household", quorum: "0", cat1Name: "好婆婆", cat1Kind: "member", cat1Winners: "1", cat1Rule: "1" };
     const accept = { intent: "nomination.accept", nominationId: String(nominations[0]) };
     const nominate = { intent: "nominate", categoryId: String(categoryId), nomineeId: String(nominees[0].id), reason: "再提" };
@@ -170,7 +171,7 @@ describe("a campaign over HTTP", () => {
       expect(r.status, `${who} POST ${path} ${JSON.stringify(body)}`).toBe(status);
       expect(r.text).toMatch(/[\u4e00-\u9fff]/);
     }
-    expect(campaignTables()).toBe(before);
+    expect(await campaignTables()).toBe(before);
   });
 
   it("keeps every count secret until the close, on every page and data request, for every role", async () => {
@@ -183,19 +184,19 @@ describe("a campaign over HTTP", () => {
       const r = await c(who).post(`/campaigns/${campaignId}`, { intent: "ballot", categoryId: String(categoryId), choice: String(nominations[choice]) });
       expect(r.status, r.text.slice(0, 200)).toBe(200);
     }
-    expect(one<{ n: number }>("select count(*) as n from campaign_ballots where campaign_id = ?", campaignId).n).toBe(2);
+    expect((await one<{ n: number }>("select count(*) as n from campaign_ballots where campaign_id = ?", campaignId)).n).toBe(2);
     // A villager who is not a representative cannot vote, and writes nothing.
-    const notRep = one<{ phone: string } | undefined>(
+    const notRep = await one<{ phone: string } | undefined>(
       `select u.phone from users u join members m on m.id = u.member_id join user_roles r on r.user_id = u.id and r.role = 'villager'
        where m.village_id = 1 and m.is_representative = 0 and u.disabled = 0 order by u.id limit 1`,
     );
     const plain = new Client(server.url);
     await plain.login(notRep!.phone);
-    const before = campaignTables();
+    const before = await campaignTables();
     const refused = await plain.post(`/campaigns/${campaignId}`, { intent: "ballot", categoryId: String(categoryId), choice: String(nominations[0]) });
     expect(refused.status).toBe(403);
     expect(refused.text).toContain("你不是村民代表");
-    expect(campaignTables()).toBe(before);
+    expect(await campaignTables()).toBe(before);
 
     const campaignPages = [`/campaigns/${campaignId}`, `/v/1/campaigns/${campaignId}`];
     const otherPages = ["/", "/campaigns", "/v/1/campaigns", "/v/1/notice", "/v/1/notice?print=1", "/household", `/v/1/admin/households/${nominees[0].household_id}`, "/work"];
@@ -258,8 +259,8 @@ describe("a campaign over HTTP", () => {
     const again = await c("checker").post(`/v/1/campaigns/${campaignId}`, { intent: "campaign.confirm" });
     expect(again.status).toBe(200);
     expect(again.text).toContain("结果已经确认过了");
-    expect(database.sqlite.prepare("select member_id, status, filer_user_id from claims where source_kind = 'campaign' and source_id = ?").all(campaignId)).toEqual([
-      { member_id: nominees[0].id, status: "pending", filer_user_id: one<{ id: number }>("select id from users where phone = ?", PHONES.committee).id },
+    expect(await sqlOn(database).all("select member_id, status, filer_user_id from claims where source_kind = 'campaign' and source_id = ?", campaignId)).toEqual([
+      { member_id: nominees[0].id, status: "pending", filer_user_id: (await one<{ id: number }>("select id from users where phone = ?", PHONES.committee)).id },
     ]);
     const board = await c("inspector").get("/v/1/notice");
     expect(board.text).toContain(TITLE);

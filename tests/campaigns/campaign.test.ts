@@ -13,10 +13,10 @@ import { electorateSize } from "~/campaigns/voters.server";
 import { campaignFieldsSchema, campaignIn, categoriesOf, createCampaign } from "~/campaigns/campaigns.server";
 import { approveClaim, claimRow } from "~/claims/claims.server";
 import { clockControl, now } from "~/platform/clock.server";
-import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { at, campaignVillage, DAY, HOUR, inOrder, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
-const count = (sql: string, ...args: unknown[]) => (engine().sqlite.prepare(sql).get(...args) as { n: number }).n;
+const count = async (sql: string, ...args: unknown[]) => (await sqlOn().get<{ n: number }>(sql, ...args))!.n;
 const T0 = Date.UTC(2026, 4, 10, 1, 0); // 2026-05-10 09:00 China time
 
 beforeEach(() => at(T0));
@@ -78,14 +78,14 @@ describe("creating a campaign", () => {
   it("refuses a rule of another village and a nomination window already over, writing nothing", async () => {
     const v = await campaignVillage("CC1");
     const other = await campaignVillage("CC2");
-    const before = count("select count(*) as n from campaigns");
+    const before = await count("select count(*) as n from campaigns");
     const fields = campaignFieldsSchema.parse(form({ cat1Rule: String(other.rules.popo) }));
     const actor = { userId: v.committee1, role: "committee", villageId: v.villageId };
     expect(await createCampaign(actor, v.villageId, fields)).toEqual({ ok: false, errors: { cat1Rule: "请从列表中选择本村奖励积分的细则" }, status: 400 });
     at(Date.UTC(2026, 4, 18));
     const late = campaignFieldsSchema.parse(form({ cat1Rule: String(v.rules.popo) }));
     expect(await createCampaign(actor, v.villageId, late)).toEqual({ ok: false, errors: { nominateUntil: "提名截止时间已经过了，请选一个以后的时间" }, status: 400 });
-    expect(count("select count(*) as n from campaigns")).toBe(before);
+    expect(await count("select count(*) as n from campaigns")).toBe(before);
   });
 });
 
@@ -93,7 +93,7 @@ describe("a whole campaign by representatives", () => {
   it("nominations, windows, ballots, secrecy, a tie decided with a reason, confirm filing claims once", async () => {
     const v = await campaignVillage("WHOLE");
     // Representatives: heads of households 0–3 (all with logins). 4 voters.
-    markRepresentatives(v.homes.slice(0, 4).map((h) => h.head));
+    await markRepresentatives(v.homes.slice(0, 4).map((h) => h.head));
     const id = await newCampaign(v, { startsIn: 2 * HOUR, quorum: 50 });
     const { popo, family } = await cats(id);
     const c = () => campaignIn(v.villageId, id);
@@ -153,7 +153,7 @@ describe("a whole campaign by representatives", () => {
     // Not a representative: refused, and nothing written.
     const ballots = () => count("select count(*) as n from campaign_ballots");
     expect(await castBallot(voter(v, 4), id, popo.id, [n1])).toMatchObject({ ok: false, status: 403 });
-    expect(ballots()).toBe(0);
+    expect(await ballots()).toBe(0);
     expect((await campaignIn(v.villageId, id)).electorate_at).toBeNull();
 
     // 好婆婆 (1 place): 2 votes for n1 against 2 for n2 → a tie for the one place.
@@ -169,10 +169,10 @@ describe("a whole campaign by representatives", () => {
     ok(await castBallot(voter(v, 2), id, family.id, [fam[0], fam[1]]));
     ok(await castBallot(voter(v, 2), id, family.id, [fam[0], fam[2]])); // changed again: still one ballot
     ok(await castBallot(voter(v, 3), id, family.id, [fam[1]]));
-    expect(ballots()).toBe(8); // 4 voters × 2 categories, however often changed
+    expect(await ballots()).toBe(8); // 4 voters × 2 categories, however often changed
     // The list of voters froze at the first ballot: a representative marked now cannot vote.
     expect((await campaignIn(v.villageId, id)).electorate).toBe(4);
-    markRepresentatives([v.homes[4].head]);
+    await markRepresentatives([v.homes[4].head]);
     expect(await castBallot(voter(v, 4), id, popo.id, [n1])).toMatchObject({ ok: false, errors: { _form: "投票开始后才登记的村民代表不能参加这次投票。" }, status: 403 });
     expect(await electorateSize(await campaignIn(v.villageId, id))).toBe(4);
 
@@ -200,12 +200,12 @@ describe("a whole campaign by representatives", () => {
     const decided = await resultOf(await c());
     expect(decided.blockers).toEqual([]);
     expect(decided.categories.find((x) => x.category.id === popo.id)!.tieDecided).toMatchObject({ choice: [n2], reason: "村委会议表决：该户照顾孤寡老人事迹更突出", by: "村委甲" });
-    expect(claims()).toBe(0);
+    expect(await claims()).toBe(0);
 
     const confirmed = ok(await confirmCampaign(committee(v), v.villageId, id));
     expect(confirmed).toEqual({ ok: true, claims: 3, already: false });
     expect((await c()).state).toBe("confirmed");
-    const filed = engine().sqlite.prepare("select * from claims where source_kind = 'campaign' and source_id = ? order by id").all(id) as Awaited<ReturnType<typeof claimRow>>[];
+    const filed = await sqlOn().all<Awaited<ReturnType<typeof claimRow>>>("select * from claims where source_kind = 'campaign' and source_id = ? order by id", id);
     expect(filed.map((x) => [x.member_id, x.rule_id, x.points, x.status, x.filer_user_id, x.filer_role])).toEqual([
       [v.homes[3].head, v.rules.popo, 20, "pending", v.committee1, "committee"], // a person's honour: that person
       [v.homes[0].head, v.rules.family, 30, "pending", v.committee1, "committee"], // a household's: its head
@@ -214,7 +214,7 @@ describe("a whole campaign by representatives", () => {
     expect(filed[0].note).toBe("民主评议：年度评选·好婆婆（2 票）");
     // A second confirm files nothing more.
     expect(await confirmCampaign(committee(v, 2), v.villageId, id)).toEqual({ ok: true, claims: 0, already: true });
-    expect(claims()).toBe(3);
+    expect(await claims()).toBe(3);
     expect(await decideTie(committee(v), v.villageId, id, popo.id, [n1], "改主意")).toMatchObject({ ok: false, errors: { _form: "结果已经确认公布，不能再改" } });
     // The claims go through review like any other: the filer cannot approve, the other member can.
     await expect(approveClaim(v.villageId, filed[0].id, committee(v))).rejects.toThrow("不能审核自己提交的申报");
@@ -230,9 +230,9 @@ describe("a whole campaign by representatives", () => {
     expect(board.confirmed).toHaveLength(1);
     expect(board.confirmed[0].winners.map((w) => w.label)).toEqual(["户主3（004号户）", "001号户 户主0家", "003号户 户主2家"]);
     // Every decision is in the audit log; no ballot is.
-    const actions = (engine().sqlite.prepare("select action from audit_log where target_type = 'campaign' and target_id = ?").all(String(id)) as { action: string }[]).map((a) => a.action);
+    const actions = (await sqlOn().all<{ action: string }>("select action from audit_log where target_type = 'campaign' and target_id = ?", String(id))).map((a) => a.action);
     expect(new Set(actions)).toEqual(new Set(["campaign.create", "campaign.nominate", "campaign.nomination_accept", "campaign.nomination_merge", "campaign.nomination_reject", "campaign.tie", "campaign.confirm"]));
-    expect(count("select count(*) as n from audit_log where after_json like '%ballot%'")).toBe(0);
+    expect(await count("select count(*) as n from audit_log where after_json like '%ballot%'")).toBe(0);
     expect((await nominationsOf(id)).find((x) => x.id === n1dup)).toMatchObject({ status: "merged", merged_into: n1 });
   });
 });
@@ -255,7 +255,7 @@ describe("quorum", () => {
     expect(r.blockers).toEqual(["投票率 50%，没有达到最低投票率 60%，结果无效，不能确认"]);
     expect(await confirmCampaign(committee(v), v.villageId, id)).toMatchObject({ ok: false, errors: { _form: r.blockers[0] } });
     expect((await campaignIn(v.villageId, id)).state).toBe("closed");
-    expect(count("select count(*) as n from claims where source_kind = 'campaign' and source_id = ?", id)).toBe(0);
+    expect(await count("select count(*) as n from claims where source_kind = 'campaign' and source_id = ?", id)).toBe(0);
   });
 
   it("quorum 0 with nobody voting confirms with no winners and files nothing", async () => {
@@ -279,7 +279,7 @@ describe("one ballot per household", () => {
     const daughterInLaw = { ...head, userId: v.daughterInLaw.user, memberId: v.daughterInLaw.member };
     ok(await castBallot(head, id, family.id, [n[0]]));
     expect(ok(await castBallot(daughterInLaw, id, family.id, [n[1]])).changed).toBe(true);
-    expect(count("select count(*) as n from campaign_ballots where campaign_id = ?", id)).toBe(1);
+    expect(await count("select count(*) as n from campaign_ballots where campaign_id = ?", id)).toBe(1);
     expect((await ownChoices(id, `household:${v.homes[0].householdId}`)).get(family.id)).toEqual([n[1]]);
     at(T0 + 2 * DAY);
     const r = await resultOf(await campaignIn(v.villageId, id));

@@ -9,12 +9,12 @@ import { acceptNomination, candidatesOf, mergeNomination, nominate, nominationsO
 import { confirmCampaign, decideTie, resultOf } from "~/campaigns/results.server";
 import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
 import { clockControl } from "~/platform/clock.server";
-import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { at, campaignVillage, DAY, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const T0 = Date.UTC(2026, 4, 10, 1, 0);
-const sql = (s: string) => engine().sqlite.prepare(s);
-const count = (s: string, ...args: unknown[]) => (sql(s).get(...args) as { n: number }).n;
+const sql = sqlOn();
+const count = async (s: string, ...args: unknown[]) => (await sql.get<{ n: number }>(s, ...args))!.n;
 
 beforeEach(() => at(T0));
 afterEach(() => clockControl.reset());
@@ -28,15 +28,15 @@ const ok = <T extends { ok: boolean }>(out: T): T & { ok: true } => {
 };
 
 /** What an older version let through: a second accepted nomination of a nominee who already stood. */
-function acceptAsBefore(nominationId: number): void {
-  sql("update campaign_nominations set status = 'accepted', merged_into = null where id = ?").run(nominationId);
+async function acceptAsBefore(nominationId: number): Promise<void> {
+  await sql.run("update campaign_nominations set status = 'accepted', merged_into = null where id = ?", nominationId);
 }
 
 /** A ballot an older version accepted: the choices written as they were, both duplicates ticked. */
 async function legacyBallot(v: CampaignVillage, i: number, campaignId: number, categoryId: number, choices: number[]): Promise<void> {
   ok(await castBallot(voter(v, i), campaignId, categoryId, [choices[0]]));
-  const ballot = (sql("select id from campaign_ballots where category_id = ? and voter_key = ?").get(categoryId, `member:${v.homes[i].head}`) as { id: number }).id;
-  for (const c of choices.slice(1)) sql("insert into campaign_ballot_choices (ballot_id, nomination_id) values (?, ?)").run(ballot, c);
+  const ballot = (await sql.get<{ id: number }>("select id from campaign_ballots where category_id = ? and voter_key = ?", categoryId, `member:${v.homes[i].head}`))!.id;
+  for (const c of choices.slice(1)) await sql.run("insert into campaign_ballot_choices (ballot_id, nomination_id) values (?, ?)", ballot, c);
 }
 
 describe("accepting a nomination of a nominee who already stands", () => {
@@ -58,7 +58,7 @@ describe("accepting a nomination of a nominee who already stands", () => {
     expect(rows.find((n) => n.id === b)).toMatchObject({ status: "merged", merged_into: a, nominated_by: v.homes[2].headUser, reason: "待儿媳像亲闺女" });
     expect(rows.find((n) => n.id === h1)).toMatchObject({ status: "merged", merged_into: h2 });
     expect((await candidatesOf(id)).map((c) => [c.id, c.reasons])).toEqual([[a, ["照顾老伴十年", "待儿媳像亲闺女"]], [h2, ["热心公益", "家风好"]]]);
-    expect(count("select count(*) as n from audit_log where action = 'campaign.nomination_merge' and target_id = ?", String(id))).toBe(2);
+    expect(await count("select count(*) as n from audit_log where action = 'campaign.nomination_merge' and target_id = ?", String(id))).toBe(2);
     // Accepting it again, or merging it back, changes nothing.
     expect(await acceptNomination(committee(v), v.villageId, id, b)).toMatchObject({ ok: false, errors: { _form: "这条提名已合并到另一条，请处理合并后的那条" } });
     expect(await candidatesOf(id)).toHaveLength(2);
@@ -79,7 +79,7 @@ describe("accepting a nomination of a nominee who already stands", () => {
 describe("a campaign that already holds two accepted nominations of one nominee", () => {
   async function legacy(code: string) {
     const v = await campaignVillage(code);
-    markRepresentatives(v.homes.slice(0, 5).map((h) => h.head));
+    await markRepresentatives(v.homes.slice(0, 5).map((h) => h.head));
     const id = await newCampaign(v, { quorum: 10 });
     const [popo, family] = await categoriesOf(id);
     const a = ok(await nominate(villager(v, 1), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[2].householdId, reason: "家风好" })).nominationId;
@@ -87,7 +87,7 @@ describe("a campaign that already holds two accepted nominations of one nominee"
     const c = ok(await nominate(villager(v, 1), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[4].householdId, reason: "勤劳" })).nominationId;
     ok(await acceptNomination(committee(v), v.villageId, id, a));
     ok(await acceptNomination(committee(v), v.villageId, id, c));
-    acceptAsBefore(b);
+    await acceptAsBefore(b);
     return { v, id, popo, family, a, b, c };
   }
 
@@ -96,7 +96,7 @@ describe("a campaign that already holds two accepted nominations of one nominee"
     expect((await candidatesOf(id)).map((x) => [x.id, x.ids, x.reasons])).toEqual([[a, [a, b], ["家风好", "热心公益"]], [c, [c], ["勤劳"]]]);
     at(T0 + DAY);
     expect(await castBallot(voter(v, 0), id, family.id, [a, b])).toEqual({ ok: false, errors: { [`choice-${family.id}`]: "你选了两次同一户，请每户只选一次" }, status: 400 });
-    expect(count("select count(*) as n from campaign_ballots where campaign_id = ?", id)).toBe(0);
+    expect(await count("select count(*) as n from campaign_ballots where campaign_id = ?", id)).toBe(0);
     // Either of the two still counts as a vote for that household.
     ok(await castBallot(voter(v, 0), id, family.id, [b, c]));
     // Merging stays closed once voting has started: the count takes care of the duplicate instead.
@@ -115,7 +115,7 @@ describe("a campaign that already holds two accepted nominations of one nominee"
     // Counted per nomination, a and b would have 2 votes each and both "win" the two places for one household.
     expect(r.rows.map((x) => [x.id, x.votes, x.outcome])).toEqual([[a, 3, "win"], [c, 1, "win"]]);
     expect(ok(await confirmCampaign(committee(v), v.villageId, id))).toEqual({ ok: true, claims: 2, already: false });
-    const claims = sql("select household_id from claims where source_kind = 'campaign' and source_id = ? order by id").all(id);
+    const claims = await sql.all("select household_id from claims where source_kind = 'campaign' and source_id = ? order by id", id);
     expect(claims).toEqual([{ household_id: v.homes[2].householdId }, { household_id: v.homes[4].householdId }]);
   });
 
@@ -132,7 +132,7 @@ describe("a campaign that already holds two accepted nominations of one nominee"
     at(T0 + 2 * DAY);
     // The household of a and b: 2 ballots; c: 2; d: 2. Three tied for two places.
     const decided = async (choice: number[]) => {
-      sql("update campaign_categories set tie_choice = ?, tie_reason = '抽签', tie_by = ?, tie_at = ? where id = ?").run(JSON.stringify(choice), v.committee1, T0, family.id);
+      await sql.run("update campaign_categories set tie_choice = ?, tie_reason = '抽签', tie_by = ?, tie_at = ? where id = ?", JSON.stringify(choice), v.committee1, T0, family.id);
       return (await resultOf(await campaignIn(v.villageId, id))).categories.find((x) => x.category.id === family.id)!;
     };
     const byDuplicate = await decided([b, c]);

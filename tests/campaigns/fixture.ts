@@ -1,15 +1,15 @@
 // A small village for campaign tests: households whose heads have logins (household 0 also has a
 // daughter-in-law with her own login and a grandmother without one), two committee members without
-// a household, representatives, and the family rules that pay honours. The village is built
-// synchronously; a campaign through the (async) campaign module.
+// a household, representatives, and the family rules that pay honours; a campaign through the
+// campaign module.
 import { createCampaign, type CampaignFields, type CategoryInput } from "~/campaigns/campaigns.server";
 import { clockControl, now } from "~/platform/clock.server";
-import { engine } from "~/platform/database.server";
 import { createHousehold } from "~/people/households.server";
 import { insertRule } from "~/rules/rules.server";
 import type { Role } from "~/platform/roles";
 import { insertUser } from "~/people/users.server";
 import { createVillage, ensureTownship } from "~/people/villages.server";
+import { sqlOn } from "../support/sql";
 
 let seq = 0;
 
@@ -57,9 +57,8 @@ export async function campaignVillage(code: string, households = 6) {
 export type CampaignVillage = Awaited<ReturnType<typeof campaignVillage>>;
 
 /** Marks representatives straight in the table, as the roster would (tests set up state with raw SQL). */
-export function markRepresentatives(memberIds: number[]): void {
-  const mark = engine().sqlite.prepare("update members set is_representative = 1 where id = ?");
-  for (const id of memberIds) mark.run(id);
+export async function markRepresentatives(memberIds: number[]): Promise<void> {
+  for (const id of memberIds) await sqlOn().run("update members set is_representative = 1 where id = ?", id);
 }
 
 export const HOUR = 3600_000;

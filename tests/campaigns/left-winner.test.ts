@@ -7,11 +7,11 @@ import { acceptNomination, nominate } from "~/campaigns/nominations.server";
 import { confirmCampaign } from "~/campaigns/results.server";
 import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
 import { clockControl } from "~/platform/clock.server";
-import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { at, campaignVillage, DAY, markRepresentatives, newCampaign } from "./fixture";
 
 const T0 = Date.UTC(2026, 4, 10, 1, 0);
-const sql = (s: string) => engine().sqlite.prepare(s);
+const sql = sqlOn();
 
 beforeEach(() => at(T0));
 afterEach(() => clockControl.reset());
@@ -19,7 +19,7 @@ afterEach(() => clockControl.reset());
 /** 好婆婆 (one place) won by 奶奶甲 of household 001, voting closed, not yet confirmed. */
 async function elected(code: string) {
   const v = await campaignVillage(code);
-  markRepresentatives(v.homes.slice(0, 3).map((h) => h.head));
+  await markRepresentatives(v.homes.slice(0, 3).map((h) => h.head));
   const id = await newCampaign(v, { quorum: 10 });
   const [popo] = await categoriesOf(id);
   const n = await nominate({ userId: v.homes[2].headUser, role: "household_head" }, v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "照顾老伴十年" });
@@ -34,27 +34,27 @@ async function elected(code: string) {
 describe("confirming when an elected person has left the roster", () => {
   it("files the claim to the household's head, says so in its note, and keeps the honour on the person", async () => {
     const { v, id } = await elected("LEFTHEAD");
-    sql("update members set active = 0 where id = ?").run(v.grandmother);
+    await sql.run("update members set active = 0 where id = ?", v.grandmother);
     expect(await confirmCampaign({ userId: v.committee1, role: "committee" }, v.villageId, id)).toEqual({ ok: true, claims: 1, already: false });
-    expect(sql("select household_id, member_id, points, status, note from claims where source_kind = 'campaign' and source_id = ?").all(id)).toEqual([
+    expect(await sql.all("select household_id, member_id, points, status, note from claims where source_kind = 'campaign' and source_id = ?", id)).toEqual([
       { household_id: v.homes[0].householdId, member_id: v.homes[0].head, points: 20, status: "pending", note: "民主评议：年度评选·好婆婆（1 票）；当选者奶奶甲（001号户）已不在册，积分记在户主名下" },
     ]);
-    expect(sql("select household_id, member_id from campaign_winners where campaign_id = ?").all(id)).toEqual([{ household_id: v.homes[0].householdId, member_id: v.grandmother }]);
+    expect(await sql.all("select household_id, member_id from campaign_winners where campaign_id = ?", id)).toEqual([{ household_id: v.homes[0].householdId, member_id: v.grandmother }]);
     expect((await campaignIn(v.villageId, id)).state).toBe("confirmed");
   });
 
   it("without an active head in the household, refuses naming the winner and what to do, writing nothing", async () => {
     const { v, id } = await elected("LEFTALL");
-    sql("update members set active = 0 where household_id = ? and id <> ?").run(v.homes[0].householdId, v.daughterInLaw.member);
+    await sql.run("update members set active = 0 where household_id = ? and id <> ?", v.homes[0].householdId, v.daughterInLaw.member);
     const out = await confirmCampaign({ userId: v.committee1, role: "committee" }, v.villageId, id);
     expect(out).toEqual({
       ok: false, status: 400,
       errors: { _form: "不能确认：“好婆婆”当选者奶奶甲（001号户）已不在册，本户也没有在册的户主。请村管理员在花名册里重新启用这位成员，或给本户设好户主，再来确认" },
     });
-    expect(sql("select count(*) as n from claims where source_kind = 'campaign' and source_id = ?").get(id)).toEqual({ n: 0 });
+    expect(await sql.get("select count(*) as n from claims where source_kind = 'campaign' and source_id = ?", id)).toEqual({ n: 0 });
     expect((await campaignIn(v.villageId, id)).state).toBe("closed");
     // Once the roster is put right, the same confirm goes through.
-    sql("update members set active = 1 where id = ?").run(v.homes[0].head);
+    await sql.run("update members set active = 1 where id = ?", v.homes[0].head);
     expect(await confirmCampaign({ userId: v.committee1, role: "committee" }, v.villageId, id)).toMatchObject({ ok: true, claims: 1 });
   });
 });

@@ -8,12 +8,12 @@ import { acceptNomination, mergeNomination, nominate, nominationsOf, rejectNomin
 import { decideTie, resultOf } from "~/campaigns/results.server";
 import { campaignIn, categoriesOf } from "~/campaigns/campaigns.server";
 import { clockControl } from "~/platform/clock.server";
-import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { at, campaignVillage, DAY, inOrder, markRepresentatives, newCampaign, type CampaignVillage } from "./fixture";
 
 const T0 = Date.UTC(2026, 4, 10, 1, 0);
 const OWN = "不能处理本户的提名，请由另一位村委委员处理";
-const fingerprint = () => JSON.stringify(engine().sqlite.prepare("select * from campaign_nominations order by id").all()) + JSON.stringify(engine().sqlite.prepare("select * from campaign_categories order by id").all());
+const fingerprint = async () => JSON.stringify(await sqlOn().all("select * from campaign_nominations order by id")) + JSON.stringify(await sqlOn().all("select * from campaign_categories order by id"));
 
 beforeEach(() => at(T0));
 afterEach(() => clockControl.reset());
@@ -38,13 +38,13 @@ describe("nominations of the committee member's own household", () => {
     const houseDup = ok(await nominate(villager(v, 3), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[0].householdId, reason: "和睦" })).nominationId;
     const grandma = ok(await nominate(villager(v, 2), v.villageId, id, { categoryId: popo.id, nomineeId: v.grandmother, reason: "孝顺" })).nominationId;
     const neighbour = ok(await nominate(villager(v, 2), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[1].householdId, reason: "勤劳" })).nominationId;
-    const before = fingerprint();
+    const before = await fingerprint();
 
     expect(await acceptNomination(mine, v.villageId, id, house)).toEqual({ ok: false, errors: { _form: OWN }, status: 400 });
     expect(await acceptNomination(mine, v.villageId, id, grandma)).toEqual({ ok: false, errors: { _form: OWN }, status: 400 });
     expect(await rejectNomination(mine, v.villageId, id, grandma, "不符合条件")).toEqual({ ok: false, errors: { _form: OWN }, status: 400 });
     expect(await mergeNomination(mine, v.villageId, id, houseDup, house)).toEqual({ ok: false, errors: { _form: OWN }, status: 400 });
-    expect(fingerprint()).toBe(before);
+    expect(await fingerprint()).toBe(before);
 
     // Another household's nomination is theirs to decide; their own is another member's.
     ok(await acceptNomination(mine, v.villageId, id, neighbour));
@@ -60,7 +60,7 @@ describe("nominations of the committee member's own household", () => {
 describe("a tie that involves the committee member's own household", () => {
   it("is decided by another committee member", async () => {
     const v = await campaignVillage("OWNTIE");
-    markRepresentatives(v.homes.slice(0, 4).map((h) => h.head));
+    await markRepresentatives(v.homes.slice(0, 4).map((h) => h.head));
     const id = await newCampaign(v, { quorum: 10 });
     const [popo, family] = await categoriesOf(id);
     const n = await inOrder([0, 1, 2], async (i) => ok(await nominate(villager(v, 5), v.villageId, id, { categoryId: family.id, nomineeId: v.homes[i].householdId, reason: "好" })).nominationId);
@@ -75,12 +75,12 @@ describe("a tie that involves the committee member's own household", () => {
     at(T0 + 2 * DAY);
     const r = await resultOf(await campaignIn(v.villageId, id));
     expect(r.categories.map((k) => k.tiePlaces)).toEqual([1, 2]);
-    const before = fingerprint();
+    const before = await fingerprint();
     const mine = livingCommittee(v, 0);
     // Household 0 is among the tied households: not theirs to decide, whichever way they would pick.
     expect(await decideTie(mine, v.villageId, id, family.id, [n[1], n[2]], "抽签")).toEqual({ ok: false, errors: { _form: "同票的候选里有你家，请由另一位村委委员处理" }, status: 400 });
     expect(await decideTie(livingCommittee(v, 2), v.villageId, id, popo.id, [p[2]], "抽签")).toEqual({ ok: false, errors: { _form: "同票的候选里有你家，请由另一位村委委员处理" }, status: 400 });
-    expect(fingerprint()).toBe(before);
+    expect(await fingerprint()).toBe(before);
     // A tie among other households is theirs to decide; their own is another member's.
     ok(await decideTie(mine, v.villageId, id, popo.id, [p[2]], "事迹更突出"));
     ok(await decideTie(otherCommittee(v), v.villageId, id, family.id, [n[1], n[2]], "抽签"));

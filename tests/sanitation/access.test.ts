@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
-import { tableFingerprints } from "../support/sweep";
+import { sqlOn } from "../support/sql";
+import { appTables, tableFingerprints } from "../support/sweep";
 
 type Who = "villager" | "store_keeper" | "committee" | "inspector" | "village_admin" | "township_admin";
 const PHONES: Record<Who, string> = {
@@ -44,20 +45,21 @@ const ids: { own: Ids; other: Ids } = {} as { own: Ids; other: Ids };
 beforeAll(async () => {
   server = await startServer();
   database = openDatabase(server.database);
-  const one = <T>(sql: string, ...a: unknown[]) => database.sqlite.prepare(sql).get(...a) as T;
-  const villager = one<{ household_id: number }>("select m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager).household_id;
-  const [own, other] = (database.sqlite.prepare("select id from villages order by id").all() as { id: number }[]).map(({ id: v }): Ids => {
-    const open = one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = 'open'", v).id;
-    const pub = one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = 'published'", v).id;
-    const inspector = one<{ user_id: number }>("select r.user_id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = 'inspector' order by u.phone limit 1", v).user_id;
-    const home = one<{ household_id: number } | undefined>("select m.household_id from users u join members m on m.id = u.member_id where u.id = ?", inspector)?.household_id ?? 0;
-    const sh = one<{ id: number }>(
+  const q = sqlOn(database);
+  const one = async <T>(sql: string, ...a: unknown[]) => (await q.get<T>(sql, ...a)) as T;
+  const villager = (await one<{ household_id: number }>("select m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager)).household_id;
+  const [own, other] = await Promise.all((await q.all<{ id: number }>("select id from villages order by id")).map(async ({ id: v }): Promise<Ids> => {
+    const open = (await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = 'open'", v)).id;
+    const pub = (await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = 'published'", v)).id;
+    const inspector = (await one<{ user_id: number }>("select r.user_id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = 'inspector' order by u.phone limit 1", v)).user_id;
+    const home = (await one<{ household_id: number } | undefined>("select m.household_id from users u join members m on m.id = u.member_id where u.id = ?", inspector))?.household_id ?? 0;
+    const sh = (await one<{ id: number }>(
       "select h.id from households h join round_inspectors ri on ri.grid_id = h.grid_id and ri.round_id = ? where h.id <> ? order by h.number limit 1", open, home,
-    ).id;
-    const cl = one<{ id: number }>("select id from checklists where village_id = ? limit 1", v).id;
-    const ph = one<{ key: string }>("select p.key from inspection_photos p join inspections i on i.id = p.inspection_id where i.round_id = ? and i.household_id <> ? limit 1", pub, villager).key;
+    )).id;
+    const cl = (await one<{ id: number }>("select id from checklists where village_id = ? order by id limit 1", v)).id;
+    const ph = (await one<{ key: string }>("select p.key from inspection_photos p join inspections i on i.id = p.inspection_id where i.round_id = ? and i.household_id <> ? order by p.id limit 1", pub, villager)).key;
     return { v, open, pub, sh, cl, ph };
-  });
+  }));
   Object.assign(ids, { own, other });
   for (const who of ALL) {
     const c = new Client(server.url);
@@ -66,7 +68,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
 });
 
@@ -100,10 +102,11 @@ describe("sanitation access table", () => {
 
   it("a household sees the photos of its own inspection", async () => {
     const villager = clients.get("villager")!;
-    const own = database.sqlite.prepare(
+    const own = await sqlOn(database).get<{ id: number; key: string }>(
       `select p.id, p.key from inspection_photos p join inspections i on i.id = p.inspection_id join members m on m.household_id = i.household_id
-       join users u on u.member_id = m.id where u.phone = ? and i.round_id = ?`,
-    ).get(PHONES.villager, ids.own.pub) as { id: number; key: string } | undefined;
+       join users u on u.member_id = m.id where u.phone = ? and i.round_id = ? order by p.id`,
+      PHONES.villager, ids.own.pub,
+    );
     if (own) {
       expect((await villager.get(`/v/${ids.own.v}/rounds/${ids.own.pub}/photos/${own.key}`)).status).toBe(200);
       expect((await villager.get(`/v/${ids.own.v}/rounds/${ids.own.pub}/photos/${own.id}`)).status).toBe(404); // the sequential id is no URL
@@ -116,14 +119,14 @@ describe("sanitation access table", () => {
     const committee = clients.get("committee")!;
     const base = `/v/${ids.own.v}/rounds/${ids.own.pub}/photos/`;
     expect((await committee.get(base + ids.own.ph)).status).toBe(200);
-    const id = (database.sqlite.prepare("select id from inspection_photos where key = ?").get(ids.own.ph) as { id: number }).id;
+    const id = (await sqlOn(database).get<{ id: number }>("select id from inspection_photos where key = ?", ids.own.ph))!.id;
     for (const bad of [String(id), "B".repeat(22), "x", "%00", ids.own.ph + "A"]) expect((await committee.get(base + bad)).status, bad).toBe(404);
   });
 
   it("refuses sanitation writes by the wrong role or from another village, and writes nothing", async () => {
-    const tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%' and name <> 'sessions'").all() as { name: string }[]).map((t) => t.name);
-    const snap = () => [...tableFingerprints(database.sqlite, tables).values()].join(",");
-    const before = snap();
+    const tables = (await appTables(database)).filter((t) => t !== "sessions");
+    const snap = async () => [...(await tableFingerprints(database, tables)).values()].join(",");
+    const before = await snap();
     const { own, other } = ids;
     const newRound = { title: "偷偷建的评比", checklistId: String(own.cl), startsOn: "2026-12-01", endsOn: "2026-12-31" };
     const posts: [Who, string, Record<string, string>, number][] = [
@@ -149,6 +152,6 @@ describe("sanitation access table", () => {
       const r = await clients.get(who)!.post(path, body);
       expect(r.status, `${who} POST ${path} ${JSON.stringify(body)}`).toBe(status);
     }
-    expect(snap()).toBe(before);
+    expect(await snap()).toBe(before);
   });
 });

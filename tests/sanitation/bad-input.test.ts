@@ -3,12 +3,15 @@
 // page), never a 500, and writes nothing: every table is compared after every request, and no photo
 // file appears. Same rules as bad-input-claims.test.ts.
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type Reply, type TestServer, signInEach } from "../support/harness";
-import { errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
+import { testDatabaseUrl } from "../support/postgres";
+import { sqlOn } from "../support/sql";
+import { appTables, errorPage, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
 
 type Who = "villager" | "inspector" | "committee" | "village_admin";
 const PHONES: Record<Who, string> = { villager: "13900000001", inspector: "13900000004", committee: "13900000003", village_admin: "13900000005" };
@@ -22,52 +25,57 @@ let database: Engine;
 const clients = new Map<Who, Client>();
 const ids: Record<string, string> = {};
 let tables: string[] = [];
+// Where the server keeps photos: beside its SQLite file, or on PostgreSQL a folder given to it here.
+const pgDataFolder = testDatabaseUrl() ? fs.mkdtempSync(path.join(os.tmpdir(), "jifen-data-")) : null;
+let dataFolder = "";
 
-const one = <T>(sql: string, ...args: unknown[]) => database.sqlite.prepare(sql).get(...args) as T;
+const one = async <T>(sql: string, ...args: unknown[]) => (await sqlOn(database).get<T>(sql, ...args)) as T;
 const fill = (s: string) => s.replace(/\{(\w+)\}/g, (m, k: string) => ids[k] ?? (() => { throw new Error(`unknown ${m}`); })());
-const snapshot = () => [...tableFingerprints(database.sqlite, tables).values()].join(",");
+const snapshot = async () => [...(await tableFingerprints(database, tables)).values()].join(",");
 function photoFiles(): number {
-  const dir = path.join(path.dirname(server.database), "photos");
+  const dir = path.join(dataFolder, "photos");
   if (!fs.existsSync(dir)) return 0;
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).length;
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  server = await startServer(pgDataFolder ? { DATABASE_PATH: path.join(pgDataFolder, "app.sqlite") } : {});
+  dataFolder = pgDataFolder ?? path.dirname(server.database);
   database = openDatabase(server.database);
   for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
-  const [v, v2] = database.sqlite.prepare("select id from villages order by id").all() as { id: number }[];
-  const round = (village: number, status: string) => String(one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = ?", village, status).id);
-  const inspector = one<{ id: number; household_id: number }>("select u.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.inspector);
+  const [v, v2] = await sqlOn(database).all<{ id: number }>("select id from villages order by id");
+  const round = async (village: number, status: string) => String((await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = ?", village, status)).id);
+  const inspector = await one<{ id: number; household_id: number }>("select u.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.inspector);
   Object.assign(ids, {
-    V: String(v.id), V2: String(v2.id), OPEN: round(v.id, "open"), PUB: round(v.id, "published"), OPEN2: round(v2.id, "open"),
-    CL: String(one<{ id: number }>("select id from checklists where village_id = ?", v.id).id),
-    CL2: String(one<{ id: number }>("select id from checklists where village_id = ?", v2.id).id),
-    R2: String(one<{ id: number }>("select id from rules where village_id = ? and category = 'sanitation' limit 1", v2.id).id),
-    LITTER: String(one<{ id: number }>("select id from rules where village_id = ? and name = '乱扔垃圾'", v.id).id),
-    EXCELLENT: String(one<{ id: number }>("select id from rules where village_id = ? and name = '环境卫生评比·优秀'", v.id).id),
-    GRID: String(one<{ id: number }>("select id from grids where village_id = ? order by id limit 1", v.id).id),
-    GRID2: String(one<{ id: number }>("select id from grids where village_id = ? order by id limit 1", v2.id).id),
+    V: String(v.id), V2: String(v2.id), OPEN: await round(v.id, "open"), PUB: await round(v.id, "published"), OPEN2: await round(v2.id, "open"),
+    CL: String((await one<{ id: number }>("select id from checklists where village_id = ? order by id", v.id)).id),
+    CL2: String((await one<{ id: number }>("select id from checklists where village_id = ? order by id", v2.id)).id),
+    R2: String((await one<{ id: number }>("select id from rules where village_id = ? and category = 'sanitation' order by id limit 1", v2.id)).id),
+    LITTER: String((await one<{ id: number }>("select id from rules where village_id = ? and name = '乱扔垃圾'", v.id)).id),
+    EXCELLENT: String((await one<{ id: number }>("select id from rules where village_id = ? and name = '环境卫生评比·优秀'", v.id)).id),
+    GRID: String((await one<{ id: number }>("select id from grids where village_id = ? order by id limit 1", v.id)).id),
+    GRID2: String((await one<{ id: number }>("select id from grids where village_id = ? order by id limit 1", v2.id)).id),
     INS: String(inspector.id),
     OWNH: String(inspector.household_id),
   });
-  ids.SH = String(one<{ id: number }>(
+  ids.SH = String((await one<{ id: number }>(
     `select h.id from households h join round_inspectors ri on ri.grid_id = h.grid_id and ri.round_id = ?
      where h.id <> ? and not exists (select 1 from inspections i where i.round_id = ri.round_id and i.household_id = h.id) order by h.number limit 1`,
     Number(ids.OPEN), inspector.household_id,
-  ).id);
-  ids.SCORED = String(one<{ household_id: number }>("select household_id from inspections where round_id = ? and status = 'scored' order by id limit 1", Number(ids.OPEN)).household_id);
+  )).id);
+  ids.SCORED = String((await one<{ household_id: number }>("select household_id from inspections where round_id = ? and status = 'scored' order by id limit 1", Number(ids.OPEN))).household_id);
   ids.UNSCORED = ids.SH;
   // A re-inspection request to answer, asked by the villager before the sweeps start.
   const asked = await clients.get("villager")!.post("/inspections", new URLSearchParams({ roundId: ids.PUB, reason: "那天刚好在翻修院子" }));
   expect(asked.status).toBe(200);
-  ids.Q = String(one<{ id: number }>("select id from reinspection_requests where round_id = ?", Number(ids.PUB)).id);
-  tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%'").all() as { name: string }[]).map((r) => r.name);
+  ids.Q = String((await one<{ id: number }>("select id from reinspection_requests where round_id = ?", Number(ids.PUB))).id);
+  tables = await appTables(database);
   for (const t of ["checklists", "sanitation_rounds", "round_inspectors", "inspections", "inspection_photos", "inspection_recusals", "reinspection_requests", "claims"]) expect(tables).toContain(t);
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
+  if (pgDataFolder) fs.rmSync(pgDataFolder, { recursive: true, force: true });
 });
 
 function shown(html: string): { cls: string; id: string | null; text: string }[] {
@@ -93,12 +101,12 @@ async function send(c: Case): Promise<Reply> {
   return client.post(fill(c.url), form);
 }
 
-function check(c: Case, r: Reply, before: string, filesBefore: number): void {
+async function check(c: Case, r: Reply, before: string, filesBefore: number): Promise<void> {
   const s = shown(r.text);
   const ctx = `${c.name}: status ${r.status}; shown ${JSON.stringify(s).slice(0, 600)}`;
   expect(r.status, ctx).not.toBe(500);
   expect(r.status, ctx).toBe(c.status);
-  expect(snapshot(), `${ctx}\nsomething was written`).toBe(before);
+  expect(await snapshot(), `${ctx}\nsomething was written`).toBe(before);
   expect(photoFiles(), `${ctx}\na photo file was written`).toBe(filesBefore);
   for (const x of s) expect(x.text, ctx).toMatch(/[\u4e00-\u9fff]/);
   const where = c.at === "form" ? s.filter((x) => x.cls === "form-error") : c.at === "page" ? s.filter((x) => x.cls === "page") : s.filter((x) => x.id === fill(c.at));
@@ -280,10 +288,10 @@ const CASES: Case[] = [...checklistCases(CL_NEW), ...checklistCases(CL_EDIT), ..
 
 describe("sanitation forms refuse bad input", () => {
   it.each(CASES)("$name", async (c) => {
-    const before = snapshot();
+    const before = await snapshot();
     const files = photoFiles();
     const r = await send(c);
-    check(c, r, before, files);
+    await check(c, r, before, files);
   });
 });
 
@@ -293,11 +301,11 @@ describe("bodies that are not a form", () => {
   ];
   const bodies = nonFormBodies('{"intent":"round.publish"}', "intent=round.publish");
   it.each(targets.flatMap(([who, url]) => bodies.map((b) => ({ who, url, ...b }))))("$url · $kind → 400", async (c) => {
-    const before = snapshot();
+    const before = await snapshot();
     const { status, text: body } = await clients.get(c.who)!.postRaw(fill(c.url), c);
     expect(status, body.slice(0, 300)).not.toBe(500);
     expect([400, 415]).toContain(status);
     expect(body).toMatch(/[\u4e00-\u9fff]/);
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 });

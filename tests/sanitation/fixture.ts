@@ -3,13 +3,14 @@
 // sits on the committee (to test that whoever scored cannot publish). In the test's database.
 import { createHousehold } from "~/people/households.server";
 import { insertRule, type RuleInput } from "~/rules/rules.server";
-import { engine, unitOfWork } from "~/platform/database.server";
+import { unitOfWork } from "~/platform/database.server";
 import { insertUser } from "~/people/users.server";
 import { createVillage, ensureGrid, ensureTownship } from "~/people/villages.server";
 import type { Role } from "~/platform/roles";
 import { saveChecklist } from "~/sanitation/checklists.server";
 import { createRound, openRound, roundIn } from "~/sanitation/rounds.server";
 import { saveScores, markAbsent } from "~/sanitation/inspections.server";
+import { sqlOn } from "../support/sql";
 
 let seq = 0;
 
@@ -90,4 +91,5 @@ export async function absent(v: SanitationVillage, inspector: number, roundId: n
   return await markAbsent({ userId: inspector, role: "inspector" }, await roundIn(v.villageId, roundId), householdId, { reason, version });
 }
 
-export const count = (sql: string, ...args: unknown[]) => (engine().sqlite.prepare(sql).get(...args) as { n: number }).n;
+/** `select count(*) as n …` on the test's database. */
+export const count = async (sql: string, ...args: unknown[]) => (await sqlOn().get<{ n: number }>(sql, ...args))!.n;

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer, signInEach } from "../support/harness";
-import { errorPage, shownErrors, tableFingerprints } from "../support/sweep";
+import { sqlOn } from "../support/sql";
+import { appTables, errorPage, shownErrors, tableFingerprints } from "../support/sweep";
 
 type Who = "villager" | "inspector" | "committee" | "village_admin";
 const PHONES: Record<Who, string> = { villager: "13900000001", inspector: "13900000004", committee: "13900000003", village_admin: "13900000005" };
@@ -18,9 +19,9 @@ const ids: Record<string, string> = {};
 const pages = new Map<string, string>(); // url → html, loaded once before any post
 let tables: string[] = [];
 
-const one = <T>(sql: string, ...args: unknown[]) => database.sqlite.prepare(sql).get(...args) as T;
+const one = async <T>(sql: string, ...args: unknown[]) => (await sqlOn(database).get<T>(sql, ...args)) as T;
 const fill = (s: string) => s.replace(/\{(\w+)\}/g, (m, k: string) => ids[k] ?? (() => { throw new Error(`unknown ${m}`); })());
-const snapshot = () => [...tableFingerprints(database.sqlite, tables).values()].join(",");
+const snapshot = async () => [...(await tableFingerprints(database, tables)).values()].join(",");
 
 interface Case {
   name: string;
@@ -71,15 +72,15 @@ beforeAll(async () => {
   server = await startServer();
   database = openDatabase(server.database);
   for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
-  const v = one<{ id: number }>("select id from villages order by id limit 1").id;
-  const round = (status: string) => one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = ?", v, status).id;
-  const inspector = one<{ household_id: number }>("select m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.inspector);
-  Object.assign(ids, { V: String(v), OPEN: String(round("open")), PUB: String(round("published")), CL: String(one<{ id: number }>("select id from checklists where village_id = ?", v).id) });
-  ids.SH = String(one<{ id: number }>(
+  const v = (await one<{ id: number }>("select id from villages order by id limit 1")).id;
+  const round = async (status: string) => (await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = ?", v, status)).id;
+  const inspector = await one<{ household_id: number }>("select m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.inspector);
+  Object.assign(ids, { V: String(v), OPEN: String(await round("open")), PUB: String(await round("published")), CL: String((await one<{ id: number }>("select id from checklists where village_id = ? order by id", v)).id) });
+  ids.SH = String((await one<{ id: number }>(
     `select h.id from households h join round_inspectors ri on ri.grid_id = h.grid_id and ri.round_id = ?
      where h.id <> ? and not exists (select 1 from inspections i where i.round_id = ri.round_id and i.household_id = h.id) order by h.number limit 1`,
     Number(ids.OPEN), inspector.household_id,
-  ).id);
+  )).id);
   ids.UNSCORED = ids.SH;
   // The villager's page shows the re-inspection form only before asking; the committee's decline form only after.
   pages.set("/inspections", (await clients.get("villager")!.get("/inspections")).text);
@@ -88,10 +89,10 @@ beforeAll(async () => {
     const url = fill(c.page);
     if (!pages.has(url)) pages.set(url, (await clients.get(c.who)!.get(url)).text);
   }
-  tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%'").all() as { name: string }[]).map((r) => r.name);
+  tables = await appTables(database);
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
 });
 
@@ -102,10 +103,10 @@ describe("sanitation forms' maxlength matches what the server accepts", () => {
       const body = new URLSearchParams();
       for (const [k, v] of Object.entries(c.body)) body.append(k, fill(v));
       body.append(c.field, value(c.kind, n));
-      const before = snapshot();
+      const before = await snapshot();
       const r = await clients.get(c.who)!.post(fill(c.post ?? c.page), body);
       expect(r.status, `${c.name}: ${n} characters`).toBeLessThan(500);
-      expect(snapshot(), `${c.name}: something was written`).toBe(before);
+      expect(await snapshot(), `${c.name}: something was written`).toBe(before);
       return messages(r.text);
     };
     const fits = await send(max);

@@ -12,6 +12,7 @@ import { householdBalance } from "~/ledger/ledger.server";
 import { applyReinspection, publishRound } from "~/sanitation/publish.server";
 import { roundIn } from "~/sanitation/rounds.server";
 import { latestEntries } from "~/ledger/statement.server";
+import { sqlOn } from "../support/sql";
 import { count, openNovemberRound, sanitationVillage, score, type SanitationVillage } from "./fixture";
 
 const DAY = 86_400_000;
@@ -58,7 +59,7 @@ describe("re-inspection after the old score was credited", () => {
     const old = await claimRow(oldClaim);
     expect(old).toMatchObject({ status: "revoked", reason: "复查后重新评分" });
     expect(old.revoke_txn_id).not.toBeNull();
-    const reversal = engine().sqlite.prepare("select kind, reverses_id, memo from ledger_transactions where id = ?").get(old.revoke_txn_id) as { kind: string; reverses_id: number; memo: string };
+    const reversal = await sqlOn().get<{ kind: string; reverses_id: number; memo: string }>("select kind, reverses_id, memo from ledger_transactions where id = ?", old.revoke_txn_id);
     expect(reversal).toMatchObject({ kind: "reversal", reverses_id: old.credit_txn_id, memo: `撤销申报 #${oldClaim}：复查后重新评分` });
     // The statement shows the deduction (marked reversed) and the reversal giving the 5 points back.
     const [latest, ...earlier] = await latestEntries(v.C);
@@ -71,15 +72,15 @@ describe("re-inspection after the old score was credited", () => {
     const round = await roundIn(v.villageId, roundId);
     expect(fresh.occurred_at).toBeGreaterThanOrEqual(round.starts_at);
     expect(fresh.occurred_at).toBeLessThan(round.ends_at);
-    expect(engine().sqlite.prepare("select status, old_claim_id, new_claim_id from reinspection_requests where id = ?").get(requestId)).toEqual({ status: "applied", old_claim_id: oldClaim, new_claim_id: applied.claimId });
+    expect(await sqlOn().get("select status, old_claim_id, new_claim_id from reinspection_requests where id = ?", requestId)).toEqual({ status: "applied", old_claim_id: oldClaim, new_claim_id: applied.claimId });
     await ledgerOk();
   });
 
   it("applying again moves nothing, and the new award is credited after its 公示", async () => {
-    const reversals = count("select count(*) as n from ledger_transactions where kind = 'reversal'");
+    const reversals = await count("select count(*) as n from ledger_transactions where kind = 'reversal'");
     expect(await applyReinspection(committee1(v), v.villageId, requestId)).toMatchObject({ ok: false, errors: { _form: "这条复查申请不在待复查状态" } });
-    expect(count("select count(*) as n from ledger_transactions where kind = 'reversal'")).toBe(reversals);
-    expect(count("select count(*) as n from claims where household_id = ?", v.C)).toBe(2);
+    expect(await count("select count(*) as n from ledger_transactions where kind = 'reversal'")).toBe(reversals);
+    expect(await count("select count(*) as n from claims where household_id = ?", v.C)).toBe(2);
     clockControl.advance(3 * DAY + 1);
     expect(await creditDueClaims()).toBe(1);
     expect(await householdBalance(v.C)).toMatchObject({ balance: 10, score: 10 });

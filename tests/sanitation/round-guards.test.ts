@@ -2,10 +2,10 @@
 // after it) and the round's claims are dated inside the round, so caps count them in the round's month.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chinaMonth, clockControl } from "~/platform/clock.server";
-import { engine } from "~/platform/database.server";
 import { inspectionOf } from "~/sanitation/inspections.server";
 import { publishRound } from "~/sanitation/publish.server";
 import { createRound, openRound, roundIn, sendBack } from "~/sanitation/rounds.server";
+import { sqlOn } from "../support/sql";
 import { absent, count, openNovemberRound, sanitationVillage, score, type SanitationVillage } from "./fixture";
 
 const china = (y: number, m: number, d: number, h = 10) => Date.UTC(y, m - 1, d, h - 8); // a China-time moment
@@ -51,7 +51,7 @@ describe("a round's end date", () => {
     clockControl.set(china(2026, 12, 4));
     expect(await publishRound({ userId: v.committee1, role: "committee" }, v.villageId, roundId)).toMatchObject({ ok: true, claims: 2 });
     const round = await roundIn(v.villageId, roundId);
-    const claims = engine().sqlite.prepare("select household_id, occurred_at from claims where source_kind = 'round' and source_id = ? order by household_id").all(roundId) as { household_id: number; occurred_at: number }[];
+    const claims = await sqlOn().all<{ household_id: number; occurred_at: number }>("select household_id, occurred_at from claims where source_kind = 'round' and source_id = ? order by household_id", roundId);
     for (const c of claims) {
       expect(c.occurred_at).toBeGreaterThanOrEqual(round.starts_at);
       expect(c.occurred_at).toBeLessThan(round.ends_at);
@@ -69,7 +69,7 @@ describe("a round's end date", () => {
     clockControl.set(china(2026, 12, 10));
     expect(await score(v, v.inspector2, december.roundId, v.C, [48, 48])).toMatchObject({ ok: true, tier: "优秀" });
     expect(await publishRound({ userId: v.committee1, role: "committee" }, v.villageId, december.roundId)).toMatchObject({ ok: true, claims: 1 });
-    expect(count("select count(*) as n from claims where household_id = ? and status <> 'rejected'", v.C)).toBe(2);
+    expect(await count("select count(*) as n from claims where household_id = ? and status <> 'rejected'", v.C)).toBe(2);
   });
 });
 
@@ -112,7 +112,7 @@ describe("a household sent back (退回重评)", () => {
     const own = await sendBack({ userId: v.committee2, role: "committee", villageId: v.villageId }, v.villageId, roundId, v.B, "分数偏低");
     expect(own).toMatchObject({ ok: false, errors: { _form: "不能处理本户的评分，请由另一位村委委员处理" } });
     expect(await inspectionOf(roundId, v.B)).toEqual(before);
-    expect(count("select count(*) as n from audit_log where action = 'inspection.return' and target_id = ?", before.id)).toBe(0);
+    expect(await count("select count(*) as n from audit_log where action = 'inspection.return' and target_id = ?", before.id)).toBe(0);
     expect(await sendBack(committee(), v.villageId, roundId, v.B, "照片看不清")).toMatchObject({ ok: true });
   });
 });

@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { approveClaim, claimRow, creditDueClaims } from "~/claims/claims.server";
 import { clockControl } from "~/platform/clock.server";
-import { engine } from "~/platform/database.server";
 import { changeRecusals, inspectionOf, nextHousehold, scoringList } from "~/sanitation/inspections.server";
 import { acceptRequest, declineRequest, requestReinspection } from "~/sanitation/reinspection.server";
 import { householdInspections } from "~/sanitation/history.server";
@@ -14,6 +13,7 @@ import { latestRedBlack } from "~/sanitation/redblack.server";
 import { applyReinspection, publishRound } from "~/sanitation/publish.server";
 import { roundIn, roundTable, sendBack } from "~/sanitation/rounds.server";
 import { saveChecklist } from "~/sanitation/checklists.server";
+import { sqlOn } from "../support/sql";
 import { absent, checklistForm, count, openNovemberRound, sanitationVillage, score, type SanitationVillage } from "./fixture";
 
 const DAY = 86_400_000;
@@ -21,7 +21,7 @@ const T0 = Date.UTC(2026, 10, 10, 2); // 2026-11-10 10:00 China time
 
 let v: SanitationVillage;
 let roundId: number;
-const claimsOfRound = () => engine().sqlite.prepare("select * from claims where source_kind = 'round' and source_id = ? order by id").all(roundId) as { id: number; household_id: number; status: string; points: number; filer_user_id: number }[];
+const claimsOfRound = () => sqlOn().all<{ id: number; household_id: number; status: string; points: number; filer_user_id: number }>("select * from claims where source_kind = 'round' and source_id = ? order by id", roundId);
 
 beforeAll(async () => {
   clockControl.set(T0);
@@ -38,7 +38,7 @@ describe("a sanitation round", () => {
     expect(await changeRecusals({ userId: v.inspector1, role: "inspector" }, v.villageId, { intent: "recusal.add", number: "004", relation: "表兄" })).toMatchObject({ ok: true });
     const relative = await score(v, v.inspector1, roundId, v.D, [50, 50]);
     expect(!relative.ok && relative.errors._form).toContain("回避");
-    expect(count("select count(*) as n from inspections")).toBe(0);
+    expect(await count("select count(*) as n from inspections")).toBe(0);
     // The list marks both and the next household skips them.
     const list = await scoringList(await roundIn(v.villageId, roundId), v.inspector1);
     expect(list.rows.filter((r) => r.conflict).map((r) => r.number)).toEqual(["001", "004"]);
@@ -50,9 +50,9 @@ describe("a sanitation round", () => {
     expect(first).toMatchObject({ ok: true, total: 95, tier: "优秀", repeated: false });
     const again = await score(v, v.inspector1, roundId, v.B, [48, 47], { note: "院子干净" }); // the same form resent (version 0)
     expect(again).toMatchObject({ ok: true, total: 95, repeated: true });
-    expect(count("select count(*) as n from inspections where household_id = ?", v.B)).toBe(1);
+    expect(await count("select count(*) as n from inspections where household_id = ?", v.B)).toBe(1);
     expect((await inspectionOf(roundId, v.B))!.version).toBe(1);
-    expect(count("select count(*) as n from audit_log where action = 'inspection.score'")).toBe(1);
+    expect(await count("select count(*) as n from audit_log where action = 'inspection.score'")).toBe(1);
     // Another inspector's save from a page that did not show it is refused, not layered on top.
     const stale = await score(v, v.inspector2, roundId, v.B, [10, 10], { version: "0" });
     expect(stale).toMatchObject({ ok: false, status: 409 });
@@ -82,12 +82,12 @@ describe("a sanitation round", () => {
   it("whoever scored cannot publish; another committee member publishes exactly one claim per scored household", async () => {
     const selfPublish = await publishRound({ userId: v.inspector2, role: "committee" }, v.villageId, roundId);
     expect(selfPublish).toMatchObject({ ok: false, errors: { _form: expect.stringContaining("你给本轮评过分") } });
-    expect(claimsOfRound()).toHaveLength(0);
+    expect(await claimsOfRound()).toHaveLength(0);
 
     // committee2 lives in household B: B's claim waits for another committee member.
     const out = await publishRound({ userId: v.committee2, role: "committee" }, v.villageId, roundId);
     expect(out).toMatchObject({ ok: true, claims: 4, waiting: 1, ownHousehold: true });
-    const claims = claimsOfRound();
+    const claims = await claimsOfRound();
     // Every scored household gets its tier's rule: A 合格 +2, B 优秀 +10, C 不合格 −5, D 良好 +5; E 未检查 gets none.
     expect(claims.map((c) => [c.household_id, c.points, c.status])).toEqual([[v.B, 10, "pending"], [v.C, -5, "notice"], [v.D, 5, "notice"], [v.A, 2, "notice"]]);
     const scoredHouseholds = (await roundTable(roundId)).filter((r) => r.status === "scored").map((r) => r.household_id).sort();
@@ -95,11 +95,11 @@ describe("a sanitation round", () => {
     expect(scoredHouseholds).toHaveLength(4);
     expect(claims.find((c) => c.household_id === v.B)!.filer_user_id).toBe(v.inspector1);
     expect(claims.find((c) => c.household_id === v.C)!.filer_user_id).toBe(v.inspector2);
-    for (const h of [v.A, v.B, v.C, v.D]) expect(count("select count(*) as n from claims where household_id = ?", h)).toBe(1);
-    expect(count("select count(*) as n from claims where household_id = ?", v.E)).toBe(0);
+    for (const h of [v.A, v.B, v.C, v.D]) expect(await count("select count(*) as n from claims where household_id = ?", h)).toBe(1);
+    expect(await count("select count(*) as n from claims where household_id = ?", v.E)).toBe(0);
     // A second publish does nothing more.
     expect(await publishRound({ userId: v.committee1, role: "committee" }, v.villageId, roundId)).toMatchObject({ ok: false });
-    expect(claimsOfRound()).toHaveLength(4);
+    expect(await claimsOfRound()).toHaveLength(4);
     // The waiting claim goes through ordinary review.
     expect(await approveClaim(v.villageId, claims[0].id, { userId: v.committee1, role: "committee" })).toBe("approved");
   });
@@ -110,7 +110,9 @@ describe("a sanitation round", () => {
     expect(board.red.map((r) => [r.number, r.total, r.tier])).toEqual([["002", 95, "优秀"], ["004", 80, "良好"]]);
     expect(board.black.map((r) => [r.number, r.total, r.tier])).toEqual([["003", 55, "不合格"], ["001", 70, "合格"]]);
     expect(board).toMatchObject({ scored: 4, absent: 1, households: 5 });
-    expect(() => engine().sqlite.prepare("update sanitation_rounds set redblack_json = '{}' where id = ?").run(roundId)).toThrow(/frozen/);
+    await expect(sqlOn().run("update sanitation_rounds set redblack_json = '{}' where id = ?", roundId)).rejects.toThrow(/frozen/);
+    await expect(sqlOn().run("update sanitation_rounds set redblack_json = null where id = ?", roundId)).rejects.toThrow(/frozen/); // nor erased
+    expect((await latestRedBlack(v.villageId))!.red.map((r) => r.number)).toEqual(["002", "004"]);
   });
 
   it("after publishing, scores change only through an accepted re-inspection", async () => {
@@ -134,7 +136,7 @@ describe("a sanitation round", () => {
     expect(await applyReinspection({ userId: v.inspector2, role: "committee" }, v.villageId, asked.requestId)).toMatchObject({ ok: false, errors: { _form: expect.stringContaining("复查分数是你评的") } });
 
     // The old deduction is still in 公示: applying withdraws it (never credited) and files the new award.
-    const old = claimsOfRound().find((c) => c.household_id === v.C)!;
+    const old = (await claimsOfRound()).find((c) => c.household_id === v.C)!;
     expect((await claimRow(old.id)).status).toBe("notice");
     const applied = await applyReinspection({ userId: v.committee1, role: "committee" }, v.villageId, asked.requestId);
     expect(applied.ok).toBe(true);
@@ -165,15 +167,15 @@ describe("a sanitation round", () => {
 
   it("a checklist tier must pay or deduct by a rule", async () => {
     const admin = { userId: v.admin, role: "village_admin", villageId: v.villageId };
-    const before = count("select count(*) as n from checklists");
+    const before = await count("select count(*) as n from checklists");
     const out = await saveChecklist(admin, v.villageId, null, { ...checklistForm(v), name: "没有细则的表", tier2Rule: "" });
     expect(out).toMatchObject({ ok: false, errors: { tier2Rule: "请给“合格”选一条积分细则（加分或扣分）" } });
-    expect(count("select count(*) as n from checklists")).toBe(before);
+    expect(await count("select count(*) as n from checklists")).toBe(before);
   });
 
   it("a checklist edited after the round keeps the round's own copy", async () => {
     const form = { ...checklistForm(v), item0Max: "60", item1Max: "40" };
-    const id = (engine().sqlite.prepare("select checklist_id as id from sanitation_rounds where id = ?").get(roundId) as { id: number }).id;
+    const id = (await sqlOn().get<{ id: number }>("select checklist_id as id from sanitation_rounds where id = ?", roundId))!.id;
     expect((await saveChecklist({ userId: v.admin, role: "village_admin", villageId: v.villageId }, v.villageId, id, form)).ok).toBe(true);
     expect((await roundIn(v.villageId, roundId)).checklist.items.map((i) => i.max)).toEqual([50, 50]);
   });

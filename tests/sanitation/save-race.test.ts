@@ -1,12 +1,13 @@
-// Two inspectors, in two processes on one database file, save the same household at the same
+// Two inspectors, in two processes on one database (the SQLite file, or the PostgreSQL database the
+// workers reach through the inherited DATABASE_URL), save the same household at the same
 // moment from pages that showed it unscored: one save wins, the other is refused and told who
 // scored it; one inspection row, and publishing files one claim for the household.
 import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { engine } from "~/platform/database.server";
 import { publishRound } from "~/sanitation/publish.server";
 import { exited, spawnWorker } from "../ledger/helpers";
+import { sqlOn } from "../support/sql";
 import { count, openNovemberRound, sanitationVillage } from "./fixture";
 
 const WORKER = path.join("..", "..", "sanitation", "workers", "save-worker.ts"); // relative to tests/ledger/workers
@@ -48,14 +49,14 @@ describe("two inspectors save the same household at once", () => {
       expect(won, outs.join(" | ")).toHaveLength(1);
       const lost = outs.find((o) => !o.startsWith("OK "))!;
       expect(lost).toMatch(/^REFUSED 409 这户刚由检查员[一二]评了 (90|80) 分/);
-      expect(count("select count(*) as n from inspections where round_id = ? and household_id = ?", roundId, householdId)).toBe(1);
-      const row = engine().sqlite.prepare("select total, version from inspections where round_id = ? and household_id = ?").get(roundId, householdId) as { total: number; version: number };
+      expect(await count("select count(*) as n from inspections where round_id = ? and household_id = ?", roundId, householdId)).toBe(1);
+      const row = (await sqlOn().get<{ total: number; version: number }>("select total, version from inspections where round_id = ? and household_id = ?", roundId, householdId))!;
       expect(`OK ${row.total}`).toBe(won[0]);
       expect(row.version).toBe(1);
     }
     const out = await publishRound({ userId: v.committee1, role: "committee" }, v.villageId, roundId);
     expect(out.ok).toBe(true);
-    const perHousehold = engine().sqlite.prepare("select household_id, count(*) as n from claims where source_kind = 'round' and source_id = ? group by household_id").all(roundId) as { n: number }[];
+    const perHousehold = await sqlOn().all<{ n: number }>("select household_id, count(*) as n from claims where source_kind = 'round' and source_id = ? group by household_id", roundId);
     // Both racing scores (90 优秀, 80 良好) carry a rule: exactly one claim for each household.
     expect(perHousehold).toHaveLength(3);
     expect(perHousehold.every((c) => c.n === 1)).toBe(true);

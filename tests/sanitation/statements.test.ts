@@ -1,21 +1,27 @@
 // Door to door an inspector opens the list, a household and saves, dozens of times a day, over grids
 // of a hundred households or more: what those cost the database must not grow with the grid (one
-// query per household on the list was the old shape). Counted as statements run, on both connections.
+// query per household on the list was the old shape). Counted as statements run, on every connection
+// of either engine.
 import SQLite from "better-sqlite3";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clockControl } from "~/platform/clock.server";
 import { createHousehold } from "~/people/households.server";
 import { nextHousehold, scoringHousehold, scoringList } from "~/sanitation/inspections.server";
 import { roundIn } from "~/sanitation/rounds.server";
+import { onPostgres } from "../support/sql";
 import { openNovemberRound, sanitationVillage, score, type SanitationVillage } from "./fixture";
 
 let statements = 0;
 const restore: (() => void)[] = [];
 
 beforeAll(() => {
-  // Every statement of every connection goes through these four methods of better-sqlite3.
-  const proto = Object.getPrototypeOf(new SQLite(":memory:").prepare("select 1"));
-  for (const name of ["run", "get", "all", "iterate"] as const) {
+  // Every statement of every connection goes through these four methods of better-sqlite3, or on
+  // PostgreSQL through pg's Client.query (each pooled connection is a pg.Client).
+  const [proto, names] = onPostgres()
+    ? [pg.Client.prototype as unknown as Record<string, (...a: unknown[]) => unknown>, ["query"]]
+    : [Object.getPrototypeOf(new SQLite(":memory:").prepare("select 1")) as Record<string, (...a: unknown[]) => unknown>, ["run", "get", "all", "iterate"]];
+  for (const name of names) {
     const original = proto[name];
     proto[name] = function (this: unknown, ...args: unknown[]) {
       statements++;
@@ -56,6 +62,7 @@ describe("scoring costs the same whatever the size of the grid", () => {
       await createHousehold({ villageId: v.villageId, gridId: v.g1, number: String(100 + i), address: "", members: [{ name: `户主${i}`, relation: "户主" }] });
     }
     const large = await costs(v, roundId, v.D);
+    for (const [what, n] of Object.entries(small)) expect(n, `${what}: no statement counted`).toBeGreaterThan(0);
     expect(large).toEqual(small);
   });
 });

@@ -2,7 +2,7 @@
 // Prints READY, waits for a line on stdin (the start signal), saves from a page that showed no
 // score yet (version 0), prints OK <total> or REFUSED <status> <message>.
 import fs from "node:fs";
-import { unitOfWork } from "~/platform/database.server";
+import { closeDatabase, unitOfWork } from "~/platform/database.server";
 import { saveScores } from "~/sanitation/inspections.server";
 import { roundIn } from "~/sanitation/rounds.server";
 
@@ -19,3 +19,4 @@ const form = new FormData();
 for (const [k, v] of Object.entries(raw)) form.append(k, v);
 const out = await saveScores({ userId: cfg.userId, role: "inspector" }, round, cfg.householdId, form, raw);
 say(out.ok ? `OK ${out.total}` : `REFUSED ${out.status} ${out.errors._form ?? JSON.stringify(out.errors)}`);
+await closeDatabase(); // PostgreSQL's idle pooled connections would keep the process alive for seconds
