@@ -35,6 +35,8 @@ function pool(url: string, readOnly: boolean, max = poolSize()): pg.Pool {
     types,
     // A transaction left open (a crashed request) must not hold its locks for ever.
     idle_in_transaction_session_timeout: 60_000,
+    // Idle connections do not keep a finished script (a CLI command, a worker) alive.
+    allowExitOnIdle: true,
     options: readOnly ? "-c default_transaction_read_only=on" : undefined,
   });
   // An idle connection the server closed (a restart) is replaced on next use; without a listener

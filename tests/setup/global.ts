@@ -1,6 +1,9 @@
 // Builds the server once before HTTP tests need it; on PostgreSQL (TEST_DATABASE_URL) migrates the
 // template every test database is copied from.
 import { execSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { copyDatabase, createEmptyDatabase, demoTemplate, dropTestDatabase, template, testDatabaseUrl } from "../support/postgres";
 
 export default async function setup(): Promise<() => Promise<void>> {
@@ -16,8 +19,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   // round trip per statement), once; test servers start from a copy of it.
   const demo = await copyDatabase(url, demoTemplate());
   const { startServer } = await import("../support/harness");
+  // The first boot's data folder stays for the run: its demo photos are copied to each server.
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "jifen-demo-"));
+  process.env.JIFEN_TEST_DEMO_FOLDER = folder;
   try {
-    const first = await startServer({}, { database: demo });
+    const first = await startServer({ DATABASE_PATH: path.join(folder, "app.sqlite") }, { database: demo });
     await first.stop();
   } catch (e) {
     await dropTestDatabase(demo);
@@ -26,6 +32,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   }
   console.log(`PostgreSQL：每个测试文件使用从 ${template()} 复制的数据库`);
   return async () => {
+    fs.rmSync(folder, { recursive: true, force: true });
     await dropTestDatabase(demo);
     await dropTestDatabase(url);
   };

@@ -31,6 +31,9 @@ export async function startServer(env: Record<string, string> = {}, options: { d
   const seeded = env.DEMO !== "0" && !options.firstBoot;
   const database = options.database ?? (testDatabaseUrl() ? await createTestDatabase(seeded) : path.join(dir, "app.sqlite"));
   const postgres = database.startsWith("postgres");
+  // The seeded copy's photo rows need their files: those the global setup's first boot wrote.
+  const demoPhotos = process.env.JIFEN_TEST_DEMO_FOLDER && path.join(process.env.JIFEN_TEST_DEMO_FOLDER, "photos");
+  if (postgres && owned && seeded && demoPhotos && fs.existsSync(demoPhotos)) fs.cpSync(demoPhotos, path.join(dir, "photos"), { recursive: true });
   const where = postgres
     ? { DATABASE_URL: database, DATABASE_PATH: path.join(dir, "app.sqlite") }
     : { DATABASE_URL: "", DATABASE_PATH: database };

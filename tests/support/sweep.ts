@@ -47,11 +47,12 @@ export async function tableFingerprints(on: Engine, tables: string[]): Promise<M
   const q = sqlOn(on);
   for (const t of tables) {
     const cols = t === "sessions" ? "id, user_id, created_at, expires_at, revoked_at" : "*";
-    // Sorted: PostgreSQL returns rows in no fixed order.
-    const rows = (await q.all(`select ${cols} from "${t}"`)).map((r) => Object.values(r));
-    rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-    const json = JSON.stringify(rows, (_k, v) => (Buffer.isBuffer(v) ? v.toString("base64") : v));
-    out.set(t, `${rows.length} rows ${crypto.createHash("sha1").update(json).digest("hex")}`);
+    // Each row as text once, then sorted: PostgreSQL returns rows in no fixed order.
+    const rows = (await q.all(`select ${cols} from "${t}"`)).map((r) =>
+      JSON.stringify(Object.values(r), (_k, v) => (Buffer.isBuffer(v) ? v.toString("base64") : v)),
+    );
+    rows.sort();
+    out.set(t, `${rows.length} rows ${crypto.createHash("sha1").update(rows.join("\n")).digest("hex")}`);
   }
   return out;
 }
@@ -90,4 +91,15 @@ export async function appTables(on: Engine): Promise<string[]> {
     ? "select tablename as name from pg_tables where schemaname = 'public' and tablename not like 'kysely%' order by tablename"
     : "select name from sqlite_master where type = 'table' and name not like 'kysely%' and name <> 'sqlite_sequence' order by name";
   return (await sqlOn(on).all<{ name: string }>(text)).map((r) => r.name);
+}
+
+/**
+ * Something that changes whenever any connection commits a write, cheap to read: what lets a sweep
+ * of hundreds of requests hash the tables only after a request that may have written. SQLite: the
+ * file's data_version as another connection sees it. PostgreSQL: the end of the server's WAL (any
+ * write anywhere on the server moves it, so it only ever asks for more hashing than needed).
+ */
+export async function writeMarker(on: Engine): Promise<string> {
+  if (on.kind === "sqlite") return String(on.sqlite.pragma("data_version", { simple: true }));
+  return String(await sqlOn(on).value("select pg_current_wal_insert_lsn()::text"));
 }
