@@ -11,13 +11,16 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engine, migrateToLatest } from "~/platform/database.server";
 import { checkLedger } from "~/ledger/check.server";
+import { testDatabaseUrl } from "../support/postgres";
+import { sqlOn } from "../support/sql";
 import { exited, failedChecks, mulberry32, ROOT, seedVillage, spawnWorker, WORKERS } from "./helpers";
 import type { CrashRequest } from "./workers/crash-worker";
 
 const LOOPS = Number(process.env.CRASH_LOOPS ?? 50);
 // Long enough for several commits per child (each an async unit of work with an fsync), so that the
-// kills land mid-work as the checks at the end demand.
-const MAX_DELAY_MS = Number(process.env.CRASH_MAX_DELAY_MS ?? 250);
+// kills land mid-work as the checks at the end demand. On PostgreSQL a commit is some twenty round
+// trips to the server (20–60 ms measured on a busy machine, against a few here on SQLite).
+const MAX_DELAY_MS = Number(process.env.CRASH_MAX_DELAY_MS ?? (testDatabaseUrl() ? 1500 : 250));
 const PRESPAWN = Number(process.env.CRASH_PRESPAWN ?? 2);
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 100_000);
 // A child under tsx needs ~0.5 s of CPU to start; the same worker bundled by esbuild (what tsx
@@ -30,7 +33,7 @@ let bundle = "";
 beforeAll(async () => {
   if (USE_TSX) return;
   bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), "jifen-crash-"));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(bundleDir, "node_modules")); // resolves better-sqlite3
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(bundleDir, "node_modules")); // resolves the database drivers
   bundle = path.join(bundleDir, "crash-worker.mjs");
   await build({
     entryPoints: [path.join(WORKERS, "crash-worker.ts")],
@@ -38,7 +41,7 @@ beforeAll(async () => {
     platform: "node",
     format: "esm",
     target: "node20",
-    external: ["better-sqlite3"],
+    external: ["better-sqlite3", "pg"],
     alias: { "~": path.join(ROOT, "app") },
     outfile: bundle,
     logLevel: "warning",
@@ -80,9 +83,9 @@ function start(env: Record<string, string>): Child {
   return { proc, lines, ready, done };
 }
 
-function committed(req: CrashRequest): number | null {
+async function committed(req: CrashRequest): Promise<number | null> {
   const table = req.op === "hold" ? "holds" : "ledger_transactions";
-  const row = engine().sqlite.prepare(`select id from ${table} where idem_key = ?`).get(req.args.idemKey) as { id: number } | undefined;
+  const row = await sqlOn().get<{ id: number }>(`select id from ${table} where idem_key = ?`, req.args.idemKey);
   return row?.id ?? null;
 }
 
@@ -91,7 +94,9 @@ describe("SIGKILL in the middle of committing", () => {
     const started = Date.now();
     await migrateToLatest();
     const v = await seedVillage("crash", 4);
+    // The workers inherit DATABASE_URL (PostgreSQL) or are pointed at this file's SQLite database.
     const file = process.env.DATABASE_PATH!;
+    const database = process.env.DATABASE_URL || file;
     const env = { DATABASE_PATH: file, CONFIG: JSON.stringify({ householdIds: v.householdIds, storeAccountId: v.storeAccountId }) };
     const rand = mulberry32(SEED);
     const queue: Child[] = [];
@@ -104,7 +109,7 @@ describe("SIGKILL in the middle of committing", () => {
         await cur.ready;
         expect(cur.proc.exitCode, `child died before READY (seed ${SEED})`).toBeNull();
         const retry = pending;
-        const retryCommittedAs = retry ? committed(retry) : null;
+        const retryCommittedAs = retry ? await committed(retry) : null;
         cur.proc.stdin!.write(`GO ${JSON.stringify({ loop, retry })}\n`);
         if (loop + queue.length + 1 < LOOPS) queue.push(start(env));
         await sleep(Math.floor(rand() * MAX_DELAY_MS));
@@ -129,7 +134,7 @@ describe("SIGKILL in the middle of committing", () => {
           else {
             const [id, created] = rest.split(" ");
             expect(["T", "H"]).toContain(tag);
-            expect(committed(req), `loop ${loop}: ${line} for ${JSON.stringify(req)} is not in the database`).toBe(Number(id));
+            expect(await committed(req), `loop ${loop}: ${line} for ${JSON.stringify(req)} is not in the database`).toBe(Number(id));
             stats.reported++;
             if (first && retry) {
               // The resent in-flight request: a replay if the killed attempt had committed, else fresh.
@@ -147,7 +152,7 @@ describe("SIGKILL in the middle of committing", () => {
         if (cur.lines.length) pending = current;
         if (current) {
           stats.killedInFlight++;
-          if (committed(current) !== null) stats.inFlightHadCommitted++;
+          if ((await committed(current)) !== null) stats.inFlightHadCommitted++;
         }
         if (loop % 10 === 9) expect(failedChecks(await checkLedger(engine().writer)), `after loop ${loop} (seed ${SEED})`).toEqual([]);
       }
@@ -156,8 +161,8 @@ describe("SIGKILL in the middle of committing", () => {
     }
 
     expect(failedChecks(await checkLedger(engine().writer)), `seed ${SEED}`).toEqual([]);
-    const counts = engine().sqlite.prepare("select (select count(*) from ledger_transactions) as txns, (select count(*) from ledger_entries) as entries").get();
-    const cli = spawnSync("npx", ["tsx", "scripts/check-ledger.ts", file], { cwd: ROOT, encoding: "utf8" });
+    const counts = await sqlOn().get("select (select count(*) from ledger_transactions) as txns, (select count(*) from ledger_entries) as entries");
+    const cli = spawnSync("npx", ["tsx", "scripts/check-ledger.ts", database], { cwd: ROOT, encoding: "utf8" });
     expect(cli.status, `check:ledger output:\n${cli.stdout}\n${cli.stderr}`).toBe(0);
     expect(cli.stdout).toMatch(/全部 \d+ 项检查通过/);
     console.log("crash:", JSON.stringify({ seed: SEED, loops: LOOPS, ms: Date.now() - started, ...stats, ...(counts as object) }));

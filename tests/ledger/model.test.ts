@@ -20,11 +20,16 @@ import {
 } from "~/ledger/ledger.server";
 import { checkLedger } from "~/ledger/check.server";
 import { failedChecks, seedVillage, SYSTEM, type SeededVillage } from "./helpers";
+import { sqlOn } from "../support/sql";
+import { testDatabaseUrl } from "../support/postgres";
 
 const BASE = Date.UTC(2026, 5, 15, 2, 0, 0); // 2026-06-15 10:00 China time: far from a year boundary
 const H = 3; // households per sequence
 const FULL_CHECK_EVERY = Number(process.env.MODEL_CHECK_EVERY ?? 10);
 const NUM_RUNS = Number(process.env.MODEL_RUNS ?? 120);
+// On PostgreSQL every statement is a round trip to the server (~20 per step): the same runs need
+// about twice the time, so they get twice the budget.
+const BUDGET_MS = testDatabaseUrl() ? 180_000 : 90_000;
 
 type Op =
   | { t: "award"; h: number; amount: number }
@@ -119,20 +124,26 @@ class Model {
   }
 }
 
-function rowCounts(villageId: number) {
-  return engine()
-    .sqlite.prepare(
-      `select (select count(*) from ledger_transactions) as t, (select count(*) from ledger_entries) as e,
-              (select count(*) from holds where village_id = @v) as h,
-              (select count(*) from holds where village_id = @v and status = 'active') as active,
-              (select count(*) from holds where village_id = @v and status = 'converted') as converted`,
-    )
-    .get({ v: villageId }) as { t: number; e: number; h: number; active: number; converted: number };
+interface Counts {
+  t: number;
+  e: number;
+  h: number;
+  active: number;
+  converted: number;
 }
-type Counts = ReturnType<typeof rowCounts>;
 
-function accountBalance(id: number): number {
-  return (engine().sqlite.prepare("select balance from accounts where id = ?").get(id) as { balance: number }).balance;
+async function rowCounts(villageId: number): Promise<Counts> {
+  return (await sqlOn().get<Counts>(
+    `select (select count(*) from ledger_transactions) as t, (select count(*) from ledger_entries) as e,
+            (select count(*) from holds where village_id = ?) as h,
+            (select count(*) from holds where village_id = ? and status = 'active') as active,
+            (select count(*) from holds where village_id = ? and status = 'converted') as converted`,
+    villageId, villageId, villageId,
+  ))!;
+}
+
+async function accountBalance(id: number): Promise<number> {
+  return (await sqlOn().get<{ balance: number }>("select balance from accounts where id = ?", id))!.balance;
 }
 
 async function verify(m: Model, context: string): Promise<void> {
@@ -147,9 +158,9 @@ async function verify(m: Model, context: string): Promise<void> {
       score: m.score.get(m.acc(h)) ?? 0,
     });
   }
-  expect(accountBalance(m.v.storeAccountId), `store after ${context}`).toBe(m.balance(m.v.storeAccountId));
-  expect(accountBalance(m.v.issuanceAccountId), `issuance after ${context}`).toBe(m.balance(m.v.issuanceAccountId));
-  const holds = engine().sqlite.prepare("select id, amount, status, expires_at from holds where village_id = ? order by id").all(m.v.villageId);
+  expect(await accountBalance(m.v.storeAccountId), `store after ${context}`).toBe(m.balance(m.v.storeAccountId));
+  expect(await accountBalance(m.v.issuanceAccountId), `issuance after ${context}`).toBe(m.balance(m.v.issuanceAccountId));
+  const holds = await sqlOn().all("select id, amount, status, expires_at from holds where village_id = ? order by id", m.v.villageId);
   expect(holds, `holds after ${context}`).toEqual(
     m.holds.map((x) => ({ id: x.id, amount: x.amount, status: x.status, expires_at: x.expiresAt })),
   );
@@ -379,11 +390,11 @@ async function runSequence(ops: Op[]): Promise<void> {
   const m = new Model(await seedVillage(`m${runNo}`, H));
   await verify(m, "seeding");
   for (const [i, op] of ops.entries()) {
-    const before = rowCounts(m.v.villageId);
+    const before = await rowCounts(m.v.villageId);
     const delta = await step(m, op, `run${runNo}-op${i}`);
     const expected = { ...before };
     for (const [k, d] of Object.entries(delta)) expected[k as keyof Counts] += d;
-    expect(rowCounts(m.v.villageId), `row counts after step ${i} ${JSON.stringify(op)}`).toEqual(expected);
+    expect(await rowCounts(m.v.villageId), `row counts after step ${i} ${JSON.stringify(op)}`).toEqual(expected);
     await verify(m, `step ${i} ${JSON.stringify(op)}`);
     if (i % FULL_CHECK_EVERY === FULL_CHECK_EVERY - 1) await expectFullCheck(`step ${i}`);
   }
@@ -396,8 +407,10 @@ describe("ledger against an in-memory model", () => {
   beforeAll(async () => {
     await migrateToLatest();
     // This test is about logic, not durability (crash.test.ts keeps synchronous = FULL): skip the
-    // fsync per commit so thousands of steps fit the time budget on a busy machine.
-    engine().sqlite.pragma("synchronous = OFF");
+    // fsync per commit so thousands of steps fit the time budget on a busy machine. PostgreSQL's
+    // durability is the server's setting, not this connection's.
+    const current = engine();
+    if (current.kind === "sqlite") current.sqlite.pragma("synchronous = OFF");
     clockControl.set(BASE);
   });
   afterAll(() => clockControl.reset());
@@ -412,26 +425,24 @@ describe("ledger against an in-memory model", () => {
       seed: MODEL_SEED,
       // Shrinking replays whole sequences against a growing database; cap it so a failure
       // is reported (with the smallest case found so far) well inside the test timeout.
-      interruptAfterTimeLimit: 90_000,
+      interruptAfterTimeLimit: BUDGET_MS,
       markInterruptAsFailure: true,
     });
     // The sequences must have exercised the interesting paths, or the property proves little.
-    const kinds = engine()
-      .sqlite.prepare("select kind, count(*) as n from ledger_transactions group by kind")
-      .all() as { kind: string; n: number }[];
+    const kinds = await sqlOn().all<{ kind: string; n: number }>("select kind, count(*) as n from ledger_transactions group by kind");
     const byKind = Object.fromEntries(kinds.map((k) => [k.kind, k.n]));
     expect(byKind.award).toBeGreaterThan(50);
     expect(byKind.redemption).toBeGreaterThan(20);
     expect(byKind.reversal).toBeGreaterThan(5);
     expect(byKind.deduction).toBeGreaterThan(5);
-    const converted = engine().sqlite.prepare("select count(*) as n from holds where status = 'converted'").get() as { n: number };
+    const converted = (await sqlOn().get<{ n: number }>("select count(*) as n from holds where status = 'converted'"))!;
     expect(converted.n).toBeGreaterThan(5);
     console.log(`model test: ${NUM_RUNS} sequences in ${Date.now() - started} ms`, byKind, stats);
     for (const k of ["redeem:insufficient", "hold:insufficient", "convert:hold_settled", "retry:ok",
       "conflict:idempotency_conflict", "reverse:already_reversed", "release:hold_settled", "expire:released"]) {
       expect(stats[k] ?? 0, k).toBeGreaterThan(0);
     }
-  }, 150_000);
+  }, BUDGET_MS + 60_000);
 
   it("refuses a redemption, hold or confirmation that would overdraw (holds included) and writes nothing", async () => {
     clockControl.advance(3_600_000);
@@ -441,31 +452,31 @@ describe("ledger against an in-memory model", () => {
     await award({ householdId: h, amount: 100, idemKey: "od-a", actor: SYSTEM, memo: "奖励" });
     await award({ householdId: other, amount: 1000, idemKey: "od-b", actor: SYSTEM, memo: "奖励" });
     const hold = await placeHold({ householdId: h, amount: 60, expiresAt: t(), idemKey: "od-h1", actor: SYSTEM });
-    const before = rowCounts(v.villageId);
+    const before = await rowCounts(v.villageId);
     const code = async (fn: () => unknown) => ((await outcome(fn)) as { code?: string }).code;
 
     // 100 balance, 60 held: 40 spendable.
     expect(await code(() => redeem({ householdId: h, storeAccountId: v.storeAccountId, amount: 41, idemKey: "od-r1", actor: SYSTEM, memo: "兑换" }))).toBe("insufficient");
     expect(await code(() => placeHold({ householdId: h, amount: 41, expiresAt: t(), idemKey: "od-h2", actor: SYSTEM }))).toBe("insufficient");
-    expect(rowCounts(v.villageId)).toEqual(before);
-    expect(engine().sqlite.prepare("select count(*) as n from ledger_transactions where idem_key in ('od-r1')").get()).toEqual({ n: 0 });
-    expect(engine().sqlite.prepare("select count(*) as n from holds where idem_key in ('od-h2')").get()).toEqual({ n: 0 });
+    expect(await rowCounts(v.villageId)).toEqual(before);
+    expect(await sqlOn().get("select count(*) as n from ledger_transactions where idem_key in ('od-r1')")).toEqual({ n: 0 });
+    expect(await sqlOn().get("select count(*) as n from holds where idem_key in ('od-h2')")).toEqual({ n: 0 });
     expect(await householdBalance(h)).toMatchObject({ balance: 100, held: 60, spendable: 40 });
 
     // A deduction erodes the balance under the hold: the hold can no longer be confirmed.
     await deduct({ householdId: h, amount: 50, idemKey: "od-d1", actor: SYSTEM, memo: "违规" });
-    const before2 = rowCounts(v.villageId);
+    const before2 = await rowCounts(v.villageId);
     expect(await code(() => convertHold({ holdId: hold.holdId, storeAccountId: v.storeAccountId, idemKey: "od-c1", actor: SYSTEM, memo: "核销" }))).toBe("insufficient");
-    expect(rowCounts(v.villageId)).toEqual(before2);
+    expect(await rowCounts(v.villageId)).toEqual(before2);
     await releaseHold(hold.holdId);
 
     // Below zero after deductions: no redemption at all until it is positive again.
     await deduct({ householdId: h, amount: 60, idemKey: "od-d2", actor: SYSTEM, memo: "违规" });
     expect(await householdBalance(h)).toMatchObject({ balance: -10, held: 0, spendable: -10 });
-    const before3 = rowCounts(v.villageId);
+    const before3 = await rowCounts(v.villageId);
     expect(await code(() => redeem({ householdId: h, storeAccountId: v.storeAccountId, amount: 1, idemKey: "od-r2", actor: SYSTEM, memo: "兑换" }))).toBe("insufficient");
     expect(await code(() => placeHold({ householdId: h, amount: 1, expiresAt: t(), idemKey: "od-h3", actor: SYSTEM }))).toBe("insufficient");
-    expect(rowCounts(v.villageId)).toEqual(before3);
+    expect(await rowCounts(v.villageId)).toEqual(before3);
     await award({ householdId: h, amount: 11, idemKey: "od-a2", actor: SYSTEM, memo: "奖励" });
     expect((await redeem({ householdId: h, storeAccountId: v.storeAccountId, amount: 1, idemKey: "od-r3", actor: SYSTEM, memo: "兑换" })).created).toBe(true);
     expect(await householdBalance(h)).toMatchObject({ balance: 0, spendable: 0 });

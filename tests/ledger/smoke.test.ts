@@ -4,13 +4,14 @@ import { award, deduct, householdBalance, placeHold, convertHold, reverse, redee
 import { checkLedger } from "~/ledger/check.server";
 import { createVillage, ensureTownship } from "~/people/villages.server";
 import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 
 describe("ledger basics", () => {
   it("awards, holds, converts, reverses and stays balanced", async () => {
     const t = await ensureTownship("测试镇");
     const v = await createVillage({ townshipId: t, name: "一村", code: "V1" });
     const { householdId } = await createHousehold({ villageId: v, gridId: null, number: "001", address: "", members: [{ name: "张三", relation: "户主" }] });
-    const store = Number(engine().sqlite.prepare("insert into stores (village_id, name, created_at) values (?, '超市', 0)").run(v).lastInsertRowid);
+    const store = (await sqlOn().get<{ id: number }>("insert into stores (village_id, name, created_at) values (?, '超市', 0) returning id", v))!.id;
     const storeAcc = await openStoreAccount(v, store);
     const actor = { userId: null, role: "system" };
     const a = await award({ householdId, amount: 50, idemKey: "a1", actor, memo: "志愿服务" });
@@ -28,7 +29,7 @@ describe("ledger basics", () => {
     await expect(reverse({ txnId: a.txnId, idemKey: "r2", actor, memo: "录错" })).rejects.toThrow(/冲正过/);
     const results = await checkLedger(engine().writer);
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(() => engine().sqlite.prepare("update ledger_entries set amount = 1").run()).toThrow(/append-only/);
+    await expect(sqlOn().run("update ledger_entries set amount = 1")).rejects.toThrow(/append-only/);
   });
 });
 
@@ -58,7 +59,7 @@ describe("ledger requests", () => {
     const b = (await createHousehold({ villageId: v, gridId: null, number: "002", address: "", members: [{ name: "乙", relation: "户主" }] })).householdId;
     const actor = { userId: null, role: "system" };
     await award({ householdId: a, amount: 20, idemKey: "rd-a", actor, memo: "奖励" });
-    const bAccount = (engine().sqlite.prepare("select id from accounts where household_id = ?").get(b) as { id: number }).id;
+    const bAccount = (await sqlOn().get<{ id: number }>("select id from accounts where household_id = ?", b))!.id;
     await expect(redeem({ householdId: a, storeAccountId: bAccount, amount: 5, idemKey: "rd-x", actor, memo: "兑换" })).rejects.toThrow(/超市/);
     expect((await householdBalance(b)).balance).toBe(0);
   });

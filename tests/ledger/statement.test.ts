@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clockControl } from "~/platform/clock.server";
 import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { createHousehold } from "~/people/households.server";
 import { award, deduct, reverse } from "~/ledger/ledger.server";
 import { checkLedger } from "~/ledger/check.server";
@@ -25,21 +26,22 @@ beforeAll(async () => {
   for (let i = 0; i < 9; i++, n++) (at(OCT_FIRST + i * 1000), await award({ householdId, amount: 2, idemKey: `st-${n}`, actor, memo: `十月 ${i}` }));
   at(Date.UTC(2026, 10, 5, 2));
   for (let i = 0; i < 8; i++, n++) await deduct({ householdId, amount: 1, idemKey: `st-${n}`, actor, memo: `十一月扣分 ${i}` });
-  const first = engine().sqlite.prepare("select id from ledger_transactions where idem_key = 'st-0'").get() as { id: number };
+  const first = (await sqlOn().get<{ id: number }>("select id from ledger_transactions where idem_key = 'st-0'"))!;
   await reverse({ txnId: first.id, idemKey: "st-rev", actor, memo: "八月第一条录错" });
   clockControl.set(Date.UTC(2026, 10, 20, 2));
 });
 afterAll(() => clockControl.reset());
 
-function naive(month: string | null) {
-  const account = (engine().sqlite.prepare("select id from accounts where household_id = ?").get(householdId) as { id: number }).id;
-  const rows = engine()
-    .sqlite.prepare(
-      `select e.id, e.amount, strftime('%Y-%m', e.created_at / 1000 + 28800, 'unixepoch') as month from ledger_entries e
-       where e.account_id = ? order by e.created_at desc, e.id desc`,
-    )
-    .all(account) as { id: number; amount: number; month: string }[];
-  return rows.filter((r) => month === null || r.month === month);
+async function naive(month: string | null) {
+  const q = sqlOn();
+  const account = (await q.get<{ id: number }>("select id from accounts where household_id = ?", householdId))!.id;
+  const rows = await q.all<{ id: number; amount: number; created_at: number }>(
+    "select e.id, e.amount, e.created_at from ledger_entries e where e.account_id = ? order by e.created_at desc, e.id desc",
+    account,
+  );
+  // The China-time month (UTC+8, no daylight saving), worked out here rather than by the app's clock module.
+  const monthOf = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 7);
+  return rows.filter((r) => month === null || monthOf(r.created_at) === month);
 }
 
 describe("statement", () => {
@@ -52,7 +54,7 @@ describe("statement", () => {
 
   it("pages through every entry exactly once, newest first, across month boundaries", async () => {
     for (const month of [null, "2026-08", "2026-09", "2026-10", "2026-11", "2026-07"]) {
-      const expected = naive(month);
+      const expected = await naive(month);
       const first = await statementPage(householdId, month, 1);
       expect(first.total, String(month)).toBe(expected.length);
       expect(first.totals).toEqual({
@@ -75,7 +77,7 @@ describe("statement", () => {
 
   it("shows the latest entries on the home page and the ledger stays consistent", async () => {
     const home = await householdHome(householdId);
-    expect(home.entries.map((e) => e.id)).toEqual(naive(null).slice(0, 8).map((r) => r.id));
+    expect(home.entries.map((e) => e.id)).toEqual((await naive(null)).slice(0, 8).map((r) => r.id));
     expect(home.balance).toMatchObject({ balance: 23 * 5 - 5 + 8 * 3 + 9 * 2 - 8, score: 23 * 5 - 5 + 8 * 3 + 9 * 2 - 8 });
     expect((await checkLedger(engine().writer)).filter((r) => !r.ok)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 // The admin server modules: households, members, logins, roles, grids, villages, audit, village scoping.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StaffActor } from "~/platform/forms.server";
-import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import {
   addMemberByAdmin,
   createHouseholdByAdmin,
@@ -36,13 +36,15 @@ import {
 } from "~/people/village-admin.server";
 import { createVillage, ensureGrid, ensureTownship } from "~/people/villages.server";
 
-const sqlite = () => engine().sqlite;
-const count = (table: string) => (sqlite().prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
-const lastAudit = () =>
-  sqlite().prepare("select * from audit_log order by id desc limit 1").get() as {
+const q = () => sqlOn();
+const count = async (table: string) => (await q().get<{ n: number }>(`select count(*) as n from ${table}`))!.n;
+const lastAudit = async () =>
+  (await q().get<{
     action: string; actor_user_id: number; actor_role: string; village_id: number; target_type: string; target_id: string;
     before_json: string | null; after_json: string | null;
-  };
+  }>("select * from audit_log order by id desc limit 1"))!;
+/** The id of the first row (lowest id) the query finds. */
+const idOf = async (text: string, ...params: unknown[]) => (await q().get<{ id: number }>(text, ...params))!.id;
 
 async function is404(fn: () => unknown): Promise<boolean> {
   try {
@@ -53,14 +55,12 @@ async function is404(fn: () => unknown): Promise<boolean> {
   return false;
 }
 
-function addSession(userId: number, id: string): void {
+async function addSession(userId: number, id: string): Promise<void> {
   const at = Date.now();
-  sqlite()
-    .prepare("insert into sessions (id, user_id, created_at, last_seen_at, expires_at, ip, user_agent) values (?, ?, ?, ?, ?, '', '')")
-    .run(id, userId, at, at, at + 3600_000);
+  await q().run("insert into sessions (id, user_id, created_at, last_seen_at, expires_at, ip, user_agent) values (?, ?, ?, ?, ?, '', '')", id, userId, at, at, at + 3600_000);
 }
-const liveSessions = (userId: number) =>
-  (sqlite().prepare("select count(*) as n from sessions where user_id = ? and revoked_at is null").get(userId) as { n: number }).n;
+const liveSessions = async (userId: number) =>
+  (await q().get<{ n: number }>("select count(*) as n from sessions where user_id = ? and revoked_at is null", userId))!.n;
 
 let townshipId: number;
 let villageA: number;
@@ -120,18 +120,18 @@ describe("households and members", () => {
     householdId = (out as { householdId: number }).householdId;
     const h = await householdInVillage(villageA, householdId);
     expect(h).toMatchObject({ number: "001", grid_name: "一组", head_name: "王大山" });
-    expect(sqlite().prepare("select count(*) as n from accounts where household_id = ?").get(householdId)).toEqual({ n: 1 });
-    const a = lastAudit();
+    expect(await q().get("select count(*) as n from accounts where household_id = ?", householdId)).toEqual({ n: 1 });
+    const a = await lastAudit();
     expect(a).toMatchObject({ action: "household.create", actor_user_id: adminA.userId, actor_role: "village_admin", village_id: villageA, target_id: String(householdId) });
     expect(JSON.parse(a.after_json!)).toMatchObject({ number: "001", grid: "一组", head: "王大山" });
-    headId = (sqlite().prepare("select id from members where household_id = ?").get(householdId) as { id: number }).id;
+    headId = await idOf("select id from members where household_id = ? order by id", householdId);
   });
 
   it("refuses a taken number or a foreign grid and writes nothing", async () => {
-    const before = [count("households"), count("audit_log"), count("members")];
+    const before = [await count("households"), await count("audit_log"), await count("members")];
     expect(await createHouseholdByAdmin(adminA, villageA, { number: "001", gridId: null, address: "", headName: "重号", headPhone: null })).toMatchObject({ ok: false, errors: { number: "本村已有这个户号" } });
     expect(await createHouseholdByAdmin(adminA, villageA, { number: "002", gridId: gridB, address: "", headName: "外网格", headPhone: null })).toMatchObject({ ok: false, errors: { gridId: expect.any(String) } });
-    expect([count("households"), count("audit_log"), count("members")]).toEqual(before);
+    expect([await count("households"), await count("audit_log"), await count("members")]).toEqual(before);
     // The same number is fine in another village.
     expect((await createHouseholdByAdmin(adminA, villageB, { number: "001", gridId: gridB, address: "", headName: "乙村户", headPhone: null })).ok).toBe(true);
   });
@@ -139,13 +139,13 @@ describe("households and members", () => {
   it("edits number, grid and address with before/after", async () => {
     const grid2 = await ensureGrid(villageA, "二组");
     expect(await updateHouseholdByAdmin(adminA, villageA, householdId, { number: "001A", gridId: grid2, address: "西街 2 号" })).toEqual({ ok: true });
-    const a = lastAudit();
+    const a = await lastAudit();
     expect(a.action).toBe("household.update");
     expect(JSON.parse(a.before_json!)).toEqual({ number: "001", grid: "一组", address: "东街 1 号" });
     expect(JSON.parse(a.after_json!)).toEqual({ number: "001A", grid: "二组", address: "西街 2 号" });
-    const n = count("audit_log");
+    const n = await count("audit_log");
     expect(await updateHouseholdByAdmin(adminA, villageA, householdId, { number: "001A", gridId: grid2, address: "西街 2 号" })).toEqual({ ok: true });
-    expect(count("audit_log")).toBe(n); // nothing changed, nothing recorded
+    expect(await count("audit_log")).toBe(n); // nothing changed, nothing recorded
   });
 
   it("keeps households and members of another village out of reach", async () => {
@@ -166,10 +166,10 @@ describe("households and members", () => {
     expect(out.ok).toBe(true);
     const memberId = (out as { memberId: number }).memberId;
     expect(await memberInHousehold(villageA, householdId, memberId)).toMatchObject({ can_redeem: 0, is_head: 0, active: 1 });
-    expect(lastAudit()).toMatchObject({ action: "member.create", target_id: String(memberId) });
+    expect(await lastAudit()).toMatchObject({ action: "member.create", target_id: String(memberId) });
     expect(await updateMemberByAdmin(adminA, villageA, householdId, memberId, { name: "王小雅", relation: "户主", phone: null, canRedeem: true })).toMatchObject({ ok: false, errors: { relation: expect.any(String) } });
     expect(await updateMemberByAdmin(adminA, villageA, householdId, memberId, { name: "王小雅", relation: "子女", phone: "13800000002", canRedeem: true })).toEqual({ ok: true });
-    const a = lastAudit();
+    const a = await lastAudit();
     expect(JSON.parse(a.before_json!)).toMatchObject({ name: "王小丫", can_redeem: false, phone: null });
     expect(JSON.parse(a.after_json!)).toMatchObject({ name: "王小雅", can_redeem: true, phone: "13800000002" });
   });
@@ -183,15 +183,15 @@ describe("households and members", () => {
     expect(user).toMatchObject({ must_change_password: 1, member_id: headId, display_name: "王大山", disabled: 0 });
     expect(await verifyPassword(generated, user.password_hash)).toBe(true);
     expect((await rolesOf(userId)).map((r) => r.role).sort()).toEqual(["household_head", "villager"]);
-    expect(lastAudit()).toMatchObject({ action: "user.create", target_type: "user", target_id: String(userId), village_id: villageA });
-    expect(JSON.parse(lastAudit().after_json!)).not.toHaveProperty("password");
+    expect(await lastAudit()).toMatchObject({ action: "user.create", target_type: "user", target_id: String(userId), village_id: villageA });
+    expect(JSON.parse((await lastAudit()).after_json!)).not.toHaveProperty("password");
 
     // a second login for the same member, or a phone already used, is refused without a write
-    const n = count("users");
+    const n = await count("users");
     expect(await createMemberLogin(adminA, villageA, householdId, headId, { phone: "13800000009", password: "abcdefgh" })).toMatchObject({ ok: false, errors: { _form: expect.stringContaining("已经有登录账号") } });
-    const kid = (sqlite().prepare("select id from members where household_id = ? and is_head = 0").get(householdId) as { id: number }).id;
+    const kid = await idOf("select id from members where household_id = ? and is_head = 0 order by id", householdId);
     expect(await createMemberLogin(adminA, villageA, householdId, kid, { phone: "13800000001", password: "abcdefgh" })).toMatchObject({ ok: false, errors: { phone: "该手机号已有账号" } });
-    expect(count("users")).toBe(n);
+    expect(await count("users")).toBe(n);
 
     const typed = await createMemberLogin(adminA, villageA, householdId, kid, { phone: "13800000002", password: "kid-pass-123" });
     expect(typed).toMatchObject({ ok: true, generated: null });
@@ -199,8 +199,8 @@ describe("households and members", () => {
   });
 
   it("gives 户主 only to the roster's head, whatever the role form says", async () => {
-    const kid = (sqlite().prepare("select id from members where household_id = ? and is_head = 0").get(householdId) as { id: number }).id;
-    const kidUser = (sqlite().prepare("select id from users where member_id = ?").get(kid) as { id: number }).id;
+    const kid = await idOf("select id from members where household_id = ? and is_head = 0 order by id", householdId);
+    const kidUser = await idOf("select id from users where member_id = ? order by id", kid);
     const head = await memberInHousehold(villageA, householdId, headId);
     expect(await changeVillageRoles(adminA, villageA, kidUser, ["villager", "household_head"])).toEqual({ ok: true });
     expect((await rolesOf(kidUser)).map((r) => r.role)).toEqual(["villager"]);
@@ -223,14 +223,14 @@ describe("households and members", () => {
   });
 
   it("deactivates a member (never deletes), disabling the login and its sessions", async () => {
-    const kid = (sqlite().prepare("select m.id, u.id as user_id from members m join users u on u.member_id = m.id where m.household_id = ? and m.is_head = 0").get(householdId)) as { id: number; user_id: number };
-    addSession(kid.user_id, "kid-session");
-    const members = count("members");
+    const kid = (await q().get<{ id: number; user_id: number }>("select m.id, u.id as user_id from members m join users u on u.member_id = m.id where m.household_id = ? and m.is_head = 0 order by m.id", householdId))!;
+    await addSession(kid.user_id, "kid-session");
+    const members = await count("members");
     expect(await setMemberActiveByAdmin(adminA, villageA, householdId, kid.id, false)).toEqual({ ok: true });
-    expect(count("members")).toBe(members);
+    expect(await count("members")).toBe(members);
     expect(await memberInHousehold(villageA, householdId, kid.id)).toMatchObject({ active: 0, login_disabled: 1 });
-    expect(liveSessions(kid.user_id)).toBe(0);
-    const a = lastAudit();
+    expect(await liveSessions(kid.user_id)).toBe(0);
+    const a = await lastAudit();
     expect(a.action).toBe("member.deactivate");
     expect(JSON.parse(a.after_json!)).toEqual({ active: false, login_disabled: true });
     // the login cannot be enabled while the member is inactive
@@ -254,38 +254,38 @@ describe("staff logins and roles", () => {
   });
 
   it("links only members of the same village", async () => {
-    const foreign = (sqlite().prepare("select id from members where village_id = ?").get(villageB) as { id: number }).id;
-    const n = count("users");
+    const foreign = await idOf("select id from members where village_id = ? order by id", villageB);
+    const n = await count("users");
     expect(await createLogin(adminA, villageA, { displayName: "越界", phone: "13700000003", password: null, memberId: foreign, roles: ["inspector"] })).toMatchObject({ ok: false, errors: { memberId: expect.any(String) } });
-    expect(count("users")).toBe(n);
+    expect(await count("users")).toBe(n);
   });
 
   it("changes roles with before/after, and never lets an admin drop their own village_admin", async () => {
     expect(await changeVillageRoles(adminA, villageA, inspectorId, ["inspector", "store_keeper"])).toEqual({ ok: true });
-    const a = lastAudit();
+    const a = await lastAudit();
     expect(a).toMatchObject({ action: "user.roles", target_id: String(inspectorId) });
     expect(JSON.parse(a.before_json!)).toEqual({ roles: ["inspector", "committee"] });
     expect(JSON.parse(a.after_json!)).toEqual({ roles: ["inspector", "store_keeper"] });
     expect(await changeVillageRoles(adminA, villageA, inspectorId, [])).toMatchObject({ ok: false, errors: { roles: expect.any(String) } });
 
-    const n = count("audit_log");
+    const n = await count("audit_log");
     expect(await changeVillageRoles(adminA, villageA, adminA.userId, ["committee"])).toMatchObject({ ok: false, errors: { roles: expect.stringContaining("不能取消自己") } });
     expect(await rolesOf(adminA.userId)).toEqual([{ role: "village_admin", villageId: villageA }]);
-    expect(count("audit_log")).toBe(n);
+    expect(await count("audit_log")).toBe(n);
     // adding roles to oneself is fine
     expect(await changeVillageRoles(adminA, villageA, adminA.userId, ["village_admin", "committee"])).toEqual({ ok: true });
   });
 
   it("resets a password: temporary, must change, sessions revoked, audited", async () => {
-    addSession(inspectorId, "insp-1");
+    await addSession(inspectorId, "insp-1");
     const out = await resetUserPassword(adminA, villageA, inspectorId, null);
     expect(out.ok).toBe(true);
     const temp = (out as { generated: string }).generated;
     const user = (await getUser(inspectorId))!;
     expect(user.must_change_password).toBe(1);
     expect(await verifyPassword(temp, user.password_hash)).toBe(true);
-    expect(liveSessions(inspectorId)).toBe(0);
-    expect(lastAudit()).toMatchObject({ action: "reset_password", target_id: String(inspectorId), village_id: villageA, actor_user_id: adminA.userId });
+    expect(await liveSessions(inspectorId)).toBe(0);
+    expect(await lastAudit()).toMatchObject({ action: "reset_password", target_id: String(inspectorId), village_id: villageA, actor_user_id: adminA.userId });
     expect(await resetUserPassword(adminA, villageA, adminA.userId, null)).toMatchObject({ ok: false });
   });
 
@@ -305,11 +305,11 @@ describe("staff logins and roles", () => {
   });
 
   it("disables a login and ends its sessions", async () => {
-    addSession(inspectorId, "insp-2");
+    await addSession(inspectorId, "insp-2");
     expect(await setLoginDisabled(adminA, villageA, inspectorId, true)).toEqual({ ok: true });
     expect((await getUser(inspectorId))!.disabled).toBe(1);
-    expect(liveSessions(inspectorId)).toBe(0);
-    expect(lastAudit()).toMatchObject({ action: "user.disable" });
+    expect(await liveSessions(inspectorId)).toBe(0);
+    expect(await lastAudit()).toMatchObject({ action: "user.disable" });
     expect(await setLoginDisabled(adminA, villageA, adminA.userId, true)).toMatchObject({ ok: false });
   });
 
@@ -335,7 +335,7 @@ describe("grids, villages and the audit log", () => {
     expect(await createGrid(adminA, villageA, "三组")).toMatchObject({ ok: false, errors: { name: "本村已有这个网格" } });
     expect(await renameGrid(adminA, villageA, (out as { gridId: number }).gridId, "二组")).toMatchObject({ ok: false, errors: { name: expect.any(String) } });
     expect(await renameGrid(adminA, villageA, (out as { gridId: number }).gridId, "东片")).toEqual({ ok: true });
-    expect(JSON.parse(lastAudit().before_json!)).toEqual({ name: "三组" });
+    expect(JSON.parse((await lastAudit()).before_json!)).toEqual({ name: "三组" });
     expect(await is404(() => renameGrid(adminA, villageA, gridB, "抢来的"))).toBe(true);
   });
 
@@ -344,19 +344,19 @@ describe("grids, villages and the audit log", () => {
     const out = await createVillageWithAdmin(actor, { name: "丙村", code: "BING", noticeDays: 0, adminName: "丙管理员", adminPhone: "13700000030", adminPassword: null });
     expect(out.ok).toBe(true);
     const { villageId, generated } = out as { villageId: number; generated: string };
-    expect(sqlite().prepare("select name, code, notice_days from villages where id = ?").get(villageId)).toEqual({ name: "丙村", code: "BING", notice_days: 0 });
-    const admin = sqlite().prepare("select * from users where phone = '13700000030'").get() as { id: number; must_change_password: number; password_hash: string };
+    expect(await q().get("select name, code, notice_days from villages where id = ?", villageId)).toEqual({ name: "丙村", code: "BING", notice_days: 0 });
+    const admin = (await q().get<{ id: number; must_change_password: number; password_hash: string }>("select * from users where phone = '13700000030'"))!;
     expect(admin.must_change_password).toBe(1);
     expect(await verifyPassword(generated, admin.password_hash)).toBe(true);
     expect(await rolesOf(admin.id)).toEqual([{ role: "village_admin", villageId }]);
-    expect(sqlite().prepare("select count(*) as n from accounts where village_id = ? and kind = 'issuance'").get(villageId)).toEqual({ n: 1 });
-    const actions = (sqlite().prepare("select action from audit_log where village_id = ? order by id").all(villageId) as { action: string }[]).map((a) => a.action);
+    expect(await q().get("select count(*) as n from accounts where village_id = ? and kind = 'issuance'", villageId)).toEqual({ n: 1 });
+    const actions = (await q().all<{ action: string }>("select action from audit_log where village_id = ? order by id", villageId)).map((a) => a.action);
     expect(actions).toEqual(["village.create", "user.create"]);
 
-    const n = count("villages");
+    const n = await count("villages");
     expect(await createVillageWithAdmin(actor, { name: "丁村", code: "BING", noticeDays: 3, adminName: "丁", adminPhone: "13700000031", adminPassword: null })).toMatchObject({ ok: false, errors: { code: expect.any(String) } });
     expect(await createVillageWithAdmin(actor, { name: "丁村", code: "DING", noticeDays: 3, adminName: "丁", adminPhone: "13700000030", adminPassword: null })).toMatchObject({ ok: false, errors: { adminPhone: "该手机号已有账号" } });
-    expect(count("villages")).toBe(n);
+    expect(await count("villages")).toBe(n);
 
     const overview = await townshipOverview();
     expect(overview.villages.map((v) => v.name)).toEqual(["甲村", "乙村", "丙村"]);
@@ -368,8 +368,7 @@ describe("grids, villages and the audit log", () => {
     const a = await villageAuditPage(villageA, 1);
     expect(a.total).toBeGreaterThan(10);
     expect(a.rows.every((r) => r.id > 0)).toBe(true);
-    const villageOfRow = sqlite().prepare("select village_id from audit_log where id = ?");
-    for (const r of a.rows) expect((villageOfRow.get(r.id) as { village_id: number }).village_id).toBe(villageA);
+    for (const r of a.rows) expect((await q().get<{ village_id: number }>("select village_id from audit_log where id = ?", r.id))!.village_id).toBe(villageA);
     expect(a.rows[0].id).toBeGreaterThan(a.rows[1].id);
     const hh = a.rows.find((r) => r.action === "household.update");
     expect(hh).toMatchObject({ actor_name: "甲管理员", target_label: "001A号户" });
@@ -379,16 +378,16 @@ describe("grids, villages and the audit log", () => {
 
 describe("two admins at once", () => {
   it("adding the same 户号, or a second head, at the same moment: one wins, the other is told why", async () => {
-    const before = count("households");
+    const before = await count("households");
     const both = await Promise.all(
       ["同号甲", "同号乙"].map((headName) => createHouseholdByAdmin(adminA, villageA, { number: "C01", gridId: null, address: "", headName, headPhone: null })),
     );
     expect(both.filter((o) => o.ok)).toHaveLength(1);
     expect(both.find((o) => !o.ok)).toMatchObject({ ok: false, errors: { number: "本村已有这个户号" } });
-    expect(count("households")).toBe(before + 1);
+    expect(await count("households")).toBe(before + 1);
 
     const householdId = (both.find((o) => o.ok) as { householdId: number }).householdId;
-    await updateMemberByAdmin(adminA, villageA, householdId, (sqlite().prepare("select id from members where household_id = ?").get(householdId) as { id: number }).id, {
+    await updateMemberByAdmin(adminA, villageA, householdId, await idOf("select id from members where household_id = ? order by id", householdId), {
       name: "原户主", relation: "其他", phone: null, canRedeem: true,
     });
     const heads = await Promise.all(
@@ -396,7 +395,7 @@ describe("two admins at once", () => {
     );
     expect(heads.filter((o) => o.ok)).toHaveLength(1);
     expect(heads.find((o) => !o.ok)).toMatchObject({ ok: false, errors: { relation: expect.stringContaining("已有户主") } });
-    expect(sqlite().prepare("select count(*) as n from members where household_id = ? and is_head = 1 and active = 1").get(householdId)).toEqual({ n: 1 });
+    expect(await q().get("select count(*) as n from members where household_id = ? and is_head = 1 and active = 1", householdId)).toEqual({ n: 1 });
   });
 });
 
@@ -404,7 +403,7 @@ describe("guards found in review", () => {
   it("a village admin cannot lock out, by deactivating the member, a login that also serves another village", async () => {
     const out = await createHouseholdByAdmin(adminA, villageA, { number: "R01", gridId: gridA, address: "", headName: "孙跨村", headPhone: "13700000301" });
     const householdId = (out as { householdId: number }).householdId;
-    const memberId = (sqlite().prepare("select id from members where household_id = ?").get(householdId) as { id: number }).id;
+    const memberId = await idOf("select id from members where household_id = ? order by id", householdId);
     const userId = await insertUser({
       phone: "13700000301", passwordHash: hash, displayName: "孙跨村", memberId, mustChangePassword: false,
       roles: [{ role: "villager", villageId: villageA }, { role: "village_admin", villageId: villageB }],
@@ -421,20 +420,20 @@ describe("guards found in review", () => {
     const householdId = (out as { householdId: number }).householdId;
     const add = await addMemberByAdmin(adminA, villageA, householdId, { name: "钱二", relation: "子女", phone: null, canRedeem: true });
     expect(add.ok).toBe(true);
-    const second = (sqlite().prepare("select id from members where household_id = ? and is_head = 0").get(householdId) as { id: number }).id;
+    const second = await idOf("select id from members where household_id = ? and is_head = 0 order by id", householdId);
     expect((await setMemberActiveByAdmin(adminA, villageA, householdId, second, false)).ok).toBe(true);
     const made = await updateMemberByAdmin(adminA, villageA, householdId, second, { name: "钱二", relation: "户主", phone: null, canRedeem: true });
     expect(made).toMatchObject({ ok: false });
     expect((await memberInHousehold(villageA, householdId, second)).is_head).toBe(0);
 
-    const head = (sqlite().prepare("select id from members where household_id = ? and is_head = 1").get(householdId) as { id: number }).id;
+    const head = await idOf("select id from members where household_id = ? and is_head = 1 order by id", householdId);
     const login = await createMemberLogin(adminA, villageA, householdId, head, { phone: "13700000302", password: "first-pass-1" });
     expect(login.ok).toBe(true);
-    const userId = (sqlite().prepare("select id from users where member_id = ?").get(head) as { id: number }).id;
+    const userId = await idOf("select id from users where member_id = ? order by id", head);
     expect((await rolesOf(userId)).map((r) => r.role)).toContain("household_head");
     expect((await updateMemberByAdmin(adminA, villageA, householdId, head, { name: "钱户主", relation: "配偶", phone: null, canRedeem: true })).ok).toBe(true);
     expect((await rolesOf(userId)).map((r) => r.role)).not.toContain("household_head");
-    const roleAudit = sqlite().prepare("select * from audit_log where action = 'user.roles' and target_id = ? order by id desc limit 1").get(String(userId)) as { after_json: string };
+    const roleAudit = (await q().get<{ after_json: string }>("select * from audit_log where action = 'user.roles' and target_id = ? order by id desc limit 1", String(userId)))!;
     expect(JSON.parse(roleAudit.after_json)).toEqual({ household_head: false });
   });
 });

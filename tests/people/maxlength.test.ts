@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer, signInEach } from "../support/harness";
-import { errorPage, shownErrors, tableFingerprints } from "../support/sweep";
+import { sqlOn } from "../support/sql";
+import { appTables, errorPage, shownErrors, tableFingerprints } from "../support/sweep";
 
 type Who = "township_admin" | "village_admin";
 const PHONES: Record<Who, string> = { township_admin: "13900000000", village_admin: "13900000005" };
@@ -19,7 +20,7 @@ const pages = new Map<string, string>(); // url → html, loaded once before any
 let tables: string[] = [];
 
 const fill = (s: string) => s.replace(/\{(\w+)\}/g, (m, k: string) => ids[k] ?? (() => { throw new Error(`unknown ${m}`); })());
-const snapshot = () => [...tableFingerprints(database.sqlite, tables).values()].join(",");
+const snapshot = async () => [...(await tableFingerprints(database, tables)).values()].join(",");
 
 interface Case {
   name: string;
@@ -61,17 +62,18 @@ beforeAll(async () => {
   server = await startServer();
   database = openDatabase(server.database);
   for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
-  const admin = database.sqlite.prepare("select village_id from user_roles r join users u on u.id = r.user_id where u.phone = ? and r.role = 'village_admin'").get(PHONES.village_admin) as { village_id: number };
+  const q = sqlOn(database);
+  const admin = (await q.get<{ village_id: number }>("select village_id from user_roles r join users u on u.id = r.user_id where u.phone = ? and r.role = 'village_admin'", PHONES.village_admin))!;
   ids.V = String(admin.village_id);
-  ids.H = String((database.sqlite.prepare("select id from households where village_id = ? order by id limit 1").get(admin.village_id) as { id: number }).id);
+  ids.H = String((await q.get<{ id: number }>("select id from households where village_id = ? order by id limit 1", admin.village_id))!.id);
   for (const c of CASES) {
     const url = fill(c.page);
     if (!pages.has(url)) pages.set(url, (await clients.get(c.who)!.get(url)).text);
   }
-  tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%'").all() as { name: string }[]).map((r) => r.name);
+  tables = await appTables(database);
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
 });
 
@@ -84,10 +86,10 @@ describe("people/admin forms' maxlength matches what the server accepts", () => 
       const body = new URLSearchParams();
       for (const [k, v] of Object.entries(c.body)) body.append(k, fill(v));
       body.append(c.field, c.value ? c.value(n) : "甲".repeat(n));
-      const before = snapshot();
+      const before = await snapshot();
       const r = await clients.get(c.who)!.post(fill(c.page), body);
       expect(r.status, `${c.name}: ${n} characters`).toBeLessThan(500);
-      expect(snapshot(), `${c.name}: something was written`).toBe(before);
+      expect(await snapshot(), `${c.name}: something was written`).toBe(before);
       return messages(r.text);
     };
     const fits = await send(max);

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { engine } from "~/platform/database.server";
+import { sqlOn } from "../support/sql";
 import { createHousehold } from "~/people/households.server";
 import {
   decodeRosterFile,
@@ -28,30 +28,28 @@ async function newVillage(): Promise<number> {
   return createVillage({ townshipId: township, name: `测试${seq}村`, code: `RT${seq}` });
 }
 
-function counts() {
-  const n = (table: string) => (engine().sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+async function counts() {
+  const n = async (table: string) => (await sqlOn().get<{ n: number }>(`select count(*) as n from ${table}`))!.n;
   return {
-    households: n("households"),
-    members: n("members"),
-    grids: n("grids"),
-    accounts: n("accounts"),
-    audit: n("audit_log"),
+    households: await n("households"),
+    members: await n("members"),
+    grids: await n("grids"),
+    accounts: await n("accounts"),
+    audit: await n("audit_log"),
   };
 }
 
-function roster(villageId: number) {
-  const households = engine()
-    .sqlite.prepare(
-      `select h.number, h.address, g.name as grid from households h left join grids g on g.id = h.grid_id
-       where h.village_id = ? order by h.number`,
-    )
-    .all(villageId);
-  const members = engine()
-    .sqlite.prepare(
-      `select h.number, m.name, m.relation, m.phone, m.is_head from members m join households h on h.id = m.household_id
-       where m.village_id = ? order by h.number, m.name`,
-    )
-    .all(villageId);
+async function roster(villageId: number) {
+  const households = await sqlOn().all(
+    `select h.number, h.address, g.name as grid from households h left join grids g on g.id = h.grid_id
+     where h.village_id = ? order by h.number`,
+    villageId,
+  );
+  const members = await sqlOn().all(
+    `select h.number, m.name, m.relation, m.phone, m.is_head from members m join households h on h.id = m.household_id
+     where m.village_id = ? order by h.number, m.name`,
+    villageId,
+  );
   return { households, members };
 }
 
@@ -86,7 +84,7 @@ describe("importRoster", () => {
     const results = [];
     for (const file of ["valid-utf8.csv", "valid-utf8-bom.csv", "valid-gbk.csv"]) {
       const v = await newVillage();
-      const before = counts();
+      const before = await counts();
       const r = await importRoster(v, actor, fixture(file));
       if (!r.ok) throw new Error(`${file}: ${JSON.stringify(r)}`);
       expect(r.households.map((h) => [h.number, h.head, h.members])).toEqual([
@@ -97,7 +95,7 @@ describe("importRoster", () => {
       ]);
       expect(r.members).toBe(8);
       expect(r.newGrids).toEqual(["第一网格", "第二网格"]);
-      const after = counts();
+      const after = await counts();
       expect(after).toEqual({
         households: before.households + 4,
         members: before.members + 8,
@@ -105,12 +103,12 @@ describe("importRoster", () => {
         accounts: before.accounts + 4, // every household gets its points account
         audit: before.audit + 1,
       });
-      const log = engine()
-        .sqlite.prepare("select action, actor_role, village_id, after_json from audit_log order by id desc limit 1")
-        .get() as { action: string; actor_role: string; village_id: number; after_json: string };
+      const log = (await sqlOn().get<{ action: string; actor_role: string; village_id: number; after_json: string }>(
+        "select action, actor_role, village_id, after_json from audit_log order by id desc limit 1",
+      ))!;
       expect(log).toMatchObject({ action: "import_roster", actor_role: "village_admin", village_id: v });
       expect(JSON.parse(log.after_json)).toEqual({ rows: 8, households: 4, members: 8, newGrids: 2 });
-      results.push(roster(v));
+      results.push(await roster(v));
     }
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual(results[0]);
@@ -125,16 +123,16 @@ describe("importRoster", () => {
 
   it("reuses grids that already exist and only reports new ones", async () => {
     const v = await newVillage();
-    engine().sqlite.prepare("insert into grids (village_id, name) values (?, '第一网格')").run(v);
+    await sqlOn().run("insert into grids (village_id, name) values (?, '第一网格')", v);
     const r = await importRoster(v, actor, fixture("valid-utf8.csv"));
     expect(r.ok && r.newGrids).toEqual(["第二网格"]);
   });
 
   it("reports every problem with its Excel row number and writes nothing", async () => {
     const v = await newVillage();
-    const before = counts();
+    const before = await counts();
     const r = expectFailure(await importRoster(v, actor, fixture("invalid.csv")));
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
     expect(r.message).toMatch(/没有导入任何数据/);
     const got = r.errors.map((e) => [e.row, e.column]);
     expect(got).toEqual([
@@ -152,16 +150,16 @@ describe("importRoster", () => {
     expect(r.errors.find((e) => e.row === 6 && e.column === "手机号")!.message).toMatch(/第 2 行重复/);
     expect(r.errors.find((e) => e.row === 9)!.message).toMatch(/没有户主/);
     expect(r.totalErrors).toBe(8);
-    expect(roster(v).households).toEqual([]);
+    expect((await roster(v)).households).toEqual([]);
   });
 
   it("refuses 户号 that already exist in the village, but not in another village", async () => {
     const v = await newVillage();
     await createHousehold({ villageId: v, gridId: null, number: "1002", address: "", members: [{ name: "老住户", relation: "户主" }] });
-    const before = counts();
+    const before = await counts();
     const r = expectFailure(await importRoster(v, actor, fixture("valid-utf8.csv")));
     expect(r.errors).toEqual([{ row: 5, column: "户号", message: "户号 1002 本村已经有了，不能重复导入" }]);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
 
     // importing the same file twice: the second time every household is refused
     const w = await newVillage();
@@ -172,14 +170,14 @@ describe("importRoster", () => {
 
   it("imports a file sent twice at once only once, and tells the second upload which rows", async () => {
     const v = await newVillage();
-    const before = counts();
+    const before = await counts();
     // Both are checked before either writes; the second finds the 户号 taken when it writes.
     const [a, b] = await Promise.all([importRoster(v, actor, fixture("valid-utf8.csv")), importRoster(v, actor, fixture("valid-utf8.csv"))]);
     expect([a.ok, b.ok].sort()).toEqual([false, true]);
     const refused = expectFailure(a.ok ? b : a);
     expect(refused.errors.map((e) => e.row)).toEqual([2, 5, 8, 10]);
     expect(refused.errors[0]).toMatchObject({ column: "户号", message: "户号 1001 本村已经有了，不能重复导入" });
-    expect(counts()).toEqual({
+    expect(await counts()).toEqual({
       households: before.households + 4, members: before.members + 8, grids: before.grids + 2, accounts: before.accounts + 4, audit: before.audit + 1,
     });
   });
@@ -196,12 +194,12 @@ describe("importRoster", () => {
     const v = await newVillage();
     const r = await importRoster(v, actor, utf8(`${HEADER}\n８００１,,,钱多多,户主,１３９ １２３４ ５６７８\n`));
     expect(r.ok).toBe(true);
-    expect(roster(v).members).toEqual([{ number: "8001", name: "钱多多", relation: "户主", phone: "13912345678", is_head: 1 }]);
+    expect((await roster(v)).members).toEqual([{ number: "8001", name: "钱多多", relation: "户主", phone: "13912345678", is_head: 1 }]);
   });
 
   it("refuses markup in any cell", async () => {
     const v = await newVillage();
-    const before = counts();
+    const before = await counts();
     const r = expectFailure(
       await importRoster(v, actor, utf8(`${HEADER}\n9001,<b>网格</b>,"<img src=x onerror=alert(1)>",张三,户主,\n9002,,,李四>,户主,\n`)),
     );
@@ -210,7 +208,7 @@ describe("importRoster", () => {
       [2, "门牌地址"],
       [3, "姓名"],
     ]);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it("refuses duplicate phones, bad phones and names that are too long", async () => {
@@ -232,7 +230,7 @@ describe("importRoster", () => {
 
   it("gives a clear message for empty, header-only, binary, oversized and malformed files", async () => {
     const v = await newVillage();
-    const before = counts();
+    const before = await counts();
     const message = async (bytes: Uint8Array) => expectFailure(await importRoster(v, actor, bytes)).message;
     expect(await message(new Uint8Array())).toMatch(/文件是空的/);
     expect(await message(utf8("\uFEFF  \r\n"))).toMatch(/文件是空的/);
@@ -251,7 +249,7 @@ describe("importRoster", () => {
     // an unclosed quote
     const quote = expectFailure(await importRoster(v, actor, utf8(`${HEADER}\n1,,,张三,户主,\n2,,"东街,李四,户主,\n`)));
     expect(quote.errors).toEqual([{ row: 3, message: expect.stringMatching(/引号没有成对/) }]);
-    expect(counts()).toEqual(before);
+    expect(await counts()).toEqual(before);
   });
 
   it("numbers rows as Excel does when cells span lines and blank rows are present", async () => {

@@ -1,6 +1,7 @@
+import crypto from "node:crypto";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
-import { engine, closeDatabase, migrateToLatest } from "~/platform/database.server";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { engine, closeDatabase, migrateToLatest, type Engine } from "~/platform/database.server";
 import { DEMO_PASSWORD, isEmpty, seedDemo, seedEmpty, type DemoLogin } from "../../db/seed/demo.server";
 import { checkLedger } from "~/ledger/check.server";
 import { householdBalance } from "~/ledger/ledger.server";
@@ -8,47 +9,75 @@ import { verifyPassword } from "~/platform/password.server";
 import { findUserByPhone, rolesOf } from "~/people/users.server";
 import { now } from "~/platform/clock.server";
 import { cleanStoredPhotos } from "~/photos/cleanup.server";
+import { createTestDatabase, dropTestDatabase } from "../support/postgres";
+import { onPostgres, sqlOn } from "../support/sql";
+import { appTables } from "../support/sweep";
 
-const count = (sql: string, ...params: unknown[]) => (engine().sqlite.prepare(sql).get(...params) as { n: number }).n;
+const q = () => sqlOn();
+const count = async (sql: string, ...params: unknown[]) => (await q().get<{ n: number }>(sql, ...params))!.n;
+
+/** Columns random by design: bcrypt's salt in password and PIN hashes, a stored photo's key and file name. */
+const RANDOM = new Set(["password_hash", "pin_hash", "key", "file"]);
+
+/** Every app table as its rows (random columns left out), sorted: two townships compare equal when they are the same. */
+async function township(on: Engine): Promise<Record<string, { rows: number; sha1: string }>> {
+  const out: Record<string, { rows: number; sha1: string }> = {};
+  for (const table of await appTables(on)) {
+    const rows = (await sqlOn(on).all(`select * from "${table}"`)).map((r) =>
+      JSON.stringify(
+        Object.entries(r)
+          .filter(([k]) => !RANDOM.has(k))
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString("base64") : v]),
+      ),
+    );
+    rows.sort();
+    out[table] = { rows: rows.length, sha1: crypto.createHash("sha1").update(rows.join("\n")).digest("hex") };
+  }
+  return out;
+}
 
 describe("demo seed", () => {
   let logins: DemoLogin[] = [];
   let villages: { id: number; name: string; code: string }[] = [];
+  // The demo's history ends "now": one instant for the whole file, so that on PostgreSQL the SQLite
+  // twin seeded below is comparable to the millisecond.
+  const NOW = Date.now();
+  beforeAll(() => void vi.spyOn(Date, "now").mockReturnValue(NOW));
+  afterAll(() => void vi.restoreAllMocks());
 
   it("seeds an empty database", async () => {
     expect(await isEmpty()).toBe(true);
     logins = await seedDemo();
     expect(await isEmpty()).toBe(false);
-    villages = engine().sqlite.prepare("select id, name, code from villages order by id").all() as typeof villages;
+    villages = await q().all<(typeof villages)[number]>("select id, name, code from villages order by id");
     const rows = {
-      households: count("select count(*) as n from households"),
-      members: count("select count(*) as n from members"),
-      users: count("select count(*) as n from users"),
-      transactions: count("select count(*) as n from ledger_transactions"),
-      entries: count("select count(*) as n from ledger_entries"),
+      households: await count("select count(*) as n from households"),
+      members: await count("select count(*) as n from members"),
+      users: await count("select count(*) as n from users"),
+      transactions: await count("select count(*) as n from ledger_transactions"),
+      entries: await count("select count(*) as n from ledger_entries"),
     };
     expect(rows.entries).toBeGreaterThan(2 * rows.transactions - 1);
     expect(rows.transactions).toBeGreaterThan(1000);
-  });
+  }, 240_000); // ~3 s on SQLite; on PostgreSQL each of its ~40 000 statements is a round trip to the server
 
-  it("builds 青山镇 with two villages of 100-140 households, grids and a store each", () => {
-    expect((engine().sqlite.prepare("select name from townships").all() as { name: string }[]).map((t) => t.name)).toEqual(["青山镇"]);
+  it("builds 青山镇 with two villages of 100-140 households, grids and a store each", async () => {
+    expect((await q().all<{ name: string }>("select name from townships")).map((t) => t.name)).toEqual(["青山镇"]);
     expect(villages.map((v) => v.name)).toEqual(["桃源村", "杏花村"]);
     for (const v of villages) {
-      const n = count("select count(*) as n from households where village_id = ?", v.id);
+      const n = await count("select count(*) as n from households where village_id = ?", v.id);
       expect(n).toBeGreaterThanOrEqual(100);
       expect(n).toBeLessThanOrEqual(140);
-      expect(count("select count(*) as n from grids where village_id = ?", v.id)).toBeGreaterThanOrEqual(4);
-      expect(count("select count(*) as n from households where village_id = ? and grid_id is null", v.id)).toBe(0);
-      const store = engine().sqlite.prepare("select s.name, a.id as account from stores s join accounts a on a.store_id = s.id where s.village_id = ?").get(v.id) as
-        | { name: string; account: number }
-        | undefined;
+      expect(await count("select count(*) as n from grids where village_id = ?", v.id)).toBeGreaterThanOrEqual(4);
+      expect(await count("select count(*) as n from households where village_id = ? and grid_id is null", v.id)).toBe(0);
+      const store = await q().get<{ name: string; account: number }>("select s.name, a.id as account from stores s join accounts a on a.store_id = s.id where s.village_id = ?", v.id);
       expect(store?.name).toBe(`${v.name}积分超市`);
     }
     // 1-6 members each, exactly one head
-    expect(count("select count(*) as n from (select household_id, count(*) c from members group by household_id having c < 1 or c > 6)")).toBe(0);
-    expect(count("select count(*) as n from households h where (select count(*) from members m where m.household_id = h.id and m.is_head = 1) <> 1")).toBe(0);
-    expect(count("select count(*) as n from members where relation not in ('户主','配偶','子女','儿媳','孙子女','父母')")).toBe(0);
+    expect(await count("select count(*) as n from (select household_id from members group by household_id having count(*) < 1 or count(*) > 6) as sizes")).toBe(0);
+    expect(await count("select count(*) as n from households h where (select count(*) from members m where m.household_id = h.id and m.is_head = 1) <> 1")).toBe(0);
+    expect(await count("select count(*) as n from members where relation not in ('户主','配偶','子女','儿媳','孙子女','父母')")).toBe(0);
   });
 
   it("creates the demo logins with the right roles and the shared password", async () => {
@@ -88,40 +117,42 @@ describe("demo seed", () => {
 
   it("links 13900000001 to the head of a real household with a healthy balance and history", async () => {
     const user = (await findUserByPhone("13900000001"))!;
-    const member = engine().sqlite.prepare("select * from members where id = ?").get(user.member_id) as {
-      household_id: number; village_id: number; is_head: number; phone: string; relation: string;
-    };
+    const member = (await q().get<{ household_id: number; village_id: number; is_head: number; phone: string; relation: string }>(
+      "select * from members where id = ?",
+      user.member_id,
+    ))!;
     expect(member).toMatchObject({ village_id: villages[0].id, is_head: 1, phone: "13900000001", relation: "户主" });
-    expect(count("select count(*) as n from members where household_id = ?", member.household_id)).toBeGreaterThanOrEqual(3);
+    expect(await count("select count(*) as n from members where household_id = ?", member.household_id)).toBeGreaterThanOrEqual(3);
     const b = await householdBalance(member.household_id);
     expect(b.balance).toBeGreaterThanOrEqual(100);
     expect(b.score).toBeGreaterThan(0);
-    const kinds = engine().sqlite.prepare(
+    const kinds = await q().all<{ kind: string; n: number }>(
       `select t.kind, count(*) as n from ledger_transactions t join ledger_entries e on e.txn_id = t.id
        join accounts a on a.id = e.account_id where a.household_id = ? group by t.kind`,
-    ).all(member.household_id) as { kind: string; n: number }[];
+      member.household_id,
+    );
     const byKind = Object.fromEntries(kinds.map((k) => [k.kind, k.n]));
     expect(byKind.award).toBeGreaterThanOrEqual(12);
     expect(byKind.redemption ?? 0).toBeGreaterThanOrEqual(1);
 
     const v2 = (await findUserByPhone("13900000011"))!;
-    const m2 = engine().sqlite.prepare("select village_id, is_head from members where id = ?").get(v2.member_id) as { village_id: number; is_head: number };
+    const m2 = await q().get<{ village_id: number; is_head: number }>("select village_id, is_head from members where id = ?", v2.member_id);
     expect(m2).toEqual({ village_id: villages[1].id, is_head: 0 });
   });
 
-  it("gives some members villager logins, and leaves a few households without any phone", () => {
+  it("gives some members villager logins, and leaves a few households without any phone", async () => {
     for (const v of villages) {
-      const villagers = count(
+      const villagers = await count(
         "select count(distinct u.id) as n from users u join user_roles r on r.user_id = u.id where r.role = 'villager' and r.village_id = ?",
         v.id,
       );
       expect(villagers).toBeGreaterThan(10);
-      const noPhone = count(
+      const noPhone = await count(
         "select count(*) as n from households h where h.village_id = ? and not exists (select 1 from members m where m.household_id = h.id and m.phone is not null)",
         v.id,
       );
       expect(noPhone).toBeGreaterThanOrEqual(3);
-      const noLogin = count(
+      const noLogin = await count(
         `select count(*) as n from households h where h.village_id = ? and not exists
          (select 1 from members m join users u on u.member_id = m.id where m.household_id = h.id)`,
         v.id,
@@ -129,105 +160,127 @@ describe("demo seed", () => {
       expect(noLogin).toBeGreaterThan(noPhone);
     }
     // every villager login belongs to a member whose phone it uses; heads also manage the household
-    expect(count(`select count(*) as n from users u join user_roles r on r.user_id = u.id and r.role = 'villager'
+    expect(await count(`select count(*) as n from users u join user_roles r on r.user_id = u.id and r.role = 'villager'
                   left join members m on m.id = u.member_id where m.id is null or m.phone <> u.phone or m.village_id <> r.village_id`)).toBe(0);
-    expect(count(`select count(*) as n from users u join members m on m.id = u.member_id where m.is_head = 1 and
+    expect(await count(`select count(*) as n from users u join members m on m.id = u.member_id where m.is_head = 1 and
                   not exists (select 1 from user_roles r where r.user_id = u.id and r.role = 'household_head')`)).toBe(0);
-    expect(count("select count(*) as n from users where must_change_password <> 0")).toBe(0);
+    expect(await count("select count(*) as n from users where must_change_password <> 0")).toBe(0);
   });
 
   it("writes a year of realistic, balanced ledger history ending today", async () => {
     expect((await checkLedger(engine().writer)).filter((r) => !r.ok)).toEqual([]);
-    expect(count("select count(*) as n from accounts where kind = 'household' and balance < 0")).toBe(0);
-    expect(count("select count(*) as n from ledger_transactions where idem_key not like 'demo:v1:%'")).toBe(0);
-    expect(count("select count(*) as n from ledger_transactions where cause_kind <> 'demo' or actor_user_id is null")).toBe(0);
+    expect(await count("select count(*) as n from accounts where kind = 'household' and balance < 0")).toBe(0);
+    expect(await count("select count(*) as n from ledger_transactions where idem_key not like 'demo:v1:%'")).toBe(0);
+    expect(await count("select count(*) as n from ledger_transactions where cause_kind <> 'demo' or actor_user_id is null")).toBe(0);
     // actors match their role
-    expect(count(`select count(*) as n from ledger_transactions t where not exists
+    expect(await count(`select count(*) as n from ledger_transactions t where not exists
                   (select 1 from user_roles r where r.user_id = t.actor_user_id and r.role = t.actor_role and r.village_id = t.village_id)`)).toBe(0);
-    expect(count("select count(*) as n from ledger_transactions where kind = 'redemption' and actor_role <> 'store_keeper'")).toBe(0);
+    expect(await count("select count(*) as n from ledger_transactions where kind = 'redemption' and actor_role <> 'store_keeper'")).toBe(0);
 
-    const span = engine().sqlite.prepare("select min(created_at) as lo, max(created_at) as hi from ledger_transactions").get() as { lo: number; hi: number };
+    const span = (await q().get<{ lo: number; hi: number }>("select min(created_at) as lo, max(created_at) as hi from ledger_transactions"))!;
     expect(now() - span.lo).toBeGreaterThan(300 * 86_400_000);
     expect(span.hi).toBeLessThanOrEqual(now());
     expect(now() - span.hi).toBeLessThan(40 * 86_400_000);
     // walking forward in time: created_at never decreases with the id
-    expect(count(`select count(*) as n from ledger_transactions a join ledger_transactions b on b.id = a.id + 1 where b.created_at < a.created_at`)).toBe(0);
+    expect(await count(`select count(*) as n from ledger_transactions a join ledger_transactions b on b.id = a.id + 1 where b.created_at < a.created_at`)).toBe(0);
 
     const memo = (like: string) => count("select count(*) as n from ledger_transactions where memo like ?", like);
-    expect(memo("环境卫生评比·优秀（%")).toBeGreaterThan(100);
-    expect(memo("环境卫生评比·良好（%")).toBeGreaterThan(100);
-    expect(memo("志愿服务·%")).toBeGreaterThan(100);
-    expect(memo("民主评议·好婆婆%")).toBeGreaterThan(0);
-    expect(memo("民主评议·文明家庭%")).toBeGreaterThan(0);
-    expect(memo("村规民约·%")).toBeGreaterThan(0);
-    expect(memo("积分超市兑换：%")).toBeGreaterThan(100);
+    expect(await memo("环境卫生评比·优秀（%")).toBeGreaterThan(100);
+    expect(await memo("环境卫生评比·良好（%")).toBeGreaterThan(100);
+    expect(await memo("志愿服务·%")).toBeGreaterThan(100);
+    expect(await memo("民主评议·好婆婆%")).toBeGreaterThan(0);
+    expect(await memo("民主评议·文明家庭%")).toBeGreaterThan(0);
+    expect(await memo("村规民约·%")).toBeGreaterThan(0);
+    expect(await memo("积分超市兑换：%")).toBeGreaterThan(100);
     // Last month's sanitation is the published demo round (credited through claims), never also history.
-    const published = engine().sqlite.prepare("select distinct title from sanitation_rounds where status = 'published'").all() as { title: string }[];
+    const published = await q().all<{ title: string }>("select distinct title from sanitation_rounds where status = 'published'");
     expect(published.length).toBeGreaterThan(0);
-    for (const { title } of published) expect(memo(`环境卫生评比%（${title}%`), title).toBe(0);
+    for (const { title } of published) expect(await memo(`环境卫生评比%（${title}%`), title).toBe(0);
 
-    const reversals = engine().sqlite.prepare("select memo from ledger_transactions where kind = 'reversal'").all() as { memo: string }[];
+    const reversals = await q().all<{ memo: string }>("select memo from ledger_transactions where kind = 'reversal'");
     expect(reversals.length).toBeGreaterThanOrEqual(2);
     for (const r of reversals) expect(r.memo).toMatch(/^红冲：/);
 
-    const amounts = engine().sqlite.prepare(
+    const amounts = (await q().get<{ lo: number; hi: number }>(
       "select min(e.amount) as lo, max(e.amount) as hi from ledger_entries e join ledger_transactions t on t.id = e.txn_id join accounts a on a.id = e.account_id where t.kind = 'redemption' and a.kind = 'store'",
-    ).get() as { lo: number; hi: number };
+    ))!;
     expect(amounts.lo).toBeGreaterThanOrEqual(15);
     expect(amounts.hi).toBeLessThanOrEqual(120);
   });
 
-  it("gives every tier of the demo checklist a rule, so its published round has one claim per scored household", () => {
-    for (const c of engine().sqlite.prepare("select tiers_json from checklists").all() as { tiers_json: string }[]) {
+  it("gives every tier of the demo checklist a rule, so its published round has one claim per scored household", async () => {
+    for (const c of await q().all<{ tiers_json: string }>("select tiers_json from checklists")) {
       const tiers = JSON.parse(c.tiers_json) as { name: string; ruleId: number | null }[];
       expect(tiers.map((t) => t.name)).toEqual(["优秀", "良好", "合格", "不合格"]);
       for (const t of tiers) expect(t.ruleId, t.name).not.toBeNull();
     }
-    const rounds = engine().sqlite.prepare("select id from sanitation_rounds where status = 'published'").all() as { id: number }[];
+    const rounds = await q().all<{ id: number }>("select id from sanitation_rounds where status = 'published'");
     expect(rounds.length).toBeGreaterThan(0);
     for (const { id } of rounds) {
-      const scored = count("select count(*) as n from inspections where round_id = ? and status = 'scored'", id);
+      const scored = await count("select count(*) as n from inspections where round_id = ? and status = 'scored'", id);
       expect(scored).toBeGreaterThan(0);
-      expect(count("select count(distinct household_id) as n from claims where source_kind = 'round' and source_id = ?", id)).toBe(scored);
-      expect(count("select count(*) as n from claims where source_kind = 'round' and source_id = ?", id)).toBe(scored);
-      expect(count(`select count(*) as n from claims c join inspections i on i.round_id = c.source_id and i.household_id = c.household_id
+      expect(await count("select count(distinct household_id) as n from claims where source_kind = 'round' and source_id = ?", id)).toBe(scored);
+      expect(await count("select count(*) as n from claims where source_kind = 'round' and source_id = ?", id)).toBe(scored);
+      expect(await count(`select count(*) as n from claims c join inspections i on i.round_id = c.source_id and i.household_id = c.household_id
                     where c.source_kind = 'round' and c.source_id = ? and i.status <> 'scored'`, id)).toBe(0);
-      expect(count(`select count(*) as n from claims c join rules r on r.id = c.rule_id where c.source_kind = 'round' and c.source_id = ? and r.name = '环境卫生评比·合格'`, id)).toBeGreaterThan(0);
+      expect(await count(`select count(*) as n from claims c join rules r on r.id = c.rule_id where c.source_kind = 'round' and c.source_id = ? and r.name = '环境卫生评比·合格'`, id)).toBeGreaterThan(0);
     }
   });
 
-  it("leaves every demo claim in review approvable by a committee member who neither filed it nor lives in its household", () => {
-    const stuck = engine().sqlite.prepare(
+  it("leaves every demo claim in review approvable by a committee member who neither filed it nor lives in its household", async () => {
+    const stuck = await q().all(
       `select c.id from claims c where c.status = 'pending' and not exists (
          select 1 from user_roles r join users u on u.id = r.user_id left join members m on m.id = u.member_id
          where r.role = 'committee' and r.village_id = c.village_id and u.id <> c.filer_user_id
            and (m.household_id is null or m.household_id <> c.household_id))`,
-    ).all();
-    expect(count("select count(*) as n from claims where status = 'pending'")).toBeGreaterThan(0);
+    );
+    expect(await count("select count(*) as n from claims where status = 'pending'")).toBeGreaterThan(0);
     expect(stuck).toEqual([]);
   });
 
   it("stores its photos the way uploads are stored: re-encoded without metadata, nothing left for the boot pass", async () => {
-    expect(count("select count(*) as n from claim_photos")).toBeGreaterThan(0);
-    expect(count("select count(*) as n from inspection_photos")).toBeGreaterThan(0);
-    expect(count("select count(*) as n from goods where photo is not null")).toBeGreaterThan(0);
-    expect(count("select count(*) as n from claim_photos where cleaned_at is null or mime <> 'image/jpeg'")).toBe(0);
-    expect(count("select count(*) as n from inspection_photos where cleaned_at is null or mime <> 'image/jpeg'")).toBe(0);
-    expect(count("select count(*) as n from goods where photo is not null and photo_cleaned_at is null")).toBe(0);
+    expect(await count("select count(*) as n from claim_photos")).toBeGreaterThan(0);
+    expect(await count("select count(*) as n from inspection_photos")).toBeGreaterThan(0);
+    expect(await count("select count(*) as n from goods where photo is not null")).toBeGreaterThan(0);
+    expect(await count("select count(*) as n from claim_photos where cleaned_at is null or mime <> 'image/jpeg'")).toBe(0);
+    expect(await count("select count(*) as n from inspection_photos where cleaned_at is null or mime <> 'image/jpeg'")).toBe(0);
+    expect(await count("select count(*) as n from goods where photo is not null and photo_cleaned_at is null")).toBe(0);
     expect(await cleanStoredPhotos()).toEqual({ files: 0, removed: [], goods: 0 });
   });
 
   it("does nothing on a database that already has a township", async () => {
-    const before = count("select count(*) as n from ledger_transactions") + count("select count(*) as n from users");
+    const before = await count("select count(*) as n from ledger_transactions") + await count("select count(*) as n from users");
     expect(await seedDemo()).toEqual([]);
-    expect(count("select count(*) as n from ledger_transactions") + count("select count(*) as n from users")).toBe(before);
+    expect(await count("select count(*) as n from ledger_transactions") + await count("select count(*) as n from users")).toBe(before);
     await expect(seedEmpty()).rejects.toThrow();
   });
 
+  // The reference is SQLite: the PostgreSQL run seeds it again beside its own township and compares.
+  it.runIf(onPostgres())("seeds the very same township on PostgreSQL as on SQLite", async () => {
+    const here = await township(engine());
+    expect(here.ledger_transactions.rows).toBeGreaterThan(1000);
+    const original = { url: process.env.DATABASE_URL, path: process.env.DATABASE_PATH! };
+    await closeDatabase();
+    process.env.DATABASE_URL = "";
+    process.env.DATABASE_PATH = path.join(path.dirname(original.path), "sqlite-twin", "app.sqlite");
+    try {
+      await migrateToLatest();
+      expect((await seedDemo()).map((l) => l.phone)).toEqual(logins.map((l) => l.phone));
+      expect(here).toEqual(await township(engine()));
+    } finally {
+      await closeDatabase();
+      process.env.DATABASE_URL = original.url;
+      process.env.DATABASE_PATH = original.path;
+    }
+  }, 120_000);
+
   it("seedEmpty creates only the township and a township admin who must change the password", async () => {
     const original = process.env.DATABASE_PATH!;
+    const originalUrl = process.env.DATABASE_URL;
     await closeDatabase();
-    process.env.DATABASE_PATH = path.join(path.dirname(original), "empty.sqlite");
+    // A database of its own: on PostgreSQL a fresh one copied from the migrated template.
+    if (originalUrl) process.env.DATABASE_URL = await createTestDatabase();
+    else process.env.DATABASE_PATH = path.join(path.dirname(original), "empty.sqlite");
     try {
       await migrateToLatest();
       expect(await isEmpty()).toBe(true);
@@ -239,12 +292,16 @@ describe("demo seed", () => {
       expect(user.must_change_password).toBe(1);
       expect(await verifyPassword(password, user.password_hash)).toBe(true);
       expect(await rolesOf(user.id)).toEqual([{ role: "township_admin", villageId: null }]);
-      expect((engine().sqlite.prepare("select name from townships").all() as { name: string }[]).map((t) => t.name)).toEqual(["青山镇"]);
-      expect(count("select count(*) as n from villages")).toBe(0);
-      expect(count("select count(*) as n from ledger_transactions")).toBe(0);
+      expect((await q().all<{ name: string }>("select name from townships")).map((t) => t.name)).toEqual(["青山镇"]);
+      expect(await count("select count(*) as n from villages")).toBe(0);
+      expect(await count("select count(*) as n from ledger_transactions")).toBe(0);
       expect(await isEmpty()).toBe(false);
     } finally {
       await closeDatabase();
+      if (originalUrl) {
+        await dropTestDatabase(process.env.DATABASE_URL!);
+        process.env.DATABASE_URL = originalUrl;
+      }
       process.env.DATABASE_PATH = original;
     }
   });

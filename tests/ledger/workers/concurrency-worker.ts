@@ -1,5 +1,5 @@
-// One of several processes hammering the same database file (see ../concurrency.test.ts).
-// Env: DATABASE_PATH, WORKER_ID, OPS, SEED, CONFIG (JSON), OUT (file for the JSON report).
+// One of several processes hammering the same database (see ../concurrency.test.ts).
+// Env: DATABASE_PATH (or the inherited DATABASE_URL), WORKER_ID, OPS, SEED, CONFIG (JSON), OUT (file for the JSON report).
 import fs from "node:fs";
 import { unitOfWork } from "~/platform/database.server";
 import {

@@ -8,6 +8,7 @@
 // The GO line may carry a request that was in flight when the previous process was killed:
 // it is sent again first, exactly as before, as a client retrying after a lost response would.
 import fs from "node:fs";
+import { unitOfWork } from "~/platform/database.server";
 import { award, convertHold, deduct, householdBalance, LedgerError, placeHold, redeem, reverse } from "~/ledger/ledger.server";
 import { mulberry32, pick, randInt } from "./rng";
 
@@ -89,7 +90,10 @@ async function send(req: CrashRequest): Promise<number | null> {
   }
 }
 
-await householdBalance(cfg.householdIds[0]); // open the database and prepare statements before the clock starts
+// Open the database before the clock starts: prepare statements, and connect both the reading and
+// the writing side (each its own connection pool on PostgreSQL).
+await householdBalance(cfg.householdIds[0]);
+await unitOfWork(async () => {});
 say("READY");
 const go = JSON.parse(readLine().slice(3)) as { loop: number; retry: CrashRequest | null };
 if (go.retry) await send(go.retry);
