@@ -6,7 +6,7 @@ import type { Updateable } from "kysely";
 import type { Claim, ClaimStatus, ClaimTable, Rule } from "../../db/schema";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { constant, db, unitOfWork } from "~/platform/database.server";
+import { APPENDS, constant, db, unitOfWork } from "~/platform/database.server";
 import { award, deduct, reverse } from "~/ledger/ledger.server";
 import { capViolation, type Counted } from "./caps.server";
 import { CLAIM_LIMITS, CLAIM_STATUS_LABELS, MAX_PHOTOS } from "./labels";
@@ -363,7 +363,7 @@ async function creditClaimInTxn(claimId: number): Promise<boolean> {
 }
 
 export async function creditClaim(claimId: number): Promise<boolean> {
-  return unitOfWork(() => creditClaimInTxn(claimId));
+  return unitOfWork(() => creditClaimInTxn(claimId), APPENDS);
 }
 
 /** The scheduler's job: every claim whose 公示 ended with no open objection, one unit of work each. */

@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import type { Selectable } from "kysely";
 import type { LedgerTransactionTable, TxnKind } from "../../db/schema";
 import { chinaMonth, chinaYear, now } from "~/platform/clock.server";
-import { constant, atomically, db, lockLedgerChain, unitOfWork } from "~/platform/database.server";
+import { APPENDS, constant, atomically, db, lockLedgerChain, unitOfWork } from "~/platform/database.server";
 
 export interface Actor {
   userId: number | null;
@@ -227,7 +227,7 @@ export function post(input: PostInput): Promise<PostResult> {
   const { idemKey: _k, request, ...rest } = input;
   // Hash what the caller asked, not values derived from the clock (a retry across New Year is the same request).
   const hash = requestHash(request ?? rest);
-  return unitOfWork(() => postInTxn(input, hash));
+  return unitOfWork(() => postInTxn(input, hash), APPENDS);
 }
 
 // ---- accounts -------------------------------------------------------------
@@ -370,7 +370,7 @@ function householdPost(kind: TxnKind, m: HouseholdMove, allowOverdraft: boolean,
       },
       hash,
     );
-  });
+  }, APPENDS);
 }
 
 /** A replayed request: the transaction its key already names (or the conflict if the request differs). */
@@ -410,7 +410,7 @@ export function reverse(r: { txnId: number; idemKey: string; actor: Actor; memo:
       },
       hash,
     );
-  });
+  }, APPENDS);
 }
 
 // ---- holds ----------------------------------------------------------------
@@ -520,7 +520,7 @@ export function convertHold(c: {
     );
     await settleHold(hold.id, "converted", result.txnId);
     return result;
-  });
+  }, APPENDS);
 }
 
 /** A direct redemption without a prior hold (counter checkout confirms in one step). */
@@ -549,5 +549,5 @@ export async function redeem(r: {
         { accountId: r.storeAccountId, amount: r.amount, scoreDelta: 0, scoreYear: year },
       ],
     });
-  });
+  }, APPENDS);
 }

@@ -212,6 +212,18 @@ export function constant<T extends string | number>(value: T): RawBuilder<T> {
   return sql.lit(value);
 }
 
+export interface UnitOptions {
+  /**
+   * The unit appends to the ledger: on PostgreSQL it begins with the chain's lock instead of
+   * learning at its first append that it needs it and starting again (see `lockLedgerChain`).
+   * Only the outermost unit's option counts.
+   */
+  appendsToLedger?: boolean;
+}
+
+/** The option of units that append to the ledger. */
+export const APPENDS: UnitOptions = { appendsToLedger: true };
+
 /**
  * Runs fn as one atomic unit: everything it writes commits together or not at all. fn must await
  * nothing but the database: on SQLite the unit holds the only writer until it ends; on PostgreSQL
@@ -219,12 +231,12 @@ export function constant<T extends string | number>(value: T): RawBuilder<T> {
  * so it must not change anything outside the database either. Called inside another unit of work,
  * it runs as a savepoint of it: its writes roll back alone if it throws.
  */
-export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>, options: UnitOptions = {}): Promise<T> {
   const outer = open.getStore();
   if (outer) return savepoint(outer.tx, fn);
   const current = engine();
   if (current.kind === "sqlite") return once(current.writer, fn, { chainLocked: true, needsChainLock: false });
-  let chainLocked = false;
+  let chainLocked = options.appendsToLedger === true;
   for (let attempt = 1; ; attempt++) {
     const unit: Unit = { chainLocked, needsChainLock: false };
     try {
@@ -273,8 +285,9 @@ async function once<T>(writer: Kysely<Database>, fn: (tx: Tx) => Promise<T>, uni
 /**
  * Called by the ledger before it reads the chain's head to append to it. On SQLite the one writer
  * already serialises appends. On PostgreSQL the unit must hold the chain's lock from its first
- * statement (a serialisable snapshot taken earlier could not see the newest head); a unit that
- * did not is rolled back here and run again with the lock (decision 0032).
+ * statement (a serialisable snapshot taken earlier could not see the newest head): units that
+ * append say so (`{ appendsToLedger: true }`), and one that did not is rolled back here and run
+ * again with the lock (decision 0032).
  */
 export function lockLedgerChain(): void {
   const store = open.getStore();

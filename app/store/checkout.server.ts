@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import { audit } from "~/audit/audit.server";
 import { chinaMonth, chinaMonthStart, now } from "~/platform/clock.server";
 import { codeBlockedMessage, codeBlockedMs, countCodeMiss } from "./code-guard.server";
-import { constant, db, unitOfWork } from "~/platform/database.server";
+import { APPENDS, constant, db, unitOfWork } from "~/platform/database.server";
 import { convertHold, householdBalance, LedgerError, openStoreAccount, placeHold, releaseHold, type Actor } from "~/ledger/ledger.server";
 import type { Role } from "~/platform/roles";
 import { heldByHousehold, heldQuery, moveStock, StockShortError } from "./stock.server";
@@ -605,7 +605,7 @@ export function confirmOrder(keeper: Keeper, orderId: number, presented: string)
         .execute();
       await auditOrder(keeper, "order.confirm", o.id, { total: o.total, txn: txn.txnId });
       return { created: true, order: null };
-    });
+    }, APPENDS);
     if ("refusal" in out) throw out.refusal;
     const order = out.order ?? (await orderView(orderId));
     if (!order) throw new Error(`confirmed order ${orderId} not found`);

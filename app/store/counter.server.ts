@@ -2,7 +2,7 @@
 // builds the cart, the villager types the household PIN on the keeper's device, and the sale is
 // confirmed in one unit of work (order, stock, ledger debit).
 import { checkoutAttempt, CheckoutError, counterSaleInUnit, orderView, precheckCounterSale, type CartLine, type Keeper, type OrderView, type Receipt, type Result } from "./checkout.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { APPENDS, db, unitOfWork } from "~/platform/database.server";
 import { redeem } from "~/ledger/ledger.server";
 import { checkPin } from "./pin.server";
 import { normalizeDigits } from "~/platform/validation.server";
@@ -61,6 +61,7 @@ export async function counterCheckout(keeper: Keeper, input: CounterInput): Prom
           actor: { userId: keeper.userId, role: keeper.role }, memberId: input.memberId, cause: { kind: "order", id: o.orderId }, memo: o.memo,
         })).txnId,
       ),
+      APPENDS,
     );
     return { order: await receiptOf(sale.orderId), created: sale.created };
   });

@@ -5,7 +5,7 @@ import { findGrant, type Viewer } from "~/platform/access.server";
 import { audit } from "~/audit/audit.server";
 import { chinaMonth, now } from "~/platform/clock.server";
 import { checkoutAttempt, CheckoutError, orderView, receiptNo, type Result } from "./checkout.server";
-import { db, unitOfWork } from "~/platform/database.server";
+import { APPENDS, db, unitOfWork } from "~/platform/database.server";
 import { reverse } from "~/ledger/ledger.server";
 import type { Role } from "~/platform/roles";
 import { storesOfKeeper } from "./access.server";
@@ -75,7 +75,7 @@ export function voidOrder(actor: Voider, orderId: number, reason: string): Promi
         .execute();
       await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action: "order.void", targetType: "order", targetId: o.id, after: { reason } });
       return { created: true };
-    }),
+    }, APPENDS),
   );
 }
 

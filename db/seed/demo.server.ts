@@ -4,7 +4,7 @@
 // Everything is deterministic: a seeded generator picks names, phones and events.
 import crypto from "node:crypto";
 import { chinaMonth, chinaMonthStart, clockControl, now } from "../../app/platform/clock.server";
-import { db, lockLedgerChain, unitOfWork } from "../../app/platform/database.server";
+import { APPENDS, db, unitOfWork } from "../../app/platform/database.server";
 import { addHousehold } from "../../app/people/households.server";
 import { award, deduct, householdBalance, openStoreAccount, redeem, reverse, type Actor, type PostResult } from "../../app/ledger/ledger.server";
 import { hashPassword } from "../../app/platform/password.server";
@@ -802,15 +802,14 @@ async function redeemOnce(x: Rng, v: SeedVillage, h: SeedHousehold, available: n
 async function runEvents(events: SeedEvent[]): Promise<void> {
   const BATCH = 500;
   for (let i = 0; i < events.length; i += BATCH) {
+    // The events draw from the seeded generators and keep state between them, outside the database:
+    // a unit PostgreSQL started again part-way (the ledger's first append asking for the chain's
+    // lock) would draw twice and seed another township than SQLite. It begins with the lock instead.
     await unitOfWork(async () => {
-      // The events draw from the seeded generators and keep state between them, outside the database:
-      // a unit PostgreSQL starts again part-way (the ledger's first append asks for the chain's lock)
-      // would draw twice and seed another township than SQLite. Ask before the first event instead.
-      lockLedgerChain();
       for (const e of events.slice(i, i + BATCH)) {
         clockControl.set(e.at);
         await e.run();
       }
-    });
+    }, APPENDS);
   }
 }
