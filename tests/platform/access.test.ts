@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkinToken, windowOf } from "~/activities/checkin.server";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
-import { tableFingerprints } from "../support/sweep";
+import { sqlOn, type Sql } from "../support/sql";
+import { appTables, tableFingerprints } from "../support/sweep";
 
 type Who = "villager" | "member" | "store_keeper" | "committee" | "inspector" | "village_admin" | "township_admin";
 
@@ -112,6 +113,7 @@ const TABLE: RouteCase[] = [
 
 let server: TestServer;
 let database: Engine;
+let q: Sql;
 const clients = new Map<Who, Client>();
 const villages = { own: 0, other: 0, ownHousehold: 0, otherHousehold: 0, ownClaim: 0, otherClaim: 0 };
 // Per village: an activity its inspector organises, and one its committee member organises.
@@ -122,32 +124,42 @@ const campaigns = new Map<number, { open: number; done: number }>();
 beforeAll(async () => {
   server = await startServer();
   database = openDatabase(server.database);
-  const ids = database.sqlite.prepare("select id from villages order by id").all() as { id: number }[];
+  q = sqlOn(database);
+  const ids = await q.all<{ id: number }>("select id from villages order by id");
   villages.own = ids[0].id;
   villages.other = ids[1].id;
-  const household = (v: number) => (database.sqlite.prepare("select id from households where village_id = ? order by id limit 1").get(v) as { id: number }).id;
-  villages.ownHousehold = household(villages.own);
-  villages.otherHousehold = household(villages.other);
-  const claim = (v: number) => (database.sqlite.prepare("select id from claims where village_id = ? order by id limit 1").get(v) as { id: number }).id;
-  villages.ownClaim = claim(villages.own);
-  villages.otherClaim = claim(villages.other);
+  const household = async (v: number) => (await q.value<number>("select id from households where village_id = ? order by id limit 1", v))!;
+  villages.ownHousehold = await household(villages.own);
+  villages.otherHousehold = await household(villages.other);
+  const claim = async (v: number) => (await q.value<number>("select id from claims where village_id = ? order by id limit 1", v))!;
+  villages.ownClaim = await claim(villages.own);
+  villages.otherClaim = await claim(villages.other);
   for (const v of [villages.own, villages.other]) {
-    const byRole = (role: string) =>
-      (database.sqlite
-        .prepare("select a.id from activities a join user_roles r on r.user_id = a.organiser_user_id and r.village_id = a.village_id where a.village_id = ? and a.status = 'open' and r.role = ? order by a.id limit 1")
-        .get(v, role) as { id: number }).id;
-    activities.set(v, { a: byRole("inspector"), ac: byRole("committee") });
-    const campaign = (confirmed: boolean) =>
-      (database.sqlite.prepare(`select id from campaigns where village_id = ? and confirmed_at is ${confirmed ? "not " : ""}null order by id limit 1`).get(v) as { id: number }).id;
-    campaigns.set(v, { open: campaign(false), done: campaign(true) });
+    const byRole = async (role: string) =>
+      (await q.value<number>(
+        "select a.id from activities a join user_roles r on r.user_id = a.organiser_user_id and r.village_id = a.village_id where a.village_id = ? and a.status = 'open' and r.role = ? order by a.id limit 1",
+        v,
+        role,
+      ))!;
+    activities.set(v, { a: await byRole("inspector"), ac: await byRole("committee") });
+    const campaign = async (confirmed: boolean) =>
+      (await q.value<number>(`select id from campaigns where village_id = ? and confirmed_at is ${confirmed ? "not " : ""}null order by id limit 1`, v))!;
+    campaigns.set(v, { open: await campaign(false), done: await campaign(true) });
   }
   // The plain villager: another member of 13900000001's household gets a login with the same password.
-  const head = database.sqlite.prepare("select u.password_hash, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?").get(PHONES.villager) as { password_hash: string; household_id: number };
-  const other = database.sqlite.prepare("select id, name from members where household_id = ? and is_head = 0 and active = 1 and id not in (select member_id from users where member_id is not null) order by id limit 1").get(head.household_id) as { id: number; name: string };
-  database.sqlite.transaction(() => {
-    const uid = Number(database.sqlite.prepare("insert into users (phone, password_hash, display_name, member_id, must_change_password, disabled, created_at) values (?, ?, ?, ?, 0, 0, ?)").run(PHONES.member, head.password_hash, other.name, other.id, Date.now()).lastInsertRowid);
-    database.sqlite.prepare("insert into user_roles (user_id, role, village_id, created_at) values (?, 'villager', ?, ?)").run(uid, villages.own, Date.now());
-  })();
+  const head = (await q.get<{ password_hash: string; household_id: number }>("select u.password_hash, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager))!;
+  const other = (await q.get<{ id: number; name: string }>(
+    "select id, name from members where household_id = ? and is_head = 0 and active = 1 and id not in (select member_id from users where member_id is not null) order by id limit 1",
+    head.household_id,
+  ))!;
+  await database.writer.transaction().execute(async (tx) => {
+    const { id: uid } = await tx
+      .insertInto("users")
+      .values({ phone: PHONES.member, password_hash: head.password_hash, display_name: other.name, member_id: other.id, must_change_password: 0, disabled: 0, created_at: Date.now() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await tx.insertInto("user_roles").values({ user_id: uid, role: "villager", village_id: villages.own, created_at: Date.now() }).execute();
+  });
   for (const who of ALL) {
     const c = new Client(server.url);
     await c.login(PHONES[who]);
@@ -155,7 +167,7 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
 });
 
@@ -204,8 +216,8 @@ describe("access table", () => {
     return [{ ...c, allowed, notFound: !c.own && !!route.otherNotFound && route.post.includes(c.who) }];
   });
   it("an empty POST to every page with an action writes nothing, whoever sends it", async () => {
-    const tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%' and name <> 'sessions'").all() as { name: string }[]).map((r) => r.name);
-    const before = tableFingerprints(database.sqlite, tables);
+    const tables = (await appTables(database)).filter((t) => t !== "sessions");
+    const before = await tableFingerprints(database, tables);
     const wrong: string[] = [];
     for (const c of postCases) {
       const r = await clients.get(c.who)!.post(fill(c.route, c.own), {});
@@ -214,7 +226,7 @@ describe("access table", () => {
       if (!okStatus) wrong.push(`${c.who} POST ${c.route} (own: ${c.own}) → ${r.status}, expected ${expected}`);
     }
     expect(wrong).toEqual([]);
-    expect(tableFingerprints(database.sqlite, tables)).toEqual(before);
+    expect(await tableFingerprints(database, tables)).toEqual(before);
   });
 
   it.each(TABLE.map((r) => r.path))("anonymous GET %s → sign-in page", async (route) => {
@@ -224,8 +236,8 @@ describe("access table", () => {
   });
 
   it("refuses other-village writes by a village admin and writes nothing", async () => {
-    const count = () => (database.sqlite.prepare("select (select count(*) from grids) + (select count(*) from households) + (select count(*) from audit_log) as n").get() as { n: number }).n;
-    const before = count();
+    const count = async () => (await q.value<number>("select (select count(*) from grids) + (select count(*) from households) + (select count(*) from audit_log) as n"))!;
+    const before = await count();
     const admin = clients.get("village_admin")!;
     const other = villages.other;
     const posts: [string, Record<string, string>][] = [
@@ -242,24 +254,22 @@ describe("access table", () => {
     // A household id of another village under the own village's path is not found, not shown.
     const cross = await admin.get(`/v/${villages.own}/admin/households/${villages.otherHousehold}`);
     expect(cross.status).toBe(404);
-    expect(count()).toBe(before);
+    expect(await count()).toBe(before);
   });
 
   it("lets only the household head decide who may spend, and only for their own household", async () => {
     const head = clients.get("villager")!; // 13900000001 heads a household
-    const member = (phone: string) =>
-      database.sqlite.prepare("select m.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?").get(phone) as {
-        id: number;
-        household_id: number;
-      };
-    const own = member(PHONES.villager);
-    const other = database.sqlite.prepare("select id, can_redeem from members where household_id = ? and is_head = 0 and active = 1 limit 1").get(own.household_id) as
-      | { id: number; can_redeem: number }
-      | undefined;
+    const member = async (phone: string) =>
+      (await q.get<{ id: number; household_id: number }>("select m.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", phone))!;
+    const own = await member(PHONES.villager);
+    const other = await q.get<{ id: number; can_redeem: number }>(
+      "select id, can_redeem from members where household_id = ? and is_head = 0 and active = 1 order by id limit 1",
+      own.household_id,
+    );
     expect(other).toBeDefined();
-    const elsewhere = database.sqlite.prepare("select id from members where household_id <> ? and village_id = ? limit 1").get(own.household_id, villages.own) as { id: number };
-    const audits = () => (database.sqlite.prepare("select count(*) as n from audit_log where action = 'member.can_redeem'").get() as { n: number }).n;
-    const before = audits();
+    const elsewhere = (await q.get<{ id: number }>("select id from members where household_id <> ? and village_id = ? order by id limit 1", own.household_id, villages.own))!;
+    const audits = async () => (await q.value<number>("select count(*) as n from audit_log where action = 'member.can_redeem'"))!;
+    const before = await audits();
 
     const inspector = await clients.get("inspector")!.post("/household", { memberId: String(other!.id), canRedeem: "0" });
     expect(inspector.status).toBe(403);
@@ -268,28 +278,29 @@ describe("access table", () => {
     const ownHead = await head.post("/household", { memberId: String(own.id), canRedeem: "0" });
     expect(ownHead.status).toBe(400);
     expect(ownHead.text).toContain("户主本人总是可以兑换");
-    expect(audits()).toBe(before);
+    expect(await audits()).toBe(before);
 
     const next = other!.can_redeem ? "0" : "1";
     const ok = await head.post("/household", { memberId: String(other!.id), canRedeem: next });
     expect(ok.status).toBe(200);
-    expect((database.sqlite.prepare("select can_redeem from members where id = ?").get(other!.id) as { can_redeem: number }).can_redeem).toBe(Number(next));
-    expect(audits()).toBe(before + 1);
+    expect(await q.value<number>("select can_redeem from members where id = ?", other!.id)).toBe(Number(next));
+    expect(await audits()).toBe(before + 1);
     const bad = await head.post("/household", { memberId: "abc", canRedeem: "yes" });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("请求有误");
   });
 
   it("refuses activity writes by the wrong role or from another village, and writes nothing", async () => {
-    const count = () =>
-      (database.sqlite.prepare("select (select count(*) from activities) + (select count(*) from activity_signups) + (select count(*) from activity_attendance) + (select count(*) from audit_log) as n").get() as { n: number }).n;
-    const statusOf = () => database.sqlite.prepare("select group_concat(status) as s from activities").get();
-    const before = count();
-    const states = statusOf();
+    const count = async () =>
+      (await q.value<number>("select (select count(*) from activities) + (select count(*) from activity_signups) + (select count(*) from activity_attendance) + (select count(*) from audit_log) as n"))!;
+    const statusOf = () => q.all<{ id: number; status: string }>("select id, status from activities order by id");
+    const before = await count();
+    const states = await statusOf();
     const own = activities.get(villages.own)!;
     const other = activities.get(villages.other)!;
-    const member = (database.sqlite.prepare("select id from members where village_id = ? order by id limit 1").get(villages.own) as { id: number }).id;
-    const villagerMember = (database.sqlite.prepare("select member_id as id from users where phone = ?").get(PHONES.villager) as { id: number }).id;
+    const member = (await q.value<number>("select id from members where village_id = ? order by id limit 1", villages.own))!;
+    const villagerMember = (await q.value<number>("select member_id as id from users where phone = ?", PHONES.villager))!;
+    const otherMember = (await q.value<number>("select id from members where village_id = ? order by id limit 1", villages.other))!;
     const newActivity = { title: "偷偷加的活动", place: "某地", startsAt: "2030-01-02T08:00", endsAt: "2030-01-02T10:00", deadline: "2030-01-01T20:00", capacity: "5", organiserId: "1", ruleId: "1" };
     const posts: [Who, string, Record<string, string>, number][] = [
       // Shaping the activity is the committee's: not the inspector who organises it, not the township admin.
@@ -306,7 +317,7 @@ describe("access table", () => {
       ["committee", `/v/${villages.other}/activities/new`, newActivity, 403],
       ["committee", `/v/${villages.other}/activities/${other.ac}`, { intent: "activity.cancel", reason: "不想办了" }, 403],
       ["committee", `/v/${villages.own}/activities/${other.ac}`, { intent: "activity.cancel", reason: "不想办了" }, 404],
-      ["committee", `/v/${villages.own}/activities/${own.ac}`, { intent: "attend.add", memberId: String((database.sqlite.prepare("select id from members where village_id = ? limit 1").get(villages.other) as { id: number }).id) }, 404],
+      ["committee", `/v/${villages.own}/activities/${own.ac}`, { intent: "attend.add", memberId: String(otherMember) }, 404],
       ["villager", `/activities/${other.a}`, { intent: "signup", memberId: String(villagerMember) }, 404],
       // Signing up someone of another household, or without a household at all.
       ["villager", `/activities/${own.a}`, { intent: "signup", memberId: String(member) }, 404],
@@ -316,8 +327,8 @@ describe("access table", () => {
       const r = await clients.get(who)!.post(path, body);
       expect(r.status, `${who} POST ${path} ${JSON.stringify(body)}`).toBe(status);
     }
-    expect(count()).toBe(before);
-    expect(statusOf()).toEqual(states);
+    expect(await count()).toBe(before);
+    expect(await statusOf()).toEqual(states);
   });
 
   it("answers malformed ids with 404, not 500", async () => {

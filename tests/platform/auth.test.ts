@@ -3,12 +3,12 @@ import { createCookie } from "@remix-run/node";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { signIn, changeOwnPassword, resetPassword } from "~/platform/auth.server";
 import { clockControl, now } from "~/platform/clock.server";
-import { engine } from "~/platform/database.server";
 import { hashPassword, newPasswordSchema } from "~/platform/password.server";
 import { getViewer } from "~/platform/access.server";
 import { IDLE_TIMEOUT_MS, ABSOLUTE_TIMEOUT_MS } from "~/platform/session.server";
 import { getUser, insertUser } from "~/people/users.server";
 import { ensureTownship } from "~/people/villages.server";
+import { sqlOn } from "../support/sql";
 
 const req = () => new Request("http://localhost/login", { method: "POST" });
 function withCookie(setCookie: string): Request {
@@ -18,7 +18,7 @@ function withCookie(setCookie: string): Request {
 function withDevice(earlier: { deviceCookie: string }): Request {
   return new Request("http://localhost/login", { method: "POST", headers: { cookie: earlier.deviceCookie.split(";")[0] } });
 }
-const getUserByPhone = (phone: string) => (engine().sqlite.prepare("select id from users where phone = ?").get(phone) as { id: number }).id;
+const getUserByPhone = async (phone: string) => (await sqlOn().get<{ id: number }>("select id from users where phone = ?", phone))!.id;
 
 let userId: number;
 beforeAll(async () => {
@@ -151,7 +151,7 @@ describe("throttling without lockout (decision 0026)", () => {
     for (let i = 0; i < 20; i++) await signIn(req(), OWNER, `guess-${i}`, `10.12.${i}.1`);
     expect((await signIn(withDevice(villager), OWNER, "owner-password", "10.11.0.1")).ok).toBe(false);
     // The same cookie naming the owner's account, signed with anything but the server's secret.
-    const fake = await createCookie("__device", { secrets: ["guessed-secret"] }).serialize({ d: "A".repeat(22), u: [getUserByPhone(OWNER)] });
+    const fake = await createCookie("__device", { secrets: ["guessed-secret"] }).serialize({ d: "A".repeat(22), u: [await getUserByPhone(OWNER)] });
     const forged = new Request("http://localhost/login", { method: "POST", headers: { cookie: fake.split(";")[0] } });
     expect((await signIn(forged, OWNER, "owner-password", "10.11.0.1")).ok).toBe(false);
   });
@@ -160,7 +160,7 @@ describe("throttling without lockout (decision 0026)", () => {
     clockControl.set(Date.UTC(2026, 10, 20));
     for (let i = 0; i < 20; i++) await signIn(req(), OWNER, `guess-${i}`, `10.13.${i}.1`);
     expect((await signIn(req(), OWNER, "owner-password", "10.13.99.1")).ok).toBe(false);
-    const owner = getUserByPhone(OWNER);
+    const owner = await getUserByPhone(OWNER);
     await resetPassword({ userId, role: "township_admin", villageId: null }, owner, "temporary-7");
     expect(await signIn(req(), OWNER, "temporary-7", "10.13.99.1")).toMatchObject({ ok: true, mustChangePassword: true });
   });
@@ -168,11 +168,11 @@ describe("throttling without lockout (decision 0026)", () => {
   it("forgets old failures: the table holds about a day", async () => {
     clockControl.set(Date.UTC(2026, 10, 22));
     for (let i = 0; i < 10; i++) await signIn(req(), `1360000${String(i).padStart(4, "0")}`, "guess", `10.14.${i}.1`);
-    const rows = () => (engine().sqlite.prepare("select count(*) as n from sign_in_throttle where first_failure_at < ?").get(Date.UTC(2026, 10, 23)) as { n: number }).n;
-    expect(rows()).toBeGreaterThanOrEqual(30);
+    const rows = async () => (await sqlOn().value<number>("select count(*) as n from sign_in_throttle where first_failure_at < ?", Date.UTC(2026, 10, 23)))!;
+    expect(await rows()).toBeGreaterThanOrEqual(30);
     clockControl.advance(24 * 3600_000 + 1);
     await signIn(req(), "13600009999", "guess", "10.14.99.1");
-    expect(rows()).toBe(0);
+    expect(await rows()).toBe(0);
   });
 });
 

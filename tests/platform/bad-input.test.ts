@@ -16,7 +16,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type Reply, type TestServer } from "../support/harness";
-import { errorPage, htmlText, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints } from "../support/sweep";
+import { sqlOn, type Sql } from "../support/sql";
+import { appTables, errorPage, htmlText, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints, writeMarker } from "../support/sweep";
 
 type Who = "anonymous" | "villager" | "committee" | "village_admin" | "township_admin";
 const PHONES: Record<Exclude<Who, "anonymous">, string> = {
@@ -828,6 +829,7 @@ function casesOf(spec: FormSpec): { cases: Case[]; unsent: string[] } {
 
 let server: TestServer;
 let database: Engine;
+let q: Sql;
 const clients = new Map<Who, Client>();
 const ids: Record<string, string> = {};
 
@@ -841,28 +843,28 @@ function fillMsg(m: Msg): Msg {
   return typeof m === "string" ? fill(m) : m;
 }
 
-function one<T>(sql: string, ...args: unknown[]): T {
-  const row = database.sqlite.prepare(sql).get(...args) as T | undefined;
+async function one<T>(sql: string, ...args: unknown[]): Promise<T> {
+  const row = await q.get<T>(sql, ...args);
   if (row === undefined) throw new Error(`no row for ${sql}`);
   return row;
 }
 
 // The database, table by table: a change anywhere between two requests is a write.
 let tables: string[] = [];
-const snapshot = () => tableFingerprints(database.sqlite, tables);
-function counts(): Record<string, number> {
-  return Object.fromEntries(tables.map((t) => [t, (database.sqlite.prepare(`select count(*) as n from "${t}"`).get() as { n: number }).n]));
+const snapshot = () => tableFingerprints(database, tables);
+async function counts(): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const t of tables) out[t] = (await q.value<number>(`select count(*) as n from "${t}"`))!;
+  return out;
 }
 let last: Map<string, string>;
-let lastVersion = 0;
-const dataVersion = () => database.sqlite.pragma("data_version", { simple: true }) as number;
-
+let lastMarker: string | null = null;
 /** Tables changed since the previous call (cheap when nothing at all was committed). */
-function changedTables(): string[] {
-  const version = dataVersion();
-  if (version === lastVersion) return [];
-  lastVersion = version;
-  const now = snapshot();
+async function changedTables(): Promise<string[]> {
+  const marker = await writeMarker(database);
+  if (marker === lastMarker) return [];
+  lastMarker = marker;
+  const now = await snapshot();
   const changed = tables.filter((t) => now.get(t) !== last.get(t));
   last = now;
   return changed;
@@ -873,6 +875,7 @@ let startCounts: Record<string, number>;
 beforeAll(async () => {
   server = await startServer();
   database = openDatabase(server.database);
+  q = sqlOn(database);
   for (const who of Object.keys(PHONES) as (keyof typeof PHONES)[]) {
     const c = new Client(server.url);
     await c.login(PHONES[who]);
@@ -880,15 +883,15 @@ beforeAll(async () => {
   }
   clients.set("anonymous", new Client(server.url));
 
-  const villages = database.sqlite.prepare("select id, name, code from villages order by id").all() as { id: number; name: string; code: string }[];
+  const villages = await q.all<{ id: number; name: string; code: string }>("select id, name, code from villages order by id");
   const [v, v2] = villages;
-  const me = one<{ id: number }>("select id from users where phone = ?", PHONES.village_admin).id;
+  const me = (await one<{ id: number }>("select id from users where phone = ?", PHONES.village_admin)).id;
   // A household of the village with a head, a member without a login, and a member (not the head)
   // whose login is a plain villager of this village only.
   const plainLogin = `from members m join users u on u.member_id = m.id
     where m.household_id = h.id and m.is_head = 0 and m.active = 1 and u.disabled = 0
-      and not exists (select 1 from user_roles r where r.user_id = u.id and (r.village_id is not h.village_id or r.role <> 'villager'))`;
-  const h = one<{ id: number }>(
+      and not exists (select 1 from user_roles r where r.user_id = u.id and (r.village_id is null or r.village_id <> h.village_id or r.role <> 'villager'))`;
+  const h = await one<{ id: number }>(
     `select h.id from households h where h.village_id = ?
        and exists (select 1 from members m where m.household_id = h.id and m.is_head = 1 and m.active = 1)
        and exists (select 1 from members m where m.household_id = h.id and m.is_head = 0 and m.active = 1
@@ -897,85 +900,88 @@ beforeAll(async () => {
      order by h.id limit 1`,
     v.id,
   );
-  const m = one<{ id: number }>(
+  const m = (await one<{ id: number }>(
     "select m.id from members m where m.household_id = ? and m.is_head = 0 and m.active = 1 and not exists (select 1 from users u where u.member_id = m.id) order by m.id limit 1",
     h.id,
-  ).id;
-  const ml = one<{ member: number; user: number }>(`select m.id as member, u.id as user from households h join ${plainLogin.slice(5)} and h.id = ? order by m.id limit 1`, h.id);
-  const grids = database.sqlite.prepare("select id, name from grids where village_id = ? order by id").all(v.id) as { id: number; name: string }[];
-  const other = one<{ number: string }>("select number from households where village_id = ? and id <> ? and number glob '*[0-9]*' order by id limit 1", v.id, h.id);
+  )).id;
+  const ml = await one<{ member: number; user: number }>(`select m.id as member, u.id as user from households h, ${plainLogin.slice(5)} and h.id = ? order by m.id limit 1`, h.id);
+  const grids = await q.all<{ id: number; name: string }>("select id, name from grids where village_id = ? order by id", v.id);
+  // The first other household whose 户号 has a digit (to write in full width).
+  const other = (await q.all<{ number: string }>("select number from households where village_id = ? and id <> ? order by id", v.id, h.id)).find((x) => /[0-9]/.test(x.number));
+  if (!other) throw new Error("no other household with a digit in its 户号");
   const free = ["13712340001", "13712340002", "13712340003", "13712340004", "13712340005", "13712340006", "13712349999"];
-  for (const p of free) expect(database.sqlite.prepare("select 1 from users where phone = ?").get(p), `${p} is free`).toBeUndefined();
+  for (const p of free) expect(await q.get("select 1 from users where phone = ?", p), `${p} is free`).toBeUndefined();
   Object.assign(ids, {
     V: String(v.id),
     V_NAME: v.name,
     V_CODE_LOWER: v.code.toLowerCase(),
     V2: String(v2.id),
     H: String(h.id),
-    H2: String(one<{ id: number }>("select id from households where village_id = ? order by id limit 1", v2.id).id),
+    H2: String((await one<{ id: number }>("select id from households where village_id = ? order by id limit 1", v2.id)).id),
     M: String(m),
     ML: String(ml.member),
-    MO: String(one<{ id: number }>("select id from members where village_id = ? and household_id <> ? order by id limit 1", v.id, h.id).id),
-    M2: String(one<{ id: number }>("select id from members where village_id = ? order by id limit 1", v2.id).id),
+    MO: String((await one<{ id: number }>("select id from members where village_id = ? and household_id <> ? order by id limit 1", v.id, h.id)).id),
+    M2: String((await one<{ id: number }>("select id from members where village_id = ? order by id limit 1", v2.id)).id),
     U: String(ml.user),
-    U2: String(one<{ id: number }>("select user_id as id from user_roles where village_id = ? and role = 'village_admin' order by user_id limit 1", v2.id).id),
+    U2: String((await one<{ id: number }>("select user_id as id from user_roles where village_id = ? and role = 'village_admin' order by user_id limit 1", v2.id)).id),
     ME: String(me),
     GA: String(grids[0].id),
     GA_NAME: grids[0].name,
     GB: String(grids[1].id),
     GB_NAME: grids[1].name,
-    G2: String(one<{ id: number }>("select id from grids where village_id = ? order by id limit 1", v2.id).id),
+    G2: String((await one<{ id: number }>("select id from grids where village_id = ? order by id limit 1", v2.id)).id),
     NUM: other.number,
     NUM_FW: toFullWidth(other.number),
     P1: free[0], P2: free[1], P3: free[2], P4: free[3], P5: free[4], P6: free[5],
     NOBODY: free[6],
   });
-  activityIds(v.id, v2.id);
+  await activityIds(v.id, v2.id);
   expect(ids.NUM_FW).not.toBe(ids.NUM); // the taken 户号 has digits to write in full width
 
-  tables = (database.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'kysely%' order by name").all() as { name: string }[]).map((r) => r.name);
+  tables = await appTables(database);
   for (const t of ["households", "members", "users", "user_roles", "grids", "villages", "audit_log", "sessions", "accounts", "ledger_transactions", "login_throttle", "sign_in_throttle"]) {
     expect(tables).toContain(t);
   }
-  lastVersion = dataVersion();
-  last = snapshot();
-  startCounts = counts();
+  lastMarker = await writeMarker(database);
+  last = await snapshot();
+  startCounts = await counts();
 });
 
 /** Activities of the demo for the activity sweeps; one hourly activity gets an attendee here, before the first snapshot. */
-function activityIds(v: number, v2: number): void {
+async function activityIds(v: number, v2: number): Promise<void> {
   const at = Date.now();
-  const committee = one<{ id: number }>("select id from users where phone = ?", PHONES.committee).id;
-  const vm = one<{ member_id: number; household_id: number }>("select u.member_id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);
-  const act = (where: string, ...args: unknown[]) => String(one<{ id: number }>(`select a.id from activities a join rules r on r.id = a.rule_id where ${where} order by a.id limit 1`, ...args).id);
-  const AH = act("a.village_id = ? and a.status = 'open' and r.unit = 'hour' and a.starts_at > ? and a.organiser_user_id = ?", v, at + 3600_000, committee);
-  const AHM = one<{ id: number }>(
+  const committee = (await one<{ id: number }>("select id from users where phone = ?", PHONES.committee)).id;
+  const vm = await one<{ member_id: number; household_id: number }>("select u.member_id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);
+  const act = async (where: string, ...args: unknown[]) =>
+    String((await one<{ id: number }>(`select a.id from activities a join rules r on r.id = a.rule_id where ${where} order by a.id limit 1`, ...args)).id);
+  const AH = await act("a.village_id = ? and a.status = 'open' and r.unit = 'hour' and a.starts_at > ? and a.organiser_user_id = ?", v, at + 3600_000, committee);
+  const AHM = (await one<{ id: number }>(
     "select id from members where village_id = ? and household_id <> ? and active = 1 and id not in (select member_id from activity_attendance where activity_id = ?) order by id limit 1",
     v, vm.household_id, Number(AH),
-  ).id;
-  database.sqlite.prepare("insert into activity_attendance (village_id, activity_id, member_id, method, recorded_by, created_at) values (?, ?, ?, 'manual', ?, ?)").run(v, Number(AH), AHM, committee, at);
+  )).id;
+  await q.run("insert into activity_attendance (village_id, activity_id, member_id, method, recorded_by, created_at) values (?, ?, ?, 'manual', ?, ?)", v, Number(AH), AHM, committee, at);
   Object.assign(ids, {
     CU: String(committee),
-    OU2: String(one<{ id: number }>("select r.user_id as id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = 'committee' order by u.phone limit 1", v2).id),
-    R: String(one<{ id: number }>("select id from rules where village_id = ? and active = 1 and points > 0 order by id limit 1", v).id),
-    R2: String(one<{ id: number }>("select id from rules where village_id = ? order by id limit 1", v2).id),
-    AC: act("a.village_id = ? and a.status = 'open' and a.signup_deadline > ? and (select count(*) from activity_signups s where s.activity_id = a.id and s.status = 'active') > 1", v, at),
-    ACX: act("a.village_id = ? and a.status = 'cancelled'", v),
-    A2: act("a.village_id = ?", v2),
+    OU2: String((await one<{ id: number }>("select r.user_id as id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = 'committee' order by u.phone limit 1", v2)).id),
+    R: String((await one<{ id: number }>("select id from rules where village_id = ? and active = 1 and points > 0 order by id limit 1", v)).id),
+    R2: String((await one<{ id: number }>("select id from rules where village_id = ? order by id limit 1", v2)).id),
+    AC: await act("a.village_id = ? and a.status = 'open' and a.signup_deadline > ? and (select count(*) from activity_signups s where s.activity_id = a.id and s.status = 'active') > 1", v, at),
+    ACX: await act("a.village_id = ? and a.status = 'cancelled'", v),
+    A2: await act("a.village_id = ?", v2),
     AH,
     AHM: String(AHM),
-    AO: act("a.village_id = ? and a.status = 'open' and a.signup_deadline < ?", v, at),
-    AN: act(
+    AO: await act("a.village_id = ? and a.status = 'open' and a.signup_deadline < ?", v, at),
+    AN: await act(
       "a.village_id = ? and a.status = 'open' and a.signup_deadline > ? and not exists (select 1 from activity_signups s where s.activity_id = a.id and s.member_id = ? and s.status = 'active')",
       v, at + 3600_000, vm.member_id,
     ),
     VM: String(vm.member_id),
-    VMO: String(one<{ id: number }>("select id from members where village_id = ? and household_id <> ? order by id limit 1", v, vm.household_id).id),
+    VMO: String((await one<{ id: number }>("select id from members where village_id = ? and household_id <> ? order by id limit 1", v, vm.household_id)).id),
   });
 }
 
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
 });
 
@@ -993,8 +999,8 @@ const matches = (text: string, msg: Msg) => (typeof msg === "string" ? text.incl
 const NUL_REPLIES: string[] = [];
 
 /** Checks that the request wrote nothing, then the reply: status, a Chinese message where expected. */
-function verify(r: Reply, expected: Expect, label: string): void {
-  const written = changedTables();
+async function verify(r: Reply, expected: Expect, label: string): Promise<void> {
+  const written = await changedTables();
   const shown = shownErrors(r.text);
   const page = errorPage(r.text);
   const context = `${label}\nstatus ${r.status}; shown: ${JSON.stringify(shown)}; error page: ${JSON.stringify(page)}`;
@@ -1003,10 +1009,10 @@ function verify(r: Reply, expected: Expect, label: string): void {
   if (expected.throttle) {
     // A refused sign-in counts a failure in its throttle lanes (decision 0026); nothing else may change.
     expect(written.filter((t) => t !== "sign_in_throttle"), `${context}\nwritten`).toEqual([]);
-    const keys = (database.sqlite.prepare("select key from sign_in_throttle").all() as { key: string }[]).map((x) => x.key);
-    const villagerSessions = (
-      database.sqlite.prepare("select s.id from sessions s join users u on u.id = s.user_id where u.phone = ?").all(PHONES.villager) as { id: string }[]
-    ).map((x) => `session:${x.id}`);
+    const keys = (await q.all<{ key: string }>("select key from sign_in_throttle")).map((x) => x.key);
+    const villagerSessions = (await q.all<{ id: string }>("select s.id from sessions s join users u on u.id = s.user_id where u.phone = ?", PHONES.villager)).map(
+      (x) => `session:${x.id}`,
+    );
     // The sign-in form counts the unknown phone (alone and with the address) and the address; the
     // password form counts the signed-in villager's session.
     for (const k of keys) {
@@ -1057,7 +1063,7 @@ describe.each(FORMS.map((spec) => ({ form: spec.form, ...casesOf(spec) })))("$fo
   unsentAll.push(...unsent);
   it.each(cases)("$name", async (c) => {
     const r = await post(c.who, c.url, c.body);
-    verify(r, c.expect, `${form} · ${c.name}`);
+    await verify(r, c.expect, `${form} · ${c.name}`);
   });
 });
 
@@ -1081,7 +1087,7 @@ describe("bodies that are not a form", () => {
   const cases = RAW_TARGETS.flatMap((t) => RAW_BODIES.map((b) => ({ ...t, ...b, name: `${t.form} · ${b.kind} → 400, not 500` })));
   it.each(cases)("$name", async (c) => {
     const r = await clients.get(c.who)!.postRaw(fill(c.url), c);
-    const written = changedTables();
+    const written = await changedTables();
     if (r.text.includes("\u0000")) NUL_REPLIES.push(c.name);
     const shown = shownErrors(r.text);
     const context = `${c.name}\nstatus ${r.status}; shown: ${JSON.stringify(shown)}; page: ${JSON.stringify(errorPage(r.text))}`;
@@ -1179,14 +1185,14 @@ const UPLOADS: UploadCase[] = [
 describe("roster import", () => {
   it.each(UPLOADS)("$name → 400 with a Chinese message, nothing imported", async (c) => {
     const r = await post("village_admin", "/v/{V}/admin/import", c.form());
-    verify(r, c.expect, `roster import · ${c.name}`);
+    await verify(r, c.expect, `roster import · ${c.name}`);
     const table = htmlText(/<tbody>([\s\S]*?)<\/tbody>/.exec(r.text)?.[1] ?? "");
     for (const m of c.rows ?? []) expect(matches(table, m), `${c.name}: table of problems should say ${m}\n${table.slice(0, 500)}`).toBe(true);
   });
 
   it("file over 2 MB → 400 with a Chinese message, nothing imported", async () => {
     const r = await post("village_admin", "/v/{V}/admin/import", upload(new Uint8Array(2_100_000).fill(0x41))());
-    verify(r, e400("文件太大了：最大 2 MB", FILE_ERR), "roster import · file over 2 MB");
+    await verify(r, e400("文件太大了：最大 2 MB", FILE_ERR), "roster import · file over 2 MB");
     // The server answers before reading the rest of the body and then drops the kept-alive connection;
     // the next request on that socket can fail with ECONNRESET. Use it up here, not in the next test.
     for (let i = 0; i < 3; i++) {
@@ -1201,15 +1207,15 @@ describe("roster import", () => {
 
   it("refuses an upload to a village that does not exist", async () => {
     const r = await post("township_admin", "/v/99999999/admin/import", upload(csvWith("姓名", "测试丙"))());
-    verify(r, { status: 404, msg: /找不到/, at: "page" }, "import to village 99999999");
+    await verify(r, { status: 404, msg: /找不到/, at: "page" }, "import to village 99999999");
   });
 });
 
 // ---- after the sweeps ------------------------------------------------------------------------------------
 
 describe("after every sweep", () => {
-  it("left every table as it was (row counts)", () => {
-    const now = counts();
+  it("left every table as it was (row counts)", async () => {
+    const now = await counts();
     const { sign_in_throttle: _a, ...before } = startCounts;
     const { sign_in_throttle: _b, ...after } = now;
     expect(after).toEqual(before);
@@ -1234,16 +1240,16 @@ describe("full-width digits, where accepted, are stored as ASCII", () => {
   it("a new household: 户号 and phone", async () => {
     const number = "９０７";
     const ascii = "907";
-    expect(database.sqlite.prepare("select 1 from households where village_id = ? and number = ?").get(ids.V, ascii)).toBeUndefined();
-    const before = counts();
+    expect(await q.get("select 1 from households where village_id = ? and number = ?", ids.V, ascii)).toBeUndefined();
+    const before = await counts();
     const r = await post("village_admin", "/v/{V}/admin/households/new", { number, gridId: "", address: "", headName: "全角测试", headPhone: "１３７１２３４００２１" });
     expect(r.status, r.text.slice(0, 300)).toBe(302);
-    changedTables();
-    const h = one<{ id: number; number: string }>("select id, number from households where village_id = ? and number = ?", ids.V, ascii);
+    await changedTables();
+    const h = await one<{ id: number; number: string }>("select id, number from households where village_id = ? and number = ?", ids.V, ascii);
     expect(r.location).toBe(`/v/${ids.V}/admin/households/${h.id}?created=1`);
-    const m = one<{ name: string; phone: string; relation: string }>("select name, phone, relation from members where household_id = ?", h.id);
+    const m = await one<{ name: string; phone: string; relation: string }>("select name, phone, relation from members where household_id = ?", h.id);
     expect(m).toEqual({ name: "全角测试", phone: "13712340021", relation: "户主" });
-    const after = counts();
+    const after = await counts();
     expect(after.households - before.households).toBe(1);
     expect(after.members - before.members).toBe(1);
     expect(after.audit_log - before.audit_log).toBe(1);
@@ -1259,13 +1265,13 @@ describe("full-width digits, where accepted, are stored as ASCII", () => {
       adminPassword: "abcdefgh1",
     });
     expect(r.status, JSON.stringify(shownErrors(r.text))).toBe(200);
-    changedTables();
-    const v = one<{ id: number; code: string; notice_days: number }>("select id, code, notice_days from villages where name = ?", "全角测试村");
+    await changedTables();
+    const v = await one<{ id: number; code: string; notice_days: number }>("select id, code, notice_days from villages where name = ?", "全角测试村");
     expect(v).toMatchObject({ code: "QX8", notice_days: 15 });
-    const u = one<{ phone: string; roles: string }>(
-      "select u.phone, group_concat(r.role || '@' || r.village_id) as roles from users u join user_roles r on r.user_id = u.id where u.display_name = ? group by u.id",
+    const u = await q.all<{ phone: string; role: string; village_id: number | null }>(
+      "select u.phone, r.role, r.village_id from users u join user_roles r on r.user_id = u.id where u.display_name = ? order by r.id",
       "全角测试",
     );
-    expect(u).toEqual({ phone: "13712340022", roles: `village_admin@${v.id}` });
+    expect(u).toEqual([{ phone: "13712340022", role: "village_admin", village_id: v.id }]);
   });
 });

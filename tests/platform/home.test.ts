@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type TestServer } from "../support/harness";
+import { sqlOn } from "../support/sql";
 
 let server: TestServer;
 let database: Engine;
@@ -10,14 +11,15 @@ beforeAll(async () => {
   database = openDatabase(server.database);
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
 });
 
 describe("home page", () => {
   it("links a villager to the campaign now open for nominations in their village, and only theirs", async () => {
-    const v = database.sqlite.prepare("select id from villages order by id").all() as { id: number }[];
-    const open = database.sqlite.prepare("select id, title from campaigns where village_id = ? and confirmed_at is null and nominate_from <= ? and nominate_until > ?").get(v[0].id, Date.now(), Date.now()) as { id: number; title: string };
+    const q = sqlOn(database);
+    const v = await q.all<{ id: number }>("select id from villages order by id");
+    const open = (await q.get<{ id: number; title: string }>("select id, title from campaigns where village_id = ? and confirmed_at is null and nominate_from <= ? and nominate_until > ? order by id", v[0].id, Date.now(), Date.now()))!;
     expect(open).toBeDefined();
     const villager = new Client(server.url);
     await villager.login("13900000001");

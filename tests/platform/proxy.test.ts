@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, linesOf, startServer, type TestServer } from "../support/harness";
+import { sqlOn } from "../support/sql";
 
-const sessionIp = (db: Engine, userPhone: string) =>
-  (db.sqlite.prepare("select s.ip from sessions s join users u on u.id = s.user_id where u.phone = ? order by s.created_at desc limit 1").get(userPhone) as { ip: string }).ip;
+const sessionIp = async (db: Engine, userPhone: string) =>
+  (await sqlOn(db).get<{ ip: string }>("select s.ip from sessions s join users u on u.id = s.user_id where u.phone = ? order by s.created_at desc, s.id limit 1", userPhone))!.ip;
 
 describe("TRUST_PROXY names a proxy the client is not", () => {
   let server: TestServer;
@@ -16,7 +17,7 @@ describe("TRUST_PROXY names a proxy the client is not", () => {
     db = openDatabase(server.database);
   });
   afterAll(async () => {
-    db?.sqlite.close();
+    await db?.close();
     await server?.stop();
   });
 
@@ -28,7 +29,7 @@ describe("TRUST_PROXY names a proxy the client is not", () => {
       "x-forwarded-proto": "https",
     });
     expect(r.status).toBe(302);
-    expect(sessionIp(db, "13900000001")).toBe("127.0.0.1");
+    expect(await sessionIp(db, "13900000001")).toBe("127.0.0.1");
     const cookie = r.headers.getSetCookie().find((s) => s.startsWith("__session="))!;
     expect(cookie).toBeTruthy();
     expect(cookie).not.toMatch(/;\s*secure/i);
@@ -44,9 +45,9 @@ describe("TRUST_PROXY names a proxy the client is not", () => {
   it("builds the check-in QR's address from the real host, whatever port X-Forwarded-Host names", async () => {
     const committee = new Client(server.url);
     await committee.login("13900000003");
-    const { id, village_id } = db.sqlite
-      .prepare("select a.id, a.village_id from activities a join villages v on v.id = a.village_id where v.name = '桃源村' and a.status = 'open' order by a.id limit 1")
-      .get() as { id: number; village_id: number };
+    const { id, village_id } = (await sqlOn(db).get<{ id: number; village_id: number }>(
+      "select a.id, a.village_id from activities a join villages v on v.id = a.village_id where v.name = '桃源村' and a.status = 'open' order by a.id limit 1",
+    ))!;
     const page = await committee.get(`/v/${village_id}/activities/${id}/qr`, { "x-forwarded-host": "127.0.0.1:4444" });
     expect(page.status).toBe(200);
     const url = /data-checkin-url="([^"]+)"/.exec(page.text)![1];
@@ -73,7 +74,7 @@ describe("TRUST_PROXY=loopback with the proxy on this machine", () => {
     db = openDatabase(server.database);
   });
   afterAll(async () => {
-    db?.sqlite.close();
+    await db?.close();
     await server?.stop();
   });
 
@@ -86,7 +87,7 @@ describe("TRUST_PROXY=loopback with the proxy on this machine", () => {
       "x-forwarded-host": "jifen.example",
     });
     expect(r.status).toBe(302);
-    expect(sessionIp(db, "13900000011")).toBe("203.0.113.77");
+    expect(await sessionIp(db, "13900000011")).toBe("203.0.113.77");
     expect(r.headers.getSetCookie().find((s) => s.startsWith("__session="))).toMatch(/;\s*secure/i);
     const [line] = await linesOf(server, r.headers.get("x-request-id"));
     expect(line.req!.ip).toBe("203.0.113.77");

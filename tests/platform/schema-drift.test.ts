@@ -59,6 +59,7 @@ function declared(): Map<string, Map<string, Column>> {
 
 const KIND_OF_SQL: Record<string, Kind> = {
   integer: "number", int: "number", int4: "number", int8: "number", bigint: "number", real: "number", float8: "number", numeric: "number",
+  float4: "number", // PostgreSQL's name for the landed migrations' `real`
   text: "string", varchar: "string", bpchar: "string",
   blob: "bytes", bytea: "bytes",
 };

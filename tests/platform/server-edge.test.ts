@@ -4,6 +4,7 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, linesOf, logLines, startServer, type TestServer } from "../support/harness";
+import { onPostgres, sqlOn } from "../support/sql";
 
 let server: TestServer;
 let db: Engine;
@@ -11,10 +12,10 @@ let village = 0;
 beforeAll(async () => {
   server = await startServer();
   db = openDatabase(server.database);
-  village = (db.sqlite.prepare("select id from villages where name = '桃源村'").get() as { id: number }).id;
+  village = (await sqlOn(db).value<number>("select id from villages where name = '桃源村'"))!;
 });
 afterAll(async () => {
-  db?.sqlite.close();
+  await db?.close();
   await server?.stop();
 });
 
@@ -63,9 +64,10 @@ describe("caching on shared phones", () => {
     const villager = new Client(server.url);
     await villager.login("13900000001");
     // A photo every villager may see: its claim has entered 公示.
-    const photo = db.sqlite
-      .prepare("select p.key from claim_photos p join claims c on c.id = p.claim_id where p.village_id = ? and c.approved_at is not null order by p.id limit 1")
-      .get(village) as { key: string };
+    const photo = (await sqlOn(db).get<{ key: string }>(
+      "select p.key from claim_photos p join claims c on c.id = p.claim_id where p.village_id = ? and c.approved_at is not null order by p.id limit 1",
+      village,
+    ))!;
     for (const path of ["/", "/statement", "/statement.data", "/_root.data", `/v/${village}/photos/${photo.key}`]) {
       const r = await villager.get(path);
       expect(r.status, path).toBe(200);
@@ -83,7 +85,7 @@ describe("caching on shared phones", () => {
     const c = new Client(server.url);
     const signIn = await c.login("13900000001");
     expect(signIn.headers.get("cache-control")).toBe("private, no-store");
-    const good = db.sqlite.prepare("select id from goods where village_id = ? and photo is not null order by id limit 1").get(village) as { id: number };
+    const good = (await sqlOn(db).get<{ id: number }>("select id from goods where village_id = ? and photo is not null order by id limit 1", village))!;
     expect((await c.get(`/photos/goods/${good.id}`)).headers.get("cache-control")).toBe("private, max-age=31536000, immutable");
     const script = /\/build\/[^"]+\.js/.exec((await c.get("/")).text)![0];
     expect((await c.get(script)).headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
@@ -126,7 +128,7 @@ describe("request log", () => {
   it("names the signed-in user once the app knows them, also for data requests", async () => {
     const c = new Client(server.url);
     const signIn = await c.login("13900000001");
-    const user = (db.sqlite.prepare("select id from users where phone = '13900000001'").get() as { id: number }).id;
+    const user = (await sqlOn(db).value<number>("select id from users where phone = '13900000001'"))!;
     expect((await linesOf(server, signIn.headers.get("x-request-id")))[0].userId).toBe(user);
     const data = await c.get("/statement.data");
     expect((await linesOf(server, data.headers.get("x-request-id")))[0]).toMatchObject({ userId: user, res: { status: 200 } });
@@ -155,16 +157,19 @@ describe("a server error", () => {
     await c.login("13900000001");
     // What a half-restored backup or a failed migration would look like to the statement page.
     const bdb = openDatabase(broken.database);
-    bdb.sqlite.exec("alter table account_months rename to account_months_gone");
-    bdb.sqlite.close();
+    await sqlOn(bdb).run("alter table account_months rename to account_months_gone");
+    await bdb.close();
     const r = await c.get("/statement");
     expect(r.status).toBe(500);
     expect(r.text).toContain("系统暂时出了点问题");
     const lines = await linesOf(broken, r.headers.get("x-request-id"));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 50, res: { status: 500 }, err: { message: expect.stringContaining("no such table") } });
+    // Each engine's own words for it.
+    const missing = onPostgres() ? 'relation "account_months" does not exist' : "no such table: account_months";
+    expect(lines[0]).toMatchObject({ level: 50, res: { status: 500 }, err: { message: expect.stringContaining(missing) } });
     expect(lines[0].err!.stack).toMatch(/\n\s+at /);
-    expect(broken.output().split("no such table: account_months").length - 1).toBe(2); // message and stack of that one line
+    const logged = JSON.stringify(missing).slice(1, -1); // as the JSON log line spells it
+    expect(broken.output().split(logged).length - 1).toBe(2); // message and stack of that one line
     expect(broken.errors()).not.toMatch(STACK_FRAME);
   });
 });

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
 import { Client, startServer, type Reply, type TestServer } from "../support/harness";
+import { sqlOn } from "../support/sql";
 
 let server: TestServer;
 let database: Engine;
@@ -13,13 +14,13 @@ let phones: string[] = [];
 beforeAll(async () => {
   server = await startServer({ TRUST_PROXY: "loopback" });
   database = openDatabase(server.database);
-  phones = (database.sqlite.prepare("select phone from users where phone not like '139%' and disabled = 0 and must_change_password = 0 order by phone").all() as { phone: string }[]).map(
+  phones = (await sqlOn(database).all<{ phone: string }>("select phone from users where phone not like '139%' and disabled = 0 and must_change_password = 0 order by phone")).map(
     (r) => r.phone,
   );
   expect(phones.length).toBeGreaterThan(40);
 });
 afterAll(async () => {
-  database?.sqlite.close();
+  await database?.close();
   await server?.stop();
 });
 
