@@ -172,7 +172,7 @@ async function copyTable(src: SQLite.Database, tx: Kysely<Database>, table: Tabl
     const params = rows.flat().map(param);
     const text = rows.length === size ? fullText : insertText(table, rows.length);
     const sending = tx.executeQuery(CompiledQuery.raw(text, params));
-    sending.catch(() => {}); // awaited with the next batch, or at the end
+    void sending.catch(() => {}); // awaited with the next batch, or at the end
     inFlight = sending;
     copied += rows.length;
     const now = Date.now();

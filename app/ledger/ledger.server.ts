@@ -141,7 +141,7 @@ async function postInTxn(input: PostInput, hash: string): Promise<PostResult> {
   // The chain is one for the whole database, and transaction ids run 1..n without gaps (check:ledger
   // proves both): appends are serialised (decision 0032). Before the idempotency read, so that a
   // retry racing its first attempt finds it.
-  lockLedgerChain();
+  await lockLedgerChain();
   const existing = input.keyChecked ? undefined : await txnByKey(input.idemKey);
   if (existing) {
     if (existing.request_hash !== hash) throw new LedgerError("idempotency_conflict", "该请求编号已用于另一笔操作");

@@ -181,6 +181,8 @@ interface Unit {
   chainLocked: boolean;
   /** PostgreSQL: the unit reached a ledger append without the lock, so it must run again with it. */
   needsChainLock: boolean;
+  /** PostgreSQL: read committed under its village's store lock (`perVillage`), not serialisable. */
+  readCommitted?: boolean;
 }
 
 /** The unit of work open in this async context, and how many savepoints deep it is. */
@@ -219,6 +221,20 @@ export interface UnitOptions {
    * Only the outermost unit's option counts.
    */
   appendsToLedger?: boolean;
+  /**
+   * One blind write whose effect does not depend on anything read (noting a session's visit): on
+   * PostgreSQL it runs at read committed, where two requests touching the same row queue instead
+   * of one failing and running again.
+   */
+  blindWrite?: boolean;
+  /**
+   * A store write (a code, a confirm, a counter sale, stock): on PostgreSQL it runs at read committed
+   * and serialises on its village's store lock (`lockVillageStore`, taken before anything it checks
+   * is read), as every store write of the village does; its ledger append takes the chain's lock
+   * when it gets there. Serialisable isolation would refuse checkouts at different counters for
+   * sharing an index page of the few live holds (measured: decision 0032).
+   */
+  perVillage?: boolean;
 }
 
 /** The option of units that append to the ledger. */
@@ -236,11 +252,13 @@ export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>, options: UnitOpt
   if (outer) return savepoint(outer.tx, fn);
   const current = engine();
   if (current.kind === "sqlite") return once(current.writer, fn, { chainLocked: true, needsChainLock: false });
-  let chainLocked = options.appendsToLedger === true;
+  const readCommitted = options.perVillage === true;
+  let chainLocked = options.appendsToLedger === true && !readCommitted;
+  const blind = (options.blindWrite === true || readCommitted) && !chainLocked;
   for (let attempt = 1; ; attempt++) {
-    const unit: Unit = { chainLocked, needsChainLock: false };
+    const unit: Unit = { chainLocked, needsChainLock: false, readCommitted };
     try {
-      return await once(current.writer, fn, unit);
+      return await once(current.writer, fn, unit, blind);
     } catch (error) {
       if (unit.needsChainLock && !chainLocked) {
         chainLocked = true; // no wait: the next attempt queues on the lock instead
@@ -253,10 +271,10 @@ export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>, options: UnitOpt
   }
 }
 
-async function once<T>(writer: Kysely<Database>, fn: (tx: Tx) => Promise<T>, unit: Unit): Promise<T> {
+async function once<T>(writer: Kysely<Database>, fn: (tx: Tx) => Promise<T>, unit: Unit, blind = false): Promise<T> {
   let failed: { error: unknown } | undefined;
   const postgres = engine().kind === "postgres";
-  const begin = postgres ? writer.transaction().setIsolationLevel("serializable") : writer.transaction();
+  const begin = postgres ? writer.transaction().setIsolationLevel(blind ? "read committed" : "serializable") : writer.transaction();
   try {
     return await begin.execute(async (tx) => {
       // Before anything else: PostgreSQL takes the transaction's snapshot at its first query, and
@@ -289,10 +307,16 @@ async function once<T>(writer: Kysely<Database>, fn: (tx: Tx) => Promise<T>, uni
  * append say so (`{ appendsToLedger: true }`), and one that did not is rolled back here and run
  * again with the lock (decision 0032).
  */
-export function lockLedgerChain(): void {
+export async function lockLedgerChain(): Promise<void> {
   const store = open.getStore();
   if (!store) throw new Error("the ledger is appended to inside a unit of work only");
   if (store.unit.chainLocked) return;
+  if (store.unit.readCommitted) {
+    // At read committed every statement reads what is committed when it starts: after the lock, the newest head.
+    await sql`lock table ledger_entries in share row exclusive mode`.execute(store.tx);
+    store.unit.chainLocked = true;
+    return;
+  }
   store.unit.needsChainLock = true;
   throw new ChainLockNeeded("这次写入需要重试");
 }
@@ -354,6 +378,20 @@ export async function migrateToLatest(target: Engine = engine()): Promise<string
 /** PostgreSQL advisory lock keys of this app (any fixed numbers no other app on the server uses). */
 const MIGRATION_LOCK = 7_203_001;
 const LOCKS = { scheduler: 7_203_002 } as const;
+/** The class of the per-village store locks (pg_advisory_xact_lock(class, village id)). */
+const STORE_LOCK = 7_203_003;
+
+/**
+ * A store write of `villageId` waits here for the village's other store writes to end (PostgreSQL;
+ * SQLite's one writer already serialises them). Called first in a `perVillage` unit, before what
+ * it checks is read; `villageId` may come from a row that never changes (a household's village).
+ */
+export async function lockVillageStore(villageId: number): Promise<void> {
+  const store = open.getStore();
+  if (!store) throw new Error("a store lock is taken inside a unit of work only");
+  if (engine().kind !== "postgres") return;
+  await sql`select pg_advisory_xact_lock(${STORE_LOCK}, ${villageId}::int)`.execute(store.tx);
+}
 
 /**
  * Runs fn unless another process is running work of the same name (several app processes on one

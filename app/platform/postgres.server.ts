@@ -37,7 +37,11 @@ function pool(url: string, readOnly: boolean, max = poolSize()): pg.Pool {
     idle_in_transaction_session_timeout: 60_000,
     // Idle connections do not keep a finished script (a CLI command, a worker) alive.
     allowExitOnIdle: true,
-    options: readOnly ? "-c default_transaction_read_only=on" : undefined,
+    // Index scans over sequential ones: under serialisable isolation a sequential scan locks the
+    // whole table for conflict checking, and two checkouts at different counters would then
+    // refuse each other (PostgreSQL's manual, "Serializable Isolation Level", on these two costs).
+    // And an acknowledged write is on disk whatever the server's default (as SQLite's synchronous=FULL).
+    options: `-c random_page_cost=1.1 -c cpu_tuple_cost=0.03 -c synchronous_commit=on${readOnly ? " -c default_transaction_read_only=on" : ""}`,
   });
   // An idle connection the server closed (a restart) is replaced on next use; without a listener
   // its error would end the process.

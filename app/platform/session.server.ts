@@ -84,7 +84,7 @@ export async function keepAlive(row: SessionRow): Promise<boolean> {
     return false;
   }
   if (at - row.last_seen_at > TOUCH_EVERY_MS) {
-    await unitOfWork((tx) => tx.updateTable("sessions").set({ last_seen_at: at }).where("id", "=", row.id).execute());
+    await unitOfWork((tx) => tx.updateTable("sessions").set({ last_seen_at: at }).where("id", "=", row.id).execute(), { blindWrite: true });
   }
   return true;
 }

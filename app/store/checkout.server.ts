@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import { audit } from "~/audit/audit.server";
 import { chinaMonth, chinaMonthStart, now } from "~/platform/clock.server";
 import { codeBlockedMessage, codeBlockedMs, countCodeMiss } from "./code-guard.server";
-import { APPENDS, constant, db, unitOfWork } from "~/platform/database.server";
+import { constant, db, lockVillageStore, unitOfWork, type UnitOptions } from "~/platform/database.server";
 import { convertHold, householdBalance, LedgerError, openStoreAccount, placeHold, releaseHold, type Actor } from "~/ledger/ledger.server";
 import type { Role } from "~/platform/roles";
 import { heldByHousehold, heldQuery, moveStock, StockShortError } from "./stock.server";
@@ -263,17 +263,27 @@ async function insertPending(input: CreateOrderInput, villageId: number, idemKey
   return orderId;
 }
 
+/** Store writes serialise per village (see `perVillage` in the database module). */
+const STORE: UnitOptions = { perVillage: true };
+
+/** The village's store lock, for a household's order: a household never changes village. */
+async function lockHouseholdVillage(householdId: number): Promise<void> {
+  const h = await db().selectFrom("households").select("village_id").where("id", "=", householdId).executeTakeFirst();
+  if (h) await lockVillageStore(h.village_id);
+}
+
 /** 生成兑换码: checks balance, stock and monthly limits, creates the pending order and its hold. */
 export function createOrder(input: CreateOrderInput): Promise<Result<{ orderId: number; created: boolean }>> {
   const idemKey = `order:phone:${input.householdId}:${input.nonce}`;
   return attempt(() =>
     unitOfWork(async () => {
+      await lockHouseholdVillage(input.householdId);
       const head = await checkoutHead(input.householdId, idemKey, input.storeId, input.memberId);
       if (head.existing !== null) return { orderId: head.existing, created: false };
       if (head.open_store === null) throw new CheckoutError("inactive", "这个超市不存在或已停业");
       assertSpender(input.memberId, head.can_redeem);
       return { orderId: await insertPending(input, head.village_id, idemKey), created: true };
-    }),
+    }, STORE),
   );
 }
 
@@ -296,6 +306,15 @@ async function expire(orders: Pick<Order, "id" | "hold_id">[]): Promise<void> {
 /** Run by the scheduler every minute: an expired order shows as expired and its hold is released. */
 export function expireOrders(): Promise<number> {
   return unitOfWork(async () => {
+    const villages = await db()
+      .selectFrom("orders")
+      .select("village_id")
+      .distinct()
+      .where("status", "=", constant("pending"))
+      .where("expires_at", "<=", now())
+      .orderBy("village_id")
+      .execute();
+    for (const v of villages) await lockVillageStore(v.village_id); // in one order: two rounds never deadlock
     const due = await db()
       .selectFrom("orders")
       .select(["id", "hold_id"])
@@ -305,7 +324,7 @@ export function expireOrders(): Promise<number> {
       .execute();
     await expire(due);
     return due.length;
-  });
+  }, STORE);
 }
 
 async function ownOrder(householdId: number, orderId: number): Promise<Order> {
@@ -318,6 +337,7 @@ async function ownOrder(householdId: number, orderId: number): Promise<Order> {
 export function cancelOrder(householdId: number, orderId: number): Promise<Result<{ status: OrderStatus }>> {
   return attempt(() =>
     unitOfWork(async () => {
+      await lockHouseholdVillage(householdId);
       const o = await ownOrder(householdId, orderId);
       if (o.status === "cancelled" || o.status === "expired" || o.status === "replaced") return { status: o.status };
       if (o.status !== "pending") throw new CheckoutError("used", "店主已经核销，不能取消了");
@@ -325,7 +345,7 @@ export function cancelOrder(householdId: number, orderId: number): Promise<Resul
       if (o.hold_id) await releaseHold(o.hold_id);
       const status: OrderStatus = "cancelled";
       return { status };
-    }),
+    }, STORE),
   );
 }
 
@@ -333,6 +353,7 @@ export function cancelOrder(householdId: number, orderId: number): Promise<Resul
 export function refreshOrder(householdId: number, orderId: number, userId: number, memberId: number | null): Promise<Result<{ orderId: number }>> {
   return attempt(() =>
     unitOfWork(async () => {
+      await lockHouseholdVillage(householdId);
       const o = await ownOrder(householdId, orderId);
       if (o.status === "replaced" && o.replaced_by) return { orderId: o.replaced_by };
       if (o.status === "confirmed" || o.status === "voided") throw new CheckoutError("used", "店主已经核销，不需要新码了");
@@ -348,7 +369,7 @@ export function refreshOrder(householdId: number, orderId: number, userId: numbe
       const fresh = await insertPending({ householdId, memberId, userId, storeId: o.store_id, lines, nonce: `refresh:${o.id}` }, o.village_id, idemKey);
       await db().updateTable("orders").set({ status: "replaced", replaced_by: fresh }).where("id", "=", o.id).execute();
       return { orderId: fresh };
-    }),
+    }, STORE),
   );
 }
 
@@ -571,6 +592,7 @@ export function confirmOrder(keeper: Keeper, orderId: number, presented: string)
       // Checked and counted in this unit of work, which commits before anyone is answered: a refusal
       // is RETURNED so that its miss (or its expiry) is kept; a throw below rolls back everything this
       // confirm had started to move.
+      await lockVillageStore(keeper.villageId);
       const wait = await codeBlockedMs(keeper.userId);
       if (wait > 0) return { refusal: new CheckoutError("throttled", codeBlockedMessage(wait)) };
       const found = await loadOrder({ id: orderId });
@@ -605,7 +627,7 @@ export function confirmOrder(keeper: Keeper, orderId: number, presented: string)
         .execute();
       await auditOrder(keeper, "order.confirm", o.id, { total: o.total, txn: txn.txnId });
       return { created: true, order: null };
-    }, APPENDS);
+    }, STORE);
     if ("refusal" in out) throw out.refusal;
     const order = out.order ?? (await orderView(orderId));
     if (!order) throw new Error(`confirmed order ${orderId} not found`);

@@ -2,7 +2,7 @@
 // builds the cart, the villager types the household PIN on the keeper's device, and the sale is
 // confirmed in one unit of work (order, stock, ledger debit).
 import { checkoutAttempt, CheckoutError, counterSaleInUnit, orderView, precheckCounterSale, type CartLine, type Keeper, type OrderView, type Receipt, type Result } from "./checkout.server";
-import { APPENDS, db, unitOfWork } from "~/platform/database.server";
+import { db, lockVillageStore, unitOfWork } from "~/platform/database.server";
 import { redeem } from "~/ledger/ledger.server";
 import { checkPin } from "./pin.server";
 import { normalizeDigits } from "~/platform/validation.server";
@@ -54,15 +54,15 @@ export async function counterCheckout(keeper: Keeper, input: CounterInput): Prom
   const pin = await checkPin(input.householdId, normalizeDigits(input.pin));
   if (!pin.ok) return { ok: false, code: pin.code, field: "pin", message: pin.message };
   return checkoutAttempt(async () => {
-    const sale = await unitOfWork(() =>
-      counterSaleInUnit(keeper, input, async (o) =>
+    const sale = await unitOfWork(async () => {
+      await lockVillageStore(keeper.villageId);
+      return counterSaleInUnit(keeper, input, async (o) =>
         (await redeem({
           householdId: input.householdId, storeAccountId: o.storeAccountId, amount: o.total, idemKey: `order:${o.orderId}:counter`,
           actor: { userId: keeper.userId, role: keeper.role }, memberId: input.memberId, cause: { kind: "order", id: o.orderId }, memo: o.memo,
         })).txnId,
-      ),
-      APPENDS,
-    );
+      );
+    }, { perVillage: true });
     return { order: await receiptOf(sale.orderId), created: sale.created };
   });
 }
