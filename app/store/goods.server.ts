@@ -6,7 +6,7 @@ import type { Database, GoodTable } from "../../db/schema";
 import { fail, formIdSchema, checkboxSchema, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { audit } from "~/audit/audit.server";
 import { now } from "~/platform/clock.server";
-import { constant, db, unitOfWork } from "~/platform/database.server";
+import { constant, db, lockVillageStore, unitOfWork } from "~/platform/database.server";
 import { cleanImage, GOODS } from "~/photos/clean.server";
 import { moveStock, StockShortError } from "./stock.server";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
@@ -224,7 +224,9 @@ export type StockInput = z.infer<typeof stockSchema>;
 /** Restock (with its source) or a stock-take correction to the counted number (with a reason). */
 export async function changeStock(actor: StaffActor, villageId: number, goodId: number, input: StockInput): Promise<Outcome<{ stock: number }>> {
   try {
+    // A stock-take can lower the stock: with the village's other store writes, so no code is issued meanwhile.
     return await unitOfWork(async (): Promise<Outcome<{ stock: number }>> => {
+      await lockVillageStore(villageId);
       const good = await db().selectFrom("goods").select("stock").where("id", "=", goodId).where("village_id", "=", villageId).executeTakeFirst();
       if (!good) return fail("_form", "找不到这个商品", 404);
       const current = good.stock;
@@ -239,7 +241,7 @@ export async function changeStock(actor: StaffActor, villageId: number, goodId: 
         before: { stock: current }, after: { stock: after, ...(input.intent === "stock.restock" ? { source: input.source } : {}), note: input.note },
       });
       return { ok: true, stock: after };
-    });
+    }, { perVillage: true });
   } catch (e) {
     if (e instanceof StockShortError) return fail("qty", e.message);
     throw e;
