@@ -165,26 +165,9 @@ export async function gridsWithCounts(villageId: number) {
 
 const GRID_TAKEN = "本村已有这个网格";
 
-/**
- * Read before writing, as households check their number: the refusal then does not depend on how the
- * engine words a unique-index error; the index still settles two admins racing (on PostgreSQL the
- * loser's unit is retried and finds the name here).
- */
-async function gridTaken(villageId: number, name: string, exceptId: number | null): Promise<boolean> {
-  const row = await db()
-    .selectFrom("grids")
-    .select("id")
-    .where("village_id", "=", villageId)
-    .where("name", "=", name)
-    .where("id", "<>", exceptId ?? -1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function createGrid(actor: StaffActor, villageId: number, name: string): Promise<Outcome<{ gridId: number }>> {
   try {
-    return await unitOfWork<Outcome<{ gridId: number }>>(async () => {
-      if (await gridTaken(villageId, name, null)) return fail("name", GRID_TAKEN);
+    return await unitOfWork(async () => {
       const gridId = await addGrid(villageId, name);
       await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "grid.create", targetType: "grid", targetId: gridId, after: { name } });
       return { ok: true as const, gridId };
@@ -201,7 +184,6 @@ export async function renameGrid(actor: StaffActor, villageId: number, gridId: n
       const grid = await db().selectFrom("grids").select(["id", "name"]).where("id", "=", gridId).where("village_id", "=", villageId).executeTakeFirst();
       if (!grid) notFound();
       if (grid.name === name) return { ok: true };
-      if (await gridTaken(villageId, name, gridId)) return fail("name", GRID_TAKEN);
       await db().updateTable("grids").set({ name }).where("id", "=", gridId).execute();
       await audit({
         actorUserId: actor.userId, actorRole: actor.role, villageId, action: "grid.rename", targetType: "grid", targetId: gridId,

@@ -13,12 +13,12 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import {
   CompiledQuery, Kysely, Migrator, SqliteAdapter, SqliteDriver, SqliteIntrospector, SqliteQueryCompiler, sql,
-  type DatabaseConnection, type MigrationProvider, type RawBuilder, type SqliteDatabase, type Transaction,
+  type DatabaseConnection, type Migration, type MigrationProvider, type RawBuilder, type SqliteDatabase, type Transaction,
 } from "kysely";
 import type { Database } from "../../db/schema";
 import { migrations } from "../../db/migrations/index";
-import { PostgresMigrations, REFUSE_FUNCTION } from "../../db/migrations/postgres";
-import { databasePath, databaseUrl } from "./env.server";
+import { PostgresMigrations, postgresOnlyMigrations } from "../../db/migrations/postgres";
+import { databasePath, databaseUrl, isPostgresUrl } from "./env.server";
 import { inspectPostgres, isRetryable, openPostgres, type PostgresEngine } from "./postgres.server";
 
 /** A unit of work's transaction: what `unitOfWork` hands its callback (and `db()` returns inside it). */
@@ -152,9 +152,6 @@ export function inspect(location: string): Kysely<Database> {
   return isPostgresUrl(location) ? inspectPostgres(location) : sqliteKysely(openReadOnly(location));
 }
 
-function isPostgresUrl(location: string): boolean {
-  return /^postgres(ql)?:\/\//.test(location);
-}
 
 // ---- the process-wide database -----------------------------------------------------------------------
 
@@ -181,7 +178,7 @@ interface Unit {
   chainLocked: boolean;
   /** PostgreSQL: the unit reached a ledger append without the lock, so it must run again with it. */
   needsChainLock: boolean;
-  /** PostgreSQL: read committed under its village's store lock (`perVillage`), not serialisable. */
+  /** PostgreSQL: read committed (`perVillage`, `blindWrite`), not serialisable. */
   readCommitted?: boolean;
 }
 
@@ -252,13 +249,12 @@ export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>, options: UnitOpt
   if (outer) return savepoint(outer.tx, fn);
   const current = engine();
   if (current.kind === "sqlite") return once(current.writer, fn, { chainLocked: true, needsChainLock: false });
-  const readCommitted = options.perVillage === true;
+  const readCommitted = options.perVillage === true || options.blindWrite === true;
   let chainLocked = options.appendsToLedger === true && !readCommitted;
-  const blind = (options.blindWrite === true || readCommitted) && !chainLocked;
   for (let attempt = 1; ; attempt++) {
     const unit: Unit = { chainLocked, needsChainLock: false, readCommitted };
     try {
-      return await once(current.writer, fn, unit, blind);
+      return await once(current.writer, fn, unit);
     } catch (error) {
       if (unit.needsChainLock && !chainLocked) {
         chainLocked = true; // no wait: the next attempt queues on the lock instead
@@ -271,15 +267,15 @@ export async function unitOfWork<T>(fn: (tx: Tx) => Promise<T>, options: UnitOpt
   }
 }
 
-async function once<T>(writer: Kysely<Database>, fn: (tx: Tx) => Promise<T>, unit: Unit, blind = false): Promise<T> {
+async function once<T>(writer: Kysely<Database>, fn: (tx: Tx) => Promise<T>, unit: Unit): Promise<T> {
   let failed: { error: unknown } | undefined;
   const postgres = engine().kind === "postgres";
-  const begin = postgres ? writer.transaction().setIsolationLevel(blind ? "read committed" : "serializable") : writer.transaction();
+  const begin = postgres ? writer.transaction().setIsolationLevel(unit.readCommitted ? "read committed" : "serializable") : writer.transaction();
   try {
     return await begin.execute(async (tx) => {
       // Before anything else: PostgreSQL takes the transaction's snapshot at its first query, and
       // LOCK TABLE is not one, so the chain's head read after it is the newest.
-      if (postgres && unit.chainLocked) await sql`lock table ledger_entries in share row exclusive mode`.execute(tx);
+      if (postgres && unit.chainLocked) await lockChain(tx);
       return open.run({ tx, depth: 0, unit }, async () => {
         try {
           const out = await fn(tx);
@@ -307,13 +303,18 @@ async function once<T>(writer: Kysely<Database>, fn: (tx: Tx) => Promise<T>, uni
  * append say so (`{ appendsToLedger: true }`), and one that did not is rolled back here and run
  * again with the lock (decision 0032).
  */
+/** Self-exclusive, so appends queue; plain reads are not blocked. kysely's builder has no LOCK TABLE. */
+function lockChain(tx: Tx): Promise<unknown> {
+  return sql`lock table ledger_entries in share row exclusive mode`.execute(tx);
+}
+
 export async function lockLedgerChain(): Promise<void> {
   const store = open.getStore();
   if (!store) throw new Error("the ledger is appended to inside a unit of work only");
   if (store.unit.chainLocked) return;
   if (store.unit.readCommitted) {
     // At read committed every statement reads what is committed when it starts: after the lock, the newest head.
-    await sql`lock table ledger_entries in share row exclusive mode`.execute(store.tx);
+    await lockChain(store.tx);
     store.unit.chainLocked = true;
     return;
   }
@@ -358,19 +359,16 @@ export async function savepoint<T>(tx: Tx, fn: (tx: Tx) => Promise<T>): Promise<
   }
 }
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
 /** Runs before anything else touches the connection. */
 export async function migrateToLatest(target: Engine = engine()): Promise<string[]> {
   if (target.kind === "sqlite") return migrate(target.writer);
   // Several app processes may start at once: one migrates while the others wait on the lock.
   return target.writer.connection().execute(async (c) => {
-    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(c);
+    await c.selectNoFrom((eb) => eb.fn("pg_advisory_lock", [eb.val(MIGRATION_LOCK)]).as("locked")).execute();
     try {
-      await sql.raw(REFUSE_FUNCTION).execute(c);
-      return await migrate(c.withPlugin(new PostgresMigrations()));
+      return await migrate(c.withPlugin(new PostgresMigrations()), { ...postgresOnlyMigrations, ...migrations });
     } finally {
-      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(c);
+      await advisoryUnlock(c, MIGRATION_LOCK);
     }
   });
 }
@@ -390,7 +388,7 @@ export async function lockVillageStore(villageId: number): Promise<void> {
   const store = open.getStore();
   if (!store) throw new Error("a store lock is taken inside a unit of work only");
   if (engine().kind !== "postgres") return;
-  await sql`select pg_advisory_xact_lock(${STORE_LOCK}, ${villageId}::int)`.execute(store.tx);
+  await store.tx.selectNoFrom((eb) => eb.fn("pg_advisory_xact_lock", [eb.val(STORE_LOCK), eb.val(villageId)]).as("locked")).execute();
 }
 
 /**
@@ -405,18 +403,23 @@ export async function exclusively(name: keyof typeof LOCKS, fn: () => Promise<vo
     return true;
   }
   return current.writer.connection().execute(async (c) => {
-    const { rows } = await sql<{ got: boolean }>`select pg_try_advisory_lock(${LOCKS[name]}) as got`.execute(c);
-    if (!rows[0]?.got) return false;
+    const { got } = await c.selectNoFrom((eb) => eb.fn<boolean>("pg_try_advisory_lock", [eb.val(LOCKS[name])]).as("got")).executeTakeFirstOrThrow();
+    if (!got) return false;
     try {
       await fn();
       return true;
     } finally {
-      await sql`select pg_advisory_unlock(${LOCKS[name]})`.execute(c);
+      await advisoryUnlock(c, LOCKS[name]);
     }
   });
 }
 
-async function migrate(k: Kysely<Database>): Promise<string[]> {
+function advisoryUnlock(c: Kysely<Database>, key: number): Promise<unknown> {
+  return c.selectNoFrom((eb) => eb.fn("pg_advisory_unlock", [eb.val(key)]).as("unlocked")).execute();
+}
+
+async function migrate(k: Kysely<Database>, all: Record<string, Migration> = migrations): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => all };
   const migrator = new Migrator({ db: k, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;

@@ -7,11 +7,16 @@ export function databasePath(): string {
   return process.env.DATABASE_PATH || path.resolve("db/data/jifen.sqlite");
 }
 
+/** Whether `location` names a PostgreSQL server rather than a SQLite file. */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//.test(location);
+}
+
 /** DATABASE_URL: a PostgreSQL server instead of the SQLite file (decision 0032); unset by default. */
 export function databaseUrl(): string | undefined {
   const url = process.env.DATABASE_URL?.trim();
   if (!url) return undefined;
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error("DATABASE_URL 须以 postgres:// 开头（不设置则使用内置的 SQLite 数据库文件）");
+  if (!isPostgresUrl(url)) throw new Error("DATABASE_URL 须以 postgres:// 开头（不设置则使用内置的 SQLite 数据库文件）");
   return url;
 }
 

@@ -106,27 +106,9 @@ export async function insertRule(villageId: number, r: RuleInput): Promise<numbe
 
 const NAME_TAKEN = "已经有同名的在用细则";
 
-/**
- * Whether another rule in use in the village has this name. Read before writing, so the refusal does
- * not depend on how the engine words a unique-index error; the index (rules_active_name) still settles
- * two admins racing: on PostgreSQL the loser's unit is retried and finds the name here.
- */
-async function nameTaken(villageId: number, name: string, exceptId: number | null): Promise<boolean> {
-  const row = await db()
-    .selectFrom("rules")
-    .select("id")
-    .where("village_id", "=", villageId)
-    .where("name", "=", name)
-    .where("active", "=", constant(1))
-    .where("id", "<>", exceptId ?? -1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function createRule(actor: StaffActor, villageId: number, r: RuleInput): Promise<Outcome<{ ruleId: number }>> {
   try {
-    return await unitOfWork<Outcome<{ ruleId: number }>>(async () => {
-      if (await nameTaken(villageId, r.name, null)) return fail("name", NAME_TAKEN);
+    return await unitOfWork(async () => {
       const ruleId = await insertRule(villageId, r);
       await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "rule.create", targetType: "rule", targetId: ruleId, after: r });
       return { ok: true as const, ruleId };
@@ -148,8 +130,6 @@ export async function updateRule(actor: StaffActor, villageId: number, ruleId: n
       if (Math.sign(r.points) !== Math.sign(before.points)) {
         return fail("points", before.points > 0 ? "加分细则不能改成扣分。请停用这条，另建一条扣分细则" : "扣分细则不能改成加分。请停用这条，另建一条加分细则");
       }
-      // A retired rule may share a name with one in use (only rules in use must be unique).
-      if (before.active === 1 && (await nameTaken(villageId, r.name, ruleId))) return fail("name", NAME_TAKEN);
       await tx
         .updateTable("rules")
         .set({ category: r.category, name: r.name, points: r.points, unit: r.unit, evidence_required: r.evidenceRequired ? 1 : 0, updated_at: now(), ...capColumns(r.caps) })
@@ -168,9 +148,7 @@ export async function updateRule(actor: StaffActor, villageId: number, ruleId: n
 export async function setRuleActive(actor: StaffActor, villageId: number, ruleId: number, active: boolean): Promise<Outcome> {
   try {
     return await unitOfWork(async (tx): Promise<Outcome> => {
-      const rule = await ruleInVillage(villageId, ruleId);
-      if (!rule) return fail("_form", "找不到这条细则", 404);
-      if (active && (await nameTaken(villageId, rule.name, ruleId))) return fail("_form", "已经有同名的在用细则，请先改名再启用");
+      if (!(await ruleInVillage(villageId, ruleId))) return fail("_form", "找不到这条细则", 404);
       await tx.updateTable("rules").set({ active: active ? 1 : 0, updated_at: now() }).where("id", "=", ruleId).execute();
       await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: active ? "rule.activate" : "rule.retire", targetType: "rule", targetId: ruleId });
       return { ok: true };

@@ -12,14 +12,23 @@
 //   triggers calling one function that raises the same message.
 import {
   ColumnDefinitionNode, CreateTableNode, DataTypeNode, GeneratedNode, OperationNodeTransformer, RawNode,
-  type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow,
+  sql, type KyselyPlugin, type Migration, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow,
 } from "kysely";
 
-/** Created before the migrations run: the function every translated trigger calls. */
-export const REFUSE_FUNCTION = `create or replace function jifen_refuse() returns trigger language plpgsql as $$
+/**
+ * Run before the landed ones on PostgreSQL only: the function every translated trigger calls. A
+ * trigger's function cannot be spelled in the same statement, nor in kysely's builder.
+ */
+export const postgresOnlyMigrations: Record<string, Migration> = {
+  "0000_postgres_refuse_function": {
+    up: async (db) => {
+      await sql`create function jifen_refuse() returns trigger language plpgsql as $$
 begin
   raise exception '%', tg_argv[0] using errcode = 'P0001';
-end $$`;
+end $$`.execute(db);
+    },
+  },
+};
 
 const TRIGGER = /^\s*create trigger (\w+) (before (?:update|delete)(?: of \w+)?) on (\w+)\s+(?:when ([\s\S]*?)\s+)?begin select raise\(abort, '([^']*)'\); end\s*$/i;
 
