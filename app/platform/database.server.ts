@@ -296,6 +296,11 @@ async function once<T>(writer: Kysely<Database>, fn: (tx: Tx) => Promise<T>, uni
   }
 }
 
+/** Self-exclusive, so appends queue; plain reads are not blocked. kysely's builder has no LOCK TABLE. */
+function lockChain(tx: Tx): Promise<unknown> {
+  return sql`lock table ledger_entries in share row exclusive mode`.execute(tx);
+}
+
 /**
  * Called by the ledger before it reads the chain's head to append to it. On SQLite the one writer
  * already serialises appends. On PostgreSQL the unit must hold the chain's lock from its first
@@ -303,11 +308,6 @@ async function once<T>(writer: Kysely<Database>, fn: (tx: Tx) => Promise<T>, uni
  * append say so (`{ appendsToLedger: true }`), and one that did not is rolled back here and run
  * again with the lock (decision 0032).
  */
-/** Self-exclusive, so appends queue; plain reads are not blocked. kysely's builder has no LOCK TABLE. */
-function lockChain(tx: Tx): Promise<unknown> {
-  return sql`lock table ledger_entries in share row exclusive mode`.execute(tx);
-}
-
 export async function lockLedgerChain(): Promise<void> {
   const store = open.getStore();
   if (!store) throw new Error("the ledger is appended to inside a unit of work only");
