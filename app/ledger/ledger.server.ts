@@ -31,6 +31,14 @@ export interface PostResult {
   created: boolean;
 }
 
+/** Inside the ledger: also each account's balance after the transaction (none for a replay). */
+interface Posted extends PostResult {
+  balances?: Map<number, number>;
+}
+
+/** What callers get: a retry's answer equals the first one's. */
+const answer = (p: Posted): PostResult => ({ txnId: p.txnId, created: p.created });
+
 export class LedgerError extends Error {
   constructor(
     readonly code: "insufficient" | "idempotency_conflict" | "not_found" | "invalid" | "already_reversed" | "hold_settled",
@@ -137,7 +145,7 @@ function assertLegs(legs: Leg[]): void {
 }
 
 /** Must run inside a unit of work. Returns the existing txn for a replayed key. */
-async function postInTxn(input: PostInput, hash: string): Promise<PostResult> {
+async function postInTxn(input: PostInput, hash: string): Promise<Posted> {
   // The chain is one for the whole database, and transaction ids run 1..n without gaps (check:ledger
   // proves both): appends are serialised (decision 0032). Before the idempotency read, so that a
   // retry racing its first attempt finds it.
@@ -168,66 +176,130 @@ async function postInTxn(input: PostInput, hash: string): Promise<PostResult> {
     memo: input.memo,
     created_at: at,
   };
-  // The next id, not the engine's sequence: PostgreSQL's never hands back a number a rolled-back
-  // transaction took, and a gap would read as a deleted transaction.
-  const top = await db().selectFrom("ledger_transactions").select("id").orderBy("id", "desc").limit(1).executeTakeFirst();
-  const txnId = (top?.id ?? 0) + 1;
-  await db().insertInto("ledger_transactions").values({ id: txnId, ...row }).execute();
-  const txn: TxnRow = { id: txnId, ...row };
-  const last = await db().selectFrom("ledger_entries").select(["id", "hash"]).orderBy("id", "desc").limit(1).executeTakeFirst();
-  const digest = txnDigest(txn);
-  const month = chinaMonth(at);
-  let prevHash = last?.hash ?? GENESIS;
-  let nextId = (last?.id ?? 0) + 1;
-  for (const leg of input.legs) {
-    const e = { id: nextId++, account_id: leg.accountId, amount: leg.amount, score_delta: leg.scoreDelta, score_year: leg.scoreYear };
-    const h = chainHash(prevHash, e, digest);
-    await db().insertInto("ledger_entries").values({ ...e, txn_id: txnId, created_at: at, prev_hash: prevHash, hash: h }).execute();
-    await db().updateTable("accounts").set((eb) => ({ balance: eb("balance", "+", leg.amount) })).where("id", "=", leg.accountId).execute();
-    if (!leg.issuance) {
-      const income = Math.max(leg.amount, 0);
-      const spent = Math.max(-leg.amount, 0);
-      await db()
-        .insertInto("account_months")
-        .values({ account_id: leg.accountId, month, entries: 1, income, spent })
-        .onConflict((oc) =>
-          oc.columns(["account_id", "month"]).doUpdateSet((eb) => ({
-            entries: eb("account_months.entries", "+", 1),
-            income: eb("account_months.income", "+", eb.ref("excluded.income")),
-            spent: eb("account_months.spent", "+", eb.ref("excluded.spent")),
-          })),
-        )
-        .execute();
-    }
-    if (leg.scoreDelta !== 0) {
-      await db()
-        .insertInto("account_scores")
-        .values({ account_id: leg.accountId, year: leg.scoreYear, score: leg.scoreDelta })
-        .onConflict((oc) => oc.columns(["account_id", "year"]).doUpdateSet((eb) => ({ score: eb("account_scores.score", "+", eb.ref("excluded.score")) })))
-        .execute();
-    }
-    prevHash = h;
-  }
-  return { txnId, created: true };
+  return { ...(await append(input, row, at)), created: true };
 }
 
+/**
+ * Writes the transaction, its entries, balances and summaries: the part that runs under the chain's
+ * lock (decision 0032). While it is held every other append waits, and on PostgreSQL each statement
+ * also waits for this process's event loop to read its answer, so the legs go in one statement per
+ * table instead of one per leg.
+ */
+async function append(input: PostInput, row: Omit<TxnRow, "id">, at: number): Promise<{ txnId: number; balances: Map<number, number> }> {
+  // The next ids, not the engine's sequences: PostgreSQL's never hand back a number a rolled-back
+  // transaction took, and a gap would read as a deleted transaction.
+  const head = await db()
+    .selectNoFrom((eb) => [
+      eb.selectFrom("ledger_transactions").select("id").orderBy("id", "desc").limit(1).as("txn"),
+      eb.selectFrom("ledger_entries").select("id").orderBy("id", "desc").limit(1).as("entry"),
+      eb.selectFrom("ledger_entries").select("hash").orderBy("id", "desc").limit(1).as("hash"),
+    ])
+    .executeTakeFirstOrThrow();
+  const txnId = (head.txn ?? 0) + 1;
+  await db().insertInto("ledger_transactions").values({ id: txnId, ...row }).execute();
+  const digest = txnDigest({ id: txnId, ...row });
+  let prevHash = head.hash ?? GENESIS;
+  let nextId = (head.entry ?? 0) + 1;
+  const entries = input.legs.map((leg) => {
+    const e = { id: nextId++, account_id: leg.accountId, amount: leg.amount, score_delta: leg.scoreDelta, score_year: leg.scoreYear };
+    const h = chainHash(prevHash, e, digest);
+    const out = { ...e, txn_id: txnId, created_at: at, prev_hash: prevHash, hash: h };
+    prevHash = h;
+    return out;
+  });
+  await db().insertInto("ledger_entries").values(entries).execute();
+  // Each account moves by the sum of its legs in this transaction, read back from the entries just written.
+  const moved = await db()
+    .updateTable("accounts")
+    .set((eb) => ({
+      balance: eb("balance", "+", eb.selectFrom("ledger_entries as e").select((s) => s.fn.sum<number>("e.amount").as("moved")).where("e.txn_id", "=", txnId).whereRef("e.account_id", "=", "accounts.id")),
+    }))
+    .where("id", "in", [...new Set(input.legs.map((l) => l.accountId))])
+    .returning(["id", "balance"])
+    .execute();
+  const months = monthRows(input.legs, chinaMonth(at));
+  if (months.length) {
+    await db()
+      .insertInto("account_months")
+      .values(months)
+      .onConflict((oc) =>
+        oc.columns(["account_id", "month"]).doUpdateSet((eb) => ({
+          entries: eb("account_months.entries", "+", eb.ref("excluded.entries")),
+          income: eb("account_months.income", "+", eb.ref("excluded.income")),
+          spent: eb("account_months.spent", "+", eb.ref("excluded.spent")),
+        })),
+      )
+      .execute();
+  }
+  const scores = scoreRows(input.legs);
+  if (scores.length) {
+    await db()
+      .insertInto("account_scores")
+      .values(scores)
+      .onConflict((oc) => oc.columns(["account_id", "year"]).doUpdateSet((eb) => ({ score: eb("account_scores.score", "+", eb.ref("excluded.score")) })))
+      .execute();
+  }
+  return { txnId, balances: new Map(moved.map((m) => [m.id, m.balance])) };
+}
+
+// One row per key, legs of one account added up: PostgreSQL refuses an upsert that meets the same row twice.
+
+function monthRows(legs: Leg[], month: string) {
+  const rows = new Map<number, { account_id: number; month: string; entries: number; income: number; spent: number }>();
+  for (const l of legs) {
+    if (l.issuance) continue;
+    const r = rows.get(l.accountId) ?? { account_id: l.accountId, month, entries: 0, income: 0, spent: 0 };
+    r.entries += 1;
+    r.income += Math.max(l.amount, 0);
+    r.spent += Math.max(-l.amount, 0);
+    rows.set(l.accountId, r);
+  }
+  return [...rows.values()];
+}
+
+function scoreRows(legs: Leg[]) {
+  const rows = new Map<string, { account_id: number; year: number; score: number }>();
+  for (const l of legs) {
+    if (l.scoreDelta === 0) continue;
+    const key = `${l.accountId}:${l.scoreYear}`;
+    const r = rows.get(key) ?? { account_id: l.accountId, year: l.scoreYear, score: 0 };
+    r.score += l.scoreDelta;
+    rows.set(key, r);
+  }
+  return [...rows.values()];
+}
+
+
 async function checkAccount(input: PostInput, leg: Leg, at: number): Promise<void> {
-  const acc = await accountById(leg.accountId);
+  // The account and what it has on hold in one statement: it runs under the chain's lock.
+  const acc = await db()
+    .selectFrom("accounts as a")
+    .select((eb) => [
+      "a.village_id", "a.kind", "a.balance",
+      eb
+        .selectFrom("holds")
+        .select((h) => h.fn.coalesce(h.fn.sum<number>("amount"), h.lit(0)).as("held"))
+        .whereRef("account_id", "=", "a.id")
+        .where("status", "=", constant("active"))
+        .where("expires_at", ">", at)
+        .where("id", "<>", input.convertingHoldId ?? -1)
+        .as("held"),
+    ])
+    .where("a.id", "=", leg.accountId)
+    .executeTakeFirst();
   if (!acc) throw new LedgerError("not_found", "账户不存在");
   if (acc.village_id !== input.villageId) throw new LedgerError("invalid", "不能跨村记账");
   if (leg.scoreDelta !== 0 && acc.kind !== "household") throw new LedgerError("invalid", "只有农户账户有累计积分");
   if (leg.amount > 0 || acc.kind !== "household" || input.allowOverdraft) return;
-  const held = await heldOn(leg.accountId, at, input.convertingHoldId);
-  if (acc.balance - held + leg.amount < 0) {
-    throw new LedgerError("insufficient", `可用积分不足：可用 ${acc.balance - held}，需要 ${-leg.amount}`);
-  }
+  const spendable = acc.balance - (acc.held ?? 0);
+  if (spendable + leg.amount < 0) throw new LedgerError("insufficient", `可用积分不足：可用 ${spendable}，需要 ${-leg.amount}`);
 }
 
 export function post(input: PostInput): Promise<PostResult> {
   const { idemKey: _k, request, ...rest } = input;
   // Hash what the caller asked, not values derived from the clock (a retry across New Year is the same request).
   const hash = requestHash(request ?? rest);
-  return unitOfWork(() => postInTxn(input, hash), APPENDS);
+  return unitOfWork(async () => answer(await postInTxn(input, hash)), APPENDS);
 }
 
 // ---- accounts -------------------------------------------------------------
@@ -363,13 +435,13 @@ function householdPost(kind: TxnKind, m: HouseholdMove, allowOverdraft: boolean,
       .where("h.household_id", "=", m.householdId)
       .executeTakeFirst();
     if (!acc) throw new LedgerError("not_found", "该户没有积分账户");
-    return postInTxn(
+    return answer(await postInTxn(
       {
         villageId: acc.village_id, kind, idemKey: m.idemKey, actor: m.actor, memo: m.memo, memberId: m.memberId,
         ruleId: m.ruleId, cause: m.cause, allowOverdraft, legs: legs(acc, chinaYear(now())),
       },
       hash,
-    );
+    ));
   }, APPENDS);
 }
 
@@ -402,14 +474,14 @@ export function reverse(r: { txnId: number; idemKey: string; actor: Actor; memo:
     const legs = entries.map((e) => ({
       accountId: e.account_id, amount: -e.amount, scoreDelta: -e.score_delta, scoreYear: e.score_year, issuance: e.kind === "issuance",
     }));
-    return postInTxn(
+    return answer(await postInTxn(
       {
         villageId: orig.village_id, kind: "reversal", idemKey: r.idemKey, actor: r.actor, memo: r.memo,
         legs, reversesId: orig.id, memberId: orig.member_id, ruleId: orig.rule_id,
         cause: orig.cause_kind ? { kind: orig.cause_kind, id: orig.cause_id } : null, allowOverdraft: true, keyChecked: true,
       },
       hash,
-    );
+    ));
   }, APPENDS);
 }
 
@@ -487,8 +559,7 @@ export function releaseExpiredHolds(): Promise<number> {
   });
 }
 
-/** Confirm: the hold becomes a redemption debit to the store, atomically. Idempotent by key. */
-export function convertHold(c: {
+interface Conversion {
   holdId: number;
   storeAccountId: number;
   idemKey: string;
@@ -496,11 +567,22 @@ export function convertHold(c: {
   memberId?: number | null;
   cause?: Cause | null;
   memo: string;
-}): Promise<PostResult> {
+}
+
+/** Confirm: the hold becomes a redemption debit to the store, atomically. Idempotent by key. */
+export async function convertHold(c: Conversion): Promise<PostResult> {
+  return (await convertHoldForReceipt(c)).posted;
+}
+
+/**
+ * convertHold, also telling the household's balance after it for the receipt (null for a replay,
+ * which moved nothing): the store's confirm saves a read while it holds the chain's lock.
+ */
+export function convertHoldForReceipt(c: Conversion): Promise<{ posted: PostResult; balanceAfter: number | null }> {
   const hash = requestHash({ convert: c.holdId, store: c.storeAccountId, memberId: c.memberId ?? null, cause: c.cause ?? null, memo: c.memo, actor: c.actor });
   return unitOfWork(async () => {
     const replay = await replayed(c.idemKey, hash);
-    if (replay) return replay;
+    if (replay) return { posted: replay, balanceAfter: null };
     const hold = await holdById(c.holdId);
     if (!hold) throw new LedgerError("not_found", "冻结记录不存在");
     if (hold.status !== "active") throw new LedgerError("hold_settled", "这笔兑换已经处理过了");
@@ -519,7 +601,7 @@ export function convertHold(c: {
       hash,
     );
     await settleHold(hold.id, "converted", result.txnId);
-    return result;
+    return { posted: answer(result), balanceAfter: result.balances?.get(hold.account_id) ?? null };
   }, APPENDS);
 }
 

@@ -7,7 +7,7 @@ import { audit } from "~/audit/audit.server";
 import { chinaMonth, chinaMonthStart, now } from "~/platform/clock.server";
 import { codeBlockedMessage, codeBlockedMs, countCodeMiss } from "./code-guard.server";
 import { constant, db, lockVillageStore, unitOfWork, type UnitOptions } from "~/platform/database.server";
-import { convertHold, householdBalance, LedgerError, openStoreAccount, placeHold, releaseHold, type Actor } from "~/ledger/ledger.server";
+import { convertHoldForReceipt, householdBalance, LedgerError, openStoreAccount, placeHold, releaseHold, type Actor } from "~/ledger/ledger.server";
 import type { Role } from "~/platform/roles";
 import { heldByHousehold, heldQuery, moveStock, StockShortError } from "./stock.server";
 import { receiptNo } from "./format";
@@ -615,11 +615,11 @@ export function confirmOrder(keeper: Keeper, orderId: number, presented: string)
       await takeStock(o, keeper.userId, v.items);
       if (o.hold_id === null) throw new Error(`pending order ${o.id} has no hold`);
       const actor: Actor = { userId: keeper.userId, role: keeper.role };
-      const txn = await convertHold({
+      const { posted: txn, balanceAfter } = await convertHoldForReceipt({
         holdId: o.hold_id, storeAccountId: await openStoreAccount(o.village_id, o.store_id), idemKey: `order:${o.id}:confirm`, actor,
         memberId: o.member_id, cause: { kind: "order", id: o.id }, memo: memoOf(o.id, v.items),
       });
-      const after = (await householdBalance(o.household_id)).balance;
+      const after = balanceAfter ?? (await householdBalance(o.household_id)).balance;
       await db()
         .updateTable("orders")
         .set({ status: "confirmed", txn_id: txn.txnId, closed_at: now(), confirmed_by: keeper.userId, balance_after: after })
