@@ -33,8 +33,15 @@ const onlyRoute = (routeId: string) => new URLSearchParams({ _routes: routeId })
 
 type Ctx = { pair?: SignedPair; orderId?: string; qr?: string };
 
-/** One checkout per loop of each connection: create → code page → scan → reload → confirm → reload. */
-export async function checkoutLoad(url: string, pairs: SignedPair[], seconds: number, serverPid: number): Promise<CheckoutResult> {
+/** The requests of one checkout (create, code page, scan, reload, confirm, reload). */
+export const CHECKOUT_REQUESTS = 6;
+
+/**
+ * One checkout per loop of each connection: create → code page → scan → reload → confirm → reload.
+ * A closed loop (each keeper starts the next checkout as soon as one ends) unless `checkoutsPerSecond`
+ * paces all keepers together at that rate.
+ */
+export async function checkoutLoad(url: string, pairs: SignedPair[], seconds: number, serverPid: number, checkoutsPerSecond?: number): Promise<CheckoutResult> {
   let next = 0;
   let confirmed = 0;
   let broken = 0;
@@ -112,6 +119,7 @@ export async function checkoutLoad(url: string, pairs: SignedPair[], seconds: nu
     keeperReload,
   ];
   const t0 = performance.now();
-  const r = await measure({ url, connections: CHECKOUT_CONNECTIONS, duration: seconds, timeout: 10, requests }, serverPid);
+  const overallRate = checkoutsPerSecond ? checkoutsPerSecond * CHECKOUT_REQUESTS : undefined;
+  const r = await measure({ url, connections: CHECKOUT_CONNECTIONS, duration: seconds, timeout: 10, requests, overallRate }, serverPid);
   return { ...r, checkoutsPerSecond: confirmed / ((performance.now() - t0) / 1000), broken };
 }
