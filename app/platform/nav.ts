@@ -6,29 +6,50 @@ export interface NavItem {
   label: string;
   /** A staff job: grouped behind one 工作 entry when the menu also has the household's own pages. */
   work?: boolean;
+  /** A counter job (扫码核销, 柜台兑换): the keeper's home shows these first and large. */
+  counter?: boolean;
+  /** Shown on the home and 工作 tiles only, not in the menu bar (the store's tabs link it already). */
+  tileOnly?: boolean;
+  /** A line under a counter tile saying when to use it. */
+  hint?: string;
+  /** What waits behind the job, counted by the home and 工作 loaders (the count is server work). */
+  waits?: { kind: WaitKind; villageId: number };
 }
+
+/** What a work tile can count. */
+export type WaitKind = "claims" | "codes" | "rounds";
+
+/** How a tile says its count ("12 条待审"). */
+export const WAIT_WORDS: Record<WaitKind, string> = { claims: "条待审", codes: "个兑换码待核销", rounds: "轮进行中" };
 
 export function navFor(roles: { role: Role; villageId: number | null }[], hasHousehold: boolean): NavItem[] {
   const items: NavItem[] = [];
-  const villagesWith = (...want: Role[]) => [...new Set(roles.filter((r) => want.includes(r.role) && r.villageId !== null).map((r) => r.villageId))];
-  // The household's own pages first, then the village's notice board, then each job.
+  const villagesWith = (...want: Role[]) => [...new Set(roles.flatMap((r) => (want.includes(r.role) && r.villageId !== null ? [r.villageId] : [])))];
+  // The household's own pages first, then the jobs (the counter's before all others: a keeper's home
+  // is the counter), then the village's notice board.
   if (hasHousehold) {
     items.push({ to: "/", label: "我的积分" }, { to: "/store", label: "积分超市" }, { to: "/statement", label: "积分明细" });
     items.push({ to: "/claims", label: "申报积分" }, { to: "/activities", label: "志愿活动" });
   }
-  for (const v of new Set(roles.filter((g) => g.villageId !== null).map((g) => g.villageId))) items.push({ to: `/v/${v}/notice`, label: "公示栏" });
-  for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/review`, label: "审核申报", work: true });
+  for (const v of villagesWith("store_keeper")) {
+    items.push(
+      { to: `/v/${v}/store/scan`, label: "扫码核销", work: true, counter: true, hint: "村民出示手机上的兑换码", waits: { kind: "codes", villageId: v } },
+      { to: `/v/${v}/store/counter`, label: "柜台兑换", work: true, counter: true, tileOnly: true, hint: "没有手机：户卡加兑换密码" },
+    );
+  }
+  for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/review`, label: "审核申报", work: true, waits: { kind: "claims", villageId: v } });
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/claims/new`, label: "登记积分", work: true });
   // Committee members run activities; inspectors see the ones they organise.
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/activities`, label: "活动管理", work: true });
-  for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/rounds`, label: "卫生评比", work: true });
+  for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/rounds`, label: "卫生评比", work: true, waits: { kind: "rounds", villageId: v } });
   // Honour campaigns: the committee runs them; villagers reach theirs from the notice board.
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/campaigns`, label: "评选管理", work: true });
-  for (const v of villagesWith("store_keeper")) items.push({ to: `/v/${v}/store/scan`, label: "扫码核销", work: true }, { to: `/v/${v}/store`, label: "店务", work: true });
+  for (const v of villagesWith("store_keeper")) items.push({ to: `/v/${v}/store`, label: "店务", work: true });
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/store/settlement`, label: "超市结算", work: true });
   for (const v of villagesWith("village_admin")) items.push({ to: `/v/${v}/admin`, label: "村务管理", work: true });
   for (const v of villagesWith("village_admin")) items.push({ to: `/v/${v}/admin/checklists`, label: "卫生检查表", work: true });
   if (roles.some((r) => r.role === "township_admin")) items.push({ to: "/township", label: "乡镇管理", work: true });
+  for (const v of new Set(roles.filter((g) => g.villageId !== null).map((g) => g.villageId))) items.push({ to: `/v/${v}/notice`, label: "公示栏" });
   items.push({ to: "/password", label: "修改密码" });
   return items;
 }
@@ -45,10 +66,12 @@ export interface MenuEntry extends NavItem {
  * have few entries and see their jobs directly.
  */
 export function menuFor(roles: { role: Role; villageId: number | null }[], hasHousehold: boolean): MenuEntry[] {
-  const all = navFor(roles, hasHousehold);
-  const jobs = all.filter((n) => n.work);
-  if (!hasHousehold || jobs.length === 0) return all.map((n) => ({ ...n, covers: [n.to] }));
-  const own = all.filter((n) => !n.work && n.to !== "/password").map((n) => ({ ...n, covers: [n.to] }));
+  const every = navFor(roles, hasHousehold);
+  const jobs = every.filter((n) => n.work);
+  // Only what the bar needs travels to every page (no tile hints or counts).
+  const all = every.filter((n) => !n.tileOnly).map((n): MenuEntry => ({ to: n.to, label: n.label, ...(n.work ? { work: true } : {}), covers: [n.to] }));
+  if (!hasHousehold || jobs.length === 0) return all;
+  const own = all.filter((n) => !n.work && n.to !== "/password");
   return [...own, { to: "/work", label: "工作", covers: ["/work", ...jobs.map((j) => j.to)] }, { to: "/password", label: "修改密码", covers: ["/password"] }];
 }
 

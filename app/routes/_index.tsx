@@ -1,31 +1,40 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import homeStyles from "~/ui/home.css";
+import { WorkTiles } from "~/ui/work-tiles";
 import { EntryList } from "~/ledger/entries";
 import { requireViewer } from "~/platform/access.server";
 import { navFor } from "~/platform/nav";
 import { ROLE_LABELS } from "~/platform/roles";
+import { workTiles } from "~/platform/work-tiles.server";
 import { campaignsToJoin } from "~/campaigns/views.server";
 import { householdHome } from "~/ledger/statement.server";
 import { pinLockNotice } from "~/store/storefront.server";
 import { formatTime } from "~/platform/format";
 
-export const meta: MetaFunction = () => [{ title: "我的积分 · 积分超市" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: homeStyles }];
+
+// The tab names the page for whom it is: a household's points, a keeper's counter, staff's work.
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "首页"} · 积分超市` }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  // Staff without a household: every entry but the password. With a household: only the jobs (the
-  // notice board is in the menu already and is not a job).
-  const links = navFor(viewer.roles, false).filter((n) => n.to !== "/password" && (viewer.householdId === null || n.work));
+  const items = navFor(viewer.roles, false).filter((n) => n.to !== "/password");
+  // The jobs, each with what waits behind it; staff without a household also get the notice board,
+  // after the jobs (a household has it in the menu, and it is not a job).
+  const tiles = await workTiles(items.filter((n) => n.work), viewer.userId);
+  const board = viewer.householdId === null ? items.filter((n) => !n.work).map((n) => ({ to: n.to, label: n.label })) : [];
   const changed = new URL(request.url).searchParams.get("changed") === "1";
   const roles = [...new Set(viewer.roles.map((r) => ROLE_LABELS[r.role]))];
-  if (viewer.householdId === null) return { home: null, links, changed, roles };
+  const title = viewer.householdId !== null ? "我的积分" : tiles.some((t) => t.counter) ? "柜台" : "工作";
+  if (viewer.householdId === null) return { home: null, tiles, board, changed, roles, title };
   const join = viewer.homeVillageId === null ? [] : await campaignsToJoin(viewer.homeVillageId);
-  return { home: await householdHome(viewer.householdId), links, changed, roles, pinLock: await pinLockNotice(viewer.householdId), join };
+  return { home: await householdHome(viewer.householdId), tiles, board, changed, roles, title, pinLock: await pinLockNotice(viewer.householdId), join };
 }
 
 export default function Home() {
   const data = useLoaderData<typeof loader>();
-  const { home, links, changed, roles } = data;
+  const { home, tiles, board, changed, roles, title } = data;
   const pinLock = "pinLock" in data ? data.pinLock : null;
   const join = ("join" in data ? data.join : null) ?? [];
   return (
@@ -37,22 +46,28 @@ export default function Home() {
         </p>
       ) : null}
       {home ? <HouseholdHome home={home} join={join} /> : null}
-      {links.length ? (
+      {tiles.length ? (
         <section>
-          <h2>工作</h2>
-          <div className="actions">
-            {links.map((l) => (
-              <Link key={l.to} to={l.to}>{l.label}</Link>
+          {home ? <h2>工作</h2> : <h1>{title}</h1>}
+          <WorkTiles tiles={tiles} />
+        </section>
+      ) : null}
+      {board.length ? (
+        <section className="home-board">
+          {tiles.length ? null : <h1>{title}</h1>}
+          <div className="work-tiles">
+            {board.map((l) => (
+              <Link key={l.to} to={l.to} className="tile"><span className="name">{l.label}</span></Link>
             ))}
           </div>
         </section>
       ) : null}
-      {!home && !links.length && roles.length ? (
+      {!home && !tiles.length && !board.length && roles.length ? (
         <p className="card">
           你的角色：{roles.join("、")}。这个角色目前没有要处理的工作；如果觉得不对，请联系村管理员。
         </p>
       ) : null}
-      {!home && !links.length && !roles.length ? <p className="card">你的账号还没有关联农户，也没有分配工作角色，请联系村管理员。</p> : null}
+      {!home && !tiles.length && !board.length && !roles.length ? <p className="card">你的账号还没有关联农户，也没有分配工作角色，请联系村管理员。</p> : null}
     </>
   );
 }
@@ -63,7 +78,7 @@ function HouseholdHome({ home, join }: { home: NonNullable<Loaded["home"]>; join
   const { household, members, balance, year, entries } = home;
   return (
     <>
-      <p className="muted place">
+      <p className="muted place elder-hide">
         {household.village} · {household.number}号户{household.grid ? ` · ${household.grid}` : ""}
       </p>
       <div className="balances">
@@ -72,20 +87,26 @@ function HouseholdHome({ home, join }: { home: NonNullable<Loaded["home"]>; join
           <div className="value" data-testid="spendable">{balance.spendable}</div>
           {balance.held > 0 ? <div className="hint">另有 {balance.held} 分兑换中</div> : <div className="hint">可到超市兑换</div>}
         </div>
-        <div className="balance">
+        <div className="balance elder-hide">
           <div className="label">{year}年累计积分</div>
           <div className="value score" data-testid="score">{balance.score}</div>
           <div className="hint">用于评比排名</div>
         </div>
       </div>
       {balance.spendable < 0 ? <p className="warn">因扣分，可用积分为负，补足后才能兑换。</p> : null}
+      {/* The three ways that matter most; 长辈模式 keeps only these and the balance (.elder-hide goes). */}
+      <nav className="main-ways" aria-label="常用">
+        <Link to="/store" className="button">去兑换</Link>
+        <Link to="/statement" className="button secondary">明细</Link>
+        <Link to="/claims" className="button secondary">申报</Link>
+      </nav>
       {join.map((c) => (
-        <p key={c.id} className="card" data-testid="campaign-to-join">
+        <p key={c.id} className="card elder-hide" data-testid="campaign-to-join">
           正在评选：<strong>{c.title}</strong>，<span className="nowrap">{formatTime(c.until).slice(5, 16)} 截止</span>。{" "}
           <Link to={`/campaigns/${c.id}`}>{c.action} ›</Link>
         </p>
       ))}
-      <section className="card">
+      <section className="card elder-hide">
         <div className="row" style={{ justifyContent: "space-between" }}>
           <h2>家庭成员</h2>
           <Link to="/household">谁能兑换 ›</Link>
@@ -99,7 +120,7 @@ function HouseholdHome({ home, join }: { home: NonNullable<Loaded["home"]>; join
           ))}
         </ul>
       </section>
-      <section className="card">
+      <section className="card elder-hide">
         <div className="row" style={{ justifyContent: "space-between" }}>
           <h2>最近记录</h2>
           <Link to="/statement">全部明细 ›</Link>

@@ -69,15 +69,14 @@ export default function Counter() {
     return (
       <>
         <h1>柜台兑换</h1>
-        <Receipt order={result.receipt.order} side="keeper" replay={result.receipt.replay} />
-        <p><Link to="." className="button block">下一位</Link></p>
+        <Receipt order={result.receipt.order} side="keeper" replay={result.receipt.replay} fresh next={<Link to="." className="button block">下一位</Link>} />
       </>
     );
   }
   return (
     <>
       <h1>柜台兑换</h1>
-      <p className="muted small">给没有手机的村民：扫户卡或输入户号，选好商品，请村民在这台手机上输入本户的 6 位兑换密码。</p>
+      <p className="muted small">给没有手机的村民：扫户卡或输入户号，选好商品，请村民在这台手机上输入本户的 6 位兑换密码，点“确认兑换”后再把商品交给村民。</p>
       {!s.household ? (
         <section className="card">
           <FormError message={errors._form} />

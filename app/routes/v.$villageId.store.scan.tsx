@@ -55,15 +55,27 @@ export default function Scan() {
   const codeRef = useRef<HTMLInputElement>(null);
   const reviewing = result?.step === "review";
   const onCode = (text: string, via: "camera" | "photo") => submit({ intent: "lookup", code: text, via }, { method: "post" });
+  const codeForm = (
+    <Form method="post" noValidate className="stack">
+      <input type="hidden" name="intent" value="lookup" />
+      <input type="hidden" name="via" value="typed" />
+      <div>
+        <label htmlFor="code" className="code-label">输入 8 位兑换码</label>
+        <input
+          ref={codeRef} id="code" name="code" inputMode="numeric" autoComplete="off" maxLength={TEXT_LIMITS.code} placeholder="例如 1234 5678"
+          aria-invalid={result?.step === "error" && result.field === "code" ? true : undefined} aria-describedby={result?.step === "error" && result.field === "code" ? "code-err" : undefined}
+        />
+        {result?.step === "error" && result.field === "code" ? <p className="field-error" id="code-err" role="alert">{result.error}</p> : null}
+      </div>
+      <button type="submit" className="primary" disabled={busy}>查找兑换码</button>
+    </Form>
+  );
   return (
     <>
-      <h1>扫码核销</h1>
-      <p className="muted small">{stores.join("、")}</p>
+      <h1 className="desk-title">扫码核销 <span className="muted small">{stores.join("、")}</span></h1>
       {result?.step === "done" ? (
-        <>
-          <Receipt order={result.order} side="keeper" replay={result.replay} />
-          <p><Link to="." className="button block">继续扫下一个</Link></p>
-        </>
+        // The next code is one tap away, right under what to do now, before the receipt's details.
+        <Receipt order={result.order} side="keeper" replay={result.replay} fresh next={<Link to="." className="button block">继续扫下一个</Link>} />
       ) : null}
       {reviewing ? (
         <section className="card" data-testid="review">
@@ -85,7 +97,8 @@ export default function Scan() {
             <input type="hidden" name="intent" value="confirm" />
             <input type="hidden" name="orderId" value={result.order.id} />
             <input type="hidden" name="code" value={result.code} />
-            <button type="submit" className="primary block" disabled={busy}>商品已交给村民，确认兑换</button>
+            <p className="muted small">核对无误，先点“确认兑换”，再把商品交给村民。</p>
+            <button type="submit" className="primary block" disabled={busy}>确认兑换</button>
           </Form>
           <p><Link to=".">不对，重新扫码</Link></p>
         </section>
@@ -93,21 +106,15 @@ export default function Scan() {
       {result?.step === "error" && result.field === "_form" ? <FormError message={result.error} /> : null}
       {!reviewing && result?.step !== "done" ? (
         <section className="card stack">
-          {js ? <ScanBox onCode={onCode} paused={busy} /> : <p className="warn">这个浏览器没有运行脚本，不能用摄像头。请输入村民手机上的 8 位数字。</p>}
-          <Form method="post" noValidate className="stack">
-            <input type="hidden" name="intent" value="lookup" />
-            <input type="hidden" name="via" value="typed" />
-            <div>
-              <label htmlFor="code">输入 8 位兑换码</label>
-              <input
-                ref={codeRef} id="code" name="code" inputMode="numeric" autoComplete="off" maxLength={TEXT_LIMITS.code} placeholder="例如 1234 5678"
-                aria-invalid={result?.step === "error" && result.field === "code" ? true : undefined} aria-describedby={result?.step === "error" && result.field === "code" ? "code-err" : undefined}
-              />
-              {result?.step === "error" && result.field === "code" ? <p className="field-error" id="code-err" role="alert">{result.error}</p> : null}
-            </div>
-            <button type="submit" className="primary" disabled={busy}>查找兑换码</button>
-          </Form>
-          <p className="muted small">扫到户卡会转到柜台兑换。</p>
+          {js ? (
+            <ScanBox onCode={onCode} paused={busy}>{codeForm}</ScanBox>
+          ) : (
+            <>
+              {codeForm}
+              <p className="warn">这个浏览器没有运行脚本，不能用摄像头，请输入村民手机上的 8 位数字。</p>
+            </>
+          )}
+          {js ? <p className="muted small">扫到户卡会转到柜台兑换。</p> : null}
         </section>
       ) : null}
     </>

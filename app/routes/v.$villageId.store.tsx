@@ -1,11 +1,12 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import storeStyles from "~/store/store.css";
+import keeperStyles from "~/store/keeper.css";
 import { idParam, requireRole } from "~/platform/access.server";
 import { shellShouldRevalidate } from "~/platform/revalidate";
 import { villageOr404 } from "~/people/village-admin.server";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: storeStyles }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: storeStyles }, { rel: "stylesheet", href: keeperStyles }];
 export const meta: MetaFunction = () => [{ title: "店务 · 积分超市" }];
 
 export const shouldRevalidate = shellShouldRevalidate;

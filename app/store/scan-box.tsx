@@ -1,10 +1,12 @@
 // The camera and photo readers of 扫码核销. qr-scanner (and its decoding worker) is loaded only when
 // this box mounts, so no other page pays for it. Reading a code hands its text to onCode.
-import { useEffect, useRef, useState } from "react";
+// The page's 8-digit form (children) sits right under the picture; when the camera is not running the
+// black picture goes, so the form is on the first screen of a phone either way.
+import { useEffect, useRef, useState, type ReactNode } from "react";
 
 type Scanner = { start(): Promise<void>; stop(): void; destroy(): void };
 
-export function ScanBox({ onCode, paused }: { onCode: (text: string, via: "camera" | "photo") => void; paused: boolean }) {
+export function ScanBox({ onCode, paused, children }: { onCode: (text: string, via: "camera" | "photo") => void; paused: boolean; children?: ReactNode }) {
   const video = useRef<HTMLVideoElement>(null);
   const scanner = useRef<Scanner | null>(null);
   const [state, setState] = useState<"idle" | "starting" | "on" | "error">("idle");
@@ -35,7 +37,7 @@ export function ScanBox({ onCode, paused }: { onCode: (text: string, via: "camer
       setState("on");
     } catch {
       setState("error");
-      setError("打不开摄像头：请允许使用摄像头，或用下面的“拍照识别”或输入 8 位数字");
+      setError("打不开摄像头。请输入上面的 8 位数字，或用“拍照识别”；允许使用摄像头后，点“重新打开摄像头”。");
     }
   }
 
@@ -62,17 +64,21 @@ export function ScanBox({ onCode, paused }: { onCode: (text: string, via: "camer
     }
   }
 
+  const running = state === "on" || state === "starting";
   return (
     <div className="stack">
-      <div className="scanbox">
+      {/* Kept in the page (hidden) while off: qr-scanner holds on to this video element. */}
+      <div className="scanbox" hidden={!running}>
         <video ref={video} muted playsInline data-testid="scan-video" />
-        <div className="hint">{state === "on" ? "把兑换码或户卡放进画面" : state === "starting" ? "正在打开摄像头……" : "摄像头未打开"}</div>
+        <div className="hint">{state === "on" ? "把兑换码或户卡放进画面" : "正在打开摄像头……"}</div>
       </div>
-      {state === "error" ? <button type="button" className="secondary" onClick={() => void start()}>重新打开摄像头</button> : null}
+      {children}
       {error ? <p className="form-error" role="alert">{error}</p> : null}
+      {state === "error" ? <button type="button" className="secondary" onClick={() => void start()}>重新打开摄像头</button> : null}
       <div>
-        <label htmlFor="scan-photo">拍照识别</label>
-        <input id="scan-photo" type="file" accept="image/*" capture="environment" onChange={(e) => void fromPhoto(e.target.files?.[0])} />
+        {/* The browser's own file button speaks English; this label is the button, in Chinese. */}
+        <label htmlFor="scan-photo" className="button secondary photo-pick">拍照识别</label>
+        <input id="scan-photo" className="sr-only" type="file" accept="image/*" capture="environment" onChange={(e) => void fromPhoto(e.target.files?.[0])} />
       </div>
     </div>
   );

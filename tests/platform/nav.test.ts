@@ -18,7 +18,9 @@ describe("menuFor", () => {
 
   it("a plain villager has no 工作 entry; staff without a household see their jobs directly", () => {
     expect(menuFor(villager, true).some((m) => m.to === "/work")).toBe(false);
-    expect(menuFor(keeper, false).map((m) => m.label)).toEqual(["公示栏", "扫码核销", "店务", "修改密码"]);
+    // The counter's jobs before the notice board; 柜台兑换 is a home tile and a store tab, not a menu entry.
+    expect(menuFor(keeper, false).map((m) => m.label)).toEqual(["扫码核销", "店务", "公示栏", "修改密码"]);
+    expect(navFor(keeper, false).filter((n) => n.counter).map((n) => n.label)).toEqual(["扫码核销", "柜台兑换"]);
   });
 });
 
