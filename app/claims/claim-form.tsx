@@ -4,6 +4,7 @@ import { Form } from "@remix-run/react";
 import { FormError } from "~/ui/field";
 import type { ClaimFormOptions } from "./forms.server";
 import { CLAIM_LIMITS, MAX_PHOTO_MB, MAX_PHOTOS, PHOTO_ACCEPT } from "./labels";
+import { useLiveErrors } from "./live-errors";
 
 export interface ClaimFormProps extends ClaimFormOptions {
   showHousehold: boolean;
@@ -21,9 +22,10 @@ function err(errors: Record<string, string> | undefined, name: string) {
 const aria = (errors: Record<string, string> | undefined, name: string) =>
   errors?.[name] ? { "aria-invalid": true, "aria-describedby": `f-${name}-err` } : {};
 
-export function ClaimForm({ members, rules, today, showHousehold, errors, values, busy, formKey }: ClaimFormProps) {
+export function ClaimForm({ members, rules, today, showHousehold, errors: given, values, busy, formKey }: ClaimFormProps) {
+  const { errors, onChange } = useLiveErrors(given);
   return (
-    <Form method="post" encType="multipart/form-data" noValidate key={formKey}>
+    <Form method="post" encType="multipart/form-data" noValidate key={formKey} onChange={onChange}>
       <FormError message={errors?._form} />
       <label htmlFor="f-memberId">为谁申报</label>
       <select id="f-memberId" name="memberId" defaultValue={values?.memberId ?? (members.length === 1 ? String(members[0].id) : "")} {...aria(errors, "memberId")}>

@@ -8,7 +8,8 @@ import {
 } from "./claims.server";
 import { now } from "~/platform/clock.server";
 import { constant, db } from "~/platform/database.server";
-import { CLAIM_LIMITS } from "./labels";
+import { CLAIM_LIMITS, REVIEW_DONE, type ReviewDone } from "./labels";
+import { nextToReview, reviewerOf } from "./views.server";
 import type { Role } from "~/platform/roles";
 import { fieldErrors, formToObject, normalizeDigits, textSchema } from "~/platform/validation.server";
 
@@ -136,8 +137,34 @@ async function attempt(fn: () => Promise<string>): Promise<ActionResult> {
   }
 }
 
-/** One decision on one claim (the detail page). */
-export async function decideFromForm(villageId: number, claimId: number, by: Decider, raw: Record<string, string>): Promise<ActionResult> {
+/** An approval or a rejection: done, the reviewer moves on (see afterDecision). */
+async function decided(fn: () => Promise<ReviewDone>): Promise<ActionResult & { done?: ReviewDone }> {
+  try {
+    const done = await fn();
+    return { ok: true, message: REVIEW_DONE[done], done };
+  } catch (e) {
+    return claimErrorResult(e);
+  }
+}
+
+/** The `done` key a redirect after a decision carries; anything else is ignored. */
+export const reviewDoneSchema = z
+  .enum(Object.keys(REVIEW_DONE) as [ReviewDone, ...ReviewDone[]])
+  .nullish()
+  .catch(null)
+  .transform((d) => d ?? null);
+
+/**
+ * Where a reviewer goes after approving or rejecting: the next claim waiting for them, or the queue
+ * when none is left. The page there says what was done (`done`).
+ */
+export async function afterDecision(villageId: number, userId: number, done: ReviewDone): Promise<string> {
+  const next = await nextToReview(villageId, await reviewerOf(userId));
+  return next === null ? `/v/${villageId}/review?done=${done}` : `/v/${villageId}/review/${next}?done=${done}`;
+}
+
+/** One decision on one claim (the detail page); an approval or rejection also says which (`done`). */
+export async function decideFromForm(villageId: number, claimId: number, by: Decider, raw: Record<string, string>): Promise<ActionResult & { done?: ReviewDone }> {
   const parsed = reviewIntent.safeParse(raw);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
@@ -147,12 +174,9 @@ export async function decideFromForm(villageId: number, claimId: number, by: Dec
   const i = parsed.data;
   switch (i.intent) {
     case "approve":
-      return attempt(async () => {
-        const r = await approveClaim(villageId, claimId, by);
-        return r === "needs_more" ? "已审核通过，还需要另一位村委委员审核" : r === "credited" ? "已通过并入账" : "已通过，进入公示";
-      });
+      return decided(() => approveClaim(villageId, claimId, by));
     case "reject":
-      return attempt(async () => (await rejectClaim(villageId, claimId, by, i.reason), "已驳回"));
+      return decided(async () => (await rejectClaim(villageId, claimId, by, i.reason), "rejected"));
     case "revoke":
       return attempt(async () => (await revokeClaim(villageId, claimId, by, i.reason), "已撤销，积分已冲正"));
     case "uphold":

@@ -12,6 +12,18 @@ export const CLAIM_STATUS_LABELS: Record<ClaimStatus, string> = {
   revoked: "已撤销",
 };
 
+/** Claims on their way (审核 or 公示): their points are promised, not yet earned. */
+export const IN_FLIGHT: readonly ClaimStatus[] = ["pending", "notice", "objected"];
+
+/** What a single decision on the review page did; the next page says it (a redirect carries the key). */
+export const REVIEW_DONE = {
+  needs_more: "已审核通过，还需要另一位村委委员审核",
+  approved: "已通过，进入公示",
+  credited: "已通过并入账",
+  rejected: "已驳回",
+} as const;
+export type ReviewDone = keyof typeof REVIEW_DONE;
+
 export const CLAIM_LIMITS = {
   /** A claim's note (说明). */
   note: 200,

@@ -6,10 +6,11 @@ import { CLAIM_STATUS_LABELS } from "./labels";
 import { now } from "~/platform/clock.server";
 import { constant, db } from "~/platform/database.server";
 import { latestEntries } from "~/ledger/statement.server";
+import { householdOfUser } from "./claims.server";
 
 const DAY_MS = 86_400_000;
 
-/** A claim as every list shows it: one statement with its rule, member, household, filer, entries and photo count. */
+/** A claim as every list shows it: one statement with its rule, member, household, filer and photo count. */
 function claimList() {
   return db()
     .selectFrom("claims as c")
@@ -17,11 +18,9 @@ function claimList() {
     .innerJoin("members as m", "m.id", "c.member_id")
     .innerJoin("households as h", "h.id", "c.household_id")
     .innerJoin("users as u", "u.id", "c.filer_user_id")
-    .leftJoin("ledger_transactions as ct", "ct.id", "c.credit_txn_id")
-    .leftJoin("ledger_transactions as rt", "rt.id", "c.revoke_txn_id")
     .select((eb) => [
       "c.id", "c.status", "r.name as rule", "r.unit", "m.name as member", "h.number as household", "c.points", "c.quantity",
-      "c.occurred_at", "c.note", "c.reason", "c.notice_until", "c.credited_at", "ct.memo as credit_memo", "rt.memo as revoke_memo",
+      "c.occurred_at", "c.note", "c.reason", "c.notice_until", "c.credited_at", "c.created_at", "c.household_id", "c.filer_user_id",
       "u.display_name as filer", "c.source_kind", "c.source_id",
       eb.selectFrom("claim_photos as p").select(eb.fn.countAll<number>().as("n")).whereRef("p.claim_id", "=", "c.id").as("photos"),
     ]);
@@ -36,8 +35,34 @@ function labelled<T extends ListedRow>(rows: T[]) {
 /** One claim as the lists show it (the pages' components take their props from this type). */
 export type ClaimListRow = ReturnType<typeof labelled<ListedRow>>[number];
 
+/** A household's claims, newest first by the day the thing was done (the date each row shows). */
 export async function householdClaims(householdId: number, limit = 100): Promise<ClaimListRow[]> {
-  return labelled(await claimList().where("c.household_id", "=", householdId).orderBy("c.id", "desc").limit(limit).execute());
+  return labelled(
+    await claimList().where("c.household_id", "=", householdId).orderBy("c.occurred_at", "desc").orderBy("c.id", "desc").limit(limit).execute(),
+  );
+}
+
+// ---- who may decide ----------------------------------------------------------
+
+export interface Reviewer {
+  userId: number;
+  /** The household the reviewer lives in (null for staff who do not live in the village). */
+  householdId: number | null;
+}
+
+export async function reviewerOf(userId: number): Promise<Reviewer> {
+  return { userId, householdId: await householdOfUser(userId) };
+}
+
+/**
+ * Why this reviewer cannot approve or reject a pending claim, or null when they can. The same
+ * maker-checker rules claims.server.ts enforces on every decision; here they only shape the page.
+ */
+export function reviewBlock(c: { filer_user_id: number; household_id: number }, approvedBy: number[], me: Reviewer): string | null {
+  if (c.household_id === me.householdId) return "本户申报，需其他委员审核";
+  if (c.filer_user_id === me.userId) return "本人提交，需其他委员审核";
+  if (approvedBy.includes(me.userId)) return "你已通过，还需其他委员审核";
+  return null;
 }
 
 // ---- review queue -----------------------------------------------------------
@@ -65,8 +90,11 @@ function queueWhere(villageId: number, f: QueueFilter) {
   };
 }
 
-/** The pending claims matching the filter, oldest first, a page at a time (50 fit one approve-many form). */
-export async function reviewQueue(villageId: number, f: QueueFilter, page = 1) {
+/**
+ * The pending claims matching the filter, the longest waiting first (by when they were filed), a
+ * page at a time (50 fit one approve-many form). Each row says whether this reviewer may decide it.
+ */
+export async function reviewQueue(villageId: number, f: QueueFilter, page: number, me: Reviewer) {
   const { n: total } = await db()
     .selectFrom("claims as c")
     .innerJoin("households as h", "h.id", "c.household_id")
@@ -75,12 +103,18 @@ export async function reviewQueue(villageId: number, f: QueueFilter, page = 1) {
     .executeTakeFirstOrThrow();
   const pages = Math.max(1, Math.ceil(total / REVIEW_PAGE_SIZE));
   const current = Math.min(page, pages);
-  const rows = await claimList().where(queueWhere(villageId, f)).orderBy("c.id").limit(REVIEW_PAGE_SIZE).offset((current - 1) * REVIEW_PAGE_SIZE).execute();
+  const rows = await claimList()
+    .where(queueWhere(villageId, f))
+    .orderBy("c.created_at")
+    .orderBy("c.id")
+    .limit(REVIEW_PAGE_SIZE)
+    .offset((current - 1) * REVIEW_PAGE_SIZE)
+    .execute();
   const approvals = rows.length
     ? await db()
         .selectFrom("claim_approvals as a")
         .innerJoin("users as u", "u.id", "a.user_id")
-        .select(["a.claim_id", "u.display_name as name"])
+        .select(["a.claim_id", "a.user_id", "u.display_name as name"])
         .where("a.claim_id", "in", rows.map((r) => r.id))
         .execute()
     : [];
@@ -104,18 +138,42 @@ export async function reviewQueue(villageId: number, f: QueueFilter, page = 1) {
     .orderBy("u.display_name")
     .execute();
   const village = await db().selectFrom("villages").select("approvals_needed").where("id", "=", villageId).executeTakeFirstOrThrow();
+  const at = now();
   return {
-    rows: labelled(rows).map((r) => ({ ...r, approvedBy: approvals.filter((a) => a.claim_id === r.id).map((a) => a.name) })),
+    rows: labelled(rows).map((r) => {
+      const given = approvals.filter((a) => a.claim_id === r.id);
+      return {
+        ...r, approvedBy: given.map((a) => a.name), waitingDays: Math.max(0, Math.floor((at - r.created_at) / DAY_MS)),
+        blocked: reviewBlock(r, given.map((a) => a.user_id), me),
+      };
+    }),
     options: { rules, grids, filers }, approvalsNeeded: village.approvals_needed, total, page: current, pages,
   };
 }
 
+/**
+ * The claim this reviewer should open next: the longest waiting pending claim they may decide (not
+ * their household's, not filed by them, not approved by them already), or null when none is left.
+ */
+export async function nextToReview(villageId: number, me: Reviewer): Promise<number | null> {
+  let q = db()
+    .selectFrom("claims as c")
+    .select("c.id")
+    .where("c.village_id", "=", villageId)
+    .where("c.status", "=", constant("pending"))
+    .where("c.filer_user_id", "<>", me.userId)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom("claim_approvals as a").select("a.id").whereRef("a.claim_id", "=", "c.id").where("a.user_id", "=", me.userId))));
+  if (me.householdId !== null) q = q.where("c.household_id", "<>", me.householdId);
+  const row = await q.orderBy("c.created_at").orderBy("c.id").limit(1).executeTakeFirst();
+  return row?.id ?? null;
+}
+
 // ---- one claim ----------------------------------------------------------------
 
-export async function claimDetail(villageId: number, claimId: number) {
+export async function claimDetail(villageId: number, claimId: number, me: Reviewer) {
   const row = await claimList()
     .leftJoin("grids as g", "g.id", "h.grid_id")
-    .select(["c.household_id", "c.filer_user_id", "g.name as grid"])
+    .select("g.name as grid")
     .where("c.id", "=", claimId)
     .where("c.village_id", "=", villageId)
     .executeTakeFirst();
@@ -125,7 +183,7 @@ export async function claimDetail(villageId: number, claimId: number) {
   const approvals = await db()
     .selectFrom("claim_approvals as a")
     .innerJoin("users as u", "u.id", "a.user_id")
-    .select(["u.display_name as name", "a.created_at as at"])
+    .select(["a.user_id", "u.display_name as name", "a.created_at as at"])
     .where("a.claim_id", "=", claimId)
     .orderBy("a.id")
     .execute();
@@ -137,7 +195,11 @@ export async function claimDetail(villageId: number, claimId: number) {
     .orderBy("o.id")
     .execute();
   const recentClaims = (await householdClaims(row.household_id, 8)).filter((c) => c.id !== claimId);
-  return { claim, grid: row.grid, filerUserId: row.filer_user_id, photos, approvals, objections, recentClaims, recentEntries: await latestEntries(row.household_id, 8) };
+  const blocked = claim.status === "pending" ? reviewBlock(row, approvals.map((a) => a.user_id), me) : null;
+  return {
+    claim, grid: row.grid, filerUserId: row.filer_user_id, photos, approvals: approvals.map(({ name, at }) => ({ name, at })), objections, recentClaims,
+    recentEntries: await latestEntries(row.household_id, 8), blocked,
+  };
 }
 
 // ---- the 公示栏 -----------------------------------------------------------------

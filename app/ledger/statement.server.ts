@@ -4,6 +4,7 @@ import { chinaMonth, chinaMonthStart, chinaYear, now } from "~/platform/clock.se
 import { sql, type Selectable } from "kysely";
 import type { AccountMonthTable } from "../../db/schema";
 import { constant, db } from "~/platform/database.server";
+import { formatTime } from "~/platform/format";
 import { householdBalance } from "./ledger.server";
 import { pageSchema } from "~/platform/validation.server";
 
@@ -20,10 +21,36 @@ export interface EntryView {
   id: number;
   at: number;
   kind: string;
+  /** What the villager reads: the memo as written, without internal numbers (see villagerMemo). */
   memo: string;
   amount: number;
   member: string | null;
   reversed: number;
+}
+
+/** "2026年11月30日" in China time. */
+function chinaDay(ms: number): string {
+  const [y, m, d] = formatTime(ms).slice(0, 10).split("-").map(Number);
+  return `${y}年${m}月${d}日`;
+}
+
+const CLAIM_CREDIT = /^(.*)（申报 #\d+）$/s;
+const CLAIM_REVOKE = /^撤销申报 #\d+：(.*)$/s;
+
+/**
+ * A memo as a villager reads it. Memos are kept as written (the claim number helps staff trace an
+ * entry), so the claim's number is swapped for what the villager knows it by, at display time:
+ * "最美家庭（申报 #267）" → "最美家庭（2026年11月30日）", the day the thing was done;
+ * "撤销申报 #267：理由" → "撤销申报“最美家庭”（2026年11月30日）：理由". Any other " #123" is dropped.
+ */
+export function villagerMemo(memo: string, claim: { rule: string | null; at: number | null } | null = null): string {
+  const day = claim?.at != null ? chinaDay(claim.at) : null;
+  const credit = CLAIM_CREDIT.exec(memo);
+  if (credit) return day ? `${credit[1]}（${day}）` : credit[1];
+  const revoke = CLAIM_REVOKE.exec(memo);
+  if (revoke) return `撤销申报${claim?.rule ? `“${claim.rule}”` : ""}${day ? `（${day}）` : ""}：${revoke[1]}`;
+  // A parenthesis around a number ("（单据 #12）") goes whole, a bare "#12" too; a "3#楼" in an address stays.
+  return memo.replace(/（[^（）]*#\d+）/g, "").replace(/(?<![0-9A-Za-z])\s*#\d+\s*/g, "").trim();
 }
 
 /**
@@ -51,14 +78,18 @@ function entryPage(account: number, from: number, until: number, limit: number, 
     .innerJoin("ledger_entries as e", "e.id", "p.id")
     .innerJoin("ledger_transactions as t", "t.id", "e.txn_id")
     .leftJoin("members as m", "m.id", "t.member_id")
+    // The claim an entry credits or revokes, for its wording (a primary-key lookup per row of the page).
+    .leftJoin("claims as c", (j) => j.onRef("c.id", "=", "t.cause_id").on("t.cause_kind", "=", constant("claim")))
+    .leftJoin("rules as r", "r.id", "c.rule_id")
     .select((eb) => [
-      "e.id", "e.created_at as at", "t.kind", "t.memo", "e.amount", "m.name as member",
+      "e.id", "e.created_at as at", "t.kind", "t.memo", "e.amount", "m.name as member", "r.name as claim_rule", "c.occurred_at as claim_at",
       // 0/1 on every engine (a bare EXISTS is a boolean on PostgreSQL).
       eb.case().when(eb.exists(eb.selectFrom("ledger_transactions as r").select("r.id").whereRef("r.reverses_id", "=", "t.id"))).then(1).else(0).end().as("reversed"),
     ])
     .orderBy("e.created_at", "desc")
     .orderBy("e.id", "desc")
-    .execute();
+    .execute()
+    .then((rows) => rows.map(({ claim_rule, claim_at, ...e }) => ({ ...e, memo: villagerMemo(e.memo, { rule: claim_rule, at: claim_at }) })));
 }
 
 async function accountOf(householdId: number): Promise<number> {

@@ -1,17 +1,20 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ClaimStatusLine } from "~/claims/status";
+import { useLiveErrors } from "~/claims/live-errors";
+import claimStyles from "~/claims/claims.css";
 import { EntryList } from "~/ledger/entries";
 import { FormError, FormOk } from "~/ui/field";
 import { idParam, notFound, requireRole } from "~/platform/access.server";
-import { decideFromForm } from "~/claims/forms.server";
-import { CLAIM_LIMITS } from "~/claims/labels";
-import { claimDetail } from "~/claims/views.server";
+import { afterDecision, decideFromForm, reviewDoneSchema } from "~/claims/forms.server";
+import { CLAIM_LIMITS, REVIEW_DONE } from "~/claims/labels";
+import { claimDetail, nextToReview, reviewerOf } from "~/claims/views.server";
 import { formatTime } from "~/platform/format";
 import { formToObject, readForm } from "~/platform/validation.server";
 
 export const meta: MetaFunction = () => [{ title: "申报详情 · 积分超市" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: claimStyles }];
 
 const COMMITTEE = ["committee"] as const;
 
@@ -19,28 +22,35 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   const claimId = idParam(params.claimId);
   const access = await requireRole(request, COMMITTEE, villageId);
-  const detail = await claimDetail(villageId, claimId);
+  const reviewer = await reviewerOf(access.viewer.userId);
+  const detail = await claimDetail(villageId, claimId, reviewer);
   if (!detail) notFound();
-  return { villageId, me: access.viewer.userId, ...detail };
+  const done = reviewDoneSchema.parse(new URL(request.url).searchParams.get("done"));
+  // A claim this member may not decide points on to one they may.
+  const next = detail.blocked ? await nextToReview(villageId, reviewer) : null;
+  return { villageId, me: access.viewer.userId, done, next, ...detail };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const claimId = idParam(params.claimId);
   const access = await requireRole(request, COMMITTEE, villageId);
-  if (!(await claimDetail(villageId, claimId))) notFound();
+  if (!(await claimDetail(villageId, claimId, await reviewerOf(access.viewer.userId)))) notFound();
   const raw = formToObject(await readForm(request));
   const out = await decideFromForm(villageId, claimId, { userId: access.viewer.userId, role: access.role }, raw);
   if (!out.ok) return data({ ok: null, intent: raw.intent ?? "", objectionId: raw.objectionId ?? "", errors: out.errors }, { status: out.status });
+  // Approved or rejected: straight on to the next claim waiting for this member (303: a GET there).
+  if (out.done) throw redirect(await afterDecision(villageId, access.viewer.userId, out.done), 303);
   return { ok: out.message, intent: raw.intent ?? "", objectionId: "", errors: {} as Record<string, string> };
 }
 
-function ReasonForm({ intent, label, button, errors, busy, extra }: { intent: string; label: string; button: string; errors?: Record<string, string>; busy: boolean; extra?: Record<string, string | number> }) {
+function ReasonForm({ intent, label, button, errors: given, busy, extra }: { intent: string; label: string; button: string; errors?: Record<string, string>; busy: boolean; extra?: Record<string, string | number> }) {
   const name = intent === "uphold" || intent === "dismiss" ? "note" : "reason";
   const id = `f-${intent}${extra?.objectionId ?? ""}`;
+  const { errors, onChange } = useLiveErrors(given);
   const error = errors?.[name];
   return (
-    <Form method="post" noValidate>
+    <Form method="post" noValidate onChange={onChange}>
       <input type="hidden" name="intent" value={intent} />
       {extra ? Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />) : null}
       <label htmlFor={id}>{label}</label>
@@ -52,11 +62,12 @@ function ReasonForm({ intent, label, button, errors, busy, extra }: { intent: st
 }
 
 /** One note, two outcomes: the button pressed sends the intent (works without JavaScript). */
-function ResolveForm({ objectionId, errors, busy }: { objectionId: number; errors?: Record<string, string>; busy: boolean }) {
+function ResolveForm({ objectionId, errors: given, busy }: { objectionId: number; errors?: Record<string, string>; busy: boolean }) {
   const id = `f-objection${objectionId}`;
+  const { errors, onChange } = useLiveErrors(given);
   const error = errors?.note;
   return (
-    <Form method="post" noValidate>
+    <Form method="post" noValidate onChange={onChange}>
       <input type="hidden" name="objectionId" value={objectionId} />
       <label htmlFor={id}>核实情况</label>
       <input id={id} name="note" maxLength={CLAIM_LIMITS.reason} autoComplete="off" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} />
@@ -68,7 +79,7 @@ function ResolveForm({ objectionId, errors, busy }: { objectionId: number; error
 }
 
 export default function ClaimReview() {
-  const { villageId, me, claim, grid, filerUserId, photos, approvals, objections, recentClaims, recentEntries } = useLoaderData<typeof loader>();
+  const { villageId, me, done, next, claim, grid, filerUserId, photos, approvals, objections, recentClaims, recentEntries, blocked } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errs = (intent: string, objectionId = "") => (result && !result.ok && result.intent === intent && result.objectionId === objectionId ? result.errors : undefined);
@@ -80,7 +91,7 @@ export default function ClaimReview() {
         <p className="muted small"><Link to={`/v/${villageId}/review`} className="back">‹ 审核列表</Link></p>
         <h1>申报 #{claim.id}：{claim.rule}</h1>
         <FormError message={generalError} />
-        <FormOk message={result?.ok} />
+        <FormOk message={result ? result.ok : done ? `${REVIEW_DONE[done]}。下面是下一条等你审核的申报。` : null} />
         <p className={`amount big ${claim.points > 0 ? "plus" : "minus"}`}>{claim.points > 0 ? `+${claim.points}` : claim.points} 分</p>
         <ClaimStatusLine claim={claim} />
         <dl className="facts">
@@ -103,11 +114,21 @@ export default function ClaimReview() {
       {claim.status === "pending" ? (
         <section className="card">
           <h2>审核</h2>
-          <Form method="post">
-            <input type="hidden" name="intent" value="approve" />
-            <button type="submit" className="primary block" disabled={busy}>通过</button>
-          </Form>
-          <ReasonForm intent="reject" label="驳回理由" button="驳回" errors={errs("reject")} busy={busy} />
+          {blocked ? (
+            <>
+              <p className="review-blocked" data-testid="review-blocked">{blocked}</p>
+              {next ? <Link to={`/v/${villageId}/review/${next}`} className="button secondary block">看下一条等你审核的申报 ›</Link> : null}
+            </>
+          ) : (
+            <>
+              <Form method="post">
+                <input type="hidden" name="intent" value="approve" />
+                <button type="submit" className="primary block" disabled={busy}>通过</button>
+              </Form>
+              <ReasonForm intent="reject" label="驳回理由" button="驳回" errors={errs("reject")} busy={busy} />
+              <p className="muted small elder-hide">通过或驳回后，会直接打开下一条等你审核的申报。</p>
+            </>
+          )}
         </section>
       ) : null}
       {objections.length ? (
@@ -135,11 +156,11 @@ export default function ClaimReview() {
       <section className="card">
         <h2>该户最近的申报</h2>
         {recentClaims.length === 0 ? <p className="muted">没有其他申报</p> : (
-          <ul className="entries">
+          <ul className="entries tappable">
             {recentClaims.map((c) => (
               <li key={c.id}>
                 <div className="what">
-                  <div><Link to={`/v/${villageId}/review/${c.id}`}>#{c.id} {c.rule}</Link> · {c.member}</div>
+                  <Link className="open" to={`/v/${villageId}/review/${c.id}`}>#{c.id} {c.rule} · {c.member}</Link>
                   <ClaimStatusLine claim={c} />
                 </div>
                 <div className={`amount ${c.points > 0 ? "plus" : "minus"}`}>{c.points > 0 ? `+${c.points}` : c.points}</div>

@@ -98,8 +98,11 @@ describe("claims over HTTP", () => {
     const committee = await login("13900000003");
     expect((await villager.post(`/v/${v[0]}/review/${claim.id}`, { intent: "approve" })).status).toBe(403);
     const ok = await committee.post(`/v/${v[0]}/review/${claim.id}`, { intent: "approve" });
-    expect(ok.status).toBe(200);
-    expect(ok.text).toContain("已通过，进入公示");
+    // Approved: on to the next claim waiting for this member, which says what was done.
+    expect(ok.status).toBe(303);
+    expect(ok.location).toMatch(new RegExp(`^/v/${v[0]}/review(/\\d+)?\\?done=approved$`));
+    expect((await q.get<{ status: string }>("select status from claims where id = ?", claim.id))!.status).toBe("notice");
+    expect((await committee.get(ok.location!)).text).toContain("已通过，进入公示");
     // A claim the committee member files himself: he cannot approve it.
     const mine = new FormData();
     for (const [k, val] of Object.entries({ memberId: String(me.id), ruleId: String(rule.id), date: "2026-01-01", quantity: "1", note: "" })) mine.append(k, val);

@@ -154,7 +154,9 @@ describe("who sees a claim's evidence photos", () => {
 
     // 公示中 (and from then on): anyone of the village.
     const ok = await c.get("committee")!.post(`/v/${v}/review/${claimId}`, { intent: "approve" });
-    expect(ok.text).toContain("进入公示");
+    // Approved: the member is sent on to the next claim (issue 15), which says what was done.
+    expect(ok.status).toBe(303);
+    expect((await c.get("committee")!.get(ok.location!)).text).toContain("进入公示");
     expect(await statuses(url, VILLAGE_PEOPLE)).toEqual({ villager: 200, neighbour: 200, keeper: 200, committee: 200, inspector: 200, villageAdmin: 200, township: 200 });
     expect(await statusFor("foreign", url)).toBe(403);
 
@@ -173,7 +175,7 @@ describe("who sees a claim's evidence photos", () => {
     const rule = (await one<{ id: number }>("select id from rules where village_id = ? and name = '参加防汛抗旱'", v)).id;
     const claimId = await fileClaim("villager", "/claims/new", { memberId: String(me), ruleId: String(rule) }, [await phonePicture(300, 200)]);
     const r = await c.get("committee")!.post(`/v/${v}/review/${claimId}`, { intent: "reject", reason: "当天没有防汛任务" });
-    expect(r.status).toBe(200);
+    expect(r.status).toBe(303); // on to the next claim (issue 15)
     expect((await one<{ status: string }>("select status from claims where id = ?", claimId)).status).toBe("rejected");
     const url = `/v/${v}/photos/${(await keysOf(claimId))[0]}`;
     expect(await statuses(url, VILLAGE_PEOPLE)).toEqual({ villager: 200, neighbour: 404, keeper: 404, committee: 200, inspector: 404, villageAdmin: 404, township: 404 });
