@@ -3,6 +3,9 @@ import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErr
 import type { ReactNode } from "react";
 import styles from "~/ui/styles.css";
 import { getViewer } from "~/platform/access.server";
+import { elderMode } from "~/platform/elder.server";
+import { ElderToggle } from "~/ui/elder-toggle";
+import { StaleFieldErrors } from "~/ui/field";
 import { ROLE_LABELS } from "~/platform/roles";
 import { useNonce } from "~/platform/nonce";
 import { currentEntry, menuFor } from "~/platform/nav";
@@ -19,8 +22,10 @@ export const shouldRevalidate = shellShouldRevalidate;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
-  if (!viewer) return { viewer: null };
+  const elder = await elderMode(request, viewer?.userId ?? null);
+  if (!viewer) return { viewer: null, elder };
   return {
+    elder,
     viewer: {
       name: viewer.displayName,
       roles: [...new Set(viewer.roles.map((r) => ROLE_LABELS[r.role]))],
@@ -35,7 +40,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const viewer = data?.viewer;
   const current = currentEntry(viewer?.nav ?? [], useLocation().pathname);
   return (
-    <html lang="zh-CN">
+    <html lang="zh-CN" data-elder={data?.elder ? "1" : undefined}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -46,12 +51,15 @@ export function Layout({ children }: { children: ReactNode }) {
       <body>
         <header className="topbar">
           <Link to="/" className="brand">积分超市</Link>
-          {viewer ? (
-            <Form method="post" action="/logout" className="signout">
-              <span className="who">{viewer.name}</span>
-              <button type="submit" className="link-button">退出</button>
-            </Form>
-          ) : null}
+          <div className="tools">
+            <ElderToggle on={!!data?.elder} />
+            {viewer ? (
+              <Form method="post" action="/logout" className="signout">
+                <span className="who">{viewer.name}</span>
+                <button type="submit" className="link-button">退出</button>
+              </Form>
+            ) : null}
+          </div>
         </header>
         {viewer && viewer.nav.length > 1 ? (
           <nav className="mainnav" aria-label="主菜单">
@@ -61,6 +69,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </nav>
         ) : null}
         <main className="page">{children}</main>
+        <StaleFieldErrors />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

@@ -63,6 +63,8 @@ export interface UserTable {
   disabled: Generated<number>;
   created_at: number;
   password_changed_at: number | null;
+  /** 长辈模式 (large type) chosen for the account: 0 or 1. */
+  elder_mode: Generated<number>;
 }
 
 export interface UserRoleTable {

@@ -3,6 +3,7 @@ import type { TextareaHTMLAttributes } from "react";
 import { Form } from "@remix-run/react";
 import { SelectField, Tag } from "~/ui/form-parts";
 import { Field, FormError } from "~/ui/field";
+import { DateField } from "~/ui/pickers";
 import { formatTime } from "~/platform/format";
 import type { ActivityRow, OrganiserChoice, RuleChoice } from "./activities.server";
 import { pointsLabel, TEXT_LIMITS } from "./labels";
@@ -101,9 +102,9 @@ export function ActivityForm({ intent, values: v, errors, organisers, rules, sub
       <Field label="活动名称" name="title" defaultValue={v.title} error={errors.title} maxLength={TEXT_LIMITS.title} autoComplete="off" hint="如：清扫村道、看望孤寡老人" />
       <TextArea label="活动说明（可不填）" name="description" defaultValue={v.description} error={errors.description} maxLength={TEXT_LIMITS.description} />
       <Field label="地点" name="place" defaultValue={v.place} error={errors.place} maxLength={TEXT_LIMITS.place} autoComplete="off" />
-      <Field label="开始时间" name="startsAt" type="datetime-local" defaultValue={v.startsAt} error={errors.startsAt} />
-      <Field label="结束时间" name="endsAt" type="datetime-local" defaultValue={v.endsAt} error={errors.endsAt} />
-      <Field label="报名截止时间" name="deadline" type="datetime-local" defaultValue={v.deadline} error={errors.deadline} hint="截止前村民可以报名和取消报名" />
+      <DateField withTime label="开始时间" name="startsAt" defaultValue={v.startsAt} error={errors.startsAt} />
+      <DateField withTime label="结束时间" name="endsAt" defaultValue={v.endsAt} error={errors.endsAt} />
+      <DateField withTime label="报名截止时间" name="deadline" defaultValue={v.deadline} error={errors.deadline} hint="截止前村民可以报名和取消报名" />
       <Field label="名额（人）" name="capacity" inputMode="numeric" defaultValue={v.capacity} error={errors.capacity} maxLength={TEXT_LIMITS.capacityDigits} autoComplete="off" />
       <SelectField
         label="组织者"

@@ -3,6 +3,7 @@ import { Form } from "@remix-run/react";
 import { SelectField, Tag } from "~/ui/form-parts";
 import { TextArea } from "~/activities/activity";
 import { Field, FormError } from "~/ui/field";
+import { DateField } from "~/ui/pickers";
 import type { CampaignVoters } from "../../db/schema";
 import type { AwardRule, CategoryRow } from "./campaigns.server";
 import type { CampaignFactsView, NomineeSearchView, ResultView } from "./pages.server";
@@ -55,10 +56,10 @@ export function CampaignForm({ values: v, errors, rules, rows, busy }: CampaignF
       <FormError message={errors._form} />
       <Field label="评选名称" name="title" defaultValue={v.title} error={errors.title} maxLength={TEXT_LIMITS.title} autoComplete="off" hint="如：2026年度“好婆婆”“好媳妇”评选" />
       <TextArea label="评选说明（可不填）" name="description" defaultValue={v.description} error={errors.description} maxLength={TEXT_LIMITS.description} rows={2} />
-      <Field label="提名开始" name="nominateFrom" type="datetime-local" defaultValue={v.nominateFrom} error={errors.nominateFrom} />
-      <Field label="提名截止" name="nominateUntil" type="datetime-local" defaultValue={v.nominateUntil} error={errors.nominateUntil} hint="截止前村民和村委都可以提名；村委审核后才成为候选" />
-      <Field label="投票开始" name="voteFrom" type="datetime-local" defaultValue={v.voteFrom} error={errors.voteFrom} hint="投票开始后候选名单不能再改" />
-      <Field label="投票截止" name="voteUntil" type="datetime-local" defaultValue={v.voteUntil} error={errors.voteUntil} hint="截止前谁都看不到票数" />
+      <DateField withTime label="提名开始" name="nominateFrom" defaultValue={v.nominateFrom} error={errors.nominateFrom} />
+      <DateField withTime label="提名截止" name="nominateUntil" defaultValue={v.nominateUntil} error={errors.nominateUntil} hint="截止前村民和村委都可以提名；村委审核后才成为候选" />
+      <DateField withTime label="投票开始" name="voteFrom" defaultValue={v.voteFrom} error={errors.voteFrom} hint="投票开始后候选名单不能再改" />
+      <DateField withTime label="投票截止" name="voteUntil" defaultValue={v.voteUntil} error={errors.voteUntil} hint="截止前谁都看不到票数" />
       <SelectField
         label="谁投票"
         name="voters"

@@ -6,6 +6,7 @@ import { dummyHash, hashPassword, newPasswordSchema, verifyPassword } from "./pa
 import { noteUser } from "./request-scope.server";
 import { endSession, revokeUserSessions, startSession } from "./session.server";
 import { knownDeviceOf, rememberDevice } from "./known-device.server";
+import { carryDeviceElder } from "./elder.server";
 import { attemptSucceeded, beginAttempt, clearAccount, waitMessage, type Bucket } from "./throttle.server";
 import { findUserByPhone, getUser, rolesOf, setPasswordHash } from "~/people/users.server";
 import { phoneSchema } from "./validation.server";
@@ -45,6 +46,7 @@ export async function signIn(request: Request, phone: string, password: string, 
     return { ok: false, error: user?.disabled && valid ? "该账号已停用，请联系村管理员" : WRONG };
   }
   await attemptSucceeded(lanes);
+  await carryDeviceElder(request, user.id);
   const setCookie = await startSession(request, user.id, ip);
   const deviceCookie = await rememberDevice(request, user.id);
   noteUser(user.id);

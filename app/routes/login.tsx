@@ -6,15 +6,9 @@ import { getViewer } from "~/platform/access.server";
 import { signIn, signInSchema } from "~/platform/auth.server";
 import { SPACED_INPUT_LIMITS } from "~/people/limits";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
+import { localPath } from "~/platform/local-path";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 积分超市" }];
-
-/** Only a path on this site: "/\\evil.example" and "/\t/evil.example" are other hosts to a browser. */
-function safeNext(next: string | null): string {
-  if (!next || !next.startsWith("/") || /[\\\u0000-\u001f]/.test(next)) return "/";
-  const url = new URL(next, "http://here.invalid");
-  return url.origin === "http://here.invalid" ? url.pathname + url.search : "/";
-}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getViewer(request)) throw redirect("/");
@@ -27,7 +21,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!parsed.success) return data({ errors: fieldErrors(parsed.error), phone: form.phone ?? "" }, { status: 400 });
   const result = await signIn(request, parsed.data.phone, parsed.data.password, context.ip ?? "unknown");
   if (!result.ok) return data({ errors: { _form: result.error }, phone: parsed.data.phone }, { status: 400 });
-  const next = result.mustChangePassword ? "/password" : safeNext(new URL(request.url).searchParams.get("next"));
+  const next = result.mustChangePassword ? "/password" : localPath(new URL(request.url).searchParams.get("next"));
   const headers = new Headers();
   headers.append("Set-Cookie", result.setCookie);
   headers.append("Set-Cookie", result.deviceCookie);
@@ -48,7 +42,8 @@ export default function Login() {
         <Field label="密码" name="password" type="password" autoComplete="current-password" error={errors.password} />
         <button type="submit" className="primary block" disabled={busy}>{busy ? "正在登录……" : "登录"}</button>
       </Form>
-      <p className="muted small">忘记密码请找村管理员重置。没有智能手机的村民可以在村超市用户卡和密码兑换。</p>
+      <p className="muted small">忘记密码请找村管理员重置。</p>
+      <p className="muted small">没有智能手机的村民：带上<span className="nowrap">户卡</span>到村超市柜台，输入本户的 6 位兑换密码，就能用积分兑换。</p>
     </section>
   );
 }

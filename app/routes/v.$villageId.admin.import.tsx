@@ -8,6 +8,7 @@ import {
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { FormError, FormOk } from "~/ui/field";
+import { FilePicker } from "~/ui/pickers";
 import { idParam, requireRole } from "~/platform/access.server";
 import { importRoster, ROSTER_COLUMNS, ROSTER_MAX_BYTES, ROSTER_MAX_ROWS } from "~/people/roster.server";
 import { getVillage } from "~/people/villages.server";
@@ -152,21 +153,16 @@ export default function RosterImport() {
         ) : null}
 
         <Form method="post" encType="multipart/form-data" replace key={result?.ok ? result.importedAt : "upload"}>
-          <label htmlFor="roster-file">选择花名册文件（CSV）</label>
-          <input
-            id="roster-file"
+          <FilePicker
             ref={fileRef}
+            kind="file"
+            id="roster-file"
+            label="选择花名册文件（CSV）"
             name="file"
-            type="file"
             accept=".csv,text/csv"
-            aria-invalid={fileError ? true : undefined}
-            aria-describedby={fileError ? "roster-file-err" : "roster-file-hint"}
+            error={fileError}
+            hint={`Excel 或 WPS 另存为的 CSV 都可以（UTF-8 或 GBK 编码），最多 ${maxRows} 行、2 MB。`}
           />
-          {fileError ? (
-            <p className="field-error" id="roster-file-err" role="alert">{fileError}</p>
-          ) : (
-            <p className="muted small" id="roster-file-hint">Excel 或 WPS 另存为的 CSV 都可以（UTF-8 或 GBK 编码），最多 {maxRows} 行、2 MB。</p>
-          )}
           <button type="submit" className="primary block" disabled={busy}>{busy ? "正在检查……" : "检查并导入"}</button>
         </Form>
       </section>

@@ -3,6 +3,7 @@ import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import styles from "~/sanitation/sanitation.css";
 import { FormError, FormOk } from "~/ui/field";
+import { FilePicker } from "~/ui/pickers";
 import { InspectionTag } from "~/sanitation/sanitation";
 import { idParam } from "~/platform/access.server";
 import { lastDayLabel, SANITATION_MAX, tierRange } from "~/sanitation/labels";
@@ -70,17 +71,14 @@ export default function ScoreHousehold() {
                 <textarea id="f-note" name="note" rows={2} maxLength={SANITATION_MAX.scoreNote} defaultValue={values?.note ?? i?.note ?? ""} aria-invalid={scoreErr.note ? true : undefined} aria-describedby={scoreErr.note ? "f-note-err" : undefined} />
                 {scoreErr.note ? <p className="field-error" id="f-note-err">{scoreErr.note}</p> : null}
               </div>
-              <div>
-                <label htmlFor="f-photos">照片（最多 3 张，可不拍）</label>
+              <FilePicker label="照片（最多 3 张，可不拍）" name="photos" accept="image/jpeg,image/png,image/webp" capture="environment" multiple button="拍照或选照片" error={scoreErr.photos}>
                 {d.photos.length ? (
                   <div className="current-photos">
                     {d.photos.map((p) => <img key={p} src={`/v/${d.villageId}/rounds/${d.round.id}/photos/${p}`} alt="已拍的照片" />)}
                     <p className="muted small">重新选照片会替换这几张</p>
                   </div>
                 ) : null}
-                <input id="f-photos" name="photos" type="file" accept="image/jpeg,image/png,image/webp" capture="environment" multiple aria-invalid={scoreErr.photos ? true : undefined} aria-describedby={scoreErr.photos ? "f-photos-err" : undefined} />
-                {scoreErr.photos ? <p className="field-error" id="f-photos-err">{scoreErr.photos}</p> : null}
-              </div>
+              </FilePicker>
               <div className="save-bar">
                 <button type="submit" className="primary" disabled={busy} data-testid="save-next">{busy ? "正在保存……" : "保存，下一户"}</button>
               </div>

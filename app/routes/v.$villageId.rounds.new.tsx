@@ -6,6 +6,7 @@ import styles from "~/sanitation/sanitation.css";
 import { SelectField } from "~/ui/form-parts";
 import { AssignChecks } from "~/sanitation/assign-form";
 import { Field, FormError } from "~/ui/field";
+import { DateField } from "~/ui/pickers";
 import { idParam } from "~/platform/access.server";
 import { SANITATION_MAX } from "~/sanitation/labels";
 import { newRoundAction, newRoundPage, type Reply } from "~/sanitation/pages.server";
@@ -38,8 +39,8 @@ export default function NewRound() {
         <FormError message={e._form} />
         <Field label="评比名称" name="title" defaultValue={v.title} error={e.title} maxLength={SANITATION_MAX.roundTitle} autoComplete="off" hint="如 2026年11月" />
         <SelectField label="检查表" name="checklistId" defaultValue={v.checklistId} error={e.checklistId} options={[{ value: "", label: "请选择" }, ...d.checklists.map((c) => ({ value: String(c.id), label: c.name }))]} />
-        <Field label="开始日期" name="startsOn" type="date" defaultValue={v.startsOn} error={e.startsOn} />
-        <Field label="结束日期" name="endsOn" type="date" defaultValue={v.endsOn} error={e.endsOn} />
+        <DateField label="开始日期" name="startsOn" defaultValue={v.startsOn} error={e.startsOn} />
+        <DateField label="结束日期" name="endsOn" defaultValue={v.endsOn} error={e.endsOn} />
         <h2>各网格的检查员</h2>
         <p className="muted small">检查员只看得到分给他的网格里的农户。可以先建好，开始前再改。</p>
         <AssignChecks grids={d.grids} inspectors={d.inspectors} checked={(v.assign ?? "").split(",")} error={e.assign} />

@@ -11,6 +11,7 @@ import * as m0007 from "./0007_campaigns";
 import * as m0008 from "./0008_photo_keys";
 import * as m0009 from "./0009_stock_holds";
 import * as m0010 from "./0010_sign_in_throttle";
+import * as m0011 from "./0011_elder_mode";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "0008_photo_keys": m0008,
   "0009_stock_holds": m0009,
   "0010_sign_in_throttle": m0010,
+  "0011_elder_mode": m0011,
 };

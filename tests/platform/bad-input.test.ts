@@ -225,6 +225,19 @@ const GRIDS = "/v/{V}/admin/grids";
 
 const FORMS: FormSpec[] = [
   {
+    // The header's 大字 switch (长辈模式): only "0" or "1"; any place to come back to that is not a
+    // path on this site sends the browser home instead, so the accepted ones are anchored on a bad 大字.
+    form: "elder",
+    who: "villager",
+    url: "/elder",
+    base: { elder: "1", back: "/statement" },
+    fields: {
+      elder: { at: "page", type: "digits", rules: every(rej(BAD_REQUEST)) },
+      back: { at: "page", type: "text", rules: { ...every(ok("not a path here: back home")), empty: ok("no page: back home"), missing: ok("no page: back home"), huge: rej(BAD_REQUEST) } },
+    },
+    anchor: (field) => (field === "back" ? an({ elder: "2" }, e400(BAD_REQUEST, "page")) : null),
+  },
+  {
     form: "login",
     who: "anonymous",
     url: "/login",
@@ -1070,6 +1083,7 @@ describe.each(FORMS.map((spec) => ({ form: spec.form, ...casesOf(spec) })))("$fo
 // Bodies a browser form never sends: no body at all, JSON, plain text, a broken multipart body.
 const RAW_TARGETS: { form: string; who: Who; url: string }[] = [
   { form: "login", who: "anonymous", url: "/login" },
+  { form: "elder", who: "villager", url: "/elder" },
   { form: "password", who: "villager", url: "/password" },
   { form: "township", who: "township_admin", url: "/township" },
   { form: "households.new", who: "village_admin", url: "/v/{V}/admin/households/new" },
