@@ -702,18 +702,6 @@ export { attempt as checkoutAttempt };
 
 // ---- lists ---------------------------------------------------------------------------------------------
 
-/** The household's latest orders (pending, confirmed, voided), newest first. */
-export function householdOrders(householdId: number, limit = 20) {
-  return db()
-    .selectFrom("orders")
-    .select(["id", "status", "channel", "total", "created_at", "closed_at"])
-    .where("household_id", "=", householdId)
-    .where("status", "in", [constant("pending"), constant("confirmed"), constant("voided")])
-    .orderBy("id", "desc")
-    .limit(limit)
-    .execute();
-}
-
 /** The store's confirmed and voided orders closed in [from, until), with the household and its head. */
 export function storeOrders(storeId: number, from: number, until: number, limit = 200) {
   return db()

@@ -4,7 +4,8 @@ import crypto from "node:crypto";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { formIdSchema } from "~/platform/forms.server";
-import { householdOrders, monthTakenByGood } from "./checkout.server";
+import { MAX_LINE_QTY, monthTakenByGood } from "./checkout.server";
+import type { ShownState } from "./order-states";
 import { now } from "~/platform/clock.server";
 import { constant, db } from "~/platform/database.server";
 import { storeGoods } from "./goods.server";
@@ -36,6 +37,8 @@ export interface ShelfItem {
   photo: string | null;
   limit: number | null;
   limitLeft: number | null;
+  /** Units the household may take now by stock and monthly limit, points aside (the phone's + stops there). */
+  most: number;
   /** How many the household could take now: available stock, monthly limit and spendable points together. */
   canTake: number;
 }
@@ -57,9 +60,10 @@ export async function storefront(householdId: number, villageId: number, memberI
     const limitLeft = g.monthly_limit === null ? null : Math.max(0, g.monthly_limit - (taken.get(g.id) ?? 0));
     const affordable = balance.spendable > 0 ? Math.floor(balance.spendable / g.price) : 0;
     const available = Math.max(0, g.stock - (held.get(g.id) ?? 0));
+    const most = Math.min(available, limitLeft ?? Infinity, MAX_LINE_QTY);
     return {
       id: g.id, name: g.name, category: g.category, unit: g.unit, price: g.price, stock: g.stock, available, photo: photoUrl(g),
-      limit: g.monthly_limit, limitLeft, canTake: Math.min(available, limitLeft ?? Infinity, affordable, 99),
+      limit: g.monthly_limit, limitLeft, most, canTake: Math.min(most, affordable),
     };
   });
   return {
@@ -69,7 +73,7 @@ export async function storefront(householdId: number, villageId: number, memberI
     canRedeem: member ? member.can_redeem === 1 : true,
     goods,
     pending: await pendingOrders(householdId),
-    recent: (await householdOrders(householdId, 5)).filter((o) => o.status !== "pending"),
+    recent: await recentOrders(householdId),
     nonce: newNonce(),
   };
 }
@@ -85,6 +89,37 @@ async function pendingOrders(householdId: number): Promise<{ id: number; total: 
     .orderBy("id", "desc")
     .execute();
   return rows.flatMap(({ id, total, expires_at }) => (expires_at === null ? [] : [{ id, total, expires_at }]));
+}
+
+export interface RecentOrder {
+  id: number;
+  state: ShownState;
+  total: number;
+  /** When it was made (a live code) or closed (confirmed, cancelled, expired, voided). */
+  at: number;
+}
+
+/**
+ * The household's latest orders with their state, newest first: live codes, confirmed, cancelled,
+ * expired and voided ones. A code replaced by 换一个新码 is left out (its new code is listed), and a
+ * live code past its expiry shows as expired whether or not the scheduler has marked it yet.
+ */
+export async function recentOrders(householdId: number, limit = 6): Promise<RecentOrder[]> {
+  const rows = await db()
+    .selectFrom("orders")
+    .select(["id", "status", "total", "created_at", "closed_at", "expires_at"])
+    .where("household_id", "=", householdId)
+    .where("status", "<>", constant("replaced"))
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+  const at = now();
+  return rows.map((o) => {
+    const lapsed = o.status === "pending" && o.expires_at !== null && o.expires_at <= at;
+    const state = (lapsed ? "expired" : o.status) as ShownState;
+    return { id: o.id, state, total: o.total, at: lapsed ? o.expires_at! : state === "pending" ? o.created_at : (o.closed_at ?? o.created_at) };
+  });
 }
 
 // The code page asks again every 3 s while it waits for the keeper: draw each payload once.
