@@ -22,7 +22,7 @@ export const shouldRevalidate = shellShouldRevalidate;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
-  const elder = await elderMode(request, viewer?.userId ?? null);
+  const elder = elderMode(request, viewer);
   if (!viewer) return { viewer: null, elder };
   return {
     elder,

@@ -2,9 +2,9 @@
 // A plain multipart form: works without JavaScript.
 import { Form } from "@remix-run/react";
 import { FormError } from "~/ui/field";
+import { DateField, FilePicker } from "~/ui/pickers";
 import type { ClaimFormOptions } from "./forms.server";
 import { CLAIM_LIMITS, MAX_PHOTO_MB, MAX_PHOTOS, PHOTO_ACCEPT } from "./labels";
-import { useLiveErrors } from "./live-errors";
 
 export interface ClaimFormProps extends ClaimFormOptions {
   showHousehold: boolean;
@@ -22,10 +22,9 @@ function err(errors: Record<string, string> | undefined, name: string) {
 const aria = (errors: Record<string, string> | undefined, name: string) =>
   errors?.[name] ? { "aria-invalid": true, "aria-describedby": `f-${name}-err` } : {};
 
-export function ClaimForm({ members, rules, today, showHousehold, errors: given, values, busy, formKey }: ClaimFormProps) {
-  const { errors, onChange } = useLiveErrors(given);
+export function ClaimForm({ members, rules, today, showHousehold, errors, values, busy, formKey }: ClaimFormProps) {
   return (
-    <Form method="post" encType="multipart/form-data" noValidate key={formKey} onChange={onChange}>
+    <Form method="post" encType="multipart/form-data" noValidate key={formKey}>
       <FormError message={errors?._form} />
       <label htmlFor="f-memberId">为谁申报</label>
       <select id="f-memberId" name="memberId" defaultValue={values?.memberId ?? (members.length === 1 ? String(members[0].id) : "")} {...aria(errors, "memberId")}>
@@ -47,9 +46,7 @@ export function ClaimForm({ members, rules, today, showHousehold, errors: given,
         ))}
       </select>
       {err(errors, "ruleId")}
-      <label htmlFor="f-date">日期</label>
-      <input id="f-date" name="date" type="date" max={today} defaultValue={values?.date ?? today} {...aria(errors, "date")} />
-      {err(errors, "date")}
+      <DateField label="日期" name="date" max={today} defaultValue={values?.date ?? today} error={errors?.date} />
       <label htmlFor="f-quantity">次数或小时数</label>
       <input id="f-quantity" name="quantity" inputMode="decimal" maxLength={CLAIM_LIMITS.quantityChars} defaultValue={values?.quantity ?? "1"} autoComplete="off" {...aria(errors, "quantity")} />
       {errors?.quantity ? null : <p className="muted small">按次计分的填次数；按小时计分的填小时数，可填 1.5</p>}
@@ -57,9 +54,7 @@ export function ClaimForm({ members, rules, today, showHousehold, errors: given,
       <label htmlFor="f-note">说明（选填）</label>
       <textarea id="f-note" name="note" rows={3} maxLength={CLAIM_LIMITS.note} defaultValue={values?.note ?? ""} {...aria(errors, "note")} />
       {err(errors, "note")}
-      <label htmlFor="f-photos">照片（选填，最多 {MAX_PHOTOS} 张，每张不超过 {MAX_PHOTO_MB} MB）</label>
-      <input id="f-photos" name="photos" type="file" accept={PHOTO_ACCEPT} multiple {...aria(errors, "photos")} />
-      {err(errors, "photos")}
+      <FilePicker label={`照片（选填，最多 ${MAX_PHOTOS} 张，每张不超过 ${MAX_PHOTO_MB} MB）`} name="photos" accept={PHOTO_ACCEPT} multiple error={errors?.photos} />
       <button type="submit" className="primary block" disabled={busy}>提交申报</button>
     </Form>
   );

@@ -17,6 +17,8 @@ export interface Viewer {
   homeVillageId: number | null;
   roles: RoleGrant[];
   mustChangePassword: boolean;
+  /** 长辈模式 chosen for the account (see elder.server.ts). */
+  elderMode: boolean;
 }
 
 // The root loader and the route loader both ask; answer each page or data request once. Not for
@@ -40,7 +42,7 @@ function viewerRows(sessionId: string) {
     .leftJoin("user_roles as r", "r.user_id", "u.id")
     .select([
       "s.id", "s.user_id", "s.created_at", "s.last_seen_at", "s.expires_at",
-      "u.display_name", "u.phone", "u.member_id", "u.must_change_password", "u.disabled",
+      "u.display_name", "u.phone", "u.member_id", "u.must_change_password", "u.disabled", "u.elder_mode",
       "m.household_id", "m.village_id", "r.role", "r.village_id as role_village_id",
     ])
     .where("s.id", "=", sessionId)
@@ -68,6 +70,7 @@ async function loadViewer(request: Request): Promise<Viewer | null> {
     homeVillageId: member ? row.village_id : (roles.find((r) => r.villageId !== null)?.villageId ?? null),
     roles,
     mustChangePassword: row.must_change_password === 1,
+    elderMode: row.elder_mode === 1,
   };
 }
 

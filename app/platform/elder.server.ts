@@ -3,7 +3,7 @@
 // the account's choice is shown. Large type turned on at the sign-in page is carried into the
 // account at sign-in (whoever needed it to sign in needs it after); a choice made while signed in is
 // left on the device too, so the sign-in page after 退出 looks the same as the page before it.
-import { db, unitOfWork } from "./database.server";
+import { unitOfWork } from "./database.server";
 
 const COOKIE = "jifen_elder";
 // Chromium keeps a cookie at most 400 days.
@@ -21,11 +21,9 @@ export function elderCookie(request: Request, on: boolean): string {
   return `${COOKIE}=${on ? 1 : 0}; Path=/; Max-Age=${MAX_AGE_S}; SameSite=Lax; HttpOnly${secure}`;
 }
 
-/** Whether the page is drawn in large type: the account's choice when signed in, else the device's. */
-export async function elderMode(request: Request, userId: number | null): Promise<boolean> {
-  if (userId === null) return deviceElder(request) === true;
-  const row = await db().selectFrom("users").select("elder_mode").where("id", "=", userId).executeTakeFirst();
-  return row?.elder_mode === 1;
+/** Whether the page is drawn in large type: the account's choice when signed in (read with the viewer), else the device's. */
+export function elderMode(request: Request, viewer: { elderMode: boolean } | null): boolean {
+  return viewer ? viewer.elderMode : deviceElder(request) === true;
 }
 
 export async function setAccountElder(userId: number, on: boolean): Promise<void> {

@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ClaimStatusLine } from "~/claims/status";
-import { useLiveErrors } from "~/claims/live-errors";
 import claimStyles from "~/claims/claims.css";
 import { EntryList } from "~/ledger/entries";
 import { FormError, FormOk } from "~/ui/field";
@@ -44,13 +43,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return { ok: out.message, intent: raw.intent ?? "", objectionId: "", errors: {} as Record<string, string> };
 }
 
-function ReasonForm({ intent, label, button, errors: given, busy, extra }: { intent: string; label: string; button: string; errors?: Record<string, string>; busy: boolean; extra?: Record<string, string | number> }) {
+function ReasonForm({ intent, label, button, errors, busy, extra }: { intent: string; label: string; button: string; errors?: Record<string, string>; busy: boolean; extra?: Record<string, string | number> }) {
   const name = intent === "uphold" || intent === "dismiss" ? "note" : "reason";
   const id = `f-${intent}${extra?.objectionId ?? ""}`;
-  const { errors, onChange } = useLiveErrors(given);
   const error = errors?.[name];
   return (
-    <Form method="post" noValidate onChange={onChange}>
+    <Form method="post" noValidate>
       <input type="hidden" name="intent" value={intent} />
       {extra ? Object.entries(extra).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />) : null}
       <label htmlFor={id}>{label}</label>
@@ -62,12 +60,11 @@ function ReasonForm({ intent, label, button, errors: given, busy, extra }: { int
 }
 
 /** One note, two outcomes: the button pressed sends the intent (works without JavaScript). */
-function ResolveForm({ objectionId, errors: given, busy }: { objectionId: number; errors?: Record<string, string>; busy: boolean }) {
+function ResolveForm({ objectionId, errors, busy }: { objectionId: number; errors?: Record<string, string>; busy: boolean }) {
   const id = `f-objection${objectionId}`;
-  const { errors, onChange } = useLiveErrors(given);
   const error = errors?.note;
   return (
-    <Form method="post" noValidate onChange={onChange}>
+    <Form method="post" noValidate>
       <input type="hidden" name="objectionId" value={objectionId} />
       <label htmlFor={id}>核实情况</label>
       <input id={id} name="note" maxLength={CLAIM_LIMITS.reason} autoComplete="off" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined} />

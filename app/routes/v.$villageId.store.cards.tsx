@@ -34,7 +34,7 @@ export default function Cards() {
     <>
       <section className="card no-print">
         <h1>户卡</h1>
-        <p className="muted small">没有手机的村民拿户卡到超市，店主扫卡后，村民输入本户 6 位兑换密码才能兑换。户卡本身不能花积分。选好后用浏览器的“打印”，A4 纸每页 10 张。</p>
+        <p className="muted small">没有手机的村民拿户卡到超市，店主扫户卡后，村民输入本户 6 位兑换密码才能兑换。户卡本身不能花积分。选好后用浏览器的“打印”，A4 纸每页 10 张。</p>
         <Form method="get" className="filters">
           <div>
             <label htmlFor="grid">网格</label>

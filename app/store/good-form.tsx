@@ -2,6 +2,7 @@
 import { Form } from "@remix-run/react";
 import { Check, SelectField } from "~/ui/form-parts";
 import { Field, FormError } from "~/ui/field";
+import { FilePicker } from "~/ui/pickers";
 import { CATEGORIES, COST_MAX_CHARS, digitsOf, NUMBER_LIMITS, TEXT_LIMITS, UNITS } from "./labels";
 
 export interface GoodValues {
@@ -29,7 +30,7 @@ export function GoodForm({ values, errors, stores, busy, submit }: { values: Goo
       <Field label="进价（元，结算用）" name="cost" inputMode="decimal" maxLength={COST_MAX_CHARS} defaultValue={values.cost} error={errors.cost} autoComplete="off" />
       <Field label="每户每月限兑（不限就空着）" name="monthlyLimit" inputMode="numeric" maxLength={digitsOf(NUMBER_LIMITS.monthlyLimit[1])} defaultValue={values.monthlyLimit} error={errors.monthlyLimit} autoComplete="off" />
       <Field label="库存预警数（低于等于它显示“库存不足”）" name="lowStock" inputMode="numeric" maxLength={digitsOf(NUMBER_LIMITS.lowStock[1])} defaultValue={values.lowStock ?? "5"} error={errors.lowStock} autoComplete="off" />
-      <Field label="照片（JPG/PNG/WebP，最大 300 KB，可不传）" name="photo" type="file" accept="image/jpeg,image/png,image/webp" error={errors.photo} />
+      <FilePicker label="照片（JPG/PNG/WebP，最大 300 KB，可不传）" name="photo" accept="image/jpeg,image/png,image/webp" error={errors.photo} />
       <Check name="active" label="上架（村民能看到并兑换）" defaultChecked={values.active ?? true} />
       <button type="submit" className="primary block" disabled={busy}>{submit}</button>
     </Form>
