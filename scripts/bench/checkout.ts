@@ -5,7 +5,8 @@
 // after an action. Every confirm must end in a receipt; anything else marks the run invalid.
 import type { Request as CannonRequest } from "autocannon";
 import { type CheckoutPair } from "./common";
-import { PHONE_UA, measure, signIn, type LoadResult } from "./http";
+import http from "node:http";
+import { PHONE_UA, measure, paced, send, signIn, type LoadResult } from "./http";
 
 export const CHECKOUT_CONNECTIONS = 32;
 
@@ -33,25 +34,17 @@ const onlyRoute = (routeId: string) => new URLSearchParams({ _routes: routeId })
 
 type Ctx = { pair?: SignedPair; orderId?: string; qr?: string };
 
-/** The requests of one checkout (create, code page, scan, reload, confirm, reload). */
-export const CHECKOUT_REQUESTS = 6;
-
-/**
- * One checkout per loop of each connection: create → code page → scan → reload → confirm → reload.
- * A closed loop (each keeper starts the next checkout as soon as one ends) unless `checkoutsPerSecond`
- * paces all keepers together at that rate.
- */
-export async function checkoutLoad(url: string, pairs: SignedPair[], seconds: number, serverPid: number, checkoutsPerSecond?: number): Promise<CheckoutResult> {
+/** The steps of one checkout (create → code page → scan → reload → confirm → reload), and their tally. */
+function checkoutSteps(url: string, pairs: SignedPair[]) {
   let next = 0;
-  let confirmed = 0;
-  let broken = 0;
+  const done = { confirmed: 0, broken: 0 };
   const origin = new URL(url).origin;
   // No Accept-Encoding: the steps read the answers, and these small data answers are what a
   // phone's fetch gets too (compression only pays above ~1 KB).
   const form = (cookie: string) => ({ cookie, origin, "content-type": "application/x-www-form-urlencoded", "user-agent": PHONE_UA });
   const fail = (c: Ctx, step: string) => {
-    broken++;
-    if (broken <= 3) console.error(`  checkout step "${step}" did not answer as expected (order ${c.orderId ?? "?"})`);
+    done.broken++;
+    if (done.broken <= 3) console.error(`  checkout step "${step}" did not answer as expected (order ${c.orderId ?? "?"})`);
   };
   // After an action Remix reloads the page's loaders with one GET of its .data URL; the root and
   // store layout skip checkout's reloads (app/platform/revalidate.ts), so the URL names the one route
@@ -112,14 +105,44 @@ export async function checkoutLoad(url: string, pairs: SignedPair[], seconds: nu
           ? { ...req, path: `/v/${ctx.pair!.villageId}/store/scan.data`, headers: form(ctx.pair!.keeperCookie), body: new URLSearchParams({ intent: "confirm", orderId: ctx.orderId!, code: ctx.qr }).toString() }
           : null,
       onResponse: (status, body, ctx: Ctx) => {
-        if (status === 200 && body.includes('"done"')) confirmed++;
+        if (status === 200 && body.includes('"done"')) done.confirmed++;
         else fail(ctx, "确认核销");
       },
     },
     keeperReload,
   ];
+  return { requests, done };
+}
+
+/** Closed loop: each of the 32 keepers starts the next checkout as soon as one ends. */
+export async function checkoutLoad(url: string, pairs: SignedPair[], seconds: number, serverPid: number): Promise<CheckoutResult> {
+  const { requests, done } = checkoutSteps(url, pairs);
   const t0 = performance.now();
-  const overallRate = checkoutsPerSecond ? checkoutsPerSecond * CHECKOUT_REQUESTS : undefined;
-  const r = await measure({ url, connections: CHECKOUT_CONNECTIONS, duration: seconds, timeout: 10, requests, overallRate }, serverPid);
-  return { ...r, checkoutsPerSecond: confirmed / ((performance.now() - t0) / 1000), broken };
+  const r = await measure({ url, connections: CHECKOUT_CONNECTIONS, duration: seconds, timeout: 10, requests }, serverPid);
+  return { ...r, checkoutsPerSecond: done.confirmed / ((performance.now() - t0) / 1000), broken: done.broken };
+}
+
+/**
+ * Open loop: a checkout starts every 1000/rate ms (the pairs in turn), its six requests one after
+ * another, whether or not earlier checkouts have ended: what a keeper waits at that rate.
+ */
+export async function pacedCheckouts(url: string, pairs: SignedPair[], seconds: number, serverPid: number, rate: number): Promise<CheckoutResult> {
+  const { requests, done } = checkoutSteps(url, pairs);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const t0 = performance.now();
+  try {
+    const r = await paced(rate, seconds, serverPid, async (tally) => {
+      const ctx: Ctx = {};
+      for (const step of requests) {
+        const req = step.setupRequest ? step.setupRequest({ method: step.method }, ctx) : step;
+        if (!req) return;
+        const answer = await send(agent, url, req, tally);
+        if (!answer) return;
+        step.onResponse?.(answer.status, answer.body, ctx, {});
+      }
+    });
+    return { ...r, checkoutsPerSecond: done.confirmed / ((performance.now() - t0) / 1000), broken: done.broken };
+  } finally {
+    agent.destroy();
+  }
 }

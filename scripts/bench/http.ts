@@ -126,40 +126,32 @@ export function load(url: string, cookie: string | null, seconds: number, server
   return measure({ url, connections: CONNECTIONS, duration: seconds, headers, timeout: 10 }, serverPid);
 }
 
+/** What a paced job records: each answer's status and latency, or a failed connection. */
+export interface Tally {
+  answered(status: number, ms: number): void;
+  failed(): void;
+}
+
 /**
- * A steady arrival rate, open loop: one request every 1000/rate ms whether or not earlier ones have
- * been answered, over a pool of keep-alive connections, so latency is what a person feels at that
- * load. (autocannon's own rate limit sends each connection's quota back to back at the start of
- * every second: a burst of `rate` requests once a second, which measures the burst, not the rate.)
+ * A steady arrival rate, open loop: one job (a request, or a checkout's requests one after another)
+ * starts every 1000/rate ms whether or not earlier ones have ended, so latency is what a person
+ * feels at that load. (autocannon's own rate limit sends each connection's quota back to back at the
+ * start of every second: a burst of `rate` requests once a second, which measures the burst, not
+ * the rate.)
  */
-export async function steady(url: string, cookie: string | null, rate: number, seconds: number, serverPid: number): Promise<LoadResult> {
-  const headers: Record<string, string> = { "accept-encoding": "gzip", "user-agent": PHONE_UA };
-  if (cookie) headers.cookie = cookie;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const target = new URL(url);
+export async function paced(rate: number, seconds: number, serverPid: number, job: (tally: Tally) => Promise<void>): Promise<LoadResult> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let non2xx = 0;
   let errors = 0;
-  const one = () =>
-    new Promise<void>((resolve) => {
-      const t0 = performance.now();
-      const req = http.get({ agent, host: target.hostname, port: target.port, path: target.pathname + target.search, headers, timeout: 10_000 }, (res) => {
-        res.resume();
-        res.on("end", () => {
-          const status = res.statusCode ?? 0;
-          statuses[status] = (statuses[status] ?? 0) + 1;
-          if (status >= 200 && status < 300) latencies.push(performance.now() - t0);
-          else non2xx++;
-          resolve();
-        });
-      });
-      req.on("error", () => {
-        errors++;
-        resolve();
-      });
-      req.on("timeout", () => req.destroy(new Error("timeout")));
-    });
+  const tally: Tally = {
+    answered(status, ms) {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status >= 200 && status < 300) latencies.push(ms);
+      else non2xx++;
+    },
+    failed: () => void errors++,
+  };
   const cpu0 = cpuMsOf(serverPid);
   const client0 = process.cpuUsage();
   const interval = 1000 / rate;
@@ -167,14 +159,13 @@ export async function steady(url: string, cookie: string | null, rate: number, s
   const inflight: Promise<void>[] = [];
   const start = performance.now();
   for (let i = 0; i < total; i++) {
-    // Sleep until this request's slot; a late timer sends at once (the schedule does not drift).
+    // Sleep until this job's slot; a late timer starts it at once (the schedule does not drift).
     const wait = start + i * interval - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inflight.push(one());
+    inflight.push(job(tally));
   }
   await Promise.all(inflight);
   const elapsed = (performance.now() - start) / 1000;
-  agent.destroy();
   const serverCpu = cpuMsOf(serverPid) - cpu0;
   const client = process.cpuUsage(client0);
   const sorted = Float64Array.from(latencies).sort();
@@ -190,6 +181,44 @@ export async function steady(url: string, cookie: string | null, rate: number, s
     serverCpuMsPerReq: serverCpu / Math.max(1, latencies.length + non2xx),
     clientCpuPct: ((client.user + client.system) / 1000 / (elapsed * 1000)) * 100,
   };
+}
+
+/** One request on a keep-alive agent: its status and body, and its latency counted in `tally`. */
+export function send(agent: http.Agent, url: string, req: { method?: string; path?: string; headers?: Record<string, string>; body?: string }, tally: Tally): Promise<{ status: number; body: string } | null> {
+  const target = new URL(url);
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const r = http.request(
+      { agent, host: target.hostname, port: target.port, method: req.method ?? "GET", path: req.path ?? target.pathname + target.search, headers: req.headers, timeout: 10_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          tally.answered(status, performance.now() - t0);
+          resolve({ status, body: Buffer.concat(chunks).toString("utf8") });
+        });
+      },
+    );
+    r.on("error", () => {
+      tally.failed();
+      resolve(null);
+    });
+    r.on("timeout", () => r.destroy(new Error("timeout")));
+    r.end(req.body);
+  });
+}
+
+/** A page at a steady `rate` (see `paced`). */
+export async function steady(url: string, cookie: string | null, rate: number, seconds: number, serverPid: number): Promise<LoadResult> {
+  const headers: Record<string, string> = { "accept-encoding": "gzip", "user-agent": PHONE_UA };
+  if (cookie) headers.cookie = cookie;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  try {
+    return await paced(rate, seconds, serverPid, async (tally) => void (await send(agent, url, { headers }, tally)));
+  } finally {
+    agent.destroy();
+  }
 }
 
 /** Runs autocannon with these options and gathers latency percentiles, statuses and CPU figures. */

@@ -13,7 +13,7 @@ import {
 } from "./common";
 import { prepareBaseline } from "./baseline";
 import { dropRunDatabase, freshRunDatabase, preparePostgres } from "./postgres";
-import { CHECKOUT_CONNECTIONS, checkoutLoad, signPairs, type CheckoutResult, type SignedPair } from "./checkout";
+import { CHECKOUT_CONNECTIONS, checkoutLoad, pacedCheckouts, signPairs, type CheckoutResult, type SignedPair } from "./checkout";
 import { CONNECTIONS, expectPage, load, memoryOf, pageWeight, signIn, startServer, steady, type Asset, type LoadResult, type Server } from "./http";
 
 const ROUNDS = 3;
@@ -172,7 +172,7 @@ async function round(s: Side): Promise<void> {
   s.checkout.push(c);
   line(`checkout at ${CHECKOUT_CONNECTIONS} keepers`, c, `, ${int(c.checkoutsPerSecond)} checkouts/s${c.broken ? `, ${c.broken} broken` : ""}`);
   gc();
-  const sc = await checkoutLoad(url, s.pairs!, STEADY_SECONDS, pid, STEADY_CHECKOUTS);
+  const sc = await pacedCheckouts(url, s.pairs!, STEADY_SECONDS, pid, STEADY_CHECKOUTS);
   s.steadyCheckout.push(sc);
   line(`checkout at ${STEADY_CHECKOUTS} checkouts/s`, sc, `, ${int(sc.checkoutsPerSecond)} checkouts/s${sc.broken ? `, ${sc.broken} broken` : ""}`);
 }
