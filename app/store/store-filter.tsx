@@ -1,5 +1,6 @@
 // The keeper's "which store, which day or month" picker (a GET form, works without JavaScript).
 import { Form } from "@remix-run/react";
+import { DateField } from "~/ui/pickers";
 
 export function StorePeriodFilter({ stores, storeId, period, className = "filters" }: {
   stores: { id: number; name: string }[];
@@ -15,10 +16,7 @@ export function StorePeriodFilter({ stores, storeId, period, className = "filter
           <select id="store" name="store" defaultValue={storeId}>{stores.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}</select>
         </div>
       ) : null}
-      <div>
-        <label htmlFor={period.name}>{period.label}</label>
-        <input id={period.name} name={period.name} type={period.name === "day" ? "date" : "month"} defaultValue={period.value} />
-      </div>
+      <DateField label={period.label} name={period.name} id={period.name} month={period.name === "month"} defaultValue={period.value} />
       <button type="submit" className="secondary">查看</button>
     </Form>
   );

@@ -74,28 +74,34 @@ export function chineseDate(value: string): string | null {
   return `${y}年${mo}月${d}日 星期${WEEKDAYS[day.getUTCDay()]}${m[4] ? ` ${m[4]}` : ""}`;
 }
 
+/** "2026-03" → "2026年3月". Null when not a month. */
+export function chineseMonth(value: string): string | null {
+  const m = /^(\d{4})-(\d{2})$/.exec(value);
+  return m && Number(m[2]) >= 1 && Number(m[2]) <= 12 ? `${m[1]}年${Number(m[2])}月` : null;
+}
+
 /**
- * A date (or date and time) with, under it, the chosen date spelled out in Chinese (2026年12月1日
+ * A date (or date and time, or a month) with, under it, the chosen date spelled out in Chinese (2026年12月1日
  * 星期二): the box itself shows the order of the phone's language (12/01/2026 on one set to
  * English), so the page says which day it is. Without a script: the format the page takes.
  */
-export function DateField({ label, name, error, hint, id, withTime, onChange, ...input }: PickerProps & { withTime?: boolean }) {
+export function DateField({ label, name, error, hint, id, withTime, month, onChange, ...input }: PickerProps & { withTime?: boolean; month?: boolean }) {
   const fieldId = id ?? `f-${name}`;
   const scripted = useScripted();
   const initial = typeof input.defaultValue === "string" ? input.defaultValue : typeof input.value === "string" ? input.value : "";
   const [value, setValue] = useState(initial);
-  const format = withTime ? "格式：年-月-日 时:分，如 2026-03-08 09:30" : "格式：年-月-日，如 2026-03-08";
-  const spelled = scripted ? chineseDate(value) : null;
+  const format = month ? "格式：年-月，如 2026-03" : withTime ? "格式：年-月-日 时:分，如 2026-03-08 09:30" : "格式：年-月-日，如 2026-03-08";
+  const spelled = scripted ? (month ? chineseMonth(value) : chineseDate(value)) : null;
   return (
     <div className="date-field">
       <label htmlFor={fieldId}>{label}</label>
       <input
-        id={fieldId} name={name} type={withTime ? "datetime-local" : "date"} lang="zh-CN"
+        id={fieldId} name={name} type={month ? "month" : withTime ? "datetime-local" : "date"} lang="zh-CN"
         onChange={(e) => (setValue(e.currentTarget.value), onChange?.(e))}
         aria-invalid={error ? true : undefined} aria-describedby={error ? `${fieldId}-err` : `${fieldId}-fmt`} {...input}
       />
       <p className="muted small date-format" id={`${fieldId}-fmt`} data-testid={`${fieldId}-spelled`}>
-        {spelled ? <>已选：<strong>{spelled}</strong></> : scripted ? `还没有选，点上面的框选${withTime ? "日期和时间" : "日期"}` : format}
+        {spelled ? <>已选：<strong>{spelled}</strong></> : scripted ? `还没有选，点上面的框选${month ? "月份" : withTime ? "日期和时间" : "日期"}` : format}
       </p>
       {hint ? <p className="muted small">{hint}</p> : null}
       {error ? <p className="field-error" id={`${fieldId}-err`}>{error}</p> : null}
