@@ -129,7 +129,7 @@ export function load(url: string, cookie: string | null, seconds: number, server
 /** What a paced job records: each answer's status and latency, or a failed connection. */
 export interface Tally {
   answered(status: number, ms: number): void;
-  failed(): void;
+  failed(error: Error): void;
 }
 
 /**
@@ -150,7 +150,10 @@ export async function paced(rate: number, seconds: number, serverPid: number, jo
       if (status >= 200 && status < 300) latencies.push(ms);
       else non2xx++;
     },
-    failed: () => void errors++,
+    failed(error) {
+      // Named, so an invalid run says what failed (a reset connection, a timeout).
+      if (++errors <= 3) console.error(`  request failed: ${error.message}`);
+    },
   };
   const cpu0 = cpuMsOf(serverPid);
   const client0 = process.cpuUsage();
@@ -200,8 +203,8 @@ export function send(agent: http.Agent, url: string, req: { method?: string; pat
         });
       },
     );
-    r.on("error", () => {
-      tally.failed();
+    r.on("error", (error) => {
+      tally.failed(error);
       resolve(null);
     });
     r.on("timeout", () => r.destroy(new Error("timeout")));
