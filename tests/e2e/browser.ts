@@ -2,6 +2,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { openDatabase, type Engine } from "../../app/platform/database.server";
+import { startServer, type TestServer } from "../support/harness";
 
 export const ARTIFACTS = path.resolve("tests/.artifacts");
 
@@ -42,4 +45,41 @@ export async function signIn(page: Page, phone: string, password = "jifen2026"):
   await page.getByLabel("密码").fill(password);
   await page.getByRole("button", { name: "登录" }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+}
+
+export interface World {
+  server: TestServer;
+  browser: Browser;
+  /** The server's database, for reading what the pages wrote. */
+  database: Engine;
+}
+
+/**
+ * What an e2e file drives: a test server on its own copy of the demo township, a browser and the
+ * server's database, started before the file's tests and stopped after them.
+ */
+export function startWorld(env: Record<string, string> = {}): World {
+  const world = {} as World;
+  beforeAll(async () => {
+    [world.server, world.browser] = await Promise.all([startServer(env), launch()]);
+    world.database = openDatabase(world.server.database);
+  });
+  afterAll(async () => {
+    await world.database?.close();
+    await world.browser?.close();
+    await world.server?.stop();
+  });
+  return world;
+}
+
+/** The village 1 keeper, on a phone without scripts, types a villager's 8-digit code and confirms it; returns the keeper's page. */
+export async function keeperConfirmsTyped(browser: Browser, baseURL: string, code: string): Promise<Page> {
+  const keeper = await phonePage(browser, baseURL, { javaScript: false });
+  await signIn(keeper, "13900000002");
+  await keeper.goto("/v/1/store/scan");
+  await keeper.getByLabel("输入 8 位兑换码").fill(code);
+  await keeper.getByRole("button", { name: "查找兑换码" }).click();
+  await keeper.getByRole("button", { name: /确认兑换/ }).click();
+  await keeper.getByTestId("receipt").waitFor();
+  return keeper;
 }

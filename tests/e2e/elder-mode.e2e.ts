@@ -6,29 +6,15 @@
 // date inputs say in Chinese what to tap and what was chosen.
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Engine } from "../../app/platform/database.server";
-import { startServer, type TestServer } from "../support/harness";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { sqlOn } from "../support/sql";
-import { ARTIFACTS, launch, phonePage, shot, signIn } from "./browser";
+import { ARTIFACTS, phonePage, startWorld, shot, signIn } from "./browser";
 
-let server: TestServer;
-let browser: Browser;
-let database: Engine;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launch()]);
-  database = openDatabase(server.database);
-});
-afterAll(async () => {
-  await database?.close();
-  await browser?.close();
-  await server?.stop();
-});
+const world = startWorld();
 
 async function phone(javaScript = true): Promise<Page> {
-  return phonePage(browser, server.url, { javaScript });
+  return phonePage(world.browser, world.server.url, { javaScript });
 }
 
 const VILLAGER = "13900000001";
@@ -209,14 +195,14 @@ describe("大字 (长辈模式)", () => {
     expect(small(menu, 60)).toEqual([]);
 
     // The 10-minute code in large type still offers a fresh one, with a big button.
-    const good = (await sqlOn(database).get<{ id: number }>(
+    const good = (await sqlOn(world.database).get<{ id: number }>(
       "select id from goods where village_id = 1 and active = 1 and stock > 3 and price <= 15 order by id limit 1",
     ))!;
     await page.goto("/store");
     // The shelf form's own fields (the store, the page's nonce) and one of the good: what 生成兑换码 posts.
     const fields: [string, string][] = await page.locator("main form input[type=hidden]").evaluateAll((els) => els.map((e) => [(e as HTMLInputElement).name, (e as HTMLInputElement).value]));
     const made = await page.request.post("/store?index", {
-      form: { ...Object.fromEntries(fields), [`qty.${good.id}`]: "1" }, headers: { origin: server.url }, maxRedirects: 0,
+      form: { ...Object.fromEntries(fields), [`qty.${good.id}`]: "1" }, headers: { origin: world.server.url }, maxRedirects: 0,
     });
     const order = /\/store\/orders\/\d+/.exec(made.headers().location ?? "")?.[0];
     expect(order, `store answered ${made.status()}`).toBeTruthy();

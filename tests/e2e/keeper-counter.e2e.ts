@@ -3,12 +3,11 @@
 // not running (with and without JavaScript); after a confirm the result says to hand over the goods
 // and 继续扫下一个 is on the first screen; a committee member's tiles show what waits, as counted
 // in the database.
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Engine } from "../../app/platform/database.server";
-import { Client, startServer, type TestServer } from "../support/harness";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { Client } from "../support/harness";
 import { sqlOn } from "../support/sql";
-import { launch, phonePage, shot, signIn } from "./browser";
+import { launch, phonePage, startWorld, shot, signIn } from "./browser";
 
 const VIEW = { width: 390, height: 844 };
 const KEEPER = "13900000002"; // store keeper of village 1, no household
@@ -16,21 +15,9 @@ const COMMITTEE = "13900000006"; // committee member of village 1, no household
 const COMMITTEE_HOUSEHOLD = "13900000003"; // committee member of village 1 with a household: jobs under /work
 const VILLAGER = "13900000001";
 
-let server: TestServer;
-let browser: Browser;
-let database: Engine;
+const world = startWorld();
 
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launch()]);
-  database = openDatabase(server.database);
-});
-afterAll(async () => {
-  await database?.close();
-  await browser?.close();
-  await server?.stop();
-});
-
-const one = async <T>(text: string, ...args: unknown[]) => (await sqlOn(database).get<T>(text, ...args))!;
+const one = async <T>(text: string, ...args: unknown[]) => (await sqlOn(world.database).get<T>(text, ...args))!;
 const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1] ?? "";
 
 /** Whether the element lies wholly inside the phone's first screen as the page is scrolled now. */
@@ -41,7 +28,7 @@ async function onScreen(el: Locator): Promise<{ top: number; bottom: number; ins
 
 /** A villager's phone order (one unit of a cheap good) made over plain HTTP; returns its 8-digit code. */
 async function phoneCode(): Promise<string> {
-  const c = new Client(server.url);
+  const c = new Client(world.server.url);
   await c.login(VILLAGER);
   const page = await c.get("/store");
   const good = await one<{ id: number }>("select id from goods where village_id = 1 and active = 1 and stock > 5 and monthly_limit is null order by price, id limit 1");
@@ -62,7 +49,7 @@ const mainLinks = (page: Page) => page.locator("main a").evaluateAll((as) => as.
 describe("the keeper's home is the counter", () => {
   it("shows 扫码核销 and 柜台兑换 first, large, on the first screen, then the notice board; the tab says what it is", async () => {
     await phoneCode(); // one code waits at the counter
-    const page = await phonePage(browser, server.url);
+    const page = await phonePage(world.browser, world.server.url);
     await signIn(page, KEEPER);
     await page.goto("/");
     await shot(page, "kc-keeper-home");
@@ -86,7 +73,7 @@ describe("the keeper's home is the counter", () => {
   });
 
   it("every keeper page's tab names the page", async () => {
-    const page = await phonePage(browser, server.url);
+    const page = await phonePage(world.browser, world.server.url);
     await signIn(page, KEEPER);
     const pages: [string, string][] = [
       ["/v/1/store", "店务"], ["/v/1/store/scan", "扫码核销"], ["/v/1/store/counter", "柜台兑换"], ["/v/1/store/orders", "兑换单"],
@@ -101,7 +88,7 @@ describe("the keeper's home is the counter", () => {
 
 describe("the scan page", () => {
   it("with no camera, the 8-digit box and its button are on the first screen", async () => {
-    const page = await phonePage(browser, server.url);
+    const page = await phonePage(world.browser, world.server.url);
     await signIn(page, KEEPER);
     await page.goto("/v/1/store/scan");
     // Headless Chromium has no camera: the box settles on "not open".
@@ -115,7 +102,7 @@ describe("the scan page", () => {
   it("with the camera running, the box is still on the first screen, under the picture", async () => {
     const cam = await launch(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
     try {
-      const page = await phonePage(cam, server.url);
+      const page = await phonePage(cam, world.server.url);
       await signIn(page, KEEPER);
       await page.goto("/v/1/store/scan");
       await page.getByText("把兑换码或户卡放进画面").waitFor({ timeout: 15_000 });
@@ -129,7 +116,7 @@ describe("the scan page", () => {
   });
 
   it("without JavaScript too", async () => {
-    const page = await phonePage(browser, server.url, { javaScript: false });
+    const page = await phonePage(world.browser, world.server.url, { javaScript: false });
     await signIn(page, KEEPER);
     await page.goto("/v/1/store/scan");
     await shot(page, "kc-scan-nojs");
@@ -140,7 +127,7 @@ describe("the scan page", () => {
   for (const js of [true, false]) {
     it(`confirm first, then hand over; 继续扫下一个 on the first screen (${js ? "with" : "without"} JavaScript)`, async () => {
       const code = await phoneCode();
-      const page = await phonePage(browser, server.url, { javaScript: js });
+      const page = await phonePage(world.browser, world.server.url, { javaScript: js });
       await signIn(page, KEEPER);
       await page.goto("/v/1/store/scan");
       await page.getByLabel("输入 8 位兑换码").fill(code);
@@ -166,7 +153,7 @@ describe("the counter", () => {
       "select h.id, h.number from users u join members m on m.id = u.member_id join households h on h.id = m.household_id where u.phone = ?", VILLAGER,
     );
     const good = await one<{ id: number }>("select id from goods where village_id = 1 and active = 1 and stock > 5 and monthly_limit is null order by price, id limit 1");
-    const page = await phonePage(browser, server.url);
+    const page = await phonePage(world.browser, world.server.url);
     await signIn(page, KEEPER);
     await page.goto(`/v/1/store/counter?household=${household.id}`);
     await page.locator(`input[name="qty.${good.id}"]`).fill("1");
@@ -182,7 +169,7 @@ describe("the counter", () => {
 
 describe("the household home", () => {
   it("has 去兑换, 明细 and 申报 as big links under the balance; what 长辈模式 leaves out is marked", async () => {
-    const page = await phonePage(browser, server.url);
+    const page = await phonePage(world.browser, world.server.url);
     await signIn(page, VILLAGER);
     await page.goto("/");
     await shot(page, "kc-household-home");
@@ -210,7 +197,7 @@ describe("the work tiles show what waits", () => {
   const openRounds = async () => (await one<{ n: number }>("select count(*) as n from sanitation_rounds where village_id = 1 and status = 'open'")).n;
 
   it("a committee member's home counts the claims waiting for review and the rounds under way", async () => {
-    const page = await phonePage(browser, server.url);
+    const page = await phonePage(world.browser, world.server.url);
     await signIn(page, COMMITTEE);
     await page.goto("/");
     await shot(page, "kc-committee-home");
@@ -225,7 +212,7 @@ describe("the work tiles show what waits", () => {
   });
 
   it("a committee member with a household sees the same count under 工作", async () => {
-    const page = await phonePage(browser, server.url, { javaScript: false });
+    const page = await phonePage(world.browser, world.server.url, { javaScript: false });
     await signIn(page, COMMITTEE_HOUSEHOLD);
     await page.goto("/work");
     await shot(page, "kc-committee-work");

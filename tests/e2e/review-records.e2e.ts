@@ -2,26 +2,12 @@
 // select a claim of their own household (the row says why), the longest waiting claim comes first,
 // a decision opens the next claim, the rows are finger-sized; the villager's statement and claims
 // list speak of what was done, not of internal numbers, newest first, with pending points as pending.
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Engine } from "../../app/platform/database.server";
-import { startServer, type TestServer } from "../support/harness";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { sqlOn } from "../support/sql";
-import { launch, phonePage, shot, signIn } from "./browser";
+import { phonePage, startWorld, shot, signIn } from "./browser";
 
-let server: TestServer;
-let browser: Browser;
-let database: Engine;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launch()]);
-  database = openDatabase(server.database);
-});
-afterAll(async () => {
-  await database?.close();
-  await browser?.close();
-  await server?.stop();
-});
+const world = startWorld();
 
 const COMMITTEE = "13900000003"; // 李杰, who lives in the demo's household 023 of village 1
 const VILLAGER = "13900000001";
@@ -36,13 +22,13 @@ interface Waiting { id: number; household_id: number; filer_user_id: number }
 
 /** Village 1's pending claims, the longest waiting first, and the member's household and user id. */
 async function queueFacts(phone: string) {
-  const me = (await sqlOn(database).get<{ id: number; household_id: number }>(
+  const me = (await sqlOn(world.database).get<{ id: number; household_id: number }>(
     "select u.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", phone,
   ))!;
-  const waiting = await sqlOn(database).all<Waiting>(
+  const waiting = await sqlOn(world.database).all<Waiting>(
     "select id, household_id, filer_user_id from claims where village_id = 1 and status = 'pending' order by created_at, id",
   );
-  const approvedByMe = new Set((await sqlOn(database).all<{ claim_id: number }>("select claim_id from claim_approvals where user_id = ?", me.id)).map((r) => r.claim_id));
+  const approvedByMe = new Set((await sqlOn(world.database).all<{ claim_id: number }>("select claim_id from claim_approvals where user_id = ?", me.id)).map((r) => r.claim_id));
   const mayDecide = waiting.filter((c) => c.household_id !== me.household_id && c.filer_user_id !== me.id && !approvedByMe.has(c.id));
   return { me, waiting, mayDecide };
 }
@@ -57,7 +43,7 @@ async function box(page: Page, selector: string) {
 
 describe("review queue", () => {
   it("own-household claims cannot be selected, the oldest comes first, rows are finger-sized", async () => {
-    const page = await phonePage(browser, server.url);
+    const page = await phonePage(world.browser, world.server.url);
     const errors = watch(page);
     await signIn(page, COMMITTEE);
     const { me, waiting, mayDecide } = await queueFacts(COMMITTEE);
@@ -115,7 +101,7 @@ describe("review queue", () => {
   });
 
   it("after 通过 or 驳回 the next waiting claim opens; the reason's error goes once it is typed", async () => {
-    const page = await phonePage(browser, server.url);
+    const page = await phonePage(world.browser, world.server.url);
     const errors = watch(page);
     await signIn(page, COMMITTEE);
     const { mayDecide } = await queueFacts(COMMITTEE);
@@ -147,7 +133,7 @@ describe("review queue", () => {
   });
 
   it("without JavaScript too: the own-household box is disabled, and 通过 opens the next claim", async () => {
-    const page = await phonePage(browser, server.url, { javaScript: false });
+    const page = await phonePage(world.browser, world.server.url, { javaScript: false });
     await signIn(page, COMMITTEE);
     const { me, waiting, mayDecide } = await queueFacts(COMMITTEE);
     const own = waiting.find((c) => c.household_id === me.household_id)!;
@@ -168,7 +154,7 @@ describe("review queue", () => {
 
 describe("the villager's records", () => {
   it("the statement has no #number; the claims list is newest first with pending points as pending", async () => {
-    const page = await phonePage(browser, server.url);
+    const page = await phonePage(world.browser, world.server.url);
     const errors = watch(page);
     await signIn(page, VILLAGER);
     await page.goto("/statement");

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "../../app/platform/database.server";
 import { startServer, type TestServer } from "../support/harness";
 import { sqlOn } from "../support/sql";
-import { ARTIFACTS, launch, phonePage, shot, signIn } from "./browser";
+import { ARTIFACTS, keeperConfirmsTyped, launch, phonePage, shot, signIn } from "./browser";
 
 let server: TestServer;
 let browser: Browser;
@@ -197,13 +197,7 @@ describe("without JavaScript", () => {
     await villager.getByRole("button", { name: "生成兑换码" }).click();
     await villager.waitForURL(/\/store\/orders\/\d+/);
     const code = (await villager.getByTestId("order-code").getAttribute("data-code"))!;
-    const keeper = await phonePage(browser, server.url, { javaScript: false });
-    await signIn(keeper, "13900000002");
-    await keeper.goto("/v/1/store/scan");
-    await keeper.getByLabel("输入 8 位兑换码").fill(code);
-    await keeper.getByRole("button", { name: "查找兑换码" }).click();
-    await keeper.getByRole("button", { name: /确认兑换/ }).click();
-    await keeper.getByTestId("receipt").waitFor();
+    const keeper = await keeperConfirmsTyped(browser, server.url, code);
     await villager.reload();
     await villager.getByTestId("receipt").waitFor();
     await shot(keeper, "store-nojs-keeper-receipt");

@@ -4,30 +4,16 @@
 // shows what this order holds and what is left, refreshes itself without scripts, and 取消兑换 asks
 // once, then says it is cancelled; the recent orders list names each order's state.
 import path from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type Engine } from "../../app/platform/database.server";
-import { startServer, type TestServer } from "../support/harness";
+import type { Locator, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { sqlOn } from "../support/sql";
-import { ARTIFACTS, launch, phonePage, shot, signIn } from "./browser";
+import { ARTIFACTS, keeperConfirmsTyped, phonePage, startWorld, shot, signIn } from "./browser";
 
-let server: TestServer;
-let browser: Browser;
-let database: Engine;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launch()]);
-  database = openDatabase(server.database);
-});
-afterAll(async () => {
-  await database?.close();
-  await browser?.close();
-  await server?.stop();
-});
+const world = startWorld();
 
 const VILLAGER = "13900000001";
 const VIEWPORT = { width: 390, height: 844 };
-const q = () => sqlOn(database);
+const q = () => sqlOn(world.database);
 const one = async <T>(text: string, ...args: unknown[]) => (await q().get<T>(text, ...args))!;
 
 interface Good { id: number; name: string; price: number; stock: number; available: number }
@@ -49,7 +35,7 @@ async function unlimitedGoods(): Promise<Good[]> {
 }
 
 async function villagerPage(javaScript = true): Promise<Page> {
-  const page = await phonePage(browser, server.url, { javaScript });
+  const page = await phonePage(world.browser, world.server.url, { javaScript });
   await signIn(page, VILLAGER);
   return page;
 }
@@ -325,13 +311,7 @@ describe("without JavaScript", () => {
     const code = (await page.getByTestId("order-code").getAttribute("data-code"))!;
 
     // The keeper confirms by typing the 8 digits; the villager's page shows the receipt by itself.
-    const keeper = await phonePage(browser, server.url, { javaScript: false });
-    await signIn(keeper, "13900000002");
-    await keeper.goto("/v/1/store/scan");
-    await keeper.getByLabel("输入 8 位兑换码").fill(code);
-    await keeper.getByRole("button", { name: "查找兑换码" }).click();
-    await keeper.getByRole("button", { name: /确认兑换/ }).click();
-    await keeper.getByTestId("receipt").waitFor();
+    const keeper = await keeperConfirmsTyped(world.browser, world.server.url, code);
     await page.getByTestId("receipt").waitFor({ timeout: 25_000 });
     await shot(page, "villager-code-receipt-nojs");
     await keeper.context().close();
