@@ -8,10 +8,10 @@ import { dayQuerySchema, dayStart } from "~/store/reports.server";
 import { pickStore, requireKeeper } from "~/store/access.server";
 import { StorePeriodFilter } from "~/store/store-filter";
 import { ListRow } from "~/ui/list-row";
+import { ORDER_STATE_WORDS } from "~/store/order-states";
 
 export const meta: MetaFunction = () => [{ title: "兑换单 · 积分超市" }];
 
-const STATUS: Record<string, string> = { confirmed: "已核销", voided: "已作废" };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireKeeper(request, idParam(params.villageId), ["store_keeper", "committee", "village_admin", "township_admin"]);
@@ -34,7 +34,7 @@ export default function Orders() {
         {orders.map((o) => (
           <ListRow
             key={o.id}
-            what={<><Link to={`${o.id}`}>{o.no}</Link> {o.household_number}号户{o.head ? ` ${o.head}` : ""}<span className="tag">{o.channel === "counter" ? "柜台" : "扫码"}</span>{o.status === "voided" ? <span className="tag">{STATUS[o.status]}</span> : null}</>}
+            what={<><Link to={`${o.id}`}>{o.no}</Link> {o.household_number}号户{o.head ? ` ${o.head}` : ""}<span className="tag">{o.channel === "counter" ? "柜台" : "扫码"}</span>{o.status === "voided" ? <span className="tag">{ORDER_STATE_WORDS.voided}</span> : null}</>}
             when={o.closed_at ? formatTime(o.closed_at) : ""}
             amount={`${o.total} 分`}
           />
