@@ -131,6 +131,22 @@ export interface AccountTable {
   store_id: number | null;
   balance: Generated<number>;
   created_at: number;
+  /** A household account's latest award (0012): who earned in the last 30/90 days. */
+  last_earned_at: number | null;
+}
+
+/**
+ * Per village and China-time month, what its households gained by kind and rule category (0012),
+ * kept by the ledger in the posting transaction. A reversal is summed under the kind it reverses.
+ */
+export interface LedgerMonthTable {
+  village_id: number;
+  month: string;
+  kind: Exclude<TxnKind, "reversal">;
+  category: RuleCategory | "";
+  reversal: number;
+  points: number;
+  txns: number;
 }
 
 export interface AccountScoreTable {
@@ -396,6 +412,7 @@ export interface Database extends ClaimsDatabase {
   accounts: AccountTable;
   account_scores: AccountScoreTable;
   account_months: AccountMonthTable;
+  ledger_months: LedgerMonthTable;
   ledger_transactions: LedgerTransactionTable;
   ledger_entries: LedgerEntryTable;
   holds: HoldTable;

@@ -31,6 +31,8 @@ interface Recomputed {
   scores: Map<string, number>;
   /** "account|month" → [entries, income, spent] (household and store accounts) */
   months: Map<string, [number, number, number]>;
+  /** "village|month|kind|category|reversal" → [points of households, transactions] */
+  villageMonths: Map<string, [number, number]>;
   timeMismatch: number;
   crossVillage: number;
   overdrawn: number;
@@ -59,13 +61,19 @@ async function* pages<T extends { id: number }>(page: (after: number) => Promise
 /** The one pass over every entry, oldest first. */
 async function replay(k: Kysely<Database>): Promise<Recomputed> {
   const r: Recomputed = {
-    entries: 0, sum: 0, notIntegers: 0, txns: new Map(), balances: new Map(), scores: new Map(), months: new Map(),
+    entries: 0, sum: 0, notIntegers: 0, txns: new Map(), balances: new Map(), scores: new Map(), months: new Map(), villageMonths: new Map(),
     timeMismatch: 0, crossVillage: 0, overdrawn: 0, households: 0, chain: { name: "哈希链完整", ok: true, detail: "" },
   };
   const householdBalance = new Map<number, number>();
   let prev = GENESIS_HASH;
   let expectedId = 1;
   let digest = { txn: -1, value: "" };
+  // The village summary keys a reversal by the kind it reverses and every transaction by its rule's category.
+  const reversed = new Map(
+    (await k.selectFrom("ledger_transactions as t").innerJoin("ledger_transactions as o", "o.id", "t.reverses_id").select(["t.id", "o.kind"]).execute()).map((x) => [x.id, x.kind]),
+  );
+  const categories = new Map((await k.selectFrom("rules").select(["id", "category"]).execute()).map((x) => [x.id, x.category]));
+  let summarised = -1;
   const page = (after: number) => k
     .selectFrom("ledger_entries as e")
     .innerJoin("ledger_transactions as t", "t.id", "e.txn_id")
@@ -96,6 +104,12 @@ async function replay(k: Kysely<Database>): Promise<Recomputed> {
       const m = r.months.get(key) ?? [0, 0, 0];
       r.months.set(key, [m[0] + 1, m[1] + Math.max(e.amount, 0), m[2] + Math.max(-e.amount, 0)]);
     }
+    const vmKey = [e.village_id, chinaMonth(e.created_at), reversed.get(e.t_id) ?? e.kind, (e.rule_id !== null && categories.get(e.rule_id)) || "", e.kind === "reversal" ? 1 : 0].join("|");
+    const vm = r.villageMonths.get(vmKey) ?? [0, 0];
+    if (e.account_kind === "household") vm[0] += e.amount;
+    if (summarised !== e.t_id) vm[1]++;
+    summarised = e.t_id;
+    r.villageMonths.set(vmKey, vm);
     if (e.entry_at !== e.created_at) r.timeMismatch++;
     if (e.account_village !== e.village_id) r.crossVillage++;
     if (e.account_kind === "household") {
@@ -163,6 +177,15 @@ async function checks(k: Kysely<Database>): Promise<CheckResult[]> {
     return a[0] !== b[0] || a[1] !== b[1] || a[2] !== b[2];
   }).length;
   out.push(result("月度汇总等于分录之和（农户和超市账户）", badMonths, "全部一致", "{n} 个账户月份的汇总不符"));
+  const villageMonths = await k.selectFrom("ledger_months").selectAll().execute();
+  const storedVillageMonth = new Map(villageMonths.map((m) => [[m.village_id, m.month, m.kind, m.category, m.reversal].join("|"), [m.points, m.txns]]));
+  const villageMonthKeys = new Set([...r.villageMonths.keys(), ...storedVillageMonth.keys()]);
+  const badVillageMonths = [...villageMonthKeys].filter((key) => {
+    const a = storedVillageMonth.get(key) ?? [0, 0];
+    const b = r.villageMonths.get(key) ?? [0, 0];
+    return a[0] !== b[0] || a[1] !== b[1];
+  }).length;
+  out.push(result("村月度汇总（按类别的发放、扣减、兑换、冲正）等于分录之和", badVillageMonths, "全部一致", "{n} 个村月份类别的汇总不符"));
   out.push(result("分录时间与所属交易一致", r.timeMismatch, "全部一致", "{n} 条分录的时间被改动过"));
   out.push(result("分录与账户同属一个村", r.crossVillage, "没有跨村分录", "{n} 条分录跨村"));
 

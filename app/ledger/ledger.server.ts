@@ -115,6 +115,8 @@ interface PostInput {
   cause?: Cause | null;
   memo: string;
   reversesId?: number | null;
+  /** A reversal's original kind: the village's monthly summary counts it there. */
+  reversesKind?: TxnKind;
   /** Household debits may overdraw only for deductions and reversals (corrections). */
   allowOverdraft?: boolean;
   /** Award/deduction legs built from one household's accounts (same village by the join): no re-read. */
@@ -214,8 +216,11 @@ async function append(input: PostInput, row: Omit<TxnRow, "id">, at: number): Pr
     .set((eb) => ({
       balance: eb("balance", "+", eb.selectFrom("ledger_entries as e").select((s) => s.fn.sum<number>("e.amount").as("moved")).where("e.txn_id", "=", txnId).whereRef("e.account_id", "=", "accounts.id")),
     }))
+    .$if(row.kind === "award", (q) =>
+      q.set((eb) => ({ last_earned_at: eb.case().when("kind", "=", "household").then(at).else(eb.ref("last_earned_at")).end() })),
+    )
     .where("id", "in", [...new Set(input.legs.map((l) => l.accountId))])
-    .returning(["id", "balance"])
+    .returning(["id", "balance", "kind"])
     .execute();
   const months = monthRows(input.legs, chinaMonth(at));
   if (months.length) {
@@ -239,6 +244,25 @@ async function append(input: PostInput, row: Omit<TxnRow, "id">, at: number): Pr
       .onConflict((oc) => oc.columns(["account_id", "year"]).doUpdateSet((eb) => ({ score: eb("account_scores.score", "+", eb.ref("excluded.score")) })))
       .execute();
   }
+  const households = new Set(moved.filter((m) => m.kind === "household").map((m) => m.id));
+  await db()
+    .insertInto("ledger_months")
+    .values((eb) => ({
+      village_id: row.village_id,
+      month: chinaMonth(at),
+      kind: (input.reversesKind ?? row.kind) as Exclude<TxnKind, "reversal">,
+      category: row.rule_id === null ? "" : eb.fn.coalesce(eb.selectFrom("rules").select("category").where("id", "=", row.rule_id), constant("")),
+      reversal: row.kind === "reversal" ? 1 : 0,
+      points: input.legs.reduce((sum, l) => (households.has(l.accountId) ? sum + l.amount : sum), 0),
+      txns: 1,
+    }))
+    .onConflict((oc) =>
+      oc.columns(["village_id", "month", "kind", "category", "reversal"]).doUpdateSet((eb) => ({
+        points: eb("ledger_months.points", "+", eb.ref("excluded.points")),
+        txns: eb("ledger_months.txns", "+", eb.ref("excluded.txns")),
+      })),
+    )
+    .execute();
   return { txnId, balances: new Map(moved.map((m) => [m.id, m.balance])) };
 }
 
@@ -477,7 +501,7 @@ export function reverse(r: { txnId: number; idemKey: string; actor: Actor; memo:
     return answer(await postInTxn(
       {
         villageId: orig.village_id, kind: "reversal", idemKey: r.idemKey, actor: r.actor, memo: r.memo,
-        legs, reversesId: orig.id, memberId: orig.member_id, ruleId: orig.rule_id,
+        legs, reversesId: orig.id, reversesKind: orig.kind, memberId: orig.member_id, ruleId: orig.rule_id,
         cause: orig.cause_kind ? { kind: orig.cause_kind, id: orig.cause_id } : null, allowOverdraft: true, keyChecked: true,
       },
       hash,

@@ -12,6 +12,7 @@ import * as m0008 from "./0008_photo_keys";
 import * as m0009 from "./0009_stock_holds";
 import * as m0010 from "./0010_sign_in_throttle";
 import * as m0011 from "./0011_elder_mode";
+import * as m0012 from "./0012_ledger_months";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "0009_stock_holds": m0009,
   "0010_sign_in_throttle": m0010,
   "0011_elder_mode": m0011,
+  "0012_ledger_months": m0012,
 };

@@ -124,12 +124,21 @@ async function offline(location: string, edit: (raw: Raw) => Promise<void>, keep
       await edit(raw);
       // A careful forger also rebuilds the monthly summaries from the edited entries.
       await raw.run("delete from account_months");
-      const month = sqlite
-        ? "strftime('%Y-%m', created_at / 1000 + 28800, 'unixepoch')"
-        : "to_char(to_timestamp(created_at / 1000 + 28800) at time zone 'UTC', 'YYYY-MM')";
+      const monthOf = (column: string) => sqlite
+        ? `strftime('%Y-%m', ${column} / 1000 + 28800, 'unixepoch')`
+        : `to_char(to_timestamp(${column} / 1000 + 28800) at time zone 'UTC', 'YYYY-MM')`;
+      const month = monthOf("created_at");
       const [plus, minus] = sqlite ? ["max(amount, 0)", "max(-amount, 0)"] : ["greatest(amount, 0)", "greatest(-amount, 0)"];
       await raw.run(`insert into account_months select account_id, ${month}, count(*), sum(${plus}), sum(${minus}) from ledger_entries
         where account_id not in (select id from accounts where kind = 'issuance') group by 1, 2`);
+      // And the villages' monthly summaries by kind and category.
+      await raw.run("delete from ledger_months");
+      await raw.run(`insert into ledger_months
+        select t.village_id, ${monthOf("t.created_at")}, coalesce(o.kind, t.kind), coalesce(r.category, ''), case when t.kind = 'reversal' then 1 else 0 end,
+          sum(case when a.kind = 'household' then e.amount else 0 end), count(distinct t.id)
+        from ledger_transactions t join ledger_entries e on e.txn_id = t.id join accounts a on a.id = e.account_id
+        left join ledger_transactions o on o.id = t.reverses_id left join rules r on r.id = t.rule_id
+        group by 1, 2, 3, 4, 5`);
       // Put the triggers back so the only trace left is in the data itself.
       if (!keepTriggersDropped) {
         if (sqlite) for (const t of triggers) await raw.run(t.sql);
