@@ -23,6 +23,8 @@ export interface VillageTable {
   notice_days: Generated<number>;
   approvals_needed: Generated<number>;
   created_at: number;
+  /** 积分排行 show heads' names in full (1) or masked, 刘*兵 (0, the default) (0013). */
+  ranking_full_names: Generated<number>;
 }
 
 export interface GridTable {

@@ -44,6 +44,7 @@ export default function Statement() {
       </p>
       <EntryList entries={s.rows} />
       <Pager page={s.page} pages={s.pages} link={link} />
+      <p><a href="/passbook">打印积分存折（一年的记录和余额，给没有手机的家人）</a></p>
     </section>
   );
 }

@@ -157,6 +157,7 @@ export default function HouseholdPage() {
         <p className="row">
           <Link to={`/v/${d.villageId}/admin/households/${h.id}/pin`}>柜台兑换密码 ›</Link>
           <Link to={`/v/${d.villageId}/store/cards?household=${h.id}`}>打印户卡 ›</Link>
+          <Link to={`/v/${d.villageId}/passbook?household=${h.id}`}>打印积分存折 ›</Link>
         </p>
         {d.created ? <FormOk message="住户已新增。可以继续添加家庭成员。" /> : null}
         {result?.ok && result.intent === "household.update" ? <FormOk message={result.ok} /> : null}

@@ -2,6 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, FormOk } from "~/ui/field";
+import { SelectField } from "~/ui/form-parts";
+import { RANKING_NAME_CHOICES } from "~/printables/labels";
 import { idParam, requireRole } from "~/platform/access.server";
 import { actorOf, echoValues } from "~/platform/forms.server";
 import { APPROVALS_CHOICES, NOTICE_DAYS_MAX } from "~/rules/labels";
@@ -23,9 +25,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const access = await requireRole(request, ADMIN, villageId);
   const form = formToObject(await readForm(request));
   const parsed = settingsSchema.safeParse(form);
-  if (!parsed.success) return data({ ok: null, errors: fieldErrors(parsed.error), values: echoValues(form, ["noticeDays", "approvalsNeeded"]) }, { status: 400 });
+  if (!parsed.success) return data({ ok: null, errors: fieldErrors(parsed.error), values: echoValues(form, ["noticeDays", "approvalsNeeded", "rankingNames"]) }, { status: 400 });
   await updateVillageSettings(actorOf(access), villageId, parsed.data);
-  return { ok: "已保存。新设置对之后审核通过的申报生效。", errors: {} as Record<string, string>, values: null };
+  return { ok: "已保存。公示天数和审核人数对之后审核通过的申报生效；排行榜上的姓名立即按新设置显示。", errors: {} as Record<string, string>, values: null };
 }
 
 export default function Settings() {
@@ -58,6 +60,14 @@ export default function Settings() {
           {APPROVALS_CHOICES.map((n) => <option key={n} value={n}>{n} 位</option>)}
         </select>
         {errors.approvalsNeeded ? <p className="field-error" id="f-approvalsNeeded-err">{errors.approvalsNeeded}</p> : null}
+        <h2>积分排行</h2>
+        <SelectField
+          label="排行榜和海报上的户主姓名"
+          name="rankingNames"
+          options={[...RANKING_NAME_CHOICES]}
+          defaultValue={result?.values?.rankingNames ?? s.rankingNames}
+          error={errors.rankingNames}
+        />
         <button type="submit" className="primary block" disabled={busy}>保存</button>
       </Form>
     </section>

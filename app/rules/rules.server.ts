@@ -7,6 +7,7 @@ import { fail, formIdSchema, isUniqueViolation, type Outcome, type StaffActor } 
 import { now } from "~/platform/clock.server";
 import { constant, db, unitOfWork } from "~/platform/database.server";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
+import { RANKING_NAME_CHOICES, type RankingNames } from "~/printables/labels";
 import { APPROVALS_CHOICES, CAP_FIELDS, NOTICE_DAYS_MAX, RULE_CATEGORIES, RULE_LIMITS, RULE_UNITS, type CapField } from "./labels";
 
 export { CAP_FIELDS, RULE_CATEGORIES, RULE_UNITS, type CapField } from "./labels";
@@ -169,21 +170,34 @@ export const settingsSchema = z.object({
     .transform(Number)
     .refine((n) => n <= NOTICE_DAYS_MAX, `公示天数应为 0 到 ${NOTICE_DAYS_MAX} 的整数`),
   approvalsNeeded: z.enum(APPROVALS_CHOICES, { error: "请选择需要几位村委审核" }).transform(Number),
+  // 积分排行: heads' names in full or masked (villages.ranking_full_names, 0013).
+  rankingNames: z.enum(RANKING_NAME_CHOICES.map((c) => c.value) as [RankingNames, ...RankingNames[]], { error: "请选择积分排行上姓名怎样显示" }),
 });
 
-export async function villageSettings(villageId: number): Promise<{ noticeDays: number; approvalsNeeded: number }> {
-  return db()
+export interface VillageSettings {
+  noticeDays: number;
+  approvalsNeeded: number;
+  rankingNames: RankingNames;
+}
+
+export async function villageSettings(villageId: number): Promise<VillageSettings> {
+  const { fullNames, ...rest } = await db()
     .selectFrom("villages")
-    .select(["notice_days as noticeDays", "approvals_needed as approvalsNeeded"])
+    .select(["notice_days as noticeDays", "approvals_needed as approvalsNeeded", "ranking_full_names as fullNames"])
     .where("id", "=", villageId)
     .executeTakeFirstOrThrow();
+  return { ...rest, rankingNames: fullNames === 1 ? "full" : "masked" };
 }
 
 /** Applies to claims approved from now on; a claim already in 公示 keeps its end date. */
-export async function updateVillageSettings(actor: StaffActor, villageId: number, s: { noticeDays: number; approvalsNeeded: number }): Promise<Outcome> {
+export async function updateVillageSettings(actor: StaffActor, villageId: number, s: VillageSettings): Promise<Outcome> {
   return unitOfWork(async (tx) => {
     const before = await villageSettings(villageId);
-    await tx.updateTable("villages").set({ notice_days: s.noticeDays, approvals_needed: s.approvalsNeeded }).where("id", "=", villageId).execute();
+    await tx
+      .updateTable("villages")
+      .set({ notice_days: s.noticeDays, approvals_needed: s.approvalsNeeded, ranking_full_names: s.rankingNames === "full" ? 1 : 0 })
+      .where("id", "=", villageId)
+      .execute();
     await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "village.settings", targetType: "village", targetId: villageId, before, after: s });
     return { ok: true as const };
   });

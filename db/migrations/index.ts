@@ -13,6 +13,7 @@ import * as m0009 from "./0009_stock_holds";
 import * as m0010 from "./0010_sign_in_throttle";
 import * as m0011 from "./0011_elder_mode";
 import * as m0012 from "./0012_ledger_months";
+import * as m0013 from "./0013_ranking_names";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "0010_sign_in_throttle": m0010,
   "0011_elder_mode": m0011,
   "0012_ledger_months": m0012,
+  "0013_ranking_names": m0013,
 };

@@ -109,6 +109,16 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/campaigns/{cp}", village: true, allowed: ["committee", "township_admin"], post: ["committee"] },
   { path: "/v/{v}/campaigns/{cp}?q=王", village: true, allowed: ["committee", "township_admin"] },
   { path: "/v/{v}/campaigns/{cpf}", village: true, allowed: ["committee", "township_admin"] },
+  // issue 16: printables. The passbook: a household its own (no household chosen from the URL); the
+  // village's admin and committee any household or grid of the village. Rankings: people living in
+  // the village and its admin and committee (a keeper without a household is not one of them).
+  { path: "/passbook", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/passbook?year=2025&size=A5&page=2", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/v/{v}/passbook", village: true, allowed: ["committee", ...ADMINS] },
+  { path: "/v/{v}/passbook?household={h}&size=A5", village: true, allowed: ["committee", ...ADMINS] },
+  { path: "/v/{v}/rankings", village: true, allowed: [...WITH_HOUSEHOLD, ...ADMINS] },
+  { path: "/v/{v}/rankings?year=2025&page=2", village: true, allowed: [...WITH_HOUSEHOLD, ...ADMINS] },
+  { path: "/v/{v}/rankings/poster", village: true, allowed: [...WITH_HOUSEHOLD, ...ADMINS] },
 ];
 
 let server: TestServer;

@@ -775,6 +775,22 @@ const ACTIVITY_FORMS: FormSpec[] = [
 
 FORMS.push(...ACTIVITY_FORMS);
 
+// issue 16: printables — how the rankings show heads' names, on the village settings page: one of
+// the two choices on the list, anything else refused (the other two fields are valid here).
+const RANKING_NAMES_MSG = "请选择积分排行上姓名怎样显示";
+FORMS.push({
+  form: "settings: rankingNames",
+  who: "village_admin",
+  url: "/v/{V}/admin/settings",
+  base: { noticeDays: "3", approvalsNeeded: "1", rankingNames: "masked" },
+  fields: { rankingNames: { at: "f-rankingNames-err", type: "text", rules: every(rej(RANKING_NAMES_MSG)) } },
+  extra: [
+    { name: "a choice in upper case", body: { rankingNames: "FULL" }, expect: e400(RANKING_NAMES_MSG, "f-rankingNames-err") },
+    { name: "a flag instead of a choice", body: { rankingNames: "1" }, expect: e400(RANKING_NAMES_MSG, "f-rankingNames-err") },
+    { name: "a choice with a space after it", body: { rankingNames: "full " }, expect: e400(RANKING_NAMES_MSG, "f-rankingNames-err") },
+  ],
+});
+
 // ---- turning the table into requests ---------------------------------------------------------------
 
 interface Case {
