@@ -84,6 +84,12 @@ export const ACTION_LABELS: Record<string, string> = {
   "reinspection.accept": "同意卫生复查",
   "reinspection.decline": "不同意卫生复查",
   "reinspection.apply": "按复查结果改分",
+  // exports (issue 16): what was downloaded, for which days, in which format
+  "export.ledger": "导出积分流水",
+  "export.households": "导出住户积分",
+  "export.claims": "导出积分申报",
+  "export.orders": "导出兑换单",
+  "export.settlements": "导出月度结算",
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -162,6 +168,11 @@ const FIELD_LABELS: Record<string, string> = {
   is_representative: "村民代表",
   representatives: "村民代表人数",
   nomination_status: "提名状态",
+  // exports
+  from: "开始日期",
+  to: "结束日期",
+  format: "文件格式",
+  scope: "导出范围",
 };
 
 // Stored enum values as the log shows them ("status: open → closed" reads 状态：未结束 → 已结束).
@@ -169,6 +180,8 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
   status: { open: "未结束", closed: "已结束", cancelled: "已取消", active: "有效" },
   result: { approved: "通过，进入公示", credited: "通过，已入账", needs_more: "通过，还需其他委员审核" },
   nomination_status: { proposed: "待审核", accepted: "已确定为候选", rejected: "未采纳", merged: "已合并" },
+  format: { csv: "CSV 表格", xlsx: "Excel 表格（xlsx）" },
+  scope: { village: "本村", township: "全乡镇（一个文件）" },
 };
 
 // Internal ids that mean nothing to a reader of the log.

@@ -25,6 +25,7 @@ export default function Households() {
         <h2>住户</h2>
         <Link to={`${base}/households/new`} className="button">＋ 新增住户</Link>
       </div>
+      <p className="row"><Link to={`/v/${villageId}/exports`} data-testid="exports-link">导出 Excel 表格（流水、住户、申报、兑换、结算）›</Link></p>
       <Form method="get" className="search" role="search">
         <label htmlFor="q" className="sr-only">搜索住户</label>
         <input id="q" name="q" type="search" defaultValue={q} placeholder="户号 姓名 手机 地址" maxLength={TEXT_LIMITS.search} />

@@ -119,6 +119,18 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/rankings", village: true, allowed: [...WITH_HOUSEHOLD, ...ADMINS] },
   { path: "/v/{v}/rankings?year=2025&page=2", village: true, allowed: [...WITH_HOUSEHOLD, ...ADMINS] },
   { path: "/v/{v}/rankings/poster", village: true, allowed: [...WITH_HOUSEHOLD, ...ADMINS] },
+  // issue 16: exports. A village's admins and committee export that village (the page, and a file of
+  // each kind, which writes an audit row); the township admin any village, or the whole township.
+  { path: "/v/{v}/exports", village: true, allowed: ["committee", ...ADMINS] },
+  { path: "/v/{v}/exports?kind=claims&from=2026-01-01&to=2026-01-31", village: true, allowed: ["committee", ...ADMINS] },
+  { path: "/v/{v}/exports/ledger?from=2026-01-01&to=2026-01-31&format=csv", village: true, allowed: ["committee", ...ADMINS] },
+  { path: "/v/{v}/exports/households?from=2026-01-01&to=2026-01-31&format=xlsx", village: true, allowed: ["committee", ...ADMINS] },
+  { path: "/v/{v}/exports/claims?from=2026-01-01&to=2026-01-31&format=csv", village: true, allowed: ["committee", ...ADMINS] },
+  { path: "/v/{v}/exports/orders?from=2026-01-01&to=2026-01-31&format=xlsx", village: true, allowed: ["committee", ...ADMINS] },
+  { path: "/v/{v}/exports/settlements?from=2026-01-01&to=2026-01-31&format=csv", village: true, allowed: ["committee", ...ADMINS] },
+  { path: "/township/exports", village: false, allowed: ["township_admin"] },
+  { path: "/township/exports/ledger?from=2026-01-01&to=2026-01-31&format=xlsx", village: false, allowed: ["township_admin"] },
+  { path: "/township/exports/orders?from=2026-01-01&to=2026-01-31&format=csv&village={v}", village: false, allowed: ["township_admin"] },
 ];
 
 let server: TestServer;

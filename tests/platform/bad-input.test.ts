@@ -1129,6 +1129,57 @@ describe("bodies that are not a form", () => {
   });
 });
 
+// issue 16: exports — the export pages and the files' own addresses take their choice from the query
+// string. Each date fed the sweep's values, a bad format, export, or village: 400 with the Chinese
+// message on the field (the page) or on a page of its own (the file), 404 for an export that does not
+// exist; nothing written, not even the audit row a good export writes. A URL carries a few thousand
+// characters, not 100,000: the huge value is 2,000 digits.
+const EXPORT_DAY = "日期格式应为 年-月-日，如 2026-03-08";
+function exportQuery(set: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries({ kind: "ledger", from: "2026-01-01", to: "2026-01-31", format: "csv", ...set })) if (v !== undefined) q.set(k, v);
+  return q.toString();
+}
+const onPage = (msg: Msg): Expect => ({ status: 400, msg, at: "page" });
+const EXPORT_GETS: { name: string; who: Who; url: string; expect: Expect }[] = [
+  ...(["from", "to"] as const).flatMap((field) =>
+    KINDS.flatMap((kind) => {
+      const msg = kind === "empty" || kind === "missing" ? (field === "from" ? "请选择开始日期" : "请选择结束日期") : EXPORT_DAY;
+      const query = exportQuery({ [field]: kind === "huge" ? "9".repeat(2_000) : payload(kind, "digits") });
+      return [
+        { name: `page · ${field} · ${kind}`, who: "committee" as const, url: `/v/{V}/exports?${query}`, expect: e400(msg, `f-${field}-err`) },
+        { name: `township page · ${field} · ${kind}`, who: "township_admin" as const, url: `/township/exports?${query}`, expect: e400(msg, `f-${field}-err`) },
+        { name: `file · ${field} · ${kind}`, who: "village_admin" as const, url: `/v/{V}/exports/ledger?${query}`, expect: onPage(msg) },
+        { name: `township file · ${field} · ${kind}`, who: "township_admin" as const, url: `/township/exports/claims?${query}`, expect: onPage(msg) },
+      ];
+    }),
+  ),
+  { name: "page · from after to", who: "village_admin", url: `/v/{V}/exports?${exportQuery({ from: "2026-02-01" })}`, expect: e400("开始日期不能晚于结束日期", "f-to-err") },
+  { name: "page · three years and a day", who: "village_admin", url: `/v/{V}/exports?${exportQuery({ to: "2029-01-01" })}`, expect: e400("一次最多导出 3 年", "f-to-err") },
+  { name: "page · 30 February", who: "village_admin", url: `/v/{V}/exports?${exportQuery({ to: "2026-02-30" })}`, expect: e400(EXPORT_DAY, "f-to-err") },
+  { name: "page · year 1999", who: "village_admin", url: `/v/{V}/exports?${exportQuery({ from: "1999-12-31" })}`, expect: e400("日期应在 2000 年到 2099 年之间", "f-from-err") },
+  ...["", "pdf", MARKUP, "CSV"].map((format) => ({ name: `page · format ${JSON.stringify(format)}`, who: "committee" as const, url: `/v/{V}/exports?${exportQuery({ format })}`, expect: e400("请选择文件格式", "f-format-err") })),
+  ...["", "passwords", MARKUP].map((kind) => ({ name: `page · export ${JSON.stringify(kind)}`, who: "committee" as const, url: `/v/{V}/exports?${exportQuery({ kind })}`, expect: e400("请选择要导出的内容", "f-kind-err") })),
+  { name: "page · no export chosen", who: "committee", url: `/v/{V}/exports?${exportQuery({ kind: undefined })}`, expect: e400("请选择要导出的内容", "f-kind-err") },
+  ...["abc", "-5", "99999999", MARKUP, "1e3"].map((village) => ({ name: `township page · village ${JSON.stringify(village)}`, who: "township_admin" as const, url: `/township/exports?${exportQuery({ village })}`, expect: e400("请从列表中选择村", "f-village-err") })),
+  // Accepted by design, anchored on a bad format: a day typed in full-width digits or without leading zeros.
+  { name: "page · from in full-width digits is a day (anchor: format pdf)", who: "committee", url: `/v/{V}/exports?${exportQuery({ from: "２０２６-０１-０１", format: "pdf" })}`, expect: { ...e400("请选择文件格式", "f-format-err"), absent: "f-from-err" } },
+  { name: "page · to without zeros is a day (anchor: format pdf)", who: "committee", url: `/v/{V}/exports?${exportQuery({ to: "2026-1-9", format: "pdf" })}`, expect: { ...e400("请选择文件格式", "f-format-err"), absent: "f-to-err" } },
+  { name: "file · format pdf", who: "village_admin", url: `/v/{V}/exports/ledger?${exportQuery({ format: "pdf" })}`, expect: onPage("请选择文件格式") },
+  { name: "file · from after to", who: "committee", url: `/v/{V}/exports/orders?${exportQuery({ from: "2026-02-01" })}`, expect: onPage("开始日期不能晚于结束日期") },
+  { name: "file · three years and a day", who: "township_admin", url: `/v/{V}/exports/households?${exportQuery({ from: "2023-01-31" })}`, expect: onPage("一次最多导出 3 年") },
+  ...["passwords", "LEDGER", "ledger.csv"].map((kind) => ({ name: `file · export ${kind}`, who: "village_admin" as const, url: `/v/{V}/exports/${kind}?${exportQuery({})}`, expect: { status: 404, msg: "没有这种导出", at: "page" } })),
+  { name: "township file · unknown export", who: "township_admin", url: `/township/exports/passwords?${exportQuery({})}`, expect: { status: 404, msg: "没有这种导出", at: "page" } },
+  ...["abc", "99999999", MARKUP].map((village) => ({ name: `township file · village ${JSON.stringify(village)}`, who: "township_admin" as const, url: `/township/exports/settlements?${exportQuery({ village })}`, expect: onPage("请从列表中选择村") })),
+];
+
+describe("exports: bad query strings", () => {
+  it.each(EXPORT_GETS)("$name → $expect.status", async (c) => {
+    const r = await clients.get(c.who)!.get(fill(c.url));
+    await verify(r, c.expect, `exports · ${c.name}`);
+  });
+});
+
 // ---- the roster upload --------------------------------------------------------------------------------
 
 const HEADER = "户号,网格,门牌地址,姓名,与户主关系,手机号";
