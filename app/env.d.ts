@@ -8,6 +8,8 @@ declare module "@remix-run/node" {
     cspNonce?: string;
     /** Puts a server error (with its stack) into the request's log line; the first one wins. */
     reportError?: (error: unknown) => void;
+    /** Resolves when the response's unsent bytes are few again: a long download reads on only then. */
+    drained?: () => Promise<void>;
   }
   interface Future {
     v3_singleFetch: true;

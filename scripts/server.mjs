@@ -7,6 +7,7 @@ import compression from "compression";
 import express from "express";
 import helmet from "helmet";
 import { bodyLimit } from "./server/body-limit.mjs";
+import { drained } from "./server/drained.mjs";
 import { answerMalformedRequests, onlyGetHeadPost } from "./server/methods.mjs";
 import { noStoreWhenSignedIn } from "./server/no-store.mjs";
 import { originGuard } from "./server/origin-guard.mjs";
@@ -102,6 +103,7 @@ app.all(
       ip: req.ip ?? "unknown",
       cspNonce: res.locals.cspNonce,
       reportError: (error) => void (res.err ??= error),
+      drained: () => drained(res),
     }),
   }),
 );

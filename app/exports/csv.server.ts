@@ -51,7 +51,7 @@ export function csvHeader(columns: Column[]): string {
 }
 
 /** The file as a stream of bytes; a batch is read when the reader wants more (pull), not before. */
-export function csvStream(source: Source): ReadableStream<Uint8Array> {
+export function csvStream(source: Source, drained?: () => Promise<void>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const batches = source.batches();
   return new ReadableStream<Uint8Array>(
@@ -60,6 +60,7 @@ export function csvStream(source: Source): ReadableStream<Uint8Array> {
         controller.enqueue(encoder.encode(csvHeader(source.columns)));
       },
       async pull(controller) {
+        await drained?.();
         const next = await batches.next();
         if (next.done) controller.close();
         else controller.enqueue(encoder.encode(next.value.map((r) => csvLine(r, source.columns)).join("")));

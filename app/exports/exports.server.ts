@@ -25,6 +25,8 @@ export interface ExportRequest {
   signal?: AbortSignal;
   /** Tests: smaller batches, a count of them. */
   batch?: BatchOptions;
+  /** Waits until the client has taken what was sent (the server's load context): nothing piles up for a slow download. */
+  drained?: () => Promise<void>;
   /** A HEAD request: the headers only; nothing is read, nothing is logged. */
   head?: boolean;
 }
@@ -65,7 +67,8 @@ export async function exportFile(req: ExportRequest): Promise<Response> {
   const headers = {
     "Content-Type": CONTENT_TYPES[range.format],
     "Content-Disposition": contentDisposition(name, ascii),
-    "Cache-Control": "no-store",
+    // no-transform: not compressed on the way (an .xlsx is a zip already), so what waits to be sent is what the socket holds.
+    "Cache-Control": "no-store, no-transform",
   };
   if (req.head) return new Response(null, { headers });
   await unitOfWork(async () => {
@@ -77,7 +80,7 @@ export async function exportFile(req: ExportRequest): Promise<Response> {
     }
   });
   const source = sourceOf(kind, { villageId, villageColumn: req.township }, range, { ...(req.batch ?? BATCH), signal: req.signal });
-  const body = range.format === "csv" ? csvStream(source) : xlsxStream(source);
+  const body = range.format === "csv" ? csvStream(source, req.drained) : xlsxStream(source, req.drained);
   return new Response(body, { headers });
 }
 

@@ -70,7 +70,7 @@ class XmlPart extends PassThrough {
 /** How long to wait for the zip to give out a batch's bytes before reading on (a small batch may give none yet). */
 const SETTLE_MS = 25;
 
-export function xlsxStream(source: Source): ReadableStream<Uint8Array> {
+export function xlsxStream(source: Source, drained?: () => Promise<void>): ReadableStream<Uint8Array> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   let ended = false;
@@ -137,6 +137,7 @@ export function xlsxStream(source: Source): ReadableStream<Uint8Array> {
             await settle(null);
             continue;
           }
+          await drained?.();
           const next = await batches.next();
           if (next.done) {
             writing = false;

@@ -6,12 +6,12 @@ import { isExportKind } from "~/exports/labels";
 import { idParam, requireRole } from "~/platform/access.server";
 import { actorOf } from "~/platform/forms.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, EXPORT_ROLES, villageId);
   const kind = params.kind;
   if (!isExportKind(kind)) return noSuchExport(`/v/${villageId}/exports`);
   const query = await parseFileQuery(new URL(request.url), false);
   if (!query.ok) return badRequestPage(query.messages, `/v/${villageId}/exports?kind=${kind}`);
-  return exportFile({ kind, range: query.range, villageId, township: false, actor: actorOf(access), signal: request.signal, head: request.method === "HEAD" });
+  return exportFile({ kind, range: query.range, villageId, township: false, actor: actorOf(access), signal: request.signal, drained: context.drained, head: request.method === "HEAD" });
 }

@@ -42,8 +42,9 @@ beforeAll(async () => {
   expect(Number(await sqlOn().value("select count(*) from ledger_entries e join accounts a on a.id = e.account_id where a.village_id = ?", v.villageId))).toBe(N);
 }, 600_000);
 
-function open(format: ExportFormat, batch: Partial<BatchOptions> & { onBatch?: (rows: number) => void }) {
+function open(format: ExportFormat, batch: Partial<BatchOptions> & { onBatch?: (rows: number) => void }, drained?: () => Promise<void>) {
   return exportFile({
+    drained,
     kind: "ledger", range: rangeSchema.parse({ from: "2026-05-01", to: "2026-05-31", format }), villageId: v.villageId, township: false,
     actor: { userId: admin, role: "village_admin", villageId: v.villageId }, batch: { size: BATCH, window: WINDOW, ...batch },
   });
@@ -87,6 +88,32 @@ describe("a 50,000-entry ledger export", () => {
     await pause(300);
     expect(batches).toBe(atCancel);
     expect(atCancel).toBeLessThan(N / BATCH / 4); // far from read through
+  });
+
+  it.each(["csv", "xlsx"] as const)("reads no batch while a slow %s download has too much still unsent, and reads on once it is taken", async (format) => {
+    let batches = 0;
+    let asked = 0;
+    let release = () => {};
+    let full = true;
+    // The server's load context answers this from the response's unsent bytes (scripts/server/drained.mjs).
+    const drained = () => {
+      asked++;
+      return full ? new Promise<void>((r) => (release = r)) : Promise.resolve();
+    };
+    const res = await open(format, { onBatch: () => batches++ }, drained);
+    const reader = res.body!.getReader();
+    const first = reader.read();
+    await pause(300);
+    expect(asked).toBeGreaterThanOrEqual(1);
+    expect(batches).toBe(0);
+    full = false;
+    release();
+    // CSV: the header came before any batch; then the first batch once the client took what was sent.
+    let bytes = 0;
+    for (let i = 0; i < 3; i++) bytes += ((i === 0 ? await first : await reader.read()).value?.byteLength ?? 0);
+    expect(bytes).toBeGreaterThan(0);
+    expect(batches).toBeGreaterThanOrEqual(1);
+    await reader.cancel();
   });
 
   /**
