@@ -115,6 +115,7 @@ const FIELD_LABELS: Record<string, string> = {
   newGrids: "新建网格数",
   noticeDays: "公示天数",
   approvalsNeeded: "需要审核人数",
+  rankingNames: "排行榜上的姓名",
   points: "分值",
   reason: "理由",
   note: "备注",
@@ -181,6 +182,7 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
   result: { approved: "通过，进入公示", credited: "通过，已入账", needs_more: "通过，还需其他委员审核" },
   nomination_status: { proposed: "待审核", accepted: "已确定为候选", rejected: "未采纳", merged: "已合并" },
   format: { csv: "CSV 表格", xlsx: "Excel 表格（xlsx）" },
+  rankingNames: { masked: "隐去中间的字", full: "全名" },
   scope: { village: "本村", township: "全乡镇（一个文件）" },
 };
 

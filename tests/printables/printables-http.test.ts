@@ -178,6 +178,8 @@ describe("积分排行 over HTTP", () => {
     expect(saved.status).toBe(200);
     expect(await q.value<number>("select ranking_full_names from villages where id = ?", ids.v1)).toBe(1);
     expect(await audits()).toBe(before + 1);
+    // The village's audit page says what changed in words, not the stored value.
+    expect(htmlText((await get("admin", `/v/${ids.v1}/admin/audit`)).text)).toMatch(/排行榜上的姓名：隐去中间的字\s*→\s*全名/);
     expect(await poster()).toContain(top!.name);
     expect(await list()).toContain(top!.name);
     // Another village keeps its own choice.
