@@ -56,6 +56,7 @@ export default function Township() {
   return (
     <>
       <h1>{township || "乡镇"} · 乡镇管理</h1>
+      <p className="row"><Link to="/township/dashboard" className="button" data-testid="dashboard-link">乡镇看板：各村积分、参与和结算 ›</Link></p>
       <p className="row"><Link to="/township/exports" className="button secondary" data-testid="exports-link">导出 Excel 表格（全乡镇或一个村）›</Link></p>
       {result?.ok ? (
         <section className="card">

@@ -11,6 +11,8 @@ export const DATASET_FILE = path.join(DATASET_DIR, "township.sqlite");
 export const DATASET_META = path.join(DATASET_DIR, "township.json");
 
 export const BENCH_PASSWORD = "bench-pass-2026";
+/** The township admin dataset.ts creates: who opens the township dashboard under load. */
+export const BENCH_TOWNSHIP_PHONE = "13700009999";
 
 export interface DatasetMeta {
   version: string;

@@ -131,6 +131,12 @@ const TABLE: RouteCase[] = [
   { path: "/township/exports", village: false, allowed: ["township_admin"] },
   { path: "/township/exports/ledger?from=2026-01-01&to=2026-01-31&format=xlsx", village: false, allowed: ["township_admin"] },
   { path: "/township/exports/orders?from=2026-01-01&to=2026-01-31&format=csv&village={v}", village: false, allowed: ["township_admin"] },
+  // issue 16: township dashboard and village report. The township admin sees every village side by
+  // side; a village's admins and committee see their own village's report (another village's: 403).
+  { path: "/township/dashboard", village: false, allowed: ["township_admin"] },
+  { path: "/township/dashboard?from=2026-01&to=2026-06&figure=redeemed", village: false, allowed: ["township_admin"] },
+  { path: "/v/{v}/report", village: true, allowed: ["committee", ...ADMINS] },
+  { path: "/v/{v}/report?from=2026-01&to=2026-03", village: true, allowed: ["committee", ...ADMINS] },
 ];
 
 let server: TestServer;

@@ -1180,6 +1180,56 @@ describe("exports: bad query strings", () => {
   });
 });
 
+// issue 16: township dashboard and village report — the months (from, to) and the dashboard's figure
+// come from the query string. Each month fed the sweep's values: 400 with the Chinese message under
+// the field, the figures not computed, nothing written. Empty or missing is the default range
+// (accepted), sent with a bad figure as the anchor. The huge value is 2,000 digits (a URL's size).
+const REPORT_MONTH = { from: "开始月份应为 年-月，如 2026-03", to: "结束月份应为 年-月，如 2026-03" };
+const REPORT_FIGURE = "请从列表中选择要比较的数字";
+const REPORT_PAGES = [
+  { page: "dashboard", who: "township_admin" as const, path: "/township/dashboard" },
+  { page: "village report", who: "village_admin" as const, path: "/v/{V}/report" },
+  { page: "village report (committee)", who: "committee" as const, path: "/v/{V}/report" },
+];
+function reportQuery(set: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries({ from: "2026-01", to: "2026-06", ...set })) if (v !== undefined) q.set(k, v);
+  return q.toString();
+}
+const REPORT_GETS: { name: string; who: Who; url: string; expect: Expect }[] = [
+  ...REPORT_PAGES.flatMap(({ page, who, path }) =>
+    (["from", "to"] as const).flatMap((field) =>
+      KINDS.filter((kind) => kind !== "empty" && kind !== "missing").map((kind) => ({
+        name: `${page} · ${field} · ${kind}`, who, url: `${path}?${reportQuery({ [field]: kind === "huge" ? "9".repeat(2_000) : payload(kind, "digits") })}`,
+        expect: e400(REPORT_MONTH[field], `f-${field}-err`),
+      })),
+    ),
+  ),
+  ...REPORT_PAGES.flatMap(({ page, who, path }) => [
+    { name: `${page} · month 13`, who, url: `${path}?${reportQuery({ from: "2026-13" })}`, expect: e400(REPORT_MONTH.from, "f-from-err") },
+    { name: `${page} · a day, not a month`, who, url: `${path}?${reportQuery({ to: "2026-06-01" })}`, expect: e400(REPORT_MONTH.to, "f-to-err") },
+    { name: `${page} · year 1999`, who, url: `${path}?${reportQuery({ from: "1999-12" })}`, expect: e400(REPORT_MONTH.from, "f-from-err") },
+    { name: `${page} · from after to`, who, url: `${path}?${reportQuery({ from: "2026-07" })}`, expect: e400("开始月份不能晚于结束月份", "f-from-err") },
+    { name: `${page} · 37 months`, who, url: `${path}?${reportQuery({ from: "2023-06" })}`, expect: e400("一次最多看 36 个月，请缩短范围", "f-from-err") },
+    { name: `${page} · a month to come`, who, url: `${path}?${reportQuery({ to: "2099-01" })}`, expect: e400(/结束月份不能晚于本月/, "f-to-err") },
+  ]),
+  ...["points", MARKUP, "ISSUED", "1"].map((figure) => ({
+    name: `dashboard · figure ${JSON.stringify(figure)}`, who: "township_admin" as const, url: `/township/dashboard?${reportQuery({ figure })}`, expect: e400(REPORT_FIGURE, "f-figure-err"),
+  })),
+  // Accepted by design, anchored on a bad figure: no months (the last twelve), empty months, a month in full-width digits.
+  ...[{ from: undefined, to: undefined }, { from: "", to: "" }, { from: "２０２６－０１", to: "２０２６-０３" }].map((months) => ({
+    name: `dashboard · months ${JSON.stringify(months)} accepted (anchor: figure points)`, who: "township_admin" as const,
+    url: `/township/dashboard?${reportQuery({ ...months, figure: "points" })}`, expect: { ...e400(REPORT_FIGURE, "f-figure-err"), absent: "f-from-err" },
+  })),
+];
+
+describe("township dashboard and village report: bad query strings", () => {
+  it.each(REPORT_GETS)("$name → $expect.status", async (c) => {
+    const r = await clients.get(c.who)!.get(fill(c.url));
+    await verify(r, c.expect, `reports · ${c.name}`);
+  });
+});
+
 // ---- the roster upload --------------------------------------------------------------------------------
 
 const HEADER = "户号,网格,门牌地址,姓名,与户主关系,手机号";
