@@ -46,9 +46,23 @@ export function navFor(roles: { role: Role; villageId: number | null }[], hasHou
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/campaigns`, label: "评选管理", work: true });
   for (const v of villagesWith("store_keeper")) items.push({ to: `/v/${v}/store`, label: "店务", work: true });
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/store/settlement`, label: "超市结算", work: true });
+  // The village's own figures, its spreadsheets and the passbooks it prints for households without phones.
+  for (const v of villagesWith("committee", "village_admin")) {
+    items.push(
+      { to: `/v/${v}/report`, label: "村报表", work: true },
+      { to: `/v/${v}/passbook`, label: "打印存折", work: true, tileOnly: true },
+      { to: `/v/${v}/exports`, label: "导出表格", work: true, tileOnly: true },
+    );
+  }
   for (const v of villagesWith("village_admin")) items.push({ to: `/v/${v}/admin`, label: "村务管理", work: true });
   for (const v of villagesWith("village_admin")) items.push({ to: `/v/${v}/admin/checklists`, label: "卫生检查表", work: true });
-  if (roles.some((r) => r.role === "township_admin")) items.push({ to: "/township", label: "乡镇管理", work: true });
+  if (roles.some((r) => r.role === "township_admin")) {
+    items.push(
+      { to: "/township/dashboard", label: "乡镇看板", work: true },
+      { to: "/township", label: "乡镇管理", work: true },
+      { to: "/township/exports", label: "导出表格", work: true, tileOnly: true },
+    );
+  }
   for (const v of new Set(roles.filter((g) => g.villageId !== null).map((g) => g.villageId))) items.push({ to: `/v/${v}/notice`, label: "公示栏" });
   items.push({ to: "/password", label: "修改密码" });
   return items;

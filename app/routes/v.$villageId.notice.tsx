@@ -28,8 +28,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const committee = !!findGrant(viewer, ["committee"], villageId);
   // Honour campaigns: villagers open a campaign from their own pages, the committee from its page.
   const campaignLink = canObject ? "/campaigns" : committee ? `/v/${villageId}/campaigns` : null;
+  // 积分排行 is for the village's households and those who run it (a keeper without a household is neither).
+  const rankings = canObject || committee || !!findGrant(viewer, ["village_admin", "township_admin"], villageId);
   return {
-    villageId, print, canObject, committee, ledgerHead: print ? await currentLedgerHead() : null, ...(await noticeBoard(villageId, viewer.userId)),
+    villageId, print, canObject, committee, rankings, ledgerHead: print ? await currentLedgerHead() : null, ...(await noticeBoard(villageId, viewer.userId)),
     redblack: await latestRedBlack(villageId), campaigns: await campaignNotice(villageId), campaignLink,
   };
 }
@@ -46,7 +48,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const pts = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 export default function NoticeBoard() {
-  const { villageId, print, canObject, committee, village, now, inNotice, awards, deductions, resolved, ledgerHead, redblack, campaigns, campaignLink, sources } = useLoaderData<typeof loader>();
+  const { villageId, print, canObject, committee, rankings, village, now, inNotice, awards, deductions, resolved, ledgerHead, redblack, campaigns, campaignLink, sources } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const known = result?.claimId != null && inNotice.some((c) => c.id === result.claimId);
@@ -119,7 +121,7 @@ export default function NoticeBoard() {
         <p className="muted small">
           {formatTime(now).slice(0, 10)} · 公示期 {village.notice_days} 天。公示期内本村村民可以对申报提出异议，村委会核实处理；期满没有异议自动入账。
         </p>
-        {print ? <p className="no-print"><Link to={`/v/${villageId}/notice`}>返回</Link></p> : <p className="no-print"><Link to={`/v/${villageId}/notice?print=1`}>打印版</Link></p>}
+        {print ? <p className="no-print"><Link to={`/v/${villageId}/notice`}>返回</Link></p> : <p className="no-print row"><Link to={`/v/${villageId}/notice?print=1`}>打印版</Link>{rankings ? <Link to={`/v/${villageId}/rankings`}>积分排行 ›</Link> : null}</p>}
         {ledgerHead ? (
           <p className="small muted ledger-head" data-testid="ledger-head">
             账本校验码（打印时的最后一条记录）：<span className="mono">{`${ledgerHead.id}:${ledgerHead.hash}`}</span>。日后用它核对，可以证明在这之前的账目没有被改过。

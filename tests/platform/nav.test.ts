@@ -24,6 +24,21 @@ describe("menuFor", () => {
   });
 });
 
+describe("the village's figures and papers", () => {
+  it("the committee and the village admin reach 村报表 from the menu, 打印存折 and 导出表格 from their work tiles; the township its 看板", () => {
+    const jobs = (roles: Parameters<typeof navFor>[0]) => navFor(roles, false).filter((n) => n.work).map((n) => [n.label, n.to, !!n.tileOnly]);
+    for (const roles of [committee, [{ role: "village_admin" as const, villageId: 1 }]]) {
+      expect(jobs(roles)).toEqual(expect.arrayContaining([["村报表", "/v/1/report", false], ["打印存折", "/v/1/passbook", true], ["导出表格", "/v/1/exports", true]]));
+    }
+    expect(jobs(villager).length).toBe(0);
+    expect(jobs(keeper).map(([label]) => label)).not.toContain("村报表");
+    const township = [{ role: "township_admin" as const, villageId: null }];
+    expect(menuFor(township, false).map((m) => m.label)).toEqual(["乡镇看板", "乡镇管理", "修改密码"]);
+    expect(jobs(township)).toContainEqual(["导出表格", "/township/exports", true]);
+    expect(currentEntry(menuFor(township, false), "/township/dashboard")).toBe("/township/dashboard");
+  });
+});
+
 describe("currentEntry", () => {
   const menu = menuFor(committee, true);
   it("marks the entry covering the longest prefix", () => {

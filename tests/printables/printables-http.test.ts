@@ -56,6 +56,16 @@ describe("积分存折 over HTTP", () => {
     expect(htmlText(r.text)).toContain(`户号${ids.ownNumber}`);
   });
 
+  it("links the rankings from the notice board for those who may open them, not for a keeper without a household", async () => {
+    const link = `href="/v/${ids.v1}/rankings"`;
+    expect((await get("villager", `/v/${ids.v1}/notice`)).text).toContain(link);
+    expect((await get("committee", `/v/${ids.v1}/notice`)).text).toContain(link);
+    const keeper = await get("keeper", `/v/${ids.v1}/notice`);
+    expect(keeper.status).toBe(200);
+    expect(keeper.text).not.toContain(link);
+    expect((await get("keeper", `/v/${ids.v1}/rankings`)).status).toBe(403);
+  });
+
   it("refuses the village's printing page to villagers and keepers, and another village's to its admin", async () => {
     expect((await get("villager", `/v/${ids.v1}/passbook?household=${ids.own}`)).status).toBe(403);
     expect((await get("keeper", `/v/${ids.v1}/passbook`)).status).toBe(403);
