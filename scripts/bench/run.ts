@@ -106,14 +106,16 @@ interface Side {
   memory?: { rss: number; hwm: number };
 }
 
-type Measure = "healthz" | "home" | "statement" | "dashboard" | "steadyHome" | "steadyStatement";
+type Measure = "healthz" | "home" | "statement" | "dashboard" | "steadyHome" | "steadyStatement" | "steadyDashboard";
 
 const DASHBOARD_PATH = "/township/dashboard";
+/** The township's staff, each opening the dashboard once a second: what they feel, beside the closed loop. */
+const STEADY_DASHBOARD_RATE = CONNECTIONS;
 
 function side(label: string, cwd: string, meta: DatasetMeta, datasetFile: string, postgres?: string): Side {
   return {
     label, cwd, meta, datasetFile, postgres, statementPath: `/statement?page=${meta.deep.page}`,
-    rounds: { healthz: [], home: [], statement: [], dashboard: [], steadyHome: [], steadyStatement: [] }, checkout: [], steadyCheckout: [],
+    rounds: { healthz: [], home: [], statement: [], dashboard: [], steadyHome: [], steadyStatement: [], steadyDashboard: [] }, checkout: [], steadyCheckout: [],
   };
 }
 
@@ -187,6 +189,11 @@ async function round(s: Side): Promise<void> {
   const ss = await steady(url + s.statementPath, s.deep!, STEADY_RATE, STEADY_SECONDS, pid);
   s.rounds.steadyStatement.push(ss);
   line(`deep statement at ${STEADY_RATE} req/s`, ss);
+  if (s.township) {
+    const sd = await steady(url + DASHBOARD_PATH, s.township, STEADY_DASHBOARD_RATE, STEADY_SECONDS, pid);
+    s.rounds.steadyDashboard.push(sd);
+    line(`dashboard at ${STEADY_DASHBOARD_RATE} req/s`, sd);
+  }
   const closed: [Measure, string, string | null][] = [["healthz", "/healthz", null], ["home", "/", s.typical!], ["statement", s.statementPath, s.deep!]];
   if (s.township) closed.push(["dashboard", DASHBOARD_PATH, s.township]);
   for (const [m, path, cookie] of closed) {
@@ -332,6 +339,11 @@ async function main(): Promise<number> {
     `township dashboard p95 at ${CONNECTIONS} connections`,
     (s) => med(all(s, "dashboard"), "p95"), ms, `≤ ${TARGET.dashboardP95Ms} ms`, (v) => v <= TARGET.dashboardP95Ms, brokenOf("dashboard"),
   );
+  row(
+    `township dashboard p95 at a steady ${STEADY_DASHBOARD_RATE} req/s`,
+    (s) => med(all(s, "steadyDashboard"), "p95"), ms, "— (diagnostic)", null, brokenOf("steadyDashboard"),
+  );
+  row(`/healthz p95 at ${CONNECTIONS} connections`, (s) => med(all(s, "healthz"), "p95"), ms, "— (framework floor)", null, brokenOf("healthz"));
   row("server RSS after the load", (s) => s.memory!.rss, bytes, `≤ ${bytes(TARGET.rssBytes)}`, (v) => v <= TARGET.rssBytes);
   // Server CPU per request, closed loop: the companion to latency that noise moves least.
   // Against PostgreSQL the app's CPU is not the whole cost (the database server's is not counted).
