@@ -1,22 +1,24 @@
 // The demo township (DEMO unset or 1) and the empty start (DEMO=0).
-// The demo writes a year of history through the ledger itself, with the clock set to
-// each event's past time, so balances, scores, hashes and created_at are all genuine.
-// Everything is deterministic: a seeded generator picks names, phones and events.
+// The demo lives a year of history through the app's own modules (db/seed/history.server.ts),
+// with the clock set to each event's past time: claims, reviews, 公示, orders, rounds, so
+// balances, scores, hashes and created_at are all genuine and every point has its claim or order.
+// Everything is deterministic: seeded generators pick names, phones and events.
 import crypto from "node:crypto";
-import { chinaMonth, chinaMonthStart, clockControl, now } from "../../app/platform/clock.server";
-import { APPENDS, db, unitOfWork } from "../../app/platform/database.server";
+import { clockControl, now } from "../../app/platform/clock.server";
+import { db, unitOfWork } from "../../app/platform/database.server";
 import { addHousehold } from "../../app/people/households.server";
-import { award, deduct, householdBalance, openStoreAccount, redeem, reverse, type Actor, type PostResult } from "../../app/ledger/ledger.server";
+import { openStoreAccount } from "../../app/ledger/ledger.server";
 import { hashPassword } from "../../app/platform/password.server";
 import { seedDemoClaims, seedDemoRules } from "./rules.server";
 import type { Role } from "../../app/platform/roles";
 import { insertUser, type RoleGrant } from "../../app/people/users.server";
 import { createVillage, ensureGrid, ensureTownship } from "../../app/people/villages.server";
-import { mulberry32 } from "../../app/platform/random";
 import { seedDemoActivities } from "./activities.server";
 import { seedDemoCampaigns } from "./campaigns.server";
-import { seedDemoStores } from "./store.server";
+import { DEMO_PIN, seedDemoStores } from "./store.server";
 import { seedDemoSanitation } from "./sanitation.server";
+import { liveHistory, type Person, type SeedHousehold, type SeedVillage } from "./history.server";
+import { rng, type Rng } from "./rng";
 
 /** role: the login's Role keys, comma-separated ("villager,household_head"); village: its name, null for the township. */
 export type DemoLogin = { phone: string; role: string; village: string | null };
@@ -90,32 +92,6 @@ function temporaryPassword(): string {
   return `${group()}-${group()}-${group()}`;
 }
 
-// ---- a small deterministic generator ----------------------------------------
-
-interface Rng {
-  next(): number;
-  int(lo: number, hi: number): number; // inclusive
-  chance(p: number): boolean;
-  pick<T>(items: readonly T[]): T;
-  weighted<T>(items: readonly (readonly [T, number])[]): T;
-}
-
-function rng(seed: number): Rng {
-  const next = mulberry32(seed);
-  return {
-    next,
-    int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
-    chance: (p) => next() < p,
-    pick: (items) => items[Math.floor(next() * items.length)],
-    weighted: (items) => {
-      const total = items.reduce((s, [, w]) => s + w, 0);
-      let x = next() * total;
-      for (const [item, w] of items) if ((x -= w) < 0) return item;
-      return items[items.length - 1][0];
-    },
-  };
-}
-
 // ---- people -----------------------------------------------------------------
 
 /** Married-in spouses come from anywhere: roughly the national surname frequencies. */
@@ -155,13 +131,6 @@ const GIVEN = {
   },
 } as const;
 
-interface Person {
-  name: string;
-  relation: string;
-  age: number;
-  female: boolean;
-  phone: string | null;
-}
 
 type HouseholdType = "elder_single" | "elder_couple" | "couple" | "couple_kids" | "three_gen" | "with_parents";
 
@@ -317,25 +286,8 @@ const STAFF_ONLY: { phone: string; name: string; village: number | null; role: R
 /** The household of 13900000001 keeps at least this much: the demo shows a healthy balance. */
 const DEMO_HOME_RESERVE = 100;
 
-interface SeedHousehold {
-  id: number;
-  key: string; // "TY-008", used in idempotency keys
-  number: string;
-  members: { id: number; p: Person }[];
-  diligence: number; // how often it earns
-  saveUpTo: number; // a household saves up to this before it goes shopping
-  reserve: number; // points redemptions and deductions leave alone
-  demoHome: boolean;
-}
-
-interface SeedVillage {
-  spec: VillageSpec;
-  id: number;
-  households: SeedHousehold[];
-  committee: Actor;
-  storeKeeper: Actor;
-  storeAccountId: number;
-}
+/** The counter PIN of a few households without a phone login (the demo household's is DEMO_PIN). */
+const COUNTER_PIN = "258036";
 
 /**
  * On an empty database: 青山镇 with two villages, about 120 households each, staff and villager
@@ -350,12 +302,15 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     clockControl.set(start);
     const built = await unitOfWork(async () => ((await isEmpty()) ? await buildRoster(passwordHash) : null));
     if (!built) return [];
-    const events = planHistory(built.villages, start, today);
-    await runEvents(events);
+    // The stores open with the year: goods and their first stock.
+    clockControl.set(start + 30 * MINUTE);
+    const goods = await seedDemoStores();
+    for (const v of built.villages) v.goods = goods.get(v.id) ?? [];
+    await liveHistory(built.villages, { start, today });
+    // Then what is under way today: claims in review and in 公示, activities, this month's round, campaigns.
     clockControl.reset();
     for (const v of built.villages) await seedDemoClaims(v.id);
     await seedDemoActivities(now());
-    await seedDemoStores();
     await seedDemoSanitation(now());
     await seedDemoCampaigns(now());
     return built.logins;
@@ -394,7 +349,7 @@ async function buildRoster(passwordHash: string): Promise<{ villages: SeedVillag
       .values({ village_id: villageId, name: `${spec.name}积分超市`, created_at: now() })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const storeAccountId = await openStoreAccount(villageId, storeId);
+    await openStoreAccount(villageId, storeId);
 
     const households: SeedHousehold[] = [];
     const perGrid = Math.ceil(spec.households / spec.grids);
@@ -417,12 +372,16 @@ async function buildRoster(passwordHash: string): Promise<{ villages: SeedVillag
       });
       const demoHome = linked.some((l) => l.phone === "13900000001");
       households.push({
-        id: householdId, key: `${spec.code}-${number}`, number,
+        id: householdId, key: `${spec.code}-${number}`, number, gridIndex,
         members: memberIds.map((id, k) => ({ id, p: people[k] })),
+        logins: [],
         diligence: demoHome ? 0.95 : 0.1 + r.next() * 0.8,
-        saveUpTo: demoHome ? 15 : r.int(15, 100),
+        saveUpTo: demoHome ? 15 : r.int(15, 30),
         reserve: demoHome ? DEMO_HOME_RESERVE : 0,
+        demoLogin: linked.length > 0,
         demoHome,
+        pin: demoHome ? DEMO_PIN : null,
+        owed: 0,
       });
     }
 
@@ -430,386 +389,34 @@ async function buildRoster(passwordHash: string): Promise<{ villages: SeedVillag
     for (const s of STAFF_ONLY.filter((x) => x.village === vi)) {
       await addUser(s.phone, s.name, null, [{ role: s.role, villageId }], spec.name);
     }
-    // members with a login: the fixed demo ones, then about a third of the rest with a phone
+    // members with a login: the fixed demo ones, then about half of the rest with a phone
     for (const h of households) {
       for (const [k, m] of h.members.entries()) {
         if (!m.p.phone) continue;
         const link = LINKED.find((l) => l.phone === m.p.phone);
-        if (!link && !r.chance(m.p.relation === "户主" ? 0.5 : 0.25)) continue;
+        if (!link && !r.chance(m.p.relation === "户主" ? 0.7 : 0.35)) continue;
         const roles: RoleGrant[] = [];
         if (link?.staff) roles.push({ role: link.staff, villageId });
         roles.push({ role: "villager", villageId });
         if (k === 0) roles.push({ role: "household_head", villageId });
-        await addUser(m.p.phone, m.p.name, m.id, roles, spec.name);
+        const userId = await addUser(m.p.phone, m.p.name, m.id, roles, spec.name);
+        h.logins.push({ userId, memberId: m.id, head: k === 0 });
       }
     }
-    const committee = userIds.get(vi === 0 ? "13900000003" : "13900000013")!;
-    const storeKeeper = userIds.get(vi === 0 ? "13900000002" : "13900000012")!;
+    // A household without any login redeems at the counter with a PIN (the demo household too): few, as
+    // each PIN check is a bcrypt compare (~70 ms) the seed has to wait for.
+    households.filter((h) => !h.logins.length && h.members[0].p.age >= 16).filter((_, i) => i === 10).forEach((h) => (h.pin = COUNTER_PIN));
+    const staff = (phone: string) => userIds.get(phone)!;
+    const ph = (n: number) => `139000000${String(n + vi * 10).padStart(2, "0")}`; // 13900000003 in the first village, …13 in the second
+    const homeOf = new Map<number, number>();
+    for (const l of LINKED.filter((x) => x.village === vi && x.staff)) homeOf.set(staff(l.phone), households[l.householdIndex].id);
     villages.push({
-      spec, id: villageId, households, storeAccountId,
-      committee: { userId: committee, role: "committee" },
-      storeKeeper: { userId: storeKeeper, role: "store_keeper" },
+      name: spec.name, code: spec.code, seed: spec.seed, id: villageId, households, gridIds, gridNames: GRID_NAMES.slice(0, spec.grids), storeId,
+      goods: [], committee: [staff(ph(3)), staff(ph(6))], inspector: staff(ph(4)), keeper: staff(ph(2)), admin: staff(ph(5)), homeOf, checklistId: 0,
     });
   }
   const admin = STAFF_ONLY.find((s) => s.village === null)!;
   await addUser(admin.phone, admin.name, null, [{ role: "township_admin", villageId: null }], null);
   logins.sort((a, b) => a.phone.localeCompare(b.phone));
   return { villages, logins };
-}
-
-// ---- history --------------------------------------------------------------------
-
-interface SeedEvent {
-  at: number;
-  seq: number;
-  run: () => Promise<void> | void;
-}
-
-const SANITATION = { 优秀: 10, 良好: 5 } as const;
-
-const ACTIVITIES: { name: string; perHour: boolean; months: number[] | null }[] = [
-  { name: "清扫村道", perHour: false, months: null },
-  { name: "看望孤寡老人", perHour: false, months: null },
-  { name: "垃圾分类宣传", perHour: false, months: null },
-  { name: "河道保洁", perHour: true, months: [4, 5, 6, 7, 8, 9, 10] },
-  { name: "植树护绿", perHour: true, months: [3, 4] },
-  { name: "秸秆禁烧巡查", perHour: true, months: [6, 10, 11] },
-  { name: "防汛值守", perHour: true, months: [6, 7, 8] },
-  { name: "春节文艺演出服务", perHour: false, months: [1, 2] },
-  { name: "扫雪除冰", perHour: true, months: [12, 1, 2] },
-  { name: "老年人体检引导", perHour: false, months: [3, 9] },
-];
-const VOLUNTEER_PER_TIME = 5;
-const VOLUNTEER_PER_HOUR = 2;
-
-const VIOLATIONS: { name: string; points: number; detail: string[]; months: number[] | null }[] = [
-  { name: "乱堆乱放", points: 5, detail: ["门前堆放柴草", "路边堆放建筑垃圾", "院外乱堆杂物"], months: null },
-  { name: "乱倒垃圾", points: 5, detail: ["往河沟倒垃圾", "垃圾未入桶"], months: null },
-  { name: "焚烧秸秆", points: 10, detail: ["田间焚烧秸秆", "地头焚烧玉米秆"], months: [6, 10, 11] },
-];
-
-const GOODS: [string, number][] = [
-  ["香皂", 8], ["洗衣粉", 15], ["牙膏", 12], ["洗洁精", 15], ["卷纸（10卷）", 25], ["酱油", 12], ["米醋", 10], ["食盐", 4],
-  ["挂面", 10], ["毛巾", 12], ["白糖", 12], ["洗发水", 30], ["鸡蛋（30枚）", 35], ["面粉（10斤）", 40], ["大米（10斤）", 50],
-  ["食用油（5升）", 80],
-];
-
-function nextMonth(month: string): string {
-  const [y, m] = month.split("-").map(Number);
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
-}
-
-function monthLabel(month: string): string {
-  const [y, m] = month.split("-").map(Number);
-  return `${y}年${m}月`;
-}
-
-function dayLabel(ms: number): string {
-  const d = new Date(ms + 8 * HOUR);
-  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
-}
-
-/** China time: day 1-28 of the month, hour and minute. */
-function at(month: string, day: number, hour: number, minute = 0): number {
-  return chinaMonthStart(month) + (day - 1) * DAY + hour * HOUR + minute * MINUTE;
-}
-
-async function spendable(h: SeedHousehold): Promise<number> {
-  return (await householdBalance(h.id)).spendable - h.reserve;
-}
-
-/** A member old enough to do the work or go shopping (never a child). */
-function adult(r: Rng, h: SeedHousehold, maxAge = 75): { id: number; p: Person } | null {
-  const ok = h.members.filter((m) => m.p.age >= 16 && m.p.age <= maxAge);
-  return ok.length ? r.pick(ok) : null;
-}
-
-function hasAdult(h: SeedHousehold): boolean {
-  return h.members.some((m) => m.p.age >= 16 && m.p.age <= 75);
-}
-
-/** Draws n households without replacement, weighted by w. */
-function drawHouseholds(r: Rng, hs: SeedHousehold[], n: number, w: (h: SeedHousehold) => number): SeedHousehold[] {
-  const pool = hs.map((h) => [h, w(h)] as [SeedHousehold, number]).filter(([, x]) => x > 0);
-  const out: SeedHousehold[] = [];
-  while (out.length < n && pool.length) {
-    const h = r.weighted(pool);
-    out.push(h);
-    pool.splice(pool.findIndex(([x]) => x === h), 1);
-  }
-  return out;
-}
-
-function cart(r: Rng, max: number): { total: number; memo: string } | null {
-  const limit = Math.min(120, max);
-  if (limit < 15) return null;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const lines = new Map<string, number>();
-    let total = 0;
-    const wanted = r.int(1, 4);
-    const target = r.int(15, limit); // what the villager means to spend today
-    for (let i = 0; i < wanted * 4 && lines.size < wanted && total < target; i++) {
-      const [name, price] = r.pick(GOODS);
-      const qty = price <= 15 && r.chance(0.35) ? 2 : 1;
-      if (total + price * qty > limit || (total > 0 && total + price * qty > target + 15)) continue;
-      lines.set(name, (lines.get(name) ?? 0) + qty);
-      total += price * qty;
-    }
-    if (total >= 15) return { total, memo: [...lines].map(([n, q]) => `${n}×${q}`).join("、") };
-  }
-  return null;
-}
-
-function planHistory(villages: SeedVillage[], start: number, today: number): SeedEvent[] {
-  const events: SeedEvent[] = [];
-  let seq = 0;
-  const schedule = (t: number, run: SeedEvent["run"]) => {
-    if (t > start + HOUR && t < today - MINUTE) events.push({ at: t, seq: seq++, run });
-  };
-  const cause = { kind: "demo", id: null };
-  const months: string[] = [];
-  for (let m = chinaMonth(start); m <= chinaMonth(today); m = nextMonth(m)) months.push(m);
-  const roundsFrom = months[months.length - 2]; // last month: the demo's published sanitation round
-
-  for (const [vi, v] of villages.entries()) {
-    const r = rng(v.spec.seed * 7 + 1); // plans
-    const x = rng(v.spec.seed * 7 + 2); // choices made while posting (member, cart)
-    const code = v.spec.code;
-    const offset = vi * 40 * MINUTE;
-    const { committee, storeKeeper } = v;
-    const dupMonth = months[months.length - 5];
-    const fixMonth = months[months.length - 8];
-    const voidMonth = months[months.length - 3];
-
-    for (const month of months) {
-      const mm = Number(month.slice(5));
-      const label = monthLabel(month);
-
-      // 环境卫生评比: inspected around the 25th, published on the 5th of the next month. Last month and
-      // this month are real sanitation rounds instead (db/seed/sanitation.server.ts), credited through claims.
-      if (at(month, 25, 9) > start && month < roundsFrom) {
-        const published = at(nextMonth(month), 5, 10) + offset;
-        let fixPlanned = false;
-        v.households.forEach((h, i) => {
-          const d = h.diligence;
-          const tier = r.weighted<"优秀" | "良好" | "合格" | "不合格">([
-            ["优秀", 0.08 + 0.55 * d], ["良好", 0.35], ["合格", 0.5 - 0.45 * d], ["不合格", 0.04 * (1 - d)],
-          ]);
-          const t = published + i * 20_000;
-          const idemKey = `demo:v1:${h.key}:${month}:sanitation`;
-          const memberId = h.members[0].id;
-          if (tier === "不合格") {
-            schedule(t, async () => {
-              if (await spendable(h) < 5) return;
-              await deduct({ householdId: h.id, amount: 5, idemKey, actor: committee, memberId, cause, memo: `环境卫生评比·不合格（${label}）` });
-            });
-          } else if (tier === "良好" && month === fixMonth && !fixPlanned && !h.demoHome) {
-            // 红冲: the inspector typed 优秀; the committee corrects it the next morning.
-            fixPlanned = true;
-            let wrong: PostResult | null = null;
-            schedule(t, async () => {
-              wrong = await award({ householdId: h.id, amount: SANITATION.优秀, idemKey, actor: committee, memberId, cause, memo: `环境卫生评比·优秀（${label}）` });
-              h.reserve += SANITATION.优秀;
-            });
-            schedule(t + DAY - 30 * MINUTE, async () => {
-              if (!wrong) return;
-              h.reserve -= SANITATION.优秀;
-              await reverse({
-                txnId: wrong.txnId, idemKey: `demo:v1:${h.key}:${month}:sanitation-reversal`, actor: committee,
-                memo: `红冲：${label}环境卫生评比录入有误，原记“优秀”，复核为“良好”，改记 5 分`,
-              });
-              await award({
-                householdId: h.id, amount: SANITATION.良好, idemKey: `demo:v1:${h.key}:${month}:sanitation-fix`, actor: committee,
-                memberId, cause, memo: `环境卫生评比·良好（${label}，更正）`,
-              });
-            });
-          } else if (tier === "优秀" || tier === "良好") {
-            schedule(t, async () => {
-              await award({ householdId: h.id, amount: SANITATION[tier], idemKey, actor: committee, memberId, cause, memo: `环境卫生评比·${tier}（${label}）` });
-            });
-          }
-        });
-      }
-
-      // 美丽庭院: each quarter the committee names the tidiest courtyards.
-      if (mm % 3 === 0 && at(month, 28, 9) > start) {
-        const quarter = `${month.slice(0, 4)}年第${"一二三四"[mm / 3 - 1]}季度`;
-        const t0 = at(month, 28, 15) + offset;
-        drawHouseholds(r, v.households, r.int(6, 10), (h) => h.diligence ** 3).forEach((h, i) => {
-          schedule(t0 + i * 30_000, async () => {
-            await award({
-              householdId: h.id, amount: 15, idemKey: `demo:v1:${h.key}:${month}:courtyard`, actor: committee,
-              memberId: h.members[0].id, cause, memo: `美丽庭院评比（${quarter}）`,
-            });
-          });
-        });
-      }
-
-      // 志愿服务: two activities a month, credited after the 3-day 公示.
-      const pool = ACTIVITIES.filter((a) => !a.months || a.months.includes(mm));
-      const first = r.pick(pool);
-      const second = r.pick(pool.filter((a) => a !== first));
-      [first, second].forEach((act, k) => {
-        const day = r.int(3 + k * 12, 12 + k * 12);
-        const held = at(month, day, 8, 30);
-        if (held < start + DAY) return;
-        const credited = at(month, day, 0) + 3 * DAY + 9 * HOUR + offset + k * 10 * MINUTE;
-        const hours = act.perHour ? r.int(2, 4) : 0;
-        const points = act.perHour ? hours * VOLUNTEER_PER_HOUR : VOLUNTEER_PER_TIME;
-        const memo = act.perHour
-          ? `志愿服务·${act.name} ${hours}小时×${VOLUNTEER_PER_HOUR}分（${dayLabel(held)}）`
-          : `志愿服务·${act.name}（${dayLabel(held)}）`;
-        const who = drawHouseholds(r, v.households, r.int(12, 26), (h) => (hasAdult(h) ? h.diligence ** 2 : 0));
-        const home = v.households.find((h) => h.demoHome);
-        if (home && !who.includes(home) && r.chance(0.6)) who.push(home);
-        who.forEach((h, pi) => {
-          const t = credited + pi * 15_000;
-          const idemKey = `demo:v1:${h.key}:${month}:volunteer${k + 1}`;
-          schedule(t, async () => {
-            const m = adult(x, h);
-            await award({ householdId: h.id, amount: points, idemKey, actor: committee, memberId: m?.id ?? null, cause, memo });
-          });
-          if (month === dupMonth && k === 0 && pi === 0) {
-            // 红冲: the same attendance was entered twice; the committee spots it the next day.
-            let dup: PostResult | null = null;
-            schedule(t + 40_000, async () => {
-              dup = await award({ householdId: h.id, amount: points, idemKey: `${idemKey}-dup`, actor: committee, cause, memo });
-              h.reserve += points;
-            });
-            schedule(t + DAY + 30 * MINUTE, async () => {
-              if (!dup) return;
-              h.reserve -= points;
-              await reverse({
-                txnId: dup.txnId, idemKey: `${idemKey}-dup-reversal`, actor: committee,
-                memo: `红冲：${act.name}（${dayLabel(held)}）同一次志愿服务重复登记，撤销多记的一笔`,
-              });
-            });
-          }
-        });
-      });
-
-      // 评选: 文明家庭 in January, 好婆婆/好媳妇 in May, 最美家庭 in October, by 民主评议.
-      const honour = (title: string, slug: string, points: number, n: number, eligible: (h: SeedHousehold) => { id: number } | null) => {
-        const t0 = at(month, 20, 10) + offset;
-        const must = title === "文明家庭" ? v.households.filter((h) => h.demoHome) : [];
-        const winners = [...must, ...drawHouseholds(r, v.households.filter((h) => !must.includes(h)), n - must.length, (h) => (eligible(h) ? h.diligence ** 3 : 0))];
-        const year = mm === 1 ? `${Number(month.slice(0, 4)) - 1}年度` : `${month.slice(0, 4)}年`;
-        winners.forEach((h, i) => {
-          const member = eligible(h);
-          schedule(t0 + i * 30_000, async () => {
-            await award({
-              householdId: h.id, amount: points, idemKey: `demo:v1:${h.key}:${month}:honour-${slug}`, actor: committee,
-              memberId: member?.id ?? h.members[0].id, cause, memo: `民主评议·${title}（${year}）`,
-            });
-          });
-        });
-      };
-      const head = (h: SeedHousehold) => h.members[0];
-      // 好婆婆: the mother-in-law of a 儿媳 living in the household; 好媳妇: that daughter-in-law.
-      const motherInLaw = (h: SeedHousehold) => {
-        if (h.members.some((m) => m.p.relation === "儿媳")) {
-          return h.members.find((m) => m.p.female && m.p.age >= 50 && (m.p.relation === "户主" || m.p.relation === "配偶")) ?? null;
-        }
-        const wife = h.members.find((m) => m.p.relation === "配偶" && m.p.female);
-        return wife ? (h.members.find((m) => m.p.relation === "父母" && m.p.female) ?? null) : null;
-      };
-      const daughterInLaw = (h: SeedHousehold) => {
-        const d = h.members.find((m) => m.p.relation === "儿媳");
-        if (d) return d;
-        const wife = h.members.find((m) => m.p.relation === "配偶" && m.p.female);
-        return wife && h.members.some((m) => m.p.relation === "父母") ? wife : null;
-      };
-      if (mm === 1) honour("文明家庭", "wenming", 30, 5, head);
-      if (mm === 5) {
-        honour("好婆婆", "haopopo", 20, 3, motherInLaw);
-        honour("好媳妇", "haoxifu", 20, 3, daughterInLaw);
-      }
-      if (mm === 10) honour("最美家庭", "zuimei", 30, 3, head);
-
-      // 村规民约: a few deductions a month, never below zero in the demo.
-      const nViolations = r.int(0, 2);
-      const kinds = VIOLATIONS.filter((k) => !k.months || k.months.includes(mm));
-      for (let k = 0; k < nViolations; k++) {
-        const rule = r.pick(kinds);
-        const detail = r.pick(rule.detail);
-        const [h] = drawHouseholds(r, v.households.filter((y) => !y.demoHome), 1, (y) => 1 - y.diligence);
-        const t = at(month, r.int(1, 28), r.int(9, 16), r.int(0, 59));
-        schedule(t, async () => {
-          if (await spendable(h) < rule.points) return;
-          await deduct({
-            householdId: h.id, amount: rule.points, idemKey: `demo:v1:${h.key}:${month}:deduct${k + 1}`, actor: committee,
-            memberId: h.members[0].id, cause, memo: `村规民约·${rule.name}：${detail}（${label}）`,
-          });
-        });
-      }
-
-      // 积分超市: households redeem what they have, never more.
-      for (const h of v.households) {
-        const times = r.chance(0.6) ? (r.chance(0.2) ? 2 : 1) : 0;
-        for (let j = 0; j < times; j++) {
-          const t = at(month, r.int(1, 28), r.int(8, 18), r.int(0, 59)) + offset;
-          schedule(t, async () => {
-            const available = await spendable(h);
-            if (available >= h.saveUpTo) await redeemOnce(x, v, h, available, `demo:v1:${h.key}:${month}:redeem${j + 1}`);
-          });
-        }
-      }
-
-      // 红冲 of a redemption: the villager handed the goods back at the counter.
-      if (month === voidMonth) {
-        const t = at(month, 12, 10, 5) + offset;
-        let done: { txnId: number; memo: string; key: string } | null = null;
-        schedule(t, async () => {
-          // The household with the most to spend (the first of them on a tie).
-          const others = v.households.filter((y) => !y.demoHome);
-          let h = others[0];
-          let most = await spendable(h);
-          for (const y of others.slice(1)) {
-            const s = await spendable(y);
-            if (s > most) [h, most] = [y, s];
-          }
-          const r1 = await redeemOnce(x, v, h, most, `demo:v1:${h.key}:${month}:redeem-void`);
-          done = r1 && { ...r1, key: h.key };
-        });
-        schedule(t + 12 * MINUTE, async () => {
-          if (!done) return;
-          await reverse({
-            txnId: done.txnId, idemKey: `demo:v1:${done.key}:${month}:redeem-void-reversal`, actor: storeKeeper,
-            memo: `红冲：兑换作废，村民当场退回商品（${done.memo}），积分退回`,
-          });
-        });
-      }
-    }
-  }
-  events.sort((a, b) => a.at - b.at || a.seq - b.seq);
-  return events;
-}
-
-/** `available`: what the household may spend, just read. */
-async function redeemOnce(x: Rng, v: SeedVillage, h: SeedHousehold, available: number, idemKey: string): Promise<{ txnId: number; memo: string } | null> {
-  const c = cart(x, available);
-  if (!c) return null;
-  const spenders = h.members.filter((m) => m.p.age >= 16);
-  const m = spenders.find((s) => s.p.phone) && x.chance(0.7) ? spenders.find((s) => s.p.phone)! : x.pick(spenders);
-  const res = await redeem({
-    householdId: h.id, storeAccountId: v.storeAccountId, amount: c.total, idemKey, actor: v.storeKeeper,
-    memberId: m.id, cause: { kind: "demo", id: null }, memo: `积分超市兑换：${c.memo}`,
-  });
-  return { txnId: res.txnId, memo: c.memo };
-}
-
-/** Posts in time order with the clock at each event, a few hundred per unit of work. */
-async function runEvents(events: SeedEvent[]): Promise<void> {
-  const BATCH = 500;
-  for (let i = 0; i < events.length; i += BATCH) {
-    // The events draw from the seeded generators and keep state between them, outside the database:
-    // a unit PostgreSQL started again part-way (the ledger's first append asking for the chain's
-    // lock) would draw twice and seed another township than SQLite. It begins with the lock instead.
-    await unitOfWork(async () => {
-      for (const e of events.slice(i, i + BATCH)) {
-        clockControl.set(e.at);
-        await e.run();
-      }
-    }, APPENDS);
-  }
 }

@@ -4,6 +4,7 @@ import type { RuleCategory, RuleUnit } from "../schema";
 import { approveClaim, fileClaimBatch, householdOfUser, objectToClaim, resolveObjection } from "../../app/claims/claims.server";
 import { checkPhotos, storePhotos } from "../../app/claims/photos.server";
 import { now } from "../../app/platform/clock.server";
+import { householdBalance } from "../../app/ledger/ledger.server";
 import { db, unitOfWork } from "../../app/platform/database.server";
 import { insertRule, type CapField } from "../../app/rules/rules.server";
 
@@ -121,13 +122,21 @@ async function seedObjectedClaims(villageId: number, villagers: { user_id: numbe
   const checked = await checkPhotos([new File([new Uint8Array(DEMO_PNG)], "photo.png", { type: "image/png" })]);
   if (!checked.ok) throw new Error(`演示照片无法处理：${checked.message}`);
   const photos = storePhotos(villageId, checked.photos);
+  // The deduction falls on a household that can pay it once its 公示 ends: the demo leaves none below zero.
+  let fined = others[0];
+  for (const v of others) {
+    if (v !== others[1] && (await householdBalance(v.household_id)).spendable >= 10) {
+      fined = v;
+      break;
+    }
+  }
   await unitOfWork(async () => {
     const file = async (filer: number, role: "household_head" | "inspector", v: (typeof others)[number], name: string, note: string, withPhoto: boolean) =>
       (await fileClaimBatch({
         villageId, filer: { userId: filer, role },
         items: [{ memberId: v.member_id, ruleId: rule(name), occurredAt: now() - 2 * 86_400_000, quantity: 1, note, photos: withPhoto ? photos : [] }],
       }))[0];
-    const deduction = await file(inspector, "inspector", others[0], "乱堆乱放柴草杂物", "柴草堆占用村道，劝说两次未清理", true);
+    const deduction = await file(inspector, "inspector", fined, "乱堆乱放柴草杂物", "柴草堆占用村道，劝说两次未清理", true);
     const planted = await file(others[1].user_id, "household_head", others[1], "义务植树", "村西河堤补种柳树", false);
     for (const id of [deduction, planted]) await approveClaim(villageId, id, { userId: committee, role: "committee" });
     const objection = await objectToClaim(villageId, planted, others[0].user_id, "那天下雨，好像没有植树");

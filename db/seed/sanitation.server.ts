@@ -8,6 +8,7 @@ import { firstStaff } from "./staff.server";
 import { chinaMonth, chinaMonthStart, clockControl } from "../../app/platform/clock.server";
 import { db } from "../../app/platform/database.server";
 import { formatMonth } from "../../app/platform/format";
+import { householdBalance } from "../../app/ledger/ledger.server";
 import { markAbsent, saveScores } from "../../app/sanitation/inspections.server";
 import { defaultChecklist, insertChecklist } from "../../app/sanitation/checklists.server";
 import { publishRound } from "../../app/sanitation/publish.server";
@@ -42,10 +43,15 @@ function split(items: ChecklistItem[], total: number): number[] {
   return scores;
 }
 
-/** `round` as read once after it opened: scoring changes none of its fields. */
+/**
+ * `round` as read once after it opened: scoring changes none of its fields. 不合格 files a
+ * deduction: a household that could not pay it gets 合格 instead (the demo leaves none below zero).
+ */
 async function score(round: RoundRow, inspector: number, householdId: number, at: number, withPhoto: boolean): Promise<void> {
   clockControl.set(at);
-  const scores = split(round.checklist.items, totalFor(householdId * 31 + round.id));
+  let planned = totalFor(householdId * 31 + round.id);
+  if (planned < 60 && (await householdBalance(householdId)).spendable < 10) planned = 60 + (planned % 15);
+  const scores = split(round.checklist.items, planned);
   const raw: Record<string, string> = { note: "" };
   scores.forEach((s, k) => (raw[`s${k}`] = String(s)));
   const total = scores.reduce((a, b) => a + b, 0);
@@ -76,7 +82,9 @@ export async function seedDemoSanitation(today: number): Promise<void> {
       const admin = await firstStaff(villageId, "village_admin");
       if (!inspector || !committee) continue;
       clockControl.set(lastStart - 5 * DAY);
-      const checklistId = await insertChecklist(villageId, await defaultChecklist(villageId), admin);
+      // The checklist the village has used all year (db/seed/history.server.ts), else a new one.
+      const used = await db().selectFrom("checklists").select("id").where("village_id", "=", villageId).orderBy("id").limit(1).executeTakeFirst();
+      const checklistId = used?.id ?? await insertChecklist(villageId, await defaultChecklist(villageId), admin);
       const grids = (await db().selectFrom("grids").select("id").where("village_id", "=", villageId).orderBy("id").execute()).map((g) => g.id);
       const actor = { userId: committee, role: "committee", villageId };
 

@@ -1,12 +1,12 @@
 // The demo stores: 20+ goods with their pictures (db/seed/goods/*.webp), opening stock from the
-// township's allocation, the keeper assigned to the store, and a counter PIN for the demo household.
+// township's allocation and the keeper assigned to the store. Run when the demo's year starts; the
+// keeper restocks each good to its shelf (`par`) through the year (db/seed/history.server.ts).
 import fs from "node:fs";
 import path from "node:path";
 import { now } from "../../app/platform/clock.server";
 import { db, unitOfWork } from "../../app/platform/database.server";
 import { DEMO_GOODS } from "./goods";
 import { cleanGoodPhoto, type Photo } from "../../app/store/goods.server";
-import { setPin } from "../../app/store/pin.server";
 import { moveStock } from "../../app/store/stock.server";
 
 export const DEMO_PIN = "135790";
@@ -17,7 +17,15 @@ async function photo(file: string): Promise<Photo | null> {
   return fs.existsSync(p) ? await cleanGoodPhoto(fs.readFileSync(p)) : null;
 }
 
-export async function seedDemoStores(): Promise<void> {
+/** A good's shelf: most hold 12-31, some only a few (the demo shows 库存不足), one runs out (已兑完). */
+function shelf(gi: number, si: number): { par: number; soldOut: boolean } {
+  if (gi === 11 + si) return { par: 8, soldOut: true };
+  return { par: gi % 6 === 5 ? 6 : 12 + ((gi * 13 + si * 5) % 20), soldOut: false };
+}
+
+/** The goods of each village's store (by village id), in DEMO_GOODS' order, with their shelves. */
+export async function seedDemoStores(): Promise<Map<number, { id: number; par: number; soldOut: boolean }[]>> {
+  const out = new Map<number, { id: number; par: number; soldOut: boolean }[]>();
   const stores = await db().selectFrom("stores").select(["id", "village_id"]).orderBy("id").execute();
   // Decoded before the unit of work: image work is async and must not run inside one.
   const photos = new Map<string, Photo | null>();
@@ -53,18 +61,12 @@ export async function seedDemoStores(): Promise<void> {
         }))
         .returning("id")
         .execute();
-      for (const [gi, { id: goodId }] of goods.entries()) {
-        // A spread of stock levels so the demo shows 库存不足 and 已兑完 too.
-        const qty = gi === 11 + si ? 0 : gi % 6 === 5 ? 3 : 20 + ((gi * 13 + si * 5) % 40);
-        if (qty > 0) await moveStock({ villageId: s.village_id, goodId, kind: "restock", delta: qty, source: gi % 3 === 0 ? "上级拨款" : gi % 3 === 1 ? "村集体" : "乡贤捐赠", note: "开业备货", actorUserId: keeper?.user_id ?? null });
+      const list = goods.map(({ id }, gi) => ({ id, ...shelf(gi, si) }));
+      for (const [gi, g] of list.entries()) {
+        await moveStock({ villageId: s.village_id, goodId: g.id, kind: "restock", delta: g.par, source: gi % 3 === 0 ? "上级拨款" : gi % 3 === 1 ? "村集体" : "乡贤捐赠", note: "开业备货", actorUserId: keeper?.user_id ?? null });
       }
+      out.set(s.village_id, list);
     }
   });
-  const home = await db()
-    .selectFrom("users as u")
-    .innerJoin("members as m", "m.id", "u.member_id")
-    .select(["m.household_id", "m.village_id"])
-    .where("u.phone", "=", "13900000001")
-    .executeTakeFirst();
-  if (home) await setPin({ userId: null as unknown as number, role: "system", villageId: home.village_id }, home.household_id, home.village_id, DEMO_PIN);
+  return out;
 }

@@ -32,7 +32,7 @@ describe("claims over HTTP", () => {
   it("the notice board folds a sanitation round's claims into one line that opens to every household (open when printed)", async () => {
     const villager = await login("13900000001");
     const v = (await q.get<{ id: number }>("select id from villages order by id"))!.id;
-    const round = (await q.get<{ id: number; title: string }>("select id, title from sanitation_rounds where village_id = ? and status = 'published'", v))!;
+    const round = (await q.get<{ id: number; title: string }>("select id, title from sanitation_rounds where village_id = ? and status = 'published' order by id desc limit 1", v))!;
     const credited = (await q.value<number>("select count(*) as n from claims where source_kind = 'round' and source_id = ? and status = 'credited' and points > 0", round.id))!;
     expect(credited).toBeGreaterThanOrEqual(5);
     const page = (await villager.get(`/v/${v}/notice`)).text;

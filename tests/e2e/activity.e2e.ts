@@ -32,7 +32,7 @@ describe("activity check-in by the rotating QR", () => {
     await organiser.getByRole("link", { name: "活动管理" }).first().click();
     await organiser.waitForURL(/\/v\/\d+\/activities$/);
     await shot(organiser, "activity-staff-list");
-    await organiser.getByRole("link", { name: /垃圾分类宣传/ }).click();
+    await organiser.getByRole("link", { name: /垃圾分类宣传 进行中/ }).click(); // the demo's past ones of that name have ended
     await organiser.waitForURL(/\/v\/\d+\/activities\/\d+$/);
     await organiser.getByTestId("show-qr").click();
     await organiser.waitForURL(/\/qr$/);

@@ -243,7 +243,7 @@ describe("a sanitation round on the phone", () => {
     await form.getByRole("button", { name: "提交复查申请" }).click();
     await villager.getByText("复查申请已提交").waitFor();
     await shot(villager, "sanitation-17-request-sent");
-    const published = (await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = 'published' and id <> ? order by id limit 1", villageId, roundId)).id;
+    const published = (await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = 'published' and id <> ? order by id desc limit 1", villageId, roundId)).id;
     await committee.goto(`/v/${villageId}/rounds/${published}`);
     await committee.getByRole("button", { name: "同意复查" }).click();
     await committee.getByText("已同意复查").waitFor();

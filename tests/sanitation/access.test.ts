@@ -50,7 +50,7 @@ beforeAll(async () => {
   const villager = (await one<{ household_id: number }>("select m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager)).household_id;
   const [own, other] = await Promise.all((await q.all<{ id: number }>("select id from villages order by id")).map(async ({ id: v }): Promise<Ids> => {
     const open = (await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = 'open'", v)).id;
-    const pub = (await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = 'published'", v)).id;
+    const pub = (await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = 'published' order by id desc limit 1", v)).id;
     const inspector = (await one<{ user_id: number }>("select r.user_id from user_roles r join users u on u.id = r.user_id where r.village_id = ? and r.role = 'inspector' order by u.phone limit 1", v)).user_id;
     const home = (await one<{ household_id: number } | undefined>("select m.household_id from users u join members m on m.id = u.member_id where u.id = ?", inspector))?.household_id ?? 0;
     const sh = (await one<{ id: number }>(

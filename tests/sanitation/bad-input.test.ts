@@ -44,7 +44,7 @@ beforeAll(async () => {
   database = openDatabase(server.database);
   for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
   const [v, v2] = await sqlOn(database).all<{ id: number }>("select id from villages order by id");
-  const round = async (village: number, status: string) => String((await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = ?", village, status)).id);
+  const round = async (village: number, status: string) => String((await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = ? order by id desc limit 1", village, status)).id);
   const inspector = await one<{ id: number; household_id: number }>("select u.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.inspector);
   Object.assign(ids, {
     V: String(v.id), V2: String(v2.id), OPEN: await round(v.id, "open"), PUB: await round(v.id, "published"), OPEN2: await round(v2.id, "open"),

@@ -73,7 +73,7 @@ beforeAll(async () => {
   database = openDatabase(server.database);
   for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
   const v = (await one<{ id: number }>("select id from villages order by id limit 1")).id;
-  const round = async (status: string) => (await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = ?", v, status)).id;
+  const round = async (status: string) => (await one<{ id: number }>("select id from sanitation_rounds where village_id = ? and status = ? order by id desc limit 1", v, status)).id;
   const inspector = await one<{ household_id: number }>("select m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.inspector);
   Object.assign(ids, { V: String(v), OPEN: String(await round("open")), PUB: String(await round("published")), CL: String((await one<{ id: number }>("select id from checklists where village_id = ? order by id", v)).id) });
   ids.SH = String((await one<{ id: number }>(

@@ -155,7 +155,7 @@ describe("after the sale", () => {
   it("closes the day, and the settlement CSV opens in Excel with Chinese", async () => {
     const day = await c.keeper.post(`/v/${v1}/store/day`, { intent: "day.close", storeId: String((await one<{ id: number }>("select id from stores where village_id = ? order by id", v1)).id) });
     expect(day.status).toBe(200);
-    expect(await count("select count(*) as n from day_closes where village_id = ?", v1)).toBe(1);
+    expect(await count("select count(*) as n from day_closes where village_id = ? and day = ?", v1, new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10))).toBe(1);
     expect((await c.committee.post(`/v/${v1}/store/day`, { intent: "day.close" })).status).toBe(403);
     const csv = await fetch(`${server.url}/v/${v1}/store/settlement.csv`, { headers: { cookie: [...c.committee.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
     expect(csv.headers.get("content-type")).toContain("text/csv");
