@@ -21,6 +21,8 @@ const FROM = chinaDay(Date.now() - 90 * DAY);
 
 /** The page is no wider than the phone, and each of its buttons and choices is at least 44 × 44. */
 async function fitsThePhone(page: Page): Promise<void> {
+  // After a client-side navigation the URL changes before React has drawn the page: wait for the form.
+  await page.locator("form.export-form").waitFor();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   const targets = [
     ...(await page.locator("form.export-form button").all()),
