@@ -6,7 +6,7 @@ import type { Role } from "../app/platform/roles";
 export type { Role };
 
 export type AccountKind = "household" | "issuance" | "store";
-export type TxnKind = "award" | "deduction" | "redemption" | "reversal" | "adjustment";
+export type TxnKind = "award" | "deduction" | "redemption" | "reversal" | "adjustment" | "expiry";
 export type HoldStatus = "active" | "released" | "converted";
 
 export interface TownshipTable {

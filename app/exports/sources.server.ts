@@ -99,7 +99,7 @@ const villageCol: Column = { header: "村", type: "text", width: 12 };
 const withVillage = (scope: Scope, columns: Column[]): Column[] => (scope.villageColumn ? [villageCol, ...columns] : columns);
 const rowOf = (scope: Scope, village: string, cells: Row): Row => (scope.villageColumn ? [village, ...cells] : cells);
 
-const TXN_KINDS: Record<TxnKind, string> = { award: "奖励", deduction: "扣分", redemption: "兑换", reversal: "冲正", adjustment: "调整" };
+const TXN_KINDS: Record<TxnKind, string> = { award: "奖励", deduction: "扣分", redemption: "兑换", reversal: "冲正", adjustment: "调整", expiry: "过期" };
 const ACCOUNT_KINDS = { household: "住户", issuance: "村积分发放", store: "超市" } as const;
 const ORDER_STATES: Record<OrderStatus, string> = { ...ORDER_STATE_WORDS, replaced: "已换新码" };
 const CHANNELS = { phone: "手机扫码", counter: "柜台" } as const;

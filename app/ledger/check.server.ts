@@ -115,7 +115,8 @@ async function replay(k: Kysely<Database>): Promise<Recomputed> {
     if (e.account_kind === "household") {
       const b = (householdBalance.get(e.account_id) ?? 0) + e.amount;
       householdBalance.set(e.account_id, b);
-      if (e.kind === "redemption" && e.amount < 0 && b < 0) r.overdrawn++;
+      // Only deductions and corrections may overdraw; a redemption or an expiry takes what was there.
+      if ((e.kind === "redemption" || e.kind === "expiry") && e.amount < 0 && b < 0) r.overdrawn++;
     }
     if (r.chain.ok) {
       const txn: TxnRow = {
@@ -249,7 +250,7 @@ async function checks(k: Kysely<Database>): Promise<CheckResult[]> {
     )
     .executeTakeFirstOrThrow();
   out.push(result("交易指向的申报和兑换单确实存在且属于同一个村", dangling.n, "全部一致", "{n} 笔交易指向不存在或别村的申报、兑换单"));
-  out.push(result("兑换从未使余额为负", r.overdrawn, `${r.households} 个农户账户逐笔重放无误`, "{n} 笔兑换使余额为负"));
+  out.push(result("兑换和过期从未使余额为负", r.overdrawn, `${r.households} 个农户账户逐笔重放无误`, "{n} 笔兑换或过期使余额为负"));
 
   // A converted hold names its redemption, which took exactly the held amount from its account.
   const holds = await k

@@ -3,7 +3,7 @@ import { formatTime } from "~/platform/format";
 import type { EntryView } from "./statement.server";
 import { ListRow } from "~/ui/list-row";
 
-const KIND: Record<string, string> = { award: "奖励", deduction: "扣分", redemption: "兑换", reversal: "冲正", adjustment: "调整" };
+const KIND: Record<string, string> = { award: "奖励", deduction: "扣分", redemption: "兑换", reversal: "冲正", adjustment: "调整", expiry: "过期" };
 
 export function EntryList({ entries }: { entries: EntryView[] }) {
   if (entries.length === 0) return <p className="muted">还没有积分记录</p>;

@@ -5,7 +5,7 @@ import crypto from "node:crypto";
 import type { Selectable } from "kysely";
 import type { LedgerTransactionTable, TxnKind } from "../../db/schema";
 import { chinaMonth, chinaYear, now } from "~/platform/clock.server";
-import { APPENDS, constant, atomically, db, lockLedgerChain, unitOfWork } from "~/platform/database.server";
+import { APPENDS, constant, atomically, db, lockLedgerChain, lockVillageStore, unitOfWork } from "~/platform/database.server";
 
 export interface Actor {
   userId: number | null;
@@ -656,4 +656,98 @@ export async function redeem(r: {
       ],
     });
   }, APPENDS);
+}
+
+// ---- expiry (积分清零 / 过期) ---------------------------------------------------
+
+export interface Expiry {
+  householdId: number;
+  /** The village's period this expiry closes: "2026" (year end) or "2027-03" (N months after earning). */
+  period: string;
+  /** Points earned since then are kept; null: every spendable point expires (year end). */
+  keepEarnedSince: number | null;
+  actor: Actor;
+  memo: string;
+}
+
+/**
+ * What would expire now: the balance less what was earned since `keepEarnedSince` (oldest points are
+ * spent first, so what was redeemed or deducted came out of the old ones), never more than is spendable
+ * (held points never expire), never below zero.
+ */
+async function expirable(accountId: number, balance: number, keepEarnedSince: number | null, at: number): Promise<number> {
+  const held = await heldOn(accountId, at);
+  let keep = 0;
+  if (keepEarnedSince !== null) {
+    // Awards since then, net of their reversals (a reversal counts with the award it undoes).
+    const row = await db()
+      .selectFrom("ledger_entries as e")
+      .innerJoin("ledger_transactions as t", "t.id", "e.txn_id")
+      .leftJoin("ledger_transactions as o", "o.id", "t.reverses_id")
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("e.amount"), eb.lit(0)).as("earned"))
+      .where("e.account_id", "=", accountId)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb("t.kind", "=", constant("award")), eb("t.created_at", ">=", keepEarnedSince)]),
+          eb.and([eb("t.kind", "=", constant("reversal")), eb("o.kind", "=", constant("award")), eb("o.created_at", ">=", keepEarnedSince)]),
+        ]),
+      )
+      .executeTakeFirstOrThrow();
+    keep = Math.max(row.earned, 0);
+  }
+  return Math.max(0, Math.min(balance - held, balance - keep));
+}
+
+/** The amount `expire` would post now, for the household's notice. Reads only. */
+export async function expiringAmount(householdId: number, keepEarnedSince: number | null): Promise<number> {
+  const acc = await db().selectFrom("accounts").select(["id", "balance"]).where("household_id", "=", householdId).executeTakeFirst();
+  if (!acc) return 0;
+  return expirable(acc.id, acc.balance, keepEarnedSince, now());
+}
+
+/** The idempotency key of a household's expiry for a period: one per household and period. */
+export const expiryKey = (householdId: number, period: string) => `expiry:${householdId}:${period}`;
+
+/**
+ * Expires a household's points for one period, as a transaction of kind `expiry` back to the village's
+ * issuance account (the year's score is left alone). Once per household and period: a re-run, or a
+ * second process, gets the first answer (created false), even after the committee reversed it.
+ * Nothing to expire: null, nothing written. Runs under the village's store lock, like a checkout's
+ * hold: a hold placed at the same moment either counts as held here or finds the points gone.
+ */
+export function expire(e: Expiry): Promise<PostResult | null> {
+  const idemKey = expiryKey(e.householdId, e.period);
+  // The request is the household and the period: the amount is the ledger's to work out.
+  const hash = requestHash({ expire: e.householdId, period: e.period });
+  return unitOfWork(async () => {
+    const replay = await replayed(idemKey, hash);
+    if (replay) return replay;
+    const acc = await db()
+      .selectFrom("accounts as h")
+      .innerJoin("accounts as i", (j) => j.onRef("i.village_id", "=", "h.village_id").on("i.kind", "=", constant("issuance")))
+      .select(["h.id", "h.village_id", "i.id as issuance"])
+      .where("h.household_id", "=", e.householdId)
+      .executeTakeFirst();
+    if (!acc) throw new LedgerError("not_found", "该户没有积分账户");
+    await lockVillageStore(acc.village_id);
+    await lockLedgerChain();
+    // Read again under both locks: another process may have expired it meanwhile.
+    const again = await replayed(idemKey, hash);
+    if (again) return again;
+    const { balance } = await db().selectFrom("accounts").select("balance").where("id", "=", acc.id).executeTakeFirstOrThrow();
+    const amount = await expirable(acc.id, balance, e.keepEarnedSince, now());
+    if (amount <= 0) return null;
+    const year = chinaYear(now());
+    return answer(await postInTxn(
+      {
+        villageId: acc.village_id, kind: "expiry", idemKey, actor: e.actor, memo: e.memo, keyChecked: true, checkedAccounts: [acc.issuance],
+        cause: { kind: "expiry", id: null },
+        legs: [
+          { accountId: acc.id, amount: -amount, scoreDelta: 0, scoreYear: year },
+          { accountId: acc.issuance, amount, scoreDelta: 0, scoreYear: year, issuance: true },
+        ],
+      },
+      hash,
+    ));
+  }, { perVillage: true });
 }

@@ -3,7 +3,7 @@
 // 0012), balances and who earned lately from accounts, the rest from claims, objections, rounds and
 // settlements. Nothing here reads ledger_entries: on a county's ledger that is millions of rows.
 import { chinaMonthStart, now } from "~/platform/clock.server";
-import { sql, type ExpressionBuilder } from "kysely";
+import type { ExpressionBuilder } from "kysely";
 import type { Database } from "../../db/schema";
 import { constant, db } from "~/platform/database.server";
 import {
@@ -25,13 +25,13 @@ export async function monthFigures(r: Range, villageId?: number): Promise<Map<nu
     .selectFrom("ledger_months")
     .select((eb) => {
       // Sum of `points` over the rows that match, signed as given (`-1` turns debits into positive figures).
-      const part = (sign: 1 | -1, kind: "award" | "deduction" | "redemption" | null, reversal: 0 | 1, category?: "volunteer" | "sanitation" | "family" | "other") => {
+      const part = (sign: 1 | -1, kind: "award" | "deduction" | "redemption" | "expiry" | null, reversal: 0 | 1, category?: "volunteer" | "sanitation" | "family" | "other") => {
         let when = eb("reversal", "=", constant(reversal));
         if (kind) when = eb.and([when, eb("kind", "=", constant(kind))]);
         if (category === "other") when = eb.and([when, eb("category", "not in", [constant("volunteer"), constant("sanitation"), constant("family")])]);
         else if (category) when = eb.and([when, eb("category", "=", constant(category))]);
-        const value = sign === 1 ? eb.ref("points") : eb(sql<number>`0`, "-", eb.ref("points"));
-        return eb.fn.sum<number>(eb.case().when(when).then(value).else(sql<number>`0`).end());
+        const value = sign === 1 ? eb.ref("points") : eb.neg(eb.ref("points"));
+        return eb.fn.sum<number>(eb.case().when(when).then(value).else(eb.lit(0)).end());
       };
       return [
         "village_id",
@@ -42,6 +42,7 @@ export async function monthFigures(r: Range, villageId?: number): Promise<Map<nu
         part(1, "award", 0, "other").as("other"),
         part(-1, "deduction", 0).as("deducted"),
         part(-1, "redemption", 0).as("redeemed"),
+        part(-1, "expiry", 0).as("expired"),
         part(1, null, 1).as("reversed"),
         eb.fn.sum<number>("points").as("net"),
       ];
@@ -73,7 +74,8 @@ export async function monthFigures(r: Range, villageId?: number): Promise<Map<nu
     f.deducted = Number(row.deducted);
     f.redeemed = Number(row.redeemed);
     f.reversed = Number(row.reversed);
-    // An adjustment counts in the net change only. Expired stays 0 until points can expire (issue 17).
+    f.expired = Number(row.expired);
+    // An adjustment counts in the net change only.
     f.net = Number(row.net);
   }
   for (const s of settled) cell(s.village_id, s.month).settledFen += Number(s.fen);

@@ -155,7 +155,7 @@ export function OutgoingByMonth({ rows, id = "outgoing" }: { rows: MonthRow[]; i
     <ChartPair
       id={id}
       title="每月扣分、兑换和结算"
-      note="撤销：冲正和作废退回的积分，正数是退回农户，负数是从农户收回。过期：积分过期功能上线后填入。"
+      note="撤销：冲正和作废退回的积分，正数是退回农户，负数是从农户收回。过期：按本村积分有效期清零的积分（撤销过期记在“撤销”里）。"
       chart={<ColumnChart id={`${id}-chart`} title="每月扣分和兑换的积分，叠放" months={monthsOf(rows)} series={OUT_SERIES} values={rows.map((r) => [r.deducted, r.redeemed])} />}
     >
       <table>

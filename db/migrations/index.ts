@@ -14,6 +14,7 @@ import * as m0010 from "./0010_sign_in_throttle";
 import * as m0011 from "./0011_elder_mode";
 import * as m0012 from "./0012_ledger_months";
 import * as m0013 from "./0013_ranking_names";
+import * as m0014 from "./0014_expiry_kind";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "0011_elder_mode": m0011,
   "0012_ledger_months": m0012,
   "0013_ranking_names": m0013,
+  "0014_expiry_kind": m0014,
 };
