@@ -736,3 +736,47 @@ export interface Database {
 export type Campaign = Selectable<CampaignTable>;
 export type CampaignCategory = Selectable<CampaignCategoryTable>;
 export type CampaignNomination = Selectable<CampaignNominationTable>;
+
+// ---- 批量发放 bulk awards (0016) ----------------------------------------------------------------------
+
+export type BulkBatchStatus = "filing" | "done";
+export type BulkHouseholdStatus = "waiting" | "filed" | "skipped";
+
+export interface BulkBatchTable {
+  id: Generated<number>;
+  village_id: number;
+  rule_id: number;
+  /** Made when the committee previewed; unique, so the same form sent twice files one batch. */
+  key: string;
+  filer_user_id: number;
+  filer_role: string;
+  chosen: string;
+  occurred_at: number;
+  quantity: number;
+  points: number;
+  note: Generated<string>;
+  households: number;
+  filed: Generated<number>;
+  skipped: Generated<number>;
+  status: BulkBatchStatus;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BulkBatchHouseholdTable {
+  id: Generated<number>;
+  batch_id: number;
+  village_id: number;
+  household_id: number;
+  member_id: number | null;
+  status: BulkHouseholdStatus;
+  reason: string | null;
+  claim_id: number | null;
+}
+
+export interface Database {
+  bulk_batches: BulkBatchTable;
+  bulk_batch_households: BulkBatchHouseholdTable;
+}
+
+export type BulkBatch = Selectable<BulkBatchTable>;

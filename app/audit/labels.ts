@@ -90,6 +90,9 @@ export const ACTION_LABELS: Record<string, string> = {
   "export.claims": "导出积分申报",
   "export.orders": "导出兑换单",
   "export.settlements": "导出月度结算",
+  // issue 17: bulk awards (批量发放)
+  "bulk.create": "新建批量发放",
+  "bulk.done": "批量发放登记完成",
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -174,6 +177,11 @@ const FIELD_LABELS: Record<string, string> = {
   to: "结束日期",
   format: "文件格式",
   scope: "导出范围",
+  // bulk awards
+  rule: "积分细则",
+  chosen: "发给",
+  filed: "已登记户数",
+  skipped: "跳过户数",
 };
 
 // Stored enum values as the log shows them ("status: open → closed" reads 状态：未结束 → 已结束).

@@ -6,6 +6,7 @@ import { expireOrders } from "~/store/checkout.server";
 import { DEMO_PIN } from "../../db/seed/store.server";
 import { releaseExpiredHolds } from "~/ledger/ledger.server";
 import { creditDueClaims } from "~/claims/claims.server";
+import { resumeBulkBatches, stopBackground } from "~/bulk/bulk.server";
 import { cleanStoredPhotos } from "~/photos/cleanup.server";
 import { describeTestClock } from "./test-clock.server";
 import { ROLE_LABELS, type Role } from "./roles";
@@ -87,10 +88,17 @@ async function jobs(): Promise<void> {
   } catch (e) {
     console.error("定时任务出错", e);
   }
+  try {
+    // 批量发放 left filing by a process that stopped: resumed where it stopped (rows file once each).
+    await resumeBulkBatches();
+  } catch (e) {
+    console.error("定时任务出错", e);
+  }
 }
 
 export async function shutdown(): Promise<void> {
   if (timer) clearInterval(timer);
   await scheduled;
+  await stopBackground(); // a large 批量发放 still filing ends its chunk (the rest resumes at the next start)
   await closeDatabase();
 }

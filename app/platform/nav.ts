@@ -41,6 +41,7 @@ export function navFor(roles: { role: Role; villageId: number | null }[], hasHou
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/claims/new`, label: "登记积分", work: true });
   // Committee members run activities; inspectors see the ones they organise.
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/activities`, label: "活动管理", work: true });
+  for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/bulk`, label: "批量发放", work: true });
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/rounds`, label: "卫生评比", work: true, waits: { kind: "rounds", villageId: v } });
   // Honour campaigns: the committee runs them; villagers reach theirs from the notice board.
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/campaigns`, label: "评选管理", work: true });

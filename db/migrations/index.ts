@@ -15,6 +15,7 @@ import * as m0011 from "./0011_elder_mode";
 import * as m0012 from "./0012_ledger_months";
 import * as m0013 from "./0013_ranking_names";
 import * as m0014 from "./0014_expiry_kind";
+import * as m0016 from "./0016_bulk_awards";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   "0012_ledger_months": m0012,
   "0013_ranking_names": m0013,
   "0014_expiry_kind": m0014,
+  "0016_bulk_awards": m0016,
 };

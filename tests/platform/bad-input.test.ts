@@ -791,6 +791,80 @@ FORMS.push({
   ],
 });
 
+// issue 17: bulk awards — 批量发放's two posts. 预览 writes nothing even when valid; its base names a
+// 户号 the village does not have, so the base itself is refused (the anchor of accepted values). The
+// confirm's base carries points that do not match the rule, so it is refused too. Real batches, the
+// same key twice and races: tests/bulk/.
+const BULK_DAY = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10); // yesterday, China time
+const BULK_UNKNOWN = /本村没有这些户号/;
+const BULK_QTY = "数量应为正数，如 1 或 2.5";
+FORMS.push(
+  {
+    form: "bulk: preview",
+    who: "committee",
+    url: "/v/{V}/bulk/new",
+    base: { intent: "preview", ruleId: "{R}", mode: "list", codes: "NOPE-1", date: BULK_DAY, quantity: "1", note: "基础分" },
+    fields: {
+      ruleId: { at: "b-ruleId-err", type: "digits", rules: every(rej("请选择加分细则")) },
+      mode: { at: "b-mode-err", type: "text", rules: every(rej("请选择发给哪些户")) },
+      codes: {
+        at: "b-codes-err",
+        type: "text",
+        rules: {
+          ...every(rej(BULK_UNKNOWN)),
+          empty: rej("请填写户号名单"),
+          missing: rej("请填写户号名单"),
+          huge: rej(/户号名单太长了/),
+          fullWidth: ok("full-width digits are made ASCII: 户号 123 is the village's"),
+          markup: rej("户号名单不能包含 < 或 > 符号"),
+          bidi: rej(invisible("户号名单")),
+          zeroWidth: rej(invisible("户号名单")),
+        },
+      },
+      date: { at: "b-date-err", type: "text", rules: every(rej("请选择日期")) },
+      quantity: {
+        at: "b-quantity-err",
+        type: "digits",
+        rules: { ...every(rej(BULK_QTY)), missing: rej("请填写数量"), fullWidth: rej(/次数应为 1 到 100 的整数|小时数应为 0.5 到 24/) },
+      },
+      note: { at: "b-note-err", type: "text", rules: text("说明", 200, false) },
+    },
+    anchor: (field) => (field === "codes" ? an({ quantity: "0" }, e400("数量必须大于 0", "b-quantity-err")) : an({}, e400(BULK_UNKNOWN, "b-codes-err"))),
+    extra: [
+      { name: "rule of another village", body: { ruleId: "{R2}" }, expect: e400("请从列表中选择本村的加分细则", "b-ruleId-err") },
+      { name: "rule that does not exist", body: { ruleId: "999999999999" }, expect: e400("请从列表中选择本村的加分细则", "b-ruleId-err") },
+      { name: "grid of another village", body: { mode: "grid", gridId: "{G2}" }, expect: e400("请从列表中选择本村的网格", "b-gridId-err") },
+      { name: "grid not chosen", body: { mode: "grid", gridId: "" }, expect: e400("请选择网格", "b-gridId-err") },
+      { name: "grid id markup", body: { mode: "grid", gridId: MARKUP }, expect: e400("请选择网格", "b-gridId-err") },
+      { name: "file mode without a file", body: { mode: "file" }, expect: e400("请先选择户号 CSV 文件", "b-file-err") },
+      { name: "5001 户号", body: { codes: Array.from({ length: 5001 }, (_, i) => `Z${i}`).join(",") }, expect: e400("一次最多 5000 户，请分成几批", "b-codes-err") },
+      { name: "only separators", body: { codes: " ，、\n;" }, expect: e400("名单里没有户号，请填写要发放的户号", "b-codes-err") },
+      { name: "a date to come", body: { date: "2999-01-01" }, expect: e400("日期不能晚于今天", "b-date-err") },
+      { name: "quantity 0", body: { quantity: "0" }, expect: e400("数量必须大于 0", "b-quantity-err") },
+      { name: "totally empty body", body: {}, exact: true, expect: e400(BAD_REQUEST, "form") },
+      ...badIntents("bulk.file", { ruleId: "{R}" }).filter((x) => x.name !== "totally empty body"),
+    ],
+  },
+  {
+    form: "bulk: confirm",
+    who: "committee",
+    url: "/v/{V}/bulk/new",
+    base: { intent: "file", key: "sweep-key-0123456789", ruleId: "{R}", mode: "all", date: BULK_DAY, quantity: "1", note: "", points: "999999", households: "{H}" },
+    fields: {
+      key: { at: "form", type: "text", rules: every(rej(BAD_REQUEST, { at: "form" })) },
+      points: { at: "form", type: "digits", rules: every(rej(BAD_REQUEST, { at: "form" })) },
+      households: { at: "form", type: "digits", rules: every(rej(BAD_REQUEST, { at: "form" })) },
+    },
+    extra: [
+      { name: "points that no longer match the rule", body: {}, expect: e400(/的分值已经改了，请重新预览/, "form") },
+      { name: "rule of another village", body: { ruleId: "{R2}" }, expect: e400(/请从列表中选择本村的加分细则/, "form") },
+      { name: "approve all of a batch that does not exist", url: "/v/{V}/bulk/99999999", body: { intent: "approve_all" }, exact: true, expect: e404 },
+      { name: "batch id not a number", url: "/v/{V}/bulk/abc", body: { intent: "approve_all" }, exact: true, expect: e404 },
+      { name: "batch page: unknown intent", url: "/v/{V}/bulk/99999999", body: { intent: "approve" }, exact: true, expect: e404 },
+    ],
+  },
+);
+// end issue 17: bulk awards
 // ---- turning the table into requests ---------------------------------------------------------------
 
 interface Case {
