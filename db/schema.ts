@@ -780,3 +780,24 @@ export interface Database {
 }
 
 export type BulkBatch = Selectable<BulkBatchTable>;
+
+// ---- offline sanitation saves (0019) --------------------------------------------
+export interface InspectionSaveTable {
+  id: Generated<number>;
+  key: string;
+  village_id: number;
+  round_id: number;
+  household_id: number;
+  user_id: number;
+  kind: "scored" | "absent";
+  outcome: "saved" | "superseded";
+  inspection_id: number | null;
+  total: number | null;
+  tier: string | null;
+  client_at: number;
+  saved_at: number;
+}
+
+export interface Database {
+  inspection_saves: InspectionSaveTable;
+}

@@ -8,6 +8,7 @@ import { InspectionTag } from "~/sanitation/sanitation";
 import { idParam } from "~/platform/access.server";
 import { lastDayLabel, SANITATION_MAX, tierRange } from "~/sanitation/labels";
 import { scoreHouseholdAction, scoreHouseholdPage, type Reply } from "~/sanitation/pages.server";
+import { useKeepOffline, useOfflineScoring } from "~/sanitation/offline-scoring";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.household.number ?? ""}号户 · 卫生检查 · 积分超市` }];
@@ -34,16 +35,22 @@ export default function ScoreHousehold() {
   const values: Record<string, string> | null = result && !result.ok ? result.values : null;
   // After the last day only a household sent back (退回重评) can be scored.
   const canSave = (d.round.status === "open" && (!d.ended || i?.status === "returned")) || d.reopened;
+  const label = `${h.number}号户 ${h.head ?? ""}`.trim();
+  const offline = useOfflineScoring(d.villageId, d.round.id, null);
+  const keep = useKeepOffline(d.villageId, d.round.id, h.id, label, d.round.checklist);
   const current = (k: number) => values?.[`s${k}`] ?? String(i?.scores?.[k] ?? d.round.checklist.items[k].max);
   return (
     <>
-      <p className="muted small"><Link className="back" to={base}>‹ 农户列表（已评 {d.done}/{d.total}）</Link></p>
+      <p className="muted small"><Link className="back" to={base} reloadDocument={!offline.online}>‹ 农户列表（已评 {d.done}/{d.total}）</Link></p>
+      {!offline.online ? <p className="offline-now" role="status">现在没有网络。保存的评分先存在手机上，有网后自动发送。</p> : null}
+      {offline.waiting > 0 ? <p><Link to={base} reloadDocument={!offline.online} className="kept kept-waiting kept-link">还有 {offline.waiting} 户待发送，去农户列表看</Link></p> : null}
       <section className="card">
         <FormOk message={d.saved} />
         <h1 data-testid="household-title">{h.number}号户 {h.head ?? ""}</h1>
         <p className="muted">{h.address}{h.grid ? ` · ${h.grid}` : ""} · <InspectionTag status={i?.status ?? null} />{i?.status === "scored" ? ` ${i.total} 分 ${i.tier}（${d.inspector}）` : ""}</p>
         {i?.returned_reason && i.status === "returned" ? <p className="conflict">退回重评：{i.returned_reason}</p> : null}
         {i?.status === "absent" ? <p className="muted">上次未检查：{i.absent_reason}</p> : null}
+        <FormError message={keep.error} />
         <FormError message={scoreErr._form ?? absentErr._form ?? (result && !["score", "absent"].includes(result.intent) ? result.errors._form : null)} />
         {d.conflict ? <p className="conflict" role="alert">{d.conflict}</p> : null}
         {!canSave ? <p className="conflict">{d.round.status === "published" ? "评比已公布，不能再改分" : d.ended ? `这轮评比 ${lastDayLabel(d.round.ends_at)} 已结束，不能再评分；需要改分请村委退回重评` : "评比还没开始"}</p> : null}
@@ -52,7 +59,7 @@ export default function ScoreHousehold() {
         <>
           <section className="card">
             {/* keyed by household: the next household's form must not keep the previous one's typed values */}
-            <Form method="post" encType="multipart/form-data" noValidate key={h.id}>
+            <Form method="post" encType="multipart/form-data" noValidate key={h.id} onSubmit={keep.onSubmit}>
               <input type="hidden" name="intent" value="score" />
               <p className="muted small">{d.round.checklist.tiers.map((_, k) => tierRange(d.round.checklist.tiers, k)).join("，")}</p>
               <input type="hidden" name="version" value={i?.version ?? 0} />
@@ -87,7 +94,7 @@ export default function ScoreHousehold() {
           <section className="card" key={`absent-${h.id}`}>
             <details open={!!absentErr.reason}>
               <summary>家里没人？标记未检查</summary>
-              <Form method="post" noValidate key={h.id}>
+              <Form method="post" noValidate key={h.id} onSubmit={keep.onSubmit}>
                 <input type="hidden" name="intent" value="absent" />
                 <input type="hidden" name="version" value={i?.version ?? 0} />
                 <label htmlFor="f-reason">未检查原因</label>

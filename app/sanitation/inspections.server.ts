@@ -170,12 +170,19 @@ export function scoreSchema(checklist: ChecklistSpec) {
 export const absentSchema = z.object({ reason: textSchema("未检查原因", SANITATION_MAX.absentReason), version: versionSchema });
 
 export type SaveResult =
-  | { ok: true; inspectionId: number; total: number | null; tier: string | null; repeated: boolean }
+  // superseded: a keyed save older (by the phone's clock) than one already written changed nothing.
+  | { ok: true; inspectionId: number; total: number | null; tier: string | null; repeated: boolean; superseded?: boolean }
   | { ok: false; errors: Record<string, string>; status: number };
 
 interface Inspector {
   userId: number;
   role: string;
+}
+
+/** A save the phone kept and sends with its own key (sanitation/offline.server.ts); clientAt is when it was tapped. */
+export interface SaveKey {
+  key: string;
+  clientAt: number;
 }
 
 type Values = { kind: "scored"; scores: number[]; total: number; tier: string; note: string } | { kind: "absent"; reason: string };
@@ -192,7 +199,71 @@ const RACED = "这户刚由其他检查员保存，没有保存你的评分。�
  * The checks and the write in one unit of work, so two saves of one household never both pass the
  * version check. Returns the photo files the save replaced (to remove once committed).
  */
-function writeInspection(by: Inspector, round: RoundRow, householdId: number, version: number, v: Values, photos: StoredPhoto[]): Promise<{ result: SaveResult; replaced: string[] }> {
+async function writeInspection(by: Inspector, round: RoundRow, householdId: number, version: number, v: Values, photos: StoredPhoto[], keyed?: SaveKey): Promise<{ result: SaveResult; replaced: string[] }> {
+  if (!keyed) return checkAndWrite(by, round, householdId, version, v, photos);
+  try {
+    return await unitOfWork(async (tx) => {
+      // First statement of the unit: the key's row is the lock. A second send of the key waits here
+      // until the first commits (PostgreSQL), then finds the row and answers as the first did.
+      const claimed = await tx
+        .insertInto("inspection_saves")
+        .values({ key: keyed.key, village_id: round.village_id, round_id: round.id, household_id: householdId, user_id: by.userId, kind: v.kind, outcome: "saved", client_at: keyed.clientAt, saved_at: now() })
+        .onConflict((oc) => oc.column("key").doNothing())
+        .returning("id")
+        .executeTakeFirst();
+      // A resend's photos were stored before this unit: attached to nothing, swept after it.
+      if (!claimed) return { result: await keyedAnswer(by, round.id, householdId, keyed.key), replaced: photos.map((p) => p.file) };
+      const out = await checkAndWrite(by, round, householdId, version, v, photos, keyed);
+      if (!out.result.ok) throw new KeyedRefusal(out.result); // nothing stays written, the key's row neither
+      await tx
+        .updateTable("inspection_saves")
+        .set({ outcome: out.result.superseded ? "superseded" : "saved", inspection_id: out.result.inspectionId, total: out.result.total, tier: out.result.tier })
+        .where("key", "=", keyed.key)
+        .execute();
+      return out;
+    });
+  } catch (e) {
+    if (e instanceof KeyedRefusal) return { result: e.result, replaced: [] };
+    throw e;
+  }
+}
+
+class KeyedRefusal extends Error {
+  constructor(readonly result: SaveResult) {
+    super("refused");
+  }
+}
+
+/** What a key that was saved before answers: the first save's result, for its own inspector and household only. */
+async function keyedAnswer(by: Inspector, roundId: number, householdId: number, key: string): Promise<SaveResult> {
+  const row = await db().selectFrom("inspection_saves").selectAll().where("key", "=", key).executeTakeFirstOrThrow();
+  if (row.user_id !== by.userId || row.round_id !== roundId || row.household_id !== householdId || row.inspection_id === null) {
+    return refused(409, "这次保存的编号已经用过了，没有保存。请重新打开这户再评分");
+  }
+  return { ok: true, inspectionId: row.inspection_id, total: row.total, tier: row.tier, repeated: true, ...(row.outcome === "superseded" ? { superseded: true } : {}) };
+}
+
+/**
+ * Between two keyed saves of one household by one inspector the later tap on the phone wins, whatever order they
+ * arrive in: an older one arriving after a newer one was written changes nothing (it is answered
+ * as superseded, not refused: nothing is lost, the inspector's newer score stands). Saves of other
+ * inspectors are judged by the page version as before.
+ */
+async function laterSaveExists(userId: number, roundId: number, householdId: number, keyed: SaveKey): Promise<boolean> {
+  const later = await db()
+    .selectFrom("inspection_saves")
+    .select("id")
+    .where("round_id", "=", roundId)
+    .where("household_id", "=", householdId)
+    .where("user_id", "=", userId)
+    .where("outcome", "=", "saved")
+    .where("key", "<>", keyed.key)
+    .where("client_at", ">", keyed.clientAt)
+    .executeTakeFirst();
+  return later !== undefined;
+}
+
+function checkAndWrite(by: Inspector, round: RoundRow, householdId: number, version: number, v: Values, photos: StoredPhoto[], keyed?: SaveKey): Promise<{ result: SaveResult; replaced: string[] }> {
   return unitOfWork(async (tx) => {
     const done = (result: SaveResult) => ({ result, replaced: [] });
     const fresh = await roundIn(round.village_id, round.id); // the round as it is now, not as the page loaded it
@@ -203,6 +274,10 @@ function writeInspection(by: Inspector, round: RoundRow, householdId: number, ve
     const conflict = conflictMessage(await householdOfUser(by.userId) === householdId, target.recused === 1);
     if (conflict) return done(refused(403, conflict));
     const row = await inspectionOf(round.id, householdId);
+    if (keyed && row && (await laterSaveExists(by.userId, round.id, householdId, keyed))) {
+      // The photos this save brought are attached to nothing: swept after the commit.
+      return { result: { ok: true, inspectionId: row.id, total: row.total, tier: row.tier, repeated: false, superseded: true }, replaced: photos.map((p) => p.file) };
+    }
     // A send-back is the committee's decision: a form from before it (a retry, the back button) must
     // not turn the row back into the old score, whoever posts it, the original inspector included.
     if (row && row.status === "returned" && row.version !== version) {
@@ -277,7 +352,7 @@ async function sweepFiles(files: string[]): Promise<void> {
 }
 
 /** Saves one household's scores from the scoring form; writes nothing (no file either) when refused. */
-export async function saveScores(by: Inspector, round: RoundRow, householdId: number, form: FormData, raw: Record<string, string>): Promise<SaveResult> {
+export async function saveScores(by: Inspector, round: RoundRow, householdId: number, form: FormData, raw: Record<string, string>, keyed?: SaveKey): Promise<SaveResult> {
   const parsed = scoreSchema(round.checklist).safeParse(raw);
   const checked = await checkPhotos(uploadedFiles(form));
   if (!parsed.success || !checked.ok) {
@@ -293,7 +368,7 @@ export async function saveScores(by: Inspector, round: RoundRow, householdId: nu
   const stored = storePhotos(round.village_id, checked.photos); // file I/O before the unit of work, never inside it
   let out: Awaited<ReturnType<typeof writeInspection>>;
   try {
-    out = await writeInspection(by, round, householdId, data.version as number, values, stored);
+    out = await writeInspection(by, round, householdId, data.version as number, values, stored, keyed);
   } catch (e) {
     removePhotos(stored);
     throw e;
@@ -304,14 +379,14 @@ export async function saveScores(by: Inspector, round: RoundRow, householdId: nu
 }
 
 /** Marks a household 未检查 (nobody home) with a reason. */
-export async function markAbsent(by: Inspector, round: RoundRow, householdId: number, raw: Record<string, string>): Promise<SaveResult> {
+export async function markAbsent(by: Inspector, round: RoundRow, householdId: number, raw: Record<string, string>, keyed?: SaveKey): Promise<SaveResult> {
   const parsed = absentSchema.safeParse(raw);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
     if (errors.version) errors._form = errors.version;
     return { ok: false, errors, status: 400 };
   }
-  const out = await writeInspection(by, round, householdId, parsed.data.version, { kind: "absent", reason: parsed.data.reason }, []);
+  const out = await writeInspection(by, round, householdId, parsed.data.version, { kind: "absent", reason: parsed.data.reason }, [], keyed);
   if (out.result.ok) await sweepFiles(out.replaced);
   return out.result;
 }

@@ -22,6 +22,8 @@ import { fieldErrors, formToObject, readForm } from "~/platform/validation.serve
 import { formatMonth } from "~/platform/format";
 import { chinaMonth } from "~/platform/clock.server";
 import { readPhotoFile } from "~/claims/photos.server";
+import { sendKeptSave, type OfflineReply } from "./offline.server";
+import { offlineWorkerScript } from "./offline-worker.server";
 
 const BAD_REQUEST = "请求有误，请刷新页面后再试";
 // An inspection's item scores, written by the scoring form in the checklist's order.
@@ -245,6 +247,32 @@ export async function scoreHouseholdAction(request: Request, villageId: number, 
   const next = round.status === "open" ? await nextHousehold(round, by.userId, householdId) : null;
   const base = `/v/${villageId}/rounds/${roundId}/score`;
   return redirect(next ? `${base}/${next}?saved=${householdId}` : `${base}?saved=${householdId}`, 303);
+}
+
+// ---- offline scoring: the service worker and the kept saves' sending -----------------------------------
+
+/** The service worker of one round's scoring pages, for an inspector of the round; its scope is those pages only. */
+export async function offlineWorkerResponse(request: Request, villageId: number, roundId: number): Promise<Response> {
+  await assignedInspector(request, villageId, roundId);
+  const scope = `/v/${villageId}/rounds/${roundId}/score`;
+  return new Response(offlineWorkerScript(scope), {
+    headers: { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache", "service-worker-allowed": scope },
+  });
+}
+
+/** What the server holds for one household, for a phone that wants to check after sending. */
+export async function keptSavePage(request: Request, villageId: number, roundId: number, householdId: number) {
+  const { access, round } = await assignedInspector(request, villageId, roundId);
+  const one = await scoringHousehold(round, access.viewer.userId, householdId);
+  return { household: one.household.number, status: one.inspection?.status ?? null, total: one.inspection?.total ?? null, tier: one.inspection?.tier ?? null };
+}
+
+/** A save kept on the phone, sent (again): a JSON answer the phone shows beside the household. */
+export async function keptSaveAction(request: Request, villageId: number, roundId: number, householdId: number): Promise<{ reply: OfflineReply; status: number }> {
+  const access = await requireRole(request, ["inspector"], villageId);
+  const round = await roundIn(villageId, roundId); // 404 for another village's round
+  const form = await readForm(request);
+  return sendKeptSave({ userId: access.viewer.userId, role: access.role }, round, householdId, form, formToObject(form));
 }
 
 export async function recusalPage(request: Request, villageId: number) {

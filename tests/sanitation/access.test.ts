@@ -31,6 +31,10 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/rounds/{pub}", allowed: ["committee"], crossNotFound: true },
   { path: "/v/{v}/rounds/{open}/score", allowed: ["inspector"], crossNotFound: true },
   { path: "/v/{v}/rounds/{open}/score/{sh}", allowed: ["inspector"], crossNotFound: true },
+  // issue 17: offline scoring. The scoring pages' service worker, and where a phone sends a kept save (GET: what the server holds).
+  { path: "/v/{v}/rounds/{open}/score/sw.js", allowed: ["inspector"], crossNotFound: true },
+  { path: "/v/{v}/rounds/{open}/score/{sh}/send", allowed: ["inspector"], crossNotFound: true },
+  // end issue 17: offline scoring
   { path: "/v/{v}/rounds/{pub}/poster", allowed: ALL, crossNotFound: true },
   // Inspection photos, by their random key: staff of the village and the household itself (the villager's household is not this one).
   { path: "/v/{v}/rounds/{pub}/photos/{ph}", allowed: ["committee", "inspector", ...ADMINS], crossNotFound: true, crossNotFoundForAll: true, deniedNotFound: true },
@@ -141,6 +145,12 @@ describe("sanitation access table", () => {
       ["inspector", `/v/${other.v}/rounds/${other.open}/score/${other.sh}`, { intent: "score", s0: "1", s1: "1", s2: "1", s3: "1", s4: "1" }, 403],
       ["inspector", `/v/${own.v}/rounds/${other.open}/score/${other.sh}`, { intent: "score", s0: "1", s1: "1", s2: "1", s3: "1", s4: "1" }, 404],
       ["inspector", `/v/${own.v}/rounds/${own.open}/score/${other.sh}`, { intent: "score", s0: "1", s1: "1", s2: "1", s3: "1", s4: "1" }, 404],
+      // issue 17: offline scoring (a well-formed kept save, sent where it may not go)
+      ["committee", `/v/${own.v}/rounds/${own.open}/score/${own.sh}/send`, { intent: "score", key: "0b6f5a52-4c1e-4d3a-9f8e-2a1b3c4d5e6f", at: "1", s0: "1", s1: "1", s2: "1", s3: "1", s4: "1" }, 403],
+      ["inspector", `/v/${other.v}/rounds/${other.open}/score/${other.sh}/send`, { intent: "score", key: "0b6f5a52-4c1e-4d3a-9f8e-2a1b3c4d5e6f", at: "1", s0: "1", s1: "1", s2: "1", s3: "1", s4: "1" }, 403],
+      ["inspector", `/v/${own.v}/rounds/${other.open}/score/${other.sh}/send`, { intent: "score", key: "0b6f5a52-4c1e-4d3a-9f8e-2a1b3c4d5e6f", at: "1", s0: "1", s1: "1", s2: "1", s3: "1", s4: "1" }, 404],
+      ["inspector", `/v/${own.v}/rounds/${own.open}/score/${other.sh}/send`, { intent: "score", key: "0b6f5a52-4c1e-4d3a-9f8e-2a1b3c4d5e6f", at: "1", s0: "1", s1: "1", s2: "1", s3: "1", s4: "1" }, 404],
+      // end issue 17: offline scoring
       ["committee", `/v/${own.v}/admin/checklists/new`, { intent: "checklist.save", name: "偷偷建的表" }, 403],
       ["village_admin", `/v/${other.v}/admin/checklists/${other.cl}`, { intent: "checklist.retire" }, 403],
       ["village_admin", `/v/${own.v}/admin/checklists/${other.cl}`, { intent: "checklist.retire" }, 404],
