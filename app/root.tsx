@@ -2,6 +2,8 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useLocation, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import styles from "~/ui/styles.css";
+import badgeStyles from "~/notifications/badge.css";
+import { unreadCount } from "~/notifications/inbox.server";
 import { getViewer } from "~/platform/access.server";
 import { elderMode } from "~/platform/elder.server";
 import { ElderToggle } from "~/ui/elder-toggle";
@@ -10,9 +12,11 @@ import { ROLE_LABELS } from "~/platform/roles";
 import { useNonce } from "~/platform/nonce";
 import { currentEntry, menuFor } from "~/platform/nav";
 import { shellShouldRevalidate } from "~/platform/revalidate";
+import { UNREAD_CAP } from "~/notifications/limits";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
+  { rel: "stylesheet", href: badgeStyles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
@@ -30,6 +34,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       name: viewer.displayName,
       roles: [...new Set(viewer.roles.map((r) => ROLE_LABELS[r.role]))],
       nav: viewer.mustChangePassword ? [] : menuFor(viewer.roles, viewer.householdId !== null),
+      // 消息's badge: one indexed count per page (null: no inbox before the first password change).
+      unread: viewer.mustChangePassword ? null : await unreadCount(viewer.userId),
     },
   };
 }
@@ -52,6 +58,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <header className="topbar">
           <Link to="/" className="brand">积分超市</Link>
           <div className="tools">
+            {viewer && viewer.unread !== null ? <InboxLink unread={viewer.unread} /> : null}
             <ElderToggle on={!!data?.elder} />
             {viewer ? (
               <Form method="post" action="/logout" className="signout">
@@ -74,6 +81,22 @@ export function Layout({ children }: { children: ReactNode }) {
         <Scripts nonce={nonce} />
       </body>
     </html>
+  );
+}
+
+/** 消息 in the header, with the unread count; screen readers hear "消息，3 条未读". */
+function InboxLink({ unread }: { unread: number }) {
+  const shown = unread > UNREAD_CAP ? `${UNREAD_CAP}+` : String(unread);
+  return (
+    <Link to="/messages" className="inbox-link" data-testid="inbox-link">
+      消息
+      {unread > 0 ? (
+        <span className="badge" data-testid="unread-badge">
+          <span aria-hidden="true">{shown}</span>
+          <span className="sr-only">{`，${shown} 条未读`}</span>
+        </span>
+      ) : null}
+    </Link>
   );
 }
 

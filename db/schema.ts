@@ -801,3 +801,23 @@ export interface InspectionSaveTable {
 export interface Database {
   inspection_saves: InspectionSaveTable;
 }
+
+// ---- 消息 notifications (0017) ----------------------------------------------------------------------
+
+export interface NotificationTable {
+  id: Generated<number>;
+  user_id: number;
+  village_id: number;
+  kind: string;
+  title: string;
+  body: Generated<string>;
+  link: string | null;
+  /** Unique per user: the same event notifies a person once. */
+  dedupe_key: string;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface Database {
+  notifications: NotificationTable;
+}

@@ -9,6 +9,8 @@ import { now } from "~/platform/clock.server";
 import { constant, db, unitOfWork } from "~/platform/database.server";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
 import { CAPACITY_MAX, MAX_HOURS, TEXT_LIMITS } from "./labels";
+import { notifyHouseholds } from "~/notifications/notify.server";
+import * as notice from "~/notifications/notices";
 
 const HOUR = 3600_000;
 const CHINA_OFFSET_MS = 8 * HOUR;
@@ -316,6 +318,15 @@ export function cancelActivity(actor: StaffActor, villageId: number, activityId:
     const a = await activityState(villageId, activityId);
     if (a.status !== "open") return fail("_form", a.status === "cancelled" ? "活动已经取消了" : "活动已结束，不能取消");
     await tx.updateTable("activities").set({ status: "cancelled", cancel_reason: reason, updated_at: now() }).where("id", "=", activityId).execute();
+    const signedUp = await tx
+      .selectFrom("activity_signups as s")
+      .innerJoin("members as m", "m.id", "s.member_id")
+      .select("m.household_id")
+      .distinct()
+      .where("s.activity_id", "=", activityId)
+      .where("s.status", "=", "active")
+      .execute();
+    await notifyHouseholds(signedUp.map((r) => r.household_id), notice.activityCancelled({ activityId, villageId, title: a.title, reason }));
     await audit({
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.cancel", targetType: "activity", targetId: activityId,
       before: { status: a.status }, after: { status: "cancelled", cancel_reason: reason },

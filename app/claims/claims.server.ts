@@ -11,6 +11,8 @@ import { award, deduct, reverse } from "~/ledger/ledger.server";
 import { capViolation, type Counted } from "./caps.server";
 import { CLAIM_LIMITS, CLAIM_STATUS_LABELS, MAX_PHOTOS } from "./labels";
 import { newPhotoKey } from "./photos.server";
+import { notifyCommittee, notifyHousehold, notifyUsers } from "~/notifications/notify.server";
+import * as notice from "~/notifications/notices";
 import type { Role } from "~/platform/roles";
 
 export { CLAIM_STATUS_LABELS } from "./labels";
@@ -239,6 +241,9 @@ export async function approveClaim(villageId: number, claimId: number, by: Decid
     if (count >= state.needed) {
       await setStatus(claimId, "notice", { approved_at: at, notice_until: at + state.noticeDays * DAY_MS, decided_by_user_id: by.userId });
       result = state.noticeDays === 0 && (await creditClaimInTxn(claimId)) ? "credited" : "approved";
+      if (result === "approved") {
+        await notifyHousehold(claim.household_id, notice.claimApproved({ claimId, villageId, rule: rule.name, points: claim.points, noticeUntil: at + state.noticeDays * DAY_MS }));
+      }
     }
     await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.approve", targetType: "claim", targetId: claimId, after: { result, approvals: count } });
     return result;
@@ -251,6 +256,7 @@ export async function rejectClaim(villageId: number, claimId: number, by: Decide
     if (claim.status !== "pending") throw new ClaimError(`这条申报${CLAIM_STATUS_LABELS[claim.status]}，不能再审核`);
     await checkDecider(claim, by);
     await setStatus(claimId, "rejected", { reason, decided_by_user_id: by.userId });
+    await notifyHousehold(claim.household_id, notice.claimRejected({ claimId, villageId, rule: (await ruleOf(villageId, claim.rule_id)).name, points: claim.points, reason }));
     await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.reject", targetType: "claim", targetId: claimId, after: { reason } });
   });
 }
@@ -304,6 +310,9 @@ export async function objectToClaim(villageId: number, claimId: number, userId: 
       .returning("id")
       .executeTakeFirstOrThrow();
     await setStatus(claimId, "objected");
+    const facts = { objectionId: id, claimId, villageId, rule: (await ruleOf(villageId, claim.rule_id)).name };
+    await notifyHousehold(claim.household_id, notice.objectionFiled(facts));
+    await notifyCommittee(villageId, notice.objectionToDecide(facts));
     return id;
   });
 }
@@ -331,6 +340,9 @@ export async function resolveObjection(villageId: number, objectionId: number, b
         await creditClaimInTxn(o.claim_id); // a period that ended while the objection was open credits now
       }
     }
+    const outcome = { objectionId: o.id, claimId: o.claim_id, villageId, upheld: verdict === "uphold", note };
+    await notifyHousehold(claim.household_id, notice.objectionDecided({ ...outcome, forObjector: false }));
+    await notifyUsers([o.objector_user_id], notice.objectionDecided({ ...outcome, forObjector: true }));
     await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: `objection.${verdict}`, targetType: "objection", targetId: o.id, after: { claimId: o.claim_id, note } });
   });
 }
@@ -348,7 +360,7 @@ async function creditClaimInTxn(claimId: number): Promise<boolean> {
   const claim = await db()
     .selectFrom("claims as c")
     .innerJoin("rules as r", "r.id", "c.rule_id")
-    .select(["c.id", "c.status", "c.notice_until", "c.household_id", "c.member_id", "c.rule_id", "c.points", "r.name as rule"])
+    .select(["c.id", "c.village_id", "c.status", "c.notice_until", "c.household_id", "c.member_id", "c.rule_id", "c.points", "r.name as rule"])
     .where("c.id", "=", claimId)
     .executeTakeFirst();
   if (!claim) throw new ClaimError("找不到这条申报", "_form", 404);
@@ -359,6 +371,7 @@ async function creditClaimInTxn(claimId: number): Promise<boolean> {
   };
   const { txnId } = claim.points > 0 ? await award(move) : await deduct(move);
   await setStatus(claim.id, "credited", { credit_txn_id: txnId, credited_at: now() });
+  await notifyHousehold(claim.household_id, notice.claimCredited({ claimId: claim.id, villageId: claim.village_id, rule: claim.rule, points: claim.points }));
   return true;
 }
 
@@ -402,6 +415,7 @@ export async function withdrawClaim(villageId: number, claimId: number, by: Deci
       .where("status", "=", "open")
       .execute();
     await setStatus(claimId, "rejected", { reason, decided_by_user_id: by.userId });
+    await notifyHousehold(claim.household_id, notice.claimRejected({ claimId, villageId, rule: (await ruleOf(villageId, claim.rule_id)).name, points: claim.points, reason }));
     await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.withdraw", targetType: "claim", targetId: claimId, after: { reason } });
   });
 }
@@ -415,6 +429,7 @@ export async function revokeClaim(villageId: number, claimId: number, by: Decide
     if ((await householdOfUser(by.userId)) === claim.household_id) throw new ClaimError("不能撤销本户的申报，请由另一位村委委员处理");
     const { txnId } = await reverse({ txnId: claim.credit_txn_id, idemKey: `claim:${claim.id}:revoke`, actor: { userId: by.userId, role: by.role }, memo: `撤销申报 #${claim.id}：${reason}` });
     await setStatus(claimId, "revoked", { revoke_txn_id: txnId, reason, decided_by_user_id: by.userId });
+    await notifyHousehold(claim.household_id, notice.claimRevoked({ claimId, villageId, rule: (await ruleOf(villageId, claim.rule_id)).name, points: claim.points, reason }));
     await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "claim.revoke", targetType: "claim", targetId: claimId, after: { reason, txnId } });
   });
 }

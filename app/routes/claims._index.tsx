@@ -36,7 +36,7 @@ export default function HouseholdClaims() {
       {claims.length === 0 ? <p className="muted">还没有申报记录。参加了志愿服务、做了好事，点上面的“申报积分”填一张。</p> : null}
       <ul className="entries">
         {claims.map((c) => (
-          <li key={c.id} data-testid={`claim-${c.id}`}>
+          <li key={c.id} id={`claim-${c.id}`} data-testid={`claim-${c.id}`}>
             <div className="what">
               <div>
                 {c.rule} · {c.member}

@@ -11,6 +11,8 @@ import { convertHoldForReceipt, householdBalance, LedgerError, openStoreAccount,
 import type { Role } from "~/platform/roles";
 import { heldByHousehold, heldQuery, moveStock, StockShortError } from "./stock.server";
 import { receiptNo } from "./format";
+import { notifyHousehold } from "~/notifications/notify.server";
+import { orderConfirmed } from "~/notifications/notices";
 import { NUMBER_LIMITS } from "./labels";
 import { normalizeDigits } from "~/platform/validation.server";
 import type { Order, OrderStatus } from "../../db/schema";
@@ -626,6 +628,7 @@ export function confirmOrder(keeper: Keeper, orderId: number, presented: string)
         .where("id", "=", o.id)
         .execute();
       await auditOrder(keeper, "order.confirm", o.id, { total: o.total, txn: txn.txnId });
+      await notifyHousehold(o.household_id, orderConfirmed({ orderId: o.id, villageId: o.village_id, total: o.total, receipt: receiptNo(o.id) }));
       return { created: true, order: null };
     }, STORE);
     if ("refusal" in out) throw out.refusal;
@@ -675,6 +678,7 @@ export async function counterSaleInUnit(
   const txnId = await redeemFn({ orderId, total, memo: memoOf(orderId, priced.map((p) => ({ name: p.good.name, qty: p.qty, unit: p.good.unit }))), storeAccountId: await openStoreAccount(villageId, input.storeId) });
   await db().updateTable("orders").set({ txn_id: txnId, balance_after: (await householdBalance(input.householdId)).balance }).where("id", "=", orderId).execute();
   await auditOrder(keeper, "order.counter", orderId, { total, txn: txnId });
+  await notifyHousehold(input.householdId, orderConfirmed({ orderId, villageId, total, receipt: receiptNo(orderId) }));
   return { orderId, created: true };
 }
 

@@ -12,6 +12,8 @@ import { storesOfKeeper } from "./access.server";
 import { moveStock } from "./stock.server";
 import { textSchema } from "~/platform/validation.server";
 import { TEXT_LIMITS } from "./labels";
+import { notifyHousehold } from "~/notifications/notify.server";
+import { orderVoided } from "~/notifications/notices";
 
 export const voidSchema = z.object({ reason: textSchema("作废原因", TEXT_LIMITS.voidReason) });
 
@@ -47,7 +49,7 @@ export function voidOrder(actor: Voider, orderId: number, reason: string): Promi
     unitOfWork(async () => {
       const o = await db()
         .selectFrom("orders as o")
-        .select(["o.id", "o.village_id", "o.store_id", "o.status", "o.txn_id", "o.closed_at"])
+        .select(["o.id", "o.village_id", "o.store_id", "o.household_id", "o.status", "o.txn_id", "o.closed_at"])
         .where("o.id", "=", orderId)
         .executeTakeFirst();
       if (!o || o.village_id !== actor.villageId) throw new CheckoutError("not_found", "找不到这张兑换单");
@@ -73,6 +75,7 @@ export function voidOrder(actor: Voider, orderId: number, reason: string): Promi
         .set({ status: "voided", void_txn_id: rev.txnId, voided_by: actor.userId, voided_role: actor.role, voided_at: now(), void_reason: reason })
         .where("id", "=", o.id)
         .execute();
+      await notifyHousehold(o.household_id, orderVoided({ orderId: o.id, villageId: o.village_id, receipt: receiptNo(o.id), reason }));
       await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId: actor.villageId, action: "order.void", targetType: "order", targetId: o.id, after: { reason } });
       return { created: true };
     }, APPENDS),

@@ -9,6 +9,8 @@ import { hashPassword, verifyPassword } from "~/platform/password.server";
 import { normalizeDigits } from "~/platform/validation.server";
 import type { StaffActor } from "~/platform/forms.server";
 import { TEXT_LIMITS } from "./labels";
+import { notifyHousehold } from "~/notifications/notify.server";
+import { pinLocked } from "~/notifications/notices";
 
 export const PIN_MAX_FAILURES = 5;
 export const PIN_LOCK_MS = 15 * 60_000;
@@ -30,7 +32,7 @@ export const newPinSchema = z
 function pinRow(householdId: number) {
   return db()
     .selectFrom("household_pins")
-    .select(["pin_hash", "failures", "locked_until", "last_failure_at", "set_at"])
+    .select(["pin_hash", "village_id", "failures", "locked_until", "last_failure_at", "set_at"])
     .where("household_id", "=", householdId)
     .executeTakeFirst();
 }
@@ -103,6 +105,7 @@ export async function checkPin(householdId: number, pin: string): Promise<PinChe
     if (row.failures >= PIN_MAX_FAILURES) {
       const until = now() + PIN_LOCK_MS;
       await db().updateTable("household_pins").set({ locked_until: until }).where("household_id", "=", householdId).execute();
+      await notifyHousehold(householdId, pinLocked({ householdId, villageId: row.village_id, until }));
       return { ok: false, code: "locked", message: lockedMessage(until) };
     }
     return { ok: false, code: "pin", message: `兑换密码不对，还可以再试 ${PIN_MAX_FAILURES - row.failures} 次` };

@@ -16,6 +16,7 @@ import * as m0012 from "./0012_ledger_months";
 import * as m0013 from "./0013_ranking_names";
 import * as m0014 from "./0014_expiry_kind";
 import * as m0016 from "./0016_bulk_awards";
+import * as m0017 from "./0017_notifications";
 import * as m0019 from "./0019_offline_saves";
 
 export const migrations: Record<string, Migration> = {
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   "0013_ranking_names": m0013,
   "0014_expiry_kind": m0014,
   "0016_bulk_awards": m0016,
+  "0017_notifications": m0017,
   "0019_offline_saves": m0019,
 };

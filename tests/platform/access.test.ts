@@ -137,6 +137,11 @@ const TABLE: RouteCase[] = [
   { path: "/township/dashboard?from=2026-01&to=2026-06&figure=redeemed", village: false, allowed: ["township_admin"] },
   { path: "/v/{v}/report", village: true, allowed: ["committee", ...ADMINS] },
   { path: "/v/{v}/report?from=2026-01&to=2026-03", village: true, allowed: ["committee", ...ADMINS] },
+  // issue 17: notifications. 消息 is everyone's own inbox (no village in the path); its posts open one
+  // of the viewer's own notices or mark all read, so every signed-in role gets past the access check.
+  { path: "/messages", village: false, allowed: ALL, post: ALL },
+  { path: "/messages?page=2", village: false, allowed: ALL },
+  // end issue 17: notifications
   // issue 17: bulk awards (批量发放). The village's committee only (a township admin holds no committee
   // role). A batch's own page (its id) is checked in tests/bulk/bulk-http.test.ts.
   { path: "/v/{v}/bulk", village: true, allowed: ["committee"] },

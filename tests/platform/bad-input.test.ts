@@ -791,6 +791,25 @@ FORMS.push({
   ],
 });
 
+// issue 17: notifications — 消息: opening a notice posts its id (a hidden field); anything but digits is
+// a malformed request, an id that is not one of the viewer's notices (another person's, or none at
+// all) is "not found" and marks nothing. (Another person's real notice: tests/notifications/messages-http.test.ts.)
+const NOTICE_GONE = "找不到这条消息";
+FORMS.push({
+  form: "messages: open",
+  who: "villager",
+  url: "/messages",
+  base: { intent: "open", id: "999999999999" },
+  fields: { id: { at: "form", type: "digits", rules: formId } },
+  extra: [
+    { name: "an id that is no notice", body: { id: "999999999999" }, expect: { status: 404, msg: NOTICE_GONE, at: "form" } },
+    { name: "id 0", body: { id: "0" }, expect: { status: 404, msg: NOTICE_GONE, at: "form" } },
+    { name: "13 digits", body: { id: "1234567890123" }, expect: e400(BAD_REQUEST, "form") },
+    { name: "mark all read with a stray id is still an intent of its own", body: { intent: "read-all!" }, expect: e400(BAD_REQUEST, "form") },
+    ...badIntents("notice.open", { id: "1" }),
+  ],
+});
+// end issue 17: notifications
 // issue 17: bulk awards — 批量发放's two posts. 预览 writes nothing even when valid; its base names a
 // 户号 the village does not have, so the base itself is refused (the anchor of accepted values). The
 // confirm's base carries points that do not match the rule, so it is refused too. Real batches, the
