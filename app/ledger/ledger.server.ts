@@ -671,9 +671,10 @@ export interface Expiry {
 }
 
 /**
- * What would expire now: the balance less what was earned since `keepEarnedSince` (oldest points are
- * spent first, so what was redeemed or deducted came out of the old ones), never more than is spendable
- * (held points never expire), never below zero.
+ * What would expire now: the spendable balance less what was earned since `keepEarnedSince`, never
+ * below zero. Oldest points are spent first, so what was redeemed or deducted came out of the old
+ * ones, and so will what is held now (a pending checkout): neither the held points nor the recent
+ * ones expire.
  */
 async function expirable(accountId: number, balance: number, keepEarnedSince: number | null, at: number): Promise<number> {
   const held = await heldOn(accountId, at);
@@ -695,7 +696,7 @@ async function expirable(accountId: number, balance: number, keepEarnedSince: nu
       .executeTakeFirstOrThrow();
     keep = Math.max(row.earned, 0);
   }
-  return Math.max(0, Math.min(balance - held, balance - keep));
+  return Math.max(0, balance - held - keep);
 }
 
 /** The amount `expire` would post now, for the household's notice. Reads only. */

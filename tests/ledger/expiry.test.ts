@@ -90,4 +90,23 @@ describe("expiry", () => {
     }
     expect(failedChecks(await checkLedger(engine().writer))).toEqual([]);
   });
+
+  it("takes held points out of the oldest first: neither they nor the recent ones expire", async () => {
+    const v = await seedVillage("EX3", 1);
+    const [h] = v.householdIds;
+    const [a] = v.householdAccountIds;
+    try {
+      clockControl.set(chinaMonthStart(2026, 1) + DAY);
+      await award({ householdId: h, amount: 100, idemKey: "ex3-old", actor, memo: "旧积分" });
+      clockControl.set(chinaMonthStart(2026, 6) + DAY);
+      await award({ householdId: h, amount: 10, idemKey: "ex3-new", actor, memo: "新积分" });
+      clockControl.set(chinaMonthStart(2027, 2) + 60_000);
+      await placeHold({ householdId: h, amount: 20, expiresAt: now() + 600_000, idemKey: "ex3-hold", actor });
+      // 100 old less the 20 a checkout is about to spend; the 10 earned in June stay.
+      expect(await expire({ householdId: h, period: "2027-02", keepEarnedSince: chinaMonthStart(2026, 2), actor, memo: "积分满12个月过期" })).not.toBeNull();
+      expect(await balanceOf(a)).toBe(30);
+    } finally {
+      clockControl.reset();
+    }
+  });
 });
