@@ -25,6 +25,31 @@ export interface VillageTable {
   created_at: number;
   /** 积分排行 show heads' names in full (1) or masked, 刘*兵 (0, the default) (0013). */
   ranking_full_names: Generated<number>;
+  /** 积分清零 (0015): 'never' (default), 'year_end', or 'months' (expiry_months after earning, oldest first). */
+  expiry_mode: Generated<ExpiryMode>;
+  expiry_months: Generated<number>;
+  /** Days before a run that households see the notice on their home page. */
+  expiry_notice_days: Generated<number>;
+  /** When the current mode was chosen: a period whose run moment came earlier is never due. */
+  expiry_since: number | null;
+}
+
+export type ExpiryMode = "never" | "year_end" | "months";
+
+/** A village's expiry period done: every household visited (0015). */
+export interface ExpiryRunTable {
+  village_id: number;
+  period: string;
+  households: number;
+  points: number;
+  finished_at: number;
+}
+
+/** A village's households were sent the inbox notice of a period's run (0015). */
+export interface ExpiryNoticeTable {
+  village_id: number;
+  period: string;
+  notified_at: number;
 }
 
 export interface GridTable {
@@ -401,6 +426,8 @@ export interface SettlementTable {
 export interface Database extends ClaimsDatabase {
   townships: TownshipTable;
   villages: VillageTable;
+  expiry_runs: ExpiryRunTable;
+  expiry_notices: ExpiryNoticeTable;
   grids: GridTable;
   households: HouseholdTable;
   members: MemberTable;
@@ -737,6 +764,26 @@ export type Campaign = Selectable<CampaignTable>;
 export type CampaignCategory = Selectable<CampaignCategoryTable>;
 export type CampaignNomination = Selectable<CampaignNominationTable>;
 
+// ---- 消息 notifications (0017) ----------------------------------------------------------------------
+
+export interface NotificationTable {
+  id: Generated<number>;
+  user_id: number;
+  village_id: number;
+  kind: string;
+  title: string;
+  body: Generated<string>;
+  link: string | null;
+  /** Unique per user: the same event notifies a person once. */
+  dedupe_key: string;
+  created_at: number;
+  read_at: number | null;
+}
+
+export interface Database {
+  notifications: NotificationTable;
+}
+
 // ---- 批量发放 bulk awards (0016) ----------------------------------------------------------------------
 
 export type BulkBatchStatus = "filing" | "done";
@@ -781,6 +828,56 @@ export interface Database {
 
 export type BulkBatch = Selectable<BulkBatchTable>;
 
+// ---- 申诉 appeals (0018) ------------------------------------------------------------------------------
+
+export interface VillageTable {
+  /** Days after an award or deduction was credited that the household may appeal it; 0 = no appeals. */
+  appeal_days: Generated<number>;
+}
+
+export type AppealStatus = "pending" | "upheld" | "modified" | "revoked";
+
+export interface AppealTable {
+  id: Generated<number>;
+  village_id: number;
+  household_id: number;
+  /** The ledger transaction appealed: unique, one appeal per entry. */
+  txn_id: number;
+  claim_id: number | null;
+  /** Signed points as the household saw them when it appealed. */
+  points: number;
+  reason: string;
+  filer_user_id: number;
+  status: AppealStatus;
+  decided_by_user_id: number | null;
+  decided_role: string | null;
+  decision_note: string | null;
+  new_points: number | null;
+  reversal_txn_id: number | null;
+  new_txn_id: number | null;
+  created_at: number;
+  decided_at: number | null;
+}
+
+export interface AppealPhotoTable {
+  id: Generated<number>;
+  village_id: number;
+  appeal_id: number;
+  key: string;
+  file: string;
+  mime: string;
+  bytes: number;
+  created_at: number;
+  cleaned_at: number | null;
+}
+
+export interface Database {
+  appeals: AppealTable;
+  appeal_photos: AppealPhotoTable;
+}
+
+export type Appeal = Selectable<AppealTable>;
+
 // ---- offline sanitation saves (0019) --------------------------------------------
 export interface InspectionSaveTable {
   id: Generated<number>;
@@ -800,24 +897,4 @@ export interface InspectionSaveTable {
 
 export interface Database {
   inspection_saves: InspectionSaveTable;
-}
-
-// ---- 消息 notifications (0017) ----------------------------------------------------------------------
-
-export interface NotificationTable {
-  id: Generated<number>;
-  user_id: number;
-  village_id: number;
-  kind: string;
-  title: string;
-  body: Generated<string>;
-  link: string | null;
-  /** Unique per user: the same event notifies a person once. */
-  dedupe_key: string;
-  created_at: number;
-  read_at: number | null;
-}
-
-export interface Database {
-  notifications: NotificationTable;
 }

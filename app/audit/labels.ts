@@ -93,6 +93,13 @@ export const ACTION_LABELS: Record<string, string> = {
   // issue 17: bulk awards (批量发放)
   "bulk.create": "新建批量发放",
   "bulk.done": "批量发放登记完成",
+  // issue 17: expiry (积分清零)
+  "expiry.reverse": "撤销积分过期",
+  // issue 17: appeals (申诉)
+  "appeal.file": "提出申诉",
+  "appeal.uphold": "申诉：维持原决定",
+  "appeal.modify": "申诉：改分（冲正并重记）",
+  "appeal.revoke": "申诉：撤销并冲正",
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -182,6 +189,14 @@ const FIELD_LABELS: Record<string, string> = {
   chosen: "发给",
   filed: "已登记户数",
   skipped: "跳过户数",
+  // issue 17: expiry (积分清零)
+  expiryMode: "积分过期方式",
+  expiryMonths: "过期月数",
+  expiryNoticeDays: "提前提醒天数",
+  period: "过期期次",
+  // issue 17: appeals (申诉)
+  newPoints: "改为分值",
+  appealDays: "申诉天数",
 };
 
 // Stored enum values as the log shows them ("status: open → closed" reads 状态：未结束 → 已结束).
@@ -192,6 +207,7 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
   format: { csv: "CSV 表格", xlsx: "Excel 表格（xlsx）" },
   rankingNames: { masked: "隐去中间的字", full: "全名" },
   scope: { village: "本村", township: "全乡镇（一个文件）" },
+  expiryMode: { never: "不过期", year_end: "每年年底清零", months: "得到满几个月后过期" },
 };
 
 // Internal ids that mean nothing to a reader of the log.

@@ -112,6 +112,8 @@ function causeText(kind: string | null, id: number | null): string {
   if (kind === "order") return `兑换单 ${receiptNo(Number(id))}`;
   if (kind === "campaign") return `评选 #${id}`;
   if (kind === "round") return `卫生评比 #${id}`;
+  if (kind === "appeal") return `申诉 #${id}`;
+  if (kind === "expiry") return "积分过期";
   if (kind === "demo") return "演示数据";
   return id === null ? kind : `${kind} #${id}`;
 }

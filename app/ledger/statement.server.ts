@@ -2,7 +2,7 @@ import { z } from "zod";
 // Read-only views of a household's points: balances, members, entries.
 import { chinaMonth, chinaMonthStart, chinaYear, now } from "~/platform/clock.server";
 import { sql, type Selectable } from "kysely";
-import type { AccountMonthTable } from "../../db/schema";
+import type { AccountMonthTable, AppealStatus } from "../../db/schema";
 import { constant, db } from "~/platform/database.server";
 import { formatTime } from "~/platform/format";
 import { householdBalance } from "./ledger.server";
@@ -26,6 +26,12 @@ export interface EntryView {
   amount: number;
   member: string | null;
   reversed: number;
+  /** The ledger transaction (an appeal names it). */
+  txnId: number;
+  /** Its appeal (申诉), if the household appealed it. */
+  appeal: { id: number; status: AppealStatus; newPoints: number | null } | null;
+  /** An award or deduction still inside the village's appeal period, not reversed, not appealed. */
+  appealable: boolean;
 }
 
 /** "2026年11月30日" in China time. */
@@ -34,6 +40,7 @@ function chinaDay(ms: number): string {
   return `${y}年${m}月${d}日`;
 }
 
+const DAY_MS = 86_400_000;
 const CLAIM_CREDIT = /^(.*)（申报 #\d+）$/s;
 const CLAIM_REVOKE = /^撤销申报 #\d+：(.*)$/s;
 
@@ -81,15 +88,29 @@ function entryPage(account: number, from: number, until: number, limit: number, 
     // The claim an entry credits or revokes, for its wording (a primary-key lookup per row of the page).
     .leftJoin("claims as c", (j) => j.onRef("c.id", "=", "t.cause_id").on("t.cause_kind", "=", constant("claim")))
     .leftJoin("rules as r", "r.id", "c.rule_id")
+    // Its appeal (unique per transaction) and the village's appeal period: a key lookup each.
+    .leftJoin("appeals as ap", "ap.txn_id", "t.id")
+    .innerJoin("villages as v", "v.id", "t.village_id")
     .select((eb) => [
       "e.id", "e.created_at as at", "t.kind", "t.memo", "e.amount", "m.name as member", "r.name as claim_rule", "c.occurred_at as claim_at",
+      "t.id as txnId", "t.cause_kind", "ap.id as appeal_id", "ap.status as appeal_status", "ap.new_points as appeal_points", "v.appeal_days",
       // 0/1 on every engine (a bare EXISTS is a boolean on PostgreSQL).
       eb.case().when(eb.exists(eb.selectFrom("ledger_transactions as r").select("r.id").whereRef("r.reverses_id", "=", "t.id"))).then(1).else(0).end().as("reversed"),
     ])
     .orderBy("e.created_at", "desc")
     .orderBy("e.id", "desc")
     .execute()
-    .then((rows) => rows.map(({ claim_rule, claim_at, ...e }) => ({ ...e, memo: villagerMemo(e.memo, { rule: claim_rule, at: claim_at }) })));
+    .then((rows) => {
+      const at = now();
+      return rows.map(({ claim_rule, claim_at, cause_kind, appeal_id, appeal_status, appeal_points, appeal_days, ...e }): EntryView => ({
+        ...e,
+        memo: villagerMemo(e.memo, { rule: claim_rule, at: claim_at }),
+        appeal: appeal_id !== null && appeal_status !== null ? { id: appeal_id, status: appeal_status, newPoints: appeal_points } : null,
+        appealable:
+          (e.kind === "award" || e.kind === "deduction") && cause_kind !== "appeal" && appeal_id === null && !e.reversed && appeal_days > 0 &&
+          at < e.at + appeal_days * DAY_MS,
+      }));
+    });
 }
 
 async function accountOf(householdId: number): Promise<number> {

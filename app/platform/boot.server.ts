@@ -7,6 +7,7 @@ import { DEMO_PIN } from "../../db/seed/store.server";
 import { releaseExpiredHolds } from "~/ledger/ledger.server";
 import { creditDueClaims } from "~/claims/claims.server";
 import { resumeBulkBatches, stopBackground } from "~/bulk/bulk.server";
+import { runExpiry } from "~/expiry/expiry.server";
 import { cleanStoredPhotos } from "~/photos/cleanup.server";
 import { describeTestClock } from "./test-clock.server";
 import { ROLE_LABELS, type Role } from "./roles";
@@ -94,6 +95,7 @@ async function jobs(): Promise<void> {
   } catch (e) {
     console.error("定时任务出错", e);
   }
+  await runExpiry().catch((e) => console.error("积分过期出错", e)); // 积分清零: once per household and period (ledger key)
 }
 
 export async function shutdown(): Promise<void> {

@@ -38,15 +38,19 @@ export function navFor(roles: { role: Role; villageId: number | null }[], hasHou
     );
   }
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/review`, label: "审核申报", work: true, waits: { kind: "claims", villageId: v } });
+  // 申诉 (issue 17): appeals after credit, decided by a member who had no hand in the original.
+  for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/appeals`, label: "申诉处理", work: true });
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/claims/new`, label: "登记积分", work: true });
+  for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/bulk`, label: "批量发放", work: true });
   // Committee members run activities; inspectors see the ones they organise.
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/activities`, label: "活动管理", work: true });
-  for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/bulk`, label: "批量发放", work: true });
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/rounds`, label: "卫生评比", work: true, waits: { kind: "rounds", villageId: v } });
   // Honour campaigns: the committee runs them; villagers reach theirs from the notice board.
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/campaigns`, label: "评选管理", work: true });
   for (const v of villagesWith("store_keeper")) items.push({ to: `/v/${v}/store`, label: "店务", work: true });
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/store/settlement`, label: "超市结算", work: true });
+  // 积分清零 (issue 17): the village's expiries, each of which the committee may reverse with a reason.
+  for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/expiry`, label: "积分过期", work: true, tileOnly: true });
   // The village's own figures, its spreadsheets and the passbooks it prints for households without phones.
   for (const v of villagesWith("committee", "village_admin")) {
     items.push(

@@ -1,12 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { Pager } from "~/ui/pager";
 import { EntryList } from "~/ledger/entries";
 import { requireHousehold } from "~/platform/access.server";
 import { formatMonth } from "~/platform/format";
 import { statementPage, statementQuerySchema } from "~/ledger/statement.server";
+import appealStyles from "~/appeals/appeals.css";
 
 export const meta: MetaFunction = () => [{ title: "积分明细 · 积分超市" }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: appealStyles }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireHousehold(request);
@@ -42,8 +44,9 @@ export default function Statement() {
           支出 <span className={s.totals.spent > 0 ? "amount minus" : "amount"}>{s.totals.spent > 0 ? `-${s.totals.spent}` : 0}</span>
         </span>
       </p>
-      <EntryList entries={s.rows} />
+      <EntryList entries={s.rows} appealLinks />
       <Pager page={s.page} pages={s.pages} link={link} />
+      <p><a href="/appeals">我的申诉（对奖励或扣分有不同意见，入账后可以申诉）</a></p>
       <p><a href="/passbook">打印积分存折（一年的记录和余额，给没有手机的家人）</a></p>
     </section>
   );

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Field, FormOk } from "~/ui/field";
@@ -9,6 +9,12 @@ import { actorOf, echoValues } from "~/platform/forms.server";
 import { APPROVALS_CHOICES, NOTICE_DAYS_MAX } from "~/rules/labels";
 import { settingsSchema, updateVillageSettings, villageSettings } from "~/rules/rules.server";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
+import { APPEAL_DAYS_DEFAULT, APPEAL_DAYS_MAX } from "~/appeals/labels";
+import { EXPIRY_FIELDS } from "~/expiry/settings.server";
+import { ExpirySettingsFields } from "~/expiry/settings-fields";
+import expiryStyles from "~/expiry/expiry.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: expiryStyles }];
 
 export const meta: MetaFunction = () => [{ title: "审核与公示设置 · 村务管理 · 积分超市" }];
 
@@ -25,9 +31,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const access = await requireRole(request, ADMIN, villageId);
   const form = formToObject(await readForm(request));
   const parsed = settingsSchema.safeParse(form);
-  if (!parsed.success) return data({ ok: null, errors: fieldErrors(parsed.error), values: echoValues(form, ["noticeDays", "approvalsNeeded", "rankingNames"]) }, { status: 400 });
+  if (!parsed.success) return data({ ok: null, errors: fieldErrors(parsed.error), values: echoValues(form, ["noticeDays", "approvalsNeeded", "rankingNames", ...EXPIRY_FIELDS, "appealDays"]) }, { status: 400 });
   await updateVillageSettings(actorOf(access), villageId, parsed.data);
-  return { ok: "已保存。公示天数和审核人数对之后审核通过的申报生效；排行榜上的姓名立即按新设置显示。", errors: {} as Record<string, string>, values: null };
+  return { ok: "已保存。公示天数和审核人数对之后审核通过的申报生效；排行榜上的姓名立即按新设置显示；积分过期设置从现在起生效；申诉天数立即生效。", errors: {} as Record<string, string>, values: null };
 }
 
 export default function Settings() {
@@ -67,6 +73,24 @@ export default function Settings() {
           options={[...RANKING_NAME_CHOICES]}
           defaultValue={result?.values?.rankingNames ?? s.rankingNames}
           error={errors.rankingNames}
+        />
+        <ExpirySettingsFields
+          values={{
+            expiryMode: result?.values?.expiryMode ?? s.expiryMode,
+            expiryMonths: result?.values?.expiryMonths ?? String(s.expiryMonths),
+            expiryNoticeDays: result?.values?.expiryNoticeDays ?? String(s.expiryNoticeDays),
+          }}
+          errors={errors}
+        />
+        <h2>申诉</h2>
+        <Field
+          label="入账后几天内可以申诉"
+          name="appealDays"
+          inputMode="numeric"
+          maxLength={String(APPEAL_DAYS_MAX).length}
+          defaultValue={result?.values?.appealDays ?? String(s.appealDays ?? APPEAL_DAYS_DEFAULT)}
+          error={errors.appealDays}
+          hint={`村民对已入账的奖励或扣分有不同意见，可在这些天内向村委申诉，0 到 ${APPEAL_DAYS_MAX}。填 0 表示不开放申诉。`}
         />
         <button type="submit" className="primary block" disabled={busy}>保存</button>
       </Form>

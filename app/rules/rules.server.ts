@@ -8,6 +8,8 @@ import { now } from "~/platform/clock.server";
 import { constant, db, unitOfWork } from "~/platform/database.server";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
 import { RANKING_NAME_CHOICES, type RankingNames } from "~/printables/labels";
+import { APPEAL_DAYS_DEFAULT, APPEAL_DAYS_MAX } from "~/appeals/labels";
+import { expirySettingsColumns, expirySettingsFields, expirySettingsUpdate, type ExpirySettings } from "~/expiry/settings.server";
 import { APPROVALS_CHOICES, CAP_FIELDS, NOTICE_DAYS_MAX, RULE_CATEGORIES, RULE_LIMITS, RULE_UNITS, type CapField } from "./labels";
 
 export { CAP_FIELDS, RULE_CATEGORIES, RULE_UNITS, type CapField } from "./labels";
@@ -162,6 +164,8 @@ export async function setRuleActive(actor: StaffActor, villageId: number, ruleId
 
 // ---- village settings --------------------------------------------------------
 
+const APPEAL_DAYS_MESSAGE = `申诉天数应为 0 到 ${APPEAL_DAYS_MAX} 的整数`;
+
 export const settingsSchema = z.object({
   noticeDays: z
     .string({ error: "请填写公示天数" })
@@ -172,18 +176,30 @@ export const settingsSchema = z.object({
   approvalsNeeded: z.enum(APPROVALS_CHOICES, { error: "请选择需要几位村委审核" }).transform(Number),
   // 积分排行: heads' names in full or masked (villages.ranking_full_names, 0013).
   rankingNames: z.enum(RANKING_NAME_CHOICES.map((c) => c.value) as [RankingNames, ...RankingNames[]], { error: "请选择积分排行上姓名怎样显示" }),
+  // 积分清零: never, year end, or N months after earning (0015).
+  ...expirySettingsFields,
+  // 申诉: days after credit a household may appeal (0018); missing (a page from before) keeps the village's.
+  appealDays: z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined ? undefined : normalizeDigits(s)))
+    .pipe(z.union([z.undefined(), z.string().min(1, "请填写申诉天数").regex(/^\d{1,3}$/, APPEAL_DAYS_MESSAGE)]))
+    .transform((s) => (s === undefined ? null : Number(s)))
+    .refine((n) => n === null || n <= APPEAL_DAYS_MAX, APPEAL_DAYS_MESSAGE),
 });
 
-export interface VillageSettings {
+export interface VillageSettings extends ExpirySettings {
   noticeDays: number;
   approvalsNeeded: number;
   rankingNames: RankingNames;
+  /** Days after credit that an award or deduction may be appealed; 0 = no appeals; null (a form without the field) = unchanged. */
+  appealDays: number | null;
 }
 
 export async function villageSettings(villageId: number): Promise<VillageSettings> {
   const { fullNames, ...rest } = await db()
     .selectFrom("villages")
-    .select(["notice_days as noticeDays", "approvals_needed as approvalsNeeded", "ranking_full_names as fullNames"])
+    .select(["notice_days as noticeDays", "approvals_needed as approvalsNeeded", "ranking_full_names as fullNames", "appeal_days as appealDays", ...expirySettingsColumns])
     .where("id", "=", villageId)
     .executeTakeFirstOrThrow();
   return { ...rest, rankingNames: fullNames === 1 ? "full" : "masked" };
@@ -195,7 +211,7 @@ export async function updateVillageSettings(actor: StaffActor, villageId: number
     const before = await villageSettings(villageId);
     await tx
       .updateTable("villages")
-      .set({ notice_days: s.noticeDays, approvals_needed: s.approvalsNeeded, ranking_full_names: s.rankingNames === "full" ? 1 : 0 })
+      .set({ notice_days: s.noticeDays, approvals_needed: s.approvalsNeeded, ranking_full_names: s.rankingNames === "full" ? 1 : 0, appeal_days: s.appealDays ?? before.appealDays ?? APPEAL_DAYS_DEFAULT, ...expirySettingsUpdate(before, s, now()) })
       .where("id", "=", villageId)
       .execute();
     await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "village.settings", targetType: "village", targetId: villageId, before, after: s });

@@ -15,8 +15,10 @@ import * as m0011 from "./0011_elder_mode";
 import * as m0012 from "./0012_ledger_months";
 import * as m0013 from "./0013_ranking_names";
 import * as m0014 from "./0014_expiry_kind";
+import * as m0015 from "./0015_expiry_settings";
 import * as m0016 from "./0016_bulk_awards";
 import * as m0017 from "./0017_notifications";
+import * as m0018 from "./0018_appeals";
 import * as m0019 from "./0019_offline_saves";
 
 export const migrations: Record<string, Migration> = {
@@ -34,7 +36,9 @@ export const migrations: Record<string, Migration> = {
   "0012_ledger_months": m0012,
   "0013_ranking_names": m0013,
   "0014_expiry_kind": m0014,
+  "0015_expiry_settings": m0015,
   "0016_bulk_awards": m0016,
   "0017_notifications": m0017,
+  "0018_appeals": m0018,
   "0019_offline_saves": m0019,
 };

@@ -137,11 +137,21 @@ const TABLE: RouteCase[] = [
   { path: "/township/dashboard?from=2026-01&to=2026-06&figure=redeemed", village: false, allowed: ["township_admin"] },
   { path: "/v/{v}/report", village: true, allowed: ["committee", ...ADMINS] },
   { path: "/v/{v}/report?from=2026-01&to=2026-03", village: true, allowed: ["committee", ...ADMINS] },
+  // issue 17: appeals (申诉). A household appeals its own entries (the form without ?txn lists those it
+  // may appeal); the committee decides. Pages with an appeal id: tests/appeals/appeals-http.test.ts.
+  { path: "/appeals", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/appeals/new", village: false, allowed: WITH_HOUSEHOLD, post: WITH_HOUSEHOLD },
+  { path: "/v/{v}/appeals", village: true, allowed: ["committee"] },
+  // end issue 17: appeals
   // issue 17: notifications. 消息 is everyone's own inbox (no village in the path); its posts open one
   // of the viewer's own notices or mark all read, so every signed-in role gets past the access check.
   { path: "/messages", village: false, allowed: ALL, post: ALL },
   { path: "/messages?page=2", village: false, allowed: ALL },
   // end issue 17: notifications
+  // issue 17: expiry. The village's expiries and their 撤销: the committee's (a township admin holds no committee role).
+  { path: "/v/{v}/expiry", village: true, allowed: ["committee"], post: ["committee"] },
+  { path: "/v/{v}/expiry?page=2&number=001", village: true, allowed: ["committee"] },
+  // end issue 17: expiry
   // issue 17: bulk awards (批量发放). The village's committee only (a township admin holds no committee
   // role). A batch's own page (its id) is checked in tests/bulk/bulk-http.test.ts.
   { path: "/v/{v}/bulk", village: true, allowed: ["committee"] },

@@ -782,7 +782,7 @@ FORMS.push({
   form: "settings: rankingNames",
   who: "village_admin",
   url: "/v/{V}/admin/settings",
-  base: { noticeDays: "3", approvalsNeeded: "1", rankingNames: "masked" },
+  base: { noticeDays: "3", approvalsNeeded: "1", rankingNames: "masked", expiryMode: "never", expiryMonths: "12", expiryNoticeDays: "30" },
   fields: { rankingNames: { at: "f-rankingNames-err", type: "text", rules: every(rej(RANKING_NAMES_MSG)) } },
   extra: [
     { name: "a choice in upper case", body: { rankingNames: "FULL" }, expect: e400(RANKING_NAMES_MSG, "f-rankingNames-err") },
@@ -810,6 +810,62 @@ FORMS.push({
   ],
 });
 // end issue 17: notifications
+
+// issue 17: expiry — the village settings' three expiry fields (the other fields valid here), and
+// the committee's 撤销 of an expiry on /v/{V}/expiry: the demo has no expiry, so the forms name an
+// expiry that does not exist (a valid reason then gets "not found", 404, and writes nothing). A real
+// reversal is in tests/expiry/expiry.test.ts.
+const EXPIRY_MODE_MSG = "请选择积分是否过期";
+const EXPIRY_MONTHS_MSG = "过期月数应为 1 到 60 的整数";
+const EXPIRY_NOTICE_MSG = "提前提醒天数应为 0 到 90 的整数";
+const EXPIRY_GONE = "找不到这笔过期记录，请刷新页面后再试";
+FORMS.push(
+  {
+    form: "settings: expiry",
+    who: "village_admin",
+    url: "/v/{V}/admin/settings",
+    base: { noticeDays: "3", approvalsNeeded: "1", rankingNames: "masked", expiryMode: "months", expiryMonths: "12", expiryNoticeDays: "30" },
+    fields: {
+      expiryMode: { at: "f-expiryMode-err", type: "text", rules: every(rej(EXPIRY_MODE_MSG)) },
+      expiryMonths: { at: "f-expiryMonths-err", type: "digits", rules: every(rej(EXPIRY_MONTHS_MSG)) },
+      expiryNoticeDays: { at: "f-expiryNoticeDays-err", type: "digits", rules: every(rej(EXPIRY_NOTICE_MSG)) },
+    },
+    extra: [
+      { name: "0 months", body: { expiryMode: "months", expiryMonths: "0" }, expect: e400(EXPIRY_MONTHS_MSG, "f-expiryMonths-err") },
+      { name: "61 months", body: { expiryMode: "months", expiryMonths: "61" }, expect: e400(EXPIRY_MONTHS_MSG, "f-expiryMonths-err") },
+      { name: "1.5 months", body: { expiryMode: "months", expiryMonths: "1.5" }, expect: e400(EXPIRY_MONTHS_MSG, "f-expiryMonths-err") },
+      { name: "91 notice days", body: { expiryMode: "year_end", expiryNoticeDays: "91" }, expect: e400(EXPIRY_NOTICE_MSG, "f-expiryNoticeDays-err") },
+      { name: "a mode with a space after it", body: { expiryMode: "never " }, expect: e400(EXPIRY_MODE_MSG, "f-expiryMode-err") },
+    ],
+  },
+  {
+    form: "expiry: 撤销",
+    who: "committee",
+    url: "/v/{V}/expiry",
+    base: { txnId: "999999999", key: "0123456789abcdef0123456789abcdef", reason: "村委会议同意退回" },
+    fields: {
+      reason: { at: "f-reason-err", type: "text", rules: text("撤销理由", 200) },
+      txnId: { at: "form", type: "digits", rules: formId },
+      key: { at: "form", type: "text", rules: formId },
+    },
+    anchor: () => an({}, { status: 404, msg: EXPIRY_GONE, at: "form" }),
+    extra: [
+      { name: "an expiry that does not exist", body: {}, expect: { status: 404, msg: EXPIRY_GONE, at: "form" } },
+      { name: "a key in upper case", body: { key: "0123456789ABCDEF0123456789ABCDEF" }, expect: e400(BAD_REQUEST, "form") },
+      { name: "totally empty body", body: {}, exact: true, expect: e400(BAD_REQUEST, "form") },
+    ],
+  },
+);
+// The expiry page's 户号 filter: too long, markup or an invisible character is a 400 page in Chinese.
+const EXPIRY_NUMBER_MSG = "户号最多 20 个字，不能含特殊符号";
+describe("expiry page: bad query strings", () => {
+  it.each(["1".repeat(21), "9".repeat(2_000), MARKUP, `0${ZWSP}01`, `0${RLO}01`])("number %#", async (number) => {
+    const r = await clients.get("committee")!.get(fill(`/v/{V}/expiry?number=${encodeURIComponent(number)}`));
+    await verify(r, { status: 400, msg: EXPIRY_NUMBER_MSG, at: "page" }, `expiry · number ${number.slice(0, 30)}`);
+  });
+});
+// end issue 17: expiry
+
 // issue 17: bulk awards — 批量发放's two posts. 预览 writes nothing even when valid; its base names a
 // 户号 the village does not have, so the base itself is refused (the anchor of accepted values). The
 // confirm's base carries points that do not match the rule, so it is refused too. Real batches, the
@@ -884,6 +940,7 @@ FORMS.push(
   },
 );
 // end issue 17: bulk awards
+
 // ---- turning the table into requests ---------------------------------------------------------------
 
 interface Case {
@@ -1176,6 +1233,144 @@ async function post(who: Who, url: string, body: Body | FormData): Promise<Reply
   for (const [k, v] of Object.entries(body)) for (const x of Array.isArray(v) ? v : [v]) form.append(k, fill(x));
   return c.post(fill(url), form);
 }
+
+// issue 17: appeals — the household's appeal (/appeals/new, reason and the entry's hidden id) and the
+// committee's decision (/v/{V}/appeals/{AP}: verdict, new points, note). The demo has no appeals: the
+// hook below opens the village's appeal period wide and files two (one of another household, which
+// 13900000003 may decide; one of the villager's own), plus one already decided, then takes the
+// snapshot again, so every sweep request is still checked to write nothing.
+const APPEAL_POINTS_MSG = "改后的分值应为 1 到 9999 的整数，扣分填负数";
+const VERDICT_MSG = "请选择处理结果";
+FORMS.push(
+  {
+    form: "appeal: file",
+    who: "villager",
+    url: "/appeals/new?txn={APT}",
+    base: { txnId: "{APT}", reason: "那天我家没人在家，请村委核实" },
+    fields: {
+      reason: { at: "f-reason-err", type: "text", rules: text("申诉理由", 200) },
+      txnId: { at: "form", type: "digits", rules: formId },
+    },
+    anchor: () => an({ txnId: "abc" }, e400(BAD_REQUEST, "form")),
+    extra: [
+      { name: "an entry of another household", body: { txnId: "{AP_TXN}" }, expect: e400("找不到这条积分记录", "form") },
+      { name: "an id that is no entry", body: { txnId: "999999999999" }, expect: e400("找不到这条积分记录", "form") },
+      { name: "an entry appealed already", body: { txnId: "{APA}" }, expect: e400("这条记录已经申诉过了", "form") },
+      { name: "totally empty body", body: {}, exact: true, expect: e400(BAD_REQUEST, "form") },
+    ],
+  },
+  {
+    form: "appeal: decide",
+    who: "committee",
+    url: "/v/{V}/appeals/{AP}",
+    base: { verdict: "modify", note: "核实后改分", newPoints: "{AP_POINTS}" },
+    fields: {
+      verdict: { at: "f-verdict-err", type: "text", rules: every(rej(VERDICT_MSG)) },
+      note: { at: "f-note-err", type: "text", rules: text("处理理由", 200) },
+      newPoints: {
+        at: "f-newPoints-err",
+        type: "digits",
+        rules: {
+          ...every(rej(APPEAL_POINTS_MSG)),
+          empty: rej("请填写改后的分值"),
+          missing: rej("请填写改后的分值"),
+          // The appeal is on an award: a deduction is refused, 123 (full width) would be a valid award.
+          negative: rej("原来是奖励，改后也应是奖励（正数）"),
+          fullWidth: ok("full-width digits are made ASCII: 123 points"),
+        },
+      },
+    },
+    anchor: (field) => (field === "note" ? an({ verdict: "maybe" }, e400(VERDICT_MSG, "f-verdict-err")) : an({ note: "" }, e400("请填写处理理由", "f-note-err"))),
+    extra: [
+      { name: "the same points as before", body: {}, expect: e400("改后的分值和原来一样", "f-newPoints-err") },
+      { name: "10000 points", body: { newPoints: "10000" }, expect: e400(APPEAL_POINTS_MSG, "f-newPoints-err") },
+      { name: "0 points", body: { newPoints: "0" }, expect: e400(/改后的分值应为 1 到 9999 的整数/, "f-newPoints-err") },
+      { name: "2.5 points", body: { newPoints: "2.5" }, expect: e400(APPEAL_POINTS_MSG, "f-newPoints-err") },
+      { name: "a verdict in upper case", body: { verdict: "REVOKE" }, expect: e400(VERDICT_MSG, "f-verdict-err") },
+      { name: "an appeal decided already", url: "/v/{V}/appeals/{APD}", body: { verdict: "revoke" }, expect: e400("这条申诉已经处理过了", "form") },
+      { name: "an appeal that does not exist", url: "/v/{V}/appeals/99999999", body: { verdict: "revoke" }, expect: e404 },
+      { name: "appeal id not a number", url: "/v/{V}/appeals/abc", body: { verdict: "revoke" }, expect: e404 },
+      { name: "an appeal of this village under another village's path", url: "/v/{V2}/appeals/{AP}", body: { verdict: "revoke" }, expect: { status: 403, msg: "没有权限", at: "page" } },
+      { name: "totally empty body", body: {}, exact: true, expect: e400(VERDICT_MSG, "f-verdict-err") },
+    ],
+  },
+  {
+    // The village's appeal period on the settings page (the other fields valid here).
+    form: "settings: appealDays",
+    who: "village_admin",
+    url: "/v/{V}/admin/settings",
+    base: { noticeDays: "3", approvalsNeeded: "1", rankingNames: "masked", expiryMode: "never", expiryMonths: "12", expiryNoticeDays: "30", appealDays: "30" },
+    fields: {
+      appealDays: {
+        at: "f-appealDays-err",
+        type: "digits",
+        rules: {
+          ...every(rej("申诉天数应为 0 到 365 的整数")),
+          empty: rej("请填写申诉天数"),
+          missing: ok("a page from before the field keeps the village's days"),
+          fullWidth: ok("full-width digits are made ASCII: 123 days"),
+        },
+      },
+    },
+    anchor: () => an({ rankingNames: "x" }, e400(RANKING_NAMES_MSG, "f-rankingNames-err")),
+    extra: [
+      { name: "366 days", body: { appealDays: "366" }, expect: e400("申诉天数应为 0 到 365 的整数", "f-appealDays-err") },
+      { name: "1.5 days", body: { appealDays: "1.5" }, expect: e400("申诉天数应为 0 到 365 的整数", "f-appealDays-err") },
+    ],
+  },
+);
+
+beforeAll(async () => {
+  const v = Number(ids.V);
+  const at = Date.now();
+  const villager = await one<{ id: number; household_id: number }>("select u.id, m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);
+  const cu = Number(ids.CU);
+  const cuHome = (await q.value<number>("select m.household_id from users u join members m on m.id = u.member_id where u.id = ?", cu)) ?? -1;
+  await q.run("update villages set appeal_days = 365 where id = ?", v);
+  // Awards of other households whose claim 13900000003 had no hand in.
+  const others = await q.all<{ txn: number; amount: number; household_id: number; claim: number }>(
+    `select t.id as txn, e.amount, a.household_id, c.id as claim from ledger_transactions t
+       join ledger_entries e on e.txn_id = t.id join accounts a on a.id = e.account_id and a.kind = 'household'
+       join claims c on c.id = t.cause_id and t.cause_kind = 'claim'
+     where t.village_id = ? and t.kind = 'award' and a.household_id not in (?, ?)
+       and not exists (select 1 from ledger_transactions x where x.reverses_id = t.id)
+       and c.filer_user_id <> ? and coalesce(c.decided_by_user_id, -1) <> ?
+       and not exists (select 1 from claim_approvals ca where ca.claim_id = c.id and ca.user_id = ?)
+       and not exists (select 1 from objections o where o.claim_id = c.id and o.resolved_by_user_id = ?)
+     order by t.id desc limit 2`,
+    v, villager.household_id, cuHome, cu, cu, cu, cu,
+  );
+  const own = await q.all<{ txn: number; amount: number }>(
+    `select t.id as txn, e.amount from ledger_transactions t
+       join ledger_entries e on e.txn_id = t.id join accounts a on a.id = e.account_id and a.household_id = ?
+     where t.kind in ('award', 'deduction') and (t.cause_kind is null or t.cause_kind <> 'appeal')
+       and not exists (select 1 from ledger_transactions x where x.reverses_id = t.id)
+     order by t.id desc limit 2`,
+    villager.household_id,
+  );
+  expect(others).toHaveLength(2);
+  expect(own).toHaveLength(2);
+  const file = (t: { txn: number; amount: number }, household: number, claim: number | null, decided: boolean) =>
+    q.value<number>(
+      `insert into appeals (village_id, household_id, txn_id, claim_id, points, reason, filer_user_id, status, decided_by_user_id, decided_role, decision_note, created_at, decided_at)
+       values (?, ?, ?, ?, ?, '测试申诉', ?, ?, ?, ?, ?, ?, ?) returning id`,
+      v, household, t.txn, claim, t.amount, villager.id, decided ? "upheld" : "pending", decided ? cu : null, decided ? "committee" : null, decided ? "属实" : null, at, decided ? at : null,
+    );
+  Object.assign(ids, {
+    AP: String(await file(others[0], others[0].household_id, others[0].claim, false)),
+    AP_TXN: String(others[0].txn),
+    AP_POINTS: String(others[0].amount),
+    APD: String(await file(others[1], others[1].household_id, others[1].claim, true)),
+    APA: String(own[1].txn),
+    APT: String(own[0].txn),
+  });
+  await file(own[1], villager.household_id, null, false);
+  // What the hook wrote is the sweeps' starting point.
+  lastMarker = await writeMarker(database);
+  last = await snapshot();
+  startCounts = await counts();
+});
+// end issue 17: appeals
 
 // ---- the sweeps ----------------------------------------------------------------------------------------
 

@@ -184,7 +184,7 @@ describe("积分排行 over HTTP", () => {
 
     const audits = async () => (await q.value<number>("select count(*) as n from audit_log where action = 'village.settings'"))!;
     const before = await audits();
-    const saved = await clients.get("admin")!.post(`/v/${ids.v1}/admin/settings`, { noticeDays: "3", approvalsNeeded: "1", rankingNames: "full" });
+    const saved = await clients.get("admin")!.post(`/v/${ids.v1}/admin/settings`, { noticeDays: "3", approvalsNeeded: "1", rankingNames: "full", expiryMode: "never", expiryMonths: "12", expiryNoticeDays: "30" });
     expect(saved.status).toBe(200);
     expect(await q.value<number>("select ranking_full_names from villages where id = ?", ids.v1)).toBe(1);
     expect(await audits()).toBe(before + 1);
@@ -206,7 +206,7 @@ describe("积分排行 over HTTP", () => {
     expect(await q.value<number>("select ranking_full_names from villages where id = ?", ids.v1)).toBe(1);
     expect(await audits()).toBe(before + 1);
 
-    const back = await clients.get("admin")!.post(`/v/${ids.v1}/admin/settings`, { noticeDays: "3", approvalsNeeded: "1", rankingNames: "masked" });
+    const back = await clients.get("admin")!.post(`/v/${ids.v1}/admin/settings`, { noticeDays: "3", approvalsNeeded: "1", rankingNames: "masked", expiryMode: "never", expiryMonths: "12", expiryNoticeDays: "30" });
     expect(back.status).toBe(200);
     expect(await poster()).not.toContain(top!.name);
     // The committee cannot change it.
