@@ -73,7 +73,9 @@ async function insertForHouseholds(householdIds: number[], n: Notice): Promise<v
           .select("u.id")
           .select((eb) => fields(eb, n))
           .where("m.household_id", "in", householdIds)
-          .where("u.disabled", "=", constant(0)),
+          .where("u.disabled", "=", constant(0))
+          // In the users' order: the rows get the same ids on either engine (a copied township compares equal).
+          .orderBy("u.id"),
       )
       .onConflict((oc) => oc.columns(["user_id", "dedupe_key"]).doNothing())
       .execute();
@@ -99,7 +101,7 @@ export async function notifyUsers(userIds: number[], n: Notice): Promise<void> {
     await db()
       .insertInto("notifications")
       .columns([...COLUMNS])
-      .expression(db().selectFrom("users as u").select("u.id").select((eb) => fields(eb, n)).where("u.id", "in", ids).where("u.disabled", "=", constant(0)))
+      .expression(db().selectFrom("users as u").select("u.id").select((eb) => fields(eb, n)).where("u.id", "in", ids).where("u.disabled", "=", constant(0)).orderBy("u.id"))
       .onConflict((oc) => oc.columns(["user_id", "dedupe_key"]).doNothing())
       .execute();
   });
