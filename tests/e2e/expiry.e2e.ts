@@ -128,18 +128,22 @@ describe("expiry at year end", () => {
     const row = committee.getByTestId("expiry-row").filter({ hasText: `${household.number}号户` }).first();
     await expect(row.textContent()).resolves.toContain(`${year}年过期 ${points - good.price} 分`);
     await shot(committee, "expiry-7-committee-list");
+    // Scripts loaded and nothing in flight: the posts below are the page's own, not a half-hydrated form's.
+    await committee.waitForLoadState("networkidle");
     await row.getByText("撤销这笔过期").click();
     // Empty reason: refused beside the field, nothing reversed.
     await row.getByRole("button", { name: /撤销，退回/ }).click();
     await expect(committee.locator("#f-reason-err").textContent()).resolves.toBe("请填写撤销理由");
+    await committee.waitForLoadState("networkidle");
     const again = committee.getByTestId("expiry-row").filter({ hasText: `${household.number}号户` }).first();
     await again.locator("input[name=reason]").fill("外出务工，年底未能兑换，村委会议同意退回");
     const button = again.getByRole("button", { name: /撤销，退回/ });
     const box = (await button.boundingBox())!;
     expect(box.height).toBeGreaterThanOrEqual(44);
     await button.click();
-    await expect(committee.locator(".form-ok").textContent()).resolves.toContain("已撤销这笔过期");
-    await expect(committee.getByTestId("expiry-row").filter({ hasText: `${household.number}号户` }).first().textContent()).resolves.toContain("外出务工");
+    await committee.locator(".form-ok", { hasText: "已撤销这笔过期" }).waitFor();
+    // The list is read again after the answer: wait for the row to say so rather than read it at once.
+    await committee.getByTestId("expiry-row").filter({ hasText: `${household.number}号户` }).filter({ hasText: "外出务工" }).first().waitFor();
     await shot(committee, "expiry-8-committee-reversed");
     await villager.goto("/");
     expect(await spendable(villager)).toBe(points - good.price);
