@@ -296,9 +296,13 @@ describe("forms", () => {
   it("a field's error goes once the field is changed, and an answer with an error shows it again", async () => {
     const page = await phone();
     await page.goto("/login");
+    // Scripts loaded before each step: a tap before hydration posts natively and reloads the page,
+    // and typing into that reloaded, not yet hydrated page cannot clear the error.
+    await page.waitForLoadState("networkidle");
     await page.getByRole("button", { name: "登录" }).click();
     const error = page.locator("#f-phone-err");
     await expect(error.textContent()).resolves.toContain("请输入手机号");
+    await page.waitForLoadState("networkidle");
     await page.getByLabel("手机号").pressSequentially("123");
     await error.waitFor({ state: "hidden" });
     await expect(page.getByLabel("手机号").getAttribute("aria-invalid")).resolves.not.toBe("true");
