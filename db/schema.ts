@@ -898,3 +898,32 @@ export interface InspectionSaveTable {
 export interface Database {
   inspection_saves: InspectionSaveTable;
 }
+
+// ---- 网格 + 联户长 household groups (0020) ------------------------------------------------------------
+export interface GridTable {
+  /** The grid's 网格员: a user with the inspector role in the village. */
+  worker_user_id: number | null;
+}
+
+export interface VillageTable {
+  /** 联户长 see their group's balances (1) or only names and records (0, the default). */
+  group_leader_sees_balances: Generated<number>;
+}
+
+export interface HouseholdTable {
+  group_id: number | null;
+}
+
+export interface HouseholdGroupTable {
+  id: Generated<number>;
+  village_id: number;
+  grid_id: number | null;
+  name: string;
+  /** The 联户长: a villager's account. */
+  leader_user_id: number | null;
+  created_at: number;
+}
+
+export interface Database {
+  household_groups: HouseholdGroupTable;
+}

@@ -50,6 +50,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "campaign.nomination_reject": "不采纳评选提名",
   "campaign.nomination_merge": "合并重复提名",
   "campaign.tie": "决定评选同票",
+  "flag.decide": "决定流动红旗归属（并列）",
   "campaign.confirm": "确认评选结果并申报积分",
   "member.representative": "设置村民代表",
   "good.create": "新增商品",
@@ -218,6 +219,7 @@ export function actionLabel(action: string): string {
 }
 
 export function roleLabel(role: string): string {
+  if (role === "group_leader") return "联户长";
   return ROLE_LABELS[role as Role] ?? (role === "system" ? "系统" : role);
 }
 

@@ -14,6 +14,7 @@ import { newPhotoKey } from "./photos.server";
 import { notifyCommittee, notifyHousehold, notifyUsers } from "~/notifications/notify.server";
 import * as notice from "~/notifications/notices";
 import type { Role } from "~/platform/roles";
+import { isGroupLeaderOf } from "~/groups/groups.server";
 
 export { CLAIM_STATUS_LABELS } from "./labels";
 
@@ -28,6 +29,16 @@ const DAY_MS = 86_400_000;
 const MAX_AGE_MS = 366 * DAY_MS;
 const FILER_ROLES: Role[] = ["villager", "household_head", "inspector", "committee"];
 const STAFF_FILERS: Role[] = ["inspector", "committee"];
+/**
+ * Sources whose own module decides who may file (issue 18): an errand's claim is filed when the person
+ * helped (or whoever posted the need for them) confirms it; a post's when the grid worker or the
+ * committee confirms the month's duty. Those are not the volunteer's household, so the household
+ * check below would refuse them.
+ */
+const VOUCHED_SOURCES = ["errand", "post"];
+
+/** Who files: a role the user holds, or a 联户长 filing for a household of the group they lead. */
+export type FilerRole = Role | "group_leader";
 
 export interface StoredPhoto {
   file: string;
@@ -49,7 +60,7 @@ export interface ClaimItem {
 
 export interface FileClaimBatchInput {
   villageId: number;
-  filer: { userId: number; role: Role };
+  filer: { userId: number; role: FilerRole };
   source?: { kind: string; id: number };
   items: ClaimItem[];
 }
@@ -93,6 +104,15 @@ type MemberRow = NonNullable<Awaited<ReturnType<typeof memberOf>>>;
 
 async function checkFiler(input: FileClaimBatchInput, rule: Rule, member: MemberRow): Promise<void> {
   const { role, userId } = input.filer;
+  if (input.source && VOUCHED_SOURCES.includes(input.source.kind)) {
+    if (rule.points < 0) throw new ClaimError("扣分只能由检查员或村委登记", "ruleId");
+    return;
+  }
+  if (role === "group_leader") {
+    if (!(await isGroupLeaderOf(userId, member.household_id))) throw new ClaimError("只能为本联户的农户申报", "memberId");
+    if (rule.points < 0) throw new ClaimError("扣分只能由检查员或村委登记", "ruleId");
+    return;
+  }
   if (!FILER_ROLES.includes(role)) throw new ClaimError("你的角色不能提交积分申报", "_form", 403);
   if (STAFF_FILERS.includes(role)) return;
   if ((await householdOfUser(userId)) !== member.household_id) throw new ClaimError("只能为本户成员申报", "memberId");

@@ -20,6 +20,7 @@ import * as m0016 from "./0016_bulk_awards";
 import * as m0017 from "./0017_notifications";
 import * as m0018 from "./0018_appeals";
 import * as m0019 from "./0019_offline_saves";
+import * as m0020 from "./0020_household_groups";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   "0017_notifications": m0017,
   "0018_appeals": m0018,
   "0019_offline_saves": m0019,
+  "0020_household_groups": m0020,
 };
