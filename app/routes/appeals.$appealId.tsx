@@ -1,4 +1,5 @@
 // One appeal of the household: the entry appealed, the reason and photos, and what the committee decided.
+import { PhotoStrip } from "~/ui/photo-strip";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import appealStyles from "~/appeals/appeals.css";
@@ -38,15 +39,7 @@ export default function AppealStatusPage() {
         <dt>申诉时间</dt><dd>{formatTime(a.createdAt)}</dd>
         <dt>申诉理由</dt><dd>{a.reason}</dd>
       </dl>
-      {photos.length ? (
-        <div className="photos">
-          {photos.map((p, i) => (
-            <a key={p.key} href={`/v/${villageId}/appeal-photos/${p.key}`} target="_blank" rel="noreferrer">
-              <img src={`/v/${villageId}/appeal-photos/${p.key}`} alt={`申诉照片 ${i + 1}`} loading="lazy" />
-            </a>
-          ))}
-        </div>
-      ) : null}
+      {photos.length ? <PhotoStrip base={`/v/${villageId}/appeal-photos`} keys={photos.map((p) => p.key)} alt="申诉照片" /> : null}
       {a.status === "pending" ? (
         <p className="muted">村委还没有处理。处理后结果会显示在这里和积分明细里。</p>
       ) : (

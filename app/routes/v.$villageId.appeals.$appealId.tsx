@@ -1,5 +1,6 @@
 // One appeal for the committee: the entry appealed, its claim (rule, filer, approvers, 公示 dates),
 // the household's reason and photos, and the decision: 维持 / 改为 / 撤销, with a reason.
+import { PhotoStrip } from "~/ui/photo-strip";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -64,13 +65,7 @@ export default function AppealDecision() {
         <p>{a.reason}</p>
         <p className="muted small">{a.filer} · {formatTime(a.createdAt)}</p>
         {photos.length ? (
-          <div className="photos">
-            {photos.map((p, i) => (
-              <a key={p.key} href={`/v/${villageId}/appeal-photos/${p.key}`} target="_blank" rel="noreferrer">
-                <img src={`/v/${villageId}/appeal-photos/${p.key}`} alt={`申诉照片 ${i + 1}`} loading="lazy" />
-              </a>
-            ))}
-          </div>
+          <PhotoStrip base={`/v/${villageId}/appeal-photos`} keys={photos.map((p) => p.key)} alt="申诉照片" />
         ) : <p className="muted">没有照片</p>}
       </section>
       <section className="card">
@@ -90,15 +85,7 @@ export default function AppealDecision() {
             {claim.objections.map((o, i) => (
               <p key={i} className="muted">公示时的异议：{o.reason}（{o.status === "open" ? "未处理" : o.status === "upheld" ? "成立" : "不成立"}{o.resolution ? `：${o.resolution}` : ""}）</p>
             ))}
-            {claim.photos.length ? (
-              <div className="photos">
-                {claim.photos.map((p, i) => (
-                  <a key={p.key} href={`/v/${villageId}/photos/${p.key}`} target="_blank" rel="noreferrer">
-                    <img src={`/v/${villageId}/photos/${p.key}`} alt={`申报照片 ${i + 1}`} loading="lazy" />
-                  </a>
-                ))}
-              </div>
-            ) : null}
+            {claim.photos.length ? <PhotoStrip base={`/v/${villageId}/photos`} keys={claim.photos.map((p) => p.key)} alt="申报照片" /> : null}
           </>
         ) : (
           <p>不是申报入账的记录{poster?.name ? `，由 ${poster.name} 记入` : ""}。</p>

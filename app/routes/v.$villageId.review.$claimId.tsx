@@ -1,3 +1,4 @@
+import { PhotoStrip } from "~/ui/photo-strip";
 import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -99,13 +100,7 @@ export default function ClaimReview() {
           <dt>已通过</dt><dd>{approvals.length ? approvals.map((a) => a.name).join("、") : "还没有"}</dd>
         </dl>
         {photos.length ? (
-          <div className="photos">
-            {photos.map((p, i) => (
-              <a key={p.key} href={`/v/${villageId}/photos/${p.key}`} target="_blank" rel="noreferrer">
-                <img src={`/v/${villageId}/photos/${p.key}`} alt={`证据照片 ${i + 1}`} loading="lazy" />
-              </a>
-            ))}
-          </div>
+          <PhotoStrip base={`/v/${villageId}/photos`} keys={photos.map((p) => p.key)} alt="证据照片" />
         ) : <p className="muted">没有照片</p>}
       </section>
       {claim.status === "pending" ? (
