@@ -8,6 +8,7 @@ import { getViewer } from "~/platform/access.server";
 import { elderMode } from "~/platform/elder.server";
 import { ElderToggle } from "~/ui/elder-toggle";
 import { StaleFieldErrors } from "~/ui/field";
+import { HydratedMark } from "~/ui/hydrated";
 import { ROLE_LABELS } from "~/platform/roles";
 import { useNonce } from "~/platform/nonce";
 import { currentEntry, menuFor } from "~/platform/nav";
@@ -77,6 +78,7 @@ export function Layout({ children }: { children: ReactNode }) {
         ) : null}
         <main className="page">{children}</main>
         <StaleFieldErrors />
+        <HydratedMark />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

@@ -29,7 +29,24 @@ export async function phonePage(browser: Browser, baseURL: string, opts: { javaS
     baseURL, viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, locale: "zh-CN", isMobile: true, hasTouch: true,
     javaScriptEnabled: opts.javaScript ?? true,
   });
-  return context.newPage();
+  const page = await context.newPage();
+  if (opts.javaScript ?? true) waitForHydrationOnGoto(page);
+  return page;
+}
+
+/**
+ * After `goto` returns, the page's scripts may still be loading: a tap then posts natively and reloads,
+ * and typing is not yet watched. Opening an HTML page waits for the app's hydrated mark (root.tsx).
+ */
+function waitForHydrationOnGoto(page: Page): void {
+  const goto = page.goto.bind(page);
+  page.goto = async (url, options) => {
+    const response = await goto(url, options);
+    if (response?.headers()["content-type"]?.startsWith("text/html")) {
+      await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    }
+    return response;
+  };
 }
 
 export async function shot(page: Page, name: string): Promise<string> {
