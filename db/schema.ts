@@ -927,3 +927,37 @@ export interface HouseholdGroupTable {
 export interface Database {
   household_groups: HouseholdGroupTable;
 }
+
+// ---- 志愿队伍 volunteer teams (0021) ----------------------------------------------------------------
+export interface VolunteerTeamTable {
+  id: Generated<number>;
+  township_id: number;
+  /** null: the township's own team (members from any of its villages). */
+  village_id: number | null;
+  name: string;
+  description: Generated<string>;
+  created_by: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface VolunteerTeamMemberTable {
+  id: Generated<number>;
+  team_id: number;
+  member_id: number;
+  /** The member's village. */
+  village_id: number;
+  is_leader: Generated<number>;
+  added_by: number;
+  created_at: number;
+}
+
+export interface ActivityTable {
+  /** The volunteer team the activity belongs to, if any. */
+  team_id: number | null;
+}
+
+export interface Database {
+  volunteer_teams: VolunteerTeamTable;
+  volunteer_team_members: VolunteerTeamMemberTable;
+}

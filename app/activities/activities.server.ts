@@ -11,6 +11,7 @@ import { normalizeDigits, textSchema } from "~/platform/validation.server";
 import { CAPACITY_MAX, MAX_HOURS, TEXT_LIMITS } from "./labels";
 import { notifyHouseholds } from "~/notifications/notify.server";
 import * as notice from "~/notifications/notices";
+import { TEAM_CHOICE_MSG, teamAllowedFor, teamChoiceSchema } from "~/teams/teams.server";
 
 const HOUR = 3600_000;
 const CHINA_OFFSET_MS = 8 * HOUR;
@@ -73,6 +74,8 @@ export const activityFieldsSchema = z
     capacity: capacitySchema,
     organiserId: choiceSchema("请从列表中选择组织者"),
     ruleId: choiceSchema("请从列表中选择积分细则"),
+    // 志愿队伍 (issue 18): the team the activity belongs to, if any.
+    teamId: teamChoiceSchema.optional(),
   })
   .superRefine((f, ctx) => {
     if (f.endsAt <= f.startsAt) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "结束时间要晚于开始时间" });
@@ -151,10 +154,11 @@ function activitySelect() {
     .selectFrom("activities as a")
     .innerJoin("users as u", "u.id", "a.organiser_user_id")
     .innerJoin("rules as r", "r.id", "a.rule_id")
+    .leftJoin("volunteer_teams as vt", "vt.id", "a.team_id")
     .select((eb) => [
       "a.id", "a.village_id", "a.title", "a.description", "a.place", "a.starts_at", "a.ends_at", "a.signup_deadline", "a.capacity",
       "a.organiser_user_id", "u.display_name as organiser_name", "a.rule_id", "r.name as rule_name", "r.points as rule_points",
-      "r.unit as rule_unit", "a.status", "a.cancel_reason", "a.closed_at",
+      "r.unit as rule_unit", "a.status", "a.cancel_reason", "a.closed_at", "a.team_id", "vt.name as team_name",
       eb
         .selectFrom("activity_signups as s")
         .select((c) => c.fn.countAll<number>().as("n"))
@@ -267,13 +271,14 @@ async function checkChoices(villageId: number, f: ActivityFields): Promise<Refus
     .executeTakeFirstOrThrow();
   if (!found.organiser) return fail("organiserId", "请从列表中选择组织者");
   if (!found.rule) return fail("ruleId", "请从列表中选择积分细则");
+  if (!(await teamAllowedFor(villageId, f.teamId ?? null))) return fail("teamId", TEAM_CHOICE_MSG);
   return null;
 }
 
 function snapshot(f: ActivityFields) {
   return {
     title: f.title, description: f.description, place: f.place, starts_at: f.startsAt, ends_at: f.endsAt,
-    signup_deadline: f.deadline, capacity: f.capacity, organiser_user_id: f.organiserId, rule_id: f.ruleId,
+    signup_deadline: f.deadline, capacity: f.capacity, organiser_user_id: f.organiserId, rule_id: f.ruleId, team_id: f.teamId ?? null,
   };
 }
 
@@ -304,7 +309,7 @@ export function updateActivity(actor: StaffActor, villageId: number, activityId:
       actorUserId: actor.userId, actorRole: actor.role, villageId, action: "activity.update", targetType: "activity", targetId: activityId,
       before: {
         title: a.title, description: a.description, place: a.place, starts_at: a.starts_at, ends_at: a.ends_at,
-        signup_deadline: a.signup_deadline, capacity: a.capacity, organiser_user_id: a.organiser_user_id, rule_id: a.rule_id,
+        signup_deadline: a.signup_deadline, capacity: a.capacity, organiser_user_id: a.organiser_user_id, rule_id: a.rule_id, team_id: a.team_id,
       },
       after: snapshot(f),
     });

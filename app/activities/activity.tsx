@@ -1,19 +1,20 @@
 // Pieces shared by the activity pages: the activity's facts, its state tag, and the create/edit form.
 import type { TextareaHTMLAttributes } from "react";
-import { Form } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import { SelectField, Tag } from "~/ui/form-parts";
 import { Field, FormError } from "~/ui/field";
 import { DateField } from "~/ui/pickers";
 import { formatTime } from "~/platform/format";
 import type { ActivityRow, OrganiserChoice, RuleChoice } from "./activities.server";
 import { pointsLabel, TEXT_LIMITS } from "./labels";
+import type { TeamChoice } from "~/teams/teams.server";
 
 /** What the facts list shows of an activity (the server's row, as the loader sends it). */
 export type ActivityFacts = Pick<
   ActivityRow,
   "title" | "description" | "place" | "starts_at" | "ends_at" | "signup_deadline" | "capacity" | "organiser_name" | "rule_name"
   | "rule_points" | "rule_unit" | "status" | "cancel_reason" | "signed_up" | "attended"
->;
+> & { team_id?: number | null; team_name?: string | null };
 
 /** "2026-11-25 08:30 – 11:30" (the day once when start and end share it). */
 export function timeRange(start: number, end: number): string {
@@ -55,6 +56,12 @@ export function Facts({ a }: { a: ActivityFacts }) {
       <dd>{formatTime(a.signup_deadline)}</dd>
       <dt>组织者</dt>
       <dd>{a.organiser_name}</dd>
+      {a.team_name ? (
+        <>
+          <dt>志愿队伍</dt>
+          <dd data-testid="activity-team">{a.team_id ? <Link to={`/teams/${a.team_id}`}>{a.team_name}</Link> : a.team_name}</dd>
+        </>
+      ) : null}
     </dl>
   );
 }
@@ -90,11 +97,13 @@ export interface ActivityFormProps {
   errors: Record<string, string | undefined>;
   organisers: OrganiserChoice[];
   rules: RuleChoice[];
+  /** 志愿队伍 the activity may belong to (the village's and the township's); none offered when absent. */
+  teams?: TeamChoice[];
   submit: string;
   busy: boolean;
 }
 
-export function ActivityForm({ intent, values: v, errors, organisers, rules, submit, busy }: ActivityFormProps) {
+export function ActivityForm({ intent, values: v, errors, organisers, rules, teams, submit, busy }: ActivityFormProps) {
   return (
     <Form method="post" noValidate>
       {intent ? <input type="hidden" name="intent" value={intent} /> : null}
@@ -123,6 +132,15 @@ export function ActivityForm({ intent, values: v, errors, organisers, rules, sub
           ...rules.map((r) => ({ value: String(r.id), label: `${r.name}（${pointsLabel(r)}）` })),
         ]}
       />
+      {teams ? (
+        <SelectField
+          label="志愿队伍（可不选）"
+          name="teamId"
+          defaultValue={v.teamId ?? ""}
+          error={errors.teamId}
+          options={[{ value: "", label: "不属于任何队伍" }, ...teams.map((t) => ({ value: String(t.id), label: t.village_id === null ? `${t.name}（乡镇）` : t.name }))]}
+        />
+      ) : null}
       <button type="submit" className="primary block" disabled={busy}>{busy ? "正在保存……" : submit}</button>
     </Form>
   );

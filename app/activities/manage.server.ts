@@ -9,6 +9,7 @@ import { claimsOfActivity, closeActivity } from "./close.server";
 import { now } from "~/platform/clock.server";
 import { TEXT_LIMITS } from "./labels";
 import { fieldErrors } from "~/platform/validation.server";
+import { teamChoices } from "~/teams/teams.server";
 
 export async function manageActivityPage(request: Request, villageId: number, activityId: number, opts: { q: string | null; created: boolean }) {
   const access = await activityStaff(request, villageId);
@@ -16,16 +17,18 @@ export async function manageActivityPage(request: Request, villageId: number, ac
   const canRun = canRunActivity(a, access.viewer.userId, access.role);
   const q = (opts.q ?? "").trim().slice(0, TEXT_LIMITS.search);
   const committee = access.role === "committee";
-  const [roster, claims, found, organisers, rules] = await Promise.all([
+  const [roster, claims, found, organisers, rules, teams] = await Promise.all([
     activityRoster(activityId),
     a.status === "closed" ? await claimsOfActivity(activityId) : 0,
     canRun && a.status === "open" ? await findVillageMembers(villageId, q) : [],
     committee ? await organiserChoices(villageId) : [],
     committee ? await ruleChoices(villageId) : [],
+    committee ? await teamChoices(villageId) : [],
   ]);
   const form: Record<string, string> = {
     title: a.title, description: a.description, place: a.place, startsAt: toLocalInput(a.starts_at), endsAt: toLocalInput(a.ends_at),
     deadline: toLocalInput(a.signup_deadline), capacity: String(a.capacity), organiserId: String(a.organiser_user_id), ruleId: String(a.rule_id),
+    teamId: a.team_id === null ? "" : String(a.team_id),
   };
   return {
     villageId,
@@ -43,6 +46,7 @@ export async function manageActivityPage(request: Request, villageId: number, ac
     found,
     organisers,
     rules,
+    teams,
     form,
   };
 }

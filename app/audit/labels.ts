@@ -43,6 +43,12 @@ export const ACTION_LABELS: Record<string, string> = {
   "activity.unattend": "撤销签到",
   "activity.hours": "记录服务小时",
   "activity.close": "结束活动并申报积分",
+  // 志愿队伍 (issue 18)
+  "team.create": "新建志愿队伍",
+  "team.update": "修改志愿队伍",
+  "team.member_add": "加入志愿队伍",
+  "team.member_remove": "移出志愿队伍",
+  "team.leader": "设置志愿队伍队长",
   // honour campaigns (评选)
   "campaign.create": "发起评选",
   "campaign.nominate": "评选提名",

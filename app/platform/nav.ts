@@ -44,6 +44,8 @@ export function navFor(roles: { role: Role; villageId: number | null }[], hasHou
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/bulk`, label: "批量发放", work: true });
   // Committee members run activities; inspectors see the ones they organise.
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/activities`, label: "活动管理", work: true });
+  // 志愿队伍 (issue 18): the village's squads and the township's teams, run by the committee.
+  for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/teams`, label: "志愿队伍", work: true });
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/rounds`, label: "卫生评比", work: true, waits: { kind: "rounds", villageId: v } });
   // Honour campaigns: the committee runs them; villagers reach theirs from the notice board.
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/campaigns`, label: "评选管理", work: true });
@@ -66,6 +68,8 @@ export function navFor(roles: { role: Role; villageId: number | null }[], hasHou
       { to: "/township/dashboard", label: "乡镇看板", work: true },
       { to: "/township", label: "乡镇管理", work: true },
       { to: "/township/exports", label: "导出表格", work: true, tileOnly: true },
+      // 志愿队伍 (issue 18): every team's hours side by side; the township's own teams (a tile: the bar stays short).
+      { to: "/township/teams", label: "志愿队伍", work: true, tileOnly: true },
     );
   }
   for (const v of new Set(roles.filter((g) => g.villageId !== null).map((g) => g.villageId))) items.push({ to: `/v/${v}/notice`, label: "公示栏" });

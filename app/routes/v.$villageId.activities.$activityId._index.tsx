@@ -28,7 +28,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const activityId = idParam(params.activityId);
   const form = formToObject(await readForm(request));
   const reply = await manageActivity(request, villageId, activityId, form);
-  return data({ ...reply, values: echoValues(form, ["title", "description", "place", "startsAt", "endsAt", "deadline", "capacity", "organiserId", "ruleId", "reason", "hours"]) }, { status: reply.status });
+  return data({ ...reply, values: echoValues(form, ["title", "description", "place", "startsAt", "endsAt", "deadline", "capacity", "organiserId", "ruleId", "teamId", "reason", "hours"]) }, { status: reply.status });
 }
 
 export default function ManageActivity() {
@@ -173,6 +173,7 @@ export default function ManageActivity() {
               errors={errs("activity.update")}
               organisers={d.organisers}
               rules={d.rules}
+              teams={d.teams}
               submit="保存修改"
               busy={busy}
             />

@@ -8,18 +8,19 @@ import { actorOf, echoValues } from "~/platform/forms.server";
 import { activityFieldsSchema, activityStaff, createActivity, defaultActivityTimes, organiserChoices, requireCommittee, ruleChoices, toLocalInput } from "~/activities/activities.server";
 import { now } from "~/platform/clock.server";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
+import { teamChoices } from "~/teams/teams.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export const meta: MetaFunction = () => [{ title: "发起活动 · 积分超市" }];
 
-const FIELDS = ["title", "description", "place", "startsAt", "endsAt", "deadline", "capacity", "organiserId", "ruleId"] as const;
+const FIELDS = ["title", "description", "place", "startsAt", "endsAt", "deadline", "capacity", "organiserId", "ruleId", "teamId"] as const;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await activityStaff(request, villageId);
   requireCommittee(access);
   const { start, end, deadline } = defaultActivityTimes(now());
-  const [organisers, rules] = await Promise.all([organiserChoices(villageId), ruleChoices(villageId)]);
+  const [organisers, rules, teams] = await Promise.all([organiserChoices(villageId), ruleChoices(villageId), teamChoices(villageId)]);
   const defaults: Record<string, string> = {
     startsAt: toLocalInput(start),
     endsAt: toLocalInput(end),
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     capacity: "20",
     organiserId: String(access.viewer.userId),
   };
-  return { villageId, organisers, rules, defaults };
+  return { villageId, organisers, rules, teams, defaults };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -44,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function NewActivity() {
-  const { villageId, organisers, rules, defaults } = useLoaderData<typeof loader>();
+  const { villageId, organisers, rules, teams, defaults } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   return (
@@ -53,7 +54,7 @@ export default function NewActivity() {
         <Link className="back" to={`/v/${villageId}/activities`}>‹ 活动列表</Link>
       </p>
       <h1>发起志愿活动</h1>
-      <ActivityForm values={result?.values ?? defaults} errors={result?.errors ?? {}} organisers={organisers} rules={rules} submit="发布活动" busy={busy} />
+      <ActivityForm values={result?.values ?? defaults} errors={result?.errors ?? {}} organisers={organisers} rules={rules} teams={teams} submit="发布活动" busy={busy} />
     </section>
   );
 }

@@ -21,6 +21,7 @@ import * as m0017 from "./0017_notifications";
 import * as m0018 from "./0018_appeals";
 import * as m0019 from "./0019_offline_saves";
 import * as m0020 from "./0020_household_groups";
+import * as m0021 from "./0021_volunteer_teams";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   "0018_appeals": m0018,
   "0019_offline_saves": m0019,
   "0020_household_groups": m0020,
+  "0021_volunteer_teams": m0021,
 };

@@ -14,6 +14,7 @@ import type { Role } from "../../app/platform/roles";
 import { insertUser, type RoleGrant } from "../../app/people/users.server";
 import { createVillage, ensureGrid, ensureTownship } from "../../app/people/villages.server";
 import { seedDemoActivities } from "./activities.server";
+import { seedDemoTeams } from "./teams.server";
 import { seedDemoCampaigns } from "./campaigns.server";
 import { DEMO_PIN, seedDemoStores } from "./store.server";
 import { seedDemoSanitation } from "./sanitation.server";
@@ -311,6 +312,7 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     clockControl.reset();
     for (const v of built.villages) await seedDemoClaims(v.id);
     await seedDemoActivities(now());
+    await seedDemoTeams(now());
     await seedDemoSanitation(now());
     await seedDemoCampaigns(now());
     return built.logins;

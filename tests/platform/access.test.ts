@@ -158,6 +158,16 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/bulk?page=2", village: true, allowed: ["committee"] },
   { path: "/v/{v}/bulk/new", village: true, allowed: ["committee"], post: ["committee"] },
   // end issue 17: bulk awards
+  // issue 18: volunteer teams (志愿队伍). Villagers list their village's teams and the township's; the
+  // committee and the village admin run the village's (the township admin reads them); the township
+  // admin runs the township's and sees every team side by side. Pages with a team id: tests/teams/teams-http.test.ts.
+  { path: "/teams", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/teams?period=2026-01", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/v/{v}/teams", village: true, allowed: ["committee", ...ADMINS], post: ["committee", "village_admin"] },
+  { path: "/v/{v}/teams?period=2025", village: true, allowed: ["committee", ...ADMINS] },
+  { path: "/township/teams", village: false, allowed: ["township_admin"], post: ["township_admin"] },
+  { path: "/township/teams?period=2026-02&page=2", village: false, allowed: ["township_admin"] },
+  // end issue 18: volunteer teams
 ];
 
 let server: TestServer;

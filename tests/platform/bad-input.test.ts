@@ -1694,3 +1694,139 @@ describe("full-width digits, where accepted, are stored as ASCII", () => {
     expect(u).toEqual([{ phone: "13712340022", role: "village_admin", village_id: v.id }]);
   });
 });
+
+// issue 18: volunteer teams — creating a team (a village's on /v/{V}/teams, the township's on
+// /township/teams), the manage page's posts (/v/{V}/teams/{TM}: team.update, member.add / remove /
+// leader) and the activity form's team. Every base is refused on its own (a name the level has
+// already, a villager already in the team or not in it), so accepted values write nothing. Real
+// writes, races and the pages by id: tests/teams/.
+const TEAM_TAKEN = "已有同名的队伍，请换一个名称";
+const TEAM_MSG = "请从列表中选择志愿队伍";
+const teamFields: Record<string, FieldSpec> = {
+  name: { at: "f-name-err", type: "text", rules: text("队伍名称", 20) },
+  description: { at: "f-description-err", type: "text", rules: text("队伍简介", 200, false) },
+};
+const teamAnchor = (field: string) =>
+  field === "name" ? an({ description: "长".repeat(201) }, e400("队伍简介最多 200 个字", "f-description-err")) : an({}, e400(TEAM_TAKEN, "f-name-err"));
+const FORBIDDEN_PAGE: Expect = { status: 403, msg: "没有权限", at: "page" };
+FORMS.push(
+  {
+    form: "teams: create a village team",
+    who: "committee",
+    url: "/v/{V}/teams",
+    base: { name: "{TM_NAME}", description: "测试说明" },
+    fields: teamFields,
+    anchor: teamAnchor,
+    extra: [
+      { name: "a name the village has already", body: {}, expect: e400(TEAM_TAKEN, "f-name-err") },
+      { name: "another village's path", url: "/v/{V2}/teams", body: {}, expect: FORBIDDEN_PAGE },
+      { name: "totally empty body", body: {}, exact: true, expect: e400("请填写队伍名称", "f-name-err") },
+    ],
+  },
+  {
+    form: "teams: create a township team",
+    who: "township_admin",
+    url: "/township/teams",
+    base: { name: "{TT_NAME}", description: "测试说明" },
+    fields: teamFields,
+    anchor: teamAnchor,
+    extra: [
+      { name: "a name the township has already", body: {}, expect: e400(TEAM_TAKEN, "f-name-err") },
+      { name: "totally empty body", body: {}, exact: true, expect: e400("请填写队伍名称", "f-name-err") },
+    ],
+  },
+  {
+    form: "team page: team.update",
+    who: "committee",
+    url: "/v/{V}/teams/{TM}",
+    base: { intent: "team.update", name: "{TM_OTHER_NAME}", description: "测试说明" },
+    fields: teamFields,
+    anchor: teamAnchor,
+    extra: [
+      { name: "another village's team under this village's path", url: "/v/{V}/teams/{TM2}", body: {}, expect: e404 },
+      { name: "the township's team under a village's path", url: "/v/{V}/teams/{TT}", body: {}, expect: e404 },
+      { name: "team id not a number", url: "/v/{V}/teams/abc", body: {}, expect: e404 },
+      { name: "team that does not exist", url: "/v/{V}/teams/99999999", body: {}, expect: e404 },
+      { name: "the township admin on a village team", who: "township_admin", body: {}, expect: FORBIDDEN_PAGE },
+    ],
+  },
+  {
+    form: "team page: member.add",
+    who: "committee",
+    url: "/v/{V}/teams/{TM}",
+    base: { intent: "member.add", memberId: "{TMM}" },
+    fields: { memberId: { at: "form", type: "digits", rules: formId } },
+    extra: [
+      { name: "a villager in the team already", body: {}, expect: e400(/已经是队员了/, "form") },
+      { name: "a villager of another village", body: { memberId: "{M2}" }, expect: e404 },
+      { name: "a member that does not exist", body: { memberId: "999999999999" }, expect: e404 },
+      { name: "the township's team, by its own page, from a committee member", url: "/township/teams/{TT}", body: { memberId: "{TMF}" }, expect: FORBIDDEN_PAGE },
+    ],
+  },
+  {
+    form: "team page: member.remove",
+    who: "committee",
+    url: "/v/{V}/teams/{TM}",
+    base: { intent: "member.remove", memberId: "{TMF}" },
+    fields: { memberId: { at: "form", type: "digits", rules: formId } },
+    extra: [
+      { name: "a villager not in the team", body: {}, expect: e400("这位村民不在这个队伍里", "form") },
+      { name: "a villager of another village", body: { memberId: "{M2}" }, expect: e404 },
+    ],
+  },
+  {
+    form: "team page: member.leader",
+    who: "committee",
+    url: "/v/{V}/teams/{TM}",
+    base: { intent: "member.leader", memberId: "{TMF}", leader: "1" },
+    fields: { memberId: { at: "form", type: "digits", rules: formId }, leader: { at: "form", type: "digits", rules: formId } },
+    extra: [
+      { name: "a villager not in the team", body: {}, expect: e400(/不在这个队伍里/, "form") },
+      { name: "leader 2", body: { leader: "2" }, expect: e400(BAD_REQUEST, "form") },
+      { name: "a villager of another village", body: { memberId: "{M2}" }, expect: e404 },
+    ],
+  },
+  { form: "team page: bad intents", who: "committee", url: "/v/{V}/teams/{TM}", base: {}, fields: {}, extra: badIntents("team.delete", { memberId: "{TMM}" }) },
+  {
+    form: "activities.new: teamId",
+    who: "committee",
+    url: ACT_NEW,
+    base: { ...ACTIVITY_BASE, teamId: "{TM2}" },
+    fields: { teamId: { at: "f-teamId-err", type: "digits", rules: { ...every(rej(TEAM_MSG)), empty: ok("empty: no team"), missing: ok("missing: no team") } } },
+    anchor: () => an({ title: "" }, e400("请填写活动名称", "f-title-err")),
+    extra: [
+      { name: "another village's team", body: {}, expect: e400(TEAM_MSG, "f-teamId-err") },
+      { name: "a team that does not exist", body: { teamId: "999999999999" }, expect: e400(TEAM_MSG, "f-teamId-err") },
+      { name: "13 digits", body: { teamId: "1234567890123" }, expect: e400(TEAM_MSG, "f-teamId-err") },
+    ],
+  },
+);
+beforeAll(async () => {
+  const team = async (where: string, ...args: unknown[]) => one<{ id: number; name: string }>(`select id, name from volunteer_teams where ${where} order by id limit 1`, ...args);
+  const tm = await team("village_id = ?", Number(ids.V));
+  const tm2 = await team("village_id = ? and id <> ?", Number(ids.V), tm.id);
+  const tt = await team("village_id is null");
+  Object.assign(ids, {
+    TM: String(tm.id), TM_NAME: tm.name, TM_OTHER_NAME: tm2.name,
+    TM2: String((await team("village_id = ?", Number(ids.V2))).id),
+    TT: String(tt.id), TT_NAME: tt.name,
+    TMM: String((await one<{ id: number }>("select member_id as id from volunteer_team_members where team_id = ? order by id limit 1", tm.id)).id),
+    TMF: String((await one<{ id: number }>(
+      "select id from members where village_id = ? and active = 1 and id not in (select member_id from volunteer_team_members where team_id = ?) order by id limit 1", Number(ids.V), tm.id,
+    )).id),
+  });
+});
+describe("volunteer teams: bad query strings", () => {
+  it.each(["2026-13", "abc", "1999", MARKUP, "9".repeat(2_000), `2026${ZWSP}`, "２０２６"])("period %# → 400 in Chinese", async (period) => {
+    for (const [who, url] of [["villager", "/teams"], ["committee", "/v/{V}/teams"], ["township_admin", "/township/teams"], ["villager", "/teams/{TM}"]] as const) {
+      const r = await clients.get(who)!.get(fill(`${url}?period=${encodeURIComponent(period)}`));
+      expect(r.status, `${url} ${period.slice(0, 20)}`).toBe(400);
+      expect(r.text).toContain("要查看的时间有误");
+    }
+  });
+  it.each(["abc", "-1", "0", "99999", MARKUP])("page %# never fails", async (page) => {
+    const r = await clients.get("township_admin")!.get(`/township/teams?page=${encodeURIComponent(page)}`);
+    expect(r.status).toBe(200);
+  });
+});
+// end issue 18: volunteer teams
