@@ -961,3 +961,60 @@ export interface Database {
   volunteer_teams: VolunteerTeamTable;
   volunteer_team_members: VolunteerTeamMemberTable;
 }
+
+// ---- 定岗认责 posts (0022) -----------------------------------------------------------------------
+export interface PostTable {
+  id: Generated<number>;
+  village_id: number;
+  name: string;
+  duties: Generated<string>;
+  /** Points a month for the post fulfilled: the points of its own rule. */
+  allowance: number;
+  /** How many may hold the post at once. */
+  seats: number;
+  rule_id: number;
+  active: Generated<number>;
+  created_by: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export type PostHoldingStatus = "applied" | "active" | "refused" | "ended";
+
+export interface PostHoldingTable {
+  id: Generated<number>;
+  village_id: number;
+  post_id: number;
+  member_id: number;
+  status: PostHoldingStatus;
+  note: Generated<string>;
+  requested_by: number;
+  decided_by: number | null;
+  reason: string | null;
+  /** China-time month "YYYY-MM" the holding began (set when it became active). */
+  start_month: string | null;
+  started_at: number | null;
+  end_month: string | null;
+  ended_at: number | null;
+  ended_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PostMonthTable {
+  id: Generated<number>;
+  village_id: number;
+  holding_id: number;
+  month: string;
+  done: number;
+  reason: string | null;
+  claim_id: number | null;
+  confirmed_by: number;
+  created_at: number;
+}
+
+export interface Database {
+  posts: PostTable;
+  post_holdings: PostHoldingTable;
+  post_months: PostMonthTable;
+}

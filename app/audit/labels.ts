@@ -73,6 +73,18 @@ export const ACTION_LABELS: Record<string, string> = {
   "store.keepers": "设置超市店主",
   "pin.set": "设置柜台兑换密码",
   "pin.change": "修改柜台兑换密码",
+  // 定岗认责 posts (issue 18)
+  "post.create": "新设岗位",
+  "post.update": "修改岗位",
+  "post.end": "撤销岗位",
+  "post.reopen": "恢复岗位",
+  "post.apply": "申请岗位",
+  "post.accept": "同意岗位申请",
+  "post.refuse": "不同意岗位申请",
+  "post.appoint": "任命岗位",
+  "post.end_holding": "卸任岗位",
+  "post.confirm": "确认岗位履职并申报积分",
+  "post.not_done": "确认岗位当月未履职",
   // sanitation rounds
   "checklist.create": "新建卫生检查表",
   "checklist.update": "修改卫生检查表",

@@ -122,6 +122,10 @@ async function checkFiler(input: FileClaimBatchInput, rule: Rule, member: Member
 async function checkItem(input: FileClaimBatchInput, item: ClaimItem): Promise<{ rule: Rule; member: MemberRow; points: number }> {
   const rule = await ruleOf(input.villageId, item.ruleId);
   if (!rule.active) throw new ClaimError(`细则“${rule.name}”已停用，不能再申报`, "ruleId");
+  // A post's allowance (定岗, issue 18) is earned only through its month's confirmation, never filed otherwise.
+  if (input.source?.kind !== "post" && (await db().selectFrom("posts").select("id").where("rule_id", "=", rule.id).executeTakeFirst())) {
+    throw new ClaimError(`细则“${rule.name}”是岗位补贴，由网格员或村委每月确认履职后申报`, "ruleId");
+  }
   const member = await memberOf(item.memberId);
   if (!member || member.village_id !== input.villageId || !member.active) throw new ClaimError("请从列表中选择本村的成员", "memberId");
   await checkFiler(input, rule, member);

@@ -42,6 +42,9 @@ export function navFor(roles: { role: Role; villageId: number | null }[], hasHou
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/appeals`, label: "申诉处理", work: true });
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/claims/new`, label: "登记积分", work: true });
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/bulk`, label: "批量发放", work: true });
+  // 定岗认责 (issue 18): the committee defines posts and appoints; it and the 网格员 confirm each month's duty.
+  for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/posts`, label: "定岗管理", work: true });
+  for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/posts/confirm`, label: "岗位确认", work: true });
   // Committee members run activities; inspectors see the ones they organise.
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/activities`, label: "活动管理", work: true });
   // 志愿队伍 (issue 18): the village's squads and the township's teams, run by the committee.

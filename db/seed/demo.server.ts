@@ -16,6 +16,7 @@ import { createVillage, ensureGrid, ensureTownship } from "../../app/people/vill
 import { seedDemoActivities } from "./activities.server";
 import { seedDemoTeams } from "./teams.server";
 import { seedDemoCampaigns } from "./campaigns.server";
+import { seedDemoPosts } from "./posts.server";
 import { DEMO_PIN, seedDemoStores } from "./store.server";
 import { seedDemoSanitation } from "./sanitation.server";
 import { liveHistory, type Person, type SeedHousehold, type SeedVillage } from "./history.server";
@@ -315,6 +316,7 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     await seedDemoTeams(now());
     await seedDemoSanitation(now());
     await seedDemoCampaigns(now());
+    await seedDemoPosts(); // 定岗认责 (issue 18): 桃源村's six posts, a few holders, last month confirmed
     return built.logins;
   } finally {
     clockControl.reset();

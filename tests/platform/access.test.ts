@@ -168,6 +168,14 @@ const TABLE: RouteCase[] = [
   { path: "/township/teams", village: false, allowed: ["township_admin"], post: ["township_admin"] },
   { path: "/township/teams?period=2026-02&page=2", village: false, allowed: ["township_admin"] },
   // end issue 18: volunteer teams
+  // issue 18: posts (定岗认责). Villagers see the posts and apply at /posts; the committee runs
+  // /v/{v}/posts; the committee and the 网格员 (inspectors) confirm each month's duty.
+  { path: "/posts", village: false, allowed: WITH_HOUSEHOLD, post: WITH_HOUSEHOLD },
+  { path: "/v/{v}/posts", village: true, allowed: ["committee"], post: ["committee"] },
+  { path: "/v/{v}/posts?q=王", village: true, allowed: ["committee"] },
+  { path: "/v/{v}/posts/confirm", village: true, allowed: ["committee", "inspector"], post: ["committee", "inspector"] },
+  { path: "/v/{v}/posts/confirm?month=2026-01&page=2", village: true, allowed: ["committee", "inspector"] },
+  // end issue 18: posts
 ];
 
 let server: TestServer;

@@ -1830,3 +1830,108 @@ describe("volunteer teams: bad query strings", () => {
   });
 });
 // end issue 18: volunteer teams
+
+// issue 18: posts — 定岗认责's forms. The committee's 新设岗位 (a valid base would write: accepted values
+// go with an invalid 每月积分 or 人数上限), its decisions on ids that do not exist; the villager's 申请
+// for the demo's 民情信息员 (accepted values go with a post that does not exist, 404); the monthly
+// 未履职 for a demo holder this month (accepted values go with a holding that does not exist, 404), and
+// 已履职 for last month, which the demo confirmed already. Real writes and races: tests/posts/.
+const POST_ALLOWANCE_MSG = "每月积分应为 1 到 9999 的整数";
+const POST_SEATS_MSG = "人数上限应为 1 到 999 的整数";
+const POST_GONE: Expect = { status: 404, msg: "找不到这个岗位，请刷新页面后再试", at: "form" };
+const HOLDING_GONE: Expect = { status: 404, msg: "找不到这条记录，请刷新页面后再试", at: "form" };
+const MONTH_MSG = "请从列表中选择月份";
+const wholeNumberRules = (msg: string, label: string): Record<Kind, Rule> => ({
+  ...every(rej(msg)),
+  empty: rej(`请填写${label}`),
+  missing: rej(`请填写${label}`),
+  fullWidth: ok("full-width digits are made ASCII: 123"),
+});
+FORMS.push(
+  {
+    form: "posts: define a post",
+    who: "committee",
+    url: "/v/{V}/posts",
+    base: { intent: "post.create", name: "护河巡查员", duties: "每周巡河一次", allowance: "10", seats: "2" },
+    fields: {
+      name: { at: "new-name-err", type: "text", rules: text("岗位名称", 20) },
+      duties: { at: "new-duties-err", type: "text", rules: text("岗位职责", 300, false) },
+      allowance: { at: "new-allowance-err", type: "digits", rules: wholeNumberRules(POST_ALLOWANCE_MSG, "每月积分") },
+      seats: { at: "new-seats-err", type: "digits", rules: wholeNumberRules(POST_SEATS_MSG, "人数上限") },
+    },
+    anchor: (field) => (field === "allowance" ? an({ seats: "0" }, e400(POST_SEATS_MSG, "new-seats-err")) : an({ allowance: "0" }, e400(POST_ALLOWANCE_MSG, "new-allowance-err"))),
+    extra: [
+      { name: "a name the village has", body: { name: "民情信息员" }, expect: e400("本村已经有这个岗位", "new-name-err") },
+      { name: "10000 points", body: { allowance: "10000" }, expect: e400(POST_ALLOWANCE_MSG, "new-allowance-err") },
+      { name: "1.5 points", body: { allowance: "1.5" }, expect: e400(POST_ALLOWANCE_MSG, "new-allowance-err") },
+      { name: "1000 seats", body: { seats: "1000" }, expect: e400(POST_SEATS_MSG, "new-seats-err") },
+      { name: "end a post that does not exist", body: { intent: "post.end", postId: "999999999999" }, exact: true, expect: POST_GONE },
+      { name: "end a post with a markup id", body: { intent: "post.end", postId: MARKUP }, exact: true, expect: e400(BAD_REQUEST, "form") },
+      { name: "edit a post that does not exist", body: { intent: "post.update", postId: "999999999999" }, expect: POST_GONE },
+      { name: "accept an application that does not exist", body: { intent: "holding.accept", holdingId: "999999999999" }, exact: true, expect: HOLDING_GONE },
+      { name: "refuse without a reason", body: { intent: "holding.refuse", holdingId: "999999999999", reason: "" }, exact: true, expect: e400("请填写原因", "form") },
+      { name: "end a holding with a huge reason", body: { intent: "holding.end", holdingId: "999999999999", reason: HUGE_TEXT }, exact: true, expect: e400("原因最多 100 个字", "form") },
+      { name: "appoint a member of another village", body: { intent: "holding.appoint", postId: "{POST}", memberId: "{M2}" }, exact: true, expect: { status: 404, msg: "请从搜索结果中选择本村的村民", at: "form" } },
+      { name: "appoint to no post", body: { intent: "holding.appoint", postId: "", memberId: "{MO}" }, exact: true, expect: e400("请选择岗位", "form") },
+      { name: "appoint to a post that does not exist", body: { intent: "holding.appoint", postId: "999999999999", memberId: "{MO}" }, exact: true, expect: POST_GONE },
+      ...badIntents("rename", { postId: "{POST}" }),
+    ],
+  },
+  {
+    form: "posts: apply",
+    who: "villager",
+    url: "/posts",
+    base: { intent: "apply", postId: "{POST}", note: "愿意为村里出力" },
+    fields: {
+      note: { at: "note-{POST}-err", type: "text", rules: text("申请说明", 100, false) },
+      postId: { at: "form", type: "digits", rules: formId },
+    },
+    anchor: () => an({ postId: "999999999999" }, POST_GONE),
+    extra: [
+      { name: "a post that does not exist", body: { postId: "999999999999" }, expect: POST_GONE },
+      { name: "a post the villager holds", body: { postId: "{POST_HELD}" }, expect: e400("你已经担任这个岗位了", "form") },
+      { name: "unknown intent", body: { intent: "withdraw" }, expect: e400(BAD_REQUEST, "form") },
+      { name: "totally empty body", body: {}, exact: true, expect: e400(BAD_REQUEST, "form") },
+    ],
+  },
+  {
+    form: "posts: confirm a month",
+    who: "committee",
+    url: "/v/{V}/posts/confirm",
+    base: { intent: "not_done", holdingId: "{HOLD}", month: "{MONTH}", reason: "当月外出务工" },
+    fields: {
+      reason: { at: "reason-{HOLD}-err", type: "text", rules: text("原因", 100) },
+      holdingId: { at: "form", type: "digits", rules: formId },
+      month: { at: "form", type: "text", rules: { ...every(rej(MONTH_MSG)), missing: rej(BAD_REQUEST) } },
+    },
+    anchor: () => an({ holdingId: "999999999999" }, HOLDING_GONE),
+    extra: [
+      { name: "a month to come", body: { month: "2999-01" }, expect: e400("不能确认还没到的月份", "form") },
+      { name: "a month long ago", body: { month: "2001-01" }, expect: e400("只能确认最近 12 个月的履职", "form") },
+      { name: "month 13", body: { month: "2026-13" }, expect: e400(MONTH_MSG, "form") },
+      { name: "a month before the holding began", body: { month: "{BEFORE}" }, expect: e400(/起担任这个岗位，不能确认之前的月份/, "form") },
+      { name: "done, for last month confirmed already", body: { intent: "done", holdingId: "{HOLD}", month: "{LAST}" }, exact: true, expect: e400(/月已经确认过了，不能重复确认/, "form") },
+      { name: "done, for a holding that does not exist", body: { intent: "done", holdingId: "999999999999", month: "{MONTH}" }, exact: true, expect: HOLDING_GONE },
+      ...badIntents("confirm", { holdingId: "{HOLD}" }),
+    ],
+  },
+);
+beforeAll(async () => {
+  const v = Number(ids.V);
+  const post = async (name: string) => String((await one<{ id: number }>("select id from posts where village_id = ? and name = ?", v, name)).id);
+  // A demo holder of another household than the committee member's, last month confirmed, this month not yet.
+  const hold = await one<{ id: number; start_month: string }>(
+    `select h.id, h.start_month from post_holdings h join members m on m.id = h.member_id
+     where h.village_id = ? and h.status = 'active' and m.household_id <> (select m2.household_id from users u join members m2 on m2.id = u.member_id where u.phone = ?)
+       and exists (select 1 from post_months pm where pm.holding_id = h.id and pm.done = 1)
+     order by h.id limit 1`,
+    v, PHONES.committee,
+  );
+  const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7);
+  const before = (m: string) => {
+    const [y, mm] = m.split("-").map(Number);
+    return mm === 1 ? `${y - 1}-12` : `${y}-${String(mm - 1).padStart(2, "0")}`;
+  };
+  Object.assign(ids, { POST: await post("民情信息员"), POST_HELD: await post("文明倡导员"), HOLD: String(hold.id), MONTH: month, LAST: before(month), BEFORE: before(hold.start_month) });
+});
+// end issue 18: posts
