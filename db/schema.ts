@@ -1018,3 +1018,42 @@ export interface Database {
   post_holdings: PostHoldingTable;
   post_months: PostMonthTable;
 }
+
+// ---- 代跑 mutual-aid errands (0023) -----------------------------------------------------------------
+export type ErrandStatus = "open" | "taken" | "done" | "cancelled";
+export type ErrandPosterKind = "household" | "grid_worker" | "group_leader";
+
+export interface VillageTable {
+  /** The rule an errand's claim is filed under; null: 代跑 not opened in the village. */
+  errand_rule_id: number | null;
+}
+
+export interface ErrandTable {
+  id: Generated<number>;
+  village_id: number;
+  /** The household helped. */
+  household_id: number;
+  what: string;
+  place: string;
+  due_at: number;
+  status: ErrandStatus;
+  poster_user_id: number;
+  poster_kind: ErrandPosterKind;
+  volunteer_user_id: number | null;
+  volunteer_member_id: number | null;
+  volunteer_household_id: number | null;
+  taken_at: number | null;
+  confirmed_by_user_id: number | null;
+  confirmed_at: number | null;
+  claim_id: number | null;
+  cancelled_by_user_id: number | null;
+  cancel_reason: string | null;
+  cancelled_at: number | null;
+  overdue_noted_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Database {
+  errands: ErrandTable;
+}

@@ -26,6 +26,13 @@ export const ACTION_LABELS: Record<string, string> = {
   "rule.retire": "停用积分细则",
   "rule.activate": "启用积分细则",
   "village.settings": "修改审核与公示设置",
+  // 代跑 (issue 18)
+  "errand.setting": "设置代跑积分细则",
+  "errand.post": "发布代跑需求",
+  "errand.take": "接下代跑",
+  "errand.give_back": "放回代跑",
+  "errand.cancel": "取消代跑需求",
+  "errand.confirm": "确认代跑完成并申报积分",
   "claim.file": "提交积分申报",
   "claim.approve": "审核通过申报",
   "claim.reject": "驳回申报",

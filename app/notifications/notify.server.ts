@@ -19,7 +19,12 @@ export type NoticeKind =
   | "order.voided"
   | "activity.cancelled"
   | "points.expiring"
-  | "pin.locked";
+  | "pin.locked"
+  // 代跑 (issue 18)
+  | "errand.taken"
+  | "errand.confirmed"
+  | "errand.cancelled"
+  | "errand.untaken";
 
 export interface Notice {
   kind: NoticeKind;

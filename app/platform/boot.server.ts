@@ -9,6 +9,7 @@ import { creditDueClaims } from "~/claims/claims.server";
 import { resumeBulkBatches, stopBackground } from "~/bulk/bulk.server";
 import { runExpiry } from "~/expiry/expiry.server";
 import { cleanStoredPhotos } from "~/photos/cleanup.server";
+import { noteUntakenErrands } from "~/errands/errands.server";
 import { describeTestClock } from "./test-clock.server";
 import { ROLE_LABELS, type Role } from "./roles";
 
@@ -96,6 +97,8 @@ async function jobs(): Promise<void> {
     console.error("定时任务出错", e);
   }
   await runExpiry().catch((e) => console.error("积分过期出错", e)); // 积分清零: once per household and period (ledger key)
+  // 代跑 (issue 18): needs nobody took within a day, sent to the grid worker once each (a mark and a notice key).
+  await noteUntakenErrands().catch((e) => console.error("代跑提醒出错", e));
 }
 
 export async function shutdown(): Promise<void> {

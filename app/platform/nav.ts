@@ -42,6 +42,8 @@ export function navFor(roles: { role: Role; villageId: number | null }[], hasHou
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/appeals`, label: "申诉处理", work: true });
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/claims/new`, label: "登记积分", work: true });
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/bulk`, label: "批量发放", work: true });
+  // 代跑 (issue 18): the grid worker's untaken needs; the committee sees the village's.
+  for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/errands`, label: "代跑需求", work: true });
   // 定岗认责 (issue 18): the committee defines posts and appoints; it and the 网格员 confirm each month's duty.
   for (const v of villagesWith("committee")) items.push({ to: `/v/${v}/posts`, label: "定岗管理", work: true });
   for (const v of villagesWith("inspector", "committee")) items.push({ to: `/v/${v}/posts/confirm`, label: "岗位确认", work: true });

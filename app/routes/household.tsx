@@ -9,13 +9,14 @@ import { canRedeemSchema, householdMembers, setCanRedeem } from "~/people/househ
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
 import { InspectionHistory } from "~/sanitation/sanitation";
 import { inspectionHistory } from "~/sanitation/pages.server";
+import { householdErrandCounts } from "~/errands/errands.server";
 
 export const meta: MetaFunction = () => [{ title: "我的家庭 · 积分超市" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireHousehold(request);
   const isHead = !!findGrant(viewer, ["household_head"], viewer.homeVillageId);
-  return { isHead, members: await householdMembers(viewer.householdId), villageId: viewer.homeVillageId, inspections: await inspectionHistory(viewer.householdId, 3), honours: await householdHonours(viewer.householdId) };
+  return { isHead, members: await householdMembers(viewer.householdId), villageId: viewer.homeVillageId, inspections: await inspectionHistory(viewer.householdId, 3), honours: await householdHonours(viewer.householdId), errands: await householdErrandCounts(viewer.householdId) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -31,7 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Household() {
-  const { isHead, members, villageId, inspections, honours } = useLoaderData<typeof loader>();
+  const { isHead, members, villageId, inspections, honours, errands } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   return (
@@ -67,6 +68,8 @@ export default function Household() {
         ))}
       </ul>
       <p><Link to="/household/pin">柜台兑换密码 ›</Link></p>
+      {/* 代跑 (issue 18): the household's errands both ways; the records are on /errands. */}
+      <p><Link to="/errands" data-testid="household-errands">代跑记录：帮别人 {errands.ran} 次 · 别人帮我家 {errands.helped} 次 ›</Link></p>
     </section>
     <InspectionHistory entries={inspections} villageId={villageId} more />
     <HonourHistory rows={honours} />

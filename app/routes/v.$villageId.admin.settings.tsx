@@ -13,6 +13,8 @@ import { APPEAL_DAYS_DEFAULT, APPEAL_DAYS_MAX } from "~/appeals/labels";
 import { EXPIRY_FIELDS } from "~/expiry/settings.server";
 import { ExpirySettingsFields } from "~/expiry/settings-fields";
 import expiryStyles from "~/expiry/expiry.css";
+import { ErrandRuleForm } from "~/errands/settings-form";
+import { errandSettingFromForm, errandSettings } from "~/errands/settings.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: expiryStyles }];
 
@@ -23,13 +25,15 @@ const ADMIN = ["village_admin", "township_admin"] as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
-  return await villageSettings(villageId);
+  return { ...(await villageSettings(villageId)), errand: await errandSettings(villageId) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, ADMIN, villageId);
   const form = formToObject(await readForm(request));
+  // 代跑 (issue 18): the errand rule is its own small form on this page.
+  if (form.intent === "errandRule") return await errandSettingFromForm(actorOf(access), villageId, form);
   const parsed = settingsSchema.safeParse(form);
   if (!parsed.success) return data({ ok: null, errors: fieldErrors(parsed.error), values: echoValues(form, ["noticeDays", "approvalsNeeded", "rankingNames", ...EXPIRY_FIELDS, "appealDays"]) }, { status: 400 });
   await updateVillageSettings(actorOf(access), villageId, parsed.data);
@@ -94,6 +98,7 @@ export default function Settings() {
         />
         <button type="submit" className="primary block" disabled={busy}>保存</button>
       </Form>
+      <ErrandRuleForm setting={s.errand} result={result} busy={busy} />
     </section>
   );
 }

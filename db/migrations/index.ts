@@ -23,6 +23,7 @@ import * as m0019 from "./0019_offline_saves";
 import * as m0020 from "./0020_household_groups";
 import * as m0021 from "./0021_volunteer_teams";
 import * as m0022 from "./0022_posts";
+import * as m0023 from "./0023_errands";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   "0020_household_groups": m0020,
   "0021_volunteer_teams": m0021,
   "0022_posts": m0022,
+  "0023_errands": m0023,
 };

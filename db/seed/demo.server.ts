@@ -16,6 +16,7 @@ import { createVillage, ensureGrid, ensureTownship } from "../../app/people/vill
 import { seedDemoActivities } from "./activities.server";
 import { seedDemoTeams } from "./teams.server";
 import { seedDemoCampaigns } from "./campaigns.server";
+import { seedDemoErrands } from "./errands.server";
 import { seedDemoPosts } from "./posts.server";
 import { DEMO_PIN, seedDemoStores } from "./store.server";
 import { seedDemoSanitation } from "./sanitation.server";
@@ -316,6 +317,7 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     await seedDemoTeams(now());
     await seedDemoSanitation(now());
     await seedDemoCampaigns(now());
+    await seedDemoErrands(); // 代跑 (issue 18): the errand rule and a few errands
     await seedDemoPosts(); // 定岗认责 (issue 18): 桃源村's six posts, a few holders, last month confirmed
     return built.logins;
   } finally {

@@ -119,7 +119,7 @@ describe("earning points", () => {
     await shot(admin, "earning-9-rules");
     await admin.goto("/v/1/admin/settings");
     await admin.locator("#f-noticeDays").fill("5");
-    await admin.getByRole("button", { name: "保存" }).click();
+    await admin.getByRole("button", { name: "保存", exact: true }).click();
     await admin.locator(".form-ok").waitFor();
     await expect(admin.locator("#f-noticeDays").inputValue()).resolves.toBe("5");
     await shot(admin, "earning-10-settings");

@@ -50,7 +50,7 @@ describe("expiry at year end", () => {
     await shot(admin, "expiry-1-settings-before");
     await admin.locator("#f-expiryMode-year_end").check();
     await admin.locator("#f-expiryNoticeDays").fill(String(noticeDays));
-    await admin.getByRole("button", { name: "保存" }).click();
+    await admin.getByRole("button", { name: "保存", exact: true }).click();
     await expect(admin.locator(".form-ok").textContent()).resolves.toContain("积分过期设置从现在起生效");
     expect(await admin.locator("#f-expiryMode-year_end").isChecked()).toBe(true);
     // Every choice is one finger-sized line.

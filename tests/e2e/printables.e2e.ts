@@ -236,7 +236,7 @@ describe("积分排行", () => {
     await signIn(page, VILLAGE_ADMIN);
     await page.goto("/v/1/admin/settings");
     await page.getByLabel("排行榜和海报上的户主姓名").selectOption("full");
-    await page.getByRole("button", { name: "保存" }).click();
+    await page.getByRole("button", { name: "保存", exact: true }).click();
     await page.locator(".form-ok").waitFor();
     await shot(page, "printables-10-settings");
     expect(await sqlOn(world.database).value<number>("select ranking_full_names from villages where id = 1")).toBe(1);

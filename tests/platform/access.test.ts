@@ -176,6 +176,14 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/posts/confirm", village: true, allowed: ["committee", "inspector"], post: ["committee", "inspector"] },
   { path: "/v/{v}/posts/confirm?month=2026-01&page=2", village: true, allowed: ["committee", "inspector"] },
   // end issue 18: posts
+  // issue 18: errands (代跑). Villagers take, post and see their records at /errands (staff without a
+  // household and without a group or grid of their own: 403); the committee and the 网格员
+  // (inspectors) see the village's needs. Pages with an errand id: tests/errands/errands-http.test.ts.
+  { path: "/errands", village: false, allowed: WITH_HOUSEHOLD },
+  { path: "/errands/new", village: false, allowed: WITH_HOUSEHOLD, post: WITH_HOUSEHOLD },
+  { path: "/v/{v}/errands", village: true, allowed: ["committee", "inspector", "township_admin"] },
+  { path: "/v/{v}/errands?page=2", village: true, allowed: ["committee", "inspector", "township_admin"] },
+  // end issue 18: errands
 ];
 
 let server: TestServer;

@@ -1935,3 +1935,67 @@ beforeAll(async () => {
   Object.assign(ids, { POST: await post("民情信息员"), POST_HELD: await post("文明倡导员"), HOLD: String(hold.id), MONTH: month, LAST: before(month), BEFORE: before(hold.start_month) });
 });
 // end issue 18: posts
+
+// issue 18: errands — posting a need (/errands/new: the household, what, where, by when; the demo
+// villager posts for their own household, so the household's error shows at the top of the form) and
+// an errand's buttons (/errands/{EO}: an open need of another household of the village, posted by
+// someone else, so every intent the villager may not press is refused and nothing is written).
+const DUE_MSG = "请按 2026-03-08 的格式填写日期";
+FORMS.push(
+  {
+    form: "errand: post",
+    who: "villager",
+    url: "/errands/new",
+    base: { householdId: "{EH}", what: "去镇上帮忙买药", place: "镇卫生院", dueDate: "{EDUE}" },
+    fields: {
+      what: { at: "f-what-err", type: "text", rules: text("要办的事", 100) },
+      place: { at: "f-place-err", type: "text", rules: text("地点", 60) },
+      dueDate: { at: "f-dueDate-err", type: "text", rules: { ...every(rej(DUE_MSG)), empty: rej("请填写截止日期"), missing: rej("请填写截止日期") } },
+      householdId: { at: "form", type: "digits", rules: { ...every(rej(BAD_REQUEST)), empty: rej("请选择要帮助的农户"), missing: rej("请选择要帮助的农户") } },
+    },
+    anchor: (field) => (field === "what" ? an({ place: "" }, e400("请填写地点", "f-place-err")) : an({ what: "" }, e400("请填写要办的事", "f-what-err"))),
+    extra: [
+      { name: "a household of another family", body: { householdId: "{EOH}" }, expect: e400("只能为自己家、自己联户或自己网格的农户发布", "form") },
+      { name: "a household that does not exist", body: { householdId: "999999999" }, expect: e400("请从列表中选择要帮助的农户", "form") },
+      { name: "a day that does not exist", body: { dueDate: "2026-02-31" }, expect: e400(DUE_MSG, "f-dueDate-err") },
+      { name: "a day already past", body: { dueDate: "2020-01-01" }, expect: e400("截止日期不能早于今天", "f-dueDate-err") },
+      { name: "a day too far ahead", body: { dueDate: "2099-01-01" }, expect: e400("截止日期最多在 30 天以内", "f-dueDate-err") },
+      { name: "totally empty body", body: {}, exact: true, expect: e400(/请选择要帮助的农户|请填写要办的事/, "form") },
+    ],
+  },
+  {
+    form: "errand: buttons",
+    who: "villager",
+    url: "/errands/{EO}",
+    base: { intent: "confirm" },
+    fields: {
+      intent: { at: "form", type: "text", rules: every(rej(BAD_REQUEST)) },
+    },
+    extra: [
+      ...badIntents("takeAll", {}),
+      { name: "confirm a need nobody took, not posted by me", body: { intent: "confirm" }, expect: e400("只有被帮助的农户或发布人可以确认完成", "form") },
+      { name: "give back a need I did not take", body: { intent: "giveBack" }, expect: e400("这条需求现在没有人接", "form") },
+      { name: "cancel someone else's need", body: { intent: "cancel", reason: "不需要了" }, expect: e400("只有发布人或被帮助的农户可以取消", "form") },
+      { name: "an errand that does not exist", url: "/errands/99999999", body: { intent: "take" }, expect: e404 },
+      { name: "errand id not a number", url: "/errands/abc", body: { intent: "take" }, expect: e404 },
+      { name: "an errand of another village", url: "/errands/{EO2}", body: { intent: "take" }, expect: e404 },
+    ],
+  },
+);
+beforeAll(async () => {
+  const mine = await one<{ household_id: number }>("select m.household_id from users u join members m on m.id = u.member_id where u.phone = ?", PHONES.villager);
+  const me = await one<{ id: number }>("select id from users where phone = ?", PHONES.villager);
+  const open = (v: string) =>
+    one<{ id: number; household_id: number }>("select id, household_id from errands where village_id = ? and status = 'open' and household_id <> ? and poster_user_id <> ? order by id limit 1", Number(v), mine.household_id, me.id);
+  const due = new Date(Date.now() + 8 * 3600_000 + 3 * 86_400_000).toISOString().slice(0, 10);
+  const eo = await open(ids.V);
+  Object.assign(ids, { EH: String(mine.household_id), EO: String(eo.id), EOH: String(eo.household_id), EO2: String((await open(ids.V2)).id), EDUE: due });
+});
+describe("errands: bad query strings", () => {
+  it.each(["abc", "-1", "0", "1.5", "99999", "9".repeat(2_000), MARKUP, `1${ZWSP}`])("the village's needs page %#", async (page) => {
+    const r = await clients.get("committee")!.get(fill(`/v/{V}/errands?page=${encodeURIComponent(page)}`));
+    expect(r.status, page.slice(0, 30)).toBe(200);
+    expect(r.text).toContain("代跑需求");
+  });
+});
+// end issue 18: errands
