@@ -80,6 +80,13 @@ export const ACTION_LABELS: Record<string, string> = {
   "store.keepers": "设置超市店主",
   "pin.set": "设置柜台兑换密码",
   "pin.change": "修改柜台兑换密码",
+  // issue 18: 联户长
+  "group.create": "新建联户",
+  "group.rename": "联户改名",
+  "group.leader": "设置联户长",
+  "group.households": "调整联户住户",
+  "grid.worker": "设置网格员",
+  // end issue 18: 联户长
   // 定岗认责 posts (issue 18)
   "post.create": "新设岗位",
   "post.update": "修改岗位",
@@ -223,6 +230,12 @@ const FIELD_LABELS: Record<string, string> = {
   // issue 17: appeals (申诉)
   newPoints: "改为分值",
   appealDays: "申诉天数",
+  // issue 18: 联户长
+  leaderBalances: "联户长可见积分余额",
+  leaderUserId: "联户长",
+  workerUserId: "网格员",
+  householdIds: "住户",
+  gridId: "网格",
 };
 
 // Stored enum values as the log shows them ("status: open → closed" reads 状态：未结束 → 已结束).
@@ -234,6 +247,7 @@ const VALUE_LABELS: Record<string, Record<string, string>> = {
   rankingNames: { masked: "隐去中间的字", full: "全名" },
   scope: { village: "本村", township: "全乡镇（一个文件）" },
   expiryMode: { never: "不过期", year_end: "每年年底清零", months: "得到满几个月后过期" },
+  leaderBalances: { hide: "不显示", show: "显示" },
 };
 
 // Internal ids that mean nothing to a reader of the log.
@@ -249,7 +263,7 @@ export function roleLabel(role: string): string {
 }
 
 function fieldLabel(key: string, targetType: string): string {
-  if (key === "name") return targetType === "grid" || targetType === "village" || targetType === "rule" ? "名称" : "姓名";
+  if (key === "name") return targetType === "grid" || targetType === "village" || targetType === "rule" || targetType === "household_group" ? "名称" : "姓名";
   return FIELD_LABELS[key] ?? key;
 }
 

@@ -49,3 +49,9 @@ export async function gridsWorkedBy(userId: number, villageId: number): Promise<
   const rows = await db().selectFrom("grids").select("id").where("worker_user_id", "=", userId).where("village_id", "=", villageId).execute();
   return rows.map((r) => r.id);
 }
+
+/** Whether the user leads any group: the menu asks on every page (indexed on leader_user_id). */
+export async function leadsAnyGroup(userId: number): Promise<boolean> {
+  const row = await db().selectFrom("household_groups").select("id").where("leader_user_id", "=", userId).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

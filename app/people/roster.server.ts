@@ -4,6 +4,7 @@ import { CsvError, parse } from "csv-parse/sync";
 import { z } from "zod";
 import { audit } from "~/audit/audit.server";
 import { db, unitOfWork } from "~/platform/database.server";
+import { now } from "~/platform/clock.server";
 import { isUniqueViolation } from "~/platform/forms.server";
 import { householdNumberSchema } from "./household-admin.server";
 import { addHousehold } from "./households.server";
@@ -11,6 +12,7 @@ import { RELATIONS, TEXT_LIMITS } from "./limits";
 import { markRepresentatives } from "~/campaigns/voters.server";
 import { addGrid, listGrids } from "./villages.server";
 import { hasInvisible, invisibleMessage, normalizeDigits, textSchema } from "~/platform/validation.server";
+import { GROUP_LIMITS } from "~/groups/labels";
 
 export const ROSTER_MAX_BYTES = 2_000_000;
 export const ROSTER_MAX_ROWS = 5000;
@@ -27,6 +29,7 @@ export interface RosterColumn {
 export const ROSTER_COLUMNS: readonly RosterColumn[] = [
   { name: "户号", required: true, description: "本村唯一的户编号，可用数字、字母、汉字和 -。同一户的成员填相同户号，不能和本村已有的户号重复。", example: "1001" },
   { name: "网格", required: false, description: "住户所在网格。没有的网格会自动新建。同一户每行要填得一样。", example: "第一网格" },
+  { name: "联户", required: false, description: `住户所在的联户（网格下约 10 到 15 户一组，由联户长联系）。填了联户就要填网格；这个网格还没有这个联户会自动新建。同一户每行要填得一样。最多 ${GROUP_LIMITS.name} 个字。没有这一列也可以导入。`, example: "1号联户" },
   { name: "门牌地址", required: false, description: `门牌号或住址。同一户每行要填得一样。最多 ${TEXT_LIMITS.address} 个字。`, example: "东街 12 号" },
   { name: "姓名", required: true, description: `成员姓名，每行一人。最多 ${TEXT_LIMITS.rosterName} 个字。`, example: "王建国" },
   { name: "与户主关系", required: true, description: `每户有且只有一个“户主”。可填：${RELATIONS.join("、")}。`, example: "户主" },
@@ -35,10 +38,10 @@ export const ROSTER_COLUMNS: readonly RosterColumn[] = [
 ];
 
 /** Columns a file may leave out altogether (older files have no 村民代表 column). */
-const OPTIONAL_COLUMNS: readonly string[] = ["村民代表"];
+const OPTIONAL_COLUMNS: readonly string[] = ["村民代表", "联户"];
 
 const COLUMN_NAMES = ROSTER_COLUMNS.map((c) => c.name);
-type ColumnName = "户号" | "网格" | "门牌地址" | "姓名" | "与户主关系" | "手机号" | "村民代表";
+type ColumnName = "户号" | "网格" | "联户" | "门牌地址" | "姓名" | "与户主关系" | "手机号" | "村民代表";
 
 /** The downloadable sample: UTF-8 with BOM so Excel opens it with the right characters. */
 export const ROSTER_SAMPLE_FILENAME = "花名册示例.csv";
@@ -46,13 +49,13 @@ export const ROSTER_SAMPLE_CSV =
   "\uFEFF" +
   [
     COLUMN_NAMES.join(","),
-    "1001,第一网格,东街 12 号,王建国,户主,13800000001,是",
-    "1001,第一网格,东街 12 号,李秀兰,配偶,13800000002,",
-    "1001,第一网格,东街 12 号,王小明,子女,,",
-    "1002,第一网格,东街 14 号,张桂芳,户主,,否",
-    "1002,第一网格,东街 14 号,刘志强,子女,13800000003,",
-    "2001,第二网格,\"西头组 3 号, 老槐树旁\",陈德福,户主,13800000004,是",
-    "2001,第二网格,\"西头组 3 号, 老槐树旁\",陈丽,孙子女,,",
+    "1001,第一网格,1号联户,东街 12 号,王建国,户主,13800000001,是",
+    "1001,第一网格,1号联户,东街 12 号,李秀兰,配偶,13800000002,",
+    "1001,第一网格,1号联户,东街 12 号,王小明,子女,,",
+    "1002,第一网格,1号联户,东街 14 号,张桂芳,户主,,否",
+    "1002,第一网格,1号联户,东街 14 号,刘志强,子女,13800000003,",
+    "2001,第二网格,2号联户,\"西头组 3 号, 老槐树旁\",陈德福,户主,13800000004,是",
+    "2001,第二网格,2号联户,\"西头组 3 号, 老槐树旁\",陈丽,孙子女,,",
   ].join("\r\n") +
   "\r\n";
 
@@ -75,6 +78,7 @@ export interface ParsedHousehold {
   row: number; // first row of the household
   number: string;
   grid: string; // "" = no grid
+  group: string; // "" = no 联户
   address: string;
   members: ParsedMember[];
 }
@@ -87,6 +91,7 @@ export interface ImportedHousehold {
   id: number;
   number: string;
   grid: string;
+  group: string;
   address: string;
   head: string;
   members: number;
@@ -94,7 +99,7 @@ export interface ImportedHousehold {
 
 export type ImportResult =
   | { ok: false; message: string; errors: RosterError[]; totalErrors: number }
-  | { ok: true; households: ImportedHousehold[]; members: number; newGrids: string[] };
+  | { ok: true; households: ImportedHousehold[]; members: number; newGrids: string[]; newGroups: string[] };
 
 function fileError(message: string): { ok: false; message: string; errors: RosterError[]; totalErrors: number } {
   return { ok: false, message, errors: [], totalErrors: 0 };
@@ -178,6 +183,7 @@ const relationSchema = z
 const rowSchema = z.object({
   户号: householdNumberSchema,
   网格: textSchema("网格", TEXT_LIMITS.gridName, false),
+  联户: textSchema("联户", GROUP_LIMITS.name, false),
   门牌地址: textSchema("门牌地址", TEXT_LIMITS.address, false),
   姓名: textSchema("姓名", TEXT_LIMITS.rosterName),
   与户主关系: relationSchema,
@@ -208,11 +214,15 @@ function headerName(s: string): string {
 
 /** Checks a decoded file against the rules and the village's existing 户号. Reads, never writes. */
 export async function parseRoster(text: string, villageId: number): Promise<ParseResult> {
-  return checkRoster(text, await existingHouseholdNumbers(villageId));
+  return checkRoster(text, await existingHouseholdNumbers(villageId), await existingGroups(villageId));
 }
 
-/** Checks a decoded file against the rules and the 户号 that already exist. */
-export function checkRoster(text: string, existingNumbers: ReadonlySet<string>): ParseResult {
+/**
+ * Checks a decoded file against the rules, the 户号 that already exist and the village's 联户 (name →
+ * the name of its grid, "" for none): a 联户 is one grid's, so a name the village or the file already
+ * puts under another grid is refused.
+ */
+export function checkRoster(text: string, existingNumbers: ReadonlySet<string>, groups: ReadonlyMap<string, string> = new Map()): ParseResult {
   if (text.startsWith("\uFEFF")) text = text.slice(1);
   if (text.trim() === "") return fileError("文件是空的，请选择填好的花名册 CSV 文件。");
 
@@ -264,7 +274,9 @@ export function checkRoster(text: string, existingNumbers: ReadonlySet<string>):
   const incomplete = new Set<string>();
 
   // What the first row of each household said, to hold the other rows of that household to it.
-  const firstSeen = new Map<string, { grid?: { value: string; row: number }; address?: { value: string; row: number } }>();
+  const firstSeen = new Map<string, { grid?: { value: string; row: number }; group?: { value: string; row: number }; address?: { value: string; row: number } }>();
+  // 联户 named in the file: the grid the first row gave it.
+  const groupGrid = new Map<string, { grid: string; row: number }>();
   const shape = rowSchema.shape;
 
   for (const { row, cells } of dataRows) {
@@ -287,6 +299,7 @@ export function checkRoster(text: string, existingNumbers: ReadonlySet<string>):
     };
     const number = field("户号");
     const grid = field("网格");
+    const group = field("联户");
     const address = field("门牌地址");
     const name = field("姓名");
     const relation = field("与户主关系");
@@ -305,7 +318,7 @@ export function checkRoster(text: string, existingNumbers: ReadonlySet<string>):
       if (existingNumbers.has(number)) {
         errors.push({ row, column: "户号", message: `户号 ${number} 本村已经有了，不能重复导入` });
       }
-      h = { row, number, grid: grid ?? "", address: address ?? "", members: [] };
+      h = { row, number, grid: grid ?? "", group: group ?? "", address: address ?? "", members: [] };
       households.set(number, h);
       firstSeen.set(number, {});
     }
@@ -314,6 +327,22 @@ export function checkRoster(text: string, existingNumbers: ReadonlySet<string>):
       if (!seen.grid) seen.grid = { value: grid, row };
       else if (seen.grid.value !== grid) {
         errors.push({ row, column: "网格", message: `同一户的网格要一样：第 ${seen.grid.row} 行填的是“${seen.grid.value || "（空）"}”` });
+      }
+    }
+    if (group !== undefined && group !== "" && grid !== undefined) {
+      const known = groups.get(group);
+      const inFile = groupGrid.get(group);
+      if (grid === "") errors.push({ row, column: "联户", message: `填了联户“${group}”，还要填它所在的网格` });
+      else if (known !== undefined && known !== grid) {
+        errors.push({ row, column: "联户", message: `本村的联户“${group}”在${known ? `“${known}”` : "未分网格的住户"}里，不在“${grid}”：一个联户只能在一个网格` });
+      } else if (inFile && inFile.grid !== grid) {
+        errors.push({ row, column: "联户", message: `第 ${inFile.row} 行把联户“${group}”填在“${inFile.grid}”，一个联户只能在一个网格` });
+      } else if (!inFile) groupGrid.set(group, { grid, row });
+    }
+    if (group !== undefined) {
+      if (!seen.group) seen.group = { value: group, row };
+      else if (seen.group.value !== group) {
+        errors.push({ row, column: "联户", message: `同一户的联户要一样：第 ${seen.group.row} 行填的是“${seen.group.value || "（空）"}”` });
       }
     }
     if (address !== undefined) {
@@ -329,7 +358,7 @@ export function checkRoster(text: string, existingNumbers: ReadonlySet<string>):
       } else headRow.set(number, row);
     }
     if (relation === undefined) incomplete.add(number);
-    if (name !== undefined && relation !== undefined && phone !== undefined && grid !== undefined && address !== undefined && representative !== undefined) {
+    if (name !== undefined && relation !== undefined && phone !== undefined && grid !== undefined && group !== undefined && address !== undefined && representative !== undefined) {
       h.members.push({ row, name, relation, phone, representative });
     }
   }
@@ -356,6 +385,17 @@ export function checkRoster(text: string, existingNumbers: ReadonlySet<string>):
 // ---------------------------------------------------------------------------------------------
 // Import
 
+/** The village's 联户: name → the name of its grid ("" when it has none). */
+export async function existingGroups(villageId: number): Promise<Map<string, string>> {
+  const rows = await db()
+    .selectFrom("household_groups as g")
+    .leftJoin("grids as r", "r.id", "g.grid_id")
+    .select(["g.name", "r.name as grid"])
+    .where("g.village_id", "=", villageId)
+    .execute();
+  return new Map(rows.map((g) => [g.name, g.grid ?? ""]));
+}
+
 export async function existingHouseholdNumbers(villageId: number): Promise<Set<string>> {
   const rows = await db().selectFrom("households").select("number").where("village_id", "=", villageId).execute();
   return new Set(rows.map((r) => r.number));
@@ -381,7 +421,8 @@ export async function importRoster(villageId: number, actor: { userId: number | 
   try {
     return await unitOfWork(() => writeRoster(villageId, actor, checked));
   } catch (e) {
-    if (!isUniqueViolation(e, "households.")) throw e;
+    // A 户号 or a 联户 someone added meanwhile: the file is checked again to say which rows.
+    if (!isUniqueViolation(e, "households.") && !isUniqueViolation(e, "household_groups.")) throw e;
     const again = await parseRoster(text, villageId);
     if (!again.ok) return again;
     throw e;
@@ -391,6 +432,8 @@ export async function importRoster(villageId: number, actor: { userId: number | 
 async function writeRoster(villageId: number, actor: { userId: number | null; role: string }, checked: Extract<ParseResult, { ok: true }>): Promise<ImportResult> {
   const gridIds = new Map((await listGrids(villageId)).map((g) => [g.name, g.id]));
   const newGrids: string[] = [];
+  const groupIds = new Map((await db().selectFrom("household_groups").select(["id", "name"]).where("village_id", "=", villageId).execute()).map((g) => [g.name, g.id]));
+  const newGroups: string[] = [];
   const created: ImportedHousehold[] = [];
   let members = 0;
   let representatives = 0;
@@ -413,6 +456,19 @@ async function writeRoster(villageId: number, actor: { userId: number | null; ro
       address: h.address,
       members: ordered.map((m) => ({ name: m.name, relation: m.relation, phone: m.phone })),
     });
+    if (h.group && gridId !== null) {
+      let groupId = groupIds.get(h.group);
+      if (groupId === undefined) {
+        groupId = (await db()
+          .insertInto("household_groups")
+          .values({ village_id: villageId, grid_id: gridId, name: h.group, leader_user_id: null, created_at: now() })
+          .returning("id")
+          .executeTakeFirstOrThrow()).id;
+        groupIds.set(h.group, groupId);
+        newGroups.push(h.group);
+      }
+      await db().updateTable("households").set({ group_id: groupId }).where("id", "=", householdId).execute();
+    }
     members += ordered.length;
     const reps = memberIds.filter((_, k) => ordered[k]!.representative);
     await markRepresentatives(reps);
@@ -421,6 +477,7 @@ async function writeRoster(villageId: number, actor: { userId: number | null; ro
       id: householdId,
       number: h.number,
       grid: h.grid,
+      group: h.group,
       address: h.address,
       head: ordered[0]!.name,
       members: ordered.length,
@@ -433,7 +490,7 @@ async function writeRoster(villageId: number, actor: { userId: number | null; ro
     action: "import_roster",
     targetType: "village",
     targetId: villageId,
-    after: { rows: checked.rows, households: created.length, members, newGrids: newGrids.length, ...(representatives ? { representatives } : {}) },
+    after: { rows: checked.rows, households: created.length, members, newGrids: newGrids.length, ...(newGroups.length ? { newGroups: newGroups.length } : {}), ...(representatives ? { representatives } : {}) },
   });
-  return { ok: true, households: created, members, newGrids };
+  return { ok: true, households: created, members, newGrids, newGroups };
 }

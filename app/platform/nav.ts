@@ -22,7 +22,12 @@ export type WaitKind = "claims" | "codes" | "rounds";
 /** How a tile says its count ("12 条待审"). */
 export const WAIT_WORDS: Record<WaitKind, string> = { claims: "条待审", codes: "个兑换码待核销", rounds: "轮进行中" };
 
-export function navFor(roles: { role: Role; villageId: number | null }[], hasHousehold: boolean): NavItem[] {
+/** What the roles do not say: a 联户长 leads a household group (issue 18; the root loader asks, one indexed lookup). */
+export interface NavExtra {
+  leadsGroup?: boolean;
+}
+
+export function navFor(roles: { role: Role; villageId: number | null }[], hasHousehold: boolean, extra: NavExtra = {}): NavItem[] {
   const items: NavItem[] = [];
   const villagesWith = (...want: Role[]) => [...new Set(roles.flatMap((r) => (want.includes(r.role) && r.villageId !== null ? [r.villageId] : [])))];
   // The household's own pages first, then the jobs (the counter's before all others: a keeper's home
@@ -31,6 +36,8 @@ export function navFor(roles: { role: Role; villageId: number | null }[], hasHou
     items.push({ to: "/", label: "我的积分" }, { to: "/store", label: "积分超市" }, { to: "/statement", label: "积分明细" });
     items.push({ to: "/claims", label: "申报积分" }, { to: "/activities", label: "志愿活动" });
   }
+  // 我的联户 (issue 18): the group's households, one tap away for the 联户长 who files for them.
+  if (extra.leadsGroup) items.push({ to: "/group", label: "我的联户" });
   for (const v of villagesWith("store_keeper")) {
     items.push(
       { to: `/v/${v}/store/scan`, label: "扫码核销", work: true, counter: true, hint: "村民出示手机上的兑换码", waits: { kind: "codes", villageId: v } },
@@ -93,8 +100,8 @@ export interface MenuEntry extends NavItem {
  * instead of a strip that scrolls sideways and hides its last entries. Staff without a household
  * have few entries and see their jobs directly.
  */
-export function menuFor(roles: { role: Role; villageId: number | null }[], hasHousehold: boolean): MenuEntry[] {
-  const every = navFor(roles, hasHousehold);
+export function menuFor(roles: { role: Role; villageId: number | null }[], hasHousehold: boolean, extra: NavExtra = {}): MenuEntry[] {
+  const every = navFor(roles, hasHousehold, extra);
   const jobs = every.filter((n) => n.work);
   // Only what the bar needs travels to every page (no tile hints or counts).
   const all = every.filter((n) => !n.tileOnly).map((n): MenuEntry => ({ to: n.to, label: n.label, ...(n.work ? { work: true } : {}), covers: [n.to] }));

@@ -9,6 +9,7 @@ import {
 } from "./figures.server";
 import { matrixValue, monthsOf, tierOrder, type AttentionItem, type GridRow, type MatrixFigure, type MonthRow, type PointFigures, type VillageSummary } from "./labels";
 import type { Range } from "./range.server";
+import { groupFigures, type GroupRow } from "~/groups/figures.server";
 
 interface Assembled {
   months: string[];
@@ -99,6 +100,8 @@ export interface VillageReport {
   months: string[];
   rows: MonthRow[];
   grids: GridRow[];
+  /** 各联户 (issue 18): households and points per household group; empty when the village has none. */
+  groups: GroupRow[];
   tierNames: string[];
   attention: AttentionItem[];
   asOf: number;
@@ -116,6 +119,7 @@ export async function villageReport(villageId: number, r: Range, links: Attentio
     months: a.months,
     rows,
     grids,
+    groups: await groupFigures(villageId, r),
     tierNames: tiersOf([summary, ...grids]),
     attention: a.attention,
     asOf: now(),

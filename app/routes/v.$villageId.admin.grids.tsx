@@ -8,6 +8,7 @@ import { actorOf, echoValues } from "~/platform/forms.server";
 import { gridsPageIntent } from "~/people/admin-forms.server";
 import { createGrid, gridsWithCounts, renameGrid } from "~/people/village-admin.server";
 import { fieldErrors, formToObject, readForm } from "~/platform/validation.server";
+import { gridChoices, gridWorkerIntent, inspectorsOf, setGridWorker } from "~/groups/admin.server";
 
 export const meta: MetaFunction = () => [{ title: "网格 · 村务管理 · 积分超市" }];
 
@@ -17,7 +18,10 @@ const ADMIN = ["village_admin", "township_admin"] as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const villageId = idParam(params.villageId);
   await requireRole(request, ADMIN, villageId);
-  return { grids: await gridsWithCounts(villageId) };
+  // 网格员 (issue 18): each grid's worker, chosen among the village's inspectors.
+  const workers = new Map((await gridChoices(villageId)).map((g) => [g.id, g.worker_user_id]));
+  const grids = (await gridsWithCounts(villageId)).map((g) => ({ ...g, worker: workers.get(g.id) ?? null }));
+  return { grids, inspectors: await inspectorsOf(villageId) };
 }
 
 interface Reply {
@@ -33,6 +37,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const villageId = idParam(params.villageId);
   const access = await requireRole(request, ADMIN, villageId);
   const form = formToObject(await readForm(request));
+  if (form.intent === "grid.worker") {
+    const w = gridWorkerIntent.safeParse(form);
+    const gridId = w.success ? w.data.gridId : /^\d{1,12}$/.test(form.gridId ?? "") ? Number(form.gridId) : null;
+    if (!w.success) return data<Reply>({ intent: "grid.worker", gridId, errors: { _form: "请求有误，请刷新页面后再试" } }, { status: 400 });
+    const out = await setGridWorker(actorOf(access), villageId, w.data.gridId, w.data.workerUserId);
+    if (!out.ok) return data<Reply>({ intent: "grid.worker", gridId, errors: out.errors }, { status: out.status ?? 400 });
+    return data<Reply>({ intent: "grid.worker", gridId, errors: {}, ok: w.data.workerUserId === null ? "已取消网格员" : "已设置网格员", stamp: Date.now() });
+  }
   const parsed = gridsPageIntent.safeParse(form);
   const rawGrid = /^\d{1,12}$/.test(form.gridId ?? "") ? Number(form.gridId) : null;
   const values = echoValues(form, ["name"]);
@@ -54,11 +66,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Grids() {
-  const { grids } = useLoaderData<typeof loader>();
+  const { grids, inspectors } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Reply | undefined;
   const busy = useNavigation().state === "submitting";
   const createErr = result?.intent === "grid.create" && !result.ok ? result.errors : {};
-  const known = result && (result.intent === "grid.create" || (result.intent === "grid.rename" && grids.some((g) => g.id === result.gridId)));
+  const known = result && (result.intent === "grid.create" || ((result.intent === "grid.rename" || result.intent === "grid.worker") && grids.some((g) => g.id === result.gridId)));
   return (
     <>
       <section className="card">
@@ -116,10 +128,32 @@ export default function Grids() {
                 </div>
                 <button type="submit" className="secondary" disabled={busy}>改名</button>
               </Form>
+              <GridWorker grid={g} inspectors={inspectors} reply={result?.intent === "grid.worker" && result.gridId === g.id ? result : undefined} busy={busy} />
             </div>
           );
         })}
       </section>
     </>
+  );
+}
+
+/** 网格员 (issue 18): who looks after the grid, among the village's inspectors. */
+function GridWorker({ grid, inspectors, reply, busy }: { grid: { id: number; name: string; worker: number | null }; inspectors: { id: number; name: string; phone: string }[]; reply?: Reply; busy: boolean }) {
+  const err = reply && !reply.ok ? (reply.errors.workerUserId ?? reply.errors._form) : undefined;
+  return (
+    <Form method="post" noValidate className="inline" key={`w${grid.id}-${reply?.stamp ?? 0}`} style={{ marginTop: ".5rem" }}>
+      <input type="hidden" name="intent" value="grid.worker" />
+      <input type="hidden" name="gridId" value={grid.id} />
+      <div>
+        <label htmlFor={`w${grid.id}`} className="sr-only">{grid.name} 的网格员</label>
+        <select id={`w${grid.id}`} name="workerUserId" defaultValue={String(grid.worker ?? "")} aria-invalid={err ? true : undefined} aria-describedby={err ? `w${grid.id}-err` : undefined}>
+          <option value="">网格员：未设置</option>
+          {inspectors.map((u) => <option key={u.id} value={u.id}>网格员：{u.name}</option>)}
+        </select>
+        {err ? <p className="field-error" id={`w${grid.id}-err`}>{err}</p> : null}
+        {reply?.ok ? <p className="form-ok" role="status">{reply.ok}</p> : null}
+      </div>
+      <button type="submit" className="secondary" disabled={busy}>保存</button>
+    </Form>
   );
 }

@@ -56,6 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     households: result.households.length,
     members: result.members,
     newGrids: result.newGrids,
+    newGroups: result.newGroups,
     listed: result.households.slice(0, MAX_LISTED),
     importedAt: Date.now(), // a new key for the form: the chosen file is cleared after an import
   };
@@ -86,7 +87,8 @@ export default function RosterImport() {
           <div role="status" ref={outcomeRef} tabIndex={-1} style={{ outline: "none", scrollMarginTop: "1rem" }}>
             <p className="form-ok">
               导入成功：新建住户 {result.households} 户、成员 {result.members} 人
-              {result.newGrids.length ? `、新网格 ${result.newGrids.length} 个（${result.newGrids.join("、")}）` : "，没有新网格"}。
+              {result.newGrids.length ? `、新网格 ${result.newGrids.length} 个（${result.newGrids.join("、")}）` : "，没有新网格"}
+              {result.newGroups.length ? `、新联户 ${result.newGroups.length} 个（${result.newGroups.join("、")}）` : ""}。
             </p>
             <div className="table-wrap">
               <table>
@@ -97,6 +99,7 @@ export default function RosterImport() {
                     <th>户主</th>
                     <th>人数</th>
                     <th>网格</th>
+                    <th>联户</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -108,6 +111,7 @@ export default function RosterImport() {
                       <td>{h.head}</td>
                       <td>{h.members}</td>
                       <td>{h.grid || "—"}</td>
+                      <td>{h.group || "—"}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -15,6 +15,8 @@ import { ExpirySettingsFields } from "~/expiry/settings-fields";
 import expiryStyles from "~/expiry/expiry.css";
 import { ErrandRuleForm } from "~/errands/settings-form";
 import { errandSettingFromForm, errandSettings } from "~/errands/settings.server";
+import { GROUP_FIELDS } from "~/groups/settings.server";
+import { LEADER_BALANCE_CHOICES } from "~/groups/labels";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: expiryStyles }];
 
@@ -35,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // 代跑 (issue 18): the errand rule is its own small form on this page.
   if (form.intent === "errandRule") return await errandSettingFromForm(actorOf(access), villageId, form);
   const parsed = settingsSchema.safeParse(form);
-  if (!parsed.success) return data({ ok: null, errors: fieldErrors(parsed.error), values: echoValues(form, ["noticeDays", "approvalsNeeded", "rankingNames", ...EXPIRY_FIELDS, "appealDays"]) }, { status: 400 });
+  if (!parsed.success) return data({ ok: null, errors: fieldErrors(parsed.error), values: echoValues(form, ["noticeDays", "approvalsNeeded", "rankingNames", ...EXPIRY_FIELDS, "appealDays", ...GROUP_FIELDS]) }, { status: 400 });
   await updateVillageSettings(actorOf(access), villageId, parsed.data);
   return { ok: "已保存。公示天数和审核人数对之后审核通过的申报生效；排行榜上的姓名立即按新设置显示；积分过期设置从现在起生效；申诉天数立即生效。", errors: {} as Record<string, string>, values: null };
 }
@@ -95,6 +97,14 @@ export default function Settings() {
           defaultValue={result?.values?.appealDays ?? String(s.appealDays ?? APPEAL_DAYS_DEFAULT)}
           error={errors.appealDays}
           hint={`村民对已入账的奖励或扣分有不同意见，可在这些天内向村委申诉，0 到 ${APPEAL_DAYS_MAX}。填 0 表示不开放申诉。`}
+        />
+        <h2>联户长</h2>
+        <SelectField
+          label="联户长能否看到本联户各户的积分余额"
+          name="leaderBalances"
+          options={[...LEADER_BALANCE_CHOICES]}
+          defaultValue={result?.values?.leaderBalances ?? s.leaderBalances ?? "hide"}
+          error={errors.leaderBalances}
         />
         <button type="submit" className="primary block" disabled={busy}>保存</button>
       </Form>

@@ -23,6 +23,7 @@ export default function VillageAdmin() {
     { to: base, label: "住户", active: pathname === base || pathname === `${base}/` || pathname.startsWith(`${base}/households`) },
     { to: `${base}/users`, label: "账号与角色" },
     { to: `${base}/grids`, label: "网格" },
+    { to: `${base}/groups`, label: "联户", active: pathname.startsWith(`${base}/groups`) },
     { to: `${base}/goods`, label: "商品与库存", active: pathname.startsWith(`${base}/goods`) },
     { to: `${base}/stores`, label: "超市与店主" },
     { to: `${base}/import`, label: "导入花名册" },

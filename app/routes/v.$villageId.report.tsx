@@ -131,6 +131,30 @@ export default function VillageReportPage() {
         </table>
       </ChartPair>
       <TierPair id="grid-tiers" title="各网格卫生评比结果" rows={r.grids} tierNames={r.tierNames} label="网格" />
+      {r.groups.length ? (
+        <section className="card">
+          <h2>各联户</h2>
+          <p className="muted small">网格下的联户：户数、现有积分，和所选月份的收入、支出。</p>
+          <div className="table-wrap figures">
+            <table data-testid="group-points">
+              <thead><tr><th>网格</th><th>联户</th><th>联户长</th><th>户数</th><th>收入</th><th>支出</th><th>现有积分</th></tr></thead>
+              <tbody>
+                {r.groups.map((g) => (
+                  <tr key={g.id ?? "none"}>
+                    <td>{g.grid ?? "—"}</td>
+                    <td>{g.name}</td>
+                    <td>{g.leader ?? "—"}</td>
+                    <td>{g.households}</td>
+                    <td>{g.income}</td>
+                    <td>{g.spent}</td>
+                    <td>{g.balance}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
     </div>
   );
 }

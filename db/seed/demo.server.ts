@@ -20,6 +20,7 @@ import { seedDemoErrands } from "./errands.server";
 import { seedDemoPosts } from "./posts.server";
 import { DEMO_PIN, seedDemoStores } from "./store.server";
 import { seedDemoSanitation } from "./sanitation.server";
+import { seedDemoGroups } from "./groups.server";
 import { liveHistory, type Person, type SeedHousehold, type SeedVillage } from "./history.server";
 import { rng, type Rng } from "./rng";
 
@@ -305,6 +306,8 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     clockControl.set(start);
     const built = await unitOfWork(async () => ((await isEmpty()) ? await buildRoster(passwordHash) : null));
     if (!built) return [];
+    // 网格 + 联户长 (issue 18): groups under every grid, the grids' 网格员, and the demo 联户长 13900000007.
+    await seedDemoGroups(built.villages, passwordHash, built.logins);
     // The stores open with the year: goods and their first stock.
     clockControl.set(start + 30 * MINUTE);
     const goods = await seedDemoStores();

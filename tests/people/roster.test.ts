@@ -262,7 +262,7 @@ describe("importRoster", () => {
     const v = await newVillage();
     const text = "序号\t姓名\t户号*\t与户主关系\t手机号（选填）\t网格\t门牌地址\n1\t孙悟空\tA-1\t户主\t\t花果山\t水帘洞\n";
     const r = await importRoster(v, actor, utf8(text));
-    expect(r.ok && r.households).toEqual([{ id: expect.any(Number), number: "A-1", grid: "花果山", address: "水帘洞", head: "孙悟空", members: 1 }]);
+    expect(r.ok && r.households).toEqual([{ id: expect.any(Number), number: "A-1", grid: "花果山", group: "", address: "水帘洞", head: "孙悟空", members: 1 }]);
   });
 });
 

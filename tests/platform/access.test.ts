@@ -184,6 +184,13 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/errands", village: true, allowed: ["committee", "inspector", "township_admin"] },
   { path: "/v/{v}/errands?page=2", village: true, allowed: ["committee", "inspector", "township_admin"] },
   // end issue 18: errands
+  // issue 18: 联户长. 我的联户 and its households are a 联户长's own: no login of this table leads a
+  // group, so all are refused (the demo 联户长 13900000007, other groups' and villages' households,
+  // and the admin's group pages by id: tests/groups/groups-http.test.ts).
+  { path: "/group", village: false, allowed: [] },
+  { path: "/group/h/{h}", village: false, allowed: [], post: [] },
+  { path: "/v/{v}/admin/groups", village: true, allowed: ADMINS, post: ADMINS },
+  // end issue 18: 联户长
 ];
 
 let server: TestServer;

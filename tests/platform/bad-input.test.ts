@@ -1999,3 +1999,107 @@ describe("errands: bad query strings", () => {
   });
 });
 // end issue 18: errands
+
+// issue 18: 联户长 — the admin's 联户 pages: creating a group (/v/{V}/admin/groups: grid and name; a
+// valid name anchors on a grid of another village) and a group's page (/v/{V}/admin/groups/{GRP}) with
+// its three intents (rename, leader, households: single fields, whose accepted values would write and
+// are not sent); the grids page's 网格员 (anchored on a grid of another village: 404); the settings
+// page's 联户长可见积分余额 (the other fields valid here).
+const GROUPS = "/v/{V}/admin/groups";
+const GROUP_GRID_MSG = "请选择联户所在的网格";
+const GROUP_TAKEN = "本村已有同名联户，请换一个名称";
+FORMS.push(
+  {
+    form: "groups: group.create",
+    who: "village_admin",
+    url: GROUPS,
+    base: { intent: "group.create", gridId: "{GA}", name: "测试联户" },
+    fields: {
+      gridId: { at: "f-gridId-err", type: "digits", rules: every(rej(GROUP_GRID_MSG)) },
+      name: { at: "f-name-err", type: "text", rules: text("联户名称", 20) },
+    },
+    anchor: () => an({ gridId: "{G2}" }, e400(GROUP_GRID_MSG, "f-gridId-err")),
+    extra: [
+      { name: "name taken", body: { name: "{GRP_NAME}" }, expect: e400(GROUP_TAKEN, "f-name-err") },
+      { name: "grid of another village", body: { gridId: "{G2}" }, expect: e400(GROUP_GRID_MSG, "f-gridId-err") },
+      { name: "grid that does not exist", body: { gridId: "99999999" }, expect: e400(GROUP_GRID_MSG, "f-gridId-err") },
+      ...badIntents("group.delete", {}),
+    ],
+  },
+  {
+    form: "group: group.rename",
+    who: "village_admin",
+    url: `${GROUPS}/{GRP}`,
+    base: { intent: "group.rename", name: "测试改名联户" },
+    fields: { name: { at: "f-name-err", type: "text", rules: text("联户名称", 20) } },
+    extra: [
+      { name: "name taken", body: { name: "{GRP2_NAME}" }, expect: e400(GROUP_TAKEN, "f-name-err") },
+      { name: "a group of another village under this village's path", url: `${GROUPS}/{GRP_V2}`, body: {}, expect: e404 },
+      { name: "group id not a number", url: `${GROUPS}/abc`, body: {}, expect: e404 },
+      { name: "another village's path", url: "/v/{V2}/admin/groups/{GRP_V2}", body: {}, expect: { status: 403, msg: "没有权限", at: "page" } },
+      ...badIntents("group.delete", {}),
+    ],
+  },
+  {
+    form: "group: group.leader",
+    who: "village_admin",
+    url: `${GROUPS}/{GRP}`,
+    base: { intent: "group.leader", leaderUserId: "{U}" },
+    fields: { leaderUserId: { at: "f-leaderUserId-err", type: "digits", rules: { ...every(rej(BAD_REQUEST)), empty: ok("empty clears the leader") } } },
+    extra: [
+      { name: "the admin of another village", body: { leaderUserId: "{U2}" }, expect: e400("联户长要从本村有登录账号的村民里选", "f-leaderUserId-err") },
+      { name: "a user that does not exist", body: { leaderUserId: "99999999" }, expect: e400("联户长要从本村有登录账号的村民里选", "f-leaderUserId-err") },
+    ],
+  },
+  {
+    form: "group: group.households",
+    who: "village_admin",
+    url: `${GROUPS}/{GRP}`,
+    base: { intent: "group.households", householdId: "{GRP_H}" },
+    fields: { householdId: { at: "form", type: "digits", rules: { ...every(rej(BAD_REQUEST)), missing: ok("none ticked empties the group") } } },
+    extra: [
+      { name: "a household of another grid", body: { householdId: "{H_OTHER_GRID}" }, expect: e400("勾选的住户要是这个网格的本村住户", "form") },
+      { name: "a household of another village", body: { householdId: "{H2}" }, expect: e400("勾选的住户要是这个网格的本村住户", "form") },
+    ],
+  },
+  {
+    form: "grids: grid.worker",
+    who: "village_admin",
+    url: GRIDS,
+    base: { intent: "grid.worker", gridId: "{GA}", workerUserId: "{INSPECTOR}" },
+    fields: {
+      gridId: { at: "form", type: "digits", rules: formId },
+      workerUserId: { at: "w{GA}-err", type: "digits", rules: { ...every(rej(BAD_REQUEST)), empty: ok("empty clears the grid's worker") } },
+    },
+    anchor: () => an({ gridId: "{G2}" }, e404),
+    extra: [
+      { name: "not an inspector", body: { workerUserId: "{U}" }, expect: e400("网格员要从本村有检查员角色的账号里选", "w{GA}-err") },
+      { name: "grid of another village", body: { gridId: "{G2}" }, expect: e404 },
+    ],
+  },
+  {
+    form: "settings: 联户长可见积分余额",
+    who: "village_admin",
+    url: "/v/{V}/admin/settings",
+    base: { noticeDays: "3", approvalsNeeded: "1", rankingNames: "masked", expiryMode: "never", expiryMonths: "12", expiryNoticeDays: "30", leaderBalances: "hide" },
+    fields: {
+      leaderBalances: { at: "f-leaderBalances-err", type: "text", rules: { ...every(rej("请选择联户长能否看到积分余额")), missing: ok("a page from before the field keeps the village's") } },
+    },
+    anchor: () => an({ rankingNames: "x" }, e400(RANKING_NAMES_MSG, "f-rankingNames-err")),
+    extra: [{ name: "upper case", body: { leaderBalances: "SHOW" }, expect: e400("请选择联户长能否看到积分余额", "f-leaderBalances-err") }],
+  },
+);
+beforeAll(async () => {
+  const v = Number(ids.V);
+  const grp = await one<{ id: number; name: string; grid_id: number }>("select id, name, grid_id from household_groups where village_id = ? order by id limit 1", v);
+  Object.assign(ids, {
+    GRP: String(grp.id),
+    GRP_NAME: grp.name,
+    GRP2_NAME: (await one<{ name: string }>("select name from household_groups where village_id = ? and id <> ? order by id limit 1", v, grp.id)).name,
+    GRP_V2: String((await one<{ id: number }>("select id from household_groups where village_id = ? order by id limit 1", Number(ids.V2))).id),
+    GRP_H: String((await one<{ id: number }>("select id from households where group_id = ? order by id limit 1", grp.id)).id),
+    H_OTHER_GRID: String((await one<{ id: number }>("select id from households where village_id = ? and grid_id <> ? order by id limit 1", v, grp.grid_id)).id),
+    INSPECTOR: String((await one<{ id: number }>("select user_id as id from user_roles where village_id = ? and role = 'inspector' order by user_id limit 1", v)).id),
+  });
+});
+// end issue 18: 联户长
