@@ -1019,6 +1019,40 @@ export interface Database {
   post_months: PostMonthTable;
 }
 
+// ---- 流动红旗 rotating red flags (0024) -------------------------------------------------------------
+export type RedFlagScope = "village" | "grid";
+
+export interface VillageTable {
+  /** How many flags a published round hands out (per village or per grid); 0 = no red flags. */
+  red_flags: Generated<number>;
+  red_flag_scope: Generated<RedFlagScope>;
+}
+
+export interface RedFlagTable {
+  id: Generated<number>;
+  village_id: number;
+  round_id: number;
+  grid_id: number | null;
+  /** grid_id, or 0 for a village-wide flag. */
+  scope_key: number;
+  slot: number;
+  /** null while a tie waits for the committee. */
+  household_id: number | null;
+  total: number;
+  /** The tied households' ids (JSON array) the committee picks from. */
+  tied_json: string | null;
+  decided_by: number | null;
+  reason: string | null;
+  decided_at: number | null;
+  created_at: number;
+  ended_at: number | null;
+  ended_by_round_id: number | null;
+}
+
+export interface Database {
+  red_flags: RedFlagTable;
+}
+
 // ---- 代跑 mutual-aid errands (0023) -----------------------------------------------------------------
 export type ErrandStatus = "open" | "taken" | "done" | "cancelled";
 export type ErrandPosterKind = "household" | "grid_worker" | "group_leader";

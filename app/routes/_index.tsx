@@ -3,6 +3,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import homeStyles from "~/ui/home.css";
 import expiryStyles from "~/expiry/expiry.css";
 import { ExpiryNoticeBox } from "~/expiry/expiry-notice";
+import flagStyles from "~/flags/flags.css";
+import { FlagBanner } from "~/flags/flag-parts";
+import { householdFlags } from "~/flags/flags.server";
 import { expiryNotice } from "~/expiry/expiry.server";
 import { WorkTiles } from "~/ui/work-tiles";
 import { EntryList } from "~/ledger/entries";
@@ -15,7 +18,7 @@ import { householdHome } from "~/ledger/statement.server";
 import { pinLockNotice } from "~/store/storefront.server";
 import { formatTime } from "~/platform/format";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: homeStyles }, { rel: "stylesheet", href: expiryStyles }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: homeStyles }, { rel: "stylesheet", href: expiryStyles }, { rel: "stylesheet", href: flagStyles }];
 
 // The tab names the page for whom it is: a household's points, a keeper's counter, staff's work.
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "首页"} · 积分超市` }];
@@ -32,7 +35,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const title = viewer.householdId !== null ? "我的积分" : tiles.some((t) => t.counter) ? "柜台" : "工作";
   if (viewer.householdId === null) return { home: null, tiles, board, changed, roles, title };
   const join = viewer.homeVillageId === null ? [] : await campaignsToJoin(viewer.homeVillageId);
-  return { home: await householdHome(viewer.householdId), tiles, board, changed, roles, title, pinLock: await pinLockNotice(viewer.householdId), join, expiry: await expiryNotice(viewer.householdId) };
+  return { home: await householdHome(viewer.householdId), tiles, board, changed, roles, title, pinLock: await pinLockNotice(viewer.householdId), join, expiry: await expiryNotice(viewer.householdId), flags: await householdFlags(viewer.householdId) };
 }
 
 export default function Home() {
@@ -41,6 +44,7 @@ export default function Home() {
   const pinLock = "pinLock" in data ? data.pinLock : null;
   const join = ("join" in data ? data.join : null) ?? [];
   const expiry = ("expiry" in data ? data.expiry : null) ?? null;
+  const flags = ("flags" in data ? data.flags : null) ?? [];
   return (
     <>
       {changed ? <p className="form-ok">密码已修改</p> : null}
@@ -49,7 +53,7 @@ export default function Home() {
           有人在超市柜台连续 5 次输错了本户的兑换密码，柜台兑换已锁定到 {formatTime(pinLock.until).slice(11)}。不是家里人输的话，请<Link to="/household/pin">修改兑换密码</Link>。
         </p>
       ) : null}
-      {home ? <HouseholdHome home={home} join={join} expiry={expiry} /> : null}
+      {home ? <HouseholdHome home={home} join={join} expiry={expiry} flags={flags} /> : null}
       {tiles.length ? (
         <section>
           {home ? <h2>工作</h2> : <h1>{title}</h1>}
@@ -78,7 +82,7 @@ export default function Home() {
 
 type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
 
-function HouseholdHome({ home, join, expiry }: { home: NonNullable<Loaded["home"]>; join: { id: number; title: string; action: string; until: number }[]; expiry: { amount: number; lastDay: string } | null }) {
+function HouseholdHome({ home, join, expiry, flags }: { home: NonNullable<Loaded["home"]>; join: { id: number; title: string; action: string; until: number }[]; expiry: { amount: number; lastDay: string } | null; flags: { id: number; villageId: number; startsAt: number }[] }) {
   const { household, members, balance, year, entries } = home;
   return (
     <>
@@ -97,6 +101,7 @@ function HouseholdHome({ home, join, expiry }: { home: NonNullable<Loaded["home"
           <div className="hint">用于评比排名</div>
         </div>
       </div>
+      <FlagBanner flags={flags} />
       <ExpiryNoticeBox notice={expiry} />
       {balance.spendable < 0 ? <p className="warn">因扣分，可用积分为负，补足后才能兑换。</p> : null}
       {/* The three ways that matter most; 长辈模式 keeps only these and the balance (.elder-hide goes). */}

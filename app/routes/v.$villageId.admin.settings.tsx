@@ -13,12 +13,15 @@ import { APPEAL_DAYS_DEFAULT, APPEAL_DAYS_MAX } from "~/appeals/labels";
 import { EXPIRY_FIELDS } from "~/expiry/settings.server";
 import { ExpirySettingsFields } from "~/expiry/settings-fields";
 import expiryStyles from "~/expiry/expiry.css";
+import { FLAG_FIELDS } from "~/flags/settings.server";
+import { FlagSettingsFields } from "~/flags/settings-fields";
+import flagStyles from "~/flags/flags.css";
 import { ErrandRuleForm } from "~/errands/settings-form";
 import { errandSettingFromForm, errandSettings } from "~/errands/settings.server";
 import { GROUP_FIELDS } from "~/groups/settings.server";
 import { LEADER_BALANCE_CHOICES } from "~/groups/labels";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: expiryStyles }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: expiryStyles }, { rel: "stylesheet", href: flagStyles }];
 
 export const meta: MetaFunction = () => [{ title: "审核与公示设置 · 村务管理 · 积分超市" }];
 
@@ -37,9 +40,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // 代跑 (issue 18): the errand rule is its own small form on this page.
   if (form.intent === "errandRule") return await errandSettingFromForm(actorOf(access), villageId, form);
   const parsed = settingsSchema.safeParse(form);
-  if (!parsed.success) return data({ ok: null, errors: fieldErrors(parsed.error), values: echoValues(form, ["noticeDays", "approvalsNeeded", "rankingNames", ...EXPIRY_FIELDS, "appealDays", ...GROUP_FIELDS]) }, { status: 400 });
+  if (!parsed.success) return data({ ok: null, errors: fieldErrors(parsed.error), values: echoValues(form, ["noticeDays", "approvalsNeeded", "rankingNames", ...EXPIRY_FIELDS, "appealDays", ...FLAG_FIELDS, ...GROUP_FIELDS]) }, { status: 400 });
   await updateVillageSettings(actorOf(access), villageId, parsed.data);
-  return { ok: "已保存。公示天数和审核人数对之后审核通过的申报生效；排行榜上的姓名立即按新设置显示；积分过期设置从现在起生效；申诉天数立即生效。", errors: {} as Record<string, string>, values: null };
+  return { ok: "已保存。公示天数和审核人数对之后审核通过的申报生效；排行榜上的姓名立即按新设置显示；积分过期设置从现在起生效；申诉天数立即生效；流动红旗设置从下一次公布评比起生效。", errors: {} as Record<string, string>, values: null };
 }
 
 export default function Settings() {
@@ -98,6 +101,7 @@ export default function Settings() {
           error={errors.appealDays}
           hint={`村民对已入账的奖励或扣分有不同意见，可在这些天内向村委申诉，0 到 ${APPEAL_DAYS_MAX}。填 0 表示不开放申诉。`}
         />
+        <FlagSettingsFields values={{ redFlags: result?.values?.redFlags ?? String(s.redFlags ?? 0), redFlagScope: result?.values?.redFlagScope ?? s.redFlagScope ?? "village" }} errors={errors} />
         <h2>联户长</h2>
         <SelectField
           label="联户长能否看到本联户各户的积分余额"

@@ -15,8 +15,11 @@ import { formToObject, readForm } from "~/platform/validation.server";
 import sanitationStyles from "~/sanitation/sanitation.css";
 import { RedBlackSection } from "~/sanitation/sanitation";
 import { latestRedBlack } from "~/sanitation/redblack.server";
+import flagStyles from "~/flags/flags.css";
+import { FlagNotice } from "~/flags/flag-parts";
+import { currentFlags, waitingFlags } from "~/flags/flags.server";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: sanitationStyles }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: sanitationStyles }, { rel: "stylesheet", href: flagStyles }];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.village.name ?? ""}公示栏 · 积分超市` }];
 
@@ -33,6 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     villageId, print, canObject, committee, rankings, ledgerHead: print ? await currentLedgerHead() : null, ...(await noticeBoard(villageId, viewer.userId)),
     redblack: await latestRedBlack(villageId), campaigns: await campaignNotice(villageId), campaignLink,
+    flags: await currentFlags(villageId), waitingFlags: committee ? await waitingFlags(villageId) : null,
   };
 }
 
@@ -48,7 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const pts = (n: number) => (n > 0 ? `+${n}` : String(n));
 
 export default function NoticeBoard() {
-  const { villageId, print, canObject, committee, rankings, village, now, inNotice, awards, deductions, resolved, ledgerHead, redblack, campaigns, campaignLink, sources } = useLoaderData<typeof loader>();
+  const { villageId, print, canObject, committee, rankings, village, now, inNotice, awards, deductions, resolved, ledgerHead, redblack, campaigns, campaignLink, sources, flags, waitingFlags } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const known = result?.claimId != null && inNotice.some((c) => c.id === result.claimId);
@@ -129,6 +133,7 @@ export default function NoticeBoard() {
         ) : null}
         {!known ? <FormError message={result && !result.ok ? result.errors._form ?? result.errors.reason : null} /> : null}
       </section>
+      <FlagNotice villageId={villageId} flags={flags} waiting={waitingFlags} print={print} />
       <RedBlackSection board={redblack} villageId={villageId} print={print} />
       <section className="card">
         <h2>正在公示（{inNotice.length}）</h2>

@@ -10,6 +10,7 @@ import { normalizeDigits, textSchema } from "~/platform/validation.server";
 import { RANKING_NAME_CHOICES, type RankingNames } from "~/printables/labels";
 import { APPEAL_DAYS_DEFAULT, APPEAL_DAYS_MAX } from "~/appeals/labels";
 import { expirySettingsColumns, expirySettingsFields, expirySettingsUpdate, type ExpirySettings } from "~/expiry/settings.server";
+import { flagSettingsColumns, flagSettingsFields, flagSettingsUpdate, type FlagSettings } from "~/flags/settings.server";
 import { groupSettingsColumns, groupSettingsFields, groupSettingsOf, groupSettingsUpdate, type GroupSettings } from "~/groups/settings.server";
 import { APPROVALS_CHOICES, CAP_FIELDS, NOTICE_DAYS_MAX, RULE_CATEGORIES, RULE_LIMITS, RULE_UNITS, type CapField } from "./labels";
 
@@ -187,11 +188,13 @@ export const settingsSchema = z.object({
     .pipe(z.union([z.undefined(), z.string().min(1, "请填写申诉天数").regex(/^\d{1,3}$/, APPEAL_DAYS_MESSAGE)]))
     .transform((s) => (s === undefined ? null : Number(s)))
     .refine((n) => n === null || n <= APPEAL_DAYS_MAX, APPEAL_DAYS_MESSAGE),
+  // 流动红旗: how many flags a round hands out, village-wide or per grid (0024); missing keeps the village's.
+  ...flagSettingsFields,
   // 联户长可见积分余额 (0020); missing keeps the village's.
   ...groupSettingsFields,
 });
 
-export interface VillageSettings extends ExpirySettings, GroupSettings {
+export interface VillageSettings extends ExpirySettings, FlagSettings, GroupSettings {
   noticeDays: number;
   approvalsNeeded: number;
   rankingNames: RankingNames;
@@ -202,7 +205,7 @@ export interface VillageSettings extends ExpirySettings, GroupSettings {
 export async function villageSettings(villageId: number): Promise<VillageSettings> {
   const { fullNames, leaderBalancesFlag, ...rest } = await db()
     .selectFrom("villages")
-    .select(["notice_days as noticeDays", "approvals_needed as approvalsNeeded", "ranking_full_names as fullNames", "appeal_days as appealDays", ...expirySettingsColumns, ...groupSettingsColumns])
+    .select(["notice_days as noticeDays", "approvals_needed as approvalsNeeded", "ranking_full_names as fullNames", "appeal_days as appealDays", ...expirySettingsColumns, ...flagSettingsColumns, ...groupSettingsColumns])
     .where("id", "=", villageId)
     .executeTakeFirstOrThrow();
   return { ...rest, ...groupSettingsOf({ leaderBalancesFlag }), rankingNames: fullNames === 1 ? "full" : "masked" };
@@ -214,7 +217,7 @@ export async function updateVillageSettings(actor: StaffActor, villageId: number
     const before = await villageSettings(villageId);
     await tx
       .updateTable("villages")
-      .set({ notice_days: s.noticeDays, approvals_needed: s.approvalsNeeded, ranking_full_names: s.rankingNames === "full" ? 1 : 0, appeal_days: s.appealDays ?? before.appealDays ?? APPEAL_DAYS_DEFAULT, ...expirySettingsUpdate(before, s, now()), ...groupSettingsUpdate(before, s) })
+      .set({ notice_days: s.noticeDays, approvals_needed: s.approvalsNeeded, ranking_full_names: s.rankingNames === "full" ? 1 : 0, appeal_days: s.appealDays ?? before.appealDays ?? APPEAL_DAYS_DEFAULT, ...expirySettingsUpdate(before, s, now()), ...flagSettingsUpdate(before, s), ...groupSettingsUpdate(before, s) })
       .where("id", "=", villageId)
       .execute();
     await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "village.settings", targetType: "village", targetId: villageId, before, after: s });

@@ -10,6 +10,7 @@ import { now } from "~/platform/clock.server";
 import { constant, db, unitOfWork } from "~/platform/database.server";
 import { inspectionOf, type InspectionRow } from "./inspections.server";
 import { buildRedBlack } from "./redblack.server";
+import { handFlags } from "~/flags/flags.server";
 import { roundHouseholdCount, roundIn, type RoundRow } from "./rounds.server";
 
 export const RESCORE_REASON = "复查后重新评分";
@@ -127,7 +128,9 @@ export async function publishRound(by: Decider, villageId: number, roundId: numb
         .set({ status: "published", published_at: at, published_by: by.userId, redblack_json: JSON.stringify(board), updated_at: at })
         .where("id", "=", roundId)
         .execute();
-      await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "round.publish", targetType: "round", targetId: roundId, after: { claims, waiting } });
+      // 流动红旗: the best households take the village's flags over from the last round's (no points).
+      const flags = await handFlags(villageId, round, at);
+      await audit({ actorUserId: by.userId, actorRole: by.role, villageId, action: "round.publish", targetType: "round", targetId: roundId, after: { claims, waiting, flags } });
       return { ok: true, claims, waiting, ownHousehold };
     });
   } catch (e) {

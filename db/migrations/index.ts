@@ -24,6 +24,7 @@ import * as m0020 from "./0020_household_groups";
 import * as m0021 from "./0021_volunteer_teams";
 import * as m0022 from "./0022_posts";
 import * as m0023 from "./0023_errands";
+import * as m0024 from "./0024_red_flags";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   "0021_volunteer_teams": m0021,
   "0022_posts": m0022,
   "0023_errands": m0023,
+  "0024_red_flags": m0024,
 };

@@ -306,6 +306,8 @@ export async function seedDemo(): Promise<DemoLogin[]> {
     clockControl.set(start);
     const built = await unitOfWork(async () => ((await isEmpty()) ? await buildRoster(passwordHash) : null));
     if (!built) return [];
+    // 流动红旗: every demo village hands three flags a round, village-wide (0024), from its first round on.
+    await unitOfWork(async (tx) => void (await tx.updateTable("villages").set({ red_flags: 3 }).execute()));
     // 网格 + 联户长 (issue 18): groups under every grid, the grids' 网格员, and the demo 联户长 13900000007.
     await seedDemoGroups(built.villages, passwordHash, built.logins);
     // The stores open with the year: goods and their first stock.

@@ -25,6 +25,7 @@ import { defaultChecklist, insertChecklist } from "../../app/sanitation/checklis
 import { createRound, openRound, roundIn, type RoundRow } from "../../app/sanitation/rounds.server";
 import { markAbsent, saveScores } from "../../app/sanitation/inspections.server";
 import { publishRound } from "../../app/sanitation/publish.server";
+import { decideDemoTies } from "./sanitation.server";
 import { cancelOrder, confirmOrder, createOrder, expireOrders, householdOrder, monthTakenByGood, type CartLine, type Keeper } from "../../app/store/checkout.server";
 import { counterCheckout } from "../../app/store/counter.server";
 import { voidOrder, chinaDay } from "../../app/store/order-void.server";
@@ -727,6 +728,7 @@ function sanitationRound(c: Ctx, month: string, gridIndex: number, publisher: nu
   const publishAt = at(nextMonth(month), 3, 10, 30) + c.offset;
   c.tl.add(publishAt, async () => {
     const out = must(await publishRound({ userId: publisher, role: "committee" }, v.id, round!.id), "公布评比");
+    await decideDemoTies(v.id, round!.id, publisher);
     creditAt(c, now() + NOTICE + MINUTE);
     for (const p of plans) if (p.tier === "不合格" && !p.absent) c.tl.add(now() + NOTICE + 2 * MINUTE, async () => void (p.h.owed -= 5));
     if (!out.waiting) return;

@@ -14,10 +14,25 @@ import { defaultChecklist, insertChecklist } from "../../app/sanitation/checklis
 import { publishRound } from "../../app/sanitation/publish.server";
 import { createRound, openRound, roundIn, type RoundRow } from "../../app/sanitation/rounds.server";
 import type { ChecklistItem } from "../../app/sanitation/labels";
+import { decideFlag, roundFlags } from "../../app/flags/flags.server";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
+/**
+ * 流动红旗: the demo's committee settles a round's ties at once, each waiting flag to the first tied
+ * household (by 户号) without one, with a reason, through the same module as the page.
+ */
+export async function decideDemoTies(villageId: number, roundId: number, committee: number): Promise<void> {
+  for (;;) {
+    const waiting = (await roundFlags(villageId, roundId)).flags.find((f) => f.householdId === null && f.endedAt === null);
+    const pick = waiting?.tied.find((h) => !h.holds);
+    if (!waiting || !pick) return;
+    const out = await decideFlag({ userId: committee, role: "committee" }, villageId, roundId, { flagId: waiting.id, householdId: pick.id, reason: "并列户中，村委复看时院落保持得最好" });
+    if (!out.ok) throw new Error(`演示红旗未能决定：${JSON.stringify(out.errors)}`);
+  }
+}
 
 /** A fixed, household-specific total: mostly 良好 and 优秀, some 合格, a few 不合格. */
 function totalFor(seed: number): number {
@@ -110,6 +125,7 @@ export async function seedDemoSanitation(today: number): Promise<void> {
       clockControl.set(publishAt);
       const published = await publishRound({ userId: committee, role: "committee" }, villageId, last.roundId);
       if (!published.ok) throw new Error(`演示评比未能公布：${JSON.stringify(published.errors)}`);
+      await decideDemoTies(villageId, last.roundId, committee);
 
       // This month: open, the inspector on the grid of their own household (shown as 回避), five already scored.
       clockControl.set(Math.max(monthStart, today - 3 * DAY));

@@ -191,6 +191,11 @@ const TABLE: RouteCase[] = [
   { path: "/group/h/{h}", village: false, allowed: [], post: [] },
   { path: "/v/{v}/admin/groups", village: true, allowed: ADMINS, post: ADMINS },
   // end issue 18: 联户长
+  // issue 18: red flags (流动红旗). The history is the 公示栏's: anyone of the village. Pages with a
+  // flag or round id (the certificate, the committee's tie page) are in tests/flags/access.test.ts.
+  { path: "/v/{v}/flags", village: true, allowed: ALL },
+  { path: "/v/{v}/flags?page=2", village: true, allowed: ALL },
+  // end issue 18: red flags
 ];
 
 let server: TestServer;
