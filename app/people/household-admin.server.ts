@@ -184,7 +184,8 @@ export async function updateHouseholdByAdmin(actor: StaffActor, villageId: numbe
       if (JSON.stringify(was) === JSON.stringify(will)) return { ok: true };
       await db()
         .updateTable("households")
-        .set({ number: f.number, grid_id: f.gridId, address: f.address })
+        // A household group (联户) lies inside one grid: moving to another grid leaves the old grid's group.
+        .set({ number: f.number, grid_id: f.gridId, address: f.address, ...(before.grid_id !== f.gridId ? { group_id: null } : {}) })
         .where("id", "=", householdId)
         .where("village_id", "=", villageId)
         .execute();

@@ -136,13 +136,22 @@ describe("households and members", () => {
     expect((await createHouseholdByAdmin(adminA, villageB, { number: "001", gridId: gridB, address: "", headName: "乙村户", headPhone: null })).ok).toBe(true);
   });
 
-  it("edits number, grid and address with before/after", async () => {
+  it("edits number, grid and address with before/after; a move to another grid leaves the old grid's 联户", async () => {
     const grid2 = await ensureGrid(villageA, "二组");
+    const grid1 = (await q().get<{ grid_id: number }>("select grid_id from households where id = ?", householdId))!.grid_id;
+    await q().run("insert into household_groups (village_id, grid_id, name, created_at) values (?, ?, '一组1号联户', 0)", villageA, grid1);
+    const group = await idOf("select id from household_groups where name = '一组1号联户'");
+    await q().run("update households set group_id = ? where id = ?", group, householdId);
+    // The same grid keeps the group.
+    expect(await updateHouseholdByAdmin(adminA, villageA, householdId, { number: "001", gridId: grid1, address: "东街 1 号 " })).toEqual({ ok: true });
+    expect(await q().get("select group_id from households where id = ?", householdId)).toEqual({ group_id: group });
+    await q().run("update households set address = '东街 1 号' where id = ?", householdId);
     expect(await updateHouseholdByAdmin(adminA, villageA, householdId, { number: "001A", gridId: grid2, address: "西街 2 号" })).toEqual({ ok: true });
     const a = await lastAudit();
     expect(a.action).toBe("household.update");
     expect(JSON.parse(a.before_json!)).toEqual({ number: "001", grid: "一组", address: "东街 1 号" });
     expect(JSON.parse(a.after_json!)).toEqual({ number: "001A", grid: "二组", address: "西街 2 号" });
+    expect(await q().get("select group_id from households where id = ?", householdId)).toEqual({ group_id: null });
     const n = await count("audit_log");
     expect(await updateHouseholdByAdmin(adminA, villageA, householdId, { number: "001A", gridId: grid2, address: "西街 2 号" })).toEqual({ ok: true });
     expect(await count("audit_log")).toBe(n); // nothing changed, nothing recorded
