@@ -10,6 +10,11 @@ export interface NavItem {
   counter?: boolean;
   /** Shown on the home and 工作 tiles only, not in the menu bar (the store's tabs link it already). */
   tileOnly?: boolean;
+  /**
+   * The village's shared work a household takes part in (志愿活动, 代跑, 定岗认责, 志愿队伍, 我的联户):
+   * one 志愿互助 entry in the bar leads to them, so a villager's bar stays two rows on a phone.
+   */
+  together?: boolean;
   /** A line under a counter tile saying when to use it. */
   hint?: string;
   /** What waits behind the job, counted by the home and 工作 loaders (the count is server work). */
@@ -34,10 +39,17 @@ export function navFor(roles: { role: Role; villageId: number | null }[], hasHou
   // is the counter), then the village's notice board.
   if (hasHousehold) {
     items.push({ to: "/", label: "我的积分" }, { to: "/store", label: "积分超市" }, { to: "/statement", label: "积分明细" });
-    items.push({ to: "/claims", label: "申报积分" }, { to: "/activities", label: "志愿活动" });
+    items.push({ to: "/claims", label: "申报积分" });
+    // Issue 18: errands to run or ask for, the posts one holds, the village's and the township's teams.
+    items.push(
+      { to: "/activities", label: "志愿活动", together: true, hint: "报名参加村里的志愿服务" },
+      { to: "/errands", label: "代跑", together: true, hint: "帮乡亲跑腿，或请人帮忙" },
+      { to: "/posts", label: "定岗认责", together: true, hint: "认领村里的岗位，每月履职" },
+      { to: "/teams", label: "志愿队伍", together: true, hint: "村里和镇上的志愿服务队" },
+    );
   }
-  // 我的联户 (issue 18): the group's households, one tap away for the 联户长 who files for them.
-  if (extra.leadsGroup) items.push({ to: "/group", label: "我的联户" });
+  // 我的联户 (issue 18): the group's households, for the 联户长 who files for them.
+  if (extra.leadsGroup) items.push({ to: "/group", label: "我的联户", together: true, hint: "联户的农户，替没有手机的农户申报" });
   for (const v of villagesWith("store_keeper")) {
     items.push(
       { to: `/v/${v}/store/scan`, label: "扫码核销", work: true, counter: true, hint: "村民出示手机上的兑换码", waits: { kind: "codes", villageId: v } },
@@ -104,7 +116,13 @@ export function menuFor(roles: { role: Role; villageId: number | null }[], hasHo
   const every = navFor(roles, hasHousehold, extra);
   const jobs = every.filter((n) => n.work);
   // Only what the bar needs travels to every page (no tile hints or counts).
-  const all = every.filter((n) => !n.tileOnly).map((n): MenuEntry => ({ to: n.to, label: n.label, ...(n.work ? { work: true } : {}), covers: [n.to] }));
+  const together = every.filter((n) => n.together);
+  const bar = every.filter((n) => !n.tileOnly && !n.together).map((n): MenuEntry => ({ to: n.to, label: n.label, ...(n.work ? { work: true } : {}), covers: [n.to] }));
+  // 志愿互助 stands where its first page would be: after the household's own pages.
+  const at = bar.findIndex((n) => n.to === "/claims") + 1;
+  const all = together.length
+    ? [...bar.slice(0, at), { to: "/together", label: "志愿互助", covers: ["/together", ...together.map((n) => n.to)] }, ...bar.slice(at)]
+    : bar;
   if (!hasHousehold || jobs.length === 0) return all;
   const own = all.filter((n) => !n.work && n.to !== "/password");
   return [...own, { to: "/work", label: "工作", covers: ["/work", ...jobs.map((j) => j.to)] }, { to: "/password", label: "修改密码", covers: ["/password"] }];

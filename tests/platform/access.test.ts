@@ -38,6 +38,7 @@ const TABLE: RouteCase[] = [
   { path: "/", village: false, allowed: ALL },
   { path: "/password", village: false, allowed: ALL, post: ALL },
   { path: "/work", village: false, allowed: ALL }, // the 工作 page behind the menu entry: lists only the viewer's own jobs
+  { path: "/together", village: false, allowed: ALL }, // 志愿互助 behind the menu entry: only the viewer's own links
   { path: "/statement", village: false, allowed: WITH_HOUSEHOLD },
   { path: "/statement?month=2026-10&page=2", village: false, allowed: WITH_HOUSEHOLD },
   // Deciding who may spend and the counter PIN are the head's: 13900000001 and the committee member (13900000003 heads a household too).
@@ -176,6 +177,11 @@ const TABLE: RouteCase[] = [
   { path: "/v/{v}/posts/confirm", village: true, allowed: ["committee", "inspector"], post: ["committee", "inspector"] },
   { path: "/v/{v}/posts/confirm?month=2026-01&page=2", village: true, allowed: ["committee", "inspector"] },
   // end issue 18: posts
+  // issue 18: red flags (流动红旗). The history is the 公示栏's: anyone of the village. Pages with a
+  // flag or round id (the certificate, the committee's tie page) are in tests/flags/access.test.ts.
+  { path: "/v/{v}/flags", village: true, allowed: ALL },
+  { path: "/v/{v}/flags?page=2", village: true, allowed: ALL },
+  // end issue 18: red flags
   // issue 18: errands (代跑). Villagers take, post and see their records at /errands (staff without a
   // household and without a group or grid of their own: 403); the committee and the 网格员
   // (inspectors) see the village's needs. Pages with an errand id: tests/errands/errands-http.test.ts.
@@ -191,11 +197,6 @@ const TABLE: RouteCase[] = [
   { path: "/group/h/{h}", village: false, allowed: [], post: [] },
   { path: "/v/{v}/admin/groups", village: true, allowed: ADMINS, post: ADMINS },
   // end issue 18: 联户长
-  // issue 18: red flags (流动红旗). The history is the 公示栏's: anyone of the village. Pages with a
-  // flag or round id (the certificate, the committee's tie page) are in tests/flags/access.test.ts.
-  { path: "/v/{v}/flags", village: true, allowed: ALL },
-  { path: "/v/{v}/flags?page=2", village: true, allowed: ALL },
-  // end issue 18: red flags
 ];
 
 let server: TestServer;

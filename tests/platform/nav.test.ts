@@ -11,9 +11,20 @@ describe("menuFor", () => {
   it("a committee member with a household gets two phone rows (at most 8 entries), jobs behind 工作", () => {
     const menu = menuFor(committee, true);
     expect(menu.length).toBeLessThanOrEqual(8);
-    expect(menu.map((m) => m.label)).toEqual(["我的积分", "积分超市", "积分明细", "申报积分", "志愿活动", "公示栏", "工作", "修改密码"]);
+    expect(menu.map((m) => m.label)).toEqual(["我的积分", "积分超市", "积分明细", "申报积分", "志愿互助", "公示栏", "工作", "修改密码"]);
     const work = menu.find((m) => m.to === "/work")!;
     for (const job of navFor(committee, true).filter((n) => n.work)) expect(work.covers).toContain(job.to);
+  });
+
+  it("the village's shared work sits behind one 志愿互助 entry; a 联户长 finds 我的联户 there too", () => {
+    const hub = (m: ReturnType<typeof menuFor>) => m.find((e) => e.to === "/together")!;
+    expect(hub(menuFor(villager, true)).covers).toEqual(["/together", "/activities", "/errands", "/posts", "/teams"]);
+    const leader = menuFor(villager, true, { leadsGroup: true });
+    expect(leader.length).toBe(menuFor(villager, true).length);
+    expect(hub(leader).covers).toContain("/group");
+    expect(currentEntry(leader, "/group/h/12")).toBe("/together");
+    // Staff without a household have none of it.
+    expect(menuFor(keeper, false).some((m) => m.to === "/together")).toBe(false);
   });
 
   it("a plain villager has no 工作 entry; staff without a household see their jobs directly", () => {
@@ -44,7 +55,7 @@ describe("currentEntry", () => {
   it("marks the entry covering the longest prefix", () => {
     expect(currentEntry(menu, "/")).toBe("/");
     expect(currentEntry(menu, "/store/orders/12")).toBe("/store");
-    expect(currentEntry(menu, "/activities/3")).toBe("/activities");
+    expect(currentEntry(menu, "/activities/3")).toBe("/together");
     expect(currentEntry(menu, "/v/1/review/2")).toBe("/work");
     expect(currentEntry(menu, "/v/1/notice")).toBe("/v/1/notice");
     expect(currentEntry(menu, "/household")).toBeNull();
