@@ -281,7 +281,7 @@ describe("normal mode", () => {
     const menu = await targets(page, ".mainnav a");
     expect(menu.length).toBeGreaterThan(3);
     expect(small(menu, 44)).toEqual([]);
-    for (const path of ["/", "/store", "/statement", "/claims", "/household", "/work", "/v/1/review", "/v/1/notice", "/v/1/rounds/new", "/campaigns/1"]) {
+    for (const path of ["/", "/store", "/statement", "/claims", "/household", "/work", "/together", "/errands", "/posts", "/teams", "/v/1/review", "/v/1/notice", "/v/1/rounds/new", "/campaigns/1"]) {
       await page.goto(path);
       expect(small(await targets(page, "a, button, summary, select, input, textarea"), 44), path).toEqual([]);
     }
