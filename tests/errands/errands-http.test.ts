@@ -113,7 +113,9 @@ describe("the settings page's errand rule", () => {
   });
 
   it("the menu offers 代跑 to villagers and 代跑需求 to the committee and inspectors", async () => {
-    expect((await clients.get("villager")!.get("/errands")).text).toContain('href="/errands"');
+    // A villager's 代跑 sits behind the menu's 志愿互助 entry.
+    expect((await clients.get("villager")!.get("/errands")).text).toContain('aria-current="page" data-discover="true" href="/together"');
+    expect((await clients.get("villager")!.get("/together")).text).toContain('href="/errands"');
     expect((await clients.get("committee")!.get("/work")).text).toContain(`/v/${village}/errands`);
     expect((await clients.get("inspector")!.get("/work")).text).toContain(`/v/${village}/errands`);
   });

@@ -73,13 +73,15 @@ describe("我的联户", () => {
     const r = await clients.get("leader")!.get("/group");
     expect(r.status).toBe(200);
     expect(r.text).toContain("我的联户");
-    expect(r.text).toContain('href="/group"');
+    // The menu entry: 我的联户 is a tile behind 志愿互助, which the page marks as current.
+    expect(r.text).toContain('aria-current="page" data-discover="true" href="/together"');
+    expect((await clients.get("leader")!.get("/together")).text).toContain('href="/group"');
     for (const h of ids.mine) expect(r.text).toContain(`href="/group/h/${h}"`);
     expect(r.text).not.toContain(`href="/group/h/${ids.notMine}"`);
     expect(r.text).not.toContain('data-testid="balance"');
     // The fixed demo logins lead no group: no menu entry, and the page is refused.
     for (const who of ALL.filter((w) => w !== "leader")) {
-      const home = await clients.get(who)!.get("/password");
+      const home = await clients.get(who)!.get("/together");
       expect(home.text, who).not.toContain('href="/group"');
       const page = await clients.get(who)!.get("/group");
       expect(page.status, who).toBe(403);

@@ -2122,11 +2122,17 @@ describe("after every sweep", () => {
 
   it("sent every accepted-by-design value except where there is nothing to anchor on", () => {
     // grid.create has a single field: these names are valid and would create grids (grid.rename
-    // shows that the same schema accepts them).
+    // shows that the same schema accepts them). Likewise a 联户's new name, a cleared leader and an
+    // emptied group are valid and would change the group (group.create shows the names accepted).
     expect(unsentAll).toEqual([
       "grids: grid.create · name · negative: free text",
       "grids: grid.create · name · nonNumeric: free text",
       "grids: grid.create · name · fullWidth: free text",
+      "group: group.rename · name · negative: free text",
+      "group: group.rename · name · nonNumeric: free text",
+      "group: group.rename · name · fullWidth: free text",
+      "group: group.leader · leaderUserId · empty: empty clears the leader",
+      "group: group.households · householdId · missing: none ticked empties the group",
     ]);
   });
 });
