@@ -33,6 +33,13 @@ interface Table {
   parents: Set<string>;
   /** Columns pointing at this same table's single-column key (ledger_transactions.reverses_id). */
   selfRefs: string[];
+  /** Foreign-key columns to other tables: the table each points at, and whether it may be empty. */
+  refs: { column: string; parent: string; nullable: boolean }[];
+  /**
+   * Columns written empty at first and filled once every table is copied: the reference that breaks
+   * a cycle of foreign keys (a 联户's leader is a user, whose member lives in a household of the 联户).
+   */
+  late: string[];
   rows: number;
 }
 
@@ -63,14 +70,18 @@ function readTables(src: SQLite.Database): Table[] {
     src.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' and name not like 'kysely\\_migration%' escape '\\' order by name").all() as { name: string }[]
   ).map((r) => r.name);
   return names.map((name) => {
-    const info = src.prepare(`select name, pk from pragma_table_info(?) order by cid`).all(name) as { name: string; pk: number }[];
+    const info = src.prepare(`select name, pk, "notnull" from pragma_table_info(?) order by cid`).all(name) as { name: string; pk: number; notnull: number }[];
     const key = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
     const fks = src.prepare(`select "table", "from", "to" from pragma_foreign_key_list(?)`).all(name) as { table: string; from: string; to: string | null }[];
     const selfRefs: string[] = [];
     const parents = new Set<string>();
+    const refs: Table["refs"] = [];
     for (const fk of fks) {
       if (fk.table !== name) {
         parents.add(fk.table);
+        // A key column is never empty, whatever SQLite's notnull says of it.
+        const column = info.find((c) => c.name === fk.from);
+        refs.push({ column: fk.from, parent: fk.table, nullable: column?.notnull === 0 && column.pk === 0 });
         continue;
       }
       // Rows are copied in key order, a row pointing further ahead after the rest: that needs the
@@ -79,11 +90,15 @@ function readTables(src: SQLite.Database): Table[] {
       selfRefs.push(fk.from);
     }
     const rows = (src.prepare(`select count(*) as n from ${quote(name)}`).get() as { n: bigint }).n;
-    return { name, columns: info.map((c) => c.name), key: key.length ? key : ["rowid"], parents, selfRefs, rows: Number(rows) };
+    return { name, columns: info.map((c) => c.name), key: key.length ? key : ["rowid"], parents, selfRefs, refs, late: [], rows: Number(rows) };
   });
 }
 
-/** Parents before children (Kahn's algorithm, by name among equals, so every run copies alike). */
+/**
+ * Parents before children (Kahn's algorithm, by name among equals, so every run copies alike). Where
+ * the tables left all wait on each other, a table that waits only through nullable columns goes next
+ * with those columns filled in at the end (the one with fewest rows, then by name).
+ */
 function copyOrder(tables: Table[]): Table[] {
   const byName = new Map(tables.map((t) => [t.name, t]));
   for (const t of tables) {
@@ -94,8 +109,17 @@ function copyOrder(tables: Table[]): Table[] {
   while (out.length < tables.length) {
     const ready = tables.filter((t) => !done.has(t.name) && [...t.parents].every((p) => done.has(p)));
     if (!ready.length) {
-      const left = tables.filter((t) => !done.has(t.name)).map((t) => t.name);
-      throw new Error(`这些表的外键互相指向，无法排定复制顺序：${left.join("、")}`);
+      const left = tables.filter((t) => !done.has(t.name));
+      const waiting = (t: Table) => t.refs.filter((r) => !done.has(r.parent));
+      const breaker = left
+        .filter((t) => t.key.length === 1 && t.key[0] !== "rowid" && waiting(t).every((r) => r.nullable))
+        .sort((a, b) => a.rows - b.rows || (a.name < b.name ? -1 : 1))[0];
+      if (!breaker) throw new Error(`这些表的外键互相指向，无法排定复制顺序：${left.map((t) => t.name).join("、")}`);
+      for (const r of waiting(breaker)) {
+        breaker.parents.delete(r.parent);
+        breaker.late.push(r.column);
+      }
+      continue;
     }
     for (const t of ready) {
       done.add(t.name);
@@ -152,6 +176,7 @@ async function copyTable(src: SQLite.Database, tx: Kysely<Database>, table: Tabl
   const selects = table.columns.map(quote).join(", ");
   const keyOf = table.selfRefs.length ? table.columns.indexOf(table.key[0]) : -1;
   const refs = table.selfRefs.map((c) => table.columns.indexOf(c));
+  const late = table.late.map((c) => table.columns.indexOf(c));
   const stmt = src.prepare(`select ${selects} from ${quote(table.name)} order by ${table.key.map(quote).join(", ")}`).raw(true).safeIntegers(true);
 
   let copied = 0;
@@ -182,6 +207,7 @@ async function copyTable(src: SQLite.Database, tx: Kysely<Database>, table: Tabl
   const later: unknown[][] = [];
   let batch: unknown[][] = [];
   for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
+    for (const i of late) row[i] = null; // filled in by fillLate once every table is there
     if (keyOf >= 0 && refs.some((i) => row[i] !== null && (row[i] as bigint) > (row[keyOf] as bigint))) {
       later.push(row);
       continue;
@@ -202,6 +228,21 @@ async function copyTable(src: SQLite.Database, tx: Kysely<Database>, table: Tabl
   show(true);
   if (later.length) console.log(`    （其中 ${count.format(later.length)} 行指向本表编号更大的记录，放在最后写入）`);
   return copied;
+}
+
+/** A table's late columns (see Table.late), set row by row once every table is copied. */
+async function fillLate(src: SQLite.Database, tx: Kysely<Database>, table: Table): Promise<number> {
+  if (!table.late.length) return 0;
+  const [key] = table.key;
+  const rows = src
+    .prepare(`select ${[key, ...table.late].map(quote).join(", ")} from ${quote(table.name)} where ${table.late.map((c) => `${quote(c)} is not null`).join(" or ")} order by ${quote(key)}`)
+    .raw(true)
+    .safeIntegers(true)
+    .all() as unknown[][];
+  const text = `update ${quote(table.name)} set ${table.late.map((c, i) => `${quote(c)} = $${i + 2}`).join(", ")} where ${quote(key)} = $1`;
+  for (const row of rows) await tx.executeQuery(CompiledQuery.raw(text, row.map(param)));
+  console.log(`  ✓ ${table.name}：${table.late.join("、")} 在其他表复制后补上（${count.format(rows.length)} 行）`);
+  return rows.length;
 }
 
 /** Each identity sequence past the highest id copied, and past any id SQLite already handed out. */
@@ -283,6 +324,7 @@ async function main(): Promise<number> {
       const used = await usedTables(tx, [...mine]);
       if (used.length) throw notEmpty(used);
       for (const t of tables) copied += await copyTable(src, tx, t);
+      for (const t of tables) await fillLate(src, tx, t);
       const sequences = await advanceSequences(src, tx);
       console.log(`  ✓ ${sequences} 个编号序列已调到复制来的最大编号之后`);
     });
