@@ -149,7 +149,8 @@ export default function CommitteePosts() {
                 {holders.length ? (
                   <ul className="month-record" aria-label={`${p.name}在岗`}>
                     {holders.map((h) => {
-                      const ended = about(["holding.end"], h.id);
+                      // An accepted application moves here from the list above: its answer shows here too.
+                      const ended = about(["holding.end", "holding.accept"], h.id);
                       return (
                         <li key={h.id}>
                           {h.member}（{h.household}）{h.startMonth ? `，${formatMonth(h.startMonth)}起` : ""}
