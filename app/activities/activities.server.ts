@@ -12,6 +12,7 @@ import { CAPACITY_MAX, MAX_HOURS, TEXT_LIMITS } from "./labels";
 import { notifyHouseholds } from "~/notifications/notify.server";
 import * as notice from "~/notifications/notices";
 import { TEAM_CHOICE_MSG, teamAllowedFor, teamChoiceSchema } from "~/teams/teams.server";
+import { notPostAllowance } from "~/rules/rules.server";
 
 const HOUR = 3600_000;
 const CHINA_OFFSET_MS = 8 * HOUR;
@@ -120,6 +121,7 @@ export function ruleChoices(villageId: number) {
     .where("village_id", "=", villageId)
     .where("active", "=", constant(1))
     .where("points", ">", 0)
+    .where(notPostAllowance)
     .orderBy((eb) => eb.case().when("category", "=", "volunteer").then(0).else(1).end())
     .orderBy("name")
     .execute();
@@ -264,7 +266,7 @@ async function checkChoices(villageId: number, f: ActivityFields): Promise<Refus
         .as("organiser"),
       eb
         .exists(
-          eb.selectFrom("rules").select("id").where("id", "=", f.ruleId).where("village_id", "=", villageId).where("active", "=", constant(1)).where("points", ">", 0),
+          eb.selectFrom("rules").select("id").where("id", "=", f.ruleId).where("village_id", "=", villageId).where("active", "=", constant(1)).where("points", ">", 0).where(notPostAllowance),
         )
         .as("rule"),
     ])

@@ -23,6 +23,7 @@ import { isUniqueViolation } from "~/platform/forms.server";
 import type { Role } from "~/platform/roles";
 import type { BulkBatch, Rule } from "../../db/schema";
 import { BULK_LIMITS, MODE_LABELS, SKIPPED_SHOWN, type BulkMode } from "./labels";
+import { notPostAllowance } from "~/rules/rules.server";
 
 export class BulkError extends Error {
   constructor(message: string, readonly field: string = "_form", readonly status = 400) {
@@ -172,6 +173,7 @@ export async function awardRules(villageId: number) {
     .where("village_id", "=", villageId)
     .where("active", "=", constant(1))
     .where("points", ">", 0)
+    .where(notPostAllowance)
     .orderBy("category")
     .orderBy("points", "desc")
     .orderBy("id")

@@ -12,6 +12,7 @@ import { now } from "~/platform/clock.server";
 import { constant, db, unitOfWork } from "~/platform/database.server";
 import { formatTime } from "~/platform/format";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
+import { notPostAllowance } from "~/rules/rules.server";
 
 const DAY = 86_400_000;
 /** Nomination opening to voting closing: one campaign is at most a season, not a year. */
@@ -102,6 +103,7 @@ export function awardRules(villageId: number) {
     .where("active", "=", constant(1))
     .where("points", ">", 0)
     .where("unit", "=", "time")
+    .where(notPostAllowance)
     .orderBy((eb) => eb.case().when("category", "=", "family").then(eb.lit(0)).else(eb.lit(1)).end())
     .orderBy("name")
     .execute();

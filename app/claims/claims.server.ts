@@ -15,6 +15,7 @@ import { notifyCommittee, notifyHousehold, notifyUsers } from "~/notifications/n
 import * as notice from "~/notifications/notices";
 import type { Role } from "~/platform/roles";
 import { isGroupLeaderOf } from "~/groups/groups.server";
+import { postAllowance } from "~/rules/rules.server";
 
 export { CLAIM_STATUS_LABELS } from "./labels";
 
@@ -65,8 +66,8 @@ export interface FileClaimBatchInput {
   items: ClaimItem[];
 }
 
-async function ruleOf(villageId: number, ruleId: number): Promise<Rule> {
-  const rule = await db().selectFrom("rules").selectAll().where("id", "=", ruleId).where("village_id", "=", villageId).executeTakeFirst();
+async function ruleOf(villageId: number, ruleId: number) {
+  const rule = await db().selectFrom("rules").selectAll().select((eb) => postAllowance(eb).as("post_allowance")).where("id", "=", ruleId).where("village_id", "=", villageId).executeTakeFirst();
   if (!rule) throw new ClaimError("请从列表中选择本村的积分细则", "ruleId");
   return rule;
 }
@@ -123,7 +124,7 @@ async function checkItem(input: FileClaimBatchInput, item: ClaimItem): Promise<{
   const rule = await ruleOf(input.villageId, item.ruleId);
   if (!rule.active) throw new ClaimError(`细则“${rule.name}”已停用，不能再申报`, "ruleId");
   // A post's allowance (定岗, issue 18) is earned only through its month's confirmation, never filed otherwise.
-  if (input.source?.kind !== "post" && (await db().selectFrom("posts").select("id").where("rule_id", "=", rule.id).executeTakeFirst())) {
+  if (input.source?.kind !== "post" && rule.post_allowance) {
     throw new ClaimError(`细则“${rule.name}”是岗位补贴，由网格员或村委每月确认履职后申报`, "ruleId");
   }
   const member = await memberOf(item.memberId);

@@ -12,6 +12,7 @@ import { CLAIM_LIMITS, REVIEW_DONE, type ReviewDone } from "./labels";
 import { nextToReview, reviewerOf } from "./views.server";
 import type { Role } from "~/platform/roles";
 import { fieldErrors, formToObject, normalizeDigits, textSchema } from "~/platform/validation.server";
+import { notPostAllowance } from "~/rules/rules.server";
 
 const BAD_REQUEST = "请求有误，请刷新页面后再试";
 const CHINA_OFFSET_MS = 8 * 3600_000;
@@ -99,7 +100,8 @@ export async function claimFormOptions(villageId: number, householdId: number | 
     .selectFrom("rules")
     .select(["id", "category", "name", "points", "unit", "evidence_required"])
     .where("village_id", "=", villageId)
-    .where("active", "=", constant(1));
+    .where("active", "=", constant(1))
+    .where(notPostAllowance);
   if (householdId !== null) rules = rules.where("points", ">", 0);
   return {
     members: await members.orderBy("h.number").orderBy("m.is_head", "desc").orderBy("m.id").execute(),

@@ -19,6 +19,7 @@ import type { Role } from "~/platform/roles";
 import type { ErrandPosterKind, ErrandStatus } from "../../db/schema";
 import { ERRAND_LIMITS, UNTAKEN_AFTER_MS } from "./labels";
 import * as notices from "./notices";
+import { notPostAllowance } from "~/rules/rules.server";
 
 export class ErrandError extends Error {
   constructor(message: string, readonly field: string = "_form", readonly status = 400) {
@@ -66,6 +67,7 @@ export async function errandRuleChoices(villageId: number): Promise<{ id: number
     .where("active", "=", constant(1))
     .where("points", ">", 0)
     .where("unit", "=", "time")
+    .where(notPostAllowance)
     .orderBy("category")
     .orderBy("name")
     .execute();

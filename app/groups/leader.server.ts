@@ -9,6 +9,7 @@ import { constant, db } from "~/platform/database.server";
 import { forbidden, notFound } from "~/platform/access.server";
 import { fieldErrors, formToObject } from "~/platform/validation.server";
 import { isGroupLeaderOf, leadsAnyGroup } from "./groups.server";
+import { notPostAllowance } from "~/rules/rules.server";
 
 /** A household as the leader's list shows it. `balance` is null when the village hides balances. */
 export interface GroupHousehold {
@@ -100,6 +101,7 @@ export async function leaderHousehold(userId: number, householdId: number) {
     .where("village_id", "=", g.village_id)
     .where("active", "=", constant(1))
     .where("points", ">", 0)
+    .where(notPostAllowance)
     .orderBy("category")
     .orderBy("points", "desc")
     .orderBy("id")

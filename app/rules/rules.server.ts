@@ -1,7 +1,8 @@
 // The village's rules catalogue (积分细则): kept by the village admin. A rule is retired, never
 // deleted: claims and ledger entries keep pointing at it.
+import type { ExpressionBuilder } from "kysely";
 import { z } from "zod";
-import type { Rule, RuleCategory, RuleUnit } from "../../db/schema";
+import type { Database, Rule, RuleCategory, RuleUnit } from "../../db/schema";
 import { audit } from "~/audit/audit.server";
 import { fail, formIdSchema, isUniqueViolation, type Outcome, type StaffActor } from "~/platform/forms.server";
 import { now } from "~/platform/clock.server";
@@ -78,6 +79,20 @@ export async function villageRules(villageId: number, activeOnly = false): Promi
     .orderBy("points", "desc")
     .orderBy("id")
     .execute();
+}
+
+/**
+ * For a list of rules to file, award or pay by: leaves out a post's allowance (定岗, issue 18), which
+ * only the month's confirmation files. Claims refuses it from anywhere else; a list offering it would
+ * lead a villager or the committee straight into that refusal.
+ */
+export function notPostAllowance(eb: ExpressionBuilder<Database, "rules">) {
+  return eb.not(postAllowance(eb));
+}
+
+/** Whether the rule is a post's allowance (one post per rule: 0022's unique key). */
+export function postAllowance(eb: ExpressionBuilder<Database, "rules">) {
+  return eb.exists(eb.selectFrom("posts").select("posts.id").whereRef("posts.rule_id", "=", "rules.id"));
 }
 
 export async function ruleInVillage(villageId: number, ruleId: number): Promise<Rule | undefined> {

@@ -10,6 +10,7 @@ import { now } from "~/platform/clock.server";
 import { constant, db, unitOfWork, type Db } from "~/platform/database.server";
 import { ITEM_ROWS, maxTotal, SANITATION_MAX, TIER_ROWS, type ChecklistItem, type ChecklistSpec, type ChecklistTier } from "./labels";
 import { normalizeDigits, textSchema } from "~/platform/validation.server";
+import { notPostAllowance } from "~/rules/rules.server";
 
 const BAD_REQUEST = "请求有误，请刷新页面后再试";
 
@@ -51,6 +52,7 @@ export function tierRuleChoices(villageId: number) {
     .where("active", "=", constant(1))
     .where("unit", "=", "time")
     .where("category", "in", ["sanitation", "village_rules"])
+    .where(notPostAllowance)
     .orderBy("category")
     .orderBy("points", "desc")
     .orderBy("id")

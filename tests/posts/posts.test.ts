@@ -8,6 +8,11 @@ import { previousMonth } from "~/posts/labels";
 import {
   applyForPost, appoint, confirmList, confirmMonth, createPost, decideApplication, endHolding, memberPosts, setPostActive, updatePost,
 } from "~/posts/posts.server";
+import { claimFormOptions } from "~/claims/forms.server";
+import { ruleChoices } from "~/activities/activities.server";
+import { errandRuleChoices, setErrandRule } from "~/errands/errands.server";
+import { awardRules as bulkAwardRules } from "~/bulk/bulk.server";
+import { awardRules as campaignAwardRules } from "~/campaigns/campaigns.server";
 import { sqlOn } from "../support/sql";
 import { postVillage, type PostVillage } from "./fixture";
 
@@ -56,6 +61,28 @@ describe("a post and its rule", () => {
     await expect(fileClaimBatch({ villageId: v.villageId, filer: { userId: v.villager, role: "household_head" }, items: [item] })).rejects.toThrow("是岗位补贴");
     await expect(fileClaimBatch({ villageId: v.villageId, filer: { userId: v.committee1, role: "committee" }, source: { kind: "bulk", id: 1 }, items: [item] })).rejects.toThrow("是岗位补贴");
     expect(await q().value("select count(*) as n from claims where village_id = ?", v.villageId)).toBe(0);
+  });
+
+  it("no list of rules to file, award or pay by offers a post's allowance; a normal award stays offered", async () => {
+    const v = await postVillage("PL");
+    const ruleId = (await q().value<number>("select rule_id from posts where id = ?", v.postId))!;
+    const award = (await q().value<number>("select id from rules where village_id = ? and points > 0 and unit = 'time' and id <> ? order by id limit 1", v.villageId, ruleId))!;
+    const lists: Record<string, { id: number }[]> = {
+      villagerClaimForm: (await claimFormOptions(v.villageId, v.householdA)).rules,
+      staffClaimForm: (await claimFormOptions(v.villageId, null)).rules,
+      activity: await ruleChoices(v.villageId),
+      errand: await errandRuleChoices(v.villageId),
+      bulk: await bulkAwardRules(v.villageId),
+      campaign: await campaignAwardRules(v.villageId),
+    };
+    for (const [name, rules] of Object.entries(lists)) {
+      const ids = rules.map((r) => Number(r.id));
+      expect(ids, name).toContain(award);
+      expect(ids, name).not.toContain(ruleId);
+    }
+    // The errand setting refuses it too, as a rule not on its list.
+    await expect(setErrandRule(v.actor, v.villageId, ruleId)).rejects.toThrow("请从列表中选择");
+    expect(await q().value("select errand_rule_id from villages where id = ?", v.villageId)).toBeNull();
   });
 
   it("editing the post edits its rule; ending it retires the rule and ends its holders", async () => {
