@@ -12,7 +12,6 @@ import { HydratedMark } from "~/ui/hydrated";
 import { ROLE_LABELS } from "~/platform/roles";
 import { useNonce } from "~/platform/nonce";
 import { currentEntry, menuFor } from "~/platform/nav";
-import { leadsAnyGroup } from "~/groups/groups.server";
 import { shellShouldRevalidate } from "~/platform/revalidate";
 import { UNREAD_CAP } from "~/notifications/limits";
 
@@ -35,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     viewer: {
       name: viewer.displayName,
       roles: [...new Set(viewer.roles.map((r) => ROLE_LABELS[r.role]))],
-      nav: viewer.mustChangePassword ? [] : menuFor(viewer.roles, viewer.householdId !== null, { leadsGroup: await leadsAnyGroup(viewer.userId) }),
+      nav: viewer.mustChangePassword ? [] : menuFor(viewer.roles, viewer.householdId !== null, { leadsGroup: viewer.leadsGroup }),
       // 消息's badge: one indexed count per page (null: no inbox before the first password change).
       unread: viewer.mustChangePassword ? null : await unreadCount(viewer.userId),
     },

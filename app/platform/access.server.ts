@@ -19,6 +19,8 @@ export interface Viewer {
   mustChangePassword: boolean;
   /** 长辈模式 chosen for the account (see elder.server.ts). */
   elderMode: boolean;
+  /** Leads a household group (联户长, issue 18): a grant kept on the group, not in user_roles. */
+  leadsGroup: boolean;
 }
 
 // The root loader and the route loader both ask; answer each page or data request once. Not for
@@ -44,6 +46,7 @@ function viewerRows(sessionId: string) {
       "s.id", "s.user_id", "s.created_at", "s.last_seen_at", "s.expires_at",
       "u.display_name", "u.phone", "u.member_id", "u.must_change_password", "u.disabled", "u.elder_mode",
       "m.household_id", "m.village_id", "r.role", "r.village_id as role_village_id",
+      (eb) => eb.exists(eb.selectFrom("household_groups as g").select("g.id").whereRef("g.leader_user_id", "=", "u.id")).as("leads_group"),
     ])
     .where("s.id", "=", sessionId)
     .where("s.revoked_at", "is", null)
@@ -71,6 +74,7 @@ async function loadViewer(request: Request): Promise<Viewer | null> {
     roles,
     mustChangePassword: row.must_change_password === 1,
     elderMode: row.elder_mode === 1,
+    leadsGroup: Boolean(row.leads_group),
   };
 }
 

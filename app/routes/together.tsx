@@ -4,7 +4,6 @@ import homeStyles from "~/ui/home.css";
 import { WorkTiles } from "~/ui/work-tiles";
 import { requireViewer } from "~/platform/access.server";
 import { navFor } from "~/platform/nav";
-import { leadsAnyGroup } from "~/groups/groups.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: homeStyles }];
 export const meta: MetaFunction = () => [{ title: "志愿互助 · 积分超市" }];
@@ -12,7 +11,7 @@ export const meta: MetaFunction = () => [{ title: "志愿互助 · 积分超市"
 // 志愿互助: the village's shared work a household takes part in, behind one entry of the menu bar.
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireViewer(request);
-  const items = navFor(viewer.roles, viewer.householdId !== null, { leadsGroup: await leadsAnyGroup(viewer.userId) }).filter((n) => n.together);
+  const items = navFor(viewer.roles, viewer.householdId !== null, { leadsGroup: viewer.leadsGroup }).filter((n) => n.together);
   return { tiles: items.map((n) => ({ to: n.to, label: n.label, counter: false, hint: n.hint ?? null, waits: null })) };
 }
 

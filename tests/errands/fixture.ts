@@ -6,6 +6,7 @@ import { createHousehold } from "~/people/households.server";
 import { insertUser } from "~/people/users.server";
 import { createVillage, ensureGrid, ensureTownship } from "~/people/villages.server";
 import { insertRule } from "~/rules/rules.server";
+import { leadsAnyGroup } from "~/groups/groups.server";
 import { constant, db, unitOfWork } from "~/platform/database.server";
 import type { Viewer } from "~/platform/access.server";
 import type { Role } from "~/platform/roles";
@@ -76,6 +77,7 @@ export async function viewer(userId: number): Promise<Viewer> {
   return {
     userId, sessionId: "t", displayName: u.display_name, phone: u.phone, memberId: member ? u.member_id : null, householdId: u.household_id,
     homeVillageId: member ? u.village_id : (roles[0]?.villageId ?? null), roles: roles as Viewer["roles"], mustChangePassword: false, elderMode: false,
+    leadsGroup: await leadsAnyGroup(userId),
   };
 }
 
