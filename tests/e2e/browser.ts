@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { openDatabase, type Engine } from "../../app/platform/database.server";
 import { startServer, type TestServer } from "../support/harness";
 
@@ -31,7 +31,40 @@ export async function phonePage(browser: Browser, baseURL: string, opts: { javaS
   });
   const page = await context.newPage();
   if (opts.javaScript ?? true) waitForHydrationOnGoto(page);
+  keepLog(page);
   return page;
+}
+
+/** What each phone saw happen, printed when a test fails (see startWorld). */
+const logs = new WeakMap<Page, string[]>();
+
+function keepLog(page: Page): void {
+  const log: string[] = [];
+  logs.set(page, log);
+  const note = (line: string) => log.push(`${new Date().toISOString().slice(11, 23)} ${line}`.slice(0, 500)) > 40 && log.shift();
+  page.on("console", (m) => m.type() === "error" && note(`console: ${m.text()}`));
+  page.on("pageerror", (e) => note(`page error: ${e.message}`));
+  page.on("requestfailed", (r) => note(`failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ""}`));
+  page.on("response", (r) => (r.request().method() !== "GET" || r.status() >= 400) && note(`${r.request().method()} ${r.url()} → ${r.status()}`));
+  page.on("framenavigated", (f) => f === page.mainFrame() && note(`at ${f.url()}`));
+}
+
+/** Every open phone's address, its last events and what it shows, and the server's error output. */
+async function describeFailure(world: World): Promise<void> {
+  const lines: string[] = ["—— what the pages showed when the test failed ——"];
+  let n = 0;
+  for (const context of world.browser?.contexts() ?? []) {
+    for (const page of context.pages()) {
+      n += 1;
+      lines.push(`page ${n}: ${page.url()}`, ...(logs.get(page) ?? []).map((l) => `  ${l}`));
+      const text = await page.locator("main").first().innerText({ timeout: 2000 }).catch(() => "(no main)");
+      lines.push(`  shows: ${text.replace(/\s+/g, " ").slice(0, 800)}`);
+      await shot(page, `failed-${n}`).catch(() => undefined);
+    }
+  }
+  const errors = world.server?.errors() ?? "";
+  lines.push(`server errors: ${errors ? errors.slice(-3000) : "(none)"}`);
+  console.error(lines.join("\n"));
 }
 
 /**
@@ -81,6 +114,7 @@ export function startWorld(env: Record<string, string> = {}): World {
     [world.server, world.browser] = await Promise.all([startServer(env), launch()]);
     world.database = openDatabase(world.server.database);
   });
+  beforeEach(({ onTestFailed }) => onTestFailed(() => describeFailure(world)));
   afterAll(async () => {
     await world.database?.close();
     await world.browser?.close();
