@@ -5,7 +5,7 @@
 // unit of work as the appeal's status change, with keys derived from the appeal id; the change is
 // guarded (`where status = 'pending'`, one row), so two deciders at once decide once.
 import { audit } from "~/audit/audit.server";
-import { householdOfUser } from "~/claims/claims.server";
+import { claimOverturnedByAppeal, householdOfUser } from "~/claims/claims.server";
 import { newPhotoKey } from "~/claims/photos.server";
 import type { StoredPhoto } from "~/claims/claims.server";
 import { award, deduct, LedgerError, reverse } from "~/ledger/ledger.server";
@@ -295,14 +295,9 @@ export async function decideAppeal(villageId: number, appealId: number, by: Deci
         newTxnId = (await (newPoints > 0 ? award(move) : deduct(move))).txnId;
       }
       await tx.updateTable("appeals").set({ reversal_txn_id: reversalTxnId, new_txn_id: newTxnId }).where("id", "=", a.id).execute();
-      // The claim's credit no longer stands: it reads 已撤销 and cannot be revoked a second time.
       if (a.claim_id !== null) {
-        await tx
-          .updateTable("claims")
-          .set({ status: "revoked", revoke_txn_id: reversalTxnId, reason: newPoints === null ? `申诉撤销：${d.note}` : `申诉改为 ${signed(newPoints)} 分：${d.note}`, decided_by_user_id: by.userId, updated_at: at })
-          .where("id", "=", a.claim_id)
-          .where("status", "=", "credited")
-          .execute();
+        const reason = newPoints === null ? `申诉撤销：${d.note}` : `申诉改为 ${signed(newPoints)} 分：${d.note}`;
+        await claimOverturnedByAppeal(a.claim_id, reversalTxnId, reason, by.userId);
       }
     }
     await audit({

@@ -445,6 +445,19 @@ export async function withdrawClaim(villageId: number, claimId: number, by: Deci
   });
 }
 
+/**
+ * An appeal's decision overturned a credited claim (appeals.server.ts reversed its credit in the same
+ * unit of work): the claim reads 已撤销 with the decision and cannot be revoked a second time.
+ */
+export async function claimOverturnedByAppeal(claimId: number, reversalTxnId: number | null, reason: string, byUserId: number): Promise<void> {
+  await db()
+    .updateTable("claims")
+    .set({ status: "revoked", revoke_txn_id: reversalTxnId, reason, decided_by_user_id: byUserId, updated_at: now() })
+    .where("id", "=", claimId)
+    .where("status", "=", "credited")
+    .execute();
+}
+
 /** 红冲 of a credited claim: the reversal shows on the household's statement. */
 export async function revokeClaim(villageId: number, claimId: number, by: Decider, reason: string): Promise<void> {
   await unitOfWork(async () => {
