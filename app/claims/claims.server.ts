@@ -103,21 +103,24 @@ async function memberOf(memberId: number) {
 
 type MemberRow = NonNullable<Awaited<ReturnType<typeof memberOf>>>;
 
-async function checkFiler(input: FileClaimBatchInput, rule: Rule, member: MemberRow): Promise<void> {
-  const { role, userId } = input.filer;
-  if (input.source && VOUCHED_SOURCES.includes(input.source.kind)) {
-    if (rule.points < 0) throw new ClaimError("扣分只能由检查员或村委登记", "ruleId");
-    return;
-  }
+/** Throws unless this filer may file for this member; true when the filer may also deduct (staff). */
+async function filerMayDeduct(filer: FileClaimBatchInput["filer"], member: MemberRow): Promise<boolean> {
+  const { role, userId } = filer;
   if (role === "group_leader") {
     if (!(await isGroupLeaderOf(userId, member.household_id))) throw new ClaimError("只能为本联户的农户申报", "memberId");
-    if (rule.points < 0) throw new ClaimError("扣分只能由检查员或村委登记", "ruleId");
-    return;
+    return false;
   }
   if (!FILER_ROLES.includes(role)) throw new ClaimError("你的角色不能提交积分申报", "_form", 403);
-  if (STAFF_FILERS.includes(role)) return;
+  if (STAFF_FILERS.includes(role)) return true;
   if ((await householdOfUser(userId)) !== member.household_id) throw new ClaimError("只能为本户成员申报", "memberId");
-  if (rule.points < 0) throw new ClaimError("扣分只能由检查员或村委登记", "ruleId");
+  return false;
+}
+
+async function checkFiler(input: FileClaimBatchInput, rule: Rule, member: MemberRow): Promise<void> {
+  // An errand's or a post's module decided who may confirm it: the role is not asked again, and it pays awards only.
+  const vouched = input.source !== undefined && VOUCHED_SOURCES.includes(input.source.kind);
+  const mayDeduct = vouched ? false : await filerMayDeduct(input.filer, member);
+  if (rule.points < 0 && !mayDeduct) throw new ClaimError("扣分只能由检查员或村委登记", "ruleId");
 }
 
 async function checkItem(input: FileClaimBatchInput, item: ClaimItem): Promise<{ rule: Rule; member: MemberRow; points: number }> {
