@@ -157,7 +157,7 @@ export interface ClaimFigures {
 export async function claimFigures(villageIds: number[]): Promise<Map<number, ClaimFigures>> {
   if (!villageIds.length) return new Map();
   const at = now();
-  // One index seek per village (claims_village_status) instead of a pass over every claim.
+  // Index seeks per village (claims_village_status, claims_village_approved), not a pass over every claim.
   const rows = await db()
     .selectFrom("villages as v")
     .select((eb) => [

@@ -25,6 +25,7 @@ import * as m0021 from "./0021_volunteer_teams";
 import * as m0022 from "./0022_posts";
 import * as m0023 from "./0023_errands";
 import * as m0024 from "./0024_red_flags";
+import * as m0025 from "./0025_claims_approved_index";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   "0022_posts": m0022,
   "0023_errands": m0023,
   "0024_red_flags": m0024,
+  "0025_claims_approved_index": m0025,
 };
