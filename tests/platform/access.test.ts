@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkinToken, windowOf } from "~/activities/checkin.server";
 import { openDatabase, type Engine } from "~/platform/database.server";
-import { Client, startServer, type TestServer } from "../support/harness";
+import { Client, signInEach, startServer, type TestServer } from "../support/harness";
 import { sqlOn, type Sql } from "../support/sql";
 import { appTables, tableFingerprints } from "../support/sweep";
 
@@ -248,11 +248,7 @@ beforeAll(async () => {
       .executeTakeFirstOrThrow();
     await tx.insertInto("user_roles").values({ user_id: uid, role: "villager", village_id: villages.own, created_at: Date.now() }).execute();
   });
-  for (const who of ALL) {
-    const c = new Client(server.url);
-    await c.login(PHONES[who]);
-    clients.set(who, c);
-  }
+  for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
 });
 afterAll(async () => {
   await database?.close();

@@ -15,7 +15,7 @@
 // that accepted full-width values are stored as ASCII.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
-import { Client, startServer, type Reply, type TestServer } from "../support/harness";
+import { Client, signInEach, startServer, type Reply, type TestServer } from "../support/harness";
 import { sqlOn, type Sql } from "../support/sql";
 import { appTables, errorPage, htmlText, INVISIBLES, invisibleMessage, invisibleText, nonFormBodies, shownErrors, tableFingerprints, writeMarker } from "../support/sweep";
 
@@ -1055,11 +1055,7 @@ beforeAll(async () => {
   server = await startServer();
   database = openDatabase(server.database);
   q = sqlOn(database);
-  for (const who of Object.keys(PHONES) as (keyof typeof PHONES)[]) {
-    const c = new Client(server.url);
-    await c.login(PHONES[who]);
-    clients.set(who, c);
-  }
+  for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
   clients.set("anonymous", new Client(server.url));
 
   const villages = await q.all<{ id: number; name: string; code: string }>("select id, name, code from villages order by id");

@@ -3,7 +3,7 @@
 // another village refused without writing anything.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Engine } from "~/platform/database.server";
-import { Client, startServer, type TestServer } from "../support/harness";
+import { Client, signInEach, startServer, type TestServer } from "../support/harness";
 import { sqlOn } from "../support/sql";
 import { appTables, tableFingerprints } from "../support/sweep";
 
@@ -65,11 +65,7 @@ beforeAll(async () => {
     return { v, open, pub, sh, cl, ph };
   }));
   Object.assign(ids, { own, other });
-  for (const who of ALL) {
-    const c = new Client(server.url);
-    await c.login(PHONES[who]);
-    clients.set(who, c);
-  }
+  for (const [who, c] of await signInEach(server.url, PHONES)) clients.set(who, c);
 });
 afterAll(async () => {
   await database?.close();
