@@ -317,7 +317,7 @@ export async function updatePost(actor: StaffActor, villageId: number, postId: n
         const before = await postOf(villageId, postId);
         const same = await tx.selectFrom("posts").select("id").where("village_id", "=", villageId).where("name", "=", input.name).where("id", "<>", postId).executeTakeFirst();
         if (same) throw new PostRefusal("name", POST_NAME_TAKEN);
-        const rule = await updateRule(actor, villageId, before.rule_id, ruleOfPost(input));
+        const rule = await updateRule(actor, villageId, before.rule_id, ruleOfPost(input), { ofPost: true });
         if (!rule.ok) throw new PostRefusal("name", rule.errors.name ? RULE_NAME_TAKEN(input.name) : (Object.values(rule.errors)[0] ?? BAD));
         await tx.updateTable("posts").set({ name: input.name, duties: input.duties, allowance: input.allowance, seats: input.seats, updated_at: now() }).where("id", "=", postId).execute();
         await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: "post.update", targetType: "post", targetId: postId, before, after: input });
@@ -340,7 +340,7 @@ export async function setPostActive(actor: StaffActor, villageId: number, postId
     unitOfWork(async (tx): Promise<Outcome> => {
       const post = await postOf(villageId, postId);
       if (post.active === (active ? 1 : 0)) throw new PostRefusal("_form", active ? "这个岗位已经在设" : "这个岗位已经撤销了");
-      const rule = await setRuleActive(actor, villageId, post.rule_id, active);
+      const rule = await setRuleActive(actor, villageId, post.rule_id, active, { ofPost: true });
       if (!rule.ok) throw new PostRefusal("_form", Object.values(rule.errors)[0] ?? BAD);
       const at = now();
       await tx.updateTable("posts").set({ active: active ? 1 : 0, updated_at: at }).where("id", "=", postId).execute();

@@ -90,33 +90,40 @@ export default function Rules() {
                 <strong>{r.name}</strong> <span className={r.points > 0 ? "amount plus" : "amount minus"}>{fmtPoints(r.points, r.unit)}</span>
                 <span className="tag">{RULE_CATEGORIES[r.category]}</span>
                 {r.evidence_required ? <span className="tag">需照片</span> : null}
+                {r.post_name !== null ? <span className="tag">岗位补贴</span> : null}
                 {r.active ? null : <span className="tag">已停用</span>}
               </p>
               <p className="muted small" style={{ margin: 0 }}>上限：{caps.length ? caps.map(([l, v]) => `${l} ${v} 分`).join("，") : "不限"}</p>
               {mine?.ok ? <FormOk message={mine.ok} /> : null}
               {errs._form ? <FormError message={errs._form} /> : null}
-              <details open={Object.keys(errs).some((k) => k !== "_form")}>
-                <summary>修改</summary>
-                <Form method="post" noValidate key={`r${r.id}-${mine?.stamp ?? 0}`}>
-                  <input type="hidden" name="intent" value="rule.update" />
-                  <input type="hidden" name="ruleId" value={r.id} />
-                  <RuleFields
-                    prefix={`r${r.id}`}
-                    errors={errs}
-                    values={mine && !mine.ok && mine.intent === "rule.update" ? mine.values ?? {} : {
-                      ...r, evidence: r.evidence_required ? "1" : "0",
-                      member_day: r.cap_member_day, member_month: r.cap_member_month, member_year: r.cap_member_year,
-                      household_day: r.cap_household_day, household_month: r.cap_household_month, household_year: r.cap_household_year,
-                    }}
-                  />
-                  <button type="submit" className="primary block" disabled={busy}>保存</button>
-                </Form>
-              </details>
-              <Form method="post">
-                <input type="hidden" name="intent" value={r.active ? "rule.retire" : "rule.activate"} />
-                <input type="hidden" name="ruleId" value={r.id} />
-                <button type="submit" className="secondary" disabled={busy}>{r.active ? "停用" : "重新启用"}</button>
-              </Form>
+              {r.post_name !== null ? (
+                <p className="muted small" style={{ margin: 0 }}>岗位“{r.post_name}”的每月补贴：由村委在定岗管理里修改或停用这个岗位，这条细则随之改变。</p>
+              ) : (
+                <>
+                  <details open={Object.keys(errs).some((k) => k !== "_form")}>
+                    <summary>修改</summary>
+                    <Form method="post" noValidate key={`r${r.id}-${mine?.stamp ?? 0}`}>
+                      <input type="hidden" name="intent" value="rule.update" />
+                      <input type="hidden" name="ruleId" value={r.id} />
+                      <RuleFields
+                        prefix={`r${r.id}`}
+                        errors={errs}
+                        values={mine && !mine.ok && mine.intent === "rule.update" ? mine.values ?? {} : {
+                          ...r, evidence: r.evidence_required ? "1" : "0",
+                          member_day: r.cap_member_day, member_month: r.cap_member_month, member_year: r.cap_member_year,
+                          household_day: r.cap_household_day, household_month: r.cap_household_month, household_year: r.cap_household_year,
+                        }}
+                      />
+                      <button type="submit" className="primary block" disabled={busy}>保存</button>
+                    </Form>
+                  </details>
+                  <Form method="post">
+                    <input type="hidden" name="intent" value={r.active ? "rule.retire" : "rule.activate"} />
+                    <input type="hidden" name="ruleId" value={r.id} />
+                    <button type="submit" className="secondary" disabled={busy}>{r.active ? "停用" : "重新启用"}</button>
+                  </Form>
+                </>
+              )}
             </div>
           );
         })}

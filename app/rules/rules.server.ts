@@ -67,9 +67,16 @@ export function ruleFromForm(f: z.infer<typeof ruleFieldsSchema>): RuleInput {
 
 // ---- reads ---------------------------------------------------------------
 
-/** The catalogue as the admin page lists it: in use first, by category, the biggest awards first. */
-export async function villageRules(villageId: number, activeOnly = false): Promise<Rule[]> {
-  let q = db().selectFrom("rules").selectAll().where("village_id", "=", villageId);
+/**
+ * The catalogue as the admin page lists it: in use first, by category, the biggest awards first; a
+ * post's allowance names its post (定岗, issue 18).
+ */
+export async function villageRules(villageId: number, activeOnly = false) {
+  let q = db()
+    .selectFrom("rules")
+    .selectAll()
+    .select((eb) => eb.selectFrom("posts").select("posts.name").whereRef("posts.rule_id", "=", "rules.id").as("post_name"))
+    .where("village_id", "=", villageId);
   if (activeOnly) q = q.where("active", "=", constant(1));
   return q
     .orderBy("active", "desc")
@@ -97,6 +104,21 @@ export function postAllowance(eb: ExpressionBuilder<Database, "rules">) {
 
 export async function ruleInVillage(villageId: number, ruleId: number): Promise<Rule | undefined> {
   return db().selectFrom("rules").selectAll().where("id", "=", ruleId).where("village_id", "=", villageId).executeTakeFirst();
+}
+
+/** Who changes a rule: the admin's catalogue page, or a post keeping its own allowance in step (posts.server.ts). */
+export interface RuleChangeBy {
+  ofPost?: boolean;
+}
+
+/**
+ * A post's allowance changes only with its post: edited or retired on the catalogue page, the rule
+ * and the post (its allowance, whether it is open) would no longer agree.
+ */
+async function postAllowanceRefusal(ruleId: number, by: RuleChangeBy): Promise<Outcome | null> {
+  if (by.ofPost) return null;
+  const post = await db().selectFrom("posts").select("name").where("rule_id", "=", ruleId).executeTakeFirst();
+  return post ? fail("_form", `这是岗位“${post.name}”的补贴，请由村委在定岗管理里修改或停用这个岗位，细则会随之改变`) : null;
 }
 
 // ---- writes --------------------------------------------------------------
@@ -140,11 +162,13 @@ export async function createRule(actor: StaffActor, villageId: number, r: RuleIn
 }
 
 /** Changes apply to claims filed from now on; a filed claim keeps the points it was filed with. */
-export async function updateRule(actor: StaffActor, villageId: number, ruleId: number, r: RuleInput): Promise<Outcome> {
+export async function updateRule(actor: StaffActor, villageId: number, ruleId: number, r: RuleInput, by: RuleChangeBy = {}): Promise<Outcome> {
   try {
     return await unitOfWork(async (tx): Promise<Outcome> => {
       const before = await ruleInVillage(villageId, ruleId);
       if (!before) return fail("_form", "找不到这条细则", 404);
+      const refused = await postAllowanceRefusal(ruleId, by);
+      if (refused) return refused;
       // Open activities and rounds price their claims by the rule when they close: turning an award
       // into a deduction would fine the people who volunteered.
       if (Math.sign(r.points) !== Math.sign(before.points)) {
@@ -165,10 +189,12 @@ export async function updateRule(actor: StaffActor, villageId: number, ruleId: n
 }
 
 /** Retire (停用) or bring back; never delete. */
-export async function setRuleActive(actor: StaffActor, villageId: number, ruleId: number, active: boolean): Promise<Outcome> {
+export async function setRuleActive(actor: StaffActor, villageId: number, ruleId: number, active: boolean, by: RuleChangeBy = {}): Promise<Outcome> {
   try {
     return await unitOfWork(async (tx): Promise<Outcome> => {
       if (!(await ruleInVillage(villageId, ruleId))) return fail("_form", "找不到这条细则", 404);
+      const refused = await postAllowanceRefusal(ruleId, by);
+      if (refused) return refused;
       await tx.updateTable("rules").set({ active: active ? 1 : 0, updated_at: now() }).where("id", "=", ruleId).execute();
       await audit({ actorUserId: actor.userId, actorRole: actor.role, villageId, action: active ? "rule.activate" : "rule.retire", targetType: "rule", targetId: ruleId });
       return { ok: true };

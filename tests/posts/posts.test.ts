@@ -13,6 +13,7 @@ import { ruleChoices } from "~/activities/activities.server";
 import { errandRuleChoices, setErrandRule } from "~/errands/errands.server";
 import { awardRules as bulkAwardRules } from "~/bulk/bulk.server";
 import { awardRules as campaignAwardRules } from "~/campaigns/campaigns.server";
+import { setRuleActive, updateRule, villageRules } from "~/rules/rules.server";
 import { sqlOn } from "../support/sql";
 import { postVillage, type PostVillage } from "./fixture";
 
@@ -83,6 +84,23 @@ describe("a post and its rule", () => {
     // The errand setting refuses it too, as a rule not on its list.
     await expect(setErrandRule(v.actor, v.villageId, ruleId)).rejects.toThrow("请从列表中选择");
     expect(await q().value("select errand_rule_id from villages where id = ?", v.villageId)).toBeNull();
+  });
+
+  it("the rules catalogue names the post and cannot edit, retire or bring back its allowance: nothing written", async () => {
+    const v = await postVillage("PK");
+    const ruleId = (await q().value<number>("select rule_id from posts where id = ?", v.postId))!;
+    const listed = (await villageRules(v.villageId)).map((r) => [r.id, r.post_name]);
+    expect(listed).toContainEqual([ruleId, "民情信息员"]);
+    expect(listed.filter(([, post]) => post === null).length).toBeGreaterThan(0);
+    const admin = { userId: v.committee1, role: "village_admin" as const, villageId: v.villageId };
+    const before = await q().get("select * from rules where id = ?", ruleId);
+    const edit = { category: "volunteer" as const, name: "改过的名字", points: 99, unit: "time" as const, evidenceRequired: false, caps: {} };
+    expect(errorOf(await updateRule(admin, v.villageId, ruleId, edit))).toContain("这是岗位“民情信息员”的补贴");
+    expect(errorOf(await setRuleActive(admin, v.villageId, ruleId, false))).toContain("定岗管理");
+    await q().run("update rules set active = 0 where id = ?", ruleId);
+    expect(errorOf(await setRuleActive(admin, v.villageId, ruleId, true))).toContain("定岗管理");
+    await q().run("update rules set active = 1 where id = ?", ruleId);
+    expect(await q().get("select * from rules where id = ?", ruleId)).toEqual(before);
   });
 
   it("editing the post edits its rule; ending it retires the rule and ends its holders", async () => {
