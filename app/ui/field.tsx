@@ -33,15 +33,23 @@ export function FormOk({ message }: { message?: string | null }) {
  * Once a field with an error is changed, its error goes: a message about the old value, still in
  * red under a value that is now right, reads as if the new one were wrong too. Works on every form
  * of the page, ours or a capability's own, that ties its errors the usual way: the field (or its
- * fieldset) names a `.field-error` in aria-describedby. When the next answer has come, what was
- * hidden is put back, so an answer with the same message shows it again. Without JavaScript the
- * next answer redraws the page anyway.
+ * fieldset) names a `.field-error` in aria-describedby. What was hidden before a submission is put
+ * back once that submission's answer has come, so an answer with the same message shows it again.
+ * What the villager hides after the answer came (while the page re-reads its data) stays hidden:
+ * put back then, the old message jumped in above the button they were about to tap. Without
+ * JavaScript the next answer redraws the page anyway.
  */
 export function StaleFieldErrors() {
+  // Hidden since the last answer; and hidden before the submission now under way, to put back.
   const hidden = useRef(new Set<HTMLElement>());
   const cleared = useRef(new Set<HTMLElement>());
-  const idle = useNavigation().state === "idle";
+  const asked = useRef({ hidden: new Set<HTMLElement>(), cleared: new Set<HTMLElement>() });
+  const state = useNavigation().state;
+  const current = useRef(state);
+  current.current = state;
   useEffect(() => {
+    // Changed while a submission is on its way: that answer speaks for it too.
+    const into = () => (current.current === "submitting" ? asked.current : { hidden: hidden.current, cleared: cleared.current });
     const hide = (field: HTMLElement) => {
       const owner = field.closest<HTMLElement>("[aria-describedby]");
       if (!owner || (owner !== field && owner.tagName !== "FIELDSET")) return;
@@ -49,11 +57,11 @@ export function StaleFieldErrors() {
         const message = id ? document.getElementById(id) : null;
         if (!message?.classList.contains("field-error") || message.style.display === "none") continue;
         message.style.display = "none";
-        hidden.current.add(message);
+        into().hidden.add(message);
       }
       if (owner.getAttribute("aria-invalid") === "true") {
         owner.setAttribute("aria-invalid", "false");
-        cleared.current.add(owner);
+        into().cleared.add(owner);
       }
     };
     const edited = (e: Event) => {
@@ -70,18 +78,21 @@ export function StaleFieldErrors() {
       document.removeEventListener("change", edited, true);
     };
   }, []);
-  // After a submission or a page change (not at the first drawing): the page now shows what the server answered.
-  const wasIdle = useRef(idle);
   useEffect(() => {
-    const settled = idle && !wasIdle.current;
-    wasIdle.current = idle;
-    if (!settled) return;
-    for (const el of hidden.current) el.style.display = "";
-    // Still "false" only where the answer kept the field invalid (React leaves an unchanged prop alone).
-    for (const el of cleared.current) if (el.getAttribute("aria-invalid") === "false") el.setAttribute("aria-invalid", "true");
-    hidden.current.clear();
-    cleared.current.clear();
-  }, [idle]);
+    if (state === "submitting") {
+      // This answer will speak for what was hidden so far.
+      for (const el of hidden.current) asked.current.hidden.add(el);
+      for (const el of cleared.current) asked.current.cleared.add(el);
+      hidden.current.clear();
+      cleared.current.clear();
+    } else if (state === "idle") {
+      for (const el of asked.current.hidden) el.style.display = "";
+      // Still "false" only where the answer kept the field invalid (React leaves an unchanged prop alone).
+      for (const el of asked.current.cleared) if (el.getAttribute("aria-invalid") === "false") el.setAttribute("aria-invalid", "true");
+      asked.current.hidden.clear();
+      asked.current.cleared.clear();
+    }
+  }, [state]);
   return null;
 }
 

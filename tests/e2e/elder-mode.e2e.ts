@@ -323,6 +323,39 @@ describe("forms", () => {
     await expect(committee.getByLabel("评比名称").getAttribute("aria-invalid")).resolves.toBe("false");
   });
 
+  it("a field fixed while the page re-reads its data after a refused save keeps its error hidden, and the next tap saves", async () => {
+    const admin = await phone();
+    await signIn(admin, VILLAGE_ADMIN);
+    await admin.goto("/v/1/admin/settings");
+    // After an answer the page re-reads its data; hold that until the field is fixed. A message put
+    // back then jumped in above the button being tapped, and on a busy phone the tap went nowhere.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let rereading = false;
+    await admin.route(/\/admin\/settings\.data/, async (route) => {
+      if (route.request().method() === "GET" && !rereading) {
+        rereading = true;
+        await held;
+      }
+      await route.continue();
+    });
+    await admin.locator("#f-redFlags").fill("21");
+    await admin.getByRole("button", { name: "保存", exact: true }).click();
+    const error = admin.locator("#f-redFlags-err");
+    await error.waitFor();
+    await expect.poll(() => rereading).toBe(true);
+    await admin.locator("#f-redFlags").fill("2");
+    await error.waitFor({ state: "hidden" });
+    const reread = admin.waitForResponse((r) => r.request().method() === "GET" && r.url().includes("/admin/settings.data"));
+    release();
+    await reread;
+    await admin.waitForFunction(() => !document.querySelector("button[type=submit][disabled]"));
+    expect(await error.isVisible()).toBe(false);
+    await admin.getByRole("button", { name: "保存", exact: true }).click();
+    await admin.locator(".form-ok").waitFor();
+    expect(Number(await sqlOn(world.database).value("select red_flags from villages where id = 1"))).toBe(2);
+  });
+
   it("dates and file pickers are labelled by the page, in Chinese", async () => {
     const committee = await phone();
     await signIn(committee, COMMITTEE);
