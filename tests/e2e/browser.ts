@@ -35,12 +35,14 @@ export async function phonePage(browser: Browser, baseURL: string, opts: { javaS
   return page;
 }
 
-/** What each phone saw happen, printed when a test fails (see startWorld). */
-const logs = new WeakMap<Page, string[]>();
+/** What each phone saw happen, printed when a test of the file fails. */
+const logs = new Map<Page, string[]>();
+beforeEach(({ onTestFailed }) => onTestFailed(() => describePages()));
 
 function keepLog(page: Page): void {
   const log: string[] = [];
   logs.set(page, log);
+  page.once("close", () => logs.delete(page));
   const note = (line: string) => log.push(`${new Date().toISOString().slice(11, 23)} ${line}`.slice(0, 500)) > 40 && log.shift();
   page.on("console", (m) => m.type() === "error" && note(`console: ${m.text()}`));
   page.on("pageerror", (e) => note(`page error: ${e.message}`));
@@ -49,21 +51,18 @@ function keepLog(page: Page): void {
   page.on("framenavigated", (f) => f === page.mainFrame() && note(`at ${f.url()}`));
 }
 
-/** Every open phone's address, its last events and what it shows, and the server's error output. */
-async function describeFailure(world: World): Promise<void> {
-  const lines: string[] = ["—— what the pages showed when the test failed ——"];
+/** Every open phone's address, its last events and what it shows (a screenshot each in tests/.artifacts). */
+async function describePages(): Promise<void> {
+  const lines: string[] = ["—— what the phones showed when the test failed ——"];
   let n = 0;
-  for (const context of world.browser?.contexts() ?? []) {
-    for (const page of context.pages()) {
-      n += 1;
-      lines.push(`page ${n}: ${page.url()}`, ...(logs.get(page) ?? []).map((l) => `  ${l}`));
-      const text = await page.locator("main").first().innerText({ timeout: 2000 }).catch(() => "(no main)");
-      lines.push(`  shows: ${text.replace(/\s+/g, " ").slice(0, 800)}`);
-      await shot(page, `failed-${n}`).catch(() => undefined);
-    }
+  for (const [page, log] of logs) {
+    if (page.isClosed()) continue;
+    n += 1;
+    lines.push(`phone ${n}: ${page.url()}`, ...log.map((l) => `  ${l}`));
+    const text = await page.locator("main").first().innerText({ timeout: 2000 }).catch(() => "(no main)");
+    lines.push(`  shows: ${text.replace(/\s+/g, " ").slice(0, 800)}`);
+    await shot(page, `failed-${n}`).catch(() => undefined);
   }
-  const errors = world.server?.errors() ?? "";
-  lines.push(`server errors: ${errors ? errors.slice(-3000) : "(none)"}`);
   console.error(lines.join("\n"));
 }
 
@@ -114,7 +113,7 @@ export function startWorld(env: Record<string, string> = {}): World {
     [world.server, world.browser] = await Promise.all([startServer(env), launch()]);
     world.database = openDatabase(world.server.database);
   });
-  beforeEach(({ onTestFailed }) => onTestFailed(() => describeFailure(world)));
+  beforeEach(({ onTestFailed }) => onTestFailed(() => console.error(`server errors: ${world.server?.errors().slice(-3000) || "(none)"}`)));
   afterAll(async () => {
     await world.database?.close();
     await world.browser?.close();
